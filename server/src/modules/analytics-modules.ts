@@ -1,0 +1,4 @@
+// The analytics area's modules, in init order. Owned by the analytics area.
+import type { Module } from '../platform/context.ts';
+
+export const analyticsModules: Module[] = [];

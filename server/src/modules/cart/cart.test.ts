@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_BACKENDS } from '../../../test/backends.ts';
+import { makeShop, simpleProduct, type ShopFixture } from '../../../test/commerce-fixtures.ts';
+import { startNode, type TestNode } from '../../../test/harness.ts';
+
+describe.each(APP_BACKENDS)('cart on $name', (backend) => {
+  let node: TestNode;
+  let a: ShopFixture;
+  let b: ShopFixture;
+  beforeAll(async () => {
+    node = await startNode({ db: backend.db, cache: backend.cache });
+    a = await makeShop(node, '购物车甲店', '13899990001');
+    b = await makeShop(node, '购物车乙店', '13899990002');
+  });
+  afterAll(async () => { await node?.close(); });
+
+  it('groups lines by shop and flags off-shelf, out-of-stock, short and repriced lines', async () => {
+    const buyer = await node.userToken('13999990001');
+    const x = await simpleProduct(node, a, '甲-正常', 1000, 10);
+    const y = await simpleProduct(node, a, '甲-将下架', 2000, 10);
+    const z = await simpleProduct(node, b, '乙-将改价', 3000, 2);
+    for (const [skuId, quantity] of [[x.skuId, 2], [y.skuId, 1], [z.skuId, 1], [x.skuId, 1]] as const) {
+      expect((await node.api('POST', '/api/cart/items', { token: buyer.token, body: { skuId, quantity } })).status).toBe(200);
+    }
+    await node.api('POST', `/api/merchants/${a.merchantId}/products/status`, { token: a.owner.token, body: { productIds: [y.productId], status: 'off_shelf' } });
+    await node.api('PUT', `/api/merchants/${b.merchantId}/products/${z.productId}`, { token: b.owner.token, body: { title: '乙-将改价', status: 'on_shelf', specs: [], skus: [{ specValues: [], priceFen: 2500 }] } });
+    await node.api('PATCH', `/api/cart/items/${z.skuId}`, { token: buyer.token, body: { quantity: 3 } });
+    const cart = (await node.api('GET', '/api/cart', { token: buyer.token })).body;
+    expect(cart.groups.map((g: any) => g.merchantId).sort()).toEqual([a.merchantId, b.merchantId].sort());
+    const line = (skuId: number) => cart.groups.flatMap((g: any) => g.lines).find((l: any) => l.skuId === skuId);
+    expect(line(x.skuId)).toMatchObject({ quantity: 3, flags: { offShelf: false, outOfStock: false, insufficientStock: false, repriced: false } });
+    expect(line(y.skuId).flags.offShelf).toBe(true);
+    expect(line(z.skuId)).toMatchObject({ priceFen: 2500, priceFenAtAdd: 3000, flags: { repriced: true, insufficientStock: true } });
+    // Only buyable, selected lines count towards the total.
+    expect(cart.selectedTotalFen).toBe(3000);
+    const off = await node.api('POST', '/api/cart/items', { token: buyer.token, body: { skuId: y.skuId, quantity: 1 } });
+    expect(off.body.error.code).toBe('SKU_NOT_PURCHASABLE');
+    await node.api('DELETE', `/api/cart/items/${y.skuId}`, { token: buyer.token });
+    expect((await node.api('GET', '/api/cart', { token: buyer.token })).body.count).toBe(2);
+  });
+});

@@ -1,0 +1,218 @@
+// Read side of the catalog: shopper search and product detail, merchant listings, and the
+// contracts other modules use (getSkusForCheckout, getProductSummaries).
+import { sql, type SqlBool } from 'kysely';
+import type { Actor } from '../../platform/auth/access.ts';
+import type { AppContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db/types.ts';
+import { notFound } from '../../platform/errors.ts';
+import { escapeLike } from '../inventory/inventory-service.ts';
+import type { ProductStatus } from './tables.ts';
+import './tables.ts';
+
+export interface SkuForCheckout {
+  skuId: number; productId: number; merchantId: number;
+  productTitle: string; skuName: string; imageUrl: string | null;
+  priceFen: number; originalPriceFen: number; weightGrams: number;
+  categoryIds: number[]; tagIds: number[]; purchasable: boolean;
+}
+
+export interface ProductSummary {
+  id: number; merchantId: number; title: string; coverUrl: string | null;
+  minPriceFen: number; maxPriceFen: number; originalPriceFen: number;
+  onShelf: boolean; stock: number; sales: number;
+}
+
+export type SearchSort = 'relevance' | 'price_asc' | 'price_desc' | 'sales' | 'newest';
+
+export interface SearchFilter {
+  q?: string | undefined;
+  categoryId?: number | undefined;
+  merchantId?: number | undefined;
+  minPriceFen?: number | undefined;
+  maxPriceFen?: number | undefined;
+  tagIds?: number[] | undefined;
+  sort?: SearchSort | undefined;
+  page: number;
+  pageSize: number;
+}
+
+const PRODUCT_CACHE_TTL_MS = 30_000;
+export const productCacheKey = (productId: number) => `catalog:product:${productId}`;
+
+export class CatalogQueries {
+  constructor(private readonly ctx: AppContext) {}
+
+  /** Ancestors + self for each category id (three levels at most). */
+  private async categoryPaths(db: Db, ids: number[]): Promise<Map<number, number[]>> {
+    const out = new Map<number, number[]>();
+    if (ids.length === 0) return out;
+    const rows = await db.selectFrom('categories as c')
+      .leftJoin('categories as p', 'p.id', 'c.parent_id')
+      .select(['c.id', 'c.parent_id', 'p.parent_id as grandparent_id']).where('c.id', 'in', ids).execute();
+    for (const r of rows) out.set(r.id, [r.id, r.parent_id, r.grandparent_id].filter((x): x is number => x !== null));
+    return out;
+  }
+
+  async getSkusForCheckout(db: Db, skuIds: number[]): Promise<SkuForCheckout[]> {
+    if (skuIds.length === 0) return [];
+    const rows = await db.selectFrom('skus as k').innerJoin('products as p', 'p.id', 'k.product_id').innerJoin('merchants as m', 'm.id', 'k.merchant_id')
+      .select(['k.id', 'k.product_id', 'k.merchant_id', 'p.title', 'k.name', 'p.cover_url', 'k.price_fen', 'k.original_price_fen', 'k.weight_grams', 'p.category_id',
+        sql<boolean>`k.enabled and p.status = 'on_shelf' and p.deleted_at is null and m.status = 'active'`.as('purchasable')])
+      .where('k.id', 'in', [...new Set(skuIds)]).execute();
+    const paths = await this.categoryPaths(db, rows.flatMap((r) => (r.category_id ? [r.category_id] : [])));
+    const tagRows = rows.length ? await db.selectFrom('product_tags').select(['product_id', 'tag_id']).where('product_id', 'in', rows.map((r) => r.product_id)).execute() : [];
+    return rows.map((r) => ({
+      skuId: r.id, productId: r.product_id, merchantId: r.merchant_id, productTitle: r.title, skuName: r.name, imageUrl: r.cover_url,
+      priceFen: r.price_fen, originalPriceFen: r.original_price_fen, weightGrams: r.weight_grams,
+      categoryIds: r.category_id ? paths.get(r.category_id) ?? [r.category_id] : [],
+      tagIds: tagRows.filter((t) => t.product_id === r.product_id).map((t) => t.tag_id),
+      purchasable: r.purchasable,
+    }));
+  }
+
+  async getProductSummaries(ids: number[], db: Db = this.ctx.db): Promise<ProductSummary[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.summaryQuery(db).where('p.id', 'in', [...new Set(ids)]).execute();
+    const byId = new Map(rows.map((r) => [r.id, toSummary(r)]));
+    return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+  }
+
+  private summaryQuery(db: Db) {
+    return db.selectFrom('products as p')
+      .select(['p.id', 'p.merchant_id', 'p.title', 'p.cover_url', 'p.status', 'p.sales', 'p.created_at',
+        sql<number>`(select min(price_fen) from skus where product_id = p.id and enabled)`.as('min_price'),
+        sql<number>`(select max(price_fen) from skus where product_id = p.id and enabled)`.as('max_price'),
+        sql<number>`(select max(original_price_fen) from skus where product_id = p.id and enabled)`.as('original_price'),
+        sql<number>`coalesce((select sum(s.on_hand - s.reserved) from stock_levels s join skus k on k.id = s.sku_id where k.product_id = p.id and k.enabled), 0)`.as('stock')])
+      .where('p.deleted_at', 'is', null);
+  }
+
+  /** Shopper search: on-shelf products of active merchants. */
+  async search(f: SearchFilter) {
+    const db = this.ctx.db;
+    let q = db.selectFrom('products as p').innerJoin('merchants as m', 'm.id', 'p.merchant_id')
+      .where('p.status', '=', 'on_shelf').where('p.deleted_at', 'is', null).where('m.status', '=', 'active');
+    const kw = f.q?.trim();
+    if (kw) {
+      // ILIKE for substrings (Chinese has no word breaks), trigram similarity for typos in latin text.
+      q = q.where((eb) => eb.or([
+        eb('p.title', 'ilike', `%${escapeLike(kw)}%`),
+        eb('p.subtitle', 'ilike', `%${escapeLike(kw)}%`),
+        sql<SqlBool>`p.title % ${kw}`,
+      ]));
+    }
+    if (f.merchantId) q = q.where('p.merchant_id', '=', f.merchantId);
+    if (f.categoryId) {
+      const cid = f.categoryId;
+      q = q.where(sql<SqlBool>`p.category_id in (select id from categories where id = ${cid} or parent_id = ${cid} or parent_id in (select id from categories where parent_id = ${cid}))`);
+    }
+    const minPrice = sql<number>`(select min(price_fen) from skus where product_id = p.id and enabled)`;
+    if (f.minPriceFen !== undefined) q = q.where(sql<SqlBool>`${minPrice} >= ${f.minPriceFen}`);
+    if (f.maxPriceFen !== undefined) q = q.where(sql<SqlBool>`${minPrice} <= ${f.maxPriceFen}`);
+    for (const tagId of f.tagIds ?? []) {
+      q = q.where(sql<SqlBool>`exists (select 1 from product_tags t where t.product_id = p.id and t.tag_id = ${tagId})`);
+    }
+    const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    let ordered = q.select('p.id');
+    switch (f.sort ?? (kw ? 'relevance' : 'newest')) {
+      case 'price_asc': ordered = ordered.orderBy(minPrice, 'asc'); break;
+      case 'price_desc': ordered = ordered.orderBy(minPrice, 'desc'); break;
+      case 'sales': ordered = ordered.orderBy('p.sales', 'desc'); break;
+      case 'newest': ordered = ordered.orderBy('p.created_at', 'desc'); break;
+      case 'relevance':
+        ordered = kw ? ordered.orderBy(sql`(p.title ilike ${`%${escapeLike(kw)}%`})`, 'desc').orderBy(sql`similarity(p.title, ${kw})`, 'desc').orderBy('p.sales', 'desc') : ordered.orderBy('p.sales', 'desc');
+        break;
+    }
+    const ids = (await ordered.orderBy('p.id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute()).map((r) => r.id);
+    return { items: await this.getProductSummaries(ids), total: total.n, page: f.page, pageSize: f.pageSize };
+  }
+
+  /**
+   * The shopper's product page is the hottest read: everything but stock is cached for a short
+   * time (and dropped when the shop edits the product); stock is always read fresh.
+   */
+  async publicDetail(productId: number) {
+    const key = productCacheKey(productId);
+    const hit = await this.ctx.cache.get(key);
+    let detail: Awaited<ReturnType<CatalogQueries['detail']>>;
+    if (hit) {
+      detail = JSON.parse(hit);
+    } else {
+      detail = await this.detail(productId);
+      await this.ctx.cache.set(key, JSON.stringify(detail), { ttlMs: PRODUCT_CACHE_TTL_MS });
+    }
+    const stock = await this.ctx.services.inventory.available(detail.skus.map((s) => s.id));
+    return { ...detail, skus: detail.skus.map((s) => ({ ...s, stock: stock.get(s.id) ?? 0 })) };
+  }
+
+  /** Full product for the detail page. Shoppers only see on-shelf products; members see their own drafts too. */
+  async detail(productId: number, viewer?: { actor: Actor; merchantId: number }) {
+    const db = this.ctx.db;
+    const p = await db.selectFrom('products as p').innerJoin('merchants as m', 'm.id', 'p.merchant_id')
+      .select(['p.id', 'p.merchant_id', 'm.name as merchant_name', 'm.status as merchant_status', 'p.category_id', 'p.title', 'p.subtitle', 'p.description', 'p.cover_url', 'p.media', 'p.specs', 'p.status', 'p.spu_code', 'p.sales', 'p.created_at', 'p.updated_at'])
+      .where('p.id', '=', productId).where('p.deleted_at', 'is', null).executeTakeFirst();
+    if (!p) throw notFound('Product');
+    if (viewer) {
+      if (p.merchant_id !== viewer.merchantId) throw notFound('Product');
+      await this.ctx.services.merchants.requireRole(viewer.actor, viewer.merchantId);
+    } else if (p.status !== 'on_shelf' || p.merchant_status !== 'active') {
+      throw notFound('Product');
+    }
+    const skus = await db.selectFrom('skus').selectAll().where('product_id', '=', productId).orderBy('id').execute();
+    const visible = viewer ? skus : skus.filter((s) => s.enabled);
+    const stock = await this.ctx.services.inventory.available(visible.map((s) => s.id));
+    const tags = await db.selectFrom('product_tags as pt').innerJoin('tags as t', 't.id', 'pt.tag_id').select(['t.id', 't.name']).where('pt.product_id', '=', productId).orderBy('t.name').execute();
+    const categoryPath = p.category_id ? await this.categoryPath(p.category_id) : [];
+    return {
+      id: p.id, merchantId: p.merchant_id, merchantName: p.merchant_name, title: p.title, subtitle: p.subtitle, description: p.description,
+      coverUrl: p.cover_url, media: p.media, specs: p.specs, status: p.status as ProductStatus, spuCode: p.spu_code, sales: p.sales,
+      categoryId: p.category_id, categoryPath, tags,
+      skus: visible.map((s) => ({
+        id: s.id, specValues: s.spec_values, name: s.name, code: s.code, priceFen: s.price_fen, originalPriceFen: s.original_price_fen,
+        weightGrams: s.weight_grams, enabled: s.enabled, stock: stock.get(s.id) ?? 0,
+      })),
+      createdAt: p.created_at, updatedAt: p.updated_at,
+    };
+  }
+
+  async categoryPath(categoryId: number): Promise<Array<{ id: number; name: string }>> {
+    const out: Array<{ id: number; name: string }> = [];
+    let id: number | null = categoryId;
+    for (let depth = 0; id !== null && depth < 3; depth++) {
+      const c: { id: number; name: string; parent_id: number | null } | undefined = await this.ctx.db.selectFrom('categories').select(['id', 'name', 'parent_id']).where('id', '=', id).executeTakeFirst();
+      if (!c) break;
+      out.unshift({ id: c.id, name: c.name });
+      id = c.parent_id;
+    }
+    return out;
+  }
+
+  /** Merchant product list with filters. */
+  async merchantList(actor: Actor, merchantId: number, f: { q?: string | undefined; status?: ProductStatus | undefined; categoryId?: number | undefined; page: number; pageSize: number }) {
+    await this.ctx.services.merchants.requireRole(actor, merchantId);
+    let q = this.summaryQuery(this.ctx.db).where('p.merchant_id', '=', merchantId);
+    if (f.status) q = q.where('p.status', '=', f.status);
+    if (f.categoryId) q = q.where('p.category_id', '=', f.categoryId);
+    if (f.q?.trim()) {
+      const kw = `%${escapeLike(f.q.trim())}%`;
+      q = q.where((eb) => eb.or([eb('p.title', 'ilike', kw), eb('p.spu_code', 'ilike', kw), sql<SqlBool>`exists (select 1 from skus k where k.product_id = p.id and k.code ilike ${kw})`]));
+    }
+    const [rows, total] = await Promise.all([
+      q.orderBy('p.id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute(),
+      this.ctx.db.selectFrom('products as p').where('p.merchant_id', '=', merchantId).where('p.deleted_at', 'is', null)
+        .$if(!!f.status, (qb) => qb.where('p.status', '=', f.status!))
+        .$if(!!f.categoryId, (qb) => qb.where('p.category_id', '=', f.categoryId!))
+        .$if(!!f.q?.trim(), (qb) => qb.where((eb) => eb.or([eb('p.title', 'ilike', `%${escapeLike(f.q!.trim())}%`), eb('p.spu_code', 'ilike', `%${escapeLike(f.q!.trim())}%`), sql<SqlBool>`exists (select 1 from skus k where k.product_id = p.id and k.code ilike ${`%${escapeLike(f.q!.trim())}%`})`])))
+        .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: rows.map((r) => ({ ...toSummary(r), status: r.status as ProductStatus })), total: total.n, page: f.page, pageSize: f.pageSize };
+  }
+}
+
+function toSummary(r: { id: number; merchant_id: number; title: string; cover_url: string | null; status: string; sales: number; min_price: number | null; max_price: number | null; original_price: number | null; stock: number }): ProductSummary {
+  return {
+    id: r.id, merchantId: r.merchant_id, title: r.title, coverUrl: r.cover_url,
+    minPriceFen: r.min_price ?? 0, maxPriceFen: r.max_price ?? 0, originalPriceFen: r.original_price ?? 0,
+    onShelf: r.status === 'on_shelf', stock: Math.max(0, r.stock ?? 0), sales: r.sales,
+  };
+}

@@ -1,0 +1,46 @@
+// Catalog: categories, products (SPU) with spec matrices and SKUs, tags, media, search, CSV import.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Module } from '../../platform/context.ts';
+import { CatalogQueries } from './catalog-queries.ts';
+import { CategoryService } from './category-service.ts';
+import { ProductImportService } from './import-service.ts';
+import { ProductService } from './product-service.ts';
+import { catalogRoutes } from './routes.ts';
+import { importRoutes } from './import-routes.ts';
+import { seedCatalog } from './seed.ts';
+
+declare module '../../platform/context.ts' {
+  interface Services {
+    catalog: CatalogQueries;
+    products: ProductService;
+    categories: CategoryService;
+    productImports: ProductImportService;
+  }
+}
+
+export const catalogModule: Module = {
+  name: 'catalog',
+  migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  init(ctx) {
+    ctx.services.catalog = new CatalogQueries(ctx);
+    ctx.services.products = new ProductService(ctx);
+    ctx.services.categories = new CategoryService(ctx);
+    ctx.services.productImports = new ProductImportService(ctx);
+    ctx.services.productImports.registerJobs();
+    // Sales counts shown on product cards and used for "best sellers" sorting.
+    ctx.events.subscribe<{ items: Array<{ productId: number; quantity: number }> }>({
+      name: 'catalog.count_sales', events: ['order.paid'],
+      async handle(e, db) {
+        const byProduct = new Map<number, number>();
+        for (const i of e.payload.items) byProduct.set(i.productId, (byProduct.get(i.productId) ?? 0) + i.quantity);
+        for (const [productId, q] of byProduct) await db.updateTable('products').set((eb) => ({ sales: eb('sales', '+', q) })).where('id', '=', productId).execute();
+      },
+    });
+  },
+  async routes(app, ctx) {
+    await catalogRoutes(app, ctx);
+    importRoutes(app, ctx);
+  },
+  seed: seedCatalog,
+};

@@ -1,0 +1,194 @@
+// Merchant product management: create and edit products with their spec matrix, SKUs, tags,
+// media and stock; shelf status. Every method checks the caller belongs to the merchant.
+import { sql } from 'kysely';
+import type { Actor } from '../../platform/auth/access.ts';
+import type { AppContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db/types.ts';
+import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { combinations, comboKey, skuName, validateSpecs } from './spec-matrix.ts';
+import type { MediaItem, ProductStatus, SpecDef } from './tables.ts';
+import './tables.ts';
+import { productCacheKey } from './catalog-queries.ts';
+
+export interface SkuInput {
+  specValues: string[];
+  priceFen: number;
+  originalPriceFen?: number | undefined;
+  stock?: number | undefined;
+  weightGrams?: number | undefined;
+  code?: string | null | undefined;
+  enabled?: boolean | undefined;
+}
+
+export interface ProductInput {
+  title: string;
+  subtitle?: string | undefined;
+  description?: string | undefined;
+  categoryId?: number | null | undefined;
+  coverUrl?: string | null | undefined;
+  media?: MediaItem[] | undefined;
+  specs: SpecDef[];
+  skus: SkuInput[];
+  tags?: string[] | undefined;
+  status?: ProductStatus | undefined;
+  spuCode?: string | null | undefined;
+  lowStockThreshold?: number | undefined;
+}
+
+const WRITE_ROLES = ['merchant_owner', 'merchant_staff'] as const;
+
+export class ProductService {
+  constructor(private readonly ctx: AppContext) {}
+
+  private async requireWrite(actor: Actor, merchantId: number) {
+    await this.ctx.services.merchants.requireRole(actor, merchantId, [...WRITE_ROLES]);
+  }
+
+  async create(actor: Actor, merchantId: number, input: ProductInput): Promise<number> {
+    await this.requireWrite(actor, merchantId);
+    return this.ctx.db.transaction().execute((trx) => this.createIn(trx, merchantId, input, actor.userId));
+  }
+
+  /** Create inside a caller's transaction (used by the CSV import and the demo seed too). */
+  async createIn(trx: Db, merchantId: number, input: ProductInput, actorUserId: number | null, stockReason: 'initial' | 'import' = 'initial'): Promise<number> {
+    validateSpecs(input.specs);
+    const skus = matchSkus(input.specs, input.skus);
+    await this.assertCategory(trx, input.categoryId);
+    let product;
+    try {
+      product = await trx.insertInto('products').values({
+        merchant_id: merchantId, title: input.title.trim(), subtitle: input.subtitle ?? '', description: input.description ?? '',
+        category_id: input.categoryId ?? null, cover_url: input.coverUrl ?? input.media?.find((m) => m.type === 'image')?.url ?? null,
+        media: JSON.stringify(input.media ?? []), specs: JSON.stringify(input.specs.map((s) => ({ name: s.name.trim(), values: s.values.map((v) => v.trim()) }))),
+        status: input.status ?? 'draft', spu_code: input.spuCode ?? null,
+      }).returning('id').executeTakeFirstOrThrow();
+    } catch (err) { throw mapUnique(err); }
+    await this.insertSkus(trx, merchantId, product.id, skus, actorUserId, stockReason, input.lowStockThreshold);
+    await this.setTags(trx, merchantId, product.id, input.tags ?? []);
+    return product.id;
+  }
+
+  /** Replace a product's fields, specs and SKUs. SKUs keep their ids (and sales history) when their combination survives. */
+  async update(actor: Actor, merchantId: number, productId: number, input: ProductInput): Promise<void> {
+    await this.requireWrite(actor, merchantId);
+    await this.ctx.db.transaction().execute((trx) => this.updateIn(trx, merchantId, productId, input, actor.userId));
+    await this.forget([productId]);
+  }
+
+  /** Drop cached product pages after a change has committed. */
+  async forget(productIds: number[]): Promise<void> {
+    if (productIds.length) await this.ctx.cache.del(...productIds.map(productCacheKey));
+  }
+
+  async updateIn(trx: Db, merchantId: number, productId: number, input: ProductInput, actorUserId: number | null, stockReason: 'adjust' | 'import' = 'adjust'): Promise<void> {
+    validateSpecs(input.specs);
+    const skus = matchSkus(input.specs, input.skus);
+    await this.assertCategory(trx, input.categoryId);
+    const current = await trx.selectFrom('products').select('id').where('id', '=', productId).where('merchant_id', '=', merchantId).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+    if (!current) throw notFound('Product');
+    try {
+      await trx.updateTable('products').set({
+        title: input.title.trim(), subtitle: input.subtitle ?? '', description: input.description ?? '',
+        category_id: input.categoryId ?? null, cover_url: input.coverUrl ?? input.media?.find((m) => m.type === 'image')?.url ?? null,
+        media: JSON.stringify(input.media ?? []), specs: JSON.stringify(input.specs), spu_code: input.spuCode ?? null,
+        ...(input.status ? { status: input.status } : {}), updated_at: sql`now()`,
+      }).where('id', '=', productId).execute();
+    } catch (err) { throw mapUnique(err); }
+    const existing = await trx.selectFrom('skus').select(['id', 'spec_values']).where('product_id', '=', productId).execute();
+    const byCombo = new Map(existing.map((s) => [comboKey(s.spec_values), s.id]));
+    const keep = new Set<number>();
+    const fresh: typeof skus = [];
+    for (const s of skus) {
+      const id = byCombo.get(comboKey(s.specValues));
+      if (id === undefined) { fresh.push(s); continue; }
+      keep.add(id);
+      try {
+        await trx.updateTable('skus').set({
+          price_fen: s.priceFen, original_price_fen: s.originalPriceFen ?? s.priceFen, weight_grams: s.weightGrams ?? 0,
+          code: s.code ?? null, enabled: s.enabled ?? true, name: skuName(s.specValues), updated_at: sql`now()`,
+        }).where('id', '=', id).execute();
+      } catch (err) { throw mapUnique(err); }
+      if (s.stock !== undefined) await this.ctx.services.inventory.setStock(trx, { merchantId, skuId: id, quantity: s.stock, reason: stockReason, ...(actorUserId ? { actorUserId } : {}), ...(input.lowStockThreshold !== undefined ? { lowStockThreshold: input.lowStockThreshold } : {}) });
+    }
+    // Combinations that disappeared are disabled, not deleted: past orders still point at them.
+    const dropped = existing.filter((s) => !keep.has(s.id)).map((s) => s.id);
+    if (dropped.length) await trx.updateTable('skus').set({ enabled: false, code: null, updated_at: sql`now()` }).where('id', 'in', dropped).execute();
+    await this.insertSkus(trx, merchantId, productId, fresh, actorUserId, stockReason === 'import' ? 'import' : 'initial', input.lowStockThreshold);
+    await this.setTags(trx, merchantId, productId, input.tags ?? []);
+  }
+
+  async setStatus(actor: Actor, merchantId: number, productIds: number[], status: ProductStatus): Promise<number> {
+    await this.requireWrite(actor, merchantId);
+    return this.ctx.db.transaction().execute(async (trx) => {
+      const res = await trx.updateTable('products').set({ status, updated_at: sql`now()` })
+        .where('merchant_id', '=', merchantId).where('id', 'in', productIds).where('deleted_at', 'is', null).returning('id').execute();
+      if (res.length !== productIds.length) throw notFound('Product');
+      for (const r of res) {
+        await this.ctx.events.emit(trx, { type: status === 'on_shelf' ? 'product.on_shelf' : 'product.off_shelf', aggregateType: 'product', aggregateId: r.id, payload: { productId: r.id, merchantId } });
+      }
+      return res.length;
+    }).then(async (n) => { await this.forget(productIds); return n; });
+  }
+
+  async remove(actor: Actor, merchantId: number, productId: number): Promise<void> {
+    await this.requireWrite(actor, merchantId);
+    const res = await this.ctx.db.updateTable('products').set({ deleted_at: sql`now()`, status: 'off_shelf', spu_code: null })
+      .where('id', '=', productId).where('merchant_id', '=', merchantId).where('deleted_at', 'is', null).executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) throw notFound('Product');
+    await this.forget([productId]);
+  }
+
+  private async insertSkus(trx: Db, merchantId: number, productId: number, skus: SkuInput[], actorUserId: number | null, reason: 'initial' | 'import', lowStockThreshold?: number): Promise<void> {
+    for (const s of skus) {
+      let row;
+      try {
+        row = await trx.insertInto('skus').values({
+          product_id: productId, merchant_id: merchantId, spec_values: JSON.stringify(s.specValues.map((v) => v.trim())), name: skuName(s.specValues),
+          code: s.code ?? null, price_fen: s.priceFen, original_price_fen: s.originalPriceFen ?? s.priceFen, weight_grams: s.weightGrams ?? 0, enabled: s.enabled ?? true,
+        }).returning('id').executeTakeFirstOrThrow();
+      } catch (err) { throw mapUnique(err); }
+      await this.ctx.services.inventory.setStock(trx, { merchantId, skuId: row.id, quantity: s.stock ?? 0, reason, ...(actorUserId ? { actorUserId } : {}), ...(lowStockThreshold !== undefined ? { lowStockThreshold } : {}) });
+    }
+  }
+
+  private async setTags(trx: Db, merchantId: number, productId: number, names: string[]): Promise<void> {
+    await trx.deleteFrom('product_tags').where('product_id', '=', productId).execute();
+    const clean = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
+    if (clean.length === 0) return;
+    await trx.insertInto('tags').values(clean.map((name) => ({ merchant_id: merchantId, name }))).onConflict((oc) => oc.columns(['merchant_id', 'name']).doNothing()).execute();
+    const tags = await trx.selectFrom('tags').select('id').where('merchant_id', '=', merchantId).where('name', 'in', clean).execute();
+    await trx.insertInto('product_tags').values(tags.map((t) => ({ product_id: productId, tag_id: t.id }))).execute();
+  }
+
+  private async assertCategory(trx: Db, categoryId: number | null | undefined): Promise<void> {
+    if (categoryId === undefined || categoryId === null) return;
+    const c = await trx.selectFrom('categories').select('id').where('id', '=', categoryId).executeTakeFirst();
+    if (!c) throw badRequest('CATEGORY_NOT_FOUND', `Category ${categoryId} does not exist`);
+  }
+}
+
+/** Check the SKU list covers every spec combination exactly once, and prices make sense. */
+function matchSkus(specs: SpecDef[], skus: SkuInput[]): SkuInput[] {
+  const combos = combinations(specs);
+  const given = new Map<string, SkuInput>();
+  for (const s of skus) {
+    if (s.specValues.length !== specs.length) throw badRequest('SKU_SPEC_MISMATCH', `SKU values ${JSON.stringify(s.specValues)} do not match the ${specs.length} specs`);
+    const key = comboKey(s.specValues);
+    if (given.has(key)) throw badRequest('SKU_SPEC_MISMATCH', `SKU ${skuName(s.specValues)} is listed twice`);
+    given.set(key, s);
+    if (s.originalPriceFen !== undefined && s.originalPriceFen < s.priceFen) throw badRequest('PRICE_INVALID', `SKU ${skuName(s.specValues)}: the original price is below the price`);
+  }
+  const missing = combos.filter((c) => !given.has(comboKey(c)));
+  if (missing.length) throw badRequest('SKU_SPEC_MISMATCH', `Missing SKUs for: ${missing.map(skuName).join(', ')}`, { missing });
+  if (given.size !== combos.length) throw badRequest('SKU_SPEC_MISMATCH', 'Some SKUs use values that are not in the specs');
+  return combos.map((c) => given.get(comboKey(c))!);
+}
+
+function mapUnique(err: unknown): unknown {
+  const e = err as { code?: string; constraint?: string; message?: string } | null;
+  if (e?.code === '23505') {
+    if (String(e.constraint ?? e.message).includes('skus_code')) return conflict('SKU_CODE_TAKEN', 'Another SKU of this shop already has this code');
+    if (String(e.constraint ?? e.message).includes('spu_code')) return conflict('SPU_CODE_TAKEN', 'Another product of this shop already has this code');
+  }
+  return err;
+}

@@ -1,0 +1,140 @@
+// The pricing pipeline shared by quote and place-order: base price → product-level deals →
+// coupons → full-reduction → points → shipping fee. Each step records per-line adjustments with
+// a reason, so shopper and merchant can see why a price is what it is. Marketing plugs its
+// steps in with registerPricingStep; every amount is integer fen and every split is exact.
+import { allocate } from '../../platform/money/allocate.ts';
+import type { Db } from '../../platform/db/types.ts';
+
+export type PricingStage = 'base' | 'product_deal' | 'coupon' | 'full_reduction' | 'points' | 'shipping';
+export const STAGE_ORDER: PricingStage[] = ['base', 'product_deal', 'coupon', 'full_reduction', 'points', 'shipping'];
+
+export interface Adjustment {
+  step: string;
+  stage: PricingStage;
+  reason: string;
+  /** Negative for a discount, positive for a charge. */
+  amountFen: number;
+  /** e.g. the coupon id, the flash-sale item id. */
+  ref?: string;
+}
+
+export interface PricingLine {
+  lineId: string;
+  skuId: number;
+  productId: number;
+  merchantId: number;
+  categoryIds: number[];
+  tagIds: number[];
+  productTitle: string;
+  skuName: string;
+  imageUrl: string | null;
+  quantity: number;
+  weightGrams: number;
+  listUnitPriceFen: number;
+  originalUnitPriceFen: number;
+  /** Unit price after product-level deals (flash sale, limited-time discount, new-user price). */
+  unitPriceFen: number;
+  /** What the line costs now: unitPriceFen × quantity minus order-level discounts so far. */
+  amountFen: number;
+  adjustments: Adjustment[];
+}
+
+export interface MerchantCharge { merchantId: number; step: string; stage: PricingStage; reason: string; amountFen: number }
+
+export interface PricingInput {
+  couponIds?: number[] | undefined;
+  /** true: use the best amount of points allowed; a number: at most that many. */
+  usePoints?: boolean | number | undefined;
+  roomId?: number | null | undefined;
+  province?: string | undefined;
+  flashSaleItemId?: number | undefined;
+}
+
+export interface PricingContext {
+  db: Db;
+  userId: number;
+  now: Date;
+  input: PricingInput;
+  lines: PricingLine[];
+  /** Order-level charges (shipping) per merchant. */
+  charges: MerchantCharge[];
+  /** Messages for the shopper: "add ¥12 more for free shipping", "coupon X not applicable". */
+  notes: string[];
+  /** What steps decided and must commit at placement (coupon ids, points, flash units…). */
+  effects: Record<string, unknown>;
+  undeliverable: Array<{ merchantId: number; reason: string }>;
+}
+
+export interface PricingStep {
+  name: string;
+  stage: Exclude<PricingStage, 'base'>;
+  apply(ctx: PricingContext): Promise<void>;
+  /** At placement, inside the order transaction: make the step's decisions stick (consume coupons…). */
+  commit?(ctx: PricingContext, orders: Array<{ orderId: number; merchantId: number; lineIds: Map<string, number> }>, db: Db): Promise<void>;
+}
+
+/** Take `totalFen` off the given lines in proportion to what each costs now, recording the reason. */
+export function discountLines(ctx: PricingContext, lines: PricingLine[], totalFen: number, adj: Omit<Adjustment, 'amountFen'>): number {
+  const positive = lines.filter((l) => l.amountFen > 0);
+  const cap = positive.reduce((s, l) => s + l.amountFen, 0);
+  const amount = Math.min(totalFen, cap);
+  if (amount <= 0) return 0;
+  const parts = allocate(amount, positive.map((l) => l.amountFen), { capByWeight: true });
+  positive.forEach((l, i) => {
+    if (parts[i] === 0) return;
+    l.amountFen -= parts[i]!;
+    l.adjustments.push({ ...adj, amountFen: -parts[i]! });
+  });
+  return amount;
+}
+
+/** Apply per-line amounts computed by a rule (already exact), recording the reason. */
+export function applyPerLine(ctx: PricingContext, perLine: Array<{ lineId: string; amountFen: number }>, adj: Omit<Adjustment, 'amountFen'>): number {
+  let total = 0;
+  for (const p of perLine) {
+    const line = ctx.lines.find((l) => l.lineId === p.lineId);
+    if (!line || p.amountFen <= 0) continue;
+    const take = Math.min(p.amountFen, line.amountFen);
+    line.amountFen -= take;
+    line.adjustments.push({ ...adj, amountFen: -take });
+    total += take;
+  }
+  return total;
+}
+
+export class PricingPipeline {
+  private readonly steps: PricingStep[] = [];
+
+  register(step: PricingStep): void {
+    if (this.steps.some((s) => s.name === step.name)) throw new Error(`Duplicate pricing step ${step.name}`);
+    this.steps.push(step);
+    this.steps.sort((a, b) => STAGE_ORDER.indexOf(a.stage) - STAGE_ORDER.indexOf(b.stage));
+  }
+
+  get registered(): readonly PricingStep[] { return this.steps; }
+
+  async run(ctx: PricingContext): Promise<PricingContext> {
+    for (const l of ctx.lines) {
+      l.adjustments.unshift({ step: 'base', stage: 'base', reason: `${l.skuName ? `${l.skuName} ` : ''}单价${(l.unitPriceFen / 100).toFixed(2)}元 × ${l.quantity}`, amountFen: l.unitPriceFen * l.quantity });
+    }
+    for (const step of this.steps) await step.apply(ctx);
+    return ctx;
+  }
+
+  async commit(ctx: PricingContext, orders: Array<{ orderId: number; merchantId: number; lineIds: Map<string, number> }>, db: Db): Promise<void> {
+    for (const step of this.steps) await step.commit?.(ctx, orders, db);
+  }
+}
+
+/** Totals per merchant from a priced context. */
+export function summarize(ctx: PricingContext) {
+  const merchants = [...new Set(ctx.lines.map((l) => l.merchantId))];
+  return merchants.map((merchantId) => {
+    const lines = ctx.lines.filter((l) => l.merchantId === merchantId);
+    const goodsFen = lines.reduce((s, l) => s + l.listUnitPriceFen * l.quantity, 0);
+    const linesFen = lines.reduce((s, l) => s + l.amountFen, 0);
+    const charges = ctx.charges.filter((c) => c.merchantId === merchantId);
+    const shippingFen = charges.filter((c) => c.stage === 'shipping').reduce((s, c) => s + c.amountFen, 0);
+    return { merchantId, lines, charges, goodsFen, discountFen: goodsFen - linesFen, shippingFen, totalFen: linesFen + shippingFen };
+  });
+}

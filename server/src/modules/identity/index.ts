@@ -1,0 +1,31 @@
+// Identity & access: users, sign-in, sessions, merchants (tenants) and their teams.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Module } from '../../platform/context.ts';
+import { AuthService } from './auth-service.ts';
+import { MerchantService } from './merchant-service.ts';
+import { identityRoutes } from './routes.ts';
+import { seedIdentity } from './seed.ts';
+import { WechatMiniProgramAuth } from './wechat.ts';
+
+declare module '../../platform/context.ts' {
+  interface Services {
+    auth: AuthService;
+    merchants: MerchantService;
+  }
+}
+
+export const identityModule: Module = {
+  name: 'identity',
+  migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  init(ctx) {
+    const wechat = new WechatMiniProgramAuth({ appId: ctx.config.wechatAppId, appSecret: ctx.config.wechatAppSecret, apiBase: ctx.config.wechatApiBase });
+    ctx.services.auth = new AuthService(ctx, wechat);
+    ctx.services.merchants = new MerchantService(ctx);
+    ctx.memberships = ctx.services.merchants;
+  },
+  routes(app, ctx) {
+    identityRoutes(app, ctx, ctx.services.auth, ctx.services.merchants);
+  },
+  seed: seedIdentity,
+};

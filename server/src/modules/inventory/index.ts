@@ -1,0 +1,21 @@
+// Inventory: warehouses, stock levels, order reservations, the stock ledger, low-stock alerts.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Module } from '../../platform/context.ts';
+import { InventoryService } from './inventory-service.ts';
+import { inventoryRoutes } from './routes.ts';
+
+declare module '../../platform/context.ts' {
+  interface Services {
+    inventory: InventoryService;
+  }
+}
+
+export const inventoryModule: Module = {
+  name: 'inventory',
+  migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  init(ctx) {
+    ctx.services.inventory = new InventoryService(ctx);
+  },
+  routes: inventoryRoutes,
+};

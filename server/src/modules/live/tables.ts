@@ -1,0 +1,18 @@
+import type { Generated } from 'kysely';
+import type { CreatedAt, Id, NullableTimestamp, UpdatedAt } from '../../platform/db/types.ts';
+
+export type RoomStatus = 'scheduled' | 'live' | 'ended';
+export interface LiveRoomsTable {
+  id: Id; merchant_id: number; title: string; cover_url: string | null; anchor_user_id: number | null; scheduled_at: Date | string | null;
+  status: Generated<RoomStatus>; visibility: Generated<'public' | 'private'>; stream_key: string; pinned_product_id: number | null;
+  viewer_peak: Generated<number>; started_at: NullableTimestamp; ended_at: NullableTimestamp; created_at: CreatedAt; updated_at: UpdatedAt;
+}
+export interface LiveRoomProductsTable { room_id: number; product_id: number; position: number }
+export interface LiveSessionsTable {
+  id: Id; room_id: number; started_at: CreatedAt; ended_at: NullableTimestamp; replay_ready: Generated<boolean>; replay_duration_sec: number | null; replay_deleted_at: NullableTimestamp;
+}
+export interface LiveRemindersTable { room_id: number; user_id: number; created_at: CreatedAt; notified_at: NullableTimestamp }
+
+declare module '../../platform/db/types.ts' {
+  interface Database { live_rooms: LiveRoomsTable; live_room_products: LiveRoomProductsTable; live_sessions: LiveSessionsTable; live_reminders: LiveRemindersTable }
+}

@@ -1,0 +1,93 @@
+// RTMP ingest through node-media-server, in process. Publishing is authorised by stream key:
+// unknown key, ended room → the session is closed at once; a second publisher is refused by NMS.
+// node-media-server keeps global state, so one ingest per process (the node's).
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Logger } from 'pino';
+
+const require = createRequire(import.meta.url);
+
+interface NmsSession {
+  id: string;
+  ip: string;
+  streamPath: string;
+  streamName: string;
+  streamApp: string;
+  socket?: { once(ev: 'close', cb: () => void): void };
+  close(): void;
+}
+
+export interface IngestHandlers {
+  /** Return true to accept the publisher. */
+  authorize(key: string): Promise<boolean>;
+  onPublish(key: string): Promise<void>;
+  onUnpublish(key: string): Promise<void>;
+}
+
+export class RtmpIngest {
+  private nms: { run(): Promise<void>; stop(): Promise<void>; on(ev: string, cb: (s: NmsSession) => void): void } | undefined;
+  private readonly accepted = new Set<string>();
+  private context: { broadcasts: Map<string, { publishGraceMs: number; publisher: unknown; postPlay(s: unknown): string | null; donePlay(s: unknown): void }> } | undefined;
+
+  constructor(private readonly opts: { host: string; port: number; dataDir: string; graceMs: number; log: Logger }, private readonly handlers: IngestHandlers) {}
+
+  async start(): Promise<void> {
+    const NodeMediaServer = require('node-media-server');
+    const nmsLogger = require('node-media-server/src/core/logger.js');
+    this.context = require('node-media-server/src/core/context.js');
+    this.nms = new NodeMediaServer({
+      bind: this.opts.host,
+      rtmp: { port: this.opts.port, chunk_size: 60000, gop_cache: true, ping: 30, ping_timeout: 60 },
+      store: { path: path.join(this.opts.dataDir, 'nms') },
+      webadmin: { enable: false },
+    });
+    nmsLogger.level = 'error';
+    this.nms!.on('prePublish', (session) => {
+      // Hook return values are ignored by NMS: refuse by closing, and remember who we let in.
+      const key = session.streamName;
+      if (session.streamApp !== 'live') { session.close(); return; }
+      void this.handlers.authorize(key).then((ok) => {
+        if (!ok) {
+          this.opts.log.info({ key: `${key.slice(0, 4)}…`, ip: session.ip }, 'publish refused');
+          session.close();
+          return;
+        }
+        this.accepted.add(session.id);
+        // Our grace: a short network drop does not end the show (NMS resumes the same stream).
+        const b = this.context!.broadcasts.get(session.streamPath);
+        if (b) b.publishGraceMs = this.opts.graceMs;
+        void this.handlers.onPublish(key).catch((err: unknown) => this.opts.log.error({ err }, 'onPublish failed'));
+      }).catch((err: unknown) => { this.opts.log.error({ err }, 'publish authorisation failed'); session.close(); });
+    });
+    // Fires after NMS's grace (ours) has passed without the publisher coming back.
+    this.nms!.on('donePublish', (session) => {
+      if (!this.accepted.delete(session.id)) return;
+      void this.handlers.onUnpublish(session.streamName).catch((err: unknown) => this.opts.log.error({ err }, 'onUnpublish failed'));
+    });
+    await this.nms!.run();
+  }
+
+  /** Subscribe an HTTP-FLV viewer to a live stream; returns an unsubscribe function or null. */
+  playFlv(key: string, write: (chunk: Buffer) => void, close: () => void): (() => void) | null {
+    const broadcast = this.context?.broadcasts.get(`/live/${key}`);
+    if (!broadcast || !broadcast.publisher) return null;
+    const BaseSession = require('node-media-server/src/session/base_session.js');
+    const session = new BaseSession();
+    session.protocol = 'flv';
+    session.ip = ''; // internal: skips NMS's own play auth and events
+    session.streamPath = `/live/${key}`;
+    session.sendBuffer = (buf: Buffer) => write(buf);
+    session.close = close;
+    const err = broadcast.postPlay(session);
+    if (err) return null;
+    return () => broadcast.donePlay(session);
+  }
+
+  isPublishing(key: string): boolean {
+    return !!this.context?.broadcasts.get(`/live/${key}`)?.publisher;
+  }
+
+  async stop(): Promise<void> {
+    await this.nms?.stop();
+  }
+}

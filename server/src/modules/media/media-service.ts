@@ -1,0 +1,119 @@
+// The media pipeline of one node: RTMP ingest → room goes live → HLS packaging and recording;
+// publisher gone for longer than the grace period → room ends, recording finalised as a replay.
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import type { AppContext } from '../../platform/context.ts';
+import { ffmpegVersion, SupervisedFfmpeg } from './ffmpeg.ts';
+import { RtmpIngest } from './ingest.ts';
+import { StreamPackager } from './packager.ts';
+
+export class MediaService {
+  readonly mediaDir: string;
+  readonly ffmpegVersion: string | null;
+  private ingest: RtmpIngest | undefined;
+  private readonly packagers = new Map<number, StreamPackager>(); // by room
+  private demo: SupervisedFfmpeg | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly ctx: AppContext) {
+    this.mediaDir = path.join(ctx.config.dataDir, 'media');
+    this.ffmpegVersion = ffmpegVersion(ctx.config.ffmpegPath);
+  }
+
+  get ffmpegAvailable(): boolean { return this.ffmpegVersion !== null; }
+  get ingestRunning(): boolean { return this.ingest !== undefined; }
+  liveCount(): number { return this.packagers.size; }
+
+  async start(): Promise<void> {
+    const { config, log } = this.ctx;
+    if (!this.ffmpegAvailable) log.warn({ ffmpeg: config.ffmpegPath }, 'ffmpeg not found: serving HTTP-FLV only (no HLS, no replays)');
+    if (config.rtmpPort === 0) return; // ingest disabled on this node
+    this.ingest = new RtmpIngest({ host: config.host, port: config.rtmpPort, dataDir: config.dataDir, graceMs: config.liveGraceMs, log }, {
+      authorize: async (key) => {
+        const room = await this.ctx.services.rooms.roomForKey(key);
+        return !!room && room.status !== 'ended';
+      },
+      onPublish: async (key) => {
+        const room = await this.ctx.services.rooms.roomForKey(key);
+        if (!room) return;
+        const sessionId = await this.ctx.services.rooms.goLive(room.id);
+        if (this.ffmpegAvailable && !this.packagers.has(room.id)) {
+          const p = new StreamPackager({
+            ffmpegPath: config.ffmpegPath, source: `rtmp://127.0.0.1:${config.rtmpPort}/live/${key}`, mediaDir: this.mediaDir,
+            roomId: room.id, sessionId, segmentSec: config.hlsSegmentSec, ladder: config.transcodeLadder, log,
+          });
+          this.packagers.set(room.id, p);
+          p.start();
+        }
+      },
+      onUnpublish: async (key) => {
+        const room = await this.ctx.services.rooms.roomForKey(key);
+        if (!room) return;
+        const sessionId = await this.ctx.services.rooms.end(room.id, 'publisher gone');
+        await this.stopRoom(room.id, sessionId);
+      },
+    });
+    await this.ingest.start();
+    await this.reconcile();
+  }
+
+  /** Rooms left "live" by a previous run (crash, restart) end unless their publisher is back within the grace period. */
+  private async reconcile(): Promise<void> {
+    const stale = await this.ctx.db.selectFrom('live_rooms').select(['id', 'stream_key']).where('status', '=', 'live').execute();
+    for (const r of stale) {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        if (this.ingest?.isPublishing(r.stream_key)) return;
+        void this.ctx.services.rooms.end(r.id, 'no publisher after restart')
+          .then((sessionId) => this.stopRoom(r.id, sessionId))
+          .catch((err: unknown) => this.ctx.log.error({ err, roomId: r.id }, 'could not end stale room'));
+      }, this.ctx.config.liveGraceMs);
+      t.unref();
+      this.timers.add(t);
+    }
+  }
+
+  /** Stop packaging a room and publish its recording as a replay. */
+  async stopRoom(roomId: number, sessionId: number | null): Promise<void> {
+    const p = this.packagers.get(roomId);
+    this.packagers.delete(roomId);
+    if (!p || sessionId === null) return;
+    const duration = await p.finish();
+    fs.rmSync(p.liveDir, { recursive: true, force: true });
+    await this.ctx.db.updateTable('live_sessions').set({ replay_ready: duration > 0, replay_duration_sec: duration }).where('id', '=', sessionId).execute();
+  }
+
+  packagerFor(roomId: number): StreamPackager | undefined { return this.packagers.get(roomId); }
+
+  playFlv(key: string, write: (b: Buffer) => void, close: () => void) { return this.ingest?.playFlv(key, write, close) ?? null; }
+
+  /** The demo room's show: a generated test pattern and tone pushed to our own RTMP. */
+  startDemoStream(key: string): void {
+    if (!this.ffmpegAvailable || !this.ingest) return;
+    this.demo = new SupervisedFfmpeg(this.ctx.config.ffmpegPath, () => [
+      '-re', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
+      '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '25', '-keyint_min', '25', '-b:v', '600k',
+      '-c:a', 'aac', '-b:a', '64k', '-ar', '44100', '-f', 'flv', `rtmp://127.0.0.1:${this.ctx.config.rtmpPort}/live/${key}`,
+    ], this.ctx.log, 'demo stream');
+    this.demo.start();
+  }
+
+  /** Delete recordings older than the retention period (a recurring job). */
+  async pruneReplays(): Promise<number> {
+    const old = await this.ctx.db.selectFrom('live_sessions').select('id')
+      .where('ended_at', '<', sql<Date>`now() - ${`${this.ctx.config.replayRetentionDays} days`}::interval`).where('replay_deleted_at', 'is', null).execute();
+    for (const s of old) {
+      fs.rmSync(path.join(this.mediaDir, 'replays', String(s.id)), { recursive: true, force: true });
+      await this.ctx.db.updateTable('live_sessions').set({ replay_ready: false, replay_deleted_at: sql`now()` }).where('id', '=', s.id).execute();
+    }
+    return old.length;
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    await this.demo?.stop();
+    await Promise.all([...this.packagers.values()].map((p) => p.process.stop()));
+    await this.ingest?.stop();
+  }
+}

@@ -1,0 +1,82 @@
+// Video delivery over plain HTTP (so any CDN can sit in front): HTTP-FLV for low latency, HLS for
+// reach and replays. Private rooms need the signed, expiring link the room API hands out.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Type } from 'typebox';
+import type { AppContext, Http } from '../../platform/context.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { errorResponses, IdParam, Strict } from '../../platform/http/schemas.ts';
+
+const FILE = /^(?:(\d{3,4}p)\/)?(index\.m3u8|master\.m3u8|seg_\d{6}\.ts)$/;
+const MAX_BUFFERED = 8 * 1024 * 1024; // a viewer this far behind is cut off rather than buffered forever
+const PlayQuery = Type.Object({ exp: Type.Optional(Type.Integer()), sig: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false });
+
+export function mediaRoutes(app: Http, ctx: AppContext): void {
+  const media = ctx.services.media;
+
+  const roomForPlay = async (roomId: number, q: { exp?: number | undefined; sig?: string | undefined }) => {
+    const room = await ctx.db.selectFrom('live_rooms').select(['id', 'stream_key', 'visibility', 'status']).where('id', '=', roomId).executeTakeFirst();
+    if (!room) throw notFound('Room', 'ROOM_NOT_FOUND');
+    if (room.visibility === 'private' && !ctx.services.rooms.verifyPlay(room.id, q.exp, q.sig)) throw new AppError(403, 'PLAY_LINK_INVALID', 'This private show needs a valid, unexpired link');
+    return room;
+  };
+
+  app.get('/live/:roomId.flv', {
+    config: { access: 'public' },
+    schema: { tags: ['media'], summary: 'Live stream as HTTP-FLV (lowest latency; mpegts.js in browsers)', params: Strict({ roomId: IdParam }), querystring: PlayQuery, response: { ...errorResponses } },
+  }, async (req, reply) => {
+    const room = await roomForPlay(req.params.roomId, req.query);
+    const res = reply.raw;
+    let unsubscribe: (() => void) | null = null;
+    const end = () => { unsubscribe?.(); unsubscribe = null; if (!res.writableEnded) res.end(); };
+    let started = false;
+    unsubscribe = media.playFlv(room.stream_key, (chunk) => {
+      if (!started) {
+        started = true;
+        res.writeHead(200, { 'content-type': 'video/x-flv', 'cache-control': 'no-cache, no-store', 'access-control-allow-origin': '*', connection: 'close' });
+      }
+      if (res.writableLength > MAX_BUFFERED) { end(); return; }
+      res.write(chunk);
+    }, end);
+    if (!unsubscribe) throw new AppError(404, 'NOT_LIVE', 'This room is not live right now');
+    reply.hijack();
+    if (!started) res.writeHead(200, { 'content-type': 'video/x-flv', 'cache-control': 'no-cache, no-store', 'access-control-allow-origin': '*', connection: 'close' });
+    started = true;
+    req.raw.on('close', end);
+  });
+
+  const serveFile = async (dir: string, file: string, reply: import('fastify').FastifyReply) => {
+    const m = FILE.exec(file);
+    if (!m) throw notFound('File');
+    const full = path.join(dir, file);
+    const stat = await fs.promises.stat(full).catch(() => null);
+    if (!stat) throw notFound('File');
+    const playlist = file.endsWith('.m3u8');
+    reply.header('content-type', playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t');
+    reply.header('access-control-allow-origin', '*');
+    // Playlists change every segment; segments never change once written.
+    reply.header('cache-control', playlist ? 'no-cache' : 'public, max-age=86400, immutable');
+    reply.header('content-length', stat.size);
+    return reply.send(fs.createReadStream(full));
+  };
+
+  app.get('/live/:roomId/*', {
+    config: { access: 'public' },
+    schema: { tags: ['media'], summary: 'Live stream as HLS: index.m3u8 (1-2 s segments), master.m3u8 with the transcode ladder', params: Type.Object({ roomId: IdParam, '*': Type.String({ maxLength: 60 }) }), querystring: PlayQuery, response: { ...errorResponses } },
+  }, async (req, reply) => {
+    const room = await roomForPlay(req.params.roomId, req.query);
+    const p = media.packagerFor(room.id);
+    if (!p) throw new AppError(404, 'NOT_LIVE', 'This room is not live right now');
+    return serveFile(p.liveDir, req.params['*'], reply);
+  });
+
+  app.get('/replays/:sessionId/*', {
+    config: { access: 'public' },
+    schema: { tags: ['media'], summary: 'A recorded show as HLS VOD', params: Type.Object({ sessionId: IdParam, '*': Type.String({ maxLength: 60 }) }), querystring: PlayQuery, response: { ...errorResponses } },
+  }, async (req, reply) => {
+    const s = await ctx.db.selectFrom('live_sessions').select(['room_id', 'replay_deleted_at']).where('id', '=', req.params.sessionId).executeTakeFirst();
+    if (!s || s.replay_deleted_at) throw notFound('Replay', 'REPLAY_NOT_FOUND');
+    await roomForPlay(s.room_id, req.query);
+    return serveFile(path.join(media.mediaDir, 'replays', String(req.params.sessionId)), req.params['*'], reply);
+  });
+}

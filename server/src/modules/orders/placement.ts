@@ -1,0 +1,143 @@
+// Place an order: price on the server, reserve stock, write one order per shop and one pending
+// payment, all in one transaction — a failure anywhere leaves nothing behind (no order, no
+// reserved unit). The idempotency key makes a retried request return the same orders.
+import crypto from 'node:crypto';
+import type { AppContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db/types.ts';
+import { AppError, badRequest, conflict } from '../../platform/errors.ts';
+import { basketHash, quoteView, type BasketItem } from '../checkout/checkout-service.ts';
+import { summarize } from '../checkout/pipeline.ts';
+import type { AddressSnapshot } from './tables.ts';
+import './tables.ts';
+
+export interface PlaceOrderInput {
+  idempotencyKey: string;
+  items: BasketItem[];
+  addressId: number;
+  couponIds?: number[] | undefined;
+  usePoints?: boolean | number | undefined;
+  roomId?: number | null | undefined;
+  flashSaleItemId?: number | undefined;
+  buyerNote?: string | undefined;
+  /** From the quote the shopper saw; if the price moved since, we refuse rather than charge more. */
+  quoteToken?: string | undefined;
+}
+
+export const newOrderNo = (prefix = '') => `${prefix}${new Date().toISOString().slice(2, 10).replace(/-/g, '')}${crypto.randomInt(10 ** 9, 10 ** 10 - 1)}`;
+
+export class OrderPlacement {
+  constructor(private readonly ctx: AppContext) {}
+
+  async place(userId: number, input: PlaceOrderInput) {
+    const address = await this.ctx.services.shipping.getAddress(this.ctx.db, userId, input.addressId);
+    const pricingInput = { couponIds: input.couponIds, usePoints: input.usePoints, roomId: input.roomId ?? null, province: address.province, flashSaleItemId: input.flashSaleItemId };
+    const requestHash = basketHash(input.items, pricingInput) + ':' + input.addressId;
+    let quotedTotal: number | undefined;
+    if (input.quoteToken) {
+      const q = await this.ctx.tokens.verifyPayload<{ u: number; h: string; t: number }>(input.quoteToken, 'quote');
+      if (q === 'expired') throw badRequest('QUOTE_EXPIRED', 'The quote has expired; get a new one');
+      if (!q || q.u !== userId || q.h !== basketHash(input.items, pricingInput)) throw badRequest('QUOTE_INVALID', 'The quote does not match this order');
+      quotedTotal = q.t;
+    }
+
+    const replay = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestHash);
+    if (replay) return replay;
+
+    try {
+      return await this.ctx.db.transaction().execute(async (trx) => {
+        const checkout = await trx.insertInto('checkouts').values({ checkout_no: newOrderNo('C'), user_id: userId, idempotency_key: input.idempotencyKey, request_hash: requestHash })
+          .returning(['id', 'checkout_no']).executeTakeFirstOrThrow();
+        const priced = await this.ctx.services.checkout.price(trx, userId, input.items, pricingInput);
+        if (priced.undeliverable.length) throw new AppError(422, 'NOT_DELIVERABLE', priced.undeliverable.map((u) => u.reason).join('; '), priced.undeliverable);
+        const groups = summarize(priced);
+        const total = groups.reduce((s, g) => s + g.totalFen, 0);
+        if (quotedTotal !== undefined && quotedTotal !== total) {
+          throw conflict('PRICE_CHANGED', `The total changed from ${quotedTotal} to ${total} fen since the quote; please confirm the new price`, quoteView(priced));
+        }
+        const deadline = new Date(Date.now() + this.ctx.config.orderPaymentTimeoutSec * 1000);
+        const snapshot: AddressSnapshot = { name: address.name, phone: address.phone, province: address.province, city: address.city, district: address.district, detail: address.detail, postalCode: address.postalCode };
+        const created: Array<{ orderId: number; merchantId: number; lineIds: Map<string, number> }> = [];
+        for (const g of groups) {
+          const order = await this.insertOrder(trx, { checkoutId: checkout.id, userId, g, deadline, snapshot, roomId: input.roomId ?? null, buyerNote: input.buyerNote ?? '', pointsUsed: Number((priced.effects.pointsUsedByMerchant as Record<number, number> | undefined)?.[g.merchantId] ?? 0) });
+          created.push(order);
+          // Stock is held now; throws OUT_OF_STOCK (aborting everything) when short.
+          await this.ctx.services.inventory.reserve(trx, { orderId: order.orderId, merchantId: g.merchantId, lines: g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })) });
+        }
+        await this.ctx.services.checkout.pipeline.commit(priced, created, trx);
+        const payment = total > 0
+          ? await this.ctx.services.payments.createPayment(trx, {
+            userId, amountFen: total, subject: subjectOf(groups), bizType: 'order', bizId: checkout.checkout_no,
+            merchantId: groups.length === 1 ? groups[0]!.merchantId : null, expiresAt: deadline,
+          })
+          : null;
+        await trx.updateTable('checkouts').set({ payment_id: payment?.paymentId ?? null }).where('id', '=', checkout.id).execute();
+        for (const o of created) {
+          await trx.updateTable('orders').set({ payment_id: payment?.paymentId ?? null }).where('id', '=', o.orderId).execute();
+          await this.ctx.jobs.schedule(trx, { type: 'orders.payment_timeout', payload: { orderId: o.orderId }, runAt: deadline, uniqueKey: `order-timeout:${o.orderId}` });
+          const g = groups.find((x) => x.merchantId === o.merchantId)!;
+          await this.ctx.events.emit(trx, {
+            type: 'order.placed', aggregateType: 'order', aggregateId: o.orderId,
+            payload: { orderId: o.orderId, merchantId: o.merchantId, userId, roomId: input.roomId ?? null, totalFen: g.totalFen, items: g.lines.map((l) => ({ skuId: l.skuId, productId: l.productId, quantity: l.quantity, payableFen: l.amountFen })) },
+          });
+        }
+        if (!payment) {
+          // Fully discounted: nothing to pay, the orders are paid at once.
+          for (const o of created) await this.ctx.services.orders.markPaid(trx, o.orderId, null);
+        }
+        return this.result(trx, checkout.id);
+      });
+    } catch (err) {
+      // Two identical requests at once: the loser of the unique race returns the winner's orders.
+      if ((err as { code?: string }).code === '23505' && String((err as Error).message).includes('checkouts')) {
+        const again = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestHash);
+        if (again) return again;
+      }
+      throw err;
+    }
+  }
+
+  private async findCheckout(db: Db, userId: number, key: string, requestHash: string) {
+    const c = await db.selectFrom('checkouts').select(['id', 'request_hash']).where('user_id', '=', userId).where('idempotency_key', '=', key).executeTakeFirst();
+    if (!c) return null;
+    if (c.request_hash !== requestHash) throw conflict('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different order');
+    return this.result(db, c.id);
+  }
+
+  private async result(db: Db, checkoutId: number) {
+    const c = await db.selectFrom('checkouts').selectAll().where('id', '=', checkoutId).executeTakeFirstOrThrow();
+    const orders = await db.selectFrom('orders').select(['id', 'order_no', 'merchant_id', 'status', 'total_fen']).where('checkout_id', '=', checkoutId).orderBy('id').execute();
+    const payment = c.payment_id ? await db.selectFrom('payments').select(['payment_no', 'amount_fen', 'status', 'expires_at']).where('id', '=', c.payment_id).executeTakeFirst() : undefined;
+    return {
+      checkoutNo: c.checkout_no,
+      orders: orders.map((o) => ({ orderId: o.id, orderNo: o.order_no, merchantId: o.merchant_id, status: o.status, totalFen: o.total_fen })),
+      payment: payment ? { paymentNo: payment.payment_no, amountFen: payment.amount_fen, status: payment.status, expiresAt: payment.expires_at, cashierUrl: await this.ctx.services.payments.sandboxCashierUrl(payment.payment_no) } : null,
+    };
+  }
+
+  private async insertOrder(trx: Db, o: { checkoutId: number; userId: number; g: ReturnType<typeof summarize>[number]; deadline: Date; snapshot: AddressSnapshot; roomId: number | null; buyerNote: string; pointsUsed: number }) {
+    const { g } = o;
+    const order = await trx.insertInto('orders').values({
+      order_no: newOrderNo(), checkout_id: o.checkoutId, user_id: o.userId, merchant_id: g.merchantId, room_id: o.roomId, status: 'pending_payment',
+      goods_fen: g.goodsFen, discount_fen: g.discountFen, shipping_fen: g.shippingFen, total_fen: g.totalFen, points_used: o.pointsUsed,
+      charges: JSON.stringify(g.charges.map((c) => ({ step: c.step, reason: c.reason, amountFen: c.amountFen }))),
+      address: JSON.stringify(o.snapshot), buyer_note: o.buyerNote.slice(0, 200), pay_deadline: o.deadline,
+    }).returning('id').executeTakeFirstOrThrow();
+    const lineIds = new Map<string, number>();
+    for (const l of g.lines) {
+      const goods = l.listUnitPriceFen * l.quantity;
+      const row = await trx.insertInto('order_lines').values({
+        order_id: order.id, sku_id: l.skuId, product_id: l.productId, product_title: l.productTitle, sku_name: l.skuName, image_url: l.imageUrl,
+        quantity: l.quantity, list_unit_price_fen: l.listUnitPriceFen, unit_price_fen: l.unitPriceFen, goods_fen: goods,
+        discount_fen: goods - l.amountFen, payable_fen: l.amountFen, adjustments: JSON.stringify(l.adjustments),
+      }).returning('id').executeTakeFirstOrThrow();
+      lineIds.set(l.lineId, row.id);
+    }
+    await trx.insertInto('order_status_history').values({ order_id: order.id, from_status: null, to_status: 'pending_payment', actor_user_id: o.userId, note: '下单' }).execute();
+    return { orderId: order.id, merchantId: g.merchantId, lineIds };
+  }
+}
+
+function subjectOf(groups: Array<{ lines: Array<{ productTitle: string }> }>): string {
+  const titles = groups.flatMap((g) => g.lines.map((l) => l.productTitle));
+  return titles.length > 1 ? `${titles[0]} 等${titles.length}件商品` : titles[0] ?? 'LiveMall 订单';
+}

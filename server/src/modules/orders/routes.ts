@@ -1,0 +1,95 @@
+import { Type } from 'typebox';
+import { ANY_MEMBER, OPERATORS } from '../../platform/auth/access.ts';
+import type { AppContext, Http } from '../../platform/context.ts';
+import { errorResponses, IdParam, MerchantParams, Page, Pagination, Strict } from '../../platform/http/schemas.ts';
+import { BasketItemsT, OrderDetailT, OrderStatusT, OrderSummaryT, PlaceResultT, QuoteT } from './schemas.ts';
+
+const security = [{ bearer: [] }];
+const PricingOptions = {
+  couponIds: Type.Optional(Type.Array(IdParam, { maxItems: 5 })),
+  usePoints: Type.Optional(Type.Union([Type.Boolean(), Type.Integer({ minimum: 0 })])),
+  roomId: Type.Optional(Type.Union([IdParam, Type.Null()])),
+  flashSaleItemId: Type.Optional(IdParam),
+};
+const MerchantOrderQuery = Type.Object({
+  ...Pagination.properties, status: Type.Optional(OrderStatusT), q: Type.Optional(Type.String({ maxLength: 60 })),
+  from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })), roomId: Type.Optional(IdParam),
+}, { additionalProperties: false });
+const OrderParams = Strict({ merchantId: IdParam, orderId: IdParam });
+
+export function orderRoutes(app: Http, ctx: AppContext): void {
+  const { checkout, orderPlacement, orders, orderQueries } = ctx.services;
+  for (const s of [QuoteT, OrderSummaryT, OrderDetailT]) app.addSchema(s);
+
+  app.post('/api/checkout/quote', {
+    config: { access: 'user' },
+    schema: {
+      tags: ['checkout'], summary: 'Price a basket: every step per line with its reason, per-shop totals, and a quote token for placing it', security,
+      body: Strict({ items: BasketItemsT, addressId: Type.Optional(IdParam), province: Type.Optional(Type.String({ maxLength: 20 })), ...PricingOptions }),
+      response: { 200: Type.Ref('Quote'), ...errorResponses },
+    },
+  }, async (req) => checkout.quote(req.actor!.userId, req.body.items, req.body));
+
+  app.post('/api/orders', {
+    config: { access: 'user' },
+    schema: {
+      tags: ['orders'], summary: 'Place orders (one per shop) and get the payment to make. Prices are computed on the server; the idempotency key makes retries safe.', security,
+      body: Strict({
+        idempotencyKey: Type.String({ minLength: 8, maxLength: 80 }), items: BasketItemsT, addressId: IdParam, ...PricingOptions,
+        buyerNote: Type.Optional(Type.String({ maxLength: 200 })), quoteToken: Type.Optional(Type.String({ maxLength: 2000 })),
+      }),
+      response: { 201: PlaceResultT, ...errorResponses },
+    },
+  }, async (req, reply) => reply.status(201).send(await orderPlacement.place(req.actor!.userId, req.body)));
+
+  app.get('/api/orders', {
+    config: { access: 'user' },
+    schema: { tags: ['orders'], summary: 'My orders', security, querystring: Type.Object({ ...Pagination.properties, status: Type.Optional(OrderStatusT) }, { additionalProperties: false }), response: { 200: Page(Type.Ref('OrderSummary')), ...errorResponses } },
+  }, async (req) => orderQueries.listForShopper(req.actor!.userId, { status: req.query.status as never, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20 }));
+
+  app.get('/api/orders/:orderId', {
+    config: { access: 'user' },
+    schema: { tags: ['orders'], summary: 'One of my orders with its price breakdown, parcels and history', security, params: Strict({ orderId: IdParam }), response: { 200: Type.Ref('OrderDetail'), ...errorResponses } },
+  }, async (req) => orderQueries.detail(req.params.orderId, { userId: req.actor!.userId }));
+
+  app.post('/api/orders/:orderId/cancel', {
+    config: { access: 'user' },
+    schema: { tags: ['orders'], summary: 'Cancel an unpaid order (orders paid together are cancelled together)', security, params: Strict({ orderId: IdParam }), response: { 200: Type.Object({ cancelledOrderIds: Type.Array(Type.Integer()) }), ...errorResponses } },
+  }, async (req) => ({ cancelledOrderIds: await orders.cancelByShopper(req.actor!.userId, req.params.orderId) }));
+
+  app.post('/api/orders/:orderId/confirm-receipt', {
+    config: { access: 'user' },
+    schema: { tags: ['orders'], summary: 'Confirm I received the goods', security, params: Strict({ orderId: IdParam }), response: { 200: Type.Ref('OrderDetail'), ...errorResponses } },
+  }, async (req) => {
+    await orders.confirmByShopper(req.actor!.userId, req.params.orderId);
+    return orderQueries.detail(req.params.orderId, { userId: req.actor!.userId });
+  });
+
+  // ---- merchants ----
+  app.get('/api/merchants/:merchantId/orders', {
+    config: { access: ANY_MEMBER },
+    schema: { tags: ['orders'], summary: 'The shop\'s orders: search (order no, buyer name/phone, product), status, date range, live room', security, params: MerchantParams, querystring: MerchantOrderQuery, response: { 200: Page(Type.Ref('OrderSummary')), ...errorResponses } },
+  }, async (req) => orderQueries.listForMerchant(req.actor!, req.params.merchantId, { ...req.query, status: req.query.status as never, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20 }));
+
+  app.get('/api/merchants/:merchantId/orders/export.csv', {
+    config: { access: OPERATORS },
+    schema: { tags: ['orders'], summary: 'Export the filtered orders as CSV (one row per line)', security, params: MerchantParams, querystring: MerchantOrderQuery },
+  }, async (req, reply) => {
+    const csv = await orderQueries.exportCsv(req.actor!, req.params.merchantId, { ...req.query, status: req.query.status as never, page: 1, pageSize: 50_000 });
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="orders-${req.params.merchantId}.csv"`).send(csv);
+  });
+
+  app.get('/api/merchants/:merchantId/orders/:orderId', {
+    config: { access: ANY_MEMBER },
+    schema: { tags: ['orders'], summary: 'An order with its price breakdown', security, params: OrderParams, response: { 200: Type.Ref('OrderDetail'), ...errorResponses } },
+  }, async (req) => orderQueries.detail(req.params.orderId, { actor: req.actor!, merchantId: req.params.merchantId }));
+
+  app.post('/api/merchants/:merchantId/orders/:orderId/ship', {
+    config: { access: OPERATORS },
+    schema: {
+      tags: ['orders'], summary: 'Ship a parcel (all remaining items unless listed); several parcels allowed', security, params: OrderParams,
+      body: Strict({ carrier: Type.String({ minLength: 1, maxLength: 40 }), trackingNo: Type.String({ minLength: 4, maxLength: 40 }), items: Type.Optional(Type.Array(Strict({ lineId: IdParam, quantity: Type.Integer({ minimum: 1 }) }), { minItems: 1 })) }),
+      response: { 200: Type.Object({ shipmentId: Type.Integer(), status: Type.String() }), ...errorResponses },
+    },
+  }, async (req) => orders.ship(req.actor!, req.params.merchantId, req.params.orderId, req.body));
+}

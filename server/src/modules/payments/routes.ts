@@ -1,0 +1,95 @@
+import crypto from 'node:crypto';
+import { Type } from 'typebox';
+import type { AppContext, Http } from '../../platform/context.ts';
+import { badRequest, notFound } from '../../platform/errors.ts';
+import { DateTime, errorResponses, Strict } from '../../platform/http/schemas.ts';
+import { cashierPage } from './cashier-page.ts';
+import type { SandboxProvider } from './providers/sandbox.ts';
+
+const security = [{ bearer: [] }];
+const PaymentNoParam = Strict({ paymentNo: Type.String({ pattern: '^[PR][0-9]{10,30}$' }) });
+const ProviderT = Type.Union([Type.Literal('sandbox'), Type.Literal('wechat'), Type.Literal('alipay')]);
+
+export async function paymentRoutes(app: Http, ctx: AppContext): Promise<void> {
+  const payments = ctx.services.payments;
+
+  app.get('/api/payments/:paymentNo', {
+    config: { access: 'user' },
+    schema: {
+      tags: ['payments'], summary: 'A payment of mine and its status', security, params: PaymentNoParam,
+      response: { 200: Type.Object({ paymentNo: Type.String(), status: Type.String(), amountFen: Type.Integer(), refundedFen: Type.Integer(), provider: Type.Union([Type.String(), Type.Null()]), bizType: Type.String(), bizId: Type.String(), expiresAt: DateTime, paidAt: Type.Union([DateTime, Type.Null()]) }), ...errorResponses },
+    },
+  }, async (req) => {
+    const p = await payments.get(req.params.paymentNo);
+    if (p.user_id !== req.actor!.userId) throw notFound('Payment', 'PAYMENT_NOT_FOUND');
+    return { paymentNo: p.payment_no, status: p.status, amountFen: p.amount_fen, refundedFen: p.refunded_fen, provider: p.provider, bizType: p.biz_type, bizId: p.biz_id, expiresAt: p.expires_at, paidAt: p.paid_at };
+  });
+
+  app.post('/api/payments/:paymentNo/start', {
+    config: { access: 'user' },
+    schema: {
+      tags: ['payments'], summary: 'Pay with a provider: returns the cashier URL (sandbox, Alipay) or wx.requestPayment parameters (WeChat)', security, params: PaymentNoParam,
+      body: Strict({ provider: ProviderT, openid: Type.Optional(Type.String({ maxLength: 128 })), returnUrl: Type.Optional(Type.String({ maxLength: 500 })) }),
+      response: { 200: Type.Object({ paymentNo: Type.String(), provider: Type.String(), amountFen: Type.Integer(), cashierUrl: Type.Optional(Type.String()), jsapiParams: Type.Optional(Type.Record(Type.String(), Type.String())) }), ...errorResponses },
+    },
+  }, async (req) => payments.start(req.actor!.userId, req.params.paymentNo, req.body.provider, { openid: req.body.openid, returnUrl: req.body.returnUrl }));
+
+  // Provider notifications need the exact bytes for signature checks: parse bodies as raw text here.
+  await app.register(async (plain) => {
+    const scope = plain as unknown as Http;
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
+    scope.post('/api/payments/notify/:provider', {
+      config: { access: 'public' },
+      schema: { tags: ['payments'], summary: 'Payment provider notifications (signature-verified, idempotent)', params: Strict({ provider: ProviderT }) },
+    }, async (req, reply) => {
+      const ack = await payments.handleNotification(req.params.provider, { headers: req.headers, rawBody: typeof req.body === 'string' ? req.body : '' });
+      return reply.status(ack.status).header('content-type', ack.contentType).send(ack.body);
+    });
+  });
+
+  // ---- sandbox cashier ----
+  const verifyCashierToken = async (paymentNo: string, token: string | undefined) => {
+    const ok = token ? await ctx.tokens.verifyPayload<{ p: string }>(token, 'sandbox-cashier') : null;
+    if (!ok || ok === 'expired' || ok.p !== paymentNo) throw badRequest('CASHIER_LINK_INVALID', 'This cashier link is not valid');
+  };
+
+  app.get('/pay/sandbox/:paymentNo', {
+    config: { access: 'public' },
+    schema: { tags: ['payments'], summary: 'Sandbox cashier page (HTML, clearly labelled SANDBOX)', params: PaymentNoParam, querystring: Type.Object({ t: Type.String({ maxLength: 1000 }), returnUrl: Type.Optional(Type.String({ maxLength: 500 })) }) },
+  }, async (req, reply) => {
+    await verifyCashierToken(req.params.paymentNo, req.query.t);
+    const p = await payments.get(req.params.paymentNo);
+    return reply.header('content-type', 'text/html; charset=utf-8').send(cashierPage({ paymentNo: p.payment_no, subject: p.subject, amountFen: p.amount_fen, status: p.status, token: req.query.t, returnUrl: safeReturn(req.query.returnUrl) }));
+  });
+
+  await app.register(async (plain) => {
+    const scope = plain as unknown as Http;
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    scope.post('/pay/sandbox/:paymentNo/confirm', {
+      config: { access: 'public' },
+      schema: {
+        tags: ['payments'], summary: 'Sandbox cashier: confirm or fail the payment', params: PaymentNoParam,
+        body: Type.Object({ t: Type.String({ maxLength: 1000 }), outcome: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]), returnUrl: Type.Optional(Type.String({ maxLength: 500 })) }),
+      },
+    }, async (req, reply) => {
+      await verifyCashierToken(req.params.paymentNo, req.body.t);
+      const p = await payments.get(req.params.paymentNo);
+      const sandbox = payments.providers.get('sandbox') as SandboxProvider;
+      const body = JSON.stringify({ eventId: crypto.randomUUID(), paymentNo: p.payment_no, amountFen: p.amount_fen, status: req.body.outcome });
+      await payments.start(p.user_id, p.payment_no, 'sandbox').catch(() => undefined); // record the provider choice
+      const ack = await payments.handleNotification('sandbox', { headers: { 'x-sandbox-signature': sandbox.sign(body) }, rawBody: body });
+      const accept = req.headers.accept ?? '';
+      if (accept.includes('application/json')) return reply.send({ outcome: ack.outcome });
+      const back = safeReturn(req.body.returnUrl);
+      return reply.header('content-type', 'text/html; charset=utf-8').send(`<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="1;url=${back}"><body style="font-family:sans-serif;text-align:center;padding-top:40px"><div style="background:#d4380d;color:#fff;padding:8px">SANDBOX</div><h2 data-testid="sandbox-result">${req.body.outcome === 'succeeded' ? '支付成功 Paid' : '支付失败 Failed'}</h2><a href="${back}">返回 Back</a></body>`);
+    });
+  });
+}
+
+/** Only same-site relative paths are followed after paying (no open redirects). */
+function safeReturn(url: string | undefined): string {
+  return url && /^\/(?!\/)[^\s"'<>]*$/.test(url) ? url : '/';
+}

@@ -1,0 +1,5 @@
+// The realtime area's modules, in init order. Owned by the realtime area.
+import type { Module } from '../platform/context.ts';
+import { realtimeModule } from './realtime/index.ts';
+
+export const realtimeModules: Module[] = [realtimeModule];

@@ -1,0 +1,111 @@
+// The gateway through real sockets: protocol, join/history/resume, presence, bad input, fan-out
+// across two nodes sharing PostgreSQL and Redis.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNode, type TestNode } from '../../../test/harness.ts';
+import { APP_BACKENDS } from '../../../test/backends.ts';
+import { useTestRooms, Viewer } from './test-support.ts';
+import { CloseCode } from './protocol.ts';
+
+describe.each(APP_BACKENDS)('realtime gateway on $name', (backend) => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await startNode({ db: backend.db, cache: backend.cache });
+    const rooms = useTestRooms(node);
+    rooms.add({ id: 1, merchantId: 1 });
+    rooms.add({ id: 2, merchantId: 1 });
+  }, 60_000);
+  afterAll(async () => { await node?.close(); });
+
+  it('greets guests with a stable guest id and a signed-in user with their identity', async () => {
+    const g = await Viewer.connect(node, { guestId: 'g_abcdefghijklmnop' });
+    expect(g.frames[0]!.data).toMatchObject({ protocol: 1, guestId: 'g_abcdefghijklmnop', user: null });
+    const u = await node.userToken('13800000101');
+    const v = await Viewer.connect(node, { token: u.token });
+    expect(v.frames[0]!.data.user).toMatchObject({ id: u.userId });
+    g.close(); v.close();
+  });
+
+  it('rejects a bad token with close code 4001 and an unknown protocol version with 4000', async () => {
+    const bad = await Viewer.connect(node, { token: 'nope' }).catch((e: Error) => e);
+    expect(bad).toBeInstanceOf(Error);
+    const { default: WebSocket } = await import('ws');
+    const code = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${node.url.replace('http', 'ws')}/ws?v=9`);
+      ws.on('close', (c) => resolve(c));
+    });
+    expect(code).toBe(CloseCode.unsupportedVersion);
+    const code2 = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${node.url.replace('http', 'ws')}/ws?v=1&token=forged`);
+      ws.on('close', (c) => resolve(c));
+    });
+    expect(code2).toBe(CloseCode.unauthorized);
+  });
+
+  it('answers malformed frames and unknown types with error frames, then closes a persistent offender', async () => {
+    const v = await Viewer.connect(node);
+    v.ws.send('not json');
+    expect((await v.next('error')).data.code).toBe('MALFORMED_FRAME');
+    v.send('teleport');
+    expect((await v.next('error', (f) => f.data.code === 'UNKNOWN_TYPE')).data.message).toContain('teleport');
+    await expect(v.join(999)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
+    for (let i = 0; i < 12; i++) v.ws.send('[1,2');
+    expect(await v.closed()).toBe(CloseCode.protocolError);
+    // An oversize frame is refused by the socket layer (1009), the node keeps serving.
+    const big = await Viewer.connect(node);
+    big.ws.send(JSON.stringify({ type: 'chat', data: { text: 'x'.repeat(10_000) } }));
+    expect(await big.closed()).toBe(CloseCode.tooLarge);
+    const ok = await Viewer.connect(node);
+    expect((await ok.request('ping')).pong).toBeTypeOf('number');
+    ok.close();
+  });
+
+  it('counts online viewers once per user, cumulative viewers, and resumes from the last seen seq', async () => {
+    const u = await node.userToken('13800000102');
+    const a = await Viewer.connect(node, { token: u.token });
+    const b = await Viewer.connect(node, { token: u.token });
+    const g = await Viewer.connect(node);
+    await a.join(2);
+    await b.join(2);
+    const joined = await g.join(2);
+    expect(joined).toMatchObject({ online: 2, cumulative: 2 });
+    expect(await node.api('GET', '/api/rooms/2/online').then((r) => r.body)).toEqual({ online: 2, cumulative: 2 });
+
+    const rt = node.app.ctx.services.realtime;
+    await rt.publishToRoom(2, { type: 'product.pinned', data: { productId: 7 } });
+    const pinned = await g.next('product.pinned');
+    g.close();
+    await rt.publishToRoom(2, { type: 'product.pinned', data: { productId: 8 } });
+    await rt.publishToRoom(2, { type: 'coupon.drop', data: { dropId: 1 } });
+    await a.next('coupon.drop');
+    // The guest comes back and receives exactly what it missed.
+    const back = await Viewer.connect(node, { guestId: g.frames[0]!.data.guestId });
+    const resumed = await back.join(2, pinned.seq);
+    expect(resumed.resumed).toBe(true);
+    expect(resumed.history.map((f: { type: string; data: any }) => [f.type, f.data])).toEqual([['product.pinned', { productId: 8 }], ['coupon.drop', { dropId: 1 }]]);
+    expect((await node.api('GET', '/api/rooms/2/online')).body).toEqual({ online: 2, cumulative: 2 });
+    a.close(); b.close(); back.close();
+  });
+});
+
+const shared = process.env.DATABASE_URL && process.env.REDIS_URL;
+describe.runIf(shared)('two nodes sharing PostgreSQL and Redis', () => {
+  it('delivers a frame published on one node to viewers on the other', async () => {
+    const first = await startNode({ db: 'postgres', cache: 'redis' });
+    const second = await startNode({ databaseUrl: first.config.databaseUrl!, cache: 'redis', redisPrefix: first.config.redisPrefix });
+    try {
+      for (const n of [first, second]) useTestRooms(n).add({ id: 5, merchantId: 1 });
+      const onFirst = await Viewer.connect(first);
+      const onSecond = await Viewer.connect(second);
+      await onFirst.join(5);
+      const j = await onSecond.join(5);
+      expect(j.online).toBe(2);
+      await first.app.ctx.services.realtime.publishToRoom(5, { type: 'flashsale.countdown', data: { n: 1 } });
+      expect((await onSecond.next('flashsale.countdown')).data).toEqual({ n: 1 });
+      expect((await onFirst.next('flashsale.countdown')).data).toEqual({ n: 1 });
+      onFirst.close(); onSecond.close();
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  }, 60_000);
+});

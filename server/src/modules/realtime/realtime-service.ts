@@ -1,0 +1,93 @@
+// ctx.services.realtime: the contract other modules use (publishToRoom, roomOnline), plus the
+// gateway and hub for the interaction module.
+import { Type } from 'typebox';
+import type { AppContext, Http } from '../../platform/context.ts';
+import { errorResponses, IdParam } from '../../platform/http/schemas.ts';
+import { Gateway } from './gateway.ts';
+import { presence, type Presence } from './presence.ts';
+import type { FrameKind, RoomFrame } from './protocol.ts';
+import { RoomHub } from './room-hub.ts';
+
+const PRESENCE_EVERY_MS = 2000;
+
+export class RealtimeService {
+  readonly hub: RoomHub;
+  readonly gateway: Gateway;
+  private presenceTimer: NodeJS.Timeout | undefined;
+  private readonly lastPresence = new Map<number, string>();
+  private readonly tickers: Array<() => Promise<void> | void> = [];
+
+  constructor(private readonly ctx: AppContext) {
+    this.hub = new RoomHub(ctx.cache, ctx.log);
+    this.gateway = new Gateway(ctx, this.hub);
+  }
+
+  /**
+   * Fan a frame out to the room's viewers on every node. kind 'chat' frames may be dropped for a
+   * viewer who lags; 'commerce' and 'system' never are. chat/commerce frames get a seq and are
+   * kept for resume.
+   */
+  async publishToRoom(roomId: number, frame: { type: string; data: unknown }, opts: { kind?: FrameKind; seq?: number } = {}): Promise<RoomFrame> {
+    return this.hub.publish(roomId, { type: frame.type, data: frame.data, kind: opts.kind ?? 'commerce', ...(opts.seq !== undefined ? { seq: opts.seq } : {}) });
+  }
+
+  /** A frame only these signed-in viewers of the room get (on whichever node they are). */
+  async publishToUsers(roomId: number, userIds: number[], frame: { type: string; data: unknown }): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.hub.publish(roomId, { type: frame.type, data: frame.data, kind: 'system', to: userIds });
+  }
+
+  async roomOnline(roomId: number): Promise<Presence> {
+    return presence.read(this.ctx.cache, roomId);
+  }
+
+  /** Work run on each presence tick for rooms with viewers on this node (likes totals…). */
+  onTick(fn: () => Promise<void> | void): void { this.tickers.push(fn); }
+
+  start(): void {
+    this.gateway.attach();
+    this.presenceTimer = setInterval(() => void this.tick(), PRESENCE_EVERY_MS);
+    this.presenceTimer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    for (const roomId of this.hub.localRoomIds()) {
+      try {
+        const p = await this.roomOnline(roomId);
+        const key = `${p.online}/${p.cumulative}`;
+        if (this.lastPresence.get(roomId) === key) continue;
+        this.lastPresence.set(roomId, key);
+        this.hub.deliverLocal(roomId, { type: 'presence', data: p, kind: 'system' });
+      } catch (err) {
+        this.ctx.log.warn({ err, roomId }, 'presence tick failed');
+      }
+    }
+    for (const t of this.tickers) await Promise.resolve(t()).catch((err: unknown) => this.ctx.log.warn({ err }, 'realtime ticker failed'));
+  }
+
+  async stop(): Promise<void> {
+    if (this.presenceTimer) clearInterval(this.presenceTimer);
+    await this.gateway.close();
+    await this.hub.close();
+  }
+
+  routes(app: Http): void {
+    app.get('/api/rooms/:roomId/online', {
+      config: { access: 'public' },
+      schema: {
+        tags: ['realtime'], summary: 'Viewers online now (deduplicated per user) and cumulative viewers of a room',
+        params: Type.Object({ roomId: IdParam }),
+        response: { 200: Type.Object({ online: Type.Integer(), cumulative: Type.Integer() }), ...errorResponses },
+      },
+    }, async (req) => this.roomOnline(req.params.roomId));
+
+    app.get('/api/platform/realtime', {
+      config: { access: 'platform_admin' },
+      schema: {
+        tags: ['realtime'], summary: "This node's gateway: open connections, rooms with viewers, frames delivered",
+        security: [{ bearer: [] }],
+        response: { 200: Type.Object({ connections: Type.Integer(), rooms: Type.Integer(), framesDelivered: Type.Integer() }), ...errorResponses },
+      },
+    }, async () => ({ connections: this.gateway.connectionCount, rooms: this.hub.localRoomIds().length, framesDelivered: this.hub.delivered }));
+  }
+}

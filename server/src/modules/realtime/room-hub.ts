@@ -1,0 +1,155 @@
+// Fan-out. publish() batches a node's outgoing room frames per room and sends one pub/sub message
+// per room every PUBLISH_MS; every node (this one included) receives them on the room's channel,
+// which it subscribes to only while it has viewers there. Received frames are serialised once per
+// room and delivered as one shared buffer to every viewer at most every BATCH_MS.
+import type { Cache, Unsubscribe } from '../../platform/cache/cache.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { BATCH_MS, type Conn } from './connection.ts';
+import type { RoomFrame, ServerFrame } from './protocol.ts';
+
+const PUBLISH_MS = 10;
+export const HISTORY_LEN = 500;
+export const historyKey = (roomId: number) => `rt:room:${roomId}:log`;
+export const deletedKey = (roomId: number) => `rt:room:${roomId}:deleted`;
+const channel = (roomId: number) => `rt:r:${roomId}`;
+
+class LocalRoom {
+  readonly conns = new Set<Conn>();
+  pending: RoomFrame[] = [];
+  timer: NodeJS.Timeout | undefined;
+  lastDelivery = 0;
+  unsubscribe: Promise<Unsubscribe> | undefined;
+  idleTimer: NodeJS.Timeout | undefined;
+  constructor(readonly roomId: number) {}
+}
+
+export class RoomHub {
+  private readonly rooms = new Map<number, LocalRoom>();
+  private readonly outgoing = new Map<number, RoomFrame[]>();
+  private publishTimer: NodeJS.Timeout | undefined;
+  delivered = 0;
+
+  constructor(private readonly cache: Cache, private readonly log: Logger) {}
+
+  /** Fan a frame out to the room on every node. Frames with a seq are kept for resume/history. */
+  async publish(roomId: number, frame: Omit<RoomFrame, 'ts' | 'roomId'> & { ts?: number }): Promise<RoomFrame> {
+    const full: RoomFrame = { ts: Date.now(), roomId, ...frame };
+    if (full.kind !== 'system' && !full.to && full.seq === undefined) {
+      full.seq = await this.cache.incrBy(`rt:room:${roomId}:seq`);
+      await this.cache.lPushCapped(historyKey(roomId), JSON.stringify(wire(full)), HISTORY_LEN);
+    }
+    let batch = this.outgoing.get(roomId);
+    if (!batch) this.outgoing.set(roomId, (batch = []));
+    batch.push(full);
+    this.publishTimer ??= setTimeout(() => this.flushOutgoing(), PUBLISH_MS);
+    return full;
+  }
+
+  private flushOutgoing(): void {
+    this.publishTimer = undefined;
+    const batches = [...this.outgoing];
+    this.outgoing.clear();
+    for (const [roomId, frames] of batches) {
+      this.cache.publish(channel(roomId), JSON.stringify(frames))
+        .catch((err: unknown) => this.log.error({ err, roomId }, 'room publish failed'));
+    }
+  }
+
+  /** Deliver to this node's viewers only (presence and like totals each node reads from the cache). */
+  deliverLocal(roomId: number, frame: Omit<RoomFrame, 'ts' | 'roomId'>): void {
+    const room = this.rooms.get(roomId);
+    if (room) this.enqueue(room, [{ ts: Date.now(), roomId, ...frame }]);
+  }
+
+  async add(conn: Conn, roomId: number): Promise<void> {
+    let room = this.rooms.get(roomId);
+    if (!room) {
+      room = new LocalRoom(roomId);
+      this.rooms.set(roomId, room);
+    }
+    if (room.idleTimer) { clearTimeout(room.idleTimer); room.idleTimer = undefined; }
+    room.conns.add(conn);
+    const r = room;
+    r.unsubscribe ??= this.cache.subscribe(channel(roomId), (msg) => this.onMessage(r, msg));
+    await r.unsubscribe;
+  }
+
+  remove(conn: Conn, roomId: number): void {
+    const room = this.rooms.get(roomId);
+    if (!room) return;
+    room.conns.delete(conn);
+    if (room.conns.size === 0 && !room.idleTimer) {
+      // Keep the subscription a little: viewers often come straight back (reconnects, refreshes).
+      room.idleTimer = setTimeout(() => void this.drop(room), 30_000);
+      room.idleTimer.unref();
+    }
+  }
+
+  private async drop(room: LocalRoom): Promise<void> {
+    if (room.conns.size > 0) return;
+    this.rooms.delete(room.roomId);
+    if (room.timer) clearTimeout(room.timer);
+    const unsub = room.unsubscribe;
+    room.unsubscribe = undefined;
+    if (unsub) await (await unsub)().catch(() => undefined);
+  }
+
+  localRoomIds(): number[] { return [...this.rooms.values()].filter((r) => r.conns.size > 0).map((r) => r.roomId); }
+  localConns(roomId: number): Iterable<Conn> { return this.rooms.get(roomId)?.conns ?? []; }
+  get connectionCount(): number { let n = 0; for (const r of this.rooms.values()) n += r.conns.size; return n; }
+
+  private onMessage(room: LocalRoom, msg: string): void {
+    let frames: RoomFrame[];
+    try { frames = JSON.parse(msg) as RoomFrame[]; } catch { return this.log.warn({ roomId: room.roomId }, 'bad room message'); }
+    this.enqueue(room, frames);
+  }
+
+  private enqueue(room: LocalRoom, frames: RoomFrame[]): void {
+    room.pending.push(...frames);
+    if (room.timer) return;
+    const wait = Math.max(0, room.lastDelivery + BATCH_MS - Date.now());
+    room.timer = setTimeout(() => this.deliver(room), wait);
+  }
+
+  private deliver(room: LocalRoom): void {
+    room.timer = undefined;
+    room.lastDelivery = Date.now();
+    const frames = room.pending;
+    room.pending = [];
+    const shared: string[] = [];
+    const essentialParts: string[] = [];
+    const targeted: RoomFrame[] = [];
+    for (const f of frames) {
+      if (f.to) { targeted.push(f); continue; }
+      const json = JSON.stringify(wire(f));
+      shared.push(json);
+      if (f.kind !== 'chat') essentialParts.push(json);
+    }
+    if (shared.length) {
+      const full = Buffer.from(`[${shared.join(',')}]`);
+      let essential: Buffer | null | undefined;
+      const getEssential = () => (essential === undefined ? (essential = essentialParts.length ? Buffer.from(`[${essentialParts.join(',')}]`) : null) : essential);
+      for (const conn of room.conns) {
+        try { conn.sendRoomBatch(full, getEssential); this.delivered += shared.length; } catch (err) { this.log.warn({ err }, 'send failed'); }
+      }
+    }
+    for (const f of targeted) {
+      const to = new Set(f.to);
+      for (const conn of room.conns) if (conn.user && to.has(conn.user.userId)) conn.sendPrivate(wire(f));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.publishTimer) { clearTimeout(this.publishTimer); this.flushOutgoing(); }
+    for (const room of [...this.rooms.values()]) {
+      room.conns.clear();
+      if (room.idleTimer) clearTimeout(room.idleTimer);
+      await this.drop(room);
+    }
+  }
+}
+
+/** What goes on the wire: no routing fields. */
+export function wire(f: RoomFrame): ServerFrame {
+  return { type: f.type, data: f.data, ts: f.ts, ...(f.roomId !== undefined ? { roomId: f.roomId } : {}), ...(f.seq !== undefined ? { seq: f.seq } : {}) };
+}

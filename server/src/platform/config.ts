@@ -1,0 +1,180 @@
+// Configuration comes only from the environment, is validated once at start, and a bad value
+// stops the process with a message naming the variable — never a half-configured server.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  rtmpPort: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  dbPoolMax: number;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logPretty: boolean;
+  publicUrl: string;
+  jwtSecret: string | undefined;
+  accessTokenTtlSec: number;
+  refreshTokenTtlSec: number;
+  bodyLimitBytes: number;
+  wechatAppId: string | undefined;
+  wechatAppSecret: string | undefined;
+  wechatApiBase: string;
+  seedDemo: boolean;
+  workers: boolean;
+  nodeId: string;
+  ffmpegPath: string;
+  demoStream: boolean;
+  liveGraceMs: number;
+  replayRetentionDays: number;
+  hlsSegmentSec: number;
+  transcodeLadder: string[];
+  orderPaymentTimeoutSec: number;
+  orderAutoConfirmDays: number;
+  afterSalesWindowDays: number;
+  quoteTtlSec: number;
+  wechatPay: { mchId?: string | undefined; appId?: string | undefined; apiV3Key?: string | undefined; privateKeyPem?: string | undefined; certSerial?: string | undefined; platformPublicKeyPem?: string | undefined; apiBase: string };
+  alipay: { appId?: string | undefined; privateKeyPem?: string | undefined; alipayPublicKeyPem?: string | undefined; sellerId?: string | undefined; gateway: string };
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback: string): string {
+    const v = this.env[name];
+    return v === undefined || v === '' ? fallback : v;
+  }
+
+  optional(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v === '' ? undefined : v;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      this.problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return n;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  url(name: string, protocols: string[]): string | undefined {
+    const raw = this.optional(name);
+    if (raw === undefined) return undefined;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) {
+        this.problems.push(`${name} must use ${protocols.join(' or ')} (got "${u.protocol}")`);
+      }
+    } catch {
+      this.problems.push(`${name} is not a valid URL`);
+    }
+    return raw;
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const r = new Reader(env);
+  const host = r.string('HOST', '127.0.0.1');
+  const port = r.int('PORT', 3000, 0, 65535);
+  const nodeEnv = r.oneOf('NODE_ENV', 'development', ['development', 'production', 'test'] as const);
+  const jwtSecret = r.optional('JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    r.problems.push('JWT_SECRET must be at least 32 characters');
+  }
+  const config: Config = {
+    env: nodeEnv,
+    host,
+    port,
+    rtmpPort: r.int('RTMP_PORT', 1935, 0, 65535),
+    dataDir: path.resolve(r.string('DATA_DIR', './data')),
+    databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dbPoolMax: r.int('DB_POOL_MAX', 10, 1, 500),
+    redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
+    redisPrefix: r.string('REDIS_PREFIX', 'livemall:'),
+    logLevel: r.oneOf('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info', [
+      'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent',
+    ] as const),
+    logPretty: r.bool('LOG_PRETTY', Boolean(process.stdout.isTTY) && nodeEnv !== 'production'),
+    publicUrl: (r.optional('PUBLIC_URL') ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(/\/$/, ''),
+    jwtSecret,
+    accessTokenTtlSec: r.int('ACCESS_TOKEN_TTL_SEC', 15 * 60, 10, 24 * 3600),
+    refreshTokenTtlSec: r.int('REFRESH_TOKEN_TTL_SEC', 30 * 24 * 3600, 60, 365 * 24 * 3600),
+    bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    wechatAppId: r.optional('WECHAT_APP_ID'),
+    wechatAppSecret: r.optional('WECHAT_APP_SECRET'),
+    wechatApiBase: r.url('WECHAT_API_BASE', ['http:', 'https:']) ?? 'https://api.weixin.qq.com',
+    seedDemo: r.bool('SEED_DEMO', true),
+    workers: r.bool('WORKERS', true),
+    nodeId: r.string('NODE_ID', `node-${process.pid}`),
+    ffmpegPath: r.string('FFMPEG_PATH', 'ffmpeg'),
+    demoStream: r.bool('DEMO_STREAM', true),
+    liveGraceMs: r.int('LIVE_GRACE_MS', 30_000, 0, 3_600_000),
+    replayRetentionDays: r.int('REPLAY_RETENTION_DAYS', 30, 1, 3650),
+    hlsSegmentSec: r.int('HLS_SEGMENT_SEC', 1, 1, 10),
+    transcodeLadder: r.string('TRANSCODE_LADDER', '').split(',').map((s) => s.trim()).filter((s) => /^\d{3,4}p$/.test(s)),
+    orderPaymentTimeoutSec: r.int('ORDER_PAYMENT_TIMEOUT_SEC', 15 * 60, 5, 7 * 24 * 3600),
+    orderAutoConfirmDays: r.int('ORDER_AUTO_CONFIRM_DAYS', 10, 1, 60),
+    afterSalesWindowDays: r.int('AFTER_SALES_WINDOW_DAYS', 7, 0, 60),
+    quoteTtlSec: r.int('QUOTE_TTL_SEC', 10 * 60, 10, 24 * 3600),
+    wechatPay: {
+      mchId: r.optional('WECHATPAY_MCH_ID'), appId: r.optional('WECHATPAY_APP_ID') ?? r.optional('WECHAT_APP_ID'),
+      apiV3Key: r.optional('WECHATPAY_API_V3_KEY'), privateKeyPem: pemFrom(r.optional('WECHATPAY_PRIVATE_KEY')), certSerial: r.optional('WECHATPAY_CERT_SERIAL'),
+      platformPublicKeyPem: pemFrom(r.optional('WECHATPAY_PLATFORM_PUBLIC_KEY')), apiBase: r.url('WECHATPAY_API_BASE', ['http:', 'https:']) ?? 'https://api.mch.weixin.qq.com',
+    },
+    alipay: {
+      appId: r.optional('ALIPAY_APP_ID'), privateKeyPem: pemFrom(r.optional('ALIPAY_PRIVATE_KEY')), alipayPublicKeyPem: pemFrom(r.optional('ALIPAY_PUBLIC_KEY')),
+      sellerId: r.optional('ALIPAY_SELLER_ID'), gateway: r.url('ALIPAY_GATEWAY', ['http:', 'https:']) ?? 'https://openapi.alipay.com/gateway.do',
+    },
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
+
+/** Keys may be given inline (PEM text, \n escaped) or as a path to a PEM file. */
+function pemFrom(v: string | undefined): string | undefined {
+  if (!v) return undefined;
+  if (v.includes('-----BEGIN')) return v.replace(/\\n/g, '\n');
+  try { return fs.readFileSync(v, 'utf8'); } catch { return v; }
+}
+
+/** A config for tests and tools: defaults, then the given overrides, never process.env's PORT etc. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ NODE_ENV: 'test', PORT: '0', RTMP_PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' }), ...overrides };
+}

@@ -1,0 +1,173 @@
+// Domain event bus with a transactional outbox.
+// - emit(trx, event) writes the event row inside the caller's transaction: no change without its event.
+// - The dispatcher claims due rows with a lease (safe with several nodes), delivers each to every
+//   subscribed handler, and marks the row dispatched when all succeeded. A failure (or a crash)
+//   leaves the row for redelivery with backoff; at-least-once.
+// - Each handler's processing is recorded in processed_events in the same transaction as its
+//   effects, so a redelivered event changes nothing for handlers that already succeeded.
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { Db } from '../db/types.ts';
+import '../db/platform-tables.ts';
+import { Poller } from './poller.ts';
+
+export interface DomainEvent<P = Record<string, unknown>> {
+  id: number;
+  type: string;
+  aggregateType: string;
+  aggregateId: string;
+  payload: P;
+  createdAt: Date;
+  attempts: number;
+}
+
+export interface NewEvent<P = Record<string, unknown>> {
+  type: string;
+  aggregateType: string;
+  aggregateId: string | number;
+  payload: P;
+}
+
+export interface EventHandler<P = Record<string, unknown>> {
+  /** Stable name: it keys the processed_events record, so renaming it replays history. */
+  name: string;
+  events: string[];
+  /**
+   * true (default): handle() runs inside the transaction that records the event as processed;
+   * use `db` for every query. false: for handlers that call the network; they must be idempotent
+   * by the event id themselves, and are recorded after they return.
+   */
+  transactional?: boolean;
+  handle(event: DomainEvent<P>, db: Db): Promise<void>;
+}
+
+export interface EventBusOptions {
+  nodeId: string;
+  pollMs?: number;
+  batchSize?: number;
+  leaseMs?: number;
+  maxAttempts?: number;
+}
+
+export class EventBus {
+  private readonly handlers: EventHandler[] = [];
+  private readonly poller: Poller;
+  private readonly opts: Required<EventBusOptions>;
+  /** Observers for metrics and tests. */
+  onDelivered?: (event: DomainEvent, handler: string) => void;
+  onFailed?: (event: DomainEvent, handler: string, err: unknown) => void;
+
+  constructor(private readonly db: Db, private readonly log: Logger, opts: EventBusOptions) {
+    this.opts = { pollMs: 250, batchSize: 50, leaseMs: 30_000, maxAttempts: 25, ...opts };
+    this.poller = new Poller('outbox', this.opts.pollMs, () => this.dispatchOnce().then((n) => n > 0), log);
+  }
+
+  subscribe<P = Record<string, unknown>>(handler: EventHandler<P>): void {
+    if (this.handlers.some((h) => h.name === handler.name)) throw new Error(`Duplicate event handler ${handler.name}`);
+    this.handlers.push(handler as unknown as EventHandler);
+  }
+
+  /** Write an event in the caller's transaction. Pass the transaction, never the outer db. */
+  async emit<P>(trx: Db, event: NewEvent<P>): Promise<number> {
+    const row = await trx
+      .insertInto('outbox_events')
+      .values({
+        type: event.type,
+        aggregate_type: event.aggregateType,
+        aggregate_id: String(event.aggregateId),
+        payload: JSON.stringify(event.payload),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // The dispatcher looks soon; if the transaction has not committed yet the next poll finds it.
+    setTimeout(() => this.poller.wake(), 5).unref?.();
+    return row.id;
+  }
+
+  start(): void { this.poller.start(); }
+  stop(): Promise<void> { return this.poller.stop(); }
+  wake(): void { this.poller.wake(); }
+
+  /** Claim and deliver one batch; returns how many events were claimed. */
+  async dispatchOnce(): Promise<number> {
+    const { rows } = await sql<{
+      id: number; type: string; aggregate_type: string; aggregate_id: string;
+      payload: unknown; created_at: Date; attempts: number;
+    }>`
+      update outbox_events
+         set locked_by = ${this.opts.nodeId},
+             locked_until = now() + ${`${this.opts.leaseMs} milliseconds`}::interval
+       where id in (
+         select id from outbox_events
+          where dispatched_at is null and dead_at is null and available_at <= now()
+            and (locked_until is null or locked_until < now())
+          order by id
+          limit ${this.opts.batchSize}
+          for update skip locked)
+      returning id, type, aggregate_type, aggregate_id, payload, created_at, attempts`.execute(this.db);
+    rows.sort((a, b) => a.id - b.id);
+    for (const r of rows) {
+      const payload = typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload;
+      await this.deliver({
+        id: r.id, type: r.type, aggregateType: r.aggregate_type, aggregateId: r.aggregate_id,
+        payload: payload as Record<string, unknown>, createdAt: r.created_at, attempts: r.attempts,
+      });
+    }
+    return rows.length;
+  }
+
+  private async deliver(event: DomainEvent): Promise<void> {
+    const failures: string[] = [];
+    for (const handler of this.handlers.filter((h) => h.events.includes(event.type) || h.events.includes('*'))) {
+      try {
+        await this.runHandler(handler, event);
+        this.onDelivered?.(event, handler.name);
+      } catch (err) {
+        failures.push(`${handler.name}: ${err instanceof Error ? err.message : String(err)}`);
+        this.log.warn({ err, eventId: event.id, type: event.type, handler: handler.name }, 'event handler failed; will retry');
+        this.onFailed?.(event, handler.name, err);
+      }
+    }
+    if (failures.length === 0) {
+      await this.db.updateTable('outbox_events')
+        .set({ dispatched_at: sql<Date>`now()`, locked_by: null, locked_until: null })
+        .where('id', '=', event.id).execute();
+      return;
+    }
+    const attempts = event.attempts + 1;
+    const backoffMs = Math.min(60_000, 200 * 2 ** Math.min(attempts, 12));
+    const dead = attempts >= this.opts.maxAttempts;
+    if (dead) this.log.error({ eventId: event.id, type: event.type, failures }, 'event moved to dead letters');
+    await this.db.updateTable('outbox_events')
+      .set({
+        attempts,
+        last_error: failures.join('; ').slice(0, 2000),
+        available_at: sql<Date>`now() + ${`${backoffMs} milliseconds`}::interval`,
+        locked_by: null,
+        locked_until: null,
+        ...(dead ? { dead_at: sql<Date>`now()` } : {}),
+      })
+      .where('id', '=', event.id).execute();
+  }
+
+  private async runHandler(handler: EventHandler, event: DomainEvent): Promise<void> {
+    if (handler.transactional === false) {
+      const done = await this.db.selectFrom('processed_events').select('event_id')
+        .where('handler', '=', handler.name).where('event_id', '=', event.id).executeTakeFirst();
+      if (done) return;
+      await handler.handle(event, this.db);
+      await this.db.insertInto('processed_events').values({ handler: handler.name, event_id: event.id })
+        .onConflict((oc) => oc.doNothing()).execute();
+      return;
+    }
+    await this.db.transaction().execute(async (trx) => {
+      const claimed = await trx.insertInto('processed_events')
+        .values({ handler: handler.name, event_id: event.id })
+        .onConflict((oc) => oc.doNothing())
+        .returning('event_id')
+        .executeTakeFirst();
+      if (!claimed) return; // already processed by an earlier delivery
+      await handler.handle(event, trx);
+    });
+  }
+}
