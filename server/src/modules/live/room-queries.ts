@@ -11,8 +11,7 @@ export class RoomQueries {
   constructor(private readonly ctx: AppContext) {}
 
   private async viewers(roomId: number) {
-    const realtime = (this.ctx.services as { realtime?: { roomOnline(id: number): Promise<{ online: number; cumulative: number }> } }).realtime;
-    return realtime ? realtime.roomOnline(roomId).catch(() => ({ online: 0, cumulative: 0 })) : { online: 0, cumulative: 0 };
+    return this.ctx.services.realtime.roomOnline(roomId).catch(() => ({ online: 0, cumulative: 0 }));
   }
 
   private async card(r: RoomRow) {
@@ -46,14 +45,14 @@ export class RoomQueries {
       if (!member && !opts.actor?.isPlatformAdmin) throw notFound('Room', 'ROOM_NOT_FOUND');
     }
     const sessions = await this.ctx.db.selectFrom('live_sessions').select(['id', 'started_at', 'ended_at', 'replay_duration_sec']).where('room_id', '=', roomId).where('replay_ready', '=', true).orderBy('id', 'desc').execute();
-    const urls = this.ctx.services.rooms.playUrls(r, sessions.map((s) => s.id));
+    const urls = this.ctx.services.live.playUrls(r, sessions.map((s) => s.id));
     const reminded = opts.actor ? !!(await this.ctx.db.selectFrom('live_reminders').select('user_id').where('room_id', '=', roomId).where('user_id', '=', opts.actor.userId).executeTakeFirst()) : false;
     return {
       ...(await this.card(r)),
       anchorUserId: r.anchor_user_id, pinnedProductId: r.pinned_product_id, reminded,
       play: { flv: r.status === 'live' ? urls.flv : null, hls: r.status === 'live' ? urls.hls : null, ...(urls.expiresAt ? { expiresAt: urls.expiresAt } : {}) },
       replays: sessions.map((s, i) => ({ sessionId: s.id, startedAt: s.started_at, endedAt: s.ended_at, durationSec: s.replay_duration_sec ?? 0, hls: urls.replays[i]! })),
-      products: await this.ctx.services.rooms.bag(roomId),
+      products: await this.ctx.services.live.bag(roomId),
     };
   }
 

@@ -126,10 +126,10 @@ export class RoomService {
     await this.publish(roomId, { type: 'bag.updated', data: { roomId, products: await this.bag(roomId) } });
   }
 
-  /** Push to viewers when the realtime gateway is installed. */
+  /** Push to the room's viewers (best effort: the database already holds the truth). */
   private async publish(roomId: number, frame: { type: string; data: unknown }) {
-    const realtime = (this.ctx.services as { realtime?: { publishToRoom(roomId: number, frame: { type: string; data: unknown }, opts?: { kind?: string }): Promise<void> } }).realtime;
-    await realtime?.publishToRoom(roomId, frame, { kind: 'commerce' }).catch((err: unknown) => this.ctx.log.warn({ err, roomId }, 'realtime publish failed'));
+    await this.ctx.services.realtime.publishToRoom(roomId, frame, { kind: 'commerce' })
+      .catch((err: unknown) => this.ctx.log.warn({ err, roomId }, 'realtime publish failed'));
   }
 
   // ---- reminders (预约提醒) ----
@@ -178,7 +178,7 @@ export class RoomService {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
     await this.lockOwned(this.ctx.db, merchantId, roomId);
     const sessionId = await this.end(roomId, 'ended by staff');
-    await this.ctx.services.media?.stopRoom(roomId, sessionId);
+    await this.ctx.services.media.stopRoom(roomId, sessionId);
   }
 
   private async lockOwned(db: Db, merchantId: number, roomId: number) {
@@ -213,7 +213,7 @@ export class RoomService {
     }
     return {
       flv: `${base}/live/${room.id}.flv${q}`,
-      hls: this.ctx.services.media?.ffmpegAvailable ? `${base}/live/${room.id}/index.m3u8${q}` : null,
+      hls: this.ctx.services.media.ffmpegAvailable ? `${base}/live/${room.id}/index.m3u8${q}` : null,
       replays: sessionIds.map((id) => `${base}/replays/${id}/index.m3u8${q}`),
       ...(q ? { expiresAt: new Date((Math.floor(Date.now() / 1000) + PLAY_LINK_TTL_SEC) * 1000) } : {}),
     };

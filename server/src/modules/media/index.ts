@@ -3,6 +3,7 @@
 import type { Module } from '../../platform/context.ts';
 import { MediaService } from './media-service.ts';
 import { mediaRoutes } from './routes.ts';
+import { DEMO_ROOM_TITLE } from '../live/demo.ts';
 
 declare module '../../platform/context.ts' {
   interface Services { media: MediaService }
@@ -34,5 +35,3 @@ export const mediaModule: Module = {
   },
   async stop(ctx) { await ctx.services.media.stop(); },
 };
-
-export const DEMO_ROOM_TITLE = '鲜果时光 · 海南芒果产地直播';

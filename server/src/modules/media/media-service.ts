@@ -31,13 +31,13 @@ export class MediaService {
     if (config.rtmpPort === 0) return; // ingest disabled on this node
     this.ingest = new RtmpIngest({ host: config.host, port: config.rtmpPort, dataDir: config.dataDir, graceMs: config.liveGraceMs, log }, {
       authorize: async (key) => {
-        const room = await this.ctx.services.rooms.roomForKey(key);
+        const room = await this.ctx.services.live.roomForKey(key);
         return !!room && room.status !== 'ended';
       },
       onPublish: async (key) => {
-        const room = await this.ctx.services.rooms.roomForKey(key);
+        const room = await this.ctx.services.live.roomForKey(key);
         if (!room) return;
-        const sessionId = await this.ctx.services.rooms.goLive(room.id);
+        const sessionId = await this.ctx.services.live.goLive(room.id);
         if (this.ffmpegAvailable && !this.packagers.has(room.id)) {
           const p = new StreamPackager({
             ffmpegPath: config.ffmpegPath, source: `rtmp://127.0.0.1:${config.rtmpPort}/live/${key}`, mediaDir: this.mediaDir,
@@ -48,9 +48,9 @@ export class MediaService {
         }
       },
       onUnpublish: async (key) => {
-        const room = await this.ctx.services.rooms.roomForKey(key);
+        const room = await this.ctx.services.live.roomForKey(key);
         if (!room) return;
-        const sessionId = await this.ctx.services.rooms.end(room.id, 'publisher gone');
+        const sessionId = await this.ctx.services.live.end(room.id, 'publisher gone');
         await this.stopRoom(room.id, sessionId);
       },
     });
@@ -65,7 +65,7 @@ export class MediaService {
       const t = setTimeout(() => {
         this.timers.delete(t);
         if (this.ingest?.isPublishing(r.stream_key)) return;
-        void this.ctx.services.rooms.end(r.id, 'no publisher after restart')
+        void this.ctx.services.live.end(r.id, 'no publisher after restart')
           .then((sessionId) => this.stopRoom(r.id, sessionId))
           .catch((err: unknown) => this.ctx.log.error({ err, roomId: r.id }, 'could not end stale room'));
       }, this.ctx.config.liveGraceMs);

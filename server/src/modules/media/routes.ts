@@ -17,7 +17,7 @@ export function mediaRoutes(app: Http, ctx: AppContext): void {
   const roomForPlay = async (roomId: number, q: { exp?: number | undefined; sig?: string | undefined }) => {
     const room = await ctx.db.selectFrom('live_rooms').select(['id', 'stream_key', 'visibility', 'status']).where('id', '=', roomId).executeTakeFirst();
     if (!room) throw notFound('Room', 'ROOM_NOT_FOUND');
-    if (room.visibility === 'private' && !ctx.services.rooms.verifyPlay(room.id, q.exp, q.sig)) throw new AppError(403, 'PLAY_LINK_INVALID', 'This private show needs a valid, unexpired link');
+    if (room.visibility === 'private' && !ctx.services.live.verifyPlay(room.id, q.exp, q.sig)) throw new AppError(403, 'PLAY_LINK_INVALID', 'This private show needs a valid, unexpired link');
     return room;
   };
 

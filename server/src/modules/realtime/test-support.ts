@@ -34,7 +34,7 @@ export class Viewer {
 
   static async connect(node: TestNode | string, query: Record<string, string | number | undefined> = {}): Promise<Viewer> {
     const base = typeof node === 'string' ? node : node.url;
-    const qs = new URLSearchParams(Object.entries({ v: 1, ...query }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+    const qs = new URLSearchParams(Object.entries({ v: 1, ...query }).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)] as [string, string]));
     const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws?${qs}`);
     const v = new Viewer(ws);
     await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
