@@ -102,6 +102,8 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     async listen() {
       const address = await http.listen({ host: config.host, port: config.port });
       listening = true;
+      // PORT=0 (tests, benches): links handed out must carry the port actually bound.
+      if (new URL(config.publicUrl).port === '0') config.publicUrl = address.replace('[::1]', '127.0.0.1');
       ctx.httpServer = http.server;
       if (config.workers) {
         events.start();

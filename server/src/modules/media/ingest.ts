@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 
 const require = createRequire(import.meta.url);
+const HANDSHAKE_DEADLINE_MS = 8000;
 
 interface NmsSession {
   id: string;
@@ -25,7 +26,9 @@ export interface IngestHandlers {
 }
 
 export class RtmpIngest {
-  private nms: { run(): Promise<void>; stop(): Promise<void>; on(ev: string, cb: (s: NmsSession) => void): void } | undefined;
+  private nms: { run(): Promise<void>; stop(): Promise<void>; on(ev: string, cb: (s: NmsSession) => void): void; rtmpServer?: { tcpServer?: import('node:net').Server } } | undefined;
+  /** Sockets that got as far as publish or play; anything else is cut at the deadline. */
+  private readonly streaming = new WeakSet<object>();
   private readonly accepted = new Set<string>();
   private context: { broadcasts: Map<string, { publishGraceMs: number; publisher: unknown; postPlay(s: unknown): string | null; donePlay(s: unknown): void }> } | undefined;
 
@@ -44,6 +47,7 @@ export class RtmpIngest {
     nmsLogger.level = 'error';
     this.nms!.on('prePublish', (session) => {
       // Hook return values are ignored by NMS: refuse by closing, and remember who we let in.
+      if (session.socket) this.streaming.add(session.socket);
       const key = session.streamName;
       if (session.streamApp !== 'live') { session.close(); return; }
       void this.handlers.authorize(key).then((ok) => {
@@ -64,7 +68,19 @@ export class RtmpIngest {
       if (!this.accepted.delete(session.id)) return;
       void this.handlers.onUnpublish(session.streamName).catch((err: unknown) => this.opts.log.error({ err }, 'onUnpublish failed'));
     });
+    this.nms!.on('prePlay', (session) => { if (session.socket) this.streaming.add(session.socket); });
     await this.nms!.run();
+    // NMS parses whatever arrives: a client that sends garbage (or nothing) would hold a socket
+    // forever. Anyone not publishing or playing by the deadline is disconnected.
+    this.nms!.rtmpServer?.tcpServer?.on('connection', (socket) => {
+      const t = setTimeout(() => {
+        if (this.streaming.has(socket) || socket.destroyed) return;
+        this.opts.log.info({ ip: socket.remoteAddress }, 'rtmp client neither published nor played: disconnected');
+        socket.destroy();
+      }, HANDSHAKE_DEADLINE_MS);
+      t.unref();
+      socket.once('close', () => clearTimeout(t));
+    });
   }
 
   /** Subscribe an HTTP-FLV viewer to a live stream; returns an unsubscribe function or null. */
