@@ -34,7 +34,7 @@ describe('HTTP contract', () => {
     expect(doc.openapi).toBe('3.1.0');
     const documented = new Set<string>();
     for (const [p, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
-      for (const method of Object.keys(ops)) documented.add(`${method.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`);
+      for (const method of Object.keys(ops)) documented.add(`${method.toUpperCase()} ${p.replace(/\{\*\}/g, '*').replace(/\{(\w+)\}/g, ':$1')}`);
     }
     const routes = node.app.routes;
     expect(routes.length).toBeGreaterThan(15);
