@@ -28,6 +28,7 @@ import type { Db } from './platform/db/types.ts';
 import { systemRoutes } from './platform/http/system-routes.ts';
 import { opsRoutes } from './platform/http/ops-routes.ts';
 import { fileRoutes } from './platform/http/file-routes.ts';
+import { webRoutes } from './platform/http/web-routes.ts';
 import { LocalDiskStorage } from './platform/storage/storage.ts';
 import { registerMaintenance } from './platform/events/maintenance.ts';
 import { modules as defaultModules } from './modules/index.ts';
@@ -185,12 +186,14 @@ async function buildHttp(ctx: AppContext, modules: Module[], routes: string[]): 
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  installGuard(app, { tokens: ctx.tokens, cache: ctx.cache, memberships: { merchantRole: (u, m) => ctx.memberships.merchantRole(u, m) }, openPrefixes: ['/docs'] });
+  installGuard(app, { tokens: ctx.tokens, cache: ctx.cache, memberships: { merchantRole: (u, m) => ctx.memberships.merchantRole(u, m) }, openPrefixes: ['/docs', '/shop/', '/admin/'] });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   systemRoutes(app, ctx);
   opsRoutes(app, ctx);
   fileRoutes(app, ctx);
+  const webApps = await webRoutes(app);
+  for (const name of webApps) ctx.startupLinks.push(`${name === 'shop' ? 'Shop (H5)' : 'Console'}${' '.repeat(name === 'shop' ? 6 : 8)} ${ctx.config.publicUrl}/${name}/`);
   for (const m of modules) if (m.routes) await app.register(async (scope) => m.routes!(scope as Http, ctx));
   await app.ready();
   return app;

@@ -1,0 +1,37 @@
+// The typed API client. `paths` comes from the server's OpenAPI document (npm run generate -w
+// @livemall/sdk), so a renamed field or route is a type error in the apps, not a runtime surprise.
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './schema.d.ts';
+
+export type { paths, components } from './schema.d.ts';
+
+export interface ApiError { code: string; message: string; details?: unknown }
+
+/** Thrown by `unwrap` for any non-2xx answer: carries the server's stable error code. */
+export class ApiFailure extends Error {
+  constructor(readonly status: number, readonly error: ApiError) { super(error.message); }
+}
+
+export function createApi(opts: { baseUrl?: string; token?: () => string | null } = {}) {
+  const client = createClient<paths>({ baseUrl: opts.baseUrl ?? '' });
+  const auth: Middleware = {
+    onRequest({ request }) {
+      const t = opts.token?.();
+      if (t) request.headers.set('authorization', `Bearer ${t}`);
+      return request;
+    },
+  };
+  client.use(auth);
+  return client;
+}
+
+/** `data` of an openapi-fetch result, or an ApiFailure with the server's error code. */
+export function unwrap<T>(r: { data?: T; error?: unknown; response: Response }): T {
+  if (r.error !== undefined || !r.response.ok) {
+    const e = (r.error as { error?: ApiError } | undefined)?.error ?? { code: `HTTP_${r.response.status}`, message: r.response.statusText };
+    throw new ApiFailure(r.response.status, e);
+  }
+  return r.data as T;
+}
+
+export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;

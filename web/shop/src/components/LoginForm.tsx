@@ -1,0 +1,35 @@
+import { Button, Form, Input, Toast } from 'antd-mobile';
+import { useState } from 'react';
+import { api, errorText, session, unwrap } from '../api.ts';
+import { t } from '../i18n.ts';
+
+/** Sign in or register inline (also inside the room's buy sheet, so the show keeps playing). */
+export function LoginForm(props: { onDone?: () => void }) {
+  const [mode, setMode] = useState<'login' | 'register'>('login');
+  const [busy, setBusy] = useState(false);
+  const submit = async (v: { phone: string; password: string }) => {
+    setBusy(true);
+    try {
+      const r = mode === 'login'
+        ? unwrap(await api.POST('/api/auth/login', { body: { phone: v.phone, password: v.password } }))
+        : unwrap(await api.POST('/api/auth/register', { body: { phone: v.phone, password: v.password } }));
+      session.set({ accessToken: r.tokens.accessToken, refreshToken: r.tokens.refreshToken, userId: r.user.id, nickname: r.user.nickname });
+      props.onDone?.();
+    } catch (e) {
+      Toast.show({ content: errorText(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Form layout="horizontal" onFinish={submit} footer={
+      <>
+        <Button block type="submit" color="primary" loading={busy} data-testid="login-submit">{t(mode === 'login' ? '登录' : '注册')}</Button>
+        <Button block fill="none" onClick={() => setMode(mode === 'login' ? 'register' : 'login')}>{t(mode === 'login' ? '注册' : '登录')}</Button>
+      </>
+    }>
+      <Form.Item name="phone" label={t('手机号')} rules={[{ required: true, pattern: /^1\d{10}$/ }]}><Input type="tel" data-testid="login-phone" placeholder="13900000001" /></Form.Item>
+      <Form.Item name="password" label={t('密码')} rules={[{ required: true, min: 6 }]}><Input type="password" data-testid="login-password" /></Form.Item>
+    </Form>
+  );
+}

@@ -1,0 +1,23 @@
+// Chinese by default, English available (user centre toggle). Keys are the Chinese text's meaning.
+import { useSyncExternalStore } from 'react';
+
+const en: Record<string, string> = {
+  直播: 'Live', 预告: 'Upcoming', 回放: 'Replays', 为你推荐: 'For you', 首页: 'Home', 购物车: 'Cart', 订单: 'Orders', 我的: 'Me',
+  直播中: 'LIVE', 已结束: 'Ended', 即将开始: 'Soon', 提醒我: 'Remind me', 已预约: 'Reminded', 人在看: 'watching', 人看过: 'viewers',
+  讲解中: 'Explaining', 去抢购: 'Buy', 商品: 'Products', 加载中: 'Loading…', 暂无内容: 'Nothing here yet', 出错了: 'Something went wrong', 重试: 'Retry',
+  立即购买: 'Buy now', 加入购物车: 'Add to cart', 数量: 'Quantity', 库存: 'Stock', 请选择: 'Please choose', 确认订单: 'Confirm order', 提交订单: 'Place order',
+  收货地址: 'Shipping address', 添加地址: 'Add address', 商品金额: 'Goods', 优惠: 'Discount', 运费: 'Shipping', 实付: 'Total', 收银台: 'Cashier',
+  支付成功: 'Payment successful', 查看订单: 'View order', 继续看直播: 'Back to the show', 登录: 'Sign in', 注册: 'Register', 手机号: 'Phone', 密码: 'Password',
+  退出登录: 'Sign out', 语言: 'Language', 说点什么: 'Say something…', 发送: 'Send', 聊天暂不可用: 'Chat is not available', 待付款: 'To pay', 已付款: 'Paid',
+  已发货: 'Shipped', 已签收: 'Delivered', 已完成: 'Completed', 已取消: 'Cancelled', 退款中: 'Refunding', 已退款: 'Refunded', 取消订单: 'Cancel order', 确认收货: 'Confirm receipt',
+  全部: 'All', 搜索商品: 'Search products', 结算: 'Checkout', 已下架: 'Off shelf', 无货: 'Out of stock', 库存不足: 'Not enough stock', 价格变动: 'Price changed',
+  姓名: 'Name', 省份: 'Province', 城市: 'City', 详细地址: 'Address', 保存: 'Save', 点击开启声音: 'Tap for sound', 回放中: 'Replay', 分享: 'Share', 链接已复制: 'Link copied',
+  还没开播: 'Not started yet', 我的地址: 'My addresses', 分类: 'Categories',
+};
+
+let lang: 'zh' | 'en' = (typeof localStorage !== 'undefined' && localStorage.getItem('lm.lang') === 'en') ? 'en' : 'zh';
+const listeners = new Set<() => void>();
+
+export function setLang(l: 'zh' | 'en') { lang = l; localStorage.setItem('lm.lang', l); for (const f of listeners) f(); }
+export function useLang() { return useSyncExternalStore((f) => { listeners.add(f); return () => listeners.delete(f); }, () => lang); }
+export const t = (zh: string) => (lang === 'en' ? en[zh] ?? zh : zh);

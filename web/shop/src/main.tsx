@@ -1,0 +1,57 @@
+// The shopper H5. Pages load on demand so the room page's first load stays small.
+import { TabBar } from 'antd-mobile';
+import { lazy, StrictMode, Suspense } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import { t, useLang } from './i18n.ts';
+import './styles.css';
+
+const Home = lazy(() => import('./pages/Home.tsx').then((m) => ({ default: m.Home })));
+const Room = lazy(() => import('./pages/Room.tsx').then((m) => ({ default: m.Room })));
+const Mall = lazy(() => import('./pages/Mall.tsx').then((m) => ({ default: m.Mall })));
+const Product = lazy(() => import('./pages/Product.tsx').then((m) => ({ default: m.Product })));
+const Cart = lazy(() => import('./pages/Cart.tsx').then((m) => ({ default: m.Cart })));
+const Orders = lazy(() => import('./pages/Orders.tsx').then((m) => ({ default: m.Orders })));
+const OrderDetail = lazy(() => import('./pages/Orders.tsx').then((m) => ({ default: m.OrderDetail })));
+const Me = lazy(() => import('./pages/Me.tsx').then((m) => ({ default: m.Me })));
+const Login = lazy(() => import('./pages/Me.tsx').then((m) => ({ default: m.Login })));
+
+const TABS = [['/', '首页', '🏠'], ['/mall', '分类', '🔍'], ['/cart', '购物车', '🛒'], ['/orders', '订单', '📦'], ['/me', '我的', '👤']] as const;
+
+function Shell() {
+  useLang();
+  const loc = useLocation();
+  const nav = useNavigate();
+  const inRoom = loc.pathname.startsWith('/room/');
+  return (
+    <div className={inRoom ? 'shell room-shell' : 'shell'}>
+      <main>
+        <Suspense fallback={<div className="center">…</div>}>
+          <Routes>
+            <Route path="/" element={<Home />} />
+            <Route path="/room/:roomId" element={<Room />} />
+            <Route path="/mall" element={<Mall />} />
+            <Route path="/product/:productId" element={<Product />} />
+            <Route path="/cart" element={<Cart />} />
+            <Route path="/orders" element={<Orders />} />
+            <Route path="/orders/:orderId" element={<OrderDetail />} />
+            <Route path="/me" element={<Me />} />
+            <Route path="/login" element={<Login />} />
+            <Route path="*" element={<Home />} />
+          </Routes>
+        </Suspense>
+      </main>
+      {!inRoom && (
+        <TabBar activeKey={TABS.find(([p]) => p !== '/' && loc.pathname.startsWith(p))?.[0] ?? '/'} onChange={(k) => nav(k)} className="tabbar">
+          {TABS.map(([path, label, icon]) => <TabBar.Item key={path} title={t(label)} icon={<span>{icon}</span>} />)}
+        </TabBar>
+      )}
+    </div>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <BrowserRouter basename={import.meta.env.BASE_URL.replace(/\/$/, '')}><Shell /></BrowserRouter>
+  </StrictMode>,
+);

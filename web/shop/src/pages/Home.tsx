@@ -1,0 +1,56 @@
+import { Badge, Button, SearchBar, Tabs, Toast } from 'antd-mobile';
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { api, call, errorText, session, yuan } from '../api.ts';
+import { Async, useAsync } from '../components/Async.tsx';
+import { t } from '../i18n.ts';
+
+type Kind = 'live' | 'upcoming' | 'replays';
+
+export function Home() {
+  const [kind, setKind] = useState<Kind>('live');
+  const nav = useNavigate();
+  const rooms = useAsync(() => call(() => api.GET('/api/rooms', { params: { query: { kind } } })), [kind]);
+  const products = useAsync(() => call(() => api.GET('/api/products', { params: { query: { sort: 'sales', pageSize: 20 } } })), []);
+  const remind = async (roomId: number, on: boolean) => {
+    if (!session.get()) return nav('/login');
+    try { await call(() => (on ? api.PUT : api.DELETE)('/api/rooms/{roomId}/remind', { params: { path: { roomId } } })); rooms.reload(); } catch (e) { Toast.show({ content: errorText(e) }); }
+  };
+  return (
+    <div className="page">
+      <SearchBar placeholder={t('搜索商品')} onSearch={(q) => nav(`/mall?q=${encodeURIComponent(q)}`)} />
+      <Tabs activeKey={kind} onChange={(k) => setKind(k as Kind)}>
+        <Tabs.Tab title={t('直播')} key="live" />
+        <Tabs.Tab title={t('预告')} key="upcoming" />
+        <Tabs.Tab title={t('回放')} key="replays" />
+      </Tabs>
+      <Async state={rooms} empty={(r) => r.length === 0}>{(list) => (
+        <div className="grid">
+          {list.map((r) => (
+            <Link key={r.id} to={`/room/${r.id}`} className="room-card" data-testid="room-card">
+              <div className="cover" style={r.coverUrl ? { backgroundImage: `url(${r.coverUrl})` } : undefined}>
+                {r.status === 'live' && <Badge content={t('直播中')} className="live-badge" />}
+                <span className="viewers">{r.status === 'live' ? `${r.viewers.online} ${t('人在看')}` : r.scheduledAt ? new Date(r.scheduledAt).toLocaleString() : ''}</span>
+              </div>
+              <div className="room-title">{r.title}</div>
+              <div className="muted">{r.merchantName}</div>
+              {kind === 'upcoming' && <Button size="mini" color="primary" fill="outline" onClick={(e) => { e.preventDefault(); void remind(r.id, true); }}>{t('提醒我')} · {r.reminders}</Button>}
+            </Link>
+          ))}
+        </div>
+      )}</Async>
+      <h3 className="section">{t('为你推荐')}</h3>
+      <Async state={products} empty={(p) => p.items.length === 0}>{(p) => (
+        <div className="grid">
+          {p.items.map((x) => (
+            <Link key={x.id} to={`/product/${x.id}`} className="product-card">
+              <div className="cover" style={x.coverUrl ? { backgroundImage: `url(${x.coverUrl})` } : undefined} />
+              <div className="room-title">{x.title}</div>
+              <div className="price">{yuan(x.minPriceFen)}</div>
+            </Link>
+          ))}
+        </div>
+      )}</Async>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import { SearchBar, SideBar, Selector } from 'antd-mobile';
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { api, call, yuan } from '../api.ts';
+import { Async, useAsync } from '../components/Async.tsx';
+import { t } from '../i18n.ts';
+
+const SORTS = [
+  { label: '综合', value: 'relevance' }, { label: '销量', value: 'sales' }, { label: '价格↑', value: 'price_asc' }, { label: '价格↓', value: 'price_desc' }, { label: '新品', value: 'newest' },
+] as const;
+
+export function Mall() {
+  const [params, setParams] = useSearchParams();
+  const q = params.get('q') ?? '';
+  const categoryId = params.get('c') ? Number(params.get('c')) : undefined;
+  const [sort, setSort] = useState<(typeof SORTS)[number]['value']>('relevance');
+  const categories = useAsync(() => call(() => api.GET('/api/categories')), []);
+  const products = useAsync(() => call(() => api.GET('/api/products', { params: { query: { ...(q ? { q } : {}), ...(categoryId ? { categoryId } : {}), sort, pageSize: 40 } } })), [q, categoryId, sort]);
+  return (
+    <div className="page">
+      <SearchBar placeholder={t('搜索商品')} defaultValue={q} onSearch={(v) => setParams(v ? { q: v } : {})} />
+      <div className="mall">
+        <Async state={categories}>{(tree) => (
+          <SideBar activeKey={categoryId ? String(categoryId) : 'all'} onChange={(k) => setParams(k === 'all' ? {} : { c: k })}>
+            <SideBar.Item key="all" title={t('全部')} />
+            {tree.map((c) => <SideBar.Item key={String(c.id)} title={c.name} />)}
+          </SideBar>
+        )}</Async>
+        <div className="grow">
+          <Selector options={SORTS.map((s) => ({ ...s }))} value={[sort]} onChange={(v) => v[0] && setSort(v[0])} />
+          <Async state={products} empty={(p) => p.items.length === 0}>{(p) => (
+            <div className="grid">
+              {p.items.map((x) => (
+                <Link key={x.id} to={`/product/${x.id}`} className="product-card">
+                  <div className="cover" style={x.coverUrl ? { backgroundImage: `url(${x.coverUrl})` } : undefined} />
+                  <div className="room-title">{x.title}</div>
+                  <div className="price">{yuan(x.minPriceFen)}</div>
+                </Link>
+              ))}
+            </div>
+          )}</Async>
+        </div>
+      </div>
+    </div>
+  );
+}

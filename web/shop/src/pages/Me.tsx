@@ -1,0 +1,40 @@
+import { Button, List, Selector } from 'antd-mobile';
+import { useNavigate } from 'react-router-dom';
+import { api, call, session, useSession } from '../api.ts';
+import { AddressForm } from '../components/AddressForm.tsx';
+import { Async, useAsync } from '../components/Async.tsx';
+import { LoginForm } from '../components/LoginForm.tsx';
+import { setLang, t, useLang } from '../i18n.ts';
+
+export function Me() {
+  const user = useSession();
+  const lang = useLang();
+  const nav = useNavigate();
+  const addresses = useAsync(async () => (user ? call(() => api.GET('/api/me/addresses')) : []), [user?.userId]);
+  return (
+    <div className="page">
+      {user ? (
+        <>
+          <div className="card"><h2 data-testid="me-name">{user.nickname}</h2></div>
+          <List>
+            <List.Item onClick={() => nav('/orders')} arrow>{t('订单')}</List.Item>
+            <List.Item onClick={() => nav('/cart')} arrow>{t('购物车')}</List.Item>
+          </List>
+          <List header={t('我的地址')}>
+            <Async state={addresses}>{(list) => <>{list.map((a) => <List.Item key={a.id} description={`${a.province}${a.city}${a.district}${a.detail}`}>{a.name} {a.phone}</List.Item>)}</>}</Async>
+          </List>
+          <List header={t('添加地址')}><AddressForm onSaved={() => addresses.reload()} /></List>
+        </>
+      ) : <LoginForm />}
+      <List header={t('语言')}>
+        <List.Item><Selector value={[lang]} onChange={(v) => v[0] && setLang(v[0])} options={[{ label: '中文', value: 'zh' as const }, { label: 'English', value: 'en' as const }]} /></List.Item>
+      </List>
+      {user && <Button block onClick={() => { void call(() => api.POST('/api/auth/logout', { body: { refreshToken: user.refreshToken } })).catch(() => undefined); session.set(null); }}>{t('退出登录')}</Button>}
+    </div>
+  );
+}
+
+export function Login() {
+  const nav = useNavigate();
+  return <div className="page"><LoginForm onDone={() => nav(-1)} /></div>;
+}

@@ -1,0 +1,124 @@
+// The live room: video with danmaku over it, chat, likes, the product bag with the "explaining"
+// badge, and buy-without-leaving (SKU picker → checkout → cashier in a sheet while the show plays).
+import { Badge, Button, Input, Popup, Toast } from 'antd-mobile';
+import { useEffect, useRef, useState } from 'react';
+import { useParams, useSearchParams } from 'react-router-dom';
+import { api, call, errorText, session, useSession, yuan } from '../api.ts';
+import { Async, useAsync } from '../components/Async.tsx';
+import { BuySheet } from '../components/BuySheet.tsx';
+import { Player } from '../components/Player.tsx';
+import { t } from '../i18n.ts';
+import { RoomSocket, type Frame } from '../realtime.ts';
+
+interface Chat { seq: number; nickname: string; text: string }
+type BagProduct = { id: number; title: string; coverUrl: string | null; minPriceFen: number; stock: number; explaining: boolean };
+
+export function Room() {
+  const roomId = Number(useParams().roomId);
+  const [params] = useSearchParams();
+  const invite = params.get('invite') ?? undefined;
+  const room = useAsync(() => loadRoom(roomId, invite), [roomId, invite]);
+  return <Async state={room}>{(r) => <LiveRoom room={r} reload={room.reload} />}</Async>;
+}
+
+const loadRoom = (roomId: number, invite?: string) => call(() => api.GET('/api/rooms/{roomId}', { params: { path: { roomId }, query: invite ? { invite } : {} } }));
+type RoomDetail = Awaited<ReturnType<typeof loadRoom>>;
+
+function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
+  const user = useSession();
+  const [bag, setBag] = useState<BagProduct[]>(room.products);
+  const [pinned, setPinned] = useState<BagProduct | null>(room.products.find((p) => p.explaining) ?? null);
+  const [online, setOnline] = useState(room.viewers.online);
+  const [likes, setLikes] = useState(0);
+  const [chat, setChat] = useState<Chat[]>([]);
+  const [chatReady, setChatReady] = useState(true);
+  const [text, setText] = useState('');
+  const [bagOpen, setBagOpen] = useState(false);
+  const [buying, setBuying] = useState<number | null>(null);
+  const [hearts, setHearts] = useState<number[]>([]);
+  const socket = useRef<RoomSocket | null>(null);
+  const replay = room.status === 'ended' ? room.replays[0]?.hls ?? null : null;
+
+  useEffect(() => {
+    const s = new RoomSocket(room.id);
+    socket.current = s;
+    const off = s.on((f: Frame) => {
+      switch (f.type) {
+        case 'joined': {
+          setOnline(f.data.online);
+          const history = (f.data.history as Frame[]).filter((h) => h.type === 'chat').map((h) => ({ seq: h.seq!, nickname: h.data.nickname, text: h.data.text }));
+          setChat((c) => (f.data.resumed ? [...c, ...history] : history).slice(-100));
+          break;
+        }
+        case 'presence': setOnline(f.data.online); break;
+        case 'chat': setChat((c) => [...c, { seq: f.seq!, nickname: f.data.nickname, text: f.data.text }].slice(-100)); break;
+        case 'chat.deleted': setChat((c) => c.filter((m) => m.seq !== f.data.seq)); break;
+        case 'likes': setLikes(f.data.total); break;
+        case 'product.pinned': setPinned(f.data.product ? { ...f.data.product, explaining: true } : null); setBag((b) => b.map((p) => ({ ...p, explaining: p.id === f.data.product?.id }))); break;
+        case 'bag.updated': setBag(f.data.products); break;
+        case 'room.ended': reload(); break;
+      }
+    });
+    return () => { off(); s.close(); };
+  }, [room.id, user?.accessToken]);
+
+  const send = async () => {
+    const msg = text.trim();
+    if (!msg) return;
+    if (!session.get()) { Toast.show({ content: t('登录') }); return; }
+    try { await socket.current?.request('chat', { text: msg }); setText(''); } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'UNKNOWN_TYPE') setChatReady(false); else Toast.show({ content: errorText(e) });
+    }
+  };
+  const like = () => {
+    setHearts((h) => [...h.slice(-10), Date.now()]);
+    socket.current?.request('like', { count: 1 }).catch(() => undefined);
+  };
+  const share = async () => {
+    await navigator.clipboard?.writeText(location.href).catch(() => undefined);
+    Toast.show({ content: t('链接已复制') });
+  };
+
+  return (
+    <div className="room">
+      <Player flv={room.play.flv} hls={room.play.hls} replay={replay} poster={room.coverUrl} />
+      <div className="room-top">
+        <div className="host"><b>{room.merchantName}</b><div className="muted-light">{room.title}</div></div>
+        <span className="pill" data-testid="online">{room.status === 'live' ? `${online} ${t('人在看')}` : room.status === 'ended' ? t('回放中') : t('还没开播')}</span>
+        <Button size="mini" fill="none" onClick={share}>↗ {t('分享')}</Button>
+      </div>
+      <div className="danmaku" data-testid="chat-list">
+        {chat.slice(-8).map((m) => <div key={m.seq} className="bubble"><b>{m.nickname}</b> {m.text}</div>)}
+      </div>
+      {pinned && (
+        <div className="pinned" data-testid="pinned-product">
+          {pinned.coverUrl && <img src={pinned.coverUrl} alt="" />}
+          <div className="grow"><Badge content={t('讲解中')} /> <div className="clamp">{pinned.title}</div><div className="price">{yuan(pinned.minPriceFen)}</div></div>
+          <Button size="small" color="danger" onClick={() => setBuying(pinned.id)} data-testid="buy-pinned">{t('去抢购')}</Button>
+        </div>
+      )}
+      <div className="hearts">{hearts.map((h) => <span key={h} className="heart">❤</span>)}</div>
+      <div className="room-bar">
+        <Button shape="rounded" size="small" onClick={() => setBagOpen(true)} data-testid="open-bag">🛍 {bag.length}</Button>
+        {chatReady ? (
+          <Input className="chat-input" placeholder={t('说点什么')} value={text} onChange={setText} onEnterPress={send} maxLength={200} data-testid="chat-input" />
+        ) : <span className="muted-light grow">{t('聊天暂不可用')}</span>}
+        {chatReady && <Button size="small" color="primary" onClick={send} data-testid="chat-send">{t('发送')}</Button>}
+        <Button shape="rounded" size="small" onClick={like} data-testid="like">❤ {likes || ''}</Button>
+      </div>
+      <Popup visible={bagOpen} onMaskClick={() => setBagOpen(false)} bodyClassName="sheet">
+        <div className="sheet-title">{t('商品')} ({bag.length})</div>
+        {bag.map((p, i) => (
+          <div key={p.id} className="bag-item" data-testid="bag-item">
+            <span className="idx">{i + 1}</span>
+            {p.coverUrl && <img src={p.coverUrl} alt="" />}
+            <div className="grow">{p.explaining && <Badge content={t('讲解中')} />} <div className="clamp">{p.title}</div><div className="price">{yuan(p.minPriceFen)}</div></div>
+            <Button size="small" color="danger" disabled={p.stock === 0} onClick={() => { setBagOpen(false); setBuying(p.id); }}>{p.stock === 0 ? t('无货') : t('去抢购')}</Button>
+          </div>
+        ))}
+      </Popup>
+      <BuySheet productId={buying} roomId={room.id} onClose={() => setBuying(null)} />
+    </div>
+  );
+}

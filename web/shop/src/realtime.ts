@@ -1,0 +1,71 @@
+// The room WebSocket (protocol v1, docs/realtime-protocol.md): frames arrive as JSON arrays; on a
+// dropped connection we reconnect with backoff and resume from the last seq we saw.
+import { session } from './api.ts';
+
+export interface Frame { type: string; data: any; seq?: number; ts: number }
+type Listener = (f: Frame) => void;
+
+const guestId = () => {
+  let g = localStorage.getItem('lm.guest');
+  if (!g) { g = `g_${crypto.randomUUID().replace(/-/g, '').slice(0, 20)}`; localStorage.setItem('lm.guest', g); }
+  return g;
+};
+
+export class RoomSocket {
+  private ws: WebSocket | null = null;
+  private lastSeq: number | undefined;
+  private closed = false;
+  private attempt = 0;
+  private refN = 0;
+  private pending = new Map<string, { resolve(v: any): void; reject(e: Error): void }>();
+  private listeners = new Set<Listener>();
+
+  constructor(private readonly roomId: number) { this.open(); }
+
+  on(fn: Listener): () => void { this.listeners.add(fn); return () => this.listeners.delete(fn); }
+
+  private open() {
+    const proto = location.protocol === 'https:' ? 'wss' : 'ws';
+    const q = new URLSearchParams({ v: '1', guestId: guestId() });
+    const token = session.get()?.accessToken;
+    if (token) q.set('token', token);
+    const ws = new WebSocket(`${proto}://${location.host}/ws?${q}`);
+    this.ws = ws;
+    ws.onopen = () => { this.attempt = 0; void this.request('join', { roomId: this.roomId, ...(this.lastSeq !== undefined ? { resumeFrom: this.lastSeq } : {}) }).then((j) => this.emit({ type: 'joined', data: j, ts: Date.now() })).catch(() => undefined); };
+    ws.onmessage = (ev) => {
+      for (const f of JSON.parse(String(ev.data)) as Frame[]) {
+        if (f.seq !== undefined) this.lastSeq = Math.max(this.lastSeq ?? 0, f.seq);
+        const ref = f.data?.ref as string | undefined;
+        if (ref && (f.type === 'ack' || f.type === 'error') && this.pending.has(ref)) {
+          const p = this.pending.get(ref)!;
+          this.pending.delete(ref);
+          if (f.type === 'ack') p.resolve(f.data); else p.reject(Object.assign(new Error(f.data.message), { code: f.data.code }));
+          continue;
+        }
+        this.emit(f);
+      }
+    };
+    ws.onclose = () => {
+      for (const p of this.pending.values()) p.reject(new Error('disconnected'));
+      this.pending.clear();
+      if (this.closed) return;
+      const delay = Math.min(10_000, 500 * 2 ** this.attempt++);
+      setTimeout(() => { if (!this.closed) this.open(); }, delay);
+    };
+  }
+
+  private emit(f: Frame) { for (const l of this.listeners) l(f); }
+
+  request(type: string, data: Record<string, unknown> = {}): Promise<any> {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('not connected'));
+    const ref = `r${++this.refN}`;
+    ws.send(JSON.stringify({ type, data, ref }));
+    return new Promise((resolve, reject) => {
+      this.pending.set(ref, { resolve, reject });
+      setTimeout(() => { if (this.pending.delete(ref)) reject(new Error('timeout')); }, 10_000);
+    });
+  }
+
+  close() { this.closed = true; this.ws?.close(); }
+}
