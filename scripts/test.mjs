@@ -20,6 +20,8 @@ function run(label, cmd, args, opts = {}) {
 // 1. System packages the media and browser tests use.
 const wanted = [['ffmpeg', 'ffmpeg'], ['ffprobe', 'ffmpeg'], ['chromium', 'chromium']];
 const missing = [...new Set(wanted.filter(([bin]) => !has(bin)).map(([, pkg]) => pkg))];
+// Chinese text in the browser screenshots needs a CJK font.
+if (has('dpkg') && spawnSync('dpkg', ['-s', 'fonts-noto-cjk'], { stdio: 'ignore' }).status !== 0) missing.push('fonts-noto-cjk');
 if (missing.length) {
   if (process.getuid?.() === 0 && has('apt-get')) {
     run('apt-get update', 'apt-get', ['update', '-qq']);
@@ -41,8 +43,12 @@ process.stdout.write(`\nBackends: PGlite + in-process cache${process.env.DATABAS
 // 3. Suites.
 const results = [];
 const step = (label, cmd, args, opts) => results.push([label, run(label, cmd, args, opts)]);
-step('typecheck', 'npx', ['tsc', '-p', 'server', '--noEmit']);
+step('typecheck server', 'npx', ['tsc', '-p', 'server', '--noEmit']);
+step('generate SDK from OpenAPI', 'npm', ['run', 'generate', '-w', '@livemall/sdk']);
+step('typecheck web', 'npx', ['tsc', '-p', 'web/shop', '--noEmit']);
+step('build shop (with size budget)', 'npm', ['run', 'build', '-w', '@livemall/shop']);
 step('server tests', 'npx', ['vitest', 'run', '--root', 'server']);
+step('browser tests (Playwright, Debian chromium)', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts']);
 
 const failed = results.filter(([, ok]) => !ok);
 process.stdout.write('\nSummary:\n');

@@ -24,8 +24,9 @@ export async function webRoutes(app: Http): Promise<string[]> {
         setHeaders: (reply, file) => reply.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
       });
       const html = () => fs.readFileSync(index, 'utf8'); // re-read: a rebuild needs no restart
-      scope.get(`/${name}/*`, { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html()));
-      scope.get(`/${name}`, { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.redirect(`/${name}/`));
+      for (const url of [`/${name}/`, `/${name}/*`]) {
+        scope.get(url, { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html()));
+      }
     });
   }
   if (served.includes('shop')) app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.redirect('/shop/'));

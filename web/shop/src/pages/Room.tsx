@@ -1,14 +1,16 @@
 // The live room: video with danmaku over it, chat, likes, the product bag with the "explaining"
 // badge, and buy-without-leaving (SKU picker → checkout → cashier in a sheet while the show plays).
 import { Badge, Button, Input, Popup, Toast } from 'antd-mobile';
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { api, call, errorText, session, useSession, yuan } from '../api.ts';
 import { Async, useAsync } from '../components/Async.tsx';
-import { BuySheet } from '../components/BuySheet.tsx';
 import { Player } from '../components/Player.tsx';
 import { t } from '../i18n.ts';
 import { RoomSocket, type Frame } from '../realtime.ts';
+
+// The buy sheet (forms, checkout) loads when the shopper first taps buy, keeping the room's first load small.
+const BuySheet = lazy(() => import('../components/BuySheet.tsx').then((m) => ({ default: m.BuySheet })));
 
 interface Chat { seq: number; nickname: string; text: string }
 type BagProduct = { id: number; title: string; coverUrl: string | null; minPriceFen: number; stock: number; explaining: boolean };
@@ -118,7 +120,7 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
           </div>
         ))}
       </Popup>
-      <BuySheet productId={buying} roomId={room.id} onClose={() => setBuying(null)} />
+      {buying !== null && <Suspense fallback={null}><BuySheet productId={buying} roomId={room.id} onClose={() => setBuying(null)} /></Suspense>}
     </div>
   );
 }
