@@ -54,6 +54,24 @@ export class OrderQueries {
     return q;
   }
 
+  /**
+   * Paid orders and GMV (fen) for the shop's dashboard: per day over `days` days, or, for one live
+   * room, per minute over the last `minutes` (the go-live console's chart).
+   */
+  async salesSummary(actor: Actor, merchantId: number, f: { days?: number | undefined; roomId?: number | undefined; minutes?: number | undefined }) {
+    await this.ctx.services.merchants.requireRole(actor, merchantId);
+    const unit = f.roomId ? 'minute' : 'day';
+    const span = f.roomId ? `${f.minutes ?? 120} minutes` : `${f.days ?? 7} days`;
+    let q = this.ctx.db.selectFrom('orders')
+      .select([sql<Date>`date_trunc(${unit}, paid_at)`.as('bucket'), (eb) => eb.fn.countAll<number>().as('orders'), sql<number>`coalesce(sum(total_fen), 0)`.as('gmv')])
+      .where('merchant_id', '=', merchantId).where('paid_at', 'is not', null)
+      .where('paid_at', '>=', sql<Date>`now() - ${span}::interval`);
+    if (f.roomId) q = q.where('room_id', '=', f.roomId);
+    const rows = await q.groupBy(sql`1`).orderBy(sql`1`).execute();
+    const series = rows.map((r) => ({ at: new Date(r.bucket), orders: Number(r.orders), gmvFen: Number(r.gmv) }));
+    return { unit, paidOrders: series.reduce((s, r) => s + r.orders, 0), gmvFen: series.reduce((s, r) => s + r.gmvFen, 0), series };
+  }
+
   async listForMerchant(actor: Actor, merchantId: number, f: MerchantOrderFilter) {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
     const q = this.merchantQuery(merchantId, f);

@@ -54,6 +54,13 @@ describe.each(APP_BACKENDS)('orders and sandbox payments on $name', (backend) =>
     expect(detail.charges[0]).toMatchObject({ step: 'shipping_fee', amountFen: 1300 });
     expect(detail.payment).toMatchObject({ status: 'succeeded', provider: 'sandbox' });
 
+    // The shop's dashboard counts it today; another shop's owner cannot read this shop's numbers.
+    const summary = (await node.api('GET', `/api/merchants/${shop.merchantId}/orders/summary?days=7`, { token: shop.owner.token })).body;
+    expect(summary).toMatchObject({ unit: 'day', paidOrders: 1, gmvFen: 10300 });
+    expect(summary.series).toHaveLength(1);
+    expect((await node.api('GET', `/api/merchants/${shop.merchantId}/orders/summary`, { token: shop2.owner.token })).status).toBe(403);
+    expect((await node.api('GET', `/api/merchants/${shop2.merchantId}/orders/summary`, { token: shop2.owner.token })).body).toMatchObject({ paidOrders: 0, gmvFen: 0, series: [] });
+
     // The merchant ships in two parcels; the order is shipped after the second; the buyer confirms.
     const line = detail.lines[0];
     const p1 = await node.api('POST', `/api/merchants/${shop.merchantId}/orders/${orderId}/ship`, { token: shop.owner.token, body: { carrier: '顺丰', trackingNo: 'SF1000001', items: [{ lineId: line.id, quantity: 1 }] } });

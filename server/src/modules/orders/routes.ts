@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { ANY_MEMBER, OPERATORS } from '../../platform/auth/access.ts';
 import type { AppContext, Http } from '../../platform/context.ts';
-import { errorResponses, IdParam, MerchantParams, Page, Pagination, Strict } from '../../platform/http/schemas.ts';
+import { DateTime, errorResponses, IdParam, MerchantParams, Page, Pagination, Strict } from '../../platform/http/schemas.ts';
 import { BasketItemsT, OrderDetailT, OrderStatusT, OrderSummaryT, PlaceResultT, QuoteT } from './schemas.ts';
 
 const security = [{ bearer: [] }];
@@ -70,6 +70,15 @@ export function orderRoutes(app: Http, ctx: AppContext): void {
     config: { access: ANY_MEMBER },
     schema: { tags: ['orders'], summary: 'The shop\'s orders: search (order no, buyer name/phone, product), status, date range, live room', security, params: MerchantParams, querystring: MerchantOrderQuery, response: { 200: Page(Type.Ref('OrderSummary')), ...errorResponses } },
   }, async (req) => orderQueries.listForMerchant(req.actor!, req.params.merchantId, { ...req.query, status: req.query.status as never, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20 }));
+
+  app.get('/api/merchants/:merchantId/orders/summary', {
+    config: { access: ANY_MEMBER },
+    schema: {
+      tags: ['orders'], summary: 'Paid orders and GMV: per day (dashboard) or, with roomId, per minute (go-live console)', security, params: MerchantParams,
+      querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })), roomId: Type.Optional(IdParam), minutes: Type.Optional(Type.Integer({ minimum: 5, maximum: 1440 })) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ unit: Type.String(), paidOrders: Type.Integer(), gmvFen: Type.Integer(), series: Type.Array(Type.Object({ at: DateTime, orders: Type.Integer(), gmvFen: Type.Integer() })) }), ...errorResponses },
+    },
+  }, async (req) => orderQueries.salesSummary(req.actor!, req.params.merchantId, req.query));
 
   app.get('/api/merchants/:merchantId/orders/export.csv', {
     config: { access: OPERATORS },
