@@ -5,9 +5,9 @@ import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { api, call, errorText, session, useSession, yuan } from '../api.ts';
 import { Async, useAsync } from '../components/Async.tsx';
-import { Player } from '../components/Player.tsx';
+import { Player } from '@livemall/player';
 import { t } from '../i18n.ts';
-import { RoomSocket, type Frame } from '../realtime.ts';
+import { RoomSocket, type Frame } from '@livemall/sdk';
 
 // The buy sheet (forms, checkout) loads when the shopper first taps buy, keeping the room's first load small.
 const BuySheet = lazy(() => import('../components/BuySheet.tsx').then((m) => ({ default: m.BuySheet })));
@@ -42,7 +42,7 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
   const replay = room.status === 'ended' ? room.replays[0]?.hls ?? null : null;
 
   useEffect(() => {
-    const s = new RoomSocket(room.id);
+    const s = new RoomSocket(room.id, () => session.get()?.accessToken ?? null);
     socket.current = s;
     const off = s.on((f: Frame) => {
       switch (f.type) {
@@ -84,7 +84,7 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
 
   return (
     <div className="room">
-      <Player flv={room.play.flv} hls={room.play.hls} replay={replay} poster={room.coverUrl} />
+      <Player flv={room.play.flv} hls={room.play.hls} replay={replay} poster={room.coverUrl} unmuteLabel={t('点击开启声音')} />
       <div className="room-top">
         <div className="host"><b>{room.merchantName}</b><div className="muted-light">{room.title}</div></div>
         <span className="pill" data-testid="online">{room.status === 'live' ? `${online} ${t('人在看')}` : room.status === 'ended' ? t('回放中') : t('还没开播')}</span>

@@ -1,6 +1,5 @@
-// The room WebSocket (protocol v1, docs/realtime-protocol.md): frames arrive as JSON arrays; on a
+// The room WebSocket for browsers (protocol v1, docs/realtime-protocol.md): frames arrive as JSON arrays; on a
 // dropped connection we reconnect with backoff and resume from the last seq we saw.
-import { session } from './api.ts';
 
 export interface Frame { type: string; data: any; seq?: number; ts: number }
 type Listener = (f: Frame) => void;
@@ -20,14 +19,14 @@ export class RoomSocket {
   private pending = new Map<string, { resolve(v: any): void; reject(e: Error): void }>();
   private listeners = new Set<Listener>();
 
-  constructor(private readonly roomId: number) { this.open(); }
+  constructor(private readonly roomId: number, private readonly token: () => string | null = () => null) { this.open(); }
 
   on(fn: Listener): () => void { this.listeners.add(fn); return () => this.listeners.delete(fn); }
 
   private open() {
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
     const q = new URLSearchParams({ v: '1', guestId: guestId() });
-    const token = session.get()?.accessToken;
+    const token = this.token();
     if (token) q.set('token', token);
     const ws = new WebSocket(`${proto}://${location.host}/ws?${q}`);
     this.ws = ws;

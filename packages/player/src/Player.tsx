@@ -2,9 +2,8 @@
 // native HLS on iOS Safari, hls.js (loaded only when needed) elsewhere. Replays are HLS VOD.
 import mpegts from 'mpegts.js';
 import { useEffect, useRef, useState } from 'react';
-import { t } from '../i18n.ts';
 
-export function Player(props: { flv?: string | null; hls?: string | null; replay?: string | null; poster?: string | null }) {
+export function Player(props: { flv?: string | null; hls?: string | null; replay?: string | null; poster?: string | null; unmuteLabel?: string; className?: string }) {
   const ref = useRef<HTMLVideoElement>(null);
   const [muted, setMuted] = useState(true); // browsers only autoplay muted video
   useEffect(() => {
@@ -37,9 +36,9 @@ export function Player(props: { flv?: string | null; hls?: string | null; replay
   }, [props.flv, props.hls, props.replay]);
 
   return (
-    <div className="player">
+    <div className={props.className ?? 'player'}>
       <video ref={ref} data-testid="room-video" muted={muted} playsInline autoPlay loop={false} poster={props.poster ?? undefined} />
-      {muted && <button className="unmute" onClick={() => setMuted(false)}>🔇 {t('点击开启声音')}</button>}
+      {muted && <button className="unmute" onClick={() => setMuted(false)}>🔇 {props.unmuteLabel ?? 'Tap for sound'}</button>}
     </div>
   );
 }

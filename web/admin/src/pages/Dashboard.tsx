@@ -1,0 +1,47 @@
+import { Card, Col, Row, Statistic } from 'antd';
+import { api, call, yuan } from '../api.ts';
+import { Chart } from '../components/Chart.tsx';
+import { Loadable } from '../components/Loadable.tsx';
+import { useAsync } from '../components/useAsync.ts';
+import { useMerchantId } from '../workspace.tsx';
+
+export default function Dashboard() {
+  const merchantId = useMerchantId();
+  const data = useAsync(async () => {
+    const [week, rooms] = await Promise.all([
+      call(() => api.GET('/api/merchants/{merchantId}/orders/summary', { params: { path: { merchantId }, query: { days: 7 } } })),
+      call(() => api.GET('/api/merchants/{merchantId}/rooms', { params: { path: { merchantId } } })),
+    ]);
+    return { week, rooms };
+  }, [merchantId]);
+  return (
+    <Loadable state={data}>{({ week, rooms }) => {
+      const today = new Date().toDateString();
+      const todayRow = week.series.find((s) => new Date(s.at).toDateString() === today);
+      const live = rooms.filter((r) => r.status === 'live');
+      const days = Array.from({ length: 7 }, (_, i) => { const d = new Date(); d.setDate(d.getDate() - 6 + i); return d; });
+      const by = (d: Date) => week.series.find((s) => new Date(s.at).toDateString() === d.toDateString());
+      return (
+        <>
+          <Row gutter={16}>
+            <Col span={6}><Card><Statistic title="今日 GMV" value={yuan(todayRow?.gmvFen ?? 0)} data-testid="today-gmv" /></Card></Col>
+            <Col span={6}><Card><Statistic title="今日支付订单 Paid orders" value={todayRow?.orders ?? 0} /></Card></Col>
+            <Col span={6}><Card><Statistic title="正在直播 Live now" value={live.length} /></Card></Col>
+            <Col span={6}><Card><Statistic title="直播间观众 Watching" value={live.reduce((s, r) => s + r.viewers.online, 0)} /></Card></Col>
+          </Row>
+          <Card title="近 7 日 Last 7 days" style={{ marginTop: 16 }}>
+            <Chart option={{
+              tooltip: { trigger: 'axis' }, legend: { data: ['GMV (¥)', '订单 Orders'] },
+              xAxis: { type: 'category', data: days.map((d) => `${d.getMonth() + 1}/${d.getDate()}`) },
+              yAxis: [{ type: 'value', name: '¥' }, { type: 'value', name: 'orders' }],
+              series: [
+                { name: 'GMV (¥)', type: 'bar', data: days.map((d) => (by(d)?.gmvFen ?? 0) / 100) },
+                { name: '订单 Orders', type: 'line', yAxisIndex: 1, data: days.map((d) => by(d)?.orders ?? 0) },
+              ],
+            }} />
+          </Card>
+        </>
+      );
+    }}</Loadable>
+  );
+}

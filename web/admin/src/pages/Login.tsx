@@ -1,0 +1,27 @@
+import { Button, Card, Form, Input, App } from 'antd';
+import { useState } from 'react';
+import { api, errorText, session } from '../api.ts';
+import { unwrap } from '@livemall/sdk';
+
+export function Login() {
+  const [busy, setBusy] = useState(false);
+  const { message } = App.useApp();
+  const submit = async (v: { phone: string; password: string }) => {
+    setBusy(true);
+    try {
+      const r = unwrap(await api.POST('/api/auth/login', { body: v }));
+      session.set({ accessToken: r.tokens.accessToken, refreshToken: r.tokens.refreshToken, userId: r.user.id, nickname: r.user.nickname });
+    } catch (e) { void message.error(errorText(e)); } finally { setBusy(false); }
+  };
+  return (
+    <div style={{ display: 'grid', placeItems: 'center', minHeight: '100vh', background: '#f5f5f7' }}>
+      <Card title="LiveMall 商家后台 · Console" style={{ width: 360 }}>
+        <Form layout="vertical" onFinish={submit}>
+          <Form.Item name="phone" label="手机号 Phone" rules={[{ required: true }]}><Input data-testid="phone" placeholder="13800000001" /></Form.Item>
+          <Form.Item name="password" label="密码 Password" rules={[{ required: true }]}><Input.Password data-testid="password" /></Form.Item>
+          <Button type="primary" htmlType="submit" block loading={busy} data-testid="login">登录 Sign in</Button>
+        </Form>
+      </Card>
+    </div>
+  );
+}
