@@ -45,8 +45,9 @@ const results = [];
 const step = (label, cmd, args, opts) => results.push([label, run(label, cmd, args, opts)]);
 step('typecheck server', 'npx', ['tsc', '-p', 'server', '--noEmit']);
 step('generate SDK from OpenAPI', 'npm', ['run', 'generate', '-w', '@livemall/sdk']);
-step('typecheck web', 'npx', ['tsc', '-p', 'web/shop', '--noEmit']);
-step('build shop (with size budget)', 'npm', ['run', 'build', '-w', '@livemall/shop']);
+step('typecheck shop', 'npx', ['tsc', '-p', 'web/shop', '--noEmit']);
+step('typecheck console', 'npx', ['tsc', '-p', 'web/admin', '--noEmit']);
+step('build shop (with size budget) and console', 'npm', ['run', 'build', '-w', '@livemall/shop', '-w', '@livemall/admin']);
 step('server tests', 'npx', ['vitest', 'run', '--root', 'server']);
 step('browser tests (Playwright, Debian chromium)', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts']);
 
