@@ -150,7 +150,8 @@ export class RoomService {
   }
 
   async goLive(roomId: number): Promise<number> {
-    return this.ctx.db.transaction().execute(async (trx) => {
+    let started = false;
+    const sessionId = await this.ctx.db.transaction().execute(async (trx) => {
       const room = await trx.selectFrom('live_rooms').selectAll().where('id', '=', roomId).forUpdate().executeTakeFirstOrThrow();
       const open = await trx.selectFrom('live_sessions').select('id').where('room_id', '=', roomId).where('ended_at', 'is', null).executeTakeFirst();
       if (room.status === 'live' && open) return open.id;
@@ -159,19 +160,27 @@ export class RoomService {
       await this.ctx.events.emit(trx, { type: 'room.live', aggregateType: 'room', aggregateId: roomId, payload: { roomId, merchantId: room.merchant_id, sessionId: session.id } });
       const reminders = await trx.updateTable('live_reminders').set({ notified_at: sql`now()` }).where('room_id', '=', roomId).where('notified_at', 'is', null).returning('user_id').execute();
       if (reminders.length) await this.ctx.events.emit(trx, { type: 'room.reminder_due', aggregateType: 'room', aggregateId: roomId, payload: { roomId, merchantId: room.merchant_id, title: room.title, userIds: reminders.map((r) => r.user_id) } });
+      started = true;
       return session.id;
     });
+    // Viewers waiting on the trailer page and the console switch to the live player.
+    if (started) await this.publish(roomId, { type: 'room.live', data: { roomId, sessionId } });
+    return sessionId;
   }
 
   async end(roomId: number, reason: string): Promise<number | null> {
-    return this.ctx.db.transaction().execute(async (trx) => {
+    let ended = false;
+    const sessionId = await this.ctx.db.transaction().execute(async (trx) => {
       const room = await trx.selectFrom('live_rooms').selectAll().where('id', '=', roomId).forUpdate().executeTakeFirstOrThrow();
       if (room.status !== 'live') return null;
       const session = await trx.updateTable('live_sessions').set({ ended_at: sql`now()` }).where('room_id', '=', roomId).where('ended_at', 'is', null).returning('id').executeTakeFirst();
       await trx.updateTable('live_rooms').set({ status: 'ended', ended_at: sql`now()`, updated_at: sql`now()` }).where('id', '=', roomId).execute();
       await this.ctx.events.emit(trx, { type: 'room.ended', aggregateType: 'room', aggregateId: roomId, payload: { roomId, merchantId: room.merchant_id, sessionId: session?.id ?? null, reason } });
+      ended = true;
       return session?.id ?? null;
     });
+    if (ended) await this.publish(roomId, { type: 'room.ended', data: { roomId, sessionId } });
+    return sessionId;
   }
 
   async endByStaff(actor: Actor, merchantId: number, roomId: number) {

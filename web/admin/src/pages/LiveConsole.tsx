@@ -34,7 +34,7 @@ export default function LiveConsole() {
       if (f.type === 'joined' || f.type === 'presence') { add(f.data.online); setCumulative(f.data.cumulative); }
       if (f.type === 'likes') setLikes(f.data.total);
       if (f.type === 'chat') setComments((c) => c + 1);
-      if (f.type === 'product.pinned' || f.type === 'bag.updated' || f.type === 'room.ended') room.reload();
+      if (f.type === 'product.pinned' || f.type === 'bag.updated' || f.type === 'room.live' || f.type === 'room.ended') room.reload();
     });
     const poll = async () => setSales(await call(() => api.GET('/api/merchants/{merchantId}/orders/summary', { params: { path: { merchantId }, query: { roomId, minutes: 120 } } })));
     void poll();
@@ -56,10 +56,10 @@ export default function LiveConsole() {
   const gpm = cumulative ? Math.round((sales.gmvFen / cumulative) * 1000) : 0;
   const chartOption = useMemo(() => ({
     tooltip: { trigger: 'axis' }, legend: { data: ['在线 Online', '订单 Orders', 'GMV (¥)'] },
-    xAxis: { type: 'time' }, yAxis: [{ type: 'value', name: 'online / orders' }, { type: 'value', name: '¥' }],
+    xAxis: { type: 'time', axisLabel: { hideOverlap: true } }, yAxis: [{ type: 'value', name: 'online / orders', minInterval: 1 }, { type: 'value', name: '¥' }],
     series: [
       { name: '在线 Online', type: 'line', showSymbol: false, data: online.map((p) => [p.t, p.online]) },
-      { name: '订单 Orders', type: 'bar', data: sales.series.map((s) => [new Date(s.at).getTime(), s.orders]) },
+      { name: '订单 Orders', type: 'bar', barMaxWidth: 12, data: sales.series.map((s) => [new Date(s.at).getTime(), s.orders]) },
       { name: 'GMV (¥)', type: 'line', yAxisIndex: 1, data: sales.series.map((s) => [new Date(s.at).getTime(), s.gmvFen / 100]) },
     ],
   }), [online, sales]);

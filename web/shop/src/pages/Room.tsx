@@ -58,7 +58,7 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
         case 'likes': setLikes(f.data.total); break;
         case 'product.pinned': setPinned(f.data.product ? { ...f.data.product, explaining: true } : null); setBag((b) => b.map((p) => ({ ...p, explaining: p.id === f.data.product?.id }))); break;
         case 'bag.updated': setBag(f.data.products); break;
-        case 'room.ended': reload(); break;
+        case 'room.live': case 'room.ended': reload(); break;
       }
     });
     return () => { off(); s.close(); };

@@ -1,0 +1,106 @@
+// The merchant's day in the console (desktop) with a shopper beside it (phone): create a product
+// with a 2×2 SKU matrix, schedule a room with it, push with ffmpeg so it goes live and the preview
+// plays, pin the product and see the pin in the shopper's room, sell it, and watch the order land
+// on the live chart and in Orders. Then another shop's staff sees none of it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { devices, expect, test, type Page } from '@playwright/test';
+import { buyPinnedInRoom, expectPlaying, shot } from './helpers.ts';
+
+test.use({ viewport: { width: 1440, height: 900 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 });
+
+let pusher: ChildProcess | undefined;
+test.afterAll(() => { pusher?.kill('SIGKILL'); });
+
+async function consoleLogin(page: Page, phone: string) {
+  await page.goto('/admin/');
+  await page.getByTestId('phone').fill(phone);
+  await page.getByTestId('password').fill('demo1234');
+  await page.getByTestId('login').click();
+  await expect(page.getByTestId('menu')).toBeVisible();
+}
+
+test('a merchant builds a product and a show, goes live, pins, sells, and sees it live', async ({ page, browser }) => {
+  const title = `撞色卫衣 ${Date.now() % 100000}`;
+  await consoleLogin(page, '13800000001');
+  await shot(page, 'c01-dashboard');
+
+  // Product with a 2×2 SKU matrix.
+  await page.goto('/admin/products');
+  await page.getByTestId('new-product').click();
+  await page.getByTestId('product-title').fill(title);
+  for (const [i, name, values] of [[0, '颜色', ['红色', '蓝色']], [1, '尺码', ['S', 'M']]] as const) {
+    await page.getByTestId('add-spec').click();
+    await page.getByTestId(`spec-name-${i}`).fill(name);
+    const select = page.getByTestId(`spec-values-${i}`);
+    await select.click();
+    await page.keyboard.type(`${values.join(',')},`); // comma is a tag separator
+    await page.keyboard.press('Escape');
+  }
+  const matrix = page.getByTestId('sku-matrix');
+  await expect(matrix.locator('tbody tr')).toHaveCount(4);
+  for (let i = 0; i < 4; i++) {
+    await page.getByTestId(`sku-price-${i}`).fill(String(99 + i));
+    await page.getByTestId(`sku-stock-${i}`).fill('20');
+  }
+  await shot(page, 'c02-sku-matrix');
+  await page.getByTestId('save-product').click();
+  await expect(page.getByText(title)).toBeVisible();
+
+  // A room with it in the bag.
+  await page.goto('/admin/live');
+  await page.getByTestId('new-room').click();
+  await page.getByTestId('room-title').fill(`${title} 首发`);
+  await page.getByTestId('room-products').click();
+  await page.locator('.ant-select-dropdown').getByText(title).click();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('create-room').click();
+  const link = page.getByTestId('room-link').filter({ hasText: `${title} 首发` });
+  await expect(link).toBeVisible();
+  await link.click();
+  await expect(page).toHaveURL(/\/admin\/live\/\d+/);
+  const roomId = Number(/live\/(\d+)/.exec(page.url())![1]);
+  await expect(page.getByTestId('console-status')).toHaveText('scheduled');
+
+  // Push with ffmpeg using the key from the OBS guide.
+  await page.getByText('推流设置 OBS').first().click();
+  const pushUrl = (await page.getByTestId('push-url').textContent())!.trim();
+  await shot(page, 'c03-obs-guide');
+  await page.keyboard.press('Escape');
+  pusher = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=480x854:rate=25:duration=180', '-f', 'lavfi', '-i', 'sine=duration=180',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '25', '-c:a', 'aac', '-f', 'flv', pushUrl], { stdio: 'ignore' });
+  await expect(page.getByTestId('console-status')).toHaveText('live', { timeout: 30_000 });
+  await expectPlaying(page, 'room-video');
+  await shot(page, 'c04-console-live');
+
+  // A shopper on a phone opens the room; the console pins the product; the shopper sees it.
+  const phone = await browser.newContext({ ...devices['Pixel 7'] });
+  const shopper = await phone.newPage();
+  await shopper.goto(`/shop/room/${roomId}`);
+  await expectPlaying(shopper);
+  const product = await (await page.request.get(`/api/rooms/${roomId}`)).json() as { products: Array<{ id: number; title: string }> };
+  await page.getByTestId(`pin-${product.products[0]!.id}`).click();
+  await expect(shopper.getByTestId('pinned-product')).toContainText(title);
+  await shot(shopper, 'c05-shopper-sees-pin');
+
+  // The shopper buys; the order shows on the console's live numbers and in Orders.
+  await buyPinnedInRoom(shopper, '13900000002', 'c06');
+  await expect(page.getByTestId('stat-支付订单')).toContainText('1', { timeout: 20_000 });
+  await shot(page, 'c07-console-order-on-chart');
+  await page.goto('/admin/orders');
+  await expect(page.getByTestId('orders-table')).toContainText(title);
+  await expect(page.getByTestId('orders-table')).toContainText('已付款');
+  await shot(page, 'c08-orders');
+  await phone.close();
+
+  // Staff of another shop: none of this exists for them.
+  await page.getByRole('button', { name: /退出/ }).click();
+  await consoleLogin(page, '13800000012');
+  await expect(page.getByTestId('merchant-switch')).not.toContainText('鲜果');
+  await page.goto('/admin/orders');
+  await expect(page.getByTestId('orders-table')).not.toContainText(title);
+  await page.goto('/admin/live');
+  await expect(page.getByText(`${title} 首发`)).toHaveCount(0);
+  await page.goto('/admin/products');
+  await expect(page.locator('.ant-table')).not.toContainText(title);
+  await shot(page, 'c09-other-shop-sees-nothing');
+});

@@ -1,0 +1,44 @@
+// Shared steps for the browser tests.
+import { expect, test, type Page } from '@playwright/test';
+
+export const shot = (page: Page, name: string) => page.screenshot({ path: test.info().outputPath(`${name}.png`) });
+
+export const videoTime = (page: Page, testId = 'room-video') =>
+  page.locator(`[data-testid=${testId}] video, video[data-testid=${testId}]`).first().evaluate((v: HTMLVideoElement) => v.currentTime);
+
+/** The video in `page` is really playing: its clock keeps advancing. */
+export async function expectPlaying(page: Page, testId?: string) {
+  await expect.poll(() => videoTime(page, testId), { timeout: 30_000 }).toBeGreaterThan(0.5);
+  const t = await videoTime(page, testId);
+  await expect.poll(() => videoTime(page, testId), { timeout: 15_000 }).toBeGreaterThan(t + 0.5);
+}
+
+export async function apiLogin(baseURL: string, phone: string, password = 'demo1234'): Promise<string> {
+  const r = await fetch(`${baseURL}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, password }) });
+  return ((await r.json()) as { tokens: { accessToken: string } }).tokens.accessToken;
+}
+
+/** In a room page with a pinned product: pick the first SKU, sign in inside the sheet, pay in the sandbox cashier. */
+export async function buyPinnedInRoom(page: Page, shopperPhone: string, prefix: string) {
+  await page.getByTestId('buy-pinned').click();
+  const picker = page.getByTestId('sku-picker');
+  await expect(picker).toBeVisible();
+  for (const group of await picker.locator('.spec .adm-selector').all()) await group.locator('.adm-selector-item').first().click();
+  await shot(page, `${prefix}-sku-picker`);
+  await page.getByTestId('buy-now').click();
+  const phone = page.getByTestId('login-phone');
+  if (await phone.isVisible().catch(() => false)) {
+    await phone.locator('input').fill(shopperPhone);
+    await page.getByTestId('login-password').locator('input').fill('demo1234');
+    await page.getByTestId('login-submit').click();
+  }
+  await expect(page.getByTestId('quote-total')).toBeVisible();
+  await shot(page, `${prefix}-checkout`);
+  await page.getByTestId('place-order').click();
+  const cashier = page.frameLocator('[data-testid=cashier]');
+  await expect(cashier.getByText('SANDBOX')).toBeVisible();
+  await shot(page, `${prefix}-cashier`);
+  await cashier.getByTestId('sandbox-pay').click();
+  await expect(page.getByTestId('paid')).toBeVisible();
+  await shot(page, `${prefix}-paid`);
+}
