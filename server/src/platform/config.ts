@@ -36,6 +36,9 @@ export interface Config {
   orderAutoConfirmDays: number;
   afterSalesWindowDays: number;
   quoteTtlSec: number;
+  pointsEarnPerYuan: number;
+  pointsPerYuan: number;
+  pointsMaxShareBp: number;
   wechatPay: { mchId?: string | undefined; appId?: string | undefined; apiV3Key?: string | undefined; privateKeyPem?: string | undefined; certSerial?: string | undefined; platformPublicKeyPem?: string | undefined; apiBase: string };
   alipay: { appId?: string | undefined; privateKeyPem?: string | undefined; alipayPublicKeyPem?: string | undefined; sellerId?: string | undefined; gateway: string };
 }
@@ -153,6 +156,9 @@ export function loadConfig(env: Env = process.env): Config {
     orderAutoConfirmDays: r.int('ORDER_AUTO_CONFIRM_DAYS', 10, 1, 60),
     afterSalesWindowDays: r.int('AFTER_SALES_WINDOW_DAYS', 7, 0, 60),
     quoteTtlSec: r.int('QUOTE_TTL_SEC', 10 * 60, 10, 24 * 3600),
+    pointsEarnPerYuan: r.int('POINTS_EARN_PER_YUAN', 1, 0, 100),
+    pointsPerYuan: r.int('POINTS_PER_YUAN', 100, 1, 100_000),
+    pointsMaxShareBp: r.int('POINTS_MAX_SHARE_BP', 5000, 0, 10_000),
     wechatPay: {
       mchId: r.optional('WECHATPAY_MCH_ID'), appId: r.optional('WECHATPAY_APP_ID') ?? r.optional('WECHAT_APP_ID'),
       apiV3Key: r.optional('WECHATPAY_API_V3_KEY'), privateKeyPem: pemFrom(r.optional('WECHATPAY_PRIVATE_KEY')), certSerial: r.optional('WECHATPAY_CERT_SERIAL'),

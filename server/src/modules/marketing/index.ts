@@ -1,0 +1,37 @@
+// Marketing: coupons, order promotions (full-reduction, limited-time discounts, new-user prices)
+// and points, all plugged into the checkout pipeline as steps.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Module } from '../../platform/context.ts';
+import { CouponService } from './coupon-service.ts';
+import { PointsService } from './points-service.ts';
+import { couponStep, fullReductionStep, pointsStep, productDealStep } from './pricing-steps.ts';
+import { PromotionService } from './promotion-service.ts';
+import { marketingRoutes } from './routes.ts';
+import { seedMarketing } from './seed.ts';
+
+declare module '../../platform/context.ts' {
+  interface Services { coupons: CouponService; promotions: PromotionService; points: PointsService }
+}
+
+export const marketingModule: Module = {
+  name: 'marketing',
+  migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  init(ctx) {
+    ctx.services.coupons = new CouponService(ctx);
+    ctx.services.promotions = new PromotionService(ctx);
+    ctx.services.points = new PointsService(ctx);
+    for (const step of [productDealStep(ctx), couponStep(ctx), fullReductionStep(), pointsStep(ctx)]) ctx.services.checkout.registerPricingStep(step);
+    ctx.services.points.subscribe();
+    // New-user gift: every active template offered on the 'new_user' channel.
+    ctx.events.subscribe<{ userId: number }>({
+      name: 'marketing.new_user_gift', events: ['user.registered'],
+      handle: async (e, db) => {
+        const templates = await db.selectFrom('coupon_templates').select('id').where('status', '=', 'active').where((eb) => eb(eb.ref('channels'), '@>', JSON.stringify(['new_user']) as never)).execute();
+        for (const t of templates) await ctx.services.coupons.claim(db, e.payload.userId, t.id, { channel: 'new_user', ref: 'welcome' }).catch(() => undefined);
+      },
+    });
+  },
+  routes: marketingRoutes,
+  seed: seedMarketing,
+};

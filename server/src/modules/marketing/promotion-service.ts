@@ -1,0 +1,66 @@
+// Order promotions a shop runs for a time: full-reduction / full-discount tiers (满减/满折),
+// limited-time discounts (限时折扣) and new-user prices (新人价). Pricing is in pricing-steps.ts.
+import { sql } from 'kysely';
+import type { Actor } from '../../platform/auth/access.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { badRequest, notFound } from '../../platform/errors.ts';
+import type { PromotionKind } from './tables.ts';
+import './tables.ts';
+
+export interface PromotionInput { kind: PromotionKind; title: string; terms: Record<string, unknown>; startsAt: string; endsAt: string }
+
+export class PromotionService {
+  constructor(private readonly ctx: AppContext) {}
+
+  private check(input: PromotionInput) {
+    if (new Date(input.endsAt) <= new Date(input.startsAt)) throw badRequest('PROMOTION_INVALID', 'endsAt must be after startsAt');
+    const t = input.terms as { tiers?: Array<{ thresholdFen: number; amountOffFen?: number; percentOffBp?: number }>; items?: Array<{ priceFen?: number }>; percentOffBp?: number };
+    if (input.kind === 'full_reduction') {
+      if (!t.tiers?.length) throw badRequest('PROMOTION_INVALID', 'Full-reduction needs tiers');
+      for (const tier of t.tiers) {
+        if (!(tier.thresholdFen > 0) || (!tier.amountOffFen && !tier.percentOffBp)) throw badRequest('PROMOTION_INVALID', 'Each tier needs thresholdFen and amountOffFen or percentOffBp');
+        if (tier.amountOffFen && tier.amountOffFen >= tier.thresholdFen) throw badRequest('PROMOTION_INVALID', 'The amount off must be below its threshold');
+      }
+    } else if (!t.items?.length && !t.percentOffBp) throw badRequest('PROMOTION_INVALID', 'Give items with priceFen, or percentOffBp');
+  }
+
+  async create(actor: Actor, merchantId: number, input: PromotionInput) {
+    await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
+    this.check(input);
+    const r = await this.ctx.db.insertInto('promotions').values({ merchant_id: merchantId, kind: input.kind, title: input.title, terms: JSON.stringify(input.terms), starts_at: input.startsAt, ends_at: input.endsAt })
+      .returningAll().executeTakeFirstOrThrow();
+    return this.view(r);
+  }
+
+  async list(actor: Actor, merchantId: number) {
+    await this.ctx.services.merchants.requireRole(actor, merchantId);
+    const rows = await this.ctx.db.selectFrom('promotions').selectAll().where('merchant_id', '=', merchantId).orderBy('id', 'desc').limit(200).execute();
+    // Results: orders that carried each promotion, and the discount it gave.
+    const used = rows.length ? (await sql<{ ref: string; orders: number; discount: number }>`
+      select a->>'ref' as ref, count(distinct o.id) as orders, coalesce(-sum((a->>'amountFen')::bigint), 0) as discount
+      from order_lines l join orders o on o.id = l.order_id cross join lateral jsonb_array_elements(l.adjustments) a
+      where o.merchant_id = ${merchantId} and o.paid_at is not null and a->>'ref' like 'promotion:%'
+      group by 1`.execute(this.ctx.db)).rows : [];
+    return rows.map((r) => {
+      const u = used.find((x) => x.ref === `promotion:${r.id}`);
+      return { ...this.view(r), paidOrders: Number(u?.orders ?? 0), discountFen: Number(u?.discount ?? 0) };
+    });
+  }
+
+  async setStatus(actor: Actor, merchantId: number, id: number, status: 'active' | 'paused' | 'ended') {
+    await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
+    const r = await this.ctx.db.updateTable('promotions').set({ status }).where('id', '=', id).where('merchant_id', '=', merchantId).executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) throw notFound('Promotion', 'PROMOTION_NOT_FOUND');
+  }
+
+  /** Running promotions of a shop, for product pages and the room ("满199减30"). */
+  async running(merchantId: number) {
+    const now = new Date();
+    const rows = await this.ctx.db.selectFrom('promotions').selectAll().where('merchant_id', '=', merchantId).where('status', '=', 'active').where('starts_at', '<=', now).where('ends_at', '>', now).execute();
+    return rows.map((r) => this.view(r));
+  }
+
+  private view(r: { id: number; merchant_id: number; kind: PromotionKind; title: string; terms: Record<string, unknown>; starts_at: Date | string; ends_at: Date | string; status: string }) {
+    return { id: r.id, merchantId: r.merchant_id, kind: r.kind, title: r.title, terms: r.terms, startsAt: new Date(r.starts_at), endsAt: new Date(r.ends_at), status: r.status };
+  }
+}

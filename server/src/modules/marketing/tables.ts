@@ -1,0 +1,24 @@
+import type { Generated } from 'kysely';
+import type { CreatedAt, Id, Json, NullableTimestamp, Timestamp, UpdatedAt } from '../../platform/db/types.ts';
+import type { CouponKind, CouponScope } from './rules/coupons.ts';
+
+export type CouponChannel = 'claim_centre' | 'room_drop' | 'new_user' | 'staff_issue' | 'lucky_bag';
+export type PromotionKind = 'full_reduction' | 'limited_discount' | 'new_user_price';
+
+declare module '../../platform/db/types.ts' {
+  interface Database {
+    coupon_templates: {
+      id: Id; merchant_id: number | null; title: string; kind: CouponKind; amount_fen: number | null; percent_off_bp: number | null; cap_fen: number | null;
+      threshold_fen: Generated<number>; scope: Json<CouponScope>; funding: 'platform' | 'merchant'; valid_from: Date | string | null; valid_until: Date | string | null;
+      valid_days: number | null; claim_starts_at: Generated<Date>; claim_ends_at: Date | string | null; total_quantity: number; claimed: Generated<number>;
+      per_user_limit: Generated<number>; channels: Json<CouponChannel[]>; status: Generated<'active' | 'paused' | 'ended'>; created_at: CreatedAt;
+    };
+    coupons: {
+      id: Id; template_id: number; user_id: number; merchant_id: number | null; channel: CouponChannel; ref: string | null;
+      status: Generated<'unused' | 'used' | 'expired' | 'revoked'>; valid_from: Timestamp; valid_until: Timestamp; order_id: number | null; claimed_at: CreatedAt; used_at: NullableTimestamp;
+    };
+    promotions: { id: Id; merchant_id: number; kind: PromotionKind; title: string; terms: Json<Record<string, unknown>>; starts_at: Timestamp; ends_at: Timestamp; status: Generated<'active' | 'paused' | 'ended'>; created_at: CreatedAt };
+    points_accounts: { user_id: number; balance: Generated<number>; updated_at: UpdatedAt };
+    points_ledger: { id: Id; user_id: number; delta: number; balance_after: number; reason: string; ref: string; created_at: CreatedAt };
+  }
+}
