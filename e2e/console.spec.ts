@@ -86,6 +86,11 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   await buyPinnedInRoom(shopper, '13900000002', 'c06');
   await expect(page.getByTestId('stat-支付订单')).toContainText('1', { timeout: 20_000 });
   await shot(page, 'c07-console-order-on-chart');
+  // The anchor ends the show from the console; the shopper's page follows.
+  await page.getByTestId('end-show').click();
+  await page.locator('.ant-popconfirm').getByRole('button', { name: /OK|确/ }).click();
+  await expect(page.getByTestId('console-status')).toHaveText('ended', { timeout: 20_000 });
+  await expect(shopper.getByTestId('online')).toContainText(/回放|Replay/, { timeout: 20_000 });
   await page.goto('/admin/orders');
   await expect(page.getByTestId('orders-table')).toContainText(title);
   await expect(page.getByTestId('orders-table')).toContainText('已付款');
