@@ -48,6 +48,8 @@ export interface PricingInput {
   roomId?: number | null | undefined;
   province?: string | undefined;
   flashSaleItemId?: number | undefined;
+  /** The per-user flash-sale token (only available once the session has started). */
+  flashToken?: string | undefined;
 }
 
 export interface PricingContext {
@@ -71,6 +73,11 @@ export interface PricingStep {
   apply(ctx: PricingContext): Promise<void>;
   /** At placement, inside the order transaction: make the step's decisions stick (consume coupons…). */
   commit?(ctx: PricingContext, orders: Array<{ orderId: number; merchantId: number; lineIds: Map<string, number> }>, db: Db): Promise<void>;
+  /**
+   * At placement, before the order transaction: take what is decided outside the database (a
+   * flash-sale unit in the cache) so losers fail fast. Returns an undo, run if the order is not made.
+   */
+  beforePlace?(userId: number, items: Array<{ skuId: number; quantity: number }>, input: PricingInput): Promise<(() => Promise<void>) | void>;
 }
 
 /** Take `totalFen` off the given lines in proportion to what each costs now, recording the reason. */
@@ -119,6 +126,19 @@ export class PricingPipeline {
     }
     for (const step of this.steps) await step.apply(ctx);
     return ctx;
+  }
+
+  /** Run every step's beforePlace; if one refuses, undo those already taken. Returns the undo of all. */
+  async beforePlace(userId: number, items: Array<{ skuId: number; quantity: number }>, input: PricingInput): Promise<() => Promise<void>> {
+    const undos: Array<() => Promise<void>> = [];
+    const undoAll = async () => { for (const u of undos.reverse()) await u(); };
+    try {
+      for (const step of this.steps) { const u = await step.beforePlace?.(userId, items, input); if (u) undos.push(u); }
+    } catch (err) {
+      await undoAll();
+      throw err;
+    }
+    return undoAll;
   }
 
   async commit(ctx: PricingContext, orders: Array<{ orderId: number; merchantId: number; lineIds: Map<string, number> }>, db: Db): Promise<void> {

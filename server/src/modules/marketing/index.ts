@@ -1,9 +1,12 @@
-// Marketing: coupons, order promotions (full-reduction, limited-time discounts, new-user prices)
-// and points, all plugged into the checkout pipeline as steps.
+// Marketing: coupons, order promotions (full-reduction, limited-time discounts, new-user prices),
+// flash sales and points, all plugged into the checkout pipeline as steps.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Module } from '../../platform/context.ts';
 import { CouponService } from './coupon-service.ts';
+import { FlashSaleService } from './flash-sale/flash-service.ts';
+import { flashSaleRoutes } from './flash-sale/routes.ts';
+import { flashSaleStep } from './flash-sale/flash-step.ts';
 import { PointsService } from './points-service.ts';
 import { couponStep, fullReductionStep, pointsStep, productDealStep } from './pricing-steps.ts';
 import { PromotionService } from './promotion-service.ts';
@@ -11,7 +14,7 @@ import { marketingRoutes } from './routes.ts';
 import { seedMarketing } from './seed.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { coupons: CouponService; promotions: PromotionService; points: PointsService }
+  interface Services { coupons: CouponService; promotions: PromotionService; points: PointsService; flashSales: FlashSaleService }
 }
 
 export const marketingModule: Module = {
@@ -21,7 +24,9 @@ export const marketingModule: Module = {
     ctx.services.coupons = new CouponService(ctx);
     ctx.services.promotions = new PromotionService(ctx);
     ctx.services.points = new PointsService(ctx);
-    for (const step of [productDealStep(ctx), couponStep(ctx), fullReductionStep(), pointsStep(ctx)]) ctx.services.checkout.registerPricingStep(step);
+    ctx.services.flashSales = new FlashSaleService(ctx);
+    ctx.services.flashSales.subscribe();
+    for (const step of [flashSaleStep(ctx), productDealStep(ctx), couponStep(ctx), fullReductionStep(), pointsStep(ctx)]) ctx.services.checkout.registerPricingStep(step);
     ctx.services.points.subscribe();
     // New-user gift: every active template offered on the 'new_user' channel.
     ctx.events.subscribe<{ userId: number }>({
@@ -32,6 +37,9 @@ export const marketingModule: Module = {
       },
     });
   },
-  routes: marketingRoutes,
+  routes(app, ctx) {
+    marketingRoutes(app, ctx);
+    flashSaleRoutes(app, ctx);
+  },
   seed: seedMarketing,
 };

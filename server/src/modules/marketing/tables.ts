@@ -19,6 +19,9 @@ declare module '../../platform/db/types.ts' {
     };
     promotions: { id: Id; merchant_id: number; kind: PromotionKind; title: string; terms: Json<Record<string, unknown>>; starts_at: Timestamp; ends_at: Timestamp; status: Generated<'active' | 'paused' | 'ended'>; created_at: CreatedAt };
     points_accounts: { user_id: number; balance: Generated<number>; updated_at: UpdatedAt };
+    flash_sessions: { id: Id; merchant_id: number; title: string; starts_at: Timestamp; ends_at: Timestamp; room_id: number | null; status: Generated<'active' | 'cancelled'>; created_at: CreatedAt };
+    flash_items: { id: Id; session_id: number; merchant_id: number; sku_id: number; product_id: number; flash_price_fen: number; stock: number; sold: Generated<number>; per_user_limit: Generated<number> };
+    flash_orders: { order_id: number; item_id: number; user_id: number; quantity: number; status: Generated<'held' | 'paid' | 'returned'>; created_at: CreatedAt };
     points_ledger: { id: Id; user_id: number; delta: number; balance_after: number; reason: string; ref: string; created_at: CreatedAt };
   }
 }

@@ -18,6 +18,7 @@ export interface PlaceOrderInput {
   usePoints?: boolean | number | undefined;
   roomId?: number | null | undefined;
   flashSaleItemId?: number | undefined;
+  flashToken?: string | undefined;
   buyerNote?: string | undefined;
   /** From the quote the shopper saw; if the price moved since, we refuse rather than charge more. */
   quoteToken?: string | undefined;
@@ -43,11 +44,13 @@ export class OrderPlacement {
     const replay = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestHash);
     if (replay) return replay;
 
+    // Decisions made outside the database first (flash-sale units): losers fail before any SQL.
+    const undo = await this.ctx.services.checkout.pipeline.beforePlace(userId, input.items, { ...pricingInput, flashToken: input.flashToken });
     try {
       return await this.ctx.db.transaction().execute(async (trx) => {
         const checkout = await trx.insertInto('checkouts').values({ checkout_no: newOrderNo('C'), user_id: userId, idempotency_key: input.idempotencyKey, request_hash: requestHash })
           .returning(['id', 'checkout_no']).executeTakeFirstOrThrow();
-        const priced = await this.ctx.services.checkout.price(trx, userId, input.items, pricingInput);
+        const priced = await this.ctx.services.checkout.price(trx, userId, input.items, { ...pricingInput, flashToken: input.flashToken });
         if (priced.undeliverable.length) throw new AppError(422, 'NOT_DELIVERABLE', priced.undeliverable.map((u) => u.reason).join('; '), priced.undeliverable);
         const groups = summarize(priced);
         const total = groups.reduce((s, g) => s + g.totalFen, 0);
@@ -87,6 +90,7 @@ export class OrderPlacement {
         return this.result(trx, checkout.id);
       });
     } catch (err) {
+      await undo().catch((e: unknown) => this.ctx.log.error({ err: e }, 'undoing pre-placement decisions failed'));
       // Two identical requests at once: the loser of the unique race returns the winner's orders.
       if ((err as { code?: string }).code === '23505' && String((err as Error).message).includes('checkouts')) {
         const again = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestHash);

@@ -37,6 +37,7 @@ export function orderRoutes(app: Http, ctx: AppContext): void {
       body: Strict({
         idempotencyKey: Type.String({ minLength: 8, maxLength: 80 }), items: BasketItemsT, addressId: IdParam, ...PricingOptions,
         buyerNote: Type.Optional(Type.String({ maxLength: 200 })), quoteToken: Type.Optional(Type.String({ maxLength: 2000 })),
+        flashToken: Type.Optional(Type.String({ maxLength: 1000, description: 'From POST /api/flash-sales/items/:itemId/token, with flashSaleItemId' })),
       }),
       response: { 201: PlaceResultT, ...errorResponses },
     },

@@ -1,0 +1,106 @@
+// Flash sales through the real API: the token opens only at start, the flash price is applied,
+// racing buyers get exactly the allotment and nobody more than the limit, a cancelled order gives
+// its unit back once; and across two nodes sharing PostgreSQL and Redis, 2,000 buyers get exactly
+// the 100 units.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNode, type TestNode } from '../../../../test/harness.ts';
+import { APP_BACKENDS } from '../../../../test/backends.ts';
+import { makeShop, simpleProduct, type ShopFixture } from '../../../../test/commerce-fixtures.ts';
+import { bulkBuyers, until } from '../../../../test/order-fixtures.ts';
+
+const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+
+async function buy(node: TestNode, b: { token: string; addressId: number }, itemId: number, skuId: number, key: string) {
+  const t = await node.api('POST', `/api/flash-sales/items/${itemId}/token`, { token: b.token, body: {} });
+  if (t.status !== 200) return t;
+  return node.api('POST', '/api/orders', { token: b.token, body: { idempotencyKey: key, items: [{ skuId, quantity: 1 }], addressId: b.addressId, flashSaleItemId: itemId, flashToken: t.body.token, couponIds: [] } });
+}
+
+describe.each(APP_BACKENDS)('flash sales on $name', (backend) => {
+  let node: TestNode;
+  let shop: ShopFixture;
+  beforeAll(async () => {
+    node = await startNode({ db: backend.db, cache: backend.cache, config: { dbPoolMax: 20 } });
+    shop = await makeShop(node, '秒杀店', '13877770001');
+  }, 60_000);
+  afterAll(async () => { await node?.close(); });
+
+  it('opens at start, sells exactly the allotment at the flash price, one per person, and takes back cancelled units', async () => {
+    const { skuId } = await simpleProduct(node, shop, '秒杀耳机', 29900, 1000);
+    const startsIn = 1500;
+    const created = await node.api('POST', `/api/merchants/${shop.merchantId}/flash-sales`, { token: shop.owner.token, body: { title: '午间秒杀', startsAt: at(startsIn), endsAt: at(3600_000), items: [{ skuId, flashPriceFen: 9900, stock: 5, perUserLimit: 1 }] } });
+    expect(created.status).toBe(201);
+    const itemId = created.body.items[0].id as number;
+    expect(created.body).toMatchObject({ state: 'upcoming', items: [{ remaining: 5, flashPriceFen: 9900 }] });
+    const buyers = await bulkBuyers(node, 40, '1387771');
+    const early = await node.api('POST', `/api/flash-sales/items/${itemId}/token`, { token: buyers[0]!.token, body: {} });
+    expect(early.body.error.code).toBe('FLASH_NOT_STARTED');
+    // Bad input: a flash price above the price, another shop's SKU.
+    const other = await makeShop(node, '别家', '13877770002');
+    const foreign = await simpleProduct(node, other, '别家的货', 1000, 10);
+    expect((await node.api('POST', `/api/merchants/${shop.merchantId}/flash-sales`, { token: shop.owner.token, body: { title: 'x', startsAt: at(0), endsAt: at(60_000), items: [{ skuId, flashPriceFen: 39900, stock: 1 }] } })).body.error.code).toBe('FLASH_SESSION_INVALID');
+    expect((await node.api('POST', `/api/merchants/${shop.merchantId}/flash-sales`, { token: shop.owner.token, body: { title: 'x', startsAt: at(0), endsAt: at(60_000), items: [{ skuId: foreign.skuId, flashPriceFen: 1, stock: 1 }] } })).body.error.code).toBe('PRODUCT_NOT_IN_SHOP');
+
+    await new Promise((r) => setTimeout(r, startsIn + 100));
+    // Without a token, or with someone else's, no unit.
+    const noToken = await node.api('POST', '/api/orders', { token: buyers[0]!.token, body: { idempotencyKey: 'flash-nt-1', items: [{ skuId, quantity: 1 }], addressId: buyers[0]!.addressId, flashSaleItemId: itemId } });
+    expect(noToken.body.error.code).toBe('FLASH_TOKEN_INVALID');
+    const stolen = (await node.api('POST', `/api/flash-sales/items/${itemId}/token`, { token: buyers[1]!.token, body: {} })).body.token;
+    const withStolen = await node.api('POST', '/api/orders', { token: buyers[0]!.token, body: { idempotencyKey: 'flash-nt-2', items: [{ skuId, quantity: 1 }], addressId: buyers[0]!.addressId, flashSaleItemId: itemId, flashToken: stolen } });
+    expect(withStolen.body.error.code).toBe('FLASH_TOKEN_INVALID');
+
+    const results = await Promise.all(buyers.map((b, i) => buy(node, b, itemId, skuId, `flash-order-${i}`)));
+    const won = results.filter((r) => r.status === 201);
+    expect(won).toHaveLength(5);
+    expect(new Set(results.filter((r) => r.status !== 201).map((r) => r.body.error.code))).toEqual(new Set(['FLASH_SOLD_OUT']));
+    expect(won.every((r) => r.body.orders[0].totalFen >= 9900 && r.body.orders[0].totalFen < 29900)).toBe(true);
+    const winnerIdx = results.findIndex((r) => r.status === 201);
+    // A winner cannot buy a second one (limit), even with a new key.
+    const second = await buy(node, buyers[winnerIdx]!, itemId, skuId, 'flash-again');
+    expect(['FLASH_LIMIT_REACHED', 'FLASH_SOLD_OUT']).toContain(second.body.error.code);
+    const db = node.app.ctx.db;
+    expect((await db.selectFrom('flash_items').select('sold').where('id', '=', itemId).executeTakeFirstOrThrow()).sold).toBe(5);
+
+    // A winner cancels: the unit comes back once, and someone else can have it.
+    const cancelled = won[0]!.body.orders[0].orderId;
+    await node.api('POST', `/api/orders/${cancelled}/cancel`, { token: buyers[winnerIdx]!.token });
+    await until(async () => (await db.selectFrom('flash_items').select('sold').where('id', '=', itemId).executeTakeFirstOrThrow()).sold === 4);
+    const session = (await node.api('GET', `/api/flash-sales/${created.body.id}`)).body;
+    expect(session.items[0].remaining).toBe(1);
+    const loserIdx = results.findIndex((r) => r.status !== 201);
+    expect((await buy(node, buyers[loserIdx]!, itemId, skuId, 'flash-late-1')).status).toBe(201);
+    expect((await buy(node, buyers[(loserIdx + 1) % 40]!, itemId, skuId, 'flash-late-2')).body.error?.code ?? 'won').not.toBe('won');
+    const held = await db.selectFrom('flash_orders').select(['user_id', 'status']).where('item_id', '=', itemId).execute();
+    expect(held.filter((h) => h.status !== 'returned')).toHaveLength(5);
+  }, 60_000);
+});
+
+const shared = process.env.DATABASE_URL && process.env.REDIS_URL;
+describe.runIf(shared)('flash sale across two nodes sharing PostgreSQL and Redis', () => {
+  it('sells exactly 100 units to 2,000 racing buyers, one each', async () => {
+    const first = await startNode({ db: 'postgres', cache: 'redis', config: { dbPoolMax: 20 } });
+    const second = await startNode({ databaseUrl: first.config.databaseUrl!, cache: 'redis', redisPrefix: first.config.redisPrefix, config: { dbPoolMax: 20 } });
+    try {
+      const shop = await makeShop(first, '双节点秒杀', '13877780001');
+      const { skuId } = await simpleProduct(first, shop, '爆款', 19900, 5000);
+      const created = (await first.api('POST', `/api/merchants/${shop.merchantId}/flash-sales`, { token: shop.owner.token, body: { title: '整点秒杀', startsAt: at(-1000), endsAt: at(3600_000), items: [{ skuId, flashPriceFen: 1990, stock: 100, perUserLimit: 1 }] } })).body;
+      const itemId = created.items[0].id as number;
+      const buyers = await bulkBuyers(first, 2000, '1387779');
+      // Every buyer tries once on each node, at the same time.
+      const attempts = buyers.flatMap((b, i) => [buy(first, b, itemId, skuId, `node1-order-${i}`), buy(second, b, itemId, skuId, `node2-order-${i}`)]);
+      const results = await Promise.all(attempts);
+      const won = results.filter((r) => r.status === 201);
+      expect(won).toHaveLength(100);
+      const codes = new Set(results.filter((r) => r.status !== 201).map((r) => r.body.error.code));
+      expect([...codes].every((c) => c === 'FLASH_SOLD_OUT' || c === 'FLASH_LIMIT_REACHED' || c === 'RATE_LIMITED')).toBe(true);
+      const db = first.app.ctx.db;
+      const rows = await db.selectFrom('flash_orders').select(['user_id']).where('item_id', '=', itemId).execute();
+      expect(rows).toHaveLength(100);
+      expect(new Set(rows.map((r) => r.user_id)).size).toBe(100);
+      expect((await db.selectFrom('flash_items').select('sold').where('id', '=', itemId).executeTakeFirstOrThrow()).sold).toBe(100);
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  }, 240_000);
+});
