@@ -62,7 +62,7 @@ export class CheckoutService {
 /** A stable fingerprint of what was asked for, so a quote token only fits the same basket. */
 export function basketHash(items: BasketItem[], input: PricingInput): string {
   const norm = [...items].sort((a, b) => a.skuId - b.skuId).map((i) => [i.skuId, i.quantity]);
-  const inp = { c: [...(input.couponIds ?? [])].sort(), p: input.usePoints ?? false, r: input.roomId ?? null, v: input.province ?? null, f: input.flashSaleItemId ?? null };
+  const inp = { c: [...(input.couponIds ?? [])].sort(), p: input.usePoints ?? false, r: input.roomId ?? null, v: input.province ?? null, f: input.flashSaleItemId ?? null, g: input.groupBuy ?? null, b: input.bargainId ?? null };
   return crypto.createHash('sha256').update(JSON.stringify([norm, inp])).digest('base64url').slice(0, 22);
 }
 

@@ -50,6 +50,10 @@ export interface PricingInput {
   flashSaleItemId?: number | undefined;
   /** The per-user flash-sale token (only available once the session has started). */
   flashToken?: string | undefined;
+  /** Buying as a group-buy: open a new group (no groupId) or join one through its share link. */
+  groupBuy?: { dealId: number; groupId?: number | null | undefined } | undefined;
+  /** Buying a bargain (砍价) at the price it reached. */
+  bargainId?: number | undefined;
 }
 
 export interface PricingContext {

@@ -1,5 +1,5 @@
 // Marketing: coupons, order promotions (full-reduction, limited-time discounts, new-user prices),
-// flash sales and points, all plugged into the checkout pipeline as steps.
+// flash sales, group-buy, bargain and points, all plugged into the checkout pipeline as steps.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Module } from '../../platform/context.ts';
@@ -7,6 +7,12 @@ import { CouponService } from './coupon-service.ts';
 import { FlashSaleService } from './flash-sale/flash-service.ts';
 import { flashSaleRoutes } from './flash-sale/routes.ts';
 import { flashSaleStep } from './flash-sale/flash-step.ts';
+import { GroupBuyService } from './group-buy/group-buy-service.ts';
+import { groupBuyStep } from './group-buy/group-buy-step.ts';
+import { groupBuyRoutes } from './group-buy/routes.ts';
+import { BargainService } from './bargain/bargain-service.ts';
+import { bargainStep } from './bargain/bargain-step.ts';
+import { bargainRoutes } from './bargain/routes.ts';
 import { PointsService } from './points-service.ts';
 import { couponStep, fullReductionStep, pointsStep, productDealStep } from './pricing-steps.ts';
 import { PromotionService } from './promotion-service.ts';
@@ -14,7 +20,7 @@ import { marketingRoutes } from './routes.ts';
 import { seedMarketing } from './seed.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { coupons: CouponService; promotions: PromotionService; points: PointsService; flashSales: FlashSaleService }
+  interface Services { coupons: CouponService; promotions: PromotionService; points: PointsService; flashSales: FlashSaleService; groupBuys: GroupBuyService; bargains: BargainService }
 }
 
 export const marketingModule: Module = {
@@ -26,7 +32,11 @@ export const marketingModule: Module = {
     ctx.services.points = new PointsService(ctx);
     ctx.services.flashSales = new FlashSaleService(ctx);
     ctx.services.flashSales.subscribe();
-    for (const step of [flashSaleStep(ctx), productDealStep(ctx), couponStep(ctx), fullReductionStep(), pointsStep(ctx)]) ctx.services.checkout.registerPricingStep(step);
+    ctx.services.groupBuys = new GroupBuyService(ctx);
+    ctx.services.groupBuys.register();
+    ctx.services.bargains = new BargainService(ctx);
+    ctx.services.bargains.register();
+    for (const step of [flashSaleStep(ctx), groupBuyStep(ctx), bargainStep(ctx), productDealStep(ctx), couponStep(ctx), fullReductionStep(), pointsStep(ctx)]) ctx.services.checkout.registerPricingStep(step);
     ctx.services.points.subscribe();
     // New-user gift: every active template offered on the 'new_user' channel.
     ctx.events.subscribe<{ userId: number }>({
@@ -40,6 +50,8 @@ export const marketingModule: Module = {
   routes(app, ctx) {
     marketingRoutes(app, ctx);
     flashSaleRoutes(app, ctx);
+    groupBuyRoutes(app, ctx);
+    bargainRoutes(app, ctx);
   },
   seed: seedMarketing,
 };

@@ -22,6 +22,12 @@ declare module '../../platform/db/types.ts' {
     flash_sessions: { id: Id; merchant_id: number; title: string; starts_at: Timestamp; ends_at: Timestamp; room_id: number | null; status: Generated<'active' | 'cancelled'>; created_at: CreatedAt };
     flash_items: { id: Id; session_id: number; merchant_id: number; sku_id: number; product_id: number; flash_price_fen: number; stock: number; sold: Generated<number>; per_user_limit: Generated<number> };
     flash_orders: { order_id: number; item_id: number; user_id: number; quantity: number; status: Generated<'held' | 'paid' | 'returned'>; created_at: CreatedAt };
+    group_buy_deals: { id: Id; merchant_id: number; product_id: number; sku_id: number; title: string; group_price_fen: number; group_size: number; expire_minutes: number; auto_fill: Generated<boolean>; starts_at: Timestamp; ends_at: Timestamp; status: Generated<'active' | 'ended'>; created_at: CreatedAt };
+    group_buy_groups: { id: Id; deal_id: number; leader_user_id: number; status: Generated<'forming' | 'succeeded' | 'failed'>; expires_at: Timestamp; created_at: CreatedAt; closed_at: NullableTimestamp };
+    group_buy_members: { group_id: number; user_id: number; order_id: number; status: Generated<'pending' | 'paid' | 'left' | 'refunding' | 'refunded'>; refund_id: number | null; joined_at: CreatedAt };
+    bargain_campaigns: { id: Id; merchant_id: number; product_id: number; sku_id: number; title: string; floor_price_fen: number; helps_needed: number; expire_hours: number; starts_at: Timestamp; ends_at: Timestamp; status: Generated<'active' | 'ended'>; created_at: CreatedAt };
+    bargains: { id: Id; campaign_id: number; user_id: number; start_price_fen: number; current_price_fen: number; floor_price_fen: number; helps_needed: number; helps: Generated<number>; seed: number; status: Generated<'active' | 'reached' | 'bought' | 'expired'>; expires_at: Timestamp; order_id: number | null; created_at: CreatedAt };
+    bargain_helps: { bargain_id: number; helper_user_id: number; seq: number; cut_fen: number; created_at: CreatedAt };
     points_ledger: { id: Id; user_id: number; delta: number; balance_after: number; reason: string; ref: string; created_at: CreatedAt };
   }
 }

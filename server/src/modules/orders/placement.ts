@@ -19,6 +19,8 @@ export interface PlaceOrderInput {
   roomId?: number | null | undefined;
   flashSaleItemId?: number | undefined;
   flashToken?: string | undefined;
+  groupBuy?: { dealId: number; groupId?: number | null | undefined } | undefined;
+  bargainId?: number | undefined;
   buyerNote?: string | undefined;
   /** From the quote the shopper saw; if the price moved since, we refuse rather than charge more. */
   quoteToken?: string | undefined;
@@ -31,7 +33,7 @@ export class OrderPlacement {
 
   async place(userId: number, input: PlaceOrderInput) {
     const address = await this.ctx.services.shipping.getAddress(this.ctx.db, userId, input.addressId);
-    const pricingInput = { couponIds: input.couponIds, usePoints: input.usePoints, roomId: input.roomId ?? null, province: address.province, flashSaleItemId: input.flashSaleItemId };
+    const pricingInput = { couponIds: input.couponIds, usePoints: input.usePoints, roomId: input.roomId ?? null, province: address.province, flashSaleItemId: input.flashSaleItemId, groupBuy: input.groupBuy, bargainId: input.bargainId };
     const requestHash = basketHash(input.items, pricingInput) + ':' + input.addressId;
     let quotedTotal: number | undefined;
     if (input.quoteToken) {

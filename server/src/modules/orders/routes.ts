@@ -10,6 +10,8 @@ const PricingOptions = {
   usePoints: Type.Optional(Type.Union([Type.Boolean(), Type.Integer({ minimum: 0 })])),
   roomId: Type.Optional(Type.Union([IdParam, Type.Null()])),
   flashSaleItemId: Type.Optional(IdParam),
+  groupBuy: Type.Optional(Strict({ dealId: IdParam, groupId: Type.Optional(Type.Union([IdParam, Type.Null()])) }, { description: 'Open a group (no groupId) or join one (its share link)' })),
+  bargainId: Type.Optional(IdParam),
 };
 const MerchantOrderQuery = Type.Object({
   ...Pagination.properties, status: Type.Optional(OrderStatusT), q: Type.Optional(Type.String({ maxLength: 60 })),
