@@ -142,3 +142,45 @@ export async function makeMerchant(node: TestNode, name: string, ownerPhone: str
   if (r.status !== 201) throw new Error(`onboard failed: ${JSON.stringify(r.body)}`);
   return { merchantId: r.body.id as number, owner, admin };
 }
+
+/** A node in its own OS process (tsx server/src/main.ts), sharing the given database and Redis. */
+export async function startChildNode(env: { databaseUrl: string; redisPrefix: string }): Promise<{ url: string; api: TestNode['api']; kill(signal?: NodeJS.Signals): Promise<void> }> {
+  const { spawn } = await import('node:child_process');
+  const { freePort } = await import('./ports.ts');
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'livemall-child-'));
+  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['server/src/main.ts'], {
+    cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', RTMP_PORT: '0', DATA_DIR: dataDir, DATABASE_URL: env.databaseUrl, REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: env.redisPrefix, SEED_DEMO: 'false', DEMO_STREAM: 'false', LOG_LEVEL: 'error', NODE_ENV: 'test' },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`child node exited with ${child.exitCode}`);
+    try { if ((await fetch(`${url}/health`)).ok) break; } catch { /* starting */ }
+    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error('child node did not start'); }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const api: TestNode['api'] = async (method, route, o = {}) => {
+    const headers: Record<string, string> = { ...(o.headers ?? {}) };
+    if (o.body !== undefined) headers['content-type'] ??= 'application/json';
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    const res = await fetch(url + route, { method, headers, ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}) });
+    const text = await res.text();
+    let body: unknown = text;
+    try { body = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
+    return { status: res.status, body: body as any, headers: res.headers };
+  };
+  return {
+    url, api,
+    async kill(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill(signal);
+        await exited;
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -43,7 +43,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DataStore
           oid === INT8 || oid === NUMERIC ? toNumber : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
-    pool.on('error', (err) => opts.log?.error({ err }, 'idle PostgreSQL client error'));
+    // An idle connection dropped by the server (restart, failover, database dropped): the pool
+    // replaces it. Logged without the client object, which would dump the whole connection state.
+    pool.on('error', (err) => opts.log?.warn({ code: (err as { code?: string }).code, message: err.message }, 'idle PostgreSQL connection closed by the server'));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

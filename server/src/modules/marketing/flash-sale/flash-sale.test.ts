@@ -3,14 +3,22 @@
 // its unit back once; and across two nodes sharing PostgreSQL and Redis, 2,000 buyers get exactly
 // the 100 units.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNode, type TestNode } from '../../../../test/harness.ts';
+import { startChildNode, startNode, type TestNode } from '../../../../test/harness.ts';
 import { APP_BACKENDS } from '../../../../test/backends.ts';
 import { makeShop, simpleProduct, type ShopFixture } from '../../../../test/commerce-fixtures.ts';
 import { bulkBuyers, until } from '../../../../test/order-fixtures.ts';
 
 const at = (ms: number) => new Date(Date.now() + ms).toISOString();
 
-async function buy(node: TestNode, b: { token: string; addressId: number }, itemId: number, skuId: number, key: string) {
+/** Run tasks with at most `limit` in flight (a real crowd, without exhausting sockets). */
+async function crowd<T>(tasks: Array<() => Promise<T>>, limit = 200): Promise<T[]> {
+  const out: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => { while (next < tasks.length) { const i = next++; out[i] = await tasks[i]!(); } }));
+  return out;
+}
+
+async function buy(node: Pick<TestNode, 'api'>, b: { token: string; addressId: number }, itemId: number, skuId: number, key: string) {
   const t = await node.api('POST', `/api/flash-sales/items/${itemId}/token`, { token: b.token, body: {} });
   if (t.status !== 200) return t;
   return node.api('POST', '/api/orders', { token: b.token, body: { idempotencyKey: key, items: [{ skuId, quantity: 1 }], addressId: b.addressId, flashSaleItemId: itemId, flashToken: t.body.token, couponIds: [] } });
@@ -76,30 +84,62 @@ describe.each(APP_BACKENDS)('flash sales on $name', (backend) => {
 });
 
 const shared = process.env.DATABASE_URL && process.env.REDIS_URL;
-describe.runIf(shared)('flash sale across two nodes sharing PostgreSQL and Redis', () => {
-  it('sells exactly 100 units to 2,000 racing buyers, one each', async () => {
+describe.runIf(shared)('flash sale across two server processes sharing PostgreSQL and Redis', () => {
+  async function setup(units: number, buyerCount: number, prefix: string) {
     const first = await startNode({ db: 'postgres', cache: 'redis', config: { dbPoolMax: 20 } });
-    const second = await startNode({ databaseUrl: first.config.databaseUrl!, cache: 'redis', redisPrefix: first.config.redisPrefix, config: { dbPoolMax: 20 } });
+    const second = await startChildNode({ databaseUrl: first.config.databaseUrl!, redisPrefix: first.config.redisPrefix });
+    const shop = await makeShop(first, `双进程秒杀${prefix}`, `1387770${prefix}01`);
+    const { skuId } = await simpleProduct(first, shop, '爆款', 19900, 5000);
+    const created = (await first.api('POST', `/api/merchants/${shop.merchantId}/flash-sales`, { token: shop.owner.token, body: { title: '整点秒杀', startsAt: at(-1000), endsAt: at(3600_000), items: [{ skuId, flashPriceFen: 1990, stock: units, perUserLimit: 1 }] } })).body;
+    const buyers = await bulkBuyers(first, buyerCount, `13877${prefix}`);
+    return { first, second, skuId, itemId: created.items[0].id as number, buyers };
+  }
+  async function invariants(first: TestNode, itemId: number, skuId: number, units: number) {
+    const db = first.app.ctx.db;
+    const held = await db.selectFrom('flash_orders').select(['user_id', 'order_id']).where('item_id', '=', itemId).where('status', '!=', 'returned').execute();
+    const sold = (await db.selectFrom('flash_items').select('sold').where('id', '=', itemId).executeTakeFirstOrThrow()).sold;
+    expect(held.length).toBe(sold);
+    expect(sold).toBeLessThanOrEqual(units);
+    expect(new Set(held.map((h) => h.user_id)).size).toBe(held.length); // nobody above the limit
+    const orders = await db.selectFrom('orders').select('id').where('id', 'in', held.length ? held.map((h) => h.order_id) : [0]).execute();
+    expect(orders).toHaveLength(held.length);
+    // The stock ledger agrees: one reservation per flash order, and the SKU's reserved units match.
+    const reserved = (await db.selectFrom('stock_levels').select('reserved').where('sku_id', '=', skuId).executeTakeFirstOrThrow()).reserved;
+    expect(reserved).toBe(sold);
+    const ledger = await db.selectFrom('stock_ledger').select('id').where('sku_id', '=', skuId).where('reason', '=', 'reserve').execute();
+    expect(ledger).toHaveLength(sold);
+    return sold;
+  }
+
+  it('sells exactly 100 units to 2,000 racing buyers, one each', async () => {
+    const { first, second, skuId, itemId, buyers } = await setup(100, 2000, '79');
     try {
-      const shop = await makeShop(first, '双节点秒杀', '13877780001');
-      const { skuId } = await simpleProduct(first, shop, '爆款', 19900, 5000);
-      const created = (await first.api('POST', `/api/merchants/${shop.merchantId}/flash-sales`, { token: shop.owner.token, body: { title: '整点秒杀', startsAt: at(-1000), endsAt: at(3600_000), items: [{ skuId, flashPriceFen: 1990, stock: 100, perUserLimit: 1 }] } })).body;
-      const itemId = created.items[0].id as number;
-      const buyers = await bulkBuyers(first, 2000, '1387779');
-      // Every buyer tries once on each node, at the same time.
-      const attempts = buyers.flatMap((b, i) => [buy(first, b, itemId, skuId, `node1-order-${i}`), buy(second, b, itemId, skuId, `node2-order-${i}`)]);
-      const results = await Promise.all(attempts);
-      const won = results.filter((r) => r.status === 201);
-      expect(won).toHaveLength(100);
+      // Every buyer tries once on each process, at the same time.
+      const results = await crowd(buyers.flatMap((b, i) => [() => buy(first, b, itemId, skuId, `node1-order-${i}`), () => buy(second, b, itemId, skuId, `node2-order-${i}`)]));
+      expect(results.filter((r) => r.status === 201)).toHaveLength(100);
       const codes = new Set(results.filter((r) => r.status !== 201).map((r) => r.body.error.code));
       expect([...codes].every((c) => c === 'FLASH_SOLD_OUT' || c === 'FLASH_LIMIT_REACHED' || c === 'RATE_LIMITED')).toBe(true);
-      const db = first.app.ctx.db;
-      const rows = await db.selectFrom('flash_orders').select(['user_id']).where('item_id', '=', itemId).execute();
-      expect(rows).toHaveLength(100);
-      expect(new Set(rows.map((r) => r.user_id)).size).toBe(100);
-      expect((await db.selectFrom('flash_items').select('sold').where('id', '=', itemId).executeTakeFirstOrThrow()).sold).toBe(100);
+      expect(await invariants(first, itemId, skuId, 100)).toBe(100);
     } finally {
-      await second.close();
+      await second.kill();
+      await first.close();
+    }
+  }, 240_000);
+
+  it('neither oversells nor loses an order when a process is killed mid-sale', async () => {
+    const { first, second, skuId, itemId, buyers } = await setup(100, 1000, '78');
+    try {
+      const race = crowd(buyers.flatMap((b, i) => [() => buy(first, b, itemId, skuId, `kill1-order-${i}`), () => buy(second, b, itemId, skuId, `kill2-order-${i}`).catch(() => ({ status: 0, body: null }))]));
+      await new Promise((r) => setTimeout(r, 150));
+      await second.kill('SIGKILL');
+      const results = await race;
+      const sold = await invariants(first, itemId, skuId, 100);
+      // Every order a client was told about exists; units taken by requests that died with the
+      // process are the only ones not sold (never more than were in flight).
+      expect(results.filter((r) => r.status === 201).length).toBeLessThanOrEqual(sold);
+      expect(sold).toBeGreaterThan(0);
+    } finally {
+      await second.kill();
       await first.close();
     }
   }, 240_000);
