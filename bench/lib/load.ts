@@ -4,9 +4,11 @@ import autocannon from 'autocannon';
 export interface LoadResult { label: string; requests: number; rps: number; p50: number; p99: number; non2xx: number; errors: number }
 
 export async function load(label: string, opts: autocannon.Options): Promise<LoadResult> {
-  process.stdout.write(`  running ${label} for ${opts.duration}s with ${opts.connections} connections...\n`);
-  const r = await autocannon({ ...opts, duration: opts.duration ?? 8 });
-  return { label, requests: r.requests.total, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  process.stdout.write(`  running ${label}: ${opts.amount ? `${opts.amount} requests` : `${opts.duration ?? 8}s`} with ${opts.connections} connections...\n`);
+  const r = await autocannon({ ...opts, ...(opts.amount ? {} : { duration: opts.duration ?? 8 }) });
+  // A fixed number of requests finishes inside a second or two: divide by the real elapsed time.
+  const rps = opts.amount ? Math.round(r.requests.total / Math.max(0.001, r.duration)) : Math.round(r.requests.average);
+  return { label, requests: r.requests.total, rps, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
 
 export function table(rows: LoadResult[]): string {

@@ -53,6 +53,15 @@ export async function startLiveMall(env: Record<string, string> = {}): Promise<R
   return { url, child, stop: stopper(child, () => fs.rmSync(dataDir, { recursive: true, force: true })) };
 }
 
+/** The naive flash-sale baseline (row lock per attempt) on the given PostgreSQL database. */
+export async function startNaiveFlash(databaseUrl: string): Promise<Running> {
+  const port = await freePort();
+  const child = spawn(tsx, ['bench/lib/naive-flash-server.ts'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl } });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/health`, child, 30_000);
+  return { url, child, stop: stopper(child) };
+}
+
 /** The baseline: a bare Fastify server answering the same shapes with no work behind them. */
 export async function startBare(): Promise<Running> {
   const port = await freePort();

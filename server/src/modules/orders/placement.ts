@@ -32,22 +32,50 @@ export class OrderPlacement {
   constructor(private readonly ctx: AppContext) {}
 
   async place(userId: number, input: PlaceOrderInput) {
-    const address = await this.ctx.services.shipping.getAddress(this.ctx.db, userId, input.addressId);
-    const pricingInput = { couponIds: input.couponIds, usePoints: input.usePoints, roomId: input.roomId ?? null, province: address.province, flashSaleItemId: input.flashSaleItemId, groupBuy: input.groupBuy, bargainId: input.bargainId };
-    const requestHash = basketHash(input.items, pricingInput) + ':' + input.addressId;
-    let quotedTotal: number | undefined;
-    if (input.quoteToken) {
-      const q = await this.ctx.tokens.verifyPayload<{ u: number; h: string; t: number }>(input.quoteToken, 'quote');
-      if (q === 'expired') throw badRequest('QUOTE_EXPIRED', 'The quote has expired; get a new one');
-      if (!q || q.u !== userId || q.h !== basketHash(input.items, pricingInput)) throw badRequest('QUOTE_INVALID', 'The quote does not match this order');
-      quotedTotal = q.t;
+    // Decisions made outside the database come first (a flash-sale unit in the cache), so the
+    // thousands who lose a flash sale cost no SQL at all. A retry of a winning request finds its
+    // unit already counted (limit reached) and gets its order back through the idempotency key.
+    let undo: () => Promise<void>;
+    try {
+      undo = await this.ctx.services.checkout.pipeline.beforePlace(userId, input.items, { flashSaleItemId: input.flashSaleItemId, flashToken: input.flashToken, groupBuy: input.groupBuy, bargainId: input.bargainId });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'FLASH_LIMIT_REACHED') {
+        const replay = await this.replayOf(userId, input);
+        if (replay) return replay;
+      }
+      throw err;
     }
+    try {
+      const address = await this.ctx.services.shipping.getAddress(this.ctx.db, userId, input.addressId);
+      const pricingInput = this.pricingInput(input, address.province);
+      const requestHash = basketHash(input.items, pricingInput) + ':' + input.addressId;
+      let quotedTotal: number | undefined;
+      if (input.quoteToken) {
+        const q = await this.ctx.tokens.verifyPayload<{ u: number; h: string; t: number }>(input.quoteToken, 'quote');
+        if (q === 'expired') throw badRequest('QUOTE_EXPIRED', 'The quote has expired; get a new one');
+        if (!q || q.u !== userId || q.h !== basketHash(input.items, pricingInput)) throw badRequest('QUOTE_INVALID', 'The quote does not match this order');
+        quotedTotal = q.t;
+      }
+      const replay = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestHash);
+      if (replay) { await undo(); return replay; }
+      return await this.placeNew(userId, input, address, pricingInput, requestHash, quotedTotal);
+    } catch (err) {
+      await undo().catch((e: unknown) => this.ctx.log.error({ err: e }, 'undoing pre-placement decisions failed'));
+      throw err;
+    }
+  }
 
-    const replay = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestHash);
-    if (replay) return replay;
+  private pricingInput(input: PlaceOrderInput, province: string) {
+    return { couponIds: input.couponIds, usePoints: input.usePoints, roomId: input.roomId ?? null, province, flashSaleItemId: input.flashSaleItemId, groupBuy: input.groupBuy, bargainId: input.bargainId };
+  }
 
-    // Decisions made outside the database first (flash-sale units): losers fail before any SQL.
-    const undo = await this.ctx.services.checkout.pipeline.beforePlace(userId, input.items, { ...pricingInput, flashToken: input.flashToken });
+  private async replayOf(userId: number, input: PlaceOrderInput) {
+    const address = await this.ctx.services.shipping.getAddress(this.ctx.db, userId, input.addressId).catch(() => null);
+    if (!address) return null;
+    return this.findCheckout(this.ctx.db, userId, input.idempotencyKey, basketHash(input.items, this.pricingInput(input, address.province)) + ':' + input.addressId).catch(() => null);
+  }
+
+  private async placeNew(userId: number, input: PlaceOrderInput, address: Awaited<ReturnType<AppContext['services']['shipping']['getAddress']>>, pricingInput: ReturnType<OrderPlacement['pricingInput']>, requestHash: string, quotedTotal: number | undefined) {
     try {
       return await this.ctx.db.transaction().execute(async (trx) => {
         const checkout = await trx.insertInto('checkouts').values({ checkout_no: newOrderNo('C'), user_id: userId, idempotency_key: input.idempotencyKey, request_hash: requestHash })
@@ -92,7 +120,6 @@ export class OrderPlacement {
         return this.result(trx, checkout.id);
       });
     } catch (err) {
-      await undo().catch((e: unknown) => this.ctx.log.error({ err: e }, 'undoing pre-placement decisions failed'));
       // Two identical requests at once: the loser of the unique race returns the winner's orders.
       if ((err as { code?: string }).code === '23505' && String((err as Error).message).includes('checkouts')) {
         const again = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestHash);

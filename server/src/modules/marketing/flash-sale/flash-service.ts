@@ -30,6 +30,8 @@ return 1`,
   },
 };
 
+type FlashItemRow = NonNullable<Awaited<ReturnType<FlashSaleService['itemRow']>>>;
+
 export interface SessionInput { title: string; startsAt: string; endsAt: string; roomId?: number | null | undefined; items: Array<{ skuId: number; flashPriceFen: number; stock: number; perUserLimit?: number | undefined }> }
 
 export class FlashSaleService {
@@ -50,7 +52,7 @@ export class FlashSaleService {
     const id = await this.ctx.db.transaction().execute(async (trx) => {
       const s = await trx.insertInto('flash_sessions').values({ merchant_id: merchantId, title: input.title, starts_at: input.startsAt, ends_at: input.endsAt, room_id: input.roomId ?? null }).returning('id').executeTakeFirstOrThrow();
       await trx.insertInto('flash_items').values(input.items.map((i) => ({
-        session_id: s.id, merchant_id: merchantId, sku_id: i.skuId, product_id: skus.find((x) => x.skuId === i.skuId)!.productId, flash_price_fen: i.flashPriceFen, stock: i.stock, per_user_limit: i.perUserLimit ?? 1,
+        session_id: s.id, merchant_id: merchantId, sku_id: i.skuId, product_id: skus.find((x) => x.skuId === i.skuId)!.productId, flash_price_fen: i.flashPriceFen, stock: i.stock, per_user_limit: i.perUserLimit ?? 1, cache_key: crypto.randomUUID(),
       }))).execute();
       return s.id;
     });
@@ -79,16 +81,16 @@ export class FlashSaleService {
     return Promise.all((await q.execute()).map((s) => this.session(s.id)));
   }
 
-  private async remaining(item: { id: number; stock: number; sold: number }): Promise<number> {
-    const v = await this.ctx.cache.get(flashKeys(item.id).stock);
+  private async remaining(item: { cache_key: string; stock: number; sold: number }): Promise<number> {
+    const v = await this.ctx.cache.get(flashKeys(item.cache_key).stock);
     return v === null ? item.stock - item.sold : Math.max(0, Number(v));
   }
 
   private async ensureLoaded(itemId: number): Promise<void> {
-    const item = await this.ctx.db.selectFrom('flash_items').select(['stock']).where('id', '=', itemId).executeTakeFirstOrThrow();
+    const item = await this.ctx.db.selectFrom('flash_items').select(['stock', 'cache_key']).where('id', '=', itemId).executeTakeFirstOrThrow();
     const held = await this.ctx.db.selectFrom('flash_orders').select(['user_id', sql<number>`sum(quantity)`.as('n')]).where('item_id', '=', itemId).where('status', '!=', 'returned').groupBy('user_id').execute();
     const taken = held.reduce((s, h) => s + Number(h.n), 0);
-    const k = flashKeys(itemId);
+    const k = flashKeys(item.cache_key);
     await this.ctx.cache.run(LOAD_FLASH_STOCK, [k.stock, k.bought], [item.stock - taken, ...held.flatMap((h) => [String(h.user_id), String(h.n)])]);
   }
 
@@ -102,9 +104,27 @@ export class FlashSaleService {
     return { token, itemId, flashPriceFen: item.flash_price_fen, expiresAt: new Date(Date.now() + TOKEN_TTL_SEC * 1000) };
   }
 
-  async activeItem(db: Db, itemId: number) {
-    const item = await db.selectFrom('flash_items as i').innerJoin('flash_sessions as s', 's.id', 'i.session_id')
-      .select(['i.id', 'i.sku_id', 'i.flash_price_fen', 'i.per_user_limit', 'i.stock', 'i.sold', 's.starts_at', 's.ends_at', 's.status', 's.title']).where('i.id', '=', itemId).executeTakeFirst();
+  /** The item and its session, read at most once a second per node on the hot path (take). */
+  private readonly itemMemo = new Map<number, { at: number; row: Promise<FlashItemRow | undefined> }>();
+
+  private itemRow(db: Db, itemId: number) {
+    return db.selectFrom('flash_items as i').innerJoin('flash_sessions as s', 's.id', 'i.session_id')
+      .select(['i.id', 'i.sku_id', 'i.flash_price_fen', 'i.per_user_limit', 'i.stock', 'i.sold', 'i.cache_key', 's.starts_at', 's.ends_at', 's.status', 's.title']).where('i.id', '=', itemId).executeTakeFirst();
+  }
+
+  async activeItem(db: Db, itemId: number, opts: { memo?: boolean } = {}) {
+    let pending: Promise<FlashItemRow | undefined>;
+    const hit = this.itemMemo.get(itemId);
+    if (opts.memo && hit && Date.now() - hit.at < 1000) pending = hit.row;
+    else {
+      pending = this.itemRow(db, itemId);
+      if (opts.memo) { this.itemMemo.set(itemId, { at: Date.now(), row: pending }); if (this.itemMemo.size > 1000) this.itemMemo.delete(this.itemMemo.keys().next().value!); }
+    }
+    const item = await pending;
+    return this.checkActive(item);
+  }
+
+  private checkActive(item: FlashItemRow | undefined) {
     if (!item) throw notFound('Flash sale item', 'FLASH_NOT_FOUND');
     const now = Date.now();
     if (item.status !== 'active' || now >= new Date(item.ends_at).getTime()) throw conflict('FLASH_ENDED', 'This flash sale has ended');
@@ -116,8 +136,8 @@ export class FlashSaleService {
   async take(userId: number, itemId: number, quantity: number, token: string | undefined): Promise<() => Promise<void>> {
     const claims = token ? await this.ctx.tokens.verifyPayload<{ u: number; i: number }>(token, 'flash') : null;
     if (!claims || claims === 'expired' || claims.u !== userId || claims.i !== itemId) throw new AppError(403, 'FLASH_TOKEN_INVALID', 'Get a flash-sale token first (it opens when the sale starts)');
-    const item = await this.activeItem(this.ctx.db, itemId);
-    const k = flashKeys(itemId);
+    const item = await this.activeItem(this.ctx.db, itemId, { memo: true });
+    const k = flashKeys(item.cache_key);
     let r = await this.ctx.cache.run(TAKE_FLASH_STOCK, [k.stock, k.bought], [String(userId), quantity, item.per_user_limit]);
     if (r === NOT_LOADED) { await this.ensureLoaded(itemId); r = await this.ctx.cache.run(TAKE_FLASH_STOCK, [k.stock, k.bought], [String(userId), quantity, item.per_user_limit]); }
     if (r === SOLD_OUT) throw conflict('FLASH_SOLD_OUT', 'Sold out');
@@ -139,8 +159,8 @@ export class FlashSaleService {
       handle: async (e, db) => {
         const f = await db.updateTable('flash_orders').set({ status: 'returned' }).where('order_id', '=', e.payload.orderId).where('status', '=', 'held').returningAll().executeTakeFirst();
         if (!f) return;
-        await db.updateTable('flash_items').set({ sold: sql`sold - ${f.quantity}` }).where('id', '=', f.item_id).execute();
-        const k = flashKeys(f.item_id);
+        const item = await db.updateTable('flash_items').set({ sold: sql`sold - ${f.quantity}` }).where('id', '=', f.item_id).returning('cache_key').executeTakeFirstOrThrow();
+        const k = flashKeys(item.cache_key);
         // Idempotent per order in the cache too (a redelivery after a crash cannot return twice).
         await this.ctx.cache.run(RETURN_FLASH_STOCK, [k.stock, k.bought, k.returned], [String(f.user_id), f.quantity, `order:${e.payload.orderId}`]);
       },

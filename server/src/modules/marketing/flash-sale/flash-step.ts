@@ -23,7 +23,7 @@ export function flashSaleStep(ctx: AppContext): PricingStep {
     },
     async beforePlace(userId, items, input) {
       if (!input.flashSaleItemId) return;
-      const item = await flash().activeItem(ctx.db, input.flashSaleItemId);
+      const item = await flash().activeItem(ctx.db, input.flashSaleItemId, { memo: true });
       const quantity = items.filter((i) => i.skuId === item.sku_id).reduce((s, i) => s + i.quantity, 0);
       if (!quantity) throw badRequest('FLASH_ITEM_NOT_IN_BASKET', 'Put the flash-sale item in the basket');
       return flash().take(userId, input.flashSaleItemId, quantity, input.flashToken);

@@ -60,7 +60,7 @@ return 1`,
   },
 };
 
-export const flashKeys = (itemId: number) => ({
+export const flashKeys = (itemId: number | string) => ({
   stock: `flash:{${itemId}}:stock`,
   bought: `flash:{${itemId}}:bought`,
   returned: `flash:{${itemId}}:returned`,

@@ -24,6 +24,7 @@ create table flash_items (
   stock integer not null check (stock > 0),
   sold integer not null default 0,
   per_user_limit integer not null default 1 check (per_user_limit > 0),
+  cache_key text not null,                    -- names the item's cache counters: unique even if the database is reset under a live cache
   unique (session_id, sku_id),
   check (sold >= 0 and sold <= stock)
 );
