@@ -12,7 +12,9 @@ export class RedisCache implements Cache {
   private readonly scriptShas = new Map<string, string>();
 
   constructor(url: string, private readonly prefix: string, private readonly log?: Logger) {
-    this.client = new Redis(url, { keyPrefix: prefix, maxRetriesPerRequest: 3, lazyConnect: false });
+    // Auto-pipelining sends the commands issued in one tick as one write: under load (a flash sale,
+    // a busy room) that is far fewer syscalls and round trips.
+    this.client = new Redis(url, { keyPrefix: prefix, maxRetriesPerRequest: 3, lazyConnect: false, enableAutoPipelining: true });
     this.client.on('error', (err) => this.log?.warn({ err: err.message }, 'redis error'));
   }
 
