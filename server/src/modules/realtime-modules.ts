@@ -1,5 +1,6 @@
 // The realtime area's modules, in init order. Owned by the realtime area.
 import type { Module } from '../platform/context.ts';
+import { interactionModule } from './interaction/index.ts';
 import { realtimeModule } from './realtime/index.ts';
 
-export const realtimeModules: Module[] = [realtimeModule];
+export const realtimeModules: Module[] = [realtimeModule, interactionModule];

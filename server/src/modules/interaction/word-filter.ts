@@ -79,11 +79,14 @@ export class WordFilter {
       }
     }
     let action: FilterResult['action'] = 'allow';
-    const masked = [...chars];
-    for (const m of matches) {
-      if (action === 'allow' || SEVERITY[m.action] > SEVERITY[action]) action = m.action;
-      for (let i = m.start; i < m.end; i++) if (!SEPARATORS.has(normaliseChar(masked[i]!))) masked[i] = '*';
-    }
-    return { action, masked: masked.join(''), matches };
+    for (const m of matches) if (action === 'allow' || SEVERITY[m.action] > SEVERITY[action]) action = m.action;
+    return { action, masked: maskMatches(text, matches), matches };
   }
+}
+
+/** Star out the matched characters (separators inside a match are kept). */
+export function maskMatches(text: string, matches: Array<{ start: number; end: number }>): string {
+  const chars = [...text];
+  for (const m of matches) for (let i = m.start; i < m.end; i++) if (!SEPARATORS.has(normaliseChar(chars[i]!))) chars[i] = '*';
+  return chars.join('');
 }

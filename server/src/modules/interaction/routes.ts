@@ -1,0 +1,83 @@
+import { Type } from 'typebox';
+import { ANY_MEMBER, OPERATORS } from '../../platform/auth/access.ts';
+import type { AppContext, Http } from '../../platform/context.ts';
+import { DateTime, errorResponses, IdParam, MerchantParams, Ok, Strict } from '../../platform/http/schemas.ts';
+
+const security = [{ bearer: [] }];
+const RoomParams = Strict({ merchantId: IdParam, roomId: IdParam });
+const Action = Type.Union([Type.Literal('mask'), Type.Literal('block'), Type.Literal('review')], { description: 'mask: shown with ***; block: refused; review: held until staff approve' });
+const WordT = Type.Object({ id: Type.Integer(), word: Type.String(), action: Type.String(), createdAt: DateTime });
+const WordsBody = Strict({ words: Type.Array(Strict({ word: Type.String({ minLength: 1, maxLength: 40 }), action: Action }), { minItems: 1, maxItems: 1000 }) });
+const MessageT = Type.Object({ id: Type.Integer(), seq: Type.Union([Type.Integer(), Type.Null()]), userId: Type.Integer(), nickname: Type.String(), text: Type.String(), originalText: Type.String(), status: Type.String(), moderation: Type.Unknown(), createdAt: DateTime });
+const DropT = Type.Object({ dropId: Type.Integer(), roomId: Type.Integer(), templateId: Type.Integer(), title: Type.String(), description: Type.String(), quantity: Type.Integer(), remaining: Type.Integer(), endsAt: DateTime });
+
+export function interactionRoutes(app: Http, ctx: AppContext): void {
+  const { chat, couponDrops } = ctx.services;
+
+  app.get('/api/merchants/:merchantId/rooms/:roomId/chat', {
+    config: { access: ANY_MEMBER },
+    schema: { tags: ['interaction'], summary: 'Chat log for review (newest first); status=held lists messages waiting for approval', security, params: RoomParams, querystring: Strict({ status: Type.Optional(Type.Union(['visible', 'held', 'blocked', 'deleted'].map((s) => Type.Literal(s)))) }), response: { 200: Type.Array(MessageT), ...errorResponses } },
+  }, async (req) => chat.log(req.actor!, req.params.merchantId, req.params.roomId, req.query.status));
+
+  app.delete('/api/merchants/:merchantId/rooms/:roomId/chat/:messageId', {
+    config: { access: ANY_MEMBER },
+    schema: { tags: ['interaction'], summary: 'Delete a message (removed from every viewer and from history)', security, params: Strict({ merchantId: IdParam, roomId: IdParam, messageId: IdParam }), response: { 200: Ok, ...errorResponses } },
+  }, async (req) => { await chat.remove(req.actor!, req.params.merchantId, req.params.roomId, req.params.messageId); return { ok: true as const }; });
+
+  app.post('/api/merchants/:merchantId/rooms/:roomId/chat/:messageId/approve', {
+    config: { access: ANY_MEMBER },
+    schema: { tags: ['interaction'], summary: 'Publish a message held for review', security, params: Strict({ merchantId: IdParam, roomId: IdParam, messageId: IdParam }), response: { 200: Ok, ...errorResponses } },
+  }, async (req) => { await chat.approve(req.actor!, req.params.merchantId, req.params.roomId, req.params.messageId); return { ok: true as const }; });
+
+  app.post('/api/merchants/:merchantId/rooms/:roomId/sanctions', {
+    config: { access: ANY_MEMBER },
+    schema: {
+      tags: ['interaction'], summary: 'Mute a viewer in this room for a time, or ban them from all the shop\'s rooms', security, params: RoomParams,
+      body: Strict({ userId: IdParam, kind: Type.Union([Type.Literal('mute'), Type.Literal('ban')]), minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 525_600 })), reason: Type.Optional(Type.String({ maxLength: 200 })) }),
+      response: { 201: Type.Object({ id: Type.Integer(), until: Type.Union([DateTime, Type.Null()]) }), ...errorResponses },
+    },
+  }, async (req, reply) => reply.status(201).send(await chat.sanction(req.actor!, req.params.merchantId, req.params.roomId, req.body)));
+
+  app.delete('/api/merchants/:merchantId/sanctions/:sanctionId', {
+    config: { access: ANY_MEMBER },
+    schema: { tags: ['interaction'], summary: 'Lift a mute or ban', security, params: Strict({ merchantId: IdParam, sanctionId: IdParam }), response: { 200: Ok, ...errorResponses } },
+  }, async (req) => { await chat.lift(req.actor!, req.params.merchantId, req.params.sanctionId); return { ok: true as const }; });
+
+  app.put('/api/merchants/:merchantId/rooms/:roomId/slow-mode', {
+    config: { access: ANY_MEMBER },
+    schema: { tags: ['interaction'], summary: 'Slow mode: each viewer may send one message every N seconds (0 turns it off)', security, params: RoomParams, body: Strict({ seconds: Type.Integer({ minimum: 0, maximum: 3600 }) }), response: { 200: Ok, ...errorResponses } },
+  }, async (req) => { await chat.setSlowMode(req.actor!, req.params.merchantId, req.params.roomId, req.body.seconds); return { ok: true as const }; });
+
+  app.get('/api/merchants/:merchantId/chat-reports', {
+    config: { access: ANY_MEMBER },
+    schema: { tags: ['interaction'], summary: 'Messages viewers reported', security, params: MerchantParams, response: { 200: Type.Array(Type.Object({ id: Type.Integer(), roomId: Type.Integer(), seq: Type.Integer(), reason: Type.String(), status: Type.String(), createdAt: DateTime, messageId: Type.Union([Type.Integer(), Type.Null()]), text: Type.Union([Type.String(), Type.Null()]), userId: Type.Union([Type.Integer(), Type.Null()]) })), ...errorResponses } },
+  }, async (req) => chat.reports(req.actor!, req.params.merchantId));
+
+  for (const scope of ['merchant', 'platform'] as const) {
+    const base = scope === 'merchant' ? '/api/merchants/:merchantId/sensitive-words' : '/api/platform/sensitive-words';
+    const access = scope === 'merchant' ? OPERATORS : 'platform_admin' as const;
+    const params = scope === 'merchant' ? MerchantParams : undefined;
+    const mid = (p: unknown) => (scope === 'merchant' ? (p as { merchantId: number }).merchantId : null);
+    app.get(base, { config: { access: scope === 'merchant' ? ANY_MEMBER : access }, schema: { tags: ['interaction'], summary: `${scope === 'merchant' ? 'The shop\'s' : 'Platform-wide'} sensitive words`, security, ...(params ? { params } : {}), response: { 200: Type.Array(WordT), ...errorResponses } } },
+      async (req) => chat.words(req.actor!, mid(req.params)));
+    app.post(base, { config: { access }, schema: { tags: ['interaction'], summary: `Add or change ${scope === 'merchant' ? 'shop' : 'platform'} sensitive words (mask, block or review)`, security, ...(params ? { params } : {}), body: WordsBody, response: { 200: Type.Array(WordT), ...errorResponses } } },
+      async (req) => chat.addWords(req.actor!, mid(req.params), (req.body as { words: Array<{ word: string; action: 'mask' | 'block' | 'review' }> }).words));
+    app.delete(`${base}/:wordId`, { config: { access }, schema: { tags: ['interaction'], summary: 'Remove a sensitive word', security, params: scope === 'merchant' ? Strict({ merchantId: IdParam, wordId: IdParam }) : Strict({ wordId: IdParam }), response: { 200: Ok, ...errorResponses } } },
+      async (req) => { await chat.removeWord(req.actor!, mid(req.params), (req.params as { wordId: number }).wordId); return { ok: true as const }; });
+  }
+
+  app.post('/api/merchants/:merchantId/rooms/:roomId/coupon-drops', {
+    config: { access: ANY_MEMBER },
+    schema: { tags: ['interaction'], summary: 'Drop coupons into the live room (viewers claim one each while they last)', security, params: RoomParams, body: Strict({ templateId: IdParam, quantity: Type.Integer({ minimum: 1, maximum: 100_000 }), minutes: Type.Integer({ minimum: 1, maximum: 1440 }) }), response: { 201: DropT, ...errorResponses } },
+  }, async (req, reply) => reply.status(201).send(await couponDrops.create(req.actor!, req.params.merchantId, req.params.roomId, req.body)));
+
+  app.get('/api/coupon-drops/:dropId', {
+    config: { access: 'public' },
+    schema: { tags: ['interaction'], summary: 'A room coupon drop and how many are left', params: Strict({ dropId: IdParam }), response: { 200: DropT, ...errorResponses } },
+  }, async (req) => couponDrops.view(req.params.dropId));
+
+  app.post('/api/coupon-drops/:dropId/claim', {
+    config: { access: 'user' },
+    schema: { tags: ['interaction'], summary: 'Claim a coupon from a room drop (DROP_SOLD_OUT, DROP_ENDED, DROP_ALREADY_CLAIMED, or the coupon\'s own limits)', security, params: Strict({ dropId: IdParam }), response: { 201: Type.Object({ couponId: Type.Integer(), templateId: Type.Integer(), validFrom: DateTime, validUntil: DateTime, remaining: Type.Integer() }), ...errorResponses } },
+  }, async (req, reply) => reply.status(201).send(await couponDrops.claim(req.actor!.userId, req.params.dropId)));
+}
