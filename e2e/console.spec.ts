@@ -34,7 +34,8 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
     const select = page.getByTestId(`spec-values-${i}`);
     await select.click();
     await page.keyboard.type(`${values.join(',')},`); // comma is a tag separator
-    await page.keyboard.press('Escape');
+    await expect(select.locator('.ant-select-selection-item')).toHaveCount(values.length);
+    await page.getByText('规格 Specs').click(); // close the dropdown (Escape would close the drawer)
   }
   const matrix = page.getByTestId('sku-matrix');
   await expect(matrix.locator('tbody tr')).toHaveCount(4);
@@ -52,7 +53,7 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   await page.getByTestId('room-title').fill(`${title} 首发`);
   await page.getByTestId('room-products').click();
   await page.locator('.ant-select-dropdown').getByText(title).click();
-  await page.keyboard.press('Escape');
+  await page.locator('.ant-modal-title').click(); // close the dropdown (Escape would close the modal)
   await page.getByTestId('create-room').click();
   const link = page.getByTestId('room-link').filter({ hasText: `${title} 首发` });
   await expect(link).toBeVisible();
@@ -65,7 +66,7 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   await page.getByText('推流设置 OBS').first().click();
   const pushUrl = (await page.getByTestId('push-url').textContent())!.trim();
   await shot(page, 'c03-obs-guide');
-  await page.keyboard.press('Escape');
+  await page.locator('.ant-modal-close').click();
   pusher = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=480x854:rate=25:duration=180', '-f', 'lavfi', '-i', 'sine=duration=180',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '25', '-c:a', 'aac', '-f', 'flv', pushUrl], { stdio: 'ignore' });
   await expect(page.getByTestId('console-status')).toHaveText('live', { timeout: 30_000 });
@@ -86,6 +87,19 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   await buyPinnedInRoom(shopper, '13900000002', 'c06');
   await expect(page.getByTestId('stat-支付订单')).toContainText('1', { timeout: 20_000 });
   await shot(page, 'c07-console-order-on-chart');
+  // The shopper says hello; the console's chat panel shows it. Then the console drops coupons and
+  // the shopper claims one in the room.
+  await shopper.getByText(/继续看直播|Back to the show/).click(); // close the paid sheet, back to the show
+  await shopper.getByTestId('chat-input').locator('input').fill('已下单，期待发货！');
+  await shopper.getByTestId('chat-send').click();
+  await expect(page.getByTestId('console-chat')).toContainText('已下单，期待发货！');
+  await page.getByTestId('drop-coupon').click();
+  await page.locator('.ant-select-dropdown').getByText('鲜果满99减15').click();
+  await page.getByTestId('drop-submit').click();
+  await expect(shopper.getByTestId('coupon-drop')).toContainText('鲜果满99减15');
+  await shopper.getByTestId('claim-drop').click();
+  await expect(shopper.getByTestId('claim-drop')).toHaveText(/已领取|Claimed/);
+  await shot(shopper, 'c07b-coupon-claimed');
   // The anchor ends the show from the console; the shopper's page follows.
   await page.getByTestId('end-show').click();
   await page.locator('.ant-popconfirm').getByRole('button', { name: /OK|确/ }).click();

@@ -35,3 +35,28 @@ test('a shopper watches the live demo room and buys the pinned product without l
   await expect(row.getByTestId('order-status')).toHaveText('已付款');
   await shot(page, '05-orders');
 });
+
+test('a chat sent from one browser appears in another', async ({ browser }) => {
+  const phone = (await import('@playwright/test')).devices['Pixel 7'];
+  const [one, two] = await Promise.all([browser.newContext({ ...phone }), browser.newContext({ ...phone })]);
+  const sender = await one.newPage();
+  const watcher = await two.newPage();
+  // The sender signs in through the shop's own sign-in page.
+  await sender.goto('/shop/login');
+  await sender.getByTestId('login-phone').locator('input').fill('13900000003');
+  await sender.getByTestId('login-password').locator('input').fill('demo1234');
+  await sender.getByTestId('login-submit').click();
+  await expect(sender.getByTestId('login-submit')).toHaveCount(0);
+  for (const p of [sender, watcher]) {
+    await p.goto('/shop/');
+    await p.getByTestId('room-card').filter({ hasText: '海南芒果产地直播' }).click();
+    await expect(p.getByTestId('online')).toBeVisible();
+  }
+  const text = `主播好！第${Date.now() % 1000}位老粉报到 <b>`;
+  await sender.getByTestId('chat-input').locator('input').fill(text);
+  await sender.getByTestId('chat-send').click();
+  await expect(watcher.getByTestId('chat-list')).toContainText(text); // shown as text, not HTML
+  await shot(watcher, 'chat-01-second-browser');
+  await shot(sender, 'chat-02-sender');
+  await Promise.all([one.close(), two.close()]);
+});

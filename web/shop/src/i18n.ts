@@ -12,7 +12,7 @@ const en: Record<string, string> = {
   已发货: 'Shipped', 已签收: 'Delivered', 已完成: 'Completed', 已取消: 'Cancelled', 退款中: 'Refunding', 已退款: 'Refunded', 取消订单: 'Cancel order', 确认收货: 'Confirm receipt',
   全部: 'All', 搜索商品: 'Search products', 结算: 'Checkout', 已下架: 'Off shelf', 无货: 'Out of stock', 库存不足: 'Not enough stock', 价格变动: 'Price changed',
   姓名: 'Name', 省份: 'Province', 城市: 'City', 详细地址: 'Address', 保存: 'Save', 点击开启声音: 'Tap for sound', 回放中: 'Replay', 分享: 'Share', 链接已复制: 'Link copied',
-  还没开播: 'Not started yet', 我的地址: 'My addresses', 分类: 'Categories',
+  还没开播: 'Not started yet', 领取: 'Claim', 已领取: 'Claimed', 已抢光: 'All gone', 剩余: 'left', 领取成功: 'Coupon claimed', 我的地址: 'My addresses', 分类: 'Categories',
 };
 
 let lang: 'zh' | 'en' = (typeof localStorage !== 'undefined' && localStorage.getItem('lm.lang') === 'en') ? 'en' : 'zh';

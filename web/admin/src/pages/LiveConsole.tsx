@@ -3,7 +3,7 @@
 // orders and GMV per minute from the orders summary.
 import { Player } from '@livemall/player';
 import { RoomSocket, type Frame } from '@livemall/sdk';
-import { App, Button, Card, Col, Popconfirm, Row, Space, Statistic, Table, Tag } from 'antd';
+import { App, Button, Card, Col, Form, InputNumber, List, Popconfirm, Row, Select, Space, Statistic, Table, Tag } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api, call, errorText, session, yuan } from '../api.ts';
@@ -14,6 +14,7 @@ import { useMerchantId } from '../workspace.tsx';
 import { PushSettings } from './Rooms.tsx';
 
 interface Point { t: number; online: number }
+interface ChatLine { id: number; seq: number; userId: number; nickname: string; text: string }
 
 export default function LiveConsole() {
   const merchantId = useMerchantId();
@@ -26,6 +27,8 @@ export default function LiveConsole() {
   const [comments, setComments] = useState(0);
   const [sales, setSales] = useState<{ paidOrders: number; gmvFen: number; series: Array<{ at: string | Date; orders: number; gmvFen: number }> }>({ paidOrders: 0, gmvFen: 0, series: [] });
   const [showPush, setShowPush] = useState(false);
+  const [chat, setChat] = useState<ChatLine[]>([]);
+  const coupons = useAsync(() => call(() => api.GET('/api/merchants/{merchantId}/coupons', { params: { path: { merchantId } } })), [merchantId]);
 
   useEffect(() => {
     const s = new RoomSocket(roomId, () => session.get()?.accessToken ?? null);
@@ -33,7 +36,8 @@ export default function LiveConsole() {
     const off = s.on((f: Frame) => {
       if (f.type === 'joined' || f.type === 'presence') { add(f.data.online); setCumulative(f.data.cumulative); }
       if (f.type === 'likes') setLikes(f.data.total);
-      if (f.type === 'chat') setComments((c) => c + 1);
+      if (f.type === 'chat') { setComments((c) => c + 1); setChat((c) => [...c.slice(-99), { id: f.data.id, seq: f.seq!, userId: f.data.userId, nickname: f.data.nickname, text: f.data.text }]); }
+      if (f.type === 'chat.deleted') setChat((c) => c.filter((m) => m.id !== f.data.id));
       if (f.type === 'product.pinned' || f.type === 'bag.updated' || f.type === 'room.live' || f.type === 'room.ended') room.reload();
     });
     const poll = async () => setSales(await call(() => api.GET('/api/merchants/{merchantId}/orders/summary', { params: { path: { merchantId }, query: { roomId, minutes: 120 } } })));
@@ -50,6 +54,18 @@ export default function LiveConsole() {
     const [x] = next.splice(from, 1);
     next.splice(to, 0, x!);
     try { await call(() => api.PATCH('/api/merchants/{merchantId}/rooms/{roomId}', { params: { path: { merchantId, roomId } }, body: { productIds: next } })); room.reload(); } catch (e) { void message.error(errorText(e)); }
+  };
+  const moderate = async (what: 'delete' | 'mute', m: ChatLine) => {
+    try {
+      if (what === 'delete') await call(() => api.DELETE('/api/merchants/{merchantId}/rooms/{roomId}/chat/{messageId}', { params: { path: { merchantId, roomId, messageId: m.id } } }));
+      else { await call(() => api.POST('/api/merchants/{merchantId}/rooms/{roomId}/sanctions', { params: { path: { merchantId, roomId } }, body: { userId: m.userId, kind: 'mute', minutes: 10 } })); void message.success(`${m.nickname} 禁言10分钟`); }
+    } catch (e) { void message.error(errorText(e)); }
+  };
+  const slowMode = async (seconds: number) => {
+    try { await call(() => api.PUT('/api/merchants/{merchantId}/rooms/{roomId}/slow-mode', { params: { path: { merchantId, roomId } }, body: { seconds } })); void message.success(seconds ? `慢速模式 ${seconds}s` : '已关闭慢速模式'); } catch (e) { void message.error(errorText(e)); }
+  };
+  const dropCoupon = async (v: { templateId: number; quantity: number; minutes: number }) => {
+    try { await call(() => api.POST('/api/merchants/{merchantId}/rooms/{roomId}/coupon-drops', { params: { path: { merchantId, roomId } }, body: v })); void message.success('已发券 Coupons dropped'); } catch (e) { void message.error(errorText(e)); }
   };
   const end = async () => { try { await call(() => api.POST('/api/merchants/{merchantId}/rooms/{roomId}/end', { params: { path: { merchantId, roomId } } })); room.reload(); } catch (e) { void message.error(errorText(e)); } };
 
@@ -100,6 +116,33 @@ export default function LiveConsole() {
               ) },
             ]} />
           </Card>
+        </Col>
+        <Col span={24} style={{ marginTop: 12 }}>
+          <Row gutter={12}>
+            <Col span={14}>
+              <Card size="small" title="弹幕管理 Chat" extra={<Space>慢速模式<Select size="small" defaultValue={0} style={{ width: 100 }} onChange={(v: number) => void slowMode(v)} options={[0, 5, 10, 30, 60].map((v) => ({ value: v, label: v ? `${v}s` : '关闭' }))} /></Space>}>
+                <List size="small" dataSource={[...chat].reverse().slice(0, 30)} locale={{ emptyText: '暂无弹幕' }} data-testid="console-chat" renderItem={(m) => (
+                  <List.Item actions={[<a key="d" onClick={() => void moderate('delete', m)}>删除</a>, <a key="m" onClick={() => void moderate('mute', m)}>禁言</a>]}>
+                    <b>{m.nickname}</b>：{m.text}
+                  </List.Item>
+                )} />
+              </Card>
+            </Col>
+            <Col span={10}>
+              <Card size="small" title="直播间发券 Drop coupons">
+                <Form layout="vertical" onFinish={dropCoupon} initialValues={{ quantity: 100, minutes: 10 }}>
+                  <Form.Item name="templateId" label="优惠券" rules={[{ required: true }]}>
+                    <Select data-testid="drop-coupon" options={(coupons.data ?? []).filter((c) => c.status === 'active' && c.channels.includes('room_drop')).map((c) => ({ value: c.id, label: `${c.title}（${c.description}）` }))} />
+                  </Form.Item>
+                  <Space>
+                    <Form.Item name="quantity" label="数量"><InputNumber min={1} max={100000} /></Form.Item>
+                    <Form.Item name="minutes" label="有效分钟"><InputNumber min={1} max={1440} /></Form.Item>
+                  </Space>
+                  <Button type="primary" htmlType="submit" data-testid="drop-submit">发券 Drop</Button>
+                </Form>
+              </Card>
+            </Col>
+          </Row>
         </Col>
         <PushSettings roomId={showPush ? roomId : null} onClose={() => setShowPush(false)} />
       </Row>

@@ -11,8 +11,10 @@ import { RoomSocket, type Frame } from '@livemall/sdk';
 
 // The buy sheet (forms, checkout) loads when the shopper first taps buy, keeping the room's first load small.
 const BuySheet = lazy(() => import('../components/BuySheet.tsx').then((m) => ({ default: m.BuySheet })));
+const LoginSheet = lazy(() => import('../components/LoginForm.tsx').then((m) => ({ default: m.LoginForm })));
 
 interface Chat { seq: number; nickname: string; text: string }
+interface Drop { dropId: number; title: string; description: string; remaining: number; endsAt: string }
 type BagProduct = { id: number; title: string; coverUrl: string | null; minPriceFen: number; stock: number; explaining: boolean };
 
 export function Room() {
@@ -38,6 +40,9 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
   const [bagOpen, setBagOpen] = useState(false);
   const [buying, setBuying] = useState<number | null>(null);
   const [hearts, setHearts] = useState<number[]>([]);
+  const [drop, setDrop] = useState<Drop | null>(null);
+  const [claimed, setClaimed] = useState<Set<number>>(new Set());
+  const [loginOpen, setLoginOpen] = useState(false);
   const socket = useRef<RoomSocket | null>(null);
   const replay = room.status === 'ended' ? room.replays[0]?.hls ?? null : null;
 
@@ -59,6 +64,8 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
         case 'product.pinned': setPinned(f.data.product ? { ...f.data.product, explaining: true } : null); setBag((b) => b.map((p) => ({ ...p, explaining: p.id === f.data.product?.id }))); break;
         case 'bag.updated': setBag(f.data.products); break;
         case 'room.live': case 'room.ended': reload(); break;
+        case 'coupon.drop': setDrop(f.data as Drop); break;
+        case 'coupon.drop.remaining': setDrop((d) => (d && d.dropId === f.data.dropId ? { ...d, remaining: f.data.remaining } : d)); break;
       }
     });
     return () => { off(); s.close(); };
@@ -67,11 +74,19 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
   const send = async () => {
     const msg = text.trim();
     if (!msg) return;
-    if (!session.get()) { Toast.show({ content: t('登录') }); return; }
+    if (!session.get()) { setLoginOpen(true); return; }
     try { await socket.current?.request('chat', { text: msg }); setText(''); } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'UNKNOWN_TYPE') setChatReady(false); else Toast.show({ content: errorText(e) });
     }
+  };
+  const claim = async (d: Drop) => {
+    if (!session.get()) { setLoginOpen(true); return; }
+    try {
+      await call(() => api.POST('/api/coupon-drops/{dropId}/claim', { params: { path: { dropId: d.dropId } } }));
+      setClaimed((c) => new Set(c).add(d.dropId));
+      Toast.show({ content: t('领取成功') });
+    } catch (e) { Toast.show({ content: errorText(e) }); }
   };
   const like = () => {
     setHearts((h) => [...h.slice(-10), Date.now()]);
@@ -93,6 +108,14 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
       <div className="danmaku" data-testid="chat-list">
         {chat.slice(-8).map((m) => <div key={m.seq} className="bubble"><b>{m.nickname}</b> {m.text}</div>)}
       </div>
+      {drop && new Date(drop.endsAt).getTime() > Date.now() && (
+        <div className="drop" data-testid="coupon-drop">
+          <div className="grow"><b>🎁 {drop.title}</b><div>{drop.description} · {t('剩余')} {drop.remaining}</div></div>
+          <Button size="small" color="warning" disabled={claimed.has(drop.dropId) || drop.remaining <= 0} onClick={() => void claim(drop)} data-testid="claim-drop">
+            {claimed.has(drop.dropId) ? t('已领取') : drop.remaining <= 0 ? t('已抢光') : t('领取')}
+          </Button>
+        </div>
+      )}
       {pinned && (
         <div className="pinned" data-testid="pinned-product">
           {pinned.coverUrl && <img src={pinned.coverUrl} alt="" />}
@@ -109,6 +132,9 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
         {chatReady && <Button size="small" color="primary" onClick={send} data-testid="chat-send">{t('发送')}</Button>}
         <Button shape="rounded" size="small" onClick={like} data-testid="like">❤ {likes || ''}</Button>
       </div>
+      <Popup visible={loginOpen} onMaskClick={() => setLoginOpen(false)} bodyClassName="sheet" destroyOnClose>
+        {loginOpen && <Suspense fallback={null}><LoginSheet onDone={() => setLoginOpen(false)} /></Suspense>}
+      </Popup>
       <Popup visible={bagOpen} onMaskClick={() => setBagOpen(false)} bodyClassName="sheet">
         <div className="sheet-title">{t('商品')} ({bag.length})</div>
         {bag.map((p, i) => (
