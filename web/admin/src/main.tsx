@@ -20,6 +20,7 @@ const Aftersales = lazy(() => import('./pages/Aftersales.tsx'));
 const Rooms = lazy(() => import('./pages/Rooms.tsx'));
 const LiveConsole = lazy(() => import('./pages/LiveConsole.tsx'));
 const Platform = lazy(() => import('./pages/Platform.tsx'));
+const Marketing = lazy(() => import('./pages/Marketing.tsx'));
 
 type Role = 'merchant_owner' | 'merchant_staff' | 'anchor';
 const MENU: Array<{ key: string; label: string; roles: Role[] | 'platform' }> = [
@@ -29,6 +30,7 @@ const MENU: Array<{ key: string; label: string; roles: Role[] | 'platform' }> = 
   { key: '/orders', label: '订单 Orders', roles: ['merchant_owner', 'merchant_staff'] },
   { key: '/aftersales', label: '售后 After-sales', roles: ['merchant_owner', 'merchant_staff'] },
   { key: '/live', label: '直播 Live', roles: ['merchant_owner', 'merchant_staff', 'anchor'] },
+  { key: '/marketing', label: '营销 Marketing', roles: ['merchant_owner', 'merchant_staff'] },
   { key: '/platform', label: '平台 Platform', roles: 'platform' },
 ];
 
@@ -81,6 +83,7 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
                 {merchant && <Route path="/aftersales" element={<Aftersales />} />}
                 {merchant && <Route path="/live" element={<Rooms />} />}
                 {merchant && <Route path="/live/:roomId" element={<LiveConsole />} />}
+                {merchant && <Route path="/marketing" element={<Marketing />} />}
                 {me.user.isPlatformAdmin && <Route path="/platform" element={<Platform />} />}
                 <Route path="*" element={<Navigate to={home} replace />} />
               </Routes>

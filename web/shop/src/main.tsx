@@ -15,6 +15,14 @@ const Orders = lazy(() => import('./pages/Orders.tsx').then((m) => ({ default: m
 const OrderDetail = lazy(() => import('./pages/Orders.tsx').then((m) => ({ default: m.OrderDetail })));
 const Me = lazy(() => import('./pages/Me.tsx').then((m) => ({ default: m.Me })));
 const Login = lazy(() => import('./pages/Me.tsx').then((m) => ({ default: m.Login })));
+const deals = () => import('./pages/Deals.tsx');
+const Coupons = lazy(() => deals().then((m) => ({ default: m.Coupons })));
+const FlashSales = lazy(() => deals().then((m) => ({ default: m.FlashSales })));
+const GroupBuys = lazy(() => deals().then((m) => ({ default: m.GroupBuys })));
+const Group = lazy(() => deals().then((m) => ({ default: m.Group })));
+const Bargains = lazy(() => deals().then((m) => ({ default: m.Bargains })));
+const Bargain = lazy(() => deals().then((m) => ({ default: m.Bargain })));
+const Points = lazy(() => deals().then((m) => ({ default: m.Points })));
 
 const TABS = [['/', '首页', '🏠'], ['/mall', '分类', '🔍'], ['/cart', '购物车', '🛒'], ['/orders', '订单', '📦'], ['/me', '我的', '👤']] as const;
 
@@ -37,6 +45,13 @@ function Shell() {
             <Route path="/orders/:orderId" element={<OrderDetail />} />
             <Route path="/me" element={<Me />} />
             <Route path="/login" element={<Login />} />
+            <Route path="/coupons" element={<Coupons />} />
+            <Route path="/flash" element={<FlashSales />} />
+            <Route path="/groups" element={<GroupBuys />} />
+            <Route path="/group/:groupId" element={<Group />} />
+            <Route path="/bargains" element={<Bargains />} />
+            <Route path="/bargain/:bargainId" element={<Bargain />} />
+            <Route path="/points" element={<Points />} />
             <Route path="*" element={<Home />} />
           </Routes>
         </Suspense>

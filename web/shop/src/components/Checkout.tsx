@@ -1,7 +1,7 @@
 // Quote → place → pay, in a sheet: the shopper sees every price step with its reason, places the
 // order (idempotency key: a double tap never makes two orders) and pays in the cashier without
 // leaving the page; the order is polled until the payment lands.
-import { Button, List, Radio, Result, Space, Toast } from 'antd-mobile';
+import { Button, List, Radio, Result, Space, Switch, Toast } from 'antd-mobile';
 import { useEffect, useMemo, useState } from 'react';
 import { api, call, errorText, useSession, yuan } from '../api.ts';
 import { t } from '../i18n.ts';
@@ -11,13 +11,18 @@ import { LoginForm } from './LoginForm.tsx';
 
 export interface BasketItem { skuId: number; quantity: number }
 
-export function Checkout(props: { items: BasketItem[]; roomId?: number | null; onPaid?: (orderIds: number[]) => void; onClose?: () => void }) {
+export type DealOptions = { flashSaleItemId?: number; flashToken?: string; groupBuy?: { dealId: number; groupId?: number | null }; bargainId?: number };
+
+export function Checkout(props: { items: BasketItem[]; roomId?: number | null; deal?: DealOptions; onPaid?: (orderIds: number[]) => void; onClose?: () => void }) {
   const user = useSession();
   if (!user) return <LoginForm />;
   return <CheckoutSignedIn {...props} />;
 }
 
-function CheckoutSignedIn(props: { items: BasketItem[]; roomId?: number | null; onPaid?: (orderIds: number[]) => void; onClose?: () => void }) {
+function CheckoutSignedIn(props: { items: BasketItem[]; roomId?: number | null; deal?: DealOptions; onPaid?: (orderIds: number[]) => void; onClose?: () => void }) {
+  const [usePoints, setUsePoints] = useState(false);
+  const deal = props.deal ?? {};
+  const dealQuote = { ...(deal.flashSaleItemId ? { flashSaleItemId: deal.flashSaleItemId } : {}), ...(deal.groupBuy ? { groupBuy: deal.groupBuy } : {}), ...(deal.bargainId ? { bargainId: deal.bargainId } : {}) };
   const addresses = useAsync(() => call(() => api.GET('/api/me/addresses')), []);
   const [addressId, setAddressId] = useState<number | null>(null);
   const [placed, setPlaced] = useState<{ orderIds: number[]; cashierUrl: string | null } | null>(null);
@@ -39,7 +44,7 @@ function CheckoutSignedIn(props: { items: BasketItem[]; roomId?: number | null; 
   const place = async () => {
     try {
       const q = quote.data;
-      const r = await call(() => api.POST('/api/orders', { body: { idempotencyKey, items: props.items, addressId: chosen!, roomId: props.roomId ?? null, ...(q ? { quoteToken: q.quoteToken } : {}) } }));
+      const r = await call(() => api.POST('/api/orders', { body: { idempotencyKey, items: props.items, addressId: chosen!, roomId: props.roomId ?? null, usePoints, ...dealQuote, ...(deal.flashToken ? { flashToken: deal.flashToken } : {}), ...(q ? { quoteToken: q.quoteToken } : {}) } }));
       setPlaced({ orderIds: r.orders.map((o) => o.orderId), cashierUrl: r.payment?.cashierUrl ?? null });
     } catch (e) { Toast.show({ content: errorText(e) }); }
   };
@@ -92,6 +97,7 @@ function CheckoutSignedIn(props: { items: BasketItem[]; roomId?: number | null; 
               <List.Item extra={yuan(q.goodsFen)}>{t('商品金额')}</List.Item>
               <List.Item extra={`-${yuan(q.discountFen)}`}>{t('优惠')}</List.Item>
               <List.Item extra={yuan(q.shippingFen)}>{t('运费')}</List.Item>
+              <List.Item extra={<Switch checked={usePoints} onChange={setUsePoints} data-testid="use-points" />}>{t('积分抵扣')}</List.Item>
               <List.Item extra={<b data-testid="quote-total">{yuan(q.totalFen)}</b>}>{t('实付')}</List.Item>
             </List>
             <div className="sheet-footer"><Button block color="primary" onClick={place} data-testid="place-order" disabled={q.undeliverable.length > 0}>{t('提交订单')} {yuan(q.totalFen)}</Button></div>

@@ -19,6 +19,11 @@ export function Home() {
   return (
     <div className="page">
       <SearchBar placeholder={t('搜索商品')} onSearch={(q) => nav(`/mall?q=${encodeURIComponent(q)}`)} />
+      <div className="tiles">
+        {([['/flash', '⚡', '秒杀'], ['/groups', '👥', '拼团'], ['/bargains', '🔪', '砍价'], ['/coupons', '🎟', '领券中心']] as const).map(([to, icon, label]) => (
+          <Link key={to} to={to} className="tile"><span>{icon}</span>{t(label)}</Link>
+        ))}
+      </div>
       <Tabs activeKey={kind} onChange={(k) => setKind(k as Kind)}>
         <Tabs.Tab title={t('直播')} key="live" />
         <Tabs.Tab title={t('预告')} key="upcoming" />

@@ -19,6 +19,8 @@ export function Me() {
           <List>
             <List.Item onClick={() => nav('/orders')} arrow>{t('订单')}</List.Item>
             <List.Item onClick={() => nav('/cart')} arrow>{t('购物车')}</List.Item>
+            <List.Item onClick={() => nav('/coupons')} arrow>{t('我的优惠券')}</List.Item>
+            <List.Item onClick={() => nav('/points')} arrow>{t('积分')}</List.Item>
           </List>
           <List header={t('我的地址')}>
             <Async state={addresses}>{(list) => <>{list.map((a) => <List.Item key={a.id} description={`${a.province}${a.city}${a.district}${a.detail}`}>{a.name} {a.phone}</List.Item>)}</>}</Async>
