@@ -1,8 +1,9 @@
 import { Badge, Button, SearchBar, Tabs, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { api, call, errorText, session, yuan } from '../api.ts';
+import { api, call, errorText, session } from '../api.ts';
 import { Async, useAsync } from '../components/Async.tsx';
+import { ProductGrid } from '../components/ProductGrid.tsx';
 import { t } from '../i18n.ts';
 
 type Kind = 'live' | 'upcoming' | 'replays';
@@ -45,17 +46,7 @@ export function Home() {
         </div>
       )}</Async>
       <h3 className="section">{t('为你推荐')}</h3>
-      <Async state={products} empty={(p) => p.items.length === 0}>{(p) => (
-        <div className="grid">
-          {p.items.map((x) => (
-            <Link key={x.id} to={`/product/${x.id}`} className="product-card">
-              <div className="cover" style={x.coverUrl ? { backgroundImage: `url(${x.coverUrl})` } : undefined} />
-              <div className="room-title">{x.title}</div>
-              <div className="price">{yuan(x.minPriceFen)}</div>
-            </Link>
-          ))}
-        </div>
-      )}</Async>
+      <Async state={products} empty={(p) => p.items.length === 0}>{(p) => <ProductGrid items={p.items} />}</Async>
     </div>
   );
 }

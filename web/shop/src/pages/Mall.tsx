@@ -1,8 +1,9 @@
 import { SearchBar, SideBar, Selector } from 'antd-mobile';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
-import { api, call, yuan } from '../api.ts';
+import { useSearchParams } from 'react-router-dom';
+import { api, call } from '../api.ts';
 import { Async, useAsync } from '../components/Async.tsx';
+import { ProductGrid } from '../components/ProductGrid.tsx';
 import { t } from '../i18n.ts';
 
 const SORTS = [
@@ -28,17 +29,7 @@ export function Mall() {
         )}</Async>
         <div className="grow">
           <Selector options={SORTS.map((s) => ({ ...s }))} value={[sort]} onChange={(v) => v[0] && setSort(v[0])} />
-          <Async state={products} empty={(p) => p.items.length === 0}>{(p) => (
-            <div className="grid">
-              {p.items.map((x) => (
-                <Link key={x.id} to={`/product/${x.id}`} className="product-card">
-                  <div className="cover" style={x.coverUrl ? { backgroundImage: `url(${x.coverUrl})` } : undefined} />
-                  <div className="room-title">{x.title}</div>
-                  <div className="price">{yuan(x.minPriceFen)}</div>
-                </Link>
-              ))}
-            </div>
-          )}</Async>
+          <Async state={products} empty={(p) => p.items.length === 0}>{(p) => <ProductGrid items={p.items} />}</Async>
         </div>
       </div>
     </div>
