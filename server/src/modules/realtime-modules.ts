@@ -2,5 +2,6 @@
 import type { Module } from '../platform/context.ts';
 import { interactionModule } from './interaction/index.ts';
 import { realtimeModule } from './realtime/index.ts';
+import { socialModule } from './social/index.ts';
 
-export const realtimeModules: Module[] = [realtimeModule, interactionModule];
+export const realtimeModules: Module[] = [realtimeModule, interactionModule, socialModule];
