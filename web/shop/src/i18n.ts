@@ -12,7 +12,7 @@ const en: Record<string, string> = {
   已发货: 'Shipped', 已签收: 'Delivered', 已完成: 'Completed', 已取消: 'Cancelled', 退款中: 'Refunding', 已退款: 'Refunded', 取消订单: 'Cancel order', 确认收货: 'Confirm receipt',
   全部: 'All', 搜索商品: 'Search products', 结算: 'Checkout', 已下架: 'Off shelf', 无货: 'Out of stock', 库存不足: 'Not enough stock', 价格变动: 'Price changed',
   姓名: 'Name', 省份: 'Province', 城市: 'City', 详细地址: 'Address', 保存: 'Save', 点击开启声音: 'Tap for sound', 回放中: 'Replay', 分享: 'Share', 链接已复制: 'Link copied',
-  还没开播: 'Not started yet', 积分抵扣: 'Pay with points', 领券中心: 'Coupons', 我的优惠券: 'My coupons', 积分: 'Points', 秒杀: 'Flash sale', 拼团: 'Group buy', 砍价: 'Bargain', 开团: 'Start a group', 参团: 'Join', 帮砍一刀: 'Help cut', 发起砍价: 'Start bargain', 马上抢: 'Grab it', 还差: 'Missing', 人: 'people', 已成团: 'Group complete', 未成团: 'Group failed', 即将开抢: 'Starts soon', 领取: 'Claim', 已领取: 'Claimed', 已抢光: 'All gone', 剩余: 'left', 领取成功: 'Coupon claimed', 我的地址: 'My addresses', 分类: 'Categories',
+  还没开播: 'Not started yet', 收藏: 'Save', 关注: 'Follow', 已关注: 'Following', 我的收藏: 'Saved', 我的关注: 'Following', 积分抵扣: 'Pay with points', 领券中心: 'Coupons', 我的优惠券: 'My coupons', 积分: 'Points', 秒杀: 'Flash sale', 拼团: 'Group buy', 砍价: 'Bargain', 开团: 'Start a group', 参团: 'Join', 帮砍一刀: 'Help cut', 发起砍价: 'Start bargain', 马上抢: 'Grab it', 还差: 'Missing', 人: 'people', 已成团: 'Group complete', 未成团: 'Group failed', 即将开抢: 'Starts soon', 领取: 'Claim', 已领取: 'Claimed', 已抢光: 'All gone', 剩余: 'left', 领取成功: 'Coupon claimed', 我的地址: 'My addresses', 分类: 'Categories',
 };
 
 let lang: 'zh' | 'en' = (typeof localStorage !== 'undefined' && localStorage.getItem('lm.lang') === 'en') ? 'en' : 'zh';

@@ -11,6 +11,8 @@ export function Me() {
   const lang = useLang();
   const nav = useNavigate();
   const addresses = useAsync(async () => (user ? call(() => api.GET('/api/me/addresses')) : []), [user?.userId]);
+  const favs = useAsync(async () => (user ? call(() => api.GET('/api/me/favourites')) : []), [user?.userId]);
+  const follows = useAsync(async () => (user ? call(() => api.GET('/api/me/follows')) : []), [user?.userId]);
   return (
     <div className="page">
       {user ? (
@@ -21,6 +23,12 @@ export function Me() {
             <List.Item onClick={() => nav('/cart')} arrow>{t('购物车')}</List.Item>
             <List.Item onClick={() => nav('/coupons')} arrow>{t('我的优惠券')}</List.Item>
             <List.Item onClick={() => nav('/points')} arrow>{t('积分')}</List.Item>
+          </List>
+          <List header={t('我的收藏')}>
+            <Async state={favs}>{(list) => <>{list.map((p) => <List.Item key={p.id} onClick={() => nav(`/product/${p.id}`)} arrow>{p.title}</List.Item>)}</>}</Async>
+          </List>
+          <List header={t('我的关注')}>
+            <Async state={follows}>{(list) => <>{list.map((f) => <List.Item key={f.merchantId}>{f.name}</List.Item>)}</>}</Async>
           </List>
           <List header={t('我的地址')}>
             <Async state={addresses}>{(list) => <>{list.map((a) => <List.Item key={a.id} description={`${a.province}${a.city}${a.district}${a.detail}`}>{a.name} {a.phone}</List.Item>)}</>}</Async>

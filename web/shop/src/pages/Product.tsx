@@ -1,7 +1,7 @@
-import { Button, Swiper, Tag } from 'antd-mobile';
+import { Button, Swiper, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { api, call, yuan } from '../api.ts';
+import { api, call, errorText, session, useSession, yuan } from '../api.ts';
 import { Async, useAsync } from '../components/Async.tsx';
 import { BuySheet } from '../components/BuySheet.tsx';
 import { t } from '../i18n.ts';
@@ -10,6 +10,12 @@ export function Product() {
   const productId = Number(useParams().productId);
   const product = useAsync(() => call(() => api.GET('/api/products/{productId}', { params: { path: { productId } } })), [productId]);
   const [buying, setBuying] = useState<number | null>(null);
+  const user = useSession();
+  const fav = useAsync(async () => (user ? (await call(() => api.GET('/api/products/{productId}/favourite', { params: { path: { productId } } }))).favourite : false), [productId, user?.userId]);
+  const toggleFav = async () => {
+    if (!session.get()) return Toast.show({ content: t('登录') });
+    try { await call(() => (fav.data ? api.DELETE : api.PUT)('/api/me/favourites/{productId}', { params: { path: { productId } } })); fav.reload(); } catch (e) { Toast.show({ content: errorText(e) }); }
+  };
   return (
     <Async state={product}>{(p) => {
       const images = [p.coverUrl, ...p.media.filter((m) => m.type === 'image').map((m) => m.url)].filter((x): x is string => !!x);
@@ -26,7 +32,10 @@ export function Product() {
           </div>
           {p.media.filter((m) => m.type === 'video').map((m) => <video key={m.url} className="hero" src={m.url} controls playsInline />)}
           <div className="card description">{p.description}</div>
-          <div className="bottom-bar"><Button block color="danger" onClick={() => setBuying(p.id)} data-testid="product-buy">{t('立即购买')}</Button></div>
+          <div className="bottom-bar row">
+            <Button onClick={() => void toggleFav()} data-testid="favourite">{fav.data ? '♥' : '♡'} {t('收藏')}</Button>
+            <Button block color="danger" onClick={() => setBuying(p.id)} data-testid="product-buy">{t('立即购买')}</Button>
+          </div>
           <BuySheet productId={buying} onClose={() => setBuying(null)} />
         </div>
       );

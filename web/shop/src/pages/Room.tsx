@@ -43,6 +43,12 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
   const [drop, setDrop] = useState<Drop | null>(null);
   const [claimed, setClaimed] = useState<Set<number>>(new Set());
   const [loginOpen, setLoginOpen] = useState(false);
+  const [flash, setFlash] = useState<{ sessionId: number; phase: string; startsAt: string; items: Array<{ title: string; flashPriceFen: number; remaining: number }> } | null>(null);
+  const follow = useAsync(() => call(() => api.GET('/api/merchants/{merchantId}/followers', { params: { path: { merchantId: room.merchantId } } })), [room.merchantId, user?.userId]);
+  const toggleFollow = async () => {
+    if (!session.get()) { setLoginOpen(true); return; }
+    try { await call(() => (follow.data?.following ? api.DELETE : api.PUT)('/api/me/follows/{merchantId}', { params: { path: { merchantId: room.merchantId } } })); follow.reload(); } catch (e) { Toast.show({ content: errorText(e) }); }
+  };
   const socket = useRef<RoomSocket | null>(null);
   const replay = room.status === 'ended' ? room.replays[0]?.hls ?? null : null;
 
@@ -65,6 +71,7 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
         case 'bag.updated': setBag(f.data.products); break;
         case 'room.live': case 'room.ended': reload(); break;
         case 'coupon.drop': setDrop(f.data as Drop); break;
+        case 'flashsale.countdown': setFlash(f.data); break;
         case 'coupon.drop.remaining': setDrop((d) => (d && d.dropId === f.data.dropId ? { ...d, remaining: f.data.remaining } : d)); break;
       }
     });
@@ -102,6 +109,7 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
       <Player flv={room.play.flv} hls={room.play.hls} replay={replay} poster={room.coverUrl} unmuteLabel={t('点击开启声音')} />
       <div className="room-top">
         <div className="host"><b>{room.merchantName}</b><div className="muted-light">{room.title}</div></div>
+        <Button size="mini" color={follow.data?.following ? 'default' : 'danger'} onClick={() => void toggleFollow()} data-testid="follow">{follow.data?.following ? t('已关注') : `+ ${t('关注')}`}</Button>
         <span className="pill" data-testid="online">{room.status === 'live' ? `${online} ${t('人在看')}` : room.status === 'ended' ? t('回放中') : t('还没开播')}</span>
         <Button size="mini" fill="none" onClick={share}>↗ {t('分享')}</Button>
       </div>
@@ -115,6 +123,11 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
             {claimed.has(drop.dropId) ? t('已领取') : drop.remaining <= 0 ? t('已抢光') : t('领取')}
           </Button>
         </div>
+      )}
+      {flash && (
+        <a className="flash" href={`${import.meta.env.BASE_URL}flash`} data-testid="flash-countdown">
+          ⚡ {flash.phase === 'started' ? t('秒杀') : `${t('即将开抢')} ${new Date(flash.startsAt).toLocaleTimeString()}`} · {flash.items.map((i) => `${i.title} ${yuan(i.flashPriceFen)}`).join('，')}
+        </a>
       )}
       {pinned && (
         <div className="pinned" data-testid="pinned-product">
