@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url';
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test-results/e2e-data');
 fs.rmSync(dir, { recursive: true, force: true });
 process.env.DATA_DIR = dir;
+// The browser tests run the platform as `npm start` does (embedded PGlite, in-process cache), on a
+// fresh data folder each run; CI's shared PostgreSQL/Redis would carry data over between runs.
+delete process.env.DATABASE_URL;
+delete process.env.REDIS_URL;
 process.env.SEED_DEMO = 'true';
 process.env.DEMO_STREAM = 'true';
 process.env.LOG_LEVEL ??= 'warn';
