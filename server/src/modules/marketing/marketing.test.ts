@@ -41,6 +41,18 @@ describe.each(APP_BACKENDS)('marketing on $name', (backend) => {
     expect((await node.app.ctx.db.selectFrom('coupon_templates').select('claimed').where('id', '=', t2.id).executeTakeFirstOrThrow()).claimed).toBe(2);
   });
 
+  it('gives new users the new-user coupons when they register', async () => {
+    const gift = (await node.api('POST', '/api/platform/coupons', { token: shop.admin.token, body: { title: '新人礼', kind: 'fixed', amountFen: 500, validDays: 7, totalQuantity: 100, channels: ['new_user'] } })).body;
+    const reg = await node.api('POST', '/api/auth/register', { body: { phone: '13866665001', password: 'secret123' } });
+    expect(reg.status).toBe(201);
+    const token = reg.body.tokens.accessToken;
+    await until(async () => (await node.api('GET', '/api/me/coupons', { token })).body.some((c: { templateId: number }) => c.templateId === gift.id));
+    const mine = (await node.api('GET', '/api/me/coupons', { token })).body.filter((c: { templateId: number }) => c.templateId === gift.id);
+    expect(mine).toEqual([expect.objectContaining({ channel: 'new_user', title: '新人礼' })]);
+    // Not claimable from the claim centre: it is for new users only.
+    expect((await node.api('POST', `/api/coupons/${gift.id}/claim`, { token })).body.error.code).toBe('COUPON_NOT_CLAIMABLE');
+  });
+
   it('refuses bad terms, foreign shops, paused and unstarted coupons with stable codes', async () => {
     expect((await createCoupon({ title: 'x', kind: 'threshold', amountFen: 5000, thresholdFen: 3000 })).body.error.code).toBe('COUPON_TERMS_INVALID');
     expect((await createCoupon({ title: 'x', kind: 'percent' })).body.error.code).toBe('COUPON_TERMS_INVALID');
