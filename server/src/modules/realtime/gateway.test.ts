@@ -3,16 +3,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNode, type TestNode } from '../../../test/harness.ts';
 import { APP_BACKENDS } from '../../../test/backends.ts';
-import { useTestRooms, Viewer } from './test-support.ts';
+import { makeShop } from '../../../test/commerce-fixtures.ts';
+import { Viewer } from './test-support.ts';
 import { CloseCode } from './protocol.ts';
 
 describe.each(APP_BACKENDS)('realtime gateway on $name', (backend) => {
   let node: TestNode;
   beforeAll(async () => {
     node = await startNode({ db: backend.db, cache: backend.cache });
-    const rooms = useTestRooms(node);
-    rooms.add({ id: 1, merchantId: 1 });
-    rooms.add({ id: 2, merchantId: 1 });
+    // Real rooms through the live module's API (ids 1 and 2 in this fresh database).
+    const shop = await makeShop(node, '网关测试店', '13844440001');
+    for (const title of ['one', 'two']) await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title } });
   }, 60_000);
   afterAll(async () => { await node?.close(); });
 
@@ -93,13 +94,14 @@ describe.runIf(shared)('two nodes sharing PostgreSQL and Redis', () => {
     const first = await startNode({ db: 'postgres', cache: 'redis' });
     const second = await startNode({ databaseUrl: first.config.databaseUrl!, cache: 'redis', redisPrefix: first.config.redisPrefix });
     try {
-      for (const n of [first, second]) useTestRooms(n).add({ id: 5, merchantId: 1 });
+      const shop = await makeShop(first, '双节点店', '13844440002');
+      const room = (await first.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title: 'shared' } })).body.id as number;
       const onFirst = await Viewer.connect(first);
       const onSecond = await Viewer.connect(second);
-      await onFirst.join(5);
-      const j = await onSecond.join(5);
+      await onFirst.join(room);
+      const j = await onSecond.join(room);
       expect(j.online).toBe(2);
-      await first.app.ctx.services.realtime.publishToRoom(5, { type: 'flashsale.countdown', data: { n: 1 } });
+      await first.app.ctx.services.realtime.publishToRoom(room, { type: 'flashsale.countdown', data: { n: 1 } });
       expect((await onSecond.next('flashsale.countdown')).data).toEqual({ n: 1 });
       expect((await onFirst.next('flashsale.countdown')).data).toEqual({ n: 1 });
       onFirst.close(); onSecond.close();

@@ -1,20 +1,8 @@
-// Test helpers: a real WebSocket viewer, and rooms for nodes without the live module's data.
+// Test helper: a real WebSocket viewer.
 import WebSocket from 'ws';
 import type { TestNode } from '../../../test/harness.ts';
-import type { LiveRoom } from './rooms.ts';
 
 export interface Frame { type: string; data: any; seq?: number; roomId?: number; ts: number }
-
-/** Give a test node rooms: a stand-in for ctx.services.live.getRoom (the live module owns rooms). */
-export function useTestRooms(node: TestNode): { add(room: Partial<LiveRoom> & { id: number; merchantId: number }): void } {
-  const rooms = new Map<number, LiveRoom>();
-  (node.app.ctx.services as { live?: unknown }).live = { getRoom: async (id: number) => rooms.get(id) ?? null };
-  return {
-    add(r) {
-      rooms.set(r.id, { title: `room ${r.id}`, status: 'live', anchorUserId: null, isPrivate: false, coverUrl: null, scheduledAt: null, ...r });
-    },
-  };
-}
 
 export class Viewer {
   readonly frames: Frame[] = [];
