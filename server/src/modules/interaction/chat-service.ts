@@ -85,6 +85,7 @@ export class ChatService {
     const row = await this.ctx.db.insertInto('chat_messages').values({ ...base, text: shown, status: 'visible' }).returning('id').executeTakeFirstOrThrow();
     const frame = await this.ctx.services.realtime.publishToRoom(room.id, { type: 'chat', data: { id: row.id, userId, nickname, text: shown } }, { kind: 'chat' });
     await this.ctx.db.updateTable('chat_messages').set({ seq: frame.seq ?? null }).where('id', '=', row.id).execute();
+    await this.ctx.services.luckyBags.onChat(room.id, userId, text); // "send the keyword to enter"
     return { id: row.id, seq: frame.seq, text: shown, masked: shown !== text };
   }
 

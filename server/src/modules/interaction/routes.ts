@@ -11,8 +11,46 @@ const WordsBody = Strict({ words: Type.Array(Strict({ word: Type.String({ minLen
 const MessageT = Type.Object({ id: Type.Integer(), seq: Type.Union([Type.Integer(), Type.Null()]), userId: Type.Integer(), nickname: Type.String(), text: Type.String(), originalText: Type.String(), status: Type.String(), moderation: Type.Unknown(), createdAt: DateTime });
 const DropT = Type.Object({ dropId: Type.Integer(), roomId: Type.Integer(), templateId: Type.Integer(), title: Type.String(), description: Type.String(), quantity: Type.Integer(), remaining: Type.Integer(), endsAt: DateTime });
 
+const Prize = Strict({ kind: Type.Union([Type.Literal('product'), Type.Literal('coupon'), Type.Literal('coins'), Type.Literal('other')]), description: Type.String({ minLength: 1, maxLength: 100 }), productId: Type.Optional(IdParam), couponId: Type.Optional(IdParam), coins: Type.Optional(Type.Integer({ minimum: 1 })) });
+const Condition = Type.Union([Strict({ kind: Type.Literal('comment'), keyword: Type.String({ minLength: 1, maxLength: 20 }) }), Strict({ kind: Type.Literal('follow') }), Strict({ kind: Type.Literal('watch'), minutes: Type.Integer({ minimum: 1, maximum: 180 }) })]);
+const BagT = Type.Object({
+  bagId: Type.Integer(), roomId: Type.Integer(), title: Type.String(), prize: Type.Unknown(), winnersCount: Type.Integer(), condition: Type.Unknown(), status: Type.String(), drawAt: DateTime,
+  seedHash: Type.String(), seed: Type.Union([Type.String(), Type.Null()], { description: 'revealed at the draw' }), entrants: Type.Integer(), entrantIds: Type.Array(Type.Integer(), { description: 'after the draw, sorted: recompute the winners with the algorithm' }),
+  winners: Type.Array(Type.Object({ userId: Type.Integer(), rank: Type.Integer(), nickname: Type.String() })), algorithm: Type.String(),
+});
+
 export function interactionRoutes(app: Http, ctx: AppContext): void {
-  const { chat, couponDrops } = ctx.services;
+  const { chat, couponDrops, luckyBags, gifts } = ctx.services;
+
+  // ---- lucky bags ----
+  app.post('/api/merchants/:merchantId/rooms/:roomId/lucky-bags', {
+    config: { access: ANY_MEMBER },
+    schema: { tags: ['interaction'], summary: 'Start a lucky bag (福袋) in the live room: prize, winners, entry condition, countdown; the draw seed is committed now (seedHash)', security, params: RoomParams, body: Strict({ title: Type.String({ minLength: 1, maxLength: 40 }), prize: Prize, winners: Type.Integer({ minimum: 1, maximum: 1000 }), condition: Condition, minutes: Type.Integer({ minimum: 1, maximum: 120 }) }), response: { 201: BagT, ...errorResponses } },
+  }, async (req, reply) => reply.status(201).send(await luckyBags.start(req.actor!, req.params.merchantId, req.params.roomId, req.body as never)));
+  app.get('/api/lucky-bags/:bagId', {
+    config: { access: 'public' },
+    schema: { tags: ['interaction'], summary: 'A lucky bag; after the draw: the revealed seed, the sorted entrants and the winners, enough for anyone to verify', params: Strict({ bagId: IdParam }), response: { 200: BagT, ...errorResponses } },
+  }, async (req) => luckyBags.view(req.params.bagId));
+  app.post('/api/lucky-bags/:bagId/enter', {
+    config: { access: 'user' },
+    schema: { tags: ['interaction'], summary: 'Enter a lucky bag (CONDITION_NOT_MET, LUCKY_BAG_CLOSED)', security, params: Strict({ bagId: IdParam }), response: { 200: Type.Object({ entered: Type.Boolean() }), ...errorResponses } },
+  }, async (req) => luckyBags.enter(req.actor!.userId, req.params.bagId));
+
+  // ---- gifts and coins ----
+  app.get('/api/gifts', { config: { access: 'public' }, schema: { tags: ['interaction'], summary: 'The gift catalog', response: { 200: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), iconUrl: Type.Union([Type.String(), Type.Null()]), priceCoins: Type.Integer(), effect: Type.String() })), ...errorResponses } } },
+    async () => gifts.catalog());
+  app.get('/api/me/wallet', {
+    config: { access: 'user' },
+    schema: { tags: ['interaction'], summary: 'My coin balance and ledger', security, response: { 200: Type.Object({ balance: Type.Integer(), fenPerCoin: Type.Integer(), ledger: Type.Array(Type.Object({ id: Type.Integer(), delta: Type.Integer(), balanceAfter: Type.Integer(), reason: Type.String(), ref: Type.String(), at: DateTime })) }), ...errorResponses } },
+  }, async (req) => gifts.wallet(req.actor!.userId));
+  app.post('/api/me/wallet/topups', {
+    config: { access: 'user' },
+    schema: { tags: ['interaction'], summary: 'Top up coins: returns the cashier to pay; coins are credited when the payment succeeds', security, body: Strict({ coins: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }), response: { 201: Type.Object({ topupId: Type.Integer(), coins: Type.Integer(), amountFen: Type.Integer(), cashierUrl: Type.String() }), ...errorResponses } },
+  }, async (req, reply) => reply.status(201).send(await gifts.topup(req.actor!.userId, req.body.coins)));
+  app.get('/api/merchants/:merchantId/gift-earnings', {
+    config: { access: ANY_MEMBER },
+    schema: { tags: ['interaction'], summary: "Gift earnings: gross, the shop's share and the platform's commission (fen)", security, params: MerchantParams, response: { 200: Type.Object({ gifts: Type.Integer(), grossFen: Type.Integer(), merchantFen: Type.Integer(), platformFen: Type.Integer() }), ...errorResponses } },
+  }, async (req) => { await ctx.services.merchants.requireRole(req.actor!, req.params.merchantId); return gifts.earnings(req.params.merchantId); });
 
   app.get('/api/merchants/:merchantId/rooms/:roomId/chat', {
     config: { access: ANY_MEMBER },
