@@ -62,6 +62,15 @@ export async function startNaiveFlash(databaseUrl: string): Promise<Running> {
   return { url, child, stop: stopper(child) };
 }
 
+/** The socket.io broadcast baseline for bench/fanout.ts. */
+export async function startSocketIo(): Promise<Running> {
+  const port = await freePort();
+  const child = spawn(tsx, ['bench/lib/socketio-server.ts'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PORT: String(port) } });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/health`, child, 30_000);
+  return { url, child, stop: stopper(child) };
+}
+
 /** The baseline: a bare Fastify server answering the same shapes with no work behind them. */
 export async function startBare(): Promise<Running> {
   const port = await freePort();

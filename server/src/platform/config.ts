@@ -36,6 +36,8 @@ export interface Config {
   orderAutoConfirmDays: number;
   afterSalesWindowDays: number;
   quoteTtlSec: number;
+  /** Chat messages a user may send per 10 s (all nodes together). */
+  chatPer10s: number;
   pointsEarnPerYuan: number;
   pointsPerYuan: number;
   pointsMaxShareBp: number;
@@ -156,6 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
     orderAutoConfirmDays: r.int('ORDER_AUTO_CONFIRM_DAYS', 10, 1, 60),
     afterSalesWindowDays: r.int('AFTER_SALES_WINDOW_DAYS', 7, 0, 60),
     quoteTtlSec: r.int('QUOTE_TTL_SEC', 10 * 60, 10, 24 * 3600),
+    chatPer10s: r.int('CHAT_RATE_PER_10S', 5, 1, 1000),
     pointsEarnPerYuan: r.int('POINTS_EARN_PER_YUAN', 1, 0, 100),
     pointsPerYuan: r.int('POINTS_PER_YUAN', 100, 1, 100_000),
     pointsMaxShareBp: r.int('POINTS_MAX_SHARE_BP', 5000, 0, 10_000),

@@ -14,7 +14,6 @@ import { maskMatches, WordFilter } from './word-filter.ts';
 import './tables.ts';
 
 export const MAX_CHAT_CHARS = 200;
-const RATE = { count: 5, windowMs: 10_000 };
 const FILTER_TTL_MS = 30_000;
 const slowKey = (roomId: number) => `rt:room:${roomId}:slow`;
 
@@ -56,7 +55,7 @@ export class ChatService {
     const sanction = await this.activeSanction(room.merchantId, room.id, userId);
     if (sanction?.kind === 'ban') throw new AppError(403, 'BANNED', 'You are banned from this shop\'s rooms');
     if (sanction?.kind === 'mute') throw new AppError(403, 'CHAT_MUTED', 'You are muted in this room', { until: sanction.until });
-    const limit = await this.ctx.cache.rateLimit(`chat:rl:${userId}`, RATE.count, RATE.windowMs);
+    const limit = await this.ctx.cache.rateLimit(`chat:rl:${userId}`, this.ctx.config.chatPer10s, 10_000);
     if (!limit.allowed) throw new AppError(429, 'RATE_LIMITED', 'You are sending messages too fast', { retryAfterMs: limit.resetMs });
     const slow = Number((await this.ctx.cache.get(slowKey(room.id))) ?? 0);
     if (slow > 0) {
