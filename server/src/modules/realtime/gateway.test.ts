@@ -1,7 +1,7 @@
 // The gateway through real sockets: protocol, join/history/resume, presence, bad input, fan-out
-// across two nodes sharing PostgreSQL and Redis.
+// across two server processes sharing PostgreSQL and Redis.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNode, type TestNode } from '../../../test/harness.ts';
+import { startChildNode, startNode, type TestNode } from '../../../test/harness.ts';
 import { APP_BACKENDS } from '../../../test/backends.ts';
 import { makeShop } from '../../../test/commerce-fixtures.ts';
 import { Viewer } from './test-support.ts';
@@ -89,25 +89,31 @@ describe.each(APP_BACKENDS)('realtime gateway on $name', (backend) => {
 });
 
 const shared = process.env.DATABASE_URL && process.env.REDIS_URL;
-describe.runIf(shared)('two nodes sharing PostgreSQL and Redis', () => {
-  it('delivers a frame published on one node to viewers on the other', async () => {
+describe.runIf(shared)('two server processes sharing PostgreSQL and Redis', () => {
+  it('delivers a frame published on one to viewers on the other, and a chat sent on one to viewers on both', async () => {
     const first = await startNode({ db: 'postgres', cache: 'redis' });
-    const second = await startNode({ databaseUrl: first.config.databaseUrl!, cache: 'redis', redisPrefix: first.config.redisPrefix });
+    const second = await startChildNode({ databaseUrl: first.config.databaseUrl!, redisPrefix: first.config.redisPrefix });
     try {
       const shop = await makeShop(first, '双节点店', '13844440002');
       const room = (await first.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title: 'shared' } })).body.id as number;
+      const user = await first.userToken('13844440003');
       const onFirst = await Viewer.connect(first);
-      const onSecond = await Viewer.connect(second);
+      const onSecond = await Viewer.connect(second.url);
+      const chatter = await Viewer.connect(second.url, { token: user.token });
       await onFirst.join(room);
       const j = await onSecond.join(room);
-      expect(j.online).toBe(2);
+      await chatter.join(room);
+      expect(j.online).toBeGreaterThanOrEqual(2);
       await first.app.ctx.services.realtime.publishToRoom(room, { type: 'flashsale.countdown', data: { n: 1 } });
       expect((await onSecond.next('flashsale.countdown')).data).toEqual({ n: 1 });
       expect((await onFirst.next('flashsale.countdown')).data).toEqual({ n: 1 });
-      onFirst.close(); onSecond.close();
+      await chatter.request('chat', { text: '隔壁进程的你好' });
+      expect((await onFirst.next('chat')).data.text).toBe('隔壁进程的你好');
+      expect((await onSecond.next('chat')).data.text).toBe('隔壁进程的你好');
+      onFirst.close(); onSecond.close(); chatter.close();
     } finally {
-      await second.close();
+      await second.kill();
       await first.close();
     }
-  }, 60_000);
+  }, 90_000);
 });
