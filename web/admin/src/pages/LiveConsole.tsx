@@ -3,7 +3,7 @@
 // orders and GMV per minute from the orders summary.
 import { Player } from '@livemall/player';
 import { RoomSocket, type Frame } from '@livemall/sdk';
-import { App, Button, Card, Col, Form, InputNumber, List, Popconfirm, Row, Select, Space, Statistic, Table, Tag } from 'antd';
+import { App, Button, Card, Col, Form, Input, InputNumber, List, Popconfirm, Row, Select, Space, Statistic, Table, Tag } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api, call, errorText, session, yuan } from '../api.ts';
@@ -66,6 +66,12 @@ export default function LiveConsole() {
   };
   const dropCoupon = async (v: { templateId: number; quantity: number; minutes: number }) => {
     try { await call(() => api.POST('/api/merchants/{merchantId}/rooms/{roomId}/coupon-drops', { params: { path: { merchantId, roomId } }, body: v })); void message.success('已发券 Coupons dropped'); } catch (e) { void message.error(errorText(e)); }
+  };
+  const startBag = async (v: { title: string; prize: string; winners: number; keyword: string; minutes: number }) => {
+    try {
+      await call(() => api.POST('/api/merchants/{merchantId}/rooms/{roomId}/lucky-bags', { params: { path: { merchantId, roomId } }, body: { title: v.title, prize: { kind: 'other', description: v.prize }, winners: v.winners, condition: v.keyword ? { kind: 'comment', keyword: v.keyword } : { kind: 'follow' }, minutes: v.minutes } }));
+      void message.success('福袋已开始 Lucky bag started');
+    } catch (e) { void message.error(errorText(e)); }
   };
   const end = async () => { try { await call(() => api.POST('/api/merchants/{merchantId}/rooms/{roomId}/end', { params: { path: { merchantId, roomId } } })); room.reload(); } catch (e) { void message.error(errorText(e)); } };
 
@@ -139,6 +145,18 @@ export default function LiveConsole() {
                     <Form.Item name="minutes" label="有效分钟"><InputNumber min={1} max={1440} /></Form.Item>
                   </Space>
                   <Button type="primary" htmlType="submit" data-testid="drop-submit">发券 Drop</Button>
+                </Form>
+              </Card>
+              <Card size="small" title="福袋 Lucky bag" style={{ marginTop: 12 }}>
+                <Form layout="vertical" onFinish={startBag} initialValues={{ title: '直播间福袋', winners: 3, minutes: 5, keyword: '来个福袋' }}>
+                  <Form.Item name="title" label="名称" rules={[{ required: true }]}><Input /></Form.Item>
+                  <Form.Item name="prize" label="奖品" rules={[{ required: true }]}><Input placeholder="如：芒果一箱" /></Form.Item>
+                  <Space>
+                    <Form.Item name="winners" label="中奖人数"><InputNumber min={1} max={1000} /></Form.Item>
+                    <Form.Item name="minutes" label="倒计时(分钟)"><InputNumber min={1} max={120} /></Form.Item>
+                  </Space>
+                  <Form.Item name="keyword" label="参与口令（留空为关注参与）"><Input /></Form.Item>
+                  <Button type="primary" htmlType="submit" disabled={r.status !== 'live'}>开始福袋 Start</Button>
                 </Form>
               </Card>
             </Col>

@@ -11,9 +11,11 @@ import { RoomSocket, type Frame } from '@livemall/sdk';
 
 // The buy sheet (forms, checkout) loads when the shopper first taps buy, keeping the room's first load small.
 const BuySheet = lazy(() => import('../components/BuySheet.tsx').then((m) => ({ default: m.BuySheet })));
+const GiftPanel = lazy(() => import('../components/GiftPanel.tsx').then((m) => ({ default: m.GiftPanel })));
 const LoginSheet = lazy(() => import('../components/LoginForm.tsx').then((m) => ({ default: m.LoginForm })));
 
 interface Chat { seq: number; nickname: string; text: string }
+interface LuckyBag { bagId: number; title: string; prize: { description: string }; winnersCount: number; condition: { kind: string; keyword?: string; minutes?: number }; drawAt: string; status: string; winners: Array<{ nickname: string }> }
 interface Drop { dropId: number; title: string; description: string; remaining: number; endsAt: string }
 type BagProduct = { id: number; title: string; coverUrl: string | null; minPriceFen: number; stock: number; explaining: boolean };
 
@@ -43,6 +45,9 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
   const [drop, setDrop] = useState<Drop | null>(null);
   const [claimed, setClaimed] = useState<Set<number>>(new Set());
   const [loginOpen, setLoginOpen] = useState(false);
+  const [lucky, setLucky] = useState<LuckyBag | null>(null);
+  const [giftOpen, setGiftOpen] = useState(false);
+  const [giftBanner, setGiftBanner] = useState<string | null>(null);
   const [flash, setFlash] = useState<{ sessionId: number; phase: string; startsAt: string; items: Array<{ title: string; flashPriceFen: number; remaining: number }> } | null>(null);
   const follow = useAsync(() => call(() => api.GET('/api/merchants/{merchantId}/followers', { params: { path: { merchantId: room.merchantId } } })), [room.merchantId, user?.userId]);
   const toggleFollow = async () => {
@@ -72,6 +77,9 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
         case 'room.live': case 'room.ended': reload(); break;
         case 'coupon.drop': setDrop(f.data as Drop); break;
         case 'flashsale.countdown': setFlash(f.data); break;
+        case 'luckybag.started': case 'luckybag.drawn': setLucky(f.data as LuckyBag); break;
+        case 'luckybag.won': Toast.show({ content: `🎉 ${t('中奖了')} ${f.data.prize?.description ?? ''}`, duration: 4000 }); break;
+        case 'gift': setGiftBanner(`${f.data.nickname} ${t('送出')} ${f.data.name} ×${f.data.quantity}`); setTimeout(() => setGiftBanner(null), 3000); break;
         case 'coupon.drop.remaining': setDrop((d) => (d && d.dropId === f.data.dropId ? { ...d, remaining: f.data.remaining } : d)); break;
       }
     });
@@ -94,6 +102,11 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
       setClaimed((c) => new Set(c).add(d.dropId));
       Toast.show({ content: t('领取成功') });
     } catch (e) { Toast.show({ content: errorText(e) }); }
+  };
+  const enterBag = async (b: LuckyBag) => {
+    if (!session.get()) { setLoginOpen(true); return; }
+    if (b.condition.kind === 'comment') { setText(b.condition.keyword ?? ''); Toast.show({ content: `${t('发送口令参与')}：${b.condition.keyword}` }); return; }
+    try { await call(() => api.POST('/api/lucky-bags/{bagId}/enter', { params: { path: { bagId: b.bagId } } })); Toast.show({ content: t('已参与') }); } catch (e) { Toast.show({ content: errorText(e) }); }
   };
   const like = () => {
     setHearts((h) => [...h.slice(-10), Date.now()]);
@@ -129,6 +142,13 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
           ⚡ {flash.phase === 'started' ? t('秒杀') : `${t('即将开抢')} ${new Date(flash.startsAt).toLocaleTimeString()}`} · {flash.items.map((i) => `${i.title} ${yuan(i.flashPriceFen)}`).join('，')}
         </a>
       )}
+      {lucky && (
+        <div className="lucky" data-testid="lucky-bag" onClick={() => lucky.status === 'open' && void enterBag(lucky)}>
+          🧧 {lucky.title} · {lucky.prize.description} ×{lucky.winnersCount}
+          <div className="muted-light">{lucky.status === 'drawn' ? `${t('中奖')}：${lucky.winners.map((w) => w.nickname).join('、') || '—'}` : `${new Date(lucky.drawAt).toLocaleTimeString()} ${t('开奖')}`}</div>
+        </div>
+      )}
+      {giftBanner && <div className="gift-banner" data-testid="gift-banner">🎁 {giftBanner}</div>}
       {pinned && (
         <div className="pinned" data-testid="pinned-product">
           {pinned.coverUrl && <img src={pinned.coverUrl} alt="" />}
@@ -143,10 +163,14 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
           <Input className="chat-input" placeholder={t('说点什么')} value={text} onChange={setText} onEnterPress={send} maxLength={200} data-testid="chat-input" />
         ) : <span className="muted-light grow">{t('聊天暂不可用')}</span>}
         {chatReady && <Button size="small" color="primary" onClick={send} data-testid="chat-send">{t('发送')}</Button>}
+        <Button shape="rounded" size="small" onClick={() => (session.get() ? setGiftOpen(true) : setLoginOpen(true))} data-testid="gift">🎁</Button>
         <Button shape="rounded" size="small" onClick={like} data-testid="like">❤ {likes || ''}</Button>
       </div>
       <Popup visible={loginOpen} onMaskClick={() => setLoginOpen(false)} bodyClassName="sheet" destroyOnClose>
         {loginOpen && <Suspense fallback={null}><LoginSheet onDone={() => setLoginOpen(false)} /></Suspense>}
+      </Popup>
+      <Popup visible={giftOpen} onMaskClick={() => setGiftOpen(false)} bodyClassName="sheet" destroyOnClose>
+        {giftOpen && socket.current && <Suspense fallback={null}><GiftPanel socket={socket.current} /></Suspense>}
       </Popup>
       <Popup visible={bagOpen} onMaskClick={() => setBagOpen(false)} bodyClassName="sheet">
         <div className="sheet-title">{t('商品')} ({bag.length})</div>
