@@ -1,4 +1,4 @@
-import { Button, Dialog, List, Tabs, Tag, Toast } from 'antd-mobile';
+import { Button, Dialog, Form, Input, List, Popup, Radio, Tabs, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, call, errorText, useSession, yuan } from '../api.ts';
@@ -38,6 +38,17 @@ export function Orders() {
 export function OrderDetail() {
   const orderId = Number(useParams().orderId);
   const order = useAsync(() => call(() => api.GET('/api/orders/{orderId}', { params: { path: { orderId } } })), [orderId]);
+  const [afterSale, setAfterSale] = useState(false);
+  const requestAfterSale = async (v: { type: 'refund_only' | 'return_refund'; reason: string; description?: string }) => {
+    const o = order.data!;
+    const lines = o.lines.filter((l) => l.quantity - l.refundedQuantity > 0).map((l) => ({ lineId: l.id, quantity: l.quantity - l.refundedQuantity }));
+    try {
+      await call(() => api.POST('/api/orders/{orderId}/aftersales', { params: { path: { orderId } }, body: { type: v.type, reason: v.reason, ...(v.description ? { description: v.description } : {}), lines } }));
+      setAfterSale(false);
+      Toast.show({ content: t('已提交') });
+      order.reload();
+    } catch (e) { Toast.show({ content: errorText(e) }); }
+  };
   const act = async (what: 'cancel' | 'confirm-receipt') => {
     if (!(await Dialog.confirm({ content: t(what === 'cancel' ? '取消订单' : '确认收货') }))) return;
     try {
@@ -64,7 +75,18 @@ export function OrderDetail() {
         <div className="bottom-bar row">
           {o.status === 'pending_payment' && <Button onClick={() => void act('cancel')}>{t('取消订单')}</Button>}
           {(o.status === 'shipped' || o.status === 'delivered') && <Button color="primary" onClick={() => void act('confirm-receipt')}>{t('确认收货')}</Button>}
+          {['paid', 'shipped', 'delivered', 'completed'].includes(o.status) && o.refundStatus !== 'full' && <Button onClick={() => setAfterSale(true)} data-testid="request-aftersale">{t('申请售后')}</Button>}
         </div>
+        <Popup visible={afterSale} onMaskClick={() => setAfterSale(false)} bodyClassName="sheet" destroyOnClose>
+          <div className="sheet-title">{t('申请售后')}</div>
+          <Form onFinish={requestAfterSale} initialValues={{ type: o.status === 'paid' ? 'refund_only' : 'return_refund' }} footer={<Button block type="submit" color="primary">{t('提交')}</Button>}>
+            <Form.Item name="type" label={t('类型')}>
+              <Radio.Group><Radio value="refund_only">{t('仅退款')}</Radio> <Radio value="return_refund">{t('退货退款')}</Radio></Radio.Group>
+            </Form.Item>
+            <Form.Item name="reason" label={t('原因')} rules={[{ required: true }]}><Input placeholder={t('如：不想要了')} /></Form.Item>
+            <Form.Item name="description" label={t('说明')}><Input /></Form.Item>
+          </Form>
+        </Popup>
       </div>
     )}</Async>
   );
