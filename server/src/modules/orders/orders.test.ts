@@ -60,6 +60,17 @@ describe.each(APP_BACKENDS)('orders and sandbox payments on $name', (backend) =>
     expect(summary.series).toHaveLength(1);
     expect((await node.api('GET', `/api/merchants/${shop.merchantId}/orders/summary`, { token: shop2.owner.token })).status).toBe(403);
     expect((await node.api('GET', `/api/merchants/${shop2.merchantId}/orders/summary`, { token: shop2.owner.token })).body).toMatchObject({ paidOrders: 0, gmvFen: 0, series: [] });
+    // Members: the buyer with spend and an RFM segment; a masked phone; nobody else's customers.
+    const customers = (await node.api('GET', `/api/merchants/${shop.merchantId}/customers`, { token: shop.owner.token })).body;
+    expect(customers).toEqual([expect.objectContaining({ userId: buyer.userId, orders: 1, paidFen: 10300, rfm: { r: 1, f: 1, m: 1 }, segment: 'hibernating' })]);
+    expect(customers[0].phone).toMatch(/^\d{3}\*{4}\d{4}$/);
+    expect((await node.api('GET', `/api/merchants/${shop2.merchantId}/customers`, { token: shop2.owner.token })).body).toEqual([]);
+    expect((await node.api('GET', `/api/merchants/${shop.merchantId}/customers`, { token: shop2.owner.token })).status).toBe(403);
+    // The operator's cross-shop dashboard.
+    const dash = (await node.api('GET', '/api/platform/dashboard', { token: shop.admin.token })).body;
+    expect(dash.find((d: { merchantId: number }) => d.merchantId === shop.merchantId)).toMatchObject({ todayOrders: 1, todayGmvFen: 10300, weekOrders: 1 });
+    expect(dash.find((d: { merchantId: number }) => d.merchantId === shop2.merchantId)).toMatchObject({ todayOrders: 0, weekOrders: 0, weekGmvFen: 0 });
+    expect((await node.api('GET', '/api/platform/dashboard', { token: shop.owner.token })).status).toBe(403);
 
     // The merchant ships in two parcels; the order is shipped after the second; the buyer confirms.
     const line = detail.lines[0];
