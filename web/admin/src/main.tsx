@@ -21,6 +21,7 @@ const Rooms = lazy(() => import('./pages/Rooms.tsx'));
 const LiveConsole = lazy(() => import('./pages/LiveConsole.tsx'));
 const Platform = lazy(() => import('./pages/Platform.tsx'));
 const Marketing = lazy(() => import('./pages/Marketing.tsx'));
+const Members = lazy(() => import('./pages/Members.tsx'));
 
 type Role = 'merchant_owner' | 'merchant_staff' | 'anchor';
 const MENU: Array<{ key: string; label: string; roles: Role[] | 'platform' }> = [
@@ -31,6 +32,7 @@ const MENU: Array<{ key: string; label: string; roles: Role[] | 'platform' }> = 
   { key: '/aftersales', label: '售后 After-sales', roles: ['merchant_owner', 'merchant_staff'] },
   { key: '/live', label: '直播 Live', roles: ['merchant_owner', 'merchant_staff', 'anchor'] },
   { key: '/marketing', label: '营销 Marketing', roles: ['merchant_owner', 'merchant_staff'] },
+  { key: '/members', label: '会员 Members', roles: ['merchant_owner', 'merchant_staff'] },
   { key: '/platform', label: '平台 Platform', roles: 'platform' },
 ];
 
@@ -84,6 +86,7 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
                 {merchant && <Route path="/live" element={<Rooms />} />}
                 {merchant && <Route path="/live/:roomId" element={<LiveConsole />} />}
                 {merchant && <Route path="/marketing" element={<Marketing />} />}
+                {merchant && <Route path="/members" element={<Members />} />}
                 {me.user.isPlatformAdmin && <Route path="/platform" element={<Platform />} />}
                 <Route path="*" element={<Navigate to={home} replace />} />
               </Routes>

@@ -158,10 +158,14 @@ export class ChatService {
     return { reported: true };
   }
 
-  async reports(actor: Actor, merchantId: number) {
-    await this.ctx.services.merchants.requireRole(actor, merchantId);
-    const rows = await this.ctx.db.selectFrom('chat_reports as r').leftJoin('chat_messages as m', (j) => j.onRef('m.room_id', '=', 'r.room_id').onRef('m.seq', '=', 'r.message_seq'))
-      .select(['r.id', 'r.room_id', 'r.message_seq', 'r.reason', 'r.status', 'r.created_at', 'm.id as message_id', 'm.text', 'm.user_id']).where('r.merchant_id', '=', merchantId).orderBy('r.id', 'desc').limit(200).execute();
+  /** Reported messages of one shop, or of every shop for platform operators (merchantId null). */
+  async reports(actor: Actor, merchantId: number | null) {
+    if (merchantId === null) { if (!actor.isPlatformAdmin) throw forbidden('Platform operators only'); }
+    else await this.ctx.services.merchants.requireRole(actor, merchantId);
+    let q = this.ctx.db.selectFrom('chat_reports as r').leftJoin('chat_messages as m', (j) => j.onRef('m.room_id', '=', 'r.room_id').onRef('m.seq', '=', 'r.message_seq'))
+      .select(['r.id', 'r.room_id', 'r.message_seq', 'r.reason', 'r.status', 'r.created_at', 'm.id as message_id', 'm.text', 'm.user_id']).orderBy('r.id', 'desc').limit(200);
+    if (merchantId !== null) q = q.where('r.merchant_id', '=', merchantId);
+    const rows = await q.execute();
     return rows.map((r) => ({ id: r.id, roomId: r.room_id, seq: r.message_seq, reason: r.reason, status: r.status, createdAt: r.created_at, messageId: r.message_id, text: r.text, userId: r.user_id }));
   }
 

@@ -103,6 +103,14 @@ describe.each(APP_BACKENDS)('room interaction on $name', (backend) => {
     const again = await Viewer.connect(node, { token: (await node.userToken('13899991004')).token });
     viewers.push(again);
     await expect(again.join(roomId)).rejects.toMatchObject({ code: 'BANNED' });
+    // Viewers report a message; the shop and the platform see it, another shop does not.
+    const reported = await watcher.waitFor((f) => f.type === 'chat' && f.data.text === 'back');
+    const reporter = await viewer('13899991005');
+    await reporter.join(roomId);
+    expect(await reporter.request('report', { seq: reported.seq, reason: '广告' })).toMatchObject({ reported: true });
+    expect((await staff('GET', '/chat-reports')).body).toEqual([expect.objectContaining({ seq: reported.seq, reason: '广告', text: 'back' })]);
+    expect((await node.api('GET', '/api/platform/chat-reports', { token: shop.admin.token })).body.map((r: { seq: number }) => r.seq)).toContain(reported.seq);
+    expect((await node.api('GET', '/api/platform/chat-reports', { token: shop.owner.token })).status).toBe(403);
     // Another shop cannot moderate this room.
     const other = await makeShop(node, '别的店', '13899990002');
     expect((await node.api('DELETE', `/api/merchants/${other.merchantId}/rooms/${roomId}/chat/${sent.id}`, { token: other.owner.token })).status).toBe(404);

@@ -9,6 +9,7 @@ const Action = Type.Union([Type.Literal('mask'), Type.Literal('block'), Type.Lit
 const WordT = Type.Object({ id: Type.Integer(), word: Type.String(), action: Type.String(), createdAt: DateTime });
 const WordsBody = Strict({ words: Type.Array(Strict({ word: Type.String({ minLength: 1, maxLength: 40 }), action: Action }), { minItems: 1, maxItems: 1000 }) });
 const MessageT = Type.Object({ id: Type.Integer(), seq: Type.Union([Type.Integer(), Type.Null()]), userId: Type.Integer(), nickname: Type.String(), text: Type.String(), originalText: Type.String(), status: Type.String(), moderation: Type.Unknown(), createdAt: DateTime });
+const ReportT = Type.Object({ id: Type.Integer(), roomId: Type.Integer(), seq: Type.Integer(), reason: Type.String(), status: Type.String(), createdAt: DateTime, messageId: Type.Union([Type.Integer(), Type.Null()]), text: Type.Union([Type.String(), Type.Null()]), userId: Type.Union([Type.Integer(), Type.Null()]) });
 const DropT = Type.Object({ dropId: Type.Integer(), roomId: Type.Integer(), templateId: Type.Integer(), title: Type.String(), description: Type.String(), quantity: Type.Integer(), remaining: Type.Integer(), endsAt: DateTime });
 
 const Prize = Strict({ kind: Type.Union([Type.Literal('product'), Type.Literal('coupon'), Type.Literal('coins'), Type.Literal('other')]), description: Type.String({ minLength: 1, maxLength: 100 }), productId: Type.Optional(IdParam), couponId: Type.Optional(IdParam), coins: Type.Optional(Type.Integer({ minimum: 1 })) });
@@ -88,8 +89,13 @@ export function interactionRoutes(app: Http, ctx: AppContext): void {
 
   app.get('/api/merchants/:merchantId/chat-reports', {
     config: { access: ANY_MEMBER },
-    schema: { tags: ['interaction'], summary: 'Messages viewers reported', security, params: MerchantParams, response: { 200: Type.Array(Type.Object({ id: Type.Integer(), roomId: Type.Integer(), seq: Type.Integer(), reason: Type.String(), status: Type.String(), createdAt: DateTime, messageId: Type.Union([Type.Integer(), Type.Null()]), text: Type.Union([Type.String(), Type.Null()]), userId: Type.Union([Type.Integer(), Type.Null()]) })), ...errorResponses } },
+    schema: { tags: ['interaction'], summary: 'Messages viewers reported', security, params: MerchantParams, response: { 200: Type.Array(ReportT), ...errorResponses } },
   }, async (req) => chat.reports(req.actor!, req.params.merchantId));
+
+  app.get('/api/platform/chat-reports', {
+    config: { access: 'platform_admin' },
+    schema: { tags: ['interaction'], summary: 'Reported messages across all shops', security, response: { 200: Type.Array(ReportT), ...errorResponses } },
+  }, async (req) => chat.reports(req.actor!, null));
 
   for (const scope of ['merchant', 'platform'] as const) {
     const base = scope === 'merchant' ? '/api/merchants/:merchantId/sensitive-words' : '/api/platform/sensitive-words';

@@ -21,6 +21,8 @@ export class Conn {
   droppedChat = 0;
   alive = true;
   closed = false;
+  /** The close code this node chose (undefined when the peer went away first). */
+  closeCode: number | undefined;
   /** Token bucket for incoming frames (per connection, in memory: it is this socket's budget). */
   private tokens = 30;
   private lastRefill = Date.now();
@@ -75,6 +77,7 @@ export class Conn {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushPrivate(); // the error frame explaining the close goes first
     this.closed = true;
+    this.closeCode = code;
     try { this.ws.close(code, reason); } catch { this.ws.terminate(); }
     // A peer that never answers the close handshake is cut after a grace period.
     setTimeout(() => this.ws.terminate(), 2000).unref();

@@ -1,5 +1,6 @@
 // The gateway through real sockets: protocol, join/history/resume, presence, bad input, fan-out
 // across two server processes sharing PostgreSQL and Redis.
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChildNode, startNode, type TestNode } from '../../../test/harness.ts';
 import { APP_BACKENDS } from '../../../test/backends.ts';
@@ -86,6 +87,61 @@ describe.each(APP_BACKENDS)('realtime gateway on $name', (backend) => {
     expect((await node.api('GET', '/api/rooms/2/online')).body).toEqual({ online: 2, cumulative: 2 });
     a.close(); b.close(); back.close();
   });
+
+  it('lets a slow viewer lose chat but never commerce frames, and disconnects it past the buffer limit', async () => {
+    const rt = node.app.ctx.services.realtime;
+    const serverConn = (v: Viewer) => [...rt.hub.localConns(1)].find((c) => c.id === v.frames[0]!.data.connId)!;
+    // A viewer that stops reading: its TCP socket is paused, so the kernel buffers fill, then the
+    // server's send buffer (bufferedAmount) grows.
+    const socketOf = (v: Viewer) => (v.ws as unknown as { _socket: Socket })._socket;
+    const fast = await Viewer.connect(node);
+    const slow = await Viewer.connect(node);
+    await fast.join(1);
+    await slow.join(1);
+    const conn = serverConn(slow);
+    socketOf(slow).pause();
+
+    const pad = 'x'.repeat(16_000);
+    let chats = 0;
+    let pins = 0;
+    const round = async () => {
+      for (let i = 0; i < 20; i++) await rt.publishToRoom(1, { type: 'chat', data: { n: chats++, text: pad } }, { kind: 'chat' });
+      await rt.publishToRoom(1, { type: 'product.pinned', data: { n: pins++ } });
+      await new Promise((r) => setTimeout(r, 60)); // one delivery batch
+    };
+    for (let i = 0; i < 300 && conn.droppedChat === 0; i++) await round();
+    expect(conn.droppedChat).toBeGreaterThan(0); // past the soft limit: chat is being skipped
+    for (let i = 0; i < 5; i++) await round(); // …while commerce frames keep coming
+    expect(conn.closed).toBe(false);
+
+    // The fast viewer got everything; the slow one, once it reads again, every commerce frame in
+    // order but not every chat message.
+    await fast.next('chat', (f) => f.data.n === chats - 1);
+    expect(fast.all('chat').map((f) => f.data.n)).toEqual([...Array(chats).keys()]);
+    socketOf(slow).resume();
+    await slow.next('product.pinned', (f) => f.data.n === pins - 1);
+    expect(slow.all('product.pinned').map((f) => f.data.n)).toEqual([...Array(pins).keys()]);
+    expect(slow.all('chat').length).toBeLessThan(chats);
+    slow.close();
+
+    // Past the hard limit (commerce frames it cannot take either) the viewer is disconnected.
+    const stuck = await Viewer.connect(node);
+    await stuck.join(1);
+    const stuckConn = serverConn(stuck);
+    socketOf(stuck).pause();
+    const big = 'y'.repeat(64_000);
+    for (let i = 0; i < 400 && !stuckConn.closed; i++) {
+      for (let j = 0; j < 4; j++) await rt.publishToRoom(1, { type: 'bag.updated', data: { i, j, big } });
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    expect(stuckConn.closeCode).toBe(CloseCode.slowConsumer);
+    socketOf(stuck).resume();
+    await stuck.closed(10_000);
+    // Everyone else is unaffected.
+    expect(fast.closeCode).toBeUndefined();
+    expect((await fast.request('ping')).pong).toBeTypeOf('number');
+    fast.close();
+  }, 60_000);
 });
 
 const shared = process.env.DATABASE_URL && process.env.REDIS_URL;

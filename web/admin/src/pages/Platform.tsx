@@ -1,8 +1,61 @@
-import { App, Button, Card, Form, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
-import { api, call, errorText } from '../api.ts';
+import { App, Button, Card, Form, Input, InputNumber, Select, Space, Table, Tabs, Tag } from 'antd';
+import { api, call, errorText, yuan } from '../api.ts';
 import { useAsync } from '../components/useAsync.ts';
 
 export default function Platform() {
+  return <Tabs items={[
+    { key: 'dashboard', label: '平台看板 Dashboard', children: <PlatformDashboard /> },
+    { key: 'merchants', label: '商家 Merchants', children: <Merchants /> },
+    { key: 'words', label: '敏感词 Word list', children: <Words /> },
+    { key: 'reports', label: '举报审核 Reports', children: <Reports /> },
+  ]} />;
+}
+
+function Reports() {
+  const reports = useAsync(() => call(() => api.GET('/api/platform/chat-reports')), []);
+  return (
+    <Card title="被举报的弹幕 Reported messages (all shops)">
+      <Table rowKey="id" loading={reports.loading} dataSource={reports.data ?? []} columns={[
+        { title: '直播间', dataIndex: 'roomId' }, { title: '内容', dataIndex: 'text' }, { title: '原因', dataIndex: 'reason' },
+        { title: '状态', render: (_, r) => <Tag>{r.status}</Tag> }, { title: '时间', render: (_, r) => new Date(r.createdAt).toLocaleString() },
+      ]} />
+    </Card>
+  );
+}
+
+function PlatformDashboard() {
+  const dash = useAsync(() => call(() => api.GET('/api/platform/dashboard')), []);
+  const rows = dash.data ?? [];
+  return (
+    <Card title={`今日 GMV ${yuan(rows.reduce((s, r) => s + r.todayGmvFen, 0))} · 7 日 GMV ${yuan(rows.reduce((s, r) => s + r.weekGmvFen, 0))}`}>
+      <Table rowKey="merchantId" loading={dash.loading} dataSource={rows} columns={[
+        { title: '商家', dataIndex: 'name' }, { title: '今日订单', dataIndex: 'todayOrders' }, { title: '今日 GMV', render: (_, r) => yuan(r.todayGmvFen) },
+        { title: '7 日订单', dataIndex: 'weekOrders' }, { title: '7 日 GMV', render: (_, r) => yuan(r.weekGmvFen) },
+      ]} />
+    </Card>
+  );
+}
+
+function Words() {
+  const { message } = App.useApp();
+  const words = useAsync(() => call(() => api.GET('/api/platform/sensitive-words')), []);
+  const add = async (v: { word: string; action: 'mask' | 'block' | 'review' }) => {
+    try { await call(() => api.POST('/api/platform/sensitive-words', { body: { words: [v] } })); words.reload(); } catch (e) { void message.error(errorText(e)); }
+  };
+  const remove = async (id: number) => { try { await call(() => api.DELETE('/api/platform/sensitive-words/{wordId}', { params: { path: { wordId: id } } })); words.reload(); } catch (e) { void message.error(errorText(e)); } };
+  return (
+    <Card title="平台敏感词 Platform word list (all rooms)">
+      <Form layout="inline" onFinish={add} initialValues={{ action: 'mask' }} style={{ marginBottom: 12 }}>
+        <Form.Item name="word" rules={[{ required: true }]}><Input placeholder="词语" /></Form.Item>
+        <Form.Item name="action"><Select style={{ width: 140 }} options={[{ value: 'mask', label: '打码 mask' }, { value: 'block', label: '拦截 block' }, { value: 'review', label: '人工审核 review' }]} /></Form.Item>
+        <Button type="primary" htmlType="submit">添加</Button>
+      </Form>
+      <Table rowKey="id" loading={words.loading} dataSource={words.data ?? []} columns={[{ title: '词语', dataIndex: 'word' }, { title: '处理', dataIndex: 'action' }, { title: '', render: (_, w) => <a onClick={() => void remove(w.id)}>删除</a> }]} />
+    </Card>
+  );
+}
+
+function Merchants() {
   const { message } = App.useApp();
   const merchants = useAsync(() => call(() => api.GET('/api/platform/merchants', { params: { query: {} } })), []);
   const onboard = async (v: { name: string; ownerPhone: string }) => {
