@@ -19,6 +19,9 @@ export default function Dashboard() {
       const today = new Date().toDateString();
       const todayRow = week.series.find((s) => new Date(s.at).toDateString() === today);
       const live = rooms.filter((r) => r.status === 'live');
+      // Visitors: people who watched the shop's rooms (deduplicated per room); conversion: paid orders per visitor.
+      const visitors = rooms.reduce((s, r) => s + r.viewers.cumulative, 0);
+      const conversion = visitors ? ((todayRowOrders(week.series) / visitors) * 100).toFixed(1) : '0.0';
       const days = Array.from({ length: 7 }, (_, i) => { const d = new Date(); d.setDate(d.getDate() - 6 + i); return d; });
       const by = (d: Date) => week.series.find((s) => new Date(s.at).toDateString() === d.toDateString());
       return (
@@ -28,6 +31,12 @@ export default function Dashboard() {
             <Col span={6}><Card><Statistic title="今日支付订单 Paid orders" value={todayRow?.orders ?? 0} /></Card></Col>
             <Col span={6}><Card><Statistic title="正在直播 Live now" value={live.length} /></Card></Col>
             <Col span={6}><Card><Statistic title="直播间观众 Watching" value={live.reduce((s, r) => s + r.viewers.online, 0)} /></Card></Col>
+          </Row>
+          <Row gutter={16} style={{ marginTop: 16 }}>
+            <Col span={6}><Card><Statistic title="直播访客 Room visitors" value={visitors} /></Card></Col>
+            <Col span={6}><Card><Statistic title="转化率 Conversion" value={`${conversion}%`} /></Card></Col>
+            <Col span={6}><Card><Statistic title="直播场次 Shows" value={rooms.length} /></Card></Col>
+            <Col span={6}><Card><Statistic title="近7日 GMV" value={yuan(week.gmvFen)} /></Card></Col>
           </Row>
           <Card title="近 7 日 Last 7 days" style={{ marginTop: 16 }}>
             <Chart option={{
@@ -44,4 +53,9 @@ export default function Dashboard() {
       );
     }}</Loadable>
   );
+}
+
+function todayRowOrders(series: Array<{ at: string | Date; orders: number }>): number {
+  const today = new Date().toDateString();
+  return series.find((s) => new Date(s.at).toDateString() === today)?.orders ?? 0;
 }
