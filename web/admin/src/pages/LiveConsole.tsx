@@ -12,8 +12,9 @@ import { Loadable } from '../components/Loadable.tsx';
 import { useAsync } from '../components/useAsync.ts';
 import { useMerchantId } from '../workspace.tsx';
 import { PushSettings } from './Rooms.tsx';
+import { Words } from './Platform.tsx';
 
-interface Point { t: number; online: number }
+interface Point { t: number; online: number; likes: number; comments: number }
 interface ChatLine { id: number; seq: number; userId: number; nickname: string; text: string }
 
 export default function LiveConsole() {
@@ -32,11 +33,14 @@ export default function LiveConsole() {
 
   useEffect(() => {
     const s = new RoomSocket(roomId, () => session.get()?.accessToken ?? null);
-    const add = (n: number) => setOnline((p) => [...p.slice(-299), { t: Date.now(), online: n }]);
+    let lastLikes = 0;
+    let lastComments = 0;
+    let lastOnline = 0;
+    const add = () => setOnline((p) => [...p.slice(-299), { t: Date.now(), online: lastOnline, likes: lastLikes, comments: lastComments }]);
     const off = s.on((f: Frame) => {
-      if (f.type === 'joined' || f.type === 'presence') { add(f.data.online); setCumulative(f.data.cumulative); }
-      if (f.type === 'likes') setLikes(f.data.total);
-      if (f.type === 'chat') { setComments((c) => c + 1); setChat((c) => [...c.slice(-99), { id: f.data.id, seq: f.seq!, userId: f.data.userId, nickname: f.data.nickname, text: f.data.text }]); }
+      if (f.type === 'joined' || f.type === 'presence') { lastOnline = f.data.online; add(); setCumulative(f.data.cumulative); }
+      if (f.type === 'likes') { lastLikes = f.data.total; setLikes(f.data.total); add(); }
+      if (f.type === 'chat') { lastComments++; setComments((c) => c + 1); add(); setChat((c) => [...c.slice(-99), { id: f.data.id, seq: f.seq!, userId: f.data.userId, nickname: f.data.nickname, text: f.data.text }]); }
       if (f.type === 'chat.deleted') setChat((c) => c.filter((m) => m.id !== f.data.id));
       if (f.type === 'product.pinned' || f.type === 'bag.updated' || f.type === 'room.live' || f.type === 'room.ended') room.reload();
     });
@@ -77,14 +81,17 @@ export default function LiveConsole() {
 
   const gpm = cumulative ? Math.round((sales.gmvFen / cumulative) * 1000) : 0;
   const chartOption = useMemo(() => ({
-    tooltip: { trigger: 'axis' }, legend: { data: ['在线 Online', '订单 Orders', 'GMV (¥)'] },
+    tooltip: { trigger: 'axis' }, legend: { data: ['在线 Online', '点赞 Likes', '评论 Comments', '订单 Orders', 'GMV (¥)', 'GPM (¥)'] },
     xAxis: { type: 'time', axisLabel: { hideOverlap: true } }, yAxis: [{ type: 'value', name: 'online / orders', minInterval: 1 }, { type: 'value', name: '¥' }],
     series: [
       { name: '在线 Online', type: 'line', showSymbol: false, data: online.map((p) => [p.t, p.online]) },
+      { name: '点赞 Likes', type: 'line', showSymbol: false, data: online.map((p) => [p.t, p.likes]) },
+      { name: '评论 Comments', type: 'line', showSymbol: false, data: online.map((p) => [p.t, p.comments]) },
       { name: '订单 Orders', type: 'bar', barMaxWidth: 12, data: sales.series.map((s) => [new Date(s.at).getTime(), s.orders]) },
       { name: 'GMV (¥)', type: 'line', yAxisIndex: 1, data: sales.series.map((s) => [new Date(s.at).getTime(), s.gmvFen / 100]) },
+      { name: 'GPM (¥)', type: 'line', yAxisIndex: 1, data: cumulative ? sales.series.map((s) => [new Date(s.at).getTime(), (s.gmvFen / 100 / cumulative) * 1000]) : [] },
     ],
-  }), [online, sales]);
+  }), [online, sales, cumulative]);
 
   return (
     <Loadable state={room}>{(r) => (
@@ -147,6 +154,7 @@ export default function LiveConsole() {
                   <Button type="primary" htmlType="submit" data-testid="drop-submit">发券 Drop</Button>
                 </Form>
               </Card>
+              <Card size="small" title="敏感词 Word list" style={{ marginTop: 12 }}><Words merchantId={merchantId} /></Card>
               <Card size="small" title="福袋 Lucky bag" style={{ marginTop: 12 }}>
                 <Form layout="vertical" onFinish={startBag} initialValues={{ title: '直播间福袋', winners: 3, minutes: 5, keyword: '来个福袋' }}>
                   <Form.Item name="title" label="名称" rules={[{ required: true }]}><Input /></Form.Item>

@@ -36,15 +36,16 @@ function PlatformDashboard() {
   );
 }
 
-function Words() {
+export function Words(props: { merchantId?: number }) {
   const { message } = App.useApp();
-  const words = useAsync(() => call(() => api.GET('/api/platform/sensitive-words')), []);
+  const mid = props.merchantId;
+  const words = useAsync(() => (mid ? call(() => api.GET('/api/merchants/{merchantId}/sensitive-words', { params: { path: { merchantId: mid } } })) : call(() => api.GET('/api/platform/sensitive-words'))), [mid]);
   const add = async (v: { word: string; action: 'mask' | 'block' | 'review' }) => {
-    try { await call(() => api.POST('/api/platform/sensitive-words', { body: { words: [v] } })); words.reload(); } catch (e) { void message.error(errorText(e)); }
+    try { await call(() => (mid ? api.POST('/api/merchants/{merchantId}/sensitive-words', { params: { path: { merchantId: mid } }, body: { words: [v] } }) : api.POST('/api/platform/sensitive-words', { body: { words: [v] } }))); words.reload(); } catch (e) { void message.error(errorText(e)); }
   };
-  const remove = async (id: number) => { try { await call(() => api.DELETE('/api/platform/sensitive-words/{wordId}', { params: { path: { wordId: id } } })); words.reload(); } catch (e) { void message.error(errorText(e)); } };
+  const remove = async (id: number) => { try { await call(() => (mid ? api.DELETE('/api/merchants/{merchantId}/sensitive-words/{wordId}', { params: { path: { merchantId: mid, wordId: id } } }) : api.DELETE('/api/platform/sensitive-words/{wordId}', { params: { path: { wordId: id } } }))); words.reload(); } catch (e) { void message.error(errorText(e)); } };
   return (
-    <Card title="平台敏感词 Platform word list (all rooms)">
+    <Card title={mid ? '店铺敏感词 Shop word list' : '平台敏感词 Platform word list (all rooms)'}>
       <Form layout="inline" onFinish={add} initialValues={{ action: 'mask' }} style={{ marginBottom: 12 }}>
         <Form.Item name="word" rules={[{ required: true }]}><Input placeholder="词语" /></Form.Item>
         <Form.Item name="action"><Select style={{ width: 140 }} options={[{ value: 'mask', label: '打码 mask' }, { value: 'block', label: '拦截 block' }, { value: 'review', label: '人工审核 review' }]} /></Form.Item>

@@ -1,7 +1,7 @@
-import { App, Button, Card, DatePicker, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, DatePicker, Form, Input, Modal, Select, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, call, errorText } from '../api.ts';
+import { api, call, errorText, session } from '../api.ts';
 import { useAsync } from '../components/useAsync.ts';
 import { useMerchantId, useWorkspace } from '../workspace.tsx';
 
@@ -44,7 +44,9 @@ function CreateRoom(props: { open: boolean; onClose(): void; onCreated(): void }
       <Form layout="vertical" onFinish={submit}>
         <Form.Item name="title" label="标题 Title" rules={[{ required: true }]}><Input data-testid="room-title" /></Form.Item>
         <Form.Item name="scheduledAt" label="开播时间 Scheduled start (预告)"><DatePicker showTime /></Form.Item>
-        <Form.Item name="coverUrl" label="封面 URL Cover"><Input placeholder="/files/…" /></Form.Item>
+        <Form.Item name="coverUrl" label="封面 Cover" getValueFromEvent={(info: { file: { status?: string; response?: { url: string } } }) => info.file.response?.url}>
+          <Upload accept="image/*" maxCount={1} listType="picture" action={`/api/merchants/${merchantId}/media`} headers={{ authorization: `Bearer ${session.get()?.accessToken ?? ''}` }}><Button>上传封面 Upload</Button></Upload>
+        </Form.Item>
         <Form.Item name="productIds" label="商品袋 Product bag"><Select mode="multiple" data-testid="room-products" optionFilterProp="label" options={(products.data?.items ?? []).map((p) => ({ value: p.id, label: p.title }))} /></Form.Item>
         <Form.Item name="visibility" label="可见性" initialValue="public"><Select options={[{ value: 'public', label: '公开 Public' }, { value: 'private', label: '私密（邀请链接）Private' }]} /></Form.Item>
         <Button type="primary" htmlType="submit" data-testid="create-room">创建 Create</Button>
