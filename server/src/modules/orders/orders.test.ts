@@ -62,7 +62,7 @@ describe.each(APP_BACKENDS)('orders and sandbox payments on $name', (backend) =>
     expect((await node.api('GET', `/api/merchants/${shop2.merchantId}/orders/summary`, { token: shop2.owner.token })).body).toMatchObject({ paidOrders: 0, gmvFen: 0, series: [] });
     // Members: the buyer with spend and an RFM segment; a masked phone; nobody else's customers.
     const customers = (await node.api('GET', `/api/merchants/${shop.merchantId}/customers`, { token: shop.owner.token })).body;
-    expect(customers).toEqual([expect.objectContaining({ userId: buyer.userId, orders: 1, paidFen: 10300, rfm: { r: 1, f: 1, m: 1 }, segment: 'hibernating' })]);
+    expect(customers).toEqual([expect.objectContaining({ userId: buyer.userId, orders: 1, paidFen: 10300, points: 0, coupons: 0, rfm: { r: 1, f: 1, m: 1 }, segment: 'hibernating' })]);
     expect(customers[0].phone).toMatch(/^\d{3}\*{4}\d{4}$/);
     expect((await node.api('GET', `/api/merchants/${shop2.merchantId}/customers`, { token: shop2.owner.token })).body).toEqual([]);
     expect((await node.api('GET', `/api/merchants/${shop.merchantId}/customers`, { token: shop2.owner.token })).status).toBe(403);

@@ -81,7 +81,7 @@ export function orderRoutes(app: Http, ctx: AppContext): void {
     schema: {
       tags: ['orders'], summary: 'Customers (members) with orders, spend, RFM scores and segments (champions, loyal, new, at_risk, hibernating, others)', security, params: MerchantParams,
       querystring: Type.Object({ segment: Type.Optional(Type.Union(['champions', 'loyal', 'new', 'at_risk', 'hibernating', 'others'].map((x) => Type.Literal(x)))) }, { additionalProperties: false }),
-      response: { 200: Type.Array(Type.Object({ userId: Type.Integer(), nickname: Type.String(), phone: Type.Union([Type.String(), Type.Null()]), orders: Type.Integer(), paidFen: Type.Integer(), lastPaidAt: DateTime, rfm: Type.Object({ r: Type.Integer(), f: Type.Integer(), m: Type.Integer() }), segment: Type.String() })), ...errorResponses },
+      response: { 200: Type.Array(Type.Object({ userId: Type.Integer(), nickname: Type.String(), phone: Type.Union([Type.String(), Type.Null()]), orders: Type.Integer(), paidFen: Type.Integer(), lastPaidAt: DateTime, points: Type.Integer(), coupons: Type.Integer({ description: 'unused coupons of this shop' }), rfm: Type.Object({ r: Type.Integer(), f: Type.Integer(), m: Type.Integer() }), segment: Type.String() })), ...errorResponses },
     },
   }, async (req) => shopCustomers(ctx, req.actor!, req.params.merchantId, req.query.segment as never));
 

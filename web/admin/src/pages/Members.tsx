@@ -33,7 +33,7 @@ export default function Members() {
     }>
       <Table rowKey="userId" loading={customers.loading} dataSource={customers.data ?? []} columns={[
         { title: '会员', render: (_, c) => `${c.nickname} ${c.phone ?? ''}` },
-        { title: '订单', dataIndex: 'orders' }, { title: '消费', render: (_, c) => yuan(c.paidFen) },
+        { title: '订单', dataIndex: 'orders' }, { title: '消费', render: (_, c) => yuan(c.paidFen) }, { title: '积分', dataIndex: 'points' }, { title: '本店可用券', dataIndex: 'coupons' },
         { title: '最近购买', render: (_, c) => new Date(c.lastPaidAt).toLocaleDateString() },
         { title: 'RFM', render: (_, c) => `${c.rfm.r}-${c.rfm.f}-${c.rfm.m}` },
         { title: '人群', render: (_, c) => { const [label, color] = SEGMENTS[c.segment as Seg] ?? ['', 'default']; return <Tag color={color}>{label}</Tag>; } },
