@@ -56,18 +56,19 @@ function ProductEditor(props: { productId: number | null; onSaved(): void }) {
   const [specs, setSpecs] = useState<Spec[]>([]);
   const [skus, setSkus] = useState<SkuRow[]>([{ specValues: [], priceFen: 0, stock: 0 }]);
   const [cover, setCover] = useState<string | null>(null);
+  const [media, setMedia] = useState<Array<{ type: 'image' | 'video'; url: string }>>([]);
   const categories = useAsync(() => call(() => api.GET('/api/categories')), []);
   useEffect(() => {
     if (!props.productId) return;
     void call(() => api.GET('/api/merchants/{merchantId}/products/{productId}', { params: { path: { merchantId, productId: props.productId! } } })).then((p) => {
       form.setFieldsValue({ title: p.title, subtitle: p.subtitle, description: p.description, categoryId: p.categoryId, status: p.status });
-      setSpecs(p.specs); setCover(p.coverUrl);
+      setSpecs(p.specs); setCover(p.coverUrl); setMedia(p.media.map((m) => ({ type: m.type === 'video' ? 'video' : 'image', url: m.url })));
       setSkus(p.skus.map((s) => ({ specValues: s.specValues, priceFen: s.priceFen, originalPriceFen: s.originalPriceFen, stock: s.stock, code: s.code ?? undefined, weightGrams: s.weightGrams })));
     });
   }, [props.productId]);
   const updateSpecs = (next: Spec[]) => { setSpecs(next); setSkus((prev) => skuMatrix(next, prev)); };
   const save = async (v: { title: string; subtitle?: string; description?: string; categoryId?: number; status?: string }) => {
-    const body = { ...v, status: (v.status ?? 'on_shelf') as never, coverUrl: cover, specs: specs.filter((s) => s.name && s.values.length), skus: skus.map((s) => ({ ...s, code: s.code || undefined })) };
+    const body = { ...v, status: (v.status ?? 'on_shelf') as never, coverUrl: cover, media, specs: specs.filter((s) => s.name && s.values.length), skus: skus.map((s) => ({ ...s, code: s.code || undefined })) };
     try {
       if (props.productId) await call(() => api.PUT('/api/merchants/{merchantId}/products/{productId}', { params: { path: { merchantId, productId: props.productId! } }, body }));
       else await call(() => api.POST('/api/merchants/{merchantId}/products', { params: { path: { merchantId } }, body }));
@@ -88,6 +89,20 @@ function ProductEditor(props: { productId: number | null; onSaved(): void }) {
           <Upload accept="image/*" showUploadList={false} action={`/api/merchants/${merchantId}/media`} headers={{ authorization: `Bearer ${session.get()?.accessToken ?? ''}` }}
             onChange={(info) => { if (info.file.status === 'done') setCover((info.file.response as { url: string }).url); if (info.file.status === 'error') void message.error('上传失败'); }}>
             <Button>上传 Upload</Button>
+          </Upload>
+        </Space>
+      </Form.Item>
+      <Form.Item label="图片与视频 Gallery">
+        <Space wrap>
+          {media.map((m) => (
+            <span key={m.url} style={{ position: 'relative' }}>
+              {m.type === 'image' ? <img src={m.url} width={56} height={56} style={{ objectFit: 'cover' }} /> : <Tag>🎬 video</Tag>}
+              <a onClick={() => setMedia(media.filter((x) => x.url !== m.url))} style={{ position: 'absolute', top: -6, right: -4 }}>✕</a>
+            </span>
+          ))}
+          <Upload accept="image/*,video/mp4" showUploadList={false} multiple action={`/api/merchants/${merchantId}/media`} headers={{ authorization: `Bearer ${session.get()?.accessToken ?? ''}` }}
+            onChange={(info) => { if (info.file.status === 'done') { const r = info.file.response as { url: string; type: 'image' | 'video' }; setMedia((m) => [...m, { type: r.type, url: r.url }]); } }}>
+            <Button>+ 添加 Add</Button>
           </Upload>
         </Space>
       </Form.Item>
