@@ -41,6 +41,15 @@ export interface Config {
   pointsEarnPerYuan: number;
   pointsPerYuan: number;
   pointsMaxShareBp: number;
+  analytics: {
+    /** How often rollups, online samples, alerts and the console's live numbers run. */
+    tickMs: number;
+    /** Rollups read events this much behind now, so rows from transactions still committing are not skipped. */
+    lagMs: number;
+    /** Report days are local days in this zone. */
+    timeZone: string;
+    rawRetentionDays: number;
+  };
   wechatPay: { mchId?: string | undefined; appId?: string | undefined; apiV3Key?: string | undefined; privateKeyPem?: string | undefined; certSerial?: string | undefined; platformPublicKeyPem?: string | undefined; apiBase: string };
   alipay: { appId?: string | undefined; privateKeyPem?: string | undefined; alipayPublicKeyPem?: string | undefined; sellerId?: string | undefined; gateway: string };
 }
@@ -162,6 +171,12 @@ export function loadConfig(env: Env = process.env): Config {
     pointsEarnPerYuan: r.int('POINTS_EARN_PER_YUAN', 1, 0, 100),
     pointsPerYuan: r.int('POINTS_PER_YUAN', 100, 1, 100_000),
     pointsMaxShareBp: r.int('POINTS_MAX_SHARE_BP', 5000, 0, 10_000),
+    analytics: {
+      tickMs: r.int('ANALYTICS_TICK_MS', 5000, 1000, 86_400_000),
+      lagMs: r.int('ANALYTICS_LAG_MS', 2000, 0, 60_000),
+      timeZone: timeZone(r, 'ANALYTICS_TIMEZONE', 'Asia/Shanghai'),
+      rawRetentionDays: r.int('ANALYTICS_RAW_RETENTION_DAYS', 90, 1, 3650),
+    },
     wechatPay: {
       mchId: r.optional('WECHATPAY_MCH_ID'), appId: r.optional('WECHATPAY_APP_ID') ?? r.optional('WECHAT_APP_ID'),
       apiV3Key: r.optional('WECHATPAY_API_V3_KEY'), privateKeyPem: pemFrom(r.optional('WECHATPAY_PRIVATE_KEY')), certSerial: r.optional('WECHATPAY_CERT_SERIAL'),
@@ -174,6 +189,17 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
+}
+
+function timeZone(r: Reader, name: string, fallback: string): string {
+  const zone = r.string(name, fallback);
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone;
+  } catch {
+    r.problems.push(`${name} must be an IANA time zone such as Asia/Shanghai (got "${zone}")`);
+    return fallback;
+  }
 }
 
 /** Keys may be given inline (PEM text, \n escaped) or as a path to a PEM file. */
