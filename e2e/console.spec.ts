@@ -87,6 +87,12 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   await buyPinnedInRoom(shopper, '13900000002', 'c06');
   await expect(page.getByTestId('stat-支付订单')).toContainText('1', { timeout: 20_000 });
   await shot(page, 'c07-console-order-on-chart');
+  // The shopper's beacons (a guest until signing in to buy, then stitched) reach the console's
+  // funnel through the rollup and the pushed live numbers: one viewer who entered and paid.
+  await expect(page.getByTestId('funnel-paid')).toHaveText('1', { timeout: 40_000 });
+  await expect(page.getByTestId('funnel-enter')).toHaveText('1', { timeout: 20_000 });
+  await page.getByTestId('room-analytics').scrollIntoViewIfNeeded();
+  await shot(page, 'c07b-console-funnel');
   // The shopper says hello; the console's chat panel shows it. Then the console drops coupons and
   // the shopper claims one in the room.
   await shopper.getByText(/继续看直播|Back to the show/).click(); // close the paid sheet, back to the show

@@ -13,6 +13,7 @@ import { WorkspaceContext, type Workspace } from './workspace.tsx';
 import './styles.css';
 
 const Dashboard = lazy(() => import('./pages/Dashboard.tsx'));
+const Data = lazy(() => import('./pages/Data.tsx'));
 const Products = lazy(() => import('./pages/Products.tsx'));
 const Inventory = lazy(() => import('./pages/Inventory.tsx'));
 const Orders = lazy(() => import('./pages/Orders.tsx'));
@@ -33,6 +34,7 @@ const MENU: Array<{ key: string; label: string; roles: Role[] | 'platform' }> = 
   { key: '/live', label: '直播 Live', roles: ['merchant_owner', 'merchant_staff', 'anchor'] },
   { key: '/marketing', label: '营销 Marketing', roles: ['merchant_owner', 'merchant_staff'] },
   { key: '/members', label: '会员 Members', roles: ['merchant_owner', 'merchant_staff'] },
+  { key: '/data', label: '数据 Data', roles: ['merchant_owner', 'merchant_staff'] },
   { key: '/platform', label: '平台 Platform', roles: 'platform' },
 ];
 
@@ -87,6 +89,7 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
                 {merchant && <Route path="/live/:roomId" element={<LiveConsole />} />}
                 {merchant && <Route path="/marketing" element={<Marketing />} />}
                 {merchant && <Route path="/members" element={<Members />} />}
+                {merchant && <Route path="/data" element={<Data />} />}
                 {me.user.isPlatformAdmin && <Route path="/platform" element={<Platform />} />}
                 <Route path="*" element={<Navigate to={home} replace />} />
               </Routes>

@@ -4,6 +4,7 @@
 import { Player } from '@livemall/player';
 import { RoomSocket, type Frame } from '@livemall/sdk';
 import { App, Button, Card, Col, Form, Input, InputNumber, List, Popconfirm, Row, Select, Space, Statistic, Table, Tag } from 'antd';
+import { RoomAnalytics, type LiveMetrics } from '../components/RoomAnalytics.tsx';
 import { useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api, call, errorText, session, yuan } from '../api.ts';
@@ -20,7 +21,8 @@ interface ChatLine { id: number; seq: number; userId: number; nickname: string; 
 export default function LiveConsole() {
   const merchantId = useMerchantId();
   const roomId = Number(useParams().roomId);
-  const { message } = App.useApp();
+  const { message, notification } = App.useApp();
+  const [metrics, setMetrics] = useState<LiveMetrics | null>(null);
   const room = useAsync(() => call(() => api.GET('/api/rooms/{roomId}', { params: { path: { roomId } } })), [roomId]);
   const [online, setOnline] = useState<Point[]>([]);
   const [cumulative, setCumulative] = useState(0);
@@ -41,6 +43,8 @@ export default function LiveConsole() {
       if (f.type === 'joined' || f.type === 'presence') { lastOnline = f.data.online; add(); setCumulative(f.data.cumulative); }
       if (f.type === 'likes') { lastLikes = f.data.total; setLikes(f.data.total); add(); }
       if (f.type === 'chat') { lastComments++; setComments((c) => c + 1); add(); setChat((c) => [...c.slice(-99), { id: f.data.id, seq: f.seq!, userId: f.data.userId, nickname: f.data.nickname, text: f.data.text }]); }
+      if (f.type === 'analytics.metrics') setMetrics(f.data as LiveMetrics);
+      if (f.type === 'analytics.alert') void notification.warning({ message: '直播预警 Alert', description: String(f.data.message), duration: 0 });
       if (f.type === 'chat.deleted') setChat((c) => c.filter((m) => m.id !== f.data.id));
       if (f.type === 'product.pinned' || f.type === 'bag.updated' || f.type === 'room.live' || f.type === 'room.ended') room.reload();
     });
@@ -79,7 +83,8 @@ export default function LiveConsole() {
   };
   const end = async () => { try { await call(() => api.POST('/api/merchants/{merchantId}/rooms/{roomId}/end', { params: { path: { merchantId, roomId } } })); room.reload(); } catch (e) { void message.error(errorText(e)); } };
 
-  const gpm = cumulative ? Math.round((sales.gmvFen / cumulative) * 1000) : 0;
+  // GPM from analytics (GMV per 1,000 room entries) once it arrives; until then from presence.
+  const gpm = metrics?.summary.gpmFen ?? (cumulative ? Math.round((sales.gmvFen / cumulative) * 1000) : 0);
   const chartOption = useMemo(() => ({
     tooltip: { trigger: 'axis' }, legend: { data: ['在线 Online', '点赞 Likes', '评论 Comments', '订单 Orders', 'GMV (¥)', 'GPM (¥)'] },
     xAxis: { type: 'time', axisLabel: { hideOverlap: true } }, yAxis: [{ type: 'value', name: 'online / orders', minInterval: 1 }, { type: 'value', name: '¥' }],
@@ -115,6 +120,7 @@ export default function LiveConsole() {
             ))}
           </Row>
           <Card size="small" title="实时 Live"><Chart option={chartOption} height={240} testId="live-chart" /></Card>
+          <RoomAnalytics merchantId={merchantId} roomId={roomId} live={metrics} />
           <Card size="small" title="商品袋 Product bag" style={{ marginTop: 12 }}>
             <Table size="small" rowKey="id" pagination={false} dataSource={r.products} columns={[
               { title: '#', render: (_, _p, i) => i + 1 },

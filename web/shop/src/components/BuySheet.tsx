@@ -1,10 +1,11 @@
 // SKU picker, then checkout, in one bottom sheet (the room's video keeps playing behind it).
 import { Button, Popup, Selector, Stepper, Toast } from 'antd-mobile';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, call, errorText, useSession, yuan } from '../api.ts';
 import { t } from '../i18n.ts';
 import { Async, useAsync } from './Async.tsx';
 import { Checkout } from './Checkout.tsx';
+import { track } from '../track.ts';
 
 export function BuySheet(props: { productId: number | null; roomId?: number | null; onClose(): void }) {
   return (
@@ -20,13 +21,14 @@ function SkuAndCheckout(props: { productId: number; roomId: number | null; onClo
   const [qty, setQty] = useState(1);
   const [checkout, setCheckout] = useState(false);
   const user = useSession();
+  useEffect(() => { track('product_click', { productId: props.productId, roomId: props.roomId }); }, [props.productId, props.roomId]);
   return (
     <Async state={product}>{(p) => {
       const sku = p.skus.find((s) => s.enabled && p.specs.every((sp, i) => picked[sp.name] === s.specValues[i])) ?? (p.specs.length === 0 ? p.skus[0] : undefined);
       if (checkout && sku) return <Checkout items={[{ skuId: sku.id, quantity: qty }]} roomId={props.roomId} onClose={props.onClose} />;
       const addToCart = async () => {
         if (!sku) return;
-        try { await call(() => api.POST('/api/cart/items', { body: { skuId: sku.id, quantity: qty } })); Toast.show({ content: '✓' }); } catch (e) { Toast.show({ content: errorText(e) }); }
+        try { await call(() => api.POST('/api/cart/items', { body: { skuId: sku.id, quantity: qty } })); track('add_to_cart', { productId: props.productId, roomId: props.roomId }); Toast.show({ content: '✓' }); } catch (e) { Toast.show({ content: errorText(e) }); }
       };
       return (
         <div data-testid="sku-picker">
@@ -48,7 +50,7 @@ function SkuAndCheckout(props: { productId: number; roomId: number | null; onClo
           <div className="spec row"><span>{t('数量')}</span><Stepper min={1} max={Math.max(1, sku?.stock ?? 1)} value={qty} onChange={setQty} /></div>
           <div className="sheet-footer row">
             {user && <Button fill="outline" color="primary" disabled={!sku} onClick={addToCart}>{t('加入购物车')}</Button>}
-            <Button block color="primary" disabled={!sku || sku.stock < qty} onClick={() => setCheckout(true)} data-testid="buy-now">{t('立即购买')}</Button>
+            <Button block color="primary" disabled={!sku || sku.stock < qty} onClick={() => { track('checkout_start', { productId: props.productId, roomId: props.roomId }); setCheckout(true); }} data-testid="buy-now">{t('立即购买')}</Button>
           </div>
         </div>
       );

@@ -1,10 +1,11 @@
 import { Badge, Button, SearchBar, Tabs, Toast } from 'antd-mobile';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, call, errorText, session } from '../api.ts';
 import { Async, useAsync } from '../components/Async.tsx';
 import { ProductGrid } from '../components/ProductGrid.tsx';
 import { t } from '../i18n.ts';
+import { track } from '../track.ts';
 
 type Kind = 'live' | 'upcoming' | 'replays';
 
@@ -12,6 +13,8 @@ export function Home() {
   const [kind, setKind] = useState<Kind>('live');
   const nav = useNavigate();
   const rooms = useAsync(() => call(() => api.GET('/api/rooms', { params: { query: { kind } } })), [kind]);
+  // Room cards shown count as exposures (the top of each room's funnel).
+  useEffect(() => { for (const r of rooms.data ?? []) track('exposure', { roomId: r.id }); }, [rooms.data]);
   const products = useAsync(() => call(() => api.GET('/api/products', { params: { query: { sort: 'sales', pageSize: 20 } } })), []);
   const remind = async (roomId: number, on: boolean) => {
     if (!session.get()) return nav('/login');

@@ -1,16 +1,18 @@
 import { Button, Swiper, Tag, Toast } from 'antd-mobile';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api, call, errorText, session, useSession, yuan } from '../api.ts';
 import { Async, useAsync } from '../components/Async.tsx';
 import { BuySheet } from '../components/BuySheet.tsx';
 import { t } from '../i18n.ts';
+import { track } from '../track.ts';
 
 export function Product() {
   const productId = Number(useParams().productId);
   const product = useAsync(() => call(() => api.GET('/api/products/{productId}', { params: { path: { productId } } })), [productId]);
   const [buying, setBuying] = useState<number | null>(null);
   const user = useSession();
+  useEffect(() => { track('page_view', { productId }); }, [productId]);
   const fav = useAsync(async () => (user ? (await call(() => api.GET('/api/products/{productId}/favourite', { params: { path: { productId } } }))).favourite : false), [productId, user?.userId]);
   const toggleFav = async () => {
     if (!session.get()) return Toast.show({ content: t('登录') });

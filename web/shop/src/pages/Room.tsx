@@ -8,6 +8,7 @@ import { Async, useAsync } from '../components/Async.tsx';
 import { Player } from '@livemall/player';
 import { t } from '../i18n.ts';
 import { RoomSocket, type Frame } from '@livemall/sdk';
+import { track, useRoomWatch } from '../track.ts';
 
 // The buy sheet (forms, checkout) loads when the shopper first taps buy, keeping the room's first load small.
 const BuySheet = lazy(() => import('../components/BuySheet.tsx').then((m) => ({ default: m.BuySheet })));
@@ -55,6 +56,7 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
     try { await call(() => (follow.data?.following ? api.DELETE : api.PUT)('/api/me/follows/{merchantId}', { params: { path: { merchantId: room.merchantId } } })); follow.reload(); } catch (e) { Toast.show({ content: errorText(e) }); }
   };
   const socket = useRef<RoomSocket | null>(null);
+  useRoomWatch(room.id, room.status !== 'scheduled');
   const replay = room.status === 'ended' ? room.replays[0]?.hls ?? null : null;
 
   useEffect(() => {
@@ -113,6 +115,7 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
     socket.current?.request('like', { count: 1 }).catch(() => undefined);
   };
   const share = async () => {
+    track('share', { roomId: room.id });
     await navigator.clipboard?.writeText(location.href).catch(() => undefined);
     Toast.show({ content: t('链接已复制') });
   };
