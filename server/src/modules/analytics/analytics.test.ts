@@ -103,6 +103,21 @@ describe.each(APP_BACKENDS)('analytics on $name', (backend) => {
     expect((await node.api('GET', `/api/merchants/${other.merchantId}/analytics/report?by=room`, { token: other.owner.token })).body.rows).toEqual([]);
   });
 
+  it('rolls up and pushes on its own through the recurring job', async () => {
+    const auto = await startNode({ db: backend.db, cache: backend.cache, config: { analytics: { ...ANALYTICS_TEST_CONFIG.analytics, tickMs: 1000 } } });
+    try {
+      const s = await makeShop(auto, '自动小店', '13800009003');
+      const r = (await auto.api('POST', `/api/merchants/${s.merchantId}/rooms`, { token: s.owner.token, body: { title: '自动直播间' } })).body.id as number;
+      await auto.app.ctx.services.live.goLive(r);
+      const staff = await Viewer.connect(auto, { token: s.owner.token });
+      await staff.join(r);
+      await auto.api('POST', '/api/analytics/events', { body: { deviceId: 'dev-auto-0001', events: [{ type: 'room_enter', roomId: r }, { type: 'heartbeat', roomId: r, seconds: 15 }] }, headers: { 'user-agent': PHONE_UA } });
+      const pushed = await staff.waitFor((f) => f.type === 'analytics.metrics' && f.data.summary.viewers === 1, 15_000);
+      expect(pushed.data.summary).toMatchObject({ views: 1, avgWatchSeconds: 15 });
+      staff.close();
+    } finally { await auto.close(); }
+  });
+
   it('keeps minute, hour and day rollups equal to a recomputation from raw events, late events included', async () => {
     const analytics = node.app.ctx.services.analytics;
     const hourAgo = Date.now() - 2 * 3600_000;
