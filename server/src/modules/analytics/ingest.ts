@@ -134,7 +134,10 @@ export class AnalyticsIngest {
       if (!linked) return false;
       const from = `d:${deviceId}`;
       const to = `u:${userId}`;
-      await trx.updateTable('analytics_events').set({ user_id: userId }).where('device_id', '=', deviceId).where('user_id', 'is', null).execute();
+      // Recent raw events get the user too (follows look back 12 h for the room being watched);
+      // older ones need not: rollups resolve devices through analytics_devices.
+      await trx.updateTable('analytics_events').set({ user_id: userId }).where('received_at', '>', sql<Date>`now() - interval '12 hours'`)
+        .where('device_id', '=', deviceId).where('user_id', 'is', null).execute();
       await sql`
         insert into analytics_room_visitors as v (room_id, visitor, merchant_id, exposed, entered, watch_seconds, clicked, ordered, paid, interacted, first_at, last_at)
         select room_id, ${to}, merchant_id, exposed, entered, watch_seconds, clicked, ordered, paid, interacted, first_at, last_at
