@@ -8,20 +8,22 @@ import { useMerchantId } from '../workspace.tsx';
 export default function Dashboard() {
   const merchantId = useMerchantId();
   const data = useAsync(async () => {
-    const [week, rooms] = await Promise.all([
+    const [week, rooms, traffic] = await Promise.all([
       call(() => api.GET('/api/merchants/{merchantId}/orders/summary', { params: { path: { merchantId }, query: { days: 7 } } })),
       call(() => api.GET('/api/merchants/{merchantId}/rooms', { params: { path: { merchantId } } })),
+      // Today's visitors (exact UV from analytics: rooms and mall together), for conversion.
+      call(() => api.GET('/api/merchants/{merchantId}/analytics/report', { params: { path: { merchantId }, query: { by: 'time', grain: 'day', from: new Date().toISOString() } } })).catch(() => ({ rows: [] as Array<{ visitors: number | null }> })), // anchors may not read reports
     ]);
-    return { week, rooms };
+    return { week, rooms, traffic };
   }, [merchantId]);
   return (
-    <Loadable state={data}>{({ week, rooms }) => {
+    <Loadable state={data}>{({ week, rooms, traffic }) => {
       const today = new Date().toDateString();
       const todayRow = week.series.find((s) => new Date(s.at).toDateString() === today);
       const live = rooms.filter((r) => r.status === 'live');
-      // Visitors: people who watched the shop's rooms (deduplicated per room); conversion: paid orders per visitor.
-      const visitors = rooms.reduce((s, r) => s + r.viewers.cumulative, 0);
-      const conversion = visitors ? ((todayRowOrders(week.series) / visitors) * 100).toFixed(1) : '0.0';
+      // Visitors: today's distinct visitors of the shop (analytics); conversion: paid orders per visitor.
+      const visitors = traffic.rows.at(-1)?.visitors ?? 0;
+      const conversion = visitors ? (((todayRow?.orders ?? 0) / visitors) * 100).toFixed(1) : '0.0';
       const days = Array.from({ length: 7 }, (_, i) => { const d = new Date(); d.setDate(d.getDate() - 6 + i); return d; });
       const by = (d: Date) => week.series.find((s) => new Date(s.at).toDateString() === d.toDateString());
       return (
@@ -33,7 +35,7 @@ export default function Dashboard() {
             <Col span={6}><Card><Statistic title="直播间观众 Watching" value={live.reduce((s, r) => s + r.viewers.online, 0)} /></Card></Col>
           </Row>
           <Row gutter={16} style={{ marginTop: 16 }}>
-            <Col span={6}><Card><Statistic title="直播访客 Room visitors" value={visitors} /></Card></Col>
+            <Col span={6}><Card><Statistic title="今日访客 Visitors" value={visitors} data-testid="today-visitors" /></Card></Col>
             <Col span={6}><Card><Statistic title="转化率 Conversion" value={`${conversion}%`} /></Card></Col>
             <Col span={6}><Card><Statistic title="直播场次 Shows" value={rooms.length} /></Card></Col>
             <Col span={6}><Card><Statistic title="近7日 GMV" value={yuan(week.gmvFen)} /></Card></Col>
@@ -53,9 +55,4 @@ export default function Dashboard() {
       );
     }}</Loadable>
   );
-}
-
-function todayRowOrders(series: Array<{ at: string | Date; orders: number }>): number {
-  const today = new Date().toDateString();
-  return series.find((s) => new Date(s.at).toDateString() === today)?.orders ?? 0;
 }
