@@ -33,8 +33,10 @@ async function waitFor(url: string, child: ChildProcess, ms: number): Promise<vo
 function stopper(child: ChildProcess, cleanup?: () => void) {
   return async () => {
     if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => { const t = setTimeout(() => { child.kill('SIGKILL'); r(null); }, 8000); child.once('exit', () => { clearTimeout(t); r(null); }); });
+      // Each server runs in its own process group: the signal reaches the node process tsx started.
+      const group = (signal: NodeJS.Signals) => { try { process.kill(-child.pid!, signal); } catch { /* gone */ } };
+      group('SIGTERM');
+      await new Promise((r) => { const t = setTimeout(() => { group('SIGKILL'); r(null); }, 8000); child.once('exit', () => { clearTimeout(t); r(null); }); });
     }
     cleanup?.();
   };
@@ -45,7 +47,7 @@ export async function startLiveMall(env: Record<string, string> = {}): Promise<R
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'livemall-bench-'));
   const child = spawn(tsx, ['server/src/main.ts'], {
-    cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], detached: true,
     env: { ...process.env, PORT: String(port), RTMP_PORT: String(await freePort()), DATA_DIR: dataDir, DEMO_STREAM: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
   });
   const url = `http://127.0.0.1:${port}`;
@@ -56,7 +58,7 @@ export async function startLiveMall(env: Record<string, string> = {}): Promise<R
 /** The naive flash-sale baseline (row lock per attempt) on the given PostgreSQL database. */
 export async function startNaiveFlash(databaseUrl: string): Promise<Running> {
   const port = await freePort();
-  const child = spawn(tsx, ['bench/lib/naive-flash-server.ts'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl } });
+  const child = spawn(tsx, ['bench/lib/naive-flash-server.ts'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], detached: true, env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl } });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/health`, child, 30_000);
   return { url, child, stop: stopper(child) };
@@ -65,7 +67,7 @@ export async function startNaiveFlash(databaseUrl: string): Promise<Running> {
 /** The socket.io broadcast baseline for bench/fanout.ts. */
 export async function startSocketIo(): Promise<Running> {
   const port = await freePort();
-  const child = spawn(tsx, ['bench/lib/socketio-server.ts'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PORT: String(port) } });
+  const child = spawn(tsx, ['bench/lib/socketio-server.ts'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], detached: true, env: { ...process.env, PORT: String(port) } });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/health`, child, 30_000);
   return { url, child, stop: stopper(child) };
@@ -74,7 +76,7 @@ export async function startSocketIo(): Promise<Running> {
 /** The baseline: a bare Fastify server answering the same shapes with no work behind them. */
 export async function startBare(): Promise<Running> {
   const port = await freePort();
-  const child = spawn(tsx, ['bench/lib/bare-server.ts'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PORT: String(port) } });
+  const child = spawn(tsx, ['bench/lib/bare-server.ts'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], detached: true, env: { ...process.env, PORT: String(port) } });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/health`, child, 30_000);
   return { url, child, stop: stopper(child) };

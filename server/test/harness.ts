@@ -158,8 +158,10 @@ export async function startChildNode(env: { databaseUrl: string; redisPrefix: st
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'livemall-child-'));
   const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+  // Its own process group, so a kill reaches the node process tsx starts, not only tsx itself
+  // (a SIGKILLed tsx would leave the server running).
   const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['server/src/main.ts'], {
-    cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: root, stdio: ['ignore', 'ignore', 'inherit'], detached: true,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', RTMP_PORT: '0', DATA_DIR: dataDir, DATABASE_URL: env.databaseUrl, REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: env.redisPrefix, SEED_DEMO: 'false', DEMO_STREAM: 'false', LOG_LEVEL: 'error', NODE_ENV: 'test' },
   });
   const url = `http://127.0.0.1:${port}`;
@@ -167,7 +169,7 @@ export async function startChildNode(env: { databaseUrl: string; redisPrefix: st
   for (;;) {
     if (child.exitCode !== null) throw new Error(`child node exited with ${child.exitCode}`);
     try { if ((await fetch(`${url}/health`)).ok) break; } catch { /* starting */ }
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error('child node did not start'); }
+    if (Date.now() > deadline) { process.kill(-child.pid!, 'SIGKILL'); throw new Error('child node did not start'); }
     await new Promise((r) => setTimeout(r, 250));
   }
   const api: TestNode['api'] = async (method, route, o = {}) => {
@@ -185,7 +187,7 @@ export async function startChildNode(env: { databaseUrl: string; redisPrefix: st
     async kill(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
-        child.kill(signal);
+        process.kill(-child.pid!, signal);
         await exited;
       }
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 // Short-lived access tokens (JWT, HS256, jose). Refresh tokens are opaque and live in the database
 // (identity module), so they can be rotated and revoked.
-import { SignJWT, jwtVerify, errors } from 'jose';
+import { createSigner, createVerifier, TokenError } from 'fast-jwt';
 import { unauthorized } from '../errors.ts';
 
 export interface AccessClaims {
@@ -11,51 +11,71 @@ export interface AccessClaims {
 
 const ISSUER = 'livemall';
 const AUDIENCE = 'livemall-api';
+/** Verified tokens remembered (until they expire), so a busy client's token is checked once. */
+const VERIFY_CACHE = 20_000;
 
+type Signer = (payload: Record<string, unknown>) => string;
+type Verifier = (token: string) => Record<string, unknown>;
+
+// fast-jwt (not jose): HS256 checked synchronously with node:crypto and a cache of verified
+// tokens. jose's WebCrypto path imported the key and hopped to the thread pool on every request,
+// which was the largest single cost of a losing flash-sale attempt.
 export class TokenService {
-  private readonly key: Uint8Array;
+  private readonly secret: string;
+  private readonly signers = new Map<string, Signer>();
+  private readonly verifiers = new Map<string, Verifier>();
 
   constructor(secret: string, readonly accessTtlSec: number) {
-    this.key = new TextEncoder().encode(secret);
+    this.secret = secret;
+  }
+
+  private signer(audience: string, ttlSec: number): Signer {
+    const key = `${audience}:${ttlSec}`;
+    let s = this.signers.get(key);
+    if (!s) {
+      s = createSigner({ key: this.secret, algorithm: 'HS256', iss: ISSUER, aud: audience, expiresIn: ttlSec * 1000 }) as Signer;
+      this.signers.set(key, s);
+    }
+    return s;
+  }
+
+  private verifier(audience: string): Verifier {
+    let v = this.verifiers.get(audience);
+    if (!v) {
+      v = createVerifier({ key: this.secret, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: audience, cache: VERIFY_CACHE }) as Verifier;
+      this.verifiers.set(audience, v);
+    }
+    return v;
   }
 
   async signAccess(claims: AccessClaims): Promise<string> {
-    return new SignJWT({ sid: claims.sessionId, adm: claims.isPlatformAdmin })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(String(claims.userId))
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(`${this.accessTtlSec}s`)
-      .sign(this.key);
+    return this.signer(AUDIENCE, this.accessTtlSec)({ sub: String(claims.userId), sid: claims.sessionId, adm: claims.isPlatformAdmin });
   }
 
   /** A signed, expiring payload for other purposes (quote tokens, cashier links), bound to an audience. */
   async signPayload(payload: Record<string, unknown>, audience: string, ttlSec: number): Promise<string> {
-    return new SignJWT(payload).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(audience)
-      .setIssuedAt().setExpirationTime(`${ttlSec}s`).sign(this.key);
+    return this.signer(audience, ttlSec)(payload);
   }
 
   /** Returns the payload, or null when the token is forged, for another audience, or expired ('expired'). */
   async verifyPayload<T>(token: string, audience: string): Promise<T | 'expired' | null> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience, algorithms: ['HS256'] });
-      return payload as T;
+      return this.verifier(audience)(token) as T;
     } catch (err) {
-      return err instanceof errors.JWTExpired ? 'expired' : null;
+      return err instanceof TokenError && err.code === TokenError.codes.expired ? 'expired' : null;
     }
   }
 
   async verifyAccess(token: string): Promise<AccessClaims> {
+    let payload: Record<string, unknown>;
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-      const userId = Number(payload.sub);
-      if (!Number.isSafeInteger(userId) || typeof payload.sid !== 'string') throw unauthorized('TOKEN_INVALID', 'Access token is not valid');
-      return { userId, sessionId: payload.sid, isPlatformAdmin: payload.adm === true };
+      payload = this.verifier(AUDIENCE)(token);
     } catch (err) {
-      if (err instanceof errors.JWTExpired) throw unauthorized('TOKEN_EXPIRED', 'Access token has expired; refresh it');
-      if (err instanceof Error && err.name === 'AppError') throw err;
+      if (err instanceof TokenError && err.code === TokenError.codes.expired) throw unauthorized('TOKEN_EXPIRED', 'Access token has expired; refresh it');
       throw unauthorized('TOKEN_INVALID', 'Access token is not valid');
     }
+    const userId = Number(payload.sub);
+    if (!Number.isSafeInteger(userId) || typeof payload.sid !== 'string') throw unauthorized('TOKEN_INVALID', 'Access token is not valid');
+    return { userId, sessionId: payload.sid, isPlatformAdmin: payload.adm === true };
   }
 }
