@@ -28,7 +28,7 @@ const pgDb = process.env.DATABASE_URL ? await createPostgresDatabase() : undefin
 console.log(`LiveMall analytics benchmark (${pgDb ? 'PostgreSQL' : 'PGlite'}): ${TOTAL.toLocaleString()} stored events`);
 const app = await createApp({
   ...testConfig({ dataDir, databaseUrl: pgDb?.url, seedDemo: false, demoStream: false, logLevel: 'warn' }),
-  analytics: { tickMs: 86_400_000, lagMs: 0, timeZone: 'Asia/Shanghai', rawRetentionDays: 90 },
+  analytics: { tickMs: 86_400_000, lagMs: 0, timeZone: 'Asia/Shanghai', rawRetentionDays: 90, webhookAllowPrivate: false },
   workers: false,
 });
 const { db } = app.ctx;

@@ -49,6 +49,8 @@ export interface Config {
     /** Report days are local days in this zone. */
     timeZone: string;
     rawRetentionDays: number;
+    /** Let alert webhooks reach loopback/private addresses (off: a tenant must not probe the host's network). */
+    webhookAllowPrivate: boolean;
   };
   wechatPay: { mchId?: string | undefined; appId?: string | undefined; apiV3Key?: string | undefined; privateKeyPem?: string | undefined; certSerial?: string | undefined; platformPublicKeyPem?: string | undefined; apiBase: string };
   alipay: { appId?: string | undefined; privateKeyPem?: string | undefined; alipayPublicKeyPem?: string | undefined; sellerId?: string | undefined; gateway: string };
@@ -176,6 +178,7 @@ export function loadConfig(env: Env = process.env): Config {
       lagMs: r.int('ANALYTICS_LAG_MS', 2000, 0, 60_000),
       timeZone: timeZone(r, 'ANALYTICS_TIMEZONE', 'Asia/Shanghai'),
       rawRetentionDays: r.int('ANALYTICS_RAW_RETENTION_DAYS', 90, 1, 3650),
+      webhookAllowPrivate: r.bool('ALERT_WEBHOOK_ALLOW_PRIVATE', false),
     },
     wechatPay: {
       mchId: r.optional('WECHATPAY_MCH_ID'), appId: r.optional('WECHATPAY_APP_ID') ?? r.optional('WECHAT_APP_ID'),

@@ -8,6 +8,7 @@ import { startNode, type TestNode } from '../../../test/harness.ts';
 import { until } from '../../../test/order-fixtures.ts';
 import { Viewer } from '../realtime/test-support.ts';
 import { ANALYTICS_TEST_CONFIG, PHONE_UA } from './test-support.ts';
+import crypto from 'node:crypto';
 import { hashUnit, pickVariant, twoProportionTest } from './experiments.ts';
 
 describe('A/B assignment and statistics', () => {
@@ -39,6 +40,7 @@ describe.each(APP_BACKENDS)('alerts and experiments on $name', (backend) => {
   let receiver: http.Server;
   let webhookUrl = '';
   const received: Array<{ eventId: number; alert: { id: number; message: string; value: number } }> = [];
+  const signatures: Array<{ header: string; body: string }> = [];
   let failNext = true;
 
   beforeAll(async () => {
@@ -52,6 +54,7 @@ describe.each(APP_BACKENDS)('alerts and experiments on $name', (backend) => {
         // The first delivery fails, as a flaky receiver would; the outbox must retry it.
         if (failNext) { failNext = false; res.writeHead(503).end(); return; }
         received.push(JSON.parse(body));
+        signatures.push({ header: String(req.headers['x-livemall-signature']), body });
         res.writeHead(200).end('ok');
       });
     });
@@ -68,8 +71,15 @@ describe.each(APP_BACKENDS)('alerts and experiments on $name', (backend) => {
     expect((await node.api('POST', rules, { token: shop.owner.token, body: { name: 'x', metric: 'bounce', threshold: 1 } })).status).toBe(400);
     const badHook = await node.api('POST', rules, { token: shop.owner.token, body: { name: 'x', metric: 'online_below', threshold: 1, webhookUrl: 'ftp://example.com/x' } });
     expect(badHook.body.error.code).toBe('BAD_WEBHOOK_URL');
+    // By default a tenant's webhook may not point into the host's own network.
+    node.app.ctx.config.analytics.webhookAllowPrivate = false;
+    const internal = await node.api('POST', rules, { token: shop.owner.token, body: { name: 'x', metric: 'online_below', threshold: 1, webhookUrl } });
+    node.app.ctx.config.analytics.webhookAllowPrivate = true;
+    expect(internal.body.error).toMatchObject({ code: 'BAD_WEBHOOK_URL', message: expect.stringContaining('private') });
     const rule = await node.api('POST', rules, { token: shop.owner.token, body: { name: '掉线预警', metric: 'online_drop_pct', threshold: 10, minVisitors: 5, cooldownSec: 300, webhookUrl } });
     expect(rule.status).toBe(201);
+    expect(rule.body.webhookSecret).toMatch(/^whsec_/);
+    expect((await node.api('GET', rules, { token: shop.owner.token })).body[0]).not.toHaveProperty('webhookSecret');
 
     await node.app.ctx.services.live.goLive(roomId);
     const console_ = await Viewer.connect(node, { token: shop.owner.token });
@@ -105,6 +115,11 @@ describe.each(APP_BACKENDS)('alerts and experiments on $name', (backend) => {
     await until(async () => received.length === 2);
     expect(new Set(received.map((r) => r.alert.id))).toEqual(new Set(list.map((a: any) => a.id)));
     expect(received[0]!.alert.message).toContain('预警直播间');
+    // Each delivery is signed with the rule's secret over "t.body".
+    for (const { header, body } of signatures) {
+      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header)!;
+      expect(v1).toBe(crypto.createHmac('sha256', rule.body.webhookSecret).update(`${t}.${body}`).digest('hex'));
+    }
 
     // The console got the alert and the live numbers; the shopper got neither.
     await console_.waitFor((f) => f.type === 'analytics.alert');

@@ -8,6 +8,7 @@ import { badRequest, notFound } from '../../platform/errors.ts';
 import { inTransaction } from './lock.ts';
 import type { RoomSummary } from './room-metrics.ts';
 import type { AlertMetric } from './tables.ts';
+import { newWebhookSecret, signWebhook, webhookProblem } from './webhook.ts';
 
 export interface AlertRuleInput { name: string; metric: AlertMetric; threshold: number; roomId?: number | null | undefined; minVisitors?: number | undefined; cooldownSec?: number | undefined; webhookUrl?: string | null | undefined }
 export interface FiredAlert { id: number; ruleId: number; merchantId: number; roomId: number; metric: AlertMetric; value: number; threshold: number; message: string; firedAt: Date }
@@ -19,7 +20,10 @@ export class AlertService {
   constructor(private readonly ctx: AppContext) {}
 
   async createRule(merchantId: number, input: AlertRuleInput) {
-    if (input.webhookUrl && !/^https?:\/\//.test(input.webhookUrl)) throw badRequest('BAD_WEBHOOK_URL', 'The webhook must be an http(s) URL');
+    if (input.webhookUrl) {
+      const problem = await webhookProblem(input.webhookUrl, this.ctx.config.analytics.webhookAllowPrivate);
+      if (problem) throw badRequest('BAD_WEBHOOK_URL', `The webhook cannot be used: ${problem}`);
+    }
     if (input.roomId) {
       const room = await this.ctx.db.selectFrom('live_rooms').select('id').where('id', '=', input.roomId).where('merchant_id', '=', merchantId).executeTakeFirst();
       if (!room) throw notFound('Room', 'ROOM_NOT_FOUND');
@@ -27,8 +31,10 @@ export class AlertService {
     const row = await this.ctx.db.insertInto('analytics_alert_rules').values({
       merchant_id: merchantId, name: input.name, metric: input.metric, threshold: input.threshold, room_id: input.roomId ?? null,
       min_visitors: input.minVisitors ?? 20, cooldown_sec: input.cooldownSec ?? 300, webhook_url: input.webhookUrl ?? null,
+      webhook_secret: input.webhookUrl ? newWebhookSecret() : null,
     }).returningAll().executeTakeFirstOrThrow();
-    return toRule(row);
+    // The signing secret is shown this once; receivers verify X-LiveMall-Signature with it.
+    return { ...toRule(row), webhookSecret: row.webhook_secret };
   }
 
   async rules(merchantId: number) {
@@ -114,9 +120,15 @@ export class AlertService {
       handle: async (e) => {
         const { webhookUrl, ...alert } = e.payload;
         if (!webhookUrl) return;
+        const rule = await this.ctx.db.selectFrom('analytics_alert_rules').select(['webhook_secret']).where('id', '=', alert.ruleId).executeTakeFirst();
+        if (!rule?.webhook_secret) return; // the rule was deleted since
+        // Checked again at send time: a name that resolved publicly may resolve privately now.
+        const problem = await webhookProblem(webhookUrl, this.ctx.config.analytics.webhookAllowPrivate);
+        if (problem) { this.ctx.log.warn({ ruleId: alert.ruleId, problem }, 'alert webhook not called'); return; }
+        const body = JSON.stringify({ type: 'analytics.alert', eventId: e.id, alert });
         const res = await fetch(webhookUrl, {
-          method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'LiveMall-Alerts/1' },
-          body: JSON.stringify({ type: 'analytics.alert', eventId: e.id, alert }), signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+          method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'LiveMall-Alerts/1', 'x-livemall-signature': signWebhook(rule.webhook_secret, body) },
+          body, redirect: 'error', signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS), // a redirect could point inside
         });
         if (!res.ok) throw new Error(`alert webhook answered ${res.status}`);
       },

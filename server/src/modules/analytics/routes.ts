@@ -107,7 +107,7 @@ export function analyticsRoutes(app: Http, ctx: AppContext): void {
         minVisitors: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Judge only with at least this many viewers (online before, for drops)' })),
         cooldownSec: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400 })), webhookUrl: Type.Optional(Nullable(Type.String({ maxLength: 500, format: 'uri' }))),
       }),
-      response: { 201: Rule, ...errorResponses },
+      response: { 201: Type.Object({ ...Rule.properties, webhookSecret: Nullable(Type.String({ description: 'Shown only now: verify X-LiveMall-Signature (t=…,v1=HMAC-SHA256 of "t.body") with it' })) }), ...errorResponses },
     },
   }, async (req, reply) => reply.code(201).send(await a.alerts.createRule(req.params.merchantId, req.body)));
   app.delete('/api/merchants/:merchantId/alert-rules/:ruleId', { config: { access: OPERATORS }, schema: { tags, security, summary: 'Delete an alert rule', params: Strict({ merchantId: IdParam, ruleId: IdParam }), response: { 200: Ok, ...errorResponses } } },

@@ -16,7 +16,7 @@ declare module '../../platform/db/types.ts' {
     analytics_online_samples: { room_id: number; at: Timestamp; merchant_id: number; online: number };
     analytics_alert_rules: {
       id: Id; merchant_id: number; name: string; metric: AlertMetric; threshold: number | string; room_id: number | null;
-      min_visitors: Generated<number>; cooldown_sec: Generated<number>; webhook_url: string | null; enabled: Generated<boolean>; created_at: CreatedAt;
+      min_visitors: Generated<number>; cooldown_sec: Generated<number>; webhook_url: string | null; webhook_secret: string | null; enabled: Generated<boolean>; created_at: CreatedAt;
     };
     analytics_alerts: { id: Id; rule_id: number; merchant_id: number; room_id: number; value: number | string; message: string; fired_at: Timestamp; acknowledged_at: NullableTimestamp };
     analytics_experiments: { id: Id; merchant_id: number; key: string; name: string; variants: Json<Variant[]>; goal: string; status: Generated<'running' | 'stopped'>; created_at: CreatedAt };

@@ -62,14 +62,15 @@ const METRICS = { online_drop_pct: '在线人数一分钟跌幅 ≥ %', online_b
 
 function Alerts() {
   const merchantId = useMerchantId();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const rules = useAsync(() => call(() => api.GET('/api/merchants/{merchantId}/alert-rules', { params: { path: { merchantId } } })), [merchantId]);
   const fired = useAsync(() => call(() => api.GET('/api/merchants/{merchantId}/alerts', { params: { path: { merchantId }, query: { limit: 50 } } })), [merchantId]);
   const [form] = Form.useForm();
   const create = async (v: { name: string; metric: keyof typeof METRICS; threshold: number; cooldownSec: number; minVisitors: number; webhookUrl?: string }) => {
     try {
-      await call(() => api.POST('/api/merchants/{merchantId}/alert-rules', { params: { path: { merchantId } }, body: { ...v, webhookUrl: v.webhookUrl || null } }));
+      const rule = await call(() => api.POST('/api/merchants/{merchantId}/alert-rules', { params: { path: { merchantId } }, body: { ...v, webhookUrl: v.webhookUrl || null } }));
       form.resetFields(); rules.reload();
+      if (rule.webhookSecret) modal.info({ title: 'Webhook 签名密钥 (只显示这一次)', content: <div><code>{rule.webhookSecret}</code><p>用它校验请求头 X-LiveMall-Signature：t=…,v1=HMAC-SHA256(密钥, "t.body")</p></div>, width: 560 });
     } catch (e) { void message.error(errorText(e)); }
   };
   const remove = async (ruleId: number) => {

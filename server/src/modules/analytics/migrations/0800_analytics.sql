@@ -113,6 +113,8 @@ create table analytics_alert_rules (
   min_visitors integer not null default 20,
   cooldown_sec integer not null default 300,
   webhook_url text,
+  -- Signs webhook bodies (X-LiveMall-Signature); shown once, when the rule is created.
+  webhook_secret text,
   enabled boolean not null default true,
   created_at timestamptz not null default now()
 );
