@@ -115,6 +115,12 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   await expect(page.getByTestId('orders-table')).toContainText(title);
   await expect(page.getByTestId('orders-table')).toContainText('已付款');
   await shot(page, 'c08-orders');
+  // The Data page reports the show from the same rollups, by room.
+  await page.goto('/admin/data');
+  await page.getByTestId('report-by').click();
+  await page.locator('.ant-select-dropdown').getByText('按直播间 By room').click();
+  await expect(page.getByTestId('report-table')).toContainText(`${title} 首发`);
+  await shot(page, 'c08b-data-by-room');
   await phone.close();
 
   // Staff of another shop: none of this exists for them.
@@ -127,5 +133,9 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   await expect(page.getByText(`${title} 首发`)).toHaveCount(0);
   await page.goto('/admin/products');
   await expect(page.locator('.ant-table')).not.toContainText(title);
+  await page.goto('/admin/data');
+  await page.getByTestId('report-by').click();
+  await page.locator('.ant-select-dropdown').getByText('按直播间 By room').click();
+  await expect(page.getByTestId('report-table')).not.toContainText(title);
   await shot(page, 'c09-other-shop-sees-nothing');
 });

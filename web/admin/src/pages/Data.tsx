@@ -33,7 +33,7 @@ function Reports() {
   return (
     <>
       <Space style={{ marginBottom: 12 }}>
-        <Select value={by} onChange={setBy} style={{ width: 140 }} options={[{ value: 'time', label: '按天 By day' }, { value: 'room', label: '按直播间 By room' }, { value: 'product', label: '按商品 By product' }]} />
+        <Select value={by} onChange={setBy} style={{ width: 160 }} data-testid="report-by" options={[{ value: 'time', label: '按天 By day' }, { value: 'room', label: '按直播间 By room' }, { value: 'product', label: '按商品 By product' }]} />
         <Select value={days} onChange={setDays} style={{ width: 120 }} options={[1, 7, 30].map((d) => ({ value: d, label: `近 ${d} 天` }))} />
       </Space>
       {by === 'time' && (
