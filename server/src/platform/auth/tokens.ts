@@ -1,4 +1,4 @@
-// Short-lived access tokens (JWT, HS256, jose). Refresh tokens are opaque and live in the database
+// Short-lived access tokens (JWT, HS256, fast-jwt). Refresh tokens are opaque and live in the database
 // (identity module), so they can be rotated and revoked.
 import { createSigner, createVerifier, TokenError } from 'fast-jwt';
 import { unauthorized } from '../errors.ts';
