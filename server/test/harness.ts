@@ -12,6 +12,7 @@ import { testConfig, type Config } from '../src/platform/config.ts';
 import type { Module } from '../src/platform/context.ts';
 import { createPostgresDatabase, uniquePrefix } from './backends.ts';
 import { hashPassword } from '../src/modules/identity/passwords.ts';
+import { Redis } from 'ioredis';
 
 export interface TestNode {
   app: App;
@@ -137,9 +138,24 @@ export async function startNode(opts: TestNodeOptions = {}): Promise<TestNode> {
       clearTimeout(timer);
       if (!closed) process.stderr.write(`warning: test node did not close within 30 s (${opts.db ?? 'pglite'})\n`);
       await dropDb?.();
+      // The node that made up the Redis prefix removes its keys (nodes given a prefix share it).
+      if (config.redisUrl && !opts.redisPrefix) await dropRedisKeys(config.redisUrl, config.redisPrefix).catch(() => undefined);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function dropRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally { redis.disconnect(); }
 }
 
 /** Make a merchant with an owner (and optional staff) for tenancy tests; returns ids and tokens. */
