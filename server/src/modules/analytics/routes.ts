@@ -1,14 +1,13 @@
 import { Type } from 'typebox';
 import { ANY_MEMBER, OPERATORS } from '../../platform/auth/access.ts';
 import type { AppContext, Http } from '../../platform/context.ts';
-import { DateTime, errorResponses, IdParam, Ok, Strict } from '../../platform/http/schemas.ts';
+import { DateTime, errorResponses, IdParam, MerchantParams, Nullable, Ok, Strict } from '../../platform/http/schemas.ts';
 import { GOAL_EVENTS } from './experiments.ts';
 import { CLIENT_EVENT_TYPES, MAX_EVENTS_PER_BEACON, MAX_HEARTBEAT_SECONDS } from './ingest.ts';
 import { FUNNEL_STAGES } from './room-metrics.ts';
 
 const security = [{ bearer: [] }];
 const tags = ['analytics'];
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const DeviceId = Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description: 'Anonymous device id the client keeps (e.g. in localStorage)' });
 const MerchantRoom = Strict({ merchantId: IdParam, roomId: IdParam });
 
@@ -76,7 +75,7 @@ export function analyticsRoutes(app: Http, ctx: AppContext): void {
   app.get('/api/merchants/:merchantId/analytics/report', {
     config: { access: OPERATORS },
     schema: {
-      tags, security, summary: 'Report from the hour/day rollups: over time, by room or by product', params: Strict({ merchantId: IdParam }),
+      tags, security, summary: 'Report from the hour/day rollups: over time, by room or by product', params: MerchantParams,
       querystring: Strict({
         by: Type.Optional(Type.Union([Type.Literal('time'), Type.Literal('room'), Type.Literal('product')], { default: 'time' })),
         grain: Type.Optional(Type.Union([Type.Literal('hour'), Type.Literal('day')], { default: 'day' })),
@@ -96,12 +95,12 @@ export function analyticsRoutes(app: Http, ctx: AppContext): void {
   }, async (req) => a.report(req.params.merchantId, { by: req.query.by ?? 'time', grain: req.query.grain ?? 'day', from: req.query.from, to: req.query.to, roomId: req.query.roomId }));
 
   // Alerts
-  app.get('/api/merchants/:merchantId/alert-rules', { config: { access: ANY_MEMBER }, schema: { tags, security, summary: 'Alert rules', params: Strict({ merchantId: IdParam }), response: { 200: Type.Array(Rule), ...errorResponses } } },
+  app.get('/api/merchants/:merchantId/alert-rules', { config: { access: ANY_MEMBER }, schema: { tags, security, summary: 'Alert rules', params: MerchantParams, response: { 200: Type.Array(Rule), ...errorResponses } } },
     async (req) => a.alerts.rules(req.params.merchantId));
   app.post('/api/merchants/:merchantId/alert-rules', {
     config: { access: OPERATORS },
     schema: {
-      tags, security, summary: 'Create an alert rule (all live rooms, or one)', params: Strict({ merchantId: IdParam }),
+      tags, security, summary: 'Create an alert rule (all live rooms, or one)', params: MerchantParams,
       body: Strict({
         name: Type.String({ minLength: 1, maxLength: 60 }), metric: Metric, threshold: Type.Number({ minimum: 0, maximum: 1_000_000_000 }), roomId: Type.Optional(Nullable(IdParam)),
         minVisitors: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Judge only with at least this many viewers (online before, for drops)' })),
@@ -115,7 +114,7 @@ export function analyticsRoutes(app: Http, ctx: AppContext): void {
   app.get('/api/merchants/:merchantId/alerts', {
     config: { access: ANY_MEMBER },
     schema: {
-      tags, security, summary: 'Alerts that fired (console notifications), newest first', params: Strict({ merchantId: IdParam }),
+      tags, security, summary: 'Alerts that fired (console notifications), newest first', params: MerchantParams,
       querystring: Strict({ roomId: Type.Optional(IdParam), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
       response: { 200: Type.Array(Type.Object({ id: Type.Integer(), ruleId: Type.Integer(), ruleName: Type.String(), metric: Metric, roomId: Type.Integer(), value: Type.Number(), threshold: Type.Number(), message: Type.String(), firedAt: DateTime, acknowledgedAt: Nullable(DateTime) })), ...errorResponses },
     },
@@ -124,12 +123,12 @@ export function analyticsRoutes(app: Http, ctx: AppContext): void {
     async (req) => { await a.alerts.acknowledge(req.params.merchantId, req.params.alertId); return { ok: true as const }; });
 
   // A/B tests
-  app.get('/api/merchants/:merchantId/experiments', { config: { access: OPERATORS }, schema: { tags, security, summary: 'A/B experiments', params: Strict({ merchantId: IdParam }), response: { 200: Type.Array(Experiment), ...errorResponses } } },
+  app.get('/api/merchants/:merchantId/experiments', { config: { access: OPERATORS }, schema: { tags, security, summary: 'A/B experiments', params: MerchantParams, response: { 200: Type.Array(Experiment), ...errorResponses } } },
     async (req) => a.experiments.list(req.params.merchantId));
   app.post('/api/merchants/:merchantId/experiments', {
     config: { access: OPERATORS },
     schema: {
-      tags, security, summary: 'Start an A/B experiment; the first variant is the control', params: Strict({ merchantId: IdParam }),
+      tags, security, summary: 'Start an A/B experiment; the first variant is the control', params: MerchantParams,
       body: Strict({
         key: Type.String({ minLength: 1, maxLength: 60, pattern: '^[A-Za-z0-9_.-]+$' }), name: Type.String({ minLength: 1, maxLength: 100 }),
         variants: Type.Array(Variant, { minItems: 2, maxItems: 10 }), goal: Type.Union(GOAL_EVENTS.map((g) => Type.Literal(g)), { description: 'The event that counts as a conversion' }),

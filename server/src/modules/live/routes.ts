@@ -2,10 +2,9 @@ import { Type } from 'typebox';
 import { ANY_MEMBER, OPERATORS } from '../../platform/auth/access.ts';
 import type { AppContext, Http } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { DateTime, errorResponses, IdParam, MerchantParams, Ok, Strict } from '../../platform/http/schemas.ts';
+import { DateTime, errorResponses, IdParam, MerchantParams, Nullable, Ok, Strict } from '../../platform/http/schemas.ts';
 
 const security = [{ bearer: [] }];
-const Nullable = <T extends import('typebox').TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const RoomParams = Strict({ merchantId: IdParam, roomId: IdParam });
 
 const Viewers = Type.Object({ online: Type.Integer(), cumulative: Type.Integer() });

@@ -1,10 +1,9 @@
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
 import { OPERATORS, ANY_MEMBER } from '../../platform/auth/access.ts';
 import type { AppContext, Http } from '../../platform/context.ts';
-import { DateTime, errorResponses, Fen, IdParam, MerchantParams, Ok, Strict } from '../../platform/http/schemas.ts';
+import { DateTime, errorResponses, Fen, IdParam, MerchantParams, Nullable, Ok, Strict } from '../../platform/http/schemas.ts';
 
 const security = [{ bearer: [] }];
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Channel = Type.Union(['claim_centre', 'room_drop', 'new_user', 'staff_issue', 'lucky_bag'].map((c) => Type.Literal(c)));
 const Scope = Type.Union([
   Strict({ type: Type.Literal('all') }), Strict({ type: Type.Literal('merchant'), merchantId: IdParam }),

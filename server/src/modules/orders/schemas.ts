@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
-import { DateTime, Strict } from '../../platform/http/schemas.ts';
+import { DateTime, Nullable, Strict } from '../../platform/http/schemas.ts';
 
 export const OrderStatusT = Type.Union(['pending_payment', 'paid', 'shipped', 'delivered', 'completed', 'cancelled', 'refunded'].map((s) => Type.Literal(s)));
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const AdjustmentT = Type.Object({ step: Type.String(), stage: Type.String(), reason: Type.String(), amountFen: Type.Integer(), ref: Type.Optional(Type.String()) });
 

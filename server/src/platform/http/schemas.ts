@@ -24,6 +24,9 @@ export const errorResponses = {
 };
 
 /** A timestamp: Date objects in handlers, ISO strings on the wire. */
+/** The schema, or null. */
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
 export const DateTime = Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' });
 
 export const IdParam = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
