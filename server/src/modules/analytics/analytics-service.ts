@@ -35,7 +35,7 @@ export class AnalyticsService {
       const online = this.ctx.services.realtime ? (await this.ctx.services.realtime.roomOnline(room.id)).online : 0;
       await db.insertInto('analytics_online_samples').values({ room_id: room.id, merchant_id: room.merchant_id, at: now, online })
         .onConflict((oc) => oc.columns(['room_id', 'at']).doUpdateSet({ online })).execute();
-      const dashboard = await roomDashboard(db, room.id, { sinceMinutes: 3 });
+      const dashboard = await roomDashboard(db, room.id, { sinceMinutes: 3, products: false });
       const alerts = await this.alerts.evaluate(db, { roomId: room.id, merchantId: room.merchant_id, title: room.title, online, summary: dashboard.summary }, now);
       fired.push(...alerts);
       await this.push(db, room, { online, summary: dashboard.summary, funnel: dashboard.funnel, series: dashboard.series.slice(-3) }, alerts);

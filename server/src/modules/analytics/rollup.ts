@@ -115,23 +115,23 @@ export async function rollup(db: Db, opts: RollupOptions): Promise<RollupResult>
 /** Hours touched by this batch are rebuilt from their minutes, then the touched days from their hours. */
 async function recomputeCoarser(trx: Db, timeZone: string): Promise<void> {
   await sql.raw(`create temp table analytics_touched on commit drop as
-    select distinct merchant_id, date_trunc('hour', occurred_at) as hour from analytics_batch`).execute(trx);
-  await sql.raw(`delete from analytics_rollups r using analytics_touched t where r.grain = 'hour' and r.merchant_id = t.merchant_id and r.bucket = t.hour`).execute(trx);
-  await sql.raw(`
-    insert into analytics_rollups (grain, bucket, merchant_id, room_id, product_id, ${COLS})
-    select 'hour', t.hour, r.merchant_id, r.room_id, r.product_id, ${SUM_SELECT}
-    from analytics_touched t join analytics_rollups r on r.grain = 'minute' and r.merchant_id = t.merchant_id
-      and r.bucket >= t.hour and r.bucket < t.hour + interval '1 hour'
-    group by 2, 3, 4, 5`).execute(trx);
+    select distinct merchant_id, date_trunc('hour', occurred_at) as bucket from analytics_batch`).execute(trx);
+  await rebuild(trx, 'hour', 'minute', 'analytics_touched');
   // Days are local days; hours nest in them for whole-hour offsets (Asia/Shanghai and most zones).
-  const day = (col: string) => sql.raw(`(date_trunc('day', ${col} at time zone '${timeZone.replace(/'/g, '')}') at time zone '${timeZone.replace(/'/g, '')}')`);
-  await sql`create temp table analytics_touched_days on commit drop as select distinct merchant_id, ${day('hour')} as day from analytics_touched`.execute(trx);
-  await sql.raw(`delete from analytics_rollups r using analytics_touched_days t where r.grain = 'day' and r.merchant_id = t.merchant_id and r.bucket = t.day`).execute(trx);
+  const zone = timeZone.replace(/'/g, '');
+  await sql.raw(`create temp table analytics_touched_days on commit drop as
+    select distinct merchant_id, (date_trunc('day', bucket at time zone '${zone}') at time zone '${zone}') as bucket from analytics_touched`).execute(trx);
+  await rebuild(trx, 'day', 'hour', 'analytics_touched_days');
+}
+
+/** Replace the `grain` rows of the touched (merchant, bucket) pairs with the sums of their `finer` rows. */
+async function rebuild(trx: Db, grain: 'hour' | 'day', finer: 'minute' | 'hour', touched: string): Promise<void> {
+  await sql.raw(`delete from analytics_rollups r using ${touched} t where r.grain = '${grain}' and r.merchant_id = t.merchant_id and r.bucket = t.bucket`).execute(trx);
   await sql.raw(`
     insert into analytics_rollups (grain, bucket, merchant_id, room_id, product_id, ${COLS})
-    select 'day', t.day, r.merchant_id, r.room_id, r.product_id, ${SUM_SELECT}
-    from analytics_touched_days t join analytics_rollups r on r.grain = 'hour' and r.merchant_id = t.merchant_id
-      and r.bucket >= t.day and r.bucket < t.day + interval '1 day'
+    select '${grain}', t.bucket, r.merchant_id, r.room_id, r.product_id, ${SUM_SELECT}
+    from ${touched} t join analytics_rollups r on r.grain = '${finer}' and r.merchant_id = t.merchant_id
+      and r.bucket >= t.bucket and r.bucket < t.bucket + interval '1 ${grain}'
     group by 2, 3, 4, 5`).execute(trx);
 }
 

@@ -23,7 +23,8 @@ export interface RoomDashboard {
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : 0);
 
-export async function roomDashboard(db: Db, roomId: number, opts: { sinceMinutes?: number } = {}): Promise<RoomDashboard> {
+/** `sinceMinutes` limits the series; `products: false` skips the product table (the live push has no use for it). */
+export async function roomDashboard(db: Db, roomId: number, opts: { sinceMinutes?: number; products?: boolean } = {}): Promise<RoomDashboard> {
   const since = sql.raw(opts.sinceMinutes ? `and bucket >= now() - interval '${Math.floor(opts.sinceMinutes)} minutes'` : '');
   const [totals, visitors, series, online, products] = await Promise.all([
     sql<Record<string, string>>`select coalesce(sum(enters), 0) as views, coalesce(sum(follows), 0) as follows, coalesce(sum(comments), 0) as comments,
@@ -39,7 +40,7 @@ export async function roomDashboard(db: Db, roomId: number, opts: { sinceMinutes
       from analytics_rollups where grain = 'minute' and room_id = ${roomId} and product_id = 0 ${since} order by bucket`.execute(db),
     sql<{ minute: Date; online: number }>`select date_trunc('minute', at) as minute, max(online)::int as online
       from analytics_online_samples where room_id = ${roomId} group by 1 order by 1`.execute(db),
-    sql<Record<string, string>>`select r.product_id, p.title, sum(r.clicks) as clicks, sum(r.carts) as carts, sum(r.orders) as orders,
+    opts.products === false ? Promise.resolve({ rows: [] as Array<Record<string, string>> }) : sql<Record<string, string>>`select r.product_id, p.title, sum(r.clicks) as clicks, sum(r.carts) as carts, sum(r.orders) as orders,
         sum(r.paid_orders) as paid_orders, sum(r.gmv_fen) as gmv_fen
       from analytics_rollups r join products p on p.id = r.product_id
       where r.grain = 'minute' and r.room_id = ${roomId} and r.product_id <> 0
