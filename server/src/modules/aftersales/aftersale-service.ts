@@ -10,6 +10,7 @@ import type { CreatedAt, Id, UpdatedAt } from '../../platform/db/types.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import '../orders/tables.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 export type AftersaleStatus = 'requested' | 'awaiting_return' | 'returned' | 'refunding' | 'refunded' | 'rejected' | 'cancelled';
 export interface AftersalesTable {
@@ -36,7 +37,7 @@ export class AftersaleService {
   constructor(private readonly ctx: AppContext) {}
 
   async request(userId: number, orderId: number, input: { type: 'refund_only' | 'return_refund'; reason: string; description?: string | undefined; lines: Array<{ lineId: number; quantity: number }> }) {
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       const order = await trx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst();
       if (!order || order.user_id !== userId) throw notFound('Order', 'ORDER_NOT_FOUND');
       if (!['paid', 'shipped', 'delivered', 'completed'].includes(order.status)) throw conflict('AFTERSALE_NOT_ALLOWED', `An order that is ${order.status} cannot get an after-sales request`);
@@ -85,7 +86,7 @@ export class AftersaleService {
 
   async approve(actor: Actor, merchantId: number, id: number) {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       const a = await this.lockAftersale(trx, id);
       if (a.merchant_id !== merchantId) throw notFound('After-sales request', 'AFTERSALE_NOT_FOUND');
       if (a.status !== 'requested') throw conflict('AFTERSALE_STATE', `This request is ${a.status}`);
@@ -103,7 +104,7 @@ export class AftersaleService {
 
   async reject(actor: Actor, merchantId: number, id: number, reason: string) {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       const a = await this.lockAftersale(trx, id);
       if (a.merchant_id !== merchantId) throw notFound('After-sales request', 'AFTERSALE_NOT_FOUND');
       if (a.status !== 'requested' && a.status !== 'returned') throw conflict('AFTERSALE_STATE', `This request is ${a.status}`);
@@ -113,7 +114,7 @@ export class AftersaleService {
   }
 
   async submitReturn(userId: number, id: number, input: { carrier: string; trackingNo: string }) {
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       const a = await this.lockAftersale(trx, id);
       if (a.user_id !== userId) throw notFound('After-sales request', 'AFTERSALE_NOT_FOUND');
       if (a.status !== 'awaiting_return') throw conflict('AFTERSALE_STATE', `This request is ${a.status}`);
@@ -125,7 +126,7 @@ export class AftersaleService {
   /** The shop received the returned goods: back into stock, money back to the buyer. */
   async receiveReturn(actor: Actor, merchantId: number, id: number) {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       const a = await this.lockAftersale(trx, id);
       if (a.merchant_id !== merchantId) throw notFound('After-sales request', 'AFTERSALE_NOT_FOUND');
       if (a.status !== 'returned') throw conflict('AFTERSALE_STATE', `This request is ${a.status}`);
@@ -136,7 +137,7 @@ export class AftersaleService {
   }
 
   async cancel(userId: number, id: number) {
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       const a = await this.lockAftersale(trx, id);
       if (a.user_id !== userId) throw notFound('After-sales request', 'AFTERSALE_NOT_FOUND');
       if (a.status !== 'requested' && a.status !== 'awaiting_return') throw conflict('AFTERSALE_STATE', `This request is ${a.status}`);

@@ -11,6 +11,7 @@ import { yuanToFen } from './money-text.ts';
 import type { ProductInput, SkuInput } from './product-service.ts';
 import type { ImportError, ProductStatus } from './tables.ts';
 import './tables.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 export const IMPORT_COLUMNS = ['spu_code', 'title', 'category', 'spec1_name', 'spec1_value', 'spec2_name', 'spec2_value', 'sku_code', 'price', 'original_price', 'stock', 'weight_grams', 'tags', 'status', 'cover_url', 'subtitle', 'description'] as const;
 type Row = Partial<Record<(typeof IMPORT_COLUMNS)[number], string>>;
@@ -36,7 +37,7 @@ export class ProductImportService {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
     if (input.body.length === 0) throw badRequest('FILE_EMPTY', 'The CSV file is empty');
     const stored = await this.ctx.storage.put({ prefix: `m${merchantId}/imports`, filename: input.filename.endsWith('.csv') ? input.filename : `${input.filename}.csv`, contentType: 'text/csv', body: input.body });
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       const row = await trx.insertInto('product_imports').values({ merchant_id: merchantId, created_by: actor.userId, file_key: stored.key, filename: input.filename.slice(0, 200) })
         .returning('id').executeTakeFirstOrThrow();
       await this.ctx.jobs.schedule(trx, { type: 'catalog.product_import', payload: { importId: row.id }, uniqueKey: `product-import:${row.id}`, maxAttempts: 1 });
@@ -116,7 +117,7 @@ export class ProductImportService {
         const categoryId = rows[0]!.category.length ? await this.ctx.services.categories.findPath(db, rows[0]!.category) : null;
         if (rows[0]!.category.length && categoryId === null) throw badRequest('CATEGORY_NOT_FOUND', `Category "${rows[0]!.category.join('/')}" does not exist`);
         const spuCode = rows[0]!.raw.spu_code || null;
-        const outcome = await db.transaction().execute(async (trx) => {
+        const outcome = await transact(db, async (trx) => {
           const existing = spuCode ? await trx.selectFrom('products').select('id').where('merchant_id', '=', imp.merchant_id).where('spu_code', '=', spuCode).where('deleted_at', 'is', null).executeTakeFirst() : undefined;
           if (existing) {
             await this.ctx.services.products.updateIn(trx, imp.merchant_id, existing.id, { ...input, categoryId, spuCode }, imp.created_by, 'import');

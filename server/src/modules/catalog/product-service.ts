@@ -9,6 +9,7 @@ import { combinations, comboKey, skuName, validateSpecs } from './spec-matrix.ts
 import type { MediaItem, ProductStatus, SpecDef } from './tables.ts';
 import './tables.ts';
 import { productCacheKey } from './catalog-queries.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 export interface SkuInput {
   specValues: string[];
@@ -46,7 +47,7 @@ export class ProductService {
 
   async create(actor: Actor, merchantId: number, input: ProductInput): Promise<number> {
     await this.requireWrite(actor, merchantId);
-    return this.ctx.db.transaction().execute((trx) => this.createIn(trx, merchantId, input, actor.userId));
+    return transact(this.ctx.db, (trx) => this.createIn(trx, merchantId, input, actor.userId));
   }
 
   /** Create inside a caller's transaction (used by the CSV import and the demo seed too). */
@@ -71,7 +72,7 @@ export class ProductService {
   /** Replace a product's fields, specs and SKUs. SKUs keep their ids (and sales history) when their combination survives. */
   async update(actor: Actor, merchantId: number, productId: number, input: ProductInput): Promise<void> {
     await this.requireWrite(actor, merchantId);
-    await this.ctx.db.transaction().execute((trx) => this.updateIn(trx, merchantId, productId, input, actor.userId));
+    await transact(this.ctx.db, (trx) => this.updateIn(trx, merchantId, productId, input, actor.userId));
     await this.forget([productId]);
   }
 
@@ -119,7 +120,7 @@ export class ProductService {
 
   async setStatus(actor: Actor, merchantId: number, productIds: number[], status: ProductStatus): Promise<number> {
     await this.requireWrite(actor, merchantId);
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       const res = await trx.updateTable('products').set({ status, updated_at: sql`now()` })
         .where('merchant_id', '=', merchantId).where('id', 'in', productIds).where('deleted_at', 'is', null).returning('id').execute();
       if (res.length !== productIds.length) throw notFound('Product');

@@ -3,6 +3,7 @@
 import type { AppContext, SeedProgress } from '../../platform/context.ts';
 import { demoMerchantIds } from '../identity/seed.ts';
 import type { ProductInput } from './product-service.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 const CATEGORIES: Array<[string, string, string[]]> = [
   ['生鲜水果', '热带水果', ['芒果', '菠萝', '榴莲']],
@@ -72,7 +73,7 @@ export async function seedCatalog(ctx: AppContext, progress: SeedProgress): Prom
       const cover = await ctx.storage.put({ prefix: `m${merchantId}/images`, filename: `${p.spuCode}.svg`, contentType: 'image/svg+xml', body: coverSvg(p) });
       const categoryId = await ctx.services.categories.ensurePath(db, p.category);
       const { category: _c, color: _k, emoji: _e, ...input } = p;
-      await db.transaction().execute((trx) => ctx.services.products.createIn(trx, merchantId, { ...input, categoryId, coverUrl: cover.url, media: [{ type: 'image', url: cover.url }], lowStockThreshold: 10 }, null));
+      await transact(db, (trx) => ctx.services.products.createIn(trx, merchantId, { ...input, categoryId, coverUrl: cover.url, media: [{ type: 'image', url: cover.url }], lowStockThreshold: 10 }, null));
     }
     progress.step('products', i + 1, all.length);
   }

@@ -9,6 +9,7 @@ import type { Db } from '../../platform/db/types.ts';
 import { hashPassword, normalizePhone, passwordProblem, verifyPassword } from './passwords.ts';
 import type { WechatAuthAdapter } from './wechat.ts';
 import './tables.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 export interface TokenPair {
   accessToken: string;
@@ -43,7 +44,7 @@ export class AuthService {
     const problem = passwordProblem(input.password);
     if (problem) throw badRequest('PASSWORD_WEAK', `Password needs ${problem}`);
     const passwordHash = await hashPassword(input.password);
-    const user = await this.db.transaction().execute(async (trx) => {
+    const user = await transact(this.db, async (trx) => {
       const created = await trx.insertInto('users')
         .values({ phone, password_hash: passwordHash, nickname: input.nickname?.trim() || `用户${phone.slice(-4)}` })
         .onConflict((oc) => oc.column('phone').doNothing())
@@ -76,7 +77,7 @@ export class AuthService {
 
   async wechatLogin(code: string, meta: ClientMeta) {
     const session = await this.wechat.code2session(code);
-    const user = await this.db.transaction().execute(async (trx) => {
+    const user = await transact(this.db, async (trx) => {
       const existing = await trx.selectFrom('users').selectAll().where('wechat_openid', '=', session.openid).executeTakeFirst();
       if (existing) return { user: existing, created: false };
       const created = await trx.insertInto('users')
@@ -92,7 +93,7 @@ export class AuthService {
   /** Rotate: the presented refresh token is spent and a new pair issued. Reusing a spent token revokes the session. */
   async refresh(refreshToken: string): Promise<TokenPair> {
     const hash = sha256(refreshToken);
-    const outcome = await this.db.transaction().execute(async (trx) => {
+    const outcome = await transact(this.db, async (trx) => {
       const row = await trx.selectFrom('refresh_tokens as t')
         .innerJoin('auth_sessions as s', 's.id', 't.session_id')
         .innerJoin('users as u', 'u.id', 's.user_id')
@@ -191,7 +192,7 @@ export class AuthService {
 
   private async startSession(userId: number, isPlatformAdmin: boolean, meta: ClientMeta): Promise<TokenPair> {
     const sessionId = crypto.randomUUID();
-    const refreshToken = await this.db.transaction().execute(async (trx) => {
+    const refreshToken = await transact(this.db, async (trx) => {
       await trx.insertInto('auth_sessions').values({
         id: sessionId, user_id: userId,
         expires_at: new Date(Date.now() + this.ctx.config.refreshTokenTtlSec * 1000),

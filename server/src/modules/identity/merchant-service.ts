@@ -8,6 +8,7 @@ import { badRequest, conflict, forbidden, notFound } from '../../platform/errors
 import { normalizePhone } from './passwords.ts';
 import type { MerchantStatus } from './tables.ts';
 import './tables.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 export interface MerchantView {
   id: number;
@@ -66,7 +67,7 @@ export class MerchantService implements MembershipLookup {
 
   /** A signed-in user applies to open a shop; a platform admin approves it. */
   async apply(actor: Actor, input: { name: string; description?: string | undefined }): Promise<MerchantView> {
-    return this.db.transaction().execute(async (trx) => {
+    return transact(this.db, async (trx) => {
       const merchant = await this.insertMerchant(trx, input.name, input.description, 'pending');
       await trx.insertInto('merchant_members').values({ merchant_id: merchant.id, user_id: actor.userId, role: 'merchant_owner' }).execute();
       await this.ctx.events.emit(trx, { type: 'merchant.applied', aggregateType: 'merchant', aggregateId: merchant.id, payload: { merchantId: merchant.id, ownerId: actor.userId } });
@@ -118,7 +119,7 @@ export class MerchantService implements MembershipLookup {
     await this.requireRole(actor, merchantId, ['merchant_owner']);
     const phone = normalizePhone(input.phone);
     if (!phone) throw badRequest('PHONE_INVALID', 'Phone must be a mainland mobile number');
-    return this.db.transaction().execute(async (trx) => {
+    return transact(this.db, async (trx) => {
       const user = await trx.selectFrom('users').select(['id', 'nickname', 'phone']).where('phone', '=', phone).executeTakeFirst();
       if (!user) throw notFound('A user with this phone (they must register first)', 'USER_NOT_FOUND');
       const inserted = await trx.insertInto('merchant_members').values({ merchant_id: merchantId, user_id: user.id, role: input.role })
@@ -131,7 +132,7 @@ export class MerchantService implements MembershipLookup {
 
   async changeStaffRole(actor: Actor, merchantId: number, userId: number, role: MerchantRole): Promise<StaffView> {
     await this.requireRole(actor, merchantId, ['merchant_owner']);
-    return this.db.transaction().execute(async (trx) => {
+    return transact(this.db, async (trx) => {
       const member = await this.lockMember(trx, merchantId, userId);
       if (member.role === 'merchant_owner' && role !== 'merchant_owner') await this.assertAnotherOwner(trx, merchantId, userId);
       await trx.updateTable('merchant_members').set({ role }).where('merchant_id', '=', merchantId).where('user_id', '=', userId).execute();
@@ -142,7 +143,7 @@ export class MerchantService implements MembershipLookup {
 
   async removeStaff(actor: Actor, merchantId: number, userId: number): Promise<void> {
     await this.requireRole(actor, merchantId, ['merchant_owner']);
-    await this.db.transaction().execute(async (trx) => {
+    await transact(this.db, async (trx) => {
       const member = await this.lockMember(trx, merchantId, userId);
       if (member.role === 'merchant_owner') await this.assertAnotherOwner(trx, merchantId, userId);
       await trx.deleteFrom('merchant_members').where('merchant_id', '=', merchantId).where('user_id', '=', userId).execute();
@@ -168,7 +169,7 @@ export class MerchantService implements MembershipLookup {
     if (!actor.isPlatformAdmin) throw forbidden('Platform operators only');
     const phone = normalizePhone(input.ownerPhone);
     if (!phone) throw badRequest('PHONE_INVALID', 'Owner phone must be a mainland mobile number');
-    return this.db.transaction().execute(async (trx) => {
+    return transact(this.db, async (trx) => {
       const owner = await trx.selectFrom('users').select('id').where('phone', '=', phone).executeTakeFirst();
       if (!owner) throw notFound('A user with the owner phone (they must register first)', 'USER_NOT_FOUND');
       const merchant = await this.insertMerchant(trx, input.name, input.description, 'active', input.commissionRateBp);
@@ -180,7 +181,7 @@ export class MerchantService implements MembershipLookup {
 
   async adminUpdate(actor: Actor, merchantId: number, input: { status?: MerchantStatus | undefined; commissionRateBp?: number | undefined }): Promise<MerchantView> {
     if (!actor.isPlatformAdmin) throw forbidden('Platform operators only');
-    return this.db.transaction().execute(async (trx) => {
+    return transact(this.db, async (trx) => {
       const before = await trx.selectFrom('merchants').select('status').where('id', '=', merchantId).forUpdate().executeTakeFirst();
       if (!before) throw notFound('Merchant');
       const m = await trx.updateTable('merchants').set({

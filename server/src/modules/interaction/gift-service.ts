@@ -9,6 +9,7 @@ import { AppError, badRequest, conflict, notFound } from '../../platform/errors.
 import type { Conn } from '../realtime/connection.ts';
 import { getLiveRoom } from '../realtime/rooms.ts';
 import './tables.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 /** 1 coin = 10 fen (¥1 = 10 coins), the usual rate in Chinese live apps. */
 export const FEN_PER_COIN = 10;
@@ -36,7 +37,7 @@ export class GiftService {
   }
 
   async topup(userId: number, coins: number) {
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       const t = await trx.insertInto('coin_topups').values({ user_id: userId, coins, amount_fen: coins * FEN_PER_COIN }).returning('id').executeTakeFirstOrThrow();
       const p = await this.ctx.services.payments.createPayment(trx, { userId, amountFen: coins * FEN_PER_COIN, subject: `充值 ${coins} 钻`, bizType: 'coin_topup', bizId: String(t.id), merchantId: null });
       await trx.updateTable('coin_topups').set({ payment_id: p.paymentId }).where('id', '=', t.id).execute();
@@ -55,7 +56,7 @@ export class GiftService {
     const room = await getLiveRoom(this.ctx, conn.roomId);
     if (!room || room.status !== 'live') throw conflict('ROOM_NOT_LIVE', 'Gifts go to live shows');
     const userId = conn.user.userId;
-    const sent = await this.ctx.db.transaction().execute(async (trx) => {
+    const sent = await transact(this.ctx.db, async (trx) => {
       const again = await trx.selectFrom('gift_sends').select(['id', 'coins']).where('sender_id', '=', userId).where('client_ref', '=', ref).executeTakeFirst();
       if (again) return { id: again.id, coins: again.coins, replay: true, balance: (await trx.selectFrom('coin_wallets').select('balance').where('user_id', '=', userId).executeTakeFirstOrThrow()).balance, gift: null };
       const gift = await trx.selectFrom('gifts').selectAll().where('id', '=', giftId).where('enabled', '=', true).executeTakeFirst();

@@ -8,6 +8,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.ts';
 import type { Conn } from '../realtime/connection.ts';
 import './tables.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 const likesKey = (roomId: number) => `rt:room:${roomId}:likes`;
 const MAX_TAPS_PER_FRAME = 50;
@@ -70,7 +71,7 @@ export class CouponDropService {
 
   /** Claim one: the drop's own count first (row-locked), then the coupon through marketing, all in one transaction. */
   async claim(userId: number, dropId: number) {
-    const result = await this.ctx.db.transaction().execute(async (trx) => {
+    const result = await transact(this.ctx.db, async (trx) => {
       const d = await trx.selectFrom('coupon_drops').selectAll().where('id', '=', dropId).forUpdate().executeTakeFirst();
       if (!d) throw notFound('Coupon drop', 'DROP_NOT_FOUND');
       if (new Date(d.ends_at).getTime() <= Date.now()) throw conflict('DROP_ENDED', 'This drop has ended');

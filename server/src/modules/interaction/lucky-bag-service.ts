@@ -10,6 +10,7 @@ import { AppError, badRequest, conflict, notFound } from '../../platform/errors.
 import { DRAW_ALGORITHM, drawWinners, sha256 } from './lucky-draw.ts';
 import type { LuckyBagCondition, LuckyBagPrize } from './tables.ts';
 import './tables.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 const firstSeenKey = (roomId: number, userId: number) => `rt:room:${roomId}:seen:${userId}`;
 
@@ -28,7 +29,7 @@ export class LuckyBagService {
     if (input.condition.kind === 'comment' && !input.condition.keyword.trim()) throw badRequest('CONDITION_INVALID', 'Give the keyword to comment');
     const seed = crypto.randomBytes(32).toString('hex');
     const drawAt = new Date(Date.now() + input.minutes * 60_000);
-    const id = await this.ctx.db.transaction().execute(async (trx) => {
+    const id = await transact(this.ctx.db, async (trx) => {
       const bag = await trx.insertInto('lucky_bags').values({
         room_id: roomId, merchant_id: merchantId, title: input.title, prize: JSON.stringify(input.prize), winners_count: input.winners,
         condition: JSON.stringify(input.condition), seed_hash: sha256(seed), seed, draw_at: drawAt, created_by: actor.userId,

@@ -9,6 +9,7 @@ import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import type { LedgerReason } from './tables.ts';
 import './tables.ts';
 import '../catalog/tables.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 export interface StockLine { skuId: number; quantity: number }
 
@@ -193,7 +194,7 @@ export class InventoryService {
 
   async createWarehouse(actor: Actor, merchantId: number, input: { name: string; region?: string | undefined; isDefault?: boolean | undefined }) {
     await this.requireMerchant(actor, merchantId, true);
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       if (input.isDefault) await trx.updateTable('warehouses').set({ is_default: false }).where('merchant_id', '=', merchantId).execute();
       const row = await trx.insertInto('warehouses').values({ merchant_id: merchantId, name: input.name, region: input.region ?? '', is_default: input.isDefault ?? false })
         .onConflict((oc) => oc.columns(['merchant_id', 'name']).doNothing()).returningAll().executeTakeFirst();
@@ -222,7 +223,7 @@ export class InventoryService {
 
   async adjust(actor: Actor, merchantId: number, input: { skuId: number; warehouseId?: number | undefined; quantity?: number | undefined; delta?: number | undefined; lowStockThreshold?: number | undefined; note?: string | undefined }) {
     await this.requireMerchant(actor, merchantId, true);
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       const sku = await trx.selectFrom('skus').select('id').where('id', '=', input.skuId).where('merchant_id', '=', merchantId).executeTakeFirst();
       if (!sku) throw notFound('SKU');
       const warehouseId = input.warehouseId ?? await this.defaultWarehouse(trx, merchantId);

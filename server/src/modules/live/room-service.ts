@@ -8,6 +8,7 @@ import type { Db } from '../../platform/db/types.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import type { RoomStatus } from './tables.ts';
 import './tables.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 export interface RoomInput {
   title: string; coverUrl?: string | null | undefined; anchorUserId?: number | null | undefined; scheduledAt?: string | null | undefined;
@@ -35,7 +36,7 @@ export class RoomService {
 
   async create(actor: Actor, merchantId: number, input: RoomInput) {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       await this.checkAnchor(trx, merchantId, input.anchorUserId);
       const room = await trx.insertInto('live_rooms').values({
         merchant_id: merchantId, title: input.title.trim(), cover_url: input.coverUrl ?? null, anchor_user_id: input.anchorUserId ?? null,
@@ -49,7 +50,7 @@ export class RoomService {
 
   async update(actor: Actor, merchantId: number, roomId: number, input: Partial<RoomInput>) {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await transact(this.ctx.db, async (trx) => {
       const room = await this.lockOwned(trx, merchantId, roomId);
       if (room.status === 'ended') throw conflict('ROOM_ENDED', 'This show has ended');
       if (input.anchorUserId !== undefined) await this.checkAnchor(trx, merchantId, input.anchorUserId);
@@ -109,7 +110,7 @@ export class RoomService {
   /** "Now explaining" (讲解中): pin one product of the bag, or clear with null. */
   async pin(actor: Actor, merchantId: number, roomId: number, productId: number | null) {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await transact(this.ctx.db, async (trx) => {
       await this.lockOwned(trx, merchantId, roomId);
       if (productId !== null) {
         const inBag = await trx.selectFrom('live_room_products').select('product_id').where('room_id', '=', roomId).where('product_id', '=', productId).executeTakeFirst();
@@ -151,7 +152,7 @@ export class RoomService {
 
   async goLive(roomId: number): Promise<number> {
     let started = false;
-    const sessionId = await this.ctx.db.transaction().execute(async (trx) => {
+    const sessionId = await transact(this.ctx.db, async (trx) => {
       const room = await trx.selectFrom('live_rooms').selectAll().where('id', '=', roomId).forUpdate().executeTakeFirstOrThrow();
       const open = await trx.selectFrom('live_sessions').select('id').where('room_id', '=', roomId).where('ended_at', 'is', null).executeTakeFirst();
       if (room.status === 'live' && open) return open.id;
@@ -170,7 +171,7 @@ export class RoomService {
 
   async end(roomId: number, reason: string): Promise<number | null> {
     let ended = false;
-    const sessionId = await this.ctx.db.transaction().execute(async (trx) => {
+    const sessionId = await transact(this.ctx.db, async (trx) => {
       const room = await trx.selectFrom('live_rooms').selectAll().where('id', '=', roomId).forUpdate().executeTakeFirstOrThrow();
       if (room.status !== 'live') return null;
       const session = await trx.updateTable('live_sessions').set({ ended_at: sql`now()` }).where('room_id', '=', roomId).where('ended_at', 'is', null).returning('id').executeTakeFirst();

@@ -9,6 +9,7 @@ import { AppError, badRequest, conflict, forbidden, notFound } from '../../platf
 import { describe, type CouponKind, type CouponScope, type CouponTerms } from './rules/coupons.ts';
 import type { CouponChannel } from './tables.ts';
 import './tables.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 export interface TemplateInput {
   title: string; kind: CouponKind; amountFen?: number | undefined; percentOffBp?: number | undefined; capFen?: number | undefined; thresholdFen?: number | undefined;
@@ -128,7 +129,7 @@ export class CouponService {
       return this.couponResult(c);
     };
     // Join the caller's transaction when there is one; otherwise make one (all or nothing).
-    return db.isTransaction ? run(db) : db.transaction().execute(run);
+    return transact(db, run);
   }
 
   private couponResult(c: { id: number; template_id: number; valid_from: Date | string; valid_until: Date | string }) {

@@ -8,6 +8,7 @@ import type { Db } from '../../platform/db/types.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import type { OrderStatus } from './tables.ts';
 import './tables.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 const DAY = 24 * 3600_000;
 
@@ -80,7 +81,7 @@ export class OrderService {
   }
 
   async cancelByShopper(userId: number, orderId: number) {
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       const o = await trx.selectFrom('orders').select('user_id').where('id', '=', orderId).executeTakeFirst();
       if (!o || o.user_id !== userId) throw notFound('Order', 'ORDER_NOT_FOUND');
       return this.cancel(trx, orderId, '买家取消', userId);
@@ -90,7 +91,7 @@ export class OrderService {
   /** Ship some or all remaining items in a parcel. The order is "shipped" once everything left is on its way. */
   async ship(actor: Actor, merchantId: number, orderId: number, input: { carrier: string; trackingNo: string; items?: Array<{ lineId: number; quantity: number }> | undefined }) {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       const o = await this.lock(trx, orderId);
       if (o.merchant_id !== merchantId) throw notFound('Order', 'ORDER_NOT_FOUND');
       if (o.status !== 'paid') throw conflict('ORDER_NOT_SHIPPABLE', `An order that is ${o.status} cannot be shipped`);
@@ -133,7 +134,7 @@ export class OrderService {
   }
 
   async confirmByShopper(userId: number, orderId: number) {
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       const o = await trx.selectFrom('orders').select('user_id').where('id', '=', orderId).executeTakeFirst();
       if (!o || o.user_id !== userId) throw notFound('Order', 'ORDER_NOT_FOUND');
       await this.confirmReceipt(trx, orderId, userId);

@@ -9,6 +9,7 @@ import { basketHash, quoteView, type BasketItem } from '../checkout/checkout-ser
 import { summarize } from '../checkout/pipeline.ts';
 import type { AddressSnapshot } from './tables.ts';
 import './tables.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 export interface PlaceOrderInput {
   idempotencyKey: string;
@@ -77,7 +78,7 @@ export class OrderPlacement {
 
   private async placeNew(userId: number, input: PlaceOrderInput, address: Awaited<ReturnType<AppContext['services']['shipping']['getAddress']>>, pricingInput: ReturnType<OrderPlacement['pricingInput']>, requestHash: string, quotedTotal: number | undefined) {
     try {
-      return await this.ctx.db.transaction().execute(async (trx) => {
+      return await transact(this.ctx.db, async (trx) => {
         const checkout = await trx.insertInto('checkouts').values({ checkout_no: newOrderNo('C'), user_id: userId, idempotency_key: input.idempotencyKey, request_hash: requestHash })
           .returning(['id', 'checkout_no']).executeTakeFirstOrThrow();
         const priced = await this.ctx.services.checkout.price(trx, userId, input.items, { ...pricingInput, flashToken: input.flashToken });

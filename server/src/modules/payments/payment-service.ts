@@ -9,6 +9,7 @@ import { AppError, badRequest, conflict, forbidden, notFound } from '../../platf
 import { NotificationRejected, type IncomingNotification, type NotificationAck, type PaymentProvider } from './providers/provider.ts';
 import type { ProviderName } from './tables.ts';
 import './tables.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 export interface CreatePaymentInput {
   userId: number; amountFen: number; subject: string; bizType: string; bizId: string;
@@ -77,7 +78,7 @@ export class PaymentService {
       this.ctx.log.warn({ provider: providerName, reason }, 'payment notification rejected');
       return { ...provider.ack(false, reason), outcome: 'rejected' };
     }
-    const outcome = await this.ctx.db.transaction().execute(async (trx) => {
+    const outcome = await transact(this.ctx.db, async (trx) => {
       const seen = await trx.insertInto('payment_notifications').values({ provider: providerName, event_id: notice.eventId, payment_no: notice.paymentNo, outcome: 'processing' })
         .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing()).returning('id').executeTakeFirst();
       if (!seen) return 'duplicate';
@@ -147,7 +148,7 @@ export class PaymentService {
       const res = await provider.refund({ paymentNo: r.payment_no, refundNo: r.refund_no, amountFen: r.amount_fen, totalFen: r.total_fen, reason: r.reason });
       // WeChat may answer PROCESSING; the provider's query/notification completes it. We treat an
       // accepted refund as done for the shop's books and keep the provider's id for reconciliation.
-      await this.ctx.db.transaction().execute(async (trx) => {
+      await transact(this.ctx.db, async (trx) => {
         const done = await trx.updateTable('refunds').set({ status: 'succeeded', provider_refund_id: res.providerRefundId, succeeded_at: sql`now()`, last_error: null })
           .where('id', '=', refundId).where('status', '=', 'pending').returning('id').executeTakeFirst();
         if (!done) return;

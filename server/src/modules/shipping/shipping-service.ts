@@ -8,6 +8,7 @@ import { normalizePhone } from '../identity/passwords.ts';
 import type { FeeTemplate } from './shipping-fee.ts';
 import type { ShippingRule } from './tables.ts';
 import './tables.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 export interface AddressInput { name: string; phone: string; province: string; city: string; district?: string | undefined; detail: string; postalCode?: string | undefined; isDefault?: boolean | undefined }
 export interface AddressView { id: number; name: string; phone: string; province: string; city: string; district: string; detail: string; postalCode: string | null; isDefault: boolean }
@@ -34,7 +35,7 @@ export class ShippingService {
   async saveAddress(userId: number, input: AddressInput, id?: number): Promise<AddressView> {
     const phone = normalizePhone(input.phone);
     if (!phone) throw badRequest('PHONE_INVALID', 'Phone must be a mainland mobile number');
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       const count = await trx.selectFrom('addresses').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
       if (!id && count.n >= MAX_ADDRESSES) throw badRequest('ADDRESS_BOOK_FULL', `At most ${MAX_ADDRESSES} addresses`);
       const makeDefault = input.isDefault ?? count.n === 0;
@@ -84,7 +85,7 @@ export class ShippingService {
       if (!row) throw notFound('Shipping template');
       return toTemplate(row);
     };
-    return db.isTransaction ? run(db) : db.transaction().execute(run);
+    return transact(db, run);
   }
 
   // ---- parcels ----

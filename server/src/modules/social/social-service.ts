@@ -3,6 +3,7 @@
 import type { AppContext } from '../../platform/context.ts';
 import type { CreatedAt } from '../../platform/db/types.ts';
 import { notFound } from '../../platform/errors.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 declare module '../../platform/db/types.ts' {
   interface Database {
@@ -33,7 +34,7 @@ export class SocialService {
   }
 
   async follow(userId: number, merchantId: number, on: boolean) {
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await transact(this.ctx.db, async (trx) => {
       const m = await trx.selectFrom('merchants').select('id').where('id', '=', merchantId).executeTakeFirst();
       if (!m) throw notFound('Shop', 'MERCHANT_NOT_FOUND');
       if (!on) { await trx.deleteFrom('follows').where('user_id', '=', userId).where('merchant_id', '=', merchantId).execute(); return; }

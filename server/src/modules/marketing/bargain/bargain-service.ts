@@ -8,6 +8,7 @@ import type { Db } from '../../../platform/db/types.ts';
 import { badRequest, conflict, notFound } from '../../../platform/errors.ts';
 import { planCuts } from './cut-plan.ts';
 import '../tables.ts';
+import { transact } from '../../../platform/db/transact.ts';
 
 export interface CampaignInput { skuId: number; title: string; floorPriceFen: number; helpsNeeded: number; expireHours: number; startsAt: string; endsAt: string }
 
@@ -73,7 +74,7 @@ export class BargainService {
 
   /** A friend's one cut: the next planned cut, under the bargain's row lock. */
   async help(helperId: number, bargainId: number) {
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx.db, async (trx) => {
       const b = await trx.selectFrom('bargains').selectAll().where('id', '=', bargainId).forUpdate().executeTakeFirst();
       if (!b) throw notFound('Bargain', 'BARGAIN_NOT_FOUND');
       if (b.user_id === helperId) throw conflict('BARGAIN_SELF_HELP', 'Ask friends to help; you cannot cut your own');

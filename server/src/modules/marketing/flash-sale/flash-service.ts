@@ -11,6 +11,7 @@ import type { Db } from '../../../platform/db/types.ts';
 import { AppError, badRequest, conflict, notFound } from '../../../platform/errors.ts';
 import { flashKeys, NOT_LOADED, OVER_LIMIT, RETURN_FLASH_STOCK, SOLD_OUT, TAKE_FLASH_STOCK } from './stock-scripts.ts';
 import '../tables.ts';
+import { transact } from '../../../platform/db/transact.ts';
 
 const TOKEN_TTL_SEC = 120;
 
@@ -49,7 +50,7 @@ export class FlashSaleService {
       if (!s || s.merchantId !== merchantId) throw badRequest('PRODUCT_NOT_IN_SHOP', `SKU ${i.skuId} is not this shop's`);
       if (i.flashPriceFen >= s.priceFen) throw badRequest('FLASH_SESSION_INVALID', `The flash price of SKU ${i.skuId} must be below its price`);
     }
-    const id = await this.ctx.db.transaction().execute(async (trx) => {
+    const id = await transact(this.ctx.db, async (trx) => {
       const s = await trx.insertInto('flash_sessions').values({ merchant_id: merchantId, title: input.title, starts_at: input.startsAt, ends_at: input.endsAt, room_id: input.roomId ?? null }).returning('id').executeTakeFirstOrThrow();
       await trx.insertInto('flash_items').values(input.items.map((i) => ({
         session_id: s.id, merchant_id: merchantId, sku_id: i.skuId, product_id: skus.find((x) => x.skuId === i.skuId)!.productId, flash_price_fen: i.flashPriceFen, stock: i.stock, per_user_limit: i.perUserLimit ?? 1, cache_key: crypto.randomUUID(),
