@@ -8,7 +8,7 @@ export const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
   testDir: '.',
-  outputDir: '../test-results/e2e',
+  outputDir: `../test-results/e2e-${port}`,
   timeout: 120_000,
   expect: { timeout: 20_000 },
   workers: 1,
