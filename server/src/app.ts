@@ -18,6 +18,7 @@ import { openCache } from './platform/cache/index.ts';
 import { EventBus } from './platform/events/outbox.ts';
 import { JobQueue } from './platform/events/jobs.ts';
 import { HealthRegistry } from './platform/health.ts';
+import { ReconcileRegistry } from './platform/reconcile.ts';
 import { Metrics } from './platform/metrics.ts';
 import { TokenService } from './platform/auth/tokens.ts';
 import { installGuard } from './platform/auth/guard.ts';
@@ -87,6 +88,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   const tokens = new TokenService(await jwtSecret(store.db, config), config.accessTokenTtlSec);
   const ctx: AppContext = {
     config, log, db: store.db, dbKind: store.kind, cache, events, jobs, metrics, health, tokens,
+    reconcile: new ReconcileRegistry(),
     storage: new LocalDiskStorage(path.join(config.dataDir, 'uploads'), '/files'),
     services: {} as AppContext['services'],
     memberships: { merchantRole: async () => null },

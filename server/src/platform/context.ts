@@ -14,6 +14,7 @@ import type { TokenService } from './auth/tokens.ts';
 import type { MembershipLookup } from './auth/access.ts';
 import type { Server } from 'node:http';
 import type { Storage } from './storage/storage.ts';
+import type { ReconcileRegistry } from './reconcile.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface Services {}
@@ -28,6 +29,8 @@ export interface AppContext {
   jobs: JobQueue;
   metrics: Metrics;
   health: HealthRegistry;
+  /** Checks of each module's books, run by the reconciliation module (对账). */
+  reconcile: ReconcileRegistry;
   tokens: TokenService;
   /** Uploaded files (product images, videos, imports): local disk by default. */
   storage: Storage;
