@@ -23,6 +23,7 @@ import { Metrics } from './platform/metrics.ts';
 import { TokenService } from './platform/auth/tokens.ts';
 import { installGuard } from './platform/auth/guard.ts';
 import { installErrorHandling } from './platform/errors.ts';
+import { installRateLimits } from './platform/http/rate-limit.ts';
 import { ErrorResponse } from './platform/http/schemas.ts';
 import type { AppContext, Http, Module } from './platform/context.ts';
 import type { Db } from './platform/db/types.ts';
@@ -163,6 +164,7 @@ async function buildHttp(ctx: AppContext, modules: Module[], routes: string[]): 
     loggerInstance: log,
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
+    trustProxy: config.trustProxy as boolean | string[], // or a hop count: Fastify takes it, its types omit it
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
     schemaController: { compilersFactory: { buildValidator: buildValidatorCompiler as never } },
@@ -189,6 +191,7 @@ async function buildHttp(ctx: AppContext, modules: Module[], routes: string[]): 
     refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   installGuard(app, { tokens: ctx.tokens, cache: ctx.cache, memberships: { merchantRole: (u, m) => ctx.memberships.merchantRole(u, m) }, openPrefixes: ['/docs', '/shop/', '/admin/'] });
+  installRateLimits(app, { cache: ctx.cache, ...config.rateLimits });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   systemRoutes(app, ctx);

@@ -2,6 +2,7 @@
 // stops the process with a message naming the variable — never a half-configured server.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { RateLimitOverrides } from './http/rate-limit.ts';
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -38,6 +39,14 @@ export interface Config {
   quoteTtlSec: number;
   /** Chat messages a user may send per 10 s (all nodes together). */
   chatPer10s: number;
+  /** Fastify trustProxy: which proxies' X-Forwarded-For names the client (rate limits count per client). */
+  trustProxy: boolean | number | string[];
+  /** HTTP route rate limits (platform/http/rate-limit.ts): on/off, and per-bucket overrides. */
+  rateLimits: { enabled: boolean; overrides: RateLimitOverrides };
+  /** Sign-in throttling (identity/login-guard.ts): failures counted per account and per client. */
+  login: { windowSec: number; accountCaptchaAfter: number; clientCaptchaAfter: number; clientMaxFailures: number };
+  /** Password-reset SMS codes: lifetime, wrong tries allowed per code, wait between two codes to a phone. */
+  smsCode: { ttlSec: number; maxAttempts: number; resendSec: number };
   pointsEarnPerYuan: number;
   pointsPerYuan: number;
   pointsMaxShareBp: number;
@@ -170,6 +179,19 @@ export function loadConfig(env: Env = process.env): Config {
     afterSalesWindowDays: r.int('AFTER_SALES_WINDOW_DAYS', 7, 0, 60),
     quoteTtlSec: r.int('QUOTE_TTL_SEC', 10 * 60, 10, 24 * 3600),
     chatPer10s: r.int('CHAT_RATE_PER_10S', 5, 1, 1000),
+    trustProxy: trustProxy(r, 'TRUST_PROXY'),
+    rateLimits: rateLimits(r, 'RATE_LIMITS'),
+    login: {
+      windowSec: r.int('LOGIN_WINDOW_SEC', 15 * 60, 10, 24 * 3600),
+      accountCaptchaAfter: r.int('LOGIN_CAPTCHA_AFTER', 5, 1, 1000),
+      clientCaptchaAfter: r.int('LOGIN_CLIENT_CAPTCHA_AFTER', 10, 1, 100_000),
+      clientMaxFailures: r.int('LOGIN_CLIENT_MAX_FAILURES', 50, 1, 1_000_000),
+    },
+    smsCode: {
+      ttlSec: r.int('SMS_CODE_TTL_SEC', 5 * 60, 30, 3600),
+      maxAttempts: r.int('SMS_CODE_MAX_ATTEMPTS', 5, 1, 20),
+      resendSec: r.int('SMS_CODE_RESEND_SEC', 60, 1, 3600),
+    },
     pointsEarnPerYuan: r.int('POINTS_EARN_PER_YUAN', 1, 0, 100),
     pointsPerYuan: r.int('POINTS_PER_YUAN', 100, 1, 100_000),
     pointsMaxShareBp: r.int('POINTS_MAX_SHARE_BP', 5000, 0, 10_000),
@@ -192,6 +214,31 @@ export function loadConfig(env: Env = process.env): Config {
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
+}
+
+/** TRUST_PROXY: unset/false (clients connect directly), true, a hop count, or proxy addresses/CIDRs. */
+function trustProxy(r: Reader, name: string): boolean | number | string[] {
+  const raw = r.string(name, 'false').trim();
+  if (/^(false|0|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** RATE_LIMITS: "off" (every route limit off), or "bucket=max/windowSec,bucket=off", e.g. "auth.login=60/60". */
+function rateLimits(r: Reader, name: string): Config['rateLimits'] {
+  const raw = r.string(name, '').trim();
+  if (/^off$/i.test(raw)) return { enabled: false, overrides: {} };
+  const overrides: RateLimitOverrides = {};
+  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9._-]+)=(?:(off)|(\d+)\/(\d+))$/i.exec(part);
+    if (!m || (!m[2] && (Number(m[3]) < 1 || Number(m[4]) < 1))) {
+      r.problems.push(`${name} entries look like bucket=max/windowSec or bucket=off (got "${part}")`);
+      continue;
+    }
+    overrides[m[1]!] = m[2] ? 'off' : { max: Number(m[3]), windowSec: Number(m[4]) };
+  }
+  return { enabled: true, overrides };
 }
 
 function timeZone(r: Reader, name: string, fallback: string): string {

@@ -43,6 +43,9 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     if (err instanceof AppError) {
       req.log.info({ code: err.code, status: err.statusCode }, err.message);
+      // A throttled client is told when to come back (see tooManyRequests in http/rate-limit.ts).
+      const retryAfterSec = (err.details as { retryAfterSec?: unknown } | undefined)?.retryAfterSec;
+      if (err.statusCode === 429 && typeof retryAfterSec === 'number') reply.header('retry-after', String(retryAfterSec));
       return reply.status(err.statusCode).send(errorBody(err.code, err.message, err.details));
     }
     const fe = err as FastifyError;
