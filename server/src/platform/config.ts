@@ -50,6 +50,12 @@ export interface Config {
   pointsEarnPerYuan: number;
   pointsPerYuan: number;
   pointsMaxShareBp: number;
+  flashSale: {
+    /** How long a unit taken in the cache waits for its order before the reconciler gives it back. */
+    leaseMs: number;
+    /** How often the reconciler gives back units of expired attempts and reloads lost counters. */
+    reconcileEveryMs: number;
+  };
   analytics: {
     /** How often rollups, online samples, alerts and the console's live numbers run. */
     tickMs: number;
@@ -195,6 +201,10 @@ export function loadConfig(env: Env = process.env): Config {
     pointsEarnPerYuan: r.int('POINTS_EARN_PER_YUAN', 1, 0, 100),
     pointsPerYuan: r.int('POINTS_PER_YUAN', 100, 1, 100_000),
     pointsMaxShareBp: r.int('POINTS_MAX_SHARE_BP', 5000, 0, 10_000),
+    flashSale: {
+      leaseMs: r.int('FLASH_LEASE_MS', 30_000, 200, 600_000),
+      reconcileEveryMs: r.int('FLASH_RECONCILE_EVERY_MS', 5000, 100, 300_000),
+    },
     analytics: {
       tickMs: r.int('ANALYTICS_TICK_MS', 5000, 1000, 86_400_000),
       lagMs: r.int('ANALYTICS_LAG_MS', 2000, 0, 60_000),

@@ -21,6 +21,44 @@ return redis.call('DECRBY', KEYS[1], want)`,
   },
 };
 
+// Leases: a member per holder in a sorted set scored by its deadline on the cache's clock, its
+// details in a hash; the expired ones listed oldest first, each dropped at most once.
+const LEASE: CacheScript<number> = {
+  name: 'test_lease',
+  lua: `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+return now`,
+  local: (store, keys, args) => {
+    const now = store.nowMs();
+    store.zAdd(keys[0]!, now + Number(args[1]), args[0]!);
+    store.hSet(keys[1]!, args[0]!, args[2]!);
+    return now;
+  },
+};
+const EXPIRED: CacheScript<string[]> = {
+  name: 'test_expired',
+  lua: `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))`,
+  local: (store, keys, args) => store.zRangeByScore(keys[0]!, store.nowMs(), Number(args[0])),
+};
+const DROP: CacheScript<[number, number, number, string[]]> = {
+  name: 'test_drop',
+  lua: `
+local h = redis.call('HDEL', KEYS[2], ARGV[1])
+local z = redis.call('ZREM', KEYS[1], ARGV[1])
+return {h, z, redis.call('ZCARD', KEYS[1]), redis.call('HGETALL', KEYS[2])}`,
+  local: (store, keys, args) => {
+    const h = store.hDel(keys[1]!, args[0]!) ? 1 : 0;
+    const z = store.zRem(keys[0]!, args[0]!) ? 1 : 0;
+    return [h, z, store.zCard(keys[0]!), Object.entries(store.hGetAll(keys[1]!)).flat()];
+  },
+};
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(CACHE_BACKENDS)('cache contract on $name', (backend) => {
@@ -89,6 +127,25 @@ describe.each(CACHE_BACKENDS)('cache contract on $name', (backend) => {
     expect(await cache.get('stock')).toBe('0');
   });
 
+  it('keeps leases on the cache clock: lists the expired oldest first, drops each once, forgets emptied keys', async () => {
+    const before = Date.now();
+    const now = await cache.run(LEASE, ['leases', 'holders'], ['c', 0, 'user 3']);
+    expect(Math.abs(now - before)).toBeLessThan(1000);
+    await other.run(LEASE, ['leases', 'holders'], ['a', -60_000, 'user 1']);
+    await cache.run(LEASE, ['leases', 'holders'], ['b', 60_000, 'user 2']);
+    await sleep(5);
+    expect(await other.run(EXPIRED, ['leases'], [10])).toEqual(['a', 'c']);
+    expect(await cache.run(EXPIRED, ['leases'], [1])).toEqual(['a']);
+    expect(await cache.run(DROP, ['leases', 'holders'], ['a'])).toEqual([1, 1, 2, expect.any(Array)]);
+    const [h, z, left, rest] = await other.run(DROP, ['leases', 'holders'], ['a']);
+    expect([h, z, left]).toEqual([0, 0, 2]);
+    expect(Object.fromEntries(chunk(rest))).toEqual({ b: 'user 2', c: 'user 3' });
+    await cache.run(DROP, ['leases', 'holders'], ['b']);
+    expect(await cache.run(DROP, ['leases', 'holders'], ['c'])).toEqual([1, 1, 0, []]);
+    expect(await cache.hGetAll('holders')).toEqual({});
+    expect(await cache.ttlMs('leases')).toBe(-2);
+  });
+
   it('delivers pub/sub messages across clients, in order, and stops after unsubscribe', async () => {
     const got: string[] = [];
     const unsubscribe = await other.subscribe('room:1', (m) => got.push(m));
@@ -101,3 +158,9 @@ describe.each(CACHE_BACKENDS)('cache contract on $name', (backend) => {
     expect(got).not.toContain('after');
   });
 });
+
+function chunk(flat: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+  return out;
+}

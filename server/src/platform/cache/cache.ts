@@ -11,12 +11,28 @@ export interface LocalStore {
   hGet(key: string, field: string): string | null;
   hSet(key: string, field: string, value: string): void;
   hIncrBy(key: string, field: string, by: number): number;
+  /** Removes a field; true if it was there (HDEL). An emptied hash is gone, as in Redis. */
+  hDel(key: string, field: string): boolean;
+  /** Every field and value (HGETALL, which Lua sees as a flat list). */
+  hGetAll(key: string): Record<string, string>;
   sAdd(key: string, member: string): boolean;
   sIsMember(key: string, member: string): boolean;
   sCard(key: string): number;
   expire(key: string, ttlMs: number): void;
   /** Remaining time to live in ms; -1 without expiry, -2 when missing (as Redis PTTL). */
   pttl(key: string): number;
+  /** Sets a member's score (ZADD). */
+  zAdd(key: string, score: number, member: string): void;
+  /** Removes a member; true if it was there (ZREM). An emptied sorted set is gone. */
+  zRem(key: string, member: string): boolean;
+  /** Members scoring at most `max`, lowest first, ties by member (ZRANGEBYSCORE key -inf max LIMIT 0 limit). */
+  zRangeByScore(key: string, max: number, limit: number): string[];
+  zCard(key: string): number;
+  /**
+   * The cache's clock in ms (Redis TIME): one clock for every node, so a deadline written by one
+   * node is judged by the same clock on another.
+   */
+  nowMs(): number;
 }
 
 /**

@@ -80,7 +80,25 @@ export class MemoryCache implements Cache {
     sCard: (k) => (this.entry(k) ? this.set_(k).size : 0),
     expire: (k, ttl) => this.expireSync(k, ttl),
     pttl: (k) => this.pttl(k),
+    hDel: (k, f) => this.dropEmpty(k, this.entry(k) ? this.hash(k).delete(f) : false),
+    hGetAll: (k) => (this.entry(k) ? Object.fromEntries(this.hash(k)) : {}),
+    zAdd: (k, score, m) => void this.zset(k).set(m, score),
+    zRem: (k, m) => this.dropEmpty(k, this.entry(k) ? this.zset(k).delete(m) : false),
+    zRangeByScore: (k, max, limit) => (this.entry(k) ? [...this.zset(k)] : [])
+      .filter(([, score]) => score <= max)
+      .sort(([a, sa], [b, sb]) => sa - sb || (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, limit)
+      .map(([m]) => m),
+    zCard: (k) => (this.entry(k) ? this.zset(k).size : 0),
+    nowMs: () => Date.now(),
   };
+
+  /** Redis removes a hash or sorted set once its last member goes; so do we. */
+  private dropEmpty(key: string, removed: boolean): boolean {
+    const v = this.data.get(key)?.value;
+    if (v instanceof Map && v.size === 0) this.data.delete(key);
+    return removed;
+  }
 
   private incrSync(key: string, by: number): number {
     const current = this.getSync(key);
