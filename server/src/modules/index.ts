@@ -8,6 +8,7 @@ import { liveModules } from './live-modules.ts';
 import { realtimeModules } from './realtime-modules.ts';
 import { marketingModules } from './marketing-modules.ts';
 import { analyticsModules } from './analytics-modules.ts';
+import { operationsModules } from './operations-modules.ts';
 
 export const modules: Module[] = [
   identityModule,
@@ -16,4 +17,5 @@ export const modules: Module[] = [
   ...realtimeModules,
   ...marketingModules,
   ...analyticsModules,
+  ...operationsModules,
 ];
