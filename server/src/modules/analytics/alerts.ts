@@ -8,7 +8,8 @@ import { badRequest, notFound } from '../../platform/errors.ts';
 import { inTransaction } from './lock.ts';
 import type { RoomSummary } from './room-metrics.ts';
 import type { AlertMetric } from './tables.ts';
-import { newWebhookSecret, signWebhook, webhookProblem } from './webhook.ts';
+import type { Lookup } from '../../platform/http/outbound.ts';
+import { deliverWebhook, newWebhookSecret, signWebhook, webhookProblem } from './webhook.ts';
 
 export interface AlertRuleInput { name: string; metric: AlertMetric; threshold: number; roomId?: number | null | undefined; minVisitors?: number | undefined; cooldownSec?: number | undefined; webhookUrl?: string | null | undefined }
 export interface FiredAlert { id: number; ruleId: number; merchantId: number; roomId: number; metric: AlertMetric; value: number; threshold: number; message: string; firedAt: Date }
@@ -17,11 +18,18 @@ export interface RoomState { roomId: number; merchantId: number; title: string; 
 const WEBHOOK_TIMEOUT_MS = 5000;
 
 export class AlertService {
+  /** Name resolution for webhook targets (tests play a rebinding DNS server with it). */
+  webhookLookup: Lookup | undefined;
+
   constructor(private readonly ctx: AppContext) {}
+
+  private webhookPolicy() {
+    return { allowPrivate: this.ctx.config.analytics.webhookAllowPrivate, lookup: this.webhookLookup, timeoutMs: WEBHOOK_TIMEOUT_MS };
+  }
 
   async createRule(merchantId: number, input: AlertRuleInput) {
     if (input.webhookUrl) {
-      const problem = await webhookProblem(input.webhookUrl, this.ctx.config.analytics.webhookAllowPrivate);
+      const problem = await webhookProblem(input.webhookUrl, this.webhookPolicy());
       if (problem) throw badRequest('BAD_WEBHOOK_URL', `The webhook cannot be used: ${problem}`);
     }
     if (input.roomId) {
@@ -122,15 +130,13 @@ export class AlertService {
         if (!webhookUrl) return;
         const rule = await this.ctx.db.selectFrom('analytics_alert_rules').select(['webhook_secret']).where('id', '=', alert.ruleId).executeTakeFirst();
         if (!rule?.webhook_secret) return; // the rule was deleted since
-        // Checked again at send time: a name that resolved publicly may resolve privately now.
-        const problem = await webhookProblem(webhookUrl, this.ctx.config.analytics.webhookAllowPrivate);
-        if (problem) { this.ctx.log.warn({ ruleId: alert.ruleId, problem }, 'alert webhook not called'); return; }
+        // Checked again at send time (a name that resolved publicly may resolve privately now), and
+        // the connection goes to the address checked. A redirect is an answer like any non-2xx.
         const body = JSON.stringify({ type: 'analytics.alert', eventId: e.id, alert });
-        const res = await fetch(webhookUrl, {
-          method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'LiveMall-Alerts/1', 'x-livemall-signature': signWebhook(rule.webhook_secret, body) },
-          body, redirect: 'error', signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS), // a redirect could point inside
-        });
-        if (!res.ok) throw new Error(`alert webhook answered ${res.status}`);
+        const headers = { 'content-type': 'application/json', 'user-agent': 'LiveMall-Alerts/1', 'x-livemall-signature': signWebhook(rule.webhook_secret, body) };
+        const sent = await deliverWebhook(webhookUrl, body, headers, this.webhookPolicy());
+        if ('refused' in sent) { this.ctx.log.warn({ ruleId: alert.ruleId, problem: sent.refused }, 'alert webhook not called'); return; }
+        if (sent.status < 200 || sent.status > 299) throw new Error(`alert webhook answered ${sent.status}`);
       },
     });
   }

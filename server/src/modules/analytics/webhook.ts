@@ -1,26 +1,28 @@
 // Outgoing alert webhooks: signed like Stripe's (t=<unix seconds>,v1=<HMAC-SHA256 of "t.body">),
-// and kept off loopback/private networks unless the operator allows it, so a tenant cannot use
-// the platform to probe the host's own network (SSRF).
+// and kept off loopback, private and every other special-purpose network unless the operator
+// allows it, so a tenant cannot use the platform to reach the host's own network (SSRF). The
+// checks and the pinned connection live in platform/http/outbound.ts.
 import crypto from 'node:crypto';
-import dns from 'node:dns/promises';
-import net from 'node:net';
+import { postTo, resolveTarget, type Lookup } from '../../platform/http/outbound.ts';
 
-const PRIVATE = new net.BlockList();
-for (const [prefix, bits] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) PRIVATE.addSubnet(prefix, bits, 'ipv4');
-for (const [prefix, bits] of [['::1', 128], ['::', 128], ['fc00::', 7], ['fe80::', 10]] as const) PRIVATE.addSubnet(prefix, bits, 'ipv6');
+export interface WebhookPolicy { allowPrivate: boolean; lookup?: Lookup | undefined }
 
 /** Why this URL may not be called, or null when it may. */
-export async function webhookProblem(url: string, allowPrivate: boolean): Promise<string | null> {
-  let u: URL;
-  try { u = new URL(url); } catch { return 'not a URL'; }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'only http(s) URLs';
-  if (allowPrivate) return null;
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  let addresses: Array<{ address: string; family: number }>;
-  try { addresses = net.isIP(host) ? [{ address: host, family: net.isIP(host) }] : await dns.lookup(host, { all: true }); } catch { return 'the host does not resolve'; }
-  const mapped = (a: string) => a.replace(/^::ffff:/i, '');
-  if (addresses.some((a) => PRIVATE.check(mapped(a.address), net.isIPv4(mapped(a.address)) ? 'ipv4' : 'ipv6'))) return 'the host is on a loopback or private network';
-  return null;
+export async function webhookProblem(url: string, policy: WebhookPolicy): Promise<string | null> {
+  const target = await resolveTarget(url, policy);
+  return 'problem' in target ? target.problem : null;
+}
+
+/**
+ * Deliver one webhook: resolve and check the URL now (it may resolve elsewhere than when it was
+ * saved), connect to exactly that address. Answers 'refused' with the reason, or the status code.
+ */
+export async function deliverWebhook(
+  url: string, body: string, headers: Record<string, string>, policy: WebhookPolicy & { timeoutMs: number },
+): Promise<{ refused: string } | { status: number }> {
+  const target = await resolveTarget(url, policy);
+  if ('problem' in target) return { refused: target.problem };
+  return { status: await postTo(target, body, headers, policy.timeoutMs) };
 }
 
 export function newWebhookSecret(): string {
