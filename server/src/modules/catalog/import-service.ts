@@ -36,7 +36,7 @@ export class ProductImportService {
   async start(actor: Actor, merchantId: number, input: { filename: string; body: Buffer }): Promise<number> {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
     if (input.body.length === 0) throw badRequest('FILE_EMPTY', 'The CSV file is empty');
-    const stored = await this.ctx.storage.put({ prefix: `m${merchantId}/imports`, filename: input.filename.endsWith('.csv') ? input.filename : `${input.filename}.csv`, contentType: 'text/csv', body: input.body });
+    const stored = await this.ctx.storage.put({ prefix: `m${merchantId}/imports`, contentType: 'text/csv', body: input.body });
     return transact(this.ctx.db, async (trx) => {
       const row = await trx.insertInto('product_imports').values({ merchant_id: merchantId, created_by: actor.userId, file_key: stored.key, filename: input.filename.slice(0, 200) })
         .returning('id').executeTakeFirstOrThrow();

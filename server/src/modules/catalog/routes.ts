@@ -4,7 +4,7 @@ import type { AppContext, Http } from '../../platform/context.ts';
 import { ANY_MEMBER, OPERATORS } from '../../platform/auth/access.ts';
 import { AppError, badRequest } from '../../platform/errors.ts';
 import { errorResponses, IdParam, MerchantParams, Ok, Page, Pagination, Strict } from '../../platform/http/schemas.ts';
-import { FileTooLargeError } from '../../platform/storage/storage.ts';
+import { storeUpload } from '../../platform/storage/uploads.ts';
 import { CategoryNodeT, ProductDetailT, ProductInputT, ProductStatusT, ProductSummaryT } from './schemas.ts';
 
 const security = [{ bearer: [] }];
@@ -96,7 +96,7 @@ export async function catalogRoutes(app: Http, ctx: AppContext): Promise<void> {
   app.post('/api/merchants/:merchantId/media', {
     config: { access: OPERATORS },
     schema: {
-      tags: ['catalog'], summary: 'Upload an image or video (multipart field "file"); returns its URL', security, params: MerchantParams, consumes: ['multipart/form-data'],
+      tags: ['catalog'], summary: 'Upload a JPEG, PNG, WebP or GIF image or an MP4 video (multipart field "file"; the type is read from the bytes); returns its URL', security, params: MerchantParams, consumes: ['multipart/form-data'],
       response: { 201: Type.Object({ url: Type.String(), key: Type.String(), type: Type.Union([Type.Literal('image'), Type.Literal('video')]), size: Type.Integer() }), ...errorResponses },
     },
   }, async (req, reply) => {
@@ -104,15 +104,9 @@ export async function catalogRoutes(app: Http, ctx: AppContext): Promise<void> {
     if (!req.isMultipart()) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data');
     const file = await req.file();
     if (!file) throw badRequest('FILE_MISSING', 'No file in the request');
-    const kind = file.mimetype.startsWith('image/') ? 'image' : file.mimetype.startsWith('video/') ? 'video' : null;
-    if (!kind) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Only images and videos can be uploaded');
-    try {
-      const stored = await ctx.storage.put({ prefix: `m${req.params.merchantId}/${kind}s`, filename: file.filename, contentType: file.mimetype, body: file.file, maxBytes: kind === 'image' ? MAX_IMAGE : MAX_VIDEO });
-      return reply.status(201).send({ url: stored.url, key: stored.key, type: kind, size: stored.size });
-    } catch (err) {
-      if (err instanceof FileTooLargeError) throw new AppError(413, 'PAYLOAD_TOO_LARGE', `Files of this kind may be at most ${err.maxBytes / 1024 / 1024} MB`);
-      throw err;
-    }
+    // The type comes from the bytes; the client's Content-Type and file name are ignored.
+    const stored = await storeUpload(ctx.storage, { prefix: `m${req.params.merchantId}`, body: file.file, limits: { image: MAX_IMAGE, video: MAX_VIDEO } });
+    return reply.status(201).send({ url: stored.url, key: stored.key, type: stored.kind, size: stored.size });
   });
 
   // ---- platform ----

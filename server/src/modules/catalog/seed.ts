@@ -70,7 +70,7 @@ export async function seedCatalog(ctx: AppContext, progress: SeedProgress): Prom
   for (const [i, [merchantId, p]] of all.entries()) {
     const exists = await db.selectFrom('products').select('id').where('merchant_id', '=', merchantId).where('spu_code', '=', p.spuCode).executeTakeFirst();
     if (!exists) {
-      const cover = await ctx.storage.put({ prefix: `m${merchantId}/images`, filename: `${p.spuCode}.svg`, contentType: 'image/svg+xml', body: coverSvg(p) });
+      const cover = await ctx.storage.put({ prefix: `m${merchantId}/images`, contentType: 'image/svg+xml', body: coverSvg(p) });
       const categoryId = await ctx.services.categories.ensurePath(db, p.category);
       const { category: _c, color: _k, emoji: _e, ...input } = p;
       await transact(db, (trx) => ctx.services.products.createIn(trx, merchantId, { ...input, categoryId, coverUrl: cover.url, media: [{ type: 'image', url: cover.url }], lowStockThreshold: 10 }, null));
