@@ -1,13 +1,14 @@
-// Quote: price a basket through the pipeline and hand back a signed quote token. Placement
+// Quote: price a checkout request through the pipeline and hand back a signed quote token that
+// fingerprints the request and carries what the quote decided (coupons, points). Placement
 // (orders module) prices again on the server — prices from the client are never trusted.
-import crypto from 'node:crypto';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
-import { PricingPipeline, summarize, type PricingContext, type PricingInput, type PricingStep } from './pipeline.ts';
-import { shippingStep } from './shipping-step.ts';
+import { emptyReport, PricingPipeline, summarize, type PricingContext, type PricingInput, type PricingStep } from './pipeline.ts';
+import { assertOneDeal, pricingInputOf, requestHash, type BasketItem, type CheckoutRequest, type QuoteClaims } from './request.ts';
+import { feeFor, shippingStep } from './shipping-step.ts';
 
-export interface BasketItem { skuId: number; quantity: number }
+export type { BasketItem } from './request.ts';
 
 export const MAX_BASKET_LINES = 100;
 
@@ -31,13 +32,15 @@ export class CheckoutService {
       if (!Number.isSafeInteger(i.quantity) || i.quantity <= 0 || i.quantity > 999) throw badRequest('QUANTITY_INVALID', 'Quantity must be between 1 and 999');
       merged.set(i.skuId, (merged.get(i.skuId) ?? 0) + i.quantity);
     }
+    if ([...merged.values()].some((q) => q > 999)) throw badRequest('QUANTITY_INVALID', 'Quantity must be between 1 and 999');
     const skus = new Map((await this.ctx.services.catalog.getSkusForCheckout(db, [...merged.keys()])).map((s) => [s.skuId, s]));
     const unknown = [...merged.keys()].filter((id) => !skus.has(id));
     if (unknown.length) throw notFound(`SKU ${unknown.join(', ')}`, 'SKU_NOT_FOUND');
     const unavailable = [...skus.values()].filter((s) => !s.purchasable).map((s) => s.skuId);
     if (unavailable.length) throw badRequest('SKU_NOT_PURCHASABLE', 'Some items are not on sale any more', { skuIds: unavailable });
+    if (input.roomId) await this.assertRoomSells(db, input.roomId, [...skus.values()].map((s) => s.merchantId));
     const ctx: PricingContext = {
-      db, userId, now: new Date(), input, charges: [], notes: [], effects: {}, undeliverable: [],
+      db, userId, now: new Date(), input, charges: [], notes: [], effects: {}, undeliverable: [], report: emptyReport(),
       lines: [...merged].map(([skuId, quantity], i) => {
         const s = skus.get(skuId)!;
         return {
@@ -50,20 +53,39 @@ export class CheckoutService {
     return this.pipeline.run(ctx);
   }
 
-  async quote(userId: number, items: BasketItem[], input: PricingInput & { addressId?: number | undefined }) {
-    const province = input.addressId ? (await this.ctx.services.shipping.getAddress(this.ctx.db, userId, input.addressId)).province : input.province;
-    const priced = await this.price(this.ctx.db, userId, items, { ...input, province });
+  /** A room credits the order it sold: it must exist and be one of the basket's shops' rooms. */
+  private async assertRoomSells(db: Db, roomId: number, merchantIds: number[]): Promise<void> {
+    const live = (this.ctx.services as Partial<AppContext['services']>).live;
+    if (!live) return; // a deployment without live rooms has nothing to attribute to
+    const room = await live.getRoom(roomId, db);
+    if (!room) throw notFound('Room', 'ROOM_NOT_FOUND');
+    if (!merchantIds.includes(room.merchantId)) throw badRequest('ROOM_NOT_FOR_BASKET', 'This room does not sell these items');
+  }
+
+  /** Each shop's fee for its lines as they cost now (0 without an address): values free-shipping coupons. */
+  async shippingPreview(p: PricingContext): Promise<Map<number, number>> {
+    const fees = new Map<number, number>();
+    for (const merchantId of new Set(p.lines.map((l) => l.merchantId))) {
+      const r = await feeFor(this.ctx, p, merchantId);
+      fees.set(merchantId, r && r.deliverable ? r.feeFen : 0);
+    }
+    return fees;
+  }
+
+  /** Refusals that need no pricing: checked first by quote and placement alike. */
+  validate(req: CheckoutRequest): void {
+    assertOneDeal(req);
+  }
+
+  async quote(userId: number, req: CheckoutRequest & { province?: string | undefined }) {
+    this.validate(req);
+    const province = req.addressId ? (await this.ctx.services.shipping.getAddress(this.ctx.db, userId, req.addressId)).province : req.province;
+    const priced = await this.price(this.ctx.db, userId, req.items, pricingInputOf(req, province));
     const view = quoteView(priced);
-    const quoteToken = await this.ctx.tokens.signPayload({ u: userId, h: basketHash(items, { ...input, province }), t: view.totalFen }, 'quote', this.ctx.config.quoteTtlSec);
+    const claims: QuoteClaims = { u: userId, h: requestHash(req), t: view.totalFen, c: view.appliedCouponIds, pt: view.points.used };
+    const quoteToken = await this.ctx.tokens.signPayload({ ...claims }, 'quote', this.ctx.config.quoteTtlSec);
     return { ...view, quoteToken, expiresAt: new Date(Date.now() + this.ctx.config.quoteTtlSec * 1000) };
   }
-}
-
-/** A stable fingerprint of what was asked for, so a quote token only fits the same basket. */
-export function basketHash(items: BasketItem[], input: PricingInput): string {
-  const norm = [...items].sort((a, b) => a.skuId - b.skuId).map((i) => [i.skuId, i.quantity]);
-  const inp = { c: [...(input.couponIds ?? [])].sort(), p: input.usePoints ?? false, r: input.roomId ?? null, v: input.province ?? null, f: input.flashSaleItemId ?? null, g: input.groupBuy ?? null, b: input.bargainId ?? null };
-  return crypto.createHash('sha256').update(JSON.stringify([norm, inp])).digest('base64url').slice(0, 22);
 }
 
 export function quoteView(ctx: PricingContext) {
@@ -77,13 +99,18 @@ export function quoteView(ctx: PricingContext) {
       adjustments: l.adjustments.map((a) => ({ step: a.step, stage: a.stage, reason: a.reason, amountFen: a.amountFen, ...(a.ref ? { ref: a.ref } : {}) })),
     })),
   }));
+  const { couponMode, coupons, points } = ctx.report;
   return {
     groups,
     goodsFen: groups.reduce((s, g) => s + g.goodsFen, 0),
     discountFen: groups.reduce((s, g) => s + g.discountFen, 0),
     shippingFen: groups.reduce((s, g) => s + g.shippingFen, 0),
     totalFen: groups.reduce((s, g) => s + g.totalFen, 0),
-    notes: ctx.notes,
+    notes: [...new Set(ctx.notes)],
     undeliverable: ctx.undeliverable,
+    couponMode,
+    appliedCouponIds: coupons.filter((c) => c.applied).map((c) => c.couponId).sort((a, b) => a - b),
+    coupons,
+    points,
   };
 }

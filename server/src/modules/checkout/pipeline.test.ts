@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { couponDiscount, type CouponTerms } from '../marketing/rules/coupons.ts';
 import { fullReductionDiscount } from '../marketing/rules/full-reduction.ts';
 import { DEFAULT_POINTS_POLICY, pointsDeduction } from '../marketing/rules/points.ts';
-import { applyPerLine, discountLines, PricingPipeline, summarize, type PricingContext, type PricingLine } from './pipeline.ts';
+import { applyPerLine, discountLines, emptyReport, PricingPipeline, summarize, type PricingContext, type PricingLine } from './pipeline.ts';
 
 const arbLine = fc.record({
   unit: fc.integer({ min: 0, max: 200_000 }), qty: fc.integer({ min: 1, max: 20 }), merchantId: fc.integer({ min: 1, max: 3 }),
@@ -15,7 +15,7 @@ interface LineSpec { unit: number; qty: number; merchantId: number; productId: n
 
 function context(lines: LineSpec[]): PricingContext {
   return {
-    db: undefined as never, userId: 1, now: new Date(), input: {}, charges: [], notes: [], effects: {}, undeliverable: [],
+    db: undefined as never, userId: 1, now: new Date(), input: {}, charges: [], notes: [], effects: {}, undeliverable: [], report: emptyReport(),
     lines: lines.map((l, i): PricingLine => ({
       lineId: `L${i}`, skuId: i + 1, productId: l.productId, merchantId: l.merchantId, categoryIds: [l.category], tagIds: [],
       productTitle: 'p', skuName: '', imageUrl: null, quantity: l.qty, weightGrams: 100,

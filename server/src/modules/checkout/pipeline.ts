@@ -69,7 +69,41 @@ export interface PricingContext {
   /** What steps decided and must commit at placement (coupon ids, points, flash units…). */
   effects: Record<string, unknown>;
   undeliverable: Array<{ merchantId: number; reason: string }>;
+  /** What the shopper can choose from, for the checkout sheet (filled by the coupon and points steps). */
+  report: PricingReport;
 }
+
+/** One of the shopper's coupons as this basket sees it. */
+export interface CouponOption {
+  couponId: number;
+  title: string;
+  description: string;
+  funding: 'platform' | 'merchant';
+  merchantId: number | null;
+  applied: boolean;
+  /** Applied: what it takes off in this stack; otherwise what it would take off alone. */
+  savingFen: number;
+  /** Why it does nothing for this basket (null when it could be used). */
+  reason: string | null;
+}
+
+export interface PointsReport {
+  balance: number;
+  /** The most points this basket can take (policy share cap), whether or not they are used. */
+  usable: number;
+  used: number;
+  deductedFen: number;
+  /** Why points cannot be used here (null when they can). */
+  reason: string | null;
+}
+
+export interface PricingReport {
+  couponMode: 'auto' | 'chosen';
+  coupons: CouponOption[];
+  points: PointsReport;
+}
+
+export const emptyReport = (): PricingReport => ({ couponMode: 'auto', coupons: [], points: { balance: 0, usable: 0, used: 0, deductedFen: 0, reason: null } });
 
 export interface PricingStep {
   name: string;

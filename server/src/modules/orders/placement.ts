@@ -5,23 +5,17 @@ import crypto from 'node:crypto';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { AppError, badRequest, conflict } from '../../platform/errors.ts';
-import { basketHash, quoteView, type BasketItem } from '../checkout/checkout-service.ts';
-import { summarize } from '../checkout/pipeline.ts';
+import { quoteView } from '../checkout/checkout-service.ts';
+import { pricingInputOf, requestHash, type CheckoutRequest, type QuoteClaims } from '../checkout/request.ts';
+import { summarize, type PricingInput } from '../checkout/pipeline.ts';
 import type { AddressSnapshot } from './tables.ts';
 import './tables.ts';
 import { transact } from '../../platform/db/transact.ts';
 
-export interface PlaceOrderInput {
+/** A checkout request (checkout/request.ts, the same shape the quote took) plus what placing needs. */
+export interface PlaceOrderInput extends CheckoutRequest {
   idempotencyKey: string;
-  items: BasketItem[];
   addressId: number;
-  couponIds?: number[] | undefined;
-  usePoints?: boolean | number | undefined;
-  roomId?: number | null | undefined;
-  flashSaleItemId?: number | undefined;
-  flashToken?: string | undefined;
-  groupBuy?: { dealId: number; groupId?: number | null | undefined } | undefined;
-  bargainId?: number | undefined;
   buyerNote?: string | undefined;
   /** From the quote the shopper saw; if the price moved since, we refuse rather than charge more. */
   quoteToken?: string | undefined;
@@ -33,55 +27,50 @@ export class OrderPlacement {
   constructor(private readonly ctx: AppContext) {}
 
   async place(userId: number, input: PlaceOrderInput) {
+    this.ctx.services.checkout.validate(input);
+    const requestKey = requestHash(input);
     // Decisions made outside the database come first (a flash-sale unit in the cache), so the
     // thousands who lose a flash sale cost no SQL at all. A retry of a winning request finds its
     // unit already counted (limit reached) and gets its order back through the idempotency key.
     let undo: () => Promise<void>;
     try {
-      undo = await this.ctx.services.checkout.pipeline.beforePlace(userId, input.items, { flashSaleItemId: input.flashSaleItemId, flashToken: input.flashToken, groupBuy: input.groupBuy, bargainId: input.bargainId });
+      undo = await this.ctx.services.checkout.pipeline.beforePlace(userId, input.items, pricingInputOf(input, undefined));
     } catch (err) {
       if (err instanceof AppError && err.code === 'FLASH_LIMIT_REACHED') {
-        const replay = await this.replayOf(userId, input);
+        const replay = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestKey).catch(() => null);
         if (replay) return replay;
       }
       throw err;
     }
     try {
       const address = await this.ctx.services.shipping.getAddress(this.ctx.db, userId, input.addressId);
-      const pricingInput = this.pricingInput(input, address.province);
-      const requestHash = basketHash(input.items, pricingInput) + ':' + input.addressId;
+      let pricingInput = pricingInputOf(input, address.province);
       let quotedTotal: number | undefined;
       if (input.quoteToken) {
-        const q = await this.ctx.tokens.verifyPayload<{ u: number; h: string; t: number }>(input.quoteToken, 'quote');
+        const q = await this.ctx.tokens.verifyPayload<QuoteClaims>(input.quoteToken, 'quote');
         if (q === 'expired') throw badRequest('QUOTE_EXPIRED', 'The quote has expired; get a new one');
-        if (!q || q.u !== userId || q.h !== basketHash(input.items, pricingInput)) throw badRequest('QUOTE_INVALID', 'The quote does not match this order');
+        if (!q || q.u !== userId || q.h !== requestKey) {
+          throw badRequest('QUOTE_INVALID', 'The quote was for a different basket, deal, coupons, points, room or address; quote this order again');
+        }
+        // Exactly what the quote applied: an auto choice is not made again on changed ground.
+        pricingInput = { ...pricingInput, couponIds: q.c ?? pricingInput.couponIds, usePoints: q.pt > 0 ? q.pt : false };
         quotedTotal = q.t;
       }
-      const replay = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestHash);
+      const replay = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestKey);
       if (replay) { await undo(); return replay; }
-      return await this.placeNew(userId, input, address, pricingInput, requestHash, quotedTotal);
+      return await this.placeNew(userId, input, address, pricingInput, requestKey, quotedTotal);
     } catch (err) {
       await undo().catch((e: unknown) => this.ctx.log.error({ err: e }, 'undoing pre-placement decisions failed'));
       throw err;
     }
   }
 
-  private pricingInput(input: PlaceOrderInput, province: string) {
-    return { couponIds: input.couponIds, usePoints: input.usePoints, roomId: input.roomId ?? null, province, flashSaleItemId: input.flashSaleItemId, groupBuy: input.groupBuy, bargainId: input.bargainId };
-  }
-
-  private async replayOf(userId: number, input: PlaceOrderInput) {
-    const address = await this.ctx.services.shipping.getAddress(this.ctx.db, userId, input.addressId).catch(() => null);
-    if (!address) return null;
-    return this.findCheckout(this.ctx.db, userId, input.idempotencyKey, basketHash(input.items, this.pricingInput(input, address.province)) + ':' + input.addressId).catch(() => null);
-  }
-
-  private async placeNew(userId: number, input: PlaceOrderInput, address: Awaited<ReturnType<AppContext['services']['shipping']['getAddress']>>, pricingInput: ReturnType<OrderPlacement['pricingInput']>, requestHash: string, quotedTotal: number | undefined) {
+  private async placeNew(userId: number, input: PlaceOrderInput, address: Awaited<ReturnType<AppContext['services']['shipping']['getAddress']>>, pricingInput: PricingInput, requestHash: string, quotedTotal: number | undefined) {
     try {
       return await transact(this.ctx.db, async (trx) => {
         const checkout = await trx.insertInto('checkouts').values({ checkout_no: newOrderNo('C'), user_id: userId, idempotency_key: input.idempotencyKey, request_hash: requestHash })
           .returning(['id', 'checkout_no']).executeTakeFirstOrThrow();
-        const priced = await this.ctx.services.checkout.price(trx, userId, input.items, { ...pricingInput, flashToken: input.flashToken });
+        const priced = await this.ctx.services.checkout.price(trx, userId, input.items, pricingInput);
         if (priced.undeliverable.length) throw new AppError(422, 'NOT_DELIVERABLE', priced.undeliverable.map((u) => u.reason).join('; '), priced.undeliverable);
         const groups = summarize(priced);
         const total = groups.reduce((s, g) => s + g.totalFen, 0);

@@ -4,17 +4,10 @@ import type { AppContext, Http } from '../../platform/context.ts';
 import { shopCustomers } from './customers.ts';
 import { platformDashboard } from './platform-dashboard.ts';
 import { DateTime, errorResponses, IdParam, MerchantParams, Page, Pagination, Strict } from '../../platform/http/schemas.ts';
-import { BasketItemsT, OrderDetailT, OrderStatusT, OrderSummaryT, PlaceResultT, QuoteT } from './schemas.ts';
+import { OrderDetailT, OrderStatusT, OrderSummaryT, PlaceResultT, QuoteT } from './schemas.ts';
+import { CheckoutRequestFields } from '../checkout/request.ts';
 
 const security = [{ bearer: [] }];
-const PricingOptions = {
-  couponIds: Type.Optional(Type.Array(IdParam, { maxItems: 5 })),
-  usePoints: Type.Optional(Type.Union([Type.Boolean(), Type.Integer({ minimum: 0 })])),
-  roomId: Type.Optional(Type.Union([IdParam, Type.Null()])),
-  flashSaleItemId: Type.Optional(IdParam),
-  groupBuy: Type.Optional(Strict({ dealId: IdParam, groupId: Type.Optional(Type.Union([IdParam, Type.Null()])) }, { description: 'Open a group (no groupId) or join one (its share link)' })),
-  bargainId: Type.Optional(IdParam),
-};
 const MerchantOrderQuery = Type.Object({
   ...Pagination.properties, status: Type.Optional(OrderStatusT), q: Type.Optional(Type.String({ maxLength: 60 })),
   from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })), roomId: Type.Optional(IdParam),
@@ -29,19 +22,19 @@ export function orderRoutes(app: Http, ctx: AppContext): void {
     config: { access: 'user' },
     schema: {
       tags: ['checkout'], summary: 'Price a basket: every step per line with its reason, per-shop totals, and a quote token for placing it', security,
-      body: Strict({ items: BasketItemsT, addressId: Type.Optional(IdParam), province: Type.Optional(Type.String({ maxLength: 20 })), ...PricingOptions }),
+      body: Strict({ ...CheckoutRequestFields, province: Type.Optional(Type.String({ maxLength: 20, description: 'Without addressId: a fee preview (such a quote cannot be placed)' })) }),
       response: { 200: Type.Ref('Quote'), ...errorResponses },
     },
-  }, async (req) => checkout.quote(req.actor!.userId, req.body.items, req.body));
+  }, async (req) => checkout.quote(req.actor!.userId, req.body));
 
   app.post('/api/orders', {
-    config: { access: 'user' },
+    config: { access: 'user', rateLimit: { bucket: 'orders.place', max: 30, windowSec: 60, by: 'user' } },
     schema: {
       tags: ['orders'], summary: 'Place orders (one per shop) and get the payment to make. Prices are computed on the server; the idempotency key makes retries safe.', security,
       body: Strict({
-        idempotencyKey: Type.String({ minLength: 8, maxLength: 80 }), items: BasketItemsT, addressId: IdParam, ...PricingOptions,
-        buyerNote: Type.Optional(Type.String({ maxLength: 200 })), quoteToken: Type.Optional(Type.String({ maxLength: 2000 })),
-        flashToken: Type.Optional(Type.String({ maxLength: 1000, description: 'From POST /api/flash-sales/items/:itemId/token, with flashSaleItemId' })),
+        ...CheckoutRequestFields, addressId: IdParam, idempotencyKey: Type.String({ minLength: 8, maxLength: 80 }),
+        buyerNote: Type.Optional(Type.String({ maxLength: 200 })),
+        quoteToken: Type.Optional(Type.String({ maxLength: 2000, description: 'From the quote of this same request: the coupons and points it applied are used, and a changed total is refused (PRICE_CHANGED)' })),
       }),
       response: { 201: PlaceResultT, ...errorResponses },
     },

@@ -17,10 +17,18 @@ export const QuoteT = Type.Object({
   })),
   goodsFen: Type.Integer(), discountFen: Type.Integer(), shippingFen: Type.Integer(), totalFen: Type.Integer(),
   notes: Type.Array(Type.String()), undeliverable: Type.Array(Type.Object({ merchantId: Type.Integer(), reason: Type.String() })),
-  quoteToken: Type.String(), expiresAt: DateTime,
+  couponMode: Type.Union([Type.Literal('auto'), Type.Literal('chosen')], { description: 'auto: the best stack was chosen for you; chosen: exactly couponIds' }),
+  appliedCouponIds: Type.Array(Type.Integer()),
+  coupons: Type.Array(Type.Object({
+    couponId: Type.Integer(), title: Type.String(), description: Type.String(), funding: Type.Union([Type.Literal('platform'), Type.Literal('merchant')]), merchantId: Nullable(Type.Integer()),
+    applied: Type.Boolean(), savingFen: Type.Integer({ description: 'applied: what it takes off here; otherwise what it would take off alone' }),
+    reason: Nullable(Type.String({ description: 'why it does nothing for this basket' })),
+  }), { description: 'The coupons the shopper could pick for this basket' }),
+  points: Type.Object({ balance: Type.Integer(), usable: Type.Integer(), used: Type.Integer(), deductedFen: Type.Integer(), reason: Nullable(Type.String()) }),
+  quoteToken: Type.String({ description: 'Place the same request with it: its coupons and points are applied, its total is the payment' }), expiresAt: DateTime,
 }, { $id: 'Quote' });
 
-export const BasketItemsT = Type.Array(Strict({ skuId: Type.Integer({ minimum: 1 }), quantity: Type.Integer({ minimum: 1, maximum: 999 }) }), { minItems: 1, maxItems: 100 });
+export { BasketItemsT } from '../checkout/request.ts';
 
 export const PlaceResultT = Type.Object({
   checkoutNo: Type.String(),
