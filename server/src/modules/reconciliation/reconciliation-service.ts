@@ -104,7 +104,7 @@ export class ReconciliationService {
 
   async reportForPlatform(actor: Actor, runId: number) {
     this.requirePlatform(actor);
-    return this.report(await this.load(runId), { merchantId: null });
+    return this.build(await this.load(runId), { merchantId: null });
   }
 
   async reportForShop(actor: Actor, merchantId: number, runId: number) {
@@ -112,7 +112,7 @@ export class ReconciliationService {
     const run = await this.load(runId);
     // Another shop's run does not exist as far as this shop can tell.
     if (run.merchant_id !== null && run.merchant_id !== merchantId) throw notFound('Reconciliation run', 'RUN_NOT_FOUND');
-    return this.report(run, { merchantId });
+    return this.build(run, { merchantId });
   }
 
   private async load(runId: number): Promise<RunRow> {
@@ -151,7 +151,12 @@ export class ReconciliationService {
     };
   }
 
-  private async report(run: RunRow, viewer: Viewer) {
+  /** A run's full report, for in-process callers (the CLI, tests) that already have the right. */
+  async report(runId: number) {
+    return this.build(await this.load(runId), { merchantId: null });
+  }
+
+  private async build(run: RunRow, viewer: Viewer) {
     const { run: view, checks } = await this.view(run, viewer);
     let q = this.ctx.db.selectFrom('reconciliation_discrepancies').selectAll().where('run_id', '=', run.id);
     if (viewer.merchantId !== null) q = q.where('merchant_id', '=', viewer.merchantId);

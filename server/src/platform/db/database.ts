@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { lockDataDir } from './pglite-lock.ts';
 import type { Database, Db } from './types.ts';
 
 export interface DataStore {
@@ -58,17 +59,25 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DataStore
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const dir = opts.pgliteDir ?? 'memory://';
   if (!dir.startsWith('memory://')) fs.mkdirSync(path.dirname(dir), { recursive: true });
-  const pglite = await PGlite.create(dir, {
-    ...(opts.pgliteTemplate ? { loadDataDir: opts.pgliteTemplate } : {}),
-    parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },
-    extensions: { pg_trgm },
-  });
+  // One process per PGlite folder (pglite-lock.ts): refuse clearly rather than corrupt it.
+  const unlock = dir.startsWith('memory://') ? () => undefined : lockDataDir(path.resolve(dir));
+  let pglite;
+  try {
+    pglite = await PGlite.create(dir, {
+      ...(opts.pgliteTemplate ? { loadDataDir: opts.pgliteTemplate } : {}),
+      parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },
+      extensions: { pg_trgm },
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, opts.log) });
   return {
     db,
     kind: 'pglite',
     ping: async () => void (await sql`select 1`.execute(db)),
-    close: () => db.destroy(),
+    close: async () => { try { await db.destroy(); } finally { unlock(); } },
     dump: async () => (await pglite.dumpDataDir('none')) as Blob,
   };
 }

@@ -1,5 +1,5 @@
-// orders.payments: the orders and the money that paid for them agree, order by order and checkout
-// by checkout (payments' own check adds it up per provider and day; this one names the order).
+// reconciliation.order_payments: the orders and the money that paid for them agree, order by order
+// and checkout by checkout (payments' own check adds it up per provider and day; this one names the order).
 // - a paid order has a succeeded payment whose amount is the sum of its checkout's orders' totals;
 // - a payment that succeeded leaves no order of its checkout waiting to be paid;
 // - an unpaid order past its deadline has been cancelled (its stock is not held for ever);
@@ -26,7 +26,7 @@ interface OrderRow {
 }
 
 export const orderPaymentsCheck: ReconcileCheck = {
-  name: 'orders.payments',
+  name: 'reconciliation.order_payments',
   description: 'Every paid order has a succeeded payment of its checkout\'s total; no paid checkout is left unpaid; refunds match the orders',
   async run(scope: ReconcileScope): Promise<Discrepancy[]> {
     const { rows } = await sql<OrderRow>`
@@ -51,7 +51,7 @@ export const orderPaymentsCheck: ReconcileCheck = {
     const out: Discrepancy[] = [];
     const add = (o: OrderRow, merchantId: number | null, message: string, expected: number | string, actual: number | string, extra: Record<string, unknown> = {}) =>
       out.push({
-        check: 'orders.payments', merchantId, subject: `order:${o.id}`, message, expected, actual,
+        check: 'reconciliation.order_payments', merchantId, subject: `order:${o.id}`, message, expected, actual,
         rows: [{ orderId: o.id, checkoutNo: o.checkout_no, status: o.status, totalFen: o.total_fen, refundedFen: o.refunded_fen, paymentId: o.payment_id, paymentStatus: o.payment_status, paymentAmountFen: o.amount_fen, ...extra }],
       });
     for (const o of rows) {
@@ -99,7 +99,7 @@ async function refundsAgainstOrders(scope: ReconcileScope, rows: OrderRow[]): Pr
     if (succeeded <= owed && owed <= succeeded + pending) continue;
     const first = mine[0]!;
     out.push({
-      check: 'orders.payments', merchantId: first.checkout_shops > 1 ? null : first.merchant_id, subject: `payment:${paymentId}`,
+      check: 'reconciliation.order_payments', merchantId: first.checkout_shops > 1 ? null : first.merchant_id, subject: `payment:${paymentId}`,
       message: succeeded > owed ? 'More was refunded than the orders account for' : 'Money owed back to the buyer was never refunded',
       expected: owed, actual: succeeded,
       rows: [

@@ -1,5 +1,5 @@
-// orders.stock: the stock an order holds follows the order (inventory's own check compares its
-// ledger with its levels; this one compares its reservations with the orders).
+// reconciliation.order_stock: the stock an order holds follows the order (inventory's own check
+// compares its ledger with its levels; this one compares its reservations with the orders).
 // - every line's units are held, in full: no half-reserved basket, no unit held twice;
 // - unpaid → reserved, paid (and on) → committed, cancelled → released;
 // - units put back on sale never exceed the units refunded (or being refunded right now);
@@ -23,7 +23,7 @@ export const expectedReservation = (orderStatus: string): string =>
   orderStatus === 'pending_payment' ? 'reserved' : orderStatus === 'cancelled' ? 'released' : PAID_STATUSES.includes(orderStatus) ? 'committed' : 'unknown';
 
 export const orderStockCheck: ReconcileCheck = {
-  name: 'orders.stock',
+  name: 'reconciliation.order_stock',
   description: 'The stock each order holds matches its lines: reserved while unpaid, committed once paid, released when cancelled',
   async run(scope: ReconcileScope): Promise<Discrepancy[]> {
     const shop = (col: string) => (scope.merchantId === undefined ? sql`true` : sql`${sql.ref(col)} = ${scope.merchantId}`);
@@ -55,7 +55,7 @@ export const orderStockCheck: ReconcileCheck = {
     const out: Discrepancy[] = [];
     for (const r of rows) {
       const add = (message: string, expected: number | string, actual: number | string) => out.push({
-        check: 'orders.stock', merchantId: r.merchant_id, subject: `order:${r.order_id} sku:${r.sku_id}`, message, expected, actual,
+        check: 'reconciliation.order_stock', merchantId: r.merchant_id, subject: `order:${r.order_id} sku:${r.sku_id}`, message, expected, actual,
         rows: [{ orderId: r.order_id, skuId: r.sku_id, orderStatus: r.status, lineUnits: r.line_units, heldUnits: r.held_units, reservationStatuses: r.statuses ?? [], refundedUnits: r.refunded_units, returnedUnits: r.returned_units, refundingUnits: r.refunding_units }],
       });
       if (r.held_units !== r.line_units) add(r.held_units < r.line_units ? 'Not every unit of the line is held for the order' : 'More units are held than the order bought', r.line_units, r.held_units);
@@ -79,7 +79,7 @@ async function orphanReservations(scope: ReconcileScope): Promise<Discrepancy[]>
     .$if(scope.merchantId !== undefined, (q) => q.where('r.merchant_id', '=', scope.merchantId!))
     .orderBy('r.order_id').limit(1000).execute();
   return rows.map((r) => ({
-    check: 'orders.stock', merchantId: r.merchant_id, subject: `order:${r.order_id} sku:${r.sku_id}`,
+    check: 'reconciliation.order_stock', merchantId: r.merchant_id, subject: `order:${r.order_id} sku:${r.sku_id}`,
     message: 'Stock is held for an order that does not exist', expected: 'no reservation', actual: `${r.quantity} ${r.status}`,
     rows: [{ orderId: r.order_id, skuId: r.sku_id, warehouseId: r.warehouse_id, quantity: r.quantity, status: r.status }],
   }));
