@@ -13,6 +13,19 @@ const en: Record<string, string> = {
   全部: 'All', 搜索商品: 'Search products', 结算: 'Checkout', 已下架: 'Off shelf', 无货: 'Out of stock', 库存不足: 'Not enough stock', 价格变动: 'Price changed',
   姓名: 'Name', 省份: 'Province', 城市: 'City', 详细地址: 'Address', 保存: 'Save', 点击开启声音: 'Tap for sound', 回放中: 'Replay', 分享: 'Share', 链接已复制: 'Link copied',
   还没开播: 'Not started yet', 申请售后: 'After-sales', 已提交: 'Submitted', 提交: 'Submit', 类型: 'Type', 仅退款: 'Refund only', 退货退款: 'Return & refund', 原因: 'Reason', 说明: 'Details', '如：不想要了': 'e.g. changed my mind', 最低价: 'Min', 最高价: 'Max', 中奖了: 'You won!', 送出: 'sent', 发送口令参与: 'Send the keyword to enter', 已参与: 'Entered', 中奖: 'Winners', 开奖: 'draw', 充值: 'Top up', 余额: 'Balance', 钻: 'coins', 送: 'Send', 收藏: 'Save', 关注: 'Follow', 已关注: 'Following', 我的收藏: 'Saved', 我的关注: 'Following', 积分抵扣: 'Pay with points', 领券中心: 'Coupons', 我的优惠券: 'My coupons', 积分: 'Points', 秒杀: 'Flash sale', 拼团: 'Group buy', 砍价: 'Bargain', 开团: 'Start a group', 参团: 'Join', 帮砍一刀: 'Help cut', 发起砍价: 'Start bargain', 马上抢: 'Grab it', 还差: 'Missing', 人: 'people', 已成团: 'Group complete', 未成团: 'Group failed', 即将开抢: 'Starts soon', 领取: 'Claim', 已领取: 'Claimed', 已抢光: 'All gone', 剩余: 'left', 领取成功: 'Coupon claimed', 我的地址: 'My addresses', 分类: 'Categories',
+  优惠券: 'Coupons', 自动选择最优惠: 'Best combination for me', 不使用优惠券: 'No coupon', 已为你选择最优惠的券组合: 'The best combination of your coupons is applied',
+  张可用: ' usable', 暂无可用: 'None usable', 平台: 'Platform', 已用: 'Used ', 共: 'You have ', 本单可用: 'usable here: ', 计算中: 'Calculating…', 支付中: 'Paying…', 重新计算: 'Recalculate',
+};
+
+// Server error codes the shopper can meet at checkout, in the shopper's words (the server's English
+// message stays the fallback for anything else).
+const errorsZh: Record<string, string> = {
+  QUOTE_INVALID: '订单内容有变化，请确认新的价格', QUOTE_EXPIRED: '报价已过期，请重新确认', PRICE_CHANGED: '价格有变化，请确认新的价格',
+  COUPON_NOT_USABLE: '优惠券已被使用或已过期', COUPON_STACKING: '每个店铺限用一张店铺券，每单限用一张平台券', POINTS_INSUFFICIENT: '积分不足',
+  OUT_OF_STOCK: '库存不足', FLASH_SOLD_OUT: '已抢光', FLASH_LIMIT_REACHED: '已达到限购数量', FLASH_ENDED: '秒杀已结束', FLASH_NOT_STARTED: '秒杀还没开始',
+  FLASH_TOKEN_INVALID: '请重新点击马上抢', GROUP_FULL: '该团已满', GROUP_CLOSED: '该团已结束', GROUP_ALREADY_JOINED: '你已在这个团里',
+  BARGAIN_DONE: '该砍价已购买', BARGAIN_EXPIRED: '砍价已过期', NOT_DELIVERABLE: '该地址不在配送范围内', DEALS_EXCLUSIVE: '秒杀、拼团、砍价不能同时使用',
+  SKU_NOT_PURCHASABLE: '部分商品已下架', ADDRESS_NOT_FOUND: '请重新选择收货地址',
 };
 
 let lang: 'zh' | 'en' = (typeof localStorage !== 'undefined' && localStorage.getItem('lm.lang') === 'en') ? 'en' : 'zh';
@@ -21,3 +34,11 @@ const listeners = new Set<() => void>();
 export function setLang(l: 'zh' | 'en') { lang = l; localStorage.setItem('lm.lang', l); for (const f of listeners) f(); }
 export function useLang() { return useSyncExternalStore((f) => { listeners.add(f); return () => listeners.delete(f); }, () => lang); }
 export const t = (zh: string) => (lang === 'en' ? en[zh] ?? zh : zh);
+
+/** A failure from the API in the shopper's language, by its stable code. */
+export function errorMessage(e: unknown): string {
+  const err = e as { error?: { code?: string; message?: string }; message?: string };
+  const code = err?.error?.code;
+  if (lang === 'zh' && code && errorsZh[code]) return errorsZh[code];
+  return err?.error?.message ?? err?.message ?? String(e);
+}

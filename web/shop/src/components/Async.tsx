@@ -1,6 +1,6 @@
 // Loading, empty and error states in one place, so no page forgets them.
 import { Button, DotLoading, ErrorBlock } from 'antd-mobile';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { errorText } from '../api.ts';
 import { t } from '../i18n.ts';
 
@@ -8,9 +8,15 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]) {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const run = useCallback(load, deps);
+  // Only the latest load may land: an earlier, slower answer never overwrites a newer one.
+  const latest = useRef(0);
   const reload = useCallback(() => {
+    const mine = ++latest.current;
     setState((s) => ({ ...s, loading: true }));
-    run().then((data) => setState({ data, loading: false }), (error: unknown) => setState({ error, loading: false }));
+    run().then(
+      (data) => { if (mine === latest.current) setState({ data, loading: false }); },
+      (error: unknown) => { if (mine === latest.current) setState({ error, loading: false }); },
+    );
   }, [run]);
   useEffect(reload, [reload]);
   return { ...state, reload, setData: (data: T) => setState({ data, loading: false }) };
