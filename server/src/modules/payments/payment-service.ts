@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
-import { NotificationRejected, type IncomingNotification, type NotificationAck, type PaymentProvider } from './providers/provider.ts';
+import { NotificationRejected, type IncomingNotification, type NotificationAck, type PaymentNotice, type PaymentProvider } from './providers/provider.ts';
 import type { ProviderName } from './tables.ts';
 import './tables.ts';
 import { transact } from '../../platform/db/transact.ts';
@@ -15,6 +15,9 @@ export interface CreatePaymentInput {
   userId: number; amountFen: number; subject: string; bizType: string; bizId: string;
   merchantId: number | null; expiresAt?: Date | undefined;
 }
+
+/** Outcomes that refuse a notification: the provider is told it failed, on every delivery. */
+const REFUSED = new Set(['amount_mismatch', 'merchant_mismatch', 'unknown_payment']);
 
 const newNo = (prefix: string) => `${prefix}${new Date().toISOString().slice(0, 10).replace(/-/g, '')}${crypto.randomInt(10 ** 9, 10 ** 10 - 1)}${crypto.randomInt(10, 99)}`;
 
@@ -81,22 +84,33 @@ export class PaymentService {
     const outcome = await transact(this.ctx.db, async (trx) => {
       const seen = await trx.insertInto('payment_notifications').values({ provider: providerName, event_id: notice.eventId, payment_no: notice.paymentNo, outcome: 'processing' })
         .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing()).returning('id').executeTakeFirst();
-      if (!seen) return 'duplicate';
+      let id = seen?.id;
+      if (!id) {
+        // A redelivery. One we accepted is acknowledged again and not applied twice; one we refused
+        // is looked at again — and refused again for as long as it still does not match.
+        const first = await trx.selectFrom('payment_notifications').select(['id', 'outcome']).where('provider', '=', providerName).where('event_id', '=', notice.eventId)
+          .forUpdate().executeTakeFirstOrThrow();
+        await trx.updateTable('payment_notifications').set({ deliveries: sql`deliveries + 1`, last_received_at: sql`now()` }).where('id', '=', first.id).execute();
+        if (!REFUSED.has(first.outcome)) return 'duplicate';
+        id = first.id;
+      }
       const result = await this.apply(trx, provider, notice);
-      await trx.updateTable('payment_notifications').set({ outcome: result.outcome, detail: result.detail ?? null }).where('id', '=', seen.id).execute();
+      await trx.updateTable('payment_notifications').set({ outcome: result.outcome, detail: result.detail ?? null }).where('id', '=', id).execute();
       return result.outcome;
     });
-    const ok = !['amount_mismatch', 'merchant_mismatch', 'unknown_payment'].includes(outcome);
+    const ok = !REFUSED.has(outcome);
     if (!ok) this.ctx.log.error({ provider: providerName, paymentNo: notice.paymentNo, outcome }, 'payment notification refused');
     return { ...provider.ack(ok, outcome), outcome };
   }
 
-  private async apply(trx: Db, provider: PaymentProvider, n: { paymentNo: string; providerTxnId: string; amountFen: number; status: 'succeeded' | 'failed'; merchantAccount: string }): Promise<{ outcome: string; detail?: string }> {
+  private async apply(trx: Db, provider: PaymentProvider, n: PaymentNotice): Promise<{ outcome: string; detail?: string }> {
     const p = await trx.selectFrom('payments').selectAll().where('payment_no', '=', n.paymentNo).forUpdate().executeTakeFirst();
     if (!p) return { outcome: 'unknown_payment' };
     if (n.merchantAccount !== provider.merchantAccount) return { outcome: 'merchant_mismatch', detail: `paid to ${n.merchantAccount}` };
     if (n.amountFen !== p.amount_fen) return { outcome: 'amount_mismatch', detail: `notified ${n.amountFen}, expected ${p.amount_fen}` };
     if (p.status === 'succeeded') return { outcome: 'already_succeeded' };
+    // Waiting for the buyer, paying…: nothing is decided, the payment stays payable.
+    if (n.status === 'pending') return { outcome: 'not_final' };
     if (n.status === 'failed') {
       if (p.status === 'pending') await trx.updateTable('payments').set({ status: 'failed', provider: provider.name, updated_at: sql`now()` }).where('id', '=', p.id).execute();
       return { outcome: 'failed' };

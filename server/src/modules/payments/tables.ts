@@ -11,6 +11,7 @@ export interface PaymentsTable {
 }
 export interface PaymentNotificationsTable {
   id: Id; provider: string; event_id: string; payment_no: string | null; outcome: string; detail: string | null; received_at: CreatedAt;
+  deliveries: Generated<number>; last_received_at: CreatedAt;
 }
 export interface RefundsTable {
   id: Id; refund_no: string; payment_id: number; amount_fen: number; reason: string; idempotency_key: string;

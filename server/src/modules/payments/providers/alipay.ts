@@ -49,10 +49,10 @@ export class AlipayProvider implements PaymentProvider {
     if (!params.sign) throw new NotificationRejected('notification is not signed', 'SIGNATURE_MISSING');
     if (!this.client().checkNotifySignV2(params)) throw new NotificationRejected('Alipay signature does not verify', 'SIGNATURE_INVALID');
     if (params.app_id !== this.cfg.appId) throw new NotificationRejected(`notification for another app ${params.app_id}`, 'APP_MISMATCH');
-    const status = params.trade_status === 'TRADE_SUCCESS' || params.trade_status === 'TRADE_FINISHED' ? 'succeeded' : 'failed';
+    const trade = alipayTradeStatus(params.trade_status);
     return {
       eventId: params.notify_id ?? `${params.out_trade_no}:${params.trade_status}`, paymentNo: params.out_trade_no ?? '', providerTxnId: params.trade_no ?? '',
-      amountFen: yuanTextToFen(params.total_amount ?? ''), status, merchantAccount: this.cfg.sellerId ? params.seller_id ?? '' : params.app_id ?? '',
+      amountFen: yuanTextToFen(params.total_amount ?? ''), status: trade === 'closed' ? 'failed' : trade, merchantAccount: this.cfg.sellerId ? params.seller_id ?? '' : params.app_id ?? '',
     };
   }
 
@@ -64,8 +64,7 @@ export class AlipayProvider implements PaymentProvider {
   async query(paymentNo: string) {
     const r = await this.client().exec('alipay.trade.query', { bizContent: { out_trade_no: paymentNo } }, { validateSign: true }) as Record<string, string>;
     if (r.code !== '10000') return { status: 'pending' as const };
-    const status = r.trade_status === 'TRADE_SUCCESS' || r.trade_status === 'TRADE_FINISHED' ? 'succeeded' : r.trade_status === 'TRADE_CLOSED' ? 'closed' : 'pending';
-    return { status: status as 'succeeded' | 'closed' | 'pending', ...(r.trade_no ? { providerTxnId: r.trade_no } : {}), ...(r.total_amount ? { amountFen: yuanTextToFen(r.total_amount) } : {}) };
+    return { status: alipayTradeStatus(r.trade_status), ...(r.trade_no ? { providerTxnId: r.trade_no } : {}), ...(r.total_amount ? { amountFen: yuanTextToFen(r.total_amount) } : {}) };
   }
 
   async refund(r: { paymentNo: string; refundNo: string; amountFen: number; reason: string }) {
@@ -75,6 +74,15 @@ export class AlipayProvider implements PaymentProvider {
     if (res.code !== '10000') throw new Error(`Alipay refund ${r.refundNo} failed: ${res.code} ${res.sub_code ?? ''} ${res.sub_msg ?? res.msg ?? ''}`);
     return { status: 'succeeded' as const, providerRefundId: `${res.trade_no ?? ''}:${r.refundNo}` };
   }
+}
+
+/**
+ * Alipay's trade_status: TRADE_SUCCESS / TRADE_FINISHED are paid, TRADE_CLOSED is over (unpaid in
+ * time, or fully refunded); WAIT_BUYER_PAY and anything else is not final and leaves it payable.
+ */
+export function alipayTradeStatus(s: string | undefined): 'succeeded' | 'closed' | 'pending' {
+  if (s === 'TRADE_SUCCESS' || s === 'TRADE_FINISHED') return 'succeeded';
+  return s === 'TRADE_CLOSED' ? 'closed' : 'pending';
 }
 
 /** "2026-11-24 12:00:00" in China time, as Alipay wants. */

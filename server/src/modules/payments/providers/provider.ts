@@ -21,13 +21,16 @@ export interface StartedPayment {
   jsapiParams?: Record<string, string>;
 }
 
-/** A verified notification: the provider says this payment succeeded (or failed). */
+/**
+ * A verified notification: the provider says this payment succeeded, failed for good (closed,
+ * payment error), or is not final yet (waiting for the buyer, paying): that leaves it payable.
+ */
 export interface PaymentNotice {
   eventId: string;
   paymentNo: string;
   providerTxnId: string;
   amountFen: number;
-  status: 'succeeded' | 'failed';
+  status: 'succeeded' | 'failed' | 'pending';
   /** Who the provider says the money went to; checked against our configuration. */
   merchantAccount: string;
 }

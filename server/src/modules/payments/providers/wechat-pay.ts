@@ -99,7 +99,7 @@ export class WechatPayProvider implements PaymentProvider {
     if (tx.appid !== this.cfg.appId) throw new NotificationRejected(`notification for another app ${tx.appid}`, 'APP_MISMATCH');
     return {
       eventId: body.id, paymentNo: tx.out_trade_no, providerTxnId: tx.transaction_id, amountFen: tx.amount.total,
-      status: tx.trade_state === 'SUCCESS' ? 'succeeded' : 'failed', merchantAccount: tx.mchid,
+      status: noticeStatus(wechatTradeState(tx.trade_state)), merchantAccount: tx.mchid,
     };
   }
 
@@ -111,8 +111,7 @@ export class WechatPayProvider implements PaymentProvider {
 
   async query(paymentNo: string) {
     const { data } = await this.call<{ trade_state: string; transaction_id?: string; amount?: { total: number } }>('GET', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(paymentNo)}?mchid=${this.cfg.mchId}`);
-    const status = data.trade_state === 'SUCCESS' ? 'succeeded' : data.trade_state === 'CLOSED' ? 'closed' : data.trade_state === 'PAYERROR' ? 'failed' : 'pending';
-    return { status: status as 'succeeded' | 'pending' | 'closed' | 'failed', ...(data.transaction_id ? { providerTxnId: data.transaction_id } : {}), ...(data.amount ? { amountFen: data.amount.total } : {}) };
+    return { status: wechatTradeState(data.trade_state), ...(data.transaction_id ? { providerTxnId: data.transaction_id } : {}), ...(data.amount ? { amountFen: data.amount.total } : {}) };
   }
 
   async refund(r: { paymentNo: string; refundNo: string; amountFen: number; totalFen: number; reason: string }) {
@@ -127,6 +126,17 @@ export class WechatPayProvider implements PaymentProvider {
     await this.call('POST', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(paymentNo)}/close`, { mchid: this.cfg.mchId });
   }
 }
+
+/**
+ * WeChat Pay's trade_state: only SUCCESS is paid; CLOSED, REVOKED and PAYERROR are over; NOTPAY,
+ * USERPAYING (and REFUND, which only follows a success we already have) leave the payment as it is.
+ */
+export function wechatTradeState(s: string): 'succeeded' | 'closed' | 'failed' | 'pending' {
+  if (s === 'SUCCESS') return 'succeeded';
+  if (s === 'CLOSED' || s === 'REVOKED') return 'closed';
+  return s === 'PAYERROR' ? 'failed' : 'pending';
+}
+const noticeStatus = (s: ReturnType<typeof wechatTradeState>): 'succeeded' | 'failed' | 'pending' => (s === 'closed' ? 'failed' : s);
 
 /** 2026-11-24T12:00:00+08:00 — the format WeChat Pay wants for time_expire. */
 export function rfc3339(d: Date): string {
