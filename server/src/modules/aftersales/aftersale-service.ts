@@ -1,7 +1,10 @@
 // After-sales: the shopper asks for money back on some lines (and quantities); the shop approves
 // or rejects; returned goods go back into stock; the refund goes through the original payment.
-// Amounts are exact: the last unit of a line refunds whatever is left of what it cost, so partial
-// refunds add up to exactly what was paid, never more.
+// What the shopper sees when asking is an estimate. The amount is decided when the refund starts
+// (approval of a refund only, receipt of the returned goods), by the order's refund ledger
+// (orders/refunds.ts) against what is already refunded or being refunded: requests withdrawn or
+// rejected in between change nothing, shipping goes back once, and the order never gets back more
+// than it paid.
 import crypto from 'node:crypto';
 import { sql, type Generated } from 'kysely';
 import type { Actor } from '../../platform/auth/access.ts';
@@ -9,13 +12,17 @@ import type { AppContext } from '../../platform/context.ts';
 import type { CreatedAt, Id, UpdatedAt } from '../../platform/db/types.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
-import '../orders/tables.ts';
 import { transact } from '../../platform/db/transact.ts';
+import { decideRefund } from '../orders/refund-rules.ts';
+import '../orders/tables.ts';
+
+export { lineRefundAmount } from '../orders/refund-rules.ts';
 
 export type AftersaleStatus = 'requested' | 'awaiting_return' | 'returned' | 'refunding' | 'refunded' | 'rejected' | 'cancelled';
 export interface AftersalesTable {
   id: Id; aftersale_no: string; order_id: number; merchant_id: number; user_id: number; type: 'refund_only' | 'return_refund'; status: AftersaleStatus;
   reason: string; description: Generated<string>; reject_reason: string | null; return_carrier: string | null; return_tracking_no: string | null;
+  /** An estimate while the request is open; what is refunded once it is refunding. */
   amount_fen: number; shipping_fen: Generated<number>; refund_id: number | null; created_at: CreatedAt; updated_at: UpdatedAt;
 }
 export interface AftersaleLinesTable { aftersale_id: number; order_line_id: number; quantity: number; amount_fen: number }
@@ -23,57 +30,45 @@ declare module '../../platform/db/types.ts' {
   interface Database { aftersales: AftersalesTable; aftersale_lines: AftersaleLinesTable }
 }
 
-const OPEN: AftersaleStatus[] = ['requested', 'awaiting_return', 'returned', 'refunding'];
-
-/** What refunding `quantity` more units of a line returns, given what was already refunded. */
-export function lineRefundAmount(line: { quantity: number; payable_fen: number }, alreadyQty: number, alreadyFen: number, quantity: number): number {
-  const after = alreadyQty + quantity;
-  if (after > line.quantity) throw badRequest('QUANTITY_INVALID', 'More units than were bought');
-  const target = after === line.quantity ? line.payable_fen : Math.floor((line.payable_fen * after) / line.quantity);
-  return Math.max(0, target - alreadyFen);
-}
+/** Requests whose refund has not started: they hold their units against new requests. */
+const HOLDING: AftersaleStatus[] = ['requested', 'awaiting_return', 'returned'];
+const ledgerRef = (aftersaleId: number) => `aftersale:${aftersaleId}`;
 
 export class AftersaleService {
   constructor(private readonly ctx: AppContext) {}
 
   async request(userId: number, orderId: number, input: { type: 'refund_only' | 'return_refund'; reason: string; description?: string | undefined; lines: Array<{ lineId: number; quantity: number }> }) {
+    const refunds = this.ctx.services.orderRefunds;
     return transact(this.ctx.db, async (trx) => {
-      const order = await trx.selectFrom('orders').selectAll().where('id', '=', orderId).forUpdate().executeTakeFirst();
-      if (!order || order.user_id !== userId) throw notFound('Order', 'ORDER_NOT_FOUND');
+      const order = await refunds.lockForRefund(trx, orderId);
+      if (order.userId !== userId) throw notFound('Order', 'ORDER_NOT_FOUND');
       if (!['paid', 'shipped', 'delivered', 'completed'].includes(order.status)) throw conflict('AFTERSALE_NOT_ALLOWED', `An order that is ${order.status} cannot get an after-sales request`);
-      if (order.status === 'completed' && order.completed_at && Date.now() - order.completed_at.getTime() > this.ctx.config.afterSalesWindowDays * 24 * 3600_000) {
+      if (order.status === 'completed' && order.completedAt && Date.now() - order.completedAt.getTime() > this.ctx.config.afterSalesWindowDays * 24 * 3600_000) {
         throw conflict('AFTERSALE_WINDOW_CLOSED', 'The after-sales period of this order is over');
       }
       if (input.type === 'return_refund' && order.status === 'paid') throw badRequest('NOTHING_TO_RETURN', 'Nothing has shipped yet: ask for a refund only');
       if (input.lines.length === 0) throw badRequest('LINES_REQUIRED', 'Choose what to refund');
-      const lines = await trx.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).execute();
-      // Units already refunded or in an open request are not available again.
-      const pending = await trx.selectFrom('aftersale_lines as al').innerJoin('aftersales as a', 'a.id', 'al.aftersale_id')
+      // Units refunded, being refunded, or in another open request cannot be asked for again.
+      const held = await trx.selectFrom('aftersale_lines as al').innerJoin('aftersales as a', 'a.id', 'al.aftersale_id')
         .select(['al.order_line_id', sql<number>`sum(al.quantity)`.as('q'), sql<number>`sum(al.amount_fen)`.as('f')])
-        .where('a.order_id', '=', orderId).where('a.status', 'in', OPEN).groupBy('al.order_line_id').execute();
-      let amount = 0;
-      const picked: Array<{ lineId: number; quantity: number; amountFen: number }> = [];
+        .where('a.order_id', '=', orderId).where('a.status', 'in', HOLDING).groupBy('al.order_line_id').execute();
+      const heldOf = (lineId: number) => held.find((h) => h.order_line_id === lineId) ?? { q: 0, f: 0 };
+      const lines = (await refunds.refundable(trx, orderId)).map((l) => ({
+        ...l, committedQuantity: l.committedQuantity + Number(heldOf(l.id).q), committedFen: l.committedFen + Number(heldOf(l.id).f),
+      }));
       for (const want of input.lines) {
         const line = lines.find((l) => l.id === want.lineId);
         if (!line) throw badRequest('LINE_NOT_IN_ORDER', `Line ${want.lineId} is not in this order`);
-        const open = pending.find((p) => p.order_line_id === line.id);
-        const amountFen = lineRefundAmount(line, line.refunded_quantity + (open?.q ?? 0), line.refunded_fen + (open?.f ?? 0), want.quantity);
-        picked.push({ lineId: line.id, quantity: want.quantity, amountFen });
-        amount += amountFen;
+        if (want.quantity > line.quantity - line.committedQuantity) throw badRequest('QUANTITY_INVALID', `At most ${line.quantity - line.committedQuantity} unit(s) of line ${line.id} can still be refunded`);
       }
-      // Before anything ships, refunding everything that is left also returns the shipping fee.
-      const allLeft = lines.every((l) => {
-        const asked = picked.find((p) => p.lineId === l.id)?.quantity ?? 0;
-        const open = pending.find((p) => p.order_line_id === l.id)?.q ?? 0;
-        return l.refunded_quantity + open + asked === l.quantity;
-      });
-      const shippingFen = order.status === 'paid' && allLeft ? order.shipping_fen : 0;
+      const heldFen = held.reduce((s, h) => s + Number(h.f), 0);
+      const estimate = decideRefund({ totalFen: order.totalFen, shippingFen: order.shippingFen, committedFen: order.committedFen + heldFen, shippingCommitted: order.shippingCommitted }, lines, input.lines);
       const row = await trx.insertInto('aftersales').values({
-        aftersale_no: `AS${Date.now()}${crypto.randomInt(1000, 9999)}`, order_id: orderId, merchant_id: order.merchant_id, user_id: userId,
-        type: input.type, status: 'requested', reason: input.reason, description: input.description ?? '', amount_fen: amount + shippingFen, shipping_fen: shippingFen,
+        aftersale_no: `AS${Date.now()}${crypto.randomInt(1000, 9999)}`, order_id: orderId, merchant_id: order.merchantId, user_id: userId,
+        type: input.type, status: 'requested', reason: input.reason, description: input.description ?? '', amount_fen: estimate.amountFen, shipping_fen: estimate.shippingFen,
       }).returning(['id']).executeTakeFirstOrThrow();
-      await trx.insertInto('aftersale_lines').values(picked.map((p) => ({ aftersale_id: row.id, order_line_id: p.lineId, quantity: p.quantity, amount_fen: p.amountFen }))).execute();
-      await this.ctx.events.emit(trx, { type: 'aftersale.requested', aggregateType: 'aftersale', aggregateId: row.id, payload: { aftersaleId: row.id, orderId, merchantId: order.merchant_id, userId, amountFen: amount + shippingFen } });
+      await trx.insertInto('aftersale_lines').values(estimate.lines.map((p) => ({ aftersale_id: row.id, order_line_id: p.lineId, quantity: p.quantity, amount_fen: p.amountFen }))).execute();
+      await this.ctx.events.emit(trx, { type: 'aftersale.requested', aggregateType: 'aftersale', aggregateId: row.id, payload: { aftersaleId: row.id, orderId, merchantId: order.merchantId, userId, amountFen: estimate.amountFen } });
       return this.view(trx, row.id);
     });
   }
@@ -90,14 +85,8 @@ export class AftersaleService {
       const a = await this.lockAftersale(trx, id);
       if (a.merchant_id !== merchantId) throw notFound('After-sales request', 'AFTERSALE_NOT_FOUND');
       if (a.status !== 'requested') throw conflict('AFTERSALE_STATE', `This request is ${a.status}`);
-      if (a.type === 'return_refund') {
-        await this.setStatus(trx, a.id, 'awaiting_return');
-      } else {
-        const order = await trx.selectFrom('orders').select(['status']).where('id', '=', a.order_id).executeTakeFirstOrThrow();
-        // Goods that never left the warehouse go straight back on sale.
-        if (order.status === 'paid') await this.restock(trx, a.id, a.order_id);
-        await this.startRefund(trx, a);
-      }
+      if (a.type === 'return_refund') await this.setStatus(trx, a.id, 'awaiting_return');
+      else await this.startRefund(trx, a, 'unshipped');
       return this.view(trx, a.id);
     });
   }
@@ -130,8 +119,7 @@ export class AftersaleService {
       const a = await this.lockAftersale(trx, id);
       if (a.merchant_id !== merchantId) throw notFound('After-sales request', 'AFTERSALE_NOT_FOUND');
       if (a.status !== 'returned') throw conflict('AFTERSALE_STATE', `This request is ${a.status}`);
-      await this.restock(trx, a.id, a.order_id);
-      await this.startRefund(trx, a);
+      await this.startRefund(trx, a, 'all');
       return this.view(trx, a.id);
     });
   }
@@ -150,32 +138,41 @@ export class AftersaleService {
     await db.updateTable('aftersales').set({ status, updated_at: sql`now()` }).where('id', '=', id).execute();
   }
 
-  private async restock(db: Db, aftersaleId: number, orderId: number) {
-    const lines = await db.selectFrom('aftersale_lines as al').innerJoin('order_lines as ol', 'ol.id', 'al.order_line_id')
-      .select(['ol.sku_id', 'al.quantity']).where('al.aftersale_id', '=', aftersaleId).execute();
-    await this.ctx.services.inventory.restock(db, { orderId, refundId: aftersaleId, lines: lines.map((l) => ({ skuId: l.sku_id, quantity: l.quantity })) });
-  }
-
-  private async startRefund(db: Db, a: { id: number; order_id: number; amount_fen: number }) {
-    const order = await db.selectFrom('orders').select(['payment_id']).where('id', '=', a.order_id).executeTakeFirstOrThrow();
-    if (a.amount_fen === 0 || !order.payment_id) {
+  /**
+   * Decide the refund now, against what is committed (orders/refunds.ts), put back on sale what is
+   * in the warehouse — the units that never shipped, or all of them once returned goods arrived —
+   * and ask the payment for exactly that amount.
+   */
+  private async startRefund(db: Db, a: { id: number; order_id: number }, restock: 'unshipped' | 'all') {
+    const asked = await db.selectFrom('aftersale_lines').select(['order_line_id', 'quantity']).where('aftersale_id', '=', a.id).orderBy('order_line_id').execute();
+    const started = await this.ctx.services.orderRefunds.start(db, a.order_id, { ref: ledgerRef(a.id), lines: asked.map((l) => ({ lineId: l.order_line_id, quantity: l.quantity })) });
+    const back = started.lines.map((l) => ({ skuId: l.skuId, quantity: restock === 'all' ? l.quantity : l.unshippedQuantity })).filter((l) => l.quantity > 0);
+    if (back.length > 0) await this.ctx.services.inventory.restock(db, { orderId: a.order_id, refundId: a.id, lines: back });
+    await db.updateTable('aftersales').set({ amount_fen: started.amountFen, shipping_fen: started.shippingFen, updated_at: sql`now()` }).where('id', '=', a.id).execute();
+    for (const l of started.lines) {
+      await db.updateTable('aftersale_lines').set({ amount_fen: l.amountFen }).where('aftersale_id', '=', a.id).where('order_line_id', '=', l.lineId).execute();
+    }
+    if (started.amountFen === 0 || !started.paymentId) {
       await this.completeRefund(db, a.id, null);
       return;
     }
-    const refund = await this.ctx.services.payments.refund(db, { paymentId: order.payment_id, amountFen: a.amount_fen, reason: `售后退款 ${a.id}`, idempotencyKey: `aftersale:${a.id}` });
+    const refund = await this.ctx.services.payments.refund(db, { paymentId: started.paymentId, amountFen: started.amountFen, reason: `售后退款 ${a.id}`, idempotencyKey: `aftersale:${a.id}` });
     await db.updateTable('aftersales').set({ status: 'refunding', refund_id: refund.refundId, updated_at: sql`now()` }).where('id', '=', a.id).execute();
   }
 
   /** Money is back with the buyer: close the request and book it on the order. Idempotent. */
-  async completeRefund(db: Db, aftersaleId: number, refundId: number | null): Promise<void> {
+  async completeRefund(db: Db, aftersaleId: number, paymentRefundId: number | null): Promise<void> {
     const a = await this.lockAftersale(db, aftersaleId);
     if (a.status === 'refunded') return;
     await this.setStatus(db, a.id, 'refunded');
-    const lines = await db.selectFrom('aftersale_lines').selectAll().where('aftersale_id', '=', a.id).execute();
-    await this.ctx.services.orders.applyRefund(db, a.order_id, {
-      refundId: refundId ?? a.id, amountFen: a.amount_fen, shippingFen: a.shipping_fen,
-      lines: lines.map((l) => ({ lineId: l.order_line_id, quantity: l.quantity, amountFen: l.amount_fen })),
-    });
+    const refunds = this.ctx.services.orderRefunds;
+    if (await refunds.byRef(db, ledgerRef(a.id))) {
+      await refunds.finish(db, ledgerRef(a.id), paymentRefundId);
+      return;
+    }
+    // Decided before the order had a refund ledger: book what was refunded, capped to what is left.
+    const lines = await db.selectFrom('aftersale_lines').select(['order_line_id', 'quantity']).where('aftersale_id', '=', a.id).execute();
+    await refunds.bookCompleted(db, a.order_id, { ref: ledgerRef(a.id), lines: lines.map((l) => ({ lineId: l.order_line_id, quantity: l.quantity })), refundedFen: a.amount_fen, paymentRefundId });
   }
 
   registerHandlers(): void {

@@ -1,12 +1,17 @@
 // Points (积分): a balance with a ledger. Earned when an order completes (at the configured rate),
-// taken back in proportion when it is refunded, spent at checkout and returned if that order is
-// cancelled. Every change is one ledger row, unique per (reason, ref): replays change nothing.
+// taken back when it is refunded so that what remains is what the kept amount earns, spent at
+// checkout, returned if that order is cancelled, and returned in proportion to the goods refunded.
+// Every change is one ledger row, unique per (reason, ref): replays change nothing. Refund amounts
+// are cumulative targets, so redelivered or reordered refund events cannot over- or under-return.
 import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { conflict } from '../../platform/errors.ts';
-import { pointsEarned, pointsToReverse, type PointsPolicy } from './rules/points.ts';
+import { earnedPointsToReverse, pointsEarned, pointsUsedToReturn, type PointsPolicy } from './rules/points.ts';
 import './tables.ts';
+
+/** What order.refunded says about the order after the refund (orders/refunds.ts). */
+interface RefundFigures { orderId: number; userId: number; totalFen: number; refundedFen: number; pointsUsed: number; goodsPaidFen: number; goodsRefundedFen: number }
 
 export class PointsService {
   readonly policy: PointsPolicy;
@@ -44,6 +49,28 @@ export class PointsService {
     return { balance, policy: this.policy, entries: rows.map((r) => ({ id: r.id, delta: r.delta, balanceAfter: r.balance_after, reason: r.reason, ref: r.ref, at: r.created_at })) };
   }
 
+  private async lockAccount(db: Db, userId: number): Promise<void> {
+    await db.insertInto('points_accounts').values({ user_id: userId }).onConflict((oc) => oc.column('user_id').doNothing()).execute();
+    await db.selectFrom('points_accounts').select('user_id').where('user_id', '=', userId).forUpdate().execute();
+  }
+
+  /** Σ delta of one reason for an order: its own row (`order:12`) and its per-refund rows (`order:12:…`). */
+  private async sumFor(db: Db, reason: string, orderRef: string): Promise<number> {
+    const r = await db.selectFrom('points_ledger').select(sql<number>`coalesce(sum(delta), 0)`.as('n')).where('reason', '=', reason)
+      .where((eb) => eb.or([eb('ref', '=', orderRef), eb('ref', 'like', `${orderRef}:%`)])).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** The refund event carries its figures (cumulative at the time); events written before it did are read from the order. */
+  private async refundFigures(db: Db, p: Partial<RefundFigures> & { orderId: number }): Promise<RefundFigures | null> {
+    if (p.goodsPaidFen !== undefined && p.userId !== undefined) return p as RefundFigures;
+    const o = await db.selectFrom('orders').select(['user_id', 'total_fen', 'refunded_fen', 'shipping_fen', 'points_used']).where('id', '=', p.orderId).executeTakeFirst();
+    if (!o) return null;
+    const goods = await db.selectFrom('order_lines').select([sql<number>`coalesce(sum(payable_fen), 0)`.as('paid'), sql<number>`coalesce(sum(refunded_fen), 0)`.as('refunded')])
+      .where('order_id', '=', p.orderId).executeTakeFirstOrThrow();
+    return { orderId: p.orderId, userId: o.user_id, totalFen: o.total_fen, refundedFen: o.refunded_fen, pointsUsed: o.points_used, goodsPaidFen: Number(goods.paid), goodsRefundedFen: Number(goods.refunded) };
+  }
+
   subscribe(): void {
     const { events } = this.ctx;
     events.subscribe<{ orderId: number; userId: number }>({
@@ -54,22 +81,23 @@ export class PointsService {
         await this.change(db, o.user_id, pointsEarned(o.total_fen - o.refunded_fen, this.policy), 'earned', `order:${e.payload.orderId}`);
       },
     });
-    events.subscribe<{ orderId: number; refundId: number }>({
+    events.subscribe<RefundFigures & { refundId: number }>({
       name: 'marketing.points_on_refund', events: ['order.refunded'],
       handle: async (e, db) => {
-        const o = await db.selectFrom('orders').select(['user_id', 'total_fen', 'refunded_fen', 'points_used']).where('id', '=', e.payload.orderId).executeTakeFirst();
-        if (!o) return;
-        const ref = `order:${e.payload.orderId}`;
+        const f = await this.refundFigures(db, e.payload);
+        if (!f) return;
+        // Two refunds of one order handled at once (two nodes) must see each other's rows.
+        await this.lockAccount(db, f.userId);
+        const ref = `order:${f.orderId}`;
+        const stepRef = `${ref}:refund:${e.payload.refundId}`;
         const earned = await db.selectFrom('points_ledger').select('delta').where('reason', '=', 'earned').where('ref', '=', ref).executeTakeFirst();
         if (earned) {
-          const reversed = await db.selectFrom('points_ledger').select(sql<number>`coalesce(-sum(delta), 0)`.as('n')).where('reason', '=', 'reversed').where('ref', 'like', `${ref}:%`).executeTakeFirstOrThrow();
-          const take = pointsToReverse(earned.delta, o.total_fen, o.refunded_fen, Number(reversed.n));
-          const bal = await this.balance(db, o.user_id);
+          const take = earnedPointsToReverse(earned.delta, -(await this.sumFor(db, 'reversed', ref)), f.totalFen - f.refundedFen, this.policy);
           // Points already spent elsewhere cannot go below zero: take what is there.
-          await this.change(db, o.user_id, -Math.min(take, bal), 'reversed', `${ref}:refund:${e.payload.refundId}`);
+          await this.change(db, f.userId, -Math.min(take, await this.balance(db, f.userId)), 'reversed', stepRef);
         }
-        // Points paid with are given back when the whole order is refunded.
-        if (o.points_used > 0 && o.refunded_fen >= o.total_fen) await this.change(db, o.user_id, o.points_used, 'returned', ref);
+        const give = pointsUsedToReturn(f.pointsUsed, f.goodsPaidFen, f.goodsRefundedFen, await this.sumFor(db, 'returned', ref));
+        await this.change(db, f.userId, give, 'returned', stepRef);
       },
     });
     events.subscribe<{ orderId: number }>({

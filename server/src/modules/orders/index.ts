@@ -5,10 +5,12 @@ import type { Module } from '../../platform/context.ts';
 import { OrderPlacement } from './placement.ts';
 import { OrderQueries } from './order-queries.ts';
 import { OrderService } from './order-service.ts';
+import { OrderRefunds } from './refunds.ts';
+import { registerOrderRefundChecks } from './refund-reconcile.ts';
 import { orderRoutes } from './routes.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { orders: OrderService; orderPlacement: OrderPlacement; orderQueries: OrderQueries }
+  interface Services { orders: OrderService; orderPlacement: OrderPlacement; orderQueries: OrderQueries; orderRefunds: OrderRefunds }
 }
 
 export const ordersModule: Module = {
@@ -19,6 +21,8 @@ export const ordersModule: Module = {
     ctx.services.orderPlacement = new OrderPlacement(ctx);
     ctx.services.orderQueries = new OrderQueries(ctx);
     ctx.services.orders.registerJobsAndHandlers();
+    ctx.services.orderRefunds = new OrderRefunds(ctx);
+    registerOrderRefundChecks(ctx);
   },
   routes: orderRoutes,
 };

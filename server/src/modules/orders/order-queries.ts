@@ -119,7 +119,8 @@ export class OrderQueries {
     return {
       id: o.id, orderNo: o.order_no, merchantId: o.merchant_id, merchantName: merchant?.name ?? '', userId: o.user_id, status: o.status, roomId: o.room_id,
       goodsFen: o.goods_fen, discountFen: o.discount_fen, shippingFen: o.shipping_fen, totalFen: o.total_fen, refundedFen: o.refunded_fen, pointsUsed: o.points_used,
-      refundStatus: o.refunded_fen === 0 ? 'none' : o.refunded_fen >= o.total_fen ? 'full' : 'partial',
+      // Full: every unit refunded (the order ended), even if a shipping fee that was spent is kept.
+      refundStatus: o.status === 'refunded' ? 'full' : o.refunded_fen === 0 ? 'none' : 'partial',
       charges: o.charges, address: o.address, buyerNote: o.buyer_note, payDeadline: o.pay_deadline, cancelReason: o.cancel_reason,
       payment: payment ? { paymentNo: payment.payment_no, status: payment.status, provider: payment.provider, paidAt: payment.paid_at } : null,
       lines: lines.map((l) => ({

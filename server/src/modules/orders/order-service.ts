@@ -96,7 +96,8 @@ export class OrderService {
       if (o.merchant_id !== merchantId) throw notFound('Order', 'ORDER_NOT_FOUND');
       if (o.status !== 'paid') throw conflict('ORDER_NOT_SHIPPABLE', `An order that is ${o.status} cannot be shipped`);
       const lines = await trx.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
-      const remaining = (l: (typeof lines)[number]) => l.quantity - l.refunded_quantity - l.shipped_quantity;
+      // Units being refunded never ship (orders/refunds.ts counts on it to restock them).
+      const remaining = (l: (typeof lines)[number]) => l.quantity - l.refunded_quantity - l.refunding_quantity - l.shipped_quantity;
       const items = input.items ?? lines.filter((l) => remaining(l) > 0).map((l) => ({ lineId: l.id, quantity: remaining(l) }));
       if (items.length === 0) throw badRequest('NOTHING_TO_SHIP', 'Nothing is left to ship');
       for (const it of items) {
@@ -149,24 +150,11 @@ export class OrderService {
   }
 
   /**
-   * Money went back for part of the order (after-sales). Keeps per-line and order refund totals;
-   * the order becomes "refunded" once everything paid has been returned.
+   * Money already went back through a payment refund that was not started through the refund
+   * ledger (a failed group-buy): book it there (orders/refunds.ts decides and caps it).
    */
-  async applyRefund(db: Db, orderId: number, refund: { refundId: number; amountFen: number; lines: Array<{ lineId: number; quantity: number; amountFen: number }>; shippingFen: number }): Promise<void> {
-    const o = await this.lock(db, orderId);
-    for (const l of refund.lines) {
-      await db.updateTable('order_lines').set({ refunded_fen: sql`refunded_fen + ${l.amountFen}`, refunded_quantity: sql`refunded_quantity + ${l.quantity}` })
-        .where('id', '=', l.lineId).where('order_id', '=', orderId).execute();
-    }
-    const refunded = o.refunded_fen + refund.amountFen;
-    const full = refunded >= o.total_fen;
-    await db.updateTable('orders').set({ refunded_fen: refunded, updated_at: sql`now()` }).where('id', '=', orderId).execute();
-    if (full && o.status !== 'refunded') await this.transition(db, orderId, o.status, 'refunded', '全额退款', null);
-    await this.ctx.jobs.cancel(db, `order-autoconfirm:${orderId}`);
-    await this.ctx.events.emit(db, {
-      type: 'order.refunded', aggregateType: 'order', aggregateId: orderId,
-      payload: { orderId, merchantId: o.merchant_id, userId: o.user_id, refundId: refund.refundId, amountFen: refund.amountFen, full, roomId: o.room_id, paidFen: o.total_fen, items: refund.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity, amountFen: l.amountFen })) },
-    });
+  async applyRefund(db: Db, orderId: number, refund: { refundId: number; amountFen: number; lines: Array<{ lineId: number; quantity: number }>; shippingFen?: number }): Promise<void> {
+    await this.ctx.services.orderRefunds.bookCompleted(db, orderId, { ref: `payment-refund:${refund.refundId}`, lines: refund.lines, refundedFen: refund.amountFen, paymentRefundId: refund.refundId });
   }
 
   registerJobsAndHandlers(): void {

@@ -39,7 +39,28 @@ export function pointsDeduction(requested: number, balance: number, lines: Price
   };
 }
 
-/** Points to take back when part of an order is refunded: proportional, never more than earned. */
+/**
+ * Points to take back after a refund of a completed order: what was earned, less what the amount
+ * the buyer kept still earns, less what was taken back already. Cumulative, so refunds handled in
+ * any order (or twice) end at the same place: exactly "points earned on what was kept".
+ */
+export function earnedPointsToReverse(earned: number, alreadyReversed: number, keptFen: number, policy: PointsPolicy): number {
+  const keeps = Math.min(earned, pointsEarned(Math.max(0, keptFen), policy));
+  return Math.max(0, earned - alreadyReversed - keeps);
+}
+
+/**
+ * Points paid with that come back after a refund: in proportion to the goods refunded against the
+ * goods paid (shipping is not goods), cumulatively, all of them once all goods are refunded, so the
+ * returns of all refunds of an order add up to exactly the points it used.
+ */
+export function pointsUsedToReturn(pointsUsed: number, goodsPaidFen: number, goodsRefundedFen: number, alreadyReturned: number): number {
+  if (pointsUsed <= 0) return 0;
+  const target = goodsRefundedFen >= goodsPaidFen ? pointsUsed : Math.floor((pointsUsed * Math.max(0, goodsRefundedFen)) / goodsPaidFen);
+  return Math.max(0, target - alreadyReturned);
+}
+
+/** Points to take back when part of an order is refunded: proportional to the amount the points were earned on. */
 export function pointsToReverse(earned: number, paidFen: number, refundedFenTotal: number, alreadyReversed: number): number {
   if (paidFen <= 0) return 0;
   const target = refundedFenTotal >= paidFen ? earned : Math.floor((earned * refundedFenTotal) / paidFen);
