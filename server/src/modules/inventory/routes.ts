@@ -32,7 +32,8 @@ export function inventoryRoutes(app: Http, ctx: AppContext): void {
       response: {
         200: Page(Type.Object({
           skuId: Type.Integer(), skuName: Type.String(), code: Type.Union([Type.String(), Type.Null()]), productId: Type.Integer(), productTitle: Type.String(),
-          warehouseId: Type.Integer(), warehouseName: Type.String(), onHand: Type.Integer(), reserved: Type.Integer(), available: Type.Integer(),
+          warehouseId: Type.Integer(), warehouseName: Type.String(), isDefaultWarehouse: Type.Boolean(),
+          onHand: Type.Integer(), reserved: Type.Integer(), available: Type.Integer(),
           lowStockThreshold: Type.Integer(), low: Type.Boolean(),
         })),
         ...errorResponses,
@@ -43,11 +44,16 @@ export function inventoryRoutes(app: Http, ctx: AppContext): void {
   app.post('/api/merchants/:merchantId/stock/adjust', {
     config: { access: OPERATORS },
     schema: {
-      tags: ['inventory'], summary: 'Set (quantity) or change (delta) on-hand stock of a SKU; optionally its low-stock threshold', security, params: MerchantParams,
+      tags: ['inventory'], summary: 'Change (delta) or set (quantity) on-hand stock of a SKU; optionally its low-stock threshold', security, params: MerchantParams,
+      description: 'Send `delta` for goods in or out (+12 arrived, −2 damaged): it is applied atomically, so concurrent changes all '
+        + 'count. Send `quantity` only for a stocktake count of what is on the shelf. Either way on-hand never goes below what open '
+        + 'orders reserve (409 STOCK_BELOW_RESERVED), and the change is one ledger row with `note` as its reason. Not both (400 ADJUST_AMBIGUOUS).',
       body: Strict({
         skuId: IdParam, warehouseId: Type.Optional(IdParam),
-        quantity: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })), delta: Type.Optional(Type.Integer({ minimum: -10_000_000, maximum: 10_000_000 })),
-        lowStockThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })), note: Type.Optional(Type.String({ maxLength: 200 })),
+        quantity: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, description: 'The on-hand count (a stocktake)' })),
+        delta: Type.Optional(Type.Integer({ minimum: -10_000_000, maximum: 10_000_000, description: 'Units in (+) or out (−)' })),
+        lowStockThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+        note: Type.Optional(Type.String({ maxLength: 200, description: 'Why: 到货 / 盘点 / 损耗 …, shown in the ledger' })),
       }),
       response: { 200: Type.Object({ skuId: Type.Integer(), warehouseId: Type.Integer(), onHand: Type.Integer(), reserved: Type.Integer(), available: Type.Integer() }), ...errorResponses },
     },
