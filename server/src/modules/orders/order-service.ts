@@ -21,6 +21,17 @@ export class OrderService {
     return o;
   }
 
+  /**
+   * Lock every order of a checkout in ascending id — the one order in which any path locks
+   * several orders — then the stock rows their reservations hold, in inventory's global order.
+   * Cancelling, paying and timing out the same checkout then queue instead of deadlocking.
+   */
+  private async lockCheckout(db: Db, checkoutId: number) {
+    const orders = await db.selectFrom('orders').selectAll().where('checkout_id', '=', checkoutId).orderBy('id').forUpdate().execute();
+    await this.ctx.services.inventory.lockForOrders(db, orders.filter((o) => o.status === 'pending_payment').map((o) => o.id));
+    return orders;
+  }
+
   private async transition(db: Db, orderId: number, from: OrderStatus, to: OrderStatus, note: string, actorUserId: number | null, extra: Record<string, unknown> = {}) {
     await db.updateTable('orders').set({ status: to, updated_at: sql`now()`, ...extra }).where('id', '=', orderId).execute();
     await db.insertInto('order_status_history').values({ order_id: orderId, from_status: from, to_status: to, actor_user_id: actorUserId, note }).execute();
@@ -49,8 +60,9 @@ export class OrderService {
 
   /** React to payment.succeeded for an order checkout (an outbox handler: runs in its transaction). */
   async onPaymentSucceeded(db: Db, payment: { paymentId: number; bizId: string }): Promise<void> {
-    const orders = await db.selectFrom('orders as o').innerJoin('checkouts as c', 'c.id', 'o.checkout_id')
-      .select(['o.id', 'o.total_fen']).where('c.checkout_no', '=', payment.bizId).orderBy('o.id').execute();
+    const checkout = await db.selectFrom('checkouts').select('id').where('checkout_no', '=', payment.bizId).executeTakeFirst();
+    if (!checkout) return;
+    const orders = await this.lockCheckout(db, checkout.id);
     for (const o of orders) {
       const r = await this.markPaid(db, o.id, payment.paymentId);
       if (r === 'cancelled' && o.total_fen > 0) {
@@ -66,10 +78,14 @@ export class OrderService {
    * them); stock goes back on sale and the payment stops being accepted.
    */
   async cancel(db: Db, orderId: number, reason: string, actorUserId: number | null): Promise<number[]> {
-    const o = await this.lock(db, orderId);
+    // Not "this order, then its siblings": its siblings may have lower ids (see lockCheckout).
+    const target = await db.selectFrom('orders').select('checkout_id').where('id', '=', orderId).executeTakeFirst();
+    if (!target) throw notFound('Order', 'ORDER_NOT_FOUND');
+    const orders = await this.lockCheckout(db, target.checkout_id);
+    const o = orders.find((x) => x.id === orderId)!;
     if (o.status === 'cancelled') return [];
     if (o.status !== 'pending_payment') throw conflict('ORDER_NOT_CANCELLABLE', `An order that is ${o.status} cannot be cancelled; request a refund instead`);
-    const siblings = await db.selectFrom('orders').select('id').where('checkout_id', '=', o.checkout_id).where('status', '=', 'pending_payment').orderBy('id').forUpdate().execute();
+    const siblings = orders.filter((x) => x.status === 'pending_payment');
     for (const s of siblings) {
       await this.transition(db, s.id, 'pending_payment', 'cancelled', reason, actorUserId, { cancelled_at: sql`now()`, cancel_reason: reason });
       await this.ctx.services.inventory.release(db, s.id, reason === 'payment_timeout' ? 'payment_timeout' : 'cancelled');
