@@ -43,7 +43,7 @@ export const reconciliationModule: Module = {
       run: async (_job, db) => {
         const { rows } = await sql<{ day: string }>`
           select to_char((now() at time zone ${ctx.config.analytics.timeZone})::date - 1, 'YYYY-MM-DD') as day`.execute(db);
-        const range = await svc.range({ day: rows[0]!.day });
+        const range = await svc.range({ day: rows[0]!.day }, db);
         await transact(db, (trx) => svc.store.request(trx, { merchantId: null, ...range }, 'schedule', null));
       },
     });

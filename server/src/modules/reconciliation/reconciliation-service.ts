@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import type { Actor } from '../../platform/auth/access.ts';
 import type { AppContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db/types.ts';
 import { transact } from '../../platform/db/transact.ts';
 import { badRequest, forbidden, notFound } from '../../platform/errors.ts';
 import { ReconciliationRunner } from './runner.ts';
@@ -35,13 +36,16 @@ export class ReconciliationService {
     return this.runner.checks.map((c) => ({ name: c.name, description: c.description }));
   }
 
-  /** A local day in the report time zone, or [from, to), or (nothing given) everything up to now. */
-  async range(input: RangeInput): Promise<{ from: Date; to: Date }> {
+  /**
+   * A local day in the report time zone, or [from, to), or (nothing given) everything up to now.
+   * Pass the transaction when inside one (PGlite: the outer client would wait for it for ever).
+   */
+  async range(input: RangeInput, db: Db = this.ctx.db): Promise<{ from: Date; to: Date }> {
     if (input.day) {
       if (input.from || input.to) throw badRequest('RANGE_INVALID', 'Give a day, or from and to, not both');
       const tz = this.ctx.config.analytics.timeZone;
       const { rows } = await sql<{ from: Date; to: Date }>`
-        select (${input.day}::date::timestamp at time zone ${tz}) as from, ((${input.day}::date + 1)::timestamp at time zone ${tz}) as to`.execute(this.ctx.db);
+        select (${input.day}::date::timestamp at time zone ${tz}) as from, ((${input.day}::date + 1)::timestamp at time zone ${tz}) as to`.execute(db);
       return rows[0]!;
     }
     const from = input.from ? new Date(input.from) : new Date(0);

@@ -22,21 +22,24 @@ export class RunStore {
    * is returned instead of a second one (a unique index decides, so two clicks at once make one run).
    */
   async request(db: Db, scope: RunScope, trigger: RunTrigger, requestedBy: number | null, opts: { schedule?: boolean } = {}): Promise<{ runId: number; created: boolean }> {
-    const row = await db.insertInto('reconciliation_runs').values({
-      merchant_id: scope.merchantId, range_from: scope.from, range_to: scope.to, trigger, requested_by: requestedBy,
-    }).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
-    if (!row) {
+    // The run we collided with may finish between our insert and our look: then try again.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const row = await db.insertInto('reconciliation_runs').values({
+        merchant_id: scope.merchantId, range_from: scope.from, range_to: scope.to, trigger, requested_by: requestedBy,
+      }).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+      if (row) {
+        if (opts.schedule !== false) {
+          await this.ctx.jobs.schedule(db, { type: RUN_JOB, payload: { runId: row.id }, uniqueKey: `reconciliation-run:${row.id}`, maxAttempts: 3 });
+        }
+        return { runId: row.id, created: true };
+      }
       const active = await db.selectFrom('reconciliation_runs').select('id')
         .where(sql<boolean>`coalesce(merchant_id, 0) = ${scope.merchantId ?? 0}`)
         .where('range_from', '=', scope.from).where('range_to', '=', scope.to)
         .where('status', 'in', ['queued', 'running']).executeTakeFirst();
       if (active) return { runId: active.id, created: false };
-      throw new Error('reconciliation run could not be created');
     }
-    if (opts.schedule !== false) {
-      await this.ctx.jobs.schedule(db, { type: RUN_JOB, payload: { runId: row.id }, uniqueKey: `reconciliation-run:${row.id}`, maxAttempts: 3 });
-    }
-    return { runId: row.id, created: true };
+    throw new Error('reconciliation run could not be created');
   }
 
   /** Run the checks of a queued run and store what they found. A finished run is left alone. */
