@@ -43,7 +43,7 @@ export function analyticsRoutes(app: Http, ctx: AppContext): void {
   const a = ctx.services.analytics;
 
   app.post('/api/analytics/events', {
-    config: { access: 'public' }, bodyLimit: 64 * 1024,
+    config: { access: 'public', rateLimit: { bucket: 'analytics.beacon', max: 600, windowSec: 60, by: 'ip' } }, bodyLimit: 64 * 1024,
     schema: {
       tags, summary: 'Client event beacon: up to 100 events per call; bots are dropped; bad events are rejected one by one, the rest kept',
       body: Strict({ deviceId: DeviceId, events: Type.Array(BeaconEvent, { minItems: 1, maxItems: MAX_EVENTS_PER_BEACON }) }),

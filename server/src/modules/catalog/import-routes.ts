@@ -24,7 +24,7 @@ export function importRoutes(app: Http, ctx: AppContext): void {
   }, async (_req, reply) => reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="livemall-products-template.csv"').send(IMPORT_TEMPLATE));
 
   app.post('/api/merchants/:merchantId/product-imports', {
-    config: { access: OPERATORS },
+    config: { access: OPERATORS, rateLimit: { bucket: 'uploads.product-import', max: 20, windowSec: 3600, by: 'user' } },
     schema: {
       tags: ['catalog'], summary: 'Upload a product CSV (multipart field "file"); the import runs in the background — poll it for progress', security, params: MerchantParams, consumes: ['multipart/form-data'],
       response: { 202: ImportView, ...errorResponses },

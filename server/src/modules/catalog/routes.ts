@@ -94,7 +94,7 @@ export async function catalogRoutes(app: Http, ctx: AppContext): Promise<void> {
   }, async (req) => ({ updated: await products.setStatus(req.actor!, req.params.merchantId, [...new Set(req.body.productIds)], req.body.status) }));
 
   app.post('/api/merchants/:merchantId/media', {
-    config: { access: OPERATORS },
+    config: { access: OPERATORS, rateLimit: { bucket: 'uploads.media', max: 120, windowSec: 3600, by: 'user' } },
     schema: {
       tags: ['catalog'], summary: 'Upload a JPEG, PNG, WebP or GIF image or an MP4 video (multipart field "file"; the type is read from the bytes); returns its URL', security, params: MerchantParams, consumes: ['multipart/form-data'],
       response: { 201: Type.Object({ url: Type.String(), key: Type.String(), type: Type.Union([Type.Literal('image'), Type.Literal('video')]), size: Type.Integer() }), ...errorResponses },
