@@ -123,7 +123,7 @@ export async function startNode(opts: TestNodeOptions = {}): Promise<TestNode> {
         const t = await app.ctx.services.auth.trustedSignIn(user.id);
         return { token: t.accessToken, refreshToken: t.refreshToken, userId: user.id };
       }
-      const r = await api('POST', '/api/auth/login', { body: { phone, password: o.password } });
+      const r = await api('POST', '/api/auth/login', { body: { phone, password: o.password, refreshTokenIn: 'body' } });
       if (r.status !== 200) throw new Error(`login failed for ${phone}: ${JSON.stringify(r.body)}`);
       return { token: r.body.tokens.accessToken as string, refreshToken: r.body.tokens.refreshToken as string, userId: user.id };
     },

@@ -6,8 +6,10 @@ import type { Actor } from '../../platform/auth/access.ts';
 import { disabledUserKey, revokedSessionKey } from '../../platform/auth/guard.ts';
 import { AppError, badRequest, conflict, notFound, unauthorized } from '../../platform/errors.ts';
 import type { Db } from '../../platform/db/types.ts';
-import { hashPassword, normalizePhone, passwordProblem, verifyPassword } from './passwords.ts';
+import { argon2Hasher, assertAcceptablePassword, normalizePhone, type PasswordHasher } from './passwords.ts';
 import type { WechatAuthAdapter } from './wechat.ts';
+import { SandboxCaptcha } from './captcha.ts';
+import { LoginGuard } from './login-guard.ts';
 import './tables.ts';
 import { transact } from '../../platform/db/transact.ts';
 
@@ -31,19 +33,24 @@ export interface UserView {
 export interface ClientMeta { userAgent?: string | undefined; ip?: string | undefined }
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
-const LOGIN_FAILURES_PER_15_MIN = 10;
 
 export class AuthService {
-  constructor(private readonly ctx: AppContext, private readonly wechat: WechatAuthAdapter) {}
+  /** argon2id; tests wrap it to count verifications. */
+  passwords: PasswordHasher = argon2Hasher;
+  /** Failure counters and the captcha step-up, shared with password changes. */
+  readonly guard: LoginGuard;
+
+  constructor(private readonly ctx: AppContext, private readonly wechat: WechatAuthAdapter) {
+    this.guard = new LoginGuard(ctx.cache, ctx.config.login, new SandboxCaptcha(ctx.cache));
+  }
 
   private get db(): Db { return this.ctx.db; }
 
   async register(input: { phone: string; password: string; nickname?: string | undefined }, meta: ClientMeta) {
     const phone = normalizePhone(input.phone);
     if (!phone) throw badRequest('PHONE_INVALID', 'Phone must be a mainland mobile number');
-    const problem = passwordProblem(input.password);
-    if (problem) throw badRequest('PASSWORD_WEAK', `Password needs ${problem}`);
-    const passwordHash = await hashPassword(input.password);
+    assertAcceptablePassword(input.password);
+    const passwordHash = await this.passwords.hash(input.password);
     const user = await transact(this.db, async (trx) => {
       const created = await trx.insertInto('users')
         .values({ phone, password_hash: passwordHash, nickname: input.nickname?.trim() || `用户${phone.slice(-4)}` })
@@ -56,22 +63,17 @@ export class AuthService {
     return { user: toUserView(user), tokens: await this.startSession(user.id, user.is_platform_admin ?? false, meta) };
   }
 
-  async login(input: { phone: string; password: string }, meta: ClientMeta) {
+  /** The attempt is reserved in the failure counters before the password is checked (login-guard.ts). */
+  async login(input: { phone: string; password: string; captcha?: string | undefined }, meta: ClientMeta) {
     const phone = normalizePhone(input.phone);
     if (!phone) throw unauthorized('INVALID_CREDENTIALS', 'Wrong phone number or password');
-    const failKey = `auth:login-failures:${phone}`;
-    const failures = Number((await this.ctx.cache.get(failKey)) ?? 0);
-    if (failures >= LOGIN_FAILURES_PER_15_MIN) throw new AppError(429, 'LOGIN_THROTTLED', 'Too many failed sign-ins; try again in 15 minutes');
+    const attempt = await this.guard.enter(`phone:${phone}`, meta.ip, input.captcha);
     const user = await this.db.selectFrom('users').selectAll().where('phone', '=', phone).executeTakeFirst();
     // Verify against a dummy hash when the user is missing so timing does not reveal who exists.
-    const ok = await verifyPassword(user?.password_hash ?? DUMMY_HASH, input.password);
-    if (!user || !ok) {
-      await this.ctx.cache.incrBy(failKey, 1);
-      await this.ctx.cache.expire(failKey, 15 * 60_000);
-      throw unauthorized('INVALID_CREDENTIALS', 'Wrong phone number or password');
-    }
+    const ok = await this.passwords.verify(user?.password_hash ?? DUMMY_HASH, input.password);
+    if (!user || !ok) throw unauthorized('INVALID_CREDENTIALS', 'Wrong phone number or password');
     if (user.status === 'disabled') throw new AppError(403, 'ACCOUNT_DISABLED', 'This account is disabled');
-    await this.ctx.cache.del(failKey);
+    await attempt.succeeded();
     return { user: toUserView(user), tokens: await this.startSession(user.id, user.is_platform_admin ?? false, meta) };
   }
 
@@ -147,10 +149,12 @@ export class AuthService {
     await this.markRevoked(sessionId);
   }
 
-  /** Sign out everywhere (password change, account disabled). */
-  async revokeAllSessions(userId: number, reason: string): Promise<number> {
+  /** Sign out everywhere (password change or reset, account disabled), but for `keepSessionId` when given. */
+  async revokeAllSessions(userId: number, reason: string, keepSessionId?: string): Promise<number> {
     const rows = await this.db.updateTable('auth_sessions').set({ revoked_at: sql<Date>`now()`, revoke_reason: reason })
-      .where('user_id', '=', userId).where('revoked_at', 'is', null).returning('id').execute();
+      .where('user_id', '=', userId).where('revoked_at', 'is', null)
+      .$if(keepSessionId !== undefined, (q) => q.where('id', '!=', keepSessionId!))
+      .returning('id').execute();
     await Promise.all(rows.map((r) => this.markRevoked(r.id)));
     return rows.length;
   }

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { Module } from '../../platform/context.ts';
 import { AuthService } from './auth-service.ts';
 import { MerchantService } from './merchant-service.ts';
+import { PasswordService } from './password-service.ts';
+import { SandboxSms } from './sms.ts';
 import { identityRoutes } from './routes.ts';
 import { seedIdentity } from './seed.ts';
 import { WechatMiniProgramAuth } from './wechat.ts';
@@ -11,6 +13,7 @@ import { WechatMiniProgramAuth } from './wechat.ts';
 declare module '../../platform/context.ts' {
   interface Services {
     auth: AuthService;
+    passwords: PasswordService;
     merchants: MerchantService;
   }
 }
@@ -21,6 +24,8 @@ export const identityModule: Module = {
   init(ctx) {
     const wechat = new WechatMiniProgramAuth({ appId: ctx.config.wechatAppId, appSecret: ctx.config.wechatAppSecret, apiBase: ctx.config.wechatApiBase });
     ctx.services.auth = new AuthService(ctx, wechat);
+    // SMS and captcha are sandboxes until a deployment plugs its providers in (sms.ts, captcha.ts).
+    ctx.services.passwords = new PasswordService(ctx, ctx.services.auth, new SandboxSms(ctx.log));
     ctx.services.merchants = new MerchantService(ctx);
     ctx.memberships = ctx.services.merchants;
   },

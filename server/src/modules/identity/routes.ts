@@ -3,21 +3,11 @@ import type { AppContext, Http } from '../../platform/context.ts';
 import { DateTime, errorResponses, IdParam, MerchantParams, Ok, Page, Pagination, Strict } from '../../platform/http/schemas.ts';
 import type { AuthService } from './auth-service.ts';
 import type { MerchantService } from './merchant-service.ts';
+import { authRoutes, Phone } from './auth-routes.ts';
 
-const Phone = Type.String({ minLength: 6, maxLength: 20, description: 'Mainland mobile number, e.g. 13800000000' });
-const Password = Type.String({ minLength: 1, maxLength: 128 });
 const MerchantRoleT = Type.Union([Type.Literal('merchant_owner'), Type.Literal('merchant_staff'), Type.Literal('anchor')]);
 const MerchantStatusT = Type.Union([Type.Literal('pending'), Type.Literal('active'), Type.Literal('suspended'), Type.Literal('rejected')]);
 
-const User = Type.Object({
-  id: Type.Integer(), phone: Type.Union([Type.String(), Type.Null()]), nickname: Type.String(),
-  avatarUrl: Type.Union([Type.String(), Type.Null()]), isPlatformAdmin: Type.Boolean(), hasWechat: Type.Boolean(),
-  createdAt: DateTime,
-}, { $id: 'User' });
-const Tokens = Type.Object({
-  accessToken: Type.String(), refreshToken: Type.String(), expiresIn: Type.Integer({ description: 'seconds' }), tokenType: Type.Literal('Bearer'),
-}, { $id: 'Tokens' });
-const AuthResult = Type.Object({ user: Type.Ref('User'), tokens: Type.Ref('Tokens') });
 const Merchant = Type.Object({
   id: Type.Integer(), name: Type.String(), description: Type.String(), logoUrl: Type.Union([Type.String(), Type.Null()]),
   status: MerchantStatusT, commissionRateBp: Type.Integer({ description: 'platform commission, basis points' }),
@@ -33,57 +23,8 @@ const MembershipItem = Type.Object({
 });
 
 export function identityRoutes(app: Http, ctx: AppContext, auth: AuthService, merchants: MerchantService): void {
-  for (const s of [User, Tokens, Merchant, Staff]) app.addSchema(s);
-  const meta = (req: { headers: Record<string, unknown>; ip: string }) => ({ userAgent: req.headers['user-agent'] as string | undefined, ip: req.ip });
-  const auth_ = ['auth'];
-
-  app.post('/api/auth/register', {
-    config: { access: 'public' },
-    schema: {
-      tags: auth_, summary: 'Register with phone and password',
-      body: Strict({ phone: Phone, password: Password, nickname: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })) }),
-      response: { 201: AuthResult, ...errorResponses },
-    },
-  }, async (req, reply) => reply.status(201).send(await auth.register(req.body, meta(req))));
-
-  app.post('/api/auth/login', {
-    config: { access: 'public' },
-    schema: {
-      tags: auth_, summary: 'Sign in with phone and password',
-      body: Strict({ phone: Phone, password: Password }),
-      response: { 200: AuthResult, ...errorResponses },
-    },
-  }, async (req) => auth.login(req.body, meta(req)));
-
-  app.post('/api/auth/wechat', {
-    config: { access: 'public' },
-    schema: {
-      tags: auth_, summary: 'Sign in from a WeChat mini-program with the wx.login() code',
-      body: Strict({ code: Type.String({ minLength: 1, maxLength: 128 }) }),
-      response: { 200: Type.Object({ user: Type.Ref('User'), tokens: Type.Ref('Tokens'), created: Type.Boolean() }), ...errorResponses },
-    },
-  }, async (req) => auth.wechatLogin(req.body.code, meta(req)));
-
-  app.post('/api/auth/refresh', {
-    config: { access: 'public' },
-    schema: {
-      tags: auth_, summary: 'Exchange a refresh token for a new pair (the old refresh token is spent)',
-      body: Strict({ refreshToken: Type.String({ minLength: 10, maxLength: 200 }) }),
-      response: { 200: Type.Ref('Tokens'), ...errorResponses },
-    },
-  }, async (req) => auth.refresh(req.body.refreshToken));
-
-  app.post('/api/auth/logout', {
-    config: { access: 'public' },
-    schema: {
-      tags: auth_, summary: 'Sign out: revokes the session of the refresh token, or of the access token sent',
-      body: Type.Optional(Strict({ refreshToken: Type.Optional(Type.String({ minLength: 10, maxLength: 200 })) })),
-      response: { 200: Ok, ...errorResponses },
-    },
-  }, async (req) => {
-    await auth.logout({ refreshToken: req.body?.refreshToken, actor: req.actor });
-    return { ok: true as const };
-  });
+  authRoutes(app, ctx, auth, ctx.services.passwords); // also the User schema and no-store on every answer here
+  for (const s of [Merchant, Staff]) app.addSchema(s);
 
   app.get('/api/me', {
     config: { access: 'user' },

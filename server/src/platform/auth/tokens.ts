@@ -1,5 +1,6 @@
 // Short-lived access tokens (JWT, HS256, fast-jwt). Refresh tokens are opaque and live in the database
 // (identity module), so they can be rotated and revoked.
+import crypto from 'node:crypto';
 import { createSigner, createVerifier, TokenError } from 'fast-jwt';
 import { unauthorized } from '../errors.ts';
 
@@ -64,6 +65,14 @@ export class TokenService {
     } catch (err) {
       return err instanceof TokenError && err.code === TokenError.codes.expired ? 'expired' : null;
     }
+  }
+
+  /**
+   * A keyed hash (HMAC-SHA256 under the deployment's secret) of a short secret such as an SMS code:
+   * stored instead of the code, and useless to whoever reads the cache without the key.
+   */
+  fingerprint(purpose: string, value: string): string {
+    return crypto.createHmac('sha256', this.secret).update(`${purpose}\0${value}`).digest('base64url');
   }
 
   async verifyAccess(token: string): Promise<AccessClaims> {
