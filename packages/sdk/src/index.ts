@@ -12,11 +12,11 @@ export class ApiFailure extends Error {
   constructor(readonly status: number, readonly error: ApiError) { super(error.message); }
 }
 
-export function createApi(opts: { baseUrl?: string; token?: () => string | null } = {}) {
+export function createApi(opts: { baseUrl?: string; token?: () => string | null | Promise<string | null> } = {}) {
   const client = createClient<paths>({ baseUrl: opts.baseUrl ?? '' });
   const auth: Middleware = {
-    onRequest({ request }) {
-      const t = opts.token?.();
+    async onRequest({ request }) {
+      const t = await opts.token?.();
       if (t) request.headers.set('authorization', `Bearer ${t}`);
       return request;
     },

@@ -1,35 +1,63 @@
-// A signed-in session for a browser app: tokens in localStorage under the app's own key, one
-// refresh (with rotation) on an expired access token, listeners for UI frameworks to subscribe.
+// A signed-in session for a browser app. The refresh token never reaches page scripts: the server
+// keeps it in an HttpOnly cookie scoped to /api/auth. The access token lives in memory only; the
+// app's localStorage key keeps who is signed in (id, nickname), so after a reload the first call
+// waits for one refresh through the cookie. Refreshes are serialised across tabs (Web Locks),
+// because two tabs presenting the same cookie at once would look like a stolen token.
 import { createApi, unwrap, ApiFailure } from './index.ts';
 
-export interface Session { accessToken: string; refreshToken: string; userId: number; nickname: string }
+export interface Session { userId: number; nickname: string; accessToken: string | null }
+type Stored = Pick<Session, 'userId' | 'nickname'>;
+
+function load(storageKey: string): Session | null {
+  try {
+    const s = JSON.parse(localStorage.getItem(storageKey) ?? 'null') as Partial<Session> | null;
+    return s && typeof s.userId === 'number' ? { userId: s.userId, nickname: String(s.nickname ?? ''), accessToken: null } : null;
+  } catch { return null; }
+}
+
+/** Run `fn` while holding a lock every tab of this origin shares (plain call where Web Locks are missing). */
+function exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  return locks ? (locks.request(name, fn) as Promise<T>) : fn();
+}
 
 export function createSessionClient(storageKey: string) {
   const listeners = new Set<() => void>();
-  let current: Session | null = JSON.parse(localStorage.getItem(storageKey) ?? 'null') as Session | null;
+  let current = load(storageKey);
   const session = {
     get: () => current,
     set(s: Session | null) {
       current = s;
-      if (s) localStorage.setItem(storageKey, JSON.stringify(s)); else localStorage.removeItem(storageKey);
+      if (s) localStorage.setItem(storageKey, JSON.stringify({ userId: s.userId, nickname: s.nickname } satisfies Stored));
+      else localStorage.removeItem(storageKey);
       for (const f of listeners) f();
     },
     subscribe(f: () => void) { listeners.add(f); return () => { listeners.delete(f); }; },
   };
-  const api = createApi({ token: () => current?.accessToken ?? null });
 
+  // Refresh and sign-out go through a client without the token hook (the hook waits for refreshes).
+  const authApi = createApi();
   let refreshing: Promise<boolean> | null = null;
   const refresh = (): Promise<boolean> => {
-    const s = current;
-    if (!s) return Promise.resolve(false);
-    refreshing ??= (async () => {
-      const r = await api.POST('/api/auth/refresh', { body: { refreshToken: s.refreshToken } });
-      if (!r.data) { session.set(null); return false; }
-      session.set({ ...s, accessToken: r.data.accessToken, refreshToken: r.data.refreshToken });
-      return true;
-    })().finally(() => { refreshing = null; });
+    if (!current) return Promise.resolve(false);
+    refreshing ??= exclusive(`${storageKey}.refresh`, async () => {
+      const r = await authApi.POST('/api/auth/refresh', { body: {} });
+      const s = current;
+      if (!s) return false;
+      if (r.data) { session.set({ ...s, accessToken: r.data.accessToken }); return true; }
+      // 401: the cookie is gone, expired or revoked; anything else (429, offline) is not a sign-out.
+      if (r.response.status === 401) session.set(null);
+      return false;
+    }).catch(() => false).finally(() => { refreshing = null; });
     return refreshing;
   };
+
+  const api = createApi({
+    token: async () => {
+      if (current && !current.accessToken) await refresh();
+      return current?.accessToken ?? null;
+    },
+  });
 
   /** Run an API call; on an expired token refresh once and retry. Throws ApiFailure on errors. */
   async function call<T>(fn: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
@@ -38,7 +66,14 @@ export function createSessionClient(storageKey: string) {
     return unwrap(r);
   }
 
-  return { api, session, call };
+  /** Sign out this browser: the server revokes the session of the cookie and clears it. */
+  async function signOut(): Promise<void> {
+    const token = current?.accessToken;
+    session.set(null);
+    await authApi.POST('/api/auth/logout', { body: {}, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) }).catch(() => undefined);
+  }
+
+  return { api, session, call, refresh, signOut };
 }
 
 export function errorText(e: unknown): string {

@@ -3,7 +3,7 @@ import { createSessionClient, type components } from '@livemall/sdk';
 import { useSyncExternalStore } from 'react';
 
 export { errorText, yuan } from '@livemall/sdk';
-export const { api, session, call } = createSessionClient('lm.admin.session');
+export const { api, session, call, signOut } = createSessionClient('lm.admin.session');
 export const useSession = () => useSyncExternalStore(session.subscribe, session.get);
 
 export type Me = Awaited<ReturnType<typeof loadMe>>;

@@ -5,7 +5,7 @@ import zhCN from 'antd/locale/zh_CN';
 import { lazy, StrictMode, Suspense, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { api, call, loadMe, session, useSession, type Me } from './api.ts';
+import { loadMe, signOut, useSession, type Me } from './api.ts';
 import { Loadable } from './components/Loadable.tsx';
 import { useAsync } from './components/useAsync.ts';
 import { Login } from './pages/Login.tsx';
@@ -58,7 +58,6 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
   const loc = useLocation();
   const items = MENU.filter((m) => (m.roles === 'platform' ? me.user.isPlatformAdmin : !!merchant && m.roles.includes(merchant.role as Role)));
   const home = items[0]?.key ?? '/platform';
-  const signOut = () => { void call(() => api.POST('/api/auth/logout', { body: { refreshToken: session.get()!.refreshToken } })).catch(() => undefined); session.set(null); };
   return (
     <WorkspaceContext.Provider value={ws}>
       <Layout style={{ minHeight: '100vh' }}>

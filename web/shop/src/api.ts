@@ -4,5 +4,5 @@ import { useSyncExternalStore } from 'react';
 
 export { unwrap, ApiFailure, errorText, yuan } from '@livemall/sdk';
 
-export const { api, session, call } = createSessionClient('lm.session');
+export const { api, session, call, signOut } = createSessionClient('lm.session');
 export const useSession = () => useSyncExternalStore(session.subscribe, session.get);

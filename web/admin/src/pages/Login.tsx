@@ -10,7 +10,7 @@ export function Login() {
     setBusy(true);
     try {
       const r = unwrap(await api.POST('/api/auth/login', { body: v }));
-      session.set({ accessToken: r.tokens.accessToken, refreshToken: r.tokens.refreshToken, userId: r.user.id, nickname: r.user.nickname });
+      session.set({ accessToken: r.tokens.accessToken, userId: r.user.id, nickname: r.user.nickname });
     } catch (e) { void message.error(errorText(e)); } finally { setBusy(false); }
   };
   return (

@@ -13,7 +13,7 @@ export function LoginForm(props: { onDone?: () => void }) {
       const r = mode === 'login'
         ? unwrap(await api.POST('/api/auth/login', { body: { phone: v.phone, password: v.password } }))
         : unwrap(await api.POST('/api/auth/register', { body: { phone: v.phone, password: v.password } }));
-      session.set({ accessToken: r.tokens.accessToken, refreshToken: r.tokens.refreshToken, userId: r.user.id, nickname: r.user.nickname });
+      session.set({ accessToken: r.tokens.accessToken, userId: r.user.id, nickname: r.user.nickname });
       props.onDone?.();
     } catch (e) {
       Toast.show({ content: errorText(e) });

@@ -1,6 +1,6 @@
 import { Button, List, Selector } from 'antd-mobile';
 import { useNavigate } from 'react-router-dom';
-import { api, call, session, useSession } from '../api.ts';
+import { api, call, signOut, useSession } from '../api.ts';
 import { AddressForm } from '../components/AddressForm.tsx';
 import { Async, useAsync } from '../components/Async.tsx';
 import { LoginForm } from '../components/LoginForm.tsx';
@@ -39,7 +39,7 @@ export function Me() {
       <List header={t('语言')}>
         <List.Item><Selector value={[lang]} onChange={(v) => v[0] && setLang(v[0])} options={[{ label: '中文', value: 'zh' as const }, { label: 'English', value: 'en' as const }]} /></List.Item>
       </List>
-      {user && <Button block onClick={() => { void call(() => api.POST('/api/auth/logout', { body: { refreshToken: user.refreshToken } })).catch(() => undefined); session.set(null); }}>{t('退出登录')}</Button>}
+      {user && <Button block onClick={() => { void signOut(); }}>{t('退出登录')}</Button>}
     </div>
   );
 }
