@@ -23,7 +23,7 @@ describe.each(APP_BACKENDS)('cart on $name', (backend) => {
       expect((await node.api('POST', '/api/cart/items', { token: buyer.token, body: { skuId, quantity } })).status).toBe(200);
     }
     await node.api('POST', `/api/merchants/${a.merchantId}/products/status`, { token: a.owner.token, body: { productIds: [y.productId], status: 'off_shelf' } });
-    await node.api('PUT', `/api/merchants/${b.merchantId}/products/${z.productId}`, { token: b.owner.token, body: { title: '乙-将改价', status: 'on_shelf', specs: [], skus: [{ specValues: [], priceFen: 2500 }] } });
+    await node.api('PUT', `/api/merchants/${b.merchantId}/products/${z.productId}`, { token: b.owner.token, headers: { 'if-match': '*' }, body: { title: '乙-将改价', status: 'on_shelf', specs: [], skus: [{ specValues: [], priceFen: 2500 }] } });
     await node.api('PATCH', `/api/cart/items/${z.skuId}`, { token: buyer.token, body: { quantity: 3 } });
     const cart = (await node.api('GET', '/api/cart', { token: buyer.token })).body;
     expect(cart.groups.map((g: any) => g.merchantId).sort()).toEqual([a.merchantId, b.merchantId].sort());

@@ -149,7 +149,7 @@ export class CatalogQueries {
   async detail(productId: number, viewer?: { actor: Actor; merchantId: number }) {
     const db = this.ctx.db;
     const p = await db.selectFrom('products as p').innerJoin('merchants as m', 'm.id', 'p.merchant_id')
-      .select(['p.id', 'p.merchant_id', 'm.name as merchant_name', 'm.status as merchant_status', 'p.category_id', 'p.title', 'p.subtitle', 'p.description', 'p.cover_url', 'p.media', 'p.specs', 'p.status', 'p.spu_code', 'p.sales', 'p.created_at', 'p.updated_at'])
+      .select(['p.id', 'p.merchant_id', 'm.name as merchant_name', 'm.status as merchant_status', 'p.category_id', 'p.title', 'p.subtitle', 'p.description', 'p.cover_url', 'p.media', 'p.specs', 'p.status', 'p.spu_code', 'p.sales', 'p.version', 'p.created_at', 'p.updated_at'])
       .where('p.id', '=', productId).where('p.deleted_at', 'is', null).executeTakeFirst();
     if (!p) throw notFound('Product');
     if (viewer) {
@@ -160,16 +160,18 @@ export class CatalogQueries {
     }
     const skus = await db.selectFrom('skus').selectAll().where('product_id', '=', productId).orderBy('id').execute();
     const visible = viewer ? skus : skus.filter((s) => s.enabled);
-    const stock = await this.ctx.services.inventory.available(visible.map((s) => s.id));
+    // The shop sees on hand and reserved too, so nobody mistakes "available" for what is on the shelf.
+    const levels = await this.ctx.services.inventory.levels(visible.map((s) => s.id));
     const tags = await db.selectFrom('product_tags as pt').innerJoin('tags as t', 't.id', 'pt.tag_id').select(['t.id', 't.name']).where('pt.product_id', '=', productId).orderBy('t.name').execute();
     const categoryPath = p.category_id ? await this.categoryPath(p.category_id) : [];
     return {
       id: p.id, merchantId: p.merchant_id, merchantName: p.merchant_name, title: p.title, subtitle: p.subtitle, description: p.description,
       coverUrl: p.cover_url, media: p.media, specs: p.specs, status: p.status as ProductStatus, spuCode: p.spu_code, sales: p.sales,
-      categoryId: p.category_id, categoryPath, tags,
+      version: p.version, categoryId: p.category_id, categoryPath, tags,
       skus: visible.map((s) => ({
         id: s.id, specValues: s.spec_values, name: s.name, code: s.code, priceFen: s.price_fen, originalPriceFen: s.original_price_fen,
-        weightGrams: s.weight_grams, enabled: s.enabled, stock: stock.get(s.id) ?? 0,
+        weightGrams: s.weight_grams, enabled: s.enabled, stock: levels.get(s.id)?.available ?? 0,
+        ...(viewer ? { onHand: levels.get(s.id)?.onHand ?? 0, reserved: levels.get(s.id)?.reserved ?? 0 } : {}),
       })),
       createdAt: p.created_at, updatedAt: p.updated_at,
     };

@@ -36,7 +36,7 @@ describe.each(APP_BACKENDS)('catalog on $name', (backend) => {
 
     // Editing: add a size; the existing four keep their ids, one new SKU appears.
     const ids = p.skus.map((s: any) => s.id);
-    const put = await node.api('PUT', `/api/merchants/${shop.merchantId}/products/${p.id}`, { token: shop.owner.token, body: {
+    const put = await node.api('PUT', `/api/merchants/${shop.merchantId}/products/${p.id}`, { token: shop.owner.token, headers: { 'if-match': `"${p.version}"` }, body: {
       title: '纯棉T恤', categoryId: tee, specs: [{ name: '颜色', values: ['白', '黑'] }, { name: '尺码', values: ['M', 'L', 'XL'] }],
       skus: ['白', '黑'].flatMap((c) => ['M', 'L', 'XL'].map((s) => ({ specValues: [c, s], priceFen: c === '白' ? 5900 : 6900, code: `T-${c === '白' ? 'W' : 'B'}${s}` }))),
     } });
@@ -92,7 +92,7 @@ describe.each(APP_BACKENDS)('catalog on $name', (backend) => {
     const t = other.owner.token;
     expect((await node.api('GET', `/api/merchants/${shop.merchantId}/products`, { token: t })).status).toBe(403);
     expect((await node.api('GET', `/api/merchants/${other.merchantId}/products/${productId}`, { token: t })).status).toBe(404);
-    expect((await node.api('PUT', `/api/merchants/${other.merchantId}/products/${productId}`, { token: t, body: { title: 'hijack', specs: [], skus: [{ specValues: [], priceFen: 1 }] } })).status).toBe(404);
+    expect((await node.api('PUT', `/api/merchants/${other.merchantId}/products/${productId}`, { token: t, headers: { 'if-match': '*' }, body: { title: 'hijack', specs: [], skus: [{ specValues: [], priceFen: 1 }] } })).status).toBe(404);
     expect((await node.api('POST', `/api/merchants/${other.merchantId}/products/status`, { token: t, body: { productIds: [productId], status: 'on_shelf' } })).status).toBe(404);
     expect((await node.api('POST', `/api/merchants/${other.merchantId}/stock/adjust`, { token: t, body: { skuId, quantity: 0 } })).status).toBe(404);
     const stock = await node.api('GET', `/api/merchants/${other.merchantId}/stock?skuId=${skuId}`, { token: t });

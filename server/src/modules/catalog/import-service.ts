@@ -165,8 +165,10 @@ function parseRow(raw: Row, rowNo: number, errors: Array<ImportError & { raw?: R
     try { originalPriceFen = yuanToFen(raw.original_price, 'original_price'); } catch (e) { return fail('original_price', (e as Error).message); }
     if (originalPriceFen < priceFen) return fail('original_price', 'original_price is below price');
   }
-  const stock = raw.stock ? Number(raw.stock) : 0;
-  if (!Number.isSafeInteger(stock) || stock < 0) return fail('stock', `stock must be a whole number ≥ 0, got "${raw.stock}"`);
+  // The stock column is the on-hand count (what is on the shelf, units reserved by open orders
+  // included), set through inventory with a ledger row; blank keeps an existing SKU's stock.
+  const stock = raw.stock?.trim() ? Number(raw.stock) : undefined;
+  if (stock !== undefined && (!Number.isSafeInteger(stock) || stock < 0)) return fail('stock', `stock must be a whole number ≥ 0, got "${raw.stock}"`);
   const weight = raw.weight_grams ? Number(raw.weight_grams) : 0;
   if (!Number.isSafeInteger(weight) || weight < 0) return fail('weight_grams', `weight_grams must be a whole number ≥ 0, got "${raw.weight_grams}"`);
   let status: ProductStatus | undefined;

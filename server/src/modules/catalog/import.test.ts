@@ -82,6 +82,26 @@ describe.each(APP_BACKENDS)('CSV product import on $name', (backend) => {
     expect(ledger.body.items.some((l: any) => l.reason === 'import' && l.deltaOnHand === -10)).toBe(true);
   });
 
+  it('takes a re-imported stock cell as the on-hand count, never below what orders reserve; a blank cell keeps stock', async () => {
+    const first = await waitDone(node, shop, (await upload(node, shop, 'spu_code,title,spec1_name,spec1_value,price,stock,status\nRS-1,预占导入款,规格,标准,20.00,10,on_shelf\n')).body.id);
+    expect(first).toMatchObject({ okRows: 1, productsCreated: 1 });
+    const sku = await node.app.ctx.db.selectFrom('skus').select('id').where('code', 'is', null).where('name', '=', '标准').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    await node.app.ctx.db.transaction().execute((trx) => node.app.ctx.services.inventory.reserve(trx, { orderId: 700_001, merchantId: shop.merchantId, lines: [{ skuId: sku.id, quantity: 4 }] }));
+    const level = () => node.app.ctx.db.selectFrom('stock_levels').select(['on_hand', 'reserved']).where('sku_id', '=', sku.id).executeTakeFirstOrThrow();
+    const reimport = async (stock: string) => waitDone(node, shop, (await upload(node, shop, `spu_code,title,spec1_name,spec1_value,price,stock\nRS-1,预占导入款,规格,标准,20.00,${stock}\n`)).body.id);
+
+    expect(await reimport('8')).toMatchObject({ okRows: 1, productsUpdated: 1 });
+    expect(await level()).toEqual({ on_hand: 8, reserved: 4 }); // 4 still held for the order, 4 for sale
+    const below = await reimport('3');
+    expect(below).toMatchObject({ okRows: 0, errorRows: 1 });
+    expect(below.errors[0].message).toContain('4 units reserved');
+    expect(await level()).toEqual({ on_hand: 8, reserved: 4 });
+    expect(await reimport('')).toMatchObject({ okRows: 1, productsUpdated: 1 });
+    expect(await level()).toEqual({ on_hand: 8, reserved: 4 });
+    const ledger = await node.app.ctx.db.selectFrom('stock_ledger').select(['reason', 'delta_on_hand']).where('sku_id', '=', sku.id).orderBy('id').execute();
+    expect(ledger).toEqual([{ reason: 'import', delta_on_hand: 10 }, { reason: 'reserve', delta_on_hand: 0 }, { reason: 'import', delta_on_hand: -2 }]);
+  });
+
   it('fails cleanly on a file that is not CSV', async () => {
     const up = await upload(node, shop, '"unterminated,quote\n1,2');
     const done = await waitDone(node, shop, up.body.id);

@@ -1,11 +1,14 @@
-// Merchant product management: create and edit products with their spec matrix, SKUs, tags,
-// media and stock; shelf status. Every method checks the caller belongs to the merchant.
+// Merchant product management: create and edit products with their spec matrix, SKUs, tags and
+// media; shelf status. Every method checks the caller belongs to the merchant. A product edit
+// never rewrites the stock of a SKU that exists (stock changes go through inventory's adjust);
+// only a new SKU gets its initial stock, and a CSV import may set on-hand counts explicitly.
 import { sql } from 'kysely';
 import type { Actor } from '../../platform/auth/access.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
-import { badRequest, conflict, notFound } from '../../platform/errors.ts';
-import { combinations, comboKey, skuName, validateSpecs } from './spec-matrix.ts';
+import { badRequest, notFound } from '../../platform/errors.ts';
+import { comboKey, skuName, validateSpecs } from './spec-matrix.ts';
+import { assertPricedForSale, mapUnique, matchSkus, versionConflict } from './product-rules.ts';
 import type { MediaItem, ProductStatus, SpecDef } from './tables.ts';
 import './tables.ts';
 import { productCacheKey } from './catalog-queries.ts';
@@ -15,6 +18,7 @@ export interface SkuInput {
   specValues: string[];
   priceFen: number;
   originalPriceFen?: number | undefined;
+  /** On-hand stock of a SKU this save creates; for an existing SKU only a CSV import uses it (a count). */
   stock?: number | undefined;
   weightGrams?: number | undefined;
   code?: string | null | undefined;
@@ -38,6 +42,9 @@ export interface ProductInput {
 
 const WRITE_ROLES = ['merchant_owner', 'merchant_staff'] as const;
 
+/** Who is saving: the editor/API (stock untouched) or a CSV import (its stock column is an on-hand count). */
+export type ProductSource = 'editor' | 'import';
+
 export class ProductService {
   constructor(private readonly ctx: AppContext) {}
 
@@ -46,7 +53,8 @@ export class ProductService {
   }
 
   async create(actor: Actor, merchantId: number, input: ProductInput): Promise<number> {
-    await this.requireWrite(actor, merchantId);
+    // Suspended and rejected shops add nothing new (pending ones may prepare their catalogue).
+    await this.ctx.services.merchants.requireOperating(actor, merchantId, [...WRITE_ROLES], 'build');
     return transact(this.ctx.db, (trx) => this.createIn(trx, merchantId, input, actor.userId));
   }
 
@@ -54,6 +62,7 @@ export class ProductService {
   async createIn(trx: Db, merchantId: number, input: ProductInput, actorUserId: number | null, stockReason: 'initial' | 'import' = 'initial'): Promise<number> {
     validateSpecs(input.specs);
     const skus = matchSkus(input.specs, input.skus);
+    assertPricedForSale(input.status ?? 'draft', skus);
     await this.assertCategory(trx, input.categoryId);
     let product;
     try {
@@ -69,11 +78,15 @@ export class ProductService {
     return product.id;
   }
 
-  /** Replace a product's fields, specs and SKUs. SKUs keep their ids (and sales history) when their combination survives. */
-  async update(actor: Actor, merchantId: number, productId: number, input: ProductInput): Promise<void> {
+  /**
+   * Replace a product's fields, specs and SKUs. SKUs keep their ids (and sales history) when their
+   * combination survives. `ifMatch` is the version the editor started from; returns the new one.
+   */
+  async update(actor: Actor, merchantId: number, productId: number, input: ProductInput, ifMatch: number | '*'): Promise<number> {
     await this.requireWrite(actor, merchantId);
-    await transact(this.ctx.db, (trx) => this.updateIn(trx, merchantId, productId, input, actor.userId));
+    const version = await transact(this.ctx.db, (trx) => this.updateIn(trx, merchantId, productId, input, actor.userId, 'editor', ifMatch === '*' ? undefined : ifMatch));
     await this.forget([productId]);
+    return version;
   }
 
   /** Drop cached product pages after a change has committed. */
@@ -81,22 +94,26 @@ export class ProductService {
     if (productIds.length) await this.ctx.cache.del(...productIds.map(productCacheKey));
   }
 
-  async updateIn(trx: Db, merchantId: number, productId: number, input: ProductInput, actorUserId: number | null, stockReason: 'adjust' | 'import' = 'adjust'): Promise<void> {
+  async updateIn(trx: Db, merchantId: number, productId: number, input: ProductInput, actorUserId: number | null, source: ProductSource = 'editor', expectedVersion?: number): Promise<number> {
     validateSpecs(input.specs);
     const skus = matchSkus(input.specs, input.skus);
     await this.assertCategory(trx, input.categoryId);
-    const current = await trx.selectFrom('products').select('id').where('id', '=', productId).where('merchant_id', '=', merchantId).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+    // Locked, so of two saves that started from the same version exactly one goes through.
+    const current = await trx.selectFrom('products').select(['id', 'status', 'version']).where('id', '=', productId).where('merchant_id', '=', merchantId)
+      .where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
     if (!current) throw notFound('Product');
+    if (expectedVersion !== undefined && current.version !== expectedVersion) throw versionConflict(current.version, expectedVersion);
+    const existing = await trx.selectFrom('skus').select(['id', 'spec_values']).where('product_id', '=', productId).execute();
+    const byCombo = new Map(existing.map((s) => [comboKey(s.spec_values), s.id]));
+    assertPricedForSale(input.status ?? current.status, skus.map((s) => ({ ...s, ...(byCombo.has(comboKey(s.specValues)) ? { skuId: byCombo.get(comboKey(s.specValues))! } : {}) })));
     try {
       await trx.updateTable('products').set({
         title: input.title.trim(), subtitle: input.subtitle ?? '', description: input.description ?? '',
         category_id: input.categoryId ?? null, cover_url: input.coverUrl ?? input.media?.find((m) => m.type === 'image')?.url ?? null,
         media: JSON.stringify(input.media ?? []), specs: JSON.stringify(input.specs), spu_code: input.spuCode ?? null,
-        ...(input.status ? { status: input.status } : {}), updated_at: sql`now()`,
+        ...(input.status ? { status: input.status } : {}), version: sql`version + 1`, updated_at: sql`now()`,
       }).where('id', '=', productId).execute();
     } catch (err) { throw mapUnique(err); }
-    const existing = await trx.selectFrom('skus').select(['id', 'spec_values']).where('product_id', '=', productId).execute();
-    const byCombo = new Map(existing.map((s) => [comboKey(s.spec_values), s.id]));
     const keep = new Set<number>();
     const fresh: typeof skus = [];
     for (const s of skus) {
@@ -109,19 +126,26 @@ export class ProductService {
           code: s.code ?? null, enabled: s.enabled ?? true, name: skuName(s.specValues), updated_at: sql`now()`,
         }).where('id', '=', id).execute();
       } catch (err) { throw mapUnique(err); }
-      if (s.stock !== undefined) await this.ctx.services.inventory.setStock(trx, { merchantId, skuId: id, quantity: s.stock, reason: stockReason, ...(actorUserId ? { actorUserId } : {}), ...(input.lowStockThreshold !== undefined ? { lowStockThreshold: input.lowStockThreshold } : {}) });
+      // The editor's stock field is never written back: what it showed may be stale, or available
+      // rather than on hand. A CSV row's stock is the merchant's count of what is on the shelf.
+      if (source === 'import' && s.stock !== undefined) {
+        await this.ctx.services.inventory.setStock(trx, { merchantId, skuId: id, quantity: s.stock, reason: 'import', ...(actorUserId ? { actorUserId } : {}) });
+      }
     }
+    if (input.lowStockThreshold !== undefined) await this.ctx.services.inventory.setLowStockThreshold(trx, merchantId, [...keep], input.lowStockThreshold);
     // Combinations that disappeared are disabled, not deleted: past orders still point at them.
     const dropped = existing.filter((s) => !keep.has(s.id)).map((s) => s.id);
     if (dropped.length) await trx.updateTable('skus').set({ enabled: false, code: null, updated_at: sql`now()` }).where('id', 'in', dropped).execute();
-    await this.insertSkus(trx, merchantId, productId, fresh, actorUserId, stockReason === 'import' ? 'import' : 'initial', input.lowStockThreshold);
+    await this.insertSkus(trx, merchantId, productId, fresh, actorUserId, source === 'import' ? 'import' : 'initial', input.lowStockThreshold);
     await this.setTags(trx, merchantId, productId, input.tags ?? []);
+    return current.version + 1;
   }
 
   async setStatus(actor: Actor, merchantId: number, productIds: number[], status: ProductStatus): Promise<number> {
     await this.requireWrite(actor, merchantId);
     return transact(this.ctx.db, async (trx) => {
-      const res = await trx.updateTable('products').set({ status, updated_at: sql`now()` })
+      if (status === 'on_shelf') await this.assertShelfPriced(trx, merchantId, productIds);
+      const res = await trx.updateTable('products').set({ status, version: sql`version + 1`, updated_at: sql`now()` })
         .where('merchant_id', '=', merchantId).where('id', 'in', productIds).where('deleted_at', 'is', null).returning('id').execute();
       if (res.length !== productIds.length) throw notFound('Product');
       for (const r of res) {
@@ -133,10 +157,19 @@ export class ProductService {
 
   async remove(actor: Actor, merchantId: number, productId: number): Promise<void> {
     await this.requireWrite(actor, merchantId);
-    const res = await this.ctx.db.updateTable('products').set({ deleted_at: sql`now()`, status: 'off_shelf', spu_code: null })
+    const res = await this.ctx.db.updateTable('products').set({ deleted_at: sql`now()`, status: 'off_shelf', spu_code: null, version: sql`version + 1` })
       .where('id', '=', productId).where('merchant_id', '=', merchantId).where('deleted_at', 'is', null).executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) throw notFound('Product');
     await this.forget([productId]);
+  }
+
+  /** Putting products on the shelf: none of their enabled SKUs may sell at ¥0.00. */
+  private async assertShelfPriced(trx: Db, merchantId: number, productIds: number[]): Promise<void> {
+    const unpriced = await trx.selectFrom('skus').select(['id', 'product_id', 'spec_values']).where('merchant_id', '=', merchantId)
+      .where('product_id', 'in', productIds).where('enabled', '=', true).where('price_fen', '<=', 0).orderBy('id').execute();
+    if (unpriced.length === 0) return;
+    throw badRequest('SKU_PRICE_REQUIRED', `Give these SKUs a price above ¥0.00 before putting them on the shelf: ${unpriced.map((s) => `#${s.product_id} ${skuName(s.spec_values) || '默认'}`).join(', ')}`,
+      unpriced.map((s) => ({ productId: s.product_id, skuId: s.id, specValues: s.spec_values, name: skuName(s.spec_values) || '默认 default' })));
   }
 
   private async insertSkus(trx: Db, merchantId: number, productId: number, skus: SkuInput[], actorUserId: number | null, reason: 'initial' | 'import', lowStockThreshold?: number): Promise<void> {
@@ -166,30 +199,4 @@ export class ProductService {
     const c = await trx.selectFrom('categories').select('id').where('id', '=', categoryId).executeTakeFirst();
     if (!c) throw badRequest('CATEGORY_NOT_FOUND', `Category ${categoryId} does not exist`);
   }
-}
-
-/** Check the SKU list covers every spec combination exactly once, and prices make sense. */
-function matchSkus(specs: SpecDef[], skus: SkuInput[]): SkuInput[] {
-  const combos = combinations(specs);
-  const given = new Map<string, SkuInput>();
-  for (const s of skus) {
-    if (s.specValues.length !== specs.length) throw badRequest('SKU_SPEC_MISMATCH', `SKU values ${JSON.stringify(s.specValues)} do not match the ${specs.length} specs`);
-    const key = comboKey(s.specValues);
-    if (given.has(key)) throw badRequest('SKU_SPEC_MISMATCH', `SKU ${skuName(s.specValues)} is listed twice`);
-    given.set(key, s);
-    if (s.originalPriceFen !== undefined && s.originalPriceFen < s.priceFen) throw badRequest('PRICE_INVALID', `SKU ${skuName(s.specValues)}: the original price is below the price`);
-  }
-  const missing = combos.filter((c) => !given.has(comboKey(c)));
-  if (missing.length) throw badRequest('SKU_SPEC_MISMATCH', `Missing SKUs for: ${missing.map(skuName).join(', ')}`, { missing });
-  if (given.size !== combos.length) throw badRequest('SKU_SPEC_MISMATCH', 'Some SKUs use values that are not in the specs');
-  return combos.map((c) => given.get(comboKey(c))!);
-}
-
-function mapUnique(err: unknown): unknown {
-  const e = err as { code?: string; constraint?: string; message?: string } | null;
-  if (e?.code === '23505') {
-    if (String(e.constraint ?? e.message).includes('skus_code')) return conflict('SKU_CODE_TAKEN', 'Another SKU of this shop already has this code');
-    if (String(e.constraint ?? e.message).includes('spu_code')) return conflict('SPU_CODE_TAKEN', 'Another product of this shop already has this code');
-  }
-  return err;
 }

@@ -5,6 +5,7 @@ import { ANY_MEMBER, OPERATORS } from '../../platform/auth/access.ts';
 import { AppError, badRequest } from '../../platform/errors.ts';
 import { errorResponses, IdParam, MerchantParams, Ok, Page, Pagination, Strict } from '../../platform/http/schemas.ts';
 import { storeUpload } from '../../platform/storage/uploads.ts';
+import { parseIfMatch, productEtag } from './product-rules.ts';
 import { CategoryNodeT, ProductDetailT, ProductInputT, ProductStatusT, ProductSummaryT } from './schemas.ts';
 
 const security = [{ bearer: [] }];
@@ -65,15 +66,34 @@ export async function catalogRoutes(app: Http, ctx: AppContext): Promise<void> {
 
   app.get('/api/merchants/:merchantId/products/:productId', {
     config: { access: ANY_MEMBER },
-    schema: { tags: ['catalog'], summary: 'A product as the shop sees it (drafts and disabled SKUs included)', security, params: ProductParams, response: { 200: Type.Ref('ProductDetail'), ...errorResponses } },
-  }, async (req) => catalog.detail(req.params.productId, { actor: req.actor!, merchantId: req.params.merchantId }));
+    schema: {
+      tags: ['catalog'], summary: 'A product as the shop sees it (drafts and disabled SKUs included)', security, params: ProductParams,
+      description: 'The ETag header (and `version`) is the product\'s edit version: send it back as If-Match when saving.',
+      response: { 200: Type.Ref('ProductDetail'), ...errorResponses },
+    },
+  }, async (req, reply) => {
+    const detail = await catalog.detail(req.params.productId, { actor: req.actor!, merchantId: req.params.merchantId });
+    return reply.header('etag', productEtag(detail.version)).send(detail);
+  });
 
   app.put('/api/merchants/:merchantId/products/:productId', {
     config: { access: OPERATORS },
-    schema: { tags: ['catalog'], summary: 'Replace a product (SKUs keep their ids when their spec combination stays)', security, params: ProductParams, body: ProductInputT, response: { 200: Type.Ref('ProductDetail'), ...errorResponses } },
-  }, async (req) => {
-    await products.update(req.actor!, req.params.merchantId, req.params.productId, req.body);
-    return catalog.detail(req.params.productId, { actor: req.actor!, merchantId: req.params.merchantId });
+    // Before schema validation, so a missing If-Match gets its own 428 rather than a generic 400.
+    preValidation: async (req) => { parseIfMatch(req.headers['if-match']); },
+    schema: {
+      tags: ['catalog'], summary: 'Replace a product (SKUs keep their ids when their spec combination stays)', security, params: ProductParams,
+      description: 'Optimistic concurrency: If-Match must carry the ETag from GET (or `*` to overwrite whatever is stored). A missing '
+        + 'header answers 428 PRODUCT_VERSION_REQUIRED; a version someone else has saved over answers 412 PRODUCT_VERSION_CONFLICT '
+        + '(reload and edit again). The response carries the new ETag. Stock of existing SKUs is never changed here (use POST '
+        + '/stock/adjust); an enabled SKU of a product on the shelf needs a price above 0 (400 SKU_PRICE_REQUIRED).',
+      headers: Type.Object({ 'if-match': Type.String({ maxLength: 40, description: 'The ETag from GET, e.g. "3"; or * to overwrite' }) }),
+      body: ProductInputT,
+      response: { 200: Type.Ref('ProductDetail'), ...errorResponses, 412: Type.Ref('ErrorResponse'), 428: Type.Ref('ErrorResponse') },
+    },
+  }, async (req, reply) => {
+    const ifMatch = parseIfMatch(req.headers['if-match']);
+    const version = await products.update(req.actor!, req.params.merchantId, req.params.productId, req.body, ifMatch);
+    return reply.header('etag', productEtag(version)).send(await catalog.detail(req.params.productId, { actor: req.actor!, merchantId: req.params.merchantId }));
   });
 
   app.delete('/api/merchants/:merchantId/products/:productId', {

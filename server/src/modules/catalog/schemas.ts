@@ -9,8 +9,11 @@ export const SkuInputT = Strict({
   specValues: Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { maxItems: 5 }),
   priceFen: Fen(),
   originalPriceFen: Type.Optional(Fen()),
-  stock: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
-  weightGrams: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+  stock: Type.Optional(Type.Integer({
+    minimum: 0, maximum: 10_000_000,
+    description: 'Initial on-hand stock of a SKU this request creates. Ignored for a SKU that exists: change its stock with POST /stock/adjust.',
+  })),
+  weightGrams: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Shipping weight in grams (weight-based shipping templates)' })),
   code: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
   enabled: Type.Optional(Type.Boolean()),
 });
@@ -40,11 +43,15 @@ export const ProductDetailT = Type.Object({
   coverUrl: Type.Union([Type.String(), Type.Null()]), media: Type.Array(Type.Object({ type: Type.String(), url: Type.String() })),
   specs: Type.Array(Type.Object({ name: Type.String(), values: Type.Array(Type.String()) })),
   status: ProductStatusT, spuCode: Type.Union([Type.String(), Type.Null()]), sales: Type.Integer(),
+  version: Type.Integer({ description: 'Edit version, also the ETag; send it as If-Match when saving' }),
   categoryId: Type.Union([Type.Integer(), Type.Null()]), categoryPath: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() })),
   tags: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() })),
   skus: Type.Array(Type.Object({
     id: Type.Integer(), specValues: Type.Array(Type.String()), name: Type.String(), code: Type.Union([Type.String(), Type.Null()]),
-    priceFen: Type.Integer(), originalPriceFen: Type.Integer(), weightGrams: Type.Integer(), enabled: Type.Boolean(), stock: Type.Integer(),
+    priceFen: Type.Integer(), originalPriceFen: Type.Integer(), weightGrams: Type.Integer(), enabled: Type.Boolean(),
+    stock: Type.Integer({ description: 'Available to sell: on hand minus what open orders reserve' }),
+    onHand: Type.Optional(Type.Integer({ description: 'Shop view only: units in the warehouses' })),
+    reserved: Type.Optional(Type.Integer({ description: 'Shop view only: units held by unpaid orders' })),
   })),
   createdAt: DateTime, updatedAt: DateTime,
 }, { $id: 'ProductDetail' });

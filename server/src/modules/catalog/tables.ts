@@ -29,6 +29,8 @@ export interface ProductsTable {
   status: Generated<ProductStatus>;
   spu_code: string | null;
   sales: Generated<number>;
+  /** Bumped by every merchant edit; the ETag of the product (optimistic concurrency). */
+  version: Generated<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: NullableTimestamp;

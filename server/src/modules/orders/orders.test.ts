@@ -120,7 +120,7 @@ describe.each(APP_BACKENDS)('orders and sandbox payments on $name', (backend) =>
     const wrongBasket = await place([{ skuId: mine.skuId, quantity: 2 }], { quoteToken: q.body.quoteToken });
     expect(wrongBasket.body.error.code).toBe('QUOTE_INVALID');
     // A price change between quote and placement is refused rather than charged.
-    await node.api('PUT', `/api/merchants/${shop.merchantId}/products/${mine.productId}`, { token: shop.owner.token, body: { title: '校验货', status: 'on_shelf', specs: [], skus: [{ specValues: [], priceFen: 150 }] } });
+    await node.api('PUT', `/api/merchants/${shop.merchantId}/products/${mine.productId}`, { token: shop.owner.token, headers: { 'if-match': '*' }, body: { title: '校验货', status: 'on_shelf', specs: [], skus: [{ specValues: [], priceFen: 150 }] } });
     const moved = await place([{ skuId: mine.skuId, quantity: 1 }], { quoteToken: q.body.quoteToken });
     expect(moved.status).toBe(409);
     expect(moved.body.error.code).toBe('PRICE_CHANGED');
