@@ -25,14 +25,15 @@ export interface CheckoutRequest {
   bargainId?: number | undefined;
 }
 
-export const BasketItemsT = Type.Array(Strict({ skuId: Type.Integer({ minimum: 1 }), quantity: Type.Integer({ minimum: 1, maximum: 999 }) }), { minItems: 1, maxItems: 100 });
+// Ids within the safe-integer range: a larger number would reach the database and fail there.
+export const BasketItemsT = Type.Array(Strict({ skuId: IdParam, quantity: Type.Integer({ minimum: 1, maximum: 999 }) }), { minItems: 1, maxItems: 100 });
 
 /** The request fields both POST /api/checkout/quote and POST /api/orders accept. */
 export const CheckoutRequestFields = {
   items: BasketItemsT,
   addressId: Type.Optional(IdParam),
   couponIds: Type.Optional(Type.Array(IdParam, { maxItems: 5, description: 'Omit for the best stack; [] for none' })),
-  usePoints: Type.Optional(Type.Union([Type.Boolean(), Type.Integer({ minimum: 0 })])),
+  usePoints: Type.Optional(Type.Union([Type.Boolean(), Type.Integer({ minimum: 0, maximum: 1_000_000_000 })])),
   roomId: Type.Optional(Type.Union([IdParam, Type.Null()])),
   flashSaleItemId: Type.Optional(IdParam),
   flashToken: Type.Optional(Type.String({ maxLength: 1000, description: 'From POST /api/flash-sales/items/:itemId/token, with flashSaleItemId' })),
