@@ -31,7 +31,7 @@ export const marketingModule: Module = {
     ctx.services.promotions = new PromotionService(ctx);
     ctx.services.points = new PointsService(ctx);
     ctx.services.flashSales = new FlashSaleService(ctx);
-    ctx.services.flashSales.subscribe();
+    ctx.services.flashSales.register();
     ctx.services.groupBuys = new GroupBuyService(ctx);
     ctx.services.groupBuys.register();
     ctx.services.bargains = new BargainService(ctx);

@@ -20,8 +20,9 @@ declare module '../../platform/db/types.ts' {
     promotions: { id: Id; merchant_id: number; kind: PromotionKind; title: string; terms: Json<Record<string, unknown>>; starts_at: Timestamp; ends_at: Timestamp; status: Generated<'active' | 'paused' | 'ended'>; created_at: CreatedAt };
     points_accounts: { user_id: number; balance: Generated<number>; updated_at: UpdatedAt };
     flash_sessions: { id: Id; merchant_id: number; title: string; starts_at: Timestamp; ends_at: Timestamp; room_id: number | null; status: Generated<'active' | 'cancelled'>; created_at: CreatedAt };
-    flash_items: { id: Id; session_id: number; merchant_id: number; sku_id: number; product_id: number; flash_price_fen: number; stock: number; sold: Generated<number>; per_user_limit: Generated<number>; cache_key: string };
-    flash_orders: { order_id: number; item_id: number; user_id: number; quantity: number; status: Generated<'held' | 'paid' | 'returned'>; created_at: CreatedAt };
+    flash_items: { id: Id; session_id: number; merchant_id: number; sku_id: number; product_id: number; flash_price_fen: number; stock: number; sold: Generated<number>; per_user_limit: Generated<number>; cache_key: string; cache_gen: Generated<number> };
+    flash_orders: { order_id: number; item_id: number; user_id: number; quantity: number; status: Generated<'held' | 'paid' | 'returned'>; returned_gen: number | null; created_at: CreatedAt };
+    flash_attempts: { attempt_id: string; item_id: number; user_id: number; quantity: number; outcome: 'settled' | 'expired'; order_id: number | null; created_at: CreatedAt };
     group_buy_deals: { id: Id; merchant_id: number; product_id: number; sku_id: number; title: string; group_price_fen: number; group_size: number; expire_minutes: number; auto_fill: Generated<boolean>; starts_at: Timestamp; ends_at: Timestamp; status: Generated<'active' | 'ended'>; created_at: CreatedAt };
     group_buy_groups: { id: Id; deal_id: number; leader_user_id: number; status: Generated<'forming' | 'succeeded' | 'failed'>; expires_at: Timestamp; created_at: CreatedAt; closed_at: NullableTimestamp };
     group_buy_members: { group_id: number; user_id: number; order_id: number; status: Generated<'pending' | 'paid' | 'left' | 'refunding' | 'refunded'>; refund_id: number | null; joined_at: CreatedAt };

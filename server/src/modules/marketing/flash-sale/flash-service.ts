@@ -1,35 +1,35 @@
 // Flash sales (秒杀). Who gets a unit is decided atomically in the cache (stock-scripts.ts: Lua on
 // Redis, shared by every node), before any SQL, so the losers of a 2,000-buyer race cost one cache
-// call each. The winner's order then settles the unit in the database (flash_items.sold, guarded
-// by a check, and a flash_orders row). Unpaid or cancelled orders give the unit back, once.
+// call each. The winner's take is an attempt with a lease; its order then settles the unit in the
+// database (flash_attempts, flash_items.sold guarded by a check, a flash_orders row). An attempt
+// that does not become an order — refused, or its node died — gives the unit back (attempts.ts),
+// and so do unpaid or cancelled orders, once.
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Actor } from '../../../platform/auth/access.ts';
-import type { CacheScript } from '../../../platform/cache/cache.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Db } from '../../../platform/db/types.ts';
 import { AppError, badRequest, conflict, notFound } from '../../../platform/errors.ts';
-import { flashKeys, NOT_LOADED, OVER_LIMIT, RETURN_FLASH_STOCK, SOLD_OUT, TAKE_FLASH_STOCK } from './stock-scripts.ts';
-import '../tables.ts';
 import { transact } from '../../../platform/db/transact.ts';
+import { FlashAttempts } from './attempts.ts';
+import { flashUnitsCheck } from './reconcile.ts';
+import { flashKeys, NOT_LOADED, OVER_LIMIT, SOLD_OUT, STALE_TOKEN, TAKE_FLASH_STOCK, takeKeys, TOKEN_USED } from './stock-scripts.ts';
+import '../tables.ts';
 
 const TOKEN_TTL_SEC = 120;
 
-/** Loads an item's stock and per-user counts into the cache if absent (first use, cache restart). */
-const LOAD_FLASH_STOCK: CacheScript<number> = {
-  name: 'flash_load',
-  lua: `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('SET', KEYS[1], ARGV[1])
-for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
-return 1`,
-  local: (store, keys, args) => {
-    if (store.get(keys[0]!) !== null) return 0;
-    store.set(keys[0]!, String(args[0]));
-    for (let i = 1; i < args.length; i += 2) store.hSet(keys[1]!, args[i]!, args[i + 1]!);
-    return 1;
-  },
-};
+/** What a purchase token carries: user, item, the counters' generation it was issued for, a nonce. */
+interface FlashClaims { u: number; i: number; g: number; n: string }
+
+/** One token buys at most once: its attempt id is derived from it, on every node alike. */
+export const attemptIdOf = (token: string) => crypto.createHash('sha256').update(token).digest('base64url').slice(0, 24);
+
+/** The claims of a token this request's take() already verified (read again without the clock). */
+function claimsOf(token: string): FlashClaims {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as FlashClaims;
+}
+
+const attemptExpired = () => conflict('FLASH_ATTEMPT_EXPIRED', 'This purchase took too long and its unit went back on sale; get a new token and try again');
 
 type FlashItemRow = NonNullable<Awaited<ReturnType<FlashSaleService['itemRow']>>>;
 
@@ -39,7 +39,11 @@ export class FlashSaleService {
   /** Deployments plug a captcha check in here (e.g. a slider service); null: no captcha. */
   captcha: ((userId: number, answer: string | undefined) => Promise<boolean>) | null = null;
 
-  constructor(private readonly ctx: AppContext) {}
+  readonly attempts: FlashAttempts;
+
+  constructor(private readonly ctx: AppContext) {
+    this.attempts = new FlashAttempts(ctx);
+  }
 
   async createSession(actor: Actor, merchantId: number, input: SessionInput) {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
@@ -57,6 +61,10 @@ export class FlashSaleService {
       }))).execute();
       return s.id;
     });
+    // Counters in the cache before the first token, so no token is issued for a load about to happen.
+    const items = await this.ctx.db.selectFrom('flash_items').select('id').where('session_id', '=', id).execute();
+    await Promise.all(items.map((i) => this.attempts.ensureLoaded(i.id)))
+      .catch((err: unknown) => this.ctx.log.warn({ err, sessionId: id }, 'flash-sale counters not loaded yet; the reconciler will'));
     if (input.roomId) this.scheduleCountdown(id).catch((err: unknown) => this.ctx.log.warn({ err }, 'flash countdown failed'));
     return this.session(id);
   }
@@ -87,21 +95,15 @@ export class FlashSaleService {
     return v === null ? item.stock - item.sold : Math.max(0, Number(v));
   }
 
-  private async ensureLoaded(itemId: number): Promise<void> {
-    const item = await this.ctx.db.selectFrom('flash_items').select(['stock', 'cache_key']).where('id', '=', itemId).executeTakeFirstOrThrow();
-    const held = await this.ctx.db.selectFrom('flash_orders').select(['user_id', sql<number>`sum(quantity)`.as('n')]).where('item_id', '=', itemId).where('status', '!=', 'returned').groupBy('user_id').execute();
-    const taken = held.reduce((s, h) => s + Number(h.n), 0);
-    const k = flashKeys(item.cache_key);
-    await this.ctx.cache.run(LOAD_FLASH_STOCK, [k.stock, k.bought], [item.stock - taken, ...held.flatMap((h) => [String(h.user_id), String(h.n)])]);
-  }
-
   /** The per-user purchase token: only once the session has started, rate-limited, captcha when configured. */
   async token(userId: number, itemId: number, captchaAnswer?: string) {
     const limit = await this.ctx.cache.rateLimit(`flash:rl:${userId}`, 10, 10_000);
     if (!limit.allowed) throw new AppError(429, 'RATE_LIMITED', 'Too many attempts; wait a moment', { retryAfterMs: limit.resetMs });
     const item = await this.activeItem(this.ctx.db, itemId);
     if (this.captcha && !(await this.captcha(userId, captchaAnswer))) throw new AppError(403, 'CAPTCHA_REQUIRED', 'Solve the captcha first');
-    const token = await this.ctx.tokens.signPayload({ u: userId, i: itemId }, 'flash', TOKEN_TTL_SEC);
+    const gen = await this.loadedGen(item.id, item.cache_key, item.cache_gen);
+    const claims: FlashClaims = { u: userId, i: itemId, g: gen, n: crypto.randomBytes(9).toString('base64url') };
+    const token = await this.ctx.tokens.signPayload({ ...claims }, 'flash', TOKEN_TTL_SEC);
     return { token, itemId, flashPriceFen: item.flash_price_fen, expiresAt: new Date(Date.now() + TOKEN_TTL_SEC * 1000) };
   }
 
@@ -110,7 +112,7 @@ export class FlashSaleService {
 
   private itemRow(db: Db, itemId: number) {
     return db.selectFrom('flash_items as i').innerJoin('flash_sessions as s', 's.id', 'i.session_id')
-      .select(['i.id', 'i.sku_id', 'i.flash_price_fen', 'i.per_user_limit', 'i.stock', 'i.sold', 'i.cache_key', 's.starts_at', 's.ends_at', 's.status', 's.title']).where('i.id', '=', itemId).executeTakeFirst();
+      .select(['i.id', 'i.sku_id', 'i.flash_price_fen', 'i.per_user_limit', 'i.stock', 'i.sold', 'i.cache_key', 'i.cache_gen', 's.starts_at', 's.ends_at', 's.status', 's.title']).where('i.id', '=', itemId).executeTakeFirst();
   }
 
   async activeItem(db: Db, itemId: number, opts: { memo?: boolean } = {}) {
@@ -133,38 +135,71 @@ export class FlashSaleService {
     return item;
   }
 
-  /** Before the order transaction: verify the token and take the unit in the cache. */
-  async take(userId: number, itemId: number, quantity: number, token: string | undefined): Promise<() => Promise<void>> {
-    const claims = token ? await this.ctx.tokens.verifyPayload<{ u: number; i: number }>(token, 'flash') : null;
-    if (!claims || claims === 'expired' || claims.u !== userId || claims.i !== itemId) throw new AppError(403, 'FLASH_TOKEN_INVALID', 'Get a flash-sale token first (it opens when the sale starts)');
-    const item = await this.activeItem(this.ctx.db, itemId, { memo: true });
-    const k = flashKeys(item.cache_key);
-    let r = await this.ctx.cache.run(TAKE_FLASH_STOCK, [k.stock, k.bought], [String(userId), quantity, item.per_user_limit]);
-    if (r === NOT_LOADED) { await this.ensureLoaded(itemId); r = await this.ctx.cache.run(TAKE_FLASH_STOCK, [k.stock, k.bought], [String(userId), quantity, item.per_user_limit]); }
-    if (r === SOLD_OUT) throw conflict('FLASH_SOLD_OUT', 'Sold out');
-    if (r === OVER_LIMIT) throw conflict('FLASH_LIMIT_REACHED', `At most ${item.per_user_limit} per person`);
-    const attempt = `attempt:${crypto.randomUUID()}`;
-    return async () => { await this.ctx.cache.run(RETURN_FLASH_STOCK, [k.stock, k.bought, k.returned], [String(userId), quantity, attempt]); };
+  /** The generation of the item's counters in the cache, (re)loading them first unless it is the database's. */
+  private async loadedGen(itemId: number, cacheKey: string, dbGen: number): Promise<number> {
+    const k = flashKeys(cacheKey);
+    let gen = await this.ctx.cache.get(k.gen);
+    if (gen === null || Number(gen) !== dbGen) {
+      await this.attempts.ensureLoaded(itemId);
+      gen = await this.ctx.cache.get(k.gen);
+    }
+    if (gen === null) throw new AppError(503, 'FLASH_BUSY', 'The flash sale is loading; try again in a moment', { retryAfterMs: 1000 });
+    return Number(gen);
   }
 
-  /** Inside the order transaction: the database's guard and the settlement row. */
-  async settle(db: Db, orderId: number, userId: number, itemId: number, quantity: number): Promise<void> {
-    const ok = await db.updateTable('flash_items').set({ sold: sql`sold + ${quantity}` }).where('id', '=', itemId).where(sql<boolean>`sold + ${quantity} <= stock`).executeTakeFirst();
-    if (Number(ok.numUpdatedRows) === 0) throw conflict('FLASH_SOLD_OUT', 'Sold out');
+  /**
+   * Before the order transaction: verify the token and take the unit in the cache, recorded as an
+   * attempt with a lease. Returns the undo, run when the order is not made.
+   */
+  async take(userId: number, itemId: number, quantity: number, token: string | undefined): Promise<() => Promise<void>> {
+    const claims = token ? await this.ctx.tokens.verifyPayload<FlashClaims>(token, 'flash') : null;
+    if (!token || !claims || claims === 'expired' || claims.u !== userId || claims.i !== itemId) throw new AppError(403, 'FLASH_TOKEN_INVALID', 'Get a flash-sale token first (it opens when the sale starts)');
+    const item = await this.activeItem(this.ctx.db, itemId, { memo: true });
+    const k = flashKeys(item.cache_key);
+    const attemptId = attemptIdOf(token);
+    const r = await this.ctx.cache.run(TAKE_FLASH_STOCK, takeKeys(k), [String(userId), quantity, item.per_user_limit, String(claims.g), attemptId, this.ctx.config.flashSale.leaseMs]);
+    if (r === NOT_LOADED) {
+      // The cache lost the counters: rebuild them for everyone; this token belonged to the lost ones.
+      await this.attempts.ensureLoaded(itemId);
+      throw conflict('FLASH_TOKEN_STALE', 'The flash sale was reloaded; get a new token');
+    }
+    if (r === STALE_TOKEN) throw conflict('FLASH_TOKEN_STALE', 'The flash sale was reloaded; get a new token');
+    if (r === SOLD_OUT) throw conflict('FLASH_SOLD_OUT', 'Sold out');
+    if (r === OVER_LIMIT) throw conflict('FLASH_LIMIT_REACHED', `At most ${item.per_user_limit} per person`);
+    if (r === TOKEN_USED) throw conflict('FLASH_TOKEN_USED', 'This token has been used; get a new one');
+    return async () => { await this.attempts.resolve({ id: itemId, cacheKey: item.cache_key }, [{ attemptId, userId, quantity }]); };
+  }
+
+  /**
+   * Inside the order transaction: the attempt becomes this order, unless the reconciler gave its
+   * unit back first (FLASH_ATTEMPT_EXPIRED); then the database's guard and the settlement row.
+   */
+  async settle(db: Db, orderId: number, userId: number, itemId: number, quantity: number, token: string | undefined): Promise<void> {
+    if (!token) throw new AppError(403, 'FLASH_TOKEN_INVALID', 'Get a flash-sale token first (it opens when the sale starts)');
+    const claimed = await db.insertInto('flash_attempts')
+      .values({ attempt_id: attemptIdOf(token), item_id: itemId, user_id: userId, quantity, outcome: 'settled', order_id: orderId })
+      .onConflict((oc) => oc.column('attempt_id').doNothing()).returning('attempt_id').executeTakeFirst();
+    if (!claimed) throw attemptExpired();
+    const ok = await db.updateTable('flash_items').set({ sold: sql`sold + ${quantity}` }).where('id', '=', itemId)
+      .where('cache_gen', '=', claimsOf(token).g).where(sql<boolean>`sold + ${quantity} <= stock`).executeTakeFirst();
+    if (Number(ok.numUpdatedRows) === 0) {
+      const item = await db.selectFrom('flash_items').select('cache_gen').where('id', '=', itemId).executeTakeFirstOrThrow();
+      // Taken from counters that were lost and rebuilt since: the rebuild could not count it.
+      if (item.cache_gen !== claimsOf(token).g) throw attemptExpired();
+      throw conflict('FLASH_SOLD_OUT', 'Sold out');
+    }
     await db.insertInto('flash_orders').values({ order_id: orderId, item_id: itemId, user_id: userId, quantity }).execute();
   }
 
-  subscribe(): void {
+  /** Event handlers, the reconciler's jobs and the reconciliation check. */
+  register(): void {
+    this.attempts.registerJobs();
+    this.ctx.reconcile.register(flashUnitsCheck());
     this.ctx.events.subscribe<{ orderId: number }>({
       name: 'marketing.flash_on_cancel', events: ['order.cancelled'],
-      handle: async (e, db) => {
-        const f = await db.updateTable('flash_orders').set({ status: 'returned' }).where('order_id', '=', e.payload.orderId).where('status', '=', 'held').returningAll().executeTakeFirst();
-        if (!f) return;
-        const item = await db.updateTable('flash_items').set({ sold: sql`sold - ${f.quantity}` }).where('id', '=', f.item_id).returning('cache_key').executeTakeFirstOrThrow();
-        const k = flashKeys(item.cache_key);
-        // Idempotent per order in the cache too (a redelivery after a crash cannot return twice).
-        await this.ctx.cache.run(RETURN_FLASH_STOCK, [k.stock, k.bought, k.returned], [String(f.user_id), f.quantity, `order:${e.payload.orderId}`]);
-      },
+      // Not in the delivery's transaction: the cache hears of a return only once the database has it.
+      transactional: false,
+      handle: async (e) => { await this.attempts.returnOrder(e.payload.orderId); },
     });
     this.ctx.events.subscribe<{ orderId: number }>({
       name: 'marketing.flash_on_paid', events: ['order.paid'],

@@ -1,5 +1,6 @@
 // The flash-sale pricing step: the flash price on the item's line (stage product_deal), the unit
-// taken in the cache before the order transaction, settled in the database inside it.
+// taken in the cache before the order transaction (an attempt named by the token), settled in the
+// database inside it.
 import type { AppContext } from '../../../platform/context.ts';
 import { badRequest, conflict } from '../../../platform/errors.ts';
 import type { PricingStep } from '../../checkout/pipeline.ts';
@@ -32,7 +33,7 @@ export function flashSaleStep(ctx: AppContext): PricingStep {
       const f = p.effects.flash as { itemId: number; skuId: number; quantity: number } | undefined;
       if (!f) return;
       const order = orders.find((o) => o.merchantId === p.lines.find((l) => l.skuId === f.skuId)!.merchantId)!;
-      await flash().settle(db, order.orderId, p.userId, f.itemId, f.quantity);
+      await flash().settle(db, order.orderId, p.userId, f.itemId, f.quantity, p.input.flashToken);
     },
   };
 }
