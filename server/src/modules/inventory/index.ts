@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Module } from '../../platform/context.ts';
 import { InventoryService } from './inventory-service.ts';
+import { registerInventoryChecks } from './reconcile.ts';
 import { inventoryRoutes } from './routes.ts';
 
 declare module '../../platform/context.ts' {
@@ -16,6 +17,7 @@ export const inventoryModule: Module = {
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) {
     ctx.services.inventory = new InventoryService(ctx);
+    registerInventoryChecks(ctx);
   },
   routes: inventoryRoutes,
 };
