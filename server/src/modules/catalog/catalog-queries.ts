@@ -90,8 +90,9 @@ export class CatalogQueries {
   /** Shopper search: on-shelf products of active merchants. */
   async search(f: SearchFilter) {
     const db = this.ctx.db;
-    let q = db.selectFrom('products as p').innerJoin('merchants as m', 'm.id', 'p.merchant_id')
-      .where('p.status', '=', 'on_shelf').where('p.deleted_at', 'is', null).where('m.status', '=', 'active');
+    let q = db.selectFrom('products as p')
+      .where('p.status', '=', 'on_shelf').where('p.deleted_at', 'is', null)
+      .where('p.merchant_id', 'in', this.ctx.services.merchants.publicMerchantIds());
     const kw = f.q?.trim();
     if (kw) {
       // ILIKE for substrings (Chinese has no word breaks), trigram similarity for typos in latin text.
@@ -137,6 +138,8 @@ export class CatalogQueries {
     let detail: Awaited<ReturnType<CatalogQueries['detail']>>;
     if (hit) {
       detail = JSON.parse(hit);
+      // The cached copy may predate the shop's suspension: the shop's status is always read fresh.
+      if (!(await this.ctx.services.merchants.isPublic(detail.merchantId))) throw notFound('Product');
     } else {
       detail = await this.detail(productId);
       await this.ctx.cache.set(key, JSON.stringify(detail), { ttlMs: PRODUCT_CACHE_TTL_MS });

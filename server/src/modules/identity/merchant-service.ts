@@ -6,6 +6,7 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { normalizePhone } from './passwords.ts';
+import { canTransition, isPubliclyVisible, operatingRefusal } from './merchant-status.ts';
 import type { MerchantStatus } from './tables.ts';
 import './tables.ts';
 import { transact } from '../../platform/db/transact.ts';
@@ -56,6 +57,35 @@ export class MerchantService implements MembershipLookup {
     // Not a member: say "not found" rather than "forbidden" so merchant ids cannot be probed.
     if (!row) throw notFound('Merchant');
     throw forbidden('Your role in this merchant does not allow this');
+  }
+
+  /**
+   * requireRole, then the shop's status: 'build' (products) is refused to suspended and rejected
+   * shops, 'broadcast' (rooms, streams, invites) to pending ones too — platform admins included.
+   */
+  async requireOperating(actor: Actor, merchantId: number, roles: MerchantRole[], what: 'build' | 'broadcast'): Promise<MerchantRole | 'platform_admin'> {
+    const role = await this.requireRole(actor, merchantId, roles);
+    const refusal = operatingRefusal(await this.statusOf(merchantId), what);
+    if (refusal) throw refusal;
+    return role;
+  }
+
+  /** The shop's status, read fresh (governance changes must take effect at once on every node). */
+  async statusOf(merchantId: number, db: Db = this.db): Promise<MerchantStatus> {
+    const m = await db.selectFrom('merchants').select('status').where('id', '=', merchantId).executeTakeFirst();
+    if (!m) throw notFound('Merchant');
+    return m.status;
+  }
+
+  /** May shoppers see this shop's products and rooms? (Active shops only.) */
+  async isPublic(merchantId: number): Promise<boolean> {
+    const m = await this.db.selectFrom('merchants').select('status').where('id', '=', merchantId).executeTakeFirst();
+    return !!m && isPubliclyVisible(m.status);
+  }
+
+  /** The ids of shops shoppers may see, as a subquery for other modules' public listings. */
+  publicMerchantIds() {
+    return this.db.selectFrom('merchants').select('merchants.id').where('merchants.status', '=', 'active');
   }
 
   /** Merchants the user belongs to, with their role. */
@@ -184,6 +214,9 @@ export class MerchantService implements MembershipLookup {
     return transact(this.db, async (trx) => {
       const before = await trx.selectFrom('merchants').select('status').where('id', '=', merchantId).forUpdate().executeTakeFirst();
       if (!before) throw notFound('Merchant');
+      if (input.status && !canTransition(before.status, input.status)) {
+        throw conflict('MERCHANT_STATUS_TRANSITION', `A ${before.status} shop cannot become ${input.status}`, { from: before.status, to: input.status });
+      }
       const m = await trx.updateTable('merchants').set({
         ...(input.status ? { status: input.status } : {}),
         ...(input.commissionRateBp !== undefined ? { commission_rate_bp: input.commissionRateBp } : {}),

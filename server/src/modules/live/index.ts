@@ -1,15 +1,19 @@
 // Live rooms: scheduling and trailers, stream keys, product bag and "now explaining" pin,
-// reminders, the live/ended lifecycle (driven by the media module's ingest), play URLs.
+// reminders, the live/ended lifecycle (driven by the media module's ingest), play URLs, and who
+// may watch (room-access.ts) with revocable invitations for private rooms (invites.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Module } from '../../platform/context.ts';
+import { InviteService } from './invites.ts';
+import { RoomAccess } from './room-access.ts';
 import { RoomQueries } from './room-queries.ts';
 import { RoomService } from './room-service.ts';
 import { liveRoutes } from './routes.ts';
 import { seedLive } from './seed.ts';
+import { registerShopGovernance } from './shop-governance.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { live: RoomService; liveQueries: RoomQueries }
+  interface Services { live: RoomService; liveQueries: RoomQueries; roomAccess: RoomAccess; roomInvites: InviteService }
 }
 
 export const liveModule: Module = {
@@ -18,6 +22,9 @@ export const liveModule: Module = {
   init(ctx) {
     ctx.services.live = new RoomService(ctx);
     ctx.services.liveQueries = new RoomQueries(ctx);
+    ctx.services.roomAccess = new RoomAccess(ctx);
+    ctx.services.roomInvites = new InviteService(ctx);
+    registerShopGovernance(ctx);
   },
   routes: liveRoutes,
   seed: seedLive,

@@ -2,6 +2,7 @@
 import type { Actor } from '../../platform/auth/access.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
+import type { RoomGrant, ViewerCredentials } from './room-access.ts';
 import type { RoomStatus } from './tables.ts';
 import './tables.ts';
 
@@ -25,9 +26,10 @@ export class RoomQueries {
     };
   }
 
-  /** Public lists: live now, upcoming trailers (预告), or replays. Private rooms never appear. */
+  /** Public lists: live now, upcoming trailers (预告), or replays. Private rooms and inactive shops never appear. */
   async list(kind: 'live' | 'upcoming' | 'replays', merchantId?: number) {
-    let q = this.ctx.db.selectFrom('live_rooms').selectAll().where('visibility', '=', 'public');
+    let q = this.ctx.db.selectFrom('live_rooms').selectAll().where('visibility', '=', 'public')
+      .where('merchant_id', 'in', this.ctx.services.merchants.publicMerchantIds());
     if (merchantId) q = q.where('merchant_id', '=', merchantId);
     if (kind === 'live') q = q.where('status', '=', 'live').orderBy('started_at', 'desc');
     if (kind === 'upcoming') q = q.where('status', '=', 'scheduled').orderBy('scheduled_at', 'asc');
@@ -36,17 +38,18 @@ export class RoomQueries {
     return Promise.all(rows.map((r) => this.card(r)));
   }
 
-  /** A room page: status, play URLs (signed for private rooms), product bag, replays. */
-  async detail(roomId: number, opts: { inviteOk?: boolean; actor?: Actor | undefined } = {}) {
+  /** A room page for whoever RoomAccess admits: status, play URLs (signed for private rooms), bag, replays. */
+  async detail(roomId: number, creds: ViewerCredentials & { actor?: Actor | undefined }) {
+    const { grant } = await this.ctx.services.roomAccess.authorize(roomId, creds);
+    return this.detailFor(roomId, grant, creds.actor);
+  }
+
+  private async detailFor(roomId: number, grant: RoomGrant, actor: Actor | undefined) {
     const r = await this.ctx.db.selectFrom('live_rooms').selectAll().where('id', '=', roomId).executeTakeFirst();
     if (!r) throw notFound('Room', 'ROOM_NOT_FOUND');
-    if (r.visibility === 'private' && !opts.inviteOk) {
-      const member = opts.actor ? await this.ctx.services.merchants.merchantRole(opts.actor.userId, r.merchant_id) : null;
-      if (!member && !opts.actor?.isPlatformAdmin) throw notFound('Room', 'ROOM_NOT_FOUND');
-    }
     const sessions = await this.ctx.db.selectFrom('live_sessions').select(['id', 'started_at', 'ended_at', 'replay_duration_sec']).where('room_id', '=', roomId).where('replay_ready', '=', true).orderBy('id', 'desc').execute();
-    const urls = this.ctx.services.live.playUrls(r, sessions.map((s) => s.id));
-    const reminded = opts.actor ? !!(await this.ctx.db.selectFrom('live_reminders').select('user_id').where('room_id', '=', roomId).where('user_id', '=', opts.actor.userId).executeTakeFirst()) : false;
+    const urls = this.ctx.services.live.playUrls(r, sessions.map((s) => s.id), grant);
+    const reminded = actor ? !!(await this.ctx.db.selectFrom('live_reminders').select('user_id').where('room_id', '=', roomId).where('user_id', '=', actor.userId).executeTakeFirst()) : false;
     return {
       ...(await this.card(r)),
       anchorUserId: r.anchor_user_id, pinnedProductId: r.pinned_product_id, reminded,
@@ -60,14 +63,5 @@ export class RoomQueries {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
     const rows = await this.ctx.db.selectFrom('live_rooms').selectAll().where('merchant_id', '=', merchantId).orderBy('id', 'desc').limit(100).execute();
     return Promise.all(rows.map((r) => this.card(r)));
-  }
-
-  /** A private room's invite link: the room page with a signed, expiring token. */
-  async inviteLink(actor: Actor, merchantId: number, roomId: number, ttlSec: number) {
-    await this.ctx.services.merchants.requireRole(actor, merchantId);
-    const r = await this.ctx.db.selectFrom('live_rooms').select('id').where('id', '=', roomId).where('merchant_id', '=', merchantId).executeTakeFirst();
-    if (!r) throw notFound('Room', 'ROOM_NOT_FOUND');
-    const token = await this.ctx.tokens.signPayload({ r: roomId }, 'room-invite', ttlSec);
-    return { url: `${this.ctx.config.publicUrl}/api/rooms/${roomId}?invite=${token}`, token, expiresAt: new Date(Date.now() + ttlSec * 1000) };
   }
 }

@@ -9,6 +9,7 @@ import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import type { RoomStatus } from './tables.ts';
 import './tables.ts';
 import { transact } from '../../platform/db/transact.ts';
+import type { RoomGrant } from './room-access.ts';
 
 export interface RoomInput {
   title: string; coverUrl?: string | null | undefined; anchorUserId?: number | null | undefined; scheduledAt?: string | null | undefined;
@@ -20,12 +21,10 @@ export interface RoomContract {
 }
 
 const newKey = () => crypto.randomBytes(12).toString('hex');
-const PLAY_LINK_TTL_SEC = 6 * 3600;
+export const ROOM_WRITERS: ['merchant_owner', 'merchant_staff'] = ['merchant_owner', 'merchant_staff'];
 
 export class RoomService {
   constructor(private readonly ctx: AppContext) {}
-
-  private get secret(): string { return `media:${this.ctx.config.jwtSecret ?? 'embedded'}`; }
 
   /** The contract other modules use (realtime, analytics, marketing). */
   async getRoom(roomId: number, db: Db = this.ctx.db): Promise<RoomContract | null> {
@@ -35,7 +34,7 @@ export class RoomService {
   }
 
   async create(actor: Actor, merchantId: number, input: RoomInput) {
-    await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
+    await this.ctx.services.merchants.requireOperating(actor, merchantId, ROOM_WRITERS, 'broadcast');
     return transact(this.ctx.db, async (trx) => {
       await this.checkAnchor(trx, merchantId, input.anchorUserId);
       const room = await trx.insertInto('live_rooms').values({
@@ -49,8 +48,8 @@ export class RoomService {
   }
 
   async update(actor: Actor, merchantId: number, roomId: number, input: Partial<RoomInput>) {
-    await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
-    await transact(this.ctx.db, async (trx) => {
+    await this.ctx.services.merchants.requireOperating(actor, merchantId, ROOM_WRITERS, 'broadcast');
+    const visibilityChanged = await transact(this.ctx.db, async (trx) => {
       const room = await this.lockOwned(trx, merchantId, roomId);
       if (room.status === 'ended') throw conflict('ROOM_ENDED', 'This show has ended');
       if (input.anchorUserId !== undefined) await this.checkAnchor(trx, merchantId, input.anchorUserId);
@@ -63,12 +62,21 @@ export class RoomService {
         updated_at: sql`now()`,
       }).where('id', '=', roomId).execute();
       if (input.productIds) await this.writeBag(trx, merchantId, roomId, input.productIds);
+      return input.visibility !== undefined && input.visibility !== room.visibility;
     });
     if (input.productIds) await this.broadcastBag(roomId);
+    // Viewers admitted to a public room must hold an invitation once it turns private.
+    if (visibilityChanged) await this.recheckViewers({ roomId });
+  }
+
+  /** Ask every node to re-check its viewers' access (best effort: viewers are also re-checked periodically). */
+  async recheckViewers(scope: { roomId?: number; merchantId?: number }) {
+    await this.ctx.services.realtime.recheckViewers(scope)
+      .catch((err: unknown) => this.ctx.log.warn({ err, ...scope }, 'realtime recheck failed'));
   }
 
   async rotateKey(actor: Actor, merchantId: number, roomId: number): Promise<void> {
-    await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
+    await this.ctx.services.merchants.requireRole(actor, merchantId, ROOM_WRITERS);
     const res = await this.ctx.db.updateTable('live_rooms').set({ stream_key: newKey(), updated_at: sql`now()` }).where('id', '=', roomId).where('merchant_id', '=', merchantId).executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) throw notFound('Room', 'ROOM_NOT_FOUND');
   }
@@ -135,8 +143,7 @@ export class RoomService {
 
   // ---- reminders (预约提醒) ----
   async remind(userId: number, roomId: number, on: boolean) {
-    const room = await this.getRoom(roomId);
-    if (!room || room.isPrivate) throw notFound('Room', 'ROOM_NOT_FOUND');
+    const { room } = await this.ctx.services.roomAccess.authorize(roomId, {}); // trailers of listed rooms only
     if (room.status !== 'scheduled') throw conflict('ROOM_NOT_UPCOMING', 'Reminders are for shows that have not started');
     if (on) await this.ctx.db.insertInto('live_reminders').values({ room_id: roomId, user_id: userId }).onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing()).execute();
     else await this.ctx.db.deleteFrom('live_reminders').where('room_id', '=', roomId).where('user_id', '=', userId).execute();
@@ -145,9 +152,29 @@ export class RoomService {
   }
 
   // ---- lifecycle, driven by the ingest ----
-  /** Who may publish with this key: the room, if it exists and has not ended. */
   async roomForKey(key: string) {
     return this.ctx.db.selectFrom('live_rooms').select(['id', 'merchant_id', 'status']).where('stream_key', '=', key).executeTakeFirst();
+  }
+
+  /** May an RTMP publisher push with this key? The room must exist, not have ended, and its shop be active. */
+  async mayPublish(key: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const room = await this.roomForKey(key);
+    if (!room) return { ok: false, reason: 'unknown key' };
+    if (room.status === 'ended') return { ok: false, reason: 'show ended' };
+    const status = await this.ctx.services.merchants.statusOf(room.merchant_id);
+    if (status !== 'active') return { ok: false, reason: `shop ${status}` };
+    return { ok: true };
+  }
+
+  /** A shop was suspended or rejected: its live shows end now (and their replays are kept for the shop). */
+  async endShopShows(merchantId: number): Promise<number[]> {
+    const live = await this.ctx.db.selectFrom('live_rooms').select('id').where('merchant_id', '=', merchantId)
+      .where('status', '=', 'live').execute();
+    for (const r of live) {
+      const sessionId = await this.end(r.id, 'shop suspended');
+      await this.ctx.services.media.stopRoom(r.id, sessionId);
+    }
+    return live.map((r) => r.id);
   }
 
   async goLive(roomId: number): Promise<number> {
@@ -203,29 +230,22 @@ export class RoomService {
     if (!role) throw badRequest('ANCHOR_NOT_IN_TEAM', 'The anchor must be on the shop\'s team');
   }
 
-  // ---- play URLs ----
-  signPlay(roomId: number, exp: number): string {
-    return crypto.createHmac('sha256', this.secret).update(`${roomId}:${exp}`).digest('base64url');
-  }
+  // ---- play URLs (signed by RoomAccess for private rooms) ----
+  signPlay(roomId: number, exp: number): string { return this.ctx.services.roomAccess.signPlay(roomId, exp); }
 
   verifyPlay(roomId: number, exp: number | undefined, sig: string | undefined): boolean {
-    if (!exp || !sig || exp * 1000 < Date.now()) return false;
-    const expected = this.signPlay(roomId, exp);
-    return expected.length === sig.length && crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(sig));
+    return this.ctx.services.roomAccess.verifyPlay(roomId, exp, sig);
   }
 
-  playUrls(room: { id: number; visibility: string }, sessionIds: number[]) {
+  /** FLV, HLS and replay URLs; for a private room signed for `grant` (and no longer than it lasts). */
+  playUrls(room: { id: number; visibility: string }, sessionIds: number[], grant: RoomGrant | null = null) {
     const base = this.ctx.config.publicUrl;
-    let q = '';
-    if (room.visibility === 'private') {
-      const exp = Math.floor(Date.now() / 1000) + PLAY_LINK_TTL_SEC;
-      q = `?exp=${exp}&sig=${this.signPlay(room.id, exp)}`;
-    }
+    const { query: q, expiresAt } = this.ctx.services.roomAccess.playQuery({ id: room.id, isPrivate: room.visibility === 'private' }, grant);
     return {
       flv: `${base}/live/${room.id}.flv${q}`,
       hls: this.ctx.services.media.ffmpegAvailable ? `${base}/live/${room.id}/index.m3u8${q}` : null,
       replays: sessionIds.map((id) => `${base}/replays/${id}/index.m3u8${q}`),
-      ...(q ? { expiresAt: new Date((Math.floor(Date.now() / 1000) + PLAY_LINK_TTL_SEC) * 1000) } : {}),
+      ...(expiresAt ? { expiresAt } : {}),
     };
   }
 }

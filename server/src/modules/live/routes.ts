@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
 import { ANY_MEMBER, OPERATORS } from '../../platform/auth/access.ts';
 import type { AppContext, Http } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
 import { DateTime, errorResponses, IdParam, MerchantParams, Nullable, Ok, Strict } from '../../platform/http/schemas.ts';
 
 const security = [{ bearer: [] }];
@@ -31,6 +30,9 @@ const RoomBody = Strict({
   productIds: Type.Optional(Type.Array(IdParam, { maxItems: 200, description: 'The product bag, in display order' })),
   visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')])),
 });
+const InviteT = Type.Object({
+  id: Type.Integer(), roomId: Type.Integer(), note: Type.String(), expiresAt: DateTime, revokedAt: Nullable(DateTime), createdAt: DateTime, createdBy: Type.Integer(),
+});
 const PushSettings = Type.Object({
   server: Type.String(), streamKey: Type.String(), pushUrl: Type.String(), advice: Type.String(),
   obs: Type.Object({ service: Type.String(), server: Type.String(), streamKey: Type.String(), keyframeIntervalSec: Type.Integer(), videoBitrateKbps: Type.Integer(), audioBitrateKbps: Type.Integer(), resolution: Type.String(), fps: Type.Integer(), encoder: Type.String(), rateControl: Type.String() }),
@@ -39,6 +41,7 @@ const PushSettings = Type.Object({
 export function liveRoutes(app: Http, ctx: AppContext): void {
   const rooms = ctx.services.live;
   const queries = ctx.services.liveQueries;
+  const invites = ctx.services.roomInvites;
 
   app.get('/api/rooms', {
     config: { access: 'public' },
@@ -56,16 +59,7 @@ export function liveRoutes(app: Http, ctx: AppContext): void {
       params: Strict({ roomId: IdParam }), querystring: Strict({ invite: Type.Optional(Type.String({ maxLength: 1000 })) }),
       response: { 200: RoomDetail, ...errorResponses },
     },
-  }, async (req) => {
-    let inviteOk = false;
-    if (req.query.invite) {
-      const claims = await ctx.tokens.verifyPayload<{ r: number }>(req.query.invite, 'room-invite');
-      if (claims === 'expired') throw new AppError(403, 'INVITE_EXPIRED', 'This invitation has expired; ask the shop for a new link');
-      if (!claims || claims.r !== req.params.roomId) throw new AppError(403, 'INVITE_INVALID', 'This invitation is not valid for this room');
-      inviteOk = true;
-    }
-    return queries.detail(req.params.roomId, { inviteOk, actor: req.actor });
-  });
+  }, async (req) => queries.detail(req.params.roomId, { actor: req.actor, invite: req.query.invite }));
 
   for (const [method, on] of [['PUT', true], ['DELETE', false]] as const) {
     app.route({
@@ -89,7 +83,7 @@ export function liveRoutes(app: Http, ctx: AppContext): void {
     schema: { tags: ['live'], summary: 'Create (schedule) a room with its product bag; a stream key is issued', security, params: MerchantParams, body: RoomBody, response: { 201: RoomDetail, ...errorResponses } },
   }, async (req, reply) => {
     const id = await rooms.create(req.actor!, req.params.merchantId, req.body);
-    return reply.status(201).send(await queries.detail(id, { actor: req.actor }));
+    return reply.status(201).send(await queries.detail(id, { actor: req.actor! }));
   });
 
   app.patch('/api/merchants/:merchantId/rooms/:roomId', {
@@ -97,7 +91,7 @@ export function liveRoutes(app: Http, ctx: AppContext): void {
     schema: { tags: ['live'], summary: 'Edit a room (title, cover, anchor, schedule, visibility, product bag order)', security, params: RoomParams, body: Type.Partial(RoomBody), response: { 200: RoomDetail, ...errorResponses } },
   }, async (req) => {
     await rooms.update(req.actor!, req.params.merchantId, req.params.roomId, req.body);
-    return queries.detail(req.params.roomId, { actor: req.actor });
+    return queries.detail(req.params.roomId, { actor: req.actor! });
   });
 
   app.get('/api/merchants/:merchantId/rooms/:roomId/push', {
@@ -126,9 +120,25 @@ export function liveRoutes(app: Http, ctx: AppContext): void {
   app.post('/api/merchants/:merchantId/rooms/:roomId/invite', {
     config: { access: OPERATORS },
     schema: {
-      tags: ['live'], summary: 'An expiring invite link for a private room', security, params: RoomParams,
-      body: Strict({ ttlSec: Type.Optional(Type.Integer({ minimum: 60, maximum: 30 * 86400, default: 7 * 86400 })) }),
-      response: { 200: Type.Object({ url: Type.String(), token: Type.String(), expiresAt: DateTime }), ...errorResponses },
+      tags: ['live'], summary: 'An expiring, revocable invite link for a private room', security, params: RoomParams,
+      body: Strict({
+        ttlSec: Type.Optional(Type.Integer({ minimum: 60, maximum: 30 * 86400, default: 7 * 86400 })),
+        note: Type.Optional(Type.String({ maxLength: 100, description: 'Who the link is for (shown in the list)' })),
+      }),
+      response: { 200: Type.Object({ inviteId: Type.Integer(), url: Type.String(), token: Type.String(), expiresAt: DateTime }), ...errorResponses },
     },
-  }, async (req) => queries.inviteLink(req.actor!, req.params.merchantId, req.params.roomId, req.body.ttlSec ?? 7 * 86400));
+  }, async (req) => invites.create(req.actor!, req.params.merchantId, req.params.roomId, req.body.ttlSec ?? 7 * 86400, req.body.note));
+
+  app.get('/api/merchants/:merchantId/rooms/:roomId/invites', {
+    config: { access: OPERATORS },
+    schema: { tags: ['live'], summary: "The room's invite links, newest first", security, params: RoomParams, response: { 200: Type.Array(InviteT), ...errorResponses } },
+  }, async (req) => invites.list(req.actor!, req.params.merchantId, req.params.roomId));
+
+  app.delete('/api/merchants/:merchantId/rooms/:roomId/invites/:inviteId', {
+    config: { access: OPERATORS },
+    schema: {
+      tags: ['live'], summary: 'Withdraw an invite link: it stops opening the room, and its holders watching now are let out',
+      security, params: Strict({ merchantId: IdParam, roomId: IdParam, inviteId: IdParam }), response: { 200: Ok, ...errorResponses },
+    },
+  }, async (req) => { await invites.revoke(req.actor!, req.params.merchantId, req.params.roomId, req.params.inviteId); return { ok: true as const }; });
 }

@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { CreatedAt, Id, NullableTimestamp, UpdatedAt } from '../../platform/db/types.ts';
+import type { CreatedAt, Id, NullableTimestamp, Timestamp, UpdatedAt } from '../../platform/db/types.ts';
 
 export type RoomStatus = 'scheduled' | 'live' | 'ended';
 export interface LiveRoomsTable {
@@ -12,7 +12,14 @@ export interface LiveSessionsTable {
   id: Id; room_id: number; started_at: CreatedAt; ended_at: NullableTimestamp; replay_ready: Generated<boolean>; replay_duration_sec: number | null; replay_deleted_at: NullableTimestamp;
 }
 export interface LiveRemindersTable { room_id: number; user_id: number; created_at: CreatedAt; notified_at: NullableTimestamp }
+export interface LiveRoomInvitesTable {
+  id: Id; room_id: number; merchant_id: number; note: Generated<string>; expires_at: Timestamp; revoked_at: NullableTimestamp;
+  created_by: number; created_at: CreatedAt;
+}
 
 declare module '../../platform/db/types.ts' {
-  interface Database { live_rooms: LiveRoomsTable; live_room_products: LiveRoomProductsTable; live_sessions: LiveSessionsTable; live_reminders: LiveRemindersTable }
+  interface Database {
+    live_rooms: LiveRoomsTable; live_room_products: LiveRoomProductsTable; live_sessions: LiveSessionsTable; live_reminders: LiveRemindersTable;
+    live_room_invites: LiveRoomInvitesTable;
+  }
 }

@@ -31,8 +31,9 @@ export class MediaService {
     if (config.rtmpPort === 0) return; // ingest disabled on this node
     this.ingest = new RtmpIngest({ host: config.host, port: config.rtmpPort, dataDir: config.dataDir, graceMs: config.liveGraceMs, log }, {
       authorize: async (key) => {
-        const room = await this.ctx.services.live.roomForKey(key);
-        return !!room && room.status !== 'ended';
+        const verdict = await this.ctx.services.live.mayPublish(key);
+        if (!verdict.ok) log.info({ reason: verdict.reason }, 'rtmp publish refused');
+        return verdict.ok;
       },
       onPublish: async (key) => {
         const room = await this.ctx.services.live.roomForKey(key);

@@ -9,15 +9,19 @@ import { errorResponses, IdParam, Strict } from '../../platform/http/schemas.ts'
 
 const FILE = /^(?:(\d{3,4}p)\/)?(index\.m3u8|master\.m3u8|seg_\d{6}\.ts)$/;
 const MAX_BUFFERED = 8 * 1024 * 1024; // a viewer this far behind is cut off rather than buffered forever
-const PlayQuery = Type.Object({ exp: Type.Optional(Type.Integer()), sig: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false });
+const PlayQuery = Type.Object({
+  exp: Type.Optional(Type.Integer()), sig: Type.Optional(Type.String({ maxLength: 100 })),
+  inv: Type.Optional(IdParam), // the invitation a private link was issued under: the link dies with it
+}, { additionalProperties: false });
 
 export function mediaRoutes(app: Http, ctx: AppContext): void {
   const media = ctx.services.media;
 
-  const roomForPlay = async (roomId: number, q: { exp?: number | undefined; sig?: string | undefined }) => {
+  const roomForPlay = async (roomId: number, q: { exp?: number | undefined; sig?: string | undefined; inv?: number | undefined }) => {
+    // The same decision as the room page and the WebSocket (live/room-access.ts); media carries the signed link.
+    await ctx.services.roomAccess.authorize(roomId, { playLink: q });
     const room = await ctx.db.selectFrom('live_rooms').select(['id', 'stream_key', 'visibility', 'status']).where('id', '=', roomId).executeTakeFirst();
     if (!room) throw notFound('Room', 'ROOM_NOT_FOUND');
-    if (room.visibility === 'private' && !ctx.services.live.verifyPlay(room.id, q.exp, q.sig)) throw new AppError(403, 'PLAY_LINK_INVALID', 'This private show needs a valid, unexpired link');
     return room;
   };
 

@@ -10,10 +10,22 @@ export const BATCH_MS = 50;
 
 export interface ConnUser { userId: number; nickname: string; isPlatformAdmin: boolean; sessionId: string }
 
+/** The right to watch one room, as RoomAccess granted it (live/room-access.ts). */
+export interface ViewerGrant {
+  roomId: number; merchantId: number; via: string; inviteId: number | null;
+  /** ms since epoch; null: until access changes. */
+  expiresAt: number | null;
+}
+
 export class Conn {
   user: ConnUser | null = null;
   roomId: number | null = null;
   joinedAt = 0;
+  /** Set only by the gateway's admission; nothing of a room reaches this socket without it. */
+  grant: ViewerGrant | null = null;
+  grantCheckedAt = 0;
+  /** The invitation this viewer joined with, kept to re-check it. */
+  invite: string | undefined;
   /** Frames for this viewer only, flushed at most every BATCH_MS. */
   private privateQueue: string[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
@@ -32,6 +44,12 @@ export class Conn {
 
   /** Stable key for presence: one viewer however many tabs. */
   get viewerKey(): string { return this.user ? `u:${this.user.userId}` : `g:${this.guestId}`; }
+
+  /** May this socket receive (or act in) the room right now? Synchronous: checked for every delivery. */
+  mayReceive(roomId: number): boolean {
+    const g = this.grant;
+    return g !== null && g.roomId === roomId && (g.expiresAt === null || g.expiresAt > Date.now());
+  }
 
   /** Incoming frame budget: 20 frames/s sustained, bursts of 30. */
   takeToken(): boolean {

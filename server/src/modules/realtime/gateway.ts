@@ -2,18 +2,20 @@
 // frames (auth, join, leave, ping) and dispatches the rest to handlers other modules register
 // (chat, like, gift…). A handler's return value is acked, an AppError becomes an error frame;
 // nothing a client sends can crash the process. Each connection's frames run one at a time, in order.
+// Every way into a room (join, ?roomId=, resume) goes through Admission; handlers run only for a
+// socket whose grant still covers its room, and the hub delivers only to such sockets.
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppContext } from '../../platform/context.ts';
-import { AppError, badRequest, notFound } from '../../platform/errors.ts';
+import { AppError, badRequest } from '../../platform/errors.ts';
 import { disabledUserKey, revokedSessionKey } from '../../platform/auth/guard.ts';
+import { Admission, type JoinCheck } from './admission.ts';
 import { Conn, type ConnUser } from './connection.ts';
 import { CloseCode, GUEST_ID, MAX_CLIENT_FRAME_BYTES, parseClientFrame, PROTOCOL_VERSION, type ClientFrame } from './protocol.ts';
-import { deletedKey, historyKey, type RoomHub } from './room-hub.ts';
+import { readHistory, type RoomHub } from './room-hub.ts';
 import { presence } from './presence.ts';
-import { getLiveRoom } from './rooms.ts';
 
 export const WS_PATH = '/ws';
 const HEARTBEAT_MS = 25_000;
@@ -21,9 +23,11 @@ const HISTORY_ON_JOIN = 50;
 const MAX_MALFORMED = 10;
 /** Frames rejected in a row before a flooder is cut off. */
 const FLOOD_CLOSE_AFTER = 100;
+/** Frames that do not act in a room (join admits by itself). */
+const BUILT_IN = new Set(['ping', 'auth', 'join', 'leave']);
 
 export type FrameHandler = (conn: Conn, frame: ClientFrame) => Promise<unknown>;
-export interface JoinCheck { (conn: Conn, room: { id: number; merchantId: number }): Promise<void> }
+export type { JoinCheck };
 export interface JoinListener { (conn: Conn, roomId: number): Promise<void> | void }
 
 export class Gateway {
@@ -36,9 +40,12 @@ export class Gateway {
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly queues = new WeakMap<Conn, Promise<void>>();
   private readonly gauge;
+  readonly admission: Admission;
 
   constructor(private readonly ctx: AppContext, readonly hub: RoomHub) {
     this.gauge = ctx.metrics.gauge('livemall_ws_connections', 'Open room WebSocket connections on this node');
+    this.admission = new Admission(ctx, this.joinChecks, (conn, err) => this.evict(conn, err));
+    hub.onDenied = (conn) => void this.admission.recheck(conn);
     this.handlers.set('ping', async () => ({ pong: Date.now() }));
     this.handlers.set('auth', async (conn, f) => this.authFrame(conn, f));
     this.handlers.set('join', async (conn, f) => this.join(conn, f));
@@ -110,7 +117,9 @@ export class Gateway {
     const room = Number(url.searchParams.get('roomId'));
     if (Number.isSafeInteger(room) && room > 0) {
       const resume = url.searchParams.get('resumeFrom');
-      this.enqueueFrame(conn, JSON.stringify({ type: 'join', data: { roomId: room, ...(resume ? { resumeFrom: Number(resume) } : {}) } }));
+      const invite = url.searchParams.get('invite');
+      const data = { roomId: room, ...(resume ? { resumeFrom: Number(resume) } : {}), ...(invite ? { invite } : {}) };
+      this.enqueueFrame(conn, JSON.stringify({ type: 'join', data }));
     }
   }
 
@@ -139,6 +148,8 @@ export class Gateway {
       const roomId = conn.roomId;
       await presence.leave(this.ctx.cache, roomId, `g:${conn.guestId}`);
       await presence.join(this.ctx.cache, roomId, conn.viewerKey);
+      // A different person may be behind the socket now: their own access decides.
+      await this.admission.recheck(conn);
     }
     return this.helloData(conn);
   }
@@ -172,6 +183,8 @@ export class Gateway {
       return;
     }
     try {
+      // A grant that expired (or was withdrawn) is re-checked before the frame acts in the room.
+      if (!BUILT_IN.has(frame.type) && conn.roomId !== null && !conn.mayReceive(conn.roomId)) await this.admission.recheck(conn);
       const result = await handler(conn, frame);
       if (frame.ref !== undefined || frame.type === 'ping') conn.sendPrivate({ type: frame.type === 'ping' ? 'pong' : 'ack', data: { ...(frame.ref ? { ref: frame.ref } : {}), ...(result ?? {}) } });
     } catch (err) {
@@ -189,17 +202,19 @@ export class Gateway {
   private async join(conn: Conn, f: ClientFrame) {
     const roomId = Number(f.data.roomId);
     if (!Number.isSafeInteger(roomId) || roomId <= 0) throw badRequest('VALIDATION_FAILED', 'join needs data.roomId');
-    const room = await getLiveRoom(this.ctx, roomId);
-    if (!room) throw notFound('Room', 'ROOM_NOT_FOUND');
-    for (const check of this.joinChecks) await check(conn, room);
+    const invite = typeof f.data.invite === 'string' ? f.data.invite : undefined;
+    const { room, grant } = await this.admission.admit(conn, roomId, invite);
     if (conn.roomId !== null && conn.roomId !== roomId) await this.leave(conn);
     const again = conn.roomId === roomId;
     conn.roomId = roomId;
+    conn.grant = grant;
+    conn.grantCheckedAt = Date.now();
+    conn.invite = invite;
     if (!again) conn.joinedAt = Date.now();
     await this.hub.add(conn, roomId);
     const p = again ? await presence.read(this.ctx.cache, roomId) : await presence.join(this.ctx.cache, roomId, conn.viewerKey);
     const resumeFrom = typeof f.data.resumeFrom === 'number' && Number.isSafeInteger(f.data.resumeFrom) ? f.data.resumeFrom : undefined;
-    const { frames, complete } = await this.history(roomId, resumeFrom);
+    const { frames, complete } = await readHistory(this.ctx.cache, roomId, resumeFrom, HISTORY_ON_JOIN);
     for (const l of this.joinListeners) await l(conn, roomId);
     return {
       roomId, title: room.title, status: room.status, online: p.online, cumulative: p.cumulative,
@@ -208,32 +223,24 @@ export class Gateway {
     };
   }
 
-  /**
-   * On resume: every kept frame after `resumeFrom` (`complete` false when some were already
-   * evicted: the client should refetch state). On a fresh join: the last HISTORY_ON_JOIN chat messages.
-   */
-  private async history(roomId: number, resumeFrom: number | undefined) {
-    const [raw, deleted] = await Promise.all([
-      this.ctx.cache.lRange(historyKey(roomId), 0, -1),
-      this.ctx.cache.sMembers(deletedKey(roomId)),
-    ]);
-    const gone = new Set(deleted.map(Number));
-    const all = raw.map((s) => JSON.parse(s) as { type: string; seq: number }).reverse();
-    if (resumeFrom !== undefined) {
-      const frames = all.filter((f) => f.seq > resumeFrom && !gone.has(f.seq));
-      const complete = all.length === 0 || all[0]!.seq <= resumeFrom + 1;
-      return { frames, complete };
-    }
-    return { frames: all.filter((f) => f.type === 'chat' && !gone.has(f.seq)).slice(-HISTORY_ON_JOIN), complete: true };
-  }
-
   async leave(conn: Conn): Promise<void> {
     const roomId = conn.roomId;
     if (roomId === null) return;
     conn.roomId = null;
+    conn.grant = null;
+    conn.invite = undefined;
     this.hub.remove(conn, roomId);
     for (const l of this.leaveListeners) await Promise.resolve(l(conn, roomId)).catch((err: unknown) => this.ctx.log.warn({ err }, 'leave listener failed'));
     await presence.leave(this.ctx.cache, roomId, conn.viewerKey);
+  }
+
+  /** Out of the room, with an error frame saying why (INVITE_REVOKED, ROOM_NOT_FOUND…). The socket stays open. */
+  private async evict(conn: Conn, err: AppError): Promise<void> {
+    const roomId = conn.roomId;
+    if (roomId === null) return;
+    conn.grant = null; // nothing more of the room, from this instant
+    await this.leave(conn);
+    conn.sendPrivate({ type: 'error', data: { code: err.code, message: err.message, roomId } });
   }
 
   private async closed(conn: Conn): Promise<void> {

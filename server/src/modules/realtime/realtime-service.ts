@@ -2,13 +2,20 @@
 // gateway and hub for the interaction module.
 import { Type } from 'typebox';
 import type { AppContext, Http } from '../../platform/context.ts';
-import { errorResponses, IdParam } from '../../platform/http/schemas.ts';
+import type { Unsubscribe } from '../../platform/cache/cache.ts';
+import { notFound } from '../../platform/errors.ts';
+import { errorResponses, IdParam, Strict } from '../../platform/http/schemas.ts';
 import { Gateway } from './gateway.ts';
 import { presence, type Presence } from './presence.ts';
 import type { FrameKind, RoomFrame } from './protocol.ts';
 import { RoomHub } from './room-hub.ts';
+import { roomAuthorizer } from './rooms.ts';
 
 const PRESENCE_EVERY_MS = 2000;
+/** Invitation and staff grants are re-checked at least this often without a trigger. */
+const RECHECK_EVERY_MS = 30_000;
+/** Node-to-node control messages (access rechecks), on the cache pub/sub like room frames. */
+const CONTROL_CHANNEL = 'rt:ctl';
 
 export class RealtimeService {
   readonly hub: RoomHub;
@@ -16,6 +23,7 @@ export class RealtimeService {
   private presenceTimer: NodeJS.Timeout | undefined;
   private readonly lastPresence = new Map<number, string>();
   private readonly tickers: Array<() => Promise<void> | void> = [];
+  private control: Promise<Unsubscribe> | undefined;
 
   constructor(private readonly ctx: AppContext) {
     this.hub = new RoomHub(ctx.cache, ctx.log);
@@ -37,6 +45,23 @@ export class RealtimeService {
     await this.hub.publish(roomId, { type: frame.type, data: frame.data, kind: 'system', to: userIds });
   }
 
+  /**
+   * Re-check the access of every viewer of a room, or of a shop's rooms, on every node (an invite
+   * was withdrawn, a room turned private, the shop was suspended, a staff member left).
+   */
+  async recheckViewers(scope: { roomId?: number | undefined; merchantId?: number | undefined }): Promise<void> {
+    if (scope.roomId === undefined && scope.merchantId === undefined) return;
+    await this.ctx.cache.publish(CONTROL_CHANNEL, JSON.stringify({ op: 'recheck', ...scope }));
+  }
+
+  private onControl(raw: string): void {
+    let msg: { op?: unknown; roomId?: unknown; merchantId?: unknown };
+    try { msg = JSON.parse(raw) as typeof msg; } catch { return; }
+    if (msg.op !== 'recheck') return;
+    const { roomId, merchantId } = msg;
+    this.gateway.admission.recheckWhere(this.gateway.connections(), (g) => g.roomId === roomId || g.merchantId === merchantId);
+  }
+
   async roomOnline(roomId: number): Promise<Presence> {
     return presence.read(this.ctx.cache, roomId);
   }
@@ -45,6 +70,8 @@ export class RealtimeService {
   onTick(fn: () => Promise<void> | void): void { this.tickers.push(fn); }
 
   start(): void {
+    this.control = this.ctx.cache.subscribe(CONTROL_CHANNEL, (m) => this.onControl(m));
+    this.control.catch((err: unknown) => this.ctx.log.error({ err }, 'realtime control channel failed'));
     this.gateway.attach();
     this.presenceTimer = setInterval(() => void this.tick(), PRESENCE_EVERY_MS);
     this.presenceTimer.unref();
@@ -63,10 +90,12 @@ export class RealtimeService {
       }
     }
     for (const t of this.tickers) await Promise.resolve(t()).catch((err: unknown) => this.ctx.log.warn({ err }, 'realtime ticker failed'));
+    this.gateway.admission.recheckStale(this.gateway.connections(), RECHECK_EVERY_MS);
   }
 
   async stop(): Promise<void> {
     if (this.presenceTimer) clearInterval(this.presenceTimer);
+    await this.control?.then((unsubscribe) => unsubscribe()).catch(() => undefined);
     await this.gateway.close();
     await this.hub.close();
   }
@@ -75,11 +104,16 @@ export class RealtimeService {
     app.get('/api/rooms/:roomId/online', {
       config: { access: 'public' },
       schema: {
-        tags: ['realtime'], summary: 'Viewers online now (deduplicated per user) and cumulative viewers of a room',
-        params: Type.Object({ roomId: IdParam }),
+        tags: ['realtime'], summary: 'Viewers online now (deduplicated per user) and cumulative viewers of a room; for a private room staff or an invite',
+        params: Type.Object({ roomId: IdParam }), querystring: Strict({ invite: Type.Optional(Type.String({ maxLength: 1000 })) }),
         response: { 200: Type.Object({ online: Type.Integer(), cumulative: Type.Integer() }), ...errorResponses },
       },
-    }, async (req) => this.roomOnline(req.params.roomId));
+    }, async (req) => {
+      const access = roomAuthorizer(this.ctx);
+      if (!access) throw notFound('Room', 'ROOM_NOT_FOUND');
+      await access.authorize(req.params.roomId, { actor: req.actor, invite: req.query.invite });
+      return this.roomOnline(req.params.roomId);
+    });
 
     app.get('/api/platform/realtime', {
       config: { access: 'platform_admin' },

@@ -28,6 +28,8 @@ export class RoomHub {
   private readonly outgoing = new Map<number, RoomFrame[]>();
   private publishTimer: NodeJS.Timeout | undefined;
   delivered = 0;
+  /** Called for a viewer still in a room whose grant no longer covers it (expired, revoked). */
+  onDenied: (conn: Conn) => void = () => undefined;
 
   constructor(private readonly cache: Cache, private readonly log: Logger) {}
 
@@ -62,6 +64,7 @@ export class RoomHub {
   }
 
   async add(conn: Conn, roomId: number): Promise<void> {
+    if (!conn.mayReceive(roomId)) throw new Error(`connection ${conn.id} has no grant for room ${roomId}`);
     let room = this.rooms.get(roomId);
     if (!room) {
       room = new LocalRoom(roomId);
@@ -116,6 +119,11 @@ export class RoomHub {
     room.lastDelivery = Date.now();
     const frames = room.pending;
     room.pending = [];
+    // The last gate, whichever node published: only sockets whose grant covers this room now.
+    const allowed: Conn[] = [];
+    for (const conn of room.conns) {
+      if (conn.mayReceive(room.roomId)) allowed.push(conn); else this.onDenied(conn);
+    }
     const shared: string[] = [];
     const essentialParts: string[] = [];
     const targeted: RoomFrame[] = [];
@@ -129,13 +137,13 @@ export class RoomHub {
       const full = Buffer.from(`[${shared.join(',')}]`);
       let essential: Buffer | null | undefined;
       const getEssential = () => (essential === undefined ? (essential = essentialParts.length ? Buffer.from(`[${essentialParts.join(',')}]`) : null) : essential);
-      for (const conn of room.conns) {
+      for (const conn of allowed) {
         try { conn.sendRoomBatch(full, getEssential); this.delivered += shared.length; } catch (err) { this.log.warn({ err }, 'send failed'); }
       }
     }
     for (const f of targeted) {
       const to = new Set(f.to);
-      for (const conn of room.conns) if (conn.user && to.has(conn.user.userId)) conn.sendPrivate(wire(f));
+      for (const conn of allowed) if (conn.user && to.has(conn.user.userId)) conn.sendPrivate(wire(f));
     }
   }
 
@@ -152,4 +160,21 @@ export class RoomHub {
 /** What goes on the wire: no routing fields. */
 export function wire(f: RoomFrame): ServerFrame {
   return { type: f.type, data: f.data, ts: f.ts, ...(f.roomId !== undefined ? { roomId: f.roomId } : {}), ...(f.seq !== undefined ? { seq: f.seq } : {}) };
+}
+
+/**
+ * A room's kept frames for a socket that was just admitted. On resume: every kept frame after
+ * `resumeFrom` (`complete` false when some were already evicted: the client should refetch state).
+ * On a fresh join: the last `lastChats` chat messages.
+ */
+export async function readHistory(cache: Cache, roomId: number, resumeFrom: number | undefined, lastChats: number) {
+  const [raw, deleted] = await Promise.all([cache.lRange(historyKey(roomId), 0, -1), cache.sMembers(deletedKey(roomId))]);
+  const gone = new Set(deleted.map(Number));
+  const all = raw.map((s) => JSON.parse(s) as { type: string; seq: number }).reverse();
+  if (resumeFrom !== undefined) {
+    const frames = all.filter((f) => f.seq > resumeFrom && !gone.has(f.seq));
+    const complete = all.length === 0 || all[0]!.seq <= resumeFrom + 1;
+    return { frames, complete };
+  }
+  return { frames: all.filter((f) => f.type === 'chat' && !gone.has(f.seq)).slice(-lastChats), complete: true };
 }

@@ -1,12 +1,23 @@
 // Rooms belong to the live module (ctx.services.live.getRoom, docs/service-contracts.md). Lookups
 // are cached briefly per node: joins and chat ask for the room far more often than it changes.
 import type { AppContext } from '../../platform/context.ts';
+import type { ViewerGrant } from './connection.ts';
 
 export interface LiveRoom {
   id: number; merchantId: number; title: string; status: 'scheduled' | 'live' | 'ended';
   anchorUserId: number | null; isPrivate: boolean; coverUrl: string | null; scheduledAt: Date | null;
 }
 export interface LiveRoomLookup { getRoom(roomId: number): Promise<LiveRoom | null> }
+
+/** The live module's RoomAccess (live/room-access.ts): who may watch, decided once for every path. */
+export interface RoomAuthorizer {
+  authorize(roomId: number, creds: { actor?: { userId: number; isPlatformAdmin: boolean } | null; invite?: string | undefined }):
+    Promise<{ room: LiveRoom; grant: ViewerGrant }>;
+}
+
+export function roomAuthorizer(ctx: AppContext): RoomAuthorizer | undefined {
+  return (ctx.services as { roomAccess?: RoomAuthorizer }).roomAccess;
+}
 
 const TTL_MS = 3000;
 const cache = new WeakMap<AppContext, Map<number, { at: number; room: Promise<LiveRoom | null> }>>();
