@@ -119,8 +119,8 @@ describe.runIf(process.env.REDIS_URL)('sign-in throttling across two nodes shari
   let b: TestNode;
   beforeAll(async () => {
     const redisPrefix = uniquePrefix();
-    const nodes = await Promise.all([0, 1].map(() => startNode({ cache: 'redis', redisPrefix, config })));
-    [a, b] = [nodes[0]!, nodes[1]!];
+    a = await startNode({ cache: 'redis', redisPrefix, config });
+    b = await startNode({ cache: 'redis', redisPrefix, config });
   });
   afterAll(async () => { await Promise.all([a?.close(), b?.close()]); });
 
