@@ -48,7 +48,8 @@ export async function startLiveMall(env: Record<string, string> = {}): Promise<R
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'livemall-bench-'));
   const child = spawn(tsx, ['server/src/main.ts'], {
     cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], detached: true,
-    env: { ...process.env, PORT: String(port), RTMP_PORT: String(await freePort()), DATA_DIR: dataDir, DEMO_STREAM: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
+    // RATE_LIMITS=off: a benchmark is one client sending a crowd's load; per-client limits would cap it.
+    env: { ...process.env, PORT: String(port), RTMP_PORT: String(await freePort()), DATA_DIR: dataDir, DEMO_STREAM: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production', RATE_LIMITS: 'off', ...env },
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/health`, child, 120_000);
