@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { OPERATORS, ANY_MEMBER } from '../../platform/auth/access.ts';
 import type { AppContext, Http } from '../../platform/context.ts';
 import { DateTime, errorResponses, Fen, IdParam, MerchantParams, Nullable, Ok, Strict } from '../../platform/http/schemas.ts';
+import { transact } from '../../platform/db/transact.ts';
 
 const security = [{ bearer: [] }];
 const Channel = Type.Union(['claim_centre', 'room_drop', 'new_user', 'staff_issue', 'lucky_bag'].map((c) => Type.Literal(c)));
@@ -114,6 +115,20 @@ export function marketingRoutes(app: Http, ctx: AppContext): void {
   }, async (req) => { await promotions.setStatus(req.actor!, req.params.merchantId, req.params.promotionId, req.body.status); return { ok: true as const }; });
 
   // ---- platform ----
+  app.post('/api/platform/users/:userId/points', {
+    config: { access: 'platform_admin' },
+    schema: {
+      tags: ['marketing'], summary: 'Grant (or take back) a shopper\'s points: a goodwill gesture or a correction, applied once per ref', security,
+      params: Strict({ userId: IdParam }),
+      body: Strict({ delta: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 }), ref: Type.String({ minLength: 1, maxLength: 80, description: 'e.g. a ticket number' }) }),
+      response: { 200: Type.Object({ applied: Type.Boolean({ description: 'false: this ref was already applied' }), balance: Type.Integer() }), ...errorResponses },
+    },
+  }, async (req) => {
+    await ctx.services.auth.getUser(req.params.userId);
+    const applied = await transact(ctx.db, (trx) => points.adjust(trx, req.params.userId, req.body.delta, `platform:${req.body.ref}`));
+    return { applied, balance: await points.balance(ctx.db, req.params.userId) };
+  });
+
   app.get('/api/platform/coupons', {
     config: { access: 'platform_admin' },
     schema: { tags: ['marketing'], summary: 'Platform-funded coupon templates', security, response: { 200: Type.Array(TemplateT), ...errorResponses } },
