@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Module } from '../../platform/context.ts';
 import { AftersaleService } from './aftersale-service.ts';
+import { registerAftersaleChecks } from './reconcile.ts';
 import { aftersaleRoutes } from './routes.ts';
 
 declare module '../../platform/context.ts' {
@@ -15,6 +16,7 @@ export const aftersalesModule: Module = {
   init(ctx) {
     ctx.services.aftersales = new AftersaleService(ctx);
     ctx.services.aftersales.registerHandlers();
+    registerAftersaleChecks(ctx);
   },
   routes: aftersaleRoutes,
 };

@@ -8,6 +8,7 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { conflict } from '../../platform/errors.ts';
 import { earnedPointsToReverse, pointsEarned, pointsUsedToReturn, type PointsPolicy } from './rules/points.ts';
+import { pointsBooksCheck } from './points-reconcile.ts';
 import './tables.ts';
 
 /** What order.refunded says about the order after the refund (orders/refunds.ts). */
@@ -71,8 +72,10 @@ export class PointsService {
     return { orderId: p.orderId, userId: o.user_id, totalFen: o.total_fen, refundedFen: o.refunded_fen, pointsUsed: o.points_used, goodsPaidFen: Number(goods.paid), goodsRefundedFen: Number(goods.refunded) };
   }
 
+  /** Event handlers, and the points books' reconciliation check (points-reconcile.ts). */
   subscribe(): void {
     const { events } = this.ctx;
+    this.ctx.reconcile.register(pointsBooksCheck);
     events.subscribe<{ orderId: number; userId: number }>({
       name: 'marketing.points_on_completed', events: ['order.completed'],
       handle: async (e, db) => {

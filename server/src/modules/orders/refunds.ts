@@ -166,6 +166,13 @@ export class OrderRefunds {
     await this.finish(db, input.ref, input.paymentRefundId);
   }
 
+  /** For reconciling other books against this ledger: the entries with these refs. */
+  async entriesByRef(db: Db, refs: string[]): Promise<Map<string, { orderId: number; status: 'refunding' | 'refunded'; amountFen: number; shippingFen: number }>> {
+    if (refs.length === 0) return new Map();
+    const rows = await db.selectFrom('order_refunds').select(['ref', 'order_id', 'status', 'amount_fen', 'shipping_fen']).where('ref', 'in', refs).execute();
+    return new Map(rows.map((r) => [r.ref, { orderId: r.order_id, status: r.status, amountFen: r.amount_fen, shippingFen: r.shipping_fen }]));
+  }
+
   /**
    * For reconciling payments: per payment, what its paid orders cost and what of them is refunded
    * or being refunded (both sides of "payments received − refunds = orders paid − refunded").

@@ -10,6 +10,7 @@ import { NotificationRejected, type IncomingNotification, type NotificationAck, 
 import type { ProviderName } from './tables.ts';
 import './tables.ts';
 import { transact } from '../../platform/db/transact.ts';
+import { registerPaymentChecks } from './reconcile.ts';
 
 export interface CreatePaymentInput {
   userId: number; amountFen: number; subject: string; bizType: string; bizId: string;
@@ -24,7 +25,10 @@ const newNo = (prefix: string) => `${prefix}${new Date().toISOString().slice(0, 
 export class PaymentService {
   readonly providers = new Map<ProviderName, PaymentProvider>();
 
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: AppContext) {
+    // Registered here rather than in index.ts, which the sandbox work is changing at the moment.
+    registerPaymentChecks(ctx);
+  }
 
   addProvider(p: PaymentProvider): void { this.providers.set(p.name, p); }
 
