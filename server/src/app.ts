@@ -1,6 +1,5 @@
 // Builds one LiveMall node: data store, migrations, cache, event bus, jobs, the HTTP server with
 // OpenAPI, error shape, guard and metrics, then every module in modules/index.ts.
-import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
@@ -31,6 +30,9 @@ import { systemRoutes } from './platform/http/system-routes.ts';
 import { opsRoutes } from './platform/http/ops-routes.ts';
 import { fileRoutes } from './platform/http/file-routes.ts';
 import { webRoutes } from './platform/http/web-routes.ts';
+import { installRequestIds, newRequestId } from './platform/http/request-id.ts';
+import { installSecurityHeaders } from './platform/http/security-headers.ts';
+import { deploymentSecret } from './platform/db/settings.ts';
 import { LocalDiskStorage } from './platform/storage/storage.ts';
 import { registerMaintenance } from './platform/events/maintenance.ts';
 import { modules as defaultModules } from './modules/index.ts';
@@ -134,12 +136,7 @@ export function migrationDirs(modules: Module[]): string[] {
 
 /** JWT_SECRET if given; otherwise one generated on first start and kept in the database, shared by all nodes. */
 async function jwtSecret(db: Db, config: Config): Promise<string> {
-  if (config.jwtSecret) return config.jwtSecret;
-  const generated = crypto.randomBytes(48).toString('base64url');
-  await db.insertInto('platform_settings').values({ key: 'jwt_secret', value: JSON.stringify(generated) })
-    .onConflict((oc) => oc.column('key').doNothing()).execute();
-  const row = await db.selectFrom('platform_settings').select('value').where('key', '=', 'jwt_secret').executeTakeFirstOrThrow();
-  return row.value as string;
+  return config.jwtSecret ?? deploymentSecret(db, 'jwt_secret');
 }
 
 /**
@@ -163,9 +160,9 @@ async function buildHttp(ctx: AppContext, modules: Module[], routes: string[]): 
   const app = Fastify({
     loggerInstance: log,
     bodyLimit: config.bodyLimitBytes,
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false, // ours, always: platform/http/request-id.ts
     trustProxy: config.trustProxy as boolean | string[], // or a hop count: Fastify takes it, its types omit it
-    genReqId: () => crypto.randomUUID(),
+    genReqId: newRequestId,
     routerOptions: { ignoreTrailingSlash: true },
     schemaController: { compilersFactory: { buildValidator: buildValidatorCompiler as never } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Http;
@@ -174,7 +171,8 @@ async function buildHttp(ctx: AppContext, modules: Module[], routes: string[]): 
 
   app.addHook('onRoute', (r) => { for (const m of [r.method].flat()) routes.push(`${m} ${r.url}`); });
   installErrorHandling(app);
-  app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
+  installRequestIds(app);
+  installSecurityHeaders(app);
   app.addHook('onResponse', async (req, reply) => {
     ctx.metrics.httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
@@ -190,7 +188,7 @@ async function buildHttp(ctx: AppContext, modules: Module[], routes: string[]): 
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  installGuard(app, { tokens: ctx.tokens, cache: ctx.cache, memberships: { merchantRole: (u, m) => ctx.memberships.merchantRole(u, m) }, openPrefixes: ['/docs', '/shop/', '/admin/'] });
+  installGuard(app, { tokens: ctx.tokens, cache: ctx.cache, memberships: { merchantRole: (u, m) => ctx.memberships.merchantRole(u, m) }, openPrefixes: ['/docs', '/shop/', '/admin/'], opsToken: config.opsToken });
   installRateLimits(app, { cache: ctx.cache, ...config.rateLimits });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -8,11 +8,12 @@ import { startNode, type TestNode } from './harness.ts';
 
 describe('HTTP contract', () => {
   let node: TestNode;
-  beforeAll(async () => { node = await startNode({ config: { bodyLimitBytes: 4096 } }); });
+  const ops = { authorization: `Bearer ${'contract-test-operator-token'.padEnd(40, '0')}` };
+  beforeAll(async () => { node = await startNode({ config: { bodyLimitBytes: 4096, opsToken: ops.authorization.slice(7) } }); });
   afterAll(async () => { await node?.close(); });
 
-  it('serves /health with db, cache and media status', async () => {
-    const r = await node.api('GET', '/health');
+  it('serves /health with db, cache and media status (to operators)', async () => {
+    const r = await node.api('GET', '/health', { headers: ops });
     expect(r.status).toBe(200);
     expect(r.body.status).toMatch(/up|degraded/);
     expect(r.body.checks.db).toMatchObject({ status: 'up', backend: 'pglite' });
@@ -21,7 +22,7 @@ describe('HTTP contract', () => {
 
   it('serves Prometheus metrics including per-route HTTP timings', async () => {
     await node.api('GET', '/health');
-    const r = await node.api('GET', '/metrics');
+    const r = await node.api('GET', '/metrics', { headers: ops });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/plain');
     expect(r.body).toContain('livemall_http_request_duration_seconds_bucket{');
@@ -76,9 +77,9 @@ describe('HTTP contract', () => {
     expect(badId.status).toBe(400);
   });
 
-  it('sends a request id back on every response', async () => {
+  it('sends its own request id back on every response, whatever the client sent', async () => {
     const r = await fetch(`${node.url}/health`, { headers: { 'x-request-id': 'trace-me-123' } });
-    expect(r.headers.get('x-request-id')).toBe('trace-me-123');
+    expect(r.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

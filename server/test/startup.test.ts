@@ -32,10 +32,12 @@ async function tableCounts(): Promise<Record<string, number>> {
   } finally { await store.close(); }
 }
 
+const OPS = 'startup-test-operator-token-0123456789';
+
 describe('npm start on an empty data folder', () => {
   it('seeds, serves and prints the banner; a second seed changes nothing', async () => {
     const port = await freePort();
-    const env = { ...process.env, PORT: String(port), RTMP_PORT: String(await freePort()), DATA_DIR: dataDir, DEMO_STREAM: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: '', REDIS_URL: '' };
+    const env = { ...process.env, PORT: String(port), RTMP_PORT: String(await freePort()), DATA_DIR: dataDir, DEMO_STREAM: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: '', REDIS_URL: '', OPS_TOKEN: OPS };
     const child = spawn(tsx, ['src/main.ts'], { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
@@ -46,7 +48,7 @@ describe('npm start on an empty data folder', () => {
       expect(out).toContain('Demo sign-ins');
       expect(out).toContain(`http://127.0.0.1:${port}/docs`);
       expect(out).toContain('13800000000');
-      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      const health = await fetch(`http://127.0.0.1:${port}/health`, { headers: { authorization: `Bearer ${OPS}` } });
       expect(health.status).toBe(200);
       expect(((await health.json()) as { checks: Record<string, unknown> }).checks).toHaveProperty('db');
       expect((await fetch(`http://127.0.0.1:${port}/openapi.json`)).status).toBe(200);

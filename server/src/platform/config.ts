@@ -69,6 +69,10 @@ export interface Config {
   };
   wechatPay: { mchId?: string | undefined; appId?: string | undefined; apiV3Key?: string | undefined; privateKeyPem?: string | undefined; certSerial?: string | undefined; platformPublicKeyPem?: string | undefined; apiBase: string };
   alipay: { appId?: string | undefined; privateKeyPem?: string | undefined; alipayPublicKeyPem?: string | undefined; sellerId?: string | undefined; gateway: string };
+  /** The built-in test cashier (no real money moves): on where PAYMENTS_SANDBOX says so, else only in the embedded demo. */
+  paymentsSandbox: boolean;
+  /** OPS_TOKEN: bearer token for /metrics and /health details (monitoring); platform admins pass too. */
+  opsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -221,9 +225,28 @@ export function loadConfig(env: Env = process.env): Config {
       appId: r.optional('ALIPAY_APP_ID'), privateKeyPem: pemFrom(r.optional('ALIPAY_PRIVATE_KEY')), alipayPublicKeyPem: pemFrom(r.optional('ALIPAY_PUBLIC_KEY')),
       sellerId: r.optional('ALIPAY_SELLER_ID'), gateway: r.url('ALIPAY_GATEWAY', ['http:', 'https:']) ?? 'https://openapi.alipay.com/gateway.do',
     },
+    paymentsSandbox: false, // decided below, once the real providers are read
+    opsToken: r.optional('OPS_TOKEN'),
   };
+  config.paymentsSandbox = paymentsSandbox(r, config);
+  if (config.opsToken !== undefined && config.opsToken.length < 32) r.problems.push('OPS_TOKEN must be at least 32 characters');
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
+}
+
+/**
+ * The sandbox lets anyone "pay" with no money, so it is off unless PAYMENTS_SANDBOX=true, except in
+ * the embedded demo (`npm start`: PGlite, no real provider, not production). Production with a real
+ * provider cannot turn it on: shoppers could pay real orders with test money.
+ */
+function paymentsSandbox(r: Reader, c: Pick<Config, 'env' | 'databaseUrl' | 'wechatPay' | 'alipay'>): boolean {
+  const realProvider = Boolean(c.wechatPay.mchId || c.alipay.appId);
+  if (r.optional('PAYMENTS_SANDBOX') === undefined) return c.env !== 'production' && !c.databaseUrl && !realProvider;
+  const on = r.bool('PAYMENTS_SANDBOX', false);
+  if (on && realProvider && c.env === 'production') {
+    r.problems.push('PAYMENTS_SANDBOX=true cannot be used in production with WeChat Pay or Alipay configured (test money would pay real orders)');
+  }
+  return on;
 }
 
 /** TRUST_PROXY: unset/false (clients connect directly), true, a hop count, or proxy addresses/CIDRs. */

@@ -71,7 +71,7 @@ describe(`media pipeline on ${backend.name}`, () => {
     const hls = await fetch(d.play.hls);
     expect(hls.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
     expect((await fetch(`${node.url}/live/${room.id}/..%2F..%2Fsecret`)).status).toBe(404);
-    expect((await node.api('GET', '/health')).body.checks.media).toMatchObject({ status: 'up', liveStreams: 1 });
+    expect((await node.api('GET', '/health', { token: shop.admin.token })).body.checks.media).toMatchObject({ status: 'up', liveStreams: 1 });
   }, 90_000);
 
   it('refuses a second publisher on the same key while the first keeps going', async () => {
@@ -135,7 +135,7 @@ describe(`media pipeline on ${backend.name}`, () => {
     expect((await node.api('GET', `/live/${room.id}.flv`)).body.error.code).toBe('NOT_LIVE');
     const replays = (await node.api('GET', '/api/rooms?kind=replays')).body;
     expect(replays.map((r: { id: number }) => r.id)).toContain(room.id);
-    expect((await node.api('GET', '/health')).body.checks.media.liveStreams).toBe(0);
+    expect((await node.api('GET', '/health', { token: shop.admin.token })).body.checks.media.liveStreams).toBe(0);
   }, 90_000);
 
   it('refuses pushes to a room whose show has ended', async () => {

@@ -23,7 +23,8 @@ describe('media without ffmpeg, and recovery after a crash', () => {
     const config = { rtmpPort, ffmpegPath: path.join(dir, 'no-such-ffmpeg'), liveGraceMs: 1500 };
     const first = await startNode({ pgliteDir: path.join(dir, 'db'), config });
     nodes.push(first);
-    const health = (await first.api('GET', '/health')).body;
+    const admin = await first.userToken('13830000099', { admin: true });
+    const health = (await first.api('GET', '/health', { token: admin.token })).body;
     expect(health.checks.media.status).toBe('degraded');
     expect(health.checks.media.ffmpeg).toContain('not found');
 

@@ -1,8 +1,10 @@
-// Payments: providers (sandbox by default; WeChat Pay v3 and Alipay when configured), cashier,
-// notifications, refunds.
+// Payments: providers (WeChat Pay v3 and Alipay when configured; the test-money sandbox only where
+// PAYMENTS_SANDBOX or the embedded demo turns it on), cashier, notifications, refunds.
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Module } from '../../platform/context.ts';
+import { deploymentSecret } from '../../platform/db/settings.ts';
 import { PaymentService } from './payment-service.ts';
 import { paymentRoutes } from './routes.ts';
 import { SandboxProvider } from './providers/sandbox.ts';
@@ -16,11 +18,14 @@ declare module '../../platform/context.ts' {
 export const paymentsModule: Module = {
   name: 'payments',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  init(ctx) {
+  async init(ctx) {
     const payments = new PaymentService(ctx);
     ctx.services.payments = payments;
-    // The sandbox signs its own notices with a key derived from the token secret.
-    payments.addProvider(new SandboxProvider(`sandbox:${ctx.config.jwtSecret ?? ctx.config.nodeId}`));
+    // The sandbox signs its own notices with a random key of this deployment (shared by its nodes).
+    const sandboxOn = ctx.config.paymentsSandbox;
+    const sandboxKey = sandboxOn ? await deploymentSecret(ctx.db, 'payments_sandbox_key') : crypto.randomBytes(32).toString('base64url');
+    payments.addProvider(new SandboxProvider(sandboxKey, sandboxOn));
+    if (sandboxOn) ctx.log[ctx.config.env === 'production' ? 'warn' : 'info']('payment sandbox is on: orders can be paid with test money (PAYMENTS_SANDBOX)');
     payments.addProvider(new WechatPayProvider(ctx.config.wechatPay));
     payments.addProvider(new AlipayProvider(ctx.config.alipay));
     ctx.jobs.register<{ refundId: number }>({

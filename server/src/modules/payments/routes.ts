@@ -1,10 +1,13 @@
 import crypto from 'node:crypto';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext, Http } from '../../platform/context.ts';
-import { badRequest, notFound } from '../../platform/errors.ts';
+import { AppError, badRequest, notFound } from '../../platform/errors.ts';
 import { DateTime, errorResponses, Strict } from '../../platform/http/schemas.ts';
-import { cashierPage } from './cashier-page.ts';
+import { formPageCsp } from '../../platform/http/security-headers.ts';
+import { cashierPage, cashierResultPage } from './cashier-page.ts';
 import type { SandboxProvider } from './providers/sandbox.ts';
+import { safeReturnPath, sameSiteReturnUrl } from './return-url.ts';
 
 const security = [{ bearer: [] }];
 const PaymentNoParam = Strict({ paymentNo: Type.String({ pattern: '^[PR][0-9]{10,30}$' }) });
@@ -12,6 +15,18 @@ const ProviderT = Type.Union([Type.Literal('sandbox'), Type.Literal('wechat'), T
 
 export async function paymentRoutes(app: Http, ctx: AppContext): Promise<void> {
   const payments = ctx.services.payments;
+  const sandbox = () => payments.providers.get('sandbox') as SandboxProvider;
+
+  app.get('/api/payments/methods', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['payments'], summary: 'How shoppers can pay here; testMoney marks the sandbox (label it as test money)',
+      response: { 200: Type.Object({ sandbox: Type.Boolean(), methods: Type.Array(Type.Object({ provider: ProviderT, testMoney: Type.Boolean() })) }) },
+    },
+  }, async () => {
+    const methods = [...payments.providers.values()].filter((p) => p.configured).map((p) => ({ provider: p.name, testMoney: p.name === 'sandbox' }));
+    return { sandbox: sandbox().configured, methods };
+  });
 
   app.get('/api/payments/:paymentNo', {
     config: { access: 'user' },
@@ -32,7 +47,12 @@ export async function paymentRoutes(app: Http, ctx: AppContext): Promise<void> {
       body: Strict({ provider: ProviderT, openid: Type.Optional(Type.String({ maxLength: 128 })), returnUrl: Type.Optional(Type.String({ maxLength: 500 })) }),
       response: { 200: Type.Object({ paymentNo: Type.String(), provider: Type.String(), amountFen: Type.Integer(), cashierUrl: Type.Optional(Type.String()), jsapiParams: Type.Optional(Type.Record(Type.String(), Type.String())) }), ...errorResponses },
     },
-  }, async (req) => payments.start(req.actor!.userId, req.params.paymentNo, req.body.provider, { openid: req.body.openid, returnUrl: req.body.returnUrl }));
+  }, async (req) => {
+    // Providers send the shopper back here after paying: our own site only (no open redirect).
+    const returnUrl = req.body.returnUrl === undefined ? undefined : sameSiteReturnUrl(req.body.returnUrl, ctx.config.publicUrl);
+    if (returnUrl === null) throw badRequest('RETURN_URL_INVALID', 'returnUrl must be a path or URL on this site');
+    return payments.start(req.actor!.userId, req.params.paymentNo, req.body.provider, { openid: req.body.openid, returnUrl });
+  });
 
   // Provider notifications need the exact bytes for signature checks: parse bodies as raw text here.
   await app.register(async (plain) => {
@@ -50,6 +70,7 @@ export async function paymentRoutes(app: Http, ctx: AppContext): Promise<void> {
 
   // ---- sandbox cashier ----
   const verifyCashierToken = async (paymentNo: string, token: string | undefined) => {
+    if (!sandbox().configured) throw new AppError(404, 'SANDBOX_DISABLED', 'The test-money cashier is off on this platform');
     const ok = token ? await ctx.tokens.verifyPayload<{ p: string }>(token, 'sandbox-cashier') : null;
     if (!ok || ok === 'expired' || ok.p !== paymentNo) throw badRequest('CASHIER_LINK_INVALID', 'This cashier link is not valid');
   };
@@ -60,7 +81,8 @@ export async function paymentRoutes(app: Http, ctx: AppContext): Promise<void> {
   }, async (req, reply) => {
     await verifyCashierToken(req.params.paymentNo, req.query.t);
     const p = await payments.get(req.params.paymentNo);
-    return reply.header('content-type', 'text/html; charset=utf-8').send(cashierPage({ paymentNo: p.payment_no, subject: p.subject, amountFen: p.amount_fen, status: p.status, token: req.query.t, returnUrl: safeReturn(req.query.returnUrl) }));
+    const nonce = cashierHeaders(reply);
+    return reply.send(cashierPage({ paymentNo: p.payment_no, subject: p.subject, amountFen: p.amount_fen, status: p.status, token: req.query.t, returnUrl: safeReturnPath(req.query.returnUrl), nonce }));
   });
 
   await app.register(async (plain) => {
@@ -77,19 +99,24 @@ export async function paymentRoutes(app: Http, ctx: AppContext): Promise<void> {
     }, async (req, reply) => {
       await verifyCashierToken(req.params.paymentNo, req.body.t);
       const p = await payments.get(req.params.paymentNo);
-      const sandbox = payments.providers.get('sandbox') as SandboxProvider;
       const body = JSON.stringify({ eventId: crypto.randomUUID(), paymentNo: p.payment_no, amountFen: p.amount_fen, status: req.body.outcome });
       await payments.start(p.user_id, p.payment_no, 'sandbox').catch(() => undefined); // record the provider choice
-      const ack = await payments.handleNotification('sandbox', { headers: { 'x-sandbox-signature': sandbox.sign(body) }, rawBody: body });
+      const ack = await payments.handleNotification('sandbox', { headers: { 'x-sandbox-signature': sandbox().sign(body) }, rawBody: body });
       const accept = req.headers.accept ?? '';
       if (accept.includes('application/json')) return reply.send({ outcome: ack.outcome });
-      const back = safeReturn(req.body.returnUrl);
-      return reply.header('content-type', 'text/html; charset=utf-8').send(`<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="1;url=${back}"><body style="font-family:sans-serif;text-align:center;padding-top:40px"><div style="background:#d4380d;color:#fff;padding:8px">SANDBOX</div><h2 data-testid="sandbox-result">${req.body.outcome === 'succeeded' ? '支付成功 Paid' : '支付失败 Failed'}</h2><a href="${back}">返回 Back</a></body>`);
+      const nonce = cashierHeaders(reply);
+      return reply.send(cashierResultPage({ succeeded: req.body.outcome === 'succeeded', returnUrl: safeReturnPath(req.body.returnUrl), nonce }));
     });
   });
 }
 
-/** Only same-site relative paths are followed after paying (no open redirects). */
-function safeReturn(url: string | undefined): string {
-  return url && /^\/(?!\/)[^\s"'<>]*$/.test(url) ? url : '/';
+/**
+ * The cashier is framed by our own shop only, sends no referrer (its URL carries the cashier token),
+ * is never cached, and runs no script: its one style block carries this response's nonce.
+ */
+function cashierHeaders(reply: FastifyReply): string {
+  const nonce = crypto.randomBytes(16).toString('base64');
+  reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', formPageCsp(nonce, "'self'"))
+    .header('x-frame-options', 'SAMEORIGIN').header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
+  return nonce;
 }

@@ -14,6 +14,7 @@ export interface Actor {
  * - 'public': anyone; an actor is attached when a valid token is sent.
  * - 'user': any signed-in user (customers included).
  * - 'platform_admin': platform operators only.
+ * - 'operator': monitoring (metrics, health details): the OPS_TOKEN bearer token, or a platform admin.
  * - { merchant: [...] }: a member of the merchant named by the `merchantId` path parameter with
  *   one of these roles (platform admins pass too, for support).
  */
@@ -21,6 +22,7 @@ export type Access =
   | 'public'
   | 'user'
   | 'platform_admin'
+  | 'operator'
   | { merchant: readonly MerchantRole[]; param?: string };
 
 /** Common merchant-route access levels. */

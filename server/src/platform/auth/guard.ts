@@ -1,5 +1,6 @@
 // The one authorization guard. Every route must declare `config.access`; a route without it
 // fails at startup, so nothing is accidentally left open.
+import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Cache } from '../cache/cache.ts';
 import { forbidden, unauthorized } from '../errors.ts';
@@ -13,6 +14,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | undefined;
     merchantRole: MerchantRole | undefined;
+    /** The caller sent the OPS_TOKEN (monitoring): see Access 'operator'. */
+    isOperator: boolean;
   }
 }
 
@@ -21,10 +24,11 @@ export const disabledUserKey = (userId: number) => `auth:disabled-user:${userId}
 
 export function installGuard(
   app: FastifyInstance,
-  deps: { tokens: TokenService; cache: Cache; memberships: MembershipLookup; openPrefixes: string[] },
+  deps: { tokens: TokenService; cache: Cache; memberships: MembershipLookup; openPrefixes: string[]; opsToken?: string | undefined },
 ): void {
   app.decorateRequest('actor', undefined);
   app.decorateRequest('merchantRole', undefined);
+  app.decorateRequest('isOperator', false);
 
   app.addHook('onRoute', (route) => {
     if (route.config?.access) return;
@@ -40,12 +44,17 @@ export function installGuard(
   app.addHook('onRequest', async (req) => {
     const access = req.routeOptions.config?.access;
     if (!access) return; // 404 handler
+    if (deps.opsToken && isOpsToken(req.headers.authorization, deps.opsToken)) {
+      req.isOperator = true; // monitoring: not a user, so no JWT to verify
+      if (access === 'public' || access === 'operator') return;
+      throw forbidden('The operator token only opens monitoring routes');
+    }
     const actor = await authenticate(req, deps);
     req.actor = actor;
     if (access === 'public') return;
     if (!actor) throw unauthorized('UNAUTHENTICATED', 'Sign in first');
     if (access === 'user') return;
-    if (access === 'platform_admin' && !actor.isPlatformAdmin) throw forbidden('Platform operators only');
+    if ((access === 'platform_admin' || access === 'operator') && !actor.isPlatformAdmin) throw forbidden('Platform operators only');
   });
 
   app.addHook('preHandler', async (req) => {
@@ -65,6 +74,13 @@ export function installGuard(
   });
 }
 
+function isOpsToken(header: string | undefined, opsToken: string): boolean {
+  const m = header ? /^bearer (.+)$/i.exec(header) : null;
+  if (!m) return false;
+  const given = crypto.createHash('sha256').update(m[1]!).digest();
+  return crypto.timingSafeEqual(given, crypto.createHash('sha256').update(opsToken).digest());
+}
+
 async function authenticate(
   req: FastifyRequest,
   deps: { tokens: TokenService; cache: Cache },
@@ -75,10 +91,9 @@ async function authenticate(
     const [scheme, value] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !value) throw unauthorized('TOKEN_INVALID', 'Authorization must be "Bearer <token>"');
     token = value;
-  } else if (typeof (req.query as Record<string, unknown> | undefined)?.access_token === 'string' && req.headers.upgrade) {
-    // Browsers cannot set headers on WebSocket upgrades; the token may come in the query there.
-    token = (req.query as Record<string, string>).access_token;
   }
+  // No token in query strings here: a URL's token ends up in logs, history and referrers. The one
+  // place that takes one is the WebSocket gateway (/ws?token=), which browsers cannot give headers.
   if (!token) return undefined;
   const claims = await deps.tokens.verifyAccess(token);
   const [revoked, disabled] = await Promise.all([

@@ -1,18 +1,22 @@
 // The built-in sandbox: no real money. Its cashier page (clearly labelled) lets the shopper
 // confirm or fail the payment, and the result travels the same verified path as a real
-// provider's notification (HMAC-signed by us).
+// provider's notification (HMAC-signed with a key this deployment generated and keeps in the
+// database: nothing a visitor can see or guess). Off, it takes no payment and accepts no notice;
+// it still refunds payments it took while it was on (no money moved either way).
 import crypto from 'node:crypto';
 import type { IncomingNotification, NotificationAck, PaymentNotice, PaymentProvider, StartedPayment, StartPayment } from './provider.ts';
 import { NotificationRejected } from './provider.ts';
 
 export class SandboxProvider implements PaymentProvider {
   readonly name = 'sandbox' as const;
-  readonly configured = true;
   readonly merchantAccount = 'sandbox';
 
-  constructor(private readonly secret: string) {}
+  constructor(private readonly secret: string, readonly enabled: boolean) {}
+
+  get configured(): boolean { return this.enabled; }
 
   async start(p: StartPayment): Promise<StartedPayment> {
+    if (!this.enabled) throw new Error('the payment sandbox is off on this platform');
     return { cashierUrl: p.sandboxCashierUrl };
   }
 
@@ -22,6 +26,7 @@ export class SandboxProvider implements PaymentProvider {
   }
 
   async parseNotification(n: IncomingNotification): Promise<PaymentNotice> {
+    if (!this.enabled) throw new NotificationRejected('the payment sandbox is off on this platform', 'SANDBOX_DISABLED');
     const sig = n.headers['x-sandbox-signature'];
     const expected = this.sign(n.rawBody);
     if (typeof sig !== 'string' || sig.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) {
