@@ -63,7 +63,9 @@ export class MerchantService implements MembershipLookup {
    * requireRole, then the shop's status: 'build' (products) is refused to suspended and rejected
    * shops, 'broadcast' (rooms, streams, invites) to pending ones too — platform admins included.
    */
-  async requireOperating(actor: Actor, merchantId: number, roles: MerchantRole[], what: 'build' | 'broadcast'): Promise<MerchantRole | 'platform_admin'> {
+  async requireOperating(
+    actor: Actor, merchantId: number, roles: MerchantRole[], what: 'build' | 'broadcast',
+  ): Promise<MerchantRole | 'platform_admin'> {
     const role = await this.requireRole(actor, merchantId, roles);
     const refusal = operatingRefusal(await this.statusOf(merchantId), what);
     if (refusal) throw refusal;
@@ -215,7 +217,8 @@ export class MerchantService implements MembershipLookup {
       const before = await trx.selectFrom('merchants').select('status').where('id', '=', merchantId).forUpdate().executeTakeFirst();
       if (!before) throw notFound('Merchant');
       if (input.status && !canTransition(before.status, input.status)) {
-        throw conflict('MERCHANT_STATUS_TRANSITION', `A ${before.status} shop cannot become ${input.status}`, { from: before.status, to: input.status });
+        const change = { from: before.status, to: input.status };
+        throw conflict('MERCHANT_STATUS_TRANSITION', `A ${change.from} shop cannot become ${change.to}`, change);
       }
       const m = await trx.updateTable('merchants').set({
         ...(input.status ? { status: input.status } : {}),

@@ -31,9 +31,9 @@ export function operatingRefusal(status: MerchantStatus, what: 'build' | 'broadc
   switch (status) {
     case 'active': return null;
     case 'pending':
-      return what === 'build' ? null
-        : new AppError(403, 'MERCHANT_PENDING_APPROVAL', 'Your shop is waiting for approval: it can go live once a platform operator approves it');
-    case 'suspended': return new AppError(403, 'MERCHANT_SUSPENDED', 'Your shop is suspended by the platform: contact the operators');
+      if (what === 'build') return null;
+      return new AppError(403, 'MERCHANT_PENDING_APPROVAL', 'Your shop is waiting for approval before it can go live');
+    case 'suspended': return new AppError(403, 'MERCHANT_SUSPENDED', 'Your shop is suspended by the platform');
     case 'rejected': return new AppError(403, 'MERCHANT_REJECTED', 'Your shop application was rejected');
   }
 }

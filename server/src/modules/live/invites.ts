@@ -11,7 +11,9 @@ const AUDIENCE = 'room-invite';
 /** How long a node may reuse an invite's state for media requests (an HLS viewer asks every second). */
 const MEDIA_CACHE_MS = 5000;
 
-export interface InviteView { id: number; roomId: number; note: string; expiresAt: Date; revokedAt: Date | null; createdAt: Date; createdBy: number }
+export interface InviteView {
+  id: number; roomId: number; note: string; expiresAt: Date; revokedAt: Date | null; createdAt: Date; createdBy: number;
+}
 export interface VerifiedInvite { inviteId: number; expiresAt: number }
 
 const invalid = () => new AppError(403, 'INVITE_INVALID', 'This invitation is not valid for this room');

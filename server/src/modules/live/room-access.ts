@@ -43,12 +43,12 @@ export class RoomAccess {
   async authorize(roomId: number, creds: ViewerCredentials): Promise<{ room: RoomContract; grant: RoomGrant }> {
     const room = await this.ctx.services.live.getRoom(roomId);
     if (!room) throw hidden();
-    const grant = (via: AccessVia, inviteId: number | null = null, expiresAt: number | null = null): { room: RoomContract; grant: RoomGrant } =>
-      ({ room, grant: { roomId, merchantId: room.merchantId, via, inviteId, expiresAt } });
+    const grant = (via: AccessVia, inviteId: number | null = null, expiresAt: number | null = null) =>
+      ({ room, grant: { roomId, merchantId: room.merchantId, via, inviteId, expiresAt } satisfies RoomGrant });
     const { actor } = creds;
-    if (actor && (actor.isPlatformAdmin || await this.ctx.services.merchants.merchantRole(actor.userId, room.merchantId))) {
-      return grant('staff');
-    }
+    const merchants = this.ctx.services.merchants;
+    const isStaff = actor && (actor.isPlatformAdmin || await merchants.merchantRole(actor.userId, room.merchantId));
+    if (isStaff) return grant('staff');
     if (!(await this.ctx.services.merchants.isPublic(room.merchantId))) throw hidden();
     if (!room.isPrivate) return grant('public');
     if (creds.invite !== undefined) {

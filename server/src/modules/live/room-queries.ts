@@ -49,7 +49,8 @@ export class RoomQueries {
     if (!r) throw notFound('Room', 'ROOM_NOT_FOUND');
     const sessions = await this.ctx.db.selectFrom('live_sessions').select(['id', 'started_at', 'ended_at', 'replay_duration_sec']).where('room_id', '=', roomId).where('replay_ready', '=', true).orderBy('id', 'desc').execute();
     const urls = this.ctx.services.live.playUrls(r, sessions.map((s) => s.id), grant);
-    const reminded = actor ? !!(await this.ctx.db.selectFrom('live_reminders').select('user_id').where('room_id', '=', roomId).where('user_id', '=', actor.userId).executeTakeFirst()) : false;
+    const reminded = actor ? !!(await this.ctx.db.selectFrom('live_reminders').select('user_id')
+      .where('room_id', '=', roomId).where('user_id', '=', actor.userId).executeTakeFirst()) : false;
     return {
       ...(await this.card(r)),
       anchorUserId: r.anchor_user_id, pinnedProductId: r.pinned_product_id, reminded,

@@ -240,7 +240,8 @@ export class RoomService {
   /** FLV, HLS and replay URLs; for a private room signed for `grant` (and no longer than it lasts). */
   playUrls(room: { id: number; visibility: string }, sessionIds: number[], grant: RoomGrant | null = null) {
     const base = this.ctx.config.publicUrl;
-    const { query: q, expiresAt } = this.ctx.services.roomAccess.playQuery({ id: room.id, isPrivate: room.visibility === 'private' }, grant);
+    const isPrivate = room.visibility === 'private';
+    const { query: q, expiresAt } = this.ctx.services.roomAccess.playQuery({ id: room.id, isPrivate }, grant);
     return {
       flv: `${base}/live/${room.id}.flv${q}`,
       hls: this.ctx.services.media.ffmpegAvailable ? `${base}/live/${room.id}/index.m3u8${q}` : null,

@@ -31,7 +31,11 @@ const RoomBody = Strict({
   visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')])),
 });
 const InviteT = Type.Object({
-  id: Type.Integer(), roomId: Type.Integer(), note: Type.String(), expiresAt: DateTime, revokedAt: Nullable(DateTime), createdAt: DateTime, createdBy: Type.Integer(),
+  id: Type.Integer(), roomId: Type.Integer(), note: Type.String(), expiresAt: DateTime, revokedAt: Nullable(DateTime),
+  createdAt: DateTime, createdBy: Type.Integer(),
+});
+const InviteLinkT = Type.Object({
+  inviteId: Type.Integer(), url: Type.String(), token: Type.String(), expiresAt: DateTime,
 });
 const PushSettings = Type.Object({
   server: Type.String(), streamKey: Type.String(), pushUrl: Type.String(), advice: Type.String(),
@@ -125,20 +129,30 @@ export function liveRoutes(app: Http, ctx: AppContext): void {
         ttlSec: Type.Optional(Type.Integer({ minimum: 60, maximum: 30 * 86400, default: 7 * 86400 })),
         note: Type.Optional(Type.String({ maxLength: 100, description: 'Who the link is for (shown in the list)' })),
       }),
-      response: { 200: Type.Object({ inviteId: Type.Integer(), url: Type.String(), token: Type.String(), expiresAt: DateTime }), ...errorResponses },
+      response: { 200: InviteLinkT, ...errorResponses },
     },
-  }, async (req) => invites.create(req.actor!, req.params.merchantId, req.params.roomId, req.body.ttlSec ?? 7 * 86400, req.body.note));
+  }, async (req) => {
+    const { merchantId, roomId } = req.params;
+    return invites.create(req.actor!, merchantId, roomId, req.body.ttlSec ?? 7 * 86400, req.body.note);
+  });
 
   app.get('/api/merchants/:merchantId/rooms/:roomId/invites', {
     config: { access: OPERATORS },
-    schema: { tags: ['live'], summary: "The room's invite links, newest first", security, params: RoomParams, response: { 200: Type.Array(InviteT), ...errorResponses } },
+    schema: {
+      tags: ['live'], summary: "The room's invite links, newest first", security, params: RoomParams,
+      response: { 200: Type.Array(InviteT), ...errorResponses },
+    },
   }, async (req) => invites.list(req.actor!, req.params.merchantId, req.params.roomId));
 
   app.delete('/api/merchants/:merchantId/rooms/:roomId/invites/:inviteId', {
     config: { access: OPERATORS },
     schema: {
-      tags: ['live'], summary: 'Withdraw an invite link: it stops opening the room, and its holders watching now are let out',
-      security, params: Strict({ merchantId: IdParam, roomId: IdParam, inviteId: IdParam }), response: { 200: Ok, ...errorResponses },
+      tags: ['live'], summary: 'Withdraw an invite link: it stops opening the room; holders watching now are let out',
+      security, params: Strict({ merchantId: IdParam, roomId: IdParam, inviteId: IdParam }),
+      response: { 200: Ok, ...errorResponses },
     },
-  }, async (req) => { await invites.revoke(req.actor!, req.params.merchantId, req.params.roomId, req.params.inviteId); return { ok: true as const }; });
+  }, async (req) => {
+    await invites.revoke(req.actor!, req.params.merchantId, req.params.roomId, req.params.inviteId);
+    return { ok: true as const };
+  });
 }

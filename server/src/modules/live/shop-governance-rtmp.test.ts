@@ -16,14 +16,25 @@ describe(`shop governance at the RTMP ingest on ${backend.name}`, () => {
   let shop: ShopFixture;
   let rtmpPort: number;
   const pushers: Pusher[] = [];
-  const push = (key: string) => { const p = pushTestPattern(`rtmp://127.0.0.1:${rtmpPort}/live/${key}`, 60); pushers.push(p); return p; };
-  const refused = (p: Pusher) => Promise.race([p.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 20_000))]);
-  const status = async (roomId: number) => (await node.api('GET', `/api/rooms/${roomId}`, { token: shop.owner.token })).body.status as string;
-  const setStatus = (merchantId: number, to: string) => node.api('PATCH', `/api/platform/merchants/${merchantId}`, { token: shop.admin.token, body: { status: to } });
+  const push = (key: string) => {
+    const p = pushTestPattern(`rtmp://127.0.0.1:${rtmpPort}/live/${key}`, 60);
+    pushers.push(p);
+    return p;
+  };
+  /** ffmpeg gives up (the server closed the session) rather than streaming on. */
+  const refused = (p: Pusher) =>
+    Promise.race([p.exited.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 20_000))]);
+  const status = async (roomId: number, token = shop.owner.token) =>
+    (await node.api('GET', `/api/rooms/${roomId}`, { token })).body.status as string;
+  const setStatus = (merchantId: number, to: string) =>
+    node.api('PATCH', `/api/platform/merchants/${merchantId}`, { token: shop.admin.token, body: { status: to } });
+  const asOwner = (method: string, path: string, body?: unknown) =>
+    node.api(method, `/api/merchants/${shop.merchantId}${path}`, { token: shop.owner.token, body });
 
   beforeAll(async () => {
     rtmpPort = await freePort();
-    node = await startNode({ db: backend.db, cache: backend.cache, config: { rtmpPort, liveGraceMs: 2000, hlsSegmentSec: 1, transcodeLadder: [] } });
+    const config = { rtmpPort, liveGraceMs: 2000, hlsSegmentSec: 1, transcodeLadder: [] };
+    node = await startNode({ db: backend.db, cache: backend.cache, config });
     shop = await makeShop(node, 'RTMP 治理店', '13867770001');
   }, 60_000);
   afterAll(async () => {
@@ -31,9 +42,9 @@ describe(`shop governance at the RTMP ingest on ${backend.name}`, () => {
     await node?.close();
   });
 
-  it('refuses a suspended shop\'s push, accepts it once reinstated, and ends the show when suspended on air', async () => {
-    const room = (await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title: '停业推流' } })).body.id as number;
-    const key = (await node.api('GET', `/api/merchants/${shop.merchantId}/rooms/${room}/push`, { token: shop.owner.token })).body.streamKey as string;
+  it('refuses a suspended shop\'s push, takes it once reinstated, and ends the show if suspended on air', async () => {
+    const room = (await asOwner('POST', '/rooms', { title: '停业推流' })).body.id as number;
+    const key = (await asOwner('GET', `/rooms/${room}/push`)).body.streamKey as string;
     await setStatus(shop.merchantId, 'suspended');
     expect(await refused(push(key))).toBe(true);
     expect(await status(room)).toBe('scheduled');
@@ -48,12 +59,15 @@ describe(`shop governance at the RTMP ingest on ${backend.name}`, () => {
 
   it('refuses a push for a room of a shop still waiting for approval', async () => {
     const applicant = await node.userToken('13867770002');
-    const applied = (await node.api('POST', '/api/merchants', { token: applicant.token, body: { name: '待审核推流店' } })).body;
+    const body = { name: '待审核推流店' };
+    const applied = (await node.api('POST', '/api/merchants', { token: applicant.token, body })).body;
     // Such a shop cannot create rooms (shop-governance.test.ts); one that exists anyway, say from an
     // import, still cannot stream.
-    const row = await node.app.ctx.db.insertInto('live_rooms').values({ merchant_id: applied.id, title: '抢跑', stream_key: 'pending0shop0key0000000' })
+    const key = 'pending0shop0key0000000';
+    const row = await node.app.ctx.db.insertInto('live_rooms')
+      .values({ merchant_id: applied.id, title: '抢跑', stream_key: key })
       .returning('id').executeTakeFirstOrThrow();
-    expect(await refused(push('pending0shop0key0000000'))).toBe(true);
-    expect((await node.api('GET', `/api/rooms/${row.id}`, { token: applicant.token })).body.status).toBe('scheduled');
+    expect(await refused(push(key))).toBe(true);
+    expect(await status(row.id, applicant.token)).toBe('scheduled');
   }, 60_000);
 });

@@ -11,13 +11,15 @@ export function registerShopGovernance(ctx: AppContext): void {
   ctx.events.subscribe<MerchantEvent>({
     name: 'live.shop_closed', events: ['merchant.suspended', 'merchant.rejected'],
     handle: async (e, db) => {
-      await ctx.jobs.schedule(db, { type: 'live.close_shop_rooms', payload: { merchantId: e.payload.merchantId }, uniqueKey: `live-close-shop:${e.id}` });
+      const payload = { merchantId: e.payload.merchantId };
+      await ctx.jobs.schedule(db, { type: 'live.close_shop_rooms', payload, uniqueKey: `live-close-shop:${e.id}` });
     },
   });
   ctx.events.subscribe<MerchantEvent>({
     name: 'live.staff_left', events: ['merchant.staff_removed'],
     handle: async (e, db) => {
-      await ctx.jobs.schedule(db, { type: 'live.recheck_viewers', payload: { merchantId: e.payload.merchantId }, uniqueKey: `live-recheck:${e.id}` });
+      const payload = { merchantId: e.payload.merchantId };
+      await ctx.jobs.schedule(db, { type: 'live.recheck_viewers', payload, uniqueKey: `live-recheck:${e.id}` });
     },
   });
   ctx.jobs.register<MerchantEvent>({

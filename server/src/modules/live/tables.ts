@@ -13,13 +13,13 @@ export interface LiveSessionsTable {
 }
 export interface LiveRemindersTable { room_id: number; user_id: number; created_at: CreatedAt; notified_at: NullableTimestamp }
 export interface LiveRoomInvitesTable {
-  id: Id; room_id: number; merchant_id: number; note: Generated<string>; expires_at: Timestamp; revoked_at: NullableTimestamp;
-  created_by: number; created_at: CreatedAt;
+  id: Id; room_id: number; merchant_id: number; note: Generated<string>;
+  expires_at: Timestamp; revoked_at: NullableTimestamp; created_by: number; created_at: CreatedAt;
 }
 
 declare module '../../platform/db/types.ts' {
   interface Database {
-    live_rooms: LiveRoomsTable; live_room_products: LiveRoomProductsTable; live_sessions: LiveSessionsTable; live_reminders: LiveRemindersTable;
-    live_room_invites: LiveRoomInvitesTable;
+    live_rooms: LiveRoomsTable; live_room_products: LiveRoomProductsTable; live_sessions: LiveSessionsTable;
+    live_reminders: LiveRemindersTable; live_room_invites: LiveRoomInvitesTable;
   }
 }

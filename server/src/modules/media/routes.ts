@@ -17,7 +17,8 @@ const PlayQuery = Type.Object({
 export function mediaRoutes(app: Http, ctx: AppContext): void {
   const media = ctx.services.media;
 
-  const roomForPlay = async (roomId: number, q: { exp?: number | undefined; sig?: string | undefined; inv?: number | undefined }) => {
+  type PlayLink = { exp?: number | undefined; sig?: string | undefined; inv?: number | undefined };
+  const roomForPlay = async (roomId: number, q: PlayLink) => {
     // The same decision as the room page and the WebSocket (live/room-access.ts); media carries the signed link.
     await ctx.services.roomAccess.authorize(roomId, { playLink: q });
     const room = await ctx.db.selectFrom('live_rooms').select(['id', 'stream_key', 'visibility', 'status']).where('id', '=', roomId).executeTakeFirst();

@@ -184,7 +184,8 @@ export class Gateway {
     }
     try {
       // A grant that expired (or was withdrawn) is re-checked before the frame acts in the room.
-      if (!BUILT_IN.has(frame.type) && conn.roomId !== null && !conn.mayReceive(conn.roomId)) await this.admission.recheck(conn);
+      const actsInRoom = !BUILT_IN.has(frame.type) && conn.roomId !== null;
+      if (actsInRoom && !conn.mayReceive(conn.roomId!)) await this.admission.recheck(conn);
       const result = await handler(conn, frame);
       if (frame.ref !== undefined || frame.type === 'ping') conn.sendPrivate({ type: frame.type === 'ping' ? 'pong' : 'ack', data: { ...(frame.ref ? { ref: frame.ref } : {}), ...(result ?? {}) } });
     } catch (err) {

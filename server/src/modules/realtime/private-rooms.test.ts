@@ -6,36 +6,53 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChildNode, startNode, type TestNode } from '../../../test/harness.ts';
 import { APP_BACKENDS } from '../../../test/backends.ts';
 import { makeShop, type ShopFixture } from '../../../test/commerce-fixtures.ts';
-import { Viewer } from './test-support.ts';
+import { Viewer, type Frame } from './test-support.ts';
 
 const SECRET_TITLE = '内部选品会 private-title';
 const SECRET_CHAT = 'only-for-the-team';
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const roomFrames = (frames: Frame[], roomId: number) =>
+  frames.filter((f) => f.roomId === roomId || f.type === 'chat' || f.type === 'product.pinned');
 
 /** Nothing of the room reached this socket: no frame naming it, no title, no chat, no history. */
 function expectNothingOf(v: Viewer, roomId: number) {
   const wire = JSON.stringify(v.frames);
-  expect(v.frames.filter((f) => f.roomId === roomId || f.type === 'chat' || f.type === 'product.pinned')).toEqual([]);
+  expect(roomFrames(v.frames, roomId)).toEqual([]);
   expect(wire).not.toContain(SECRET_TITLE);
   expect(wire).not.toContain(SECRET_CHAT);
   expect(v.frames.filter((f) => f.type === 'ack' && f.data.title !== undefined)).toEqual([]);
 }
 
-/** An error frame (no ref) with this code, sent when the socket is let out of the room. */
-const letOut = (v: Viewer, code: string, roomId: number) => v.next('error', (f) => f.data.code === code && f.data.roomId === roomId);
+/** The error frame (no ref) a socket gets when it is let out of the room. */
+const letOut = (v: Viewer, code: string, roomId: number) =>
+  v.next('error', (f) => f.data.code === code && f.data.roomId === roomId);
+
+/** REST helpers for one shop's owner. */
+function shopApi(node: TestNode | { api: TestNode['api'] }, shop: ShopFixture) {
+  const call = (method: string, path: string, body?: unknown) =>
+    node.api(method, `/api/merchants/${shop.merchantId}${path}`, { token: shop.owner.token, body });
+  return {
+    call,
+    createRoom: async (body: Record<string, unknown>) => (await call('POST', '/rooms', body)).body.id as number,
+    invite: async (roomId: number, ttlSec = 600) =>
+      (await call('POST', `/rooms/${roomId}/invite`, { ttlSec })).body as { inviteId: number; token: string },
+    revoke: (roomId: number, inviteId: number) => call('DELETE', `/rooms/${roomId}/invites/${inviteId}`),
+  };
+}
 
 describe.each(APP_BACKENDS)('private rooms on the WebSocket on $name', (backend) => {
   let node: TestNode;
   let shop: ShopFixture;
+  let owner: ReturnType<typeof shopApi>;
   let staff: Viewer;
   let room: number;
   let anchorToken: string;
-  const invite = async (ttlSec = 600) => (await node.api('POST', `/api/merchants/${shop.merchantId}/rooms/${room}/invite`,
-    { token: shop.owner.token, body: { ttlSec } })).body as { inviteId: number; token: string };
-  /** Publish a commerce frame and a chat message (kept in history), and wait until staff have both. */
+  /** Publish a commerce frame and a chat message (kept in history); wait until staff have both. */
   const traffic = async (n: number) => {
     const rt = node.app.ctx.services.realtime;
     await rt.publishToRoom(room, { type: 'product.pinned', data: { n } });
-    await rt.publishToRoom(room, { type: 'chat', data: { nickname: 'staff', text: `${SECRET_CHAT} ${n}` } }, { kind: 'chat' });
+    const chat = { type: 'chat', data: { nickname: 'staff', text: `${SECRET_CHAT} ${n}` } };
+    await rt.publishToRoom(room, chat, { kind: 'chat' });
     await staff.next('product.pinned', (f) => f.data.n === n);
     await staff.next('chat', (f) => f.data.text === `${SECRET_CHAT} ${n}`);
   };
@@ -43,10 +60,10 @@ describe.each(APP_BACKENDS)('private rooms on the WebSocket on $name', (backend)
   beforeAll(async () => {
     node = await startNode({ db: backend.db, cache: backend.cache });
     shop = await makeShop(node, '私密直播店', '13855550001');
-    const anchor = await node.userToken('13855550002');
-    anchorToken = anchor.token;
-    await node.api('POST', `/api/merchants/${shop.merchantId}/staff`, { token: shop.owner.token, body: { phone: '13855550002', role: 'anchor' } });
-    room = (await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title: SECRET_TITLE, visibility: 'private' } })).body.id;
+    owner = shopApi(node, shop);
+    anchorToken = (await node.userToken('13855550002')).token;
+    await owner.call('POST', '/staff', { phone: '13855550002', role: 'anchor' });
+    room = await owner.createRoom({ title: SECRET_TITLE, visibility: 'private' });
     staff = await Viewer.connect(node, { token: shop.owner.token });
     await staff.join(room);
     await traffic(0); // history for whoever joins next
@@ -63,39 +80,42 @@ describe.each(APP_BACKENDS)('private rooms on the WebSocket on $name', (backend)
     const resumeFrame = await Viewer.connect(node);
     await expect(resumeFrame.join(room, 0)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
     await traffic(1);
-    await new Promise((r) => setTimeout(r, 150)); // past a delivery batch
+    await pause(150); // past a delivery batch
     for (const v of [byFrame, byQuery, byResume, resumeFrame]) { expectNothingOf(v, room); v.close(); }
   });
 
-  it('refuses a signed-in outsider, another shop\'s owner and a forged invitation, and lets none of them chat', async () => {
+  it('refuses a signed-in outsider, another shop\'s owner and forged invitations, and none of them chats', async () => {
     const outsider = await node.userToken('13855550003');
     const otherShop = await makeShop(node, '别家店', '13855550004');
+    // The old, unrevocable kind of invitation (no row id): correctly signed, still refused.
+    const rowless = await node.app.ctx.tokens.signPayload({ r: room }, 'room-invite', 600);
     for (const token of [outsider.token, otherShop.owner.token]) {
       const v = await Viewer.connect(node, { token });
       await expect(v.join(room)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
       await expect(v.request('chat', { text: 'let me in' })).rejects.toMatchObject({ code: 'NOT_IN_ROOM' });
       await expect(v.request('like', {})).rejects.toMatchObject({ code: 'NOT_IN_ROOM' });
       await expect(v.join(room, 0)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
-      const forged = await node.app.ctx.tokens.signPayload({ r: room }, 'room-invite', 600); // the old, unrevocable kind
-      await expect(v.request('join', { roomId: room, invite: forged })).rejects.toMatchObject({ code: 'INVITE_INVALID' });
-      await expect(v.request('join', { roomId: room, invite: 'garbage' })).rejects.toMatchObject({ code: 'INVITE_INVALID' });
+      for (const invite of [rowless, 'garbage']) {
+        await expect(v.request('join', { roomId: room, invite })).rejects.toMatchObject({ code: 'INVITE_INVALID' });
+      }
       await traffic(2);
       expectNothingOf(v, room);
       v.close();
     }
-    const log = await node.api('GET', `/api/merchants/${shop.merchantId}/rooms/${room}/chat`, { token: shop.owner.token });
+    const log = await owner.call('GET', `/rooms/${room}/chat`);
     expect(log.body.map((m: { text: string }) => m.text)).not.toContain('let me in');
   });
 
-  it('lets staff and invitees in (join frame, ?roomId=&invite=, resume), with the history, and invitees chat', async () => {
+  it('lets staff and invitees in (join frame, ?roomId=&invite=, resume), with the history; invitees chat', async () => {
     const anchor = await Viewer.connect(node, { token: anchorToken });
     expect((await anchor.join(room)).title).toBe(SECRET_TITLE);
-    const { token } = await invite();
+    const { token } = await owner.invite(room);
     const guest = await Viewer.connect(node);
     const joined = await guest.request('join', { roomId: room, invite: token });
     expect(joined.title).toBe(SECRET_TITLE);
-    expect(joined.history.map((h: { data: { text: string } }) => h.data.text)).toContain(`${SECRET_CHAT} 0`);
-    const resumed = await (await Viewer.connect(node)).request('join', { roomId: room, invite: token, resumeFrom: 0 });
+    expect(joined.history.map((h: Frame) => h.data.text)).toContain(`${SECRET_CHAT} 0`);
+    const resumer = await Viewer.connect(node);
+    const resumed = await resumer.request('join', { roomId: room, invite: token, resumeFrom: 0 });
     expect(resumed).toMatchObject({ resumed: true, title: SECRET_TITLE });
     expect(resumed.history.length).toBeGreaterThan(0);
     const member = await node.userToken('13855550005');
@@ -105,73 +125,75 @@ describe.each(APP_BACKENDS)('private rooms on the WebSocket on $name', (backend)
     expect((await staff.next('chat', (f) => f.data.text === '受邀观众你好')).data.userId).toBe(member.userId);
     await traffic(3);
     await guest.next('product.pinned', (f) => f.data.n === 3);
-    anchor.close(); guest.close(); byQuery.close();
+    for (const v of [anchor, guest, resumer, byQuery]) v.close();
   });
 
   it('lets the holders of a withdrawn invitation out at once, and the invitation opens nothing any more', async () => {
-    const { inviteId, token } = await invite();
+    const { inviteId, token } = await owner.invite(room);
     const guest = await Viewer.connect(node);
     await guest.request('join', { roomId: room, invite: token });
-    const revoked = await node.api('DELETE', `/api/merchants/${shop.merchantId}/rooms/${room}/invites/${inviteId}`, { token: shop.owner.token });
-    expect(revoked.status).toBe(200);
+    expect((await owner.revoke(room, inviteId)).status).toBe(200);
     await letOut(guest, 'INVITE_REVOKED', room);
     const seen = guest.frames.length;
     await traffic(4);
-    await new Promise((r) => setTimeout(r, 150));
-    expect(guest.frames.slice(seen).filter((f) => f.roomId === room || f.type === 'chat' || f.type === 'product.pinned')).toEqual([]);
-    await expect(guest.request('join', { roomId: room, invite: token })).rejects.toMatchObject({ code: 'INVITE_REVOKED' });
+    await pause(150);
+    expect(roomFrames(guest.frames.slice(seen), room)).toEqual([]);
+    const again = guest.request('join', { roomId: room, invite: token });
+    await expect(again).rejects.toMatchObject({ code: 'INVITE_REVOKED' });
     expect((await node.api('GET', `/api/rooms/${room}?invite=${token}`)).body.error.code).toBe('INVITE_REVOKED');
-    const list = (await node.api('GET', `/api/merchants/${shop.merchantId}/rooms/${room}/invites`, { token: shop.owner.token })).body;
-    expect(list.find((i: { id: number }) => i.id === inviteId).revokedAt).not.toBeNull();
+    const list: Array<{ id: number; revokedAt: string | null }> =
+      (await owner.call('GET', `/rooms/${room}/invites`)).body;
+    expect(list.find((i) => i.id === inviteId)?.revokedAt).not.toBeNull();
     guest.close();
   });
 
   it('lets a viewer out when its invitation expires, and refuses chat from then on', async () => {
-    const owner = { userId: shop.owner.userId, sessionId: 'test', isPlatformAdmin: false };
-    const short = await node.app.ctx.services.roomInvites.create(owner, shop.merchantId, room, 2);
+    const actor = { userId: shop.owner.userId, sessionId: 'test', isPlatformAdmin: false };
+    const short = await node.app.ctx.services.roomInvites.create(actor, shop.merchantId, room, 2);
     const member = await node.userToken('13855550006');
     const v = await Viewer.connect(node, { token: member.token });
     await v.request('join', { roomId: room, invite: short.token });
     await v.request('chat', { text: 'still valid' });
-    await new Promise((r) => setTimeout(r, 2200));
+    await pause(2200);
     await expect(v.request('chat', { text: 'after expiry' })).rejects.toMatchObject({ code: 'NOT_IN_ROOM' });
     await letOut(v, 'INVITE_EXPIRED', room);
-    await expect(v.request('join', { roomId: room, invite: short.token })).rejects.toMatchObject({ code: 'INVITE_EXPIRED' });
+    const again = v.request('join', { roomId: room, invite: short.token });
+    await expect(again).rejects.toMatchObject({ code: 'INVITE_EXPIRED' });
     expect((await node.api('GET', `/api/rooms/${room}?invite=${short.token}`)).body.error.code).toBe('INVITE_EXPIRED');
     v.close();
   });
 
   it('keeps the online count of a private room to staff and invitees', async () => {
     const outsider = await node.userToken('13855550007');
-    expect((await node.api('GET', `/api/rooms/${room}/online`)).body.error.code).toBe('ROOM_NOT_FOUND');
-    expect((await node.api('GET', `/api/rooms/${room}/online`, { token: outsider.token })).status).toBe(404);
-    expect((await node.api('GET', `/api/rooms/${room}/online`, { token: shop.owner.token })).body.online).toBeGreaterThanOrEqual(1);
-    const { token } = await invite();
-    expect((await node.api('GET', `/api/rooms/${room}/online?invite=${token}`)).status).toBe(200);
+    const online = (query = '', token?: string) =>
+      node.api('GET', `/api/rooms/${room}/online${query}`, token ? { token } : {});
+    expect((await online()).body.error.code).toBe('ROOM_NOT_FOUND');
+    expect((await online('', outsider.token)).status).toBe(404);
+    expect((await online('', shop.owner.token)).body.online).toBeGreaterThanOrEqual(1);
+    expect((await online(`?invite=${(await owner.invite(room)).token}`)).status).toBe(200);
     expect((await node.api('GET', '/api/rooms/999999/online')).status).toBe(404);
   });
 
   it('lets viewers without an invitation out when a public room is made private', async () => {
-    const open = (await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title: 'soon private' } })).body.id as number;
+    const open = await owner.createRoom({ title: 'soon private' });
     const guest = await Viewer.connect(node);
     await guest.join(open);
     expect((await node.api('GET', `/api/rooms/${open}/online`)).status).toBe(200);
-    await node.api('PATCH', `/api/merchants/${shop.merchantId}/rooms/${open}`, { token: shop.owner.token, body: { visibility: 'private' } });
+    await owner.call('PATCH', `/rooms/${open}`, { visibility: 'private' });
     await letOut(guest, 'ROOM_NOT_FOUND', open);
     const seen = guest.frames.length;
     await node.app.ctx.services.realtime.publishToRoom(open, { type: 'product.pinned', data: { after: true } });
-    await new Promise((r) => setTimeout(r, 200));
+    await pause(200);
     expect(guest.frames.slice(seen).filter((f) => f.type === 'product.pinned')).toEqual([]);
     guest.close();
   });
 
   it('lets a removed staff member out of the shop\'s private room', async () => {
-    const phone = '13855550008';
-    const user = await node.userToken(phone);
-    await node.api('POST', `/api/merchants/${shop.merchantId}/staff`, { token: shop.owner.token, body: { phone, role: 'merchant_staff' } });
+    const user = await node.userToken('13855550008');
+    await owner.call('POST', '/staff', { phone: '13855550008', role: 'merchant_staff' });
     const v = await Viewer.connect(node, { token: user.token });
     await v.join(room);
-    await node.api('DELETE', `/api/merchants/${shop.merchantId}/staff/${user.userId}`, { token: shop.owner.token });
+    await owner.call('DELETE', `/staff/${user.userId}`);
     await letOut(v, 'ROOM_NOT_FOUND', room);
     v.close();
   });
@@ -179,13 +201,15 @@ describe.each(APP_BACKENDS)('private rooms on the WebSocket on $name', (backend)
 
 const shared = process.env.DATABASE_URL && process.env.REDIS_URL;
 describe.runIf(shared)('private rooms across two server processes', () => {
-  it('refuses outsiders on the other node, admits invitees there, and lets them out when the invite is withdrawn', async () => {
+  it('refuses outsiders on the other node, admits invitees there, and lets them out when withdrawn', async () => {
     const first = await startNode({ db: 'postgres', cache: 'redis' });
-    const second = await startChildNode({ databaseUrl: first.config.databaseUrl!, redisPrefix: first.config.redisPrefix });
+    const { databaseUrl, redisPrefix } = first.config;
+    const second = await startChildNode({ databaseUrl: databaseUrl!, redisPrefix });
     try {
       const shop = await makeShop(first, '双节点私密店', '13855550011');
-      const room = (await first.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title: SECRET_TITLE, visibility: 'private' } })).body.id as number;
-      const inv = (await first.api('POST', `/api/merchants/${shop.merchantId}/rooms/${room}/invite`, { token: shop.owner.token, body: { ttlSec: 600 } })).body;
+      const owner = shopApi(first, shop);
+      const room = await owner.createRoom({ title: SECRET_TITLE, visibility: 'private' });
+      const inv = await owner.invite(room);
       const staff = await Viewer.connect(first, { token: shop.owner.token });
       await staff.join(room);
       const outsider = await Viewer.connect(second.url, { roomId: room });
@@ -196,15 +220,15 @@ describe.runIf(shared)('private rooms across two server processes', () => {
 
       await staff.request('chat', { text: `${SECRET_CHAT} across` });
       await invitee.next('chat', (f) => f.data.text === `${SECRET_CHAT} across`);
-      await first.api('DELETE', `/api/merchants/${shop.merchantId}/rooms/${room}/invites/${inv.inviteId}`, { token: shop.owner.token });
+      await owner.revoke(room, inv.inviteId);
       await letOut(invitee, 'INVITE_REVOKED', room);
       const seen = invitee.frames.length;
       await first.app.ctx.services.realtime.publishToRoom(room, { type: 'product.pinned', data: { n: 'after' } });
       await staff.next('product.pinned', (f) => f.data.n === 'after');
-      await new Promise((r) => setTimeout(r, 200));
-      expect(invitee.frames.slice(seen).filter((f) => f.type === 'product.pinned' || f.type === 'chat')).toEqual([]);
+      await pause(200);
+      expect(roomFrames(invitee.frames.slice(seen), room)).toEqual([]);
       expectNothingOf(outsider, room);
-      staff.close(); outsider.close(); invitee.close();
+      for (const v of [staff, outsider, invitee]) v.close();
     } finally {
       await second.kill();
       await first.close();

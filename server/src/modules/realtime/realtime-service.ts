@@ -59,7 +59,8 @@ export class RealtimeService {
     try { msg = JSON.parse(raw) as typeof msg; } catch { return; }
     if (msg.op !== 'recheck') return;
     const { roomId, merchantId } = msg;
-    this.gateway.admission.recheckWhere(this.gateway.connections(), (g) => g.roomId === roomId || g.merchantId === merchantId);
+    const matches = (g: { roomId: number; merchantId: number }) => g.roomId === roomId || g.merchantId === merchantId;
+    this.gateway.admission.recheckWhere(this.gateway.connections(), matches);
   }
 
   async roomOnline(roomId: number): Promise<Presence> {
@@ -104,8 +105,10 @@ export class RealtimeService {
     app.get('/api/rooms/:roomId/online', {
       config: { access: 'public' },
       schema: {
-        tags: ['realtime'], summary: 'Viewers online now (deduplicated per user) and cumulative viewers of a room; for a private room staff or an invite',
-        params: Type.Object({ roomId: IdParam }), querystring: Strict({ invite: Type.Optional(Type.String({ maxLength: 1000 })) }),
+        tags: ['realtime'],
+        summary: 'Viewers online now (once per user) and cumulative viewers of a room; private rooms: staff or an invite',
+        params: Type.Object({ roomId: IdParam }),
+        querystring: Strict({ invite: Type.Optional(Type.String({ maxLength: 1000 })) }),
         response: { 200: Type.Object({ online: Type.Integer(), cumulative: Type.Integer() }), ...errorResponses },
       },
     }, async (req) => {

@@ -168,7 +168,9 @@ export function wire(f: RoomFrame): ServerFrame {
  * On a fresh join: the last `lastChats` chat messages.
  */
 export async function readHistory(cache: Cache, roomId: number, resumeFrom: number | undefined, lastChats: number) {
-  const [raw, deleted] = await Promise.all([cache.lRange(historyKey(roomId), 0, -1), cache.sMembers(deletedKey(roomId))]);
+  const [raw, deleted] = await Promise.all([
+    cache.lRange(historyKey(roomId), 0, -1), cache.sMembers(deletedKey(roomId)),
+  ]);
   const gone = new Set(deleted.map(Number));
   const all = raw.map((s) => JSON.parse(s) as { type: string; seq: number }).reverse();
   if (resumeFrom !== undefined) {

@@ -9,10 +9,14 @@ export interface LiveRoom {
 }
 export interface LiveRoomLookup { getRoom(roomId: number): Promise<LiveRoom | null> }
 
+export interface ViewerCreds {
+  actor?: { userId: number; isPlatformAdmin: boolean } | null | undefined;
+  invite?: string | undefined;
+}
+
 /** The live module's RoomAccess (live/room-access.ts): who may watch, decided once for every path. */
 export interface RoomAuthorizer {
-  authorize(roomId: number, creds: { actor?: { userId: number; isPlatformAdmin: boolean } | null; invite?: string | undefined }):
-    Promise<{ room: LiveRoom; grant: ViewerGrant }>;
+  authorize(roomId: number, creds: ViewerCreds): Promise<{ room: LiveRoom; grant: ViewerGrant }>;
 }
 
 export function roomAuthorizer(ctx: AppContext): RoomAuthorizer | undefined {
