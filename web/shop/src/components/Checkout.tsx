@@ -118,7 +118,7 @@ function QuoteView(props: { quote: Quote; fresh: boolean; usePoints: boolean; pl
         <List key={g.merchantId}>
           {g.lines.map((l) => (
             <List.Item key={l.lineId} prefix={l.imageUrl ? <img className="thumb" src={l.imageUrl} alt="" /> : null}
-              description={<>{l.skuName} × {l.quantity}{l.adjustments.map((a, i) => <div key={i} className="reason">{a.reason} {yuan(a.amountFen)}</div>)}</>}
+              description={<>{l.skuName} <span data-testid="line-unit">{yuan(l.unitPriceFen)}</span> × {l.quantity}{l.adjustments.map((a, i) => <div key={i} className="reason">{a.reason} {yuan(a.amountFen)}</div>)}</>}
               extra={<span data-testid="line-payable">{yuan(l.payableFen)}</span>}>{l.productTitle}</List.Item>
           ))}
           {g.charges.map((c, i) => <List.Item key={i} extra={yuan(c.amountFen)}>{c.reason}</List.Item>)}
