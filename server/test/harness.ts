@@ -168,7 +168,7 @@ export async function makeMerchant(node: TestNode, name: string, ownerPhone: str
 }
 
 /** A node in its own OS process (tsx server/src/main.ts), sharing the given database and Redis. */
-export async function startChildNode(env: { databaseUrl: string; redisPrefix: string }): Promise<{ url: string; api: TestNode['api']; kill(signal?: NodeJS.Signals): Promise<void> }> {
+export async function startChildNode(env: { databaseUrl: string; redisPrefix: string; /** More environment, e.g. ORDER_PAYMENT_TIMEOUT_SEC. */ extra?: Record<string, string> }): Promise<{ url: string; api: TestNode['api']; kill(signal?: NodeJS.Signals): Promise<void> }> {
   const { spawn } = await import('node:child_process');
   const { freePort } = await import('./ports.ts');
   const port = await freePort();
@@ -178,7 +178,7 @@ export async function startChildNode(env: { databaseUrl: string; redisPrefix: st
   // (a SIGKILLed tsx would leave the server running).
   const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['server/src/main.ts'], {
     cwd: root, stdio: ['ignore', 'ignore', 'inherit'], detached: true,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', RTMP_PORT: '0', DATA_DIR: dataDir, DATABASE_URL: env.databaseUrl, REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: env.redisPrefix, SEED_DEMO: 'false', DEMO_STREAM: 'false', LOG_LEVEL: 'error', NODE_ENV: 'test' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', RTMP_PORT: '0', DATA_DIR: dataDir, DATABASE_URL: env.databaseUrl, REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: env.redisPrefix, SEED_DEMO: 'false', DEMO_STREAM: 'false', LOG_LEVEL: 'error', NODE_ENV: 'test', ...env.extra },
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
