@@ -1,5 +1,11 @@
 // The room WebSocket for browsers (protocol v1, docs/realtime-protocol.md): frames arrive as JSON arrays; on a
-// dropped connection we reconnect with backoff and resume from the last seq we saw.
+// dropped connection we reconnect with backoff and resume from the last seq we saw. A private room needs the
+// invitation the room link carried (`invite`), sent with every join.
+
+export interface RoomSocketOptions {
+  /** The `invite` of a private room's link; staff of the shop need none. */
+  invite?: string | undefined;
+}
 
 export interface Frame { type: string; data: any; seq?: number; ts: number }
 type Listener = (f: Frame) => void;
@@ -19,7 +25,11 @@ export class RoomSocket {
   private pending = new Map<string, { resolve(v: any): void; reject(e: Error): void }>();
   private listeners = new Set<Listener>();
 
-  constructor(private readonly roomId: number, private readonly token: () => string | null = () => null) { this.open(); }
+  constructor(
+    private readonly roomId: number,
+    private readonly token: () => string | null = () => null,
+    private readonly opts: RoomSocketOptions = {},
+  ) { this.open(); }
 
   on(fn: Listener): () => void { this.listeners.add(fn); return () => this.listeners.delete(fn); }
 
@@ -30,7 +40,19 @@ export class RoomSocket {
     if (token) q.set('token', token);
     const ws = new WebSocket(`${proto}://${location.host}/ws?${q}`);
     this.ws = ws;
-    ws.onopen = () => { this.attempt = 0; void this.request('join', { roomId: this.roomId, ...(this.lastSeq !== undefined ? { resumeFrom: this.lastSeq } : {}) }).then((j) => this.emit({ type: 'joined', data: j, ts: Date.now() })).catch(() => undefined); };
+    ws.onopen = () => {
+      this.attempt = 0;
+      const join = {
+        roomId: this.roomId,
+        ...(this.lastSeq !== undefined ? { resumeFrom: this.lastSeq } : {}),
+        ...(this.opts.invite ? { invite: this.opts.invite } : {}),
+      };
+      // A refused join (INVITE_EXPIRED, INVITE_REVOKED, ROOM_NOT_FOUND) reaches listeners as a `join.refused` frame.
+      void this.request('join', join).then((j) => this.emit({ type: 'joined', data: j, ts: Date.now() }))
+        .catch((e: { code?: string; message?: string }) => {
+          if (e.code) this.emit({ type: 'join.refused', data: { code: e.code, message: e.message }, ts: Date.now() });
+        });
+    };
     ws.onmessage = (ev) => {
       for (const f of JSON.parse(String(ev.data)) as Frame[]) {
         if (f.seq !== undefined) this.lastSeq = Math.max(this.lastSeq ?? 0, f.seq);

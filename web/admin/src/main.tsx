@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { loadMe, signOut, useSession, type Me } from './api.ts';
 import { Loadable } from './components/Loadable.tsx';
+import { ShopStatusBanner } from './components/ShopStatus.tsx';
 import { useAsync } from './components/useAsync.ts';
 import { Login } from './pages/Login.tsx';
 import { WorkspaceContext, type Workspace } from './workspace.tsx';
@@ -77,6 +78,7 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
             </Space>
           </Layout.Header>
           <Layout.Content style={{ margin: 16 }}>
+            {merchant && <ShopStatusBanner status={merchant.status} />}
             <Suspense fallback={null}>
               <Routes key={merchant?.id ?? 0}>
                 {merchant && <Route path="/dashboard" element={<Dashboard />} />}

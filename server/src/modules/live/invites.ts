@@ -36,8 +36,11 @@ export class InviteService {
       .values({ room_id: roomId, merchant_id: merchantId, note, expires_at: expiresAt, created_by: actor.userId })
       .returning('id').executeTakeFirstOrThrow();
     const token = await this.ctx.tokens.signPayload({ r: roomId, i: row.id }, AUDIENCE, ttlSec);
-    const url = `${this.ctx.config.publicUrl}/api/rooms/${roomId}?invite=${token}`;
-    return { inviteId: row.id, url, token, expiresAt };
+    const base = this.ctx.config.publicUrl;
+    const url = `${base}/api/rooms/${roomId}?invite=${token}`;
+    // The shop's room page (web/shop at /shop/) opens the show with the same invitation.
+    const pageUrl = `${base}/shop/room/${roomId}?invite=${token}`;
+    return { inviteId: row.id, url, pageUrl, token, expiresAt };
   }
 
   async list(actor: Actor, merchantId: number, roomId: number): Promise<InviteView[]> {

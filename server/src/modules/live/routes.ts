@@ -35,7 +35,9 @@ const InviteT = Type.Object({
   createdAt: DateTime, createdBy: Type.Integer(),
 });
 const InviteLinkT = Type.Object({
-  inviteId: Type.Integer(), url: Type.String(), token: Type.String(), expiresAt: DateTime,
+  inviteId: Type.Integer(), url: Type.String({ description: 'The room API with the invitation' }),
+  pageUrl: Type.String({ description: 'The shop\'s room page with the invitation: send this to the viewer' }),
+  token: Type.String(), expiresAt: DateTime,
 });
 const PushSettings = Type.Object({
   server: Type.String(), streamKey: Type.String(), pushUrl: Type.String(), advice: Type.String(),

@@ -34,8 +34,8 @@ function shopApi(node: TestNode | { api: TestNode['api'] }, shop: ShopFixture) {
   return {
     call,
     createRoom: async (body: Record<string, unknown>) => (await call('POST', '/rooms', body)).body.id as number,
-    invite: async (roomId: number, ttlSec = 600) =>
-      (await call('POST', `/rooms/${roomId}/invite`, { ttlSec })).body as { inviteId: number; token: string },
+    invite: async (roomId: number, ttlSec = 600): Promise<{ inviteId: number; token: string; pageUrl: string }> =>
+      (await call('POST', `/rooms/${roomId}/invite`, { ttlSec })).body,
     revoke: (roomId: number, inviteId: number) => call('DELETE', `/rooms/${roomId}/invites/${inviteId}`),
   };
 }
@@ -109,7 +109,8 @@ describe.each(APP_BACKENDS)('private rooms on the WebSocket on $name', (backend)
   it('lets staff and invitees in (join frame, ?roomId=&invite=, resume), with the history; invitees chat', async () => {
     const anchor = await Viewer.connect(node, { token: anchorToken });
     expect((await anchor.join(room)).title).toBe(SECRET_TITLE);
-    const { token } = await owner.invite(room);
+    const { token, pageUrl } = await owner.invite(room);
+    expect(pageUrl).toBe(`${node.config.publicUrl}/shop/room/${room}?invite=${token}`); // what the shop sends out
     const guest = await Viewer.connect(node);
     const joined = await guest.request('join', { roomId: room, invite: token });
     expect(joined.title).toBe(SECRET_TITLE);

@@ -1,5 +1,6 @@
 import { App, Button, Card, Form, Input, InputNumber, Select, Space, Table, Tabs, Tag } from 'antd';
 import { api, call, errorText, yuan } from '../api.ts';
+import { OPERATOR_ACTIONS, STATUS_TAG, type ShopStatus } from '../components/ShopStatus.tsx';
 import { useAsync } from '../components/useAsync.ts';
 
 export default function Platform() {
@@ -62,7 +63,7 @@ function Merchants() {
   const onboard = async (v: { name: string; ownerPhone: string }) => {
     try { await call(() => api.POST('/api/platform/merchants', { body: v })); merchants.reload(); } catch (e) { void message.error(errorText(e)); }
   };
-  const update = async (merchantId: number, body: { status?: 'active' | 'suspended' | 'pending'; commissionRateBp?: number }) => {
+  const update = async (merchantId: number, body: { status?: ShopStatus; commissionRateBp?: number }) => {
     try { await call(() => api.PATCH('/api/platform/merchants/{merchantId}', { params: { path: { merchantId } }, body: body as never })); merchants.reload(); } catch (e) { void message.error(errorText(e)); }
   };
   const rows = (Array.isArray(merchants.data) ? merchants.data : (merchants.data as { items?: unknown[] } | undefined)?.items ?? []) as Array<{ id: number; name: string; status: string; commissionRateBp: number }>;
@@ -75,9 +76,12 @@ function Merchants() {
       </Form>
       <Table rowKey="id" loading={merchants.loading} dataSource={rows} columns={[
         { title: 'ID', dataIndex: 'id' }, { title: '名称', dataIndex: 'name' },
-        { title: '状态', render: (_, m) => <Select size="small" value={m.status} style={{ width: 130 }} onChange={(status) => void update(m.id, { status: status as never })} options={['pending', 'active', 'suspended'].map((s) => ({ value: s, label: s }))} /> },
+        { title: '状态', render: (_, m) => <Tag color={STATUS_TAG[m.status as ShopStatus]?.[1]}>{STATUS_TAG[m.status as ShopStatus]?.[0] ?? m.status}</Tag> },
+        // Only the changes governance allows for this status (approve, reject, suspend, reinstate).
+        { title: '操作 Actions', render: (_, m) => <Space>{(OPERATOR_ACTIONS[m.status as ShopStatus] ?? []).map((a) => (
+          <Button key={a.to} size="small" danger={a.danger} data-testid={`merchant-${a.to}`} onClick={() => void update(m.id, { status: a.to })}>{a.label}</Button>
+        ))}</Space> },
         { title: '佣金 Commission', render: (_, m) => <Space><InputNumber size="small" min={0} max={100} step={0.5} defaultValue={m.commissionRateBp / 100} onBlur={(e) => void update(m.id, { commissionRateBp: Math.round(Number(e.target.value) * 100) })} />%</Space> },
-        { title: '', render: (_, m) => <Tag color={m.status === 'active' ? 'green' : 'orange'}>{m.status}</Tag> },
       ]} />
     </Card>
   );

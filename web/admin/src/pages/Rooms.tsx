@@ -3,28 +3,38 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, call, errorText, session } from '../api.ts';
 import { useAsync } from '../components/useAsync.ts';
+import { RoomInvites } from '../components/RoomInvites.tsx';
+import { canBroadcast } from '../components/ShopStatus.tsx';
 import { useMerchantId, useWorkspace } from '../workspace.tsx';
 
 const ROOM_STATUS: Record<string, [string, string]> = { scheduled: ['预告 Scheduled', 'blue'], live: ['直播中 Live', 'red'], ended: ['已结束 Ended', 'default'] };
 
 export default function Rooms() {
   const merchantId = useMerchantId();
-  const canEdit = useWorkspace().merchant?.role !== 'anchor';
+  const { merchant } = useWorkspace();
+  const canEdit = merchant?.role !== 'anchor';
+  const onAir = canBroadcast(merchant?.status); // pending and suspended shops cannot go live (banner above says why)
   const [creating, setCreating] = useState(false);
   const [pushFor, setPushFor] = useState<number | null>(null);
+  const [invitesFor, setInvitesFor] = useState<number | null>(null);
   const rooms = useAsync(() => call(() => api.GET('/api/merchants/{merchantId}/rooms', { params: { path: { merchantId } } })), [merchantId]);
   return (
-    <Card title="直播 Live rooms" extra={canEdit && <Button type="primary" onClick={() => setCreating(true)} data-testid="new-room">创建直播 New room</Button>}>
+    <Card title="直播 Live rooms" extra={canEdit && <Button type="primary" disabled={!onAir} onClick={() => setCreating(true)} data-testid="new-room">创建直播 New room</Button>}>
       <Table rowKey="id" loading={rooms.loading} dataSource={rooms.data ?? []} columns={[
         { title: '标题', render: (_, r) => <Link to={`/live/${r.id}`} data-testid="room-link">{r.title}</Link> },
         { title: '状态', render: (_, r) => <Tag color={ROOM_STATUS[r.status]?.[1]}>{ROOM_STATUS[r.status]?.[0]}</Tag> },
         { title: '开播时间', render: (_, r) => (r.scheduledAt ? new Date(r.scheduledAt).toLocaleString() : '-') },
         { title: '预约', dataIndex: 'reminders' },
         { title: '观看', render: (_, r) => `${r.viewers.online} / ${r.viewers.cumulative}` },
-        { title: '', render: (_, r) => <Space><Button size="small" onClick={() => setPushFor(r.id)}>推流设置 OBS</Button><Link to={`/live/${r.id}`}>中控台 Console</Link></Space> },
+        { title: '', render: (_, r) => <Space>
+          <Button size="small" onClick={() => setPushFor(r.id)}>推流设置 OBS</Button>
+          {r.isPrivate && canEdit && <Button size="small" onClick={() => setInvitesFor(r.id)} data-testid="room-invites">邀请 Invites</Button>}
+          <Link to={`/live/${r.id}`}>中控台 Console</Link>
+        </Space> },
       ]} />
       <CreateRoom open={creating} onClose={() => setCreating(false)} onCreated={() => { setCreating(false); rooms.reload(); }} />
       <PushSettings roomId={pushFor} onClose={() => setPushFor(null)} />
+      <RoomInvites merchantId={merchantId} roomId={invitesFor} onClose={() => setInvitesFor(null)} />
     </Card>
   );
 }

@@ -25,13 +25,13 @@ export function Room() {
   const [params] = useSearchParams();
   const invite = params.get('invite') ?? undefined;
   const room = useAsync(() => loadRoom(roomId, invite), [roomId, invite]);
-  return <Async state={room}>{(r) => <LiveRoom room={r} reload={room.reload} />}</Async>;
+  return <Async state={room}>{(r) => <LiveRoom room={r} reload={room.reload} invite={invite} />}</Async>;
 }
 
 const loadRoom = (roomId: number, invite?: string) => call(() => api.GET('/api/rooms/{roomId}', { params: { path: { roomId }, query: invite ? { invite } : {} } }));
 type RoomDetail = Awaited<ReturnType<typeof loadRoom>>;
 
-function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
+function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; invite?: string | undefined }) {
   const user = useSession();
   const [bag, setBag] = useState<BagProduct[]>(room.products);
   const [pinned, setPinned] = useState<BagProduct | null>(room.products.find((p) => p.explaining) ?? null);
@@ -60,7 +60,8 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
   const replay = room.status === 'ended' ? room.replays[0]?.hls ?? null : null;
 
   useEffect(() => {
-    const s = new RoomSocket(room.id, () => session.get()?.accessToken ?? null);
+    // A private room's link carries an invitation: the socket shows it on every join.
+    const s = new RoomSocket(room.id, () => session.get()?.accessToken ?? null, { invite });
     socket.current = s;
     const off = s.on((f: Frame) => {
       switch (f.type) {
@@ -83,10 +84,13 @@ function LiveRoom({ room, reload }: { room: RoomDetail; reload(): void }) {
         case 'luckybag.won': Toast.show({ content: `🎉 ${t('中奖了')} ${f.data.prize?.description ?? ''}`, duration: 4000 }); break;
         case 'gift': setGiftBanner(`${f.data.nickname} ${t('送出')} ${f.data.name} ×${f.data.quantity}`); setTimeout(() => setGiftBanner(null), 3000); break;
         case 'coupon.drop.remaining': setDrop((d) => (d && d.dropId === f.data.dropId ? { ...d, remaining: f.data.remaining } : d)); break;
+        // Refused, or let out (invitation withdrawn or expired, shop closed): say why and reload the page.
+        case 'join.refused': Toast.show({ content: f.data.message }); reload(); break;
+        case 'error': if (f.data.roomId === room.id) { Toast.show({ content: f.data.message }); reload(); } break;
       }
     });
     return () => { off(); s.close(); };
-  }, [room.id, user?.accessToken]);
+  }, [room.id, user?.accessToken, invite]);
 
   const send = async () => {
     const msg = text.trim();
