@@ -4,8 +4,10 @@
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
-import { emptyReport, PricingPipeline, summarize, type PricingContext, type PricingInput, type PricingStep } from './pipeline.ts';
-import { assertOneDeal, pricingInputOf, requestHash, type BasketItem, type CheckoutRequest, type QuoteClaims } from './request.ts';
+import { emptyReport, PricingPipeline, summarize } from './pipeline.ts';
+import type { PricingContext, PricingInput, PricingStep } from './pipeline.ts';
+import { assertOneDeal, pricingInputOf, requestHash } from './request.ts';
+import type { BasketItem, CheckoutRequest, QuoteClaims } from './request.ts';
 import { feeFor, shippingStep } from './shipping-step.ts';
 
 export type { BasketItem } from './request.ts';
@@ -32,7 +34,9 @@ export class CheckoutService {
       if (!Number.isSafeInteger(i.quantity) || i.quantity <= 0 || i.quantity > 999) throw badRequest('QUANTITY_INVALID', 'Quantity must be between 1 and 999');
       merged.set(i.skuId, (merged.get(i.skuId) ?? 0) + i.quantity);
     }
-    if ([...merged.values()].some((q) => q > 999)) throw badRequest('QUANTITY_INVALID', 'Quantity must be between 1 and 999');
+    if ([...merged.values()].some((q) => q > 999)) {
+      throw badRequest('QUANTITY_INVALID', 'Quantity must be between 1 and 999');
+    }
     const skus = new Map((await this.ctx.services.catalog.getSkusForCheckout(db, [...merged.keys()])).map((s) => [s.skuId, s]));
     const unknown = [...merged.keys()].filter((id) => !skus.has(id));
     if (unknown.length) throw notFound(`SKU ${unknown.join(', ')}`, 'SKU_NOT_FOUND');
@@ -59,7 +63,9 @@ export class CheckoutService {
     if (!live) return; // a deployment without live rooms has nothing to attribute to
     const room = await live.getRoom(roomId, db);
     if (!room) throw notFound('Room', 'ROOM_NOT_FOUND');
-    if (!merchantIds.includes(room.merchantId)) throw badRequest('ROOM_NOT_FOR_BASKET', 'This room does not sell these items');
+    if (!merchantIds.includes(room.merchantId)) {
+      throw badRequest('ROOM_NOT_FOR_BASKET', 'This room does not sell these items');
+    }
   }
 
   /** Each shop's fee for its lines as they cost now (0 without an address): values free-shipping coupons. */
@@ -79,10 +85,14 @@ export class CheckoutService {
 
   async quote(userId: number, req: CheckoutRequest & { province?: string | undefined }) {
     this.validate(req);
-    const province = req.addressId ? (await this.ctx.services.shipping.getAddress(this.ctx.db, userId, req.addressId)).province : req.province;
+    const province = req.addressId
+      ? (await this.ctx.services.shipping.getAddress(this.ctx.db, userId, req.addressId)).province
+      : req.province;
     const priced = await this.price(this.ctx.db, userId, req.items, pricingInputOf(req, province));
     const view = quoteView(priced);
-    const claims: QuoteClaims = { u: userId, h: requestHash(req), t: view.totalFen, c: view.appliedCouponIds, pt: view.points.used };
+    const claims: QuoteClaims = {
+      u: userId, h: requestHash(req), t: view.totalFen, c: view.appliedCouponIds, pt: view.points.used,
+    };
     const quoteToken = await this.ctx.tokens.signPayload({ ...claims }, 'quote', this.ctx.config.quoteTtlSec);
     return { ...view, quoteToken, expiresAt: new Date(Date.now() + this.ctx.config.quoteTtlSec * 1000) };
   }

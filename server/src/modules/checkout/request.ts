@@ -26,7 +26,10 @@ export interface CheckoutRequest {
 }
 
 // Ids within the safe-integer range: a larger number would reach the database and fail there.
-export const BasketItemsT = Type.Array(Strict({ skuId: IdParam, quantity: Type.Integer({ minimum: 1, maximum: 999 }) }), { minItems: 1, maxItems: 100 });
+export const BasketItemsT = Type.Array(
+  Strict({ skuId: IdParam, quantity: Type.Integer({ minimum: 1, maximum: 999 }) }),
+  { minItems: 1, maxItems: 100 },
+);
 
 /** The request fields both POST /api/checkout/quote and POST /api/orders accept. */
 export const CheckoutRequestFields = {
@@ -36,18 +39,26 @@ export const CheckoutRequestFields = {
   usePoints: Type.Optional(Type.Union([Type.Boolean(), Type.Integer({ minimum: 0, maximum: 1_000_000_000 })])),
   roomId: Type.Optional(Type.Union([IdParam, Type.Null()])),
   flashSaleItemId: Type.Optional(IdParam),
-  flashToken: Type.Optional(Type.String({ maxLength: 1000, description: 'From POST /api/flash-sales/items/:itemId/token, with flashSaleItemId' })),
-  groupBuy: Type.Optional(Strict({ dealId: IdParam, groupId: Type.Optional(Type.Union([IdParam, Type.Null()])) }, { description: 'Open a group (no groupId) or join one (its share link)' })),
+  flashToken: Type.Optional(Type.String({
+    maxLength: 1000, description: 'From POST /api/flash-sales/items/:itemId/token, with flashSaleItemId',
+  })),
+  groupBuy: Type.Optional(Strict(
+    { dealId: IdParam, groupId: Type.Optional(Type.Union([IdParam, Type.Null()])) },
+    { description: 'Open a group (no groupId) or join one (its share link)' },
+  )),
   bargainId: Type.Optional(IdParam),
 };
 
 /** One deal per checkout: a flash price, a group price and a bargain never stack. */
 export function assertOneDeal(req: CheckoutRequest): void {
-  const deals = [req.flashSaleItemId !== undefined, req.groupBuy !== undefined, req.bargainId !== undefined].filter(Boolean).length;
-  if (deals > 1) throw badRequest('DEALS_EXCLUSIVE', 'A checkout is a flash sale, a group-buy or a bargain, not several at once');
+  const deals = [req.flashSaleItemId, req.groupBuy, req.bargainId].filter((d) => d !== undefined).length;
+  if (deals > 1) {
+    throw badRequest('DEALS_EXCLUSIVE', 'A checkout is a flash sale, a group-buy or a bargain, not several at once');
+  }
 }
 
-const pointsOf = (p: CheckoutRequest['usePoints']): boolean | number => (p === true ? true : typeof p === 'number' && p > 0 ? p : false);
+const pointsOf = (p: CheckoutRequest['usePoints']): boolean | number =>
+  (p === true ? true : typeof p === 'number' && p > 0 ? p : false);
 
 /** A stable fingerprint of everything that decides the price (items in any order, ids deduplicated). */
 export function requestHash(req: CheckoutRequest): string {

@@ -42,7 +42,8 @@ export function shippingStep(ctx: AppContext): PricingStep {
         p.charges.push({ merchantId, step: 'shipping_fee', stage: 'shipping', reason: r.reason, amountFen: r.feeFen });
         const template = await ctx.services.shipping.templateFor(p.db, merchantId);
         if (template?.freeOverFen && r.feeFen > 0) {
-          const short = template.freeOverFen - p.lines.filter((l) => l.merchantId === merchantId).reduce((s, l) => s + l.amountFen, 0);
+          const subtotal = p.lines.filter((l) => l.merchantId === merchantId).reduce((s, l) => s + l.amountFen, 0);
+          const short = template.freeOverFen - subtotal;
           if (short > 0) p.notes.push(`再买${(short / 100).toFixed(2)}元即可包邮`);
         }
       }

@@ -1,11 +1,9 @@
 // Marketing's steps in the checkout pipeline (checkout/pipeline.ts): product-level deals
-// (limited-time discounts, new-user prices), coupons (the best stack suggested and explained
-// unless the shopper chose), full-reduction tiers, and points. Each records a reason per line.
-import { sql } from 'kysely';
+// (limited-time discounts, new-user prices), coupons (coupon-step.ts), full-reduction tiers, and
+// points. Each records a reason per line.
 import type { AppContext } from '../../platform/context.ts';
 import { conflict } from '../../platform/errors.ts';
-import { applyPerLine, type CouponOption, type PricingContext, type PricingLine, type PricingStep } from '../checkout/pipeline.ts';
-import { bestCouponStack, couponDiscount, describe, evaluateStack, whyNotApplicable, type CandidateCoupon, type CouponStack } from './rules/coupons.ts';
+import { applyPerLine, type PricingContext, type PricingLine, type PricingStep } from '../checkout/pipeline.ts';
 import { fullReductionDiscount, type FullReductionTerms } from './rules/full-reduction.ts';
 import { pointsDeduction } from './rules/points.ts';
 import type { PricedLine } from './rules/types.ts';
@@ -58,76 +56,7 @@ export function productDealStep(ctx: AppContext): PricingStep {
   };
 }
 
-/**
- * Coupons: ≤ 1 merchant coupon per shop and ≤ 1 platform coupon per order. Without a choice, the
- * stack that saves the most (rules/coupons.ts bestCouponStack); with one, exactly those coupons.
- * Every coupon the shopper could use here is reported, with why it does nothing when it does not.
- */
-export function couponStep(ctx: AppContext): PricingStep {
-  return {
-    name: 'coupons', stage: 'coupon',
-    async apply(p) {
-      const chosen = p.input.couponIds;
-      const held = await ctx.services.coupons.usable(p.db, p.userId, p.now);
-      if (chosen) assertChoosable(chosen, held);
-      const shops = [...new Set(p.lines.map((l) => l.merchantId))];
-      const relevant = held.filter((c) => c.terms.funding === 'platform' || shops.includes(c.terms.merchantId!) || chosen?.includes(c.id));
-      const before = priced(p.lines);
-      const fees = relevant.some((c) => c.terms.kind === 'free_shipping') ? await ctx.services.checkout.shippingPreview(p) : new Map<number, number>();
-      const picked = chosen ? relevant.filter((c) => chosen.includes(c.id)) : relevant;
-      const stack: CouponStack = chosen
-        ? { merchant: picked.filter((c) => c.terms.funding === 'merchant'), platform: picked.find((c) => c.terms.funding === 'platform') ?? null }
-        : bestCouponStack(picked, before, fees);
-      const applied = new Set(evaluateStack(stack, before, fees).applied.map((c) => c.id));
-      const saved = new Map<number, number>();
-      const waived = new Set<number>();
-      // Merchant coupons first, then the platform coupon on what is left: the receipt's order.
-      for (const c of [...[...stack.merchant].sort((a, b) => a.terms.merchantId! - b.terms.merchantId!), ...(stack.platform ? [stack.platform] : [])]) {
-        if (!applied.has(c.id)) continue;
-        if (c.terms.kind === 'free_shipping') {
-          const fresh = (c.terms.funding === 'merchant' ? [c.terms.merchantId!] : shops).filter((m) => !waived.has(m));
-          fresh.forEach((m) => waived.add(m));
-          saved.set(c.id, fresh.reduce((s, m) => s + (fees.get(m) ?? 0), 0));
-          continue;
-        }
-        const label = c.terms.funding === 'merchant' ? '店铺券' : '平台券';
-        const outcome = couponDiscount(c.terms, priced(p.lines));
-        const title = held.find((h) => h.id === c.id)!.title;
-        saved.set(c.id, applyPerLine(p, outcome.perLine, { step: 'coupons', stage: 'coupon', reason: `${label}「${title}」${describe(c.terms)}`, ref: `coupon:${c.id}` }));
-      }
-      const alone = (c: CandidateCoupon) => evaluateStack(c.terms.funding === 'merchant' ? { merchant: [c], platform: null } : { merchant: [], platform: c }, before, fees).savingFen;
-      p.report.couponMode = chosen ? 'chosen' : 'auto';
-      p.report.coupons = relevant.map((c): CouponOption => {
-        const on = applied.has(c.id);
-        const why = on ? null : whyNotApplicable(c.terms, before, fees) ?? (chosen?.includes(c.id) ? '与所选的券一起用时不满足使用条件' : null);
-        return { couponId: c.id, title: c.title, description: describe(c.terms), funding: c.terms.funding, merchantId: c.terms.merchantId ?? null, applied: on, savingFen: on ? saved.get(c.id)! : alone(c), reason: why };
-      }).sort((a, b) => Number(b.applied) - Number(a.applied) || Number(a.reason !== null) - Number(b.reason !== null) || b.savingFen - a.savingFen || a.couponId - b.couponId);
-      for (const c of picked) if (chosen && !applied.has(c.id)) p.notes.push(`优惠券「${c.title}」未满足使用条件`);
-      if (!chosen && applied.size) p.notes.push(`已为你选择最优惠的券组合（${applied.size}张）`);
-      if (!chosen && !applied.size && relevant.length) p.notes.push(`你有${relevant.length}张券，本单暂不满足使用条件`);
-      p.effects.couponsUsed = relevant.filter((c) => applied.has(c.id)).map((c) => ({ id: c.id, merchantId: c.terms.funding === 'merchant' ? c.terms.merchantId! : null }));
-      p.effects.freeShippingMerchants = [...new Set([...((p.effects.freeShippingMerchants as number[] | undefined) ?? []), ...waived])];
-    },
-    async commit(p, orders, db) {
-      for (const c of (p.effects.couponsUsed as Array<{ id: number; merchantId: number | null }> | undefined) ?? []) {
-        // A platform coupon belongs to the first order of the checkout (one payment covers all).
-        const order = orders.find((o) => o.merchantId === c.merchantId) ?? orders[0]!;
-        const r = await db.updateTable('coupons').set({ status: 'used', order_id: order.orderId, used_at: sql`now()` }).where('id', '=', c.id).where('status', '=', 'unused').executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 0) throw conflict('COUPON_NOT_USABLE', 'A coupon was used by another order meanwhile');
-      }
-    },
-  };
-}
-
-/** A shopper's own choice: coupons they hold now, one per shop and one platform coupon at most. */
-function assertChoosable(chosen: number[], held: Array<CandidateCoupon & { title: string }>): void {
-  const missing = chosen.filter((id) => !held.some((u) => u.id === id));
-  if (missing.length) throw conflict('COUPON_NOT_USABLE', 'Some coupons are not yours, used, or expired', { couponIds: missing });
-  const picked = held.filter((c) => chosen.includes(c.id));
-  const shopsPicked = picked.filter((c) => c.terms.funding === 'merchant').map((c) => c.terms.merchantId);
-  if (new Set(shopsPicked).size < shopsPicked.length) throw conflict('COUPON_STACKING', 'One shop coupon per shop');
-  if (picked.filter((c) => c.terms.funding === 'platform').length > 1) throw conflict('COUPON_STACKING', 'One platform coupon per order');
-}
+export { couponStep } from './coupon-step.ts';
 
 /** 满减 / 满折 tiers per shop. */
 export function fullReductionStep(): PricingStep {
@@ -154,12 +83,15 @@ export function pointsStep(ctx: AppContext): PricingStep {
     async apply(p) {
       const balance = await ctx.services.points.balance(p.db, p.userId);
       const asked = p.input.usePoints;
-      if (typeof asked === 'number' && asked > balance) throw conflict('POINTS_INSUFFICIENT', `You have ${balance} points, not ${asked}`, { balance });
+      if (typeof asked === 'number' && asked > balance) {
+        throw conflict('POINTS_INSUFFICIENT', `You have ${balance} points, not ${asked}`, { balance });
+      }
       // Shop by shop, each up to its own share cap, until the points run out.
       const plan = (points: number) => {
         let left = points;
         return [...new Set(p.lines.map((l) => l.merchantId))].map((merchantId) => {
-          const outcome = pointsDeduction(left, left, priced(p.lines.filter((l) => l.merchantId === merchantId)), ctx.services.points.policy);
+          const shopLines = priced(p.lines.filter((l) => l.merchantId === merchantId));
+          const outcome = pointsDeduction(left, left, shopLines, ctx.services.points.policy);
           left -= outcome.pointsUsed;
           return { merchantId, outcome };
         }).filter((x) => x.outcome.discountFen > 0);
@@ -169,12 +101,14 @@ export function pointsStep(ctx: AppContext): PricingStep {
       let deductedFen = 0;
       if (asked) {
         for (const { merchantId, outcome } of plan(asked === true ? balance : asked)) {
-          deductedFen += applyPerLine(p, outcome.perLine, { step: 'points', stage: 'points', reason: outcome.reason, ref: 'points' });
+          const adjustment = { step: 'points', stage: 'points' as const, reason: outcome.reason, ref: 'points' };
+          deductedFen += applyPerLine(p, outcome.perLine, adjustment);
           used[merchantId] = outcome.pointsUsed;
         }
       } else if (usable > 0) p.notes.push(`可用${usable}积分抵扣`);
       const usedTotal = Object.values(used).reduce((s, n) => s + n, 0);
-      p.report.points = { balance, usable, used: usedTotal, deductedFen, reason: balance === 0 ? '暂无积分' : usable === 0 ? '本单不可使用积分' : null };
+      const reason = balance === 0 ? '暂无积分' : usable === 0 ? '本单不可使用积分' : null;
+      p.report.points = { balance, usable, used: usedTotal, deductedFen, reason };
       p.effects.pointsUsedByMerchant = used;
     },
     async commit(p, orders, db) {

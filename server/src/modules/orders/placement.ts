@@ -34,7 +34,8 @@ export class OrderPlacement {
     // unit already counted (limit reached) and gets its order back through the idempotency key.
     let undo: () => Promise<void>;
     try {
-      undo = await this.ctx.services.checkout.pipeline.beforePlace(userId, input.items, pricingInputOf(input, undefined));
+      const { pipeline } = this.ctx.services.checkout;
+      undo = await pipeline.beforePlace(userId, input.items, pricingInputOf(input, undefined));
     } catch (err) {
       if (err instanceof AppError && err.code === 'FLASH_LIMIT_REACHED') {
         const replay = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestKey).catch(() => null);
@@ -50,10 +51,12 @@ export class OrderPlacement {
         const q = await this.ctx.tokens.verifyPayload<QuoteClaims>(input.quoteToken, 'quote');
         if (q === 'expired') throw badRequest('QUOTE_EXPIRED', 'The quote has expired; get a new one');
         if (!q || q.u !== userId || q.h !== requestKey) {
-          throw badRequest('QUOTE_INVALID', 'The quote was for a different basket, deal, coupons, points, room or address; quote this order again');
+          throw badRequest('QUOTE_INVALID',
+            'The quote was for a different basket, deal, coupons, points, room or address; quote this order again');
         }
         // Exactly what the quote applied: an auto choice is not made again on changed ground.
-        pricingInput = { ...pricingInput, couponIds: q.c ?? pricingInput.couponIds, usePoints: q.pt > 0 ? q.pt : false };
+        const usePoints = q.pt > 0 ? q.pt : false;
+        pricingInput = { ...pricingInput, couponIds: q.c ?? pricingInput.couponIds, usePoints };
         quotedTotal = q.t;
       }
       const replay = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestKey);
@@ -65,7 +68,10 @@ export class OrderPlacement {
     }
   }
 
-  private async placeNew(userId: number, input: PlaceOrderInput, address: Awaited<ReturnType<AppContext['services']['shipping']['getAddress']>>, pricingInput: PricingInput, requestHash: string, quotedTotal: number | undefined) {
+  private async placeNew(
+    userId: number, input: PlaceOrderInput, address: Awaited<ReturnType<AppContext['services']['shipping']['getAddress']>>,
+    pricingInput: PricingInput, requestHash: string, quotedTotal: number | undefined,
+  ) {
     try {
       return await transact(this.ctx.db, async (trx) => {
         const checkout = await trx.insertInto('checkouts').values({ checkout_no: newOrderNo('C'), user_id: userId, idempotency_key: input.idempotencyKey, request_hash: requestHash })

@@ -14,7 +14,11 @@ import { LoginForm } from './LoginForm.tsx';
 
 export type { BasketItem, DealOptions } from './checkout-request.ts';
 
-interface CheckoutProps { items: BasketItem[]; roomId?: number | null; deal?: DealOptions; onPaid?: (orderIds: number[]) => void; onClose?: () => void }
+interface CheckoutProps {
+  items: BasketItem[]; roomId?: number | null; deal?: DealOptions;
+  onPaid?: (orderIds: number[]) => void; onClose?: () => void;
+}
+interface Placed { orderIds: number[]; cashierUrl: string | null; amountFen: number }
 
 export function Checkout(props: CheckoutProps) {
   const user = useSession();
@@ -28,13 +32,18 @@ function CheckoutSignedIn(props: CheckoutProps) {
   const [couponIds, setCouponIds] = useState<number[] | undefined>(undefined);
   const [usePoints, setUsePoints] = useState(false);
   const [placing, setPlacing] = useState(false);
-  const [placed, setPlaced] = useState<{ orderIds: number[]; cashierUrl: string | null; amountFen: number } | null>(null);
+  const [placed, setPlaced] = useState<Placed | null>(null);
   const [paid, setPaid] = useState(false);
   const chosen = addressId ?? addresses.data?.find((a) => a.isDefault)?.id ?? addresses.data?.[0]?.id ?? null;
 
-  const request = chosen ? checkoutRequest({ items: props.items, addressId: chosen, roomId: props.roomId, deal: props.deal, couponIds, usePoints }) : null;
+  const request = chosen
+    ? checkoutRequest({ items: props.items, addressId: chosen, roomId: props.roomId, deal: props.deal, couponIds, usePoints })
+    : null;
   const key = JSON.stringify(request);
-  const quote = useAsync(async () => (request ? { key, q: await call(() => api.POST('/api/checkout/quote', { body: request })) } : null), [key]);
+  const quote = useAsync(async () => {
+    if (!request) return null;
+    return { key, q: await call(() => api.POST('/api/checkout/quote', { body: request })) };
+  }, [key]);
   // The quote on screen may be the previous request's for a moment: placing waits for this one's.
   const fresh = !quote.loading && quote.data?.key === key ? quote.data.q : null;
   const idempotencyKey = useMemo(() => crypto.randomUUID(), [key]);
@@ -42,7 +51,8 @@ function CheckoutSignedIn(props: CheckoutProps) {
   useEffect(() => {
     if (!placed || paid) return;
     const timer = setInterval(async () => {
-      const orders = await Promise.all(placed.orderIds.map((id) => call(() => api.GET('/api/orders/{orderId}', { params: { path: { orderId: id } } })).catch(() => null)));
+      const orders = await Promise.all(placed.orderIds.map((orderId) =>
+        call(() => api.GET('/api/orders/{orderId}', { params: { path: { orderId } } })).catch(() => null)));
       if (orders.every((o) => o && o.status === 'paid')) { setPaid(true); props.onPaid?.(placed.orderIds); }
     }, 1000);
     return () => clearInterval(timer);
@@ -52,15 +62,21 @@ function CheckoutSignedIn(props: CheckoutProps) {
     if (!request || !fresh || placing) return;
     setPlacing(true);
     try {
-      const r = await call(() => api.POST('/api/orders', { body: { ...request, idempotencyKey, quoteToken: fresh.quoteToken } }));
-      setPlaced({ orderIds: r.orders.map((o) => o.orderId), cashierUrl: r.payment?.cashierUrl ?? null, amountFen: r.payment?.amountFen ?? 0 });
+      const body = { ...request, idempotencyKey, quoteToken: fresh.quoteToken };
+      const r = await call(() => api.POST('/api/orders', { body }));
+      const { payment } = r;
+      setPlaced({ orderIds: r.orders.map((o) => o.orderId), cashierUrl: payment?.cashierUrl ?? null, amountFen: payment?.amountFen ?? 0 });
     } catch (e) {
       Toast.show({ content: errorMessage(e) });
       // The price or the shopper's coupons/points moved: show the new quote to confirm.
       if (e instanceof ApiFailure && e.status < 500) quote.reload();
     } finally { setPlacing(false); }
   };
-  const reset = () => { if (couponIds === undefined && !usePoints) quote.reload(); setCouponIds(undefined); setUsePoints(false); };
+  const reset = () => {
+    if (couponIds === undefined && !usePoints) quote.reload();
+    setCouponIds(undefined);
+    setUsePoints(false);
+  };
 
   if (paid) {
     return (
@@ -75,8 +91,12 @@ function CheckoutSignedIn(props: CheckoutProps) {
   if (placed) {
     return (
       <div>
-        <div className="sheet-title">{t('收银台')} <span className="price" data-testid="payment-amount">{yuan(placed.amountFen)}</span></div>
-        {placed.cashierUrl ? <iframe title="cashier" className="cashier" src={placed.cashierUrl} data-testid="cashier" /> : <div className="center">{t('支付中')}</div>}
+        <div className="sheet-title">
+          {t('收银台')} <span className="price" data-testid="payment-amount">{yuan(placed.amountFen)}</span>
+        </div>
+        {placed.cashierUrl
+          ? <iframe title="cashier" className="cashier" src={placed.cashierUrl} data-testid="cashier" />
+          : <div className="center">{t('支付中')}</div>}
       </div>
     );
   }
@@ -88,7 +108,11 @@ function CheckoutSignedIn(props: CheckoutProps) {
       ) : (
         <List header={t('收货地址')}>
           <Radio.Group value={chosen} onChange={(v) => setAddressId(v as number)}>
-            {list.map((a) => <List.Item key={a.id}><Radio value={a.id} data-testid="address-option">{a.name} {a.phone} · {a.province}{a.city}{a.district}{a.detail}</Radio></List.Item>)}
+            {list.map((a) => (
+              <List.Item key={a.id}>
+                <Radio value={a.id} data-testid="address-option">{a.name} {a.phone} · {a.province}{a.city}{a.district}{a.detail}</Radio>
+              </List.Item>
+            ))}
           </Radio.Group>
         </List>
       )}</Async>
@@ -108,17 +132,26 @@ function CheckoutSignedIn(props: CheckoutProps) {
   );
 }
 
-function QuoteView(props: { quote: Quote; fresh: boolean; usePoints: boolean; placing: boolean; onPoints(v: boolean): void; onCoupons(ids: number[] | undefined): void; onPlace(): void }) {
+interface QuoteViewProps {
+  quote: Quote; fresh: boolean; usePoints: boolean; placing: boolean;
+  onPoints(v: boolean): void; onCoupons(ids: number[] | undefined): void; onPlace(): void;
+}
+
+function QuoteView(props: QuoteViewProps) {
   const { quote: q, usePoints } = props;
   const pts = q.points;
-  const pointsHint = pts.reason ?? (usePoints ? `${t('已用')}${pts.used}${t('积分')}` : `${t('共')}${pts.balance}${t('积分')}，${t('本单可用')}${pts.usable}`);
+  const pointsHint = pts.reason
+    ?? (usePoints ? `${t('已用')}${pts.used}${t('积分')}` : `${t('共')}${pts.balance}${t('积分')}，${t('本单可用')}${pts.usable}`);
   return (
     <div data-testid="quote" data-fresh={props.fresh}>
       {q.groups.map((g) => (
         <List key={g.merchantId}>
           {g.lines.map((l) => (
             <List.Item key={l.lineId} prefix={l.imageUrl ? <img className="thumb" src={l.imageUrl} alt="" /> : null}
-              description={<>{l.skuName} <span data-testid="line-unit">{yuan(l.unitPriceFen)}</span> × {l.quantity}{l.adjustments.map((a, i) => <div key={i} className="reason">{a.reason} {yuan(a.amountFen)}</div>)}</>}
+              description={<>
+                {l.skuName} <span data-testid="line-unit">{yuan(l.unitPriceFen)}</span> × {l.quantity}
+                {l.adjustments.map((a, i) => <div key={i} className="reason">{a.reason} {yuan(a.amountFen)}</div>)}
+              </>}
               extra={<span data-testid="line-payable">{yuan(l.payableFen)}</span>}>{l.productTitle}</List.Item>
           ))}
           {g.charges.map((c, i) => <List.Item key={i} extra={yuan(c.amountFen)}>{c.reason}</List.Item>)}
@@ -132,7 +165,8 @@ function QuoteView(props: { quote: Quote; fresh: boolean; usePoints: boolean; pl
         <List.Item extra={<span data-testid="quote-discount">-{yuan(q.discountFen)}</span>}>{t('优惠')}</List.Item>
         <List.Item extra={yuan(q.shippingFen)}>{t('运费')}</List.Item>
         <List.Item description={<span data-testid="points-hint">{pointsHint}</span>}
-          extra={<Switch checked={usePoints} disabled={!usePoints && pts.usable === 0} onChange={props.onPoints} data-testid="use-points" />}>
+          extra={<Switch checked={usePoints} disabled={!usePoints && pts.usable === 0} onChange={props.onPoints}
+            data-testid="use-points" />}>
           {t('积分抵扣')} {pts.deductedFen > 0 && <span className="price">-{yuan(pts.deductedFen)}</span>}
         </List.Item>
         <List.Item extra={<b data-testid="quote-total">{yuan(q.totalFen)}</b>}>{t('实付')}</List.Item>

@@ -37,15 +37,21 @@ export function CouponPicker(props: { quote: Quote; onChange(couponIds: number[]
       </List.Item>
       {open && (
         <div data-testid="coupon-picker">
-          <List.Item onClick={() => props.onChange(undefined)} extra={quote.couponMode === 'auto' ? '✓' : ''} data-testid="coupon-auto">{t('自动选择最优惠')}</List.Item>
+          <List.Item onClick={() => props.onChange(undefined)} extra={quote.couponMode === 'auto' ? '✓' : ''} data-testid="coupon-auto">
+            {t('自动选择最优惠')}
+          </List.Item>
           {quote.coupons.map((c) => (
-            <List.Item key={c.couponId} disabled={c.reason !== null} onClick={() => c.reason === null && props.onChange(toggleCoupon(quote, c))}
-              prefix={<Checkbox checked={c.applied} disabled={c.reason !== null} />} data-testid="coupon-option" data-coupon-id={c.couponId}
+            <List.Item key={c.couponId} disabled={c.reason !== null}
+              onClick={() => c.reason === null && props.onChange(toggleCoupon(quote, c))}
+              prefix={<Checkbox checked={c.applied} disabled={c.reason !== null} />}
+              data-testid="coupon-option" data-coupon-id={c.couponId}
               description={c.reason ?? c.description} extra={c.savingFen > 0 ? `-${yuan(c.savingFen)}` : ''}>
               {c.title} {c.funding === 'platform' && <Tag color="primary" fill="outline">{t('平台')}</Tag>}
             </List.Item>
           ))}
-          <List.Item onClick={() => props.onChange([])} extra={none ? '✓' : ''} data-testid="coupon-none">{t('不使用优惠券')}</List.Item>
+          <List.Item onClick={() => props.onChange([])} extra={none ? '✓' : ''} data-testid="coupon-none">
+            {t('不使用优惠券')}
+          </List.Item>
         </div>
       )}
     </List>

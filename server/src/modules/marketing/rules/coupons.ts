@@ -138,7 +138,8 @@ export function evaluateStack(stack: CouponStack, lines: PricedLine[], fees?: Sh
     savingFen += saved;
     applied.push(c);
   };
-  for (const m of [...stack.merchant].sort((a, b) => a.terms.merchantId! - b.terms.merchantId!)) use(m, [m.terms.merchantId!]);
+  const byShop = [...stack.merchant].sort((a, b) => a.terms.merchantId! - b.terms.merchantId!);
+  for (const m of byShop) use(m, [m.terms.merchantId!]);
   if (stack.platform) use(stack.platform, [...new Set(lines.map((l) => l.merchantId))]);
   return { savingFen, applied };
 }
@@ -169,10 +170,13 @@ function paretoPrune(points: Partial[], maxCount: number): Partial[] {
  * (saving, subtotal left) partial stacks: exact, without trying every product of choices. Ties
  * go to fewer coupons (keep the rest for later). Exact while each frontier stays ≤ MAX_FRONTIER.
  */
-export function bestCouponStack(coupons: CandidateCoupon[], lines: PricedLine[], fees?: ShippingFees): CouponStack & StackOutcome {
+export function bestCouponStack(
+  coupons: CandidateCoupon[], lines: PricedLine[], fees?: ShippingFees,
+): CouponStack & StackOutcome {
   const shops = [...new Set(lines.map((l) => l.merchantId))];
   const perShop = shops.map((merchantId) => {
-    const options = [{ coupon: null as CandidateCoupon | null, discountFen: 0, freeShipping: false, after: lines.filter((l) => l.merchantId === merchantId) }];
+    const own = lines.filter((l) => l.merchantId === merchantId);
+    const options = [{ coupon: null as CandidateCoupon | null, discountFen: 0, freeShipping: false, after: own }];
     for (const c of coupons) {
       if (c.terms.funding !== 'merchant' || c.terms.merchantId !== merchantId) continue;
       const out = couponDiscount(c.terms, lines);
@@ -195,7 +199,10 @@ export function bestCouponStack(coupons: CandidateCoupon[], lines: PricedLine[],
         for (const o of shop.options) {
           // Under a platform free-shipping coupon that applies, a shop's own one is worth nothing more.
           const v = o.discountFen + (o.freeShipping && !platformWaives ? feeOf(fees, shop.merchantId) : 0);
-          next.push({ v: f.v + v, s: f.s + (p ? eligibleSubtotal(p.terms, o.after) : 0), n: f.n + (o.coupon ? 1 : 0), picks: o.coupon ? [...f.picks, o.coupon] : f.picks });
+          next.push({
+            v: f.v + v, s: f.s + (p ? eligibleSubtotal(p.terms, o.after) : 0),
+            n: f.n + (o.coupon ? 1 : 0), picks: o.coupon ? [...f.picks, o.coupon] : f.picks,
+          });
         }
       }
       frontier = paretoPrune(next, shops.length + 1);
