@@ -4,7 +4,7 @@
 // on the live chart and in Orders. Then another shop's staff sees none of it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { devices, expect, test, type Page } from '@playwright/test';
-import { buyPinnedInRoom, expectPlaying, shot } from './helpers.ts';
+import { apiLogin, buyPinnedInRoom, expectPlaying, shot } from './helpers.ts';
 
 test.use({ viewport: { width: 1440, height: 900 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 });
 
@@ -19,7 +19,8 @@ async function consoleLogin(page: Page, phone: string) {
   await expect(page.getByTestId('menu')).toBeVisible();
 }
 
-test('a merchant builds a product and a show, goes live, pins, sells, and sees it live', async ({ page, browser }) => {
+test('a merchant builds a product and a show, goes live, pins, sells, and sees it live', async ({ page, browser, baseURL }) => {
+  test.setTimeout(240_000); // a whole merchant day, stock editing included, on a shared two-core machine
   const title = `撞色卫衣 ${Date.now() % 100000}`;
   await consoleLogin(page, '13800000001');
   await shot(page, 'c01-dashboard');
@@ -46,6 +47,35 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   await shot(page, 'c02-sku-matrix');
   await page.getByTestId('save-product').click();
   await expect(page.getByText(title)).toBeVisible();
+
+  // An unpaid order holds 2 units of the first SKU. Saving the product unchanged leaves on-hand
+  // stock alone (the editor used to write "available" back as on-hand); stock changes go through
+  // 调整库存, and a SKU without a price is refused before it can sell at ¥0.00.
+  const holder = await apiLogin(baseURL!, '13900000003');
+  const auth = { authorization: `Bearer ${holder}` };
+  const listed = await (await page.request.get(`/api/products?q=${encodeURIComponent(title)}`)).json() as { items: Array<{ id: number }> };
+  const created = await (await page.request.get(`/api/products/${listed.items[0]!.id}`)).json() as { skus: Array<{ id: number }> };
+  const addresses = await (await page.request.get('/api/me/addresses', { headers: auth })).json() as Array<{ id: number }>;
+  const held = await page.request.post('/api/orders', { headers: auth, data: { idempotencyKey: `console-hold-${Date.now()}`, items: [{ skuId: created.skus[0]!.id, quantity: 2 }], addressId: addresses[0]!.id } });
+  expect(held.status()).toBe(201);
+  await page.getByText(title).click();
+  await expect(page.getByTestId('sku-onhand-0')).toHaveText('20');
+  await expect(page.getByTestId('sku-reserved-0')).toContainText('2');
+  await page.getByTestId('save-product').click();
+  await expect(page.getByText('已保存 Saved')).toBeVisible();
+  await page.getByText(title).click();
+  await expect(page.getByTestId('sku-onhand-0')).toHaveText('20');
+  await expect(page.getByTestId('sku-reserved-0')).toContainText('2');
+  await page.getByTestId('sku-adjust-0').click();
+  await expect(page.getByTestId('adjust-onhand')).toHaveText('20');
+  await page.getByTestId('adjust-delta').fill('5');
+  await page.getByTestId('adjust-apply').click();
+  await expect(page.getByTestId('sku-onhand-0')).toHaveText('25');
+  await page.getByTestId('sku-price-1').fill('0');
+  await page.getByTestId('save-product').click();
+  await expect(page.getByTestId('sku-price-error-1')).toBeVisible();
+  await shot(page, 'c02c-price-required');
+  await page.locator('.ant-drawer-close').click();
 
   // A room with it in the bag.
   await page.goto('/admin/live');
