@@ -21,9 +21,9 @@ import { ReconcileRegistry } from './platform/reconcile.ts';
 import { Metrics } from './platform/metrics.ts';
 import { TokenService } from './platform/auth/tokens.ts';
 import { installGuard } from './platform/auth/guard.ts';
-import { installErrorHandling } from './platform/errors.ts';
+import { clientErrors, frameworkErrors, installErrorHandling } from './platform/errors.ts';
 import { installRateLimits } from './platform/http/rate-limit.ts';
-import { ErrorResponse } from './platform/http/schemas.ts';
+import { ErrorResponse, withNumberBounds } from './platform/http/schemas.ts';
 import type { AppContext, Http, Module } from './platform/context.ts';
 import type { Db } from './platform/db/types.ts';
 import { systemRoutes } from './platform/http/system-routes.ts';
@@ -32,6 +32,7 @@ import { fileRoutes } from './platform/http/file-routes.ts';
 import { webRoutes } from './platform/http/web-routes.ts';
 import { installRequestIds, newRequestId } from './platform/http/request-id.ts';
 import { installSecurityHeaders } from './platform/http/security-headers.ts';
+import { installInputGuards } from './platform/http/input-guard.ts';
 import { deploymentSecret } from './platform/db/settings.ts';
 import { LocalDiskStorage } from './platform/storage/storage.ts';
 import { registerMaintenance } from './platform/events/maintenance.ts';
@@ -141,18 +142,19 @@ async function jwtSecret(db: Db, config: Config): Promise<string> {
 
 /**
  * Bodies are validated strictly (no type coercion, unknown fields rejected); path and query
- * strings are coerced to the declared types because they only ever arrive as text. Set through
- * the schema controller so every encapsulated plugin (each with its own shared schemas) uses it.
+ * strings are coerced to the declared types because they only ever arrive as text. Integers and
+ * numbers without bounds get the column-safe defaults of withNumberBounds. Set through the schema
+ * controller so every encapsulated plugin (each with its own shared schemas) uses it.
  */
 function buildValidatorCompiler(externalSchemas: unknown) {
   const ajvOptions = { useDefaults: true, removeAdditional: false, strict: false, allErrors: false } as const;
   const strictAjv = addFormats(new Ajv({ ...ajvOptions, coerceTypes: false }));
   const coercingAjv = addFormats(new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
   for (const a of [strictAjv, coercingAjv]) {
-    for (const s of Object.values((externalSchemas ?? {}) as Record<string, object>)) a.addSchema(s);
+    for (const s of Object.values((externalSchemas ?? {}) as Record<string, object>)) a.addSchema(withNumberBounds(s));
   }
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
-    (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema);
+    (httpPart === 'body' ? strictAjv : coercingAjv).compile(withNumberBounds(schema));
 }
 
 async function buildHttp(ctx: AppContext, modules: Module[], routes: string[]): Promise<Http> {
@@ -164,6 +166,7 @@ async function buildHttp(ctx: AppContext, modules: Module[], routes: string[]): 
     trustProxy: config.trustProxy as boolean | string[], // or a hop count: Fastify takes it, its types omit it
     genReqId: newRequestId,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors, clientErrorHandler: clientErrors, // our error shape for router and HTTP-parser refusals
     schemaController: { compilersFactory: { buildValidator: buildValidatorCompiler as never } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Http;
 
@@ -173,6 +176,7 @@ async function buildHttp(ctx: AppContext, modules: Module[], routes: string[]): 
   installErrorHandling(app);
   installRequestIds(app);
   installSecurityHeaders(app);
+  installInputGuards(app);
   app.addHook('onResponse', async (req, reply) => {
     ctx.metrics.httpDuration.observe(
       { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },

@@ -1,6 +1,8 @@
 // One error shape for every failure: { error: { code, message, details? } }.
 // Services throw AppError with a stable machine-readable code; the HTTP layer maps everything else.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export class AppError extends Error {
   constructor(
@@ -39,13 +41,38 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
   FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
 };
 
+// @fastify/busboy reports a malformed multipart body with plain Errors (lib/types/multipart.js,
+// deps/dicer/lib/Dicer.js): the client's mistake, not ours.
+const MALFORMED_MULTIPART = /^(Multipart: Boundary not found|Unexpected end of multipart data|\w+ terminated early due to unexpected end of multipart data|Malformed part header)/;
+
+/** Fastify's router answers (bad percent-encoding, a path parameter over maxParamLength), in our shape. */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const long = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  req.log.info({ code: err.code }, 'bad URL');
+  void reply.status(long ? 414 : 400).send(errorBody(long ? 'URI_TOO_LONG' : 'BAD_URL', long ? 'A part of the path is too long' : 'The URL is not valid'));
+}
+
+/** Requests Node's HTTP parser refuses (broken request line, headers too large, timeouts), in our shape. */
+export function clientErrors(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'REQUEST_TIMEOUT', 'The request took too long']
+    : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'HEADERS_TOO_LARGE', 'The request headers are too large']
+    : err.code === 'HPE_URI_TOO_LONG' ? [414, 'URI_TOO_LONG', 'The URL is too long']
+    : [400, 'BAD_REQUEST', 'The request is not valid HTTP'];
+  const body = JSON.stringify(errorBody(code, message));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError | Error, req, reply) => {
     if (err instanceof AppError) {
       req.log.info({ code: err.code, status: err.statusCode }, err.message);
       // A throttled client is told when to come back (see tooManyRequests in http/rate-limit.ts).
       const retryAfterSec = (err.details as { retryAfterSec?: unknown } | undefined)?.retryAfterSec;
-      if (err.statusCode === 429 && typeof retryAfterSec === 'number') reply.header('retry-after', String(retryAfterSec));
+      if (err.statusCode === 429 && typeof retryAfterSec === 'number') reply.header('retry-after', `${retryAfterSec}`);
       return reply.status(err.statusCode).send(errorBody(err.code, err.message, err.details));
     }
     const fe = err as FastifyError;
@@ -62,6 +89,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (mapped) {
       req.log.info({ code: mapped.code }, fe.message);
       return reply.status(mapped.status).send(errorBody(mapped.code, mapped.message ?? fe.message));
+    }
+    if (!fe.statusCode && MALFORMED_MULTIPART.test(fe.message)) {
+      req.log.info({ reason: fe.message }, 'malformed multipart body');
+      return reply.status(400).send(errorBody('MULTIPART_INVALID', 'The multipart/form-data body is malformed'));
     }
     if (err instanceof SyntaxError && fe.statusCode === 400) {
       return reply.status(400).send(errorBody('INVALID_JSON', 'Request body is not valid JSON'));
