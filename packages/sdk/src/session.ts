@@ -11,7 +11,8 @@ type Stored = Pick<Session, 'userId' | 'nickname'>;
 function load(storageKey: string): Session | null {
   try {
     const s = JSON.parse(localStorage.getItem(storageKey) ?? 'null') as Partial<Session> | null;
-    return s && typeof s.userId === 'number' ? { userId: s.userId, nickname: String(s.nickname ?? ''), accessToken: null } : null;
+    if (!s || typeof s.userId !== 'number') return null;
+    return { userId: s.userId, nickname: String(s.nickname ?? ''), accessToken: null };
   } catch { return null; }
 }
 
@@ -28,7 +29,8 @@ export function createSessionClient(storageKey: string) {
     get: () => current,
     set(s: Session | null) {
       current = s;
-      if (s) localStorage.setItem(storageKey, JSON.stringify({ userId: s.userId, nickname: s.nickname } satisfies Stored));
+      const stored: Stored | null = s && { userId: s.userId, nickname: s.nickname };
+      if (stored) localStorage.setItem(storageKey, JSON.stringify(stored));
       else localStorage.removeItem(storageKey);
       for (const f of listeners) f();
     },
@@ -70,7 +72,8 @@ export function createSessionClient(storageKey: string) {
   async function signOut(): Promise<void> {
     const token = current?.accessToken;
     session.set(null);
-    await authApi.POST('/api/auth/logout', { body: {}, ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}) }).catch(() => undefined);
+    const headers = token ? { authorization: `Bearer ${token}` } : undefined;
+    await authApi.POST('/api/auth/logout', { body: {}, headers }).catch(() => undefined);
   }
 
   return { api, session, call, refresh, signOut };

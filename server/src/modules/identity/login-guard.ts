@@ -83,11 +83,12 @@ export class LoginGuard {
       [outcome, retryAfterMs] = await this.cache.run(RESERVE, keys, args(true));
     }
     if (outcome === 'limited') {
-      throw tooManyRequests(retryAfterMs > 0 ? retryAfterMs / 1000 : this.limits.windowSec, 'Too many failed sign-ins from this network; try again later');
+      const retryAfterSec = retryAfterMs > 0 ? retryAfterMs / 1000 : this.limits.windowSec;
+      throw tooManyRequests(retryAfterSec, 'Too many failed sign-ins from this network; try again later');
     }
     if (outcome === 'captcha') {
-      throw new AppError(403, 'CAPTCHA_REQUIRED', 'Several sign-ins failed: solve the captcha and send its answer as `captcha`',
-        { captcha: await this.captcha.issue('login') });
+      const message = 'Several sign-ins failed: solve the captcha and send its answer as `captcha`';
+      throw new AppError(403, 'CAPTCHA_REQUIRED', message, { captcha: await this.captcha.issue('login') });
     }
     return { succeeded: async () => { await this.cache.run(SETTLE, keys, []); } };
   }

@@ -20,17 +20,26 @@ export class PasswordService {
   }
 
   /** Needs the current password (throttled like a sign-in); signs out every other session. */
-  async change(actor: Actor, input: { currentPassword: string; newPassword: string; captcha?: string | undefined }, meta: ClientMeta) {
+  async change(
+    actor: Actor,
+    input: { currentPassword: string; newPassword: string; captcha?: string | undefined },
+    meta: ClientMeta,
+  ) {
     assertAcceptablePassword(input.newPassword);
-    const user = await this.ctx.db.selectFrom('users').select(['id', 'password_hash']).where('id', '=', actor.userId).executeTakeFirst();
+    const user = await this.ctx.db.selectFrom('users').select(['id', 'password_hash'])
+      .where('id', '=', actor.userId).executeTakeFirst();
     if (!user) throw notFound('User');
-    if (!user.password_hash) throw conflict('PASSWORD_NOT_SET', 'This account signs in with WeChat and has no password to change');
+    if (!user.password_hash) {
+      throw conflict('PASSWORD_NOT_SET', 'This account signs in with WeChat and has no password to change');
+    }
     const attempt = await this.auth.guard.enter(`user:${user.id}`, meta.ip, input.captcha);
     if (!(await this.auth.passwords.verify(user.password_hash, input.currentPassword))) {
       throw forbidden('The current password is wrong', 'PASSWORD_WRONG');
     }
     await attempt.succeeded();
-    if (input.newPassword === input.currentPassword) throw badRequest('PASSWORD_UNCHANGED', 'The new password is the current one');
+    if (input.newPassword === input.currentPassword) {
+      throw badRequest('PASSWORD_UNCHANGED', 'The new password is the current one');
+    }
     await this.setPassword(user.id, input.newPassword);
     const signedOut = await this.auth.revokeAllSessions(user.id, 'password changed', actor.sessionId);
     return { ok: true as const, signedOutSessions: signedOut };
@@ -47,7 +56,8 @@ export class PasswordService {
     const cooldownKey = `auth:reset-cooldown:${phone}`;
     if (!(await this.ctx.cache.set(cooldownKey, '1', { ttlMs: resendSec * 1000, nx: true }))) {
       const left = await this.ctx.cache.ttlMs(cooldownKey);
-      throw tooManyRequests(left > 0 ? left / 1000 : resendSec, 'A code was just sent to this phone; wait before asking again');
+      const message = 'A code was just sent to this phone; wait before asking again';
+      throw tooManyRequests(left > 0 ? left / 1000 : resendSec, message);
     }
     const daily = await this.ctx.cache.rateLimit(`auth:reset-daily:${phone}`, 10, 24 * 3600_000);
     if (!daily.allowed) throw tooManyRequests(daily.resetMs / 1000, 'Too many codes for this phone today');
@@ -67,11 +77,13 @@ export class PasswordService {
     assertAcceptablePassword(input.newPassword);
     const check = await this.codes.check(phone, input.code);
     if (check.outcome === 'wrong') {
-      throw badRequest('RESET_CODE_INVALID', check.attemptsLeft > 0 ? 'The code is wrong' : 'The code is wrong; ask for a new one',
-        { attemptsLeft: check.attemptsLeft });
+      const message = check.attemptsLeft > 0 ? 'The code is wrong' : 'The code is wrong; ask for a new one';
+      throw badRequest('RESET_CODE_INVALID', message, { attemptsLeft: check.attemptsLeft });
     }
     if (check.outcome === 'expired') throw badRequest('RESET_CODE_EXPIRED', 'The code has expired; ask for a new one');
-    if (check.outcome === 'none') throw badRequest('RESET_CODE_INVALID', 'No code is waiting for this phone; ask for one', { attemptsLeft: 0 });
+    if (check.outcome === 'none') {
+      throw badRequest('RESET_CODE_INVALID', 'No code is waiting for this phone; ask for one', { attemptsLeft: 0 });
+    }
     const user = await this.ctx.db.selectFrom('users').select('id').where('phone', '=', phone).executeTakeFirst();
     if (!user) throw notFound('User');
     await this.setPassword(user.id, input.newPassword);
@@ -82,6 +94,7 @@ export class PasswordService {
 
   private async setPassword(userId: number, password: string): Promise<void> {
     const hash = await this.auth.passwords.hash(password);
-    await this.ctx.db.updateTable('users').set({ password_hash: hash, updated_at: sql<Date>`now()` }).where('id', '=', userId).execute();
+    await this.ctx.db.updateTable('users').set({ password_hash: hash, updated_at: sql<Date>`now()` })
+      .where('id', '=', userId).execute();
   }
 }

@@ -44,9 +44,11 @@ export function isCommonPassword(password: string): boolean {
   return common.has(password.toLowerCase());
 }
 
-/** Throws the stable 400 a new password gets when it is too weak (PASSWORD_WEAK) or too common (PASSWORD_COMMON). */
+/** Throws the stable 400 for a new password that is too weak (PASSWORD_WEAK) or too common (PASSWORD_COMMON). */
 export function assertAcceptablePassword(password: string): void {
   const problem = passwordProblem(password);
   if (problem) throw badRequest('PASSWORD_WEAK', `Password needs ${problem}`);
-  if (isCommonPassword(password)) throw badRequest('PASSWORD_COMMON', 'This password is among the most common ones; choose another');
+  if (isCommonPassword(password)) {
+    throw badRequest('PASSWORD_COMMON', 'This password is among the most common ones; choose another');
+  }
 }

@@ -5,7 +5,8 @@ import crypto from 'node:crypto';
 import type { Cache, CacheScript } from '../../platform/cache/cache.ts';
 import type { TokenService } from '../../platform/auth/tokens.ts';
 
-export type CodeCheck = { outcome: 'ok' } | { outcome: 'wrong'; attemptsLeft: number } | { outcome: 'expired' | 'none' };
+export type CodeCheck =
+  | { outcome: 'ok' } | { outcome: 'wrong'; attemptsLeft: number } | { outcome: 'expired' | 'none' };
 
 // KEYS: the phone's code. ARGV: code hash, expiry (ms epoch), ttl of the record (ms).
 const STORE: CacheScript<number> = {
@@ -32,7 +33,10 @@ const CHECK: CacheScript<string | number> = {
   lua: `
 local hash = redis.call('HGET', KEYS[1], 'hash')
 if not hash then return 'none' end
-if tonumber(redis.call('HGET', KEYS[1], 'exp')) <= tonumber(ARGV[2]) then redis.call('DEL', KEYS[1]) return 'expired' end
+if tonumber(redis.call('HGET', KEYS[1], 'exp')) <= tonumber(ARGV[2]) then
+  redis.call('DEL', KEYS[1])
+  return 'expired'
+end
 local tries = redis.call('HINCRBY', KEYS[1], 'tries', 1)
 if hash == ARGV[1] then redis.call('DEL', KEYS[1]) return 'ok' end
 local left = tonumber(ARGV[3]) - tries
@@ -62,12 +66,14 @@ export class ResetCodes {
     const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
     const ttlMs = this.opts.ttlSec * 1000;
     // The record outlives the code a little, so a late try is told "expired" rather than "no code".
-    await this.cache.run(STORE, [this.key(phone)], [this.hash(phone, code), Date.now() + ttlMs, ttlMs + 10 * 60_000]);
+    const args = [this.hash(phone, code), Date.now() + ttlMs, ttlMs + 10 * 60_000];
+    await this.cache.run(STORE, [this.key(phone)], args);
     return code;
   }
 
   async check(phone: string, code: string): Promise<CodeCheck> {
-    const r = await this.cache.run(CHECK, [this.key(phone)], [this.hash(phone, code.trim()), Date.now(), this.opts.maxAttempts]);
+    const args = [this.hash(phone, code.trim()), Date.now(), this.opts.maxAttempts];
+    const r = await this.cache.run(CHECK, [this.key(phone)], args);
     if (r === 'ok' || r === 'expired' || r === 'none') return { outcome: r };
     return { outcome: 'wrong', attemptsLeft: Math.max(0, Number(r)) };
   }

@@ -20,8 +20,8 @@ export class SandboxSms implements SmsSender {
     this.sent.push({ ...message, at: new Date() });
     if (this.sent.length > 1000) this.sent.splice(0, this.sent.length - 1000);
     // A sandbox code is not a secret (nothing is sent); the phone is masked all the same.
-    this.log.info({ phone: `${message.phone.slice(0, 3)}****${message.phone.slice(-4)}`, template: message.template, code: message.params.code },
-      'sandbox SMS (not sent)');
+    const phone = `${message.phone.slice(0, 3)}****${message.phone.slice(-4)}`;
+    this.log.info({ phone, template: message.template, code: message.params.code }, 'sandbox SMS (not sent)');
   }
 
   /** The last code "sent" to a phone, for tests and the demo. */

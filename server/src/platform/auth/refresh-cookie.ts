@@ -20,7 +20,9 @@ export function readRefreshCookie(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
-export function setRefreshCookie(req: FastifyRequest, reply: FastifyReply, token: string, maxAgeSec: number, publicUrl: string): void {
+export function setRefreshCookie(
+  req: FastifyRequest, reply: FastifyReply, token: string, maxAgeSec: number, publicUrl: string,
+): void {
   reply.header('set-cookie', serialize(req, token, maxAgeSec, publicUrl));
 }
 

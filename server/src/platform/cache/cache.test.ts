@@ -127,7 +127,7 @@ describe.each(CACHE_BACKENDS)('cache contract on $name', (backend) => {
     expect(await cache.get('stock')).toBe('0');
   });
 
-  it('keeps leases on the cache clock: lists the expired oldest first, drops each once, forgets emptied keys', async () => {
+  it('keeps leases on the cache clock: the expired listed oldest first, each dropped once, empty keys gone', async () => {
     const before = Date.now();
     const now = await cache.run(LEASE, ['leases', 'holders'], ['c', 0, 'user 3']);
     expect(Math.abs(now - before)).toBeLessThan(1000);

@@ -24,7 +24,9 @@ declare module 'fastify' {
 }
 
 /** A 429 in the standard error shape; the error handler turns `retryAfterSec` into the Retry-After header. */
-export function tooManyRequests(retryAfterSec: number, message: string, details: Record<string, unknown> = {}, code = 'RATE_LIMITED') {
+export function tooManyRequests(
+  retryAfterSec: number, message: string, details: Record<string, unknown> = {}, code = 'RATE_LIMITED',
+) {
   const sec = Math.max(1, Math.ceil(retryAfterSec));
   return new AppError(429, code, message, { ...details, retryAfterSec: sec });
 }
@@ -49,7 +51,9 @@ function expandIpv6(ip: string): string[] {
   return [...left, ...fill, ...right].map((h) => h.toLowerCase().replace(/^0+(?=.)/, ''));
 }
 
-export function installRateLimits(app: FastifyInstance, deps: { cache: Cache; enabled: boolean; overrides: RateLimitOverrides }): void {
+export function installRateLimits(
+  app: FastifyInstance, deps: { cache: Cache; enabled: boolean; overrides: RateLimitOverrides },
+): void {
   const declared = new Set<string>();
   app.addHook('onRoute', (route) => {
     const declaredLimit = route.config?.rateLimit;
@@ -67,7 +71,8 @@ export function installRateLimits(app: FastifyInstance, deps: { cache: Cache; en
   app.addHook('onReady', async () => {
     const unknown = Object.keys(deps.overrides).filter((b) => !declared.has(b));
     if (unknown.length) {
-      throw new Error(`RATE_LIMITS names unknown buckets: ${unknown.join(', ')} (known: ${[...declared].sort().join(', ')})`);
+      const known = [...declared].sort().join(', ');
+      throw new Error(`RATE_LIMITS names unknown buckets: ${unknown.join(', ')} (known: ${known})`);
     }
   });
 }
@@ -78,7 +83,8 @@ function limiter(cache: Cache, limit: RouteRateLimit): onRequestHookHandler {
     const r = await cache.rateLimit(`rl:${limit.bucket}:${who}`, limit.max, limit.windowSec * 1000);
     if (r.allowed) return;
     const retryAfterSec = r.resetMs > 0 ? r.resetMs / 1000 : limit.windowSec;
-    throw tooManyRequests(retryAfterSec, `Too many requests; try again in ${Math.ceil(retryAfterSec)} s`, { bucket: limit.bucket });
+    const message = `Too many requests; try again in ${Math.ceil(retryAfterSec)} s`;
+    throw tooManyRequests(retryAfterSec, message, { bucket: limit.bucket });
   };
 }
 
@@ -88,7 +94,8 @@ function document(route: RouteOptions, limit: RouteRateLimit, off: boolean): voi
   const who = limit.by === 'user' ? 'signed-in user' : 'client address';
   const line = off
     ? `Rate limit \`${limit.bucket}\`: switched off on this deployment.`
-    : `Rate limit \`${limit.bucket}\`: ${limit.max} requests per ${limit.windowSec} s per ${who}, shared by all nodes; ` +
+    : `Rate limit \`${limit.bucket}\`: ${limit.max} requests per ${limit.windowSec} s per ${who}, ` +
+      'shared by all nodes; ' +
       'beyond it 429 RATE_LIMITED with Retry-After.';
   schema.description = typeof schema.description === 'string' ? `${schema.description}\n\n${line}` : line;
   schema.response = {

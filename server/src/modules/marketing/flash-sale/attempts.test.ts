@@ -23,7 +23,8 @@ describe.each(APP_BACKENDS)('flash-sale attempts on $name', (backend) => {
   let nextBuyer = 0;
   let orderIds = 900_000;
   beforeAll(async () => {
-    node = await startNode({ db: backend.db, cache: backend.cache, config: { dbPoolMax: 20, flashSale: { leaseMs: LEASE_MS, reconcileEveryMs: 250 } } });
+    const config = { dbPoolMax: 20, flashSale: { leaseMs: LEASE_MS, reconcileEveryMs: 250 } };
+    node = await startNode({ db: backend.db, cache: backend.cache, config });
     shop = await makeShop(node, '租约店', '13866660001');
     skuId = (await simpleProduct(node, shop, '限量球鞋', 59900, 1000)).skuId;
     buyers = await bulkBuyers(node, 80, '1386667');
@@ -35,23 +36,39 @@ describe.each(APP_BACKENDS)('flash-sale attempts on $name', (backend) => {
   const take = () => buyers[nextBuyer++]!;
 
   async function item(stock: number, perUserLimit = 1) {
-    const created = await node.api('POST', `/api/merchants/${shop.merchantId}/flash-sales`, { token: shop.owner.token, body: { title: '租约秒杀', startsAt: at(-1000), endsAt: at(3600_000), items: [{ skuId, flashPriceFen: 9900, stock, perUserLimit }] } });
+    const created = await node.api('POST', `/api/merchants/${shop.merchantId}/flash-sales`, {
+      token: shop.owner.token,
+      body: {
+        title: '租约秒杀', startsAt: at(-1000), endsAt: at(3600_000),
+        items: [{ skuId, flashPriceFen: 9900, stock, perUserLimit }],
+      },
+    });
     expect(created.status).toBe(201);
     const id = created.body.items[0].id as number;
-    const row = await db().selectFrom('flash_items').select(['cache_key', 'session_id']).where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await db().selectFrom('flash_items').select(['cache_key', 'session_id'])
+      .where('id', '=', id).executeTakeFirstOrThrow();
     return { id, sessionId: row.session_id, keys: flashKeys(row.cache_key) };
   }
-  const remaining = async (it: { sessionId: number }) => (await node.api('GET', `/api/flash-sales/${it.sessionId}`)).body.items[0].remaining as number;
-  const sold = async (itemId: number) => (await db().selectFrom('flash_items').select('sold').where('id', '=', itemId).executeTakeFirstOrThrow()).sold;
+  const remaining = async (it: { sessionId: number }) =>
+    (await node.api('GET', `/api/flash-sales/${it.sessionId}`)).body.items[0].remaining as number;
+  const sold = async (itemId: number) =>
+    (await db().selectFrom('flash_items').select('sold').where('id', '=', itemId).executeTakeFirstOrThrow()).sold;
   const check = async () => (await node.app.ctx.reconcile.checks.find((c) => c.name === 'marketing.flash_units')!
     .run({ db: db(), cache: node.app.ctx.cache, from: new Date(0), to: new Date() }));
   const tokenFor = async (b: Buyer, itemId: number) => (await flash().token(b.userId, itemId)).token;
   async function buy(b: Buyer, itemId: number, key: string) {
     const t = await node.api('POST', `/api/flash-sales/items/${itemId}/token`, { token: b.token, body: {} });
-    return node.api('POST', '/api/orders', { token: b.token, body: { idempotencyKey: key, items: [{ skuId, quantity: 1 }], addressId: b.addressId, flashSaleItemId: itemId, flashToken: t.body.token, couponIds: [] } });
+    return node.api('POST', '/api/orders', {
+      token: b.token,
+      body: {
+        idempotencyKey: key, items: [{ skuId, quantity: 1 }], addressId: b.addressId,
+        flashSaleItemId: itemId, flashToken: t.body.token, couponIds: [],
+      },
+    });
   }
   /** The order transaction's part, as if it ran late: settle the attempt under a made-up order id. */
-  const settleLate = (b: Buyer, itemId: number, token: string) => transact(db(), (trx) => flash().settle(trx, ++orderIds, b.userId, itemId, 1, token));
+  const settleLate = (b: Buyer, itemId: number, token: string) =>
+    transact(db(), (trx) => flash().settle(trx, ++orderIds, b.userId, itemId, 1, token));
 
   it('gives a dead request\'s unit back when its lease runs out, and its shopper can buy again', async () => {
     const it1 = await item(2);
@@ -66,7 +83,7 @@ describe.each(APP_BACKENDS)('flash-sale attempts on $name', (backend) => {
     expect(await check()).toEqual([]);
   });
 
-  it('fails an order transaction that commits after the reconciler gave its unit back, and its undo changes nothing', async () => {
+  it('fails an order that commits after the reconciler gave its unit back, and its undo changes nothing', async () => {
     const it1 = await item(3);
     const b = take();
     const token = await tokenFor(b, it1.id);
@@ -74,12 +91,14 @@ describe.each(APP_BACKENDS)('flash-sale attempts on $name', (backend) => {
     await new Promise((r) => setTimeout(r, LEASE_MS + 50));
     await flash().attempts.reconcile();
     expect(await remaining(it1)).toBe(3);
-    await expect(settleLate(b, it1.id, token)).rejects.toMatchObject({ code: 'FLASH_ATTEMPT_EXPIRED', statusCode: 409 });
+    await expect(settleLate(b, it1.id, token))
+      .rejects.toMatchObject({ code: 'FLASH_ATTEMPT_EXPIRED', statusCode: 409 });
     await undo();
     await undo();
     expect(await remaining(it1)).toBe(3);
     expect(await sold(it1.id)).toBe(0);
-    const outcome = await db().selectFrom('flash_attempts').select(['outcome', 'order_id']).where('item_id', '=', it1.id).execute();
+    const outcome = await db().selectFrom('flash_attempts').select(['outcome', 'order_id'])
+      .where('item_id', '=', it1.id).execute();
     expect(outcome).toEqual([{ outcome: 'expired', order_id: null }]);
     expect(await check()).toEqual([]);
   });
@@ -111,7 +130,8 @@ describe.each(APP_BACKENDS)('flash-sale attempts on $name', (backend) => {
       flash().attempts.reconcile(), flash().attempts.reconcile(),
     ]);
     const settled = results.slice(0, 20).filter((r) => r.status === 'fulfilled').length;
-    const refused = results.slice(0, 20).filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code);
+    const refused = results.slice(0, 20).filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+      .map((r) => (r.reason as { code: string }).code);
     expect(new Set(refused)).toEqual(new Set(refused.length ? ['FLASH_ATTEMPT_EXPIRED'] : []));
     await flash().attempts.reconcile();
     const outcomes = await db().selectFrom('flash_attempts').select('outcome').where('item_id', '=', it1.id).execute();
@@ -188,7 +208,8 @@ describe.each(APP_BACKENDS)('flash-sale attempts on $name', (backend) => {
     await node.app.ctx.cache.incrBy(it1.keys.stock, 2);
     const found = await check();
     expect(found).toEqual([expect.objectContaining({
-      check: 'marketing.flash_units', merchantId: shop.merchantId, subject: `flash_item:${it1.id}`, expected: 6, actual: 8,
+      check: 'marketing.flash_units', merchantId: shop.merchantId, subject: `flash_item:${it1.id}`,
+      expected: 6, actual: 8,
       rows: [expect.objectContaining({ itemId: it1.id, stock: 6, sold: 1, remaining: 7, liveUnits: 0 })],
     })]);
     await node.app.ctx.cache.incrBy(it1.keys.stock, -2);

@@ -12,8 +12,11 @@ import type { Db } from '../../../platform/db/types.ts';
 import { AppError, badRequest, conflict, notFound } from '../../../platform/errors.ts';
 import { transact } from '../../../platform/db/transact.ts';
 import { FlashAttempts } from './attempts.ts';
+import { FlashCounters } from './counters.ts';
 import { flashUnitsCheck } from './reconcile.ts';
-import { flashKeys, NOT_LOADED, OVER_LIMIT, SOLD_OUT, STALE_TOKEN, TAKE_FLASH_STOCK, takeKeys, TOKEN_USED } from './stock-scripts.ts';
+import {
+  flashKeys, NOT_LOADED, OVER_LIMIT, SOLD_OUT, STALE_TOKEN, TAKE_FLASH_STOCK, takeKeys, TOKEN_USED,
+} from './stock-scripts.ts';
 import '../tables.ts';
 
 const TOKEN_TTL_SEC = 120;
@@ -22,14 +25,19 @@ const TOKEN_TTL_SEC = 120;
 interface FlashClaims { u: number; i: number; g: number; n: string }
 
 /** One token buys at most once: its attempt id is derived from it, on every node alike. */
-export const attemptIdOf = (token: string) => crypto.createHash('sha256').update(token).digest('base64url').slice(0, 24);
+export const attemptIdOf = (token: string) =>
+  crypto.createHash('sha256').update(token).digest('base64url').slice(0, 24);
 
 /** The claims of a token this request's take() already verified (read again without the clock). */
 function claimsOf(token: string): FlashClaims {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as FlashClaims;
 }
 
-const attemptExpired = () => conflict('FLASH_ATTEMPT_EXPIRED', 'This purchase took too long and its unit went back on sale; get a new token and try again');
+const attemptExpired = () => conflict('FLASH_ATTEMPT_EXPIRED',
+  'This purchase took too long and its unit went back on sale; get a new token and try again');
+const tokenInvalid = () =>
+  new AppError(403, 'FLASH_TOKEN_INVALID', 'Get a flash-sale token first (it opens when the sale starts)');
+const tokenStale = () => conflict('FLASH_TOKEN_STALE', 'The flash sale was reloaded; get a new token');
 
 type FlashItemRow = NonNullable<Awaited<ReturnType<FlashSaleService['itemRow']>>>;
 
@@ -39,10 +47,12 @@ export class FlashSaleService {
   /** Deployments plug a captcha check in here (e.g. a slider service); null: no captcha. */
   captcha: ((userId: number, answer: string | undefined) => Promise<boolean>) | null = null;
 
+  readonly counters: FlashCounters;
   readonly attempts: FlashAttempts;
 
   constructor(private readonly ctx: AppContext) {
-    this.attempts = new FlashAttempts(ctx);
+    this.counters = new FlashCounters(ctx);
+    this.attempts = new FlashAttempts(ctx, this.counters);
   }
 
   async createSession(actor: Actor, merchantId: number, input: SessionInput) {
@@ -63,8 +73,9 @@ export class FlashSaleService {
     });
     // Counters in the cache before the first token, so no token is issued for a load about to happen.
     const items = await this.ctx.db.selectFrom('flash_items').select('id').where('session_id', '=', id).execute();
-    await Promise.all(items.map((i) => this.attempts.ensureLoaded(i.id)))
-      .catch((err: unknown) => this.ctx.log.warn({ err, sessionId: id }, 'flash-sale counters not loaded yet; the reconciler will'));
+    await Promise.all(items.map((i) => this.counters.ensureLoaded(i.id))).catch((err: unknown) => {
+      this.ctx.log.warn({ err, sessionId: id }, 'flash-sale counters not loaded yet; the reconciler will');
+    });
     if (input.roomId) this.scheduleCountdown(id).catch((err: unknown) => this.ctx.log.warn({ err }, 'flash countdown failed'));
     return this.session(id);
   }
@@ -112,7 +123,10 @@ export class FlashSaleService {
 
   private itemRow(db: Db, itemId: number) {
     return db.selectFrom('flash_items as i').innerJoin('flash_sessions as s', 's.id', 'i.session_id')
-      .select(['i.id', 'i.sku_id', 'i.flash_price_fen', 'i.per_user_limit', 'i.stock', 'i.sold', 'i.cache_key', 'i.cache_gen', 's.starts_at', 's.ends_at', 's.status', 's.title']).where('i.id', '=', itemId).executeTakeFirst();
+      .select([
+        'i.id', 'i.sku_id', 'i.flash_price_fen', 'i.per_user_limit', 'i.stock', 'i.sold', 'i.cache_key', 'i.cache_gen',
+        's.starts_at', 's.ends_at', 's.status', 's.title',
+      ]).where('i.id', '=', itemId).executeTakeFirst();
   }
 
   async activeItem(db: Db, itemId: number, opts: { memo?: boolean } = {}) {
@@ -140,10 +154,10 @@ export class FlashSaleService {
     const k = flashKeys(cacheKey);
     let gen = await this.ctx.cache.get(k.gen);
     if (gen === null || Number(gen) !== dbGen) {
-      await this.attempts.ensureLoaded(itemId);
+      await this.counters.ensureLoaded(itemId);
       gen = await this.ctx.cache.get(k.gen);
     }
-    if (gen === null) throw new AppError(503, 'FLASH_BUSY', 'The flash sale is loading; try again in a moment', { retryAfterMs: 1000 });
+    if (gen === null) throw new AppError(503, 'FLASH_BUSY', 'The flash sale is loading; try again in a moment');
     return Number(gen);
   }
 
@@ -153,37 +167,44 @@ export class FlashSaleService {
    */
   async take(userId: number, itemId: number, quantity: number, token: string | undefined): Promise<() => Promise<void>> {
     const claims = token ? await this.ctx.tokens.verifyPayload<FlashClaims>(token, 'flash') : null;
-    if (!token || !claims || claims === 'expired' || claims.u !== userId || claims.i !== itemId) throw new AppError(403, 'FLASH_TOKEN_INVALID', 'Get a flash-sale token first (it opens when the sale starts)');
+    if (!token || !claims || claims === 'expired' || claims.u !== userId || claims.i !== itemId) throw tokenInvalid();
     const item = await this.activeItem(this.ctx.db, itemId, { memo: true });
     const k = flashKeys(item.cache_key);
     const attemptId = attemptIdOf(token);
-    const r = await this.ctx.cache.run(TAKE_FLASH_STOCK, takeKeys(k), [String(userId), quantity, item.per_user_limit, String(claims.g), attemptId, this.ctx.config.flashSale.leaseMs]);
+    const r = await this.ctx.cache.run(TAKE_FLASH_STOCK, takeKeys(k),
+      [String(userId), quantity, item.per_user_limit, String(claims.g), attemptId, this.ctx.config.flashSale.leaseMs]);
     if (r === NOT_LOADED) {
       // The cache lost the counters: rebuild them for everyone; this token belonged to the lost ones.
-      await this.attempts.ensureLoaded(itemId);
-      throw conflict('FLASH_TOKEN_STALE', 'The flash sale was reloaded; get a new token');
+      await this.counters.ensureLoaded(itemId);
+      throw tokenStale();
     }
-    if (r === STALE_TOKEN) throw conflict('FLASH_TOKEN_STALE', 'The flash sale was reloaded; get a new token');
+    if (r === STALE_TOKEN) throw tokenStale();
     if (r === SOLD_OUT) throw conflict('FLASH_SOLD_OUT', 'Sold out');
     if (r === OVER_LIMIT) throw conflict('FLASH_LIMIT_REACHED', `At most ${item.per_user_limit} per person`);
     if (r === TOKEN_USED) throw conflict('FLASH_TOKEN_USED', 'This token has been used; get a new one');
-    return async () => { await this.attempts.resolve({ id: itemId, cacheKey: item.cache_key }, [{ attemptId, userId, quantity }]); };
+    return async () => {
+      await this.attempts.resolve({ id: itemId, cacheKey: item.cache_key }, [{ attemptId, userId, quantity }]);
+    };
   }
 
   /**
    * Inside the order transaction: the attempt becomes this order, unless the reconciler gave its
    * unit back first (FLASH_ATTEMPT_EXPIRED); then the database's guard and the settlement row.
    */
-  async settle(db: Db, orderId: number, userId: number, itemId: number, quantity: number, token: string | undefined): Promise<void> {
-    if (!token) throw new AppError(403, 'FLASH_TOKEN_INVALID', 'Get a flash-sale token first (it opens when the sale starts)');
+  async settle(db: Db, orderId: number, userId: number, itemId: number, quantity: number, token: string | undefined) {
+    if (!token) throw tokenInvalid();
     const claimed = await db.insertInto('flash_attempts')
-      .values({ attempt_id: attemptIdOf(token), item_id: itemId, user_id: userId, quantity, outcome: 'settled', order_id: orderId })
+      .values({
+        attempt_id: attemptIdOf(token), item_id: itemId, user_id: userId, quantity,
+        outcome: 'settled', order_id: orderId,
+      })
       .onConflict((oc) => oc.column('attempt_id').doNothing()).returning('attempt_id').executeTakeFirst();
     if (!claimed) throw attemptExpired();
     const ok = await db.updateTable('flash_items').set({ sold: sql`sold + ${quantity}` }).where('id', '=', itemId)
       .where('cache_gen', '=', claimsOf(token).g).where(sql<boolean>`sold + ${quantity} <= stock`).executeTakeFirst();
     if (Number(ok.numUpdatedRows) === 0) {
-      const item = await db.selectFrom('flash_items').select('cache_gen').where('id', '=', itemId).executeTakeFirstOrThrow();
+      const item = await db.selectFrom('flash_items').select('cache_gen')
+        .where('id', '=', itemId).executeTakeFirstOrThrow();
       // Taken from counters that were lost and rebuilt since: the rebuild could not count it.
       if (item.cache_gen !== claimsOf(token).g) throw attemptExpired();
       throw conflict('FLASH_SOLD_OUT', 'Sold out');

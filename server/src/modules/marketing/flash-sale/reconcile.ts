@@ -12,7 +12,9 @@ const CHECK = 'marketing.flash_units';
 /** Rows listed per discrepancy at most (a broken item can involve thousands of shoppers). */
 const MAX_ROWS = 20;
 
-interface ItemBooks { id: number; merchant_id: number; stock: number; sold: number; per_user_limit: number; cache_key: string }
+interface ItemBooks {
+  id: number; merchant_id: number; stock: number; sold: number; per_user_limit: number; cache_key: string;
+}
 
 export function flashUnitsCheck(): ReconcileCheck {
   return {
@@ -29,11 +31,14 @@ async function runCheck(scope: ReconcileScope): Promise<Discrepancy[]> {
   if (scope.merchantId !== undefined) q = q.where('i.merchant_id', '=', scope.merchantId);
   const items = await q.execute();
   if (items.length === 0) return [];
-  const held = await scope.db.selectFrom('flash_orders').select(['item_id', 'user_id', (eb) => eb.fn.sum<string>('quantity').as('n')])
-    .where('item_id', 'in', items.map((i) => i.id)).where('status', 'in', ['held', 'paid']).groupBy(['item_id', 'user_id']).execute();
+  const held = await scope.db.selectFrom('flash_orders')
+    .select(['item_id', 'user_id', (eb) => eb.fn.sum<string>('quantity').as('n')])
+    .where('item_id', 'in', items.map((i) => i.id)).where('status', 'in', ['held', 'paid'])
+    .groupBy(['item_id', 'user_id']).execute();
   const out: Discrepancy[] = [];
   for (const item of items) {
-    const perUser = new Map(held.filter((h) => h.item_id === item.id).map((h) => [String(h.user_id), Number(h.n)]));
+    const mine = held.filter((h) => h.item_id === item.id);
+    const perUser = new Map(mine.map((h) => [String(h.user_id), Number(h.n)] as const));
     out.push(...await checkItem(scope, item, perUser));
   }
   return out;
@@ -43,21 +48,27 @@ async function checkItem(scope: ReconcileScope, item: ItemBooks, dbHeld: Map<str
   const found: Discrepancy[] = [];
   const subject = `flash_item:${item.id}`;
   const report = (message: string, expected: number, actual: number, rows: unknown[]) =>
-    found.push({ check: CHECK, merchantId: item.merchant_id, subject, message, expected, actual, rows: rows.slice(0, MAX_ROWS) });
+    found.push({
+      check: CHECK, merchantId: item.merchant_id, subject, message, expected, actual, rows: rows.slice(0, MAX_ROWS),
+    });
   const soldByOrders = [...dbHeld.values()].reduce((s, n) => s + n, 0);
   if (item.sold !== soldByOrders) {
-    report('flash_items.sold differs from the units of its orders held or paid', soldByOrders, item.sold, [{ itemId: item.id, sold: item.sold, orderUnits: soldByOrders }]);
+    report('flash_items.sold differs from the units of its orders held or paid', soldByOrders, item.sold,
+      [{ itemId: item.id, sold: item.sold, orderUnits: soldByOrders }]);
   }
   const over = [...dbHeld].filter(([, n]) => n > item.per_user_limit);
   if (over.length) {
-    report('shoppers hold more than the per-person limit', item.per_user_limit, Math.max(...over.map(([, n]) => n)), over.map(([userId, units]) => ({ userId: Number(userId), units })));
+    report('shoppers hold more than the per-person limit', item.per_user_limit, Math.max(...over.map(([, n]) => n)),
+      over.map(([userId, units]) => ({ userId: Number(userId), units })));
   }
 
-  const [gen, remainingRaw, boughtFlat, attemptsFlat] = await scope.cache.run(SNAPSHOT_FLASH, snapshotKeys(flashKeys(item.cache_key)), []);
+  const snapshot = await scope.cache.run(SNAPSHOT_FLASH, snapshotKeys(flashKeys(item.cache_key)), []);
+  const [gen, remainingRaw, boughtFlat, attemptsFlat] = snapshot;
   if (gen === '' || remainingRaw === '') return found;
   const attempts = pairs(attemptsFlat);
   const outcomes = attempts.length
-    ? await scope.db.selectFrom('flash_attempts').select(['attempt_id', 'outcome']).where('attempt_id', 'in', attempts.map(([id]) => id)).execute()
+    ? await scope.db.selectFrom('flash_attempts').select(['attempt_id', 'outcome'])
+      .where('attempt_id', 'in', attempts.map(([id]) => id)).execute()
     : [];
   const settled = new Set(outcomes.filter((o) => o.outcome === 'settled').map((o) => o.attempt_id));
   // Settled attempts are already among the orders; the rest still hold their unit in the cache.
@@ -66,7 +77,10 @@ async function checkItem(scope: ReconcileScope, item: ItemBooks, dbHeld: Map<str
   const remaining = Number(remainingRaw);
   if (soldByOrders + remaining + liveUnits !== item.stock) {
     report('allotment ≠ sold + for sale + in live attempts', item.stock, soldByOrders + remaining + liveUnits,
-      [{ itemId: item.id, stock: item.stock, sold: soldByOrders, remaining, liveAttempts: live.length, liveUnits, cacheGen: Number(gen) }]);
+      [{
+        itemId: item.id, stock: item.stock, sold: soldByOrders, remaining, liveAttempts: live.length, liveUnits,
+        cacheGen: Number(gen),
+      }]);
   }
 
   const expected = new Map(dbHeld);
@@ -77,7 +91,8 @@ async function checkItem(scope: ReconcileScope, item: ItemBooks, dbHeld: Map<str
     .map((u) => ({ userId: Number(u), database: expected.get(u) ?? 0, cache: cached.get(u) ?? 0 }));
   if (differ.length) {
     const sum = (side: 'database' | 'cache') => differ.reduce((s, d) => s + d[side], 0);
-    report("the cache counts shoppers' units differently from their orders and live attempts", sum('database'), sum('cache'), differ);
+    report("the cache counts shoppers' units differently from their orders and live attempts",
+      sum('database'), sum('cache'), differ);
   }
   return found;
 }

@@ -8,8 +8,9 @@ import { CACHE_BACKENDS, uniquePrefix } from '../../../../test/backends.ts';
 import { openCache } from '../../../platform/cache/index.ts';
 import type { Cache } from '../../../platform/cache/cache.ts';
 import {
-  attemptKeys, EXPIRED_ATTEMPTS, FINALIZE_ATTEMPT, flashKeys, LOAD_FLASH_STOCK, loadKeys, NOT_LOADED, orderReturnKeys, OVER_LIMIT, pairs,
-  RETURN_ATTEMPT, RETURN_FLASH_STOCK, RETURN_PENDING, RETURNED, SNAPSHOT_FLASH, snapshotKeys, SOLD_OUT, STALE_TOKEN, TAKE_FLASH_STOCK, takeKeys, TOKEN_USED,
+  attemptKeys, EXPIRED_ATTEMPTS, FINALIZE_ATTEMPT, flashKeys, LOAD_FLASH_STOCK, loadKeys, NOT_LOADED, orderReturnKeys,
+  OVER_LIMIT, pairs, RETURN_ATTEMPT, RETURN_FLASH_STOCK, RETURN_PENDING, RETURNED, SNAPSHOT_FLASH, snapshotKeys,
+  SOLD_OUT, STALE_TOKEN, TAKE_FLASH_STOCK, takeKeys, TOKEN_USED,
 } from './stock-scripts.ts';
 
 const caches: Cache[] = [];
@@ -19,12 +20,14 @@ afterAll(async () => { for (const c of caches) await c.close(); });
 function counters(cache: Cache, name: string) {
   const k = flashKeys(name);
   return {
-    load: (gen: number, stock: number, held: Record<string, number> = {}) => cache.run(LOAD_FLASH_STOCK, loadKeys(k), [gen, stock, ...Object.entries(held).flat()]),
+    load: (gen: number, stock: number, held: Record<string, number> = {}) =>
+      cache.run(LOAD_FLASH_STOCK, loadKeys(k), [gen, stock, ...Object.entries(held).flat()]),
     take: (user: string, qty: number, limit: number, gen: number, attemptId: string, leaseMs = 60_000) =>
       cache.run(TAKE_FLASH_STOCK, takeKeys(k), [user, qty, limit, String(gen), attemptId, leaseMs]),
     giveBack: (attemptId: string) => cache.run(RETURN_ATTEMPT, attemptKeys(k), [attemptId]),
     finalize: (attemptId: string) => cache.run(FINALIZE_ATTEMPT, attemptKeys(k), [attemptId]),
-    returnOrder: (user: string, qty: number, key: string, gen: number) => cache.run(RETURN_FLASH_STOCK, orderReturnKeys(k), [user, qty, key, String(gen)]),
+    returnOrder: (user: string, qty: number, key: string, gen: number) =>
+      cache.run(RETURN_FLASH_STOCK, orderReturnKeys(k), [user, qty, key, String(gen)]),
     lose: () => cache.del(...Object.values(k)),
     expired: async () => pairs(await cache.run(EXPIRED_ATTEMPTS, [k.leases, k.attempts], [1000])).map(([id]) => id),
     async snapshot() {
@@ -49,8 +52,11 @@ describe.each(CACHE_BACKENDS)('flash-sale stock scripts on $name', (backend) => 
     const [ca, cb] = [counters(a, 'race'), counters(b, 'race')];
     await ca.load(1, 100);
     // 500 users, each tries 4 times, limit 2 per user.
-    const attempts = Array.from({ length: 2000 }, (_, i) => ({ user: String(i % 500), id: `t${i}`, node: i % 2 ? ca : cb }));
-    const results = await Promise.all(attempts.map(({ user, id, node }) => node.take(user, 1, 2, 1, id).then((r) => ({ user, id, r }))));
+    const attempts = Array.from({ length: 2000 }, (_, i) => ({
+      user: String(i % 500), id: `t${i}`, node: i % 2 ? ca : cb,
+    }));
+    const results = await Promise.all(attempts.map(({ user, id, node }) =>
+      node.take(user, 1, 2, 1, id).then((r) => ({ user, id, r }))));
     const wins = results.filter((x) => x.r >= 0);
     expect(wins).toHaveLength(100);
     const perUser = new Map<string, number>();
@@ -111,7 +117,8 @@ describe.each(CACHE_BACKENDS)('flash-sale stock scripts on $name', (backend) => 
     const [ca, cb] = [counters(a, 'orders'), counters(b, 'orders')];
     await ca.load(1, 0, { u: 2 });
     // Told twice at once by two nodes: returned once.
-    expect((await Promise.all([ca.returnOrder('u', 1, 'order:9', 1), cb.returnOrder('u', 1, 'order:9', 1)])).sort()).toEqual([0, RETURNED]);
+    const twice = await Promise.all([ca.returnOrder('u', 1, 'order:9', 1), cb.returnOrder('u', 1, 'order:9', 1)]);
+    expect(twice.sort()).toEqual([0, RETURNED]);
     // Returned under an older generation: the counters loaded since counted it already.
     expect(await ca.returnOrder('u', 1, 'order:8', 0)).toBe(0);
     // Returned under a generation not loaded yet: its load applies it, once; another's load drops it.
@@ -145,12 +152,25 @@ type Op =
   | { kind: 'lose' | 'reloadBegin' | 'reloadEnd' | 'reload'; node: number };
 
 const oneIn = (n: number) => fc.nat(n - 1).map((x) => x === 0);
+const PICKS = ['giveBack', 'finalize', 'redeliver'] as const;
+const CACHE_EVENTS = ['lose', 'reloadBegin', 'reloadEnd', 'reload'] as const;
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('take' as const), user: fc.nat(3), qty: fc.integer({ min: 1, max: 3 }), reuse: oneIn(6), stale: oneIn(10), expired: fc.boolean(), node: fc.nat(1) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('take' as const), user: fc.nat(3), qty: fc.integer({ min: 1, max: 3 }),
+      reuse: oneIn(6), stale: oneIn(10), expired: fc.boolean(), node: fc.nat(1),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('settle' as const), pick: fc.nat(20), node: fc.nat(1) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('giveBack' as const, 'finalize' as const, 'redeliver' as const), pick: fc.nat(20), node: fc.nat(1) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('returnOrder' as const), pick: fc.nat(20), crash: oneIn(3), node: fc.nat(1) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('lose' as const, 'reloadBegin' as const, 'reloadEnd' as const, 'reload' as const), node: fc.nat(1) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom(...PICKS), pick: fc.nat(20), node: fc.nat(1) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('returnOrder' as const), pick: fc.nat(20), crash: oneIn(3), node: fc.nat(1),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom(...CACHE_EVENTS), node: fc.nat(1) }) },
 );
 
 const ALLOTMENT = 8;
@@ -166,7 +186,8 @@ async function runAgainstModel(nodes: Array<ReturnType<typeof counters>>, ops: O
   // The database.
   let dbGen = 1;
   // counted: the loaded counters hold the order's units as taken (not given back into them).
-  const orders = new Map<string, { user: string; qty: number; returned: boolean; returnedGen: number; counted: boolean }>();
+  type Order = { user: string; qty: number; returned: boolean; returnedGen: number; counted: boolean };
+  const orders = new Map<string, Order>();
   let reload: { gen: number; snapshot: Set<string> } | null = null;
   // The cache.
   let cacheGen: number | null = 1;
@@ -219,9 +240,14 @@ async function runAgainstModel(nodes: Array<ReturnType<typeof counters>>, ops: O
       const id = op.reuse && used.size ? [...used][op.qty % used.size]! : `a${ids++}`;
       const tokenGen = (cacheGen ?? dbGen) - (op.stale ? 1 : 0);
       const expected = cacheGen === null ? NOT_LOADED : tokenGen !== cacheGen ? STALE_TOKEN
-        : (bought().get(user) ?? 0) + op.qty > LIMIT ? OVER_LIMIT : used.has(id) ? TOKEN_USED : stock < op.qty ? SOLD_OUT : stock - op.qty;
+        : (bought().get(user) ?? 0) + op.qty > LIMIT ? OVER_LIMIT : used.has(id) ? TOKEN_USED
+          : stock < op.qty ? SOLD_OUT : stock - op.qty;
       expect(await node.take(user, op.qty, LIMIT, tokenGen, id, op.expired ? -1 : 60_000)).toBe(expected);
-      if (expected >= 0) { stock -= op.qty; used.add(id); live.set(id, { user, qty: op.qty, gen: tokenGen, settled: false, expired: op.expired }); }
+      if (expected >= 0) {
+        stock -= op.qty;
+        used.add(id);
+        live.set(id, { user, qty: op.qty, gen: tokenGen, settled: false, expired: op.expired });
+      }
     } else if (op.kind === 'settle') {
       // The order transaction commits only for an attempt of the database's generation.
       const id = pickFrom([...live].filter(([, a]) => !a.settled && a.gen === dbGen).map(([i]) => i), op.pick);
@@ -277,12 +303,15 @@ async function runAgainstModel(nodes: Array<ReturnType<typeof counters>>, ops: O
     expect((await node.expired()).sort()).toEqual([...live].filter(([, a]) => a.expired).map(([id]) => id).sort());
     // The books: every unit is for sale, in an unsettled attempt or in an order the counters hold.
     if (cacheGen !== null) {
-      expect(stock + sumQty([...live.values()].filter((a) => !a.settled)) + sumQty([...orders.values()].filter((o) => o.counted))).toBe(ALLOTMENT);
+      const inAttempts = sumQty([...live.values()].filter((a) => !a.settled));
+      expect(stock + inAttempts + sumQty([...orders.values()].filter((o) => o.counted))).toBe(ALLOTMENT);
       expect(Math.max(0, ...b.values())).toBeLessThanOrEqual(LIMIT);
     }
     // The database never oversells nor holds anyone above the limit.
     const kept = [...orders.values()].filter((o) => !o.returned);
     expect(sumQty(kept)).toBeLessThanOrEqual(ALLOTMENT);
-    for (const u of new Set(kept.map((o) => o.user))) expect(sumQty(kept.filter((o) => o.user === u))).toBeLessThanOrEqual(LIMIT);
+    for (const u of new Set(kept.map((o) => o.user))) {
+      expect(sumQty(kept.filter((o) => o.user === u))).toBeLessThanOrEqual(LIMIT);
+    }
   }
 }

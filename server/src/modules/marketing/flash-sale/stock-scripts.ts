@@ -35,6 +35,8 @@ export type FlashKeys = ReturnType<typeof flashKeys>;
 const LUA_NOW = `local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
+type Six = [string, string, string, string, string, string];
+
 /** KEYS: gen stock bought attempts leases used. Returns the key list a take needs, in order. */
 export const takeKeys = (k: FlashKeys) => [k.gen, k.stock, k.bought, k.attempts, k.leases, k.used];
 
@@ -64,8 +66,8 @@ redis.call('ZADD', KEYS[5], now + tonumber(ARGV[6]), ARGV[5])
 redis.call('HINCRBY', KEYS[3], ARGV[1], qty)
 return redis.call('DECRBY', KEYS[2], qty)`,
   local: (store, keys, args) => {
-    const [genKey, stockKey, boughtKey, attemptsKey, leasesKey, usedKey] = keys as [string, string, string, string, string, string];
-    const [user, qtyArg, limit, tokenGen, attemptId, leaseMs] = args as [string, string, string, string, string, string];
+    const [genKey, stockKey, boughtKey, attemptsKey, leasesKey, usedKey] = keys as Six;
+    const [user, qtyArg, limit, tokenGen, attemptId, leaseMs] = args as Six;
     const gen = store.get(genKey);
     const raw = store.get(stockKey);
     if (gen === null || raw === null) return NOT_LOADED;
@@ -190,7 +192,8 @@ return 1`,
 };
 
 /** KEYS: gen stock bought attempts leases used returned pending. */
-export const loadKeys = (k: FlashKeys) => [k.gen, k.stock, k.bought, k.attempts, k.leases, k.used, k.returned, k.pending];
+export const loadKeys = (k: FlashKeys) =>
+  [k.gen, k.stock, k.bought, k.attempts, k.leases, k.used, k.returned, k.pending];
 
 /**
  * Load an item's counters from the database: ARGV generation, units for sale, then userId, units
@@ -236,13 +239,18 @@ return 1`,
   },
 };
 
-/** KEYS: gen stock bought attempts. Returns [gen, stock, bought flat, attempts flat] ('' when missing), read at one instant. */
+/**
+ * What the reconciliation check compares, read at one instant. KEYS: gen stock bought attempts.
+ * Returns [gen, stock, bought flat, attempts flat] ('' when missing).
+ */
 export const snapshotKeys = (k: FlashKeys) => [k.gen, k.stock, k.bought, k.attempts];
 export const SNAPSHOT_FLASH: CacheScript<[string, string, string[], string[]]> = {
   name: 'flash_snapshot',
   lua: `
-return {redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[2]) or '', redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', KEYS[4])}`,
-  local: (store, keys) => [store.get(keys[0]!) ?? '', store.get(keys[1]!) ?? '', flat(store, keys[2]!), flat(store, keys[3]!)],
+return {redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[2]) or '',
+  redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', KEYS[4])}`,
+  local: (store, keys) =>
+    [store.get(keys[0]!) ?? '', store.get(keys[1]!) ?? '', flat(store, keys[2]!), flat(store, keys[3]!)],
 };
 
 const flat = (store: LocalStore, key: string) => Object.entries(store.hGetAll(key)).flat();
