@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { createApp, type App } from '../../app.ts';
+import type { App } from '../../app.ts';
 import { ConfigError, loadConfig, type Config } from '../../platform/config.ts';
 import { DataDirLockedError } from '../../platform/db/pglite-lock.ts';
+import { parseRange } from './reconciliation-service.ts';
 import { reportText } from './report-text.ts';
 
 const EXIT = { clean: 0, discrepancies: 1, failed: 2, unavailable: 3, usage: 64, config: 78 } as const;
@@ -45,6 +46,8 @@ async function open(config: Config): Promise<App> {
   }
   const log = pino({ level: process.env.LOG_LEVEL ? config.logLevel : 'warn', base: { node: config.nodeId } }, pino.destination(2));
   try {
+    // Loaded only now: a usage error or a missing database answers without loading every module.
+    const { createApp } = await import('../../app.ts');
     return await createApp({ ...config, workers: false, seedDemo: false }, { log });
   } catch (err) {
     if (err instanceof DataDirLockedError) {
@@ -67,13 +70,15 @@ async function main(): Promise<void> {
   }
   const merchantId = opts.merchant === undefined ? null : Number(opts.merchant);
   if (merchantId !== null && (!Number.isSafeInteger(merchantId) || merchantId <= 0)) fail(EXIT.usage, `--merchant must be a shop id (got "${opts.merchant}")`);
+  const rangeInput = { day: opts.day, from: opts.from, to: opts.to };
+  try { parseRange(rangeInput); } catch (err) { fail(EXIT.usage, (err as Error).message); }
   const tty = Boolean(process.stderr.isTTY);
   say(`Reconciling ${describeTarget(config)}, cache: ${config.redisUrl ? 'Redis' : 'in-process'}…`);
   if (config.databaseUrl && !config.redisUrl) say('  note: REDIS_URL is not set, so checks that compare the cache with the database see only this process\'s empty cache.');
   const app = await open(config);
   try {
     const svc = app.ctx.services.reconciliation;
-    const range = await svc.range({ day: opts.day, from: opts.from, to: opts.to }).catch((err: Error) => fail(EXIT.usage, err.message));
+    const range = await svc.range(rangeInput);
     if (merchantId !== null && !(await app.ctx.db.selectFrom('merchants').select('id').where('id', '=', merchantId).executeTakeFirst())) {
       fail(EXIT.usage, `No shop with id ${merchantId}`);
     }

@@ -13,6 +13,22 @@ import type { CheckOutcome, RunStatus } from './tables.ts';
 import './tables.ts';
 
 export interface RangeInput { day?: string | undefined; from?: string | undefined; to?: string | undefined }
+
+/** Check a range as given (a day, or from/to, or nothing: everything up to now) before any query. */
+export function parseRange(input: RangeInput): { day: string } | { from: Date; to: Date } {
+  if (input.day) {
+    if (input.from || input.to) throw badRequest('RANGE_INVALID', 'Give a day, or from and to, not both');
+    const d = new Date(`${input.day}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.day) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== input.day) {
+      throw badRequest('RANGE_INVALID', `"${input.day}" is not a day (YYYY-MM-DD)`);
+    }
+    return { day: input.day };
+  }
+  const from = input.from ? new Date(input.from) : new Date(0);
+  const to = input.to ? new Date(input.to) : new Date();
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) throw badRequest('RANGE_INVALID', '"from" must be before "to"');
+  return { from, to };
+}
 type RunRow = {
   id: number; merchant_id: number | null; range_from: Date; range_to: Date; trigger: string; status: RunStatus; checks: CheckOutcome[];
   discrepancy_count: number; error: string | null; created_at: Date; started_at: Date | null; finished_at: Date | null;
@@ -41,17 +57,12 @@ export class ReconciliationService {
    * Pass the transaction when inside one (PGlite: the outer client would wait for it for ever).
    */
   async range(input: RangeInput, db: Db = this.ctx.db): Promise<{ from: Date; to: Date }> {
-    if (input.day) {
-      if (input.from || input.to) throw badRequest('RANGE_INVALID', 'Give a day, or from and to, not both');
-      const tz = this.ctx.config.analytics.timeZone;
-      const { rows } = await sql<{ from: Date; to: Date }>`
-        select (${input.day}::date::timestamp at time zone ${tz}) as from, ((${input.day}::date + 1)::timestamp at time zone ${tz}) as to`.execute(db);
-      return rows[0]!;
-    }
-    const from = input.from ? new Date(input.from) : new Date(0);
-    const to = input.to ? new Date(input.to) : new Date();
-    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) throw badRequest('RANGE_INVALID', '"from" must be before "to"');
-    return { from, to };
+    const parsed = parseRange(input);
+    if ('from' in parsed) return parsed;
+    const tz = this.ctx.config.analytics.timeZone;
+    const { rows } = await sql<{ from: Date; to: Date }>`
+      select (${parsed.day}::date::timestamp at time zone ${tz}) as from, ((${parsed.day}::date + 1)::timestamp at time zone ${tz}) as to`.execute(db);
+    return rows[0]!;
   }
 
   private async requireShop(actor: Actor, merchantId: number) {
