@@ -53,10 +53,14 @@ export class InventoryService {
   }
   /** Before settling several orders in one transaction: lock all their stock rows in the global order. */
   lockForOrders(db: Db, orderIds: number[]): Promise<void> { return this.book.lockForOrders(db, orderIds); }
+  /** Before reserving several shops' orders of one basket in one transaction: lock the rows in the global order. */
+  async lockStock(db: Db, skuIds: number[]): Promise<void> { await this.book.lockLevels(db, skuIds); }
 
   // ---- reads ----
 
-  available(skuIds: number[], db: Db = this.ctx.db): Promise<Map<number, number>> { return this.views.available(skuIds, db); }
+  available(skuIds: number[], db: Db = this.ctx.db): Promise<Map<number, number>> {
+    return this.views.available(skuIds, db);
+  }
   levels(skuIds: number[], db: Db = this.ctx.db) { return this.views.levels(skuIds, db); }
   async listWarehouses(actor: Actor, merchantId: number) {
     await this.requireMerchant(actor, merchantId, false);
@@ -74,10 +78,13 @@ export class InventoryService {
   // ---- merchant operations ----
 
   async defaultWarehouse(db: Db, merchantId: number): Promise<number> {
-    const w = await db.selectFrom('warehouses').select('id').where('merchant_id', '=', merchantId).where('is_default', '=', true).executeTakeFirst();
+    const w = await db.selectFrom('warehouses').select('id')
+      .where('merchant_id', '=', merchantId).where('is_default', '=', true).executeTakeFirst();
     if (w) return w.id;
-    const created = await db.insertInto('warehouses').values({ merchant_id: merchantId, name: '默认仓 Main warehouse', is_default: true })
-      .onConflict((oc) => oc.columns(['merchant_id', 'name']).doUpdateSet({ is_default: true })).returning('id').executeTakeFirstOrThrow();
+    const created = await db.insertInto('warehouses')
+      .values({ merchant_id: merchantId, name: '默认仓 Main warehouse', is_default: true })
+      .onConflict((oc) => oc.columns(['merchant_id', 'name']).doUpdateSet({ is_default: true }))
+      .returning('id').executeTakeFirstOrThrow();
     return created.id;
   }
 
@@ -85,28 +92,40 @@ export class InventoryService {
    * Set a SKU's on-hand count in a warehouse (default one if not given): the row is locked first,
    * the difference is one ledger row. Refused below what open orders reserve.
    */
-  async setStock(db: Db, input: { merchantId: number; skuId: number; quantity: number; warehouseId?: number; reason: MerchantReason; note?: string; actorUserId?: number; lowStockThreshold?: number }): Promise<Level> {
-    if (!Number.isSafeInteger(input.quantity) || input.quantity < 0) throw badRequest('QUANTITY_INVALID', 'Stock must be a non-negative integer');
-    const warehouseId = await this.ensureLevel(db, input.merchantId, input.skuId, input.warehouseId, input.lowStockThreshold);
+  async setStock(db: Db, input: StockChange & { quantity: number; lowStockThreshold?: number }): Promise<Level> {
+    if (!Number.isSafeInteger(input.quantity) || input.quantity < 0) {
+      throw badRequest('QUANTITY_INVALID', 'Stock must be a non-negative integer');
+    }
+    const { merchantId, skuId } = input;
+    const warehouseId = await this.ensureLevel(db, merchantId, skuId, input.warehouseId, input.lowStockThreshold);
     // Locked before reading: the count replaces what is there now, not what was there a moment ago.
     const current = await db.selectFrom('stock_levels').select(['on_hand', 'reserved'])
       .where('sku_id', '=', input.skuId).where('warehouse_id', '=', warehouseId).forUpdate().executeTakeFirstOrThrow();
     const delta = input.quantity - current.on_hand;
     if (delta === 0) return { onHand: current.on_hand, reserved: current.reserved };
-    const moved = await this.book.move(db, { skuId: input.skuId, warehouseId, dOnHand: delta, dReserved: 0, reason: input.reason, note: input.note ?? null, actorUserId: input.actorUserId ?? null });
+    const moved = await this.book.move(db, { ...ledgerFields(input), warehouseId, dOnHand: delta, dReserved: 0 });
     if (!moved) throw belowReserved(current.reserved, current.on_hand, delta);
     return moved;
   }
 
   /** Change on-hand by `delta` in one conditional UPDATE: concurrent changes all count. */
-  async changeStock(db: Db, input: { merchantId: number; skuId: number; delta: number; warehouseId?: number; reason: MerchantReason; note?: string | null; actorUserId?: number | null }): Promise<Level> {
-    if (!Number.isSafeInteger(input.delta)) throw badRequest('QUANTITY_INVALID', 'A stock change must be a whole number');
+  async changeStock(db: Db, input: StockChange & { delta: number }): Promise<Level> {
+    if (!Number.isSafeInteger(input.delta)) {
+      throw badRequest('QUANTITY_INVALID', 'A stock change must be a whole number');
+    }
     const warehouseId = await this.ensureLevel(db, input.merchantId, input.skuId, input.warehouseId);
-    const moved = input.delta === 0 ? null : await this.book.move(db, { skuId: input.skuId, warehouseId, dOnHand: input.delta, dReserved: 0, reason: input.reason, note: input.note ?? null, actorUserId: input.actorUserId ?? null });
-    if (moved) return moved;
-    const now = await db.selectFrom('stock_levels').select(['on_hand', 'reserved']).where('sku_id', '=', input.skuId).where('warehouse_id', '=', warehouseId).executeTakeFirstOrThrow();
+    if (input.delta !== 0) {
+      const change = { ...ledgerFields(input), warehouseId, dOnHand: input.delta, dReserved: 0 };
+      const moved = await this.book.move(db, change);
+      if (moved) return moved;
+    }
+    const now = await db.selectFrom('stock_levels').select(['on_hand', 'reserved'])
+      .where('sku_id', '=', input.skuId).where('warehouse_id', '=', warehouseId).executeTakeFirstOrThrow();
     if (input.delta === 0) return { onHand: now.on_hand, reserved: now.reserved };
-    if (now.on_hand + input.delta < 0) throw badRequest('QUANTITY_INVALID', `Stock cannot go below zero (on hand ${now.on_hand}, change ${input.delta})`);
+    if (now.on_hand + input.delta < 0) {
+      throw badRequest('QUANTITY_INVALID',
+        `Stock cannot go below zero (on hand ${now.on_hand}, change ${input.delta})`);
+    }
     throw belowReserved(now.reserved, now.on_hand, input.delta);
   }
 
@@ -124,37 +143,49 @@ export class InventoryService {
       throw badRequest('ADJUST_AMBIGUOUS', 'Send either quantity (the count on hand) or delta (the change), not both');
     }
     return transact(this.ctx.db, async (trx) => {
-      const sku = await trx.selectFrom('skus').select('id').where('id', '=', input.skuId).where('merchant_id', '=', merchantId).executeTakeFirst();
+      const sku = await trx.selectFrom('skus').select('id')
+        .where('id', '=', input.skuId).where('merchant_id', '=', merchantId).executeTakeFirst();
       if (!sku) throw notFound('SKU');
-      const common = { merchantId, skuId: input.skuId, reason: 'adjust' as const, actorUserId: actor.userId, ...(input.note ? { note: input.note } : {}) };
-      const warehouseId = await this.ensureLevel(trx, merchantId, input.skuId, input.warehouseId, input.lowStockThreshold);
+      const { skuId } = input;
+      const warehouseId = await this.ensureLevel(trx, merchantId, skuId, input.warehouseId, input.lowStockThreshold);
+      const change: StockChange = {
+        merchantId, skuId, warehouseId, reason: 'adjust', actorUserId: actor.userId, note: input.note ?? null,
+      };
       const r = input.quantity !== undefined
-        ? await this.setStock(trx, { ...common, warehouseId, quantity: input.quantity })
-        : await this.changeStock(trx, { ...common, warehouseId, delta: input.delta ?? 0 });
-      return { skuId: input.skuId, warehouseId, onHand: r.onHand, reserved: r.reserved, available: r.onHand - r.reserved };
+        ? await this.setStock(trx, { ...change, quantity: input.quantity })
+        : await this.changeStock(trx, { ...change, delta: input.delta ?? 0 });
+      return { skuId, warehouseId, onHand: r.onHand, reserved: r.reserved, available: r.onHand - r.reserved };
     });
   }
 
   /** The warehouse (this shop's, default if not given) with a stock row for the SKU in it. */
-  private async ensureLevel(db: Db, merchantId: number, skuId: number, warehouseId?: number, lowStockThreshold?: number): Promise<number> {
+  private async ensureLevel(db: Db, merchantId: number, skuId: number, warehouseId?: number, lowStockThreshold?: number) {
     const id = warehouseId ?? await this.defaultWarehouse(db, merchantId);
-    const wh = await db.selectFrom('warehouses').select('id').where('id', '=', id).where('merchant_id', '=', merchantId).executeTakeFirst();
+    const wh = await db.selectFrom('warehouses').select('id')
+      .where('id', '=', id).where('merchant_id', '=', merchantId).executeTakeFirst();
     if (!wh) throw notFound('Warehouse');
-    await db.insertInto('stock_levels').values({ sku_id: skuId, warehouse_id: id, merchant_id: merchantId, ...(lowStockThreshold !== undefined ? { low_stock_threshold: lowStockThreshold } : {}) })
-      .onConflict((oc) => (lowStockThreshold !== undefined ? oc.columns(['sku_id', 'warehouse_id']).doUpdateSet({ low_stock_threshold: lowStockThreshold }) : oc.columns(['sku_id', 'warehouse_id']).doNothing()))
+    const threshold = lowStockThreshold !== undefined ? { low_stock_threshold: lowStockThreshold } : {};
+    await db.insertInto('stock_levels').values({ sku_id: skuId, warehouse_id: id, merchant_id: merchantId, ...threshold })
+      .onConflict((oc) => (lowStockThreshold !== undefined
+        ? oc.columns(['sku_id', 'warehouse_id']).doUpdateSet(threshold)
+        : oc.columns(['sku_id', 'warehouse_id']).doNothing()))
       .execute();
     return id;
   }
 
   private async requireMerchant(actor: Actor, merchantId: number, write: boolean): Promise<void> {
-    await this.ctx.services.merchants.requireRole(actor, merchantId, write ? ['merchant_owner', 'merchant_staff'] : ['merchant_owner', 'merchant_staff', 'anchor']);
+    const roles = write ? ['merchant_owner', 'merchant_staff'] : ['merchant_owner', 'merchant_staff', 'anchor'];
+    await this.ctx.services.merchants.requireRole(actor, merchantId, roles as never);
   }
 
-  async createWarehouse(actor: Actor, merchantId: number, input: { name: string; region?: string | undefined; isDefault?: boolean | undefined }) {
+  async createWarehouse(actor: Actor, merchantId: number, input: NewWarehouse) {
     await this.requireMerchant(actor, merchantId, true);
     return transact(this.ctx.db, async (trx) => {
-      if (input.isDefault) await trx.updateTable('warehouses').set({ is_default: false }).where('merchant_id', '=', merchantId).execute();
-      const row = await trx.insertInto('warehouses').values({ merchant_id: merchantId, name: input.name, region: input.region ?? '', is_default: input.isDefault ?? false })
+      if (input.isDefault) {
+        await trx.updateTable('warehouses').set({ is_default: false }).where('merchant_id', '=', merchantId).execute();
+      }
+      const row = await trx.insertInto('warehouses')
+        .values({ merchant_id: merchantId, name: input.name, region: input.region ?? '', is_default: !!input.isDefault })
         .onConflict((oc) => oc.columns(['merchant_id', 'name']).doNothing()).returningAll().executeTakeFirst();
       if (!row) throw conflict('WAREHOUSE_EXISTS', 'A warehouse with this name exists');
       return row;
@@ -162,5 +193,20 @@ export class InventoryService {
   }
 }
 
-const belowReserved = (reserved: number, onHand: number, delta: number) =>
-  conflict('STOCK_BELOW_RESERVED', `Stock cannot go below the ${reserved} units reserved by open orders`, { onHand, reserved, delta });
+/** A merchant's change of one SKU's stock: where, why and who. */
+export interface StockChange {
+  merchantId: number;
+  skuId: number;
+  warehouseId?: number;
+  reason: MerchantReason;
+  note?: string | null;
+  actorUserId?: number | null;
+}
+
+interface NewWarehouse { name: string; region?: string | undefined; isDefault?: boolean | undefined }
+
+const ledgerFields = (c: StockChange) =>
+  ({ skuId: c.skuId, reason: c.reason, note: c.note ?? null, actorUserId: c.actorUserId ?? null });
+
+const belowReserved = (reserved: number, onHand: number, delta: number) => conflict('STOCK_BELOW_RESERVED',
+  `Stock cannot go below the ${reserved} units reserved by open orders`, { onHand, reserved, delta });

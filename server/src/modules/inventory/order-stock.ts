@@ -10,18 +10,22 @@ import './tables.ts';
 export interface StockLine { skuId: number; quantity: number }
 
 interface Take { skuId: number; warehouseId: number; quantity: number }
+interface Settlement { dOnHand: number; dReserved: number; reason: 'commit' | 'release'; note?: string }
 
 export class OrderStock {
   constructor(private readonly book: StockBook) {}
 
   /** Reserve every line or nothing: throws 409 OUT_OF_STOCK with what is short. Idempotent per order. */
   async reserve(db: Db, input: { orderId: number; merchantId: number; lines: StockLine[] }): Promise<void> {
-    const existing = await db.selectFrom('stock_reservations').select('sku_id').where('order_id', '=', input.orderId).executeTakeFirst();
+    const existing = await db.selectFrom('stock_reservations').select('sku_id').where('order_id', '=', input.orderId)
+      .executeTakeFirst();
     if (existing) return;
     const wanted = sortedLines(input.lines);
     if (wanted.length === 0) return;
     for (const [, quantity] of wanted) {
-      if (!Number.isSafeInteger(quantity) || quantity <= 0) throw badRequest('QUANTITY_INVALID', 'Quantity must be a positive integer');
+      if (!Number.isSafeInteger(quantity) || quantity <= 0) {
+        throw badRequest('QUANTITY_INVALID', 'Quantity must be a positive integer');
+      }
     }
     // Lock first, then decide from levels nobody else can change until we commit.
     const levels = await this.book.lockLevels(db, wanted.map(([skuId]) => skuId), input.merchantId);
@@ -30,7 +34,8 @@ export class OrderStock {
     for (const [skuId, quantity] of wanted) {
       // Prefer the default warehouse, then the fullest one; the lock order does not depend on it.
       const candidates = levels.filter((l) => l.skuId === skuId).sort((a, b) =>
-        Number(b.isDefault) - Number(a.isDefault) || (b.onHand - b.reserved) - (a.onHand - a.reserved) || a.warehouseId - b.warehouseId);
+        Number(b.isDefault) - Number(a.isDefault) || (b.onHand - b.reserved) - (a.onHand - a.reserved)
+        || a.warehouseId - b.warehouseId);
       let remaining = quantity;
       for (const level of candidates) {
         const take = Math.min(remaining, level.onHand - level.reserved);
@@ -44,30 +49,37 @@ export class OrderStock {
     if (short.length) throw conflict('OUT_OF_STOCK', 'Not enough stock for some items', short);
     takes.sort(byStockRow);
     for (const t of takes) {
-      const moved = await this.book.move(db, { skuId: t.skuId, warehouseId: t.warehouseId, dOnHand: 0, dReserved: t.quantity, reason: 'reserve', orderId: input.orderId });
+      const moved = await this.book.move(db, {
+        skuId: t.skuId, warehouseId: t.warehouseId, dOnHand: 0, dReserved: t.quantity,
+        reason: 'reserve', orderId: input.orderId,
+      });
       if (!moved) throw new Error(`stock row sku ${t.skuId} warehouse ${t.warehouseId} changed while locked`);
     }
     await db.insertInto('stock_reservations').values(takes.map((t) => ({
-      order_id: input.orderId, sku_id: t.skuId, warehouse_id: t.warehouseId, merchant_id: input.merchantId, quantity: t.quantity, status: 'reserved' as const,
+      order_id: input.orderId, sku_id: t.skuId, warehouse_id: t.warehouseId, merchant_id: input.merchantId,
+      quantity: t.quantity, status: 'reserved' as const,
     }))).execute();
   }
 
   /** Payment received: reserved units become sold. Idempotent. */
   async commit(db: Db, orderId: number): Promise<void> {
-    await this.settle(db, orderId, 'committed', (r) => ({ dOnHand: -r.quantity, dReserved: -r.quantity, reason: 'commit' }));
+    await this.settle(db, orderId, 'committed', (q) => ({ dOnHand: -q, dReserved: -q, reason: 'commit' }));
   }
 
   /** Order cancelled or unpaid in time: reserved units go back on sale. Idempotent. */
   async release(db: Db, orderId: number, reason: 'cancelled' | 'payment_timeout' | 'failed'): Promise<void> {
-    await this.settle(db, orderId, 'released', (r) => ({ dOnHand: 0, dReserved: -r.quantity, reason: 'release', note: reason }));
+    await this.settle(db, orderId, 'released', (q) => ({ dOnHand: 0, dReserved: -q, reason: 'release', note: reason }));
   }
 
-  private async settle(db: Db, orderId: number, to: 'committed' | 'released', delta: (r: { quantity: number }) => { dOnHand: number; dReserved: number; reason: 'commit' | 'release'; note?: string }) {
-    const rows = await db.selectFrom('stock_reservations').selectAll().where('order_id', '=', orderId).where('status', '=', 'reserved')
+  private async settle(db: Db, orderId: number, to: 'committed' | 'released', delta: (quantity: number) => Settlement) {
+    const rows = await db.selectFrom('stock_reservations').selectAll()
+      .where('order_id', '=', orderId).where('status', '=', 'reserved')
       .orderBy('sku_id').orderBy('warehouse_id').forUpdate().execute();
     if (rows.length === 0) return;
     for (const r of rows) {
-      const moved = await this.book.move(db, { skuId: r.sku_id, warehouseId: r.warehouse_id, orderId, ...delta(r) });
+      const moved = await this.book.move(db, {
+        skuId: r.sku_id, warehouseId: r.warehouse_id, orderId, ...delta(r.quantity),
+      });
       if (!moved) throw new Error(`stock for order ${orderId} sku ${r.sku_id} is inconsistent`);
     }
     await db.updateTable('stock_reservations').set({ status: to, updated_at: sql`now()` })
@@ -77,12 +89,14 @@ export class OrderStock {
   /** Returned goods received: units go back to the warehouse they left from. Idempotent per refund. */
   async restock(db: Db, input: { orderId: number; refundId: number; lines: StockLine[] }): Promise<void> {
     const done = await db.selectFrom('stock_ledger').select('id')
-      .where('order_id', '=', input.orderId).where('refund_id', '=', input.refundId).where('reason', '=', 'return').executeTakeFirst();
+      .where('order_id', '=', input.orderId).where('refund_id', '=', input.refundId).where('reason', '=', 'return')
+      .executeTakeFirst();
     if (done) return;
     const wanted = sortedLines(input.lines);
     if (wanted.length === 0) return;
     const rows = await db.selectFrom('stock_reservations').selectAll()
-      .where('order_id', '=', input.orderId).where('sku_id', 'in', wanted.map(([skuId]) => skuId)).where('status', '=', 'committed')
+      .where('order_id', '=', input.orderId).where('sku_id', 'in', wanted.map(([skuId]) => skuId))
+      .where('status', '=', 'committed')
       .orderBy('sku_id').orderBy('warehouse_id').forUpdate().execute();
     const backs: Take[] = [];
     for (const [skuId, quantity] of wanted) {
@@ -94,12 +108,20 @@ export class OrderStock {
         remaining -= back;
         if (remaining === 0) break;
       }
-      if (remaining > 0) throw conflict('RETURN_EXCEEDS_SOLD', `Cannot return more of SKU ${skuId} than was sold in order ${input.orderId}`);
+      if (remaining > 0) {
+        throw conflict('RETURN_EXCEEDS_SOLD',
+          `Cannot return more of SKU ${skuId} than was sold in order ${input.orderId}`);
+      }
     }
     for (const b of backs) {
-      await this.book.move(db, { skuId: b.skuId, warehouseId: b.warehouseId, dOnHand: b.quantity, dReserved: 0, reason: 'return', orderId: input.orderId, refundId: input.refundId });
-      await db.updateTable('stock_reservations').set({ returned_quantity: sql`returned_quantity + ${b.quantity}`, updated_at: sql`now()` })
-        .where('order_id', '=', input.orderId).where('sku_id', '=', b.skuId).where('warehouse_id', '=', b.warehouseId).execute();
+      await this.book.move(db, {
+        skuId: b.skuId, warehouseId: b.warehouseId, dOnHand: b.quantity, dReserved: 0, reason: 'return',
+        orderId: input.orderId, refundId: input.refundId,
+      });
+      await db.updateTable('stock_reservations')
+        .set({ returned_quantity: sql`returned_quantity + ${b.quantity}`, updated_at: sql`now()` })
+        .where('order_id', '=', input.orderId).where('sku_id', '=', b.skuId).where('warehouse_id', '=', b.warehouseId)
+        .execute();
     }
   }
 }

@@ -25,7 +25,9 @@ export function registerInventoryChecks(ctx: AppContext): void {
 }
 
 export async function inventoryDiscrepancies(scope: ReconcileScope): Promise<Discrepancy[]> {
-  const shop = (alias: string) => (scope.merchantId === undefined ? sql`true` : sql`${sql.ref(`${alias}.merchant_id`)} = ${scope.merchantId}`);
+  const shop = (alias: string) => (scope.merchantId === undefined
+    ? sql`true`
+    : sql`${sql.ref(`${alias}.merchant_id`)} = ${scope.merchantId}`);
   // Full joins: a ledger or a reservation without a stock row is as wrong as the other way round.
   const { rows } = await sql<Row>`
     with levels as (select sku_id, warehouse_id, merchant_id, on_hand, reserved from stock_levels s where ${shop('s')}),
@@ -38,7 +40,8 @@ export async function inventoryDiscrepancies(scope: ReconcileScope): Promise<Dis
         from stock_reservations r where status = 'reserved' and ${shop('r')} group by sku_id, warehouse_id)
     select j.*, last.on_hand_after as last_on_hand_after, last.reserved_after as last_reserved_after
       from (select sku_id, warehouse_id, coalesce(l.merchant_id, g.merchant_id, h.merchant_id)::int as merchant_id,
-                   l.on_hand, l.reserved, coalesce(g.on_hand, 0) as ledger_on_hand, coalesce(g.reserved, 0) as ledger_reserved,
+                   l.on_hand, l.reserved,
+                   coalesce(g.on_hand, 0) as ledger_on_hand, coalesce(g.reserved, 0) as ledger_reserved,
                    coalesce(g.n, 0) as ledger_rows, g.last_id, coalesce(h.reserved, 0) as held
               from levels l
               full join ledger g using (sku_id, warehouse_id)
@@ -53,20 +56,23 @@ export async function inventoryDiscrepancies(scope: ReconcileScope): Promise<Dis
 function describe(r: Row): Discrepancy[] {
   const subject = `sku:${r.sku_id} warehouse:${r.warehouse_id}`;
   const facts = [{
-    skuId: r.sku_id, warehouseId: r.warehouse_id, onHand: r.on_hand, reserved: r.reserved, ledgerOnHand: r.ledger_on_hand,
-    ledgerReserved: r.ledger_reserved, ledgerRows: r.ledger_rows, heldByOpenOrders: r.held,
+    skuId: r.sku_id, warehouseId: r.warehouse_id, onHand: r.on_hand, reserved: r.reserved,
+    ledgerOnHand: r.ledger_on_hand, ledgerReserved: r.ledger_reserved, ledgerRows: r.ledger_rows, heldByOpenOrders: r.held,
   }];
   const found = (message: string, expected: number | string, actual: number | string): Discrepancy =>
     ({ check: CHECK, merchantId: r.merchant_id, subject, message, expected, actual, rows: facts });
   if (r.on_hand === null || r.reserved === null) {
-    return [found('Ledger rows or reservations for a SKU and warehouse that has no stock level', 'a stock level', 'none')];
+    return [found('Ledger rows or reservations for a SKU and warehouse with no stock level', 'a stock level', 'none')];
   }
   const out: Discrepancy[] = [];
-  if (r.on_hand !== r.ledger_on_hand) out.push(found('On hand differs from the sum of its ledger', r.ledger_on_hand, r.on_hand));
-  if (r.reserved !== r.ledger_reserved) out.push(found('Reserved differs from the sum of its ledger', r.ledger_reserved, r.reserved));
-  if (r.reserved !== r.held) out.push(found('Reserved differs from the units open orders hold', r.held, r.reserved));
-  if (r.last_on_hand_after !== null && (r.last_on_hand_after !== r.on_hand || r.last_reserved_after !== r.reserved)) {
-    out.push(found('The last ledger row does not end at the current level', `${r.on_hand}/${r.reserved}`, `${r.last_on_hand_after}/${r.last_reserved_after}`));
-  }
+  const check = (ok: boolean, message: string, expected: number | string, actual: number | string) => {
+    if (!ok) out.push(found(message, expected, actual));
+  };
+  check(r.on_hand === r.ledger_on_hand, 'On hand differs from the sum of its ledger', r.ledger_on_hand, r.on_hand);
+  check(r.reserved === r.ledger_reserved, 'Reserved differs from the sum of its ledger', r.ledger_reserved, r.reserved);
+  check(r.reserved === r.held, 'Reserved differs from the units open orders hold', r.held, r.reserved);
+  const last = `${r.last_on_hand_after}/${r.last_reserved_after}`;
+  check(r.last_on_hand_after === null || last === `${r.on_hand}/${r.reserved}`,
+    'The last ledger row does not end at the current level', `${r.on_hand}/${r.reserved}`, last);
   return out;
 }

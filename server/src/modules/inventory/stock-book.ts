@@ -33,7 +33,9 @@ export interface LockedLevel {
   isDefault: boolean;
 }
 
-interface LevelRow { on_hand: number; reserved: number; merchant_id: number; low_stock_threshold: number; low_stock_alerted: boolean }
+interface LevelRow {
+  on_hand: number; reserved: number; merchant_id: number; low_stock_threshold: number; low_stock_alerted: boolean;
+}
 
 export class StockBook {
   constructor(private readonly ctx: AppContext) {}
@@ -72,7 +74,9 @@ export class StockBook {
       .orderBy('s.sku_id').orderBy('s.warehouse_id')
       .forUpdate('s')
       .execute();
-    return rows.map((r) => ({ skuId: r.sku_id, warehouseId: r.warehouse_id, onHand: r.on_hand, reserved: r.reserved, isDefault: r.is_default }));
+    return rows.map((r) => ({
+      skuId: r.sku_id, warehouseId: r.warehouse_id, onHand: r.on_hand, reserved: r.reserved, isDefault: r.is_default,
+    }));
   }
 
   /** Lock the stock rows every reservation of these orders points at, in the global order. */
