@@ -7,10 +7,12 @@ import type { Actor } from '../../platform/auth/access.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.ts';
 import type { Conn } from '../realtime/connection.ts';
+import { requireRoomViewer, type ViewerRequest } from './room-viewer.ts';
 import './tables.ts';
 import { transact } from '../../platform/db/transact.ts';
 
 const likesKey = (roomId: number) => `rt:room:${roomId}:likes`;
+const dropNotFound = () => notFound('Coupon drop', 'DROP_NOT_FOUND');
 const MAX_TAPS_PER_FRAME = 50;
 
 export class LikeService {
@@ -57,6 +59,25 @@ export class CouponDropService {
     const view = await this.view(d.id);
     await this.ctx.services.realtime.publishToRoom(roomId, { type: 'coupon.drop', data: view }, { kind: 'commerce' });
     return view;
+  }
+
+  /** A drop as a viewer of its room sees it (GET /api/coupon-drops/:dropId). */
+  async viewAsViewer(dropId: number, viewer: ViewerRequest) {
+    await requireRoomViewer(this.ctx, await this.roomOf(dropId), viewer, dropNotFound);
+    return this.view(dropId);
+  }
+
+  /** A viewer of the drop's room claims one (POST /api/coupon-drops/:dropId/claim). */
+  async claimAsViewer(actor: Actor, dropId: number, invite: string | undefined) {
+    await requireRoomViewer(this.ctx, await this.roomOf(dropId), { actor, invite }, dropNotFound);
+    return this.claim(actor.userId, dropId);
+  }
+
+  private async roomOf(dropId: number): Promise<number> {
+    const d = await this.ctx.db.selectFrom('coupon_drops').select('room_id').where('id', '=', dropId)
+      .executeTakeFirst();
+    if (!d) throw dropNotFound();
+    return d.room_id;
   }
 
   async view(dropId: number) {

@@ -8,11 +8,13 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { DRAW_ALGORITHM, drawWinners, sha256 } from './lucky-draw.ts';
+import { requireRoomViewer, type ViewerRequest } from './room-viewer.ts';
 import type { LuckyBagCondition, LuckyBagPrize } from './tables.ts';
 import './tables.ts';
 import { transact } from '../../platform/db/transact.ts';
 
 const firstSeenKey = (roomId: number, userId: number) => `rt:room:${roomId}:seen:${userId}`;
+const bagNotFound = () => notFound('Lucky bag', 'LUCKY_BAG_NOT_FOUND');
 
 export class LuckyBagService {
   constructor(private readonly ctx: AppContext) {}
@@ -53,6 +55,24 @@ export class LuckyBagService {
       seedHash: b.seed_hash, seed: drawn ? b.seed : null, entrants: entrants.length, entrantIds: drawn ? entrants.map((e) => e.user_id) : [],
       winners: winners.map((w) => ({ userId: w.user_id, rank: w.rank, nickname: w.nickname })), algorithm: DRAW_ALGORITHM,
     };
+  }
+
+  /** A bag as a viewer of its room sees it (GET /api/lucky-bags/:bagId). */
+  async viewAsViewer(bagId: number, viewer: ViewerRequest) {
+    await requireRoomViewer(this.ctx, await this.roomOf(bagId), viewer, bagNotFound);
+    return this.view(bagId);
+  }
+
+  /** A viewer of the bag's room enters it (POST /api/lucky-bags/:bagId/enter). */
+  async enterAsViewer(actor: Actor, bagId: number, invite: string | undefined) {
+    await requireRoomViewer(this.ctx, await this.roomOf(bagId), { actor, invite }, bagNotFound);
+    return this.enter(actor.userId, bagId);
+  }
+
+  private async roomOf(bagId: number): Promise<number> {
+    const b = await this.ctx.db.selectFrom('lucky_bags').select('room_id').where('id', '=', bagId).executeTakeFirst();
+    if (!b) throw bagNotFound();
+    return b.room_id;
   }
 
   /** Enter if the condition is met (comment entries also happen automatically from chat). */

@@ -4,12 +4,20 @@ import type { AppContext, Http } from '../../platform/context.ts';
 import { DateTime, errorResponses, IdParam, MerchantParams, Ok, Strict } from '../../platform/http/schemas.ts';
 
 const security = [{ bearer: [] }];
+/** A private room's invitation: viewer actions on what is in the room need it too. */
+const ViewerQuery = Strict({
+  invite: Type.Optional(Type.String({ maxLength: 1000, description: 'A private room\'s invitation' })),
+});
 const RoomParams = Strict({ merchantId: IdParam, roomId: IdParam });
 const Action = Type.Union([Type.Literal('mask'), Type.Literal('block'), Type.Literal('review')], { description: 'mask: shown with ***; block: refused; review: held until staff approve' });
 const WordT = Type.Object({ id: Type.Integer(), word: Type.String(), action: Type.String(), createdAt: DateTime });
 const WordsBody = Strict({ words: Type.Array(Strict({ word: Type.String({ minLength: 1, maxLength: 40 }), action: Action }), { minItems: 1, maxItems: 1000 }) });
 const MessageT = Type.Object({ id: Type.Integer(), seq: Type.Union([Type.Integer(), Type.Null()]), userId: Type.Integer(), nickname: Type.String(), text: Type.String(), originalText: Type.String(), status: Type.String(), moderation: Type.Unknown(), createdAt: DateTime });
 const ReportT = Type.Object({ id: Type.Integer(), roomId: Type.Integer(), seq: Type.Integer(), reason: Type.String(), status: Type.String(), createdAt: DateTime, messageId: Type.Union([Type.Integer(), Type.Null()]), text: Type.Union([Type.String(), Type.Null()]), userId: Type.Union([Type.Integer(), Type.Null()]) });
+const ClaimedT = Type.Object({
+  couponId: Type.Integer(), templateId: Type.Integer(), validFrom: DateTime, validUntil: DateTime,
+  remaining: Type.Integer(),
+});
 const DropT = Type.Object({ dropId: Type.Integer(), roomId: Type.Integer(), templateId: Type.Integer(), title: Type.String(), description: Type.String(), quantity: Type.Integer(), remaining: Type.Integer(), endsAt: DateTime });
 
 const Prize = Strict({ kind: Type.Union([Type.Literal('product'), Type.Literal('coupon'), Type.Literal('coins'), Type.Literal('other')]), description: Type.String({ minLength: 1, maxLength: 100 }), productId: Type.Optional(IdParam), couponId: Type.Optional(IdParam), coins: Type.Optional(Type.Integer({ minimum: 1 })) });
@@ -30,12 +38,20 @@ export function interactionRoutes(app: Http, ctx: AppContext): void {
   }, async (req, reply) => reply.status(201).send(await luckyBags.start(req.actor!, req.params.merchantId, req.params.roomId, req.body as never)));
   app.get('/api/lucky-bags/:bagId', {
     config: { access: 'public' },
-    schema: { tags: ['interaction'], summary: 'A lucky bag; after the draw: the revealed seed, the sorted entrants and the winners, enough for anyone to verify', params: Strict({ bagId: IdParam }), response: { 200: BagT, ...errorResponses } },
-  }, async (req) => luckyBags.view(req.params.bagId));
+    schema: {
+      tags: ['interaction'],
+      summary: 'A lucky bag; after the draw: the revealed seed, the sorted entrants and the winners, enough to verify',
+      params: Strict({ bagId: IdParam }), querystring: ViewerQuery, response: { 200: BagT, ...errorResponses },
+    },
+  }, async (req) => luckyBags.viewAsViewer(req.params.bagId, { actor: req.actor, invite: req.query.invite }));
   app.post('/api/lucky-bags/:bagId/enter', {
     config: { access: 'user' },
-    schema: { tags: ['interaction'], summary: 'Enter a lucky bag (CONDITION_NOT_MET, LUCKY_BAG_CLOSED)', security, params: Strict({ bagId: IdParam }), response: { 200: Type.Object({ entered: Type.Boolean() }), ...errorResponses } },
-  }, async (req) => luckyBags.enter(req.actor!.userId, req.params.bagId));
+    schema: {
+      tags: ['interaction'], summary: 'Enter a lucky bag (CONDITION_NOT_MET, LUCKY_BAG_CLOSED)', security,
+      params: Strict({ bagId: IdParam }), querystring: ViewerQuery,
+      response: { 200: Type.Object({ entered: Type.Boolean() }), ...errorResponses },
+    },
+  }, async (req) => luckyBags.enterAsViewer(req.actor!, req.params.bagId, req.query.invite));
 
   // ---- gifts and coins ----
   app.get('/api/gifts', { config: { access: 'public' }, schema: { tags: ['interaction'], summary: 'The gift catalog', response: { 200: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), iconUrl: Type.Union([Type.String(), Type.Null()]), priceCoins: Type.Integer(), effect: Type.String() })), ...errorResponses } } },
@@ -117,11 +133,22 @@ export function interactionRoutes(app: Http, ctx: AppContext): void {
 
   app.get('/api/coupon-drops/:dropId', {
     config: { access: 'public' },
-    schema: { tags: ['interaction'], summary: 'A room coupon drop and how many are left', params: Strict({ dropId: IdParam }), response: { 200: DropT, ...errorResponses } },
-  }, async (req) => couponDrops.view(req.params.dropId));
+    schema: {
+      tags: ['interaction'], summary: 'A room coupon drop and how many are left',
+      params: Strict({ dropId: IdParam }), querystring: ViewerQuery, response: { 200: DropT, ...errorResponses },
+    },
+  }, async (req) => couponDrops.viewAsViewer(req.params.dropId, { actor: req.actor, invite: req.query.invite }));
 
   app.post('/api/coupon-drops/:dropId/claim', {
     config: { access: 'user' },
-    schema: { tags: ['interaction'], summary: 'Claim a coupon from a room drop (DROP_SOLD_OUT, DROP_ENDED, DROP_ALREADY_CLAIMED, or the coupon\'s own limits)', security, params: Strict({ dropId: IdParam }), response: { 201: Type.Object({ couponId: Type.Integer(), templateId: Type.Integer(), validFrom: DateTime, validUntil: DateTime, remaining: Type.Integer() }), ...errorResponses } },
-  }, async (req, reply) => reply.status(201).send(await couponDrops.claim(req.actor!.userId, req.params.dropId)));
+    schema: {
+      tags: ['interaction'],
+      summary: 'Claim a coupon from a room drop (DROP_SOLD_OUT, DROP_ENDED, DROP_ALREADY_CLAIMED, or coupon limits)',
+      security, params: Strict({ dropId: IdParam }), querystring: ViewerQuery,
+      response: { 201: ClaimedT, ...errorResponses },
+    },
+  }, async (req, reply) => {
+    const claimed = await couponDrops.claimAsViewer(req.actor!, req.params.dropId, req.query.invite);
+    return reply.status(201).send(claimed);
+  });
 }

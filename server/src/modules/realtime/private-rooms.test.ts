@@ -175,6 +175,31 @@ describe.each(APP_BACKENDS)('private rooms on the WebSocket on $name', (backend)
     expect((await node.api('GET', '/api/rooms/999999/online')).status).toBe(404);
   });
 
+  it('keeps a private room\'s coupon drops and lucky bags to staff and invitees', async () => {
+    await node.app.ctx.services.live.goLive(room); // lucky bags run during a show
+    const coupon = { title: '会员专享', kind: 'fixed', amountFen: 300, validDays: 3, totalQuantity: 100 };
+    const templateId = (await owner.call('POST', '/coupons', { ...coupon, channels: ['room_drop'] })).body.id as number;
+    const drop = (await owner.call('POST', `/rooms/${room}/coupon-drops`, { templateId, quantity: 5, minutes: 5 }))
+      .body;
+    const prize = { kind: 'other', description: '签名照' };
+    const bagBody = { title: '关注福袋', prize, winners: 1, condition: { kind: 'follow' }, minutes: 5 };
+    const bag = (await owner.call('POST', `/rooms/${room}/lucky-bags`, bagBody)).body;
+    const outsider = await node.userToken('13855550009');
+    await node.api('PUT', `/api/me/follows/${shop.merchantId}`, { token: outsider.token }); // meets the condition
+    const claim = (q = '') => node.api('POST', `/api/coupon-drops/${drop.dropId}/claim${q}`, { token: outsider.token });
+    const enter = (q = '') => node.api('POST', `/api/lucky-bags/${bag.bagId}/enter${q}`, { token: outsider.token });
+    expect((await claim()).body.error.code).toBe('DROP_NOT_FOUND');
+    expect((await enter()).body.error.code).toBe('LUCKY_BAG_NOT_FOUND');
+    expect((await node.api('GET', `/api/coupon-drops/${drop.dropId}`)).status).toBe(404);
+    expect((await node.api('GET', `/api/lucky-bags/${bag.bagId}`)).status).toBe(404);
+    const { token } = await owner.invite(room);
+    expect((await claim(`?invite=${token}`)).status).toBe(201);
+    expect((await enter(`?invite=${token}`)).body).toEqual({ entered: true });
+    expect((await node.api('GET', `/api/lucky-bags/${bag.bagId}?invite=${token}`)).body.entrants).toBe(1);
+    const seen = await node.api('GET', `/api/coupon-drops/${drop.dropId}`, { token: shop.owner.token });
+    expect(seen.body.remaining).toBe(4);
+  });
+
   it('lets viewers without an invitation out when a public room is made private', async () => {
     const open = await owner.createRoom({ title: 'soon private' });
     const guest = await Viewer.connect(node);

@@ -104,7 +104,7 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
   const claim = async (d: Drop) => {
     if (!session.get()) { setLoginOpen(true); return; }
     try {
-      await call(() => api.POST('/api/coupon-drops/{dropId}/claim', { params: { path: { dropId: d.dropId } } }));
+      await call(() => api.POST('/api/coupon-drops/{dropId}/claim', { params: { path: { dropId: d.dropId }, query: invite ? { invite } : {} } }));
       setClaimed((c) => new Set(c).add(d.dropId));
       Toast.show({ content: t('领取成功') });
     } catch (e) { Toast.show({ content: errorText(e) }); }
@@ -112,7 +112,8 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
   const enterBag = async (b: LuckyBag) => {
     if (!session.get()) { setLoginOpen(true); return; }
     if (b.condition.kind === 'comment') { setText(b.condition.keyword ?? ''); Toast.show({ content: `${t('发送口令参与')}：${b.condition.keyword}` }); return; }
-    try { await call(() => api.POST('/api/lucky-bags/{bagId}/enter', { params: { path: { bagId: b.bagId } } })); Toast.show({ content: t('已参与') }); } catch (e) { Toast.show({ content: errorText(e) }); }
+    const params = { path: { bagId: b.bagId }, query: invite ? { invite } : {} }; // a private room's drops and bags need its invitation
+    try { await call(() => api.POST('/api/lucky-bags/{bagId}/enter', { params })); Toast.show({ content: t('已参与') }); } catch (e) { Toast.show({ content: errorText(e) }); }
   };
   const like = () => {
     setHearts((h) => [...h.slice(-10), Date.now()]);
