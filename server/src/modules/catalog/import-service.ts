@@ -2,7 +2,7 @@
 // A bad row never aborts the good ones: rows are validated one by one, each product is written
 // in its own transaction, and every problem is reported with its row number and column.
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../../platform/csv.ts';
 import { sql } from 'kysely';
 import type { Actor } from '../../platform/auth/access.ts';
 import type { AppContext } from '../../platform/context.ts';
@@ -64,7 +64,7 @@ export class ProductImportService {
     const r = await this.ctx.db.selectFrom('product_imports').select(['errors']).where('id', '=', importId).where('merchant_id', '=', merchantId).executeTakeFirst();
     if (!r) throw notFound('Import');
     const errors = r.errors as Array<ImportError & { raw?: Row }>;
-    return '\uFEFF' + stringify([
+    return toCsv([
       ['row', 'column', 'error', ...IMPORT_COLUMNS],
       ...errors.map((e) => [e.row, e.column ?? '', e.message, ...IMPORT_COLUMNS.map((c) => e.raw?.[c] ?? '')]),
     ]);
@@ -214,7 +214,7 @@ function toView(r: { id: number; filename: string; status: string; total_rows: n
   };
 }
 
-export const IMPORT_TEMPLATE = '\uFEFF' + stringify([
+export const IMPORT_TEMPLATE = toCsv([
   [...IMPORT_COLUMNS],
   ['TS-001', '纯棉T恤', '服饰/男装/T恤', '颜色', '白色', '尺码', 'M', 'TS-001-W-M', '59.00', '99.00', '100', '200', '新品|纯棉', 'on_shelf', '', '舒适透气', ''],
   ['TS-001', '纯棉T恤', '服饰/男装/T恤', '颜色', '白色', '尺码', 'L', 'TS-001-W-L', '59.00', '99.00', '80', '210', '新品|纯棉', 'on_shelf', '', '舒适透气', ''],

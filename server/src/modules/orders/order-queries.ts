@@ -1,9 +1,9 @@
 // Reading orders: the shopper's own, and the shop's with search, filters and CSV export.
 import { sql, type SqlBool } from 'kysely';
-import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../../platform/auth/access.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
+import { toCsv } from '../../platform/csv.ts';
 import { notFound } from '../../platform/errors.ts';
 import { escapeLike } from '../inventory/inventory-service.ts';
 import type { OrderStatus } from './tables.ts';
@@ -89,7 +89,7 @@ export class OrderQueries {
       .select(['o.order_no', 'o.status', 'o.created_at', 'o.paid_at', 'o.total_fen', 'o.shipping_fen', 'o.refunded_fen', 'o.address', 'o.room_id', 'l.product_title', 'l.sku_name', 'l.quantity', 'l.unit_price_fen', 'l.payable_fen', 'l.refunded_fen as line_refunded_fen'])
       .orderBy('o.id', 'desc').orderBy('l.id').limit(50_000).execute();
     const y = (fen: number) => (fen / 100).toFixed(2);
-    return '\uFEFF' + stringify([
+    return toCsv([
       ['订单号 order_no', '状态 status', '下单时间 created_at', '支付时间 paid_at', '商品 product', '规格 sku', '数量 qty', '单价 unit_price', '实付 payable', '已退 refunded', '订单实付 order_total', '运费 shipping', '收货人 name', '电话 phone', '地址 address', '直播间 room'],
       ...rows.map((r) => [
         r.order_no, r.status, r.created_at.toISOString(), r.paid_at?.toISOString() ?? '', r.product_title, r.sku_name, r.quantity, y(r.unit_price_fen), y(r.payable_fen), y(r.line_refunded_fen),
