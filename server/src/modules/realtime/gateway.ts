@@ -58,6 +58,9 @@ export class Gateway {
     this.handlers.set(type, handler);
   }
 
+  /** Every client frame type this node answers (built-in and registered by modules). */
+  frameTypes(): string[] { return [...this.handlers.keys()]; }
+
   get connectionCount(): number { return this.conns.size; }
   *connections(): Iterable<Conn> { yield* this.conns; }
 

@@ -158,6 +158,12 @@ describe.each(APP_BACKENDS)('private rooms on the WebSocket on $name', (backend)
     await pause(2200);
     await expect(v.request('chat', { text: 'after expiry' })).rejects.toMatchObject({ code: 'NOT_IN_ROOM' });
     await letOut(v, 'INVITE_EXPIRED', room);
+    // No frame type any module registered acts in the room any more (a new one is covered by itself).
+    const builtIn = ['ping', 'auth', 'join', 'leave'];
+    const types = node.app.ctx.services.realtime.gateway.frameTypes().filter((t) => !builtIn.includes(t));
+    expect(types).toEqual(expect.arrayContaining(['chat', 'like', 'gift', 'report']));
+    const anything = { text: 'x', count: 1, giftId: 1, quantity: 1, seq: 1 };
+    for (const type of types) await expect(v.request(type, anything)).rejects.toMatchObject({ code: 'NOT_IN_ROOM' });
     const again = v.request('join', { roomId: room, invite: short.token });
     await expect(again).rejects.toMatchObject({ code: 'INVITE_EXPIRED' });
     expect((await node.api('GET', `/api/rooms/${room}?invite=${short.token}`)).body.error.code).toBe('INVITE_EXPIRED');
