@@ -8,6 +8,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from
 import { loadMe, signOut, useSession, type Me } from './api.ts';
 import { Loadable } from './components/Loadable.tsx';
 import { ShopStatusBanner } from './components/ShopStatus.tsx';
+import { TestMoneyBanner } from './components/TestMoneyBanner.tsx';
 import { useAsync } from './components/useAsync.ts';
 import { Login } from './pages/Login.tsx';
 import { WorkspaceContext, type Workspace } from './workspace.tsx';
@@ -24,6 +25,7 @@ const LiveConsole = lazy(() => import('./pages/LiveConsole.tsx'));
 const Platform = lazy(() => import('./pages/Platform.tsx'));
 const Marketing = lazy(() => import('./pages/Marketing.tsx'));
 const Members = lazy(() => import('./pages/Members.tsx'));
+const Reconciliation = lazy(() => import('./pages/Reconciliation.tsx'));
 
 type Role = 'merchant_owner' | 'merchant_staff' | 'anchor';
 const MENU: Array<{ key: string; label: string; roles: Role[] | 'platform' }> = [
@@ -36,7 +38,9 @@ const MENU: Array<{ key: string; label: string; roles: Role[] | 'platform' }> = 
   { key: '/marketing', label: '营销 Marketing', roles: ['merchant_owner', 'merchant_staff'] },
   { key: '/members', label: '会员 Members', roles: ['merchant_owner', 'merchant_staff'] },
   { key: '/data', label: '数据 Data', roles: ['merchant_owner', 'merchant_staff'] },
+  { key: '/reconciliation', label: '对账 Reconciliation', roles: ['merchant_owner', 'merchant_staff'] },
   { key: '/platform', label: '平台 Platform', roles: 'platform' },
+  { key: '/reconcile-all', label: '平台对账 All shops', roles: 'platform' },
 ];
 
 function Shell() {
@@ -78,6 +82,7 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
             </Space>
           </Layout.Header>
           <Layout.Content style={{ margin: 16 }}>
+            <TestMoneyBanner />
             {merchant && <ShopStatusBanner status={merchant.status} />}
             <Suspense fallback={null}>
               <Routes key={merchant?.id ?? 0}>
@@ -91,6 +96,8 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
                 {merchant && <Route path="/marketing" element={<Marketing />} />}
                 {merchant && <Route path="/members" element={<Members />} />}
                 {merchant && <Route path="/data" element={<Data />} />}
+                {merchant && <Route path="/reconciliation" element={<Reconciliation />} />}
+                {me.user.isPlatformAdmin && <Route path="/reconcile-all" element={<Reconciliation platform />} />}
                 {me.user.isPlatformAdmin && <Route path="/platform" element={<Platform />} />}
                 <Route path="*" element={<Navigate to={home} replace />} />
               </Routes>
