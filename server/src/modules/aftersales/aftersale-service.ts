@@ -14,6 +14,7 @@ import type { Db } from '../../platform/db/types.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { transact } from '../../platform/db/transact.ts';
 import { decideRefund } from '../orders/refund-rules.ts';
+import type { OrderForRefund } from '../orders/refunds.ts';
 import '../orders/tables.ts';
 
 export { lineRefundAmount } from '../orders/refund-rules.ts';
@@ -33,44 +34,64 @@ declare module '../../platform/db/types.ts' {
 /** Requests whose refund has not started: they hold their units against new requests. */
 const HOLDING: AftersaleStatus[] = ['requested', 'awaiting_return', 'returned'];
 const ledgerRef = (aftersaleId: number) => `aftersale:${aftersaleId}`;
+interface RequestInput {
+  type: 'refund_only' | 'return_refund'; reason: string; description?: string | undefined;
+  lines: Array<{ lineId: number; quantity: number }>;
+}
 
 export class AftersaleService {
   constructor(private readonly ctx: AppContext) {}
 
-  async request(userId: number, orderId: number, input: { type: 'refund_only' | 'return_refund'; reason: string; description?: string | undefined; lines: Array<{ lineId: number; quantity: number }> }) {
-    const refunds = this.ctx.services.orderRefunds;
+  async request(userId: number, orderId: number, input: RequestInput) {
     return transact(this.ctx.db, async (trx) => {
-      const order = await refunds.lockForRefund(trx, orderId);
+      const order = await this.ctx.services.orderRefunds.lockForRefund(trx, orderId);
       if (order.userId !== userId) throw notFound('Order', 'ORDER_NOT_FOUND');
-      if (!['paid', 'shipped', 'delivered', 'completed'].includes(order.status)) throw conflict('AFTERSALE_NOT_ALLOWED', `An order that is ${order.status} cannot get an after-sales request`);
-      if (order.status === 'completed' && order.completedAt && Date.now() - order.completedAt.getTime() > this.ctx.config.afterSalesWindowDays * 24 * 3600_000) {
+      if (!['paid', 'shipped', 'delivered', 'completed'].includes(order.status)) {
+        throw conflict('AFTERSALE_NOT_ALLOWED', `An order that is ${order.status} cannot get an after-sales request`);
+      }
+      const windowMs = this.ctx.config.afterSalesWindowDays * 24 * 3600_000;
+      if (order.status === 'completed' && order.completedAt && Date.now() - order.completedAt.getTime() > windowMs) {
         throw conflict('AFTERSALE_WINDOW_CLOSED', 'The after-sales period of this order is over');
       }
       if (input.type === 'return_refund' && order.status === 'paid') throw badRequest('NOTHING_TO_RETURN', 'Nothing has shipped yet: ask for a refund only');
       if (input.lines.length === 0) throw badRequest('LINES_REQUIRED', 'Choose what to refund');
-      // Units refunded, being refunded, or in another open request cannot be asked for again.
-      const held = await trx.selectFrom('aftersale_lines as al').innerJoin('aftersales as a', 'a.id', 'al.aftersale_id')
-        .select(['al.order_line_id', sql<number>`sum(al.quantity)`.as('q'), sql<number>`sum(al.amount_fen)`.as('f')])
-        .where('a.order_id', '=', orderId).where('a.status', 'in', HOLDING).groupBy('al.order_line_id').execute();
-      const heldOf = (lineId: number) => held.find((h) => h.order_line_id === lineId) ?? { q: 0, f: 0 };
-      const lines = (await refunds.refundable(trx, orderId)).map((l) => ({
-        ...l, committedQuantity: l.committedQuantity + Number(heldOf(l.id).q), committedFen: l.committedFen + Number(heldOf(l.id).f),
-      }));
-      for (const want of input.lines) {
-        const line = lines.find((l) => l.id === want.lineId);
-        if (!line) throw badRequest('LINE_NOT_IN_ORDER', `Line ${want.lineId} is not in this order`);
-        if (want.quantity > line.quantity - line.committedQuantity) throw badRequest('QUANTITY_INVALID', `At most ${line.quantity - line.committedQuantity} unit(s) of line ${line.id} can still be refunded`);
-      }
-      const heldFen = held.reduce((s, h) => s + Number(h.f), 0);
-      const estimate = decideRefund({ totalFen: order.totalFen, shippingFen: order.shippingFen, committedFen: order.committedFen + heldFen, shippingCommitted: order.shippingCommitted }, lines, input.lines);
+      const estimate = await this.estimate(trx, order, input.lines);
       const row = await trx.insertInto('aftersales').values({
         aftersale_no: `AS${Date.now()}${crypto.randomInt(1000, 9999)}`, order_id: orderId, merchant_id: order.merchantId, user_id: userId,
-        type: input.type, status: 'requested', reason: input.reason, description: input.description ?? '', amount_fen: estimate.amountFen, shipping_fen: estimate.shippingFen,
+        type: input.type, status: 'requested', reason: input.reason, description: input.description ?? '',
+        amount_fen: estimate.amountFen, shipping_fen: estimate.shippingFen,
       }).returning(['id']).executeTakeFirstOrThrow();
-      await trx.insertInto('aftersale_lines').values(estimate.lines.map((p) => ({ aftersale_id: row.id, order_line_id: p.lineId, quantity: p.quantity, amount_fen: p.amountFen }))).execute();
-      await this.ctx.events.emit(trx, { type: 'aftersale.requested', aggregateType: 'aftersale', aggregateId: row.id, payload: { aftersaleId: row.id, orderId, merchantId: order.merchantId, userId, amountFen: estimate.amountFen } });
+      await trx.insertInto('aftersale_lines').values(estimate.lines.map((p) => ({
+        aftersale_id: row.id, order_line_id: p.lineId, quantity: p.quantity, amount_fen: p.amountFen,
+      }))).execute();
+      await this.ctx.events.emit(trx, {
+        type: 'aftersale.requested', aggregateType: 'aftersale', aggregateId: row.id,
+        payload: { aftersaleId: row.id, orderId, merchantId: order.merchantId, userId, amountFen: estimate.amountFen },
+      });
       return this.view(trx, row.id);
     });
+  }
+
+  /**
+   * What the shopper is shown: the refund as if it started now, after the other open requests.
+   * Units refunded, being refunded, or held by another open request cannot be asked for again.
+   */
+  private async estimate(db: Db, order: OrderForRefund, asked: RequestInput['lines']) {
+    const held = await db.selectFrom('aftersale_lines as al').innerJoin('aftersales as a', 'a.id', 'al.aftersale_id')
+      .select(['al.order_line_id', sql<number>`sum(al.quantity)`.as('q'), sql<number>`sum(al.amount_fen)`.as('f')])
+      .where('a.order_id', '=', order.id).where('a.status', 'in', HOLDING).groupBy('al.order_line_id').execute();
+    const heldOf = (lineId: number) => held.find((h) => h.order_line_id === lineId) ?? { q: 0, f: 0 };
+    const lines = (await this.ctx.services.orderRefunds.refundable(db, order.id)).map((l) => ({
+      ...l, committedQuantity: l.committedQuantity + Number(heldOf(l.id).q), committedFen: l.committedFen + Number(heldOf(l.id).f),
+    }));
+    for (const want of asked) {
+      const line = lines.find((l) => l.id === want.lineId);
+      if (!line) throw badRequest('LINE_NOT_IN_ORDER', `Line ${want.lineId} is not in this order`);
+      const left = line.quantity - line.committedQuantity;
+      if (want.quantity > left) throw badRequest('QUANTITY_INVALID', `At most ${left} unit(s) of line ${line.id} can still be refunded`);
+    }
+    const committedFen = order.committedFen + held.reduce((s, h) => s + Number(h.f), 0);
+    return decideRefund({ totalFen: order.totalFen, shippingFen: order.shippingFen, committedFen, shippingCommitted: order.shippingCommitted }, lines, asked);
   }
 
   private async lockAftersale(db: Db, id: number) {
@@ -144,20 +165,26 @@ export class AftersaleService {
    * and ask the payment for exactly that amount.
    */
   private async startRefund(db: Db, a: { id: number; order_id: number }, restock: 'unshipped' | 'all') {
-    const asked = await db.selectFrom('aftersale_lines').select(['order_line_id', 'quantity']).where('aftersale_id', '=', a.id).orderBy('order_line_id').execute();
-    const started = await this.ctx.services.orderRefunds.start(db, a.order_id, { ref: ledgerRef(a.id), lines: asked.map((l) => ({ lineId: l.order_line_id, quantity: l.quantity })) });
-    const back = started.lines.map((l) => ({ skuId: l.skuId, quantity: restock === 'all' ? l.quantity : l.unshippedQuantity })).filter((l) => l.quantity > 0);
+    const asked = await this.askedUnits(db, a.id);
+    const started = await this.ctx.services.orderRefunds.start(db, a.order_id, { ref: ledgerRef(a.id), lines: asked });
+    const back = started.lines.map((l) => ({ skuId: l.skuId, quantity: restock === 'all' ? l.quantity : l.unshippedQuantity }))
+      .filter((l) => l.quantity > 0);
     if (back.length > 0) await this.ctx.services.inventory.restock(db, { orderId: a.order_id, refundId: a.id, lines: back });
-    await db.updateTable('aftersales').set({ amount_fen: started.amountFen, shipping_fen: started.shippingFen, updated_at: sql`now()` }).where('id', '=', a.id).execute();
+    await db.updateTable('aftersales').set({ amount_fen: started.amountFen, shipping_fen: started.shippingFen, updated_at: sql`now()` })
+      .where('id', '=', a.id).execute();
     for (const l of started.lines) {
-      await db.updateTable('aftersale_lines').set({ amount_fen: l.amountFen }).where('aftersale_id', '=', a.id).where('order_line_id', '=', l.lineId).execute();
+      await db.updateTable('aftersale_lines').set({ amount_fen: l.amountFen })
+        .where('aftersale_id', '=', a.id).where('order_line_id', '=', l.lineId).execute();
     }
     if (started.amountFen === 0 || !started.paymentId) {
       await this.completeRefund(db, a.id, null);
       return;
     }
-    const refund = await this.ctx.services.payments.refund(db, { paymentId: started.paymentId, amountFen: started.amountFen, reason: `售后退款 ${a.id}`, idempotencyKey: `aftersale:${a.id}` });
-    await db.updateTable('aftersales').set({ status: 'refunding', refund_id: refund.refundId, updated_at: sql`now()` }).where('id', '=', a.id).execute();
+    const refund = await this.ctx.services.payments.refund(db, {
+      paymentId: started.paymentId, amountFen: started.amountFen, reason: `售后退款 ${a.id}`, idempotencyKey: `aftersale:${a.id}`,
+    });
+    await db.updateTable('aftersales').set({ status: 'refunding', refund_id: refund.refundId, updated_at: sql`now()` })
+      .where('id', '=', a.id).execute();
   }
 
   /** Money is back with the buyer: close the request and book it on the order. Idempotent. */
@@ -171,8 +198,14 @@ export class AftersaleService {
       return;
     }
     // Decided before the order had a refund ledger: book what was refunded, capped to what is left.
-    const lines = await db.selectFrom('aftersale_lines').select(['order_line_id', 'quantity']).where('aftersale_id', '=', a.id).execute();
-    await refunds.bookCompleted(db, a.order_id, { ref: ledgerRef(a.id), lines: lines.map((l) => ({ lineId: l.order_line_id, quantity: l.quantity })), refundedFen: a.amount_fen, paymentRefundId });
+    const lines = await this.askedUnits(db, a.id);
+    await refunds.bookCompleted(db, a.order_id, { ref: ledgerRef(a.id), lines, refundedFen: a.amount_fen, paymentRefundId });
+  }
+
+  private async askedUnits(db: Db, aftersaleId: number) {
+    const rows = await db.selectFrom('aftersale_lines').select(['order_line_id', 'quantity'])
+      .where('aftersale_id', '=', aftersaleId).orderBy('order_line_id').execute();
+    return rows.map((l) => ({ lineId: l.order_line_id, quantity: l.quantity }));
   }
 
   registerHandlers(): void {

@@ -14,6 +14,7 @@ import './tables.ts';
 
 const CHECK = 'payments.books';
 
+interface ProviderDay { provider: string; day: string; money: number; orders: number; rows: unknown[] }
 interface PaymentRow {
   id: number; payment_no: string; provider: string | null; merchant_id: number | null; biz_type: string; amount_fen: number;
   refunded_fen: number; committed_refunds: number; day: string;
@@ -22,7 +23,8 @@ interface PaymentRow {
 export function registerPaymentChecks(ctx: AppContext): void {
   ctx.reconcile.register({
     name: CHECK,
-    description: 'Per provider and day: payments received − refunds = orders paid − refunded; each payment\'s refunded = Σ its refunds',
+    description: 'Per provider and day: payments received − refunds = orders paid − refunded; '
+      + 'each payment\'s refunded = Σ its refunds',
     run: (scope) => paymentBookDiscrepancies(ctx, scope),
   });
 }
@@ -31,43 +33,53 @@ async function paymentBookDiscrepancies(ctx: AppContext, scope: ReconcileScope):
   const tz = ctx.config.analytics.timeZone;
   const { rows } = await sql<PaymentRow>`
     select p.id, p.payment_no, p.provider, p.merchant_id, p.biz_type, p.amount_fen, p.refunded_fen,
-           coalesce((select sum(r.amount_fen) from refunds r where r.payment_id = p.id and r.status in ('pending', 'succeeded')), 0) as committed_refunds,
+           coalesce((select sum(r.amount_fen) from refunds r
+                      where r.payment_id = p.id and r.status in ('pending', 'succeeded')), 0) as committed_refunds,
            to_char((p.paid_at at time zone ${tz})::date, 'YYYY-MM-DD') as day
       from payments p
      where p.status = 'succeeded'
        and (p.paid_at >= ${scope.from} and p.paid_at < ${scope.to}
-            or exists (select 1 from refunds r where r.payment_id = p.id and r.created_at >= ${scope.from} and r.created_at < ${scope.to}))
+            or exists (select 1 from refunds r
+                        where r.payment_id = p.id and r.created_at >= ${scope.from} and r.created_at < ${scope.to}))
        and ${scope.merchantId === undefined ? sql`true` : sql`p.merchant_id = ${scope.merchantId}`}
      order by p.id`.execute(scope.db);
   const out: Discrepancy[] = [];
   for (const p of rows) {
     if (p.refunded_fen !== Number(p.committed_refunds)) {
       out.push({
-        check: CHECK, merchantId: p.merchant_id, subject: `payment:${p.id}`, message: 'refunded_fen differs from Σ its succeeded and pending refunds',
-        expected: Number(p.committed_refunds), actual: p.refunded_fen, rows: [{ paymentId: p.id, paymentNo: p.payment_no, amountFen: p.amount_fen }],
+        check: CHECK, merchantId: p.merchant_id, subject: `payment:${p.id}`,
+        message: 'refunded_fen differs from Σ its succeeded and pending refunds',
+        expected: Number(p.committed_refunds), actual: p.refunded_fen,
+        rows: [{ paymentId: p.id, paymentNo: p.payment_no, amountFen: p.amount_fen }],
       });
     }
   }
   // Orders' side, from the orders module's service (no query into its tables from here).
   const orderPayments = rows.filter((p) => p.biz_type === 'order');
   const books = await ctx.services.orderRefunds.booksByPayment(scope.db, orderPayments.map((p) => p.id));
-  const days = new Map<string, { provider: string; day: string; merchantId: number | null; money: number; orders: number; rows: unknown[] }>();
+  const days = new Map<string, ProviderDay>();
   for (const p of orderPayments) {
     const b = books.get(p.id) ?? { paidFen: 0, committedRefundFen: 0, orderIds: [] };
     const key = `${p.provider ?? 'none'} ${p.day}`;
-    const d = days.get(key) ?? { provider: p.provider ?? 'none', day: p.day, merchantId: scope.merchantId ?? null, money: 0, orders: 0, rows: [] };
+    const d = days.get(key) ?? { provider: p.provider ?? 'none', day: p.day, money: 0, orders: 0, rows: [] };
     const money = p.amount_fen - Number(p.committed_refunds);
     const orders = b.paidFen - b.committedRefundFen;
     d.money += money;
     d.orders += orders;
-    if (money !== orders) d.rows.push({ paymentId: p.id, paymentNo: p.payment_no, amountFen: p.amount_fen, refundsFen: Number(p.committed_refunds), ordersPaidFen: b.paidFen, ordersRefundedFen: b.committedRefundFen, orderIds: b.orderIds });
+    if (money !== orders) {
+      d.rows.push({
+        paymentId: p.id, paymentNo: p.payment_no, amountFen: p.amount_fen, refundsFen: Number(p.committed_refunds),
+        ordersPaidFen: b.paidFen, ordersRefundedFen: b.committedRefundFen, orderIds: b.orderIds,
+      });
+    }
     days.set(key, d);
   }
   for (const d of days.values()) {
     if (d.money === d.orders && d.rows.length === 0) continue;
     out.push({
-      check: CHECK, merchantId: d.merchantId, subject: `provider:${d.provider} day:${d.day}`,
-      message: 'payments received − refunds differs from orders paid − refunded', expected: d.orders, actual: d.money, rows: d.rows,
+      check: CHECK, merchantId: scope.merchantId ?? null, subject: `provider:${d.provider} day:${d.day}`,
+      message: 'payments received − refunds differs from orders paid − refunded', expected: d.orders, actual: d.money,
+      rows: d.rows,
     });
   }
   return out;
