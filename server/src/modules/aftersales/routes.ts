@@ -9,7 +9,10 @@ const AftersaleT = Type.Object({
   id: Type.Integer(), aftersaleNo: Type.String(), orderId: Type.Integer(), merchantId: Type.Integer(), userId: Type.Integer(),
   type: Type.String(), status: StatusT, reason: Type.String(), description: Type.String(), rejectReason: Type.Union([Type.String(), Type.Null()]),
   returnCarrier: Type.Union([Type.String(), Type.Null()]), returnTrackingNo: Type.Union([Type.String(), Type.Null()]),
-  amountFen: Type.Integer(), shippingFen: Type.Integer(), createdAt: DateTime, updatedAt: DateTime,
+  // An estimate while the request is open; decided against what is already refunded when the refund starts.
+  amountFen: Type.Integer({ description: 'Estimate while requested / awaiting return; the amount refunded once refunding' }),
+  shippingFen: Type.Integer({ description: 'Share of the shipping fee (returned once, only before anything ships)' }),
+  createdAt: DateTime, updatedAt: DateTime,
   lines: Type.Array(Type.Object({ lineId: Type.Integer(), productTitle: Type.String(), skuName: Type.String(), quantity: Type.Integer(), amountFen: Type.Integer() })),
 }, { $id: 'Aftersale' });
 const ShopAftersale = Strict({ merchantId: IdParam, aftersaleId: IdParam });
