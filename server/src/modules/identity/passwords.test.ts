@@ -23,7 +23,9 @@ describe.each(APP_BACKENDS)('passwords on $name', (backend) => {
   afterAll(async () => { await node?.close(); });
 
   const login = (phone: string, password: string) =>
-    node.api('POST', '/api/auth/login', { body: { phone, password, refreshTokenIn: 'body' }, headers: { 'x-forwarded-for': `192.0.2.${phone.slice(-2)}` } });
+    node.api('POST', '/api/auth/login', {
+      body: { phone, password, refreshTokenIn: 'body' }, headers: { 'x-forwarded-for': `192.0.2.${phone.slice(-2)}` },
+    });
   const requestCode = (phone: string) => node.api('POST', '/api/auth/password-reset/code', { body: { phone } });
   const reset = (phone: string, code: string, newPassword = 'Reset2mine8q') =>
     node.api('POST', '/api/auth/password-reset', { body: { phone, code, newPassword } });
@@ -34,7 +36,9 @@ describe.each(APP_BACKENDS)('passwords on $name', (backend) => {
       expect(r.status, password).toBe(400);
       expect(r.body.error.code, password).toBe('PASSWORD_COMMON');
     }
-    expect((await node.api('POST', '/api/auth/register', { body: { phone: '13844440001', password: 'Tangerine7kite' } })).status).toBe(201);
+    const body = { phone: '13844440001', password: 'Tangerine7kite' };
+    const fine = await node.api('POST', '/api/auth/register', { body });
+    expect(fine.status).toBe(201);
   });
 
   it('changes the password with the current one and signs out the other sessions', async () => {
@@ -42,14 +46,20 @@ describe.each(APP_BACKENDS)('passwords on $name', (backend) => {
     const here = await node.userToken(phone, { password: 'Before2change' });
     const other = await login(phone, 'Before2change');
     const change = (body: Record<string, string>) => node.api('POST', '/api/me/password', { token: here.token, body });
-    expect((await change({ currentPassword: 'not-it-123', newPassword: 'After3change' })).body.error.code).toBe('PASSWORD_WRONG');
-    expect((await change({ currentPassword: 'Before2change', newPassword: 'password123' })).body.error.code).toBe('PASSWORD_COMMON');
-    expect((await change({ currentPassword: 'Before2change', newPassword: 'short1' })).body.error.code).toBe('PASSWORD_WEAK');
+    const refused = async (currentPassword: string, newPassword: string) =>
+      (await change({ currentPassword, newPassword })).body.error.code;
+    expect(await refused('not-it-123', 'After3change')).toBe('PASSWORD_WRONG');
+    expect(await refused('Before2change', 'password123')).toBe('PASSWORD_COMMON');
+    expect(await refused('Before2change', 'short1')).toBe('PASSWORD_WEAK');
     const ok = await change({ currentPassword: 'Before2change', newPassword: 'After3change' });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ ok: true, signedOutSessions: 1 });
-    expect((await node.api('GET', '/api/me', { token: other.body.tokens.accessToken })).body.error.code).toBe('SESSION_REVOKED');
-    expect((await node.api('POST', '/api/auth/refresh', { body: { refreshToken: other.body.tokens.refreshToken } })).status).toBe(401);
+    const otherTokens = other.body.tokens;
+    const otherMe = await node.api('GET', '/api/me', { token: otherTokens.accessToken });
+    expect(otherMe.body.error.code).toBe('SESSION_REVOKED');
+    const refreshBody = { refreshToken: otherTokens.refreshToken };
+    const otherRefresh = await node.api('POST', '/api/auth/refresh', { body: refreshBody });
+    expect(otherRefresh.status).toBe(401);
     expect((await node.api('GET', '/api/me', { token: here.token })).status).toBe(200);
     expect((await login(phone, 'Before2change')).body.error.code).toBe('INVALID_CREDENTIALS');
     expect((await login(phone, 'After3change')).status).toBe(200);
@@ -105,7 +115,10 @@ describe.each(APP_BACKENDS)('passwords on $name', (backend) => {
   it('clears the failure count on reset, so the owner signs in without a captcha', async () => {
     const phone = '13844440051';
     await node.userToken(phone, { password: 'Locked2out' });
-    for (let i = 0; i < 6; i++) await node.api('POST', '/api/auth/login', { body: { phone, password: `x-${i}-guess` }, headers: { 'x-forwarded-for': `198.51.100.${50 + i}` } });
+    for (let i = 0; i < 6; i++) {
+      const headers = { 'x-forwarded-for': `198.51.100.${50 + i}` };
+      await node.api('POST', '/api/auth/login', { body: { phone, password: `x-${i}-guess` }, headers });
+    }
     expect((await login(phone, 'Locked2out')).body.error.code).toBe('CAPTCHA_REQUIRED');
     await requestCode(phone);
     expect((await reset(phone, sms.lastCode(phone)!, 'Unlocked3now')).status).toBe(200);

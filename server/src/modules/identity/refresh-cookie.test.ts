@@ -16,9 +16,10 @@ describe.each(APP_BACKENDS)('refresh token cookie on $name', (backend) => {
   afterAll(async () => { await node?.close(); });
 
   const signIn = () => node.api('POST', '/api/auth/login', { body: { phone: '13833330001', password: 'Cookie2jar9' } });
-  const refreshWith = (cookie: string) => node.api('POST', '/api/auth/refresh', { headers: { cookie: `theme=dark; lm_refresh=${cookie}` } });
+  const refreshWith = (cookie: string) =>
+    node.api('POST', '/api/auth/refresh', { headers: { cookie: `theme=dark; lm_refresh=${cookie}` } });
 
-  it('signs a browser in with an HttpOnly, SameSite=Strict cookie scoped to /api/auth, and no token in the body', async () => {
+  it('signs a browser in with an HttpOnly, SameSite=Strict cookie on /api/auth, and no token in the body', async () => {
     const r = await signIn();
     expect(r.status).toBe(200);
     const set = refreshCookie(r.headers)!;
@@ -57,7 +58,8 @@ describe.each(APP_BACKENDS)('refresh token cookie on $name', (backend) => {
     const out = await node.api('POST', '/api/auth/logout', { headers: { cookie: `lm_refresh=${cookie}` } });
     expect(out.status).toBe(200);
     expect(refreshCookie(out.headers)).toMatch(/Max-Age=0/);
-    expect((await node.api('GET', '/api/me', { token: signedIn.body.tokens.accessToken })).body.error.code).toBe('SESSION_REVOKED');
+    const me = await node.api('GET', '/api/me', { token: signedIn.body.tokens.accessToken });
+    expect(me.body.error.code).toBe('SESSION_REVOKED');
   });
 
   it('answers a refresh without any token with REFRESH_TOKEN_MISSING', async () => {
@@ -67,7 +69,8 @@ describe.each(APP_BACKENDS)('refresh token cookie on $name', (backend) => {
   });
 
   it('keeps the token in the body for clients without cookies (mini-program), and sets no cookie', async () => {
-    const r = await node.api('POST', '/api/auth/login', { body: { phone: '13833330001', password: 'Cookie2jar9', refreshTokenIn: 'body' } });
+    const body = { phone: '13833330001', password: 'Cookie2jar9', refreshTokenIn: 'body' };
+    const r = await node.api('POST', '/api/auth/login', { body });
     expect(r.body.tokens.refreshTokenIn).toBe('body');
     expect(refreshCookie(r.headers)).toBeUndefined();
     const next = await node.api('POST', '/api/auth/refresh', { body: { refreshToken: r.body.tokens.refreshToken } });
@@ -77,7 +80,8 @@ describe.each(APP_BACKENDS)('refresh token cookie on $name', (backend) => {
   });
 
   it('marks the cookie Secure when the app is reached over https', async () => {
-    const r = await node.api('POST', '/api/auth/login', { body: { phone: '13833330001', password: 'Cookie2jar9' }, headers: { 'x-forwarded-proto': 'https' } });
+    const body = { phone: '13833330001', password: 'Cookie2jar9' };
+    const r = await node.api('POST', '/api/auth/login', { body, headers: { 'x-forwarded-proto': 'https' } });
     expect(refreshCookie(r.headers)!.split(';').map((s) => s.trim())).toContain('Secure');
   });
 
@@ -85,7 +89,8 @@ describe.each(APP_BACKENDS)('refresh token cookie on $name', (backend) => {
     const r = await node.api('POST', '/api/auth/login', { body: { phone: '13833330001', password: 'not-the-one-1' } });
     expect(r.status).toBe(401);
     expect(r.headers.get('cache-control')).toBe('no-store');
-    const reg = await node.api('POST', '/api/auth/register', { body: { phone: '13833330002', password: 'Another9cookie' } });
+    const body = { phone: '13833330002', password: 'Another9cookie' };
+    const reg = await node.api('POST', '/api/auth/register', { body });
     expect(reg.status).toBe(201);
     expect(reg.headers.get('cache-control')).toBe('no-store');
   });

@@ -25,7 +25,10 @@ describe.each(APP_BACKENDS)('route rate limits on $name', (backend) => {
         trustProxy: ['127.0.0.1'],
         rateLimits: {
           enabled: true,
-          overrides: { 'analytics.beacon': { max: 2, windowSec: 60 }, 'orders.place': { max: 1, windowSec: 60 }, 'uploads.media': { max: 1, windowSec: 600 } },
+          overrides: {
+            'analytics.beacon': { max: 2, windowSec: 60 }, 'orders.place': { max: 1, windowSec: 60 },
+            'uploads.media': { max: 1, windowSec: 600 },
+          },
         },
       },
     });
@@ -43,7 +46,12 @@ describe.each(APP_BACKENDS)('route rate limits on $name', (backend) => {
     expect(statuses.every((s) => s !== 429)).toBe(true);
     const limited = await beacon('198.51.100.20');
     expect(limited.status).toBe(429);
-    expect(limited.body).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String), details: { bucket: 'analytics.beacon', retryAfterSec: expect.any(Number) } } });
+    expect(limited.body).toEqual({
+      error: {
+        code: 'RATE_LIMITED', message: expect.any(String),
+        details: { bucket: 'analytics.beacon', retryAfterSec: expect.any(Number) },
+      },
+    });
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
@@ -53,7 +61,8 @@ describe.each(APP_BACKENDS)('route rate limits on $name', (backend) => {
   it('counts order placement per signed-in user, before the body is even read', async () => {
     const a = await node.userToken('13822220001');
     const b = await node.userToken('13822220002');
-    const place = (token: string) => node.api('POST', '/api/orders', { token, body: { idempotencyKey: 'not-a-real-order', items: [], addressId: 1 } });
+    const place = (token: string) =>
+      node.api('POST', '/api/orders', { token, body: { idempotencyKey: 'not-a-real-order', items: [], addressId: 1 } });
     expect((await place(a.token)).status).toBe(400);
     const limited = await place(a.token);
     expect(limited.status).toBe(429);
@@ -63,14 +72,20 @@ describe.each(APP_BACKENDS)('route rate limits on $name', (backend) => {
 
   it('limits uploads per user', async () => {
     const { merchantId, owner } = await makeMerchant(node, '限流店铺', '13822220010');
-    const upload = () => node.api('POST', `/api/merchants/${merchantId}/media`, { token: owner.token, body: 'x', headers: { 'content-type': 'text/plain' } });
+    const upload = () => node.api('POST', `/api/merchants/${merchantId}/media`, {
+      token: owner.token, body: 'x', headers: { 'content-type': 'text/plain' },
+    });
     expect((await upload()).status).not.toBe(429);
     expect((await upload()).status).toBe(429);
   });
 
   it('shows each limit in the OpenAPI document: a 429 with Retry-After and a line in the description', async () => {
     const doc = (await node.api('GET', '/docs/json')).body;
-    for (const [path, bucket] of [['/api/auth/login', 'auth.login'], ['/api/auth/register', 'auth.register'], ['/api/orders', 'orders.place'], ['/api/analytics/events', 'analytics.beacon']]) {
+    const declared = [
+      ['/api/auth/login', 'auth.login'], ['/api/auth/register', 'auth.register'],
+      ['/api/orders', 'orders.place'], ['/api/analytics/events', 'analytics.beacon'],
+    ] as const;
+    for (const [path, bucket] of declared) {
       const op = doc.paths[path].post;
       expect(op.description, path).toContain(`Rate limit \`${bucket}\``);
       expect(op.responses['429'].headers['retry-after'], path).toBeDefined();
@@ -80,6 +95,7 @@ describe.each(APP_BACKENDS)('route rate limits on $name', (backend) => {
 
 describe('rate limit configuration', () => {
   it('refuses to start with an override for a bucket no route declares', async () => {
-    await expect(startNode({ config: { rateLimits: { enabled: true, overrides: { 'auth.logn': 'off' } } } })).rejects.toThrow(/unknown buckets: auth\.logn/);
+    const typo = startNode({ config: { rateLimits: { enabled: true, overrides: { 'auth.logn': 'off' } } } });
+    await expect(typo).rejects.toThrow(/unknown buckets: auth\.logn/);
   });
 });
