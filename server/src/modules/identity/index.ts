@@ -27,7 +27,7 @@ export const identityModule: Module = {
     // SMS and captcha are sandboxes until a deployment plugs its providers in (sms.ts, captcha.ts).
     ctx.services.passwords = new PasswordService(ctx, ctx.services.auth, new SandboxSms(ctx.log));
     if (ctx.config.env === 'production') {
-      ctx.log.warn('identity: sign-in captcha and SMS codes use the sandbox providers (no real captcha, codes only logged)');
+      ctx.log.warn('identity: captcha and SMS are the sandbox providers (no real captcha; codes are only logged)');
     }
     ctx.services.merchants = new MerchantService(ctx);
     ctx.memberships = ctx.services.merchants;
