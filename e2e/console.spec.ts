@@ -17,6 +17,8 @@ async function consoleLogin(page: Page, phone: string) {
   await page.getByTestId('password').fill('demo1234');
   await page.getByTestId('login').click();
   await expect(page.getByTestId('menu')).toBeVisible();
+  // The demo runs the payment sandbox: the console says its orders are test money.
+  await expect(page.getByTestId('test-money-banner')).toBeVisible();
 }
 
 test('a merchant builds a product and a show, goes live, pins, sells, and sees it live', async ({ page, browser, baseURL }) => {

@@ -37,6 +37,7 @@ export async function buyPinnedInRoom(page: Page, shopperPhone: string, prefix: 
   await page.getByTestId('place-order').click();
   const cashier = page.frameLocator('[data-testid=cashier]');
   await expect(cashier.getByText('SANDBOX')).toBeVisible();
+  await expect(cashier.getByTestId('sandbox-test-money')).toBeVisible();
   await shot(page, `${prefix}-cashier`);
   await cashier.getByTestId('sandbox-pay').click();
   await expect(page.getByTestId('paid')).toBeVisible();

@@ -8,6 +8,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from
 import { loadMe, signOut, useSession, type Me } from './api.ts';
 import { Loadable } from './components/Loadable.tsx';
 import { ShopStatusBanner } from './components/ShopStatus.tsx';
+import { TestMoneyBanner } from './components/TestMoneyBanner.tsx';
 import { useAsync } from './components/useAsync.ts';
 import { Login } from './pages/Login.tsx';
 import { WorkspaceContext, type Workspace } from './workspace.tsx';
@@ -81,6 +82,7 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
             </Space>
           </Layout.Header>
           <Layout.Content style={{ margin: 16 }}>
+            <TestMoneyBanner />
             {merchant && <ShopStatusBanner status={merchant.status} />}
             <Suspense fallback={null}>
               <Routes key={merchant?.id ?? 0}>
