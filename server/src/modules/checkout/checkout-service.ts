@@ -42,9 +42,12 @@ export class CheckoutService {
     if (unknown.length) throw notFound(`SKU ${unknown.join(', ')}`, 'SKU_NOT_FOUND');
     const unavailable = [...skus.values()].filter((s) => !s.purchasable).map((s) => s.skuId);
     if (unavailable.length) throw badRequest('SKU_NOT_PURCHASABLE', 'Some items are not on sale any more', { skuIds: unavailable });
-    if (input.roomId) await this.assertRoomSells(db, input.roomId, [...skus.values()].map((s) => s.merchantId));
+    const roomMerchantId = input.roomId
+      ? await this.assertRoomSells(db, input.roomId, [...skus.values()].map((s) => s.merchantId))
+      : null;
     const ctx: PricingContext = {
-      db, userId, now: new Date(), input, charges: [], notes: [], effects: {}, undeliverable: [], report: emptyReport(),
+      db, userId, now: new Date(), input, charges: [], notes: [], effects: { roomMerchantId }, undeliverable: [],
+      report: emptyReport(),
       lines: [...merged].map(([skuId, quantity], i) => {
         const s = skus.get(skuId)!;
         return {
@@ -57,15 +60,19 @@ export class CheckoutService {
     return this.pipeline.run(ctx);
   }
 
-  /** A room credits the order it sold: it must exist and be one of the basket's shops' rooms. */
-  private async assertRoomSells(db: Db, roomId: number, merchantIds: number[]): Promise<void> {
+  /**
+   * A room credits the order it sold: it must exist and be one of the basket's shops' rooms.
+   * Returns the room's shop (only that shop's order of a multi-shop checkout carries the room).
+   */
+  private async assertRoomSells(db: Db, roomId: number, merchantIds: number[]): Promise<number | null> {
     const live = (this.ctx.services as Partial<AppContext['services']>).live;
-    if (!live) return; // a deployment without live rooms has nothing to attribute to
+    if (!live) return null; // a deployment without live rooms has nothing to attribute to
     const room = await live.getRoom(roomId, db);
     if (!room) throw notFound('Room', 'ROOM_NOT_FOUND');
     if (!merchantIds.includes(room.merchantId)) {
       throw badRequest('ROOM_NOT_FOR_BASKET', 'This room does not sell these items');
     }
+    return room.merchantId;
   }
 
   /** Each shop's fee for its lines as they cost now (0 without an address): values free-shipping coupons. */

@@ -31,13 +31,13 @@ export class OrderPlacement {
     const requestKey = requestHash(input);
     // Decisions made outside the database come first (a flash-sale unit in the cache), so the
     // thousands who lose a flash sale cost no SQL at all. A retry of a winning request finds its
-    // unit already counted (limit reached) and gets its order back through the idempotency key.
+    // unit already counted (limit reached, or its single-use token spent) and gets its order back through the idempotency key.
     let undo: () => Promise<void>;
     try {
       const { pipeline } = this.ctx.services.checkout;
       undo = await pipeline.beforePlace(userId, input.items, pricingInputOf(input, undefined));
     } catch (err) {
-      if (err instanceof AppError && err.code === 'FLASH_LIMIT_REACHED') {
+      if (err instanceof AppError && (err.code === 'FLASH_LIMIT_REACHED' || err.code === 'FLASH_TOKEN_USED')) {
         const replay = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestKey).catch(() => null);
         if (replay) return replay;
       }
@@ -86,8 +86,14 @@ export class OrderPlacement {
         const deadline = new Date(Date.now() + this.ctx.config.orderPaymentTimeoutSec * 1000);
         const snapshot: AddressSnapshot = { name: address.name, phone: address.phone, province: address.province, city: address.city, district: address.district, detail: address.detail, postalCode: address.postalCode };
         const created: Array<{ orderId: number; merchantId: number; lineIds: Map<string, number> }> = [];
+        // Every stock row of the basket is locked up front in one global order (sku, warehouse),
+        // so two multi-shop baskets with their shops in opposite order cannot deadlock.
+        await this.ctx.services.inventory.lockStock(trx, groups.flatMap((g) => g.lines.map((l) => l.skuId)));
+        const roomMerchantId = priced.effects.roomMerchantId as number | null | undefined;
         for (const g of groups) {
-          const order = await this.insertOrder(trx, { checkoutId: checkout.id, userId, g, deadline, snapshot, roomId: input.roomId ?? null, buyerNote: input.buyerNote ?? '', pointsUsed: Number((priced.effects.pointsUsedByMerchant as Record<number, number> | undefined)?.[g.merchantId] ?? 0) });
+          // The room is credited only on the order of the shop whose room it is.
+          const roomId = input.roomId && roomMerchantId === g.merchantId ? input.roomId : null;
+          const order = await this.insertOrder(trx, { checkoutId: checkout.id, userId, g, deadline, snapshot, roomId, buyerNote: input.buyerNote ?? '', pointsUsed: Number((priced.effects.pointsUsedByMerchant as Record<number, number> | undefined)?.[g.merchantId] ?? 0) });
           created.push(order);
           // Stock is held now; throws OUT_OF_STOCK (aborting everything) when short.
           await this.ctx.services.inventory.reserve(trx, { orderId: order.orderId, merchantId: g.merchantId, lines: g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })) });
