@@ -79,6 +79,9 @@ export class PointsService {
     events.subscribe<{ orderId: number; userId: number }>({
       name: 'marketing.points_on_completed', events: ['order.completed'],
       handle: async (e, db) => {
+        // The account lock first, then what was kept: a refund handled at the same time either
+        // sees this grant and takes its share back, or finished before and is counted here.
+        if (e.payload.userId !== undefined) await this.lockAccount(db, e.payload.userId);
         const o = await db.selectFrom('orders').select(['user_id', 'total_fen', 'refunded_fen']).where('id', '=', e.payload.orderId).executeTakeFirst();
         if (!o) return;
         await this.change(db, o.user_id, pointsEarned(o.total_fen - o.refunded_fen, this.policy), 'earned', `order:${e.payload.orderId}`);
