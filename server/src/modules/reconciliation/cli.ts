@@ -15,6 +15,7 @@ import { reportText } from './report-text.ts';
 
 const EXIT = { clean: 0, discrepancies: 1, failed: 2, unavailable: 3, usage: 64, config: 78 } as const;
 const say = (line: string) => process.stderr.write(`${line}\n`);
+const USAGE = 'npm run reconcile -- [--day YYYY-MM-DD | --from ISO --to ISO] [--merchant ID] [--json]';
 
 function fail(code: number, message: string): never {
   say(message);
@@ -24,11 +25,14 @@ function fail(code: number, message: string): never {
 function args() {
   try {
     return parseArgs({
-      options: { day: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, merchant: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+      options: {
+        day: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, merchant: { type: 'string' },
+        json: { type: 'boolean' }, help: { type: 'boolean' },
+      },
       allowPositionals: false,
     }).values;
   } catch (err) {
-    return fail(EXIT.usage, `${(err as Error).message}\nUsage: npm run reconcile -- [--day YYYY-MM-DD | --from ISO --to ISO] [--merchant ID] [--json]`);
+    return fail(EXIT.usage, `${(err as Error).message}\nUsage: ${USAGE}`);
   }
 }
 
@@ -41,17 +45,22 @@ function describeTarget(config: Config): string {
 }
 
 async function open(config: Config): Promise<App> {
-  if (!config.databaseUrl && !fs.existsSync(path.join(config.dataDir, 'pglite', 'PG_VERSION'))) {
-    fail(EXIT.unavailable, `No LiveMall database in ${path.join(config.dataDir, 'pglite')} (DATA_DIR=${config.dataDir}). Start the platform once, or set DATA_DIR / DATABASE_URL.`);
+  const folder = path.join(config.dataDir, 'pglite');
+  if (!config.databaseUrl && !fs.existsSync(path.join(folder, 'PG_VERSION'))) {
+    fail(EXIT.unavailable, `No LiveMall database in ${folder} (DATA_DIR=${config.dataDir}). `
+      + 'Start the platform once, or set DATA_DIR / DATABASE_URL.');
   }
-  const log = pino({ level: process.env.LOG_LEVEL ? config.logLevel : 'warn', base: { node: config.nodeId } }, pino.destination(2));
+  // Logs go to stderr (warnings only unless LOG_LEVEL says otherwise): stdout is the report.
+  const level = process.env.LOG_LEVEL ? config.logLevel : 'warn';
+  const log = pino({ level, base: { node: config.nodeId } }, pino.destination(2));
   try {
     // Loaded only now: a usage error or a missing database answers without loading every module.
     const { createApp } = await import('../../app.ts');
     return await createApp({ ...config, workers: false, seedDemo: false }, { log });
   } catch (err) {
     if (err instanceof DataDirLockedError) {
-      fail(EXIT.unavailable, `PGlite is locked: ${err.message}\nTo reconcile while the node runs, use the console (对账 Reconciliation) or POST /api/platform/reconciliation/runs.`);
+      fail(EXIT.unavailable, `PGlite is locked: ${err.message}\nTo reconcile while the node runs, use the console `
+        + '(对账 Reconciliation) or POST /api/platform/reconciliation/runs.');
     }
     throw err;
   }
@@ -60,7 +69,7 @@ async function open(config: Config): Promise<App> {
 async function main(): Promise<void> {
   const opts = args();
   if (opts.help) {
-    process.stdout.write('npm run reconcile -- [--day YYYY-MM-DD | --from ISO --to ISO] [--merchant ID] [--json]\n');
+    process.stdout.write(`${USAGE}\n`);
     return;
   }
   let config: Config;
@@ -69,26 +78,37 @@ async function main(): Promise<void> {
     throw err;
   }
   const merchantId = opts.merchant === undefined ? null : Number(opts.merchant);
-  if (merchantId !== null && (!Number.isSafeInteger(merchantId) || merchantId <= 0)) fail(EXIT.usage, `--merchant must be a shop id (got "${opts.merchant}")`);
+  if (merchantId !== null && (!Number.isSafeInteger(merchantId) || merchantId <= 0)) {
+    fail(EXIT.usage, `--merchant must be a shop id (got "${opts.merchant}")`);
+  }
   const rangeInput = { day: opts.day, from: opts.from, to: opts.to };
   try { parseRange(rangeInput); } catch (err) { fail(EXIT.usage, (err as Error).message); }
   const tty = Boolean(process.stderr.isTTY);
   say(`Reconciling ${describeTarget(config)}, cache: ${config.redisUrl ? 'Redis' : 'in-process'}…`);
-  if (config.databaseUrl && !config.redisUrl) say('  note: REDIS_URL is not set, so checks that compare the cache with the database see only this process\'s empty cache.');
+  if (config.databaseUrl && !config.redisUrl) {
+    say('  note: REDIS_URL is not set, so checks that compare the cache with the database see only this '
+      + 'process\'s empty cache.');
+  }
   const app = await open(config);
   try {
     const svc = app.ctx.services.reconciliation;
     const range = await svc.range(rangeInput);
-    if (merchantId !== null && !(await app.ctx.db.selectFrom('merchants').select('id').where('id', '=', merchantId).executeTakeFirst())) {
-      fail(EXIT.usage, `No shop with id ${merchantId}`);
+    if (merchantId !== null) {
+      const shop = await app.ctx.db.selectFrom('merchants').select('id').where('id', '=', merchantId)
+        .executeTakeFirst();
+      if (!shop) fail(EXIT.usage, `No shop with id ${merchantId}`);
     }
     const runId = await svc.store.runNow({ merchantId, ...range }, 'cli', null, {
       checkStarted: (c, i, n) => { if (tty) process.stderr.write(`  [${i + 1}/${n}] ${c.name}…\r`); },
-      checkFinished: (o, i, n) => say(`  [${i + 1}/${n}] ${o.name}: ${o.status === 'clean' ? 'clean' : o.status === 'error' ? 'could not finish' : `${o.count} found`} (${o.ms} ms)`),
+      checkFinished: (o, i, n) => {
+        const what = o.status === 'clean' ? 'clean' : o.status === 'error' ? 'could not finish' : `${o.count} found`;
+        say(`  [${i + 1}/${n}] ${o.name}: ${what} (${o.ms} ms)`);
+      },
     });
     const report = await svc.report(runId);
     process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : reportText(report));
-    process.exitCode = report.run.status === 'clean' ? EXIT.clean : report.run.status === 'discrepancies' ? EXIT.discrepancies : EXIT.failed;
+    const status = report.run.status;
+    process.exitCode = status === 'clean' ? EXIT.clean : status === 'discrepancies' ? EXIT.discrepancies : EXIT.failed;
   } finally {
     await app.close();
   }

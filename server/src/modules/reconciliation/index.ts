@@ -32,7 +32,8 @@ export const reconciliationModule: Module = {
         try {
           await svc.store.execute(job.payload.runId);
         } catch (err) {
-          if (job.attempts >= RUN_ATTEMPTS) await svc.store.markFailed(job.payload.runId, err instanceof Error ? err.message : String(err));
+          const why = err instanceof Error ? err.message : String(err);
+          if (job.attempts >= RUN_ATTEMPTS) await svc.store.markFailed(job.payload.runId, why);
           throw err;
         }
       },
@@ -41,8 +42,9 @@ export const reconciliationModule: Module = {
     ctx.jobs.recurring({
       type: DAILY_JOB, everyMs: 24 * 3600_000,
       run: async (_job, db) => {
+        const tz = ctx.config.analytics.timeZone;
         const { rows } = await sql<{ day: string }>`
-          select to_char((now() at time zone ${ctx.config.analytics.timeZone})::date - 1, 'YYYY-MM-DD') as day`.execute(db);
+          select to_char((now() at time zone ${tz})::date - 1, 'YYYY-MM-DD') as day`.execute(db);
         const range = await svc.range({ day: rows[0]!.day }, db);
         await transact(db, (trx) => svc.store.request(trx, { merchantId: null, ...range }, 'schedule', null));
       },

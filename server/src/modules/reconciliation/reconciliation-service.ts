@@ -19,19 +19,23 @@ export function parseRange(input: RangeInput): { day: string } | { from: Date; t
   if (input.day) {
     if (input.from || input.to) throw badRequest('RANGE_INVALID', 'Give a day, or from and to, not both');
     const d = new Date(`${input.day}T00:00:00Z`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.day) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== input.day) {
+    const calendarDay = !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === input.day;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.day) || !calendarDay) {
       throw badRequest('RANGE_INVALID', `"${input.day}" is not a day (YYYY-MM-DD)`);
     }
     return { day: input.day };
   }
   const from = input.from ? new Date(input.from) : new Date(0);
   const to = input.to ? new Date(input.to) : new Date();
-  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) throw badRequest('RANGE_INVALID', '"from" must be before "to"');
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) {
+    throw badRequest('RANGE_INVALID', '"from" must be before "to"');
+  }
   return { from, to };
 }
 type RunRow = {
-  id: number; merchant_id: number | null; range_from: Date; range_to: Date; trigger: string; status: RunStatus; checks: CheckOutcome[];
-  discrepancy_count: number; error: string | null; created_at: Date; started_at: Date | null; finished_at: Date | null;
+  id: number; merchant_id: number | null; range_from: Date; range_to: Date; trigger: string; status: RunStatus;
+  checks: CheckOutcome[]; discrepancy_count: number; error: string | null;
+  created_at: Date; started_at: Date | null; finished_at: Date | null;
 };
 /** Whose eyes: the platform (everything), or one shop (its books only). */
 type Viewer = { merchantId: number | null };
@@ -61,7 +65,8 @@ export class ReconciliationService {
     if ('from' in parsed) return parsed;
     const tz = this.ctx.config.analytics.timeZone;
     const { rows } = await sql<{ from: Date; to: Date }>`
-      select (${parsed.day}::date::timestamp at time zone ${tz}) as from, ((${parsed.day}::date + 1)::timestamp at time zone ${tz}) as to`.execute(db);
+      select (${parsed.day}::date::timestamp at time zone ${tz}) as from,
+             ((${parsed.day}::date + 1)::timestamp at time zone ${tz}) as to`.execute(db);
     return rows[0]!;
   }
 
@@ -76,7 +81,8 @@ export class ReconciliationService {
   async startForPlatform(actor: Actor, input: RangeInput & { merchantId?: number | undefined }) {
     this.requirePlatform(actor);
     if (input.merchantId !== undefined) {
-      const m = await this.ctx.db.selectFrom('merchants').select('id').where('id', '=', input.merchantId).executeTakeFirst();
+      const m = await this.ctx.db.selectFrom('merchants').select('id').where('id', '=', input.merchantId)
+        .executeTakeFirst();
       if (!m) throw notFound('Merchant');
     }
     return this.start(actor, input.merchantId ?? null, input, { merchantId: null });
@@ -89,7 +95,8 @@ export class ReconciliationService {
 
   private async start(actor: Actor, merchantId: number | null, input: RangeInput, viewer: Viewer) {
     const range = await this.range(input);
-    const { runId } = await transact(this.ctx.db, (trx) => this.store.request(trx, { merchantId, ...range }, 'manual', actor.userId));
+    const ask = (trx: Db) => this.store.request(trx, { merchantId, ...range }, 'manual', actor.userId);
+    const { runId } = await transact(this.ctx.db, ask);
     return this.view(await this.load(runId), viewer);
   }
 
@@ -104,11 +111,16 @@ export class ReconciliationService {
   }
 
   /** Runs of one shop (and the platform's, which cover it), or every run. Newest first. */
-  private async page(filter: { merchantId?: number | undefined; withPlatformRuns: boolean }, q: { page: number; pageSize: number }, viewer: Viewer) {
-    const query = this.ctx.db.selectFrom('reconciliation_runs').$if(filter.merchantId !== undefined, (qb) => qb.where((eb) => eb.or([
-      eb('merchant_id', '=', filter.merchantId!),
-      ...(filter.withPlatformRuns ? [eb('merchant_id', 'is', null)] : []),
-    ])));
+  private async page(
+    filter: { merchantId?: number | undefined; withPlatformRuns: boolean },
+    q: { page: number; pageSize: number },
+    viewer: Viewer,
+  ) {
+    const query = this.ctx.db.selectFrom('reconciliation_runs')
+      .$if(filter.merchantId !== undefined, (qb) => qb.where((eb) => eb.or([
+        eb('merchant_id', '=', filter.merchantId!),
+        ...(filter.withPlatformRuns ? [eb('merchant_id', 'is', null)] : []),
+      ])));
     const [rows, total] = await Promise.all([
       query.selectAll().orderBy('id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -126,12 +138,15 @@ export class ReconciliationService {
     await this.requireShop(actor, merchantId);
     const run = await this.load(runId);
     // Another shop's run does not exist as far as this shop can tell.
-    if (run.merchant_id !== null && run.merchant_id !== merchantId) throw notFound('Reconciliation run', 'RUN_NOT_FOUND');
+    if (run.merchant_id !== null && run.merchant_id !== merchantId) {
+      throw notFound('Reconciliation run', 'RUN_NOT_FOUND');
+    }
     return this.build(run, { merchantId });
   }
 
   private async load(runId: number): Promise<RunRow> {
-    const run = await this.ctx.db.selectFrom('reconciliation_runs').selectAll().where('id', '=', runId).executeTakeFirst();
+    const run = await this.ctx.db.selectFrom('reconciliation_runs').selectAll().where('id', '=', runId)
+      .executeTakeFirst();
     if (!run) throw notFound('Reconciliation run', 'RUN_NOT_FOUND');
     return run as RunRow;
   }
@@ -142,11 +157,16 @@ export class ReconciliationService {
     let count = run.discrepancy_count;
     const narrowed = viewer.merchantId !== null && run.merchant_id === null;
     if (narrowed && FINISHED.includes(run.status)) {
-      const counts = await this.ctx.db.selectFrom('reconciliation_discrepancies').select(['check_name', sql<number>`count(*)`.as('n')])
+      const counts = await this.ctx.db.selectFrom('reconciliation_discrepancies')
+        .select(['check_name', sql<number>`count(*)`.as('n')])
         .where('run_id', '=', run.id).where('merchant_id', '=', viewer.merchantId).groupBy('check_name').execute();
       const byCheck = new Map(counts.map((c) => [c.check_name, Number(c.n)]));
       // A shop is not told why another part of the platform's books could not be checked.
-      checks = run.checks.map((c) => ({ ...c, count: byCheck.get(c.name) ?? 0, status: c.status === 'error' ? 'error' : byCheck.get(c.name) ? 'discrepancies' : 'clean', ...(c.error ? { error: 'could not finish' } : {}) }));
+      checks = run.checks.map((c) => ({
+        ...c, count: byCheck.get(c.name) ?? 0,
+        status: c.status === 'error' ? 'error' : byCheck.get(c.name) ? 'discrepancies' : 'clean',
+        ...(c.error ? { error: 'could not finish' } : {}),
+      }));
       count = [...byCheck.values()].reduce((s, n) => s + n, 0);
     }
     const status: RunStatus = !FINISHED.includes(run.status) ? run.status
@@ -154,13 +174,16 @@ export class ReconciliationService {
     const clean = status === 'clean';
     const summary = !FINISHED.includes(status) ? `Run ${status}…`
       : clean ? `All clean: ${checks.length} checks found nothing wrong`
-        : status === 'failed' ? `${checks.filter((c) => c.status === 'error').length} check(s) could not finish; ${count} discrepancies found`
+        : status === 'failed'
+          ? `${checks.filter((c) => c.status === 'error').length} check(s) could not finish; `
+            + `${count} discrepancies found`
           : `${count} discrepancies in ${checks.filter((c) => c.count > 0).length} check(s)`;
     return {
       run: {
-        id: run.id, scope: run.merchant_id === null ? 'platform' as const : 'shop' as const, merchantId: run.merchant_id,
-        from: run.range_from, to: run.range_to, trigger: run.trigger, status, clean, summary, discrepancyCount: count,
-        error: narrowed ? null : run.error, createdAt: run.created_at, startedAt: run.started_at, finishedAt: run.finished_at,
+        id: run.id, scope: run.merchant_id === null ? 'platform' as const : 'shop' as const,
+        merchantId: run.merchant_id, from: run.range_from, to: run.range_to, trigger: run.trigger,
+        status, clean, summary, discrepancyCount: count, error: narrowed ? null : run.error,
+        createdAt: run.created_at, startedAt: run.started_at, finishedAt: run.finished_at,
       },
       checks,
     };
@@ -178,7 +201,10 @@ export class ReconciliationService {
     const rows = await q.orderBy('id').execute();
     return {
       run: view, checks,
-      discrepancies: rows.map((d) => ({ id: d.id, check: d.check_name, merchantId: d.merchant_id, subject: d.subject, message: d.message, expected: d.expected, actual: d.actual, rows: d.rows })),
+      discrepancies: rows.map((d) => ({
+        id: d.id, check: d.check_name, merchantId: d.merchant_id, subject: d.subject, message: d.message,
+        expected: d.expected, actual: d.actual, rows: d.rows,
+      })),
     };
   }
 }

@@ -14,8 +14,10 @@ export function reportText(report: Report): string {
   const width = Math.max(...checks.map((c) => c.name.length), 10);
   for (const c of checks) {
     const mark = c.status === 'clean' ? 'ok  ' : c.status === 'error' ? 'ERR ' : 'FAIL';
-    const what = c.status === 'clean' ? 'clean' : c.status === 'error' ? `could not finish: ${c.error ?? ''}` : `${c.count} discrepanc${c.count === 1 ? 'y' : 'ies'}`;
-    out.push(`  ${mark} ${c.name.padEnd(width)}  ${what}  (${c.ms} ms)`, `       ${' '.repeat(width)}  ${c.description}`);
+    const found = `${c.count} discrepanc${c.count === 1 ? 'y' : 'ies'}`;
+    const what = c.status === 'clean' ? 'clean' : c.status === 'error' ? `could not finish: ${c.error ?? ''}` : found;
+    out.push(`  ${mark} ${c.name.padEnd(width)}  ${what}  (${c.ms} ms)`);
+    out.push(`       ${' '.repeat(width)}  ${c.description}`);
   }
   if (discrepancies.length) {
     out.push('', 'Discrepancies:');
@@ -24,7 +26,8 @@ export function reportText(report: Report): string {
       const total = checks.find((c) => c.name === check)?.count ?? mine.length;
       out.push('', `  ${check}${total > mine.length ? ` (showing ${mine.length} of ${total})` : ''}`);
       for (const d of mine) {
-        out.push(`    - ${d.subject}${d.merchantId !== null ? ` [shop ${d.merchantId}]` : ''}: ${d.message}`, `      expected ${d.expected}, found ${d.actual}`);
+        const shop = d.merchantId !== null ? ` [shop ${d.merchantId}]` : '';
+        out.push(`    - ${d.subject}${shop}: ${d.message}`, `      expected ${d.expected}, found ${d.actual}`);
         for (const row of d.rows) out.push(`      · ${JSON.stringify(row)}`);
       }
     }

@@ -21,7 +21,9 @@ export class RunStore {
    * Ask for a run in the caller's transaction. The same scope and range already queued or running
    * is returned instead of a second one (a unique index decides, so two clicks at once make one run).
    */
-  async request(db: Db, scope: RunScope, trigger: RunTrigger, requestedBy: number | null, opts: { schedule?: boolean } = {}): Promise<{ runId: number; created: boolean }> {
+  async request(
+    db: Db, scope: RunScope, trigger: RunTrigger, requestedBy: number | null, opts: { schedule?: boolean } = {},
+  ): Promise<{ runId: number; created: boolean }> {
     // The run we collided with may finish between our insert and our look: then try again.
     for (let attempt = 0; attempt < 5; attempt++) {
       const row = await db.insertInto('reconciliation_runs').values({
@@ -29,7 +31,9 @@ export class RunStore {
       }).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
       if (row) {
         if (opts.schedule !== false) {
-          await this.ctx.jobs.schedule(db, { type: RUN_JOB, payload: { runId: row.id }, uniqueKey: `reconciliation-run:${row.id}`, maxAttempts: 3 });
+          await this.ctx.jobs.schedule(db, {
+            type: RUN_JOB, payload: { runId: row.id }, uniqueKey: `reconciliation-run:${row.id}`, maxAttempts: 3,
+          });
         }
         return { runId: row.id, created: true };
       }
@@ -49,33 +53,44 @@ export class RunStore {
       .where('id', '=', runId).where('status', 'in', ['queued', 'running'])
       .returning(['id', 'merchant_id', 'range_from', 'range_to']).executeTakeFirst();
     if (!run) return null;
-    const evaluation = await this.runner.evaluate({ merchantId: run.merchant_id, from: run.range_from, to: run.range_to }, progress);
+    const scope = { merchantId: run.merchant_id, from: run.range_from, to: run.range_to };
+    const evaluation = await this.runner.evaluate(scope, progress);
     const status: RunStatus = evaluation.outcomes.some((o) => o.status === 'error') ? 'failed'
       : evaluation.discrepancies.length ? 'discrepancies' : 'clean';
     await transact(this.ctx.db, async (trx) => {
       // A crashed earlier attempt wrote nothing (this is the only write), but be exact anyway.
       await trx.deleteFrom('reconciliation_discrepancies').where('run_id', '=', runId).execute();
       const rows = storedRows(runId, evaluation.discrepancies);
-      for (let i = 0; i < rows.length; i += 500) await trx.insertInto('reconciliation_discrepancies').values(rows.slice(i, i + 500)).execute();
+      for (let i = 0; i < rows.length; i += 500) {
+        await trx.insertInto('reconciliation_discrepancies').values(rows.slice(i, i + 500)).execute();
+      }
       await trx.updateTable('reconciliation_runs').set({
         status, checks: JSON.stringify(evaluation.outcomes), discrepancy_count: evaluation.discrepancies.length,
-        error: status === 'failed' ? evaluation.outcomes.filter((o) => o.error).map((o) => `${o.name}: ${o.error}`).join('; ').slice(0, 2000) : null,
+        error: status === 'failed'
+          ? evaluation.outcomes.filter((o) => o.error).map((o) => `${o.name}: ${o.error}`).join('; ').slice(0, 2000)
+          : null,
         finished_at: sql<Date>`now()`,
       }).where('id', '=', runId).execute();
     });
-    this.ctx.log[status === 'clean' ? 'info' : 'warn']({ runId, status, discrepancies: evaluation.discrepancies.length }, 'reconciliation run finished');
+    const found = evaluation.discrepancies.length;
+    const level = status === 'clean' ? 'info' : 'warn';
+    this.ctx.log[level]({ runId, status, discrepancies: found }, 'reconciliation run finished');
     return status;
   }
 
   /** The job gave up on a run (attempts exhausted): say so on the run rather than leave it "running". */
   async markFailed(runId: number, error: string): Promise<void> {
-    await this.ctx.db.updateTable('reconciliation_runs').set({ status: 'failed', error: error.slice(0, 2000), finished_at: sql<Date>`now()` })
+    await this.ctx.db.updateTable('reconciliation_runs')
+      .set({ status: 'failed', error: error.slice(0, 2000), finished_at: sql<Date>`now()` })
       .where('id', '=', runId).where('status', 'in', ['queued', 'running']).execute();
   }
 
   /** Create and run at once in this process (the CLI, tests): no job, no waiting for a worker. */
-  async runNow(scope: RunScope, trigger: RunTrigger, requestedBy: number | null, progress?: RunProgress): Promise<number> {
-    const { runId } = await transact(this.ctx.db, (trx) => this.request(trx, scope, trigger, requestedBy, { schedule: false }));
+  async runNow(
+    scope: RunScope, trigger: RunTrigger, requestedBy: number | null, progress?: RunProgress,
+  ): Promise<number> {
+    const asked = (trx: Db) => this.request(trx, scope, trigger, requestedBy, { schedule: false });
+    const { runId } = await transact(this.ctx.db, asked);
     await this.execute(runId, progress);
     return runId;
   }
@@ -89,8 +104,10 @@ function storedRows(runId: number, found: Discrepancy[]) {
     perCheck.set(d.check, n);
     if (n > MAX_STORED_PER_CHECK) continue;
     rows.push({
-      run_id: runId, check_name: d.check, merchant_id: d.merchantId, subject: d.subject.slice(0, 500), message: d.message.slice(0, 1000),
-      expected: String(d.expected).slice(0, 500), actual: String(d.actual).slice(0, 500), rows: JSON.stringify((d.rows ?? []).slice(0, 50)),
+      run_id: runId, check_name: d.check, merchant_id: d.merchantId,
+      subject: d.subject.slice(0, 500), message: d.message.slice(0, 1000),
+      expected: String(d.expected).slice(0, 500), actual: String(d.actual).slice(0, 500),
+      rows: JSON.stringify((d.rows ?? []).slice(0, 50)),
     });
   }
   return rows;

@@ -61,11 +61,15 @@ export class ReconciliationRunner {
           found = (await this.runOnce(check, scope)).filter((d) => first.has(keyOf(d)));
         }
         discrepancies.push(...found);
-        outcome = { name: check.name, description: check.description, status: found.length ? 'discrepancies' : 'clean', count: found.length, ms: Date.now() - started };
+        const status = found.length ? 'discrepancies' as const : 'clean' as const;
+        const ms = Date.now() - started;
+        outcome = { name: check.name, description: check.description, status, count: found.length, ms };
       } catch (err) {
         this.ctx.log.error({ err, check: check.name }, 'reconciliation check failed');
         const error = (err instanceof Error ? err.message : String(err)).slice(0, 500);
-        outcome = { name: check.name, description: check.description, status: 'error', count: 0, error, ms: Date.now() - started };
+        outcome = {
+          name: check.name, description: check.description, status: 'error', count: 0, error, ms: Date.now() - started,
+        };
       }
       outcomes.push(outcome);
       progress.checkFinished?.(outcome, i, checks.length);
@@ -75,11 +79,13 @@ export class ReconciliationRunner {
 
   private async runOnce(check: ReconcileCheck, scope: RunScope): Promise<Discrepancy[]> {
     const run = (db: Db) => check.run(this.scopeFor(db, scope));
+    const timeoutMs = Math.floor(this.opts.statementTimeoutMs ?? 120_000);
     const found = this.ctx.dbKind === 'postgres'
-      ? await this.ctx.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
-        await sql.raw(`set local statement_timeout = ${Math.floor(this.opts.statementTimeoutMs ?? 120_000)}`).execute(trx);
-        return run(trx);
-      })
+      ? await this.ctx.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only')
+        .execute(async (trx) => {
+          await sql.raw(`set local statement_timeout = ${timeoutMs}`).execute(trx);
+          return run(trx);
+        })
       : await run(this.ctx.db);
     // A shop's run shows that shop's books only, whatever a check returns.
     return found
@@ -88,6 +94,7 @@ export class ReconciliationRunner {
   }
 
   private scopeFor(db: Db, scope: RunScope): ReconcileScope {
-    return { db, cache: this.ctx.cache, from: scope.from, to: scope.to, ...(scope.merchantId !== null ? { merchantId: scope.merchantId } : {}) };
+    const shop = scope.merchantId !== null ? { merchantId: scope.merchantId } : {};
+    return { db, cache: this.ctx.cache, from: scope.from, to: scope.to, ...shop };
   }
 }

@@ -2,11 +2,15 @@
 import { Type } from 'typebox';
 import { DateTime, IdParam, Nullable, Pagination, Strict } from '../../platform/http/schemas.ts';
 
-export const RunStatusT = Type.Union(['queued', 'running', 'clean', 'discrepancies', 'failed'].map((s) => Type.Literal(s)));
+export const RunStatusT = Type.Union(
+  ['queued', 'running', 'clean', 'discrepancies', 'failed'].map((s) => Type.Literal(s)),
+);
 
 export const RunT = Type.Object({
   id: Type.Integer(),
-  scope: Type.Union([Type.Literal('platform'), Type.Literal('shop')], { description: 'platform: every shop; shop: one shop\'s books' }),
+  scope: Type.Union([Type.Literal('platform'), Type.Literal('shop')], {
+    description: 'platform: every shop; shop: one shop\'s books',
+  }),
   merchantId: Nullable(Type.Integer()),
   from: DateTime, to: DateTime,
   trigger: Type.String({ description: 'schedule (the daily run), manual (console/API) or cli (npm run reconcile)' }),
@@ -33,8 +37,12 @@ export const DiscrepancyT = Type.Object({
 
 export const ReportT = Type.Object({
   run: Type.Ref('ReconciliationRun'),
-  checks: Type.Array(CheckOutcomeT, { description: 'Every check of the run and what it found (empty until the run finishes)' }),
-  discrepancies: Type.Array(DiscrepancyT, { description: 'Every discrepancy with the rows involved (at most 1,000 stored per check)' }),
+  checks: Type.Array(CheckOutcomeT, {
+    description: 'Every check of the run and what it found (empty until the run finishes)',
+  }),
+  discrepancies: Type.Array(DiscrepancyT, {
+    description: 'Every discrepancy with the rows involved (at most 1,000 stored per check)',
+  }),
 }, { $id: 'ReconciliationReport' });
 
 const range = {
@@ -43,7 +51,9 @@ const range = {
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Exclusive; default now' })),
 };
 export const StartShopRunBody = Strict(range, { description: 'A day, or from/to; nothing: everything up to now' });
-export const StartPlatformRunBody = Strict({ ...range, merchantId: Type.Optional(IdParam) }, { description: 'merchantId: one shop; none: every shop' });
+export const StartPlatformRunBody = Strict({ ...range, merchantId: Type.Optional(IdParam) }, {
+  description: 'merchantId: one shop; none: every shop',
+});
 
 export const RunListQuery = Strict({ ...Pagination.properties });
 export const PlatformRunListQuery = Strict({ ...Pagination.properties, merchantId: Type.Optional(IdParam) });

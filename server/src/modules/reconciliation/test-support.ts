@@ -13,7 +13,9 @@ export async function inFlight(db: Db) {
     .where('dispatched_at', 'is', null).where('dead_at', 'is', null).orderBy('id').limit(20).execute();
   const jobs = await db.selectFrom('jobs').select(['id', 'type', 'attempts', 'last_error'])
     .where('status', '=', 'pending')
-    .where((eb) => eb.or([eb('run_at', '<=', sql<Date>`now()`), eb('last_error', 'is not', null), eb('locked_until', '>', sql<Date>`now()`)]))
+    .where((eb) => eb.or([
+      eb('run_at', '<=', sql<Date>`now()`), eb('last_error', 'is not', null), eb('locked_until', '>', sql<Date>`now()`),
+    ]))
     .orderBy('id').limit(20).execute();
   return { events, jobs };
 }
@@ -52,7 +54,9 @@ export async function reconcile(app: App, scope: RunScope = everything()) {
 /** Discrepancies in a form that reads well in an assertion failure. */
 export const findings = (report: Awaited<ReturnType<typeof reconcile>>) => [
   ...report.checks.filter((c) => c.status === 'error').map((c) => ({ check: c.name, error: c.error })),
-  ...report.discrepancies.map((d) => ({ check: d.check, subject: d.subject, message: d.message, expected: d.expected, actual: d.actual, rows: d.rows })),
+  ...report.discrepancies.map((d) => ({
+    check: d.check, subject: d.subject, message: d.message, expected: d.expected, actual: d.actual, rows: d.rows,
+  })),
 ];
 
 export interface Storefront {
@@ -61,14 +65,21 @@ export interface Storefront {
 }
 
 /** A shop that charges 6 + 1 yuan per extra piece for shipping, with the given one-SKU products. */
-export async function storefront(node: TestNode, name: string, ownerPhone: string, products: Array<{ title: string; priceFen: number; stock: number }>): Promise<Storefront> {
+export async function storefront(
+  node: TestNode, name: string, ownerPhone: string, products: Array<{ title: string; priceFen: number; stock: number }>,
+): Promise<Storefront> {
   const shop = await makeShop(node, name, ownerPhone);
   const tpl = await node.api('POST', `/api/merchants/${shop.merchantId}/shipping-templates`, {
     token: shop.owner.token,
-    body: { name: '默认', chargeBy: 'pieces', isDefault: true, rules: [{ regions: ['*'], firstUnits: 1, firstFeeFen: 600, extraUnits: 1, extraFeeFen: 100 }] },
+    body: {
+      name: '默认', chargeBy: 'pieces', isDefault: true,
+      rules: [{ regions: ['*'], firstUnits: 1, firstFeeFen: 600, extraUnits: 1, extraFeeFen: 100 }],
+    },
   });
   if (tpl.status !== 201) throw new Error(`shipping template: ${tpl.status} ${JSON.stringify(tpl.body)}`);
   const made = [];
-  for (const p of products) made.push({ ...(await simpleProduct(node, shop, p.title, p.priceFen, p.stock)), priceFen: p.priceFen });
+  for (const p of products) {
+    made.push({ ...(await simpleProduct(node, shop, p.title, p.priceFen, p.stock)), priceFen: p.priceFen });
+  }
   return { shop, products: made };
 }

@@ -9,8 +9,10 @@ import os from 'node:os';
 
 export class DataDirLockedError extends Error {
   constructor(readonly dir: string, readonly holder: { pid: number; host: string; since: string }) {
-    super(`The PGlite database in ${dir} is in use by another process (pid ${holder.pid} on ${holder.host}, since ${holder.since}). `
-      + 'PGlite serves one process at a time: stop that LiveMall node first, or point DATABASE_URL at PostgreSQL to run several. '
+    super(`The PGlite database in ${dir} is in use by another process `
+      + `(pid ${holder.pid} on ${holder.host}, since ${holder.since}). `
+      + 'PGlite serves one process at a time: stop that LiveMall node first, '
+      + 'or point DATABASE_URL at PostgreSQL to run several. '
       + `If no such process runs any more, delete ${dir}.lock.`);
     this.name = 'DataDirLockedError';
   }

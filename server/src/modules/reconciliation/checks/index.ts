@@ -6,4 +6,6 @@ import { orderPaymentsCheck } from './order-payment-check.ts';
 import { orderRefundsCheck } from './order-refund-check.ts';
 import { orderStockCheck } from './order-stock-check.ts';
 
-export const reconciliationChecks: ReconcileCheck[] = [outboxCheck, jobsCheck, orderPaymentsCheck, orderRefundsCheck, orderStockCheck];
+export const reconciliationChecks: ReconcileCheck[] = [
+  outboxCheck, jobsCheck, orderPaymentsCheck, orderRefundsCheck, orderStockCheck,
+];

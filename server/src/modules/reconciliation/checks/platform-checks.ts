@@ -19,14 +19,16 @@ const idIn = (alias: string, key: string) => {
   return sql<number | null>`case when ${field} ~ '^[0-9]{1,15}$' then ${field}::bigint end`;
 };
 /** Only the shop's rows in a shop's run. */
-const inShop = (scope: ReconcileScope) => (scope.merchantId === undefined ? sql`true` : sql`x.merchant_id = ${scope.merchantId}`);
+const inShop = (scope: ReconcileScope) => (scope.merchantId === undefined ? sql`true`
+  : sql`x.merchant_id = ${scope.merchantId}`);
 
 export const outboxCheck: ReconcileCheck = {
   name: 'platform.outbox',
   description: 'No outbox event dead or failing again and again; none left undelivered for an hour',
   async run(scope: ReconcileScope): Promise<Discrepancy[]> {
     const { rows } = await sql<{
-      id: number; type: string; aggregate_type: string; aggregate_id: string; attempts: number; last_error: string | null;
+      id: number; type: string; aggregate_type: string; aggregate_id: string; attempts: number;
+      last_error: string | null;
       created_at: Date; dead_at: Date | null; overdue: boolean; merchant_id: number | null;
     }>`
       select * from (
@@ -38,7 +40,8 @@ export const outboxCheck: ReconcileCheck = {
         left join payments p on e.aggregate_type = 'payment' and p.id::text = e.aggregate_id
         left join aftersales a on e.aggregate_type = 'aftersale' and a.id::text = e.aggregate_id
        where e.dispatched_at is null
-         and (e.dead_at is not null or e.attempts >= ${FAILING_EVENT_ATTEMPTS} or e.available_at < now() - ${OVERDUE}::interval)
+         and (e.dead_at is not null or e.attempts >= ${FAILING_EVENT_ATTEMPTS}
+              or e.available_at < now() - ${OVERDUE}::interval)
       ) x where ${inShop(scope)}
        order by x.id
        limit 5000`.execute(scope.db);
@@ -48,7 +51,10 @@ export const outboxCheck: ReconcileCheck = {
         : r.attempts >= FAILING_EVENT_ATTEMPTS ? `Event ${r.type} keeps failing (${r.attempts} attempts)`
           : `Event ${r.type} has waited over an hour: no worker delivers events`,
       expected: 'delivered', actual: r.dead_at ? 'dead' : r.attempts >= FAILING_EVENT_ATTEMPTS ? 'failing' : 'overdue',
-      rows: [{ eventId: r.id, type: r.type, aggregate: `${r.aggregate_type}:${r.aggregate_id}`, attempts: r.attempts, lastError: r.last_error?.slice(0, 300) ?? null, createdAt: r.created_at, deadAt: r.dead_at }],
+      rows: [{
+        eventId: r.id, type: r.type, aggregate: `${r.aggregate_type}:${r.aggregate_id}`, attempts: r.attempts,
+        lastError: r.last_error?.slice(0, 300) ?? null, createdAt: r.created_at, deadAt: r.dead_at,
+      }],
     }));
   },
 };
@@ -70,7 +76,8 @@ export const jobsCheck: ReconcileCheck = {
         left join refunds r on r.id = ${idIn('j', 'refundId')}
         left join payments p on p.id = r.payment_id
        where j.status = 'failed'
-          or (j.status = 'pending' and j.run_at < now() - ${OVERDUE}::interval and (j.locked_until is null or j.locked_until < now()))
+          or (j.status = 'pending' and j.run_at < now() - ${OVERDUE}::interval
+              and (j.locked_until is null or j.locked_until < now()))
       ) x where ${inShop(scope)}
        order by x.id
        limit 5000`.execute(scope.db);
@@ -79,7 +86,10 @@ export const jobsCheck: ReconcileCheck = {
       message: r.status === 'failed' ? `Job ${r.type} failed for good after ${r.attempts} of ${r.max_attempts} attempts`
         : `Job ${r.type} was due at ${r.run_at.toISOString()} and has not run: no worker takes jobs`,
       expected: 'done', actual: r.status === 'failed' ? 'failed' : 'overdue',
-      rows: [{ jobId: r.id, type: r.type, status: r.status, attempts: r.attempts, maxAttempts: r.max_attempts, lastError: r.last_error?.slice(0, 300) ?? null, runAt: r.run_at, finishedAt: r.finished_at }],
+      rows: [{
+        jobId: r.id, type: r.type, status: r.status, attempts: r.attempts, maxAttempts: r.max_attempts,
+        lastError: r.last_error?.slice(0, 300) ?? null, runAt: r.run_at, finishedAt: r.finished_at,
+      }],
     }));
   },
 };
