@@ -35,5 +35,5 @@ export function unwrap<T>(r: { data?: T; error?: unknown; response: Response }):
 }
 
 export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
-export { createSessionClient, errorText, type Session } from './session.ts';
+export { captchaChallenge, createSessionClient, errorText, type CaptchaChallenge, type Session } from './session.ts';
 export { RoomSocket, type Frame, type RoomSocketOptions } from './room-socket.ts';

@@ -79,6 +79,14 @@ export function createSessionClient(storageKey: string) {
   return { api, session, call, refresh, signOut };
 }
 
+/** What the server asks a person to solve after failed sign-ins (CAPTCHA_REQUIRED / CAPTCHA_INVALID). */
+export interface CaptchaChallenge { provider: string; challengeId: string; prompt: string }
+
+export function captchaChallenge(e: unknown): CaptchaChallenge | null {
+  if (!(e instanceof ApiFailure) || !['CAPTCHA_REQUIRED', 'CAPTCHA_INVALID'].includes(e.error.code)) return null;
+  return (e.error.details as { captcha?: CaptchaChallenge } | undefined)?.captcha ?? null;
+}
+
 export function errorText(e: unknown): string {
   return e instanceof ApiFailure ? e.error.message : e instanceof Error ? e.message : String(e);
 }

@@ -1,5 +1,6 @@
 import { Button, Form, Input, Toast } from 'antd-mobile';
 import { useState } from 'react';
+import { captchaChallenge, type CaptchaChallenge } from '@livemall/sdk';
 import { api, errorText, session, unwrap } from '../api.ts';
 import { t } from '../i18n.ts';
 
@@ -7,15 +8,20 @@ import { t } from '../i18n.ts';
 export function LoginForm(props: { onDone?: () => void }) {
   const [mode, setMode] = useState<'login' | 'register'>('login');
   const [busy, setBusy] = useState(false);
-  const submit = async (v: { phone: string; password: string }) => {
+  // After several failed sign-ins the server asks for a captcha (a real provider would show its widget here).
+  const [captcha, setCaptcha] = useState<CaptchaChallenge | null>(null);
+  const submit = async (v: { phone: string; password: string; captchaAnswer?: string }) => {
     setBusy(true);
     try {
+      const answer = captcha && v.captchaAnswer ? { captcha: `${captcha.challengeId}:${v.captchaAnswer}` } : {};
       const r = mode === 'login'
-        ? unwrap(await api.POST('/api/auth/login', { body: { phone: v.phone, password: v.password } }))
+        ? unwrap(await api.POST('/api/auth/login', { body: { phone: v.phone, password: v.password, ...answer } }))
         : unwrap(await api.POST('/api/auth/register', { body: { phone: v.phone, password: v.password } }));
       session.set({ accessToken: r.tokens.accessToken, userId: r.user.id, nickname: r.user.nickname });
+      setCaptcha(null);
       props.onDone?.();
     } catch (e) {
+      setCaptcha(captchaChallenge(e));
       Toast.show({ content: errorText(e) });
     } finally {
       setBusy(false);
@@ -30,6 +36,11 @@ export function LoginForm(props: { onDone?: () => void }) {
     }>
       <Form.Item name="phone" label={t('手机号')} rules={[{ required: true, pattern: /^1\d{10}$/ }]}><Input type="tel" data-testid="login-phone" placeholder="13900000001" /></Form.Item>
       <Form.Item name="password" label={t('密码')} rules={[{ required: true, min: 6 }]}><Input type="password" data-testid="login-password" /></Form.Item>
+      {captcha && mode === 'login' && (
+        <Form.Item name="captchaAnswer" label={captcha.prompt} rules={[{ required: true }]}>
+          <Input data-testid="login-captcha" />
+        </Form.Item>
+      )}
     </Form>
   );
 }
