@@ -14,7 +14,10 @@ const MerchantRoom = Strict({ merchantId: IdParam, roomId: IdParam });
 const BeaconEvent = Strict({
   id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Client event id; a retried beacon with the same id is counted once' })),
   type: Type.String({ minLength: 1, maxLength: 40, description: `One of ${CLIENT_EVENT_TYPES.join(', ')}` }),
-  at: Type.Optional(Type.Union([Type.Integer({ minimum: 0 }), Type.String({ format: 'date-time' })], { description: 'When it happened (epoch ms or ISO); within the last 24 h' })),
+  // Epoch milliseconds do not fit the int4 bound the validator gives integers without their own.
+  at: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), Type.String({ format: 'date-time' })], {
+    description: 'When it happened (epoch ms or ISO); within the last 24 h',
+  })),
   roomId: Type.Optional(IdParam), productId: Type.Optional(IdParam),
   seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, description: `heartbeat: seconds watched since the previous one (at most ${MAX_HEARTBEAT_SECONDS} count)` })),
   props: Type.Optional(Type.Record(Type.String({ maxLength: 40 }), Type.Unknown(), { description: 'Free-form details, at most 2 KB' })),
