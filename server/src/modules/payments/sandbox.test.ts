@@ -44,10 +44,8 @@ describe.each(APP_BACKENDS)('sandbox payments on $name', (backend) => {
   let on: TestNode;
   let off: TestNode;
   beforeAll(async () => {
-    [on, off] = await Promise.all([
-      startNode({ db: backend.db, cache: backend.cache, config: { paymentsSandbox: true } }),
-      startNode({ db: backend.db, cache: backend.cache, config: { paymentsSandbox: false } }),
-    ]);
+    on = await startNode({ db: backend.db, cache: backend.cache, config: { paymentsSandbox: true } });
+    off = await startNode({ db: backend.db, cache: backend.cache, config: { paymentsSandbox: false } });
   });
   afterAll(async () => { await Promise.all([on?.close(), off?.close()]); });
 
