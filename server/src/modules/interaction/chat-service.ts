@@ -120,8 +120,10 @@ export class ChatService {
       .returning('id').executeTakeFirstOrThrow();
     await this.ctx.services.realtime.publishToUsers(roomId, [input.userId], { type: input.kind === 'ban' ? 'you.banned' : 'you.muted', data: { until, reason: input.reason ?? '' } });
     if (input.kind === 'ban') {
-      // Out of the room now, on every node: the gateway's join check refuses them from here on.
+      // Out of the room now: on this node at once, on the others through the access recheck (the ban
+      // is one of the gateway's join checks), which also covers the shop's other rooms.
       for (const conn of this.ctx.services.realtime.gateway.connections()) if (conn.user?.userId === input.userId && conn.roomId === roomId) conn.close(4003, 'banned');
+      await this.ctx.services.realtime.recheckViewers({ merchantId });
     }
     return { id: r.id, until };
   }

@@ -245,6 +245,7 @@ export class Gateway {
     conn.grant = null; // nothing more of the room, from this instant
     await this.leave(conn);
     conn.sendPrivate({ type: 'error', data: { code: err.code, message: err.message, roomId } });
+    if (err.code === 'BANNED') conn.close(CloseCode.banned, 'banned');
   }
 
   private async closed(conn: Conn): Promise<void> {

@@ -260,6 +260,14 @@ describe.runIf(shared)('private rooms across two server processes', () => {
       await pause(200);
       expect(roomFrames(invitee.frames.slice(seen), room)).toEqual([]);
       expectNothingOf(outsider, room);
+
+      // A ban issued through one node closes the viewer's socket on the other (protocol close 4003).
+      const troll = await first.userToken('13855550012');
+      const open = await owner.createRoom({ title: 'public, across' });
+      const trollSocket = await Viewer.connect(second.url, { token: troll.token });
+      await trollSocket.join(open);
+      await owner.call('POST', `/rooms/${open}/sanctions`, { userId: troll.userId, kind: 'ban' });
+      expect(await trollSocket.closed()).toBe(4003);
       for (const v of [staff, outsider, invitee]) v.close();
     } finally {
       await second.kill();
