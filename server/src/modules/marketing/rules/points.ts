@@ -60,9 +60,3 @@ export function pointsUsedToReturn(pointsUsed: number, goodsPaidFen: number, goo
   return Math.max(0, target - alreadyReturned);
 }
 
-/** Points to take back when part of an order is refunded: proportional to the amount the points were earned on. */
-export function pointsToReverse(earned: number, paidFen: number, refundedFenTotal: number, alreadyReversed: number): number {
-  if (paidFen <= 0) return 0;
-  const target = refundedFenTotal >= paidFen ? earned : Math.floor((earned * refundedFenTotal) / paidFen);
-  return Math.max(0, Math.min(earned, target) - alreadyReversed);
-}

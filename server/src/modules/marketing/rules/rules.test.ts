@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyOutcome, bestCouponStack, couponDiscount, evaluateStack, whyNotApplicable, type CandidateCoupon, type CouponTerms, type ShippingFees } from './coupons.ts';
 import { fullReductionDiscount } from './full-reduction.ts';
-import { DEFAULT_POINTS_POLICY, pointsDeduction, pointsEarned, pointsToReverse } from './points.ts';
+import { DEFAULT_POINTS_POLICY, pointsDeduction } from './points.ts';
 import type { PricedLine } from './types.ts';
 
 const line = (id: string, amountFen: number, o: Partial<PricedLine> = {}): PricedLine => ({
@@ -157,23 +157,5 @@ describe('marketing rules', () => {
         const total = ls.reduce((s, l) => s + l.amountFen, 0);
         expect(o.discountFen).toBeLessThanOrEqual(Math.floor((total * share) / 10_000));
       }), { numRuns: 500 });
-  });
-
-  it('refunds reverse points exactly: partial refunds add up to what was earned, never more', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 8 }), (paid, shares) => {
-      const earned = pointsEarned(paid, DEFAULT_POINTS_POLICY);
-      // Refund the order in pieces, the last piece completing it.
-      const sum = shares.reduce((a, b) => a + b, 0);
-      let refunded = 0;
-      let reversed = 0;
-      shares.forEach((s, i) => {
-        refunded = i === shares.length - 1 ? paid : Math.min(paid, refunded + Math.floor((paid * s) / sum));
-        const step = pointsToReverse(earned, paid, refunded, reversed);
-        expect(step).toBeGreaterThanOrEqual(0);
-        reversed += step;
-        expect(reversed).toBeLessThanOrEqual(earned);
-      });
-      expect(reversed).toBe(earned);
-    }), { numRuns: 1000 });
   });
 });
