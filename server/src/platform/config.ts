@@ -27,6 +27,7 @@ export interface Config {
   seedDemo: boolean;
   workers: boolean;
   nodeId: string;
+  /** auto (system ffmpeg, else the one bundled in npm), bundled, none, or a path (modules/media/ffmpeg-locate.ts). */
   ffmpegPath: string;
   demoStream: boolean;
   liveGraceMs: number;
@@ -178,7 +179,7 @@ export function loadConfig(env: Env = process.env): Config {
     seedDemo: r.bool('SEED_DEMO', true),
     workers: r.bool('WORKERS', true),
     nodeId: r.string('NODE_ID', `node-${process.pid}`),
-    ffmpegPath: r.string('FFMPEG_PATH', 'ffmpeg'),
+    ffmpegPath: r.string('FFMPEG_PATH', 'auto'),
     demoStream: r.bool('DEMO_STREAM', true),
     liveGraceMs: r.int('LIVE_GRACE_MS', 30_000, 0, 3_600_000),
     replayRetentionDays: r.int('REPLAY_RETENTION_DAYS', 30, 1, 3650),

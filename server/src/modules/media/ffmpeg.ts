@@ -1,16 +1,7 @@
 // Supervised ffmpeg processes: started with arguments, restarted with backoff if they die while
 // still wanted, always killed (SIGINT, then SIGKILL) when stopped — never left orphaned.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
-
-export function ffmpegVersion(bin: string): string | null {
-  try {
-    const r = spawnSync(bin, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 });
-    return r.status === 0 ? (r.stdout.split('\n')[0] ?? 'ffmpeg') : null;
-  } catch {
-    return null;
-  }
-}
 
 const live = new Set<ChildProcess>();
 // Last resort: if the node process exits, its ffmpeg children go with it.

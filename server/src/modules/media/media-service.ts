@@ -4,13 +4,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
-import { ffmpegVersion, SupervisedFfmpeg } from './ffmpeg.ts';
+import { SupervisedFfmpeg } from './ffmpeg.ts';
+import { locateFfmpeg, type FfmpegLookup } from './ffmpeg-locate.ts';
 import { RtmpIngest } from './ingest.ts';
 import { StreamPackager } from './packager.ts';
 
 export class MediaService {
   readonly mediaDir: string;
-  readonly ffmpegVersion: string | null;
+  /** The ffmpeg this node runs (system or bundled), or why there is none. */
+  readonly ffmpeg: FfmpegLookup;
   private ingest: RtmpIngest | undefined;
   private readonly packagers = new Map<number, StreamPackager>(); // by room
   private demo: SupervisedFfmpeg | undefined;
@@ -18,16 +20,18 @@ export class MediaService {
 
   constructor(private readonly ctx: AppContext) {
     this.mediaDir = path.join(ctx.config.dataDir, 'media');
-    this.ffmpegVersion = ffmpegVersion(ctx.config.ffmpegPath);
+    this.ffmpeg = locateFfmpeg(ctx.config.ffmpegPath);
   }
 
-  get ffmpegAvailable(): boolean { return this.ffmpegVersion !== null; }
+  get ffmpegAvailable(): boolean { return this.ffmpeg.found !== null; }
+  private get ffmpegBin(): string { return this.ffmpeg.found?.path ?? 'ffmpeg'; }
   get ingestRunning(): boolean { return this.ingest !== undefined; }
   liveCount(): number { return this.packagers.size; }
 
   async start(): Promise<void> {
     const { config, log } = this.ctx;
-    if (!this.ffmpegAvailable) log.warn({ ffmpeg: config.ffmpegPath }, 'ffmpeg not found: serving HTTP-FLV only (no HLS, no replays)');
+    if (this.ffmpeg.found) log.info({ ffmpeg: this.ffmpeg.found }, `using the ${this.ffmpeg.found.source} ffmpeg`);
+    else log.warn({ reason: this.ffmpeg.reason }, 'ffmpeg not found: serving HTTP-FLV only (no HLS, no replays)');
     if (config.rtmpPort === 0) return; // ingest disabled on this node
     this.ingest = new RtmpIngest({ host: config.host, port: config.rtmpPort, dataDir: config.dataDir, graceMs: config.liveGraceMs, log }, {
       authorize: async (key) => {
@@ -41,7 +45,7 @@ export class MediaService {
         const sessionId = await this.ctx.services.live.goLive(room.id);
         if (this.ffmpegAvailable && !this.packagers.has(room.id)) {
           const p = new StreamPackager({
-            ffmpegPath: config.ffmpegPath, source: `rtmp://127.0.0.1:${config.rtmpPort}/live/${key}`, mediaDir: this.mediaDir,
+            ffmpegPath: this.ffmpegBin, source: `rtmp://127.0.0.1:${config.rtmpPort}/live/${key}`, mediaDir: this.mediaDir,
             roomId: room.id, sessionId, segmentSec: config.hlsSegmentSec, ladder: config.transcodeLadder, log,
           });
           this.packagers.set(room.id, p);
@@ -92,7 +96,7 @@ export class MediaService {
   /** The demo room's show: a generated test pattern and tone pushed to our own RTMP. */
   startDemoStream(key: string): void {
     if (!this.ffmpegAvailable || !this.ingest) return;
-    this.demo = new SupervisedFfmpeg(this.ctx.config.ffmpegPath, () => [
+    this.demo = new SupervisedFfmpeg(this.ffmpegBin, () => [
       '-re', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
       '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '25', '-keyint_min', '25', '-b:v', '600k',
       '-c:a', 'aac', '-b:a', '64k', '-ar', '44100', '-f', 'flv', `rtmp://127.0.0.1:${this.ctx.config.rtmpPort}/live/${key}`,

@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import type { AppContext, Http } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { errorResponses, IdParam, Strict } from '../../platform/http/schemas.ts';
+import { readCompletePlaylist } from './playlist-file.ts';
 
 const FILE = /^(?:(\d{3,4}p)\/)?(index\.m3u8|master\.m3u8|seg_\d{6}\.ts)$/;
 const MAX_BUFFERED = 8 * 1024 * 1024; // a viewer this far behind is cut off rather than buffered forever
@@ -54,15 +55,17 @@ export function mediaRoutes(app: Http, ctx: AppContext): void {
     const m = FILE.exec(file);
     if (!m) throw notFound('File');
     const full = path.join(dir, file);
-    const stat = await fs.promises.stat(full).catch(() => null);
-    if (!stat) throw notFound('File');
     const playlist = file.endsWith('.m3u8');
+    // A playlist is rewritten every segment: read it whole and complete (playlist-file.ts).
+    const playlistBytes = playlist ? await readCompletePlaylist(full) : null;
+    const size = playlistBytes?.length ?? (await fs.promises.stat(full).catch(() => null))?.size;
+    if (size === undefined || (playlist && !playlistBytes)) throw notFound('File');
     reply.header('content-type', playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t');
     reply.header('access-control-allow-origin', '*');
     // Playlists change every segment; segments never change once written.
     reply.header('cache-control', playlist ? 'no-cache' : 'public, max-age=86400, immutable');
-    reply.header('content-length', stat.size);
-    return reply.send(fs.createReadStream(full));
+    reply.header('content-length', size);
+    return reply.send(playlistBytes ?? fs.createReadStream(full));
   };
 
   app.get('/live/:roomId/*', {

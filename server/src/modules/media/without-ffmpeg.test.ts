@@ -1,5 +1,6 @@
-// A node whose ffmpeg is missing still starts, says so in /health and serves HTTP-FLV only; a room
-// left "live" by a crashed node ends on the next start when no publisher returns.
+// A node without ffmpeg (turned off with FFMPEG_PATH=none here; ffmpeg-locate.test.ts covers a machine
+// with neither a system nor a bundled one) still starts, says so in /health and serves HTTP-FLV only;
+// a room left "live" by a crashed node ends on the next start when no publisher returns.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,13 +21,14 @@ describe('media without ffmpeg, and recovery after a crash', () => {
 
   it('serves FLV only, reports the missing ffmpeg, and ends a stale live room after restart', async () => {
     const rtmpPort = await freePort();
-    const config = { rtmpPort, ffmpegPath: path.join(dir, 'no-such-ffmpeg'), liveGraceMs: 1500 };
+    const config = { rtmpPort, ffmpegPath: 'none', liveGraceMs: 1500 };
     const first = await startNode({ pgliteDir: path.join(dir, 'db'), config });
     nodes.push(first);
     const admin = await first.userToken('13830000099', { admin: true });
     const health = (await first.api('GET', '/health', { token: admin.token })).body;
     expect(health.checks.media.status).toBe('degraded');
-    expect(health.checks.media.ffmpeg).toContain('not found');
+    expect(health.checks.media.ffmpeg.source).toBe('none');
+    expect(health.checks.media.ffmpeg.reason).toContain('HTTP-FLV only');
 
     const shop = await makeShop(first, 'FLV Shop', '13830000001');
     const room = (await first.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title: 'FLV only' } })).body;
