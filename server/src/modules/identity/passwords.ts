@@ -1,11 +1,17 @@
-import argon2 from 'argon2';
+import { hash, verify, type Algorithm, type Options } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { badRequest } from '../../platform/errors.ts';
 
-// argon2id with the library's defaults (64 MiB, t=3): the OWASP-recommended family.
-export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
-export const verifyPassword = async (hash: string, password: string) => {
-  try { return await argon2.verify(hash, password); } catch { return false; }
+// argon2id, 64 MiB, t=3, p=4: the OWASP-recommended family, with the parameters every stored hash
+// has (they were the defaults of node-argon2, used before @node-rs/argon2). The package's Algorithm
+// is a const enum with no runtime object, so Argon2id is written as its value.
+const ARGON2ID = 2 satisfies Algorithm.Argon2id;
+const HASH_OPTIONS: Options = { algorithm: ARGON2ID, memoryCost: 65_536, timeCost: 3, parallelism: 4 };
+
+export const hashPassword = (password: string) => hash(password, HASH_OPTIONS);
+/** False for a wrong password and for a malformed hash (verify throws "Decoding failed" then). */
+export const verifyPassword = async (hashed: string, password: string) => {
+  try { return await verify(hashed, password); } catch { return false; }
 };
 
 /** How the auth service hashes and checks passwords (tests wrap it to count verifications). */
