@@ -5,6 +5,7 @@
 // ffmpeg (through the server's own lookup), then any other .node file found under node_modules.
 // Run it in a tree installed with --ignore-scripts to prove nothing needs an install script.
 // Usage: node scripts/native-modules.mjs            (exit 1 and a FAIL line for each that fails)
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,31 +90,39 @@ function nodeFiles(dir, found = []) {
   }
   return found;
 }
+const files = nodeFiles(path.join(root, 'node_modules'));
+const coveredBy = (covers) => (covers ? files.filter((f) => covers.test(f)).map((f) => path.relative(root, f)) : []);
+// Any other native addon: it must at least load on this platform.
+const others = files.filter((f) => !checks.some(([, covers]) => covers?.test(f)));
+const loadOnly = (file) => async () => { createRequire(import.meta.url)(file); return 'loads'; };
+const all = [
+  ...checks.map(([name, covers, fn]) => [name, async () => `${await fn()}${coveredBy(covers).length ? ` [${coveredBy(covers).join(', ')}]` : ''}`]),
+  ...others.map((file) => [path.relative(root, file), loadOnly(file)]),
+];
+
+const only = process.argv.indexOf('--only');
+if (only > 0) {
+  // One check in this process: a native crash (SIGSEGV) then takes down only this child.
+  const [, fn] = all[Number(process.argv[only + 1])];
+  try {
+    process.stdout.write(await fn());
+    process.exit(0);
+  } catch (err) {
+    process.stdout.write(err instanceof Error ? err.stack ?? err.message : String(err));
+    process.exit(1);
+  }
+}
 
 let failed = 0;
-const report = (ok, name, detail, ms) => {
-  if (!ok) failed++;
-  process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${detail} (${ms} ms)\n`);
-};
-const timed = async (name, fn) => {
+for (const [i, [name]] of all.entries()) {
   const started = Date.now();
-  try {
-    report(true, name, await fn(), Date.now() - started);
-  } catch (err) {
-    report(false, name, err instanceof Error ? err.stack ?? err.message : String(err), Date.now() - started);
-  }
-};
-
-const files = nodeFiles(path.join(root, 'node_modules'));
-for (const [name, covers, fn] of checks) {
-  const covered = covers ? files.filter((f) => covers.test(f)).map((f) => path.relative(root, f)) : [];
-  await timed(name, async () => `${await fn()}${covered.length ? ` [${covered.join(', ')}]` : ''}`);
+  const r = spawnSync(process.execPath, [new URL(import.meta.url).pathname, '--only', String(i)], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000,
+  });
+  const ok = r.status === 0;
+  const detail = r.signal ? `crashed (${r.signal}) ${r.stdout}` : r.stdout.trim() || `exit ${r.status}`;
+  if (!ok) failed++;
+  process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${detail} (${Date.now() - started} ms)\n`);
 }
-// Any other native addon: it must at least load on this platform.
-const require = createRequire(import.meta.url);
-for (const file of files.filter((f) => !checks.some(([, covers]) => covers?.test(f)))) {
-  await timed(path.relative(root, file), async () => { require(file); return 'loads'; });
-}
-const total = checks.length + files.filter((f) => !checks.some(([, c]) => c?.test(f))).length;
-process.stdout.write(`Native modules: ${total - failed} of ${total} loaded and exercised${failed ? `, ${failed} FAILED` : ''}\n`);
+process.stdout.write(`Native modules: ${all.length - failed} of ${all.length} loaded and exercised${failed ? `, ${failed} FAILED` : ''}\n`);
 process.exit(failed ? 1 : 0);

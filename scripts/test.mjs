@@ -43,6 +43,8 @@ process.stdout.write(`\nBackends: PGlite + in-process cache${process.env.DATABAS
 // 3. Suites.
 const results = [];
 const step = (label, cmd, args, opts) => results.push([label, run(label, cmd, args, opts)]);
+// A clean clone of HEAD installed with every install script off must still load every native module.
+step('fresh clone: npm ci --ignore-scripts, load native modules', 'node', ['scripts/fresh-install.mjs']);
 step('typecheck server', 'npx', ['tsc', '-p', 'server', '--noEmit']);
 step('generate SDK from OpenAPI', 'npm', ['run', 'generate', '-w', '@livemall/sdk']);
 step('typecheck shop', 'npx', ['tsc', '-p', 'web/shop', '--noEmit']);
