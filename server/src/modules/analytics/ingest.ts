@@ -47,9 +47,13 @@ export class AnalyticsIngest {
 
     const now = input.now ?? new Date();
     await this.resolveOwners(input.events);
+    // Shop governance (identity decides, read fresh like the product page): a shop shoppers may
+    // not see collects no views, so its rooms and products answer "not found" here as everywhere.
+    const owners = input.events.map((e) => this.merchantOf(e)).filter((m): m is number => m !== null);
+    const listed = await this.ctx.services.merchants.publicAmong(owners);
     const rows: RawEvent[] = [];
     input.events.forEach((e, index) => {
-      const problem = this.check(e, now);
+      const problem = this.check(e, now, listed);
       if (problem) { result.rejected.push({ index, code: problem.code }); return; }
       rows.push({
         type: e.type, source: 'client', device_id: input.deviceId, dedupe_key: e.id ?? null, user_id: input.userId, merchant_id: this.merchantOf(e)!,
@@ -78,7 +82,7 @@ export class AnalyticsIngest {
     return Number(res.numInsertedOrUpdatedRows ?? 0);
   }
 
-  private check(e: BeaconEvent, now: Date): { code: string } | null {
+  private check(e: BeaconEvent, now: Date, listed: Set<number>): { code: string } | null {
     if (!CLIENT_TYPES.has(e.type)) return { code: 'UNKNOWN_EVENT_TYPE' };
     if (NEEDS_ROOM.has(e.type) && e.roomId === undefined) return { code: 'ROOM_REQUIRED' };
     if (NEEDS_PRODUCT.has(e.type) && e.productId === undefined) return { code: 'PRODUCT_REQUIRED' };
@@ -89,8 +93,8 @@ export class AnalyticsIngest {
     if (at < now.getTime() - MAX_AGE_MS) return { code: 'TOO_OLD' };
     const room = e.roomId !== undefined ? this.owners.get(`r${e.roomId}`) : undefined;
     const product = e.productId !== undefined ? this.owners.get(`p${e.productId}`) : undefined;
-    if (room === null) return { code: 'ROOM_NOT_FOUND' };
-    if (product === null) return { code: 'PRODUCT_NOT_FOUND' };
+    if (room === null || (room !== undefined && !listed.has(room))) return { code: 'ROOM_NOT_FOUND' };
+    if (product === null || (product !== undefined && !listed.has(product))) return { code: 'PRODUCT_NOT_FOUND' };
     if (room !== undefined && product !== undefined && room !== product) return { code: 'MERCHANT_MISMATCH' };
     if (room === undefined && product === undefined) return { code: 'ROOM_OR_PRODUCT_REQUIRED' };
     return null;

@@ -34,7 +34,8 @@ export class ProductImportService {
 
   /** Store the uploaded file and queue the import; returns at once. */
   async start(actor: Actor, merchantId: number, input: { filename: string; body: Buffer }): Promise<number> {
-    await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
+    // Adds and edits products: a suspended or rejected shop imports nothing (as with the editor).
+    await this.ctx.services.merchants.requireOperating(actor, merchantId, ['merchant_owner', 'merchant_staff'], 'build');
     if (input.body.length === 0) throw badRequest('FILE_EMPTY', 'The CSV file is empty');
     const stored = await this.ctx.storage.put({ prefix: `m${merchantId}/imports`, contentType: 'text/csv', body: input.body });
     return transact(this.ctx.db, async (trx) => {
@@ -75,6 +76,14 @@ export class ProductImportService {
     const db = this.ctx.db;
     const imp = await db.selectFrom('product_imports').selectAll().where('id', '=', importId).executeTakeFirst();
     if (!imp || imp.status === 'done') return;
+    // Suspended while it waited in the queue: the import does not run.
+    const refusal = await this.ctx.services.merchants.operatingRefusalOf(imp.merchant_id, 'build');
+    if (refusal) {
+      await db.updateTable('product_imports').set({
+        status: 'failed', errors: JSON.stringify([{ row: 0, message: refusal.message }]), finished_at: sql`now()`,
+      }).where('id', '=', importId).execute();
+      return;
+    }
     const file = await this.ctx.storage.open(imp.file_key);
     if (!file) throw new Error(`import ${importId}: file ${imp.file_key} is missing`);
     const chunks: Buffer[] = [];

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Actor, MembershipLookup, MerchantRole } from '../../platform/auth/access.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
-import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { badRequest, conflict, forbidden, notFound, type AppError } from '../../platform/errors.ts';
 import { normalizePhone } from './passwords.ts';
 import { canTransition, isPubliclyVisible, operatingRefusal } from './merchant-status.ts';
 import type { MerchantStatus } from './tables.ts';
@@ -67,9 +67,16 @@ export class MerchantService implements MembershipLookup {
     actor: Actor, merchantId: number, roles: MerchantRole[], what: 'build' | 'broadcast',
   ): Promise<MerchantRole | 'platform_admin'> {
     const role = await this.requireRole(actor, merchantId, roles);
-    const refusal = operatingRefusal(await this.statusOf(merchantId), what);
+    const refusal = await this.operatingRefusalOf(merchantId, what);
     if (refusal) throw refusal;
     return role;
+  }
+
+  /** Why the shop may not start `what` now (MERCHANT_SUSPENDED, …), or null: for work no request carries (jobs). */
+  async operatingRefusalOf(
+    merchantId: number, what: 'build' | 'broadcast', db: Db = this.db,
+  ): Promise<AppError | null> {
+    return operatingRefusal(await this.statusOf(merchantId, db), what);
   }
 
   /** The shop's status, read fresh (governance changes must take effect at once on every node). */
@@ -80,9 +87,17 @@ export class MerchantService implements MembershipLookup {
   }
 
   /** May shoppers see this shop's products and rooms? (Active shops only.) */
-  async isPublic(merchantId: number): Promise<boolean> {
-    const m = await this.db.selectFrom('merchants').select('status').where('id', '=', merchantId).executeTakeFirst();
+  async isPublic(merchantId: number, db: Db = this.db): Promise<boolean> {
+    const m = await db.selectFrom('merchants').select('status').where('id', '=', merchantId).executeTakeFirst();
     return !!m && isPubliclyVisible(m.status);
+  }
+
+  /** Of these shops, the ones shoppers may see (one query for a batch, e.g. an analytics beacon). */
+  async publicAmong(merchantIds: number[], db: Db = this.db): Promise<Set<number>> {
+    if (merchantIds.length === 0) return new Set();
+    const rows = await db.selectFrom('merchants').select('id')
+      .where('id', 'in', [...new Set(merchantIds)]).where('status', '=', 'active').execute();
+    return new Set(rows.map((r) => r.id));
   }
 
   /** The ids of shops shoppers may see, as a subquery for other modules' public listings. */

@@ -7,7 +7,10 @@ import type { AppContext } from '../../../platform/context.ts';
 import type { Db } from '../../../platform/db/types.ts';
 import { badRequest, conflict, notFound } from '../../../platform/errors.ts';
 import { planCuts } from './cut-plan.ts';
+import { assertDealVisible, DEAL_WRITERS, listedShops, type DealAudience } from '../shop-visibility.ts';
 import '../tables.ts';
+
+const bargainNotFound = () => notFound('Bargain', 'BARGAIN_NOT_FOUND');
 import { transact } from '../../../platform/db/transact.ts';
 
 export interface CampaignInput { skuId: number; title: string; floorPriceFen: number; helpsNeeded: number; expireHours: number; startsAt: string; endsAt: string }
@@ -16,7 +19,8 @@ export class BargainService {
   constructor(private readonly ctx: AppContext) {}
 
   async createCampaign(actor: Actor, merchantId: number, input: CampaignInput) {
-    await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
+    // A suspended or rejected shop starts no new deal (a pending one may prepare them, unseen).
+    await this.ctx.services.merchants.requireOperating(actor, merchantId, [...DEAL_WRITERS], 'build');
     const [sku] = await this.ctx.services.catalog.getSkusForCheckout(this.ctx.db, [input.skuId]);
     if (!sku || sku.merchantId !== merchantId) throw badRequest('PRODUCT_NOT_IN_SHOP', 'The SKU is not this shop\'s');
     if (input.floorPriceFen >= sku.priceFen) throw badRequest('BARGAIN_INVALID', 'The floor price must be below the price');
@@ -29,9 +33,11 @@ export class BargainService {
     return this.campaignView(r);
   }
 
-  async campaigns(merchantId?: number) {
-    let q = this.ctx.db.selectFrom('bargain_campaigns').selectAll().where('status', '=', 'active').where('ends_at', '>', new Date()).orderBy('id', 'desc').limit(50);
+  async campaigns(merchantId?: number, audience: DealAudience = 'shoppers') {
+    let q = this.ctx.db.selectFrom('bargain_campaigns').selectAll().where('status', '=', 'active')
+      .where('ends_at', '>', new Date()).orderBy('id', 'desc').limit(50);
     if (merchantId) q = q.where('merchant_id', '=', merchantId);
+    if (audience === 'shoppers') q = q.where('merchant_id', 'in', listedShops(this.ctx));
     const rows = await q.execute();
     const stats = rows.length ? await this.ctx.db.selectFrom('bargains').select(['campaign_id', 'status', (eb) => eb.fn.countAll<number>().as('n')]).where('campaign_id', 'in', rows.map((r) => r.id)).groupBy(['campaign_id', 'status']).execute() : [];
     return rows.map((r) => ({ ...this.campaignView(r), results: Object.fromEntries(stats.filter((s) => s.campaign_id === r.id).map((s) => [s.status, Number(s.n)])) as Record<string, number> }));
@@ -43,11 +49,12 @@ export class BargainService {
 
   async start(userId: number, campaignId: number) {
     const c = await this.ctx.db.selectFrom('bargain_campaigns').selectAll().where('id', '=', campaignId).executeTakeFirst();
-    if (!c) throw notFound('Bargain', 'BARGAIN_NOT_FOUND');
+    if (!c) throw bargainNotFound();
+    await assertDealVisible(this.ctx, c.merchant_id, 'shoppers', bargainNotFound);
     const now = Date.now();
     if (c.status !== 'active' || now < new Date(c.starts_at).getTime() || now >= new Date(c.ends_at).getTime()) throw conflict('BARGAIN_NOT_ACTIVE', 'This bargain campaign is not running');
     const existing = await this.ctx.db.selectFrom('bargains').select('id').where('campaign_id', '=', campaignId).where('user_id', '=', userId).executeTakeFirst();
-    if (existing) return this.view(existing.id);
+    if (existing) return this.view(existing.id, 'shop');
     const [sku] = await this.ctx.services.catalog.getSkusForCheckout(this.ctx.db, [c.sku_id]);
     if (!sku?.purchasable) throw conflict('BARGAIN_NOT_ACTIVE', 'The item is not on sale');
     const r = await this.ctx.db.insertInto('bargains').values({
@@ -55,14 +62,20 @@ export class BargainService {
       helps_needed: c.helps_needed, seed: crypto.randomInt(1, 2 ** 31), expires_at: new Date(Math.min(now + c.expire_hours * 3600_000, new Date(c.ends_at).getTime())),
     }).onConflict((oc) => oc.columns(['campaign_id', 'user_id']).doNothing()).returning('id').executeTakeFirst();
     const id = r?.id ?? (await this.ctx.db.selectFrom('bargains').select('id').where('campaign_id', '=', campaignId).where('user_id', '=', userId).executeTakeFirstOrThrow()).id;
-    return this.view(id);
+    return this.view(id, 'shop');
   }
 
-  async view(bargainId: number) {
+  /** A bargain (the share link); shoppers get BARGAIN_NOT_FOUND for a shop they may not see. */
+  async view(bargainId: number, audience: DealAudience = 'shoppers') {
     const b = await this.ctx.db.selectFrom('bargains as b').innerJoin('bargain_campaigns as c', 'c.id', 'b.campaign_id')
-      .select(['b.id', 'b.campaign_id', 'b.user_id', 'b.start_price_fen', 'b.current_price_fen', 'b.floor_price_fen', 'b.helps', 'b.helps_needed', 'b.status', 'b.expires_at', 'b.order_id', 'c.title', 'c.sku_id', 'c.product_id'])
+      .select([
+        'b.id', 'b.campaign_id', 'b.user_id', 'b.start_price_fen', 'b.current_price_fen', 'b.floor_price_fen',
+        'b.helps', 'b.helps_needed', 'b.status', 'b.expires_at', 'b.order_id',
+        'c.title', 'c.sku_id', 'c.product_id', 'c.merchant_id',
+      ])
       .where('b.id', '=', bargainId).executeTakeFirst();
-    if (!b) throw notFound('Bargain', 'BARGAIN_NOT_FOUND');
+    if (!b) throw bargainNotFound();
+    await assertDealVisible(this.ctx, b.merchant_id, audience, bargainNotFound);
     const helps = await this.ctx.db.selectFrom('bargain_helps as h').innerJoin('users as u', 'u.id', 'h.helper_user_id').select(['h.seq', 'h.cut_fen', 'u.nickname']).where('h.bargain_id', '=', bargainId).orderBy('h.seq').execute();
     const status = b.status === 'active' && new Date(b.expires_at).getTime() <= Date.now() ? 'expired' : b.status;
     return {
@@ -74,6 +87,10 @@ export class BargainService {
 
   /** A friend's one cut: the next planned cut, under the bargain's row lock. */
   async help(helperId: number, bargainId: number) {
+    const shop = await this.ctx.db.selectFrom('bargains as b')
+      .innerJoin('bargain_campaigns as c', 'c.id', 'b.campaign_id').select('c.merchant_id').where('b.id', '=', bargainId).executeTakeFirst();
+    if (!shop) throw bargainNotFound();
+    await assertDealVisible(this.ctx, shop.merchant_id, 'shoppers', bargainNotFound);
     return transact(this.ctx.db, async (trx) => {
       const b = await trx.selectFrom('bargains').selectAll().where('id', '=', bargainId).forUpdate().executeTakeFirst();
       if (!b) throw notFound('Bargain', 'BARGAIN_NOT_FOUND');

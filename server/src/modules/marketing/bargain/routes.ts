@@ -24,7 +24,7 @@ export function bargainRoutes(app: Http, ctx: AppContext): void {
     schema: { tags: ['marketing'], summary: 'Cut a friend\'s price once (BARGAIN_ALREADY_HELPED, BARGAIN_SELF_HELP, BARGAIN_EXPIRED, BARGAIN_DONE)', security, params: Strict({ bargainId: IdParam }), response: { 200: Type.Object({ cutFen: Type.Integer(), currentPriceFen: Type.Integer(), reached: Type.Boolean() }), ...errorResponses } },
   }, async (req) => svc.help(req.actor!.userId, req.params.bargainId));
   app.get('/api/merchants/:merchantId/bargains', { config: { access: ANY_MEMBER }, schema: { tags: ['marketing'], summary: "The shop's bargain campaigns with results", security, params: MerchantParams, response: { 200: Type.Array(CampaignT), ...errorResponses } } },
-    async (req) => { await ctx.services.merchants.requireRole(req.actor!, req.params.merchantId); return svc.campaigns(req.params.merchantId); });
+    async (req) => { await ctx.services.merchants.requireRole(req.actor!, req.params.merchantId); return svc.campaigns(req.params.merchantId, 'shop'); });
   app.post('/api/merchants/:merchantId/bargains', {
     config: { access: OPERATORS },
     schema: {

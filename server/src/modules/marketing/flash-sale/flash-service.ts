@@ -14,6 +14,7 @@ import { transact } from '../../../platform/db/transact.ts';
 import { FlashAttempts } from './attempts.ts';
 import { FlashCounters } from './counters.ts';
 import { flashUnitsCheck } from './reconcile.ts';
+import { assertDealVisible, DEAL_WRITERS, listedShops, type DealAudience } from '../shop-visibility.ts';
 import {
   flashKeys, NOT_LOADED, OVER_LIMIT, SOLD_OUT, STALE_TOKEN, TAKE_FLASH_STOCK, takeKeys, TOKEN_USED,
 } from './stock-scripts.ts';
@@ -38,6 +39,7 @@ const attemptExpired = () => conflict('FLASH_ATTEMPT_EXPIRED',
 const tokenInvalid = () =>
   new AppError(403, 'FLASH_TOKEN_INVALID', 'Get a flash-sale token first (it opens when the sale starts)');
 const tokenStale = () => conflict('FLASH_TOKEN_STALE', 'The flash sale was reloaded; get a new token');
+const flashNotFound = () => notFound('Flash sale', 'FLASH_NOT_FOUND');
 
 type FlashItemRow = NonNullable<Awaited<ReturnType<FlashSaleService['itemRow']>>>;
 
@@ -56,7 +58,8 @@ export class FlashSaleService {
   }
 
   async createSession(actor: Actor, merchantId: number, input: SessionInput) {
-    await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
+    // A suspended or rejected shop starts no new deal (a pending one may prepare them, unseen).
+    await this.ctx.services.merchants.requireOperating(actor, merchantId, [...DEAL_WRITERS], 'build');
     if (new Date(input.endsAt) <= new Date(input.startsAt)) throw badRequest('FLASH_SESSION_INVALID', 'endsAt must be after startsAt');
     const skus = await this.ctx.services.catalog.getSkusForCheckout(this.ctx.db, input.items.map((i) => i.skuId));
     for (const i of input.items) {
@@ -77,12 +80,14 @@ export class FlashSaleService {
       this.ctx.log.warn({ err, sessionId: id }, 'flash-sale counters not loaded yet; the reconciler will');
     });
     if (input.roomId) this.scheduleCountdown(id).catch((err: unknown) => this.ctx.log.warn({ err }, 'flash countdown failed'));
-    return this.session(id);
+    return this.session(id, 'shop');
   }
 
-  async session(id: number) {
+  /** One session; shoppers get FLASH_NOT_FOUND for a shop they may not see (shop-visibility.ts). */
+  async session(id: number, audience: DealAudience = 'shoppers') {
     const s = await this.ctx.db.selectFrom('flash_sessions').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!s) throw notFound('Flash sale', 'FLASH_NOT_FOUND');
+    if (!s) throw flashNotFound();
+    await assertDealVisible(this.ctx, s.merchant_id, audience, flashNotFound);
     const items = await this.ctx.db.selectFrom('flash_items').selectAll().where('session_id', '=', id).orderBy('id').execute();
     const products = await this.ctx.services.catalog.getProductSummaries(items.map((i) => i.product_id));
     const remaining = await Promise.all(items.map((i) => this.remaining(i)));
@@ -95,10 +100,12 @@ export class FlashSaleService {
   }
 
   /** Sessions running now and coming up (the flash-sale page), optionally one shop's. */
-  async list(merchantId?: number) {
-    let q = this.ctx.db.selectFrom('flash_sessions').select('id').where('status', '=', 'active').where('ends_at', '>', new Date()).orderBy('starts_at').limit(50);
+  async list(merchantId?: number, audience: DealAudience = 'shoppers') {
+    let q = this.ctx.db.selectFrom('flash_sessions').select('id').where('status', '=', 'active')
+      .where('ends_at', '>', new Date()).orderBy('starts_at').limit(50);
     if (merchantId) q = q.where('merchant_id', '=', merchantId);
-    return Promise.all((await q.execute()).map((s) => this.session(s.id)));
+    if (audience === 'shoppers') q = q.where('merchant_id', 'in', listedShops(this.ctx));
+    return Promise.all((await q.execute()).map((s) => this.session(s.id, 'shop')));
   }
 
   private async remaining(item: { cache_key: string; stock: number; sold: number }): Promise<number> {
@@ -111,6 +118,9 @@ export class FlashSaleService {
     const limit = await this.ctx.cache.rateLimit(`flash:rl:${userId}`, 10, 10_000);
     if (!limit.allowed) throw new AppError(429, 'RATE_LIMITED', 'Too many attempts; wait a moment', { retryAfterMs: limit.resetMs });
     const item = await this.activeItem(this.ctx.db, itemId);
+    // No token for a shop shoppers may not see; one issued before a suspension is refused at
+    // placement, where the catalog finds the shop's SKUs not purchasable (SKU_NOT_PURCHASABLE).
+    await assertDealVisible(this.ctx, item.merchant_id, 'shoppers', flashNotFound);
     if (this.captcha && !(await this.captcha(userId, captchaAnswer))) throw new AppError(403, 'CAPTCHA_REQUIRED', 'Solve the captcha first');
     const gen = await this.loadedGen(item.id, item.cache_key, item.cache_gen);
     const claims: FlashClaims = { u: userId, i: itemId, g: gen, n: crypto.randomBytes(9).toString('base64url') };
@@ -124,7 +134,8 @@ export class FlashSaleService {
   private itemRow(db: Db, itemId: number) {
     return db.selectFrom('flash_items as i').innerJoin('flash_sessions as s', 's.id', 'i.session_id')
       .select([
-        'i.id', 'i.sku_id', 'i.flash_price_fen', 'i.per_user_limit', 'i.stock', 'i.sold', 'i.cache_key', 'i.cache_gen',
+        'i.id', 'i.merchant_id', 'i.sku_id', 'i.flash_price_fen', 'i.per_user_limit', 'i.stock', 'i.sold', 'i.cache_key',
+        'i.cache_gen',
         's.starts_at', 's.ends_at', 's.status', 's.title',
       ]).where('i.id', '=', itemId).executeTakeFirst();
   }
@@ -142,7 +153,7 @@ export class FlashSaleService {
   }
 
   private checkActive(item: FlashItemRow | undefined) {
-    if (!item) throw notFound('Flash sale item', 'FLASH_NOT_FOUND');
+    if (!item) throw flashNotFound();
     const now = Date.now();
     if (item.status !== 'active' || now >= new Date(item.ends_at).getTime()) throw conflict('FLASH_ENDED', 'This flash sale has ended');
     if (now < new Date(item.starts_at).getTime()) throw conflict('FLASH_NOT_STARTED', 'This flash sale has not started', { startsAt: new Date(item.starts_at) });
@@ -230,7 +241,7 @@ export class FlashSaleService {
 
   /** A session tied to a live room pushes countdown frames (10 s before start) and the start. */
   private async scheduleCountdown(sessionId: number): Promise<void> {
-    const s = await this.session(sessionId);
+    const s = await this.session(sessionId, 'shop');
     if (!s.roomId) return;
     const frame = (phase: string) => this.ctx.services.realtime.publishToRoom(s.roomId!, { type: 'flashsale.countdown', data: { sessionId, phase, startsAt: s.startsAt, endsAt: s.endsAt, items: s.items.map((i) => ({ id: i.id, title: i.title, flashPriceFen: i.flashPriceFen, remaining: i.remaining })) } }, { kind: 'commerce' });
     await frame('announced');

@@ -34,7 +34,7 @@ export function flashSaleRoutes(app: Http, ctx: AppContext): void {
   app.get('/api/merchants/:merchantId/flash-sales', {
     config: { access: ANY_MEMBER },
     schema: { tags: ['marketing'], summary: "The shop's flash-sale sessions with sold units", security, params: MerchantParams, response: { 200: Type.Array(SessionT), ...errorResponses } },
-  }, async (req) => { await ctx.services.merchants.requireRole(req.actor!, req.params.merchantId); return flash.list(req.params.merchantId); });
+  }, async (req) => { await ctx.services.merchants.requireRole(req.actor!, req.params.merchantId); return flash.list(req.params.merchantId, 'shop'); });
 
   app.post('/api/merchants/:merchantId/flash-sales', {
     config: { access: OPERATORS },

@@ -7,7 +7,11 @@ import type { Actor } from '../../../platform/auth/access.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Db } from '../../../platform/db/types.ts';
 import { badRequest, conflict, notFound } from '../../../platform/errors.ts';
+import { assertDealVisible, DEAL_WRITERS, listedShops, type DealAudience } from '../shop-visibility.ts';
 import '../tables.ts';
+
+const dealNotFound = () => notFound('Group-buy', 'GROUP_BUY_NOT_FOUND');
+const groupNotFound = () => notFound('Group', 'GROUP_NOT_FOUND');
 
 export interface DealInput { skuId: number; title: string; groupPriceFen: number; groupSize: number; expireMinutes: number; autoFill?: boolean | undefined; startsAt: string; endsAt: string }
 
@@ -15,7 +19,8 @@ export class GroupBuyService {
   constructor(private readonly ctx: AppContext) {}
 
   async createDeal(actor: Actor, merchantId: number, input: DealInput) {
-    await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
+    // A suspended or rejected shop starts no new deal (a pending one may prepare them, unseen).
+    await this.ctx.services.merchants.requireOperating(actor, merchantId, [...DEAL_WRITERS], 'build');
     const [sku] = await this.ctx.services.catalog.getSkusForCheckout(this.ctx.db, [input.skuId]);
     if (!sku || sku.merchantId !== merchantId) throw badRequest('PRODUCT_NOT_IN_SHOP', 'The SKU is not this shop\'s');
     if (input.groupPriceFen >= sku.priceFen) throw badRequest('GROUP_BUY_INVALID', 'The group price must be below the price');
@@ -24,32 +29,41 @@ export class GroupBuyService {
       merchant_id: merchantId, product_id: sku.productId, sku_id: sku.skuId, title: input.title, group_price_fen: input.groupPriceFen, group_size: input.groupSize,
       expire_minutes: input.expireMinutes, auto_fill: input.autoFill ?? false, starts_at: input.startsAt, ends_at: input.endsAt,
     }).returning('id').executeTakeFirstOrThrow();
-    return this.deal(r.id);
+    return this.deal(r.id, 'shop');
   }
 
-  async deal(dealId: number) {
+  /** A deal; shoppers get GROUP_BUY_NOT_FOUND for a shop they may not see (shop-visibility.ts). */
+  async deal(dealId: number, audience: DealAudience = 'shoppers') {
     const d = await this.ctx.db.selectFrom('group_buy_deals').selectAll().where('id', '=', dealId).executeTakeFirst();
-    if (!d) throw notFound('Group-buy', 'GROUP_BUY_NOT_FOUND');
+    if (!d) throw dealNotFound();
+    await assertDealVisible(this.ctx, d.merchant_id, audience, dealNotFound);
     const open = await this.ctx.db.selectFrom('group_buy_groups').select(['id', 'expires_at']).where('deal_id', '=', dealId).where('status', '=', 'forming').orderBy('expires_at').limit(10).execute();
     const stats = await this.ctx.db.selectFrom('group_buy_groups').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('deal_id', '=', dealId).groupBy('status').execute();
     return {
       id: d.id, merchantId: d.merchant_id, productId: d.product_id, skuId: d.sku_id, title: d.title, groupPriceFen: d.group_price_fen, groupSize: d.group_size,
       expireMinutes: d.expire_minutes, autoFill: d.auto_fill, startsAt: new Date(d.starts_at), endsAt: new Date(d.ends_at), status: d.status,
-      openGroups: await Promise.all(open.map((g) => this.group(g.id))),
+      openGroups: await Promise.all(open.map((g) => this.group(g.id, 'shop'))),
       results: Object.fromEntries(stats.map((s) => [s.status, Number(s.n)])) as Record<string, number>,
     };
   }
 
-  async listDeals(merchantId?: number) {
-    let q = this.ctx.db.selectFrom('group_buy_deals').select('id').where('status', '=', 'active').where('ends_at', '>', new Date()).orderBy('id', 'desc').limit(50);
+  async listDeals(merchantId?: number, audience: DealAudience = 'shoppers') {
+    let q = this.ctx.db.selectFrom('group_buy_deals').select('id').where('status', '=', 'active')
+      .where('ends_at', '>', new Date()).orderBy('id', 'desc').limit(50);
     if (merchantId) q = q.where('merchant_id', '=', merchantId);
-    return Promise.all((await q.execute()).map((d) => this.deal(d.id)));
+    if (audience === 'shoppers') q = q.where('merchant_id', 'in', listedShops(this.ctx));
+    return Promise.all((await q.execute()).map((d) => this.deal(d.id, 'shop')));
   }
 
-  async group(groupId: number) {
+  /** A group (the share link); hidden from shoppers like its deal. */
+  async group(groupId: number, audience: DealAudience = 'shoppers') {
     const g = await this.ctx.db.selectFrom('group_buy_groups as g').innerJoin('group_buy_deals as d', 'd.id', 'g.deal_id')
-      .select(['g.id', 'g.deal_id', 'g.status', 'g.expires_at', 'g.leader_user_id', 'd.group_size', 'd.title', 'd.group_price_fen']).where('g.id', '=', groupId).executeTakeFirst();
-    if (!g) throw notFound('Group', 'GROUP_NOT_FOUND');
+      .select([
+        'g.id', 'g.deal_id', 'g.status', 'g.expires_at', 'g.leader_user_id', 'd.merchant_id', 'd.group_size', 'd.title',
+        'd.group_price_fen',
+      ]).where('g.id', '=', groupId).executeTakeFirst();
+    if (!g) throw groupNotFound();
+    await assertDealVisible(this.ctx, g.merchant_id, audience, groupNotFound);
     const members = await this.ctx.db.selectFrom('group_buy_members as m').innerJoin('users as u', 'u.id', 'm.user_id').select(['m.user_id', 'm.status', 'u.nickname']).where('m.group_id', '=', groupId).orderBy('m.joined_at').execute();
     const paid = members.filter((m) => m.status === 'paid').length;
     return {

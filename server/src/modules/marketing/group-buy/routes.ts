@@ -22,7 +22,7 @@ export function groupBuyRoutes(app: Http, ctx: AppContext): void {
   app.get('/api/group-buys/groups/:groupId', { config: { access: 'public' }, schema: { tags: ['marketing'], summary: 'A group (the share link): members, seats missing, expiry. Join by placing an order with groupBuy { dealId, groupId }', params: Strict({ groupId: IdParam }), response: { 200: GroupT, ...errorResponses } } },
     async (req) => svc.group(req.params.groupId));
   app.get('/api/merchants/:merchantId/group-buys', { config: { access: ANY_MEMBER }, schema: { tags: ['marketing'], summary: "The shop's group-buy deals with results", security, params: MerchantParams, response: { 200: Type.Array(DealT), ...errorResponses } } },
-    async (req) => { await ctx.services.merchants.requireRole(req.actor!, req.params.merchantId); return svc.listDeals(req.params.merchantId); });
+    async (req) => { await ctx.services.merchants.requireRole(req.actor!, req.params.merchantId); return svc.listDeals(req.params.merchantId, 'shop'); });
   app.post('/api/merchants/:merchantId/group-buys', {
     config: { access: OPERATORS },
     schema: {
