@@ -29,9 +29,12 @@ async function stuckOrder(node: TestNode): Promise<number> {
   const s = await storefront(node, '命令行店', '13844400001', [{ title: '命令行货', priceFen: 800, stock: 5 }]);
   const buyer = await node.userToken('13944400001');
   const addr = await addressFor(node, buyer.token, '江苏省');
-  const placed = await node.api('POST', '/api/orders', { token: buyer.token, body: { idempotencyKey: 'cli-stuck-1', items: [{ skuId: s.products[0]!.skuId, quantity: 1 }], addressId: addr.id, couponIds: [] } });
+  const items = [{ skuId: s.products[0]!.skuId, quantity: 1 }];
+  const body = { idempotencyKey: 'cli-stuck-1', items, addressId: addr.id, couponIds: [] };
+  const placed = await node.api('POST', '/api/orders', { token: buyer.token, body });
   const orderId = placed.body.orders[0].orderId as number;
-  await node.app.ctx.db.updateTable('orders').set({ pay_deadline: new Date(Date.now() - 3600_000) }).where('id', '=', orderId).execute();
+  await node.app.ctx.db.updateTable('orders').set({ pay_deadline: new Date(Date.now() - 3600_000) })
+    .where('id', '=', orderId).execute();
   return orderId;
 }
 
