@@ -12,7 +12,8 @@ import type { ReconcileScope } from '../../platform/reconcile.ts';
 import { settle, storefront, type Storefront } from './test-support.ts';
 
 interface Books {
-  paid: number; paidPayment: number; unpaid: number; refunded: number; aftersaleId: number; skuId: number; flashItemId: number | null; buyerId: number;
+  paid: number; paidPayment: number; unpaid: number; refunded: number; aftersaleId: number; skuId: number;
+  flashItemId: number | null; buyerId: number;
 }
 interface Plant {
   plant(db: Db, b: Books): Promise<() => Promise<void>>;
@@ -21,29 +22,45 @@ interface Plant {
   perShop?: boolean;
 }
 
-const row = async <T,>(q: Promise<T | undefined>) => { const r = await q; if (!r) throw new Error('fixture row missing'); return r; };
+const row = async <T,>(q: Promise<T | undefined>) => {
+  const r = await q;
+  if (!r) throw new Error('fixture row missing');
+  return r;
+};
+
+/** Add `by` to one column of the row whose `key` is `id`; the undo takes it off again. */
+async function bump(db: Db, table: string, column: string, key: string, id: number, by = 1) {
+  const move = (d: number) => sql`
+    update ${sql.table(table)} set ${sql.ref(column)} = ${sql.ref(column)} + ${d}
+     where ${sql.ref(key)} = ${id}`.execute(db);
+  await move(by);
+  return async () => { await move(-by); };
+}
 
 /** One plant per check: it changes a row and returns how to put it back. */
 const PLANTS: Record<string, Plant> = {
   'platform.outbox': {
     async plant(db, b) {
-      const e = await db.insertInto('outbox_events').values({ type: 'test.never_handled', aggregate_type: 'order', aggregate_id: String(b.paid), payload: '{}', attempts: 25, dead_at: new Date() }).returning('id').executeTakeFirstOrThrow();
+      const e = await db.insertInto('outbox_events').values({
+        type: 'test.never_handled', aggregate_type: 'order', aggregate_id: String(b.paid), payload: '{}',
+        attempts: 25, dead_at: new Date(),
+      }).returning('id').executeTakeFirstOrThrow();
       return async () => { await db.deleteFrom('outbox_events').where('id', '=', e.id).execute(); };
     },
     subject: () => 'event:',
   },
   'platform.jobs': {
     async plant(db, b) {
-      const j = await db.insertInto('jobs').values({ type: 'test.gave_up', payload: JSON.stringify({ orderId: b.paid }), run_at: new Date(), status: 'failed', attempts: 10, last_error: 'provider down' }).returning('id').executeTakeFirstOrThrow();
+      const j = await db.insertInto('jobs').values({
+        type: 'test.gave_up', payload: JSON.stringify({ orderId: b.paid }), run_at: new Date(), status: 'failed',
+        attempts: 10, last_error: 'provider down',
+      }).returning('id').executeTakeFirstOrThrow();
       return async () => { await db.deleteFrom('jobs').where('id', '=', j.id).execute(); };
     },
     subject: () => 'job:',
   },
   'reconciliation.order_payments': {
-    async plant(db, b) {
-      await db.updateTable('payments').set({ amount_fen: sql`amount_fen + 1` }).where('id', '=', b.paidPayment).execute();
-      return async () => { await db.updateTable('payments').set({ amount_fen: sql`amount_fen - 1` }).where('id', '=', b.paidPayment).execute(); };
-    },
+    plant: (db, b) => bump(db, 'payments', 'amount_fen', 'id', b.paidPayment),
     subject: (b) => `order:${b.paid}`,
   },
   'reconciliation.order_refunds': {
@@ -55,53 +72,37 @@ const PLANTS: Record<string, Plant> = {
   },
   'reconciliation.order_stock': {
     async plant(db, b) {
-      await db.updateTable('stock_reservations').set({ status: 'reserved' }).where('order_id', '=', b.paid).execute();
-      return async () => { await db.updateTable('stock_reservations').set({ status: 'committed' }).where('order_id', '=', b.paid).execute(); };
+      const reservations = (status: 'reserved' | 'committed') =>
+        db.updateTable('stock_reservations').set({ status }).where('order_id', '=', b.paid).execute();
+      await reservations('reserved');
+      return async () => { await reservations('committed'); };
     },
     subject: (b) => `order:${b.paid} sku:`,
   },
   'orders.refunds': {
-    async plant(db, b) {
-      await db.updateTable('orders').set({ refunded_fen: sql`refunded_fen + 1` }).where('id', '=', b.refunded).execute();
-      return async () => { await db.updateTable('orders').set({ refunded_fen: sql`refunded_fen - 1` }).where('id', '=', b.refunded).execute(); };
-    },
+    plant: (db, b) => bump(db, 'orders', 'refunded_fen', 'id', b.refunded),
     subject: (b) => `order:${b.refunded}`,
   },
   'inventory.ledger': {
-    async plant(db, b) {
-      await db.updateTable('stock_levels').set({ on_hand: sql`on_hand + 1` }).where('sku_id', '=', b.skuId).execute();
-      return async () => { await db.updateTable('stock_levels').set({ on_hand: sql`on_hand - 1` }).where('sku_id', '=', b.skuId).execute(); };
-    },
+    plant: (db, b) => bump(db, 'stock_levels', 'on_hand', 'sku_id', b.skuId),
     subject: (b) => `sku:${b.skuId}`,
   },
   'payments.books': {
-    async plant(db, b) {
-      await db.updateTable('payments').set({ amount_fen: sql`amount_fen + 1` }).where('id', '=', b.paidPayment).execute();
-      return async () => { await db.updateTable('payments').set({ amount_fen: sql`amount_fen - 1` }).where('id', '=', b.paidPayment).execute(); };
-    },
+    plant: (db, b) => bump(db, 'payments', 'amount_fen', 'id', b.paidPayment),
     subject: () => '', // per provider and day: the platform's books
     perShop: false,
   },
   'aftersales.refunds': {
-    async plant(db, b) {
-      await db.updateTable('aftersales').set({ amount_fen: sql`amount_fen + 1` }).where('id', '=', b.aftersaleId).execute();
-      return async () => { await db.updateTable('aftersales').set({ amount_fen: sql`amount_fen - 1` }).where('id', '=', b.aftersaleId).execute(); };
-    },
+    plant: (db, b) => bump(db, 'aftersales', 'amount_fen', 'id', b.aftersaleId),
     subject: (b) => `aftersale:${b.aftersaleId}`,
   },
   'marketing.points': {
     perShop: false,
-    async plant(db, b) {
-      await db.updateTable('points_accounts').set({ balance: sql`balance + 7` }).where('user_id', '=', b.buyerId).execute();
-      return async () => { await db.updateTable('points_accounts').set({ balance: sql`balance - 7` }).where('user_id', '=', b.buyerId).execute(); };
-    },
+    plant: (db, b) => bump(db, 'points_accounts', 'balance', 'user_id', b.buyerId, 7),
     subject: () => '',
   },
   'marketing.flash_units': {
-    async plant(db, b) {
-      await db.updateTable('flash_items').set({ sold: sql`sold + 1` }).where('id', '=', b.flashItemId!).execute();
-      return async () => { await db.updateTable('flash_items').set({ sold: sql`sold - 1` }).where('id', '=', b.flashItemId!).execute(); };
-    },
+    plant: (db, b) => bump(db, 'flash_items', 'sold', 'id', b.flashItemId!),
     subject: (b) => `flash_item:${b.flashItemId}`,
   },
 };
@@ -115,35 +116,53 @@ describe.each(APP_BACKENDS)('each check reports a planted discrepancy on $name',
     s = await storefront(node, '埋点店', '13866600001', [{ title: '对账货', priceFen: 1200, stock: 50 }]);
     const buyer = await node.userToken('13966600001');
     const addr = await addressFor(node, buyer.token, '浙江省');
-    await node.app.ctx.db.transaction().execute((trx) => node.app.ctx.services.points.adjust(trx, buyer.userId, 900, 'planted-test-grant'));
+    const grant = (trx: Db) => node.app.ctx.services.points.adjust(trx, buyer.userId, 900, 'planted-test-grant');
+    await node.app.ctx.db.transaction().execute(grant);
     const place = async (key: string, quantity: number) => {
-      const r = await node.api('POST', '/api/orders', { token: buyer.token, body: { idempotencyKey: key, items: [{ skuId: s.products[0]!.skuId, quantity }], addressId: addr.id, couponIds: [] } });
+      const items = [{ skuId: s.products[0]!.skuId, quantity }];
+      const body = { idempotencyKey: key, items, addressId: addr.id, couponIds: [] };
+      const r = await node.api('POST', '/api/orders', { token: buyer.token, body });
       if (r.status !== 201) throw new Error(`place: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body;
     };
     const paid = await place('planted-paid-1', 1);
     const refunded = await place('planted-refund-1', 2);
     const unpaid = await place('planted-unpaid-1', 2);
-    for (const p of [paid, refunded]) expect(await payWithSandbox(node, p.payment.cashierUrl, 'succeeded')).toBe('succeeded');
+    for (const p of [paid, refunded]) {
+      expect(await payWithSandbox(node, p.payment.cashierUrl, 'succeeded')).toBe('succeeded');
+    }
     const refundedId = refunded.orders[0].orderId as number;
-    await until(async () => (await node.api('GET', `/api/orders/${refundedId}`, { token: buyer.token })).body.status === 'paid');
+    const order = () => node.api('GET', `/api/orders/${refundedId}`, { token: buyer.token });
+    await until(async () => (await order()).body.status === 'paid');
     const detail = (await node.api('GET', `/api/orders/${refundedId}`, { token: buyer.token })).body;
-    const req = await node.api('POST', `/api/orders/${refundedId}/aftersales`, { token: buyer.token, body: { type: 'refund_only', reason: '买多了', lines: [{ lineId: detail.lines[0].id, quantity: 1 }] } });
+    const ask = { type: 'refund_only', reason: '买多了', lines: [{ lineId: detail.lines[0].id, quantity: 1 }] };
+    const req = await node.api('POST', `/api/orders/${refundedId}/aftersales`, { token: buyer.token, body: ask });
     expect(req.status).toBe(201);
-    expect((await node.api('POST', `/api/merchants/${s.shop.merchantId}/aftersales/${req.body.id}/approve`, { token: s.shop.owner.token })).status).toBe(200);
+    const approve = `/api/merchants/${s.shop.merchantId}/aftersales/${req.body.id}/approve`;
+    expect((await node.api('POST', approve, { token: s.shop.owner.token })).status).toBe(200);
     const at = (ms: number) => new Date(Date.now() + ms).toISOString();
-    const flash = await node.api('POST', `/api/merchants/${s.shop.merchantId}/flash-sales`, { token: s.shop.owner.token, body: { title: '对账秒杀', startsAt: at(-1000), endsAt: at(3600_000), items: [{ skuId: s.products[0]!.skuId, flashPriceFen: 900, stock: 5, perUserLimit: 1 }] } });
+    const flash = await node.api('POST', `/api/merchants/${s.shop.merchantId}/flash-sales`, {
+      token: s.shop.owner.token,
+      body: {
+        title: '对账秒杀', startsAt: at(-1000), endsAt: at(3600_000),
+        items: [{ skuId: s.products[0]!.skuId, flashPriceFen: 900, stock: 5, perUserLimit: 1 }],
+      },
+    });
     await settle(node.app);
     const paidId = paid.orders[0].orderId as number;
     books = {
-      paid: paidId, refunded: refundedId, aftersaleId: req.body.id, unpaid: unpaid.orders[0].orderId, skuId: s.products[0]!.skuId, buyerId: buyer.userId,
-      paidPayment: (await row(node.app.ctx.db.selectFrom('orders').select('payment_id').where('id', '=', paidId).executeTakeFirst())).payment_id!,
+      paid: paidId, refunded: refundedId, aftersaleId: req.body.id, unpaid: unpaid.orders[0].orderId,
+      skuId: s.products[0]!.skuId, buyerId: buyer.userId,
+      paidPayment: (await row(node.app.ctx.db.selectFrom('orders').select('payment_id').where('id', '=', paidId)
+        .executeTakeFirst())).payment_id!,
       flashItemId: flash.status === 201 ? flash.body.items[0].id : null,
     };
   });
   afterAll(async () => { await node?.close(); });
 
-  const everything = (): ReconcileScope => ({ db: node.app.ctx.db, cache: node.app.ctx.cache, from: new Date(0), to: new Date(Date.now() + 60_000) });
+  const everything = (): ReconcileScope => ({
+    db: node.app.ctx.db, cache: node.app.ctx.cache, from: new Date(0), to: new Date(Date.now() + 60_000),
+  });
   const check = (name: string) => node.app.ctx.reconcile.checks.find((c) => c.name === name);
 
   it('has a planted-discrepancy test for every registered check', () => {
@@ -152,14 +171,18 @@ describe.each(APP_BACKENDS)('each check reports a planted discrepancy on $name',
   });
 
   it('is clean on books that agree', async () => {
-    for (const c of node.app.ctx.reconcile.checks) expect({ check: c.name, found: await c.run(everything()) }).toEqual({ check: c.name, found: [] });
+    for (const c of node.app.ctx.reconcile.checks) {
+      expect({ check: c.name, found: await c.run(everything()) }).toEqual({ check: c.name, found: [] });
+    }
   });
 
   it.for(Object.keys(PLANTS))('%s reports its planted discrepancy, attributed to the shop', async (name, ctx) => {
     const c = check(name);
     if (!c) return ctx.skip(`${name} is not registered (yet) by its module`);
     const plant = PLANTS[name]!;
-    if (name === 'marketing.flash_units' && books.flashItemId === null) throw new Error('the flash-sale fixture could not be made');
+    if (name === 'marketing.flash_units' && books.flashItemId === null) {
+      throw new Error('the flash-sale fixture could not be made');
+    }
     const undo = await plant.plant(node.app.ctx.db, books);
     try {
       const all = await c.run(everything());
@@ -169,7 +192,8 @@ describe.each(APP_BACKENDS)('each check reports a planted discrepancy on $name',
       if (plant.perShop !== false) {
         expect(mine.every((d) => d.merchantId === s.shop.merchantId)).toBe(true);
         const forShop = await c.run({ ...everything(), merchantId: s.shop.merchantId });
-        expect(forShop.filter((d) => d.subject.startsWith(plant.subject(books))).length, JSON.stringify(forShop)).toBeGreaterThan(0);
+        const shopFinds = forShop.filter((d) => d.subject.startsWith(plant.subject(books)));
+        expect(shopFinds.length, JSON.stringify(forShop)).toBeGreaterThan(0);
         expect(await c.run({ ...everything(), merchantId: s.shop.merchantId + 1000 })).toEqual([]);
       }
     } finally {
