@@ -37,3 +37,7 @@ export function unwrap<T>(r: { data?: T; error?: unknown; response: Response }):
 export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 export { captchaChallenge, createSessionClient, errorText, type CaptchaChallenge, type Session } from './session.ts';
 export { RoomSocket, type Frame, type RoomSocketOptions } from './room-socket.ts';
+export {
+  ERROR_CATALOGUE, errorKey, errorLanguage, LANGS, onErrorLanguage, setErrorLanguage, translateCode, translateError,
+  type Lang,
+} from './errors.ts';

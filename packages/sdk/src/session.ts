@@ -4,6 +4,7 @@
 // waits for one refresh through the cookie. Refreshes are serialised across tabs (Web Locks),
 // because two tabs presenting the same cookie at once would look like a stolen token.
 import { createApi, unwrap, ApiFailure } from './index.ts';
+import { translateError } from './errors.ts';
 
 export interface Session { userId: number; nickname: string; accessToken: string | null }
 type Stored = Pick<Session, 'userId' | 'nickname'>;
@@ -87,6 +88,7 @@ export function captchaChallenge(e: unknown): CaptchaChallenge | null {
   return (e.error.details as { captcha?: CaptchaChallenge } | undefined)?.captcha ?? null;
 }
 
+/** A failure in the reader's language (errors.ts: by its code, the server's message as fallback). */
 export function errorText(e: unknown): string {
-  return e instanceof ApiFailure ? e.error.message : e instanceof Error ? e.message : String(e);
+  return translateError(e);
 }

@@ -10,6 +10,7 @@ import { Loadable } from './components/Loadable.tsx';
 import { ShopStatusBanner } from './components/ShopStatus.tsx';
 import { TestMoneyBanner } from './components/TestMoneyBanner.tsx';
 import { useAsync } from './components/useAsync.ts';
+import { initLanguage, setLanguage, useLanguage } from './language.ts';
 import { Login } from './pages/Login.tsx';
 import { WorkspaceContext, type Workspace } from './workspace.tsx';
 import './styles.css';
@@ -77,6 +78,7 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
                 <Select value={merchant?.id} style={{ minWidth: 200 }} onChange={(id) => { setMerchantId(id); nav(home); }} data-testid="merchant-switch"
                   options={me.merchants.map((m) => ({ value: m.id, label: `${m.name} · ${m.role}` }))} />
               )}
+              <LanguageSwitch />
               <Typography.Text>{me.user.nickname}</Typography.Text>
               <Button onClick={signOut}>退出 Sign out</Button>
             </Space>
@@ -109,6 +111,16 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
   );
 }
 
+/** 中文 / English for the server's messages (error texts). */
+function LanguageSwitch() {
+  const lang = useLanguage();
+  const options = [{ value: 'zh' as const, label: '中文' }, { value: 'en' as const, label: 'English' }];
+  return (
+    <Select value={lang} onChange={setLanguage} options={options} style={{ width: 100 }} data-testid="language-switch" />
+  );
+}
+
+initLanguage();
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ConfigProvider locale={zhCN} theme={{ token: { colorPrimary: '#ff2d55' } }}>

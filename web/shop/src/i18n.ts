@@ -1,4 +1,5 @@
 // Chinese by default, English available (user centre toggle). Keys are the Chinese text's meaning.
+import { setErrorLanguage, translateError, type Lang } from '@livemall/sdk';
 import { useSyncExternalStore } from 'react';
 
 const en: Record<string, string> = {
@@ -17,28 +18,18 @@ const en: Record<string, string> = {
   张可用: ' usable', 暂无可用: 'None usable', 平台: 'Platform', 已用: 'Used ', 共: 'You have ', 本单可用: 'usable here: ', 计算中: 'Calculating…', 支付中: 'Paying…', 重新计算: 'Recalculate',
 };
 
-// Server error codes the shopper can meet at checkout, in the shopper's words (the server's English
-// message stays the fallback for anything else).
-const errorsZh: Record<string, string> = {
-  QUOTE_INVALID: '订单内容有变化，请确认新的价格', QUOTE_EXPIRED: '报价已过期，请重新确认', PRICE_CHANGED: '价格有变化，请确认新的价格',
-  COUPON_NOT_USABLE: '优惠券已被使用或已过期', COUPON_STACKING: '每个店铺限用一张店铺券，每单限用一张平台券', POINTS_INSUFFICIENT: '积分不足',
-  OUT_OF_STOCK: '库存不足', FLASH_SOLD_OUT: '已抢光', FLASH_LIMIT_REACHED: '已达到限购数量', FLASH_ENDED: '秒杀已结束', FLASH_NOT_STARTED: '秒杀还没开始',
-  FLASH_TOKEN_INVALID: '请重新点击马上抢', GROUP_FULL: '该团已满', GROUP_CLOSED: '该团已结束', GROUP_ALREADY_JOINED: '你已在这个团里',
-  BARGAIN_DONE: '该砍价已购买', BARGAIN_EXPIRED: '砍价已过期', NOT_DELIVERABLE: '该地址不在配送范围内', DEALS_EXCLUSIVE: '秒杀、拼团、砍价不能同时使用',
-  SKU_NOT_PURCHASABLE: '部分商品已下架', ADDRESS_NOT_FOUND: '请重新选择收货地址',
-};
-
-let lang: 'zh' | 'en' = (typeof localStorage !== 'undefined' && localStorage.getItem('lm.lang') === 'en') ? 'en' : 'zh';
+let lang: Lang = (typeof localStorage !== 'undefined' && localStorage.getItem('lm.lang') === 'en') ? 'en' : 'zh';
+setErrorLanguage(lang);
 const listeners = new Set<() => void>();
 
-export function setLang(l: 'zh' | 'en') { lang = l; localStorage.setItem('lm.lang', l); for (const f of listeners) f(); }
+export function setLang(l: Lang) {
+  lang = l;
+  localStorage.setItem('lm.lang', l);
+  setErrorLanguage(l);
+  for (const f of listeners) f();
+}
 export function useLang() { return useSyncExternalStore((f) => { listeners.add(f); return () => listeners.delete(f); }, () => lang); }
 export const t = (zh: string) => (lang === 'en' ? en[zh] ?? zh : zh);
 
-/** A failure from the API in the shopper's language, by its stable code. */
-export function errorMessage(e: unknown): string {
-  const err = e as { error?: { code?: string; message?: string }; message?: string };
-  const code = err?.error?.code;
-  if (lang === 'zh' && code && errorsZh[code]) return errorsZh[code];
-  return err?.error?.message ?? err?.message ?? String(e);
-}
+/** A failure from the API in the shopper's language, by its stable code (@livemall/sdk errors.ts). */
+export const errorMessage = (e: unknown): string => translateError(e, lang);

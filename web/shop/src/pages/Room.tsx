@@ -6,7 +6,7 @@ import { useParams, useSearchParams } from 'react-router-dom';
 import { api, call, errorText, session, useSession, yuan } from '../api.ts';
 import { Async, useAsync } from '../components/Async.tsx';
 import { Player } from '@livemall/player';
-import { t } from '../i18n.ts';
+import { errorMessage, t } from '../i18n.ts';
 import { RoomSocket, type Frame } from '@livemall/sdk';
 import { track, useRoomWatch } from '../track.ts';
 
@@ -85,8 +85,8 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
         case 'gift': setGiftBanner(`${f.data.nickname} ${t('送出')} ${f.data.name} ×${f.data.quantity}`); setTimeout(() => setGiftBanner(null), 3000); break;
         case 'coupon.drop.remaining': setDrop((d) => (d && d.dropId === f.data.dropId ? { ...d, remaining: f.data.remaining } : d)); break;
         // Refused, or let out (invitation withdrawn or expired, shop closed): say why and reload the page.
-        case 'join.refused': Toast.show({ content: f.data.message }); reload(); break;
-        case 'error': if (f.data.roomId === room.id) { Toast.show({ content: f.data.message }); reload(); } break;
+        case 'join.refused': Toast.show({ content: errorMessage(f.data) }); reload(); break;
+        case 'error': if (f.data.roomId === room.id) { Toast.show({ content: errorMessage(f.data) }); reload(); } break;
       }
     });
     return () => { off(); s.close(); };
