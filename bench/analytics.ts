@@ -15,6 +15,7 @@ import { createApp } from '../server/src/app.ts';
 import { testConfig } from '../server/src/platform/config.ts';
 import { roomDashboard } from '../server/src/modules/analytics/room-metrics.ts';
 import { seedDemo } from '../server/src/seed/seed.ts';
+import { progress } from '../server/src/platform/progress.ts';
 import { createPostgresDatabase } from '../server/test/backends.ts';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -38,7 +39,6 @@ const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 try {
-  process.stdout.write('seeding the demo shop... ');
   await seedDemo(app);
   const rooms = (await db.selectFrom('live_rooms').select(['id', 'merchant_id']).orderBy('id').execute()).map((r) => ({ id: Number(r.id), merchantId: Number(r.merchant_id) }));
   const products = (await db.selectFrom('products').select(['id', 'merchant_id']).execute()).map((p) => ({ id: Number(p.id), merchantId: Number(p.merchant_id) }));
@@ -60,24 +60,28 @@ try {
   // 1. Ingest.
   console.log(`\ningest: ${fmt(INGEST_BATCHED)} events through the beacon path (100 per beacon) vs ${fmt(INGEST_ROWS)} single-row INSERTs`);
   let t = process.hrtime.bigint();
+  const batched = progress('  beacon path, batched', INGEST_BATCHED);
   for (let i = 0; i < INGEST_BATCHED; i += 100) {
     const deviceId = `bench-${crypto.randomBytes(6).toString('hex')}`;
     const r = await ingest.beacon({ deviceId, userId: null, userAgent: UA, events: Array.from({ length: 100 }, (_, k) => event(i + k, i + k, room)) });
     if (r.accepted !== 100) throw new Error(`beacon rejected events: ${JSON.stringify(r.rejected.slice(0, 3))}`);
-    if (i % 5000 === 0) process.stdout.write(`\r  batched ${fmt(i)}/${fmt(INGEST_BATCHED)}`);
+    batched.update(i + 100);
   }
+  batched.finish();
   const batchedMs = ms(process.hrtime.bigint() - t);
   t = process.hrtime.bigint();
+  const rowByRow = progress('  row-at-a-time INSERT', INGEST_ROWS);
   for (let i = 0; i < INGEST_ROWS; i++) {
     const e = event(i, i, room);
     await sql`insert into analytics_events (type, source, device_id, merchant_id, room_id, product_id, seconds, occurred_at)
       values (${e.type}, 'client', ${`row-${i % 500}`}, ${room.merchantId}, ${e.roomId}, ${e.productId ?? null}, ${e.seconds ?? 0}, now())`.execute(db);
-    if (i % 1000 === 0) process.stdout.write(`\r  row-at-a-time ${fmt(i)}/${fmt(INGEST_ROWS)}      `);
+    rowByRow.update(i + 1);
   }
+  rowByRow.finish();
   const rowMs = ms(process.hrtime.bigint() - t);
   const batchedRate = INGEST_BATCHED / (batchedMs / 1000);
   const rowRate = INGEST_ROWS / (rowMs / 1000);
-  console.log(`\r  ${'beacon path, batched (100/INSERT)'.padEnd(40)} ${fmt(batchedRate).padStart(9)} events/s`);
+  console.log(`  ${'beacon path, batched (100/INSERT)'.padEnd(40)} ${fmt(batchedRate).padStart(9)} events/s`);
   console.log(`  ${'row-at-a-time INSERT (baseline)'.padEnd(40)} ${fmt(rowRate).padStart(9)} events/s   → batched is ${(batchedRate / rowRate).toFixed(1)}×`);
 
   // 2. Fill to TOTAL with a 3-hour show spread over the rooms (the first room gets half), bulk-loaded.
@@ -85,6 +89,7 @@ try {
   const start = Date.now() - 3 * 3600_000;
   const CHUNK = 5000;
   t = process.hrtime.bigint();
+  const storing = progress('  stored events', TOTAL - have);
   for (let i = have; i < TOTAL; i += CHUNK) {
     const rows = Array.from({ length: Math.min(CHUNK, TOTAL - i) }, (_, k) => {
       const n = i + k;
@@ -97,19 +102,21 @@ try {
       };
     });
     await db.insertInto('analytics_events').values(rows).execute();
-    process.stdout.write(`\r  stored ${fmt(i + rows.length)}/${fmt(TOTAL)} events`);
+    storing.update(i + rows.length - have);
   }
-  console.log(` (${(ms(process.hrtime.bigint() - t) / 1000).toFixed(1)} s)`);
+  storing.finish();
   t = process.hrtime.bigint();
   let rolled = 0;
+  const rolling = progress('  rolled up events', TOTAL);
   for (;;) {
     const r = await app.ctx.services.analytics.rollup();
     if (r.events === 0) break;
     rolled += r.events;
-    process.stdout.write(`\r  rolled up ${fmt(rolled)} events`);
+    rolling.update(rolled);
   }
+  rolling.finish();
   const rollupSec = ms(process.hrtime.bigint() - t) / 1000;
-  console.log(` in ${rollupSec.toFixed(1)} s (${fmt(rolled / rollupSec)} events/s)`);
+  console.log(`  rolled up ${fmt(rolled)} events in ${rollupSec.toFixed(1)} s (${fmt(rolled / rollupSec)} events/s)`);
   const inRoom = Number((await sql<{ n: string }>`select count(*) as n from analytics_events where room_id = ${room.id}`.execute(db)).rows[0]!.n);
 
   // 3. The room dashboard: rollups vs straight from raw events.
@@ -126,12 +133,14 @@ try {
     from v`.execute(db);
   const time = async (label: string, n: number, fn: () => Promise<unknown>) => {
     const samples: number[] = [];
+    const querying = progress(`  ${label} queries`, n);
     for (let i = 0; i < n; i++) {
       const s = process.hrtime.bigint();
       await fn();
       samples.push(ms(process.hrtime.bigint() - s));
-      if (i % 10 === 0) process.stdout.write(`\r  ${label}: ${i}/${n}`);
+      querying.update(i + 1);
     }
+    querying.finish();
     return { label, p50: pct(samples, 50), p99: pct(samples, 99), n };
   };
   console.log(`\nroom dashboard (room ${room.id}: ${fmt(inRoom)} of ${fmt(TOTAL)} events, ${QUERIES} queries):`);
@@ -140,7 +149,6 @@ try {
   const check = await roomDashboard(db, room.id);
   const raw = (await fromRaw()).rows[0] as Record<string, unknown>;
   if (Number(raw.viewers) !== check.summary.viewers || Number(raw.views) !== check.summary.views) throw new Error(`rollups disagree with raw: ${JSON.stringify({ raw: { viewers: raw.viewers, views: raw.views }, rollups: check.summary })}`);
-  console.log('\r' + ' '.repeat(40));
   for (const r of [viaRollups, viaRaw]) {
     console.log(`  ${(r === viaRollups ? 'LiveMall (rollups + visitor funnel)' : 'straight from raw events (baseline)').padEnd(40)} p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms   (${r.n} queries)`);
   }

@@ -5,6 +5,7 @@
 // message.   npx tsx bench/fanout.ts   (VIEWERS, RATE, BENCH_SECONDS to change the load)
 import { io as ioClient, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
+import { progress } from '../server/src/platform/progress.ts';
 import { startLiveMall, startSocketIo } from './lib/processes.ts';
 
 const VIEWERS = Number(process.env.VIEWERS ?? 5000);
@@ -19,11 +20,12 @@ interface Result { label: string; sent: number; delivered: number; perViewerMin:
 
 async function inBatches<T>(n: number, size: number, make: (i: number) => Promise<T>, label: string): Promise<T[]> {
   const out: T[] = [];
+  const bar = progress(`  ${label}`, n);
   for (let i = 0; i < n; i += size) {
     out.push(...await Promise.all(Array.from({ length: Math.min(size, n - i) }, (_, k) => make(i + k))));
-    process.stdout.write(`\r  ${label} ${out.length}/${n}`);
+    bar.update(out.length);
   }
-  process.stdout.write('\n');
+  bar.finish();
   return out;
 }
 
@@ -64,15 +66,16 @@ async function runLiveMall(): Promise<Result> {
     let sent = 0;
     const started = Date.now();
     const total = RATE * SECONDS;
+    const sending = progress('  LiveMall messages sent', total);
     while (sent < total) {
       const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * RATE));
       for (; sent < due; sent++) senders[sent % SENDERS]!.send(JSON.stringify({ type: 'chat', data: { text: `m${sent}|${Date.now()}` } }));
-      process.stdout.write(`\r  LiveMall: sent ${sent}/${total}`);
+      sending.update(sent);
       await sleep(10);
     }
+    sending.finish();
     const sentAt = Date.now();
     await sleep(2000); // let the last batches arrive
-    process.stdout.write('\n');
     for (const ws of [...viewers, ...senders]) ws.terminate();
     const delivered = counts.reduce((s, c) => s + c, 0);
     return { label: 'LiveMall gateway', sent, delivered, perViewerMin: Math.min(...counts), perViewerMax: Math.max(...counts), seconds: (sentAt - started) / 1000, latencies };
@@ -98,15 +101,16 @@ async function runSocketIo(): Promise<Result> {
     let sent = 0;
     const started = Date.now();
     const total = RATE * SECONDS;
+    const sending = progress('  socket.io messages sent', total);
     while (sent < total) {
       const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * RATE));
       for (; sent < due; sent++) senders[sent % SENDERS]!.emit('chat', { room: 'bench', text: `m${sent}|${Date.now()}` });
-      process.stdout.write(`\r  socket.io: sent ${sent}/${total}`);
+      sending.update(sent);
       await sleep(10);
     }
+    sending.finish();
     const sentAt = Date.now();
     await sleep(2000);
-    process.stdout.write('\n');
     for (const s of [...viewers, ...senders]) s.disconnect();
     const delivered = counts.reduce((s, c) => s + c, 0);
     return { label: 'socket.io broadcast', sent, delivered, perViewerMin: Math.min(...counts), perViewerMax: Math.max(...counts), seconds: (sentAt - started) / 1000, latencies };

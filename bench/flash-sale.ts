@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createPostgresDatabase } from '../server/test/backends.ts';
 import { TokenService } from '../server/src/platform/auth/tokens.ts';
+import { progress } from '../server/src/platform/progress.ts';
 import { load, table, type LoadResult } from './lib/load.ts';
 import { startBare, startLiveMall, startNaiveFlash } from './lib/processes.ts';
 
@@ -51,17 +52,20 @@ try {
   // Buyers: users and addresses in bulk, access tokens signed with the node's secret, flash tokens fetched.
   const tokens = new TokenService(secret, 3600);
   const buyers: Array<{ userId: number; token: string; addressId: number; flash: string }> = [];
+  const creating = progress('  buyers created', ATTEMPTS);
   for (let i = 0; i < ATTEMPTS; i += 1000) {
     const users = await kdb.insertInto('users').values(Array.from({ length: Math.min(1000, ATTEMPTS - i) }, (_, k) => ({ phone: `166${String(i + k).padStart(8, '0')}`, nickname: 'bench', password_hash: 'x', is_platform_admin: false }))).returning('id').execute() as Array<{ id: number }>;
     const addrs = await kdb.insertInto('addresses').values(users.map((u) => ({ user_id: u.id, name: 'b', phone: '13900000000', province: '广东省', city: '深圳市', district: '', detail: '科技园1号', is_default: true }))).returning(['id', 'user_id']).execute() as Array<{ id: number; user_id: number }>;
     for (const u of users) { const id = Number(u.id); buyers.push({ userId: id, token: await tokens.signAccess({ userId: id, sessionId: `bench-${id}`, isPlatformAdmin: false }), addressId: Number(addrs.find((a) => Number(a.user_id) === id)!.id), flash: '' }); }
-    process.stdout.write(`\r  buyers ${buyers.length}/${ATTEMPTS}`);
+    creating.update(buyers.length);
   }
+  creating.finish();
+  const fetching = progress('  flash tokens fetched', buyers.length);
   for (let i = 0; i < buyers.length; i += 200) {
     await Promise.all(buyers.slice(i, i + 200).map(async (b) => { b.flash = (await json(`${node.url}/api/flash-sales/items/${itemId}/token`, { method: 'POST', token: b.token, body: '{}' })).token; }));
-    process.stdout.write(`\r  buyers ${buyers.length}/${ATTEMPTS}, flash tokens ${Math.min(i + 200, buyers.length)}/${buyers.length}`);
+    fetching.update(Math.min(i + 200, buyers.length));
   }
-  process.stdout.write('\n');
+  fetching.finish();
   await kdb.schema.createTable('naive_flash').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('stock', 'integer', (c) => c.notNull()).execute();
   await kdb.schema.createTable('naive_flash_orders').addColumn('id', 'serial', (c) => c.primaryKey()).addColumn('user_id', 'bigint', (c) => c.notNull()).execute();
   await kdb.schema.createIndex('naive_flash_orders_user').on('naive_flash_orders').column('user_id').execute();

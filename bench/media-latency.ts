@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { progress } from '../server/src/platform/progress.ts';
 import { startLiveMall } from './lib/processes.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -148,8 +149,11 @@ try {
   }
   await sleep(1500); // past the GOP-cache burst a new FLV viewer gets first
   stopFlv = readFlv(`${node.url}/live/${room.id}.flv`, (ts, arrived) => { if (arrived - t0 > 4000) flv.push(arrived - (t0 + ts)); });
-  for (let s = 1; s <= SECONDS; s++) { await sleep(1000); process.stdout.write(`\r  sampling latency ${s}/${SECONDS}s  (FLV frames ${flv.length}, HLS segments ${ours.length}, baseline segments ${baseline.length})`); }
-  process.stdout.write('\n');
+  const sampling = progress('  sampling latency (seconds)', SECONDS);
+  for (let s = 1; s <= SECONDS; s++) {
+    await sleep(1000);
+    sampling.update(s, `FLV frames ${flv.length}, HLS segments ${ours.length}, baseline segments ${baseline.length}`);
+  }
   stopFlv(); oursHls.stop(); baseHls.stop();
 
   const rows: string[][] = [['path', 'samples', 'p50', 'p95', 'player estimate (p50 + 2 × target)']];

@@ -1,25 +1,20 @@
-// Runs every module's demo seed in module order, with one progress line on the terminal.
+// Runs every module's demo seed in module order, with one progress bar (platform/progress.ts):
+// the modules are the steps, the detail says which table and how far.
 import type { App } from '../app.ts';
-import type { SeedProgress } from '../platform/context.ts';
+import { progress, type ProgressStream } from '../platform/progress.ts';
 
-export async function seedDemo(app: App, out: NodeJS.WriteStream = process.stdout): Promise<void> {
+export async function seedDemo(app: App, out: ProgressStream = process.stdout): Promise<void> {
   const started = Date.now();
-  const tty = Boolean(out.isTTY);
-  let lastLine = '';
-  const progress = (module: string): SeedProgress => ({
-    step(label, done, total) {
-      const width = 24;
-      const filled = total > 0 ? Math.round((done / total) * width) : width;
-      const line = `seeding ${module}/${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
-      if (tty) out.write(`\r${line.padEnd(lastLine.length)}`);
-      else if (done === total) out.write(`${line}\n`);
-      lastLine = line;
-    },
-  });
-  for (const m of app.modules) {
-    if (!m.seed) continue;
-    await m.seed(app.ctx, progress(m.name));
+  const seeders = app.modules.filter((m) => m.seed);
+  const bar = progress('seeding demo data', seeders.length, { out });
+  for (const [i, m] of seeders.entries()) {
+    await m.seed?.(app.ctx, {
+      step(label, done, total) {
+        bar.update(i + (total > 0 ? done / total : 1), `${m.name}/${label} ${done}/${total}`);
+      },
+    });
+    bar.update(i + 1);
   }
-  if (tty && lastLine) out.write('\n');
+  bar.finish();
   app.ctx.log.info({ ms: Date.now() - started }, 'demo data ready');
 }
