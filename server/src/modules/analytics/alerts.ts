@@ -32,10 +32,7 @@ export class AlertService {
       const problem = await webhookProblem(input.webhookUrl, this.webhookPolicy());
       if (problem) throw badRequest('BAD_WEBHOOK_URL', `The webhook cannot be used: ${problem}`);
     }
-    if (input.roomId) {
-      const room = await this.ctx.db.selectFrom('live_rooms').select('id').where('id', '=', input.roomId).where('merchant_id', '=', merchantId).executeTakeFirst();
-      if (!room) throw notFound('Room', 'ROOM_NOT_FOUND');
-    }
+    if (input.roomId) await this.ctx.services.live.requireOwnRoom(this.ctx.db, merchantId, input.roomId);
     const row = await this.ctx.db.insertInto('analytics_alert_rules').values({
       merchant_id: merchantId, name: input.name, metric: input.metric, threshold: input.threshold, room_id: input.roomId ?? null,
       min_visitors: input.minVisitors ?? 20, cooldown_sec: input.cooldownSec ?? 300, webhook_url: input.webhookUrl ?? null,
@@ -55,6 +52,7 @@ export class AlertService {
   }
 
   async alerts(merchantId: number, opts: { roomId?: number | undefined; limit?: number | undefined }) {
+    if (opts.roomId) await this.ctx.services.live.requireOwnRoom(this.ctx.db, merchantId, opts.roomId);
     let q = this.ctx.db.selectFrom('analytics_alerts as a').innerJoin('analytics_alert_rules as r', 'r.id', 'a.rule_id')
       .select(['a.id', 'a.rule_id', 'a.room_id', 'a.value', 'a.message', 'a.fired_at', 'a.acknowledged_at', 'r.name', 'r.metric', 'r.threshold'])
       .where('a.merchant_id', '=', merchantId);

@@ -69,6 +69,7 @@ export class AnalyticsService {
   }
 
   async report(merchantId: number, q: { by: ReportBy; grain: 'hour' | 'day'; from?: string | undefined; to?: string | undefined; roomId?: number | undefined }) {
+    if (q.roomId) await this.ctx.services.live.requireOwnRoom(this.ctx.db, merchantId, q.roomId);
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 7 * 86_400_000);
     return { from, to, by: q.by, grain: q.by === 'time' ? q.grain : 'day', rows: await report(this.ctx.db, { merchantId, by: q.by, grain: q.grain, from, to, roomId: q.roomId, timeZone: this.ctx.config.analytics.timeZone }) };

@@ -6,6 +6,7 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { notFound } from '../../platform/errors.ts';
 import { escapeLike } from '../inventory/inventory-service.ts';
+import { requireListedProduct, requireOwnProducts, requireOwnSkus, type Refusal } from './ownership.ts';
 import type { ProductStatus } from './tables.ts';
 import './tables.ts';
 
@@ -69,6 +70,15 @@ export class CatalogQueries {
       purchasable: r.purchasable,
     }));
   }
+
+  // ---- tenancy: the ids a request carries must be the shop's own (ownership.ts) ----
+  requireOwnProducts(db: Db, merchantId: number, productIds: readonly number[], refuse?: Refusal): Promise<void> {
+    return requireOwnProducts(db, merchantId, productIds, refuse);
+  }
+  requireOwnSkus(db: Db, merchantId: number, skuIds: readonly number[], refuse?: Refusal): Promise<SkuForCheckout[]> {
+    return requireOwnSkus(this, db, merchantId, skuIds, refuse);
+  }
+  requireListedProduct(productId: number): Promise<void> { return requireListedProduct(this.ctx, productId); }
 
   async getProductSummaries(ids: number[], db: Db = this.ctx.db): Promise<ProductSummary[]> {
     if (ids.length === 0) return [];

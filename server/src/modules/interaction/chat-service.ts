@@ -91,9 +91,7 @@ export class ChatService {
   // ---- staff ----
   private async ownRoom(actor: Actor, merchantId: number, roomId: number) {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
-    const room = await this.ctx.services.live.getRoom(roomId);
-    if (!room || room.merchantId !== merchantId) throw notFound('Room', 'ROOM_NOT_FOUND');
-    return room;
+    return this.ctx.services.live.requireOwnRoom(this.ctx.db, merchantId, roomId);
   }
 
   async remove(actor: Actor, merchantId: number, roomId: number, messageId: number) {

@@ -48,10 +48,8 @@ export class CouponDropService {
 
   async create(actor: Actor, merchantId: number, roomId: number, input: { templateId: number; quantity: number; minutes: number }) {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
-    const room = await this.ctx.services.live.getRoom(roomId);
-    if (!room || room.merchantId !== merchantId) throw notFound('Room', 'ROOM_NOT_FOUND');
-    const t = await this.ctx.services.coupons.getTemplate(input.templateId);
-    if (!t || t.merchantId !== merchantId) throw notFound('Coupon', 'COUPON_NOT_FOUND');
+    await this.ctx.services.live.requireOwnRoom(this.ctx.db, merchantId, roomId);
+    const t = await this.ctx.services.coupons.requireOwnTemplate(this.ctx.db, merchantId, input.templateId);
     if (t.status !== 'active') throw conflict('COUPON_NOT_CLAIMABLE', 'This coupon is not active');
     const endsAt = new Date(Date.now() + input.minutes * 60_000);
     const d = await this.ctx.db.insertInto('coupon_drops').values({ room_id: roomId, merchant_id: merchantId, coupon_id: t.id, title: t.title, quantity: input.quantity, ends_at: endsAt, created_by: actor.userId })

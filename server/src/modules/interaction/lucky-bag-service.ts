@@ -21,13 +21,13 @@ export class LuckyBagService {
 
   async start(actor: Actor, merchantId: number, roomId: number, input: { title: string; prize: LuckyBagPrize; winners: number; condition: LuckyBagCondition; minutes: number }) {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
-    const room = await this.ctx.services.live.getRoom(roomId);
-    if (!room || room.merchantId !== merchantId) throw notFound('Room', 'ROOM_NOT_FOUND');
+    const room = await this.ctx.services.live.requireOwnRoom(this.ctx.db, merchantId, roomId);
     if (room.status !== 'live') throw conflict('ROOM_NOT_LIVE', 'Lucky bags run during a live show');
-    if (input.prize.kind === 'coupon') {
-      const t = input.prize.couponId ? await this.ctx.services.coupons.getTemplate(input.prize.couponId) : null;
-      if (!t || t.merchantId !== merchantId) throw badRequest('PRIZE_INVALID', 'The prize coupon must be one of the shop\'s coupons');
-    }
+    // Whatever the prize's kind, every id it names is the shop's own: it is stored and shown.
+    const { couponId, productId } = input.prize;
+    if (input.prize.kind === 'coupon' && !couponId) throw badRequest('PRIZE_INVALID', 'Name the shop\'s coupon');
+    if (couponId) await this.ctx.services.coupons.requireOwnTemplate(this.ctx.db, merchantId, couponId);
+    if (productId) await this.ctx.services.catalog.requireOwnProducts(this.ctx.db, merchantId, [productId]);
     if (input.condition.kind === 'comment' && !input.condition.keyword.trim()) throw badRequest('CONDITION_INVALID', 'Give the keyword to comment');
     const seed = crypto.randomBytes(32).toString('hex');
     const drawAt = new Date(Date.now() + input.minutes * 60_000);

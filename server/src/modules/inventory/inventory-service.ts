@@ -68,10 +68,13 @@ export class InventoryService {
   }
   async listStock(actor: Actor, merchantId: number, filter: Parameters<StockViews['stock']>[1]) {
     await this.requireMerchant(actor, merchantId, false);
+    if (filter.skuId) await this.requireOwnSku(this.ctx.db, merchantId, filter.skuId);
     return this.views.stock(merchantId, filter);
   }
   async ledger(actor: Actor, merchantId: number, filter: Parameters<StockViews['ledger']>[1]) {
     await this.requireMerchant(actor, merchantId, false);
+    if (filter.skuId) await this.requireOwnSku(this.ctx.db, merchantId, filter.skuId);
+    if (filter.orderId) await this.ctx.services.orderQueries.requireOwnOrder(this.ctx.db, merchantId, filter.orderId);
     return this.views.ledger(merchantId, filter);
   }
 
@@ -143,9 +146,7 @@ export class InventoryService {
       throw badRequest('ADJUST_AMBIGUOUS', 'Send either quantity (the count on hand) or delta (the change), not both');
     }
     return transact(this.ctx.db, async (trx) => {
-      const sku = await trx.selectFrom('skus').select('id')
-        .where('id', '=', input.skuId).where('merchant_id', '=', merchantId).executeTakeFirst();
-      if (!sku) throw notFound('SKU');
+      await this.requireOwnSku(trx, merchantId, input.skuId);
       const { skuId } = input;
       const warehouseId = await this.ensureLevel(trx, merchantId, skuId, input.warehouseId, input.lowStockThreshold);
       const change: StockChange = {
@@ -171,6 +172,11 @@ export class InventoryService {
         : oc.columns(['sku_id', 'warehouse_id']).doNothing()))
       .execute();
     return id;
+  }
+
+  /** A SKU of the shop (the catalog decides), else 404: the stock book holds no other shop's SKU. */
+  private async requireOwnSku(db: Db, merchantId: number, skuId: number): Promise<void> {
+    await this.ctx.services.catalog.requireOwnSkus(db, merchantId, [skuId], () => notFound('SKU'));
   }
 
   private async requireMerchant(actor: Actor, merchantId: number, write: boolean): Promise<void> {

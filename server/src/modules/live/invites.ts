@@ -28,9 +28,7 @@ export class InviteService {
   /** Issue a link for one of the shop's rooms (operators of an active shop). */
   async create(actor: Actor, merchantId: number, roomId: number, ttlSec: number, note = '') {
     await this.ctx.services.merchants.requireOperating(actor, merchantId, ROOM_WRITERS, 'broadcast');
-    const room = await this.ctx.db.selectFrom('live_rooms').select('id').where('id', '=', roomId)
-      .where('merchant_id', '=', merchantId).executeTakeFirst();
-    if (!room) throw notFound('Room', 'ROOM_NOT_FOUND');
+    await this.ctx.services.live.requireOwnRoom(this.ctx.db, merchantId, roomId);
     const expiresAt = new Date(Date.now() + ttlSec * 1000);
     const row = await this.ctx.db.insertInto('live_room_invites')
       .values({ room_id: roomId, merchant_id: merchantId, note, expires_at: expiresAt, created_by: actor.userId })
@@ -45,6 +43,7 @@ export class InviteService {
 
   async list(actor: Actor, merchantId: number, roomId: number): Promise<InviteView[]> {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ROOM_WRITERS);
+    await this.ctx.services.live.requireOwnRoom(this.ctx.db, merchantId, roomId);
     const rows = await this.ctx.db.selectFrom('live_room_invites').selectAll().where('room_id', '=', roomId)
       .where('merchant_id', '=', merchantId).orderBy('id', 'desc').limit(200).execute();
     return rows.map((r) => ({

@@ -33,6 +33,17 @@ export class RoomService {
     return { id: r.id, merchantId: r.merchant_id, title: r.title, status: r.status, anchorUserId: r.anchor_user_id, isPrivate: r.visibility === 'private', coverUrl: r.cover_url, scheduledAt: r.scheduled_at ? new Date(r.scheduled_at) : null };
   }
 
+  /**
+   * Tenancy for every module taking a room id from a shop (flash sales, lucky bags, coupon drops,
+   * alert rules, report filters): the shop's own room, else 404 ROOM_NOT_FOUND (another shop's
+   * room is not disclosed).
+   */
+  async requireOwnRoom(db: Db, merchantId: number, roomId: number): Promise<RoomContract> {
+    const room = await this.getRoom(roomId, db);
+    if (!room || room.merchantId !== merchantId) throw notFound('Room', 'ROOM_NOT_FOUND');
+    return room;
+  }
+
   async create(actor: Actor, merchantId: number, input: RoomInput) {
     await this.ctx.services.merchants.requireOperating(actor, merchantId, ROOM_WRITERS, 'broadcast');
     return transact(this.ctx.db, async (trx) => {
@@ -98,10 +109,7 @@ export class RoomService {
   private async writeBag(trx: Db, merchantId: number, roomId: number, productIds: number[]) {
     const unique = [...new Set(productIds)];
     if (unique.length > 200) throw badRequest('BAG_TOO_LARGE', 'At most 200 products in a room');
-    if (unique.length) {
-      const owned = await trx.selectFrom('products').select('id').where('merchant_id', '=', merchantId).where('id', 'in', unique).where('deleted_at', 'is', null).execute();
-      if (owned.length !== unique.length) throw badRequest('PRODUCT_NOT_IN_SHOP', 'Some products are not this shop\'s');
-    }
+    await this.ctx.services.catalog.requireOwnProducts(trx, merchantId, unique);
     await trx.deleteFrom('live_room_products').where('room_id', '=', roomId).execute();
     if (unique.length) await trx.insertInto('live_room_products').values(unique.map((productId, position) => ({ room_id: roomId, product_id: productId, position }))).execute();
     const room = await trx.selectFrom('live_rooms').select('pinned_product_id').where('id', '=', roomId).executeTakeFirstOrThrow();

@@ -47,6 +47,10 @@ export class CouponService {
     this.validate(input);
     const scope: CouponScope = input.scope ?? (merchantId ? { type: 'merchant', merchantId } : { type: 'all' });
     if (merchantId !== null && scope.type === 'merchant' && scope.merchantId !== merchantId) throw badRequest('COUPON_TERMS_INVALID', 'A shop coupon covers only that shop');
+    // A shop coupon covers the shop's own products only (PRODUCT_NOT_IN_SHOP); the platform's any.
+    if (merchantId !== null && scope.type === 'products') {
+      await this.ctx.services.catalog.requireOwnProducts(this.ctx.db, merchantId, scope.productIds);
+    }
     const row = await this.ctx.db.insertInto('coupon_templates').values({
       merchant_id: merchantId, title: input.title, kind: input.kind, amount_fen: input.amountFen ?? null, percent_off_bp: input.percentOffBp ?? null, cap_fen: input.capFen ?? null,
       threshold_fen: input.thresholdFen ?? 0, scope: JSON.stringify(scope), funding: merchantId === null ? 'platform' : 'merchant',
@@ -87,6 +91,13 @@ export class CouponService {
       validDays: t.valid_days, claimStartsAt: new Date(t.claim_starts_at), claimEndsAt: t.claim_ends_at ? new Date(t.claim_ends_at) : null,
       totalQuantity: t.total_quantity, claimed: t.claimed, remaining: t.total_quantity - t.claimed, perUserLimit: t.per_user_limit, channels: t.channels, status: t.status,
     };
+  }
+
+  /** Tenancy for modules taking a coupon from a shop (room drops, lucky-bag prizes): its own, else 404. */
+  async requireOwnTemplate(db: Db, merchantId: number, templateId: number) {
+    const t = await this.templateRow(db, templateId);
+    if (!t || t.merchant_id !== merchantId) throw notFound('Coupon', 'COUPON_NOT_FOUND');
+    return { id: t.id, merchantId, title: t.title, kind: t.kind, status: t.status };
   }
 
   /** The contract (docs/service-contracts.md) for other modules (room drops, lucky bags). */
@@ -168,10 +179,17 @@ export class CouponService {
   /** Staff issue a coupon to a list of customers (e.g. an RFM segment); each gets one if limits allow. */
   async issue(actor: Actor, merchantId: number, templateId: number, userIds: number[]) {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
-    const t = await this.templateRow(this.ctx.db, templateId);
-    if (!t || t.merchant_id !== merchantId) throw notFound('Coupon', 'COUPON_NOT_FOUND');
+    await this.requireOwnTemplate(this.ctx.db, merchantId, templateId);
     const results = { issued: 0, skipped: [] as Array<{ userId: number; code: string }> };
-    for (const userId of [...new Set(userIds)]) {
+    // Only the shop's own customers (they ordered here, or follow the shop): not a way to reach
+    // every account, nor to learn which user ids exist.
+    const wanted = [...new Set(userIds)];
+    const customers = new Set([
+      ...await this.ctx.services.orderQueries.customersAmong(merchantId, wanted),
+      ...await this.ctx.services.social.followersAmong(merchantId, wanted),
+    ]);
+    for (const userId of wanted) {
+      if (!customers.has(userId)) { results.skipped.push({ userId, code: 'NOT_A_CUSTOMER' }); continue; }
       try { await this.claim(this.ctx.db, userId, templateId, { channel: 'staff_issue', ref: `issue:${templateId}:${userId}` }); results.issued++; }
       catch (e) { if (e instanceof AppError) results.skipped.push({ userId, code: e.code }); else throw e; }
     }

@@ -27,9 +27,22 @@ export class PromotionService {
   async create(actor: Actor, merchantId: number, input: PromotionInput) {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
     this.check(input);
+    await this.requireOwnGoods(merchantId, input);
     const r = await this.ctx.db.insertInto('promotions').values({ merchant_id: merchantId, kind: input.kind, title: input.title, terms: JSON.stringify(input.terms), starts_at: input.startsAt, ends_at: input.endsAt })
       .returningAll().executeTakeFirstOrThrow();
     return this.view(r);
+  }
+
+  /** Every product and SKU the terms name is the shop's own (PRODUCT_NOT_IN_SHOP otherwise). */
+  private async requireOwnGoods(merchantId: number, input: PromotionInput) {
+    const t = input.terms as { productIds?: number[]; items?: Array<{ skuId?: number; productId?: number }> };
+    const items = t.items ?? [];
+    const itemProducts = items.flatMap((i) => (i.productId === undefined ? [] : [i.productId]));
+    const productIds = [...(t.productIds ?? []), ...itemProducts];
+    const skuIds = items.flatMap((i) => (i.skuId !== undefined ? [i.skuId] : []));
+    const { catalog } = this.ctx.services;
+    await catalog.requireOwnProducts(this.ctx.db, merchantId, productIds);
+    await catalog.requireOwnSkus(this.ctx.db, merchantId, skuIds);
   }
 
   async list(actor: Actor, merchantId: number) {

@@ -26,6 +26,21 @@ export class OrderQueries {
     return rows.map((r) => toSummary(r, lines.filter((l) => l.order_id === r.id), merchants.find((m) => m.id === r.merchant_id)?.name ?? ''));
   }
 
+  /** Tenancy for modules taking an order id from a shop (stock ledger filters): its own, else 404 ORDER_NOT_FOUND. */
+  async requireOwnOrder(db: Db, merchantId: number, orderId: number): Promise<void> {
+    const o = await db.selectFrom('orders').select('id').where('id', '=', orderId).where('merchant_id', '=', merchantId)
+      .executeTakeFirst();
+    if (!o) throw notFound('Order', 'ORDER_NOT_FOUND');
+  }
+
+  /** Of these users, those who have ordered from the shop (who it may address as its customers). */
+  async customersAmong(merchantId: number, userIds: readonly number[]): Promise<number[]> {
+    if (userIds.length === 0) return [];
+    const rows = await this.ctx.db.selectFrom('orders').select('user_id').distinct()
+      .where('merchant_id', '=', merchantId).where('user_id', 'in', [...userIds]).execute();
+    return rows.map((r) => r.user_id);
+  }
+
   async listForShopper(userId: number, f: { status?: OrderStatus | undefined; page: number; pageSize: number }) {
     let q = this.ctx.db.selectFrom('orders as o').where('o.user_id', '=', userId);
     if (f.status) q = q.where('o.status', '=', f.status);
@@ -34,6 +49,11 @@ export class OrderQueries {
       q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: await this.withLines(this.ctx.db, rows), total: total.n, page: f.page, pageSize: f.pageSize };
+  }
+
+  /** A filter naming a room names one of the shop's (404 ROOM_NOT_FOUND), like every id a shop sends. */
+  private async requireOwnFilter(merchantId: number, f: { roomId?: number | undefined }) {
+    if (f.roomId) await this.ctx.services.live.requireOwnRoom(this.ctx.db, merchantId, f.roomId);
   }
 
   private merchantQuery(merchantId: number, f: MerchantOrderFilter) {
@@ -60,6 +80,7 @@ export class OrderQueries {
    */
   async salesSummary(actor: Actor, merchantId: number, f: { days?: number | undefined; roomId?: number | undefined; minutes?: number | undefined }) {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
+    await this.requireOwnFilter(merchantId, f);
     const unit = f.roomId ? 'minute' : 'day';
     const span = f.roomId ? `${f.minutes ?? 120} minutes` : `${f.days ?? 7} days`;
     let q = this.ctx.db.selectFrom('orders')
@@ -74,6 +95,7 @@ export class OrderQueries {
 
   async listForMerchant(actor: Actor, merchantId: number, f: MerchantOrderFilter) {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
+    await this.requireOwnFilter(merchantId, f);
     const q = this.merchantQuery(merchantId, f);
     const [rows, total] = await Promise.all([
       q.select([...this.summaryColumns]).orderBy('o.id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute(),
@@ -85,6 +107,7 @@ export class OrderQueries {
   /** CSV of the filtered orders (one row per line), for spreadsheets. Bounded to 50,000 lines. */
   async exportCsv(actor: Actor, merchantId: number, f: MerchantOrderFilter): Promise<string> {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
+    await this.requireOwnFilter(merchantId, f);
     const rows = await this.merchantQuery(merchantId, f).innerJoin('order_lines as l', 'l.order_id', 'o.id')
       .select(['o.order_no', 'o.status', 'o.created_at', 'o.paid_at', 'o.total_fen', 'o.shipping_fen', 'o.refunded_fen', 'o.address', 'o.room_id', 'l.product_title', 'l.sku_name', 'l.quantity', 'l.unit_price_fen', 'l.payable_fen', 'l.refunded_fen as line_refunded_fen'])
       .orderBy('o.id', 'desc').orderBy('l.id').limit(50_000).execute();

@@ -17,8 +17,8 @@ export class SocialService {
 
   async favourite(userId: number, productId: number, on: boolean) {
     if (on) {
-      const [p] = await this.ctx.services.catalog.getProductSummaries([productId]);
-      if (!p) throw notFound('Product', 'PRODUCT_NOT_FOUND');
+      // Only what shoppers may see: a draft's or a hidden shop's product would show in the list.
+      await this.ctx.services.catalog.requireListedProduct(productId);
       await this.ctx.db.insertInto('favourites').values({ user_id: userId, product_id: productId }).onConflict((oc) => oc.columns(['user_id', 'product_id']).doNothing()).execute();
     } else await this.ctx.db.deleteFrom('favourites').where('user_id', '=', userId).where('product_id', '=', productId).execute();
     return { favourite: on };
@@ -47,6 +47,14 @@ export class SocialService {
   async followers(merchantId: number): Promise<number> {
     const r = await this.ctx.db.selectFrom('follows').select((eb) => eb.fn.countAll<number>().as('n')).where('merchant_id', '=', merchantId).executeTakeFirstOrThrow();
     return Number(r.n);
+  }
+
+  /** Of these users, those who follow the shop. */
+  async followersAmong(merchantId: number, userIds: readonly number[]): Promise<number[]> {
+    if (userIds.length === 0) return [];
+    const rows = await this.ctx.db.selectFrom('follows').select('user_id').where('merchant_id', '=', merchantId)
+      .where('user_id', 'in', [...userIds]).execute();
+    return rows.map((r) => r.user_id);
   }
 
   async follows(userId: number) {

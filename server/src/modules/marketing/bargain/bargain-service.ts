@@ -21,8 +21,7 @@ export class BargainService {
   async createCampaign(actor: Actor, merchantId: number, input: CampaignInput) {
     // A suspended or rejected shop starts no new deal (a pending one may prepare them, unseen).
     await this.ctx.services.merchants.requireOperating(actor, merchantId, [...DEAL_WRITERS], 'build');
-    const [sku] = await this.ctx.services.catalog.getSkusForCheckout(this.ctx.db, [input.skuId]);
-    if (!sku || sku.merchantId !== merchantId) throw badRequest('PRODUCT_NOT_IN_SHOP', 'The SKU is not this shop\'s');
+    const sku = (await this.ctx.services.catalog.requireOwnSkus(this.ctx.db, merchantId, [input.skuId]))[0]!;
     if (input.floorPriceFen >= sku.priceFen) throw badRequest('BARGAIN_INVALID', 'The floor price must be below the price');
     if (sku.priceFen - input.floorPriceFen < input.helpsNeeded) throw badRequest('BARGAIN_INVALID', 'Each help must cut at least 1 fen');
     if (new Date(input.endsAt) <= new Date(input.startsAt)) throw badRequest('BARGAIN_INVALID', 'endsAt must be after startsAt');

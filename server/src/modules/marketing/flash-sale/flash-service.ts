@@ -61,10 +61,12 @@ export class FlashSaleService {
     // A suspended or rejected shop starts no new deal (a pending one may prepare them, unseen).
     await this.ctx.services.merchants.requireOperating(actor, merchantId, [...DEAL_WRITERS], 'build');
     if (new Date(input.endsAt) <= new Date(input.startsAt)) throw badRequest('FLASH_SESSION_INVALID', 'endsAt must be after startsAt');
-    const skus = await this.ctx.services.catalog.getSkusForCheckout(this.ctx.db, input.items.map((i) => i.skuId));
+    // Its SKUs, and the room whose viewers get the countdown, are the shop's own.
+    const skuIds = input.items.map((i) => i.skuId);
+    const skus = await this.ctx.services.catalog.requireOwnSkus(this.ctx.db, merchantId, skuIds);
+    if (input.roomId) await this.ctx.services.live.requireOwnRoom(this.ctx.db, merchantId, input.roomId);
     for (const i of input.items) {
-      const s = skus.find((x) => x.skuId === i.skuId);
-      if (!s || s.merchantId !== merchantId) throw badRequest('PRODUCT_NOT_IN_SHOP', `SKU ${i.skuId} is not this shop's`);
+      const s = skus.find((x) => x.skuId === i.skuId)!;
       if (i.flashPriceFen >= s.priceFen) throw badRequest('FLASH_SESSION_INVALID', `The flash price of SKU ${i.skuId} must be below its price`);
     }
     const id = await transact(this.ctx.db, async (trx) => {

@@ -21,8 +21,7 @@ export class GroupBuyService {
   async createDeal(actor: Actor, merchantId: number, input: DealInput) {
     // A suspended or rejected shop starts no new deal (a pending one may prepare them, unseen).
     await this.ctx.services.merchants.requireOperating(actor, merchantId, [...DEAL_WRITERS], 'build');
-    const [sku] = await this.ctx.services.catalog.getSkusForCheckout(this.ctx.db, [input.skuId]);
-    if (!sku || sku.merchantId !== merchantId) throw badRequest('PRODUCT_NOT_IN_SHOP', 'The SKU is not this shop\'s');
+    const sku = (await this.ctx.services.catalog.requireOwnSkus(this.ctx.db, merchantId, [input.skuId]))[0]!;
     if (input.groupPriceFen >= sku.priceFen) throw badRequest('GROUP_BUY_INVALID', 'The group price must be below the price');
     if (new Date(input.endsAt) <= new Date(input.startsAt)) throw badRequest('GROUP_BUY_INVALID', 'endsAt must be after startsAt');
     const r = await this.ctx.db.insertInto('group_buy_deals').values({
