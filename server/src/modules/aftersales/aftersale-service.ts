@@ -13,7 +13,7 @@ import type { CreatedAt, Id, UpdatedAt } from '../../platform/db/types.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { transact } from '../../platform/db/transact.ts';
-import { decideRefund } from '../orders/refund-rules.ts';
+import { estimateRefund, REQUESTABLE, refundStateOf } from './refund-estimate.ts';
 import type { OrderForRefund } from '../orders/refunds.ts';
 import '../orders/tables.ts';
 
@@ -31,8 +31,6 @@ declare module '../../platform/db/types.ts' {
   interface Database { aftersales: AftersalesTable; aftersale_lines: AftersaleLinesTable }
 }
 
-/** Requests whose refund has not started: they hold their units against new requests. */
-const HOLDING: AftersaleStatus[] = ['requested', 'awaiting_return', 'returned'];
 const ledgerRef = (aftersaleId: number) => `aftersale:${aftersaleId}`;
 interface RequestInput {
   type: 'refund_only' | 'return_refund'; reason: string; description?: string | undefined;
@@ -46,11 +44,10 @@ export class AftersaleService {
     return transact(this.ctx.db, async (trx) => {
       const order = await this.ctx.services.orderRefunds.lockForRefund(trx, orderId);
       if (order.userId !== userId) throw notFound('Order', 'ORDER_NOT_FOUND');
-      if (!['paid', 'shipped', 'delivered', 'completed'].includes(order.status)) {
+      if (!REQUESTABLE.includes(order.status)) {
         throw conflict('AFTERSALE_NOT_ALLOWED', `An order that is ${order.status} cannot get an after-sales request`);
       }
-      const windowMs = this.ctx.config.afterSalesWindowDays * 24 * 3600_000;
-      if (order.status === 'completed' && order.completedAt && Date.now() - order.completedAt.getTime() > windowMs) {
+      if (this.windowClosed(order)) {
         throw conflict('AFTERSALE_WINDOW_CLOSED', 'The after-sales period of this order is over');
       }
       if (input.type === 'return_refund' && order.status === 'paid') throw badRequest('NOTHING_TO_RETURN', 'Nothing has shipped yet: ask for a refund only');
@@ -72,26 +69,37 @@ export class AftersaleService {
     });
   }
 
-  /**
-   * What the shopper is shown: the refund as if it started now, after the other open requests.
-   * Units refunded, being refunded, or held by another open request cannot be asked for again.
-   */
+  /** The refund of `asked` as if it started now, after the other open requests (refund-estimate.ts). */
   private async estimate(db: Db, order: OrderForRefund, asked: RequestInput['lines']) {
-    const held = await db.selectFrom('aftersale_lines as al').innerJoin('aftersales as a', 'a.id', 'al.aftersale_id')
-      .select(['al.order_line_id', sql<number>`sum(al.quantity)`.as('q'), sql<number>`sum(al.amount_fen)`.as('f')])
-      .where('a.order_id', '=', order.id).where('a.status', 'in', HOLDING).groupBy('al.order_line_id').execute();
-    const heldOf = (lineId: number) => held.find((h) => h.order_line_id === lineId) ?? { q: 0, f: 0 };
-    const lines = (await this.ctx.services.orderRefunds.refundable(db, order.id)).map((l) => ({
-      ...l, committedQuantity: l.committedQuantity + Number(heldOf(l.id).q), committedFen: l.committedFen + Number(heldOf(l.id).f),
-    }));
-    for (const want of asked) {
-      const line = lines.find((l) => l.id === want.lineId);
-      if (!line) throw badRequest('LINE_NOT_IN_ORDER', `Line ${want.lineId} is not in this order`);
-      const left = line.quantity - line.committedQuantity;
-      if (want.quantity > left) throw badRequest('QUANTITY_INVALID', `At most ${left} unit(s) of line ${line.id} can still be refunded`);
-    }
-    const committedFen = order.committedFen + held.reduce((s, h) => s + Number(h.f), 0);
-    return decideRefund({ totalFen: order.totalFen, shippingFen: order.shippingFen, committedFen, shippingCommitted: order.shippingCommitted }, lines, asked);
+    return estimateRefund(this.ctx, db, order, asked);
+  }
+
+  /** The after-sales period of a completed order is over. */
+  private windowClosed(order: OrderForRefund): boolean {
+    const windowMs = this.ctx.config.afterSalesWindowDays * 24 * 3600_000;
+    return order.status === 'completed' && !!order.completedAt && Date.now() - order.completedAt.getTime() > windowMs;
+  }
+
+  /** The buyer's order as it stands for refunds: each line refunded, being refunded, requested, still refundable. */
+  async refundState(userId: number, orderId: number) {
+    return transact(this.ctx.db, async (trx) => {
+      const order = await this.ctx.services.orderRefunds.lockForRefund(trx, orderId);
+      if (order.userId !== userId) throw notFound('Order', 'ORDER_NOT_FOUND');
+      return refundStateOf(this.ctx, trx, order, !this.windowClosed(order));
+    });
+  }
+
+  /** What a request for these units would return now: the estimate it would be stored with. Writes nothing. */
+  async estimateFor(userId: number, orderId: number, lines: RequestInput['lines']) {
+    return transact(this.ctx.db, async (trx) => {
+      const order = await this.ctx.services.orderRefunds.lockForRefund(trx, orderId);
+      if (order.userId !== userId) throw notFound('Order', 'ORDER_NOT_FOUND');
+      const e = await this.estimate(trx, order, lines);
+      return {
+        amountFen: e.amountFen, shippingFen: e.shippingFen,
+        lines: e.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity, amountFen: l.amountFen })),
+      };
+    });
   }
 
   private async lockAftersale(db: Db, id: number) {
@@ -238,8 +246,10 @@ export class AftersaleService {
     return Promise.all(rows.map((r) => this.view(this.ctx.db, r.id)));
   }
 
-  async listForShopper(userId: number) {
-    const rows = await this.ctx.db.selectFrom('aftersales').select('id').where('user_id', '=', userId).orderBy('id', 'desc').limit(100).execute();
+  async listForShopper(userId: number, orderId?: number) {
+    let q = this.ctx.db.selectFrom('aftersales').select('id').where('user_id', '=', userId);
+    if (orderId) q = q.where('order_id', '=', orderId);
+    const rows = await q.orderBy('id', 'desc').limit(100).execute();
     return Promise.all(rows.map((r) => this.view(this.ctx.db, r.id)));
   }
 }

@@ -16,6 +16,30 @@ const AftersaleT = Type.Object({
   lines: Type.Array(Type.Object({ lineId: Type.Integer(), productTitle: Type.String(), skuName: Type.String(), quantity: Type.Integer(), amountFen: Type.Integer() })),
 }, { $id: 'Aftersale' });
 const ShopAftersale = Strict({ merchantId: IdParam, aftersaleId: IdParam });
+const AskedLines = Type.Array(
+  Strict({ lineId: IdParam, quantity: Type.Integer({ minimum: 1, maximum: 999 }) }), { minItems: 1, maxItems: 100 },
+);
+const Fen = (description: string) => Type.Integer({ description });
+const RefundStateT = Type.Object({
+  orderId: Type.Integer(), status: Type.String(), totalFen: Type.Integer(),
+  refundedFen: Fen('Back with the buyer (shipping included when it went back)'),
+  refundingFen: Fen('Refunds started whose money is on its way'),
+  requestedFen: Fen('Estimates of the open requests (not yet started)'),
+  canRequest: Type.Boolean({ description: 'A new request can be made now (order state, period, units left)' }),
+  types: Type.Array(Type.Union([Type.Literal('refund_only'), Type.Literal('return_refund')])),
+  lines: Type.Array(Type.Object({
+    lineId: Type.Integer(), quantity: Type.Integer(), shippedQuantity: Type.Integer(),
+    refundedQuantity: Type.Integer(), refundingQuantity: Type.Integer(),
+    requestedQuantity: Type.Integer({ description: 'Held by open requests' }),
+    refundableQuantity: Type.Integer({ description: 'What a new request may ask for' }),
+    refundedFen: Type.Integer(), refundingFen: Type.Integer(), requestedFen: Type.Integer(),
+  })),
+});
+const EstimateT = Type.Object({
+  amountFen: Fen('What the request would return if its refund started now, after the open requests'),
+  shippingFen: Fen('Of which the shipping fee (returned once, by the last refund, if nothing shipped)'),
+  lines: Type.Array(Type.Object({ lineId: Type.Integer(), quantity: Type.Integer(), amountFen: Type.Integer() })),
+});
 
 export function aftersaleRoutes(app: Http, ctx: AppContext): void {
   const svc = ctx.services.aftersales;
@@ -31,8 +55,31 @@ export function aftersaleRoutes(app: Http, ctx: AppContext): void {
     },
   }, async (req, reply) => reply.status(201).send(await svc.request(req.actor!.userId, req.params.orderId, req.body)));
 
-  app.get('/api/aftersales', { config: { access: 'user' }, schema: { tags: ['aftersales'], summary: 'My after-sales requests', security, response: { 200: Type.Array(ref), ...errorResponses } } },
-    async (req) => svc.listForShopper(req.actor!.userId));
+  app.get('/api/aftersales', {
+    config: { access: 'user' },
+    schema: {
+      tags: ['aftersales'], summary: 'My after-sales requests, or those of one of my orders', security,
+      querystring: Strict({ orderId: Type.Optional(IdParam) }), response: { 200: Type.Array(ref), ...errorResponses },
+    },
+  }, async (req) => svc.listForShopper(req.actor!.userId, req.query.orderId));
+
+  app.get('/api/orders/:orderId/refundable', {
+    config: { access: 'user' },
+    schema: {
+      tags: ['aftersales'], security, params: Strict({ orderId: IdParam }),
+      summary: 'Where my order stands for refunds: per line refunded, being refunded, held by open requests, refundable',
+      response: { 200: RefundStateT, ...errorResponses },
+    },
+  }, async (req) => svc.refundState(req.actor!.userId, req.params.orderId));
+
+  app.post('/api/orders/:orderId/aftersales/estimate', {
+    config: { access: 'user' },
+    schema: {
+      tags: ['aftersales'], security, params: Strict({ orderId: IdParam }), body: Strict({ lines: AskedLines }),
+      summary: 'What a request for these units would return now (the estimate it would be stored with); writes nothing',
+      response: { 200: EstimateT, ...errorResponses },
+    },
+  }, async (req) => svc.estimateFor(req.actor!.userId, req.params.orderId, req.body.lines));
   app.post('/api/aftersales/:aftersaleId/return', {
     config: { access: 'user' },
     schema: { tags: ['aftersales'], summary: 'Tell the shop how the goods are coming back', security, params: Strict({ aftersaleId: IdParam }), body: Strict({ carrier: Type.String({ minLength: 1, maxLength: 40 }), trackingNo: Type.String({ minLength: 4, maxLength: 40 }) }), response: { 200: ref, ...errorResponses } },

@@ -24,8 +24,14 @@ export interface StartedRefund {
 export interface OrderForRefund {
   id: number; userId: number; merchantId: number; status: string; completedAt: Date | null; totalFen: number;
   shippingFen: number; committedFen: number; shippingCommitted: boolean; paymentId: number | null;
+  /** committedFen split: money back with the buyer, and refunds started whose money is on its way. */
+  refundedFen: number; refundingFen: number;
 }
 type UnitsAsked = Array<{ lineId: number; quantity: number }>;
+/** Of a line's committed units and fen, what is refunded and what is being refunded (money not yet back). */
+export interface RefundProgress {
+  refundedQuantity: number; refundingQuantity: number; refundedFen: number; refundingFen: number;
+}
 
 export class OrderRefunds {
   constructor(private readonly ctx: AppContext) {}
@@ -43,11 +49,15 @@ export class OrderRefunds {
       id: o.id, userId: o.user_id, merchantId: o.merchant_id, status: o.status, completedAt: o.completed_at,
       totalFen: o.total_fen, shippingFen: o.shipping_fen, committedFen: o.refunded_fen + o.refunding_fen,
       shippingCommitted: o.shipping_refund_id !== null, paymentId: o.payment_id,
+      refundedFen: o.refunded_fen, refundingFen: o.refunding_fen,
     };
   }
 
-  /** The order's lines with what is committed to refunds: for estimates, and for deciding under the lock. */
-  async refundable(db: Db, orderId: number): Promise<Array<RefundableLine & { skuId: number }>> {
+  /**
+   * The order's lines with what is committed to refunds (refunded + being refunded): for estimates,
+   * for deciding under the lock, and for showing the shopper where each line stands.
+   */
+  async refundable(db: Db, orderId: number): Promise<Array<RefundableLine & RefundProgress & { skuId: number }>> {
     const lines = await db.selectFrom('order_lines').selectAll()
       .where('order_id', '=', orderId).orderBy('id').execute();
     const unshipped = await db.selectFrom('order_refund_lines as rl')
@@ -58,6 +68,8 @@ export class OrderRefunds {
       id: l.id, skuId: l.sku_id, quantity: l.quantity, payableFen: l.payable_fen, shippedQuantity: l.shipped_quantity,
       committedQuantity: l.refunded_quantity + l.refunding_quantity, committedFen: l.refunded_fen + l.refunding_fen,
       committedUnshipped: Number(unshipped.find((u) => u.order_line_id === l.id)?.n ?? 0),
+      refundedQuantity: l.refunded_quantity, refundingQuantity: l.refunding_quantity,
+      refundedFen: l.refunded_fen, refundingFen: l.refunding_fen,
     }));
   }
 
