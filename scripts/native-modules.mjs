@@ -54,7 +54,8 @@ const checks = [
   }],
   ['lightningcss (vite minifies CSS with it)', /lightningcss/, async () => {
     const { transform } = await importFrom(fromApps, 'lightningcss');
-    const css = transform({ filename: 'a.css', code: Buffer.from('a { color: #ff0000; }'), minify: true }).code.toString();
+    const code = Buffer.from('a { color: #ff0000; }');
+    const css = transform({ filename: 'a.css', code, minify: true }).code.toString();
     if (css !== 'a{color:red}') throw new Error(`unexpected output: ${css}`);
     return 'minifies CSS';
   }],
@@ -96,7 +97,10 @@ const coveredBy = (covers) => (covers ? files.filter((f) => covers.test(f)).map(
 const others = files.filter((f) => !checks.some(([, covers]) => covers?.test(f)));
 const loadOnly = (file) => async () => { createRequire(import.meta.url)(file); return 'loads'; };
 const all = [
-  ...checks.map(([name, covers, fn]) => [name, async () => `${await fn()}${coveredBy(covers).length ? ` [${coveredBy(covers).join(', ')}]` : ''}`]),
+  ...checks.map(([name, covers, fn]) => [name, async () => {
+    const covered = coveredBy(covers);
+    return `${await fn()}${covered.length ? ` [${covered.join(', ')}]` : ''}`;
+  }]),
   ...others.map((file) => [path.relative(root, file), loadOnly(file)]),
 ];
 
@@ -124,5 +128,6 @@ for (const [i, [name]] of all.entries()) {
   if (!ok) failed++;
   process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${detail} (${Date.now() - started} ms)\n`);
 }
-process.stdout.write(`Native modules: ${all.length - failed} of ${all.length} loaded and exercised${failed ? `, ${failed} FAILED` : ''}\n`);
+const tail = failed ? `, ${failed} FAILED` : '';
+process.stdout.write(`Native modules: ${all.length - failed} of ${all.length} loaded and exercised${tail}\n`);
 process.exit(failed ? 1 : 0);

@@ -28,7 +28,11 @@ export class Progress {
   private readonly now: () => number;
   private readonly started: number;
 
-  constructor(private readonly label: string, private readonly total: number, private readonly opts: ProgressOptions = {}) {
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+    private readonly opts: ProgressOptions = {},
+  ) {
     this.out = opts.out ?? process.stdout;
     this.tty = Boolean(this.out.isTTY);
     this.now = opts.now ?? Date.now;
@@ -71,7 +75,8 @@ export class Progress {
   private draw(suffix = '', newline = ''): void {
     this.lastDraw = this.now();
     const filled = Math.round((this.percent() / 100) * BAR_WIDTH);
-    const line = `${this.label} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${this.percent()}% ${this.counts()}`;
+    const bar = `${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}`;
+    const line = `${this.label} [${bar}] ${this.percent()}% ${this.counts()}`;
     const room = Math.max(20, (this.out.columns || 120) - 1 - suffix.length); // a pty may report 0 columns
     // \r back to the line start, \x1b[K clears what a longer previous line left behind.
     this.out.write(`\r${line.slice(0, room)}${suffix}\x1b[K${newline}`);

@@ -8,9 +8,8 @@ import { startNode, type TestNode } from '../../../test/harness.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
 interface Fixture { note: string; password: string; hash: string }
-const fixtures = (JSON.parse(fs.readFileSync(new URL('./fixtures/argon2-legacy-hashes.json', import.meta.url), 'utf8')) as {
-  hashes: Fixture[];
-}).hashes;
+const fixtureFile = new URL('./fixtures/argon2-legacy-hashes.json', import.meta.url);
+const fixtures = (JSON.parse(fs.readFileSync(fixtureFile, 'utf8')) as { hashes: Fixture[] }).hashes;
 
 describe('password hashes made by node-argon2', () => {
   it.each(fixtures)('verifies $note', async ({ password, hash }) => {
@@ -44,10 +43,12 @@ describe.each(APP_BACKENDS)('signing in with a password stored by node-argon2 on
     const phone = '13855550001';
     await node.app.ctx.db.insertInto('users')
       .values({ phone, nickname: 'legacy', password_hash: legacy.hash, is_platform_admin: false }).execute();
-    const ok = await node.api('POST', '/api/auth/login', { body: { phone, password: legacy.password, refreshTokenIn: 'body' } });
+    const login = (password: string) =>
+      node.api('POST', '/api/auth/login', { body: { phone, password, refreshTokenIn: 'body' } });
+    const ok = await login(legacy.password);
     expect(ok.status).toBe(200);
     expect(ok.body.tokens.accessToken).toEqual(expect.any(String));
-    const wrong = await node.api('POST', '/api/auth/login', { body: { phone, password: 'Wrong2guess9', refreshTokenIn: 'body' } });
+    const wrong = await login('Wrong2guess9');
     expect(wrong.status).toBe(401);
   });
 });

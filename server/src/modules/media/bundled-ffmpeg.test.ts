@@ -24,7 +24,9 @@ describe('media with the bundled ffmpeg when the system has none', () => {
 
   beforeAll(async () => {
     process.env.PATH = emptyPath; // the lookup finds no system ffmpeg (this file has its own worker process)
-    node = await startNode({ config: { rtmpPort: await freePort(), liveGraceMs: 1500, hlsSegmentSec: 1, transcodeLadder: ['360p'] } });
+    node = await startNode({ config: {
+      ffmpegPath: 'auto', rtmpPort: await freePort(), liveGraceMs: 1500, hlsSegmentSec: 1, transcodeLadder: ['360p'],
+    } });
     shop = await makeShop(node, 'Bundled Shop', '13830000201');
   }, 60_000);
   afterAll(async () => {
@@ -42,11 +44,12 @@ describe('media with the bundled ffmpeg when the system has none', () => {
     expect(media.ffmpeg.version).toMatch(/\S/);
   });
 
-  it('packages a push into live HLS with the 360p ladder, survives a packager crash, publishes the replay', async () => {
+  it('packages a push into live HLS with the 360p ladder, survives a packager crash, publishes a replay', async () => {
     const room = (await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, {
       token: shop.owner.token, body: { title: 'Bundled ffmpeg' },
     })).body;
-    const push = (await node.api('GET', `/api/merchants/${shop.merchantId}/rooms/${room.id}/push`, { token: shop.owner.token })).body;
+    const pushPath = `/api/merchants/${shop.merchantId}/rooms/${room.id}/push`;
+    const push = (await node.api('GET', pushPath, { token: shop.owner.token })).body;
     pusher = pushTestPattern(push.pushUrl, 60, bundled!.path);
     await until(async () => (await node.api('GET', `/api/rooms/${room.id}`)).body.status === 'live', 20_000);
     const hls = (await node.api('GET', `/api/rooms/${room.id}`)).body.play.hls as string;
@@ -64,7 +67,8 @@ describe('media with the bundled ffmpeg when the system has none', () => {
     const pid = packager.process.pid;
     packager.process.crash();
     await until(async () => packager.process.running && packager.process.pid !== pid, 20_000);
-    await until(async () => fs.readFileSync(`${packager.replayDir}/index.m3u8`, 'utf8').includes('#EXT-X-DISCONTINUITY'), 20_000);
+    const recording = `${packager.replayDir}/index.m3u8`;
+    await until(async () => fs.readFileSync(recording, 'utf8').includes('#EXT-X-DISCONTINUITY'), 20_000);
     expect(codecs(await probeWithFfmpeg(bundled!.path, hls))).toEqual(AV);
 
     await pusher.stop();

@@ -19,19 +19,21 @@ function fakeBin(name: string, banner: string, code = 0, mode = 0o755): string {
   return binDir;
 }
 const emptyDir = fs.mkdtempSync(path.join(dir, 'empty-'));
-const fakeBundled = (binDir: string) => () => ({ path: path.join(binDir, 'ffmpeg'), package: '@ffmpeg-installer/test@1.0.0' });
+const PACKAGE = '@ffmpeg-installer/test@1.0.0';
+const fakeBundled = (binDir: string) => () => ({ path: path.join(binDir, 'ffmpeg'), package: PACKAGE });
 const noBundled = () => null;
 
 describe('choosing ffmpeg', () => {
   it('uses the system ffmpeg on PATH when it runs', () => {
     const system = fakeBin('system', 'ffmpeg version 9.9-system Copyright');
-    const r = locateFfmpeg('auto', { pathEnv: `${emptyDir}${path.delimiter}${system}`, bundled: fakeBundled(fakeBin('b1', 'ffmpeg version 4.1-bundled')) });
+    const bundled = fakeBundled(fakeBin('b1', 'ffmpeg version 4.1-bundled'));
+    const r = locateFfmpeg('auto', { pathEnv: `${emptyDir}${path.delimiter}${system}`, bundled });
     expect(r.found).toEqual({ path: path.join(system, 'ffmpeg'), version: '9.9-system', source: 'system' });
   });
 
   it('falls back to the bundled ffmpeg when none is on PATH, or the one there does not run', () => {
     const bundled = fakeBundled(fakeBin('b2', 'ffmpeg version 4.1-bundled'));
-    const expected = { path: bundled().path, version: '4.1-bundled', source: 'bundled', package: '@ffmpeg-installer/test@1.0.0' };
+    const expected = { path: bundled().path, version: '4.1-bundled', source: 'bundled', package: PACKAGE };
     expect(locateFfmpeg('auto', { pathEnv: emptyDir, bundled }).found).toEqual(expected);
     expect(locateFfmpeg('auto', { pathEnv: undefined, bundled }).found).toEqual(expected);
     const broken = fakeBin('broken', 'ffmpeg: error while loading shared libraries', 127);
@@ -59,7 +61,8 @@ describe('choosing ffmpeg', () => {
   it('uses an explicit FFMPEG_PATH as given, with no fallback when it is missing', () => {
     const bundled = fakeBundled(fakeBin('b5', 'ffmpeg version 4.1'));
     const own = path.join(fakeBin('own', 'ffmpeg version 6.0-own'), 'ffmpeg');
-    expect(locateFfmpeg(own, { pathEnv: emptyDir, bundled }).found).toEqual({ path: own, version: '6.0-own', source: 'system' });
+    const found = locateFfmpeg(own, { pathEnv: emptyDir, bundled }).found;
+    expect(found).toEqual({ path: own, version: '6.0-own', source: 'system' });
     const missing = locateFfmpeg(path.join(dir, 'no-such-ffmpeg'), { pathEnv: emptyDir, bundled });
     expect(missing.found).toBeNull();
     expect(missing.reason).toContain('not found');

@@ -17,7 +17,8 @@ export const mediaModule: Module = {
     ctx.health.register('media', async () => ({
       status: !media.ffmpegAvailable ? 'degraded' : ctx.config.rtmpPort !== 0 && !media.ingestRunning ? 'down' : 'up',
       // Which ffmpeg: { source: system | bundled, path, version[, package] }, or why there is none.
-      ffmpeg: media.ffmpeg.found ?? { source: 'none', reason: `${media.ffmpeg.reason}: HTTP-FLV only, no HLS or replays` },
+      ffmpeg: media.ffmpeg.found
+        ?? { source: 'none', reason: `${media.ffmpeg.reason}: HTTP-FLV only, no HLS or replays` },
       rtmp: ctx.config.rtmpPort === 0 ? 'disabled on this node' : `rtmp://${ctx.config.host}:${ctx.config.rtmpPort}/live`,
       liveStreams: media.liveCount(),
     }));

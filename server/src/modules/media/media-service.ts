@@ -45,7 +45,8 @@ export class MediaService {
         const sessionId = await this.ctx.services.live.goLive(room.id);
         if (this.ffmpegAvailable && !this.packagers.has(room.id)) {
           const p = new StreamPackager({
-            ffmpegPath: this.ffmpegBin, source: `rtmp://127.0.0.1:${config.rtmpPort}/live/${key}`, mediaDir: this.mediaDir,
+            ffmpegPath: this.ffmpegBin, source: `rtmp://127.0.0.1:${config.rtmpPort}/live/${key}`,
+            mediaDir: this.mediaDir,
             roomId: room.id, sessionId, segmentSec: config.hlsSegmentSec, ladder: config.transcodeLadder, log,
           });
           this.packagers.set(room.id, p);

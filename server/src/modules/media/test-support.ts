@@ -47,8 +47,9 @@ export async function probe(url: string, timeoutSec = 15): Promise<ProbeResult> 
 
 /** What ffmpeg itself reads at a URL (for machines with no ffprobe: it prints the input's streams and duration). */
 export async function probeWithFfmpeg(bin: string, url: string, timeoutSec = 15): Promise<ProbeResult> {
-  const child = spawn(bin, ['-hide_banner', '-nostdin', '-rw_timeout', String(timeoutSec * 1_000_000), '-i', url, '-t', '1', '-f', 'null', '-'],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = ['-hide_banner', '-nostdin', '-rw_timeout', String(timeoutSec * 1_000_000), '-i', url];
+  args.push('-t', '1', '-f', 'null', '-'); // decode one second, write nothing
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
   const kill = setTimeout(() => child.kill('SIGKILL'), timeoutSec * 1000 + 5000);
