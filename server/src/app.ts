@@ -192,7 +192,10 @@ async function buildHttp(ctx: AppContext, modules: Module[], routes: string[]): 
     },
     refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  installGuard(app, { tokens: ctx.tokens, cache: ctx.cache, memberships: { merchantRole: (u, m) => ctx.memberships.merchantRole(u, m) }, openPrefixes: ['/docs', '/shop/', '/admin/'], opsToken: config.opsToken });
+  installGuard(app, {
+    tokens: ctx.tokens, cache: ctx.cache, memberships: { merchantRole: (u, m) => ctx.memberships.merchantRole(u, m) },
+    openPrefixes: ['/docs', '/shop/', '/admin/'], opsToken: config.opsToken,
+  });
   installRateLimits(app, { cache: ctx.cache, ...config.rateLimits });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

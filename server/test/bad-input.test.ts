@@ -32,12 +32,16 @@ describe.each(APP_BACKENDS)('bad input on $name', (backend) => {
   };
 
   it('refuses NUL characters in the body, the query and the path, and writes nothing', async () => {
-    const register = await node.api('POST', '/api/auth/register', { body: { phone: '13800006699', password: 'abc\u0000defg123' } });
+    const body = { phone: '13800006699', password: 'abc\u0000defg123' };
+    const register = await node.api('POST', '/api/auth/register', { body });
     expect4xx(register, 'register');
     expect(register.body.error.details[0].path).toBe('body/password');
-    expect(await node.app.ctx.db.selectFrom('users').select('id').where('phone', '=', '13800006699').executeTakeFirst()).toBeUndefined();
+    const db = node.app.ctx.db;
+    const user = await db.selectFrom('users').select('id').where('phone', '=', '13800006699').executeTakeFirst();
+    expect(user).toBeUndefined();
     const product = await node.api('POST', `/api/merchants/${shop.merchantId}/products`, {
-      token: shop.owner.token, body: { title: '好\u0000货', specs: [], skus: [{ specValues: [], priceFen: 100, stock: 1, weightGrams: 1 }] },
+      token: shop.owner.token,
+      body: { title: '好\u0000货', specs: [], skus: [{ specValues: [], priceFen: 100, stock: 1, weightGrams: 1 }] },
     });
     expect4xx(product, 'product title');
     expect4xx(await node.api('GET', '/api/products?q=a%00b'), 'query');
@@ -45,16 +49,23 @@ describe.each(APP_BACKENDS)('bad input on $name', (backend) => {
   });
 
   it('refuses integers and numbers no column can hold, with a 400 instead of a database error', async () => {
-    for (const q of ['page=1e300', 'page=Infinity', 'page=9007199254740993', 'minPriceFen=1e400', 'categoryId=1e30', 'merchantId=-Infinity']) {
+    const queries = ['page=1e300', 'page=Infinity', 'page=9007199254740993', 'minPriceFen=1e400', 'categoryId=1e30',
+      'merchantId=-Infinity'];
+    for (const q of queries) {
       expect4xx(await node.api('GET', `/api/products?${q}`), q);
     }
     expect4xx(await node.api('GET', '/api/products/99999999999999999999999'), 'huge id in the path');
     const admin = await node.userToken('13800006600', { admin: true });
-    const position = await node.api('POST', '/api/platform/categories', { token: admin.token, body: { name: '超大排序', position: 3_000_000_000 } });
+    const position = await node.api('POST', '/api/platform/categories', {
+      token: admin.token, body: { name: '超大排序', position: 3_000_000_000 },
+    });
     expect4xx(position, 'position beyond int4');
-    expect(await node.app.ctx.db.selectFrom('categories').select('id').where('name', '=', '超大排序').executeTakeFirst()).toBeUndefined();
+    const written = await node.app.ctx.db.selectFrom('categories').select('id')
+      .where('name', '=', '超大排序').executeTakeFirst();
+    expect(written).toBeUndefined();
     const inf = await fetch(`${node.url}/api/platform/categories`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` }, body: '{"name":"无穷","position":1e400}',
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+      body: '{"name":"无穷","position":1e400}',
     });
     expect(inf.status).toBe(400);
   });
@@ -64,7 +75,8 @@ describe.each(APP_BACKENDS)('bad input on $name', (backend) => {
     const auth = { authorization: `Bearer ${shop.owner.token}` };
     const cases: Array<[string, string, string]> = [
       ['no boundary', 'multipart/form-data', 'garbage'],
-      ['cut off', 'multipart/form-data; boundary=XX', '--XX\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\nabc'],
+      ['cut off', 'multipart/form-data; boundary=XX',
+        '--XX\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\nabc'],
     ];
     for (const [label, type, body] of cases) {
       const res = await fetch(url, { method: 'POST', headers: { ...auth, 'content-type': type }, body });
@@ -86,14 +98,16 @@ describe.each(APP_BACKENDS)('bad input on $name', (backend) => {
   it('answers a request Node\'s HTTP parser refuses in the error shape, and keeps serving', async () => {
     const { port } = new URL(node.url);
     const raw = await new Promise<string>((resolve, reject) => {
-      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n'));
+      const broken = 'GET /health HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n';
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(broken));
       let out = '';
       socket.on('data', (d) => { out += d; });
       socket.on('close', () => resolve(out));
       socket.on('error', reject);
     });
     expect(raw).toMatch(/^HTTP\/1\.1 400 /);
-    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'BAD_REQUEST', message: expect.any(String) } });
+    const answer = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
+    expect(answer).toEqual({ error: { code: 'BAD_REQUEST', message: expect.any(String) } });
     expect((await node.api('GET', '/health')).status).toBe(200);
   });
 });
@@ -108,7 +122,8 @@ describe.each(APP_BACKENDS)('error logs on $name', (backend) => {
   const probe: Module = {
     name: 'probe',
     routes(http) {
-      http.post('/api/probe', { config: { access: 'public' }, schema: { body: Type.Object({ value: Type.String({ maxLength: 100 }) }) } }, async (req) => {
+      const schema = { body: Type.Object({ value: Type.String({ maxLength: 100 }) }) };
+      http.post('/api/probe', { config: { access: 'public' }, schema }, async (req) => {
         await sql`select ${req.body.value}::int as n`.execute(app.ctx.db);
         return { ok: true };
       });
@@ -125,7 +140,9 @@ describe.each(APP_BACKENDS)('error logs on $name', (backend) => {
 
   it('logs the database error without the parameters or the values it quotes', async () => {
     const secret = '13812345678-my-secret-address';
-    const res = await fetch(`${url}/api/probe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: secret }) });
+    const res = await fetch(`${url}/api/probe`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: secret }),
+    });
     expect(res.status).toBe(500);
     const logged = lines.join('');
     expect(logged).toContain('unhandled error');

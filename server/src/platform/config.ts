@@ -70,7 +70,7 @@ export interface Config {
   };
   wechatPay: { mchId?: string | undefined; appId?: string | undefined; apiV3Key?: string | undefined; privateKeyPem?: string | undefined; certSerial?: string | undefined; platformPublicKeyPem?: string | undefined; apiBase: string };
   alipay: { appId?: string | undefined; privateKeyPem?: string | undefined; alipayPublicKeyPem?: string | undefined; sellerId?: string | undefined; gateway: string };
-  /** The built-in test cashier (no real money moves): on where PAYMENTS_SANDBOX says so, else only in the embedded demo. */
+  /** The built-in test cashier (no real money moves): PAYMENTS_SANDBOX, else on only in the embedded demo. */
   paymentsSandbox: boolean;
   /** OPS_TOKEN: bearer token for /metrics and /health details (monitoring); platform admins pass too. */
   opsToken: string | undefined;
@@ -230,7 +230,9 @@ export function loadConfig(env: Env = process.env): Config {
     opsToken: r.optional('OPS_TOKEN'),
   };
   config.paymentsSandbox = paymentsSandbox(r, config);
-  if (config.opsToken !== undefined && config.opsToken.length < 32) r.problems.push('OPS_TOKEN must be at least 32 characters');
+  if (config.opsToken !== undefined && config.opsToken.length < 32) {
+    r.problems.push('OPS_TOKEN must be at least 32 characters');
+  }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
 }
@@ -245,7 +247,8 @@ function paymentsSandbox(r: Reader, c: Pick<Config, 'env' | 'databaseUrl' | 'wec
   if (r.optional('PAYMENTS_SANDBOX') === undefined) return c.env !== 'production' && !c.databaseUrl && !realProvider;
   const on = r.bool('PAYMENTS_SANDBOX', false);
   if (on && realProvider && c.env === 'production') {
-    r.problems.push('PAYMENTS_SANDBOX=true cannot be used in production with WeChat Pay or Alipay configured (test money would pay real orders)');
+    r.problems.push('PAYMENTS_SANDBOX=true cannot be used in production with WeChat Pay or Alipay configured '
+      + '(test money would pay real orders)');
   }
   return on;
 }

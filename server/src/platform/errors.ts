@@ -43,25 +43,29 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
 
 // @fastify/busboy reports a malformed multipart body with plain Errors (lib/types/multipart.js,
 // deps/dicer/lib/Dicer.js): the client's mistake, not ours.
-const MALFORMED_MULTIPART = /^(Multipart: Boundary not found|Unexpected end of multipart data|\w+ terminated early due to unexpected end of multipart data|Malformed part header)/;
+const MALFORMED_MULTIPART = new RegExp('^(Multipart: Boundary not found|Unexpected end of multipart data'
+  + '|\\w+ terminated early due to unexpected end of multipart data|Malformed part header)');
 
 /** Fastify's router answers (bad percent-encoding, a path parameter over maxParamLength), in our shape. */
 export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   const long = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
   req.log.info({ code: err.code }, 'bad URL');
-  void reply.status(long ? 414 : 400).send(errorBody(long ? 'URI_TOO_LONG' : 'BAD_URL', long ? 'A part of the path is too long' : 'The URL is not valid'));
+  const body = long ? errorBody('URI_TOO_LONG', 'A part of the path is too long') : errorBody('BAD_URL', 'The URL is not valid');
+  void reply.status(long ? 414 : 400).send(body);
 }
 
 /** Requests Node's HTTP parser refuses (broken request line, headers too large, timeouts), in our shape. */
 export function clientErrors(err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, message] = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'REQUEST_TIMEOUT', 'The request took too long']
+  const [status, code, message] = err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    ? [408, 'REQUEST_TIMEOUT', 'The request took too long']
     : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'HEADERS_TOO_LARGE', 'The request headers are too large']
     : err.code === 'HPE_URI_TOO_LONG' ? [414, 'URI_TOO_LONG', 'The URL is too long']
     : [400, 'BAD_REQUEST', 'The request is not valid HTTP'];
   const body = JSON.stringify(errorBody(code, message));
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+    const head = `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
+    socket.write(`${head}Content-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
   }
   socket.destroy(err);
 }

@@ -17,10 +17,12 @@ function scrub(e: Record<string, unknown>, depth = 0): Record<string, unknown> {
       if (typeof e[f] === 'string') e[f] = (e[f] as string).replace(/"[^"\n]*"/g, '"[redacted]"');
     }
   }
-  if (depth < MAX_DEPTH && e.cause && typeof e.cause === 'object') e.cause = scrub({ ...(e.cause as Record<string, unknown>) }, depth + 1);
-  if (depth < MAX_DEPTH && Array.isArray(e.aggregateErrors)) {
-    e.aggregateErrors = e.aggregateErrors.map((x: unknown) => (x && typeof x === 'object' ? scrub({ ...(x as Record<string, unknown>) }, depth + 1) : x));
-  }
+  const inner = (x: unknown) => {
+    if (!x || typeof x !== 'object') return x;
+    return scrub({ ...(x as Record<string, unknown>) }, depth + 1);
+  };
+  if (depth < MAX_DEPTH && e.cause) e.cause = inner(e.cause);
+  if (depth < MAX_DEPTH && Array.isArray(e.aggregateErrors)) e.aggregateErrors = e.aggregateErrors.map(inner);
   return e;
 }
 
@@ -31,13 +33,23 @@ export function errorSerializer(err: unknown): unknown {
 }
 
 /** The node's logger; `destination` (tests) replaces stdout. */
-export function createLogger(config: Pick<Config, 'logLevel' | 'logPretty' | 'nodeId'>, destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  config: Pick<Config, 'logLevel' | 'logPretty' | 'nodeId'>, destination?: pino.DestinationStream,
+): Logger {
   const options: pino.LoggerOptions = {
     level: config.logLevel,
     base: { node: config.nodeId },
     serializers: { err: errorSerializer, error: errorSerializer },
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken', '*.accessToken', '*.params', '*.parameters'], censor: '[redacted]' },
-    ...(config.logPretty && !destination ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,node' } } } : {}),
+    redact: {
+      paths: [
+        'req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken', '*.accessToken',
+        '*.params', '*.parameters',
+      ],
+      censor: '[redacted]',
+    },
+    ...(config.logPretty && !destination
+      ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,node' } } }
+      : {}),
   };
   return destination ? pino(options, destination) : pino(options);
 }

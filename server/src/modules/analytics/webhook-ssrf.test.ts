@@ -16,13 +16,18 @@ import { ANALYTICS_TEST_CONFIG } from './test-support.ts';
 /** Every way we know to write an address inside the host or its networks; {port} is the listener's. */
 const INTERNAL_HOSTS = [
   '127.0.0.1', '127.1', '2130706433', '0x7f000001', '0177.0.0.1', 'localhost', '[::1]', '0.0.0.0', '[::]',
-  '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[0:0:0:0:0:ffff:127.0.0.1]', '[0:0:0:0:0:ffff:7f00:1]', '[::FFFF:7F00:0001]',
+  '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[0:0:0:0:0:ffff:127.0.0.1]', '[0:0:0:0:0:ffff:7f00:1]',
+  '[::FFFF:7F00:0001]',
   '[::ffff:0:127.0.0.1]', '[64:ff9b::127.0.0.1]', '[64:ff9b:1::a00:1]', '[2002:7f00:1::1]', '[::127.0.0.1]',
   '[2001:0:4136:e378:8000:63bf:80ff:fffe]',
   '169.254.169.254', '[::ffff:169.254.169.254]', '[::ffff:a9fe:a9fe]', '[fd00:ec2::254]', '[fe80::1]',
   '10.0.0.1', '172.16.0.1', '192.168.1.1', '100.64.0.1', '192.0.0.1', '198.18.0.1', '224.0.0.1', '240.0.0.1',
   '255.255.255.255', '[ff02::1]', '[fc00::1]', '[fec0::1]', '[2001:db8::1]', '[100::1]',
 ];
+
+// Only ever handed to the code under test as a lookup answer: no test connects to it.
+const PUBLIC = { address: '93.184.216.34', family: 4 as const };
+const LOOPBACK = { address: '127.0.0.1', family: 4 as const };
 
 describe('special-purpose address ranges', () => {
   it('blocks every internal spelling once parsed, including IPv4 carried inside IPv6', () => {
@@ -44,7 +49,11 @@ describe('resolving once and connecting to the address checked', () => {
   let listener: http.Server;
   const hits: Array<{ host: string | undefined; url: string | undefined }> = [];
   beforeAll(async () => {
-    listener = http.createServer((req, res) => { hits.push({ host: req.headers.host, url: req.url }); req.resume(); res.writeHead(200).end(); });
+    listener = http.createServer((req, res) => {
+      hits.push({ host: req.headers.host, url: req.url });
+      req.resume();
+      res.writeHead(200).end();
+    });
     await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
   });
   afterAll(async () => { await new Promise((r) => listener.close(r)); });
@@ -52,22 +61,25 @@ describe('resolving once and connecting to the address checked', () => {
   it('refuses a name whose answer points inside, and never asks DNS a second time', async () => {
     const port = (listener.address() as AddressInfo).port;
     let calls = 0;
-    const rebinding: Lookup = async () => (++calls === 1 ? [{ address: '93.184.216.34', family: 4 }] : [{ address: '127.0.0.1', family: 4 }]);
-    const first = await resolveTarget(`http://hooks.rebind.test:${port}/x`, { allowPrivate: false, lookup: rebinding });
+    const rebinding: Lookup = async () => (++calls === 1 ? [PUBLIC] : [LOOPBACK]);
+    const url = `http://hooks.rebind.test:${port}/x`;
+    const first = await resolveTarget(url, { allowPrivate: false, lookup: rebinding });
     expect(first).toMatchObject({ address: '93.184.216.34' });
-    const second = await resolveTarget(`http://hooks.rebind.test:${port}/x`, { allowPrivate: false, lookup: rebinding });
+    const second = await resolveTarget(url, { allowPrivate: false, lookup: rebinding });
     expect(second).toMatchObject({ problem: expect.stringContaining('loopback') });
     expect(calls).toBe(2);
     // A name with one internal answer among public ones is refused too.
-    const mixed: Lookup = async () => [{ address: '93.184.216.34', family: 4 }, { address: '::ffff:7f00:1', family: 6 }];
-    expect(await resolveTarget(`http://mixed.test:${port}/`, { allowPrivate: false, lookup: mixed })).toHaveProperty('problem');
+    const mixed: Lookup = async () => [PUBLIC, { address: '::ffff:7f00:1', family: 6 }];
+    const answer = await resolveTarget(`http://mixed.test:${port}/`, { allowPrivate: false, lookup: mixed });
+    expect(answer).toHaveProperty('problem');
   });
 
   it('connects to the checked address with the name in the Host header (no second lookup)', async () => {
     const port = (listener.address() as AddressInfo).port;
     let calls = 0;
     const lookup: Lookup = async () => { calls++; return [{ address: '127.0.0.1', family: 4 }]; };
-    const target = await resolveTarget(`http://only-in-this-test.invalid:${port}/pinned`, { allowPrivate: true, lookup });
+    const url = `http://only-in-this-test.invalid:${port}/pinned`;
+    const target = await resolveTarget(url, { allowPrivate: true, lookup });
     if ('problem' in target) throw new Error(target.problem);
     // The name does not exist in any DNS: a second lookup anywhere would fail the call.
     expect(await postTo(target, '{}', { 'content-type': 'application/json' }, 5000)).toBe(200);
@@ -83,9 +95,14 @@ describe.each(APP_BACKENDS)('alert webhook targets on $name', (backend) => {
   let port = 0;
   const hits: string[] = [];
   beforeAll(async () => {
-    node = await startNode({ db: backend.db, cache: backend.cache, config: { analytics: { ...ANALYTICS_TEST_CONFIG.analytics, webhookAllowPrivate: false } } });
+    const analytics = { ...ANALYTICS_TEST_CONFIG.analytics, webhookAllowPrivate: false };
+    node = await startNode({ db: backend.db, cache: backend.cache, config: { analytics } });
     shop = await makeShop(node, '防探测小店', '13800009201');
-    listener = http.createServer((req, res) => { hits.push(req.url ?? ''); req.resume(); res.writeHead(200).end('ok'); });
+    listener = http.createServer((req, res) => {
+      hits.push(req.url ?? '');
+      req.resume();
+      res.writeHead(200).end('ok');
+    });
     await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
     port = (listener.address() as AddressInfo).port;
   });
@@ -99,16 +116,23 @@ describe.each(APP_BACKENDS)('alert webhook targets on $name', (backend) => {
   });
 
   const rules = () => `/api/merchants/${shop.merchantId}/alert-rules`;
-  const save = (webhookUrl: string) => node.api('POST', rules(), { token: shop.owner.token, body: { name: 'hook', metric: 'online_below', threshold: 1, webhookUrl } });
+  const save = (webhookUrl: string) => node.api('POST', rules(), {
+    token: shop.owner.token, body: { name: 'hook', metric: 'online_below', threshold: 1, webhookUrl },
+  });
 
   /** Fire an alert for a saved rule through the outbox, and wait until its delivery was handled. */
   async function deliver(ruleId: number, webhookUrl: string): Promise<void> {
     const ctx = node.app.ctx;
     const id = await ctx.db.transaction().execute((trx) => ctx.events.emit(trx, {
       type: 'analytics.alert_fired', aggregateType: 'merchant', aggregateId: shop.merchantId,
-      payload: { id: 1, ruleId, merchantId: shop.merchantId, roomId: 1, metric: 'online_below', value: 0, threshold: 1, message: 'm', firedAt: new Date(), ruleName: 'hook', webhookUrl },
+      payload: {
+        id: 1, ruleId, merchantId: shop.merchantId, roomId: 1, metric: 'online_below', value: 0, threshold: 1,
+        message: 'm', firedAt: new Date(), ruleName: 'hook', webhookUrl,
+      },
     }));
-    await until(async () => Boolean(await ctx.db.selectFrom('outbox_events').select('id').where('id', '=', id).where(sql<boolean>`dispatched_at is not null`).executeTakeFirst()));
+    const handled = () => ctx.db.selectFrom('outbox_events').select('id').where('id', '=', id)
+      .where(sql<boolean>`dispatched_at is not null`).executeTakeFirst();
+    await until(async () => Boolean(await handled()));
   }
 
   it('refuses every internal spelling when the rule is saved', async () => {
@@ -142,7 +166,7 @@ describe.each(APP_BACKENDS)('alert webhook targets on $name', (backend) => {
 
   it('refuses a name that resolved publicly when saved and points inside at delivery (DNS rebinding)', async () => {
     let calls = 0;
-    node.app.ctx.services.analytics.alerts.webhookLookup = async () => (++calls === 1 ? [{ address: '93.184.216.34', family: 4 }] : [{ address: '127.0.0.1', family: 4 }]);
+    node.app.ctx.services.analytics.alerts.webhookLookup = async () => (++calls === 1 ? [PUBLIC] : [LOOPBACK]);
     const url = `http://hooks.rebind.test:${port}/rebind`;
     const r = await save(url);
     expect(r.status).toBe(201);

@@ -23,9 +23,12 @@ export const paymentsModule: Module = {
     ctx.services.payments = payments;
     // The sandbox signs its own notices with a random key of this deployment (shared by its nodes).
     const sandboxOn = ctx.config.paymentsSandbox;
-    const sandboxKey = sandboxOn ? await deploymentSecret(ctx.db, 'payments_sandbox_key') : crypto.randomBytes(32).toString('base64url');
+    const sandboxKey = sandboxOn
+      ? await deploymentSecret(ctx.db, 'payments_sandbox_key')
+      : crypto.randomBytes(32).toString('base64url'); // off: a key nobody has, and notices are refused anyway
     payments.addProvider(new SandboxProvider(sandboxKey, sandboxOn));
-    if (sandboxOn) ctx.log[ctx.config.env === 'production' ? 'warn' : 'info']('payment sandbox is on: orders can be paid with test money (PAYMENTS_SANDBOX)');
+    const level = ctx.config.env === 'production' ? 'warn' : 'info';
+    if (sandboxOn) ctx.log[level]('payment sandbox is on: orders can be paid with test money (PAYMENTS_SANDBOX)');
     payments.addProvider(new WechatPayProvider(ctx.config.wechatPay));
     payments.addProvider(new AlipayProvider(ctx.config.alipay));
     ctx.jobs.register<{ refundId: number }>({

@@ -21,10 +21,13 @@ export async function paymentRoutes(app: Http, ctx: AppContext): Promise<void> {
     config: { access: 'public' },
     schema: {
       tags: ['payments'], summary: 'How shoppers can pay here; testMoney marks the sandbox (label it as test money)',
-      response: { 200: Type.Object({ sandbox: Type.Boolean(), methods: Type.Array(Type.Object({ provider: ProviderT, testMoney: Type.Boolean() })) }) },
+      response: {
+        200: Type.Object({ sandbox: Type.Boolean(), methods: Type.Array(Type.Object({ provider: ProviderT, testMoney: Type.Boolean() })) }),
+      },
     },
   }, async () => {
-    const methods = [...payments.providers.values()].filter((p) => p.configured).map((p) => ({ provider: p.name, testMoney: p.name === 'sandbox' }));
+    const on = [...payments.providers.values()].filter((p) => p.configured);
+    const methods = on.map((p) => ({ provider: p.name, testMoney: p.name === 'sandbox' }));
     return { sandbox: sandbox().configured, methods };
   });
 
@@ -49,9 +52,11 @@ export async function paymentRoutes(app: Http, ctx: AppContext): Promise<void> {
     },
   }, async (req) => {
     // Providers send the shopper back here after paying: our own site only (no open redirect).
-    const returnUrl = req.body.returnUrl === undefined ? undefined : sameSiteReturnUrl(req.body.returnUrl, ctx.config.publicUrl);
+    const given = req.body.returnUrl;
+    const returnUrl = given === undefined ? undefined : sameSiteReturnUrl(given, ctx.config.publicUrl);
     if (returnUrl === null) throw badRequest('RETURN_URL_INVALID', 'returnUrl must be a path or URL on this site');
-    return payments.start(req.actor!.userId, req.params.paymentNo, req.body.provider, { openid: req.body.openid, returnUrl });
+    const opts = { openid: req.body.openid, returnUrl };
+    return payments.start(req.actor!.userId, req.params.paymentNo, req.body.provider, opts);
   });
 
   // Provider notifications need the exact bytes for signature checks: parse bodies as raw text here.
@@ -70,7 +75,7 @@ export async function paymentRoutes(app: Http, ctx: AppContext): Promise<void> {
 
   // ---- sandbox cashier ----
   const verifyCashierToken = async (paymentNo: string, token: string | undefined) => {
-    if (!sandbox().configured) throw new AppError(404, 'SANDBOX_DISABLED', 'The test-money cashier is off on this platform');
+    if (!sandbox().configured) throw new AppError(404, 'SANDBOX_DISABLED', 'The test-money cashier is off here');
     const ok = token ? await ctx.tokens.verifyPayload<{ p: string }>(token, 'sandbox-cashier') : null;
     if (!ok || ok === 'expired' || ok.p !== paymentNo) throw badRequest('CASHIER_LINK_INVALID', 'This cashier link is not valid');
   };
@@ -82,7 +87,10 @@ export async function paymentRoutes(app: Http, ctx: AppContext): Promise<void> {
     await verifyCashierToken(req.params.paymentNo, req.query.t);
     const p = await payments.get(req.params.paymentNo);
     const nonce = cashierHeaders(reply);
-    return reply.send(cashierPage({ paymentNo: p.payment_no, subject: p.subject, amountFen: p.amount_fen, status: p.status, token: req.query.t, returnUrl: safeReturnPath(req.query.returnUrl), nonce }));
+    return reply.send(cashierPage({
+      paymentNo: p.payment_no, subject: p.subject, amountFen: p.amount_fen, status: p.status, token: req.query.t,
+      returnUrl: safeReturnPath(req.query.returnUrl), nonce,
+    }));
   });
 
   await app.register(async (plain) => {
@@ -101,11 +109,13 @@ export async function paymentRoutes(app: Http, ctx: AppContext): Promise<void> {
       const p = await payments.get(req.params.paymentNo);
       const body = JSON.stringify({ eventId: crypto.randomUUID(), paymentNo: p.payment_no, amountFen: p.amount_fen, status: req.body.outcome });
       await payments.start(p.user_id, p.payment_no, 'sandbox').catch(() => undefined); // record the provider choice
-      const ack = await payments.handleNotification('sandbox', { headers: { 'x-sandbox-signature': sandbox().sign(body) }, rawBody: body });
+      const signed = { headers: { 'x-sandbox-signature': sandbox().sign(body) }, rawBody: body };
+      const ack = await payments.handleNotification('sandbox', signed);
       const accept = req.headers.accept ?? '';
       if (accept.includes('application/json')) return reply.send({ outcome: ack.outcome });
       const nonce = cashierHeaders(reply);
-      return reply.send(cashierResultPage({ succeeded: req.body.outcome === 'succeeded', returnUrl: safeReturnPath(req.body.returnUrl), nonce }));
+      const back = safeReturnPath(req.body.returnUrl);
+      return reply.send(cashierResultPage({ succeeded: req.body.outcome === 'succeeded', returnUrl: back, nonce }));
     });
   });
 }
@@ -116,7 +126,9 @@ export async function paymentRoutes(app: Http, ctx: AppContext): Promise<void> {
  */
 function cashierHeaders(reply: FastifyReply): string {
   const nonce = crypto.randomBytes(16).toString('base64');
-  reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', formPageCsp(nonce, "'self'"))
-    .header('x-frame-options', 'SAMEORIGIN').header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
+  reply.headers({
+    'content-type': 'text/html; charset=utf-8', 'content-security-policy': formPageCsp(nonce, "'self'"),
+    'x-frame-options': 'SAMEORIGIN', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store',
+  });
   return nonce;
 }

@@ -21,8 +21,9 @@ describe('when the sandbox is on', () => {
     expect(loadConfig({ PAYMENTS_SANDBOX: 'false' }).paymentsSandbox).toBe(false);
     expect(loadConfig({ PAYMENTS_SANDBOX: 'true', DATABASE_URL: 'postgres://db/x' }).paymentsSandbox).toBe(true);
     expect(loadConfig({ PAYMENTS_SANDBOX: 'true', NODE_ENV: 'production' }).paymentsSandbox).toBe(true);
-    expect(() => loadConfig({ PAYMENTS_SANDBOX: 'true', NODE_ENV: 'production', WECHATPAY_MCH_ID: '1900000109' })).toThrow(ConfigError);
-    expect(() => loadConfig({ PAYMENTS_SANDBOX: 'true', NODE_ENV: 'production', ALIPAY_APP_ID: '2021000000000000' })).toThrow(/PAYMENTS_SANDBOX/);
+    const prodOn = { PAYMENTS_SANDBOX: 'true', NODE_ENV: 'production' };
+    expect(() => loadConfig({ ...prodOn, WECHATPAY_MCH_ID: '1900000109' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...prodOn, ALIPAY_APP_ID: '2021000000000000' })).toThrow(/PAYMENTS_SANDBOX/);
   });
 });
 
@@ -37,7 +38,8 @@ async function pendingPayment(node: TestNode, phone: string) {
 const notifySandbox = (node: TestNode, key: string, paymentNo: string) => {
   const body = JSON.stringify({ eventId: crypto.randomUUID(), paymentNo, amountFen: 2590, status: 'succeeded' });
   const sig = crypto.createHmac('sha256', key).update(body).digest('base64url');
-  return fetch(`${node.url}/api/payments/notify/sandbox`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sandbox-signature': sig }, body });
+  const headers = { 'content-type': 'application/json', 'x-sandbox-signature': sig };
+  return fetch(`${node.url}/api/payments/notify/sandbox`, { method: 'POST', headers, body });
 };
 
 describe.each(APP_BACKENDS)('sandbox payments on $name', (backend) => {
@@ -59,7 +61,8 @@ describe.each(APP_BACKENDS)('sandbox payments on $name', (backend) => {
   });
 
   it('signs with a random key of this deployment, kept in the database', async () => {
-    const row = await on.app.ctx.db.selectFrom('platform_settings').select('value').where('key', '=', 'payments_sandbox_key').executeTakeFirstOrThrow();
+    const row = await on.app.ctx.db.selectFrom('platform_settings').select('value')
+      .where('key', '=', 'payments_sandbox_key').executeTakeFirstOrThrow();
     const key = row.value as string;
     expect(key).toMatch(/^[A-Za-z0-9_-]{64}$/);
     expect(key).not.toContain(on.config.nodeId);
@@ -86,7 +89,9 @@ describe.each(APP_BACKENDS)('sandbox payments on $name', (backend) => {
 
   it('when off: no sandbox payment, no cashier, no notice accepted, whatever the key', async () => {
     const p = await pendingPayment(off, '13900005504');
-    const start = await off.api('POST', `/api/payments/${p.paymentNo}/start`, { token: p.buyer.token, body: { provider: 'sandbox' } });
+    const start = await off.api('POST', `/api/payments/${p.paymentNo}/start`, {
+      token: p.buyer.token, body: { provider: 'sandbox' },
+    });
     expect(start.status).toBe(422);
     expect(start.body.error.code).toBe('PROVIDER_UNAVAILABLE');
     const url = new URL(p.cashierUrl);
@@ -98,7 +103,9 @@ describe.each(APP_BACKENDS)('sandbox payments on $name', (backend) => {
       body: new URLSearchParams({ t: url.searchParams.get('t')!, outcome: 'succeeded' }).toString(),
     });
     expect(confirm.status).toBe(404);
-    for (const key of [`sandbox:${off.config.nodeId}`, 'anything']) expect((await notifySandbox(off, key, p.paymentNo)).status).toBe(400);
+    for (const key of [`sandbox:${off.config.nodeId}`, 'anything']) {
+      expect((await notifySandbox(off, key, p.paymentNo)).status).toBe(400);
+    }
     expect((await off.app.ctx.services.payments.get(p.paymentNo)).status).toBe('pending');
     expect((await off.api('GET', '/api/payments/methods')).body).toEqual({ sandbox: false, methods: [] });
   });

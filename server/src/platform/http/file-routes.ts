@@ -17,7 +17,10 @@ export const USER_FILE_HEADERS = {
 export function fileRoutes(app: Http, ctx: AppContext): void {
   app.get('/files/*', {
     config: { access: 'public' },
-    schema: { tags: ['files'], summary: 'A stored file (images, videos)', params: Type.Object({ '*': Type.String({ maxLength: 300 }) }), response: { ...errorResponses } },
+    schema: {
+      tags: ['files'], summary: 'A stored file (images, videos)',
+      params: Type.Object({ '*': Type.String({ maxLength: 300 }) }), response: { ...errorResponses },
+    },
   }, async (req, reply) => {
     const key = req.params['*'];
     const file = await ctx.storage.open(key);

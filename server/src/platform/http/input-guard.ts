@@ -20,7 +20,8 @@ export function installInputGuards(app: FastifyInstance): void {
   app.addHook('preValidation', async (req) => {
     const at = nulPath(req.params, 'params') ?? nulPath(req.query, 'querystring') ?? nulPath(req.body, 'body');
     if (at) {
-      throw new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', [{ path: at, message: 'must not contain NUL (\\u0000) characters' }]);
+      const details = [{ path: at, message: 'must not contain NUL (\\u0000) characters' }];
+      throw new AppError(400, 'VALIDATION_FAILED', 'The request is not valid', details);
     }
   });
 }

@@ -22,8 +22,10 @@ export interface OutboundPolicy {
 
 export interface Target { url: URL; address: string; family: 4 | 6 }
 
-const systemLookup: Lookup = async (hostname) =>
-  (await dns.lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+const systemLookup: Lookup = async (hostname) => {
+  const answers = await dns.lookup(hostname, { all: true, verbatim: true });
+  return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+};
 
 // IPv6 forms whose last 32 bits are an IPv4 address the packet ends up at.
 const EMBEDS_IPV4_AT_END = new Set(['ipv4Mapped', 'rfc6145']);
@@ -70,7 +72,11 @@ export async function resolveTarget(raw: string, policy: OutboundPolicy): Promis
   if (ipaddr.isValid(host)) {
     addresses = [{ address: host, family: host.includes(':') ? 6 : 4 }];
   } else {
-    try { addresses = await (policy.lookup ?? systemLookup)(host); } catch { return { problem: 'the host does not resolve' }; }
+    try {
+      addresses = await (policy.lookup ?? systemLookup)(host);
+    } catch {
+      return { problem: 'the host does not resolve' };
+    }
   }
   if (addresses.length === 0) return { problem: 'the host does not resolve' };
   if (!policy.allowPrivate) {
@@ -87,10 +93,15 @@ export async function resolveTarget(raw: string, policy: OutboundPolicy): Promis
  * POST to a resolved target, connecting to target.address only (the URL's name still goes in the
  * Host header and TLS SNI/certificate check). Resolves with the status code; never follows redirects.
  */
-export function postTo(target: Target, body: string, headers: Record<string, string>, timeoutMs: number): Promise<number> {
+export function postTo(
+  target: Target, body: string, headers: Record<string, string>, timeoutMs: number,
+): Promise<number> {
+  // Node asks for every address when it may try several (autoSelectFamily): the answer is the same one.
   const pinned: LookupFunction = (_hostname, options, callback) => {
-    if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: ResolvedAddress[]) => void)(null, [{ address: target.address, family: target.family }]);
-    else callback(null, target.address, target.family);
+    const answer = { address: target.address, family: target.family };
+    const all = callback as unknown as (e: null, a: ResolvedAddress[]) => void;
+    if ((options as { all?: boolean }).all) all(null, [answer]);
+    else callback(null, answer.address, answer.family);
   };
   const client = target.url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {

@@ -40,7 +40,9 @@ export const Fen = (opts: { minimum?: number; description?: string } = {}) =>
 export const INT32_MIN = -2_147_483_648;
 export const INT32_MAX = 2_147_483_647;
 export const Int32 = (opts: { minimum?: number; maximum?: number; description?: string; default?: number } = {}) =>
-  Type.Integer({ ...opts, minimum: Math.max(opts.minimum ?? INT32_MIN, INT32_MIN), maximum: Math.min(opts.maximum ?? INT32_MAX, INT32_MAX) });
+  Type.Integer({
+    ...opts, minimum: Math.max(opts.minimum ?? INT32_MIN, INT32_MIN), maximum: Math.min(opts.maximum ?? INT32_MAX, INT32_MAX),
+  });
 /** A sort position in a list. */
 export const Position = Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Sort position (smaller first)' });
 
@@ -87,7 +89,8 @@ export function withNumberBounds<T>(schema: T): T {
   for (const key of ['properties', 'patternProperties', '$defs', 'definitions']) {
     const map = out[key];
     if (map && typeof map === 'object') {
-      out[key] = Object.fromEntries(Object.entries(map as Record<string, unknown>).map(([k, v]) => [k, withNumberBounds(v)]));
+      const entries = Object.entries(map as Record<string, unknown>);
+      out[key] = Object.fromEntries(entries.map(([k, v]) => [k, withNumberBounds(v)]));
     }
   }
   return out as T;

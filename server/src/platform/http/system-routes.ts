@@ -17,19 +17,23 @@ export function systemRoutes(app: Http, ctx: AppContext): void {
     config: { access: 'public' },
     schema: {
       tags: ['system'],
-      summary: 'Liveness: status for everyone; node, uptime and db/cache/media checks with OPS_TOKEN or as a platform admin',
+      summary: 'Liveness: status for everyone; node, uptime and checks with OPS_TOKEN or as a platform admin',
       response: { 200: HealthT, 503: HealthT },
     },
   }, async (req, reply) => {
     const report = await ctx.health.report();
     reply.status(report.ok ? 200 : 503).header('cache-control', 'no-store');
     if (!req.isOperator && !req.actor?.isPlatformAdmin) return reply.send({ status: report.status });
-    return reply.send({ status: report.status, node: ctx.config.nodeId, uptimeSec: Math.round(process.uptime()), checks: report.checks });
+    const uptimeSec = Math.round(process.uptime());
+    return reply.send({ status: report.status, node: ctx.config.nodeId, uptimeSec, checks: report.checks });
   });
 
   app.get('/metrics', {
     config: { access: 'operator' },
-    schema: { tags: ['system'], summary: 'Prometheus metrics (Authorization: Bearer OPS_TOKEN, or a platform admin)', security: [{ bearer: [] }], response: { ...errorResponses } },
+    schema: {
+      tags: ['system'], summary: 'Prometheus metrics (Authorization: Bearer OPS_TOKEN, or a platform admin)',
+      security: [{ bearer: [] }], response: { ...errorResponses },
+    },
   }, async (_req, reply) => {
     reply.header('content-type', ctx.metrics.registry.contentType);
     return ctx.metrics.registry.metrics();

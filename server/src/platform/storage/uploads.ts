@@ -40,7 +40,8 @@ export async function storeUpload(
   }
   const maxBytes = input.limits[accepted.kind];
   try {
-    const stored = await storage.put({ prefix: `${input.prefix}/${accepted.kind}s`, contentType: accepted.contentType, body, maxBytes });
+    const prefix = `${input.prefix}/${accepted.kind}s`;
+    const stored = await storage.put({ prefix, contentType: accepted.contentType, body, maxBytes });
     // @fastify/multipart truncates at its own limit instead of failing: a cut file is not kept.
     if (source.truncated) {
       await storage.remove(stored.key);
@@ -49,7 +50,8 @@ export async function storeUpload(
     return { ...stored, kind: accepted.kind };
   } catch (err) {
     if (err instanceof FileTooLargeError) {
-      throw new AppError(413, 'PAYLOAD_TOO_LARGE', `Files of this kind may be at most ${Math.floor(maxBytes / 1024 / 1024)} MB`);
+      const mb = Math.floor(maxBytes / 1024 / 1024);
+      throw new AppError(413, 'PAYLOAD_TOO_LARGE', `Files of this kind may be at most ${mb} MB`);
     }
     throw err;
   }

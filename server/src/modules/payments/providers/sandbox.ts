@@ -4,7 +4,9 @@
 // database: nothing a visitor can see or guess). Off, it takes no payment and accepts no notice;
 // it still refunds payments it took while it was on (no money moved either way).
 import crypto from 'node:crypto';
-import type { IncomingNotification, NotificationAck, PaymentNotice, PaymentProvider, StartedPayment, StartPayment } from './provider.ts';
+import type {
+  IncomingNotification, NotificationAck, PaymentNotice, PaymentProvider, StartedPayment, StartPayment,
+} from './provider.ts';
 import { NotificationRejected } from './provider.ts';
 
 export class SandboxProvider implements PaymentProvider {
@@ -26,7 +28,7 @@ export class SandboxProvider implements PaymentProvider {
   }
 
   async parseNotification(n: IncomingNotification): Promise<PaymentNotice> {
-    if (!this.enabled) throw new NotificationRejected('the payment sandbox is off on this platform', 'SANDBOX_DISABLED');
+    if (!this.enabled) throw new NotificationRejected('the payment sandbox is off here', 'SANDBOX_DISABLED');
     const sig = n.headers['x-sandbox-signature'];
     const expected = this.sign(n.rawBody);
     if (typeof sig !== 'string' || sig.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) {
