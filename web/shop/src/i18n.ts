@@ -15,6 +15,9 @@ const en: Record<string, string> = {
   姓名: 'Name', 省份: 'Province', 城市: 'City', 详细地址: 'Address', 保存: 'Save', 点击开启声音: 'Tap for sound', 回放中: 'Replay', 分享: 'Share', 链接已复制: 'Link copied',
   还没开播: 'Not started yet', 申请售后: 'After-sales', 已提交: 'Submitted', 提交: 'Submit', 类型: 'Type', 仅退款: 'Refund only', 退货退款: 'Return & refund', 原因: 'Reason', 说明: 'Details', '如：不想要了': 'e.g. changed my mind', 最低价: 'Min', 最高价: 'Max', 中奖了: 'You won!', 送出: 'sent', 发送口令参与: 'Send the keyword to enter', 已参与: 'Entered', 中奖: 'Winners', 开奖: 'draw', 充值: 'Top up', 余额: 'Balance', 钻: 'coins', 送: 'Send', 收藏: 'Save', 关注: 'Follow', 已关注: 'Following', 我的收藏: 'Saved', 我的关注: 'Following', 积分抵扣: 'Pay with points', 领券中心: 'Coupons', 我的优惠券: 'My coupons', 积分: 'Points', 秒杀: 'Flash sale', 拼团: 'Group buy', 砍价: 'Bargain', 开团: 'Start a group', 参团: 'Join', 帮砍一刀: 'Help cut', 发起砍价: 'Start bargain', 马上抢: 'Grab it', 还差: 'Missing', 人: 'people', 已成团: 'Group complete', 未成团: 'Group failed', 即将开抢: 'Starts soon', 领取: 'Claim', 已领取: 'Claimed', 已抢光: 'All gone', 剩余: 'left', 领取成功: 'Coupon claimed', 我的地址: 'My addresses', 分类: 'Categories',
   优惠券: 'Coupons', 自动选择最优惠: 'Best combination for me', 不使用优惠券: 'No coupon', 已为你选择最优惠的券组合: 'The best combination of your coupons is applied',
+  售后: 'After-sales', 已退: 'Refunded', 申请中: 'Requested', 可退: 'Refundable', 预计退款: 'Estimated refund', 退款金额: 'Refund',
+  含运费: 'incl. shipping', 退款金额以商家开始退款时为准: 'The amount is settled when the shop starts the refund',
+  待商家处理: 'Waiting for the shop', 待寄回: 'Send it back', 已寄回: 'Sent back', 已拒绝: 'Rejected', 已撤销: 'Withdrawn',
   张可用: ' usable', 暂无可用: 'None usable', 平台: 'Platform', 已用: 'Used ', 共: 'You have ', 本单可用: 'usable here: ', 计算中: 'Calculating…', 支付中: 'Paying…', 重新计算: 'Recalculate',
 };
 

@@ -1,7 +1,8 @@
-import { Button, Dialog, Form, Input, List, Popup, Radio, Tabs, Tag, Toast } from 'antd-mobile';
+import { Button, Dialog, List, Tabs, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, call, errorText, useSession, yuan } from '../api.ts';
+import { AfterSaleRecords, AfterSaleSheet, LineRefund, useAfterSales } from '../components/AfterSales.tsx';
 import { Async, useAsync } from '../components/Async.tsx';
 import { LoginForm } from '../components/LoginForm.tsx';
 import { t } from '../i18n.ts';
@@ -39,16 +40,8 @@ export function OrderDetail() {
   const orderId = Number(useParams().orderId);
   const order = useAsync(() => call(() => api.GET('/api/orders/{orderId}', { params: { path: { orderId } } })), [orderId]);
   const [afterSale, setAfterSale] = useState(false);
-  const requestAfterSale = async (v: { type: 'refund_only' | 'return_refund'; reason: string; description?: string }) => {
-    const o = order.data!;
-    const lines = o.lines.filter((l) => l.quantity - l.refundedQuantity > 0).map((l) => ({ lineId: l.id, quantity: l.quantity - l.refundedQuantity }));
-    try {
-      await call(() => api.POST('/api/orders/{orderId}/aftersales', { params: { path: { orderId } }, body: { type: v.type, reason: v.reason, ...(v.description ? { description: v.description } : {}), lines } }));
-      setAfterSale(false);
-      Toast.show({ content: t('已提交') });
-      order.reload();
-    } catch (e) { Toast.show({ content: errorText(e) }); }
-  };
+  const refunds = useAfterSales(orderId);
+  const refundState = refunds.state.data;
   const act = async (what: 'cancel' | 'confirm-receipt') => {
     if (!(await Dialog.confirm({ content: t(what === 'cancel' ? '取消订单' : '确认收货') }))) return;
     try {
@@ -63,7 +56,11 @@ export function OrderDetail() {
         <div className="card"><h2 data-testid="order-detail-status">{t(STATUS[o.status] ?? o.status)}</h2><div className="muted">{o.orderNo} · {o.merchantName}</div></div>
         <List header={t('商品')}>
           {o.lines.map((l) => (
-            <List.Item key={l.skuId} description={<>{l.skuName} × {l.quantity}{l.adjustments.map((a, i) => <div key={i} className="reason">{a.reason} {yuan(a.amountFen)}</div>)}</>} extra={yuan(l.payableFen)}>{l.productTitle}</List.Item>
+            <List.Item key={l.skuId} data-testid={`order-line-${l.id}`} extra={yuan(l.payableFen)} description={<>
+              {l.skuName} × {l.quantity}
+              {l.adjustments.map((a, i) => <div key={i} className="reason">{a.reason} {yuan(a.amountFen)}</div>)}
+              <LineRefund line={refundState?.lines.find((r) => r.lineId === l.id)} />
+            </>}>{l.productTitle}</List.Item>
           ))}
           {o.charges.map((c, i) => <List.Item key={`c${i}`} extra={yuan(c.amountFen)}>{c.reason}</List.Item>)}
           <List.Item extra={yuan(o.goodsFen)}>{t('商品金额')}</List.Item>
@@ -71,22 +68,22 @@ export function OrderDetail() {
           <List.Item extra={yuan(o.shippingFen)}>{t('运费')}</List.Item>
           <List.Item extra={<b>{yuan(o.totalFen)}</b>}>{t('实付')}</List.Item>
         </List>
+        {refundState && refunds.requests.data && (
+          <AfterSaleRecords state={refundState} requests={refunds.requests.data} />
+        )}
         {o.shipments.length > 0 && <List header="📦">{o.shipments.map((p) => <List.Item key={p.id} description={p.trackingNo}>{p.carrier}</List.Item>)}</List>}
         <div className="bottom-bar row">
           {o.status === 'pending_payment' && <Button onClick={() => void act('cancel')}>{t('取消订单')}</Button>}
           {(o.status === 'shipped' || o.status === 'delivered') && <Button color="primary" onClick={() => void act('confirm-receipt')}>{t('确认收货')}</Button>}
-          {['paid', 'shipped', 'delivered', 'completed'].includes(o.status) && o.refundStatus !== 'full' && <Button onClick={() => setAfterSale(true)} data-testid="request-aftersale">{t('申请售后')}</Button>}
+          {refundState?.canRequest && (
+            <Button onClick={() => setAfterSale(true)} data-testid="request-aftersale">{t('申请售后')}</Button>
+          )}
         </div>
-        <Popup visible={afterSale} onMaskClick={() => setAfterSale(false)} bodyClassName="sheet" destroyOnClose>
-          <div className="sheet-title">{t('申请售后')}</div>
-          <Form onFinish={requestAfterSale} initialValues={{ type: o.status === 'paid' ? 'refund_only' : 'return_refund' }} footer={<Button block type="submit" color="primary">{t('提交')}</Button>}>
-            <Form.Item name="type" label={t('类型')}>
-              <Radio.Group><Radio value="refund_only">{t('仅退款')}</Radio> <Radio value="return_refund">{t('退货退款')}</Radio></Radio.Group>
-            </Form.Item>
-            <Form.Item name="reason" label={t('原因')} rules={[{ required: true }]}><Input placeholder={t('如：不想要了')} /></Form.Item>
-            <Form.Item name="description" label={t('说明')}><Input /></Form.Item>
-          </Form>
-        </Popup>
+        {refundState && (
+          <AfterSaleSheet orderId={orderId} state={refundState} visible={afterSale} onClose={() => setAfterSale(false)}
+            titles={new Map(o.lines.map((l) => [l.id, `${l.productTitle} ${l.skuName}`]))}
+            onDone={() => { setAfterSale(false); refunds.reload(); order.reload(); }} />
+        )}
       </div>
     )}</Async>
   );
