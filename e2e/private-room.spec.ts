@@ -4,6 +4,9 @@
 // Then the platform suspends and reinstates the shop from the console's Platform page.
 import { expect, test } from '@playwright/test';
 import { apiLogin, shot } from './helpers.ts';
+import { ERROR_CATALOGUE } from '../packages/sdk/src/errors.ts';
+
+const zh = ERROR_CATALOGUE.zh.errors;
 
 const json = async (baseURL: string, method: string, path: string, token: string, body?: unknown) => {
   const r = await fetch(`${baseURL}${path}`, {
@@ -28,7 +31,7 @@ test('an invited shopper watches and chats in a private room until the link is w
   const phone = (await import('@playwright/test')).devices['Pixel 7'];
   const stranger = await (await browser.newContext({ ...phone })).newPage();
   await stranger.goto(`/shop/room/${room.id}`);
-  await expect(stranger.getByText('Room not found')).toBeVisible();
+  await expect(stranger.getByText(zh.ROOM_NOT_FOUND!)).toBeVisible(); // the shop speaks the shopper's language
   await expect(stranger.getByText(title)).toHaveCount(0);
   await shot(stranger, 'private-01-stranger');
 
@@ -49,7 +52,7 @@ test('an invited shopper watches and chats in a private room until the link is w
 
   const revoked = await shopApi('DELETE', `/rooms/${room.id}/invites/${invite.inviteId}`);
   expect(revoked.status).toBe(200);
-  await expect(guest.getByText('The shop has withdrawn this invitation').first()).toBeVisible();
+  await expect(guest.getByText(zh.INVITE_REVOKED!).first()).toBeVisible();
   await shot(guest, 'private-03-withdrawn');
 });
 
