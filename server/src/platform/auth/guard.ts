@@ -31,7 +31,11 @@ export function installGuard(
   app.decorateRequest('isOperator', false);
 
   app.addHook('onRoute', (route) => {
-    if (route.config?.access) return;
+    // Published as x-access in the OpenAPI document: tools (the tenancy sweep) read who may call each operation.
+    if (route.config?.access) {
+      if (route.schema) route.schema = { ...route.schema, 'x-access': route.config.access } as typeof route.schema;
+      return;
+    }
     if (deps.openPrefixes.some((p) => route.url.startsWith(p))) {
       route.config = { ...(route.config ?? {}), access: 'public' };
       return;
