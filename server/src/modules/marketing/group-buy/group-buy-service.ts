@@ -12,6 +12,7 @@ import '../tables.ts';
 
 const dealNotFound = () => notFound('Group-buy', 'GROUP_BUY_NOT_FOUND');
 const groupNotFound = () => notFound('Group', 'GROUP_NOT_FOUND');
+const alreadyJoined = () => conflict('GROUP_ALREADY_JOINED', 'You are already in this group');
 
 export interface DealInput { skuId: number; title: string; groupPriceFen: number; groupSize: number; expireMinutes: number; autoFill?: boolean | undefined; startsAt: string; endsAt: string }
 
@@ -83,7 +84,7 @@ export class GroupBuyService {
       if (!g) throw notFound('Group', 'GROUP_NOT_FOUND');
       if (g.status !== 'forming' || new Date(g.expires_at).getTime() <= now) throw conflict('GROUP_CLOSED', 'This group has closed');
       const members = await db.selectFrom('group_buy_members').select(['user_id', 'status']).where('group_id', '=', groupId).where('status', 'in', ['pending', 'paid']).execute();
-      if (members.some((m) => m.user_id === userId)) throw conflict('GROUP_ALREADY_JOINED', 'You are already in this group');
+      if (members.some((m) => m.user_id === userId)) throw alreadyJoined();
       if (members.length >= d.group_size) throw conflict('GROUP_FULL', 'This group is full');
     }
     return d;
@@ -100,10 +101,19 @@ export class GroupBuyService {
     } else {
       const g = await db.selectFrom('group_buy_groups').select(['status']).where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
       if (g.status !== 'forming') throw conflict('GROUP_CLOSED', 'This group has closed');
-      const seated = await db.selectFrom('group_buy_members').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', id).where('status', 'in', ['pending', 'paid']).executeTakeFirstOrThrow();
-      if (Number(seated.n) >= d.group_size) throw conflict('GROUP_FULL', 'This group is full');
+      // Under the group's lock: the shopper's other order placed at the same moment has either
+      // taken its seat (seen here) or waits for this one to commit.
+      const seated = await db.selectFrom('group_buy_members').select('user_id').where('group_id', '=', id)
+        .where('status', 'in', ['pending', 'paid']).execute();
+      if (seated.some((m) => m.user_id === userId)) throw alreadyJoined();
+      if (seated.length >= d.group_size) throw conflict('GROUP_FULL', 'This group is full');
     }
-    await db.insertInto('group_buy_members').values({ group_id: id, user_id: userId, order_id: orderId }).execute();
+    // The one-seat index (0750_group_buy_seats.sql) holds the rule even for a path without the lock.
+    await db.insertInto('group_buy_members').values({ group_id: id, user_id: userId, order_id: orderId }).execute()
+      .catch((err: { code?: string; constraint?: string; message?: string }) => {
+        const seatTaken = err.code === '23505' && `${err.constraint ?? ''} ${err.message ?? ''}`.includes('one_seat');
+        throw seatTaken ? alreadyJoined() : err;
+      });
     return id;
   }
 
