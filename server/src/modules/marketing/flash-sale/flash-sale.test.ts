@@ -89,8 +89,10 @@ describe.each(APP_BACKENDS)('flash sales on $name', (backend) => {
 
 const shared = process.env.DATABASE_URL && process.env.REDIS_URL;
 describe.runIf(shared)('flash sale across two server processes sharing PostgreSQL and Redis', () => {
-  // Short leases and a brisk reconciler, so units of requests that die come back within the test.
-  const LEASE_MS = 5000;
+  // Short leases and a brisk reconciler, so units of requests that die come back within the test —
+  // but not shorter than an order can take on a busy CI machine (50 at once through one node took
+  // over 5 s there, and a lease that runs out first fails the order with FLASH_ATTEMPT_EXPIRED).
+  const LEASE_MS = 15_000;
   async function setup(units: number, buyerCount: number, prefix: string, leaseMs = 30_000) {
     const config = { dbPoolMax: 20, flashSale: { leaseMs, reconcileEveryMs: 300 } };
     const first = await startNode({ db: 'postgres', cache: 'redis', config });
