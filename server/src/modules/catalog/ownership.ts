@@ -38,7 +38,8 @@ export async function requireOwnSkus(
 
 /** A product shoppers may see (on the shelf of a listed shop), else 404 PRODUCT_NOT_FOUND. */
 export async function requireListedProduct(ctx: AppContext, productId: number): Promise<void> {
-  const p = await ctx.db.selectFrom('products').select('id').where('id', '=', productId).where('status', '=', 'on_shelf')
-    .where('deleted_at', 'is', null).where('merchant_id', 'in', ctx.services.merchants.publicMerchantIds()).executeTakeFirst();
+  const p = await ctx.db.selectFrom('products').select('id').where('id', '=', productId)
+    .where('status', '=', 'on_shelf').where('deleted_at', 'is', null)
+    .where('merchant_id', 'in', ctx.services.merchants.publicMerchantIds()).executeTakeFirst();
   if (!p) throw notFound('Product', 'PRODUCT_NOT_FOUND');
 }

@@ -21,7 +21,8 @@ describe.each(APP_BACKENDS)('group-buy seats on $name', (backend) => {
   const order = (b: Buyer, extra: Record<string, unknown> = {}) => node.api('POST', '/api/orders', {
     token: b.token,
     body: {
-      idempotencyKey: `group-seat-${++n}`, items: [{ skuId, quantity: 1 }], addressId: b.addressId, couponIds: [], ...extra,
+      idempotencyKey: `group-seat-${++n}`, items: [{ skuId, quantity: 1 }], addressId: b.addressId, couponIds: [],
+      ...extra,
     },
   });
   const seatsOf = (userId: number) => node.app.ctx.db.selectFrom('group_buy_members').select(['status', 'order_id'])
@@ -35,7 +36,8 @@ describe.each(APP_BACKENDS)('group-buy seats on $name', (backend) => {
     const deal = await node.api('POST', `/api/merchants/${shop.merchantId}/group-buys`, {
       token: shop.owner.token,
       body: {
-        skuId, title: '十人团', groupPriceFen: 2990, groupSize: 10, expireMinutes: 60, startsAt: at(-1000), endsAt: at(86_400_000),
+        skuId, title: '十人团', groupPriceFen: 2990, groupSize: 10, expireMinutes: 60,
+        startsAt: at(-1000), endsAt: at(86_400_000),
       },
     });
     dealId = deal.body.id;
