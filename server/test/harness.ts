@@ -10,6 +10,7 @@ import { openDatabase } from '../src/platform/db/database.ts';
 import { collectMigrations, migrate } from '../src/platform/db/migrate.ts';
 import { testConfig, type Config } from '../src/platform/config.ts';
 import type { Module } from '../src/platform/context.ts';
+import type { Logger } from '../src/platform/logger.ts';
 import { createPostgresDatabase, uniquePrefix } from './backends.ts';
 import { hashPassword } from '../src/modules/identity/passwords.ts';
 import { Redis } from 'ioredis';
@@ -35,6 +36,8 @@ export interface TestNodeOptions {
   config?: Partial<Config>;
   modules?: Module[];
   listen?: boolean;
+  /** The node's logger (a test that reads what the node logged passes one writing to its own sink). */
+  log?: Logger;
 }
 
 let cachedHash: Promise<string> | undefined;
@@ -89,6 +92,7 @@ export async function startNode(opts: TestNodeOptions = {}): Promise<TestNode> {
   const app = await createApp(config, {
     pgliteDir: opts.pgliteDir ?? 'memory://',
     ...(opts.modules ? { modules: opts.modules } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
     ...(useTemplate ? { pgliteTemplate: await pgliteTemplate() } : {}),
   });
   const url = opts.listen === false ? '' : await app.listen();
