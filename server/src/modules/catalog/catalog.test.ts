@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_BACKENDS } from '../../../test/backends.ts';
 import { categoryPath, createProduct, makeShop, simpleProduct, type ShopFixture } from '../../../test/commerce-fixtures.ts';
@@ -101,6 +102,31 @@ describe.each(APP_BACKENDS)('catalog on $name', (backend) => {
     const mine = await node.api('GET', `/api/merchants/${shop.merchantId}/products/${productId}`, { token: shop.owner.token });
     expect(mine.body).toMatchObject({ title: '只属于A', status: 'draft' });
     expect(mine.body.skus[0].stock).toBe(5);
+  });
+
+  it('takes any category id the bigint column can hold, and answers ids past it with a 400, never a 500', async () => {
+    // Category ids are bigint: a category numbered past 2^31 is as usable as any other.
+    const big = 3_000_000_000;
+    await sql`insert into categories (id, name, level) overriding system value values (${big}, ${'大号类目'}, 1)`
+      .execute(node.app.ctx.db);
+    // The raw JSON text, so numbers JavaScript cannot hold (2^63, 1e400) reach the server as sent.
+    const post = (categoryId: string) => node.api('POST', `/api/merchants/${shop.merchantId}/products`, {
+      token: shop.owner.token,
+      body: `{"title":"大号类目商品","categoryId":${categoryId},"status":"draft","specs":[],`
+        + '"skus":[{"specValues":[],"priceFen":100}]}',
+    });
+    const made = await post(String(big));
+    expect(made.status).toBe(201);
+    expect(made.body.categoryId).toBe(big);
+    // Unknown but representable: the catalog's own refusal. Past the safe range, or not an id: the schema's.
+    expect((await post(String(Number.MAX_SAFE_INTEGER))).body.error.code).toBe('CATEGORY_NOT_FOUND');
+    for (const raw of ['9223372036854775808', '1e400', '-1', '0', '1.5', '"7"']) {
+      const r = await post(raw);
+      expect(`${r.status} ${r.body.error?.code}`, raw).toBe('400 VALIDATION_FAILED');
+    }
+    const search = await node.api('GET', `/api/products?categoryId=${Number.MAX_SAFE_INTEGER}`);
+    expect(search.status).toBe(200);
+    expect((await node.api('GET', '/api/products?categoryId=99999999999999999999')).status).toBe(400);
   });
 
   it('uploads an image and serves it back', async () => {

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DateTime, Fen, Strict } from '../../platform/http/schemas.ts';
+import { DateTime, Fen, IdParam, Nullable, Strict } from '../../platform/http/schemas.ts';
 
 export const ProductStatusT = Type.Union([Type.Literal('draft'), Type.Literal('on_shelf'), Type.Literal('off_shelf')]);
 export const SpecDefT = Strict({ name: Type.String({ minLength: 1, maxLength: 20 }), values: Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { minItems: 1, maxItems: 50 }) });
@@ -22,7 +22,7 @@ export const ProductInputT = Strict({
   title: Type.String({ minLength: 1, maxLength: 120 }),
   subtitle: Type.Optional(Type.String({ maxLength: 200 })),
   description: Type.Optional(Type.String({ maxLength: 20_000 })),
-  categoryId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  categoryId: Type.Optional(Nullable(IdParam)),
   coverUrl: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
   media: Type.Optional(Type.Array(MediaItemT, { maxItems: 20 })),
   specs: Type.Array(SpecDefT, { maxItems: 3 }),
