@@ -25,6 +25,8 @@ const opName = (op: Operation) => `${op.method} ${op.path}`;
 const shopParamOf = (op: Operation) => (typeof op.access === 'object' ? op.access.param ?? 'merchantId' : null);
 /** Ids of people: a shop may name any shopper (a viewer to mute, a customer to reward). */
 const PEOPLE = new Set(['userId', 'userIds', 'staff.userId', 'users.userId']);
+/** What is one shopper's own (a friend's bargain or group is shared by link; a shop's goods are for anyone). */
+const PERSONAL = new Set(['orderId', 'lineId', 'aftersaleId', 'addressId', 'paymentNo', 'couponIds']);
 const BASELINE = 'baseline, own ids';
 
 export async function sweep(
@@ -90,6 +92,11 @@ export async function sweep(
     const foreign = focus.filter((s) => !PEOPLE.has(s.key) && !(s.where === 'path' && s.path[0] === shopParamOf(op)));
     if (ok && kind === 'merchant' && !otherShop && foreign.length && label !== BASELINE) {
       breach(`a shop route accepted another shop's ${foreign.map((s) => s.path.join('.')).join(', ')}`);
+    }
+    // Likewise a shopper route takes only the shopper's own orders, addresses, coupons…, even as a filter.
+    const theirs = focus.filter((s) => PERSONAL.has(s.key));
+    if (ok && kind !== 'merchant' && kind !== 'platform' && theirs.length && label !== BASELINE) {
+      breach(`a shopper route accepted another shopper's ${theirs.map((s) => s.path.join('.')).join(', ')}`);
     }
     if (op.method !== 'GET') await checkRows(attempt.label, res.status, ok);
     return res;

@@ -247,6 +247,8 @@ export class AftersaleService {
   }
 
   async listForShopper(userId: number, orderId?: number) {
+    // A filter naming another shopper's order is refused like that order itself, not an empty list.
+    if (orderId) await this.ctx.services.orderQueries.requireOwnOrder(this.ctx.db, { userId }, orderId);
     let q = this.ctx.db.selectFrom('aftersales').select('id').where('user_id', '=', userId);
     if (orderId) q = q.where('order_id', '=', orderId);
     const rows = await q.orderBy('id', 'desc').limit(100).execute();

@@ -74,7 +74,8 @@ export class InventoryService {
   async ledger(actor: Actor, merchantId: number, filter: Parameters<StockViews['ledger']>[1]) {
     await this.requireMerchant(actor, merchantId, false);
     if (filter.skuId) await this.requireOwnSku(this.ctx.db, merchantId, filter.skuId);
-    if (filter.orderId) await this.ctx.services.orderQueries.requireOwnOrder(this.ctx.db, merchantId, filter.orderId);
+    const { orderQueries } = this.ctx.services;
+    if (filter.orderId) await orderQueries.requireOwnOrder(this.ctx.db, { merchantId }, filter.orderId);
     return this.views.ledger(merchantId, filter);
   }
 

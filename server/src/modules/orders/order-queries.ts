@@ -26,11 +26,14 @@ export class OrderQueries {
     return rows.map((r) => toSummary(r, lines.filter((l) => l.order_id === r.id), merchants.find((m) => m.id === r.merchant_id)?.name ?? ''));
   }
 
-  /** Tenancy for modules taking an order id from a shop (stock ledger filters): its own, else 404 ORDER_NOT_FOUND. */
-  async requireOwnOrder(db: Db, merchantId: number, orderId: number): Promise<void> {
-    const o = await db.selectFrom('orders').select('id').where('id', '=', orderId).where('merchant_id', '=', merchantId)
-      .executeTakeFirst();
-    if (!o) throw notFound('Order', 'ORDER_NOT_FOUND');
+  /**
+   * Tenancy for modules taking an order id from a shop (stock ledger filters) or a shopper (after-sales
+   * filters): the shop's order or the shopper's own, else 404 ORDER_NOT_FOUND.
+   */
+  async requireOwnOrder(db: Db, owner: { merchantId: number } | { userId: number }, orderId: number): Promise<void> {
+    let q = db.selectFrom('orders').select('id').where('id', '=', orderId);
+    q = 'merchantId' in owner ? q.where('merchant_id', '=', owner.merchantId) : q.where('user_id', '=', owner.userId);
+    if (!(await q.executeTakeFirst())) throw notFound('Order', 'ORDER_NOT_FOUND');
   }
 
   /** Of these users, those who have ordered from the shop (who it may address as its customers). */
