@@ -34,20 +34,28 @@ export function translateCode(code: string, lang: Lang = current): string | unde
   return ERROR_CATALOGUE[lang].errors[code];
 }
 
-/**
- * What to show a person for a failure: an API error by its code in their language, else the
- * server's message, else the error's own message. Works on ApiFailure, raw error bodies and the
- * realtime protocol's error frames ({ code, message }).
- */
-export function translateError(e: unknown, lang: Lang = current): string {
-  type Failure = { error?: { code?: unknown; message?: unknown }; code?: unknown; message?: unknown };
-  const err = e as Failure | null | undefined;
-  // An API failure carries { error: { code } }; a realtime error frame or socket error carries { code }.
-  const code = typeof err?.error?.code === 'string' ? err.error.code
-    : typeof err?.code === 'string' ? err.code : undefined;
-  const known = code ? translateCode(code, lang) : undefined;
-  if (known) return known;
+/** The stable code of a failure: an API failure's { error: { code } }, a realtime frame's { code }. */
+export function failureCode(e: unknown): string | undefined {
+  const err = e as { error?: { code?: unknown }; code?: unknown } | null | undefined;
+  if (typeof err?.error?.code === 'string') return err.error.code;
+  return typeof err?.code === 'string' ? err.code : undefined;
+}
+
+/** The last resort for a code no catalogue knows: the server's message, else the error's own. */
+export function failureFallback(e: unknown): string {
+  const err = e as { error?: { message?: unknown }; message?: unknown } | null | undefined;
   if (typeof err?.error?.message === 'string' && err.error.message) return err.error.message;
   if (typeof err?.message === 'string' && err.message) return err.message;
   return String(e);
+}
+
+/**
+ * What to show a person for a failure: an API error by its code in their language, else the
+ * server's message, else the error's own message. Works on ApiFailure, raw error bodies and the
+ * realtime protocol's error frames ({ code, message }). The web apps do the same through i18next
+ * (i18n.ts, namespace `errors`); this stays for code without an i18next instance.
+ */
+export function translateError(e: unknown, lang: Lang = current): string {
+  const code = failureCode(e);
+  return (code ? translateCode(code, lang) : undefined) || failureFallback(e);
 }

@@ -34,10 +34,27 @@ export function unwrap<T>(r: { data?: T; error?: unknown; response: Response }):
   return r.data as T;
 }
 
+/** Middleware: reject with ApiFailure on any non-2xx, carrying the server's code (for TanStack Query). */
+export const failLoudly: Middleware = {
+  async onResponse({ response }) {
+    if (response.ok) return undefined;
+    const body = (await response.clone().json().catch(() => undefined)) as { error?: ApiError } | undefined;
+    throw new ApiFailure(response.status, body?.error ?? { code: `HTTP_${response.status}`, message: response.statusText });
+  },
+};
+
 export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 export { captchaChallenge, createSessionClient, errorText, type CaptchaChallenge, type Session } from './session.ts';
 export { RoomSocket, type Frame, type RoomSocketOptions } from './room-socket.ts';
 export {
   ERROR_CATALOGUE, errorKey, errorLanguage, LANGS, onErrorLanguage, setErrorLanguage, translateCode, translateError,
-  type Lang,
+  failureCode, failureFallback, type Lang,
 } from './errors.ts';
+export { enumsZh, type Catalogue, type EnumGroup } from './enums-zh.ts';
+export {
+  createI18n, enumLabel, failureText, LANG_KEY, LANGUAGE_NAMES, SHARED_CATALOGUE, storedLanguage, useLabels, useLanguage,
+  type Labels,
+} from './i18n.ts';
+export { renderServerText, SERVER_PATTERNS, SERVER_PHRASES, serverText } from './server-text.ts';
+export { createQueryClient } from './query.ts';
+export { default as createQueryHooks } from 'openapi-react-query';

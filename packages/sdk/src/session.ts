@@ -3,7 +3,8 @@
 // app's localStorage key keeps who is signed in (id, nickname), so after a reload the first call
 // waits for one refresh through the cookie. Refreshes are serialised across tabs (Web Locks),
 // because two tabs presenting the same cookie at once would look like a stolen token.
-import { createApi, unwrap, ApiFailure } from './index.ts';
+import type { Middleware } from 'openapi-fetch';
+import { createApi, failLoudly, unwrap, ApiFailure } from './index.ts';
 import { translateError } from './errors.ts';
 
 export interface Session { userId: number; nickname: string; accessToken: string | null }
@@ -55,18 +56,34 @@ export function createSessionClient(storageKey: string) {
     return refreshing;
   };
 
-  const api = createApi({
-    token: async () => {
-      if (current && !current.accessToken) await refresh();
-      return current?.accessToken ?? null;
+  const token = async () => {
+    if (current && !current.accessToken) await refresh();
+    return current?.accessToken ?? null;
+  };
+  // An access token that expired in flight: refresh once through the cookie and send the request
+  // again (a copy taken before it left, since a sent body cannot be read twice).
+  const copies = new Map<string, Request>();
+  const retryExpired: Middleware = {
+    onRequest({ request, id }) { if (current) copies.set(id, request.clone()); return undefined; },
+    async onResponse({ response, id }) {
+      const copy = copies.get(id);
+      copies.delete(id);
+      if (response.status !== 401 || !copy || !current || !(await refresh())) return undefined;
+      copy.headers.set('authorization', `Bearer ${current.accessToken ?? ''}`);
+      return fetch(copy);
     },
-  });
+    onError({ id }) { copies.delete(id); return undefined; },
+  };
+  /** Answers as openapi-fetch gives them ({ data, error, response }). */
+  const api = createApi({ token });
+  api.use(retryExpired);
+  /** The same calls, rejecting with ApiFailure on any non-2xx: what TanStack Query hooks run. */
+  const strictApi = createApi({ token });
+  strictApi.use(failLoudly, retryExpired);
 
-  /** Run an API call; on an expired token refresh once and retry. Throws ApiFailure on errors. */
+  /** Run an API call; throws ApiFailure on errors (an expired token was already refreshed and retried). */
   async function call<T>(fn: () => Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
-    let r = await fn();
-    if (r.response.status === 401 && current && (await refresh())) r = await fn();
-    return unwrap(r);
+    return unwrap(await fn());
   }
 
   /** Sign out this browser: the server revokes the session of the cookie and clears it. */
@@ -77,7 +94,7 @@ export function createSessionClient(storageKey: string) {
     await authApi.POST('/api/auth/logout', { body: {}, headers }).catch(() => undefined);
   }
 
-  return { api, session, call, refresh, signOut };
+  return { api, strictApi, session, call, refresh, signOut };
 }
 
 /** What the server asks a person to solve after failed sign-ins (CAPTCHA_REQUIRED / CAPTCHA_INVALID). */
