@@ -1,8 +1,20 @@
-// The shop's API client and signed-in session (shared logic lives in @livemall/sdk).
-import { createSessionClient } from '@livemall/sdk';
+// The shop's API client, signed-in session and server state (shared logic lives in @livemall/sdk).
+import { createQueryClient, createQueryHooks, createSessionClient } from '@livemall/sdk';
 import { useSyncExternalStore } from 'react';
 
-export { unwrap, ApiFailure, errorText, yuan } from '@livemall/sdk';
+export { unwrap, ApiFailure, yuan } from '@livemall/sdk';
+export { errorMessage as errorText } from './i18n.ts';
 
-export const { api, session, call, signOut } = createSessionClient('lm.session');
+export const { api, strictApi, session, call, signOut } = createSessionClient('lm.session');
 export const useSession = () => useSyncExternalStore(session.subscribe, session.get);
+
+/** TanStack Query hooks over the typed client: `$api.useQuery('get', '/api/cart')`. */
+export const $api = createQueryHooks(strictApi);
+export const queryClient = createQueryClient();
+
+// Answers are cached by path, not by who asked: another shopper signing in starts from nothing.
+let signedIn = session.get()?.userId ?? null;
+session.subscribe(() => {
+  const now = session.get()?.userId ?? null;
+  if (now !== signedIn) { signedIn = now; void queryClient.resetQueries(); }
+});

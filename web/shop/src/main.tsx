@@ -1,9 +1,14 @@
 // The shopper H5. Pages load on demand so the room page's first load stays small.
-import { TabBar } from 'antd-mobile';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { ConfigProvider, TabBar } from 'antd-mobile';
+import enUS from 'antd-mobile/es/locales/en-US';
+import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
+import { I18nextProvider, useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { t, useLang } from './i18n.ts';
+import { queryClient } from './api.ts';
+import { i18n } from './i18n.ts';
 import './styles.css';
 
 const Home = lazy(() => import('./pages/Home.tsx').then((m) => ({ default: m.Home })));
@@ -24,14 +29,18 @@ const Bargains = lazy(() => deals().then((m) => ({ default: m.Bargains })));
 const Bargain = lazy(() => deals().then((m) => ({ default: m.Bargain })));
 const Points = lazy(() => deals().then((m) => ({ default: m.Points })));
 
-const TABS = [['/', '首页', '🏠'], ['/mall', '分类', '🔍'], ['/cart', '购物车', '🛒'], ['/orders', '订单', '📦'], ['/me', '我的', '👤']] as const;
+const TABS = [
+  ['/', 'tabs.home', '🏠'], ['/mall', 'tabs.mall', '🔍'], ['/cart', 'tabs.cart', '🛒'], ['/orders', 'tabs.orders', '📦'],
+  ['/me', 'tabs.me', '👤'],
+] as const;
 
 function Shell() {
-  useLang();
+  const { t, i18n: { language } } = useTranslation();
   const loc = useLocation();
   const nav = useNavigate();
   const inRoom = loc.pathname.startsWith('/room/');
   return (
+    <ConfigProvider locale={language === 'en' ? enUS : zhCN}>
     <div className={inRoom ? 'shell room-shell' : 'shell'}>
       <main>
         <Suspense fallback={<div className="center">…</div>}>
@@ -57,16 +66,22 @@ function Shell() {
         </Suspense>
       </main>
       {!inRoom && (
-        <TabBar activeKey={TABS.find(([p]) => p !== '/' && loc.pathname.startsWith(p))?.[0] ?? '/'} onChange={(k) => nav(k)} className="tabbar">
+        <TabBar activeKey={TABS.find(([p]) => p !== '/' && loc.pathname.startsWith(p))?.[0] ?? '/'}
+          onChange={(k) => nav(k)} className="tabbar">
           {TABS.map(([path, label, icon]) => <TabBar.Item key={path} title={t(label)} icon={<span>{icon}</span>} />)}
         </TabBar>
       )}
     </div>
+    </ConfigProvider>
   );
 }
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <BrowserRouter basename={import.meta.env.BASE_URL.replace(/\/$/, '')}><Shell /></BrowserRouter>
+    <I18nextProvider i18n={i18n}>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter basename={import.meta.env.BASE_URL.replace(/\/$/, '')}><Shell /></BrowserRouter>
+      </QueryClientProvider>
+    </I18nextProvider>
   </StrictMode>,
 );

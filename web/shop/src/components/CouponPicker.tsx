@@ -2,9 +2,10 @@
 // open the list, pick coupons (one per shop, one platform coupon), go back to the automatic
 // choice, or use none. A coupon that does nothing for this basket says why and cannot be picked.
 import { Checkbox, List, Tag } from 'antd-mobile';
+import { useLabels } from '@livemall/sdk';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { yuan } from '../api.ts';
-import { t } from '../i18n.ts';
 import type { Quote } from './checkout-request.ts';
 
 type Option = Quote['coupons'][number];
@@ -22,35 +23,37 @@ export function toggleCoupon(quote: Quote, c: Option): number[] {
 
 export function CouponPicker(props: { quote: Quote; onChange(couponIds: number[] | undefined): void }) {
   const { quote } = props;
+  const { t } = useTranslation();
+  const labels = useLabels();
   const [open, setOpen] = useState(false);
   const applied = quote.coupons.filter((c) => c.applied);
   const saving = applied.reduce((s, c) => s + c.savingFen, 0);
   const usable = quote.coupons.filter((c) => c.reason === null).length;
-  const summary = applied.length ? `-${yuan(saving)}` : usable ? `${usable}${t('张可用')}` : t('暂无可用');
+  const summary = applied.length ? `-${yuan(saving)}` : usable ? t('coupons.usable', { n: usable }) : t('coupons.noneUsable');
   const none = quote.couponMode === 'chosen' && applied.length === 0;
   return (
     <List>
       <List.Item arrow onClick={() => setOpen(!open)} data-testid="coupon-row"
-        description={quote.couponMode === 'auto' && applied.length ? t('已为你选择最优惠的券组合') : none ? t('不使用优惠券') : undefined}
+        description={quote.couponMode === 'auto' && applied.length ? t('coupons.bestApplied') : none ? t('coupons.none') : undefined}
         extra={<span data-testid="coupon-summary">{summary}</span>}>
-        {t('优惠券')}
+        {t('coupons.row')}
       </List.Item>
       {open && (
         <div data-testid="coupon-picker">
           <List.Item onClick={() => props.onChange(undefined)} extra={quote.couponMode === 'auto' ? '✓' : ''} data-testid="coupon-auto">
-            {t('自动选择最优惠')}
+            {t('coupons.auto')}
           </List.Item>
           {quote.coupons.map((c) => (
             <List.Item key={c.couponId} disabled={c.reason !== null}
               onClick={() => c.reason === null && props.onChange(toggleCoupon(quote, c))}
               prefix={<Checkbox checked={c.applied} disabled={c.reason !== null} />}
               data-testid="coupon-option" data-coupon-id={c.couponId}
-              description={c.reason ?? c.description} extra={c.savingFen > 0 ? `-${yuan(c.savingFen)}` : ''}>
-              {c.title} {c.funding === 'platform' && <Tag color="primary" fill="outline">{t('平台')}</Tag>}
+              description={labels.server(c.reason ?? c.description)} extra={c.savingFen > 0 ? `-${yuan(c.savingFen)}` : ''}>
+              {c.title} {c.funding === 'platform' && <Tag color="primary" fill="outline">{t('coupons.platform')}</Tag>}
             </List.Item>
           ))}
           <List.Item onClick={() => props.onChange([])} extra={none ? '✓' : ''} data-testid="coupon-none">
-            {t('不使用优惠券')}
+            {t('coupons.none')}
           </List.Item>
         </div>
       )}

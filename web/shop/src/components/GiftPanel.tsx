@@ -3,30 +3,50 @@
 import type { RoomSocket } from '@livemall/sdk';
 import { Button, Toast } from 'antd-mobile';
 import { useState } from 'react';
-import { api, call, errorText } from '../api.ts';
-import { t } from '../i18n.ts';
-import { Async, useAsync } from './Async.tsx';
+import { useTranslation } from 'react-i18next';
+import { $api, errorText, queryClient } from '../api.ts';
+import { Async } from './Async.tsx';
 
 export function GiftPanel(props: { socket: RoomSocket }) {
-  const gifts = useAsync(() => call(() => api.GET('/api/gifts')), []);
-  const wallet = useAsync(() => call(() => api.GET('/api/me/wallet')), []);
+  const { t } = useTranslation();
+  const gifts = $api.useQuery('get', '/api/gifts');
+  const wallet = $api.useQuery('get', '/api/me/wallet');
+  const topupM = $api.useMutation('post', '/api/me/wallet/topups');
   const [cashier, setCashier] = useState<string | null>(null);
+  // A gift goes over the socket, not through a mutation: the wallet is refetched by hand.
+  const walletChanged = () => queryClient.invalidateQueries({ queryKey: ['get', '/api/me/wallet'] });
   const send = async (giftId: number) => {
     try {
       const r = await props.socket.request('gift', { giftId, quantity: 1, ref: crypto.randomUUID() });
-      wallet.reload();
-      Toast.show({ content: `-${r.coins} ${t('钻')}` });
+      void walletChanged();
+      Toast.show({ content: t('gifts.spent', { n: r.coins }) });
     } catch (e) { Toast.show({ content: errorText(e) }); }
   };
   const topup = async () => {
-    try { setCashier((await call(() => api.POST('/api/me/wallet/topups', { body: { coins: 100 } }))).cashierUrl); } catch (e) { Toast.show({ content: errorText(e) }); }
+    try { setCashier((await topupM.mutateAsync({ body: { coins: 100 } })).cashierUrl); } catch (e) {
+      Toast.show({ content: errorText(e) });
+    }
   };
-  if (cashier) return <div><iframe title="cashier" className="cashier" src={cashier} /><Button block onClick={() => { setCashier(null); wallet.reload(); }}>OK</Button></div>;
+  if (cashier) {
+    return (
+      <div>
+        <iframe title="cashier" className="cashier" src={cashier} />
+        <Button block onClick={() => { setCashier(null); void walletChanged(); }}>{t('gifts.done')}</Button>
+      </div>
+    );
+  }
   return (
     <div>
-      <div className="sheet-title">{t('余额')} <Async state={wallet}>{(w) => <b data-testid="coins">{w.balance}</b>}</Async> {t('钻')} <Button size="mini" onClick={() => void topup()}>{t('充值')} 100</Button></div>
-      <Async state={gifts} empty={(g) => g.length === 0}>{(list) => (
-        <div className="gifts">{list.map((g) => <button key={g.id} onClick={() => void send(g.id)}>{g.name}<br /><small>{g.priceCoins} {t('钻')}</small></button>)}</div>
+      <div className="sheet-title">
+        {t('gifts.balance')} <Async query={wallet}>{(w) => <b data-testid="coins">{w.balance}</b>}</Async> {t('gifts.coins')}
+        {' '}<Button size="mini" onClick={() => void topup()}>{t('gifts.topUp', { n: 100 })}</Button>
+      </div>
+      <Async query={gifts} empty={(g) => g.length === 0}>{(list) => (
+        <div className="gifts">{list.map((g) => (
+          <button key={g.id} onClick={() => void send(g.id)}>
+            {g.name}<br /><small>{g.priceCoins} {t('gifts.coins')}</small>
+          </button>
+        ))}</div>
       )}</Async>
     </div>
   );

@@ -1,14 +1,16 @@
 // Marketing pages: claim centre, flash sales, group-buy (deal and share-link group), bargain.
-import { Button, Card, List, ProgressBar, Tabs, Tag, Toast } from 'antd-mobile';
+import { useLabels } from '@livemall/sdk';
+import { Button, Card, List, Popup, ProgressBar, Tabs, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
-import { api, call, errorText, session, useSession, yuan } from '../api.ts';
-import { Async, useAsync } from '../components/Async.tsx';
+import { $api, errorText, queryClient, session, useSession, yuan } from '../api.ts';
+import { Async } from '../components/Async.tsx';
 import { Checkout, type DealOptions } from '../components/Checkout.tsx';
-import { t } from '../i18n.ts';
-import { Popup } from 'antd-mobile';
 
-function CheckoutPopup(props: { buy: { skuId: number; deal: DealOptions } | null; onClose(): void }) {
+type Buy = { skuId: number; deal: DealOptions } | null;
+
+function CheckoutPopup(props: { buy: Buy; onClose(): void }) {
   return (
     <Popup visible={props.buy !== null} onMaskClick={props.onClose} bodyClassName="sheet" destroyOnClose>
       {props.buy && <Checkout items={[{ skuId: props.buy.skuId, quantity: 1 }]} deal={props.buy.deal} onClose={props.onClose} />}
@@ -16,30 +18,48 @@ function CheckoutPopup(props: { buy: { skuId: number; deal: DealOptions } | null
   );
 }
 
+/** Tell a guest to sign in first; true when signed in. */
+function useSignedIn() {
+  const { t } = useTranslation();
+  return () => (session.get() ? true : (Toast.show({ content: t('common.signInFirst') }), false));
+}
+
 export function Coupons() {
+  const { t } = useTranslation();
+  const labels = useLabels();
   const user = useSession();
-  const list = useAsync(() => call(() => api.GET('/api/coupons')), [user?.userId]);
-  const mine = useAsync(async () => (user ? call(() => api.GET('/api/me/coupons')) : []), [user?.userId]);
+  const signedIn = useSignedIn();
+  const list = $api.useQuery('get', '/api/coupons');
+  const mine = $api.useQuery('get', '/api/me/coupons', {}, { enabled: !!user });
+  const claimM = $api.useMutation('post', '/api/coupons/{templateId}/claim');
   const claim = async (id: number) => {
-    if (!session.get()) return Toast.show({ content: t('登录') });
-    try { await call(() => api.POST('/api/coupons/{templateId}/claim', { params: { path: { templateId: id } } })); list.reload(); mine.reload(); Toast.show({ content: t('领取成功') }); } catch (e) { Toast.show({ content: errorText(e) }); }
+    if (!signedIn()) return;
+    try {
+      await claimM.mutateAsync({ params: { path: { templateId: id } } });
+      Toast.show({ content: t('room.claimedToast') });
+    } catch (e) { Toast.show({ content: errorText(e) }); }
   };
   return (
     <div className="page">
       <Tabs>
-        <Tabs.Tab title={t('领券中心')} key="centre">
-          <Async state={list} empty={(l) => l.length === 0}>{(l) => (
+        <Tabs.Tab title={t('home.coupons')} key="centre">
+          <Async query={list} empty={(l) => l.length === 0}>{(l) => (
             <List>{l.map((c) => (
-              <List.Item key={c.id} description={`${c.description} · ${t('剩余')} ${c.remaining}`} extra={<Button size="small" color="danger" disabled={c.canClaim === false} onClick={() => void claim(c.id)}>{c.canClaim === false ? t('已领取') : t('领取')}</Button>}>
-                {c.title} {c.funding === 'platform' && <Tag color="primary">平台</Tag>}
+              <List.Item key={c.id} description={`${labels.server(c.description)} · ${t('deals.left', { n: c.remaining })}`}
+                extra={<Button size="small" color="danger" disabled={c.canClaim === false} onClick={() => void claim(c.id)}>
+                  {c.canClaim === false ? t('deals.claimed') : t('deals.claim')}
+                </Button>}>
+                {c.title} {c.funding === 'platform' && <Tag color="primary">{t('coupons.platform')}</Tag>}
               </List.Item>
             ))}</List>
           )}</Async>
         </Tabs.Tab>
-        <Tabs.Tab title={t('我的优惠券')} key="mine">
-          <Async state={mine} empty={(l) => l.length === 0}>{(l) => (
-            <List>{l.map((c) => <List.Item key={c.id} description={`${c.description} · ${new Date(c.validUntil).toLocaleDateString()}`}>{c.title}</List.Item>)}</List>
-          )}</Async>
+        <Tabs.Tab title={t('deals.myCoupons')} key="mine">
+          {user ? <Async query={mine} empty={(l) => l.length === 0}>{(l) => (
+            <List>{l.map((c) => (
+              <List.Item key={c.id} description={`${labels.server(c.description)} · ${labels.date(c.validUntil)}`}>{c.title}</List.Item>
+            ))}</List>
+          )}</Async> : null}
         </Tabs.Tab>
       </Tabs>
     </div>
@@ -47,123 +67,184 @@ export function Coupons() {
 }
 
 export function FlashSales() {
-  const sessions = useAsync(() => call(() => api.GET('/api/flash-sales')), []);
-  const [buy, setBuy] = useState<{ skuId: number; deal: DealOptions } | null>(null);
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const signedIn = useSignedIn();
+  const sessions = $api.useQuery('get', '/api/flash-sales');
+  const token = $api.useMutation('post', '/api/flash-sales/items/{itemId}/token');
+  const [buy, setBuy] = useState<Buy>(null);
   const grab = async (itemId: number, skuId: number) => {
-    if (!session.get()) return Toast.show({ content: t('登录') });
+    if (!signedIn()) return;
     try {
-      const tok = await call(() => api.POST('/api/flash-sales/items/{itemId}/token', { params: { path: { itemId } }, body: {} }));
+      const tok = await token.mutateAsync({ params: { path: { itemId } }, body: {} });
       setBuy({ skuId, deal: { flashSaleItemId: itemId, flashToken: tok.token } });
     } catch (e) { Toast.show({ content: errorText(e) }); }
   };
   return (
     <div className="page">
-      <Async state={sessions} empty={(s) => s.length === 0}>{(list) => <>{list.map((s) => (
-        <Card key={s.id} title={`⚡ ${s.title}`} extra={<Tag color={s.state === 'running' ? 'danger' : 'default'}>{s.state === 'running' ? t('秒杀') : s.state === 'upcoming' ? `${t('即将开抢')} ${new Date(s.startsAt).toLocaleTimeString()}` : t('已结束')}</Tag>}>
+      <Async query={sessions} empty={(s) => s.length === 0}>{(list) => <>{list.map((s) => (
+        <Card key={s.id} title={`⚡ ${s.title}`} extra={<Tag color={s.state === 'running' ? 'danger' : 'default'}>
+          {s.state === 'running' ? t('deals.flash')
+            : s.state === 'upcoming' ? t('deals.startsAt', { time: labels.time(s.startsAt) }) : labels.label('flashState', s.state)}
+        </Tag>}>
           {s.items.map((i) => (
             <div key={i.id} className="bag-item">
               {i.coverUrl && <img src={i.coverUrl} alt="" />}
-              <div className="grow"><div className="clamp">{i.title}</div><span className="price">{yuan(i.flashPriceFen)}</span> <s className="muted">{yuan(i.originalPriceFen)}</s>
-                <ProgressBar percent={Math.round(((i.stock - i.remaining) / i.stock) * 100)} /></div>
-              <Button size="small" color="danger" disabled={s.state !== 'running' || i.remaining <= 0} onClick={() => void grab(i.id, i.skuId)}>{i.remaining <= 0 ? t('已抢光') : t('马上抢')}</Button>
+              <div className="grow">
+                <div className="clamp">{i.title}</div>
+                <span className="price">{yuan(i.flashPriceFen)}</span> <s className="muted">{yuan(i.originalPriceFen)}</s>
+                <ProgressBar percent={Math.round(((i.stock - i.remaining) / i.stock) * 100)} />
+              </div>
+              <Button size="small" color="danger" disabled={s.state !== 'running' || i.remaining <= 0}
+                onClick={() => void grab(i.id, i.skuId)}>
+                {i.remaining <= 0 ? t('deals.allGone') : t('deals.grab')}
+              </Button>
             </div>
           ))}
         </Card>
       ))}</>}</Async>
-      <CheckoutPopup buy={buy} onClose={() => { setBuy(null); sessions.reload(); }} />
+      <CheckoutPopup buy={buy} onClose={() => { setBuy(null); void sessions.refetch(); }} />
     </div>
   );
 }
 
 export function GroupBuys() {
-  const deals = useAsync(() => call(() => api.GET('/api/group-buys')), []);
-  const [buy, setBuy] = useState<{ skuId: number; deal: DealOptions } | null>(null);
+  const { t } = useTranslation();
+  const deals = $api.useQuery('get', '/api/group-buys');
+  const [buy, setBuy] = useState<Buy>(null);
   const nav = useNavigate();
   return (
     <div className="page">
-      <Async state={deals} empty={(d) => d.length === 0}>{(list) => <>{list.map((d) => (
+      <Async query={deals} empty={(d) => d.length === 0}>{(list) => <>{list.map((d) => (
         <Card key={d.id} title={`👥 ${d.title}`} extra={<span className="price">{yuan(d.groupPriceFen)}</span>}>
-          <div className="muted">{d.groupSize}{t('人')}{t('拼团')}</div>
-          {d.openGroups.map((g) => <List.Item key={g.id} onClick={() => nav(`/group/${g.id}`)} arrow extra={`${t('还差')} ${g.missing} ${t('人')}`}>{g.members[0]?.nickname ?? ''}</List.Item>)}
-          <Button block color="danger" onClick={() => setBuy({ skuId: d.skuId, deal: { groupBuy: { dealId: d.id } } })}>{t('开团')}</Button>
+          <div className="muted">{t('deals.groupOf', { n: d.groupSize })}</div>
+          {d.openGroups.map((g) => (
+            <List.Item key={g.id} onClick={() => nav(`/group/${g.id}`)} arrow extra={t('deals.missing', { n: g.missing })}>
+              {g.members[0]?.nickname ?? ''}
+            </List.Item>
+          ))}
+          <Button block color="danger" onClick={() => setBuy({ skuId: d.skuId, deal: { groupBuy: { dealId: d.id } } })}>
+            {t('deals.startGroup')}
+          </Button>
         </Card>
       ))}</>}</Async>
-      <CheckoutPopup buy={buy} onClose={() => { setBuy(null); deals.reload(); }} />
+      <CheckoutPopup buy={buy} onClose={() => { setBuy(null); void deals.refetch(); }} />
     </div>
   );
 }
 
 export function Group() {
+  const { t } = useTranslation();
+  const labels = useLabels();
   const groupId = Number(useParams().groupId);
-  const group = useAsync(() => call(() => api.GET('/api/group-buys/groups/{groupId}', { params: { path: { groupId } } })), [groupId]);
-  const [buy, setBuy] = useState<{ skuId: number; deal: DealOptions } | null>(null);
+  const group = $api.useQuery('get', '/api/group-buys/groups/{groupId}', { params: { path: { groupId } } });
+  const [buy, setBuy] = useState<Buy>(null);
+  const join = async (dealId: number, id: number) => {
+    try {
+      const deal = await queryClient.fetchQuery($api.queryOptions('get', '/api/group-buys/{dealId}', { params: { path: { dealId } } }));
+      setBuy({ skuId: deal.skuId, deal: { groupBuy: { dealId, groupId: id } } });
+    } catch (e) { Toast.show({ content: errorText(e) }); }
+  };
   return (
-    <Async state={group}>{(g) => (
+    <Async query={group}>{(g) => (
       <div className="page">
         <Card title={`👥 ${g.title}`} extra={<span className="price">{yuan(g.groupPriceFen)}</span>}>
-          <div>{g.status === 'succeeded' ? t('已成团') : g.status === 'failed' ? t('未成团') : `${t('还差')} ${g.missing} ${t('人')} · ${new Date(g.expiresAt).toLocaleTimeString()}`}</div>
-          <div>{g.members.map((m) => <Tag key={m.userId} color={m.status === 'paid' ? 'success' : 'default'}>{m.leader ? '👑' : ''}{m.nickname}</Tag>)}</div>
-          {g.status === 'forming' && <Button block color="danger" onClick={async () => {
-            const deal = await call(() => api.GET('/api/group-buys/{dealId}', { params: { path: { dealId: g.dealId } } }));
-            setBuy({ skuId: deal.skuId, deal: { groupBuy: { dealId: g.dealId, groupId: g.id } } });
-          }}>{t('参团')}</Button>}
+          <div>{g.status === 'forming'
+            ? `${t('deals.missing', { n: g.missing })} · ${labels.time(g.expiresAt)}` : labels.label('groupStatus', g.status)}</div>
+          <div>{g.members.map((m) => (
+            <Tag key={m.userId} color={m.status === 'paid' ? 'success' : 'default'}>{m.leader ? '👑' : ''}{m.nickname}</Tag>
+          ))}</div>
+          {g.status === 'forming' && (
+            <Button block color="danger" onClick={() => void join(g.dealId, g.id)}>{t('deals.join')}</Button>
+          )}
         </Card>
-        <CheckoutPopup buy={buy} onClose={() => { setBuy(null); group.reload(); }} />
+        <CheckoutPopup buy={buy} onClose={() => { setBuy(null); void group.refetch(); }} />
       </div>
     )}</Async>
   );
 }
 
 export function Bargains() {
-  const campaigns = useAsync(() => call(() => api.GET('/api/bargains/campaigns')), []);
+  const { t } = useTranslation();
+  const signedIn = useSignedIn();
+  const campaigns = $api.useQuery('get', '/api/bargains/campaigns');
+  const startM = $api.useMutation('post', '/api/bargains/campaigns/{campaignId}/start');
   const nav = useNavigate();
   const start = async (id: number) => {
-    if (!session.get()) return Toast.show({ content: t('登录') });
-    try { const b = await call(() => api.POST('/api/bargains/campaigns/{campaignId}/start', { params: { path: { campaignId: id } } })); nav(`/bargain/${b.id}`); } catch (e) { Toast.show({ content: errorText(e) }); }
+    if (!signedIn()) return;
+    try { nav(`/bargain/${(await startM.mutateAsync({ params: { path: { campaignId: id } } })).id}`); } catch (e) {
+      Toast.show({ content: errorText(e) });
+    }
   };
   return (
     <div className="page">
-      <Async state={campaigns} empty={(c) => c.length === 0}>{(list) => (
-        <List>{list.map((c) => <List.Item key={c.id} description={`${t('砍价')} → ${yuan(c.floorPriceFen)}`} extra={<Button size="small" color="danger" onClick={() => void start(c.id)}>{t('发起砍价')}</Button>}>{c.title}</List.Item>)}</List>
+      <Async query={campaigns} empty={(c) => c.length === 0}>{(list) => (
+        <List>{list.map((c) => (
+          <List.Item key={c.id} description={t('deals.bargainTo', { price: yuan(c.floorPriceFen) })}
+            extra={<Button size="small" color="danger" onClick={() => void start(c.id)}>{t('deals.startBargain')}</Button>}>
+            {c.title}
+          </List.Item>
+        ))}</List>
       )}</Async>
     </div>
   );
 }
 
 export function Bargain() {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const signedIn = useSignedIn();
   const bargainId = Number(useParams().bargainId);
   const user = useSession();
-  const b = useAsync(() => call(() => api.GET('/api/bargains/{bargainId}', { params: { path: { bargainId } } })), [bargainId]);
-  const [buy, setBuy] = useState<{ skuId: number; deal: DealOptions } | null>(null);
+  const path = { params: { path: { bargainId } } };
+  const b = $api.useQuery('get', '/api/bargains/{bargainId}', path);
+  const helpM = $api.useMutation('post', '/api/bargains/{bargainId}/help');
+  const [buy, setBuy] = useState<Buy>(null);
   const help = async () => {
-    if (!session.get()) return Toast.show({ content: t('登录') });
-    try { const r = await call(() => api.POST('/api/bargains/{bargainId}/help', { params: { path: { bargainId } } })); Toast.show({ content: `-${yuan(r.cutFen)}` }); b.reload(); } catch (e) { Toast.show({ content: errorText(e) }); }
+    if (!signedIn()) return;
+    try { Toast.show({ content: `-${yuan((await helpM.mutateAsync(path)).cutFen)}` }); } catch (e) {
+      Toast.show({ content: errorText(e) });
+    }
   };
   return (
-    <Async state={b}>{(x) => (
+    <Async query={b}>{(x) => (
       <div className="page">
         <Card title={`🔪 ${x.title}`}>
           <div className="price big">{yuan(x.currentPriceFen)}</div>
-          <ProgressBar percent={Math.round(((x.startPriceFen - x.currentPriceFen) / Math.max(1, x.startPriceFen - x.floorPriceFen)) * 100)} />
-          <div className="muted">{x.helps}/{x.helpsNeeded} · {yuan(x.floorPriceFen)} · {new Date(x.expiresAt).toLocaleString()}</div>
+          <ProgressBar percent={Math.round(((x.startPriceFen - x.currentPriceFen)
+            / Math.max(1, x.startPriceFen - x.floorPriceFen)) * 100)} />
+          <div className="muted">
+            {x.helps}/{x.helpsNeeded} · {yuan(x.floorPriceFen)} · {labels.dateTime(x.expiresAt)}
+          </div>
           {x.cuts.map((c) => <div key={c.seq}>{c.nickname} -{yuan(c.cutFen)}</div>)}
           {user?.userId === x.userId
-            ? <Button block color="danger" disabled={x.status === 'bought' || x.status === 'expired'} onClick={() => setBuy({ skuId: x.skuId, deal: { bargainId: x.id } })}>{t('立即购买')} {yuan(x.currentPriceFen)}</Button>
-            : <Button block color="warning" disabled={x.status !== 'active'} onClick={() => void help()}>{t('帮砍一刀')}</Button>}
+            ? <Button block color="danger" disabled={x.status === 'bought' || x.status === 'expired'}
+              onClick={() => setBuy({ skuId: x.skuId, deal: { bargainId: x.id } })}>
+              {t('deals.buyAt', { price: yuan(x.currentPriceFen) })}
+            </Button>
+            : <Button block color="warning" disabled={x.status !== 'active'} onClick={() => void help()}>{t('deals.helpCut')}</Button>}
         </Card>
-        <CheckoutPopup buy={buy} onClose={() => { setBuy(null); b.reload(); }} />
+        <CheckoutPopup buy={buy} onClose={() => { setBuy(null); void b.refetch(); }} />
       </div>
     )}</Async>
   );
 }
 
 export function Points() {
-  const p = useAsync(() => call(() => api.GET('/api/me/points')), []);
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const p = $api.useQuery('get', '/api/me/points');
   return (
-    <Async state={p}>{(x) => (
+    <Async query={p}>{(x) => (
       <div className="page">
-        <Card title={`${t('积分')} ${x.balance}`}><div className="muted">{x.policy.pointsPerYuan} = ¥1 · ≤ {x.policy.maxShareBp / 100}%</div></Card>
-        <List>{x.entries.map((e) => <List.Item key={e.id} extra={e.delta > 0 ? `+${e.delta}` : e.delta} description={new Date(e.at).toLocaleString()}>{e.reason} {e.ref}</List.Item>)}</List>
+        <Card title={t('deals.pointsBalance', { n: x.balance })}>
+          <div className="muted">{t('deals.pointsPolicy', { points: x.policy.pointsPerYuan, pct: x.policy.maxShareBp / 100 })}</div>
+        </Card>
+        <List>{x.entries.map((e) => (
+          <List.Item key={e.id} extra={e.delta > 0 ? `+${e.delta}` : e.delta} description={labels.dateTime(e.at)}>
+            {labels.label('pointsReason', e.reason)} {e.ref}
+          </List.Item>
+        ))}</List>
       </div>
     )}</Async>
   );

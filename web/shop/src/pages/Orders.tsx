@@ -1,31 +1,39 @@
+import { useLabels } from '@livemall/sdk';
+import { keepPreviousData } from '@tanstack/react-query';
 import { Button, Dialog, List, Tabs, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import { api, call, errorText, useSession, yuan } from '../api.ts';
+import { $api, errorText, useSession, yuan } from '../api.ts';
 import { AfterSaleRecords, AfterSaleSheet, LineRefund, useAfterSales } from '../components/AfterSales.tsx';
-import { Async, useAsync } from '../components/Async.tsx';
+import { Async } from '../components/Async.tsx';
 import { LoginForm } from '../components/LoginForm.tsx';
-import { t } from '../i18n.ts';
 
-export const STATUS: Record<string, string> = {
-  pending_payment: '待付款', paid: '已付款', shipped: '已发货', delivered: '已签收', completed: '已完成', cancelled: '已取消', refunding: '退款中', refunded: '已退款',
-};
 const TABS = ['all', 'pending_payment', 'paid', 'shipped', 'completed'] as const;
+const statusColor = (s: string) => (s === 'paid' ? 'success' : s === 'pending_payment' ? 'warning' : 'default');
 
 export function Orders() {
+  const { t } = useTranslation();
+  const labels = useLabels();
   const user = useSession();
   const [tab, setTab] = useState<(typeof TABS)[number]>('all');
-  const orders = useAsync(async () => (user ? call(() => api.GET('/api/orders', { params: { query: tab === 'all' ? {} : { status: tab } } })) : null), [tab, user?.userId]);
+  const orders = $api.useQuery('get', '/api/orders', { params: { query: tab === 'all' ? {} : { status: tab } } },
+    { enabled: !!user, placeholderData: keepPreviousData });
   if (!user) return <div className="page"><LoginForm /></div>;
   return (
     <div className="page">
-      <Tabs activeKey={tab} onChange={(k) => setTab(k as typeof tab)}>{TABS.map((k) => <Tabs.Tab key={k} title={t(k === 'all' ? '全部' : STATUS[k]!)} />)}</Tabs>
-      <Async state={orders} empty={(o) => !o || o.items.length === 0}>{(o) => (
+      <Tabs activeKey={tab} onChange={(k) => setTab(k as typeof tab)}>
+        {TABS.map((k) => <Tabs.Tab key={k} title={k === 'all' ? t('common.all') : labels.label('orderStatus', k)} />)}
+      </Tabs>
+      <Async query={orders} empty={(o) => o.items.length === 0}>{(o) => (
         <List>
-          {o!.items.map((x) => (
+          {o.items.map((x) => (
             <Link key={x.id} to={`/orders/${x.id}`} data-testid="order-row">
               <List.Item description={`${x.orderNo} · ${x.lines.map((l) => `${l.productTitle}×${l.quantity}`).join('，')}`}
-                extra={<div className="right"><Tag color={x.status === 'paid' ? 'success' : x.status === 'pending_payment' ? 'warning' : 'default'} data-testid="order-status">{t(STATUS[x.status] ?? x.status)}</Tag><div className="price">{yuan(x.totalFen)}</div></div>}>
+                extra={<div className="right">
+                  <Tag color={statusColor(x.status)} data-testid="order-status">{labels.label('orderStatus', x.status)}</Tag>
+                  <div className="price">{yuan(x.totalFen)}</div>
+                </div>}>
                 {x.merchantName}
               </List.Item>
             </Link>
@@ -37,52 +45,65 @@ export function Orders() {
 }
 
 export function OrderDetail() {
+  const { t } = useTranslation();
+  const labels = useLabels();
   const orderId = Number(useParams().orderId);
-  const order = useAsync(() => call(() => api.GET('/api/orders/{orderId}', { params: { path: { orderId } } })), [orderId]);
+  const path = { params: { path: { orderId } } };
+  const order = $api.useQuery('get', '/api/orders/{orderId}', path);
+  const cancel = $api.useMutation('post', '/api/orders/{orderId}/cancel');
+  const confirmReceipt = $api.useMutation('post', '/api/orders/{orderId}/confirm-receipt');
   const [afterSale, setAfterSale] = useState(false);
   const refunds = useAfterSales(orderId);
   const refundState = refunds.state.data;
-  const act = async (what: 'cancel' | 'confirm-receipt') => {
-    if (!(await Dialog.confirm({ content: t(what === 'cancel' ? '取消订单' : '确认收货') }))) return;
-    try {
-      if (what === 'cancel') await call(() => api.POST('/api/orders/{orderId}/cancel', { params: { path: { orderId } } }));
-      else await call(() => api.POST('/api/orders/{orderId}/confirm-receipt', { params: { path: { orderId } } }));
-      order.reload();
-    } catch (e) { Toast.show({ content: errorText(e) }); }
+  const act = async (what: 'cancel' | 'confirm') => {
+    const content = what === 'cancel' ? t('orders.cancel') : t('orders.confirmReceipt');
+    if (!(await Dialog.confirm({ content, confirmText: t('common.ok'), cancelText: t('common.cancel') }))) return;
+    try { await (what === 'cancel' ? cancel : confirmReceipt).mutateAsync(path); } catch (e) {
+      Toast.show({ content: errorText(e) });
+    }
   };
   return (
-    <Async state={order}>{(o) => (
+    <Async query={order}>{(o) => (
       <div className="page">
-        <div className="card"><h2 data-testid="order-detail-status">{t(STATUS[o.status] ?? o.status)}</h2><div className="muted">{o.orderNo} · {o.merchantName}</div></div>
-        <List header={t('商品')}>
+        <div className="card">
+          <h2 data-testid="order-detail-status">{labels.label('orderStatus', o.status)}</h2>
+          <div className="muted">{o.orderNo} · {o.merchantName}</div>
+        </div>
+        <List header={t('orders.goods')}>
           {o.lines.map((l) => (
             <List.Item key={l.skuId} data-testid={`order-line-${l.id}`} extra={yuan(l.payableFen)} description={<>
               {l.skuName} × {l.quantity}
-              {l.adjustments.map((a, i) => <div key={i} className="reason">{a.reason} {yuan(a.amountFen)}</div>)}
+              {l.adjustments.map((a, i) => <div key={i} className="reason">{labels.server(a.reason)} {yuan(a.amountFen)}</div>)}
               <LineRefund line={refundState?.lines.find((r) => r.lineId === l.id)} />
             </>}>{l.productTitle}</List.Item>
           ))}
-          {o.charges.map((c, i) => <List.Item key={`c${i}`} extra={yuan(c.amountFen)}>{c.reason}</List.Item>)}
-          <List.Item extra={yuan(o.goodsFen)}>{t('商品金额')}</List.Item>
-          <List.Item extra={`-${yuan(o.discountFen)}`}>{t('优惠')}</List.Item>
-          <List.Item extra={yuan(o.shippingFen)}>{t('运费')}</List.Item>
-          <List.Item extra={<b>{yuan(o.totalFen)}</b>}>{t('实付')}</List.Item>
+          {o.charges.map((c, i) => <List.Item key={`c${i}`} extra={yuan(c.amountFen)}>{labels.server(c.reason)}</List.Item>)}
+          <List.Item extra={yuan(o.goodsFen)}>{t('checkout.goods')}</List.Item>
+          <List.Item extra={`-${yuan(o.discountFen)}`}>{t('checkout.discount')}</List.Item>
+          <List.Item extra={yuan(o.shippingFen)}>{t('checkout.shipping')}</List.Item>
+          <List.Item extra={<b>{yuan(o.totalFen)}</b>}>{t('checkout.total')}</List.Item>
         </List>
         {refundState && refunds.requests.data && (
           <AfterSaleRecords state={refundState} requests={refunds.requests.data} />
         )}
-        {o.shipments.length > 0 && <List header="📦">{o.shipments.map((p) => <List.Item key={p.id} description={p.trackingNo}>{p.carrier}</List.Item>)}</List>}
+        {o.shipments.length > 0 && (
+          <List header={t('orders.shipments')}>
+            {o.shipments.map((p) => <List.Item key={p.id} description={p.trackingNo}>{p.carrier}</List.Item>)}
+          </List>
+        )}
         <div className="bottom-bar row">
-          {o.status === 'pending_payment' && <Button onClick={() => void act('cancel')}>{t('取消订单')}</Button>}
-          {(o.status === 'shipped' || o.status === 'delivered') && <Button color="primary" onClick={() => void act('confirm-receipt')}>{t('确认收货')}</Button>}
+          {o.status === 'pending_payment' && <Button onClick={() => void act('cancel')}>{t('orders.cancel')}</Button>}
+          {(o.status === 'shipped' || o.status === 'delivered') && (
+            <Button color="primary" onClick={() => void act('confirm')}>{t('orders.confirmReceipt')}</Button>
+          )}
           {refundState?.canRequest && (
-            <Button onClick={() => setAfterSale(true)} data-testid="request-aftersale">{t('申请售后')}</Button>
+            <Button onClick={() => setAfterSale(true)} data-testid="request-aftersale">{t('orders.requestAftersale')}</Button>
           )}
         </div>
         {refundState && (
           <AfterSaleSheet orderId={orderId} state={refundState} visible={afterSale} onClose={() => setAfterSale(false)}
             titles={new Map(o.lines.map((l) => [l.id, `${l.productTitle} ${l.skuName}`]))}
-            onDone={() => { setAfterSale(false); refunds.reload(); order.reload(); }} />
+            onDone={() => setAfterSale(false)} />
         )}
       </div>
     )}</Async>

@@ -2,12 +2,12 @@
 // badge, and buy-without-leaving (SKU picker → checkout → cashier in a sheet while the show plays).
 import { Badge, Button, Input, Popup, Toast } from 'antd-mobile';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router-dom';
-import { api, call, errorText, session, useSession, yuan } from '../api.ts';
-import { Async, useAsync } from '../components/Async.tsx';
+import { $api, errorText, session, useSession, yuan } from '../api.ts';
+import { Async } from '../components/Async.tsx';
 import { Player } from '@livemall/player';
-import { errorMessage, t } from '../i18n.ts';
-import { RoomSocket, type Frame } from '@livemall/sdk';
+import { RoomSocket, useLabels, type Frame, type paths } from '@livemall/sdk';
 import { track, useRoomWatch } from '../track.ts';
 
 // The buy sheet (forms, checkout) loads when the shopper first taps buy, keeping the room's first load small.
@@ -24,14 +24,15 @@ export function Room() {
   const roomId = Number(useParams().roomId);
   const [params] = useSearchParams();
   const invite = params.get('invite') ?? undefined;
-  const room = useAsync(() => loadRoom(roomId, invite), [roomId, invite]);
-  return <Async state={room}>{(r) => <LiveRoom room={r} reload={room.reload} invite={invite} />}</Async>;
+  const room = $api.useQuery('get', '/api/rooms/{roomId}', { params: { path: { roomId }, query: invite ? { invite } : {} } });
+  return <Async query={room}>{(r) => <LiveRoom room={r} reload={() => void room.refetch()} invite={invite} />}</Async>;
 }
 
-const loadRoom = (roomId: number, invite?: string) => call(() => api.GET('/api/rooms/{roomId}', { params: { path: { roomId }, query: invite ? { invite } : {} } }));
-type RoomDetail = Awaited<ReturnType<typeof loadRoom>>;
+type RoomDetail = paths['/api/rooms/{roomId}']['get']['responses'][200]['content']['application/json'];
 
 function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; invite?: string | undefined }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
   const user = useSession();
   const [bag, setBag] = useState<BagProduct[]>(room.products);
   const [pinned, setPinned] = useState<BagProduct | null>(room.products.find((p) => p.explaining) ?? null);
@@ -50,10 +51,17 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
   const [giftOpen, setGiftOpen] = useState(false);
   const [giftBanner, setGiftBanner] = useState<string | null>(null);
   const [flash, setFlash] = useState<{ sessionId: number; phase: string; startsAt: string; items: Array<{ title: string; flashPriceFen: number; remaining: number }> } | null>(null);
-  const follow = useAsync(() => call(() => api.GET('/api/merchants/{merchantId}/followers', { params: { path: { merchantId: room.merchantId } } })), [room.merchantId, user?.userId]);
+  const shop = { params: { path: { merchantId: room.merchantId } } };
+  const follow = $api.useQuery('get', '/api/merchants/{merchantId}/followers', shop);
+  const followOn = $api.useMutation('put', '/api/me/follows/{merchantId}');
+  const followOff = $api.useMutation('delete', '/api/me/follows/{merchantId}');
+  const claimDrop = $api.useMutation('post', '/api/coupon-drops/{dropId}/claim');
+  const enterLucky = $api.useMutation('post', '/api/lucky-bags/{bagId}/enter');
   const toggleFollow = async () => {
     if (!session.get()) { setLoginOpen(true); return; }
-    try { await call(() => (follow.data?.following ? api.DELETE : api.PUT)('/api/me/follows/{merchantId}', { params: { path: { merchantId: room.merchantId } } })); follow.reload(); } catch (e) { Toast.show({ content: errorText(e) }); }
+    try { await (follow.data?.following ? followOff : followOn).mutateAsync(shop); } catch (e) {
+      Toast.show({ content: errorText(e) });
+    }
   };
   const socket = useRef<RoomSocket | null>(null);
   useRoomWatch(room.id, room.status !== 'scheduled');
@@ -81,12 +89,17 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
         case 'coupon.drop': setDrop(f.data as Drop); break;
         case 'flashsale.countdown': setFlash(f.data); break;
         case 'luckybag.started': case 'luckybag.drawn': setLucky(f.data as LuckyBag); break;
-        case 'luckybag.won': Toast.show({ content: `🎉 ${t('中奖了')} ${f.data.prize?.description ?? ''}`, duration: 4000 }); break;
-        case 'gift': setGiftBanner(`${f.data.nickname} ${t('送出')} ${f.data.name} ×${f.data.quantity}`); setTimeout(() => setGiftBanner(null), 3000); break;
+        case 'luckybag.won':
+          Toast.show({ content: t('room.won', { prize: f.data.prize?.description ?? '' }), duration: 4000 });
+          break;
+        case 'gift':
+          setGiftBanner(t('room.giftSent', { name: f.data.nickname, gift: f.data.name, n: f.data.quantity }));
+          setTimeout(() => setGiftBanner(null), 3000);
+          break;
         case 'coupon.drop.remaining': setDrop((d) => (d && d.dropId === f.data.dropId ? { ...d, remaining: f.data.remaining } : d)); break;
         // Refused, or let out (invitation withdrawn or expired, shop closed): say why and reload the page.
-        case 'join.refused': Toast.show({ content: errorMessage(f.data) }); reload(); break;
-        case 'error': if (f.data.roomId === room.id) { Toast.show({ content: errorMessage(f.data) }); reload(); } break;
+        case 'join.refused': Toast.show({ content: errorText(f.data) }); reload(); break;
+        case 'error': if (f.data.roomId === room.id) { Toast.show({ content: errorText(f.data) }); reload(); } break;
       }
     });
     return () => { off(); s.close(); };
@@ -104,16 +117,23 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
   const claim = async (d: Drop) => {
     if (!session.get()) { setLoginOpen(true); return; }
     try {
-      await call(() => api.POST('/api/coupon-drops/{dropId}/claim', { params: { path: { dropId: d.dropId }, query: invite ? { invite } : {} } }));
+      await claimDrop.mutateAsync({ params: { path: { dropId: d.dropId }, query: invite ? { invite } : {} } });
       setClaimed((c) => new Set(c).add(d.dropId));
-      Toast.show({ content: t('领取成功') });
+      Toast.show({ content: t('room.claimedToast') });
     } catch (e) { Toast.show({ content: errorText(e) }); }
   };
   const enterBag = async (b: LuckyBag) => {
     if (!session.get()) { setLoginOpen(true); return; }
-    if (b.condition.kind === 'comment') { setText(b.condition.keyword ?? ''); Toast.show({ content: `${t('发送口令参与')}：${b.condition.keyword}` }); return; }
-    const params = { path: { bagId: b.bagId }, query: invite ? { invite } : {} }; // a private room's drops and bags need its invitation
-    try { await call(() => api.POST('/api/lucky-bags/{bagId}/enter', { params })); Toast.show({ content: t('已参与') }); } catch (e) { Toast.show({ content: errorText(e) }); }
+    if (b.condition.kind === 'comment') {
+      setText(b.condition.keyword ?? '');
+      Toast.show({ content: t('room.sendKeyword', { keyword: b.condition.keyword ?? '' }) });
+      return;
+    }
+    // A private room's drops and bags need its invitation.
+    const params = { path: { bagId: b.bagId }, query: invite ? { invite } : {} };
+    try { await enterLucky.mutateAsync({ params }); Toast.show({ content: t('room.entered') }); } catch (e) {
+      Toast.show({ content: errorText(e) });
+    }
   };
   const like = () => {
     setHearts((h) => [...h.slice(-10), Date.now()]);
@@ -122,55 +142,72 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
   const share = async () => {
     track('share', { roomId: room.id });
     await navigator.clipboard?.writeText(location.href).catch(() => undefined);
-    Toast.show({ content: t('链接已复制') });
+    Toast.show({ content: t('common.linkCopied') });
   };
 
   return (
     <div className="room">
-      <Player flv={room.play.flv} hls={room.play.hls} replay={replay} poster={room.coverUrl} unmuteLabel={t('点击开启声音')} />
+      <Player flv={room.play.flv} hls={room.play.hls} replay={replay} poster={room.coverUrl} unmuteLabel={t('room.tapForSound')} />
       <div className="room-top">
         <div className="host"><b>{room.merchantName}</b><div className="muted-light">{room.title}</div></div>
-        <Button size="mini" color={follow.data?.following ? 'default' : 'danger'} onClick={() => void toggleFollow()} data-testid="follow">{follow.data?.following ? t('已关注') : `+ ${t('关注')}`}</Button>
-        <span className="pill" data-testid="online">{room.status === 'live' ? `${online} ${t('人在看')}` : room.status === 'ended' ? t('回放中') : t('还没开播')}</span>
-        <Button size="mini" fill="none" onClick={share}>↗ {t('分享')}</Button>
+        <Button size="mini" color={follow.data?.following ? 'default' : 'danger'} onClick={() => void toggleFollow()}
+          data-testid="follow">
+          {follow.data?.following ? t('room.following') : `+ ${t('room.follow')}`}
+        </Button>
+        <span className="pill" data-testid="online">
+          {room.status === 'live' ? t('home.watching', { n: online })
+            : room.status === 'ended' ? t('room.replay') : t('room.notStarted')}
+        </span>
+        <Button size="mini" fill="none" onClick={share}>↗ {t('common.share')}</Button>
       </div>
       <div className="danmaku" data-testid="chat-list">
         {chat.slice(-8).map((m) => <div key={m.seq} className="bubble"><b>{m.nickname}</b> {m.text}</div>)}
       </div>
       {drop && new Date(drop.endsAt).getTime() > Date.now() && (
         <div className="drop" data-testid="coupon-drop">
-          <div className="grow"><b>🎁 {drop.title}</b><div>{drop.description} · {t('剩余')} {drop.remaining}</div></div>
-          <Button size="small" color="warning" disabled={claimed.has(drop.dropId) || drop.remaining <= 0} onClick={() => void claim(drop)} data-testid="claim-drop">
-            {claimed.has(drop.dropId) ? t('已领取') : drop.remaining <= 0 ? t('已抢光') : t('领取')}
+          <div className="grow">
+            <b>🎁 {drop.title}</b><div>{labels.server(drop.description)} · {t('deals.left', { n: drop.remaining })}</div>
+          </div>
+          <Button size="small" color="warning" disabled={claimed.has(drop.dropId) || drop.remaining <= 0}
+            onClick={() => void claim(drop)} data-testid="claim-drop">
+            {claimed.has(drop.dropId) ? t('deals.claimed') : drop.remaining <= 0 ? t('deals.allGone') : t('deals.claim')}
           </Button>
         </div>
       )}
       {flash && (
         <a className="flash" href={`${import.meta.env.BASE_URL}flash`} data-testid="flash-countdown">
-          ⚡ {flash.phase === 'started' ? t('秒杀') : `${t('即将开抢')} ${new Date(flash.startsAt).toLocaleTimeString()}`} · {flash.items.map((i) => `${i.title} ${yuan(i.flashPriceFen)}`).join('，')}
+          ⚡ {flash.phase === 'started' ? t('deals.flash') : t('deals.startsAt', { time: labels.time(flash.startsAt) })}
+          {' · '}{flash.items.map((i) => `${i.title} ${yuan(i.flashPriceFen)}`).join('，')}
         </a>
       )}
       {lucky && (
         <div className="lucky" data-testid="lucky-bag" onClick={() => lucky.status === 'open' && void enterBag(lucky)}>
           🧧 {lucky.title} · {lucky.prize.description} ×{lucky.winnersCount}
-          <div className="muted-light">{lucky.status === 'drawn' ? `${t('中奖')}：${lucky.winners.map((w) => w.nickname).join('、') || '—'}` : `${new Date(lucky.drawAt).toLocaleTimeString()} ${t('开奖')}`}</div>
+          <div className="muted-light">
+            {lucky.status === 'drawn' ? t('room.winners', { names: lucky.winners.map((w) => w.nickname).join('、') || '—' })
+              : t('room.drawAt', { time: labels.time(lucky.drawAt) })}
+          </div>
         </div>
       )}
       {giftBanner && <div className="gift-banner" data-testid="gift-banner">🎁 {giftBanner}</div>}
       {pinned && (
         <div className="pinned" data-testid="pinned-product">
           {pinned.coverUrl && <img src={pinned.coverUrl} alt="" />}
-          <div className="grow"><Badge content={t('讲解中')} /> <div className="clamp">{pinned.title}</div><div className="price">{yuan(pinned.minPriceFen)}</div></div>
-          <Button size="small" color="danger" onClick={() => setBuying(pinned.id)} data-testid="buy-pinned">{t('去抢购')}</Button>
+          <div className="grow">
+            <Badge content={t('room.explaining')} /> <div className="clamp">{pinned.title}</div>
+            <div className="price">{yuan(pinned.minPriceFen)}</div>
+          </div>
+          <Button size="small" color="danger" onClick={() => setBuying(pinned.id)} data-testid="buy-pinned">{t('room.buy')}</Button>
         </div>
       )}
       <div className="hearts">{hearts.map((h) => <span key={h} className="heart">❤</span>)}</div>
       <div className="room-bar">
         <Button shape="rounded" size="small" onClick={() => setBagOpen(true)} data-testid="open-bag">🛍 {bag.length}</Button>
         {chatReady ? (
-          <Input className="chat-input" placeholder={t('说点什么')} value={text} onChange={setText} onEnterPress={send} maxLength={200} data-testid="chat-input" />
-        ) : <span className="muted-light grow">{t('聊天暂不可用')}</span>}
-        {chatReady && <Button size="small" color="primary" onClick={send} data-testid="chat-send">{t('发送')}</Button>}
+          <Input className="chat-input" placeholder={t('room.sayHi')} value={text} onChange={setText} onEnterPress={send}
+            maxLength={200} data-testid="chat-input" />
+        ) : <span className="muted-light grow">{t('room.chatUnavailable')}</span>}
+        {chatReady && <Button size="small" color="primary" onClick={send} data-testid="chat-send">{t('room.send')}</Button>}
         <Button shape="rounded" size="small" onClick={() => (session.get() ? setGiftOpen(true) : setLoginOpen(true))} data-testid="gift">🎁</Button>
         <Button shape="rounded" size="small" onClick={like} data-testid="like">❤ {likes || ''}</Button>
       </div>
@@ -181,13 +218,18 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
         {giftOpen && socket.current && <Suspense fallback={null}><GiftPanel socket={socket.current} /></Suspense>}
       </Popup>
       <Popup visible={bagOpen} onMaskClick={() => setBagOpen(false)} bodyClassName="sheet">
-        <div className="sheet-title">{t('商品')} ({bag.length})</div>
+        <div className="sheet-title">{t('room.products', { n: bag.length })}</div>
         {bag.map((p, i) => (
           <div key={p.id} className="bag-item" data-testid="bag-item">
             <span className="idx">{i + 1}</span>
             {p.coverUrl && <img src={p.coverUrl} alt="" />}
-            <div className="grow">{p.explaining && <Badge content={t('讲解中')} />} <div className="clamp">{p.title}</div><div className="price">{yuan(p.minPriceFen)}</div></div>
-            <Button size="small" color="danger" disabled={p.stock === 0} onClick={() => { setBagOpen(false); setBuying(p.id); }}>{p.stock === 0 ? t('无货') : t('去抢购')}</Button>
+            <div className="grow">
+              {p.explaining && <Badge content={t('room.explaining')} />} <div className="clamp">{p.title}</div>
+              <div className="price">{yuan(p.minPriceFen)}</div>
+            </div>
+            <Button size="small" color="danger" disabled={p.stock === 0} onClick={() => { setBagOpen(false); setBuying(p.id); }}>
+              {p.stock === 0 ? t('cart.outOfStock') : t('room.buy')}
+            </Button>
           </div>
         ))}
       </Popup>
