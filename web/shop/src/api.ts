@@ -12,9 +12,14 @@ export const useSession = () => useSyncExternalStore(session.subscribe, session.
 export const $api = createQueryHooks(strictApi);
 export const queryClient = createQueryClient();
 
-// Answers are cached by path, not by who asked: another shopper signing in starts from nothing.
+// Answers are cached by path, not by who asked, so a change of who is signed in refreshes them.
 let signedIn = session.get()?.userId ?? null;
 session.subscribe(() => {
   const now = session.get()?.userId ?? null;
-  if (now !== signedIn) { signedIn = now; void queryClient.resetQueries(); }
+  if (now === signedIn) return;
+  signedIn = now;
+  // What is on screen is asked again as the new person (kept on screen meanwhile, so an open sheet
+  // stays open); everything else is dropped.
+  queryClient.removeQueries({ type: 'inactive' });
+  void queryClient.invalidateQueries();
 });
