@@ -177,7 +177,7 @@ export class AftersaleService {
     const started = await this.ctx.services.orderRefunds.start(db, a.order_id, { ref: ledgerRef(a.id), lines: asked });
     const back = started.lines.map((l) => ({ skuId: l.skuId, quantity: restock === 'all' ? l.quantity : l.unshippedQuantity }))
       .filter((l) => l.quantity > 0);
-    if (back.length > 0) await this.ctx.services.inventory.restock(db, { orderId: a.order_id, refundId: a.id, lines: back });
+    if (back.length > 0) await this.ctx.services.inventory.restock(db, { orderId: a.order_id, refundId: started.orderRefundId, lines: back });
     await db.updateTable('aftersales').set({ amount_fen: started.amountFen, shipping_fen: started.shippingFen, updated_at: sql`now()` })
       .where('id', '=', a.id).execute();
     for (const l of started.lines) {

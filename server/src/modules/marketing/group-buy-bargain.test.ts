@@ -76,6 +76,41 @@ describe.each(APP_BACKENDS)('group-buy and bargain on $name', (backend) => {
     expect(stock).toEqual({ on_hand: 100, reserved: 0 });
   }, 60_000);
 
+  it('refunds a failed group through the order\'s refund ledger, never twice what a shopper paid', async () => {
+    const { skuId } = await simpleProduct(node, shop, '拼团茶具', 6000, 20);
+    const deal = (await node.api('POST', `/api/merchants/${shop.merchantId}/group-buys`, { token: shop.owner.token, body: { skuId, title: '五人团', groupPriceFen: 3990, groupSize: 5, expireMinutes: 30, startsAt: at(-1000), endsAt: at(86400_000) } })).body;
+    const [, , , , , , , leader, joiner] = buyers;
+    const opened = (await order(leader!, skuId, { groupBuy: { dealId: deal.id } })).body;
+    const orderId = opened.orders[0].orderId as number;
+    const groupId = (await node.app.ctx.db.selectFrom('group_buy_members').select('group_id').where('order_id', '=', orderId).executeTakeFirstOrThrow()).group_id;
+    const joined = (await order(joiner!, skuId, { groupBuy: { dealId: deal.id, groupId } })).body;
+    await payWithSandbox(node, opened.payment.cashierUrl, 'succeeded');
+    await payWithSandbox(node, joined.payment.cashierUrl, 'succeeded');
+    await until(async () => (await node.api('GET', `/api/group-buys/groups/${groupId}`)).body.paid === 2);
+    // The leader gives up first and the shop refunds them through after-sales...
+    const lineId = (await node.api('GET', `/api/orders/${orderId}`, { token: leader!.token })).body.lines[0].id as number;
+    const asked = await node.api('POST', `/api/orders/${orderId}/aftersales`, { token: leader!.token, body: { type: 'refund_only', reason: '不想等了', lines: [{ lineId, quantity: 1 }] } });
+    expect(asked.status).toBe(201);
+    const approved = await node.api('POST', `/api/merchants/${shop.merchantId}/aftersales/${asked.body.id}/approve`, { token: shop.owner.token });
+    expect(approved.status).toBe(200);
+    // ...then the group fails: only what is left of each order is refunded (nothing, for the leader).
+    await node.app.ctx.db.transaction().execute((trx) => node.app.ctx.services.groupBuys.expire(trx, groupId));
+    await until(async () => (await status(leader!, orderId)) === 'refunded' && (await status(joiner!, joined.orders[0].orderId)) === 'refunded', 30_000);
+    const byPayment = await node.app.ctx.db.selectFrom('refunds as r').innerJoin('payments as p', 'p.id', 'r.payment_id')
+      .select(['p.payment_no', 'p.amount_fen', (eb) => eb.fn.sum<number>('r.amount_fen').as('refunded')])
+      .where('p.payment_no', 'in', [opened.payment.paymentNo, joined.payment.paymentNo]).groupBy(['p.payment_no', 'p.amount_fen']).execute();
+    expect(byPayment).toHaveLength(2);
+    for (const p of byPayment) expect(Number(p.refunded)).toBe(p.amount_fen); // each paid back exactly once
+    const books = await node.app.ctx.db.selectFrom('orders').select(['total_fen', 'refunded_fen', 'refunding_fen'])
+      .where('id', 'in', [orderId, joined.orders[0].orderId]).execute();
+    for (const o of books) expect(o).toMatchObject({ refunded_fen: o.total_fen, refunding_fen: 0 });
+    const stock = await node.app.ctx.db.selectFrom('stock_levels').select(['on_hand', 'reserved']).where('sku_id', '=', skuId).executeTakeFirstOrThrow();
+    expect(stock).toEqual({ on_hand: 20, reserved: 0 });
+    await node.app.ctx.events.dispatchOnce();
+    const dead = await node.app.ctx.db.selectFrom('outbox_events').select('id').where('dispatched_at', 'is', null).where('attempts', '>', 0).execute();
+    expect(dead).toEqual([]);
+  }, 60_000);
+
   it('reaches the floor exactly in the configured helps, one cut per friend, and sells at that price', async () => {
     const { skuId } = await simpleProduct(node, shop, '砍价台灯', 10000, 10);
     const campaign = (await node.api('POST', `/api/merchants/${shop.merchantId}/bargains`, { token: shop.owner.token, body: { skuId, title: '0元砍台灯', floorPriceFen: 3000, helpsNeeded: 5, expireHours: 24, startsAt: at(-1000), endsAt: at(86400_000) } })).body;

@@ -138,11 +138,39 @@ export class GroupBuyService {
         await this.ctx.services.orders.cancel(db, m.order_id, '拼团未成团', null);
         await db.updateTable('group_buy_members').set({ status: 'left' }).where('order_id', '=', m.order_id).execute();
       } else if (m.status === 'paid') {
-        const o = await db.selectFrom('orders').select(['payment_id', 'total_fen']).where('id', '=', m.order_id).executeTakeFirstOrThrow();
-        const refund = await this.ctx.services.payments.refund(db, { paymentId: o.payment_id!, amountFen: o.total_fen, reason: '拼团未成团，全额退款', idempotencyKey: `group-buy:${groupId}:${m.order_id}` });
-        await db.updateTable('group_buy_members').set({ status: 'refunding', refund_id: refund.refundId }).where('order_id', '=', m.order_id).execute();
+        await this.refundMember(db, groupId, m.order_id, '拼团未成团，全额退款');
       }
     }
+  }
+
+  /**
+   * Give a paid member of a failed group their money back through the order's refund ledger
+   * (orders/refunds.ts): every unit not yet refunded, decided under the order's lock together with
+   * any after-sales refund of the same order, so the two can never ask the payment for more than
+   * the order. The units never left the warehouse: they go back on sale now.
+   */
+  private async refundMember(db: Db, groupId: number, orderId: number, reason: string): Promise<void> {
+    const refunds = this.ctx.services.orderRefunds;
+    const ref = memberRefundRef(groupId, orderId);
+    const lines = (await refunds.refundable(db, orderId))
+      .map((l) => ({ lineId: l.id, quantity: l.quantity - l.committedQuantity })).filter((l) => l.quantity > 0);
+    const member = db.updateTable('group_buy_members').where('order_id', '=', orderId);
+    if (lines.length === 0 && !(await refunds.byRef(db, ref))) {
+      await member.set({ status: 'refunded' }).execute(); // an after-sales refund already gave everything back
+      return;
+    }
+    const started = await refunds.start(db, orderId, { ref, lines });
+    const back = started.lines.map((l) => ({ skuId: l.skuId, quantity: l.unshippedQuantity })).filter((l) => l.quantity > 0);
+    if (back.length) await this.ctx.services.inventory.restock(db, { orderId, refundId: started.orderRefundId, lines: back });
+    if (started.amountFen === 0 || !started.paymentId) {
+      await refunds.finish(db, ref, null);
+      await member.set({ status: 'refunded' }).execute();
+      return;
+    }
+    const refund = await this.ctx.services.payments.refund(db, {
+      paymentId: started.paymentId, amountFen: started.amountFen, reason, idempotencyKey: ref,
+    });
+    await member.set({ status: 'refunding', refund_id: refund.refundId }).execute();
   }
 
   register(): void {
@@ -157,11 +185,7 @@ export class GroupBuyService {
         const paid = await db.selectFrom('group_buy_members').select((eb) => eb.fn.countAll<number>().as('n')).where('group_id', '=', m.group_id).where('status', '=', 'paid').executeTakeFirstOrThrow();
         if (g.status === 'forming' && Number(paid.n) >= g.group_size) await this.close(db, m.group_id, 'succeeded');
         // Paid after the group failed (late payment): refund it at once.
-        if (g.status === 'failed') {
-          const o = await db.selectFrom('orders').select(['payment_id', 'total_fen']).where('id', '=', e.payload.orderId).executeTakeFirstOrThrow();
-          const refund = await this.ctx.services.payments.refund(db, { paymentId: o.payment_id!, amountFen: o.total_fen, reason: '拼团已失败，全额退款', idempotencyKey: `group-buy:${m.group_id}:${e.payload.orderId}` });
-          await db.updateTable('group_buy_members').set({ status: 'refunding', refund_id: refund.refundId }).where('order_id', '=', e.payload.orderId).execute();
-        }
+        if (g.status === 'failed') await this.refundMember(db, m.group_id, e.payload.orderId, '拼团已失败，全额退款');
       },
     });
     events.subscribe<{ orderId: number }>({
@@ -169,16 +193,26 @@ export class GroupBuyService {
       handle: async (e, db) => { await db.updateTable('group_buy_members').set({ status: 'left' }).where('order_id', '=', e.payload.orderId).where('status', '=', 'pending').execute(); },
     });
     // The money is back: book the refund on the order and put the stock back.
-    events.subscribe<{ refundId: number }>({
+    events.subscribe<{ refundId: number; amountFen: number }>({
       name: 'marketing.group_buy_on_refunded', events: ['payment.refunded'],
       handle: async (e, db) => {
-        const m = await db.updateTable('group_buy_members').set({ status: 'refunded' }).where('refund_id', '=', e.payload.refundId).where('status', '=', 'refunding').returning('order_id').executeTakeFirst();
+        const m = await db.updateTable('group_buy_members').set({ status: 'refunded' })
+          .where('refund_id', '=', e.payload.refundId).where('status', '=', 'refunding')
+          .returning(['group_id', 'order_id']).executeTakeFirst();
         if (!m) return;
-        const lines = await db.selectFrom('order_lines').select(['id', 'sku_id', 'quantity', 'payable_fen']).where('order_id', '=', m.order_id).execute();
-        const o = await db.selectFrom('orders').select(['shipping_fen']).where('id', '=', m.order_id).executeTakeFirstOrThrow();
-        await this.ctx.services.orders.applyRefund(db, m.order_id, { refundId: e.payload.refundId, amountFen: lines.reduce((s, l) => s + l.payable_fen, 0) + o.shipping_fen, shippingFen: o.shipping_fen, lines: lines.map((l) => ({ lineId: l.id, quantity: l.quantity, amountFen: l.payable_fen })) });
+        const refunds = this.ctx.services.orderRefunds;
+        const ref = memberRefundRef(m.group_id, m.order_id);
+        if (await refunds.byRef(db, ref)) {
+          await refunds.finish(db, ref, e.payload.refundId);
+          return;
+        }
+        // Asked of the payment before refunds went through the order's ledger: book what is left.
+        const lines = await db.selectFrom('order_lines').select(['id', 'sku_id', 'quantity']).where('order_id', '=', m.order_id).execute();
+        await this.ctx.services.orders.applyRefund(db, m.order_id, { refundId: e.payload.refundId, amountFen: e.payload.amountFen, lines: lines.map((l) => ({ lineId: l.id, quantity: l.quantity })) });
         await this.ctx.services.inventory.restock(db, { orderId: m.order_id, refundId: e.payload.refundId, lines: lines.map((l) => ({ skuId: l.sku_id, quantity: l.quantity })) });
       },
     });
   }
 }
+
+const memberRefundRef = (groupId: number, orderId: number) => `group-buy:${groupId}:${orderId}`;
