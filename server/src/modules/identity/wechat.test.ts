@@ -58,11 +58,11 @@ describe.each(APP_BACKENDS)('WeChat mini-program login on $name', (backend) => {
     expect(reused.body.error.code).toBe('WECHAT_CODE_INVALID');
   });
 
-  it('answers 503 when WeChat is not configured, and 502 when WeChat is unreachable', async () => {
+  it('answers 422 when WeChat is not configured, and 502 when WeChat is unreachable', async () => {
     const unconfigured = await startNode({ db: 'pglite', config: { wechatAppId: undefined } });
     try {
       const r = await unconfigured.api('POST', '/api/auth/wechat', { body: { code: 'code-x-1' } });
-      expect(r.status).toBe(503);
+      expect(r.status).toBe(422);
       expect(r.body.error.code).toBe('WECHAT_NOT_CONFIGURED');
     } finally { await unconfigured.close(); }
     const unreachable = await startNode({ db: 'pglite', config: { wechatAppId: APP_ID, wechatAppSecret: SECRET, wechatApiBase: 'http://127.0.0.1:1' } });

@@ -25,7 +25,9 @@ export class WechatMiniProgramAuth implements WechatAuthAdapter {
 
   async code2session(code: string): Promise<WechatSession> {
     if (!this.opts.appId || !this.opts.appSecret) {
-      throw new AppError(503, 'WECHAT_NOT_CONFIGURED', 'WeChat login is not configured (WECHAT_APP_ID / WECHAT_APP_SECRET)');
+      // Not offered by this deployment: the client's request cannot succeed here (a 4xx, like an
+      // unconfigured payment provider), not a server fault to retry.
+      throw new AppError(422, 'WECHAT_NOT_CONFIGURED', 'WeChat login is not configured (WECHAT_APP_ID / WECHAT_APP_SECRET)');
     }
     const url = new URL('/sns/jscode2session', this.opts.apiBase);
     url.search = new URLSearchParams({

@@ -189,6 +189,7 @@ export class InventoryService {
     await this.requireMerchant(actor, merchantId, true);
     return transact(this.ctx.db, async (trx) => {
       if (input.isDefault) {
+        await lockWarehouses(trx, merchantId);
         await trx.updateTable('warehouses').set({ is_default: false }).where('merchant_id', '=', merchantId).execute();
       }
       const row = await trx.insertInto('warehouses')
@@ -208,6 +209,15 @@ export interface StockChange {
   reason: MerchantReason;
   note?: string | null;
   actorUserId?: number | null;
+}
+
+/**
+ * A shop has one default warehouse (a partial unique index). A request that moves it holds this
+ * shop's transaction lock first: two at once would otherwise both clear the old default and both
+ * insert a new one, and the second would fail on the index (a 500 instead of a warehouse).
+ */
+async function lockWarehouses(trx: Db, merchantId: number): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`warehouses:${merchantId}`}, 0))`.execute(trx);
 }
 
 interface NewWarehouse { name: string; region?: string | undefined; isDefault?: boolean | undefined }
