@@ -38,7 +38,7 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
     await select.click();
     await page.keyboard.type(`${values.join(',')},`); // comma is a tag separator
     await expect(select.locator('.ant-select-selection-item')).toHaveCount(values.length);
-    await page.getByText('规格 Specs').click(); // close the dropdown (Escape would close the drawer)
+    await page.getByTestId('specs-title').click(); // close the dropdown (Escape would close the drawer)
   }
   const matrix = page.getByTestId('sku-matrix');
   await expect(matrix.locator('tbody tr')).toHaveCount(4);
@@ -64,7 +64,7 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   await expect(page.getByTestId('sku-onhand-0')).toHaveText('20');
   await expect(page.getByTestId('sku-reserved-0')).toContainText('2');
   await page.getByTestId('save-product').click();
-  await expect(page.getByText('已保存 Saved')).toBeVisible();
+  await expect(page.getByText('已保存')).toBeVisible();
   await page.getByText(title).click();
   await expect(page.getByTestId('sku-onhand-0')).toHaveText('20');
   await expect(page.getByTestId('sku-reserved-0')).toContainText('2');
@@ -92,16 +92,17 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   await link.click();
   await expect(page).toHaveURL(/\/admin\/live\/\d+/);
   const roomId = Number(/live\/(\d+)/.exec(page.url())![1]);
-  await expect(page.getByTestId('console-status')).toHaveText('scheduled');
+  await expect(page.getByTestId('console-status')).toHaveAttribute('data-status', 'scheduled');
+  await expect(page.getByTestId('console-status')).toHaveText('预告'); // the status in the reader's language
 
   // Push with ffmpeg using the key from the OBS guide.
-  await page.getByText('推流设置 OBS').first().click();
+  await page.getByTestId('open-push').click();
   const pushUrl = (await page.getByTestId('push-url').textContent())!.trim();
   await shot(page, 'c03-obs-guide');
   await page.locator('.ant-modal-close').click();
   pusher = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=480x854:rate=25:duration=180', '-f', 'lavfi', '-i', 'sine=duration=180',
     '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '25', '-c:a', 'aac', '-f', 'flv', pushUrl], { stdio: 'ignore' });
-  await expect(page.getByTestId('console-status')).toHaveText('live', { timeout: 30_000 });
+  await expect(page.getByTestId('console-status')).toHaveAttribute('data-status', 'live', { timeout: 30_000 });
   await expectPlaying(page, 'room-video');
   await shot(page, 'c04-console-live');
 
@@ -117,7 +118,7 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
 
   // The shopper buys; the order shows on the console's live numbers and in Orders.
   await buyPinnedInRoom(shopper, '13900000002', 'c06');
-  await expect(page.getByTestId('stat-支付订单')).toContainText('1', { timeout: 20_000 });
+  await expect(page.getByTestId('stat-paidOrders')).toContainText('1', { timeout: 20_000 });
   await shot(page, 'c07-console-order-on-chart');
   // The shopper's beacons (a guest until signing in to buy, then stitched) reach the console's
   // funnel through the rollup and the pushed live numbers: one viewer who entered and paid.
@@ -141,7 +142,7 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   // The anchor ends the show from the console; the shopper's page follows.
   await page.getByTestId('end-show').click();
   await page.locator('.ant-popconfirm').getByRole('button', { name: /OK|确/ }).click();
-  await expect(page.getByTestId('console-status')).toHaveText('ended', { timeout: 20_000 });
+  await expect(page.getByTestId('console-status')).toHaveAttribute('data-status', 'ended', { timeout: 20_000 });
   await expect(shopper.getByTestId('online')).toContainText(/回放|Replay/, { timeout: 20_000 });
   await page.goto('/admin/orders');
   await expect(page.getByTestId('orders-table')).toContainText(title);
@@ -150,7 +151,7 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   // The Data page reports the show from the same rollups, by room.
   await page.goto('/admin/data');
   await page.getByTestId('report-by').click();
-  await page.locator('.ant-select-dropdown').getByText('按直播间 By room').click();
+  await page.locator('.ant-select-dropdown').getByText('按直播间', { exact: true }).click();
   await expect(page.getByTestId('report-table')).toContainText(`${title} 首发`);
   await shot(page, 'c08b-data-by-room');
   await phone.close();
@@ -167,7 +168,7 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   await expect(page.locator('.ant-table')).not.toContainText(title);
   await page.goto('/admin/data');
   await page.getByTestId('report-by').click();
-  await page.locator('.ant-select-dropdown').getByText('按直播间 By room').click();
+  await page.locator('.ant-select-dropdown').getByText('按直播间', { exact: true }).click();
   await expect(page.getByTestId('report-table')).not.toContainText(title);
   await shot(page, 'c09-other-shop-sees-nothing');
 });

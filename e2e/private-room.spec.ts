@@ -68,7 +68,7 @@ test('the platform suspends a shop from the console, its rooms leave the shop, a
   await page.getByTestId('login').click();
   await expect(page.getByTestId('menu')).toBeVisible();
   await page.goto('/admin/platform');
-  await page.getByRole('tab', { name: /Merchants/ }).click();
+  await page.getByRole('tab', { name: '商家', exact: true }).click();
   const row = page.getByRole('tabpanel').locator('tr').filter({ hasText: fashion.name });
   const upcoming = async (): Promise<Array<{ merchantId: number }>> =>
     (await fetch(`${baseURL}/api/rooms?kind=upcoming`)).json();

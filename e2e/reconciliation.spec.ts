@@ -17,7 +17,7 @@ async function consoleLogin(page: Page, phone: string) {
 async function runNowAndExpectClean(page: Page, name: string) {
   await page.getByTestId('reconcile-run').click();
   await expect(page.getByTestId('report-clean')).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByTestId('report-clean')).toContainText('All clean');
+  await expect(page.getByTestId('report-clean')).toContainText('全部平账');
   await expect(page.getByTestId('report-checks')).toContainText('reconciliation.order_stock');
   await expect(page.getByTestId('reconcile-runs')).toContainText('全部平账');
   await shot(page, name);
@@ -45,14 +45,14 @@ test('a shop and the platform reconcile their books and see a clear "all clean"'
   expect((await paid.json() as { outcome: string }).outcome).toBe('succeeded');
 
   await consoleLogin(page, '13800000001');
-  await page.getByTestId('menu').getByText('对账 Reconciliation').click();
-  await expect(page.getByTestId('reconciliation')).toContainText('本店 this shop');
+  await page.getByTestId('menu').getByText('对账', { exact: true }).click();
+  await expect(page.getByTestId('reconciliation')).toContainText('对账 · 本店');
   await runNowAndExpectClean(page, 'r01-shop-all-clean');
 
   await page.getByRole('button', { name: /退出/ }).click();
   await consoleLogin(page, '13800000000');
-  await page.getByTestId('menu').getByText('平台对账 All shops').click();
-  await expect(page.getByTestId('reconciliation')).toContainText('全平台 all shops');
+  await page.getByTestId('menu').getByText('平台对账', { exact: true }).click();
+  await expect(page.getByTestId('reconciliation')).toContainText('对账 · 全平台');
   await runNowAndExpectClean(page, 'r02-platform-all-clean');
   await expect(page.getByTestId('reconcile-shop')).toBeVisible();
 

@@ -1,16 +1,19 @@
 // The merchant & platform console. Menus follow the role in the current shop: owners and staff
 // run the shop, anchors get the live console, platform operators get the platform pages.
+import { LANGS, LANGUAGE_NAMES, useLabels, useLanguage } from '@livemall/sdk';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, Button, ConfigProvider, Layout, Menu, Select, Space, Typography } from 'antd';
+import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, StrictMode, Suspense, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { I18nextProvider, useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { loadMe, signOut, useSession, type Me } from './api.ts';
+import { $api, queryClient, signOut, useSession, type Me } from './api.ts';
+import { i18n } from './i18n.ts';
 import { Loadable } from './components/Loadable.tsx';
 import { ShopStatusBanner } from './components/ShopStatus.tsx';
 import { TestMoneyBanner } from './components/TestMoneyBanner.tsx';
-import { useAsync } from './components/useAsync.ts';
-import { initLanguage, setLanguage, useLanguage } from './language.ts';
 import { Login } from './pages/Login.tsx';
 import { WorkspaceContext, type Workspace } from './workspace.tsx';
 import './styles.css';
@@ -29,20 +32,21 @@ const Members = lazy(() => import('./pages/Members.tsx'));
 const Reconciliation = lazy(() => import('./pages/Reconciliation.tsx'));
 
 type Role = 'merchant_owner' | 'merchant_staff' | 'anchor';
-const MENU: Array<{ key: string; label: string; roles: Role[] | 'platform' }> = [
-  { key: '/dashboard', label: '概览 Dashboard', roles: ['merchant_owner', 'merchant_staff', 'anchor'] },
-  { key: '/products', label: '商品 Products', roles: ['merchant_owner', 'merchant_staff'] },
-  { key: '/inventory', label: '库存 Inventory', roles: ['merchant_owner', 'merchant_staff'] },
-  { key: '/orders', label: '订单 Orders', roles: ['merchant_owner', 'merchant_staff'] },
-  { key: '/aftersales', label: '售后 After-sales', roles: ['merchant_owner', 'merchant_staff'] },
-  { key: '/live', label: '直播 Live', roles: ['merchant_owner', 'merchant_staff', 'anchor'] },
-  { key: '/marketing', label: '营销 Marketing', roles: ['merchant_owner', 'merchant_staff'] },
-  { key: '/members', label: '会员 Members', roles: ['merchant_owner', 'merchant_staff'] },
-  { key: '/data', label: '数据 Data', roles: ['merchant_owner', 'merchant_staff'] },
-  { key: '/reconciliation', label: '对账 Reconciliation', roles: ['merchant_owner', 'merchant_staff'] },
-  { key: '/platform', label: '平台 Platform', roles: 'platform' },
-  { key: '/reconcile-all', label: '平台对账 All shops', roles: 'platform' },
-];
+const SHOP: Role[] = ['merchant_owner', 'merchant_staff'];
+const MENU = [
+  { key: '/dashboard', label: 'nav.dashboard', roles: [...SHOP, 'anchor'] },
+  { key: '/products', label: 'nav.products', roles: SHOP },
+  { key: '/inventory', label: 'nav.inventory', roles: SHOP },
+  { key: '/orders', label: 'nav.orders', roles: SHOP },
+  { key: '/aftersales', label: 'nav.aftersales', roles: SHOP },
+  { key: '/live', label: 'nav.live', roles: [...SHOP, 'anchor'] },
+  { key: '/marketing', label: 'nav.marketing', roles: SHOP },
+  { key: '/members', label: 'nav.members', roles: SHOP },
+  { key: '/data', label: 'nav.data', roles: SHOP },
+  { key: '/reconciliation', label: 'nav.reconciliation', roles: SHOP },
+  { key: '/platform', label: 'nav.platform', roles: 'platform' },
+  { key: '/reconcile-all', label: 'nav.reconcileAll', roles: 'platform' },
+] as const satisfies ReadonlyArray<{ key: string; label: string; roles: readonly Role[] | 'platform' }>;
 
 function Shell() {
   const user = useSession();
@@ -51,36 +55,42 @@ function Shell() {
 }
 
 function SignedIn() {
-  const me = useAsync(loadMe, []);
-  return <Loadable state={me}>{(m) => <Console me={m} reload={me.reload} />}</Loadable>;
+  const me = $api.useQuery('get', '/api/me');
+  return <Loadable query={me}>{(m) => <Console me={m} reload={() => void me.refetch()} />}</Loadable>;
 }
 
 function Console({ me, reload }: { me: Me; reload(): void }) {
-  const [merchantId, setMerchantId] = useState<number | null>(() => Number(localStorage.getItem('lm.admin.merchant')) || me.merchants[0]?.id || null);
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const [merchantId, setMerchantId] = useState<number | null>(
+    () => Number(localStorage.getItem('lm.admin.merchant')) || me.merchants[0]?.id || null);
   const merchant = me.merchants.find((m) => m.id === merchantId) ?? me.merchants[0] ?? null;
   useEffect(() => { if (merchant) localStorage.setItem('lm.admin.merchant', String(merchant.id)); }, [merchant?.id]);
   const ws: Workspace = useMemo(() => ({ me, merchant, setMerchant: setMerchantId, reload }), [me, merchant]);
   const nav = useNavigate();
   const loc = useLocation();
-  const items = MENU.filter((m) => (m.roles === 'platform' ? me.user.isPlatformAdmin : !!merchant && m.roles.includes(merchant.role as Role)));
+  const items = MENU.filter((m) => (m.roles === 'platform' ? me.user.isPlatformAdmin
+    : !!merchant && (m.roles as readonly string[]).includes(merchant.role)));
   const home = items[0]?.key ?? '/platform';
   return (
     <WorkspaceContext.Provider value={ws}>
       <Layout style={{ minHeight: '100vh' }}>
         <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light">
-          <div style={{ padding: 16, fontWeight: 700 }}>LiveMall 商家后台</div>
-          <Menu mode="inline" selectedKeys={[items.find((i) => loc.pathname.startsWith(i.key))?.key ?? '']} items={items.map((i) => ({ key: i.key, label: i.label }))} onClick={(e) => nav(e.key)} data-testid="menu" />
+          <div style={{ padding: 16, fontWeight: 700 }}>{t('nav.brand')}</div>
+          <Menu mode="inline" selectedKeys={[items.find((i) => loc.pathname.startsWith(i.key))?.key ?? '']}
+            items={items.map((i) => ({ key: i.key, label: t(i.label) }))} onClick={(e) => nav(e.key)} data-testid="menu" />
         </Layout.Sider>
         <Layout>
           <Layout.Header style={{ background: '#fff', display: 'flex', alignItems: 'center', justifyContent: 'flex-end', gap: 12 }}>
             <Space>
               {me.merchants.length > 0 && (
-                <Select value={merchant?.id} style={{ minWidth: 200 }} onChange={(id) => { setMerchantId(id); nav(home); }} data-testid="merchant-switch"
-                  options={me.merchants.map((m) => ({ value: m.id, label: `${m.name} · ${m.role}` }))} />
+                <Select value={merchant?.id} style={{ minWidth: 200 }} onChange={(id) => { setMerchantId(id); nav(home); }}
+                  data-testid="merchant-switch"
+                  options={me.merchants.map((m) => ({ value: m.id, label: `${m.name} · ${labels.label('role', m.role)}` }))} />
               )}
               <LanguageSwitch />
               <Typography.Text>{me.user.nickname}</Typography.Text>
-              <Button onClick={signOut}>退出 Sign out</Button>
+              <Button onClick={signOut}>{t('nav.signOut')}</Button>
             </Space>
           </Layout.Header>
           <Layout.Content style={{ margin: 16 }}>
@@ -111,22 +121,29 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
   );
 }
 
-/** 中文 / English for the server's messages (error texts). */
+/** 中文 / English for the whole console (and the shop in this browser). */
 function LanguageSwitch() {
-  const lang = useLanguage();
-  const options = [{ value: 'zh' as const, label: '中文' }, { value: 'en' as const, label: 'English' }];
-  return (
-    <Select value={lang} onChange={setLanguage} options={options} style={{ width: 100 }} data-testid="language-switch" />
-  );
+  const [lang, setLang] = useLanguage();
+  const options = LANGS.map((value) => ({ value, label: LANGUAGE_NAMES[value] }));
+  return <Select value={lang} onChange={setLang} options={options} style={{ width: 100 }} data-testid="language-switch" />;
 }
 
-initLanguage();
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <ConfigProvider locale={zhCN} theme={{ token: { colorPrimary: '#ff2d55' } }}>
+/** antd's own texts (pagination, pickers, confirm buttons, validation) follow the language. */
+function Localised() {
+  const { i18n: { language } } = useTranslation();
+  return (
+    <ConfigProvider locale={language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#ff2d55' } }}>
       <AntApp>
         <BrowserRouter basename={import.meta.env.BASE_URL.replace(/\/$/, '')}><Shell /></BrowserRouter>
       </AntApp>
     </ConfigProvider>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <I18nextProvider i18n={i18n}>
+      <QueryClientProvider client={queryClient}><Localised /></QueryClientProvider>
+    </I18nextProvider>
   </StrictMode>,
 );

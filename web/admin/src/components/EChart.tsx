@@ -8,7 +8,7 @@ import { useEffect, useRef } from 'react';
 // Only what the console draws: keeps the chart chunk a fraction of full ECharts.
 echarts.use([LineChart, BarChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
-export function Chart(props: { option: echarts.EChartsCoreOption; height?: number; testId?: string }) {
+export default function EChart(props: { option: echarts.EChartsCoreOption; height?: number; testId?: string }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   useEffect(() => {

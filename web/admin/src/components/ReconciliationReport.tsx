@@ -1,20 +1,22 @@
 // One reconciliation run's report: a clear "all clean" when nothing was found; otherwise every
 // check with what it found and every discrepancy, its rows shown as a small table.
+import { useLabels } from '@livemall/sdk';
 import { Alert, Result, Space, Spin, Table, Tag, Typography } from 'antd';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import type { Schemas } from '../api.ts';
 
 export type Run = Schemas['ReconciliationRun'];
 export type Report = Schemas['ReconciliationReport'];
 type Discrepancy = Report['discrepancies'][number];
 
-export const RUN_STATUS: Record<Run['status'], [string, string]> = {
-  queued: ['排队中 Queued', 'blue'], running: ['对账中 Running', 'processing'], clean: ['全部平账 All clean', 'green'],
-  discrepancies: ['有差异 Discrepancies', 'red'], failed: ['未完成 Failed', 'orange'],
+export const RUN_COLOR: Record<Run['status'], string> = {
+  queued: 'blue', running: 'processing', clean: 'green', discrepancies: 'red', failed: 'orange',
 };
 
-export const range = (r: Pick<Run, 'from' | 'to'>) => {
+export const range = (t: TFunction, dateTime: (d: string) => string, r: Pick<Run, 'from' | 'to'>) => {
   const from = new Date(r.from);
-  return `${from.getTime() === 0 ? '开始 beginning' : from.toLocaleString()} → ${new Date(r.to).toLocaleString()}`;
+  return `${from.getTime() === 0 ? t('recon.beginning') : dateTime(r.from)} → ${dateTime(r.to)}`;
 };
 
 /** The rows involved, whatever their shape: one column per field. */
@@ -32,23 +34,26 @@ function Rows({ rows }: { rows: unknown[] }) {
 
 export function ReconciliationReport(props: { report: Report; shopName?: (merchantId: number) => string | undefined }) {
   const { report, shopName } = props;
+  const { t } = useTranslation();
+  const labels = useLabels();
   const { run, checks, discrepancies } = report;
+  const when = range(t, labels.dateTime, run);
   if (run.status === 'queued' || run.status === 'running') {
-    return <Spin tip={RUN_STATUS[run.status][0]} data-testid="report-running"><div style={{ height: 120 }} /></Spin>;
+    return <Spin tip={labels.label('runStatus', run.status)} data-testid="report-running"><div style={{ height: 120 }} /></Spin>;
   }
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
       {run.clean ? (
-        <Result status="success" title="全部平账 All clean" subTitle={`${run.summary} · ${range(run)}`}
+        <Result status="success" title={labels.label('runStatus', 'clean')} subTitle={`${run.summary} · ${when}`}
           data-testid="report-clean" />
       ) : (
         <Alert type={run.status === 'failed' ? 'warning' : 'error'} showIcon data-testid="report-summary"
-          message={run.status === 'failed' ? '对账未完成 Some checks could not finish' : `发现 ${run.discrepancyCount} 处差异`}
-          description={`${run.summary} · ${range(run)}${run.error ? ` · ${run.error}` : ''}`} />
+          title={run.status === 'failed' ? t('recon.notFinished') : t('recon.found', { n: run.discrepancyCount })}
+          description={`${run.summary} · ${when}${run.error ? ` · ${run.error}` : ''}`} />
       )}
       <Table size="small" rowKey="name" pagination={false} dataSource={checks} data-testid="report-checks" columns={[
         {
-          title: '检查 Check',
+          title: t('recon.check'),
           render: (_, c) => (
             <Space direction="vertical" size={0}>
               <Typography.Text code>{c.name}</Typography.Text>
@@ -57,12 +62,12 @@ export function ReconciliationReport(props: { report: Report; shopName?: (mercha
           ),
         },
         {
-          title: '结果 Result', width: 200,
-          render: (_, c) => (c.status === 'clean' ? <Tag color="green">平 clean</Tag>
-            : c.status === 'error' ? <Tag color="orange" title={c.error}>未完成 error</Tag>
-              : <Tag color="red">{c.count} 处差异</Tag>),
+          title: t('recon.result'), width: 200,
+          render: (_, c) => (c.status === 'clean' ? <Tag color="green">{labels.label('checkStatus', 'clean')}</Tag>
+            : c.status === 'error' ? <Tag color="orange" title={c.error}>{labels.label('checkStatus', 'error')}</Tag>
+              : <Tag color="red">{t('recon.count', { n: c.count })}</Tag>),
         },
-        { title: '用时', width: 90, render: (_, c) => `${c.ms} ms` },
+        { title: t('recon.took'), width: 90, render: (_, c) => `${c.ms} ms` },
       ]} />
       {discrepancies.length > 0 && (
         <Table size="small" rowKey="id" dataSource={discrepancies} data-testid="report-discrepancies"
@@ -71,18 +76,18 @@ export function ReconciliationReport(props: { report: Report; shopName?: (mercha
           }}
           columns={[
             {
-              title: '检查',
+              title: t('recon.check'),
               render: (_, d) => <Typography.Text code style={{ whiteSpace: 'nowrap' }}>{d.check}</Typography.Text>,
             },
-            { title: '对象 Subject', dataIndex: 'subject' },
+            { title: t('recon.subject'), dataIndex: 'subject' },
             ...(run.scope === 'platform' ? [{
-              title: '店铺',
-              render: (_: unknown, d: Discrepancy) => (d.merchantId === null ? '平台'
+              title: t('recon.shop'),
+              render: (_: unknown, d: Discrepancy) => (d.merchantId === null ? t('recon.platform')
                 : shopName?.(d.merchantId) ?? d.merchantId),
             }] : []),
-            { title: '问题 What is wrong', dataIndex: 'message' },
-            { title: '应为 Expected', dataIndex: 'expected' },
-            { title: '实际 Actual', dataIndex: 'actual' },
+            { title: t('recon.whatIsWrong'), dataIndex: 'message' },
+            { title: t('recon.expected'), dataIndex: 'expected' },
+            { title: t('recon.actual'), dataIndex: 'actual' },
           ]} />
       )}
     </Space>

@@ -1,63 +1,61 @@
 // Invite links of a private room: issue one (with a lifetime and a note saying who it is for), copy
 // it, and withdraw it — a withdrawn link stops opening the room and lets out whoever is watching with it.
+import { useLabels } from '@livemall/sdk';
 import { App, Button, Form, Input, InputNumber, Modal, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { api, call, errorText } from '../api.ts';
-import { useAsync } from './useAsync.ts';
+import { useTranslation } from 'react-i18next';
+import { $api, errorText } from '../api.ts';
+import { tableState } from './Loadable.tsx';
 
-const INVITES = '/api/merchants/{merchantId}/rooms/{roomId}/invites';
-
-function InviteState({ invite }: { invite: { revokedAt: string | null; expiresAt: string } }) {
-  if (invite.revokedAt) return <Tag>已撤回 Withdrawn</Tag>;
-  if (new Date(invite.expiresAt) < new Date()) return <Tag>已过期 Expired</Tag>;
-  return <Tag color="green">有效 Valid</Tag>;
-}
+const inviteState = (i: { revokedAt: string | null; expiresAt: string }) =>
+  (i.revokedAt ? 'revoked' : new Date(i.expiresAt) < new Date() ? 'expired' : 'valid');
 
 export function RoomInvites(props: { merchantId: number; roomId: number | null; onClose(): void }) {
   const { merchantId, roomId } = props;
+  const { t } = useTranslation();
+  const labels = useLabels();
   const { message } = App.useApp();
   const [issued, setIssued] = useState<string | null>(null);
   const path = { merchantId, roomId: roomId ?? 0 };
-  const invites = useAsync(async () => (roomId ? call(() => api.GET(INVITES, { params: { path } })) : []), [roomId]);
+  const invites = $api.useQuery('get', '/api/merchants/{merchantId}/rooms/{roomId}/invites', { params: { path } },
+    { enabled: roomId !== null });
+  const create = $api.useMutation('post', '/api/merchants/{merchantId}/rooms/{roomId}/invite');
+  const withdraw = $api.useMutation('delete', '/api/merchants/{merchantId}/rooms/{roomId}/invites/{inviteId}');
   const issue = async (v: { days?: number; note?: string }) => {
     try {
       const body = { ttlSec: Math.round((v.days ?? 7) * 86400), ...(v.note ? { note: v.note } : {}) };
-      const request = () => api.POST('/api/merchants/{merchantId}/rooms/{roomId}/invite', { params: { path }, body });
-      const link = await call(request);
-      setIssued(link.pageUrl);
-      invites.reload();
+      setIssued((await create.mutateAsync({ params: { path }, body })).pageUrl);
     } catch (e) { void message.error(errorText(e)); }
   };
   const revoke = async (inviteId: number) => {
-    try {
-      const params = { path: { ...path, inviteId } };
-      await call(() => api.DELETE('/api/merchants/{merchantId}/rooms/{roomId}/invites/{inviteId}', { params }));
-      invites.reload();
-    } catch (e) { void message.error(errorText(e)); }
+    try { await withdraw.mutateAsync({ params: { path: { ...path, inviteId } } }); } catch (e) { void message.error(errorText(e)); }
   };
   const close = () => { setIssued(null); props.onClose(); };
   return (
-    <Modal open={roomId !== null} title="邀请链接 Invite links" onCancel={close} footer={null} width={720} destroyOnHidden>
+    <Modal open={roomId !== null} title={t('invites.title')} onCancel={close} footer={null} width={720} destroyOnHidden>
       <Form layout="inline" onFinish={issue} style={{ marginBottom: 12 }}>
-        <Form.Item name="days" initialValue={7} label="有效天数 Days">
+        <Form.Item name="days" initialValue={7} label={t('invites.days')}>
           <InputNumber min={0.05} max={30} step={1} />
         </Form.Item>
-        <Form.Item name="note"><Input placeholder="给谁 For whom" maxLength={100} /></Form.Item>
-        <Button type="primary" htmlType="submit" data-testid="issue-invite">生成 Issue</Button>
+        <Form.Item name="note"><Input placeholder={t('invites.forWhom')} maxLength={100} /></Form.Item>
+        <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="issue-invite">{t('invites.issue')}</Button>
       </Form>
       {issued && (
         <Typography.Paragraph copyable={{ text: issued }} code data-testid="invite-url">{issued}</Typography.Paragraph>
       )}
-      <Table rowKey="id" size="small" loading={invites.loading} dataSource={invites.data ?? []} pagination={false}
-        columns={[
-        { title: '备注 Note', dataIndex: 'note' },
-        { title: '到期 Expires', render: (_, i) => new Date(i.expiresAt).toLocaleString() },
-        { title: '状态 State', render: (_, i) => <InviteState invite={i} /> },
+      <Table rowKey="id" size="small" pagination={false} {...tableState(invites, (d) => d)} columns={[
+        { title: t('common.note'), dataIndex: 'note' },
+        { title: t('invites.expires'), render: (_, i) => labels.dateTime(i.expiresAt) },
+        {
+          title: t('common.status'),
+          render: (_, i) => {
+            const state = inviteState(i);
+            return <Tag color={state === 'valid' ? 'green' : undefined}>{labels.label('inviteState', state)}</Tag>;
+          },
+        },
         {
           title: '', render: (_, i) => !i.revokedAt && (
-            <Button size="small" danger onClick={() => void revoke(i.id)} data-testid="revoke-invite">
-              撤回 Withdraw
-            </Button>
+            <Button size="small" danger onClick={() => void revoke(i.id)} data-testid="revoke-invite">{t('invites.withdraw')}</Button>
           ),
         },
       ]} />

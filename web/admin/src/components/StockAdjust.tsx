@@ -3,66 +3,80 @@
 // modal shows on hand, reserved by unpaid orders and available, per warehouse.
 import { Alert, App, Descriptions, Input, InputNumber, Modal, Select, Space, Tag } from 'antd';
 import { useEffect, useState } from 'react';
-import { api, call, errorText } from '../api.ts';
-import { useAsync } from './useAsync.ts';
+import { useTranslation } from 'react-i18next';
+import { $api, errorText } from '../api.ts';
 
-const REASONS = ['到货入库 Goods in', '盘点调整 Stocktake', '损耗报废 Damaged', '退货入库 Returned', '其他 Other'];
+const REASONS = ['goodsIn', 'stocktake', 'damaged', 'returned', 'other'] as const;
 
 export interface AdjustedStock { skuId: number; warehouseId: number; onHand: number; reserved: number; available: number }
 
-export function StockAdjustModal(props: { merchantId: number; skuId: number; title: string; onClose(): void; onDone(r: AdjustedStock): void }) {
+export function StockAdjustModal(props: {
+  merchantId: number; skuId: number; title: string; onClose(): void; onDone(r: AdjustedStock): void;
+}) {
+  const { t } = useTranslation();
   const { message } = App.useApp();
-  const levels = useAsync(() => call(() => api.GET('/api/merchants/{merchantId}/stock', {
+  const levels = $api.useQuery('get', '/api/merchants/{merchantId}/stock', {
     params: { path: { merchantId: props.merchantId }, query: { skuId: props.skuId, pageSize: 50 } },
-  })), [props.merchantId, props.skuId]);
+  });
+  const adjust = $api.useMutation('post', '/api/merchants/{merchantId}/stock/adjust');
   const rows = levels.data?.items ?? [];
   const [warehouseId, setWarehouseId] = useState<number | undefined>();
   const [delta, setDelta] = useState<number | null>(null);
-  const [reason, setReason] = useState(REASONS[0]!);
+  const [reason, setReason] = useState<(typeof REASONS)[number]>('goodsIn');
   const [note, setNote] = useState('');
-  const [saving, setSaving] = useState(false);
   useEffect(() => {
     if (warehouseId === undefined && rows.length) setWarehouseId((rows.find((r) => r.isDefaultWarehouse) ?? rows[0]!).warehouseId);
   }, [rows.length]);
   const level = rows.find((r) => r.warehouseId === warehouseId);
   const after = level && delta ? level.onHand + delta : undefined;
   const tooLow = level !== undefined && after !== undefined && after < level.reserved;
+  const reasonText = (r: (typeof REASONS)[number]) => t(`stock.reasons.${r}` as const);
   const apply = async () => {
-    if (!delta) { void message.error('请输入调整数量（正数入库，负数出库）Enter a change, e.g. +10 or -2'); return; }
-    setSaving(true);
+    if (!delta) { void message.error(t('stock.enterDelta')); return; }
     try {
-      const r = await call(() => api.POST('/api/merchants/{merchantId}/stock/adjust', {
+      // The ledger keeps the reason as the merchant read it, with their note.
+      const why = note.trim() ? `${reasonText(reason)} · ${note.trim()}` : reasonText(reason);
+      const r = await adjust.mutateAsync({
         params: { path: { merchantId: props.merchantId } },
-        body: { skuId: props.skuId, ...(warehouseId ? { warehouseId } : {}), delta, note: note.trim() ? `${reason} · ${note.trim()}` : reason },
-      }));
-      void message.success(`在库 ${r.onHand}，可售 ${r.available}`);
+        body: { skuId: props.skuId, ...(warehouseId ? { warehouseId } : {}), delta, note: why },
+      });
+      void message.success(t('stock.applied', { onHand: r.onHand, available: r.available }));
       props.onDone(r);
-    } catch (e) { void message.error(errorText(e)); } finally { setSaving(false); }
+    } catch (e) { void message.error(errorText(e)); }
   };
   return (
-    <Modal open title={`调整库存 · ${props.title}`} okText="确认调整 Apply" onOk={() => void apply()} confirmLoading={saving}
-      okButtonProps={{ disabled: tooLow || !delta, ...({ 'data-testid': 'adjust-apply' } as object) }} onCancel={props.onClose} destroyOnHidden>
+    <Modal open title={t('stock.title', { name: props.title })} okText={t('stock.apply')} onOk={() => void apply()}
+      confirmLoading={adjust.isPending} onCancel={props.onClose} destroyOnHidden
+      okButtonProps={{ disabled: tooLow || !delta, ...({ 'data-testid': 'adjust-apply' } as object) }}>
       {rows.length > 1 && (
         <Select style={{ width: '100%', marginBottom: 12 }} value={warehouseId} onChange={setWarehouseId}
-          options={rows.map((r) => ({ value: r.warehouseId, label: `${r.warehouseName}${r.isDefaultWarehouse ? '（默认）' : ''}` }))} />
+          options={rows.map((r) => ({
+            value: r.warehouseId, label: r.isDefaultWarehouse ? t('stock.defaultWarehouse', { name: r.warehouseName }) : r.warehouseName,
+          }))} />
       )}
       {level && (
         <Descriptions size="small" column={3} style={{ marginBottom: 12 }} items={[
-          { key: 'on', label: '在库 On hand', children: <span data-testid="adjust-onhand">{level.onHand}</span> },
-          { key: 'res', label: '预占 Reserved', children: <span data-testid="adjust-reserved">{level.reserved}</span> },
-          { key: 'avail', label: '可售 Available', children: <span data-testid="adjust-available">{level.available}</span> },
+          { key: 'on', label: t('stock.onHand'), children: <span data-testid="adjust-onhand">{level.onHand}</span> },
+          { key: 'res', label: t('stock.reserved'), children: <span data-testid="adjust-reserved">{level.reserved}</span> },
+          { key: 'avail', label: t('stock.available'), children: <span data-testid="adjust-available">{level.available}</span> },
         ]} />
       )}
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Space wrap>
-          <InputNumber precision={0} placeholder="+10 / -2" value={delta} onChange={(v) => setDelta(v === null ? null : Number(v))} data-testid="adjust-delta" style={{ width: 140 }} />
-          <Select value={reason} onChange={setReason} style={{ width: 180 }} options={REASONS.map((r) => ({ value: r, label: r }))} />
-          <Input placeholder="备注 Note" value={note} maxLength={120} onChange={(e) => setNote(e.target.value)} style={{ width: 200 }} />
+          <InputNumber precision={0} placeholder="+10 / -2" value={delta} style={{ width: 140 }} data-testid="adjust-delta"
+            onChange={(v) => setDelta(v === null ? null : Number(v))} />
+          <Select value={reason} onChange={setReason} style={{ width: 180 }}
+            options={REASONS.map((r) => ({ value: r, label: reasonText(r) }))} />
+          <Input placeholder={t('common.note')} value={note} maxLength={120} onChange={(e) => setNote(e.target.value)}
+            style={{ width: 200 }} />
         </Space>
         {after !== undefined && level && (
-          <span>调整后 After: 在库 <Tag>{after}</Tag> 可售 <Tag color={tooLow ? 'red' : 'green'}>{after - level.reserved}</Tag></span>
+          <span>
+            {t('stock.after')} {t('stock.onHand')} <Tag>{after}</Tag> {t('stock.available')}{' '}
+            <Tag color={tooLow ? 'red' : 'green'}>{after - level.reserved}</Tag>
+          </span>
         )}
-        {tooLow && <Alert type="error" showIcon title={`在库不能少于未付款订单预占的 ${level!.reserved} 件 On hand cannot go below the ${level!.reserved} units reserved by unpaid orders`} />}
+        {tooLow && <Alert type="error" showIcon title={t('stock.belowReserved', { n: level!.reserved })} />}
       </Space>
     </Modal>
   );

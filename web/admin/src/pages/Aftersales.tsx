@@ -1,38 +1,52 @@
+import { useLabels } from '@livemall/sdk';
 import { App, Button, Card, Space, Table, Tag } from 'antd';
-import { api, call, errorText, yuan } from '../api.ts';
-import { useAsync } from '../components/useAsync.ts';
+import { useTranslation } from 'react-i18next';
+import { $api, errorText, yuan } from '../api.ts';
+import { tableState } from '../components/Loadable.tsx';
 import { useMerchantId } from '../workspace.tsx';
 
 export default function Aftersales() {
+  const { t } = useTranslation();
+  const labels = useLabels();
   const merchantId = useMerchantId();
   const { message, modal } = App.useApp();
-  const list = useAsync(() => call(() => api.GET('/api/merchants/{merchantId}/aftersales', { params: { path: { merchantId } } })), [merchantId]);
+  const list = $api.useQuery('get', '/api/merchants/{merchantId}/aftersales', { params: { path: { merchantId } } });
+  const approve = $api.useMutation('post', '/api/merchants/{merchantId}/aftersales/{aftersaleId}/approve');
+  const receive = $api.useMutation('post', '/api/merchants/{merchantId}/aftersales/{aftersaleId}/receive');
+  const reject = $api.useMutation('post', '/api/merchants/{merchantId}/aftersales/{aftersaleId}/reject');
   const act = async (id: number, what: 'approve' | 'reject' | 'receive') => {
     try {
-      const path = { merchantId, aftersaleId: id };
-      if (what === 'approve') await call(() => api.POST('/api/merchants/{merchantId}/aftersales/{aftersaleId}/approve', { params: { path } }));
-      if (what === 'receive') await call(() => api.POST('/api/merchants/{merchantId}/aftersales/{aftersaleId}/receive', { params: { path } }));
+      const params = { path: { merchantId, aftersaleId: id } };
+      if (what === 'approve') await approve.mutateAsync({ params });
+      if (what === 'receive') await receive.mutateAsync({ params });
       if (what === 'reject') {
-        const ok = await modal.confirm({ title: '拒绝售后 Reject?', content: '买家将看到拒绝原因' });
+        const ok = await modal.confirm({ title: t('aftersales.rejectTitle'), content: t('aftersales.rejectHint') });
         if (!ok) return;
-        await call(() => api.POST('/api/merchants/{merchantId}/aftersales/{aftersaleId}/reject', { params: { path }, body: { reason: '不符合售后条件' } }));
+        await reject.mutateAsync({ params, body: { reason: t('aftersales.rejectReason') } });
       }
-      list.reload();
     } catch (e) { void message.error(errorText(e)); }
   };
-  const items = Array.isArray(list.data) ? list.data : (list.data as { items?: unknown[] } | undefined)?.items ?? [];
+  const rows = (d: unknown) => (Array.isArray(d) ? d : (d as { items?: unknown[] } | undefined)?.items ?? []) as Array<{
+    id: number; aftersaleNo: string; type: string; status: string; reason: string; amountFen: number; orderId: number;
+  }>;
   return (
-    <Card title="售后 After-sales">
-      <Table rowKey="id" loading={list.loading} dataSource={items as Array<{ id: number; aftersaleNo: string; type: string; status: string; reason: string; amountFen: number; orderId: number }>} columns={[
-        { title: '单号', dataIndex: 'aftersaleNo' }, { title: '订单', dataIndex: 'orderId' },
-        { title: '类型', render: (_, r) => (r.type === 'refund_only' ? '仅退款' : '退货退款') },
-        { title: '原因', dataIndex: 'reason' }, { title: '金额', render: (_, r) => yuan(r.amountFen) },
-        { title: '状态', render: (_, r) => <Tag>{r.status}</Tag> },
-        { title: '操作', render: (_, r) => (
+    <Card title={t('aftersales.title')}>
+      <Table rowKey="id" {...tableState(list, rows)} columns={[
+        { title: t('aftersales.number'), dataIndex: 'aftersaleNo' }, { title: t('aftersales.order'), dataIndex: 'orderId' },
+        { title: t('aftersales.type'), render: (_, r) => labels.label('aftersaleType', r.type) },
+        { title: t('aftersales.reason'), dataIndex: 'reason' }, { title: t('aftersales.amount'), render: (_, r) => yuan(r.amountFen) },
+        { title: t('common.status'), render: (_, r) => <Tag data-status={r.status}>{labels.label('aftersaleStatus', r.status)}</Tag> },
+        { title: t('common.actions'), render: (_, r) => (
           <Space>
-            {r.status === 'requested' && <Button size="small" type="primary" onClick={() => void act(r.id, 'approve')}>同意</Button>}
-            {r.status === 'requested' && <Button size="small" danger onClick={() => void act(r.id, 'reject')}>拒绝</Button>}
-            {r.status === 'returned' && <Button size="small" onClick={() => void act(r.id, 'receive')}>确认收货并退款</Button>}
+            {r.status === 'requested' && (
+              <Button size="small" type="primary" onClick={() => void act(r.id, 'approve')}>{t('aftersales.approve')}</Button>
+            )}
+            {r.status === 'requested' && (
+              <Button size="small" danger onClick={() => void act(r.id, 'reject')}>{t('aftersales.reject')}</Button>
+            )}
+            {r.status === 'returned' && (
+              <Button size="small" onClick={() => void act(r.id, 'receive')}>{t('aftersales.receive')}</Button>
+            )}
           </Space>
         ) },
       ]} />

@@ -1,55 +1,66 @@
 // Inventory: stock per SKU and warehouse (on hand, reserved by unpaid orders, available), changed
 // by a delta with a reason (调整库存), and the ledger of every change with what caused it.
+import { useLabels } from '@livemall/sdk';
 import { Button, Card, Space, Switch, Table, Tabs, Tag } from 'antd';
 import { useState } from 'react';
-import { api, call } from '../api.ts';
+import { useTranslation } from 'react-i18next';
+import { $api } from '../api.ts';
+import { tableState } from '../components/Loadable.tsx';
 import { StockAdjustModal } from '../components/StockAdjust.tsx';
-import { useAsync } from '../components/useAsync.ts';
 import { useMerchantId } from '../workspace.tsx';
 
-const REASON_LABELS: Record<string, string> = {
-  initial: '初始 Initial', adjust: '调整 Adjust', import: '导入 Import', reserve: '下单预占 Reserved',
-  commit: '支付出库 Sold', release: '取消释放 Released', return: '退货入库 Returned',
-};
-
 export default function Inventory() {
+  const { t } = useTranslation();
+  const labels = useLabels();
   const merchantId = useMerchantId();
   const [lowOnly, setLowOnly] = useState(false);
   const [adjusting, setAdjusting] = useState<{ skuId: number; title: string } | null>(null);
-  const stock = useAsync(() => call(() => api.GET('/api/merchants/{merchantId}/stock', { params: { path: { merchantId }, query: { lowOnly, pageSize: 100 } } })), [merchantId, lowOnly]);
-  const ledger = useAsync(() => call(() => api.GET('/api/merchants/{merchantId}/stock/ledger', { params: { path: { merchantId }, query: { pageSize: 100 } } })), [merchantId]);
+  const stock = $api.useQuery('get', '/api/merchants/{merchantId}/stock',
+    { params: { path: { merchantId }, query: { lowOnly, pageSize: 100 } } });
+  const ledger = $api.useQuery('get', '/api/merchants/{merchantId}/stock/ledger',
+    { params: { path: { merchantId }, query: { pageSize: 100 } } });
   const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+  const skuTitle = (r: { productTitle: string; skuName: string }) => `${r.productTitle} · ${r.skuName || t('common.defaultSku')}`;
   return (
-    <Card title="库存 Inventory">
+    <Card title={t('inventory.title')}>
       <Tabs items={[
-        { key: 'stock', label: '库存 Stock', children: (
+        { key: 'stock', label: t('inventory.stock'), children: (
           <>
-            <Space style={{ marginBottom: 12 }}><Switch checked={lowOnly} onChange={setLowOnly} /> 只看低库存 Low stock only</Space>
-            <Table rowKey={(r) => `${r.skuId}-${r.warehouseId}`} loading={stock.loading} dataSource={stock.data?.items ?? []} data-testid="stock-table" columns={[
-              { title: '商品', render: (_, r) => `${r.productTitle} · ${r.skuName || '默认'}` },
-              { title: '仓库', dataIndex: 'warehouseName' },
-              { title: '在库 On hand', dataIndex: 'onHand' }, { title: '预占 Reserved', dataIndex: 'reserved' },
-              { title: '可售 Available', render: (_, r) => <Space>{r.available}{r.low && <Tag color="red">低库存 low</Tag>}</Space> },
-              { title: '', render: (_, r) => <Button size="small" onClick={() => setAdjusting({ skuId: r.skuId, title: `${r.productTitle} · ${r.skuName || '默认'}` })}>调整库存</Button> },
-            ]} />
+            <Space style={{ marginBottom: 12 }}><Switch checked={lowOnly} onChange={setLowOnly} /> {t('inventory.lowOnly')}</Space>
+            <Table rowKey={(r) => `${r.skuId}-${r.warehouseId}`} {...tableState(stock, (d) => d.items)} data-testid="stock-table"
+              columns={[
+                { title: t('inventory.product'), render: (_, r) => skuTitle(r) },
+                { title: t('inventory.warehouse'), dataIndex: 'warehouseName' },
+                { title: t('stock.onHand'), dataIndex: 'onHand' }, { title: t('stock.reserved'), dataIndex: 'reserved' },
+                {
+                  title: t('stock.available'),
+                  render: (_, r) => <Space>{r.available}{r.low && <Tag color="red">{t('inventory.low')}</Tag>}</Space>,
+                },
+                {
+                  title: '',
+                  render: (_, r) => <Button size="small" onClick={() => setAdjusting({ skuId: r.skuId, title: skuTitle(r) })}>
+                    {t('stock.adjust')}
+                  </Button>,
+                },
+              ]} />
           </>
         ) },
-        { key: 'ledger', label: '流水 Ledger', children: (
-          <Table rowKey="id" loading={ledger.loading} dataSource={ledger.data?.items ?? []} columns={[
-            { title: '时间', render: (_, r) => new Date(r.createdAt).toLocaleString() },
-            { title: 'SKU', dataIndex: 'skuId' }, { title: '仓库', dataIndex: 'warehouseId' },
-            { title: '在库变动', render: (_, r) => (r.deltaOnHand ? signed(r.deltaOnHand) : '') },
-            { title: '预占变动', render: (_, r) => (r.deltaReserved ? signed(r.deltaReserved) : '') },
-            { title: '变动后 在库/预占', render: (_, r) => `${r.onHandAfter} / ${r.reservedAfter}` },
-            { title: '原因', render: (_, r) => REASON_LABELS[r.reason] ?? r.reason },
-            { title: '订单', render: (_, r) => r.orderId ?? '' },
-            { title: '备注', render: (_, r) => r.note ?? '' },
+        { key: 'ledger', label: t('inventory.ledger'), children: (
+          <Table rowKey="id" {...tableState(ledger, (d) => d.items)} columns={[
+            { title: t('common.time'), render: (_, r) => labels.dateTime(r.createdAt) },
+            { title: 'SKU', dataIndex: 'skuId' }, { title: t('inventory.warehouse'), dataIndex: 'warehouseId' },
+            { title: t('inventory.deltaOnHand'), render: (_, r) => (r.deltaOnHand ? signed(r.deltaOnHand) : '') },
+            { title: t('inventory.deltaReserved'), render: (_, r) => (r.deltaReserved ? signed(r.deltaReserved) : '') },
+            { title: t('inventory.after'), render: (_, r) => `${r.onHandAfter} / ${r.reservedAfter}` },
+            { title: t('inventory.reason'), render: (_, r) => labels.label('stockReason', r.reason) },
+            { title: t('inventory.order'), render: (_, r) => r.orderId ?? '' },
+            { title: t('common.note'), render: (_, r) => r.note ?? '' },
           ]} />
         ) },
       ]} />
       {adjusting && (
-        <StockAdjustModal merchantId={merchantId} skuId={adjusting.skuId} title={adjusting.title} onClose={() => setAdjusting(null)}
-          onDone={() => { setAdjusting(null); stock.reload(); ledger.reload(); }} />
+        <StockAdjustModal merchantId={merchantId} skuId={adjusting.skuId} title={adjusting.title}
+          onClose={() => setAdjusting(null)} onDone={() => setAdjusting(null)} />
       )}
     </Card>
   );

@@ -1,42 +1,59 @@
 // Members: the shop's customers with spend and RFM segments; issue a coupon to a whole segment.
+import { useLabels } from '@livemall/sdk';
 import { App, Button, Card, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
-import { api, call, errorText, yuan } from '../api.ts';
-import { useAsync } from '../components/useAsync.ts';
+import { useTranslation } from 'react-i18next';
+import { $api, errorText, yuan } from '../api.ts';
+import { tableState } from '../components/Loadable.tsx';
 import { useMerchantId } from '../workspace.tsx';
 
-const SEGMENTS = { champions: ['重要价值', 'gold'], loyal: ['忠诚', 'green'], new: ['新客', 'blue'], at_risk: ['流失风险', 'orange'], hibernating: ['沉睡', 'default'], others: ['其他', 'default'] } as const;
-type Seg = keyof typeof SEGMENTS;
+const SEGMENT_COLOR = {
+  champions: 'gold', loyal: 'green', new: 'blue', at_risk: 'orange', hibernating: 'default', others: 'default',
+} as const;
+type Seg = keyof typeof SEGMENT_COLOR;
 
 export default function Members() {
+  const { t } = useTranslation();
+  const labels = useLabels();
   const merchantId = useMerchantId();
   const { message } = App.useApp();
   const [segment, setSegment] = useState<Seg | undefined>();
   const [couponId, setCouponId] = useState<number | undefined>();
-  const customers = useAsync(() => call(() => api.GET('/api/merchants/{merchantId}/customers', { params: { path: { merchantId }, query: segment ? { segment } : {} } })), [merchantId, segment]);
-  const coupons = useAsync(() => call(() => api.GET('/api/merchants/{merchantId}/coupons', { params: { path: { merchantId } } })), [merchantId]);
+  const customers = $api.useQuery('get', '/api/merchants/{merchantId}/customers',
+    { params: { path: { merchantId }, query: segment ? { segment } : {} } });
+  const coupons = $api.useQuery('get', '/api/merchants/{merchantId}/coupons', { params: { path: { merchantId } } });
+  const issueM = $api.useMutation('post', '/api/merchants/{merchantId}/coupons/{templateId}/issue');
   const issue = async () => {
     const userIds = (customers.data ?? []).map((c) => c.userId);
     if (!couponId || !userIds.length) return;
     try {
-      const r = await call(() => api.POST('/api/merchants/{merchantId}/coupons/{templateId}/issue', { params: { path: { merchantId, templateId: couponId } }, body: { userIds } }));
-      void message.success(`已发放 ${r.issued} 张，跳过 ${r.skipped.length}`);
+      const r = await issueM.mutateAsync({ params: { path: { merchantId, templateId: couponId } }, body: { userIds } });
+      void message.success(t('members.issued', { issued: r.issued, skipped: r.skipped.length }));
     } catch (e) { void message.error(errorText(e)); }
   };
+  const issuable = (coupons.data ?? []).filter((c) => c.channels.includes('staff_issue') && c.status === 'active');
   return (
-    <Card title="会员 Members" extra={
+    <Card title={t('members.title')} extra={
       <Space>
-        <Select allowClear placeholder="人群 Segment" style={{ width: 150 }} value={segment} onChange={setSegment} options={Object.entries(SEGMENTS).map(([value, [label]]) => ({ value, label }))} />
-        <Select placeholder="优惠券" style={{ width: 220 }} value={couponId} onChange={setCouponId} options={(coupons.data ?? []).filter((c) => c.channels.includes('staff_issue') && c.status === 'active').map((c) => ({ value: c.id, label: c.title }))} />
-        <Button type="primary" disabled={!couponId} onClick={() => void issue()}>向当前人群发券</Button>
+        <Select allowClear placeholder={t('members.segment')} style={{ width: 150 }} value={segment} onChange={setSegment}
+          options={(Object.keys(SEGMENT_COLOR) as Seg[]).map((value) => ({ value, label: labels.label('segment', value) }))} />
+        <Select placeholder={t('members.coupon')} style={{ width: 220 }} value={couponId} onChange={setCouponId}
+          options={issuable.map((c) => ({ value: c.id, label: c.title }))} />
+        <Button type="primary" disabled={!couponId} loading={issueM.isPending} onClick={() => void issue()}>
+          {t('members.issue')}
+        </Button>
       </Space>
     }>
-      <Table rowKey="userId" loading={customers.loading} dataSource={customers.data ?? []} columns={[
-        { title: '会员', render: (_, c) => `${c.nickname} ${c.phone ?? ''}` },
-        { title: '订单', dataIndex: 'orders' }, { title: '消费', render: (_, c) => yuan(c.paidFen) }, { title: '积分', dataIndex: 'points' }, { title: '本店可用券', dataIndex: 'coupons' },
-        { title: '最近购买', render: (_, c) => new Date(c.lastPaidAt).toLocaleDateString() },
+      <Table rowKey="userId" {...tableState(customers, (d) => d)} columns={[
+        { title: t('members.member'), render: (_, c) => `${c.nickname} ${c.phone ?? ''}` },
+        { title: t('members.orders'), dataIndex: 'orders' }, { title: t('members.spent'), render: (_, c) => yuan(c.paidFen) },
+        { title: t('members.points'), dataIndex: 'points' }, { title: t('members.coupons'), dataIndex: 'coupons' },
+        { title: t('members.lastPaid'), render: (_, c) => labels.date(c.lastPaidAt) },
         { title: 'RFM', render: (_, c) => `${c.rfm.r}-${c.rfm.f}-${c.rfm.m}` },
-        { title: '人群', render: (_, c) => { const [label, color] = SEGMENTS[c.segment as Seg] ?? ['', 'default']; return <Tag color={color}>{label}</Tag>; } },
+        {
+          title: t('members.segment'),
+          render: (_, c) => <Tag color={SEGMENT_COLOR[c.segment as Seg] ?? 'default'}>{labels.label('segment', c.segment)}</Tag>,
+        },
       ]} />
     </Card>
   );

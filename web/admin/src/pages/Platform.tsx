@@ -1,87 +1,143 @@
+import { useLabels } from '@livemall/sdk';
 import { App, Button, Card, Form, Input, InputNumber, Select, Space, Table, Tabs, Tag } from 'antd';
-import { api, call, errorText, yuan } from '../api.ts';
-import { OPERATOR_ACTIONS, STATUS_TAG, type ShopStatus } from '../components/ShopStatus.tsx';
-import { useAsync } from '../components/useAsync.ts';
+import { useTranslation } from 'react-i18next';
+import { $api, errorText, yuan } from '../api.ts';
+import { tableState } from '../components/Loadable.tsx';
+import { OPERATOR_ACTIONS, STATUS_COLOR, type ShopStatus } from '../components/ShopStatus.tsx';
 
 export default function Platform() {
+  const { t } = useTranslation();
   return <Tabs items={[
-    { key: 'dashboard', label: '平台看板 Dashboard', children: <PlatformDashboard /> },
-    { key: 'merchants', label: '商家 Merchants', children: <Merchants /> },
-    { key: 'words', label: '敏感词 Word list', children: <Words /> },
-    { key: 'reports', label: '举报审核 Reports', children: <Reports /> },
+    { key: 'dashboard', label: t('platform.dashboard'), children: <PlatformDashboard /> },
+    { key: 'merchants', label: t('platform.merchants'), children: <Merchants /> },
+    { key: 'words', label: t('platform.words'), children: <Words /> },
+    { key: 'reports', label: t('platform.reports'), children: <Reports /> },
   ]} />;
 }
 
 function Reports() {
-  const reports = useAsync(() => call(() => api.GET('/api/platform/chat-reports')), []);
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const reports = $api.useQuery('get', '/api/platform/chat-reports');
   return (
-    <Card title="被举报的弹幕 Reported messages (all shops)">
-      <Table rowKey="id" loading={reports.loading} dataSource={reports.data ?? []} columns={[
-        { title: '直播间', dataIndex: 'roomId' }, { title: '内容', dataIndex: 'text' }, { title: '原因', dataIndex: 'reason' },
-        { title: '状态', render: (_, r) => <Tag>{r.status}</Tag> }, { title: '时间', render: (_, r) => new Date(r.createdAt).toLocaleString() },
+    <Card title={t('platform.reportsTitle')}>
+      <Table rowKey="id" {...tableState(reports, (d) => d)} columns={[
+        { title: t('platform.room'), dataIndex: 'roomId' }, { title: t('platform.text'), dataIndex: 'text' },
+        { title: t('platform.reason'), dataIndex: 'reason' },
+        { title: t('common.status'), render: (_, r) => <Tag>{labels.label('chatReportStatus', r.status)}</Tag> },
+        { title: t('common.time'), render: (_, r) => labels.dateTime(r.createdAt) },
       ]} />
     </Card>
   );
 }
 
 function PlatformDashboard() {
-  const dash = useAsync(() => call(() => api.GET('/api/platform/dashboard')), []);
+  const { t } = useTranslation();
+  const dash = $api.useQuery('get', '/api/platform/dashboard');
   const rows = dash.data ?? [];
+  const today = yuan(rows.reduce((s, r) => s + r.todayGmvFen, 0));
+  const week = yuan(rows.reduce((s, r) => s + r.weekGmvFen, 0));
   return (
-    <Card title={`今日 GMV ${yuan(rows.reduce((s, r) => s + r.todayGmvFen, 0))} · 7 日 GMV ${yuan(rows.reduce((s, r) => s + r.weekGmvFen, 0))}`}>
-      <Table rowKey="merchantId" loading={dash.loading} dataSource={rows} columns={[
-        { title: '商家', dataIndex: 'name' }, { title: '今日订单', dataIndex: 'todayOrders' }, { title: '今日 GMV', render: (_, r) => yuan(r.todayGmvFen) },
-        { title: '7 日订单', dataIndex: 'weekOrders' }, { title: '7 日 GMV', render: (_, r) => yuan(r.weekGmvFen) },
+    <Card title={t('platform.gmvTitle', { today, week })}>
+      <Table rowKey="merchantId" {...tableState(dash, (d) => d)} columns={[
+        { title: t('platform.merchant'), dataIndex: 'name' }, { title: t('platform.todayOrders'), dataIndex: 'todayOrders' },
+        { title: t('platform.todayGmv'), render: (_, r) => yuan(r.todayGmvFen) },
+        { title: t('platform.weekOrders'), dataIndex: 'weekOrders' },
+        { title: t('platform.weekGmv'), render: (_, r) => yuan(r.weekGmvFen) },
       ]} />
     </Card>
   );
 }
 
+const ACTIONS = ['mask', 'block', 'review'] as const;
+
+/** The platform's word list (every room), or one shop's (`merchantId`). */
 export function Words(props: { merchantId?: number }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
   const { message } = App.useApp();
   const mid = props.merchantId;
-  const words = useAsync(() => (mid ? call(() => api.GET('/api/merchants/{merchantId}/sensitive-words', { params: { path: { merchantId: mid } } })) : call(() => api.GET('/api/platform/sensitive-words'))), [mid]);
-  const add = async (v: { word: string; action: 'mask' | 'block' | 'review' }) => {
-    try { await call(() => (mid ? api.POST('/api/merchants/{merchantId}/sensitive-words', { params: { path: { merchantId: mid } }, body: { words: [v] } }) : api.POST('/api/platform/sensitive-words', { body: { words: [v] } }))); words.reload(); } catch (e) { void message.error(errorText(e)); }
+  const shop = { params: { path: { merchantId: mid ?? 0 } } };
+  const shopWords = $api.useQuery('get', '/api/merchants/{merchantId}/sensitive-words', shop, { enabled: mid !== undefined });
+  const platformWords = $api.useQuery('get', '/api/platform/sensitive-words', {}, { enabled: mid === undefined });
+  const words = mid !== undefined ? shopWords : platformWords;
+  const addShop = $api.useMutation('post', '/api/merchants/{merchantId}/sensitive-words');
+  const addPlatform = $api.useMutation('post', '/api/platform/sensitive-words');
+  const removeShop = $api.useMutation('delete', '/api/merchants/{merchantId}/sensitive-words/{wordId}');
+  const removePlatform = $api.useMutation('delete', '/api/platform/sensitive-words/{wordId}');
+  const add = async (v: { word: string; action: (typeof ACTIONS)[number] }) => {
+    try {
+      if (mid !== undefined) await addShop.mutateAsync({ ...shop, body: { words: [v] } });
+      else await addPlatform.mutateAsync({ body: { words: [v] } });
+    } catch (e) { void message.error(errorText(e)); }
   };
-  const remove = async (id: number) => { try { await call(() => (mid ? api.DELETE('/api/merchants/{merchantId}/sensitive-words/{wordId}', { params: { path: { merchantId: mid, wordId: id } } }) : api.DELETE('/api/platform/sensitive-words/{wordId}', { params: { path: { wordId: id } } }))); words.reload(); } catch (e) { void message.error(errorText(e)); } };
+  const remove = async (wordId: number) => {
+    try {
+      if (mid !== undefined) await removeShop.mutateAsync({ params: { path: { merchantId: mid, wordId } } });
+      else await removePlatform.mutateAsync({ params: { path: { wordId } } });
+    } catch (e) { void message.error(errorText(e)); }
+  };
   return (
-    <Card title={mid ? '店铺敏感词 Shop word list' : '平台敏感词 Platform word list (all rooms)'}>
+    <Card title={mid !== undefined ? t('words.shopTitle') : t('words.platformTitle')}>
       <Form layout="inline" onFinish={add} initialValues={{ action: 'mask' }} style={{ marginBottom: 12 }}>
-        <Form.Item name="word" rules={[{ required: true }]}><Input placeholder="词语" /></Form.Item>
-        <Form.Item name="action"><Select style={{ width: 140 }} options={[{ value: 'mask', label: '打码 mask' }, { value: 'block', label: '拦截 block' }, { value: 'review', label: '人工审核 review' }]} /></Form.Item>
-        <Button type="primary" htmlType="submit">添加</Button>
+        <Form.Item name="word" rules={[{ required: true }]}><Input placeholder={t('words.word')} /></Form.Item>
+        <Form.Item name="action">
+          <Select style={{ width: 140 }} options={ACTIONS.map((value) => ({ value, label: labels.label('wordAction', value) }))} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit">{t('common.add')}</Button>
       </Form>
-      <Table rowKey="id" loading={words.loading} dataSource={words.data ?? []} columns={[{ title: '词语', dataIndex: 'word' }, { title: '处理', dataIndex: 'action' }, { title: '', render: (_, w) => <a onClick={() => void remove(w.id)}>删除</a> }]} />
+      <Table rowKey="id" {...tableState(words, (d) => d)} columns={[
+        { title: t('words.word'), dataIndex: 'word' },
+        { title: t('words.action'), render: (_, w) => labels.label('wordAction', w.action) },
+        { title: '', render: (_, w) => <a onClick={() => void remove(w.id)}>{t('common.delete')}</a> },
+      ]} />
     </Card>
   );
 }
 
+type MerchantRow = { id: number; name: string; status: string; commissionRateBp: number };
+
 function Merchants() {
+  const { t } = useTranslation();
+  const labels = useLabels();
   const { message } = App.useApp();
-  const merchants = useAsync(() => call(() => api.GET('/api/platform/merchants', { params: { query: {} } })), []);
-  const onboard = async (v: { name: string; ownerPhone: string }) => {
-    try { await call(() => api.POST('/api/platform/merchants', { body: v })); merchants.reload(); } catch (e) { void message.error(errorText(e)); }
+  const merchants = $api.useQuery('get', '/api/platform/merchants', { params: { query: {} } });
+  const onboardM = $api.useMutation('post', '/api/platform/merchants');
+  const updateM = $api.useMutation('patch', '/api/platform/merchants/{merchantId}');
+  const onboard = async (body: { name: string; ownerPhone: string }) => {
+    try { await onboardM.mutateAsync({ body }); } catch (e) { void message.error(errorText(e)); }
   };
   const update = async (merchantId: number, body: { status?: ShopStatus; commissionRateBp?: number }) => {
-    try { await call(() => api.PATCH('/api/platform/merchants/{merchantId}', { params: { path: { merchantId } }, body: body as never })); merchants.reload(); } catch (e) { void message.error(errorText(e)); }
+    try { await updateM.mutateAsync({ params: { path: { merchantId } }, body: body as never }); } catch (e) {
+      void message.error(errorText(e));
+    }
   };
-  const rows = (Array.isArray(merchants.data) ? merchants.data : (merchants.data as { items?: unknown[] } | undefined)?.items ?? []) as Array<{ id: number; name: string; status: string; commissionRateBp: number }>;
+  const rows = (d: unknown) => (Array.isArray(d) ? d : (d as { items?: unknown[] }).items ?? []) as MerchantRow[];
   return (
-    <Card title="商家 Merchants">
+    <Card title={t('platform.merchants')}>
       <Form layout="inline" onFinish={onboard} style={{ marginBottom: 12 }}>
-        <Form.Item name="name" rules={[{ required: true }]}><Input placeholder="商家名称 Name" /></Form.Item>
-        <Form.Item name="ownerPhone" rules={[{ required: true }]}><Input placeholder="店主手机号 Owner phone" /></Form.Item>
-        <Button type="primary" htmlType="submit">入驻 Onboard</Button>
+        <Form.Item name="name" rules={[{ required: true }]}><Input placeholder={t('platform.merchantName')} /></Form.Item>
+        <Form.Item name="ownerPhone" rules={[{ required: true }]}><Input placeholder={t('platform.ownerPhone')} /></Form.Item>
+        <Button type="primary" htmlType="submit" loading={onboardM.isPending}>{t('platform.onboard')}</Button>
       </Form>
-      <Table rowKey="id" loading={merchants.loading} dataSource={rows} columns={[
-        { title: 'ID', dataIndex: 'id' }, { title: '名称', dataIndex: 'name' },
-        { title: '状态', render: (_, m) => <Tag color={STATUS_TAG[m.status as ShopStatus]?.[1]}>{STATUS_TAG[m.status as ShopStatus]?.[0] ?? m.status}</Tag> },
+      <Table rowKey="id" {...tableState(merchants, rows)} columns={[
+        { title: 'ID', dataIndex: 'id' }, { title: t('platform.name'), dataIndex: 'name' },
+        {
+          title: t('common.status'),
+          render: (_, m) => <Tag color={STATUS_COLOR[m.status as ShopStatus]}>{labels.label('merchantStatus', m.status)}</Tag>,
+        },
         // Only the changes governance allows for this status (approve, reject, suspend, reinstate).
-        { title: '操作 Actions', render: (_, m) => <Space>{(OPERATOR_ACTIONS[m.status as ShopStatus] ?? []).map((a) => (
-          <Button key={a.to} size="small" danger={a.danger} data-testid={`merchant-${a.to}`} onClick={() => void update(m.id, { status: a.to })}>{a.label}</Button>
+        { title: t('common.actions'), render: (_, m) => <Space>{(OPERATOR_ACTIONS[m.status as ShopStatus] ?? []).map((a) => (
+          <Button key={a.to} size="small" danger={a.danger} data-testid={`merchant-${a.to}`}
+            onClick={() => void update(m.id, { status: a.to })}>{t(`platform.actions.${a.label}` as const)}</Button>
         ))}</Space> },
-        { title: '佣金 Commission', render: (_, m) => <Space><InputNumber size="small" min={0} max={100} step={0.5} defaultValue={m.commissionRateBp / 100} onBlur={(e) => void update(m.id, { commissionRateBp: Math.round(Number(e.target.value) * 100) })} />%</Space> },
+        {
+          title: t('platform.commission'),
+          render: (_, m) => <Space>
+            <InputNumber size="small" min={0} max={100} step={0.5} defaultValue={m.commissionRateBp / 100}
+              onBlur={(e) => void update(m.id, { commissionRateBp: Math.round(Number(e.target.value) * 100) })} />%
+          </Space>,
+        },
       ]} />
     </Card>
   );

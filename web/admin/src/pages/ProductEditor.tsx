@@ -2,13 +2,14 @@
 // Stock is not a field of the product: a new SKU gets an initial stock, an existing one shows on
 // hand / reserved / available and changes through "调整库存" (inventory's adjust, with a reason).
 // Saves carry the version the editor loaded (If-Match), so a concurrent edit is never overwritten.
-import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Switch, Table, Tag, Upload } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Select, Space, Tag, Upload } from 'antd';
 import { useEffect, useState } from 'react';
-import { ApiFailure } from '@livemall/sdk';
-import { api, call, errorText, session } from '../api.ts';
+import { useTranslation } from 'react-i18next';
+import { ApiFailure, useLabels, type paths } from '@livemall/sdk';
+import { $api, errorText, queryClient, session } from '../api.ts';
 import { StockAdjustModal } from '../components/StockAdjust.tsx';
-import { useAsync } from '../components/useAsync.ts';
 import { useMerchantId } from '../workspace.tsx';
+import { SkuTable } from './ProductSkus.tsx';
 
 export interface SkuRow {
   id?: number; specValues: string[]; priceFen: number | null; originalPriceFen?: number | undefined; weightGrams: number;
@@ -19,10 +20,11 @@ export interface SkuRow {
   onHand?: number; reserved?: number; available?: number;
 }
 interface Spec { name: string; values: string[] }
-type Loaded = Awaited<ReturnType<typeof loadProduct>>;
+type Loaded = paths['/api/merchants/{merchantId}/products/{productId}']['get']['responses'][200]['content']['application/json'];
 
-const loadProduct = (merchantId: number, productId: number) =>
-  call(() => api.GET('/api/merchants/{merchantId}/products/{productId}', { params: { path: { merchantId, productId } } }));
+/** The product as it is now (asked afresh: the editor edits a snapshot and saves it with its version). */
+const loadProduct = (merchantId: number, productId: number) => queryClient.fetchQuery(
+  $api.queryOptions('get', '/api/merchants/{merchantId}/products/{productId}', { params: { path: { merchantId, productId } } }));
 
 /** Every combination of spec values, keeping what was typed for combinations that still exist. */
 export function skuMatrix(specs: Spec[], previous: SkuRow[]): SkuRow[] {
@@ -40,12 +42,16 @@ const toRows = (p: Loaded): SkuRow[] => skuMatrix(p.specs, p.skus.map((s) => ({
 /** An enabled SKU needs a price above ¥0.00 (the server refuses it on the shelf, too). */
 export const unpricedSkus = (rows: SkuRow[]) => rows.filter((r) => r.enabled && !(r.priceFen && r.priceFen > 0));
 
-const skuLabel = (r: { specValues: string[] }) => r.specValues.join(' / ') || '默认';
+/** A SKU by its spec values; the one SKU of a product without specs has none (`defaultName`). */
+export const skuLabel = (r: { specValues: string[] }, defaultName = '') => r.specValues.join(' / ') || defaultName;
 
 export function ProductEditor(props: { productId: number | null; onSaved(): void }) {
+  const { t } = useTranslation();
   const merchantId = useMerchantId();
   const { message } = App.useApp();
   const [form] = Form.useForm();
+  const labels = useLabels();
+  const label = (r: { specValues: string[] }) => skuLabel(r, t('common.defaultSku'));
   const [specs, setSpecs] = useState<Spec[]>([]);
   const [skus, setSkus] = useState<SkuRow[]>([{ specValues: [], priceFen: null, stock: 0, weightGrams: 0, enabled: true }]);
   const [cover, setCover] = useState<string | null>(null);
@@ -54,7 +60,9 @@ export function ProductEditor(props: { productId: number | null; onSaved(): void
   const [conflict, setConflict] = useState(false);
   const [priceErrors, setPriceErrors] = useState<Set<string>>(new Set());
   const [adjusting, setAdjusting] = useState<SkuRow | null>(null);
-  const categories = useAsync(() => call(() => api.GET('/api/categories')), []);
+  const categories = $api.useQuery('get', '/api/categories');
+  const createM = $api.useMutation('post', '/api/merchants/{merchantId}/products');
+  const updateM = $api.useMutation('put', '/api/merchants/{merchantId}/products/{productId}');
 
   const load = async () => {
     if (!props.productId) return;
@@ -76,9 +84,9 @@ export function ProductEditor(props: { productId: number | null; onSaved(): void
 
   const save = async (v: { title: string; subtitle?: string; description?: string; categoryId?: number; status?: string }) => {
     const unpriced = unpricedSkus(skus);
-    setPriceErrors(new Set(unpriced.map(skuLabel)));
+    setPriceErrors(new Set(unpriced.map(label)));
     if (unpriced.length) {
-      void message.error(`请填写价格（大于 ¥0.00）Price required: ${unpriced.map(skuLabel).join(', ')}`);
+      void message.error(t('editor.priceRequired', { skus: unpriced.map(label).join(', ') }));
       return;
     }
     const body = {
@@ -92,16 +100,16 @@ export function ProductEditor(props: { productId: number | null; onSaved(): void
     };
     try {
       if (props.productId) {
-        await call(() => api.PUT('/api/merchants/{merchantId}/products/{productId}', {
-          params: { path: { merchantId, productId: props.productId! }, header: { 'if-match': `"${version}"` } }, body,
-        }));
-      } else await call(() => api.POST('/api/merchants/{merchantId}/products', { params: { path: { merchantId } }, body }));
-      void message.success('已保存 Saved');
+        await updateM.mutateAsync({
+          params: { path: { merchantId, productId: props.productId }, header: { 'if-match': `"${version}"` } }, body,
+        });
+      } else await createM.mutateAsync({ params: { path: { merchantId } }, body });
+      void message.success(t('editor.saved'));
       props.onSaved();
     } catch (e) {
       if (e instanceof ApiFailure && e.error.code === 'PRODUCT_VERSION_CONFLICT') { setConflict(true); return; }
       if (e instanceof ApiFailure && e.error.code === 'SKU_PRICE_REQUIRED') {
-        setPriceErrors(new Set(((e.error.details ?? []) as Array<{ specValues: string[] }>).map(skuLabel)));
+        setPriceErrors(new Set(((e.error.details ?? []) as Array<{ specValues: string[] }>).map(label)));
       }
       void message.error(errorText(e));
     }
@@ -113,76 +121,63 @@ export function ProductEditor(props: { productId: number | null; onSaved(): void
     <Form form={form} layout="vertical" onFinish={save}>
       {conflict && (
         <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="version-conflict"
-          title="商品已被他人修改 Someone else saved this product after you opened it"
-          description="重新加载后再修改，以免覆盖对方的更改。Reload it and make your change again, so theirs is not lost."
-          action={<Button onClick={() => void load()} data-testid="reload-product">重新加载 Reload</Button>} />
+          title={t('editor.conflict')} description={t('editor.conflictHint')}
+          action={<Button onClick={() => void load()} data-testid="reload-product">{t('editor.reload')}</Button>} />
       )}
-      <Form.Item name="title" label="标题 Title" rules={[{ required: true }]}><Input data-testid="product-title" /></Form.Item>
-      <Form.Item name="subtitle" label="副标题 Subtitle"><Input /></Form.Item>
-      <Form.Item name="categoryId" label="类目 Category"><Select allowClear showSearch optionFilterProp="label" options={flat((categories.data ?? []) as never)} /></Form.Item>
-      <Form.Item label="主图 Cover">
+      <Form.Item name="title" label={t('editor.title')} rules={[{ required: true }]}><Input data-testid="product-title" /></Form.Item>
+      <Form.Item name="subtitle" label={t('editor.subtitle')}><Input /></Form.Item>
+      <Form.Item name="categoryId" label={t('editor.category')}>
+        <Select allowClear showSearch optionFilterProp="label" options={flat((categories.data ?? []) as never)} />
+      </Form.Item>
+      <Form.Item label={t('editor.cover')}>
         <Space>
           {cover && <img src={cover} width={64} height={64} style={{ objectFit: 'cover' }} />}
           <Upload accept="image/*" showUploadList={false} {...upload}
-            onChange={(info) => { if (info.file.status === 'done') setCover((info.file.response as { url: string }).url); if (info.file.status === 'error') void message.error('上传失败'); }}>
-            <Button>上传 Upload</Button>
+            onChange={(info) => {
+              if (info.file.status === 'done') setCover((info.file.response as { url: string }).url);
+              if (info.file.status === 'error') void message.error(t('editor.uploadFailed'));
+            }}>
+            <Button>{t('editor.upload')}</Button>
           </Upload>
         </Space>
       </Form.Item>
-      <Form.Item label="图片与视频 Gallery">
+      <Form.Item label={t('editor.gallery')}>
         <Space wrap>
           {media.map((m) => (
             <span key={m.url} style={{ position: 'relative' }}>
-              {m.type === 'image' ? <img src={m.url} width={56} height={56} style={{ objectFit: 'cover' }} /> : <Tag>🎬 video</Tag>}
+              {m.type === 'image' ? <img src={m.url} width={56} height={56} style={{ objectFit: 'cover' }} />
+                : <Tag>🎬 {t('editor.video')}</Tag>}
               <a onClick={() => setMedia(media.filter((x) => x.url !== m.url))} style={{ position: 'absolute', top: -6, right: -4 }}>✕</a>
             </span>
           ))}
           <Upload accept="image/*,video/mp4" showUploadList={false} multiple {...upload}
             onChange={(info) => { if (info.file.status === 'done') { const r = info.file.response as { url: string; type: 'image' | 'video' }; setMedia((m) => [...m, { type: r.type, url: r.url }]); } }}>
-            <Button>+ 添加 Add</Button>
+            <Button>+ {t('common.add')}</Button>
           </Upload>
         </Space>
       </Form.Item>
-      <Card size="small" title="规格 Specs (→ SKU matrix)" extra={<Button size="small" disabled={specs.length >= 3} onClick={() => updateSpecs([...specs, { name: '', values: [] }])} data-testid="add-spec">+ 规格</Button>}>
+      <Card size="small" title={<span data-testid="specs-title">{t('editor.specs')}</span>} extra={
+        <Button size="small" disabled={specs.length >= 3} onClick={() => updateSpecs([...specs, { name: '', values: [] }])}
+          data-testid="add-spec">+ {t('editor.spec')}</Button>
+      }>
         {specs.map((s, i) => (
           <Space key={i} style={{ display: 'flex', marginBottom: 8 }}>
-            <Input placeholder="颜色" value={s.name} style={{ width: 120 }} data-testid={`spec-name-${i}`} onChange={(e) => updateSpecs(specs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} />
-            <Select mode="tags" placeholder="红色, 蓝色" value={s.values} style={{ width: 360 }} data-testid={`spec-values-${i}`} tokenSeparators={[',', '，']} onChange={(values: string[]) => updateSpecs(specs.map((x, j) => (j === i ? { ...x, values } : x)))} />
+            <Input placeholder={t('editor.specNameExample')} value={s.name} style={{ width: 120 }} data-testid={`spec-name-${i}`} onChange={(e) => updateSpecs(specs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} />
+            <Select mode="tags" placeholder={t('editor.specValuesExample')} value={s.values} style={{ width: 360 }} data-testid={`spec-values-${i}`} tokenSeparators={[',', '，']} onChange={(values: string[]) => updateSpecs(specs.map((x, j) => (j === i ? { ...x, values } : x)))} />
             <Button danger size="small" onClick={() => updateSpecs(specs.filter((_, j) => j !== i))}>✕</Button>
           </Space>
         ))}
       </Card>
-      <Table size="small" rowKey={(r) => r.specValues.join('/') || 'default'} pagination={false} dataSource={skus} style={{ margin: '12px 0' }} data-testid="sku-matrix"
-        columns={[
-          { title: 'SKU', render: (_, r) => skuLabel(r) },
-          { title: '价格 Price (¥)', render: (_, r, i) => (
-            <Space orientation="vertical" size={0}>
-              <InputNumber min={0} step={0.01} precision={2} placeholder="必填" value={r.priceFen === null ? null : r.priceFen / 100} data-testid={`sku-price-${i}`}
-                status={priceErrors.has(skuLabel(r)) ? 'error' : undefined} style={{ width: 110 }}
-                onChange={(v) => { setRow(i, { priceFen: v === null ? null : Math.round(Number(v) * 100) }); setPriceErrors((e) => { const n = new Set(e); n.delete(skuLabel(r)); return n; }); }} />
-              {priceErrors.has(skuLabel(r)) && <span style={{ color: '#ff4d4f', fontSize: 12 }} data-testid={`sku-price-error-${i}`}>需大于 ¥0.00</span>}
-            </Space>
-          ) },
-          { title: '划线价 Was (¥)', render: (_, r, i) => <InputNumber min={0} step={0.01} precision={2} value={r.originalPriceFen ? r.originalPriceFen / 100 : null} style={{ width: 100 }} onChange={(v) => setRow(i, { originalPriceFen: v ? Math.round(Number(v) * 100) : undefined })} /> },
-          { title: '库存 Stock', render: (_, r, i) => (r.id
-            ? (
-              <Space size={4} wrap>
-                <span data-testid={`sku-onhand-${i}`} title="在库 On hand">{r.onHand}</span>
-                <Tag title="预占 Reserved by unpaid orders" data-testid={`sku-reserved-${i}`}>占 {r.reserved}</Tag>
-                <Tag color="green" title="可售 Available">售 {r.available}</Tag>
-                <Button size="small" onClick={() => setAdjusting(r)} data-testid={`sku-adjust-${i}`}>调整库存</Button>
-              </Space>
-            )
-            : <InputNumber min={0} precision={0} value={r.stock} data-testid={`sku-stock-${i}`} placeholder="初始库存" onChange={(v) => setRow(i, { stock: Number(v ?? 0) })} />) },
-          { title: '重量 Weight (kg)', render: (_, r, i) => <InputNumber min={0} max={1000} step={0.001} precision={3} value={r.weightGrams / 1000} style={{ width: 100 }} data-testid={`sku-weight-${i}`} onChange={(v) => setRow(i, { weightGrams: Math.round(Number(v ?? 0) * 1000) })} /> },
-          { title: '编码 Code', render: (_, r, i) => <Input value={r.code} style={{ width: 120 }} onChange={(e) => setRow(i, { code: e.target.value })} /> },
-          { title: '在售 On sale', render: (_, r, i) => <Switch size="small" checked={r.enabled} onChange={(enabled) => setRow(i, { enabled })} /> },
-        ]} />
-      <Form.Item name="description" label="详情 Description"><Input.TextArea rows={4} /></Form.Item>
-      <Form.Item name="status" label="状态 Status" initialValue="on_shelf"><Select options={[{ value: 'on_shelf', label: '上架 On shelf' }, { value: 'off_shelf', label: '下架 Off shelf' }, { value: 'draft', label: '草稿 Draft' }]} /></Form.Item>
-      <Button type="primary" htmlType="submit" data-testid="save-product" disabled={conflict}>保存 Save</Button>
+      <SkuTable skus={skus} priceErrors={priceErrors} setRow={setRow} onAdjust={setAdjusting}
+        clearPriceError={(r) => setPriceErrors((e) => { const n = new Set(e); n.delete(label(r)); return n; })} />
+      <Form.Item name="description" label={t('editor.description')}><Input.TextArea rows={4} /></Form.Item>
+      <Form.Item name="status" label={t('common.status')} initialValue="on_shelf">
+        <Select options={(['on_shelf', 'off_shelf', 'draft'] as const).map((value) => ({ value, label: labels.label('productStatus', value) }))} />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" data-testid="save-product" disabled={conflict}
+        loading={createM.isPending || updateM.isPending}>{t('common.save')}</Button>
       {adjusting?.id && (
-        <StockAdjustModal merchantId={merchantId} skuId={adjusting.id} title={skuLabel(adjusting)} onClose={() => setAdjusting(null)}
+        <StockAdjustModal merchantId={merchantId} skuId={adjusting.id} title={label(adjusting)} onClose={() => setAdjusting(null)}
           onDone={() => { setAdjusting(null); void refreshLevels(); }} />
       )}
     </Form>

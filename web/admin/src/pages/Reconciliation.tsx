@@ -1,17 +1,20 @@
 // 对账 Reconciliation: the last runs (the daily one and those started here), "run now" for a day or
 // everything, and the chosen run's report. The platform sees every shop (or one); a shop sees its
 // own books, the platform's daily runs included, counted for itself.
+import { useLabels } from '@livemall/sdk';
+import { useQuery } from '@tanstack/react-query';
 import { App, Button, Card, DatePicker, Select, Space, Table, Tag } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
-import { api, call, errorText } from '../api.ts';
-import { range, ReconciliationReport, RUN_STATUS, type Run } from '../components/ReconciliationReport.tsx';
-import { useAsync } from '../components/useAsync.ts';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, call, errorText, queryClient } from '../api.ts';
+import { range, ReconciliationReport, RUN_COLOR, type Run } from '../components/ReconciliationReport.tsx';
 import { useWorkspace } from '../workspace.tsx';
 
 type Scope = { kind: 'platform' } | { kind: 'shop'; merchantId: number };
-const TRIGGER: Record<string, string> = { schedule: '每日 daily', manual: '手动 manual', cli: '命令行 CLI' };
 const PAGE_SIZE = 10;
+/** While a run is queued or running its answers are asked for again every 1.5 s. */
+const WHILE_BUSY = 1500;
 
 function listRuns(scope: Scope, page: number, shop?: number) {
   if (scope.kind === 'platform') {
@@ -49,27 +52,29 @@ function loadShops(scope: Scope): Promise<Array<{ value: number; label: string }
 const active = (r: Run) => r.status === 'queued' || r.status === 'running';
 
 export function ReconciliationPage({ scope }: { scope: Scope }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
   const { message } = App.useApp();
   const [page, setPage] = useState(1);
   const [shop, setShop] = useState<number | undefined>();
   const [day, setDay] = useState<Dayjs | null>(null);
   const [chosen, setChosen] = useState<number | null>(null);
   const key = scope.kind === 'platform' ? 'platform' : scope.merchantId;
-  const runs = useAsync(() => listRuns(scope, page, shop), [key, page, shop]);
-  const shops = useAsync(() => loadShops(scope), [key]);
+  // Shop and platform answers differ in path: one query key per scope, so the polling and refetch
+  // rules are written once (the scoped paths are chosen in listRuns / loadReport).
+  const runs = useQuery({
+    queryKey: ['get', 'reconciliation-runs', key, page, shop], queryFn: () => listRuns(scope, page, shop),
+    refetchInterval: (q) => (q.state.data?.items.some(active) ? WHILE_BUSY : false),
+  });
+  const shops = useQuery({ queryKey: ['get', 'reconciliation-shops', key], queryFn: () => loadShops(scope) });
   const shopOptions = shops.data ?? [];
   const shopName = (id: number) => shopOptions.find((o) => o.value === id)?.label;
   const items = runs.data?.items ?? [];
   const shown = chosen ?? items.find((r) => !active(r))?.id ?? items[0]?.id ?? null;
-  const report = useAsync(() => (shown === null ? Promise.resolve(null) : loadReport(scope, shown)), [key, shown]);
-
-  // While a run is queued or running, look again every 1.5 s until it is done.
-  const busy = items.some(active) || (report.data ? active(report.data.run) : false);
-  useEffect(() => {
-    if (!busy) return;
-    const t = setInterval(() => { runs.reload(); report.reload(); }, 1500);
-    return () => clearInterval(t);
-  }, [busy, runs.reload, report.reload]);
+  const report = useQuery({
+    queryKey: ['get', 'reconciliation-report', key, shown], queryFn: () => loadReport(scope, shown!), enabled: shown !== null,
+    refetchInterval: (q) => (q.state.data && active(q.state.data.run) ? WHILE_BUSY : false),
+  });
 
   const runNow = async () => {
     try {
@@ -77,24 +82,24 @@ export function ReconciliationPage({ scope }: { scope: Scope }) {
       const started = await startRun(scope, body);
       setChosen(started.run.id);
       setPage(1);
-      runs.reload();
+      void queryClient.invalidateQueries({ queryKey: ['get', 'reconciliation-runs'] });
     } catch (e) { void message.error(errorText(e)); }
   };
   const pickShop = (v?: number) => { setShop(v); setPage(1); setChosen(null); };
-  const title = scope.kind === 'platform' ? '对账 Reconciliation · 全平台 all shops' : '对账 Reconciliation · 本店 this shop';
+  const title = `${t('recon.title')} · ${scope.kind === 'platform' ? t('recon.allShops') : t('recon.thisShop')}`;
 
   return (
     <Card title={title} data-testid="reconciliation">
       <Space wrap style={{ marginBottom: 12 }}>
         {scope.kind === 'platform' && (
-          <Select allowClear placeholder="全部店铺 All shops" style={{ width: 200 }} value={shop} onChange={pickShop}
+          <Select allowClear placeholder={t('recon.allShopsPlaceholder')} style={{ width: 200 }} value={shop} onChange={pickShop}
             options={shopOptions} data-testid="reconcile-shop" />
         )}
-        <DatePicker placeholder="全部日期 Every day" style={{ width: 190 }} value={day} onChange={setDay}
+        <DatePicker placeholder={t('recon.everyDay')} style={{ width: 190 }} value={day} onChange={setDay}
           data-testid="reconcile-day" />
-        <Button type="primary" onClick={() => void runNow()} data-testid="reconcile-run">立即对账 Run now</Button>
+        <Button type="primary" onClick={() => void runNow()} data-testid="reconcile-run">{t('recon.runNow')}</Button>
       </Space>
-      <Table size="small" rowKey="id" loading={runs.loading && !runs.data} dataSource={items}
+      <Table size="small" rowKey="id" loading={runs.isFetching && !runs.data} dataSource={items}
         data-testid="reconcile-runs"
         pagination={{ current: page, pageSize: PAGE_SIZE, total: runs.data?.total ?? 0, onChange: setPage }}
         onRow={(r) => ({
@@ -103,23 +108,23 @@ export function ReconciliationPage({ scope }: { scope: Scope }) {
         })}
         columns={[
           { title: '#', dataIndex: 'id', width: 70 },
-          { title: '范围 Range', render: (_, r) => range(r) },
+          { title: t('recon.range'), render: (_, r) => range(t, labels.dateTime, r) },
           ...(scope.kind === 'platform'
             ? [{
-              title: '店铺 Shop',
-              render: (_: unknown, r: Run) => (r.merchantId === null ? '全平台' : shopName(r.merchantId) ?? r.merchantId),
+              title: t('recon.shop'),
+              render: (_: unknown, r: Run) => (r.merchantId === null ? t('recon.allShops') : shopName(r.merchantId) ?? r.merchantId),
             }]
             : []),
-          { title: '触发', render: (_, r) => TRIGGER[r.trigger] ?? r.trigger },
+          { title: t('recon.trigger'), render: (_, r) => labels.label('runTrigger', r.trigger) },
           {
-            title: '结果 Result',
+            title: t('recon.result'),
             render: (_, r) => (
-              <Tag color={RUN_STATUS[r.status][1]}>
-                {r.status === 'discrepancies' ? `${r.discrepancyCount} 处差异` : RUN_STATUS[r.status][0]}
+              <Tag color={RUN_COLOR[r.status]} data-status={r.status}>
+                {r.status === 'discrepancies' ? t('recon.count', { n: r.discrepancyCount }) : labels.label('runStatus', r.status)}
               </Tag>
             ),
           },
-          { title: '时间', render: (_, r) => new Date(r.createdAt).toLocaleString() },
+          { title: t('common.time'), render: (_, r) => labels.dateTime(r.createdAt) },
         ]} />
       {report.error ? <div style={{ color: '#cf1322' }}>{errorText(report.error)}</div> : null}
       {report.data && (
@@ -127,9 +132,7 @@ export function ReconciliationPage({ scope }: { scope: Scope }) {
           <ReconciliationReport report={report.data} shopName={shopName} />
         </div>
       )}
-      {!items.length && !runs.loading && (
-        <div style={{ marginTop: 16 }}>还没有对账记录：点「立即对账」开始。 No runs yet: press Run now.</div>
-      )}
+      {!items.length && !runs.isFetching && <div style={{ marginTop: 16 }}>{t('recon.noRuns')}</div>}
     </Card>
   );
 }
