@@ -49,6 +49,7 @@ step('typecheck server', 'npx', ['tsc', '-p', 'server', '--noEmit']);
 step('generate SDK from OpenAPI', 'npm', ['run', 'generate', '-w', '@livemall/sdk']);
 step('typecheck shop', 'npx', ['tsc', '-p', 'web/shop', '--noEmit']);
 step('typecheck console', 'npx', ['tsc', '-p', 'web/admin', '--noEmit']);
+step('i18n: every key and enum value in Chinese and English', 'npx', ['tsx', 'scripts/i18n-check.ts']);
 step('build shop (with size budget) and console', 'npm', ['run', 'build', '-w', '@livemall/shop', '-w', '@livemall/admin']);
 step('server tests', 'npx', ['vitest', 'run', '--root', 'server']);
 step('browser tests (Playwright, Debian chromium)', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts']);
