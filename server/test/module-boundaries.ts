@@ -24,11 +24,15 @@ const TABLE_CALLS = new Map<string, boolean>([
   ['from', false], ['using', false],
   ['updateTable', true], ['insertInto', true], ['deleteFrom', true], ['replaceInto', true], ['mergeInto', true],
 ]);
-// In raw SQL: the word before a table name, and whether it writes.
-const NAME = String.raw`"?[a-z_]\w*"?(?:\s+(?:as\s+)?[a-z_]\w*)?`;
+// In raw SQL: the word before a table name, and whether it writes. An alias is any word but a keyword
+// (`from c join users u`: `join` starts the next table, it is not c's alias).
+const KEYWORDS = 'join|inner|left|right|full|cross|natural|lateral|on|where|group|order|limit|offset|union|set|values'
+  + '|returning|using|having|window|for|select|as|and|or|not|into|from|except|intersect|fetch';
+const ALIAS = String.raw`(?:\s+(?:as\s+)?(?!(?:${KEYWORDS})\b)[a-z_]\w*)?`;
+const NAME = String.raw`"?[a-z_]\w*"?${ALIAS}`;
 const SQL_TABLE = new RegExp(
   String.raw`\b(delete\s+from|insert\s+into|merge\s+into|update|from|join|using)\s+(?:only\s+)?"?([a-z_]\w*)"?`
-    + String.raw`((?:\s+(?:as\s+)?[a-z_]\w*)?(?:\s*,\s*${NAME})*)`,
+    + String.raw`(${ALIAS}(?:\s*,\s*${NAME})*)`,
   'gi',
 );
 const SQL_WRITES = /^(delete|insert|merge|update)/i;
