@@ -84,7 +84,8 @@ for (const app of apps) {
 
 // 2. Every enum value the apps label has a name in both languages.
 const openapi = JSON.parse(fs.readFileSync(path.join(root, 'packages/sdk/openapi.json'), 'utf8'));
-const at = (pointer: string): unknown => pointer.split('/').reduce<any>((o, k) => o?.[k.replaceAll('~1', '/')], openapi);
+const at = (pointer: string): unknown =>
+  pointer.split('/').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k.replaceAll('~1', '/')], openapi);
 const union = (pointer: string): string[] => {
   const s = at(pointer) as { anyOf?: Array<{ enum?: string[] }>; enum?: string[] } | undefined;
   const values = s?.anyOf?.flatMap((x) => x.enum ?? []) ?? s?.enum ?? [];
@@ -129,7 +130,7 @@ const ENUM_SOURCES: Record<keyof typeof enumsZh, () => string[]> = {
     .matchAll(/this\.change\([^;'`]*'([a-z_]+)'/g)].map((m) => m[1]!),
   segment: () => union(param(`${merchant}/customers`, 'segment')),
   wordAction: () => union(`${body(`${merchant}/sensitive-words`)}/words/items/properties/action`),
-  chatReportStatus: () => serverUnion('interaction/tables.ts', /chat_reports:[^]*?status: Generated</),
+  chatReportStatus: () => serverUnion('interaction/tables.ts', /chat_reports:[\s\S]*?status: Generated</),
   runStatus: () => union('components/schemas/ReconciliationRun/properties/status'),
   runTrigger: () => serverUnion('reconciliation/tables.ts', /type RunTrigger =/),
   checkStatus: () => union('components/schemas/ReconciliationReport/properties/checks/items/properties/status'),

@@ -7,7 +7,7 @@ import { createLogger } from './platform/logger.ts';
 import { seedDemo } from './seed/seed.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './modules/identity/seed.ts';
 
-let config;
+let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
 } catch (err) {

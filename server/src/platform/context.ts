@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Cache } from './cache/cache.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/types.ts';
+import type { EventCatalogue } from './events/catalogue.ts';
 import type { EventBus } from './events/outbox.ts';
 import type { JobQueue } from './events/jobs.ts';
 import type { HealthRegistry } from './health.ts';
@@ -16,7 +17,7 @@ import type { Server } from 'node:http';
 import type { Storage } from './storage/storage.ts';
 import type { ReconcileRegistry } from './reconcile.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+// biome-ignore lint/suspicious/noEmptyInterface: an interface so that each module can augment it with its services
 export interface Services {}
 
 export interface AppContext {
@@ -54,6 +55,8 @@ export interface Module {
   name: string;
   /** Absolute path of this module's migrations folder. */
   migrationsDir?: string;
+  /** The events this module emits (its events.ts); a subscription to an event no module declares fails startup. */
+  events?: EventCatalogue;
   /** Build services, subscribe event handlers, register job handlers. No I/O that needs the network. */
   init?(ctx: AppContext): void | Promise<void>;
   /** Register HTTP routes. */

@@ -84,7 +84,7 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
           <Layout.Header style={{ background: '#fff', display: 'flex', alignItems: 'center', justifyContent: 'flex-end', gap: 12 }}>
             <Space>
               {me.merchants.length > 0 && (
-                <Select value={merchant?.id} style={{ minWidth: 200 }} onChange={(id) => { setMerchantId(id); nav(home); }}
+                <Select value={merchant?.id} style={{ minWidth: 200 }} onChange={(id) => { setMerchantId(id); void nav(home); }}
                   data-testid="merchant-switch"
                   options={me.merchants.map((m) => ({ value: m.id, label: `${m.name} · ${labels.label('role', m.role)}` }))} />
               )}

@@ -64,7 +64,7 @@ export class ProductService {
     const skus = matchSkus(input.specs, input.skus);
     assertPricedForSale(input.status ?? 'draft', skus);
     await this.assertCategory(trx, input.categoryId);
-    let product;
+    let product: { id: number };
     try {
       product = await trx.insertInto('products').values({
         merchant_id: merchantId, title: input.title.trim(), subtitle: input.subtitle ?? '', description: input.description ?? '',
@@ -174,7 +174,7 @@ export class ProductService {
 
   private async insertSkus(trx: Db, merchantId: number, productId: number, skus: SkuInput[], actorUserId: number | null, reason: 'initial' | 'import', lowStockThreshold?: number): Promise<void> {
     for (const s of skus) {
-      let row;
+      let row: { id: number };
       try {
         row = await trx.insertInto('skus').values({
           product_id: productId, merchant_id: merchantId, spec_values: JSON.stringify(s.specValues.map((v) => v.trim())), name: skuName(s.specValues),

@@ -96,7 +96,7 @@ describe.each(APP_BACKENDS)('sign-in throttling on $name', (backend) => {
     for (let i = 0; i < LOGIN.clientCaptchaAfter; i++) {
       expect((await login(phones(i), 'Guess1234x', ip)).status).toBe(401);
     }
-    let last;
+    let last: Awaited<ReturnType<typeof login>> | undefined;
     for (let i = LOGIN.clientCaptchaAfter; i < LOGIN.clientMaxFailures; i++) {
       const asked = await login(phones(i), 'Guess1234x', ip);
       if (asked.status !== 403) { last = asked; break; }

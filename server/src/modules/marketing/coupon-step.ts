@@ -90,7 +90,7 @@ function applyStack(
   for (const c of inOrder.filter((x) => applied.has(x.id))) {
     if (c.terms.kind === 'free_shipping') {
       const fresh = (isMerchant(c) ? [c.terms.merchantId!] : shops).filter((m) => !waived.has(m));
-      fresh.forEach((m) => waived.add(m));
+      for (const m of fresh) waived.add(m);
       saved.set(c.id, fresh.reduce((s, m) => s + (fees.get(m) ?? 0), 0));
       continue;
     }

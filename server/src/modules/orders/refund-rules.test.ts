@@ -37,7 +37,7 @@ describe('refund rules', () => {
         expect(l.committedFen).toBeLessThanOrEqual(l.payableFen);
       };
       for (const s of o.steps) refundOne(s.line, s.quantity);
-      lines.forEach((l, i) => refundOne(i, l.quantity));
+      for (const [i, l] of lines.entries()) refundOne(i, l.quantity);
       const shipped = lines.some((l) => l.shippedQuantity > 0);
       expect(shippingBack).toBe(shipped ? 0 : o.shippingFen);
       expect(committedFen).toBe(shipped ? totalFen - o.shippingFen : totalFen);

@@ -40,7 +40,22 @@ export class PaymentService {
       payment_no: newNo('P'), user_id: input.userId, merchant_id: input.merchantId, biz_type: input.bizType, biz_id: input.bizId,
       subject: input.subject.slice(0, 120), amount_fen: input.amountFen, expires_at: expiresAt,
     }).returning(['id', 'payment_no', 'expires_at']).executeTakeFirstOrThrow();
-    return { paymentId: row.id, paymentNo: row.payment_no, status: 'pending' as const, amountFen: input.amountFen, expiresAt: row.expires_at, cashierUrl: await this.sandboxCashierUrl(row.payment_no) };
+    const cashierUrl = await this.testCashierUrl(row.payment_no);
+    return { paymentId: row.id, paymentNo: row.payment_no, status: 'pending' as const, amountFen: input.amountFen, expiresAt: row.expires_at, cashierUrl };
+  }
+
+  /**
+   * The test-money cashier's link for a new payment, only where the sandbox is on; elsewhere null
+   * (the shopper picks a provider from /api/payments/methods and starts the payment with it).
+   */
+  async testCashierUrl(paymentNo: string): Promise<string | null> {
+    return this.providers.get('sandbox')?.configured ? this.sandboxCashierUrl(paymentNo) : null;
+  }
+
+  /** What an order page shows of its payment, or undefined when there is none with that id. */
+  async briefOf(db: Db, paymentId: number) {
+    return db.selectFrom('payments').select(['payment_no', 'amount_fen', 'status', 'provider', 'paid_at', 'expires_at'])
+      .where('id', '=', paymentId).executeTakeFirst();
   }
 
   async sandboxCashierUrl(paymentNo: string): Promise<string> {
@@ -62,6 +77,10 @@ export class PaymentService {
     if (p.expires_at.getTime() <= Date.now()) throw conflict('PAYMENT_EXPIRED', 'The time to pay has run out');
     const provider = this.providers.get(providerName);
     if (!provider?.configured) throw new AppError(422, 'PROVIDER_UNAVAILABLE', `${providerName} payments are not configured on this platform`);
+    // JSAPI pays as a WeChat user of our app: only the mini-program (or WeChat itself) knows the openid.
+    if (providerName === 'wechat' && !opts.openid) {
+      throw new AppError(422, 'WECHAT_PAY_NEEDS_WECHAT', 'WeChat Pay is paid inside WeChat (the mini-program): it needs the payer openid');
+    }
     await this.ctx.db.updateTable('payments').set({ provider: providerName, updated_at: sql`now()` }).where('id', '=', p.id).where('status', '=', 'pending').execute();
     // Network call: no transaction is open here.
     const started = await provider.start({
@@ -77,7 +96,7 @@ export class PaymentService {
   async handleNotification(providerName: string, incoming: IncomingNotification): Promise<NotificationAck & { outcome: string }> {
     const provider = this.providers.get(providerName as ProviderName);
     if (!provider) return { status: 404, contentType: 'text/plain', body: 'unknown provider', outcome: 'unknown_provider' };
-    let notice;
+    let notice: Awaited<ReturnType<typeof provider.parseNotification>>;
     try {
       notice = await provider.parseNotification(incoming);
     } catch (err) {

@@ -2,6 +2,7 @@
 // and "/\evil.example" (and the same with tabs or newlines inside, which URL parsers drop) as
 // another host, so a path must start with exactly one "/" followed by neither "/" nor "\", and
 // carry no whitespace, control characters or backslashes at all.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const SAME_SITE_PATH = /^\/(?![/\\])[^\\\s\u0000-\u001f\u007f]*$/;
 const BASE = 'http://same-site.invalid';
 

@@ -2,7 +2,7 @@
 // interface next to its migrations (declare module '.../db/types.ts'), so a module owns its types.
 import type { Kysely, Transaction, ColumnType, Generated } from 'kysely';
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+// biome-ignore lint/suspicious/noEmptyInterface: an interface so that each module can augment it with its tables
 export interface Database {}
 
 export type Db = Kysely<Database>;

@@ -9,7 +9,7 @@ export function nulPath(value: unknown, at: string, depth = 0): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? at : null;
   if (!value || typeof value !== 'object' || depth > 64 || Buffer.isBuffer(value)) return null;
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (k.includes('\u0000')) return `${at}/${k.replace(/\u0000/g, '\\u0000')}`;
+    if (k.includes('\u0000')) return `${at}/${k.replaceAll('\u0000', '\\u0000')}`;
     const found = nulPath(v, `${at}/${k}`, depth + 1);
     if (found) return found;
   }

@@ -36,7 +36,7 @@ describe('allocate', () => {
       (weights, total) => {
         const sum = weights.reduce((a, b) => a + b, 0);
         const parts = allocate(total, weights);
-        parts.forEach((p, i) => expect(Math.abs(p - (total * weights[i]!) / sum)).toBeLessThan(1));
+        for (const [i, p] of parts.entries()) expect(Math.abs(p - (total * weights[i]!) / sum)).toBeLessThan(1);
       },
     ), { numRuns: 300 });
   });

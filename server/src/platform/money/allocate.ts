@@ -9,7 +9,7 @@
  */
 export function allocate(total: number, weights: number[], opts: { capByWeight?: boolean } = {}): number[] {
   assertFen(total, 'total');
-  weights.forEach((w, i) => assertFen(w, `weights[${i}]`));
+  for (const [i, w] of weights.entries()) assertFen(w, `weights[${i}]`);
   const sum = weights.reduce((a, b) => a + b, 0);
   if (weights.length === 0) {
     if (total !== 0) throw new RangeError('cannot allocate a non-zero total over no lines');

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { $api, errorText } from '../api.ts';
 import { tableState } from '../components/Loadable.tsx';
 import { useMerchantId } from '../workspace.tsx';
+import { LinkButton } from '../components/LinkButton.tsx';
 
 const METRICS = ['online_drop_pct', 'online_below', 'conversion_below', 'gpm_below'] as const;
 interface NewRule {
@@ -64,7 +65,7 @@ export function Alerts() {
         {
           title: '',
           render: (_, r) => <Popconfirm title={t('alerts.deleteConfirm')} onConfirm={() => void remove(r.id)}>
-            <a>{t('common.delete')}</a>
+            <LinkButton>{t('common.delete')}</LinkButton>
           </Popconfirm>,
         },
       ]} />
@@ -74,7 +75,7 @@ export function Alerts() {
         { title: t('alerts.message'), dataIndex: 'message' },
         {
           title: '',
-          render: (_, a) => (a.acknowledgedAt ? <Tag>{t('alerts.read')}</Tag> : <a onClick={() => void ack(a.id)}>{t('alerts.markRead')}</a>),
+          render: (_, a) => (a.acknowledgedAt ? <Tag>{t('alerts.read')}</Tag> : <LinkButton onClick={() => void ack(a.id)}>{t('alerts.markRead')}</LinkButton>),
         },
       ]} />
     </>

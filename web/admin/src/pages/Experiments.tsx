@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { $api, errorText } from '../api.ts';
 import { tableState } from '../components/Loadable.tsx';
 import { useMerchantId } from '../workspace.tsx';
+import { LinkButton } from '../components/LinkButton.tsx';
 
 const GOALS = ['add_to_cart', 'product_click', 'checkout_start', 'order', 'order_paid', 'room_enter', 'follow', 'comment', 'share'] as const;
 
@@ -58,10 +59,10 @@ export function Experiments() {
         },
         { title: '', render: (_, x) => (
           <Space>
-            <a onClick={() => setOpen(x.id)}>{t('experiments.results')}</a>
-            <a onClick={() => void setStatus(x.id, x.status === 'running' ? 'stopped' : 'running')}>
+            <LinkButton onClick={() => setOpen(x.id)}>{t('experiments.results')}</LinkButton>
+            <LinkButton onClick={() => void setStatus(x.id, x.status === 'running' ? 'stopped' : 'running')}>
               {x.status === 'running' ? t('experiments.stop') : t('experiments.restart')}
-            </a>
+            </LinkButton>
           </Space>
         ) },
       ]} />

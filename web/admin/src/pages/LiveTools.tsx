@@ -5,6 +5,7 @@ import { App, Button, Card, Col, Form, Input, InputNumber, List, Row, Select, Sp
 import { useTranslation } from 'react-i18next';
 import { $api, errorText } from '../api.ts';
 import { Words } from './Platform.tsx';
+import { LinkButton } from '../components/LinkButton.tsx';
 
 export interface ChatLine { id: number; seq: number; userId: number; nickname: string; text: string }
 
@@ -49,8 +50,8 @@ export function LiveTools(props: { merchantId: number; roomId: number; live: boo
           <List size="small" dataSource={[...props.chat].reverse().slice(0, 30)} locale={{ emptyText: t('tools.noChat') }}
             data-testid="console-chat" renderItem={(m) => (
               <List.Item actions={[
-                <a key="d" onClick={() => void moderate('delete', m)}>{t('common.delete')}</a>,
-                <a key="m" onClick={() => void moderate('mute', m)}>{t('tools.mute')}</a>,
+                <LinkButton key="d" onClick={() => void moderate('delete', m)}>{t('common.delete')}</LinkButton>,
+                <LinkButton key="m" onClick={() => void moderate('mute', m)}>{t('tools.mute')}</LinkButton>,
               ]}>
                 <b>{m.nickname}</b>：{m.text}
               </List.Item>

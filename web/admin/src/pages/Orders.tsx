@@ -81,10 +81,12 @@ function OrderDetail(props: { orderId: number }) {
         { title: t('orders.items'), render: (_, l) => `${l.productTitle} ${l.skuName} ×${l.quantity}` },
         {
           title: t('orders.breakdown'),
+          // biome-ignore lint/suspicious/noArrayIndexKey: the server's list for one line, never reordered
           render: (_, l) => l.adjustments.map((x, i) => <div key={i}>{labels.server(x.reason)}: {yuan(x.amountFen)}</div>),
         },
         { title: t('orders.paid'), render: (_, l) => yuan(l.payableFen) },
       ]} />
+      {/* biome-ignore lint/suspicious/noArrayIndexKey: the order's charges, never reordered */}
       {o.charges.map((c, i) => <div key={i}>{labels.server(c.reason)}: {yuan(c.amountFen)}</div>)}
       <p><b>{t('orders.total', { total: yuan(o.totalFen) })}</b> {t('orders.totalParts', {
         goods: yuan(o.goodsFen), discount: yuan(o.discountFen), shipping: yuan(o.shippingFen),

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { $api, errorText, yuan } from '../api.ts';
 import { tableState } from '../components/Loadable.tsx';
 import { OPERATOR_ACTIONS, STATUS_COLOR, type ShopStatus } from '../components/ShopStatus.tsx';
+import { LinkButton } from '../components/LinkButton.tsx';
 
 export default function Platform() {
   const { t } = useTranslation();
@@ -89,7 +90,7 @@ export function Words(props: { merchantId?: number }) {
       <Table rowKey="id" {...tableState(words, (d) => d)} columns={[
         { title: t('words.word'), dataIndex: 'word' },
         { title: t('words.action'), render: (_, w) => labels.label('wordAction', w.action) },
-        { title: '', render: (_, w) => <a onClick={() => void remove(w.id)}>{t('common.delete')}</a> },
+        { title: '', render: (_, w) => <LinkButton onClick={() => void remove(w.id)}>{t('common.delete')}</LinkButton> },
       ]} />
     </Card>
   );

@@ -10,6 +10,7 @@ import { $api, errorText, queryClient, session } from '../api.ts';
 import { StockAdjustModal } from '../components/StockAdjust.tsx';
 import { useMerchantId } from '../workspace.tsx';
 import { SkuTable } from './ProductSkus.tsx';
+import { LinkButton } from '../components/LinkButton.tsx';
 
 export interface SkuRow {
   id?: number; specValues: string[]; priceFen: number | null; originalPriceFen?: number | undefined; weightGrams: number;
@@ -131,7 +132,7 @@ export function ProductEditor(props: { productId: number | null; onSaved(): void
       </Form.Item>
       <Form.Item label={t('editor.cover')}>
         <Space>
-          {cover && <img src={cover} width={64} height={64} style={{ objectFit: 'cover' }} />}
+          {cover && <img src={cover} alt={t('editor.cover')} width={64} height={64} style={{ objectFit: 'cover' }} />}
           <Upload accept="image/*" showUploadList={false} {...upload}
             onChange={(info) => {
               if (info.file.status === 'done') setCover((info.file.response as { url: string }).url);
@@ -145,9 +146,9 @@ export function ProductEditor(props: { productId: number | null; onSaved(): void
         <Space wrap>
           {media.map((m) => (
             <span key={m.url} style={{ position: 'relative' }}>
-              {m.type === 'image' ? <img src={m.url} width={56} height={56} style={{ objectFit: 'cover' }} />
+              {m.type === 'image' ? <img src={m.url} alt="" width={56} height={56} style={{ objectFit: 'cover' }} />
                 : <Tag>🎬 {t('editor.video')}</Tag>}
-              <a onClick={() => setMedia(media.filter((x) => x.url !== m.url))} style={{ position: 'absolute', top: -6, right: -4 }}>✕</a>
+              <LinkButton aria-label={t('common.delete')} onClick={() => setMedia(media.filter((x) => x.url !== m.url))} style={{ position: 'absolute', top: -6, right: -4 }}>✕</LinkButton>
             </span>
           ))}
           <Upload accept="image/*,video/mp4" showUploadList={false} multiple {...upload}
@@ -161,6 +162,7 @@ export function ProductEditor(props: { productId: number | null; onSaved(): void
           data-testid="add-spec">+ {t('editor.spec')}</Button>
       }>
         {specs.map((s, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a spec row's position is its identity (its test ids use it)
           <Space key={i} style={{ display: 'flex', marginBottom: 8 }}>
             <Input placeholder={t('editor.specNameExample')} value={s.name} style={{ width: 120 }} data-testid={`spec-name-${i}`} onChange={(e) => updateSpecs(specs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))} />
             <Select mode="tags" placeholder={t('editor.specValuesExample')} value={s.values} style={{ width: 360 }} data-testid={`spec-values-${i}`} tokenSeparators={[',', '，']} onChange={(values: string[]) => updateSpecs(specs.map((x, j) => (j === i ? { ...x, values } : x)))} />

@@ -7,6 +7,7 @@ import { $api, download, errorText, queryClient, session, yuan } from '../api.ts
 import { tableState } from '../components/Loadable.tsx';
 import { useMerchantId } from '../workspace.tsx';
 import { ProductEditor } from './ProductEditor.tsx';
+import { LinkButton } from '../components/LinkButton.tsx';
 
 const STATUSES = ['on_shelf', 'off_shelf', 'draft'] as const;
 
@@ -45,8 +46,8 @@ export default function Products() {
           {
             title: t('products.product'), dataIndex: 'title',
             render: (title: string, r) => <Space>
-              {r.coverUrl && <img src={r.coverUrl} width={36} height={36} style={{ objectFit: 'cover' }} />}
-              <a onClick={() => setEditing(r.id)}>{title}</a>
+              {r.coverUrl && <img src={r.coverUrl} alt="" width={36} height={36} style={{ objectFit: 'cover' }} />}
+              <LinkButton onClick={() => setEditing(r.id)}>{title}</LinkButton>
             </Space>,
           },
           { title: t('products.price'), render: (_, r) => yuan(r.minPriceFen) },

@@ -30,15 +30,16 @@ export interface CouponTerms {
 const yuan = (f: number) => `${(f / 100).toFixed(f % 100 ? 2 : 0)}元`;
 
 export function eligibleLines(terms: CouponTerms, lines: PricedLine[]): PricedLine[] {
-  return lines.filter((l) => {
-    if (terms.funding === 'merchant' && l.merchantId !== terms.merchantId) return false;
-    switch (terms.scope.type) {
-      case 'all': return true;
-      case 'merchant': return l.merchantId === terms.scope.merchantId;
-      case 'categories': { const ids = terms.scope.categoryIds; return l.categoryIds.some((c) => ids.includes(c)); }
-      case 'products': return terms.scope.productIds.includes(l.productId);
-    }
-  });
+  return lines.filter((l) => (terms.funding !== 'merchant' || l.merchantId === terms.merchantId) && inScope(terms, l));
+}
+
+function inScope(terms: CouponTerms, l: PricedLine): boolean {
+  switch (terms.scope.type) {
+    case 'all': return true;
+    case 'merchant': return l.merchantId === terms.scope.merchantId;
+    case 'categories': { const ids = terms.scope.categoryIds; return l.categoryIds.some((c) => ids.includes(c)); }
+    case 'products': return terms.scope.productIds.includes(l.productId);
+  }
 }
 
 /** What the coupon's lines cost now (only lines that still cost something count). */
@@ -126,7 +127,7 @@ export function evaluateStack(stack: CouponStack, lines: PricedLine[], fees?: Sh
   const waive = (shops: number[]) => {
     const fresh = shops.filter((m) => !waived.has(m));
     const fee = fresh.reduce((s, m) => s + feeOf(fees, m), 0);
-    if (fee > 0) fresh.forEach((m) => waived.add(m));
+    if (fee > 0) for (const m of fresh) waived.add(m);
     return fee;
   };
   const use = (c: CandidateCoupon, shops: number[]) => {
