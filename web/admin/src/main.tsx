@@ -65,7 +65,8 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
   const [merchantId, setMerchantId] = useState<number | null>(
     () => Number(localStorage.getItem('lm.admin.merchant')) || me.merchants[0]?.id || null);
   const merchant = me.merchants.find((m) => m.id === merchantId) ?? me.merchants[0] ?? null;
-  useEffect(() => { if (merchant) localStorage.setItem('lm.admin.merchant', String(merchant.id)); }, [merchant?.id]);
+  useEffect(() => { if (merchant) localStorage.setItem('lm.admin.merchant', String(merchant.id)); }, [merchant]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reload is the same action on every render
   const ws: Workspace = useMemo(() => ({ me, merchant, setMerchant: setMerchantId, reload }), [me, merchant]);
   const nav = useNavigate();
   const loc = useLocation();

@@ -24,6 +24,7 @@ export function StockAdjustModal(props: {
   const [delta, setDelta] = useState<number | null>(null);
   const [reason, setReason] = useState<(typeof REASONS)[number]>('goodsIn');
   const [note, setNote] = useState('');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: picks a warehouse once the levels first arrive, not per refetch
   useEffect(() => {
     if (warehouseId === undefined && rows.length) setWarehouseId((rows.find((r) => r.isDefaultWarehouse) ?? rows[0]!).warehouseId);
   }, [rows.length]);

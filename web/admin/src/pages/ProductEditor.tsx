@@ -72,6 +72,7 @@ export function ProductEditor(props: { productId: number | null; onSaved(): void
     setSpecs(p.specs); setCover(p.coverUrl); setMedia(p.media.map((m) => ({ type: m.type === 'video' ? 'video' : 'image', url: m.url })));
     setSkus(toRows(p)); setVersion(p.version); setConflict(false); setPriceErrors(new Set());
   };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loads when another product is opened, never over edits
   useEffect(() => { void load().catch((e: unknown) => void message.error(errorText(e))); }, [props.productId]);
 
   /** After a stock adjustment: the levels change, nothing else the merchant typed does. */

@@ -79,7 +79,9 @@ function ImportButton() {
     { params: { path: { merchantId, importId: started?.id ?? 0 } } },
     { enabled: started !== null && !finished(started.status), refetchInterval: (q) => (finished(q.state.data?.status) ? false : 700) });
   const job = polled.data ?? started;
-  useEffect(() => { // once done, the list shows the imported products
+  // Once done, the list shows the imported products.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per job state, not per poll
+  useEffect(() => {
     if (job && finished(job.status)) void queryClient.invalidateQueries({ queryKey: ['get', '/api/merchants/{merchantId}/products'] });
   }, [job?.id, job?.status]);
   return (
