@@ -38,7 +38,7 @@ export function Player(props: { flv?: string | null; hls?: string | null; replay
   return (
     <div className={props.className ?? 'player'}>
       <video ref={ref} data-testid="room-video" muted={muted} playsInline autoPlay loop={false} poster={props.poster ?? undefined} />
-      {muted && <button className="unmute" onClick={() => setMuted(false)}>🔇 {props.unmuteLabel ?? 'Tap for sound'}</button>}
+      {muted && <button type="button" className="unmute" onClick={() => setMuted(false)}>🔇 {props.unmuteLabel ?? 'Tap for sound'}</button>}
     </div>
   );
 }

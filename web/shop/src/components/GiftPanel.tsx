@@ -6,13 +6,14 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, errorText, queryClient } from '../api.ts';
 import { Async } from './Async.tsx';
+import { PayChooser } from './PayChooser.tsx';
 
 export function GiftPanel(props: { socket: RoomSocket }) {
   const { t } = useTranslation();
   const gifts = $api.useQuery('get', '/api/gifts');
   const wallet = $api.useQuery('get', '/api/me/wallet');
   const topupM = $api.useMutation('post', '/api/me/wallet/topups');
-  const [cashier, setCashier] = useState<string | null>(null);
+  const [topupPayment, setTopupPayment] = useState<{ paymentNo: string; cashierUrl: string | null } | null>(null);
   // A gift goes over the socket, not through a mutation: the wallet is refetched by hand.
   const walletChanged = () => queryClient.invalidateQueries({ queryKey: ['get', '/api/me/wallet'] });
   const send = async (giftId: number) => {
@@ -23,15 +24,18 @@ export function GiftPanel(props: { socket: RoomSocket }) {
     } catch (e) { Toast.show({ content: errorText(e) }); }
   };
   const topup = async () => {
-    try { setCashier((await topupM.mutateAsync({ body: { coins: 100 } })).cashierUrl); } catch (e) {
+    try {
+      const r = await topupM.mutateAsync({ body: { coins: 100 } });
+      setTopupPayment({ paymentNo: r.paymentNo, cashierUrl: r.cashierUrl });
+    } catch (e) {
       Toast.show({ content: errorText(e) });
     }
   };
-  if (cashier) {
+  if (topupPayment) {
     return (
       <div>
-        <iframe title="cashier" className="cashier" src={cashier} />
-        <Button block onClick={() => { setCashier(null); void walletChanged(); }}>{t('gifts.done')}</Button>
+        <PayChooser {...topupPayment} returnPath={window.location.pathname} />
+        <Button block onClick={() => { setTopupPayment(null); void walletChanged(); }}>{t('gifts.done')}</Button>
       </div>
     );
   }
@@ -43,7 +47,7 @@ export function GiftPanel(props: { socket: RoomSocket }) {
       </div>
       <Async query={gifts} empty={(g) => g.length === 0}>{(list) => (
         <div className="gifts">{list.map((g) => (
-          <button key={g.id} onClick={() => void send(g.id)}>
+          <button type="button" key={g.id} onClick={() => void send(g.id)}>
             {g.name}<br /><small>{g.priceCoins} {t('gifts.coins')}</small>
           </button>
         ))}</div>

@@ -21,7 +21,11 @@ function CheckoutPopup(props: { buy: Buy; onClose(): void }) {
 /** Tell a guest to sign in first; true when signed in. */
 function useSignedIn() {
   const { t } = useTranslation();
-  return () => (session.get() ? true : (Toast.show({ content: t('common.signInFirst') }), false));
+  return () => {
+    if (session.get()) return true;
+    Toast.show({ content: t('common.signInFirst') });
+    return false;
+  };
 }
 
 export function Coupons() {
@@ -172,7 +176,7 @@ export function Bargains() {
   const nav = useNavigate();
   const start = async (id: number) => {
     if (!signedIn()) return;
-    try { nav(`/bargain/${(await startM.mutateAsync({ params: { path: { campaignId: id } } })).id}`); } catch (e) {
+    try { void nav(`/bargain/${(await startM.mutateAsync({ params: { path: { campaignId: id } } })).id}`); } catch (e) {
       Toast.show({ content: errorText(e) });
     }
   };

@@ -73,10 +73,12 @@ export function OrderDetail() {
           {o.lines.map((l) => (
             <List.Item key={l.skuId} data-testid={`order-line-${l.id}`} extra={yuan(l.payableFen)} description={<>
               {l.skuName} × {l.quantity}
+              {/* biome-ignore lint/suspicious/noArrayIndexKey: the server's list for one line, never reordered */}
               {l.adjustments.map((a, i) => <div key={i} className="reason">{labels.server(a.reason)} {yuan(a.amountFen)}</div>)}
               <LineRefund line={refundState?.lines.find((r) => r.lineId === l.id)} />
             </>}>{l.productTitle}</List.Item>
           ))}
+          {/* biome-ignore lint/suspicious/noArrayIndexKey: the order's charges, never reordered */}
           {o.charges.map((c, i) => <List.Item key={`c${i}`} extra={yuan(c.amountFen)}>{labels.server(c.reason)}</List.Item>)}
           <List.Item extra={yuan(o.goodsFen)}>{t('checkout.goods')}</List.Item>
           <List.Item extra={`-${yuan(o.discountFen)}`}>{t('checkout.discount')}</List.Item>
