@@ -66,7 +66,8 @@ export class CartService {
     const skus = new Map((await this.ctx.services.catalog.getSkusForCheckout(this.ctx.db, items.map((i) => i.sku_id))).map((s) => [s.skuId, s]));
     const stock = await this.ctx.services.inventory.available(items.map((i) => i.sku_id));
     const merchantIds = [...new Set([...skus.values()].map((s) => s.merchantId))];
-    const merchants = merchantIds.length ? await this.ctx.db.selectFrom('merchants').select(['id', 'name']).where('id', 'in', merchantIds).execute() : [];
+    const merchants = [...(await this.ctx.services.directory.merchantNames(merchantIds)).entries()]
+      .map(([id, name]) => ({ id, name }));
     const groups = new Map<number, { merchantId: number; merchantName: string; lines: CartLine[]; selectedTotalFen: number }>();
     for (const item of items) {
       const sku = skus.get(item.sku_id);

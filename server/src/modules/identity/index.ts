@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Module } from '../../platform/context.ts';
 import { AuthService } from './auth-service.ts';
+import { IdentityDirectory } from './directory.ts';
 import { MerchantService } from './merchant-service.ts';
 import { PasswordService } from './password-service.ts';
 import { SandboxSms } from './sms.ts';
@@ -15,6 +16,8 @@ declare module '../../platform/context.ts' {
     auth: AuthService;
     passwords: PasswordService;
     merchants: MerchantService;
+    /** Names, shops and teams by id, for other modules (they never query identity's tables). */
+    directory: IdentityDirectory;
   }
 }
 
@@ -30,6 +33,7 @@ export const identityModule: Module = {
       ctx.log.warn('identity: captcha and SMS are the sandbox providers (no real captcha; codes are only logged)');
     }
     ctx.services.merchants = new MerchantService(ctx);
+    ctx.services.directory = new IdentityDirectory(ctx);
     ctx.memberships = ctx.services.merchants;
   },
   routes(app, ctx) {

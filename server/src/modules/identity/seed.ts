@@ -57,3 +57,10 @@ export async function demoMerchantIds(ctx: AppContext): Promise<Record<(typeof D
   const byName = new Map(rows.map((r) => [r.name, r.id]));
   return Object.fromEntries(DEMO_MERCHANTS.map((m) => [m.key, byName.get(m.name)!])) as Record<(typeof DEMO_MERCHANTS)[number]['key'], number>;
 }
+
+/** The demo shoppers (phones 139000000…), for other modules' seeds (addresses). */
+export async function demoShoppers(ctx: AppContext): Promise<Array<{ id: number; phone: string; nickname: string }>> {
+  const rows = await ctx.db.selectFrom('users').select(['id', 'phone', 'nickname'])
+    .where('phone', 'like', '139000000%').execute();
+  return rows.map((u) => ({ id: u.id, phone: u.phone!, nickname: u.nickname }));
+}

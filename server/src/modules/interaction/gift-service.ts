@@ -64,9 +64,10 @@ export class GiftService {
       const coins = gift.price_coins * quantity;
       const s = await trx.insertInto('gift_sends').values({ room_id: room.id, merchant_id: room.merchantId, anchor_user_id: room.anchorUserId, sender_id: userId, gift_id: giftId, quantity, coins, client_ref: ref }).returning('id').executeTakeFirstOrThrow();
       const balance = await this.change(trx, userId, -coins, 'gift', String(s.id));
-      const merchant = await trx.selectFrom('merchants').select('commission_rate_bp').where('id', '=', room.merchantId).executeTakeFirstOrThrow();
+      const merchant = await this.ctx.services.directory.merchantBrief(room.merchantId, trx);
+      if (!merchant) throw new Error(`merchant ${room.merchantId} of room ${room.id} is missing`);
       const gross = coins * FEN_PER_COIN;
-      const platform = Math.floor((gross * merchant.commission_rate_bp) / 10_000);
+      const platform = Math.floor((gross * merchant.commissionRateBp) / 10_000);
       await trx.insertInto('gift_earnings').values({ gift_send_id: s.id, merchant_id: room.merchantId, anchor_user_id: room.anchorUserId, room_id: room.id, gross_fen: gross, merchant_fen: gross - platform, platform_fen: platform }).execute();
       return { id: s.id, coins, replay: false, balance, gift };
     });

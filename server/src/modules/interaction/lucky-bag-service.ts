@@ -48,7 +48,10 @@ export class LuckyBagService {
     const b = await db.selectFrom('lucky_bags').selectAll().where('id', '=', bagId).executeTakeFirst();
     if (!b) throw notFound('Lucky bag', 'LUCKY_BAG_NOT_FOUND');
     const entrants = await db.selectFrom('lucky_bag_entries').select('user_id').where('bag_id', '=', bagId).orderBy('user_id').execute();
-    const winners = await db.selectFrom('lucky_bag_winners as w').innerJoin('users as u', 'u.id', 'w.user_id').select(['w.user_id', 'w.rank', 'u.nickname']).where('w.bag_id', '=', bagId).orderBy('w.rank').execute();
+    const winnerRows = await db.selectFrom('lucky_bag_winners').select(['user_id', 'rank'])
+      .where('bag_id', '=', bagId).orderBy('rank').execute();
+    const names = await this.ctx.services.directory.nicknames(winnerRows.map((w) => w.user_id), db);
+    const winners = winnerRows.filter((w) => names.has(w.user_id)).map((w) => ({ ...w, nickname: names.get(w.user_id)! }));
     const drawn = b.status === 'drawn';
     return {
       bagId: b.id, roomId: b.room_id, title: b.title, prize: b.prize, winnersCount: b.winners_count, condition: b.condition, status: b.status, drawAt: new Date(b.draw_at),
@@ -125,7 +128,7 @@ export class LuckyBagService {
   register(): void {
     this.ctx.jobs.register<{ bagId: number }>({ type: 'interaction.lucky_bag_draw', run: async (job, db) => { await this.draw(db, job.payload.bagId); } });
     // After the draw commits: tell the room (seed revealed) and each winner.
-    this.ctx.events.subscribe<{ bagId: number; roomId: number; winners: number[] }>({
+    this.ctx.events.subscribe({
       name: 'interaction.lucky_bag_announce', events: ['lucky_bag.drawn'],
       handle: async (e, db) => {
         // The handler's own transaction: on PGlite (one connection) the outer handle would wait forever.

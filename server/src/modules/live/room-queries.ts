@@ -17,7 +17,7 @@ export class RoomQueries {
 
   private async card(r: RoomRow) {
     const [merchant, reminders] = await Promise.all([
-      this.ctx.db.selectFrom('merchants').select('name').where('id', '=', r.merchant_id).executeTakeFirst(),
+      this.ctx.services.directory.merchantBrief(r.merchant_id),
       this.ctx.db.selectFrom('live_reminders').select((eb) => eb.fn.countAll<number>().as('n')).where('room_id', '=', r.id).executeTakeFirstOrThrow(),
     ]);
     return {

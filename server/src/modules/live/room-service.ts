@@ -234,7 +234,7 @@ export class RoomService {
 
   private async checkAnchor(db: Db, merchantId: number, anchorUserId: number | null | undefined) {
     if (anchorUserId === undefined || anchorUserId === null) return;
-    const role = await db.selectFrom('merchant_members').select('role').where('merchant_id', '=', merchantId).where('user_id', '=', anchorUserId).executeTakeFirst();
+    const role = await this.ctx.services.directory.memberRole(merchantId, anchorUserId, db);
     if (!role) throw badRequest('ANCHOR_NOT_IN_TEAM', 'The anchor must be on the shop\'s team');
   }
 

@@ -22,8 +22,8 @@ export class OrderQueries {
   private async withLines(db: Db, rows: Array<{ id: number } & Record<string, unknown>>) {
     if (rows.length === 0) return [];
     const lines = await db.selectFrom('order_lines').select(['id', 'order_id', 'product_id', 'sku_id', 'product_title', 'sku_name', 'image_url', 'quantity', 'unit_price_fen', 'payable_fen']).where('order_id', 'in', rows.map((r) => r.id)).orderBy('id').execute();
-    const merchants = await db.selectFrom('merchants').select(['id', 'name']).where('id', 'in', [...new Set(rows.map((r) => r.merchant_id as number))]).execute();
-    return rows.map((r) => toSummary(r, lines.filter((l) => l.order_id === r.id), merchants.find((m) => m.id === r.merchant_id)?.name ?? ''));
+    const names = await this.ctx.services.directory.merchantNames(rows.map((r) => r.merchant_id as number), db);
+    return rows.map((r) => toSummary(r, lines.filter((l) => l.order_id === r.id), names.get(r.merchant_id as number) ?? ''));
   }
 
   /**
@@ -139,8 +139,8 @@ export class OrderQueries {
       db.selectFrom('order_lines').selectAll().where('order_id', '=', orderId).orderBy('id').execute(),
       db.selectFrom('order_status_history').selectAll().where('order_id', '=', orderId).orderBy('id').execute(),
       this.ctx.services.shipping.shipmentsOf(db, orderId),
-      o.payment_id ? db.selectFrom('payments').select(['payment_no', 'status', 'provider', 'paid_at']).where('id', '=', o.payment_id).executeTakeFirst() : undefined,
-      db.selectFrom('merchants').select('name').where('id', '=', o.merchant_id).executeTakeFirst(),
+      o.payment_id ? this.ctx.services.payments.briefOf(db, o.payment_id) : undefined,
+      this.ctx.services.directory.merchantBrief(o.merchant_id, db),
     ]);
     return {
       id: o.id, orderNo: o.order_no, merchantId: o.merchant_id, merchantName: merchant?.name ?? '', userId: o.user_id, status: o.status, roomId: o.room_id,

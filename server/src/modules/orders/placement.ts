@@ -141,7 +141,7 @@ export class OrderPlacement {
   private async result(db: Db, checkoutId: number) {
     const c = await db.selectFrom('checkouts').selectAll().where('id', '=', checkoutId).executeTakeFirstOrThrow();
     const orders = await db.selectFrom('orders').select(['id', 'order_no', 'merchant_id', 'status', 'total_fen']).where('checkout_id', '=', checkoutId).orderBy('id').execute();
-    const payment = c.payment_id ? await db.selectFrom('payments').select(['payment_no', 'amount_fen', 'status', 'expires_at']).where('id', '=', c.payment_id).executeTakeFirst() : undefined;
+    const payment = c.payment_id ? await this.ctx.services.payments.briefOf(db, c.payment_id) : undefined;
     return {
       checkoutNo: c.checkout_no,
       orders: orders.map((o) => ({ orderId: o.id, orderNo: o.order_no, merchantId: o.merchant_id, status: o.status, totalFen: o.total_fen })),

@@ -94,9 +94,7 @@ async function main(): Promise<void> {
     const svc = app.ctx.services.reconciliation;
     const range = await svc.range(rangeInput);
     if (merchantId !== null) {
-      const shop = await app.ctx.db.selectFrom('merchants').select('id').where('id', '=', merchantId)
-        .executeTakeFirst();
-      if (!shop) fail(EXIT.usage, `No shop with id ${merchantId}`);
+      if (!(await app.ctx.services.directory.merchantExists(merchantId))) fail(EXIT.usage, `No shop with id ${merchantId}`);
     }
     const runId = await svc.store.runNow({ merchantId, ...range }, 'cli', null, {
       checkStarted: (c, i, n) => { if (tty) process.stderr.write(`  [${i + 1}/${n}] ${c.name}…\r`); },

@@ -81,9 +81,7 @@ export class ReconciliationService {
   async startForPlatform(actor: Actor, input: RangeInput & { merchantId?: number | undefined }) {
     this.requirePlatform(actor);
     if (input.merchantId !== undefined) {
-      const m = await this.ctx.db.selectFrom('merchants').select('id').where('id', '=', input.merchantId)
-        .executeTakeFirst();
-      if (!m) throw notFound('Merchant');
+      if (!(await this.ctx.services.directory.merchantExists(input.merchantId))) throw notFound('Merchant');
     }
     return this.start(actor, input.merchantId ?? null, input, { merchantId: null });
   }

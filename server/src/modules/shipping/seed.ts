@@ -1,6 +1,6 @@
 // Demo shipping templates for the two shops and an address for each demo shopper. Idempotent.
 import type { AppContext, SeedProgress } from '../../platform/context.ts';
-import { demoMerchantIds } from '../identity/seed.ts';
+import { demoMerchantIds, demoShoppers } from '../identity/seed.ts';
 
 export async function seedShipping(ctx: AppContext, progress: SeedProgress): Promise<void> {
   const { fruit, fashion } = await demoMerchantIds(ctx);
@@ -15,7 +15,7 @@ export async function seedShipping(ctx: AppContext, progress: SeedProgress): Pro
     if (!exists) await ctx.services.shipping.saveTemplateIn(ctx.db, t.merchantId, { ...t, isDefault: true });
     progress.step('templates', i + 1, templates.length);
   }
-  const shoppers = await ctx.db.selectFrom('users').select(['id', 'phone', 'nickname']).where('phone', 'like', '139000000%').execute();
+  const shoppers = await demoShoppers(ctx);
   for (const [i, u] of shoppers.entries()) {
     const has = await ctx.db.selectFrom('addresses').select('id').where('user_id', '=', u.id).where('deleted_at', 'is', null).executeTakeFirst();
     if (!has) await ctx.services.shipping.saveAddress(u.id, { name: u.nickname, phone: u.phone!, province: '广东省', city: '深圳市', district: '南山区', detail: '科技园路1号', isDefault: true });

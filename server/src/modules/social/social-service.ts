@@ -35,8 +35,7 @@ export class SocialService {
 
   async follow(userId: number, merchantId: number, on: boolean) {
     await transact(this.ctx.db, async (trx) => {
-      const m = await trx.selectFrom('merchants').select('id').where('id', '=', merchantId).executeTakeFirst();
-      if (!m) throw notFound('Shop', 'MERCHANT_NOT_FOUND');
+      if (!(await this.ctx.services.directory.merchantExists(merchantId, trx))) throw notFound('Shop', 'MERCHANT_NOT_FOUND');
       if (!on) { await trx.deleteFrom('follows').where('user_id', '=', userId).where('merchant_id', '=', merchantId).execute(); return; }
       const added = await trx.insertInto('follows').values({ user_id: userId, merchant_id: merchantId }).onConflict((oc) => oc.columns(['user_id', 'merchant_id']).doNothing()).returning('user_id').executeTakeFirst();
       if (added) await this.ctx.events.emit(trx, { type: 'merchant.followed', aggregateType: 'merchant', aggregateId: merchantId, payload: { merchantId, userId } });
@@ -58,8 +57,14 @@ export class SocialService {
   }
 
   async follows(userId: number) {
-    const rows = await this.ctx.db.selectFrom('follows as f').innerJoin('merchants as m', 'm.id', 'f.merchant_id').select(['m.id', 'm.name', 'm.logo_url', 'f.created_at']).where('f.user_id', '=', userId).orderBy('f.created_at', 'desc').limit(200).execute();
-    return rows.map((r) => ({ merchantId: r.id, name: r.name, logoUrl: r.logo_url, since: r.created_at }));
+    // The 200 latest follows (each one's shop exists: a foreign key).
+    const rows = await this.ctx.db.selectFrom('follows').select(['merchant_id', 'created_at']).where('user_id', '=', userId)
+      .orderBy('created_at', 'desc').limit(200).execute();
+    const shops = await this.ctx.services.directory.merchantsByIds(rows.map((r) => r.merchant_id));
+    return rows.flatMap((r) => {
+      const m = shops.get(r.merchant_id);
+      return m ? [{ merchantId: m.id, name: m.name, logoUrl: m.logoUrl, since: r.created_at }] : [];
+    });
   }
 
   async isFollowing(userId: number, merchantId: number) {

@@ -75,7 +75,11 @@ export class BargainService {
       .where('b.id', '=', bargainId).executeTakeFirst();
     if (!b) throw bargainNotFound();
     await assertDealVisible(this.ctx, b.merchant_id, audience, bargainNotFound);
-    const helps = await this.ctx.db.selectFrom('bargain_helps as h').innerJoin('users as u', 'u.id', 'h.helper_user_id').select(['h.seq', 'h.cut_fen', 'u.nickname']).where('h.bargain_id', '=', bargainId).orderBy('h.seq').execute();
+    const helpRows = await this.ctx.db.selectFrom('bargain_helps').select(['seq', 'cut_fen', 'helper_user_id'])
+      .where('bargain_id', '=', bargainId).orderBy('seq').execute();
+    const names = await this.ctx.services.directory.nicknames(helpRows.map((h) => h.helper_user_id));
+    const helps = helpRows.filter((h) => names.has(h.helper_user_id))
+      .map((h) => ({ ...h, nickname: names.get(h.helper_user_id)! }));
     const status = b.status === 'active' && new Date(b.expires_at).getTime() <= Date.now() ? 'expired' : b.status;
     return {
       id: b.id, campaignId: b.campaign_id, userId: b.user_id, title: b.title, skuId: b.sku_id, productId: b.product_id, startPriceFen: b.start_price_fen, currentPriceFen: b.current_price_fen,
@@ -123,7 +127,7 @@ export class BargainService {
 
   register(): void {
     // A cancelled bargain order lets the shopper buy again at the same price.
-    this.ctx.events.subscribe<{ orderId: number }>({
+    this.ctx.events.subscribe({
       name: 'marketing.bargain_on_cancel', events: ['order.cancelled'],
       handle: async (e, db) => {
         const b = await db.selectFrom('bargains').select(['id', 'helps', 'helps_needed']).where('order_id', '=', e.payload.orderId).where('status', '=', 'bought').executeTakeFirst();

@@ -64,7 +64,10 @@ export class GroupBuyService {
       ]).where('g.id', '=', groupId).executeTakeFirst();
     if (!g) throw groupNotFound();
     await assertDealVisible(this.ctx, g.merchant_id, audience, groupNotFound);
-    const members = await this.ctx.db.selectFrom('group_buy_members as m').innerJoin('users as u', 'u.id', 'm.user_id').select(['m.user_id', 'm.status', 'u.nickname']).where('m.group_id', '=', groupId).orderBy('m.joined_at').execute();
+    const memberRows = await this.ctx.db.selectFrom('group_buy_members').select(['user_id', 'status'])
+      .where('group_id', '=', groupId).orderBy('joined_at').execute();
+    const names = await this.ctx.services.directory.nicknames(memberRows.map((m) => m.user_id));
+    const members = memberRows.filter((m) => names.has(m.user_id)).map((m) => ({ ...m, nickname: names.get(m.user_id)! }));
     const paid = members.filter((m) => m.status === 'paid').length;
     return {
       id: g.id, dealId: g.deal_id, title: g.title, groupPriceFen: g.group_price_fen, status: g.status, expiresAt: new Date(g.expires_at), size: g.group_size, paid,
@@ -176,7 +179,7 @@ export class GroupBuyService {
   register(): void {
     const { jobs, events } = this.ctx;
     jobs.register<{ groupId: number }>({ type: 'marketing.group_buy_expire', run: async (job, db) => { await this.expire(db, job.payload.groupId); } });
-    events.subscribe<{ orderId: number }>({
+    events.subscribe({
       name: 'marketing.group_buy_on_paid', events: ['order.paid'],
       handle: async (e, db) => {
         const m = await db.updateTable('group_buy_members').set({ status: 'paid' }).where('order_id', '=', e.payload.orderId).where('status', '=', 'pending').returning('group_id').executeTakeFirst();
@@ -188,12 +191,12 @@ export class GroupBuyService {
         if (g.status === 'failed') await this.refundMember(db, m.group_id, e.payload.orderId, '拼团已失败，全额退款');
       },
     });
-    events.subscribe<{ orderId: number }>({
+    events.subscribe({
       name: 'marketing.group_buy_on_cancel', events: ['order.cancelled'],
       handle: async (e, db) => { await db.updateTable('group_buy_members').set({ status: 'left' }).where('order_id', '=', e.payload.orderId).where('status', '=', 'pending').execute(); },
     });
     // The money is back: book the refund on the order and put the stock back.
-    events.subscribe<{ refundId: number; amountFen: number }>({
+    events.subscribe({
       name: 'marketing.group_buy_on_refunded', events: ['payment.refunded'],
       handle: async (e, db) => {
         const m = await db.updateTable('group_buy_members').set({ status: 'refunded' })
