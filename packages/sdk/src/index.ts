@@ -56,5 +56,5 @@ export {
   type Labels,
 } from './i18n.ts';
 export { renderServerText, SERVER_PATTERNS, SERVER_PHRASES, serverText } from './server-text.ts';
-export { createQueryClient } from './query.ts';
+export { createAppClient, createQueryClient } from './query.ts';
 export { default as createQueryHooks } from 'openapi-react-query';
