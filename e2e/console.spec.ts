@@ -4,19 +4,15 @@
 // on the live chart and in Orders. Then another shop's staff sees none of it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { devices, expect, test, type Page } from '@playwright/test';
-import { apiLogin, buyPinnedInRoom, expectPlaying, shot } from './helpers.ts';
+import { apiLogin, buyPinnedInRoom, consoleLogin, expectPlaying, shot } from './helpers.ts';
 
 test.use({ viewport: { width: 1440, height: 900 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 });
 
 let pusher: ChildProcess | undefined;
 test.afterAll(() => { pusher?.kill('SIGKILL'); });
 
-async function consoleLogin(page: Page, phone: string) {
-  await page.goto('/admin/');
-  await page.getByTestId('phone').fill(phone);
-  await page.getByTestId('password').fill('demo1234');
-  await page.getByTestId('login').click();
-  await expect(page.getByTestId('menu')).toBeVisible();
+async function consoleSignIn(page: Page, phone: string) {
+  await consoleLogin(page, phone);
   // The demo runs the payment sandbox: the console says its orders are test money.
   await expect(page.getByTestId('test-money-banner')).toBeVisible();
 }
@@ -24,7 +20,7 @@ async function consoleLogin(page: Page, phone: string) {
 test('a merchant builds a product and a show, goes live, pins, sells, and sees it live', async ({ page, browser, baseURL }) => {
   test.setTimeout(240_000); // a whole merchant day, stock editing included, on a shared two-core machine
   const title = `撞色卫衣 ${Date.now() % 100000}`;
-  await consoleLogin(page, '13800000001');
+  await consoleSignIn(page, '13800000001');
   await shot(page, 'c01-dashboard');
 
   // Product with a 2×2 SKU matrix.
@@ -158,7 +154,7 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
 
   // Staff of another shop: none of this exists for them.
   await page.getByRole('button', { name: /退出/ }).click();
-  await consoleLogin(page, '13800000012');
+  await consoleSignIn(page, '13800000012');
   await expect(page.getByTestId('merchant-switch')).not.toContainText('鲜果');
   await page.goto('/admin/orders');
   await expect(page.getByTestId('orders-table')).not.toContainText(title);

@@ -43,3 +43,12 @@ export async function buyPinnedInRoom(page: Page, shopperPhone: string, prefix: 
   await expect(page.getByTestId('paid')).toBeVisible();
   await shot(page, `${prefix}-paid`);
 }
+
+/** Signs in to the console with a demo account and waits for its menu. */
+export async function consoleLogin(page: Page, phone: string) {
+  await page.goto('/admin/');
+  await page.getByTestId('phone').fill(phone);
+  await page.getByTestId('password').fill('demo1234');
+  await page.getByTestId('login').click();
+  await expect(page.getByTestId('menu')).toBeVisible();
+}

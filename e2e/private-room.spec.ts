@@ -3,7 +3,7 @@
 // without the invitation is refused; when the shop withdraws the link, the invited page says so.
 // Then the platform suspends and reinstates the shop from the console's Platform page.
 import { expect, test } from '@playwright/test';
-import { apiLogin, shot } from './helpers.ts';
+import { apiLogin, consoleLogin, shot } from './helpers.ts';
 import { ERROR_CATALOGUE } from '../packages/sdk/src/errors.ts';
 
 const zh = ERROR_CATALOGUE.zh.errors;
@@ -62,11 +62,7 @@ test('the platform suspends a shop from the console, its rooms leave the shop, a
   const shops: Array<{ id: number; name: string }> =
     (await json(baseURL!, 'GET', '/api/platform/merchants?pageSize=100', admin)).body.items;
   const fashion = shops.find((m) => m.name.includes('潮流'))!;
-  await page.goto('/admin/');
-  await page.getByTestId('phone').fill('13800000000');
-  await page.getByTestId('password').fill('demo1234');
-  await page.getByTestId('login').click();
-  await expect(page.getByTestId('menu')).toBeVisible();
+  await consoleLogin(page, '13800000000');
   await page.goto('/admin/platform');
   await page.getByRole('tab', { name: '商家', exact: true }).click();
   const row = page.getByRole('tabpanel').locator('tr').filter({ hasText: fashion.name });

@@ -2,17 +2,9 @@
 // told, plainly, that everything balances; the platform operator reconciles every shop; an anchor
 // has no reconciliation page.
 import { expect, test, type Page } from '@playwright/test';
-import { apiLogin, shot } from './helpers.ts';
+import { apiLogin, consoleLogin, shot } from './helpers.ts';
 
 test.use({ viewport: { width: 1440, height: 900 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 });
-
-async function consoleLogin(page: Page, phone: string) {
-  await page.goto('/admin/');
-  await page.getByTestId('phone').fill(phone);
-  await page.getByTestId('password').fill('demo1234');
-  await page.getByTestId('login').click();
-  await expect(page.getByTestId('menu')).toBeVisible();
-}
 
 async function runNowAndExpectClean(page: Page, name: string) {
   await page.getByTestId('reconcile-run').click();
