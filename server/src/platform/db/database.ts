@@ -61,7 +61,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DataStore
   if (!dir.startsWith('memory://')) fs.mkdirSync(path.dirname(dir), { recursive: true });
   // One process per PGlite folder (pglite-lock.ts): refuse clearly rather than corrupt it.
   const unlock = dir.startsWith('memory://') ? () => undefined : lockDataDir(path.resolve(dir));
-  let pglite: PGlite;
+  let pglite: InstanceType<typeof PGlite>;
   try {
     pglite = await PGlite.create(dir, {
       ...(opts.pgliteTemplate ? { loadDataDir: opts.pgliteTemplate } : {}),
