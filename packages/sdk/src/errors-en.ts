@@ -68,6 +68,7 @@ export const enErrors: Record<string, string> = {
   AMOUNT_INVALID: 'The amount is not valid', CASHIER_LINK_INVALID: 'This payment link is not valid',
   RETURN_URL_INVALID: 'The return address is not valid', SANDBOX_DISABLED: 'Test payments are switched off',
   REFUND_EXCEEDS_PAYMENT: 'The refund is more than what can still be refunded',
+  WECHAT_PAY_NEEDS_WECHAT: 'WeChat Pay is paid inside WeChat: open the shop\'s mini-program to pay',
   // After-sales
   AFTERSALE_NOT_FOUND: 'After-sales request not found', AFTERSALE_NOT_ALLOWED: 'This order cannot get an after-sales request now',
   AFTERSALE_WINDOW_CLOSED: 'The after-sales period of this order is over',

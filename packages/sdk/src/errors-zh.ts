@@ -45,6 +45,7 @@ export const zhErrors: Record<string, string> = {
   PAYMENT_NOT_FOUND: '支付单不存在', PAYMENT_EXPIRED: '支付已超时，请重新下单', PAYMENT_NOT_PENDING: '该订单已支付或已关闭',
   PROVIDER_UNAVAILABLE: '暂不支持这种支付方式', AMOUNT_INVALID: '支付金额不正确', CASHIER_LINK_INVALID: '收银台链接无效',
   RETURN_URL_INVALID: '支付后返回的地址无效', SANDBOX_DISABLED: '测试支付未开启', REFUND_EXCEEDS_PAYMENT: '退款金额超过了可退金额',
+  WECHAT_PAY_NEEDS_WECHAT: '微信支付请在微信小程序中完成',
   // 售后
   AFTERSALE_NOT_FOUND: '售后申请不存在', AFTERSALE_NOT_ALLOWED: '该订单当前不能申请售后', AFTERSALE_WINDOW_CLOSED: '已超过售后期限',
   AFTERSALE_STATE: '售后申请的状态已变化，请刷新', NOTHING_TO_RETURN: '商品还没发货，请选择仅退款', LINES_REQUIRED: '请选择要退款的商品',

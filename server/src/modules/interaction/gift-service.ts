@@ -41,7 +41,7 @@ export class GiftService {
       const t = await trx.insertInto('coin_topups').values({ user_id: userId, coins, amount_fen: coins * FEN_PER_COIN }).returning('id').executeTakeFirstOrThrow();
       const p = await this.ctx.services.payments.createPayment(trx, { userId, amountFen: coins * FEN_PER_COIN, subject: `充值 ${coins} 钻`, bizType: 'coin_topup', bizId: String(t.id), merchantId: null });
       await trx.updateTable('coin_topups').set({ payment_id: p.paymentId }).where('id', '=', t.id).execute();
-      return { topupId: t.id, coins, amountFen: coins * FEN_PER_COIN, cashierUrl: p.cashierUrl };
+      return { topupId: t.id, coins, amountFen: coins * FEN_PER_COIN, paymentNo: p.paymentNo, cashierUrl: p.cashierUrl };
     });
   }
 

@@ -62,7 +62,13 @@ export function interactionRoutes(app: Http, ctx: AppContext): void {
   }, async (req) => gifts.wallet(req.actor!.userId));
   app.post('/api/me/wallet/topups', {
     config: { access: 'user' },
-    schema: { tags: ['interaction'], summary: 'Top up coins: returns the cashier to pay; coins are credited when the payment succeeds', security, body: Strict({ coins: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }), response: { 201: Type.Object({ topupId: Type.Integer(), coins: Type.Integer(), amountFen: Type.Integer(), cashierUrl: Type.String() }), ...errorResponses } },
+    schema: { tags: ['interaction'], summary: 'Top up coins: returns the cashier to pay; coins are credited when the payment succeeds', security, body: Strict({ coins: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }), response: {
+      201: Type.Object({
+        topupId: Type.Integer(), coins: Type.Integer(), amountFen: Type.Integer(), paymentNo: Type.String(),
+        // The test-money cashier where the sandbox is on; otherwise null: start the payment with a provider.
+        cashierUrl: Type.Union([Type.String(), Type.Null()]),
+      }), ...errorResponses,
+    } },
   }, async (req, reply) => reply.status(201).send(await gifts.topup(req.actor!.userId, req.body.coins)));
   app.get('/api/merchants/:merchantId/gift-earnings', {
     config: { access: ANY_MEMBER },

@@ -145,7 +145,7 @@ export class OrderPlacement {
     return {
       checkoutNo: c.checkout_no,
       orders: orders.map((o) => ({ orderId: o.id, orderNo: o.order_no, merchantId: o.merchant_id, status: o.status, totalFen: o.total_fen })),
-      payment: payment ? { paymentNo: payment.payment_no, amountFen: payment.amount_fen, status: payment.status, expiresAt: payment.expires_at, cashierUrl: await this.ctx.services.payments.sandboxCashierUrl(payment.payment_no) } : null,
+      payment: payment ? { paymentNo: payment.payment_no, amountFen: payment.amount_fen, status: payment.status, expiresAt: payment.expires_at, cashierUrl: await this.ctx.services.payments.testCashierUrl(payment.payment_no) } : null,
     };
   }
 

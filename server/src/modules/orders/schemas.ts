@@ -33,7 +33,13 @@ export { BasketItemsT } from '../checkout/request.ts';
 export const PlaceResultT = Type.Object({
   checkoutNo: Type.String(),
   orders: Type.Array(Type.Object({ orderId: Type.Integer(), orderNo: Type.String(), merchantId: Type.Integer(), status: Type.String(), totalFen: Type.Integer() })),
-  payment: Nullable(Type.Object({ paymentNo: Type.String(), amountFen: Type.Integer(), status: Type.String(), expiresAt: DateTime, cashierUrl: Type.String() })),
+  payment: Nullable(Type.Object({
+    paymentNo: Type.String(), amountFen: Type.Integer(), status: Type.String(), expiresAt: DateTime,
+    cashierUrl: Nullable(Type.String({
+      description: 'The test-money cashier, only where the sandbox is on; otherwise null: pay with a provider of '
+        + 'GET /api/payments/methods through POST /api/payments/{paymentNo}/start',
+    })),
+  })),
 });
 
 export const OrderSummaryT = Type.Object({

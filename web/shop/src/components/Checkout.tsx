@@ -14,6 +14,7 @@ import { Async } from './Async.tsx';
 import { checkoutRequest, type BasketItem, type DealOptions, type Quote } from './checkout-request.ts';
 import { CouponPicker } from './CouponPicker.tsx';
 import { LoginForm } from './LoginForm.tsx';
+import { PayChooser } from './PayChooser.tsx';
 
 export type { BasketItem, DealOptions } from './checkout-request.ts';
 
@@ -21,7 +22,7 @@ interface CheckoutProps {
   items: BasketItem[]; roomId?: number | null; deal?: DealOptions;
   onPaid?: (orderIds: number[]) => void; onClose?: () => void;
 }
-interface Placed { orderIds: number[]; cashierUrl: string | null; amountFen: number }
+interface Placed { orderIds: number[]; paymentNo: string | null; cashierUrl: string | null; amountFen: number }
 
 export function Checkout(props: CheckoutProps) {
   const user = useSession();
@@ -67,7 +68,10 @@ function CheckoutSignedIn(props: CheckoutProps) {
       const body = { ...request, idempotencyKey, quoteToken: fresh.quoteToken };
       const r = await placeOrder.mutateAsync({ body });
       const { payment } = r;
-      setPlaced({ orderIds: r.orders.map((o) => o.orderId), cashierUrl: payment?.cashierUrl ?? null, amountFen: payment?.amountFen ?? 0 });
+      setPlaced({
+        orderIds: r.orders.map((o) => o.orderId), paymentNo: payment?.paymentNo ?? null,
+        cashierUrl: payment?.cashierUrl ?? null, amountFen: payment?.amountFen ?? 0,
+      });
     } catch (e) {
       Toast.show({ content: errorMessage(e) });
       // The price or the shopper's coupons/points moved: show the new quote to confirm.
@@ -96,8 +100,9 @@ function CheckoutSignedIn(props: CheckoutProps) {
         <div className="sheet-title">
           {t('checkout.cashier')} <span className="price" data-testid="payment-amount">{yuan(placed.amountFen)}</span>
         </div>
-        {placed.cashierUrl
-          ? <iframe title="cashier" className="cashier" src={placed.cashierUrl} data-testid="cashier" />
+        {placed.paymentNo
+          ? <PayChooser paymentNo={placed.paymentNo} cashierUrl={placed.cashierUrl}
+              returnPath={`${import.meta.env.BASE_URL}orders`} />
           : <div className="center">{t('checkout.paying')}</div>}
       </div>
     );

@@ -65,6 +65,12 @@ export const en: Catalogue<typeof zh> = {
     claimedToast: 'Coupon claimed', winners: 'Winners: {{names}}', drawAt: 'Draw at {{time}}',
     sendKeyword: 'Send the keyword to enter: {{keyword}}', entered: 'Entered',
   },
+  pay: {
+    choose: 'Choose how to pay', alipay: 'Alipay', wechat: 'WeChat Pay', sandbox: 'Test payment',
+    testMoney: 'test money, nothing is charged', none: 'Online payment is not available yet',
+    wechatOutside: 'WeChat Pay works inside WeChat: open this shop\'s mini-program in WeChat to pay',
+    wechatInWechat: 'WeChat Pay is paid in this shop\'s mini-program: open it in WeChat to pay this order',
+  },
   gifts: { balance: 'Balance', coins: 'coins', topUp: 'Top up {{n}}', spent: '-{{n}} coins', done: 'Done' },
   deals: {
     myCoupons: 'My coupons', left: '{{n}} left', claim: 'Claim', claimed: 'Claimed', allGone: 'All gone', flash: 'Flash sale',

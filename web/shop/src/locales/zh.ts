@@ -51,6 +51,11 @@ export const zh = {
     following: '已关注', won: '🎉 中奖了 {{prize}}', giftSent: '{{name}} 送出 {{gift}} ×{{n}}', claimedToast: '领取成功',
     winners: '中奖：{{names}}', drawAt: '{{time}} 开奖', sendKeyword: '发送口令参与：{{keyword}}', entered: '已参与',
   },
+  pay: {
+    choose: '选择支付方式', alipay: '支付宝', wechat: '微信支付', sandbox: '测试支付', testMoney: '测试金额，不会产生真实扣款',
+    none: '平台暂未开通在线支付', wechatOutside: '微信支付请在微信中打开本店小程序完成',
+    wechatInWechat: '微信支付请在本店小程序中完成：在微信里搜索本店小程序打开这笔订单',
+  },
   gifts: { balance: '余额', coins: '钻', topUp: '充值 {{n}}', spent: '-{{n}} 钻', done: '完成' },
   deals: {
     myCoupons: '我的优惠券', left: '剩余 {{n}}', claim: '领取', claimed: '已领取', allGone: '已抢光', flash: '秒杀',
