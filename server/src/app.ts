@@ -79,7 +79,8 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   const cache = openCache({ redisUrl: config.redisUrl, prefix: config.redisPrefix, log });
   const metrics = new Metrics();
   const health = new HealthRegistry();
-  const events = new EventBus(store.db, log, { nodeId: config.nodeId });
+  const events = new EventBus(store.db, log, { nodeId: config.nodeId, checkPayloads: config.env !== 'production' });
+  for (const m of modules) if (m.events) events.declare(m.name, m.events);
   const jobs = new JobQueue(store.db, log, { nodeId: config.nodeId });
   events.onDelivered = (e) => metrics.eventsDelivered.inc({ type: e.type });
   events.onFailed = (e) => metrics.eventsFailed.inc({ type: e.type });

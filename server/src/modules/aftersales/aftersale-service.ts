@@ -217,7 +217,7 @@ export class AftersaleService {
   }
 
   registerHandlers(): void {
-    this.ctx.events.subscribe<{ refundId: number; bizType: string }>({
+    this.ctx.events.subscribe({
       name: 'aftersales.on_payment_refunded', events: ['payment.refunded'],
       handle: async (e, db) => {
         const a = await db.selectFrom('aftersales').select('id').where('refund_id', '=', e.payload.refundId).executeTakeFirst();

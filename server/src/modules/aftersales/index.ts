@@ -5,6 +5,7 @@ import type { Module } from '../../platform/context.ts';
 import { AftersaleService } from './aftersale-service.ts';
 import { registerAftersaleChecks } from './reconcile.ts';
 import { aftersaleRoutes } from './routes.ts';
+import { AFTERSALE_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
   interface Services { aftersales: AftersaleService }
@@ -12,6 +13,7 @@ declare module '../../platform/context.ts' {
 
 export const aftersalesModule: Module = {
   name: 'aftersales',
+  events: AFTERSALE_EVENTS,
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) {
     ctx.services.aftersales = new AftersaleService(ctx);

@@ -1,6 +1,6 @@
 // Alert rules on live rooms ("online dropped 10% within a minute", "conversion below 2%"): checked
 // on every analytics tick, fired at most once per cool-down per rule and room, shown in the console
-// and posted to the rule's webhook through the outbox (retried until the receiver says 2xx).
+// and posted to the rule's webhook by a job the outbox books (retried until the receiver says 2xx).
 import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
@@ -9,6 +9,7 @@ import { inTransaction } from './lock.ts';
 import type { RoomSummary } from './room-metrics.ts';
 import type { AlertMetric } from './tables.ts';
 import type { Lookup } from '../../platform/http/outbound.ts';
+import type { DomainEvents } from '../../platform/events/catalogue.ts';
 import { deliverWebhook, newWebhookSecret, signWebhook, webhookProblem } from './webhook.ts';
 
 export interface AlertRuleInput { name: string; metric: AlertMetric; threshold: number; roomId?: number | null | undefined; minVisitors?: number | undefined; cooldownSec?: number | undefined; webhookUrl?: string | null | undefined }
@@ -114,31 +115,67 @@ export class AlertService {
       const row = await trx.insertInto('analytics_alerts').values({ rule_id: rule.id, merchant_id: room.merchantId, room_id: room.roomId, value: check.value, message, fired_at: now })
         .returning('id').executeTakeFirstOrThrow();
       const alert: FiredAlert = { id: row.id, ruleId: rule.id, merchantId: room.merchantId, roomId: room.roomId, metric: rule.metric, value: check.value, threshold: Number(rule.threshold), message, firedAt: now };
-      await this.ctx.events.emit(trx, { type: 'analytics.alert_fired', aggregateType: 'merchant', aggregateId: room.merchantId, payload: { ...alert, ruleName: rule.name, webhookUrl: rule.webhook_url } });
+      await this.ctx.events.emit(trx, { type: 'analytics.alert_fired', aggregateType: 'merchant', aggregateId: room.merchantId, payload: { ...alert, firedAt: now.toISOString(), ruleName: rule.name, webhookUrl: rule.webhook_url } });
       return alert;
     });
   }
 
-  /** The webhook call; the outbox retries it with backoff until the receiver answers 2xx. */
+  /**
+   * The webhook: the outbox handler only books a job in its transaction (no network in a
+   * handler); the job posts it and is retried with backoff until the receiver answers 2xx.
+   */
   subscribe(): void {
-    this.ctx.events.subscribe<FiredAlert & { ruleName: string; webhookUrl: string | null }>({
-      name: 'analytics.alert_webhook', events: ['analytics.alert_fired'], transactional: false,
-      handle: async (e) => {
+    this.ctx.events.subscribe({
+      name: 'analytics.alert_webhook', events: ['analytics.alert_fired'],
+      handle: async (e, db) => {
         const { webhookUrl, ...alert } = e.payload;
         if (!webhookUrl) return;
-        const rule = await this.ctx.db.selectFrom('analytics_alert_rules').select(['webhook_secret']).where('id', '=', alert.ruleId).executeTakeFirst();
-        if (!rule?.webhook_secret) return; // the rule was deleted since
-        // Checked again at send time (a name that resolved publicly may resolve privately now), and
-        // the connection goes to the address checked. A redirect is an answer like any non-2xx.
-        const body = JSON.stringify({ type: 'analytics.alert', eventId: e.id, alert });
-        const headers = { 'content-type': 'application/json', 'user-agent': 'LiveMall-Alerts/1', 'x-livemall-signature': signWebhook(rule.webhook_secret, body) };
-        const sent = await deliverWebhook(webhookUrl, body, headers, this.webhookPolicy());
-        if ('refused' in sent) { this.ctx.log.warn({ ruleId: alert.ruleId, problem: sent.refused }, 'alert webhook not called'); return; }
-        if (sent.status < 200 || sent.status > 299) throw new Error(`alert webhook answered ${sent.status}`);
+        // One job per event, even if the event is delivered again.
+        await this.ctx.jobs.schedule<AlertWebhookJob>(db, {
+          type: WEBHOOK_JOB, payload: { eventId: e.id, webhookUrl, alert },
+          uniqueKey: `alert-webhook:${e.id}`, maxAttempts: WEBHOOK_MAX_ATTEMPTS,
+        });
       },
     });
+    this.ctx.jobs.register<AlertWebhookJob>({
+      type: WEBHOOK_JOB, transactional: false, // a network call
+      run: (job) => this.postWebhook(job.payload),
+    });
+  }
+
+  /**
+   * Post one alert. Every attempt carries the same body (eventId) and Idempotency-Key, so a
+   * receiver can drop a repeat (a retry after a lost answer, or a node dying after the post).
+   */
+  private async postWebhook({ eventId, webhookUrl, alert }: AlertWebhookJob): Promise<void> {
+    const rule = await this.ctx.db.selectFrom('analytics_alert_rules').select(['webhook_secret'])
+      .where('id', '=', alert.ruleId).executeTakeFirst();
+    if (!rule?.webhook_secret) return; // the rule was deleted since
+    // Checked again at send time (a name that resolved publicly may resolve privately now), and
+    // the connection goes to the address checked. A redirect is an answer like any non-2xx.
+    const body = JSON.stringify({ type: 'analytics.alert', eventId, alert });
+    const headers = {
+      'content-type': 'application/json', 'user-agent': 'LiveMall-Alerts/1',
+      'idempotency-key': `analytics.alert:${eventId}`,
+      'x-livemall-signature': signWebhook(rule.webhook_secret, body),
+    };
+    const sent = await deliverWebhook(webhookUrl, body, headers, this.webhookPolicy());
+    if ('refused' in sent) {
+      this.ctx.log.warn({ ruleId: alert.ruleId, problem: sent.refused }, 'alert webhook not called');
+      return;
+    }
+    if (sent.status < 200 || sent.status > 299) throw new Error(`alert webhook answered ${sent.status}`);
   }
 }
+
+const WEBHOOK_JOB = 'analytics.post_alert_webhook';
+/** With the job queue's backoff (2 s doubling, at most 5 min apart): about 24 minutes of retries. */
+const WEBHOOK_MAX_ATTEMPTS = 12;
+type AlertWebhookJob = {
+  eventId: number;
+  webhookUrl: string;
+  alert: Omit<DomainEvents['analytics.alert_fired'], 'webhookUrl'>;
+};
 
 function toRule(r: { id: number; merchant_id: number; name: string; metric: AlertMetric; threshold: number | string; room_id: number | null; min_visitors: number; cooldown_sec: number; webhook_url: string | null; enabled: boolean; created_at: Date }) {
   return { id: r.id, name: r.name, metric: r.metric, threshold: Number(r.threshold), roomId: r.room_id, minVisitors: r.min_visitors, cooldownSec: r.cooldown_sec, webhookUrl: r.webhook_url, enabled: r.enabled, createdAt: r.created_at };

@@ -6,6 +6,7 @@ import type { Module } from '../../platform/context.ts';
 import { AnalyticsService } from './analytics-service.ts';
 import { analyticsRoutes } from './routes.ts';
 import './tables.ts';
+import { ANALYTICS_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
   interface Services { analytics: AnalyticsService }
@@ -13,6 +14,7 @@ declare module '../../platform/context.ts' {
 
 export const analyticsModule: Module = {
   name: 'analytics',
+  events: ANALYTICS_EVENTS,
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) {
     const analytics = new AnalyticsService(ctx);

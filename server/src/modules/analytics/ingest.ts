@@ -158,26 +158,25 @@ export class AnalyticsIngest {
 
   /** Orders, payments, refunds and follows become raw events through the outbox. */
   subscribe(): void {
-    type OrderPayload = { orderId: number; merchantId: number; userId: number; roomId: number | null; totalFen: number; items: Array<{ productId: number; quantity: number; payableFen: number }>; paidAt?: string };
-    this.ctx.events.subscribe<OrderPayload>({
+    this.ctx.events.subscribe({
       name: 'analytics.orders', events: ['order.placed', 'order.paid'],
       handle: async (e, db) => {
         const p = e.payload;
         const type = e.type === 'order.paid' ? 'order_paid' : 'order';
         await this.record(db, [{
           type, dedupe_key: `${type}:${p.orderId}`, user_id: p.userId, merchant_id: p.merchantId, room_id: p.roomId ?? null, product_id: null,
-          amount_fen: p.totalFen, occurred_at: new Date(type === 'order_paid' && p.paidAt ? p.paidAt : e.createdAt), props: { orderId: p.orderId, items: p.items },
+          amount_fen: p.totalFen, occurred_at: new Date(e.type === 'order.paid' ? e.payload.paidAt : e.createdAt), props: { orderId: p.orderId, items: p.items },
         }]);
       },
     });
-    this.ctx.events.subscribe<{ orderId: number; merchantId: number; userId: number; roomId: number | null; refundId: number; amountFen: number }>({
+    this.ctx.events.subscribe({
       name: 'analytics.refunds', events: ['order.refunded'],
       handle: async (e, db) => {
         const p = e.payload;
         await this.record(db, [{ type: 'refund', dedupe_key: `refund:${p.refundId}`, user_id: p.userId, merchant_id: p.merchantId, room_id: p.roomId ?? null, product_id: null, amount_fen: p.amountFen, occurred_at: new Date(e.createdAt), props: { orderId: p.orderId } }]);
       },
     });
-    this.ctx.events.subscribe<{ merchantId: number; userId: number }>({
+    this.ctx.events.subscribe({
       name: 'analytics.follows', events: ['merchant.followed'],
       handle: async (e, db) => {
         const p = e.payload;

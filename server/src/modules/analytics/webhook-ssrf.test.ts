@@ -4,7 +4,6 @@
 // and the connection goes to the address checked (a rebinding DNS answer cannot slip through).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { APP_BACKENDS } from '../../../test/backends.ts';
 import { makeShop, type ShopFixture } from '../../../test/commerce-fixtures.ts';
@@ -120,19 +119,19 @@ describe.each(APP_BACKENDS)('alert webhook targets on $name', (backend) => {
     token: shop.owner.token, body: { name: 'hook', metric: 'online_below', threshold: 1, webhookUrl },
   });
 
-  /** Fire an alert for a saved rule through the outbox, and wait until its delivery was handled. */
+  /** Fire an alert for a saved rule through the outbox, and wait until the job posting it has finished. */
   async function deliver(ruleId: number, webhookUrl: string): Promise<void> {
     const ctx = node.app.ctx;
     const id = await ctx.db.transaction().execute((trx) => ctx.events.emit(trx, {
       type: 'analytics.alert_fired', aggregateType: 'merchant', aggregateId: shop.merchantId,
       payload: {
         id: 1, ruleId, merchantId: shop.merchantId, roomId: 1, metric: 'online_below', value: 0, threshold: 1,
-        message: 'm', firedAt: new Date(), ruleName: 'hook', webhookUrl,
+        message: 'm', firedAt: new Date().toISOString(), ruleName: 'hook', webhookUrl,
       },
     }));
-    const handled = () => ctx.db.selectFrom('outbox_events').select('id').where('id', '=', id)
-      .where(sql<boolean>`dispatched_at is not null`).executeTakeFirst();
-    await until(async () => Boolean(await handled()));
+    const finished = () => ctx.db.selectFrom('jobs').select('id').where('unique_key', '=', `alert-webhook:${id}`)
+      .where('status', 'in', ['done', 'failed']).executeTakeFirst();
+    await until(async () => Boolean(await finished()));
   }
 
   it('refuses every internal spelling when the rule is saved', async () => {

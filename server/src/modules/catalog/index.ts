@@ -9,6 +9,7 @@ import { ProductService } from './product-service.ts';
 import { catalogRoutes } from './routes.ts';
 import { importRoutes } from './import-routes.ts';
 import { seedCatalog } from './seed.ts';
+import { CATALOG_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
   interface Services {
@@ -21,6 +22,7 @@ declare module '../../platform/context.ts' {
 
 export const catalogModule: Module = {
   name: 'catalog',
+  events: CATALOG_EVENTS,
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) {
     ctx.services.catalog = new CatalogQueries(ctx);
@@ -29,7 +31,7 @@ export const catalogModule: Module = {
     ctx.services.productImports = new ProductImportService(ctx);
     ctx.services.productImports.registerJobs();
     // Sales counts shown on product cards and used for "best sellers" sorting.
-    ctx.events.subscribe<{ items: Array<{ productId: number; quantity: number }> }>({
+    ctx.events.subscribe({
       name: 'catalog.count_sales', events: ['order.paid'],
       async handle(e, db) {
         const byProduct = new Map<number, number>();

@@ -10,6 +10,7 @@ import { SandboxSms } from './sms.ts';
 import { identityRoutes } from './routes.ts';
 import { seedIdentity } from './seed.ts';
 import { WechatMiniProgramAuth } from './wechat.ts';
+import { IDENTITY_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
   interface Services {
@@ -23,6 +24,7 @@ declare module '../../platform/context.ts' {
 
 export const identityModule: Module = {
   name: 'identity',
+  events: IDENTITY_EVENTS,
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) {
     const wechat = new WechatMiniProgramAuth({ appId: ctx.config.wechatAppId, appSecret: ctx.config.wechatAppSecret, apiBase: ctx.config.wechatApiBase });

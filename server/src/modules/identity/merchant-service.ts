@@ -11,6 +11,8 @@ import type { MerchantStatus } from './tables.ts';
 import './tables.ts';
 import { transact } from '../../platform/db/transact.ts';
 
+const STATUS_EVENTS = { active: 'merchant.activated', suspended: 'merchant.suspended', rejected: 'merchant.rejected' } as const;
+
 export interface MerchantView {
   id: number;
   name: string;
@@ -221,7 +223,7 @@ export class MerchantService implements MembershipLookup {
       if (!owner) throw notFound('A user with the owner phone (they must register first)', 'USER_NOT_FOUND');
       const merchant = await this.insertMerchant(trx, input.name, input.description, 'active', input.commissionRateBp);
       await trx.insertInto('merchant_members').values({ merchant_id: merchant.id, user_id: owner.id, role: 'merchant_owner' }).execute();
-      await this.ctx.events.emit(trx, { type: 'merchant.activated', aggregateType: 'merchant', aggregateId: merchant.id, payload: { merchantId: merchant.id, by: actor.userId } });
+      await this.ctx.events.emit(trx, { type: 'merchant.activated', aggregateType: 'merchant', aggregateId: merchant.id, payload: { merchantId: merchant.id, from: null, to: 'active', by: actor.userId } });
       return toMerchantView(merchant);
     });
   }
@@ -240,8 +242,9 @@ export class MerchantService implements MembershipLookup {
         ...(input.commissionRateBp !== undefined ? { commission_rate_bp: input.commissionRateBp } : {}),
         updated_at: sql<Date>`now()`,
       }).where('id', '=', merchantId).returningAll().executeTakeFirstOrThrow();
-      if (input.status && input.status !== before.status) {
-        const type = input.status === 'active' ? 'merchant.activated' : `merchant.${input.status}`;
+      // No transition leads back to pending, so a change always has one of these events.
+      if (input.status && input.status !== before.status && input.status !== 'pending') {
+        const type = STATUS_EVENTS[input.status];
         await this.ctx.events.emit(trx, { type, aggregateType: 'merchant', aggregateId: merchantId, payload: { merchantId, from: before.status, to: input.status, by: actor.userId } });
       }
       return toMerchantView(m);

@@ -84,7 +84,7 @@ export class GiftService {
   }
 
   register(): void {
-    this.ctx.events.subscribe<{ bizType: string; bizId: string; userId: number; amountFen: number }>({
+    this.ctx.events.subscribe({
       name: 'interaction.topup_on_paid', events: ['payment.succeeded'],
       handle: async (e, db) => {
         if (e.payload.bizType !== 'coin_topup') return;

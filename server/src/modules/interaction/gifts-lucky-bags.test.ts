@@ -8,6 +8,7 @@ import { makeShop, type ShopFixture } from '../../../test/commerce-fixtures.ts';
 import { payWithSandbox, until } from '../../../test/order-fixtures.ts';
 import { Viewer } from '../realtime/test-support.ts';
 import { drawWinners, sha256 } from './lucky-draw.ts';
+import type { DomainEvents } from '../../platform/events/catalogue.ts';
 
 describe.each(APP_BACKENDS)('gifts and lucky bags on $name', (backend) => {
   let node: TestNode;
@@ -32,7 +33,7 @@ describe.each(APP_BACKENDS)('gifts and lucky bags on $name', (backend) => {
     await until(async () => (await node.api('GET', '/api/me/wallet', { token: u.token })).body.balance === 100);
     // The payment event delivered again (a replay) credits nothing more.
     const ev = await node.app.ctx.db.selectFrom('outbox_events').select('payload').where('type', '=', 'payment.succeeded').orderBy('id', 'desc').executeTakeFirstOrThrow();
-    await node.app.ctx.db.transaction().execute((trx) => node.app.ctx.events.emit(trx, { type: 'payment.succeeded', aggregateType: 'payment', aggregateId: 'replay', payload: ev.payload as Record<string, unknown> }));
+    await node.app.ctx.db.transaction().execute((trx) => node.app.ctx.events.emit(trx, { type: 'payment.succeeded', aggregateType: 'payment', aggregateId: 'replay', payload: ev.payload as DomainEvents['payment.succeeded'] }));
     await new Promise((r) => setTimeout(r, 1500));
     expect((await node.api('GET', '/api/me/wallet', { token: u.token })).body.balance).toBe(100);
 

@@ -9,6 +9,7 @@ import { CouponDropService, LikeService } from './likes-and-drops.ts';
 import { GiftService } from './gift-service.ts';
 import { LuckyBagService } from './lucky-bag-service.ts';
 import { interactionRoutes } from './routes.ts';
+import { INTERACTION_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
   interface Services { chat: ChatService; likes: LikeService; couponDrops: CouponDropService; luckyBags: LuckyBagService; gifts: GiftService }
@@ -16,6 +17,7 @@ declare module '../../platform/context.ts' {
 
 export const interactionModule: Module = {
   name: 'interaction',
+  events: INTERACTION_EVENTS,
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) {
     ctx.services.chat = new ChatService(ctx);

@@ -5,6 +5,7 @@ import type { Module } from '../../platform/context.ts';
 import { InventoryService } from './inventory-service.ts';
 import { registerInventoryChecks } from './reconcile.ts';
 import { inventoryRoutes } from './routes.ts';
+import { INVENTORY_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
   interface Services {
@@ -14,6 +15,7 @@ declare module '../../platform/context.ts' {
 
 export const inventoryModule: Module = {
   name: 'inventory',
+  events: INVENTORY_EVENTS,
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) {
     ctx.services.inventory = new InventoryService(ctx);

@@ -11,6 +11,7 @@ import { RoomService } from './room-service.ts';
 import { liveRoutes } from './routes.ts';
 import { seedLive } from './seed.ts';
 import { registerShopGovernance } from './shop-governance.ts';
+import { LIVE_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
   interface Services { live: RoomService; liveQueries: RoomQueries; roomAccess: RoomAccess; roomInvites: InviteService }
@@ -18,6 +19,7 @@ declare module '../../platform/context.ts' {
 
 export const liveModule: Module = {
   name: 'live',
+  events: LIVE_EVENTS,
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) {
     ctx.services.live = new RoomService(ctx);

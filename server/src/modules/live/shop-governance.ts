@@ -8,14 +8,14 @@ import './tables.ts';
 interface MerchantEvent { merchantId: number }
 
 export function registerShopGovernance(ctx: AppContext): void {
-  ctx.events.subscribe<MerchantEvent>({
+  ctx.events.subscribe({
     name: 'live.shop_closed', events: ['merchant.suspended', 'merchant.rejected'],
     handle: async (e, db) => {
       const payload = { merchantId: e.payload.merchantId };
       await ctx.jobs.schedule(db, { type: 'live.close_shop_rooms', payload, uniqueKey: `live-close-shop:${e.id}` });
     },
   });
-  ctx.events.subscribe<MerchantEvent>({
+  ctx.events.subscribe({
     name: 'live.staff_left', events: ['merchant.staff_removed'],
     handle: async (e, db) => {
       const payload = { merchantId: e.payload.merchantId };

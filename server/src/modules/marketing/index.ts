@@ -18,6 +18,7 @@ import { couponStep, fullReductionStep, pointsStep, productDealStep } from './pr
 import { PromotionService } from './promotion-service.ts';
 import { marketingRoutes } from './routes.ts';
 import { seedMarketing } from './seed.ts';
+import { MARKETING_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
   interface Services { coupons: CouponService; promotions: PromotionService; points: PointsService; flashSales: FlashSaleService; groupBuys: GroupBuyService; bargains: BargainService }
@@ -25,6 +26,7 @@ declare module '../../platform/context.ts' {
 
 export const marketingModule: Module = {
   name: 'marketing',
+  events: MARKETING_EVENTS,
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) {
     ctx.services.coupons = new CouponService(ctx);
@@ -39,7 +41,7 @@ export const marketingModule: Module = {
     for (const step of [flashSaleStep(ctx), groupBuyStep(ctx), bargainStep(ctx), productDealStep(ctx), couponStep(ctx), fullReductionStep(), pointsStep(ctx)]) ctx.services.checkout.registerPricingStep(step);
     ctx.services.points.subscribe();
     // New-user gift: every active template offered on the 'new_user' channel.
-    ctx.events.subscribe<{ userId: number }>({
+    ctx.events.subscribe({
       name: 'marketing.new_user_gift', events: ['user.registered'],
       handle: async (e, db) => {
         const templates = await db.selectFrom('coupon_templates').select('id').where('status', '=', 'active').where((eb) => eb(eb.ref('channels'), '@>', JSON.stringify(['new_user']) as never)).execute();

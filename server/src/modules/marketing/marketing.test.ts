@@ -158,7 +158,11 @@ describe.each(APP_BACKENDS)('marketing on $name', (backend) => {
     const orderId = p2.orders[0].orderId;
     await until(async () => (await node.api('GET', `/api/orders/${orderId}`, { token: buyer.token })).body.status === 'paid');
     for (let i = 0; i < 2; i++) {
-      await node.app.ctx.db.transaction().execute((trx) => node.app.ctx.events.emit(trx, { type: 'order.completed', aggregateType: 'order', aggregateId: orderId, payload: { orderId, merchantId: shop.merchantId, userId: buyer.userId } }));
+      await node.app.ctx.db.transaction().execute(async (trx) => {
+        const facts = await node.app.ctx.services.orders.eventPayload(trx, orderId);
+        const payload = { ...facts, paidFen: facts.totalFen };
+        await node.app.ctx.events.emit(trx, { type: 'order.completed', aggregateType: 'order', aggregateId: orderId, payload });
+      });
     }
     const expected = 5000 + Math.floor(p2.orders[0].totalFen / 100);
     await until(async () => (await node.api('GET', '/api/me/points', { token: buyer.token })).body.balance === expected);

@@ -76,7 +76,7 @@ export class PointsService {
   subscribe(): void {
     const { events } = this.ctx;
     this.ctx.reconcile.register(pointsBooksCheck);
-    events.subscribe<{ orderId: number; userId: number }>({
+    events.subscribe({
       name: 'marketing.points_on_completed', events: ['order.completed'],
       handle: async (e, db) => {
         // The account lock first, then what was kept: a refund handled at the same time either
@@ -87,7 +87,7 @@ export class PointsService {
         await this.change(db, o.user_id, pointsEarned(o.total_fen - o.refunded_fen, this.policy), 'earned', `order:${e.payload.orderId}`);
       },
     });
-    events.subscribe<RefundFigures & { refundId: number }>({
+    events.subscribe({
       name: 'marketing.points_on_refund', events: ['order.refunded'],
       handle: async (e, db) => {
         const f = await this.refundFigures(db, e.payload);
@@ -106,7 +106,7 @@ export class PointsService {
         await this.change(db, f.userId, give, 'returned', stepRef);
       },
     });
-    events.subscribe<{ orderId: number }>({
+    events.subscribe({
       name: 'marketing.on_order_cancelled', events: ['order.cancelled'],
       handle: async (e, db) => {
         const o = await db.selectFrom('orders').select(['user_id', 'points_used']).where('id', '=', e.payload.orderId).executeTakeFirst();

@@ -8,6 +8,7 @@ import { OrderService } from './order-service.ts';
 import { OrderRefunds } from './refunds.ts';
 import { registerOrderRefundChecks } from './refund-reconcile.ts';
 import { orderRoutes } from './routes.ts';
+import { ORDER_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
   interface Services { orders: OrderService; orderPlacement: OrderPlacement; orderQueries: OrderQueries; orderRefunds: OrderRefunds }
@@ -15,6 +16,7 @@ declare module '../../platform/context.ts' {
 
 export const ordersModule: Module = {
   name: 'orders',
+  events: ORDER_EVENTS,
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) {
     ctx.services.orders = new OrderService(ctx);

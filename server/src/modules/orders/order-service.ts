@@ -42,6 +42,7 @@ export class OrderService {
     const lines = await db.selectFrom('order_lines').select(['sku_id', 'product_id', 'quantity', 'payable_fen']).where('order_id', '=', orderId).orderBy('id').execute();
     return {
       orderId: o.id, orderNo: o.order_no, merchantId: o.merchant_id, userId: o.user_id, roomId: o.room_id, totalFen: o.total_fen,
+      pointsUsed: o.points_used,
       items: lines.map((l) => ({ skuId: l.sku_id, productId: l.product_id, quantity: l.quantity, payableFen: l.payable_fen })),
     };
   }
@@ -178,7 +179,7 @@ export class OrderService {
     jobs.register<{ orderId: number }>({ type: 'orders.payment_timeout', run: async (job, db) => { await this.cancelIfUnpaid(db, job.payload.orderId); } });
     jobs.register<{ orderId: number }>({ type: 'orders.auto_confirm', run: async (job, db) => { await this.confirmReceipt(db, job.payload.orderId, null, true); } });
     jobs.register<{ orderId: number }>({ type: 'orders.complete', run: async (job, db) => { await this.complete(db, job.payload.orderId); } });
-    events.subscribe<{ paymentId: number; bizType: string; bizId: string }>({
+    events.subscribe({
       name: 'orders.on_payment_succeeded', events: ['payment.succeeded'],
       handle: async (e, db) => { if (e.payload.bizType === 'order') await this.onPaymentSucceeded(db, e.payload); },
     });

@@ -10,6 +10,7 @@ import { paymentRoutes } from './routes.ts';
 import { SandboxProvider } from './providers/sandbox.ts';
 import { WechatPayProvider } from './providers/wechat-pay.ts';
 import { AlipayProvider } from './providers/alipay.ts';
+import { PAYMENT_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
   interface Services { payments: PaymentService }
@@ -17,6 +18,7 @@ declare module '../../platform/context.ts' {
 
 export const paymentsModule: Module = {
   name: 'payments',
+  events: PAYMENT_EVENTS,
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   async init(ctx) {
     const payments = new PaymentService(ctx);

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import type { Module } from '../../platform/context.ts';
 import { DateTime, errorResponses, IdParam, Strict } from '../../platform/http/schemas.ts';
 import { SocialService } from './social-service.ts';
+import { SOCIAL_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
   interface Services { social: SocialService }
@@ -18,6 +19,7 @@ const SavedProduct = Type.Object({
 
 export const socialModule: Module = {
   name: 'social',
+  events: SOCIAL_EVENTS,
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) { ctx.services.social = new SocialService(ctx); },
   routes(app, ctx) {

@@ -10,6 +10,8 @@ import { createApp, type App } from '../../app.ts';
 import { testConfig } from '../config.ts';
 import type { Module } from '../context.ts';
 import type { Db } from '../db/types.ts';
+import { Type } from 'typebox';
+import { defineEvents, Payload, type PayloadsOf } from './catalogue.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(cond: () => Promise<boolean>, ms = 10_000): Promise<void> {
@@ -28,10 +30,17 @@ async function persistentDb(kind: 'pglite' | 'postgres') {
   return { open: {}, pgliteDir: path.join(dir, 'pglite'), drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-// A test module: a table of side effects, and handlers that can be told to fail.
+// A test module: its own event, a table of side effects, and handlers that can be told to fail.
+const TEST_EVENTS = defineEvents({
+  'thing.happened': { doc: 'Only in the outbox tests.', payload: Payload({ n: Type.Optional(Type.Integer()) }) },
+});
+declare module './catalogue.ts' {
+  interface DomainEvents extends PayloadsOf<typeof TEST_EVENTS> {}
+}
 const behaviour = { failB: 0, jobRuns: 0, jobFailuresLeft: 0 };
 const testModule: Module = {
   name: 'outbox-test',
+  events: TEST_EVENTS,
   migrationsDir: (() => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lm-outbox-mig-'));
     fs.writeFileSync(path.join(dir, '9000_outbox_test.sql'), `

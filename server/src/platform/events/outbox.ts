@@ -5,15 +5,20 @@
 //   leaves the row for redelivery with backoff; at-least-once.
 // - Each handler's processing is recorded in processed_events in the same transaction as its
 //   effects, so a redelivered event changes nothing for handlers that already succeeded.
+// - Every event is declared in the catalogue (catalogue.ts, one events.ts per emitting module):
+//   emit and subscribe are typed by it, a subscription to an undeclared name fails at startup, and
+//   outside production a payload that does not match its declaration is refused at emit.
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import { Value } from 'typebox/value';
 import type { Db } from '../db/types.ts';
 import '../db/platform-tables.ts';
+import type { DomainEvents, EventCatalogue, EventName, EventSpec } from './catalogue.ts';
 import { Poller } from './poller.ts';
 
-export interface DomainEvent<P = Record<string, unknown>> {
+interface StoredEvent<T extends string, P> {
   id: number;
-  type: string;
+  type: T;
   aggregateType: string;
   aggregateId: string;
   payload: P;
@@ -21,24 +26,33 @@ export interface DomainEvent<P = Record<string, unknown>> {
   attempts: number;
 }
 
-export interface NewEvent<P = Record<string, unknown>> {
-  type: string;
-  aggregateType: string;
-  aggregateId: string | number;
-  payload: P;
-}
+/** An event as a handler gets it; for a handler of several names, `type` tells the payload apart. */
+export type DomainEvent<K extends EventName = EventName> = { [T in K]: StoredEvent<T, DomainEvents[T]> }[K];
 
-export interface EventHandler<P = Record<string, unknown>> {
+export type NewEvent<K extends EventName = EventName> = {
+  [T in K]: { type: T; aggregateType: string; aggregateId: string | number; payload: DomainEvents[T] }
+}[K];
+
+export interface EventHandler<K extends EventName = EventName> {
   /** Stable name: it keys the processed_events record, so renaming it replays history. */
   name: string;
-  events: string[];
+  events: readonly K[];
   /**
    * true (default): handle() runs inside the transaction that records the event as processed;
-   * use `db` for every query. false: for handlers that call the network; they must be idempotent
-   * by the event id themselves, and are recorded after they return.
+   * use `db` for every query. false: for handlers that must run outside it; they must be
+   * idempotent by the event id themselves, and are recorded after they return. Network calls
+   * belong in a job the handler schedules (jobs.ts), not in the handler.
    */
   transactional?: boolean;
-  handle(event: DomainEvent<P>, db: Db): Promise<void>;
+  handle(event: DomainEvent<K>, db: Db): Promise<void>;
+}
+
+/** What the dispatcher holds: the same handler, its payload type erased. */
+interface AnyHandler {
+  name: string;
+  events: readonly string[];
+  transactional?: boolean;
+  handle(event: StoredEvent<string, unknown>, db: Db): Promise<void>;
 }
 
 export interface EventBusOptions {
@@ -47,41 +61,75 @@ export interface EventBusOptions {
   batchSize?: number;
   leaseMs?: number;
   maxAttempts?: number;
+  /** Check each payload against its declaration at emit (everywhere but production). */
+  checkPayloads?: boolean;
 }
 
 export class EventBus {
-  private readonly handlers: EventHandler[] = [];
+  private readonly handlers: AnyHandler[] = [];
+  private readonly declared = new Map<string, EventSpec & { module: string }>();
   private readonly poller: Poller;
   private readonly opts: Required<EventBusOptions>;
   /** Observers for metrics and tests. */
-  onDelivered?: (event: DomainEvent, handler: string) => void;
-  onFailed?: (event: DomainEvent, handler: string, err: unknown) => void;
+  onDelivered?: (event: { id: number; type: string }, handler: string) => void;
+  onFailed?: (event: { id: number; type: string }, handler: string, err: unknown) => void;
 
   constructor(private readonly db: Db, private readonly log: Logger, opts: EventBusOptions) {
-    this.opts = { pollMs: 250, batchSize: 50, leaseMs: 30_000, maxAttempts: 25, ...opts };
+    this.opts = { pollMs: 250, batchSize: 50, leaseMs: 30_000, maxAttempts: 25, checkPayloads: false, ...opts };
     this.poller = new Poller('outbox', this.opts.pollMs, () => this.dispatchOnce().then((n) => n > 0), log);
   }
 
-  subscribe<P = Record<string, unknown>>(handler: EventHandler<P>): void {
+  /** A module's events (modules/X/events.ts); app.ts declares every module's before any init. */
+  declare(module: string, catalogue: EventCatalogue): void {
+    for (const [type, spec] of Object.entries(catalogue)) {
+      const other = this.declared.get(type);
+      if (other) throw new Error(`Event ${type} is declared by both ${other.module} and ${module}`);
+      this.declared.set(type, { ...spec, module });
+    }
+  }
+
+  /** Every declared event: name, declaring module, meaning and payload schema (docs/events.md). */
+  catalogue(): ReadonlyMap<string, EventSpec & { module: string }> { return this.declared; }
+
+  /** Refuses (so startup fails) a duplicate handler name or an event no module declares. */
+  subscribe<const K extends EventName>(handler: EventHandler<K>): void {
     if (this.handlers.some((h) => h.name === handler.name)) throw new Error(`Duplicate event handler ${handler.name}`);
-    this.handlers.push(handler as unknown as EventHandler);
+    const unknown = handler.events.filter((t) => !this.declared.has(t));
+    if (unknown.length) {
+      throw new Error(`Event handler ${handler.name} subscribes to undeclared event(s) ${unknown.join(', ')}`);
+    }
+    this.handlers.push(handler as unknown as AnyHandler);
   }
 
   /** Write an event in the caller's transaction. Pass the transaction, never the outer db. */
-  async emit<P>(trx: Db, event: NewEvent<P>): Promise<number> {
+  async emit<const K extends EventName>(trx: Db, event: NewEvent<K>): Promise<number> {
+    const json = JSON.stringify(event.payload);
+    this.check(event.type, json);
     const row = await trx
       .insertInto('outbox_events')
       .values({
         type: event.type,
         aggregate_type: event.aggregateType,
         aggregate_id: String(event.aggregateId),
-        payload: JSON.stringify(event.payload),
+        payload: json,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
     // The dispatcher looks soon; if the transaction has not committed yet the next poll finds it.
     setTimeout(() => this.poller.wake(), 5).unref?.();
     return row.id;
+  }
+
+  /** The payload as stored (JSON), against its declaration. */
+  private check(type: string, json: string): void {
+    const spec = this.declared.get(type);
+    if (!spec) throw new Error(`Event ${type} is not declared (add it to the emitting module's events.ts)`);
+    if (!this.opts.checkPayloads) return;
+    const payload: unknown = JSON.parse(json);
+    if (Value.Check(spec.payload, payload)) return;
+    const problems = [...Value.Errors(spec.payload, payload)].slice(0, 5)
+      .map((e) => `${e.instancePath || '/'} ${e.message}`);
+    throw new Error(`Event ${type}: the payload does not match its declaration: ${problems.join('; ')}`);
   }
 
   start(): void { this.poller.start(); }
@@ -110,15 +158,15 @@ export class EventBus {
       const payload = typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload;
       await this.deliver({
         id: r.id, type: r.type, aggregateType: r.aggregate_type, aggregateId: r.aggregate_id,
-        payload: payload as Record<string, unknown>, createdAt: r.created_at, attempts: r.attempts,
+        payload, createdAt: r.created_at, attempts: r.attempts,
       });
     }
     return rows.length;
   }
 
-  private async deliver(event: DomainEvent): Promise<void> {
+  private async deliver(event: StoredEvent<string, unknown>): Promise<void> {
     const failures: string[] = [];
-    for (const handler of this.handlers.filter((h) => h.events.includes(event.type) || h.events.includes('*'))) {
+    for (const handler of this.handlers.filter((h) => h.events.includes(event.type))) {
       try {
         await this.runHandler(handler, event);
         this.onDelivered?.(event, handler.name);
@@ -150,7 +198,7 @@ export class EventBus {
       .where('id', '=', event.id).execute();
   }
 
-  private async runHandler(handler: EventHandler, event: DomainEvent): Promise<void> {
+  private async runHandler(handler: AnyHandler, event: StoredEvent<string, unknown>): Promise<void> {
     if (handler.transactional === false) {
       const done = await this.db.selectFrom('processed_events').select('event_id')
         .where('handler', '=', handler.name).where('event_id', '=', event.id).executeTakeFirst();

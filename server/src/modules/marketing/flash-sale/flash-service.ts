@@ -229,13 +229,13 @@ export class FlashSaleService {
   register(): void {
     this.attempts.registerJobs();
     this.ctx.reconcile.register(flashUnitsCheck());
-    this.ctx.events.subscribe<{ orderId: number }>({
+    this.ctx.events.subscribe({
       name: 'marketing.flash_on_cancel', events: ['order.cancelled'],
       // Not in the delivery's transaction: the cache hears of a return only once the database has it.
       transactional: false,
       handle: async (e) => { await this.attempts.returnOrder(e.payload.orderId); },
     });
-    this.ctx.events.subscribe<{ orderId: number }>({
+    this.ctx.events.subscribe({
       name: 'marketing.flash_on_paid', events: ['order.paid'],
       handle: async (e, db) => { await db.updateTable('flash_orders').set({ status: 'paid' }).where('order_id', '=', e.payload.orderId).where('status', '=', 'held').execute(); },
     });
