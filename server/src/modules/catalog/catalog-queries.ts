@@ -6,6 +6,7 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { notFound } from '../../platform/errors.ts';
 import { escapeLike } from '../inventory/inventory-service.ts';
+import { enabledSkusOf, onShelfProducts, productBriefs, shopSkus, type ShopSku } from './lookups.ts';
 import { requireListedProduct, requireOwnProducts, requireOwnSkus, type Refusal } from './ownership.ts';
 import type { ProductStatus } from './tables.ts';
 import './tables.ts';
@@ -56,10 +57,12 @@ export class CatalogQueries {
 
   async getSkusForCheckout(db: Db, skuIds: number[]): Promise<SkuForCheckout[]> {
     if (skuIds.length === 0) return [];
-    const rows = await db.selectFrom('skus as k').innerJoin('products as p', 'p.id', 'k.product_id').innerJoin('merchants as m', 'm.id', 'k.merchant_id')
+    const rows = await db.selectFrom('skus as k').innerJoin('products as p', 'p.id', 'k.product_id')
       .select(['k.id', 'k.product_id', 'k.merchant_id', 'p.title', 'k.name', 'p.cover_url', 'k.price_fen', 'k.original_price_fen', 'k.weight_grams', 'p.category_id',
-        sql<boolean>`k.enabled and p.status = 'on_shelf' and p.deleted_at is null and m.status = 'active'`.as('purchasable')])
+        sql<boolean>`k.enabled and p.status = 'on_shelf' and p.deleted_at is null`.as('on_sale')])
       .where('k.id', 'in', [...new Set(skuIds)]).execute();
+    // A shop that is not active sells nothing (its status is identity's, read in the same executor).
+    const activeShops = await this.ctx.services.merchants.publicAmong(rows.map((r) => r.merchant_id), db);
     const paths = await this.categoryPaths(db, rows.flatMap((r) => (r.category_id ? [r.category_id] : [])));
     const tagRows = rows.length ? await db.selectFrom('product_tags').select(['product_id', 'tag_id']).where('product_id', 'in', rows.map((r) => r.product_id)).execute() : [];
     return rows.map((r) => ({
@@ -67,7 +70,7 @@ export class CatalogQueries {
       priceFen: r.price_fen, originalPriceFen: r.original_price_fen, weightGrams: r.weight_grams,
       categoryIds: r.category_id ? paths.get(r.category_id) ?? [r.category_id] : [],
       tagIds: tagRows.filter((t) => t.product_id === r.product_id).map((t) => t.tag_id),
-      purchasable: r.purchasable,
+      purchasable: r.on_sale && activeShops.has(r.merchant_id),
     }));
   }
 
@@ -80,9 +83,19 @@ export class CatalogQueries {
   }
   requireListedProduct(productId: number): Promise<void> { return requireListedProduct(this.ctx, productId); }
 
+  // ---- small reads for other modules (lookups.ts) ----
+  /** Title and shop of each product among `ids` that exists (deleted ones too: history keeps its names). */
+  productBriefs(ids: readonly number[], db: Db = this.ctx.db) { return productBriefs(db, ids); }
+  /** The shop's first on-shelf products by id. */
+  onShelfProducts(merchantId: number, limit: number, db: Db = this.ctx.db) { return onShelfProducts(db, merchantId, limit); }
+  /** The shop's SKUs of products not deleted, by product then SKU; with `q`, matching title or code. */
+  shopSkus(merchantId: number, q?: string, db: Db = this.ctx.db): Promise<ShopSku[]> { return shopSkus(db, merchantId, q); }
+  /** The enabled SKUs of each product. */
+  enabledSkusOf(productIds: readonly number[], db: Db = this.ctx.db) { return enabledSkusOf(db, productIds); }
+
   async getProductSummaries(ids: number[], db: Db = this.ctx.db): Promise<ProductSummary[]> {
     if (ids.length === 0) return [];
-    const rows = await this.summaryQuery(db).where('p.id', 'in', [...new Set(ids)]).execute();
+    const rows = await this.withStock(await this.summaryQuery(db).where('p.id', 'in', [...new Set(ids)]).execute(), db);
     const byId = new Map(rows.map((r) => [r.id, toSummary(r)]));
     return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
   }
@@ -92,9 +105,17 @@ export class CatalogQueries {
       .select(['p.id', 'p.merchant_id', 'p.title', 'p.cover_url', 'p.status', 'p.sales', 'p.created_at',
         sql<number>`(select min(price_fen) from skus where product_id = p.id and enabled)`.as('min_price'),
         sql<number>`(select max(price_fen) from skus where product_id = p.id and enabled)`.as('max_price'),
-        sql<number>`(select max(original_price_fen) from skus where product_id = p.id and enabled)`.as('original_price'),
-        sql<number>`coalesce((select sum(s.on_hand - s.reserved) from stock_levels s join skus k on k.id = s.sku_id where k.product_id = p.id and k.enabled), 0)`.as('stock')])
+        sql<number>`(select max(original_price_fen) from skus where product_id = p.id and enabled)`.as('original_price')])
       .where('p.deleted_at', 'is', null);
+  }
+
+  /** Each product's stock: what its enabled SKUs have available (inventory's figures). */
+  private async withStock<R extends { id: number }>(rows: R[], db: Db): Promise<Array<R & { stock: number }>> {
+    const skus = await enabledSkusOf(db, rows.map((r) => r.id));
+    const available = await this.ctx.services.inventory.available([...skus.values()].flat(), db);
+    return rows.map((r) => ({
+      ...r, stock: (skus.get(r.id) ?? []).reduce((sum, skuId) => sum + (available.get(skuId) ?? 0), 0),
+    }));
   }
 
   /** Shopper search: on-shelf products of active merchants. */
@@ -161,10 +182,12 @@ export class CatalogQueries {
   /** Full product for the detail page. Shoppers only see on-shelf products; members see their own drafts too. */
   async detail(productId: number, viewer?: { actor: Actor; merchantId: number }) {
     const db = this.ctx.db;
-    const p = await db.selectFrom('products as p').innerJoin('merchants as m', 'm.id', 'p.merchant_id')
-      .select(['p.id', 'p.merchant_id', 'm.name as merchant_name', 'm.status as merchant_status', 'p.category_id', 'p.title', 'p.subtitle', 'p.description', 'p.cover_url', 'p.media', 'p.specs', 'p.status', 'p.spu_code', 'p.sales', 'p.version', 'p.created_at', 'p.updated_at'])
+    const row = await db.selectFrom('products as p')
+      .select(['p.id', 'p.merchant_id', 'p.category_id', 'p.title', 'p.subtitle', 'p.description', 'p.cover_url', 'p.media', 'p.specs', 'p.status', 'p.spu_code', 'p.sales', 'p.version', 'p.created_at', 'p.updated_at'])
       .where('p.id', '=', productId).where('p.deleted_at', 'is', null).executeTakeFirst();
-    if (!p) throw notFound('Product');
+    const shop = row && await this.ctx.services.directory.merchantBrief(row.merchant_id, db);
+    if (!row || !shop) throw notFound('Product');
+    const p = { ...row, merchant_name: shop.name, merchant_status: shop.status };
     if (viewer) {
       if (p.merchant_id !== viewer.merchantId) throw notFound('Product');
       await this.ctx.services.merchants.requireRole(viewer.actor, viewer.merchantId);
@@ -213,7 +236,8 @@ export class CatalogQueries {
       q = q.where((eb) => eb.or([eb('p.title', 'ilike', kw), eb('p.spu_code', 'ilike', kw), sql<SqlBool>`exists (select 1 from skus k where k.product_id = p.id and k.code ilike ${kw})`]));
     }
     const [rows, total] = await Promise.all([
-      q.orderBy('p.id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute(),
+      q.orderBy('p.id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute()
+        .then((page) => this.withStock(page, this.ctx.db)),
       this.ctx.db.selectFrom('products as p').where('p.merchant_id', '=', merchantId).where('p.deleted_at', 'is', null)
         .$if(!!f.status, (qb) => qb.where('p.status', '=', f.status!))
         .$if(!!f.categoryId, (qb) => qb.where('p.category_id', '=', f.categoryId!))

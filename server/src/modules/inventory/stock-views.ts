@@ -4,7 +4,6 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import './tables.ts';
-import '../catalog/tables.ts';
 
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -35,20 +34,28 @@ export class StockViews {
   }
 
   async stock(merchantId: number, filter: { lowOnly?: boolean | undefined; skuId?: number | undefined; q?: string | undefined; page: number; pageSize: number }) {
-    let q = this.ctx.db.selectFrom('stock_levels as s')
-      .innerJoin('skus as k', 'k.id', 's.sku_id').innerJoin('products as p', 'p.id', 'k.product_id').innerJoin('warehouses as w', 'w.id', 's.warehouse_id')
-      .where('s.merchant_id', '=', merchantId).where('p.deleted_at', 'is', null);
+    // The SKUs (names, products, the title/code search) are the catalog's; levels and warehouses are ours.
+    const skus = await this.ctx.services.catalog.shopSkus(merchantId, filter.q);
+    const position = new Map(skus.map((k, i) => [k.skuId, i]));
+    let q = this.ctx.db.selectFrom('stock_levels as s').innerJoin('warehouses as w', 'w.id', 's.warehouse_id')
+      .where('s.merchant_id', '=', merchantId);
     if (filter.lowOnly) q = q.where(sql<boolean>`s.on_hand - s.reserved <= s.low_stock_threshold and s.low_stock_threshold > 0`);
     if (filter.skuId) q = q.where('s.sku_id', '=', filter.skuId);
-    if (filter.q) q = q.where((eb) => eb.or([eb('p.title', 'ilike', `%${escapeLike(filter.q!)}%`), eb('k.code', 'ilike', `%${escapeLike(filter.q!)}%`)]));
-    const [items, total] = await Promise.all([
-      q.select(['s.sku_id as skuId', 'k.name as skuName', 'k.code', 'p.id as productId', 'p.title as productTitle', 's.warehouse_id as warehouseId', 'w.name as warehouseName',
-        'w.is_default as isDefaultWarehouse', 's.on_hand as onHand', 's.reserved', sql<number>`s.on_hand - s.reserved`.as('available'), 's.low_stock_threshold as lowStockThreshold',
-        sql<boolean>`s.low_stock_threshold > 0 and s.on_hand - s.reserved <= s.low_stock_threshold`.as('low')])
-        .orderBy('p.id').orderBy('s.sku_id').orderBy('s.warehouse_id').limit(filter.pageSize).offset((filter.page - 1) * filter.pageSize).execute(),
-      q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { items, total: total.n, page: filter.page, pageSize: filter.pageSize };
+    const levels = (await q.select(['s.sku_id', 's.warehouse_id', 'w.name', 'w.is_default', 's.on_hand', 's.reserved',
+      's.low_stock_threshold']).execute()).filter((l) => position.has(l.sku_id));
+    levels.sort((a, b) => position.get(a.sku_id)! - position.get(b.sku_id)! || a.warehouse_id - b.warehouse_id);
+    const from = (filter.page - 1) * filter.pageSize;
+    const items = levels.slice(from, from + filter.pageSize).map((l) => {
+      const k = skus[position.get(l.sku_id)!]!;
+      const available = l.on_hand - l.reserved;
+      return {
+        skuId: l.sku_id, skuName: k.skuName, code: k.code, productId: k.productId, productTitle: k.productTitle,
+        warehouseId: l.warehouse_id, warehouseName: l.name, isDefaultWarehouse: l.is_default, onHand: l.on_hand,
+        reserved: l.reserved, available, lowStockThreshold: l.low_stock_threshold,
+        low: l.low_stock_threshold > 0 && available <= l.low_stock_threshold,
+      };
+    });
+    return { items, total: levels.length, page: filter.page, pageSize: filter.pageSize };
   }
 
   async ledger(merchantId: number, filter: { skuId?: number | undefined; orderId?: number | undefined; page: number; pageSize: number }) {

@@ -15,11 +15,14 @@ export async function seedLive(ctx: AppContext, progress: SeedProgress): Promise
   for (const [i, r] of rooms.entries()) {
     const exists = await ctx.db.selectFrom('live_rooms').select('id').where('title', '=', r.title).executeTakeFirst();
     if (!exists) {
-      const owner = await ctx.db.selectFrom('merchant_members').select('user_id').where('merchant_id', '=', r.merchantId).where('role', '=', 'merchant_owner').executeTakeFirstOrThrow();
-      const anchor = await ctx.db.selectFrom('merchant_members').select('user_id').where('merchant_id', '=', r.merchantId).where('role', '=', 'anchor').executeTakeFirst();
-      const products = await ctx.db.selectFrom('products').select(['id', 'cover_url']).where('merchant_id', '=', r.merchantId).where('status', '=', 'on_shelf').where('deleted_at', 'is', null).orderBy('id').limit(8).execute();
-      await ctx.services.live.create({ userId: owner.user_id, sessionId: 'seed', isPlatformAdmin: false }, r.merchantId, {
-        title: r.title, scheduledAt: r.scheduledAt, anchorUserId: anchor?.user_id ?? null, coverUrl: products[0]?.cover_url ?? null, productIds: products.map((p) => p.id),
+      const { directory, catalog } = ctx.services;
+      const [owner] = await directory.memberIds(r.merchantId, ['merchant_owner']);
+      if (owner === undefined) throw new Error(`demo shop ${r.merchantId} has no owner`);
+      const [anchor] = await directory.memberIds(r.merchantId, ['anchor']);
+      const products = await catalog.onShelfProducts(r.merchantId, 8);
+      await ctx.services.live.create({ userId: owner, sessionId: 'seed', isPlatformAdmin: false }, r.merchantId, {
+        title: r.title, scheduledAt: r.scheduledAt, anchorUserId: anchor ?? null, coverUrl: products[0]?.coverUrl ?? null,
+        productIds: products.map((p) => p.id),
       });
     }
     progress.step('rooms', i + 1, rooms.length);
