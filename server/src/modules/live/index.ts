@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { Module } from '../../platform/context.ts';
 import { InviteService } from './invites.ts';
 import { RoomAccess } from './room-access.ts';
+import { RoomDirectory } from './room-directory.ts';
+import { Replays } from './replays.ts';
 import { RoomQueries } from './room-queries.ts';
 import { RoomService } from './room-service.ts';
 import { liveRoutes } from './routes.ts';
@@ -14,7 +16,13 @@ import { registerShopGovernance } from './shop-governance.ts';
 import { LIVE_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { live: RoomService; liveQueries: RoomQueries; roomAccess: RoomAccess; roomInvites: InviteService }
+  interface Services {
+    live: RoomService; liveQueries: RoomQueries; roomAccess: RoomAccess; roomInvites: InviteService;
+    /** Rooms by id, the live ones, by title: for other modules (they never query live's tables). */
+    roomDirectory: RoomDirectory;
+    /** A show's replay: published, retired and looked up by the media module. */
+    replays: Replays;
+  }
 }
 
 export const liveModule: Module = {
@@ -26,6 +34,8 @@ export const liveModule: Module = {
     ctx.services.liveQueries = new RoomQueries(ctx);
     ctx.services.roomAccess = new RoomAccess(ctx);
     ctx.services.roomInvites = new InviteService(ctx);
+    ctx.services.roomDirectory = new RoomDirectory(ctx);
+    ctx.services.replays = new Replays(ctx);
     registerShopGovernance(ctx);
   },
   routes: liveRoutes,

@@ -28,9 +28,9 @@ export const mediaModule: Module = {
   async start(ctx) {
     await ctx.services.media.start();
     if (ctx.config.demoStream && ctx.config.seedDemo) {
-      const demo = await ctx.db.selectFrom('live_rooms').select(['id', 'stream_key']).where('title', '=', DEMO_ROOM_TITLE).executeTakeFirst();
+      const demo = await ctx.services.roomDirectory.byTitle(DEMO_ROOM_TITLE);
       if (demo && ctx.services.media.ffmpegAvailable) {
-        ctx.services.media.startDemoStream(demo.stream_key);
+        ctx.services.media.startDemoStream(demo.streamKey);
         ctx.startupLinks.push(`Demo live room  ${ctx.config.publicUrl}/api/rooms/${demo.id}  (FLV ${ctx.config.publicUrl}/live/${demo.id}.flv, HLS ${ctx.config.publicUrl}/live/${demo.id}/index.m3u8)`);
       }
     }

@@ -2,7 +2,6 @@
 // publisher gone for longer than the grace period → room ends, recording finalised as a replay.
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import { SupervisedFfmpeg } from './ffmpeg.ts';
 import { locateFfmpeg, type FfmpegLookup } from './ffmpeg-locate.ts';
@@ -66,11 +65,11 @@ export class MediaService {
 
   /** Rooms left "live" by a previous run (crash, restart) end unless their publisher is back within the grace period. */
   private async reconcile(): Promise<void> {
-    const stale = await this.ctx.db.selectFrom('live_rooms').select(['id', 'stream_key']).where('status', '=', 'live').execute();
+    const stale = await this.ctx.services.roomDirectory.live();
     for (const r of stale) {
       const t = setTimeout(() => {
         this.timers.delete(t);
-        if (this.ingest?.isPublishing(r.stream_key)) return;
+        if (this.ingest?.isPublishing(r.streamKey)) return;
         void this.ctx.services.live.end(r.id, 'no publisher after restart')
           .then((sessionId) => this.stopRoom(r.id, sessionId))
           .catch((err: unknown) => this.ctx.log.error({ err, roomId: r.id }, 'could not end stale room'));
@@ -87,7 +86,7 @@ export class MediaService {
     if (!p || sessionId === null) return;
     const duration = await p.finish();
     fs.rmSync(p.liveDir, { recursive: true, force: true });
-    await this.ctx.db.updateTable('live_sessions').set({ replay_ready: duration > 0, replay_duration_sec: duration }).where('id', '=', sessionId).execute();
+    await this.ctx.services.replays.recorded(sessionId, duration);
   }
 
   packagerFor(roomId: number): StreamPackager | undefined { return this.packagers.get(roomId); }
@@ -107,11 +106,11 @@ export class MediaService {
 
   /** Delete recordings older than the retention period (a recurring job). */
   async pruneReplays(): Promise<number> {
-    const old = await this.ctx.db.selectFrom('live_sessions').select('id')
-      .where('ended_at', '<', sql<Date>`now() - ${`${this.ctx.config.replayRetentionDays} days`}::interval`).where('replay_deleted_at', 'is', null).execute();
-    for (const s of old) {
-      fs.rmSync(path.join(this.mediaDir, 'replays', String(s.id)), { recursive: true, force: true });
-      await this.ctx.db.updateTable('live_sessions').set({ replay_ready: false, replay_deleted_at: sql`now()` }).where('id', '=', s.id).execute();
+    const { replays } = this.ctx.services;
+    const old = await replays.pastRetention(this.ctx.config.replayRetentionDays);
+    for (const sessionId of old) {
+      fs.rmSync(path.join(this.mediaDir, 'replays', String(sessionId)), { recursive: true, force: true });
+      await replays.deleted(sessionId);
     }
     return old.length;
   }

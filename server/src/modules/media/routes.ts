@@ -22,7 +22,7 @@ export function mediaRoutes(app: Http, ctx: AppContext): void {
   const roomForPlay = async (roomId: number, q: PlayLink) => {
     // The same decision as the room page and the WebSocket (live/room-access.ts); media carries the signed link.
     await ctx.services.roomAccess.authorize(roomId, { playLink: q });
-    const room = await ctx.db.selectFrom('live_rooms').select(['id', 'stream_key', 'visibility', 'status']).where('id', '=', roomId).executeTakeFirst();
+    const room = await ctx.services.roomDirectory.byId(roomId);
     if (!room) throw notFound('Room', 'ROOM_NOT_FOUND');
     return room;
   };
@@ -36,7 +36,7 @@ export function mediaRoutes(app: Http, ctx: AppContext): void {
     let unsubscribe: (() => void) | null = null;
     const end = () => { unsubscribe?.(); unsubscribe = null; if (!res.writableEnded) res.end(); };
     let started = false;
-    unsubscribe = media.playFlv(room.stream_key, (chunk) => {
+    unsubscribe = media.playFlv(room.streamKey, (chunk) => {
       if (!started) {
         started = true;
         res.writeHead(200, { 'content-type': 'video/x-flv', 'cache-control': 'no-cache, no-store', 'access-control-allow-origin': '*', connection: 'close' });
@@ -82,9 +82,9 @@ export function mediaRoutes(app: Http, ctx: AppContext): void {
     config: { access: 'public' },
     schema: { tags: ['media'], summary: 'A recorded show as HLS VOD', params: Type.Object({ sessionId: IdParam, '*': Type.String({ maxLength: 60 }) }), querystring: PlayQuery, response: { ...errorResponses } },
   }, async (req, reply) => {
-    const s = await ctx.db.selectFrom('live_sessions').select(['room_id', 'replay_deleted_at']).where('id', '=', req.params.sessionId).executeTakeFirst();
-    if (!s || s.replay_deleted_at) throw notFound('Replay', 'REPLAY_NOT_FOUND');
-    await roomForPlay(s.room_id, req.query);
+    const s = await ctx.services.replays.session(req.params.sessionId);
+    if (!s || s.replayDeleted) throw notFound('Replay', 'REPLAY_NOT_FOUND');
+    await roomForPlay(s.roomId, req.query);
     return serveFile(path.join(media.mediaDir, 'replays', String(req.params.sessionId)), req.params['*'], reply);
   });
 }
