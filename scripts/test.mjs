@@ -46,6 +46,7 @@ const step = (label, cmd, args, opts) => results.push([label, run(label, cmd, ar
 // A clean clone of HEAD installed with every install script off must still load every native module.
 step('fresh clone: npm ci --ignore-scripts, load native modules', 'node', ['scripts/fresh-install.mjs']);
 step('typecheck server', 'npx', ['tsc', '-p', 'server', '--noEmit']);
+step('docs/events.md matches the event declarations', 'npx', ['tsx', 'scripts/events-doc.ts', '--check']);
 step('generate SDK from OpenAPI', 'npm', ['run', 'generate', '-w', '@livemall/sdk']);
 step('typecheck shop', 'npx', ['tsc', '-p', 'web/shop', '--noEmit']);
 step('typecheck console', 'npx', ['tsc', '-p', 'web/admin', '--noEmit']);
