@@ -144,9 +144,10 @@ try {
     return { label, p50: pct(samples, 50), p99: pct(samples, 99), n };
   };
   console.log(`\nroom dashboard (room ${room.id}: ${fmt(inRoom)} of ${fmt(TOTAL)} events, ${QUERIES} queries):`);
-  const viaRollups = await time('rollups', QUERIES, () => roomDashboard(db, room.id));
+  const titles = { titles: app.ctx.services.analytics.productTitles };
+  const viaRollups = await time('rollups', QUERIES, () => roomDashboard(db, room.id, titles));
   const viaRaw = await time('raw', Math.max(5, Math.floor(QUERIES / 20)), fromRaw);
-  const check = await roomDashboard(db, room.id);
+  const check = await roomDashboard(db, room.id, titles);
   const raw = (await fromRaw()).rows[0] as Record<string, unknown>;
   if (Number(raw.viewers) !== check.summary.viewers || Number(raw.views) !== check.summary.views) throw new Error(`rollups disagree with raw: ${JSON.stringify({ raw: { viewers: raw.viewers, views: raw.views }, rollups: check.summary })}`);
   for (const r of [viaRollups, viaRaw]) {

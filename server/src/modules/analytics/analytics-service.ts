@@ -29,7 +29,8 @@ export class AnalyticsService {
     const db = opts.db ?? this.ctx.db;
     const now = opts.now ?? new Date();
     const rolled = await this.rollup(db);
-    const rooms = await db.selectFrom('live_rooms').select(['id', 'merchant_id', 'title']).where('status', '=', 'live').execute();
+    const rooms = (await this.ctx.services.roomDirectory.live(db))
+      .map((r) => ({ id: r.id, merchant_id: r.merchantId, title: r.title }));
     const fired: FiredAlert[] = [];
     for (const room of rooms) {
       const online = this.ctx.services.realtime ? (await this.ctx.services.realtime.roomOnline(room.id)).online : 0;
@@ -45,34 +46,42 @@ export class AnalyticsService {
 
   rollup(db: Db = this.ctx.db): Promise<RollupResult> {
     const a = this.ctx.config.analytics;
-    return rollup(db, { timeZone: a.timeZone, lagMs: a.lagMs });
+    const chat = this.ctx.services.chat;
+    return rollup(db, { timeZone: a.timeZone, lagMs: a.lagMs, chat: (trx, afterId, o) => chat.visibleSince(trx, afterId, o) });
   }
 
   /** Live numbers go only to the merchant's own people watching the room (the console), never to shoppers. */
   private async push(db: Db, room: { id: number; merchant_id: number }, metrics: unknown, alerts: FiredAlert[]): Promise<void> {
     const realtime = this.ctx.services.realtime;
     if (!realtime) return;
-    const staff = (await db.selectFrom('merchant_members').select('user_id').where('merchant_id', '=', room.merchant_id).execute()).map((m) => Number(m.user_id));
+    const staff = await this.ctx.services.directory.memberIds(room.merchant_id, undefined, db);
     await realtime.publishToUsers(room.id, staff, { type: 'analytics.metrics', data: { roomId: room.id, ...(metrics as object) } });
     for (const alert of alerts) await realtime.publishToUsers(room.id, staff, { type: 'analytics.alert', data: alert });
   }
 
+  /** Product titles by id (deleted products keep theirs), from the catalog. */
+  readonly productTitles = async (ids: number[]): Promise<Map<number, string>> =>
+    new Map([...(await this.ctx.services.catalog.productBriefs(ids))].map(([id, p]) => [id, p.title]));
+
   async room(merchantId: number, roomId: number) {
-    const room = await this.ctx.db.selectFrom('live_rooms').select(['id', 'title', 'status', 'started_at', 'ended_at']).where('id', '=', roomId).where('merchant_id', '=', merchantId).executeTakeFirst();
-    if (!room) throw notFound('Room', 'ROOM_NOT_FOUND');
+    const room = await this.ctx.services.roomDirectory.byId(roomId);
+    if (!room || room.merchantId !== merchantId) throw notFound('Room', 'ROOM_NOT_FOUND');
     const [dashboard, online, state] = await Promise.all([
-      roomDashboard(this.ctx.db, roomId),
+      roomDashboard(this.ctx.db, roomId, { titles: this.productTitles }),
       this.ctx.services.realtime ? this.ctx.services.realtime.roomOnline(roomId) : Promise.resolve({ online: 0, cumulative: 0 }),
       this.ctx.db.selectFrom('analytics_rollup_state').select('updated_at').where('source', '=', 'events').executeTakeFirst(),
     ]);
-    return { room: { id: room.id, title: room.title, status: room.status, startedAt: room.started_at, endedAt: room.ended_at }, onlineNow: online.online, asOf: state?.updated_at ?? null, ...dashboard };
+    return { room: { id: room.id, title: room.title, status: room.status, startedAt: room.startedAt, endedAt: room.endedAt }, onlineNow: online.online, asOf: state?.updated_at ?? null, ...dashboard };
   }
 
   async report(merchantId: number, q: { by: ReportBy; grain: 'hour' | 'day'; from?: string | undefined; to?: string | undefined; roomId?: number | undefined }) {
     if (q.roomId) await this.ctx.services.live.requireOwnRoom(this.ctx.db, merchantId, q.roomId);
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 7 * 86_400_000);
-    return { from, to, by: q.by, grain: q.by === 'time' ? q.grain : 'day', rows: await report(this.ctx.db, { merchantId, by: q.by, grain: q.grain, from, to, roomId: q.roomId, timeZone: this.ctx.config.analytics.timeZone }) };
+    return { from, to, by: q.by, grain: q.by === 'time' ? q.grain : 'day', rows: await report(this.ctx.db, { merchantId, by: q.by, grain: q.grain, from, to, roomId: q.roomId, timeZone: this.ctx.config.analytics.timeZone }, {
+      products: this.productTitles,
+      rooms: async (ids) => new Map([...(await this.ctx.services.roomDirectory.byIds(ids))].map(([id, r]) => [id, r.title])),
+    }) };
   }
 
   /** Raw events past retention go; minute rows and online samples after 30 days (hours and days stay). */

@@ -115,12 +115,12 @@ export class AnalyticsIngest {
     const products = [...new Set(events.map((e) => e.productId).filter((id): id is number => id !== undefined && !this.owners.has(`p${id}`)))];
     if (this.owners.size > 100_000) this.owners.clear();
     if (rooms.length > 0) {
-      const found = await this.ctx.db.selectFrom('live_rooms').select(['id', 'merchant_id']).where('id', 'in', rooms).execute();
-      for (const id of rooms) this.owners.set(`r${id}`, ownerOf(found, id));
+      const found = await this.ctx.services.roomDirectory.byIds(rooms);
+      for (const id of rooms) this.owners.set(`r${id}`, found.get(id)?.merchantId ?? null);
     }
     if (products.length > 0) {
-      const found = await this.ctx.db.selectFrom('products').select(['id', 'merchant_id']).where('id', 'in', products).execute();
-      for (const id of products) this.owners.set(`p${id}`, ownerOf(found, id));
+      const found = await this.ctx.services.catalog.productBriefs(products);
+      for (const id of products) this.owners.set(`p${id}`, found.get(id)?.merchantId ?? null);
     }
   }
 
@@ -202,8 +202,3 @@ export const MERGE_VISITOR = `
   watch_seconds = v.watch_seconds + excluded.watch_seconds, clicked = v.clicked or excluded.clicked,
   ordered = v.ordered or excluded.ordered, paid = v.paid or excluded.paid, interacted = v.interacted or excluded.interacted,
   first_at = least(v.first_at, excluded.first_at), last_at = greatest(v.last_at, excluded.last_at)`;
-
-function ownerOf(rows: Array<{ id: number; merchant_id: number }>, id: number): number | null {
-  const r = rows.find((x) => Number(x.id) === id);
-  return r ? Number(r.merchant_id) : null;
-}

@@ -13,7 +13,17 @@ const SUMS = `sum(r.page_views) as page_views, sum(r.enters) as enters, sum(r.wa
   sum(r.carts) as carts, sum(r.comments) as comments, sum(r.follows) as follows, sum(r.orders) as orders, sum(r.paid_orders) as paid_orders,
   sum(r.gmv_fen) as gmv_fen, sum(r.refund_fen) as refund_fen`;
 
-export async function report(db: Db, q: { merchantId: number; by: ReportBy; grain: 'hour' | 'day'; from: Date; to: Date; roomId?: number | undefined; timeZone: string }): Promise<ReportRow[]> {
+/** Names of the rows' rooms and products by id (the live and catalog modules'); a missing one is labelled ''. */
+export interface ReportLabels {
+  rooms(ids: number[]): Promise<Map<number, string>>;
+  products(ids: number[]): Promise<Map<number, string>>;
+}
+
+export async function report(
+  db: Db,
+  q: { merchantId: number; by: ReportBy; grain: 'hour' | 'day'; from: Date; to: Date; roomId?: number | undefined; timeZone: string },
+  labels: ReportLabels,
+): Promise<ReportRow[]> {
   const grain = q.by === 'time' ? q.grain : 'day';
   const room = q.roomId !== undefined ? sql`and r.room_id = ${q.roomId}` : sql``;
   const tz = q.timeZone;
@@ -31,20 +41,22 @@ export async function report(db: Db, q: { merchantId: number; by: ReportBy; grai
   }
   if (q.by === 'room') {
     const rows = await sql<Record<string, unknown>>`
-      select r.room_id as key, coalesce(lr.title, '') as label, ${sql.raw(SUMS)},
+      select r.room_id as key, ${sql.raw(SUMS)},
         (select count(distinct v.visitor) from analytics_daily_visitors v where v.merchant_id = ${q.merchantId} and v.room_id = r.room_id
           and v.day >= (${start} at time zone ${tz})::date and v.day < (${end} at time zone ${tz})::date) as visitors
-      from analytics_rollups r left join live_rooms lr on lr.id = r.room_id
+      from analytics_rollups r
       where r.grain = 'day' and r.merchant_id = ${q.merchantId} and r.product_id = 0 and r.room_id <> 0 and r.bucket >= ${start} and r.bucket < ${end} ${room}
-      group by r.room_id, lr.title order by sum(r.gmv_fen) desc, sum(r.enters) desc limit 200`.execute(db);
-    return rows.rows.map((r) => toRow(r, String(r.key), String(r.label)));
+      group by r.room_id order by sum(r.gmv_fen) desc, sum(r.enters) desc limit 200`.execute(db);
+    const titles = await labels.rooms(rows.rows.map((r) => Number(r.key)));
+    return rows.rows.map((r) => toRow(r, String(r.key), titles.get(Number(r.key)) ?? ''));
   }
   const rows = await sql<Record<string, unknown>>`
-    select r.product_id as key, coalesce(p.title, '') as label, ${sql.raw(SUMS)}, null as visitors
-    from analytics_rollups r left join products p on p.id = r.product_id
+    select r.product_id as key, ${sql.raw(SUMS)}, null as visitors
+    from analytics_rollups r
     where r.grain = 'day' and r.merchant_id = ${q.merchantId} and r.product_id <> 0 and r.bucket >= ${start} and r.bucket < ${end} ${room}
-    group by r.product_id, p.title order by sum(r.gmv_fen) desc, sum(r.clicks) desc limit 200`.execute(db);
-  return rows.rows.map((r) => toRow(r, String(r.key), String(r.label)));
+    group by r.product_id order by sum(r.gmv_fen) desc, sum(r.clicks) desc limit 200`.execute(db);
+  const titles = await labels.products(rows.rows.map((r) => Number(r.key)));
+  return rows.rows.map((r) => toRow(r, String(r.key), titles.get(Number(r.key)) ?? ''));
 }
 
 function toRow(r: Record<string, unknown>, key: string, label: string): ReportRow {

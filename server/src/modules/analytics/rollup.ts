@@ -50,7 +50,13 @@ const SUM_SELECT = COUNTERS.map((c) => `sum(${c}) as ${c}`).join(', ');
 const ADD_ON_CONFLICT = COUNTERS.map((c) => `${c} = r.${c} + excluded.${c}`).join(', ');
 const COLS = COUNTERS.join(', ');
 
-export interface RollupOptions { timeZone: string; lagMs: number; batchSize?: number }
+export interface RollupOptions {
+  timeZone: string; lagMs: number; batchSize?: number;
+  /** The chat's visible messages after an id (the interaction module's feed): they become comment events. */
+  chat: (db: Db, afterId: number, opts: { lagMs: number; batchSize?: number | undefined }) => Promise<{
+    upTo: number; messages: Array<{ id: number; userId: number; merchantId: number; roomId: number; createdAt: Date }>;
+  }>;
+}
 export interface RollupResult { events: number; comments: number; lastId: number }
 
 export async function rollup(db: Db, opts: RollupOptions): Promise<RollupResult> {
@@ -138,15 +144,18 @@ async function rebuild(trx: Db, grain: 'hour' | 'day', finer: 'minute' | 'hour',
 /** Chat messages become comment events (chat is a hot path, so it is read here, not through the outbox). */
 async function importComments(trx: Db, opts: RollupOptions): Promise<number> {
   const from = await watermark(trx, 'chat');
-  const to = await safeUpperId(trx, 'chat_messages', 'created_at', from, opts);
-  if (to <= from) return 0;
-  const r = await sql`
-    insert into analytics_events (type, source, device_id, dedupe_key, user_id, merchant_id, room_id, occurred_at)
-    select 'comment', 'server', '', 'chat:' || id, user_id, merchant_id, room_id, created_at
-    from chat_messages where id > ${from} and id <= ${to} and status not in ('blocked', 'rejected')
-    on conflict do nothing`.execute(trx);
-  await setWatermark(trx, 'chat', to);
-  return Number(r.numAffectedRows ?? 0);
+  const { upTo, messages } = await opts.chat(trx, from, { lagMs: opts.lagMs, batchSize: opts.batchSize });
+  if (upTo <= from) return 0;
+  let added = 0;
+  for (let i = 0; i < messages.length; i += 2000) {
+    const r = await trx.insertInto('analytics_events').values(messages.slice(i, i + 2000).map((m) => ({
+      type: 'comment', source: 'server' as const, device_id: '', dedupe_key: `chat:${m.id}`, user_id: m.userId,
+      merchant_id: m.merchantId, room_id: m.roomId, occurred_at: m.createdAt,
+    }))).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    added += Number(r.numInsertedOrUpdatedRows ?? 0);
+  }
+  await setWatermark(trx, 'chat', upTo);
+  return added;
 }
 
 /**

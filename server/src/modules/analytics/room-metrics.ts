@@ -23,9 +23,19 @@ export interface RoomDashboard {
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : 0);
 
-/** `sinceMinutes` limits the series; `products: false` skips the product table (the live push has no use for it). */
-export async function roomDashboard(db: Db, roomId: number, opts: { sinceMinutes?: number; products?: boolean } = {}): Promise<RoomDashboard> {
-  const since = sql.raw(opts.sinceMinutes ? `and bucket >= now() - interval '${Math.floor(opts.sinceMinutes)} minutes'` : '');
+/** Product titles by id (the catalog's), for the product table. */
+export type ProductTitles = (ids: number[]) => Promise<Map<number, string>>;
+
+/**
+ * `sinceMinutes` limits the series; `products: false` skips the product table (the live push has no use for
+ * it), otherwise `titles` names its products.
+ */
+export async function roomDashboard(
+  db: Db, roomId: number, opts: { sinceMinutes?: number; products?: false } | { titles: ProductTitles },
+): Promise<RoomDashboard> {
+  const withProducts = 'titles' in opts;
+  const sinceMinutes = 'sinceMinutes' in opts ? opts.sinceMinutes : undefined;
+  const since = sql.raw(sinceMinutes ? `and bucket >= now() - interval '${Math.floor(sinceMinutes)} minutes'` : '');
   const [totals, visitors, series, online, products] = await Promise.all([
     sql<Record<string, string>>`select coalesce(sum(enters), 0) as views, coalesce(sum(follows), 0) as follows, coalesce(sum(comments), 0) as comments,
         coalesce(sum(clicks), 0) as clicks, coalesce(sum(carts), 0) as carts, coalesce(sum(orders), 0) as orders, coalesce(sum(paid_orders), 0) as paid_orders,
@@ -40,12 +50,14 @@ export async function roomDashboard(db: Db, roomId: number, opts: { sinceMinutes
       from analytics_rollups where grain = 'minute' and room_id = ${roomId} and product_id = 0 ${since} order by bucket`.execute(db),
     sql<{ minute: Date; online: number }>`select date_trunc('minute', at) as minute, max(online)::int as online
       from analytics_online_samples where room_id = ${roomId} group by 1 order by 1`.execute(db),
-    opts.products === false ? Promise.resolve({ rows: [] as Array<Record<string, string>> }) : sql<Record<string, string>>`select r.product_id, p.title, sum(r.clicks) as clicks, sum(r.carts) as carts, sum(r.orders) as orders,
+    !withProducts ? Promise.resolve({ rows: [] as Array<Record<string, string>> }) : sql<Record<string, string>>`
+      select r.product_id, sum(r.clicks) as clicks, sum(r.carts) as carts, sum(r.orders) as orders,
         sum(r.paid_orders) as paid_orders, sum(r.gmv_fen) as gmv_fen
-      from analytics_rollups r join products p on p.id = r.product_id
+      from analytics_rollups r
       where r.grain = 'minute' and r.room_id = ${roomId} and r.product_id <> 0
-      group by r.product_id, p.title order by sum(r.gmv_fen) desc, sum(r.clicks) desc limit 20`.execute(db),
+      group by r.product_id order by sum(r.gmv_fen) desc, sum(r.clicks) desc limit 20`.execute(db),
   ]);
+  const titles = withProducts ? await opts.titles(products.rows.map((r) => Number(r.product_id))) : new Map<number, string>();
   const t = numbers(totals.rows[0]!);
   const v = numbers(visitors.rows[0]!);
   const onlineByMinute = new Map(online.rows.map((r) => [new Date(r.minute).getTime(), Number(r.online)]));
@@ -69,7 +81,13 @@ export async function roomDashboard(db: Db, roomId: number, opts: { sinceMinutes
     },
     funnel: FUNNEL_STAGES.map((stage, i) => ({ stage, visitors: stages[i]!, rateFromPrevious: i === 0 ? null : ratio(stages[i]!, stages[i - 1]!) })),
     series: [...points.values()].sort((a, b) => a.at.getTime() - b.at.getTime()),
-    products: products.rows.map((r) => ({ productId: Number(r.product_id), title: String(r.title), clicks: Number(r.clicks), carts: Number(r.carts), orders: Number(r.orders), paidOrders: Number(r.paid_orders), gmvFen: Number(r.gmv_fen) })),
+    products: products.rows.flatMap((r) => {
+      const title = titles.get(Number(r.product_id));
+      return title === undefined ? [] : [{
+        productId: Number(r.product_id), title, clicks: Number(r.clicks), carts: Number(r.carts), orders: Number(r.orders),
+        paidOrders: Number(r.paid_orders), gmvFen: Number(r.gmv_fen),
+      }];
+    }),
   };
 }
 

@@ -5,12 +5,14 @@
 import { sql } from 'kysely';
 import type { Actor } from '../../platform/auth/access.ts';
 import type { AppContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db/types.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import type { Conn } from '../realtime/connection.ts';
 import { deletedKey } from '../realtime/room-hub.ts';
 import { getLiveRoom } from '../realtime/rooms.ts';
 import type { WordAction } from './tables.ts';
 import { maskMatches, WordFilter } from './word-filter.ts';
+import { visibleMessagesSince } from './chat-feed.ts';
 import './tables.ts';
 
 export const MAX_CHAT_CHARS = 200;
@@ -25,6 +27,11 @@ export class ChatService {
   private readonly filters = new Map<number, { at: number; filter: Promise<WordFilter> }>();
 
   constructor(private readonly ctx: AppContext) {}
+
+  /** Visible messages after an id, for analytics' comment counts (chat-feed.ts). */
+  visibleSince(db: Db, afterId: number, opts: { lagMs: number; batchSize?: number | undefined }) {
+    return visibleMessagesSince(db, afterId, opts);
+  }
 
   private filterFor(merchantId: number): Promise<WordFilter> {
     const hit = this.filters.get(merchantId);
