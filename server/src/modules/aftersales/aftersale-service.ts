@@ -228,8 +228,13 @@ export class AftersaleService {
 
   async view(db: Db, id: number) {
     const a = await db.selectFrom('aftersales').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    const lines = await db.selectFrom('aftersale_lines as al').innerJoin('order_lines as ol', 'ol.id', 'al.order_line_id')
-      .select(['al.order_line_id', 'al.quantity', 'al.amount_fen', 'ol.product_title', 'ol.sku_name']).where('al.aftersale_id', '=', id).execute();
+    const own = await db.selectFrom('aftersale_lines').select(['order_line_id', 'quantity', 'amount_fen'])
+      .where('aftersale_id', '=', id).execute();
+    const names = await this.ctx.services.orderQueries.lineNames(db, own.map((l) => l.order_line_id));
+    const lines = own.flatMap((l) => {
+      const n = names.get(l.order_line_id);
+      return n ? [{ ...l, product_title: n.productTitle, sku_name: n.skuName }] : [];
+    });
     return {
       id: a.id, aftersaleNo: a.aftersale_no, orderId: a.order_id, merchantId: a.merchant_id, userId: a.user_id, type: a.type, status: a.status,
       reason: a.reason, description: a.description, rejectReason: a.reject_reason, returnCarrier: a.return_carrier, returnTrackingNo: a.return_tracking_no,

@@ -65,11 +65,7 @@ export class PointsService {
   /** The refund event carries its figures (cumulative at the time); events written before it did are read from the order. */
   private async refundFigures(db: Db, p: Partial<RefundFigures> & { orderId: number }): Promise<RefundFigures | null> {
     if (p.goodsPaidFen !== undefined && p.userId !== undefined) return p as RefundFigures;
-    const o = await db.selectFrom('orders').select(['user_id', 'total_fen', 'refunded_fen', 'shipping_fen', 'points_used']).where('id', '=', p.orderId).executeTakeFirst();
-    if (!o) return null;
-    const goods = await db.selectFrom('order_lines').select([sql<number>`coalesce(sum(payable_fen), 0)`.as('paid'), sql<number>`coalesce(sum(refunded_fen), 0)`.as('refunded')])
-      .where('order_id', '=', p.orderId).executeTakeFirstOrThrow();
-    return { orderId: p.orderId, userId: o.user_id, totalFen: o.total_fen, refundedFen: o.refunded_fen, pointsUsed: o.points_used, goodsPaidFen: Number(goods.paid), goodsRefundedFen: Number(goods.refunded) };
+    return this.ctx.services.orderQueries.pointsBasis(db, p.orderId);
   }
 
   /** Event handlers, and the points books' reconciliation check (points-reconcile.ts). */
@@ -82,9 +78,9 @@ export class PointsService {
         // The account lock first, then what was kept: a refund handled at the same time either
         // sees this grant and takes its share back, or finished before and is counted here.
         if (e.payload.userId !== undefined) await this.lockAccount(db, e.payload.userId);
-        const o = await db.selectFrom('orders').select(['user_id', 'total_fen', 'refunded_fen']).where('id', '=', e.payload.orderId).executeTakeFirst();
+        const o = await this.ctx.services.orderQueries.pointsBasis(db, e.payload.orderId);
         if (!o) return;
-        await this.change(db, o.user_id, pointsEarned(o.total_fen - o.refunded_fen, this.policy), 'earned', `order:${e.payload.orderId}`);
+        await this.change(db, o.userId, pointsEarned(o.totalFen - o.refundedFen, this.policy), 'earned', `order:${e.payload.orderId}`);
       },
     });
     events.subscribe({
@@ -109,8 +105,8 @@ export class PointsService {
     events.subscribe({
       name: 'marketing.on_order_cancelled', events: ['order.cancelled'],
       handle: async (e, db) => {
-        const o = await db.selectFrom('orders').select(['user_id', 'points_used']).where('id', '=', e.payload.orderId).executeTakeFirst();
-        if (o && o.points_used > 0) await this.change(db, o.user_id, o.points_used, 'returned', `order:${e.payload.orderId}`);
+        const o = await this.ctx.services.orderQueries.pointsBasis(db, e.payload.orderId);
+        if (o && o.pointsUsed > 0) await this.change(db, o.userId, o.pointsUsed, 'returned', `order:${e.payload.orderId}`);
         await this.ctx.services.coupons.returnForOrder(db, e.payload.orderId);
       },
     });

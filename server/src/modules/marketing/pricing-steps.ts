@@ -27,8 +27,7 @@ export function productDealStep(ctx: AppContext): PricingStep {
       let newUser = await activePromotions(p, 'new_user_price');
       if (newUser.length) {
         // New-user prices are for shoppers who have never paid an order.
-        const paid = await p.db.selectFrom('orders').select('id').where('user_id', '=', p.userId).where('paid_at', 'is not', null).limit(1).executeTakeFirst();
-        if (paid) newUser = [];
+        if (await ctx.services.orderQueries.hasPaidOrder(p.db, p.userId)) newUser = [];
       }
       for (const line of p.lines) {
         // One product-level price per line: a flash, group or bargain price is not discounted again.

@@ -1,6 +1,5 @@
 // Order promotions a shop runs for a time: full-reduction / full-discount tiers (满减/满折),
 // limited-time discounts (限时折扣) and new-user prices (新人价). Pricing is in pricing-steps.ts.
-import { sql } from 'kysely';
 import type { Actor } from '../../platform/auth/access.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
@@ -49,14 +48,11 @@ export class PromotionService {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
     const rows = await this.ctx.db.selectFrom('promotions').selectAll().where('merchant_id', '=', merchantId).orderBy('id', 'desc').limit(200).execute();
     // Results: orders that carried each promotion, and the discount it gave.
-    const used = rows.length ? (await sql<{ ref: string; orders: number; discount: number }>`
-      select a->>'ref' as ref, count(distinct o.id) as orders, coalesce(-sum((a->>'amountFen')::bigint), 0) as discount
-      from order_lines l join orders o on o.id = l.order_id cross join lateral jsonb_array_elements(l.adjustments) a
-      where o.merchant_id = ${merchantId} and o.paid_at is not null and a->>'ref' like 'promotion:%'
-      group by 1`.execute(this.ctx.db)).rows : [];
+    const used = rows.length
+      ? await this.ctx.services.orderQueries.adjustmentTotals(this.ctx.db, merchantId, 'promotion:') : new Map();
     return rows.map((r) => {
-      const u = used.find((x) => x.ref === `promotion:${r.id}`);
-      return { ...this.view(r), paidOrders: Number(u?.orders ?? 0), discountFen: Number(u?.discount ?? 0) };
+      const u = used.get(`promotion:${r.id}`);
+      return { ...this.view(r), paidOrders: u?.orders ?? 0, discountFen: u?.discountFen ?? 0 };
     });
   }
 

@@ -6,6 +6,7 @@ import type { Db } from '../../platform/db/types.ts';
 import { toCsv } from '../../platform/csv.ts';
 import { notFound } from '../../platform/errors.ts';
 import { escapeLike } from '../inventory/inventory-service.ts';
+import { adjustmentTotals, hasPaidOrder, lineNames, linesOf, pointsBasis } from './order-reads.ts';
 import type { OrderStatus } from './tables.ts';
 import './tables.ts';
 
@@ -35,6 +36,18 @@ export class OrderQueries {
     q = 'merchantId' in owner ? q.where('merchant_id', '=', owner.merchantId) : q.where('user_id', '=', owner.userId);
     if (!(await q.executeTakeFirst())) throw notFound('Order', 'ORDER_NOT_FOUND');
   }
+
+  // ---- reads for other modules (order-reads.ts), in the caller's executor ----
+  /** Title and SKU name of each order line by id (an after-sale's lines). */
+  lineNames(db: Db, lineIds: readonly number[]) { return lineNames(db, lineIds); }
+  /** Every line of the order: id, SKU, quantity. */
+  linesOf(db: Db, orderId: number) { return linesOf(db, orderId); }
+  /** Paid, refunded and points spent on the order (goods without shipping too), or null. */
+  pointsBasis(db: Db, orderId: number) { return pointsBasis(db, orderId); }
+  /** Has the shopper ever paid an order? */
+  hasPaidOrder(db: Db, userId: number) { return hasPaidOrder(db, userId); }
+  /** Per price adjustment ref (with this prefix) on the shop's paid orders: orders carrying it, discount given. */
+  adjustmentTotals(db: Db, merchantId: number, refPrefix: string) { return adjustmentTotals(db, merchantId, refPrefix); }
 
   /** Of these users, those who have ordered from the shop (who it may address as its customers). */
   async customersAmong(merchantId: number, userIds: readonly number[]): Promise<number[]> {

@@ -210,9 +210,9 @@ export class GroupBuyService {
           return;
         }
         // Asked of the payment before refunds went through the order's ledger: book what is left.
-        const lines = await db.selectFrom('order_lines').select(['id', 'sku_id', 'quantity']).where('order_id', '=', m.order_id).execute();
-        await this.ctx.services.orders.applyRefund(db, m.order_id, { refundId: e.payload.refundId, amountFen: e.payload.amountFen, lines: lines.map((l) => ({ lineId: l.id, quantity: l.quantity })) });
-        await this.ctx.services.inventory.restock(db, { orderId: m.order_id, refundId: e.payload.refundId, lines: lines.map((l) => ({ skuId: l.sku_id, quantity: l.quantity })) });
+        const lines = await this.ctx.services.orderQueries.linesOf(db, m.order_id);
+        await this.ctx.services.orders.applyRefund(db, m.order_id, { refundId: e.payload.refundId, amountFen: e.payload.amountFen, lines: lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })) });
+        await this.ctx.services.inventory.restock(db, { orderId: m.order_id, refundId: e.payload.refundId, lines: lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })) });
       },
     });
   }
