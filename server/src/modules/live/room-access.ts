@@ -39,8 +39,11 @@ export class RoomAccess {
    * Decide, reading the database (never a cache: a revoked invite or a suspended shop takes effect
    * at once). Strangers get ROOM_NOT_FOUND, as for a room that does not exist; a credential that was
    * presented and failed gets its own code (INVITE_EXPIRED, INVITE_REVOKED, INVITE_INVALID, PLAY_LINK_INVALID).
+   * `fresh`: a recheck after an access change; the invitation behind a play link is read anew, not cached.
    */
-  async authorize(roomId: number, creds: ViewerCredentials): Promise<{ room: RoomContract; grant: RoomGrant }> {
+  async authorize(
+    roomId: number, creds: ViewerCredentials, opts: { fresh?: boolean } = {},
+  ): Promise<{ room: RoomContract; grant: RoomGrant }> {
     const room = await this.ctx.services.live.getRoom(roomId);
     if (!room) throw hidden();
     const grant = (via: AccessVia, inviteId: number | null = null, expiresAt: number | null = null) =>
@@ -61,7 +64,7 @@ export class RoomAccess {
         throw new AppError(403, 'PLAY_LINK_INVALID', 'This private show needs a valid, unexpired link');
       }
       // A link handed to an invitee dies with the invitation (checked with a few seconds of caching).
-      const invite = inv === undefined ? null : await this.ctx.services.roomInvites.verifyId(inv, roomId, true);
+      const invite = inv === undefined ? null : await this.ctx.services.roomInvites.verifyId(inv, roomId, !opts.fresh);
       return grant('play_link', invite?.inviteId ?? null, Math.min(exp! * 1000, invite?.expiresAt ?? Infinity));
     }
     throw hidden();

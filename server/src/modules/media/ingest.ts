@@ -14,7 +14,7 @@ interface NmsSession {
   streamPath: string;
   streamName: string;
   streamApp: string;
-  socket?: { once(ev: 'close', cb: () => void): void };
+  socket?: { once(ev: 'close', cb: () => void): void; destroy(): void };
   close(): void;
 }
 
@@ -30,6 +30,8 @@ export class RtmpIngest {
   /** Sockets that got as far as publish or play; anything else is cut at the deadline. */
   private readonly streaming = new WeakSet<object>();
   private readonly accepted = new Set<string>();
+  /** The accepted publisher of each stream key here. */
+  private readonly publishers = new Map<string, NmsSession>();
   private context: { broadcasts: Map<string, { publishGraceMs: number; publisher: unknown; postPlay(s: unknown): string | null; donePlay(s: unknown): void }> } | undefined;
 
   constructor(private readonly opts: { host: string; port: number; dataDir: string; graceMs: number; log: Logger }, private readonly handlers: IngestHandlers) {}
@@ -57,6 +59,7 @@ export class RtmpIngest {
           return;
         }
         this.accepted.add(session.id);
+        this.publishers.set(key, session);
         // Our grace: a short network drop does not end the show (NMS resumes the same stream).
         const b = this.context!.broadcasts.get(session.streamPath);
         if (b) b.publishGraceMs = this.opts.graceMs;
@@ -66,6 +69,7 @@ export class RtmpIngest {
     // Fires after NMS's grace (ours) has passed without the publisher coming back.
     this.nms!.on('donePublish', (session) => {
       if (!this.accepted.delete(session.id)) return;
+      if (this.publishers.get(session.streamName) === session) this.publishers.delete(session.streamName);
       void this.handlers.onUnpublish(session.streamName).catch((err: unknown) => this.opts.log.error({ err }, 'onUnpublish failed'));
     });
     this.nms!.on('prePlay', (session) => { if (session.socket) this.streaming.add(session.socket); });
@@ -97,6 +101,23 @@ export class RtmpIngest {
     const err = broadcast.postPlay(session);
     if (err) return null;
     return () => broadcast.donePlay(session);
+  }
+
+  /** Stream keys with an accepted publisher on this node. */
+  publishingKeys(): string[] { return [...this.publishers.keys()]; }
+
+  /**
+   * Cut a publisher off (its shop may no longer stream): no grace for a reconnect, so the show ends
+   * now (onUnpublish) and a new push is authorised afresh.
+   */
+  disconnect(key: string): boolean {
+    const session = this.publishers.get(key);
+    if (!session) return false;
+    const b = this.context?.broadcasts.get(session.streamPath);
+    if (b) b.publishGraceMs = 0;
+    if (session.socket) session.socket.destroy();
+    else session.close();
+    return true;
   }
 
   isPublishing(key: string): boolean {

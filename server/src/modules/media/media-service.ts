@@ -7,6 +7,8 @@ import { SupervisedFfmpeg } from './ffmpeg.ts';
 import { locateFfmpeg, type FfmpegLookup } from './ffmpeg-locate.ts';
 import { RtmpIngest } from './ingest.ts';
 import { StreamPackager } from './packager.ts';
+import { FlvAudience } from './flv-audience.ts';
+import type { RecheckScope } from '../realtime/realtime-service.ts';
 
 export class MediaService {
   readonly mediaDir: string;
@@ -16,10 +18,13 @@ export class MediaService {
   private readonly packagers = new Map<number, StreamPackager>(); // by room
   private demo: SupervisedFfmpeg | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** This node's HTTP-FLV viewers, re-checked whenever access changes (flv-audience.ts). */
+  readonly audience: FlvAudience;
 
   constructor(private readonly ctx: AppContext) {
     this.mediaDir = path.join(ctx.config.dataDir, 'media');
     this.ffmpeg = locateFfmpeg(ctx.config.ffmpegPath);
+    this.audience = new FlvAudience(ctx);
   }
 
   get ffmpegAvailable(): boolean { return this.ffmpeg.found !== null; }
@@ -31,6 +36,13 @@ export class MediaService {
     const { config, log } = this.ctx;
     if (this.ffmpeg.found) log.info({ ffmpeg: this.ffmpeg.found }, `using the ${this.ffmpeg.found.source} ffmpeg`);
     else log.warn({ reason: this.ffmpeg.reason }, 'ffmpeg not found: serving HTTP-FLV only (no HLS, no replays)');
+    // One access change, one recheck on every node: its sockets (realtime), and here its FLV
+    // downloads and RTMP publishers.
+    this.audience.start();
+    this.ctx.services.realtime?.onRecheck((scope) => {
+      this.audience.recheck(scope);
+      void this.recheckPublishers(scope).catch((err: unknown) => log.warn({ err }, 'publisher recheck failed'));
+    });
     if (config.rtmpPort === 0) return; // ingest disabled on this node
     this.ingest = new RtmpIngest({ host: config.host, port: config.rtmpPort, dataDir: config.dataDir, graceMs: config.liveGraceMs, log }, {
       authorize: async (key) => {
@@ -89,6 +101,23 @@ export class MediaService {
     await this.ctx.services.replays.recorded(sessionId, duration);
   }
 
+  /**
+   * The publishers here of a room or a shop's rooms, asked again whether they may stream (the shop
+   * was suspended or rejected): one who may not is disconnected, and its show ends (onUnpublish).
+   */
+  async recheckPublishers(scope: RecheckScope): Promise<number> {
+    let dropped = 0;
+    for (const key of this.ingest?.publishingKeys() ?? []) {
+      const room = await this.ctx.services.live.roomForKey(key);
+      if (!room || (room.id !== scope.roomId && room.merchant_id !== scope.merchantId)) continue;
+      const verdict = await this.ctx.services.live.mayPublish(key);
+      if (verdict.ok || !this.ingest?.disconnect(key)) continue;
+      this.ctx.log.info({ roomId: room.id, reason: verdict.reason }, 'rtmp publisher disconnected');
+      dropped++;
+    }
+    return dropped;
+  }
+
   packagerFor(roomId: number): StreamPackager | undefined { return this.packagers.get(roomId); }
 
   playFlv(key: string, write: (b: Buffer) => void, close: () => void) { return this.ingest?.playFlv(key, write, close) ?? null; }
@@ -117,6 +146,7 @@ export class MediaService {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
+    this.audience.stop();
     await this.demo?.stop();
     await Promise.all([...this.packagers.values()].map((p) => p.process.stop()));
     await this.ingest?.stop();

@@ -49,6 +49,8 @@ export function mediaRoutes(app: Http, ctx: AppContext): void {
     if (!started) res.writeHead(200, { 'content-type': 'video/x-flv', 'cache-control': 'no-cache, no-store', 'access-control-allow-origin': '*', connection: 'close' });
     started = true;
     req.raw.on('close', end);
+    // Access can be withdrawn while this plays: the audience ends the download then.
+    req.raw.on('close', media.audience.watch(req.params.roomId, req.query, end));
   });
 
   const serveFile = async (dir: string, file: string, reply: import('fastify').FastifyReply) => {

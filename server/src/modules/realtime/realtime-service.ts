@@ -17,6 +17,9 @@ const RECHECK_EVERY_MS = 30_000;
 /** Node-to-node control messages (access rechecks), on the cache pub/sub like room frames. */
 const CONTROL_CHANNEL = 'rt:ctl';
 
+/** Whose access changed: a room's viewers, or every room of a shop. */
+export interface RecheckScope { roomId?: number; merchantId?: number }
+
 export class RealtimeService {
   readonly hub: RoomHub;
   readonly gateway: Gateway;
@@ -24,6 +27,7 @@ export class RealtimeService {
   private readonly lastPresence = new Map<number, string>();
   private readonly tickers: Array<() => Promise<void> | void> = [];
   private control: Promise<Unsubscribe> | undefined;
+  private readonly recheckListeners: Array<(scope: RecheckScope) => void> = [];
 
   constructor(private readonly ctx: AppContext) {
     this.hub = new RoomHub(ctx.cache, ctx.log);
@@ -61,7 +65,17 @@ export class RealtimeService {
     const { roomId, merchantId } = msg;
     const matches = (g: { roomId: number; merchantId: number }) => g.roomId === roomId || g.merchantId === merchantId;
     this.gateway.admission.recheckWhere(this.gateway.connections(), matches);
+    const scope = { ...(typeof roomId === 'number' ? { roomId } : {}), ...(typeof merchantId === 'number' ? { merchantId } : {}) };
+    for (const listener of this.recheckListeners) {
+      try { listener(scope); } catch (err) { this.ctx.log.warn({ err }, 'access recheck listener failed'); }
+    }
   }
+
+  /**
+   * Run on every node with each recheckViewers (an access change): what else a node delivers to a
+   * room's viewers or takes from its publisher (HTTP-FLV downloads, RTMP ingest) is re-checked too.
+   */
+  onRecheck(listener: (scope: RecheckScope) => void): void { this.recheckListeners.push(listener); }
 
   async roomOnline(roomId: number): Promise<Presence> {
     return presence.read(this.ctx.cache, roomId);
