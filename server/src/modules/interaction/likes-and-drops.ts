@@ -79,13 +79,14 @@ export class CouponDropService {
   }
 
   async view(dropId: number) {
-    const d = await this.ctx.db.selectFrom('coupon_drops as d').innerJoin('coupon_templates as t', 't.id', 'd.coupon_id')
-      .select(['d.id', 'd.room_id', 'd.title', 'd.quantity', 'd.claimed', 'd.ends_at', 't.id as template_id', 't.kind', 't.amount_fen', 't.percent_off_bp', 't.cap_fen', 't.threshold_fen', 't.scope', 't.funding', 't.merchant_id'])
-      .where('d.id', '=', dropId).executeTakeFirst();
-    if (!d) throw notFound('Coupon drop', 'DROP_NOT_FOUND');
-    const { describe } = await import('../marketing/rules/coupons.ts');
-    const { termsOf } = await import('../marketing/coupon-service.ts');
-    return { dropId: d.id, roomId: d.room_id, templateId: d.template_id, title: d.title, description: describe(termsOf(d)), quantity: d.quantity, remaining: d.quantity - d.claimed, endsAt: new Date(d.ends_at) };
+    const d = await this.ctx.db.selectFrom('coupon_drops')
+      .select(['id', 'room_id', 'title', 'quantity', 'claimed', 'ends_at', 'coupon_id']).where('id', '=', dropId).executeTakeFirst();
+    const description = d && await this.ctx.services.coupons.describeTemplate(d.coupon_id);
+    if (!d || description === null || description === undefined) throw notFound('Coupon drop', 'DROP_NOT_FOUND');
+    return {
+      dropId: d.id, roomId: d.room_id, templateId: d.coupon_id, title: d.title, description, quantity: d.quantity,
+      remaining: d.quantity - d.claimed, endsAt: new Date(d.ends_at),
+    };
   }
 
   /** Claim one: the drop's own count first (row-locked), then the coupon through marketing, all in one transaction. */

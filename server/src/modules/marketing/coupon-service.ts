@@ -106,6 +106,12 @@ export class CouponService {
     return t ? { id: t.id, merchantId: t.merchant_id, title: t.title, kind: t.kind, status: t.status } : null;
   }
 
+  /** What a coupon gives, in words ("满100减20"), for other modules' pages (room drops); null when there is none. */
+  async describeTemplate(templateId: number, db: Db = this.ctx.db): Promise<string | null> {
+    const t = await this.templateRow(db, templateId);
+    return t ? describe(termsOf(t)) : null;
+  }
+
   // ---- claiming ----
   /**
    * Give the user one coupon of the template through a channel: quantity left, active, claim
@@ -165,6 +171,17 @@ export class CouponService {
       .select(['c.id', 'c.status', 'c.valid_from', 'c.valid_until', 'c.order_id', 'c.channel', 't.id as template_id', 't.title', 't.kind', 't.amount_fen', 't.percent_off_bp', 't.cap_fen', 't.threshold_fen', 't.scope', 't.funding', 't.merchant_id'])
       .where('c.user_id', '=', userId).where('c.status', '=', status).orderBy('c.valid_until', 'asc').limit(200).execute();
     return rows.map((r) => ({ id: r.id, templateId: r.template_id, title: r.title, description: describe(termsOf(r)), kind: r.kind, funding: r.funding, merchantId: r.merchant_id, status: r.status, channel: r.channel, validFrom: new Date(r.valid_from), validUntil: new Date(r.valid_until), orderId: r.order_id }));
+  }
+
+  /** How many unused coupons of the shop each of these users holds (0 when none), by user id. */
+  async unusedCounts(merchantId: number, userIds: readonly number[], db: Db = this.ctx.db): Promise<Map<number, number>> {
+    const out = new Map(userIds.map((id) => [id, 0]));
+    if (userIds.length === 0) return out;
+    const rows = await db.selectFrom('coupons').select(['user_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('merchant_id', '=', merchantId).where('status', '=', 'unused').where('user_id', 'in', [...new Set(userIds)])
+      .groupBy('user_id').execute();
+    for (const r of rows) out.set(r.user_id, Number(r.n));
+    return out;
   }
 
   /** Usable coupons with their terms, for the pricing step. */
