@@ -25,6 +25,16 @@ export class PointsService {
     return r?.balance ?? 0;
   }
 
+  /** Balances of these users (0 for one without an account), by user id. */
+  async balances(userIds: readonly number[], db: Db = this.ctx.db): Promise<Map<number, number>> {
+    const out = new Map(userIds.map((id) => [id, 0]));
+    if (userIds.length === 0) return out;
+    const rows = await db.selectFrom('points_accounts').select(['user_id', 'balance'])
+      .where('user_id', 'in', [...new Set(userIds)]).execute();
+    for (const r of rows) out.set(r.user_id, r.balance);
+    return out;
+  }
+
   /** Apply a change once: false when this (reason, ref) was already applied. */
   private async change(db: Db, userId: number, delta: number, reason: string, ref: string): Promise<boolean> {
     const seen = await db.selectFrom('points_ledger').select('id').where('reason', '=', reason).where('ref', '=', ref).executeTakeFirst();

@@ -6,7 +6,9 @@ import type { Db } from '../../platform/db/types.ts';
 import { toCsv } from '../../platform/csv.ts';
 import { notFound } from '../../platform/errors.ts';
 import { escapeLike } from '../inventory/inventory-service.ts';
-import { adjustmentTotals, hasPaidOrder, lineNames, linesOf, pointsBasis } from './order-reads.ts';
+import {
+  adjustmentTotals, customerTotals, hasPaidOrder, lineNames, linesOf, pointsBasis, salesByShop,
+} from './order-reads.ts';
 import type { OrderStatus } from './tables.ts';
 import './tables.ts';
 
@@ -44,6 +46,10 @@ export class OrderQueries {
   linesOf(db: Db, orderId: number) { return linesOf(db, orderId); }
   /** Paid, refunded and points spent on the order (goods without shipping too), or null. */
   pointsBasis(db: Db, orderId: number) { return pointsBasis(db, orderId); }
+  /** Each shopper who has paid the shop: paid orders, spend net of refunds, last payment. */
+  customerTotals(merchantId: number, db: Db = this.ctx.db) { return customerTotals(db, merchantId); }
+  /** Per shop with paid orders in the last 7 days: orders and GMV today and over the 7 days. */
+  salesByShop(db: Db = this.ctx.db) { return salesByShop(db); }
   /** Has the shopper ever paid an order? */
   hasPaidOrder(db: Db, userId: number) { return hasPaidOrder(db, userId); }
   /** Per price adjustment ref (with this prefix) on the shop's paid orders: orders carrying it, discount given. */

@@ -37,6 +37,32 @@ export async function pointsBasis(db: Db, orderId: number) {
   };
 }
 
+/** Each shopper who has paid the shop: paid orders, what they spent (net of refunds), their last payment. */
+export async function customerTotals(db: Db, merchantId: number) {
+  const rows = await db.selectFrom('orders').where('merchant_id', '=', merchantId).where('paid_at', 'is not', null)
+    .select(['user_id', sql<number>`count(*)`.as('orders'), sql<number>`sum(total_fen - refunded_fen)`.as('paid_fen'),
+      sql<Date>`max(paid_at)`.as('last_paid')])
+    .groupBy('user_id').execute();
+  return rows.map((r) => ({
+    userId: r.user_id, orders: Number(r.orders), paidFen: Number(r.paid_fen), lastPaidAt: new Date(r.last_paid),
+  }));
+}
+
+/** Per shop with paid orders in the last 7 days: paid orders and GMV (net of refunds) today and over the 7 days. */
+export async function salesByShop(db: Db) {
+  const rows = (await sql<{ merchant_id: number; today_orders: number; today_gmv: number; week_orders: number; week_gmv: number }>`
+    select o.merchant_id,
+      count(*) filter (where o.paid_at >= date_trunc('day', now())) as today_orders,
+      coalesce(sum(o.total_fen - o.refunded_fen) filter (where o.paid_at >= date_trunc('day', now())), 0) as today_gmv,
+      count(*) as week_orders, coalesce(sum(o.total_fen - o.refunded_fen), 0) as week_gmv
+    from orders o where o.paid_at >= now() - interval '7 days'
+    group by o.merchant_id`.execute(db)).rows;
+  return new Map(rows.map((r) => [Number(r.merchant_id), {
+    todayOrders: Number(r.today_orders), todayGmvFen: Number(r.today_gmv),
+    weekOrders: Number(r.week_orders), weekGmvFen: Number(r.week_gmv),
+  }]));
+}
+
 /** Has the shopper ever paid an order (anywhere)? */
 export async function hasPaidOrder(db: Db, userId: number): Promise<boolean> {
   const paid = await db.selectFrom('orders').select('id').where('user_id', '=', userId).where('paid_at', 'is not', null)

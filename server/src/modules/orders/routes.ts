@@ -1,10 +1,8 @@
 import { Type } from 'typebox';
 import { ANY_MEMBER, OPERATORS } from '../../platform/auth/access.ts';
 import type { AppContext, Http } from '../../platform/context.ts';
-import { shopCustomers } from './customers.ts';
-import { platformDashboard } from './platform-dashboard.ts';
 import { DateTime, errorResponses, IdParam, MerchantParams, Page, Pagination, Strict } from '../../platform/http/schemas.ts';
-import { OrderDetailT, OrderStatusT, OrderSummaryT, PlaceResultT, QuoteT } from './schemas.ts';
+import { OrderDetailT, OrderStatusT, OrderSummaryT, PlaceResultT } from './schemas.ts';
 import { CheckoutRequestFields } from '../checkout/request.ts';
 
 const security = [{ bearer: [] }];
@@ -15,17 +13,8 @@ const MerchantOrderQuery = Type.Object({
 const OrderParams = Strict({ merchantId: IdParam, orderId: IdParam });
 
 export function orderRoutes(app: Http, ctx: AppContext): void {
-  const { checkout, orderPlacement, orders, orderQueries } = ctx.services;
-  for (const s of [QuoteT, OrderSummaryT, OrderDetailT]) app.addSchema(s);
-
-  app.post('/api/checkout/quote', {
-    config: { access: 'user' },
-    schema: {
-      tags: ['checkout'], summary: 'Price a basket: every step per line with its reason, per-shop totals, and a quote token for placing it', security,
-      body: Strict({ ...CheckoutRequestFields, province: Type.Optional(Type.String({ maxLength: 20, description: 'Without addressId: a fee preview (such a quote cannot be placed)' })) }),
-      response: { 200: Type.Ref('Quote'), ...errorResponses },
-    },
-  }, async (req) => checkout.quote(req.actor!.userId, req.body));
+  const { orderPlacement, orders, orderQueries } = ctx.services;
+  for (const s of [OrderSummaryT, OrderDetailT]) app.addSchema(s);
 
   app.post('/api/orders', {
     config: { access: 'user', rateLimit: { bucket: 'orders.place', max: 30, windowSec: 60, by: 'user' } },
@@ -68,23 +57,6 @@ export function orderRoutes(app: Http, ctx: AppContext): void {
     config: { access: ANY_MEMBER },
     schema: { tags: ['orders'], summary: 'The shop\'s orders: search (order no, buyer name/phone, product), status, date range, live room', security, params: MerchantParams, querystring: MerchantOrderQuery, response: { 200: Page(Type.Ref('OrderSummary')), ...errorResponses } },
   }, async (req) => orderQueries.listForMerchant(req.actor!, req.params.merchantId, { ...req.query, status: req.query.status as never, page: req.query.page ?? 1, pageSize: req.query.pageSize ?? 20 }));
-
-  app.get('/api/merchants/:merchantId/customers', {
-    config: { access: OPERATORS },
-    schema: {
-      tags: ['orders'], summary: 'Customers (members) with orders, spend, RFM scores and segments (champions, loyal, new, at_risk, hibernating, others)', security, params: MerchantParams,
-      querystring: Type.Object({ segment: Type.Optional(Type.Union(['champions', 'loyal', 'new', 'at_risk', 'hibernating', 'others'].map((x) => Type.Literal(x)))) }, { additionalProperties: false }),
-      response: { 200: Type.Array(Type.Object({ userId: Type.Integer(), nickname: Type.String(), phone: Type.Union([Type.String(), Type.Null()]), orders: Type.Integer(), paidFen: Type.Integer(), lastPaidAt: DateTime, points: Type.Integer(), coupons: Type.Integer({ description: 'unused coupons of this shop' }), rfm: Type.Object({ r: Type.Integer(), f: Type.Integer(), m: Type.Integer() }), segment: Type.String() })), ...errorResponses },
-    },
-  }, async (req) => shopCustomers(ctx, req.actor!, req.params.merchantId, req.query.segment as never));
-
-  app.get('/api/platform/dashboard', {
-    config: { access: 'platform_admin' },
-    schema: {
-      tags: ['orders'], summary: 'Across all shops: paid orders and GMV today and over 7 days, per shop', security,
-      response: { 200: Type.Array(Type.Object({ merchantId: Type.Integer(), name: Type.String(), todayOrders: Type.Integer(), todayGmvFen: Type.Integer(), weekOrders: Type.Integer(), weekGmvFen: Type.Integer() })), ...errorResponses },
-    },
-  }, async () => platformDashboard(ctx));
 
   app.get('/api/merchants/:merchantId/orders/summary', {
     config: { access: ANY_MEMBER },

@@ -1,0 +1,39 @@
+// A shop's customers (members): what each has bought here, their points and unused shop coupons, with
+// an RFM score and a named segment usable as a coupon-issue target (POST …/coupons/:id/issue with the
+// segment's user ids). Orders, points, coupons and names are their owners'; the scoring is ours.
+import type { Actor } from '../../platform/auth/access.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { ntile, segmentOf, type Segment } from './rfm.ts';
+
+/** At most this many customers, the biggest spenders first (scores rank against all of them). */
+const LIST_LIMIT = 1000;
+
+export class MemberService {
+  constructor(private readonly ctx: AppContext) {}
+
+  async customers(actor: Actor, merchantId: number, segment?: Segment) {
+    const { merchants, orderQueries, points, coupons, directory } = this.ctx.services;
+    await merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
+    const all = await orderQueries.customerTotals(merchantId);
+    const r = ntile(all, 5, (c) => c.lastPaidAt.getTime());
+    const f = ntile(all, 5, (c) => c.orders);
+    const m = ntile(all, 5, (c) => c.paidFen);
+    const top = [...all].sort((a, b) => b.paidFen - a.paidFen).slice(0, LIST_LIMIT);
+    const ids = top.map((c) => c.userId);
+    const [contacts, balances, held] = await Promise.all([
+      directory.contacts(ids), points.balances(ids), coupons.unusedCounts(merchantId, ids),
+    ]);
+    const customers = top.flatMap((c) => {
+      const who = contacts.get(c.userId);
+      if (!who) return [];
+      const rfm = { r: r.get(c)!, f: f.get(c)!, m: m.get(c)! };
+      // Staff see a masked number.
+      const phone = who.phone ? `${who.phone.slice(0, 3)}****${who.phone.slice(-4)}` : null;
+      return [{
+        userId: c.userId, nickname: who.nickname, phone, orders: c.orders, paidFen: c.paidFen, lastPaidAt: c.lastPaidAt,
+        points: balances.get(c.userId) ?? 0, coupons: held.get(c.userId) ?? 0, rfm, segment: segmentOf(rfm.r, rfm.f, rfm.m),
+      }];
+    });
+    return segment ? customers.filter((c) => c.segment === segment) : customers;
+  }
+}
