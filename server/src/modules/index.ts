@@ -1,21 +1,47 @@
-// Every domain module, in initialisation order. Each area keeps its own list so the teams
-// working on them never edit the same file. Services are looked up lazily at call time
-// (ctx.services.x), so a module may call a module listed after it, just not during init().
+// Every domain module, in initialisation order (routes register in the same order). Services are
+// looked up lazily at call time (ctx.services.x), so a module may call a module listed after it,
+// just not during init().
 import type { Module } from '../platform/context.ts';
+import { aftersalesModule } from './aftersales/index.ts';
+import { analyticsModule } from './analytics/index.ts';
+import { cartModule } from './cart/index.ts';
+import { catalogModule } from './catalog/index.ts';
+import { checkoutModule } from './checkout/index.ts';
 import { identityModule } from './identity/index.ts';
-import { commerceModules } from './commerce-modules.ts';
-import { liveModules } from './live-modules.ts';
-import { realtimeModules } from './realtime-modules.ts';
-import { marketingModules } from './marketing-modules.ts';
-import { analyticsModules } from './analytics-modules.ts';
-import { operationsModules } from './operations-modules.ts';
+import { interactionModule } from './interaction/index.ts';
+import { inventoryModule } from './inventory/index.ts';
+import { liveModule } from './live/index.ts';
+import { marketingModule } from './marketing/index.ts';
+import { mediaModule } from './media/index.ts';
+import { membersModule } from './members/index.ts';
+import { operatorModule } from './operator/index.ts';
+import { ordersModule } from './orders/index.ts';
+import { paymentsModule } from './payments/index.ts';
+import { realtimeModule } from './realtime/index.ts';
+import { reconciliationModule } from './reconciliation/index.ts';
+import { shippingModule } from './shipping/index.ts';
+import { socialModule } from './social/index.ts';
 
 export const modules: Module[] = [
   identityModule,
-  ...commerceModules,
-  ...liveModules,
-  ...realtimeModules,
-  ...marketingModules,
-  ...analyticsModules,
-  ...operationsModules,
+  catalogModule,
+  inventoryModule,
+  cartModule,
+  shippingModule,
+  checkoutModule,
+  paymentsModule,
+  ordersModule,
+  aftersalesModule,
+  liveModule,
+  mediaModule,
+  realtimeModule,
+  interactionModule,
+  socialModule,
+  marketingModule,
+  membersModule,
+  analyticsModule,
+  // Reconciliation (对账) of every module's books.
+  reconciliationModule,
+  // The platform operator's views across shops.
+  operatorModule,
 ];

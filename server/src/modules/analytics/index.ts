@@ -1,5 +1,5 @@
 // Analytics: event collection, rollups, live room metrics, reports, alerts and A/B tests.
-// RFM segments live with the orders (orders/customers.ts) where coupon issue uses them.
+// RFM segments are the members module's (members/customers.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Module } from '../../platform/context.ts';
