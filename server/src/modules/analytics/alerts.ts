@@ -29,6 +29,9 @@ export class AlertService {
   }
 
   async createRule(merchantId: number, input: AlertRuleInput) {
+    // The route guard lets a platform admin name any shop id: one that does not exist is a 404,
+    // not a foreign-key failure (a 500) at the insert.
+    await this.ctx.services.merchants.statusOf(merchantId);
     if (input.webhookUrl) {
       const problem = await webhookProblem(input.webhookUrl, this.webhookPolicy());
       if (problem) throw badRequest('BAD_WEBHOOK_URL', `The webhook cannot be used: ${problem}`);

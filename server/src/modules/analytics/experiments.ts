@@ -41,6 +41,8 @@ export class ExperimentService {
   constructor(private readonly ctx: AppContext) {}
 
   async create(merchantId: number, input: ExperimentInput) {
+    // A platform admin may name any shop id (the route guard lets them in): it must exist, a 404 otherwise.
+    await this.ctx.services.merchants.statusOf(merchantId);
     const keys = new Set(input.variants.map((v) => v.key));
     if (keys.size !== input.variants.length) throw badRequest('DUPLICATE_VARIANT', 'Variant keys must be unique');
     const row = await this.ctx.db.insertInto('analytics_experiments').values({ merchant_id: merchantId, key: input.key, name: input.name, variants: JSON.stringify(input.variants), goal: input.goal })
