@@ -5,6 +5,9 @@ import { defineConfig, devices } from '@playwright/test';
 const port = Number(process.env.E2E_PORT ?? 3917);
 const rtmpPort = Number(process.env.E2E_RTMP_PORT ?? 19417);
 export const baseURL = `http://127.0.0.1:${port}`;
+/** The second server: payments as in a real deployment (sandbox off, Alipay and WeChat Pay stand-ins). */
+const realPaymentsPort = Number(process.env.E2E_PAY_PORT ?? port + 1);
+export const realPaymentsURL = `http://127.0.0.1:${realPaymentsPort}`;
 
 export default defineConfig({
   testDir: '.',
@@ -23,12 +26,19 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
     },
   },
-  webServer: {
+  webServer: [{
     command: `npx tsx e2e/serve.ts`,
     cwd: '..',
     url: `${baseURL}/health`,
     timeout: 120_000,
     reuseExistingServer: false,
     env: { PORT: String(port), RTMP_PORT: String(rtmpPort), HOST: '127.0.0.1' },
-  },
+  }, {
+    command: `npx tsx e2e/serve-real-payments.ts`,
+    cwd: '..',
+    url: `${realPaymentsURL}/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    env: { PORT: String(realPaymentsPort), HOST: '127.0.0.1' },
+  }],
 });

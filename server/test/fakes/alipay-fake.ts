@@ -9,6 +9,8 @@ export interface AlipayFake {
   server: FastifyInstance;
   config: { appId: string; privateKeyPem: string; alipayPublicKeyPem: string; sellerId: string; gateway: string };
   refunds: Array<Record<string, string>>;
+  /** The wap-pay pages a browser opened (their biz_content), once our signature checked out. */
+  pagesShown: Array<Record<string, string>>;
   appPublicKey: string;
   /** Check a signed parameter set the way Alipay checks ours. */
   verifyOurs(params: Record<string, string>): boolean;
@@ -24,6 +26,7 @@ export async function startAlipayFake(): Promise<AlipayFake> {
   const alipay = rsaKeyPair();
   const config = { appId: '2021000122671080', privateKeyPem: app.privateKey, alipayPublicKeyPem: alipay.publicKey, sellerId: '2088102147948060', gateway: '' };
   const refunds: Array<Record<string, string>> = [];
+  const pagesShown: Array<Record<string, string>> = [];
   const verifyOurs = (params: Record<string, string>) =>
     crypto.verify('RSA-SHA256', Buffer.from(signString(params, ['sign'])), app.publicKey, Buffer.from(params.sign ?? '', 'base64'));
   const respond = (key: string, inner: Record<string, unknown>) => {
@@ -47,10 +50,25 @@ export async function startAlipayFake(): Promise<AlipayFake> {
     if (params.method === 'alipay.trade.query') return respond(key, { code: '10000', msg: 'Success', out_trade_no: biz.out_trade_no, trade_status: 'WAIT_BUYER_PAY', total_amount: '0.01' });
     return respond(key, { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.METHOD_NOT_SUPPORTED' });
   });
+  // alipay.trade.wap.pay: the shopper's browser is sent here with the signed parameters in the query.
+  server.get('/gateway.do', async (req, reply) => {
+    const params = req.query as Record<string, string>;
+    reply.header('content-type', 'text/html; charset=utf-8');
+    if (params.method !== 'alipay.trade.wap.pay' || !verifyOurs(params)) {
+      return reply.status(400).send('<h1 data-testid="alipay-standin-refused">验签出错 Invalid signature</h1>');
+    }
+    const biz = JSON.parse(params.biz_content ?? '{}') as Record<string, string>;
+    pagesShown.push(biz);
+    const text = (v: unknown) => String(v ?? '').replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    return '<!doctype html><meta charset="utf-8"><title>支付宝 (stand-in)</title>'
+      + '<h1 data-testid="alipay-standin">支付宝收银台 · local stand-in</h1><p data-testid="alipay-signed">验签通过</p>'
+      + `<p>¥<span data-testid="alipay-amount">${text(biz.total_amount)}</span></p>`
+      + `<p data-testid="alipay-trade">${text(biz.out_trade_no)}</p><p data-testid="alipay-subject">${text(biz.subject)}</p>`;
+  });
   const url = await server.listen({ host: '127.0.0.1', port: 0 });
   config.gateway = `${url}/gateway.do`;
   return {
-    url, server, config, refunds, appPublicKey: app.publicKey, verifyOurs,
+    url, server, config, refunds, pagesShown, appPublicKey: app.publicKey, verifyOurs,
     notification(p, opts = {}) {
       const params: Record<string, string> = {
         notify_time: '2026-11-24 12:00:00', notify_type: 'trade_status_sync', notify_id: p.notifyId ?? crypto.randomUUID().replaceAll('-', ''),

@@ -53,7 +53,7 @@ export function PayChooser(props: PayChooserProps) {
       if (list.length === 0) return <Result status="info" title={t('pay.none')} data-testid="pay-none" />;
       return (
         <div data-testid="pay-methods">
-          <div className="center reason">{t('pay.choose')}</div>
+          <div className="center">{t('pay.choose')}</div>
           <Space direction="vertical" block>
             {list.map((m) => (
               <Button key={m.provider} block data-testid={`pay-${m.provider}`} data-provider={m.provider}
