@@ -34,6 +34,15 @@ describe.each(APP_BACKENDS)('flash sales on $name', (backend) => {
   }, 60_000);
   afterAll(async () => { await node?.close(); });
 
+  it('refuses a session that lists a SKU twice with 400 FLASH_SESSION_INVALID (the fuzz found a 500)', async () => {
+    const { skuId } = await simpleProduct(node, shop, '两次上架', 29900, 10);
+    const item = { skuId, flashPriceFen: 9900, stock: 1 };
+    const r = await node.api('POST', `/api/merchants/${shop.merchantId}/flash-sales`, {
+      token: shop.owner.token, body: { title: '重复', startsAt: at(0), endsAt: at(60_000), items: [item, { ...item, stock: 2 }] },
+    });
+    expect([r.status, r.body.error.code]).toEqual([400, 'FLASH_SESSION_INVALID']);
+  });
+
   it('opens at start, sells exactly the allotment at the flash price, one per person, and takes back cancelled units', async () => {
     const { skuId } = await simpleProduct(node, shop, '秒杀耳机', 29900, 1000);
     const startsIn = 1500;

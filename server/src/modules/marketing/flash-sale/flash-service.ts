@@ -63,6 +63,8 @@ export class FlashSaleService {
     if (new Date(input.endsAt) <= new Date(input.startsAt)) throw badRequest('FLASH_SESSION_INVALID', 'endsAt must be after startsAt');
     // Its SKUs, and the room whose viewers get the countdown, are the shop's own.
     const skuIds = input.items.map((i) => i.skuId);
+    // One price and allotment per SKU (the items' unique key): a second listing is the merchant's mistake, a 400.
+    if (new Set(skuIds).size !== skuIds.length) throw badRequest('FLASH_SESSION_INVALID', 'A SKU is listed twice');
     const skus = await this.ctx.services.catalog.requireOwnSkus(this.ctx.db, merchantId, skuIds);
     if (input.roomId) await this.ctx.services.live.requireOwnRoom(this.ctx.db, merchantId, input.roomId);
     for (const i of input.items) {
