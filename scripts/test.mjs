@@ -48,6 +48,7 @@ step('fresh clone: npm ci --ignore-scripts, load native modules', 'node', ['scri
 step('typecheck server', 'npx', ['tsc', '-p', 'server', '--noEmit']);
 step('docs/events.md matches the event declarations', 'npx', ['tsx', 'scripts/events-doc.ts', '--check']);
 step('generate SDK from OpenAPI', 'npm', ['run', 'generate', '-w', '@livemall/sdk']);
+step('typecheck SDK', 'npx', ['tsc', '-p', 'packages/sdk', '--noEmit']);
 step('typecheck shop', 'npx', ['tsc', '-p', 'web/shop', '--noEmit']);
 step('typecheck console', 'npx', ['tsc', '-p', 'web/admin', '--noEmit']);
 step('i18n: every key and enum value in Chinese and English', 'npx', ['tsx', 'scripts/i18n-check.ts']);

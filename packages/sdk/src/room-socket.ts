@@ -1,13 +1,24 @@
 // The room WebSocket for browsers (protocol v1, docs/realtime-protocol.md): frames arrive as JSON arrays; on a
 // dropped connection we reconnect with backoff and resume from the last seq we saw. A private room needs the
-// invitation the room link carried (`invite`), sent with every join.
+// invitation the room link carried (`invite`), sent with every join. Frames are typed in realtime-frames.ts,
+// shared with the server.
+import type {
+  ClientAnswers, ClientFrameData, ClientFrameType, FrameError, JoinAnswer, ServerFrame,
+} from './realtime-frames.ts';
 
 export interface RoomSocketOptions {
   /** The `invite` of a private room's link; staff of the shop need none. */
   invite?: string | undefined;
 }
 
-export interface Frame { type: string; data: any; seq?: number; ts: number }
+/**
+ * What listeners get: the server's frames (acks and errors of requests go to their promise instead),
+ * plus `joined` (the join answer, also after each reconnect) and `join.refused`.
+ */
+export type Frame =
+  | ServerFrame
+  | { type: 'joined'; data: JoinAnswer; seq?: undefined; ts: number }
+  | { type: 'join.refused'; data: { code: string; message?: string | undefined }; seq?: undefined; ts: number };
 type Listener = (f: Frame) => void;
 
 const guestId = () => {
@@ -22,7 +33,7 @@ export class RoomSocket {
   private closed = false;
   private attempt = 0;
   private refN = 0;
-  private pending = new Map<string, { resolve(v: any): void; reject(e: Error): void }>();
+  private pending = new Map<string, { resolve(v: unknown): void; reject(e: Error): void }>();
   private listeners = new Set<Listener>();
 
   constructor(
@@ -54,13 +65,14 @@ export class RoomSocket {
         });
     };
     ws.onmessage = (ev) => {
-      for (const f of JSON.parse(String(ev.data)) as Frame[]) {
+      for (const f of JSON.parse(String(ev.data)) as ServerFrame[]) {
         if (f.seq !== undefined) this.lastSeq = Math.max(this.lastSeq ?? 0, f.seq);
-        const ref = f.data?.ref as string | undefined;
-        if (ref && (f.type === 'ack' || f.type === 'error') && this.pending.has(ref)) {
+        const ref = f.type === 'ack' || f.type === 'error' ? f.data.ref : undefined;
+        if (ref && this.pending.has(ref)) {
           const p = this.pending.get(ref)!;
           this.pending.delete(ref);
-          if (f.type === 'ack') p.resolve(f.data); else p.reject(Object.assign(new Error(f.data.message), { code: f.data.code }));
+          if (f.type === 'ack') p.resolve(f.data);
+          else p.reject(Object.assign(new Error((f.data as FrameError).message), { code: (f.data as FrameError).code }));
           continue;
         }
         this.emit(f);
@@ -77,13 +89,14 @@ export class RoomSocket {
 
   private emit(f: Frame) { for (const l of this.listeners) l(f); }
 
-  request(type: string, data: Record<string, unknown> = {}): Promise<any> {
+  /** Send a client frame and wait for its answer (`ack`), or its `error` as a rejection carrying the code. */
+  request<T extends ClientFrameType>(type: T, data: ClientFrameData[T]): Promise<ClientAnswers[T]> {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('not connected'));
     const ref = `r${++this.refN}`;
     ws.send(JSON.stringify({ type, data, ref }));
-    return new Promise((resolve, reject) => {
-      this.pending.set(ref, { resolve, reject });
+    return new Promise<ClientAnswers[T]>((resolve, reject) => {
+      this.pending.set(ref, { resolve: (v) => resolve(v as ClientAnswers[T]), reject });
       setTimeout(() => { if (this.pending.delete(ref)) reject(new Error('timeout')); }, 10_000);
     });
   }

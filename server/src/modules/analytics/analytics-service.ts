@@ -8,10 +8,13 @@ import { AlertService, type FiredAlert } from './alerts.ts';
 import { ExperimentService } from './experiments.ts';
 import { AnalyticsIngest } from './ingest.ts';
 import { report, type ReportBy } from './reports.ts';
-import { roomDashboard } from './room-metrics.ts';
+import { roomDashboard, type RoomDashboard } from './room-metrics.ts';
 import { rollup, type RollupResult } from './rollup.ts';
 
 export interface TickResult { rollup: RollupResult; rooms: number; alerts: FiredAlert[] }
+
+/** The live numbers pushed to the console (the analytics.metrics frame, without its roomId). */
+type LiveMetrics = Pick<RoomDashboard, 'summary' | 'funnel' | 'series'> & { online: number };
 
 export class AnalyticsService {
   readonly ingest: AnalyticsIngest;
@@ -51,11 +54,11 @@ export class AnalyticsService {
   }
 
   /** Live numbers go only to the merchant's own people watching the room (the console), never to shoppers. */
-  private async push(db: Db, room: { id: number; merchant_id: number }, metrics: unknown, alerts: FiredAlert[]): Promise<void> {
+  private async push(db: Db, room: { id: number; merchant_id: number }, metrics: LiveMetrics, alerts: FiredAlert[]): Promise<void> {
     const realtime = this.ctx.services.realtime;
     if (!realtime) return;
     const staff = await this.ctx.services.directory.memberIds(room.merchant_id, undefined, db);
-    await realtime.publishToUsers(room.id, staff, { type: 'analytics.metrics', data: { roomId: room.id, ...(metrics as object) } });
+    await realtime.publishToUsers(room.id, staff, { type: 'analytics.metrics', data: { roomId: room.id, ...metrics } });
     for (const alert of alerts) await realtime.publishToUsers(room.id, staff, { type: 'analytics.alert', data: alert });
   }
 

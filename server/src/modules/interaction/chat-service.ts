@@ -86,13 +86,13 @@ export class ChatService {
     const shown = maskMatches(text, check.matches.filter((m) => m.action === 'mask'));
     if (action === 'review') {
       const held = await this.ctx.db.insertInto('chat_messages').values({ ...base, text: shown, status: 'held' }).returning('id').executeTakeFirstOrThrow();
-      return { id: held.id, held: true, text: shown };
+      return { id: held.id, held: true as const, text: shown };
     }
     const row = await this.ctx.db.insertInto('chat_messages').values({ ...base, text: shown, status: 'visible' }).returning('id').executeTakeFirstOrThrow();
     const frame = await this.ctx.services.realtime.publishToRoom(room.id, { type: 'chat', data: { id: row.id, userId, nickname, text: shown } }, { kind: 'chat' });
     await this.ctx.db.updateTable('chat_messages').set({ seq: frame.seq ?? null }).where('id', '=', row.id).execute();
     await this.ctx.services.luckyBags.onChat(room.id, userId, text); // "send the keyword to enter"
-    return { id: row.id, seq: frame.seq, text: shown, masked: shown !== text };
+    return { id: row.id, seq: frame.seq!, text: shown, masked: shown !== text }; // a chat frame always gets a seq
   }
 
   // ---- staff ----
@@ -162,7 +162,7 @@ export class ChatService {
     const room = await getLiveRoom(this.ctx, conn.roomId);
     await this.ctx.db.insertInto('chat_reports').values({ room_id: conn.roomId, merchant_id: room!.merchantId, message_seq: seq, reporter_id: conn.user.userId, reason })
       .onConflict((oc) => oc.columns(['room_id', 'message_seq', 'reporter_id']).doNothing()).execute();
-    return { reported: true };
+    return { reported: true as const };
   }
 
   /** Reported messages of one shop, or of every shop for platform operators (merchantId null). */

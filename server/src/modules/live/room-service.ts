@@ -10,6 +10,7 @@ import type { RoomStatus } from './tables.ts';
 import './tables.ts';
 import { transact } from '../../platform/db/transact.ts';
 import type { RoomGrant } from './room-access.ts';
+import type { OutFrame } from '../realtime/protocol.ts';
 
 export interface RoomInput {
   title: string; coverUrl?: string | null | undefined; anchorUserId?: number | null | undefined; scheduledAt?: string | null | undefined;
@@ -144,7 +145,7 @@ export class RoomService {
   }
 
   /** Push to the room's viewers (best effort: the database already holds the truth). */
-  private async publish(roomId: number, frame: { type: string; data: unknown }) {
+  private async publish(roomId: number, frame: OutFrame) {
     await this.ctx.services.realtime.publishToRoom(roomId, frame, { kind: 'commerce' })
       .catch((err: unknown) => this.ctx.log.warn({ err, roomId }, 'realtime publish failed'));
   }

@@ -2,7 +2,7 @@
 // history) and the backpressure rules: past SOFT_LIMIT bytes queued in the socket it stops
 // receiving chat (commerce and system frames still go), past HARD_LIMIT it is disconnected.
 import type { WebSocket } from 'ws';
-import { CloseCode, type ServerFrame } from './protocol.ts';
+import { CloseCode, type OutFrame } from './protocol.ts';
 
 export const SOFT_LIMIT_BYTES = 512 * 1024;
 export const HARD_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -62,7 +62,7 @@ export class Conn {
     return true;
   }
 
-  sendPrivate(frame: Omit<ServerFrame, 'ts'> & { ts?: number }): void {
+  sendPrivate(frame: OutFrame & { seq?: number; roomId?: number; ts?: number }): void {
     if (this.closed) return;
     this.privateQueue.push(JSON.stringify({ ts: Date.now(), ...frame }));
     this.flushTimer ??= setTimeout(() => this.flushPrivate(), BATCH_MS);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChildNode, startNode, type TestNode } from '../../../test/harness.ts';
 import { APP_BACKENDS } from '../../../test/backends.ts';
 import { makeShop } from '../../../test/commerce-fixtures.ts';
-import { Viewer } from './test-support.ts';
+import { probeFrame, Viewer } from './test-support.ts';
 import { CloseCode } from './protocol.ts';
 
 describe.each(APP_BACKENDS)('realtime gateway on $name', (backend) => {
@@ -73,11 +73,11 @@ describe.each(APP_BACKENDS)('realtime gateway on $name', (backend) => {
     expect(await node.api('GET', '/api/rooms/2/online').then((r) => r.body)).toEqual({ online: 2, cumulative: 2 });
 
     const rt = node.app.ctx.services.realtime;
-    await rt.publishToRoom(2, { type: 'product.pinned', data: { productId: 7 } });
+    await rt.publishToRoom(2, probeFrame('product.pinned', { productId: 7 }));
     const pinned = await g.next('product.pinned');
     g.close();
-    await rt.publishToRoom(2, { type: 'product.pinned', data: { productId: 8 } });
-    await rt.publishToRoom(2, { type: 'coupon.drop', data: { dropId: 1 } });
+    await rt.publishToRoom(2, probeFrame('product.pinned', { productId: 8 }));
+    await rt.publishToRoom(2, probeFrame('coupon.drop', { dropId: 1 }));
     await a.next('coupon.drop');
     // The guest comes back and receives exactly what it missed.
     const back = await Viewer.connect(node, { guestId: g.frames[0]!.data.guestId });
@@ -105,8 +105,8 @@ describe.each(APP_BACKENDS)('realtime gateway on $name', (backend) => {
     let chats = 0;
     let pins = 0;
     const round = async () => {
-      for (let i = 0; i < 20; i++) await rt.publishToRoom(1, { type: 'chat', data: { n: chats++, text: pad } }, { kind: 'chat' });
-      await rt.publishToRoom(1, { type: 'product.pinned', data: { n: pins++ } });
+      for (let i = 0; i < 20; i++) await rt.publishToRoom(1, probeFrame('chat', { n: chats++, text: pad }), { kind: 'chat' });
+      await rt.publishToRoom(1, probeFrame('product.pinned', { n: pins++ }));
       await new Promise((r) => setTimeout(r, 60)); // one delivery batch
     };
     for (let i = 0; i < 300 && conn.droppedChat === 0; i++) await round();
@@ -131,7 +131,7 @@ describe.each(APP_BACKENDS)('realtime gateway on $name', (backend) => {
     socketOf(stuck).pause();
     const big = 'y'.repeat(64_000);
     for (let i = 0; i < 400 && !stuckConn.closed; i++) {
-      for (let j = 0; j < 4; j++) await rt.publishToRoom(1, { type: 'bag.updated', data: { i, j, big } });
+      for (let j = 0; j < 4; j++) await rt.publishToRoom(1, probeFrame('bag.updated', { i, j, big }));
       await new Promise((r) => setTimeout(r, 60));
     }
     expect(stuckConn.closeCode).toBe(CloseCode.slowConsumer);
@@ -160,7 +160,7 @@ describe.runIf(shared)('two server processes sharing PostgreSQL and Redis', () =
       const j = await onSecond.join(room);
       await chatter.join(room);
       expect(j.online).toBeGreaterThanOrEqual(2);
-      await first.app.ctx.services.realtime.publishToRoom(room, { type: 'flashsale.countdown', data: { n: 1 } });
+      await first.app.ctx.services.realtime.publishToRoom(room, probeFrame('flashsale.countdown', { n: 1 }));
       expect((await onSecond.next('flashsale.countdown')).data).toEqual({ n: 1 });
       expect((await onFirst.next('flashsale.countdown')).data).toEqual({ n: 1 });
       await chatter.request('chat', { text: '隔壁进程的你好' });

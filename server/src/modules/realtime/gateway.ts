@@ -13,7 +13,8 @@ import { AppError, badRequest } from '../../platform/errors.ts';
 import { disabledUserKey, revokedSessionKey } from '../../platform/auth/guard.ts';
 import { Admission, type JoinCheck } from './admission.ts';
 import { Conn, type ConnUser } from './connection.ts';
-import { CloseCode, GUEST_ID, MAX_CLIENT_FRAME_BYTES, parseClientFrame, PROTOCOL_VERSION, type ClientFrame } from './protocol.ts';
+import { CloseCode, GUEST_ID, MAX_CLIENT_FRAME_BYTES, parseClientFrame, PROTOCOL_VERSION,
+  type ClientAnswers, type ClientFrameType, type IncomingFrame, type Sendable } from './protocol.ts';
 import { readHistory, type RoomHub } from './room-hub.ts';
 import { presence } from './presence.ts';
 
@@ -26,13 +27,19 @@ const FLOOD_CLOSE_AFTER = 100;
 /** Frames that do not act in a room (join admits by itself). */
 const BUILT_IN = new Set(['ping', 'auth', 'join', 'leave']);
 
-export type FrameHandler = (conn: Conn, frame: ClientFrame) => Promise<unknown>;
+/**
+ * Answers one client frame type with what its `ack` carries (packages/sdk/src/realtime-frames.ts).
+ * The frame's data arrives unchecked: the handler validates it.
+ */
+export type FrameHandler<T extends ClientFrameType = ClientFrameType> =
+  (conn: Conn, frame: IncomingFrame) => Promise<Sendable<ClientAnswers[T]>>;
+type AnyHandler = (conn: Conn, frame: IncomingFrame) => Promise<object>;
 export type { JoinCheck };
 export interface JoinListener { (conn: Conn, roomId: number): Promise<void> | void }
 
 export class Gateway {
   private wss: WebSocketServer | undefined;
-  private readonly handlers = new Map<string, FrameHandler>();
+  private readonly handlers = new Map<string, AnyHandler>();
   readonly joinChecks: JoinCheck[] = [];
   readonly joinListeners: JoinListener[] = [];
   readonly leaveListeners: JoinListener[] = [];
@@ -46,16 +53,16 @@ export class Gateway {
     this.gauge = ctx.metrics.gauge('livemall_ws_connections', 'Open room WebSocket connections on this node');
     this.admission = new Admission(ctx, this.joinChecks, (conn, err) => this.evict(conn, err));
     hub.onDenied = (conn) => void this.admission.recheck(conn);
-    this.handlers.set('ping', async () => ({ pong: Date.now() }));
-    this.handlers.set('auth', async (conn, f) => this.authFrame(conn, f));
-    this.handlers.set('join', async (conn, f) => this.join(conn, f));
-    this.handlers.set('leave', async (conn) => { await this.leave(conn); return {}; });
+    this.on('ping', async () => ({ pong: Date.now() }));
+    this.on('auth', async (conn, f) => this.authFrame(conn, f));
+    this.on('join', async (conn, f) => this.join(conn, f));
+    this.on('leave', async (conn) => { await this.leave(conn); return {}; });
   }
 
   /** Register a client frame type (interaction: chat, like, gift…). */
-  on(type: string, handler: FrameHandler): void {
+  on<T extends ClientFrameType>(type: T, handler: FrameHandler<T>): void {
     if (this.handlers.has(type)) throw new Error(`Duplicate realtime frame handler ${type}`);
-    this.handlers.set(type, handler);
+    this.handlers.set(type, handler as AnyHandler);
   }
 
   /** Every client frame type this node answers (built-in and registered by modules). */
@@ -143,7 +150,7 @@ export class Gateway {
     return { userId: claims.userId, nickname: user.nickname, isPlatformAdmin: claims.isPlatformAdmin, sessionId: claims.sessionId };
   }
 
-  private async authFrame(conn: Conn, f: ClientFrame) {
+  private async authFrame(conn: Conn, f: IncomingFrame) {
     if (typeof f.data.token !== 'string') throw badRequest('VALIDATION_FAILED', 'auth needs data.token');
     conn.user = await this.authenticate(f.data.token);
     if (conn.roomId !== null) {
@@ -190,7 +197,9 @@ export class Gateway {
       const actsInRoom = !BUILT_IN.has(frame.type) && conn.roomId !== null;
       if (actsInRoom && !conn.mayReceive(conn.roomId!)) await this.admission.recheck(conn);
       const result = await handler(conn, frame);
-      if (frame.ref !== undefined || frame.type === 'ping') conn.sendPrivate({ type: frame.type === 'ping' ? 'pong' : 'ack', data: { ...(frame.ref ? { ref: frame.ref } : {}), ...(result ?? {}) } });
+      const data = { ...(frame.ref ? { ref: frame.ref } : {}), ...result };
+      if (frame.type === 'ping') conn.sendPrivate({ type: 'pong', data: data as { ref?: string; pong: number } });
+      else if (frame.ref !== undefined) conn.sendPrivate({ type: 'ack', data });
     } catch (err) {
       if (err instanceof AppError) {
         conn.sendPrivate({ type: 'error', data: { code: err.code, message: err.message, ...(frame.ref ? { ref: frame.ref } : {}), ...(err.details !== undefined ? { details: err.details } : {}) } });
@@ -203,7 +212,7 @@ export class Gateway {
     }
   }
 
-  private async join(conn: Conn, f: ClientFrame) {
+  private async join(conn: Conn, f: IncomingFrame) {
     const roomId = Number(f.data.roomId);
     if (!Number.isSafeInteger(roomId) || roomId <= 0) throw badRequest('VALIDATION_FAILED', 'join needs data.roomId');
     const invite = typeof f.data.invite === 'string' ? f.data.invite : undefined;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChildNode, startNode, type TestNode } from '../../../test/harness.ts';
 import { APP_BACKENDS } from '../../../test/backends.ts';
 import { makeShop, type ShopFixture } from '../../../test/commerce-fixtures.ts';
-import { Viewer, type Frame } from './test-support.ts';
+import { probeFrame, Viewer, type Frame } from './test-support.ts';
 
 const SECRET_TITLE = '内部选品会 private-title';
 const SECRET_CHAT = 'only-for-the-team';
@@ -50,8 +50,8 @@ describe.each(APP_BACKENDS)('private rooms on the WebSocket on $name', (backend)
   /** Publish a commerce frame and a chat message (kept in history); wait until staff have both. */
   const traffic = async (n: number) => {
     const rt = node.app.ctx.services.realtime;
-    await rt.publishToRoom(room, { type: 'product.pinned', data: { n } });
-    const chat = { type: 'chat', data: { nickname: 'staff', text: `${SECRET_CHAT} ${n}` } };
+    await rt.publishToRoom(room, probeFrame('product.pinned', { n }));
+    const chat = probeFrame('chat', { nickname: 'staff', text: `${SECRET_CHAT} ${n}` });
     await rt.publishToRoom(room, chat, { kind: 'chat' });
     await staff.next('product.pinned', (f) => f.data.n === n);
     await staff.next('chat', (f) => f.data.text === `${SECRET_CHAT} ${n}`);
@@ -214,7 +214,7 @@ describe.each(APP_BACKENDS)('private rooms on the WebSocket on $name', (backend)
     await owner.call('PATCH', `/rooms/${open}`, { visibility: 'private' });
     await letOut(guest, 'ROOM_NOT_FOUND', open);
     const seen = guest.frames.length;
-    await node.app.ctx.services.realtime.publishToRoom(open, { type: 'product.pinned', data: { after: true } });
+    await node.app.ctx.services.realtime.publishToRoom(open, probeFrame('product.pinned', { after: true }));
     await pause(200);
     expect(guest.frames.slice(seen).filter((f) => f.type === 'product.pinned')).toEqual([]);
     guest.close();
@@ -255,7 +255,7 @@ describe.runIf(shared)('private rooms across two server processes', () => {
       await owner.revoke(room, inv.inviteId);
       await letOut(invitee, 'INVITE_REVOKED', room);
       const seen = invitee.frames.length;
-      await first.app.ctx.services.realtime.publishToRoom(room, { type: 'product.pinned', data: { n: 'after' } });
+      await first.app.ctx.services.realtime.publishToRoom(room, probeFrame('product.pinned', { n: 'after' }));
       await staff.next('product.pinned', (f) => f.data.n === 'after');
       await pause(200);
       expect(roomFrames(invitee.frames.slice(seen), room)).toEqual([]);

@@ -2,6 +2,8 @@
 // Server → client: every WebSocket message is a JSON array of frames (batched per ~50 ms).
 // Client → server: every WebSocket message is one JSON frame object.
 
+import type { ServerFrameData, ServerFrameType } from '@livemall/sdk/realtime-frames';
+
 export const PROTOCOL_VERSION = 1;
 export const MAX_CLIENT_FRAME_BYTES = 4096;
 
@@ -21,30 +23,41 @@ export const CloseCode = {
 
 export type FrameKind = 'chat' | 'commerce' | 'system';
 
+/** The frames themselves are typed once, in the SDK the apps use (packages/sdk/src/realtime-frames.ts). */
+export type {
+  ClientAnswers, ClientFrameData, ClientFrameType, ServerFrameData, ServerFrameType,
+} from '@livemall/sdk/realtime-frames';
+
+/** A value as the server may hand it to JSON: a Date where the wire carries an IsoTime. */
+export type Sendable<T> = T extends string ? ('__wire' extends keyof T ? string | Date : T)
+  : T extends readonly (infer U)[] ? Sendable<U>[]
+  : T extends object ? { [K in keyof T]: Sendable<T[K]> }
+  : T;
+
+/** A frame as the server builds one: a declared type with that type's data. */
+export type OutFrame<T extends ServerFrameType = ServerFrameType> = {
+  [K in T]: { type: K; data: Sendable<ServerFrameData[K]> }
+}[T];
+
 /** A frame the server sends. `seq` is set on room frames kept for resume (chat, commerce, gifts…). */
-export interface ServerFrame {
-  type: string;
-  data: unknown;
-  seq?: number;
-  roomId?: number;
-  ts: number;
-}
+export type ServerFrame = OutFrame & { seq?: number; roomId?: number; ts: number };
 
 /** A frame fanned out to a room (over the cache pub/sub between nodes). */
-export interface RoomFrame extends ServerFrame {
+export type RoomFrame = ServerFrame & {
   kind: FrameKind;
   /** Only these viewers (user ids) get it: winner notices, private mod notices. */
   to?: number[];
-}
+};
 
-export interface ClientFrame {
+/** What the parser accepts: a string type and an object of data each handler still has to check. */
+export interface IncomingFrame {
   type: string;
   /** Client correlation id, echoed in `ack` / `error` frames. */
   ref?: string;
   data: Record<string, unknown>;
 }
 
-export type ParseResult = { ok: true; frame: ClientFrame } | { ok: false; code: string; message: string; ref?: string };
+export type ParseResult = { ok: true; frame: IncomingFrame } | { ok: false; code: string; message: string; ref?: string };
 
 /** Parse one client message: JSON object with a string `type`, optional `ref` and object `data`. */
 export function parseClientFrame(raw: string): ParseResult {

@@ -7,7 +7,7 @@ import { notFound } from '../../platform/errors.ts';
 import { errorResponses, IdParam, Strict } from '../../platform/http/schemas.ts';
 import { Gateway } from './gateway.ts';
 import { presence, type Presence } from './presence.ts';
-import type { FrameKind, RoomFrame } from './protocol.ts';
+import type { FrameKind, OutFrame, RoomFrame } from './protocol.ts';
 import { RoomHub } from './room-hub.ts';
 import { roomAuthorizer } from './rooms.ts';
 
@@ -39,14 +39,14 @@ export class RealtimeService {
    * viewer who lags; 'commerce' and 'system' never are. chat/commerce frames get a seq and are
    * kept for resume.
    */
-  async publishToRoom(roomId: number, frame: { type: string; data: unknown }, opts: { kind?: FrameKind; seq?: number } = {}): Promise<RoomFrame> {
-    return this.hub.publish(roomId, { type: frame.type, data: frame.data, kind: opts.kind ?? 'commerce', ...(opts.seq !== undefined ? { seq: opts.seq } : {}) });
+  async publishToRoom(roomId: number, frame: OutFrame, opts: { kind?: FrameKind; seq?: number } = {}): Promise<RoomFrame> {
+    return this.hub.publish(roomId, { ...frame, kind: opts.kind ?? 'commerce', ...(opts.seq !== undefined ? { seq: opts.seq } : {}) });
   }
 
   /** A frame only these signed-in viewers of the room get (on whichever node they are). */
-  async publishToUsers(roomId: number, userIds: number[], frame: { type: string; data: unknown }): Promise<void> {
+  async publishToUsers(roomId: number, userIds: number[], frame: OutFrame): Promise<void> {
     if (userIds.length === 0) return;
-    await this.hub.publish(roomId, { type: frame.type, data: frame.data, kind: 'system', to: userIds });
+    await this.hub.publish(roomId, { ...frame, kind: 'system', to: userIds });
   }
 
   /**

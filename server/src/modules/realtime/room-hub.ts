@@ -5,7 +5,7 @@
 import type { Cache, Unsubscribe } from '../../platform/cache/cache.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { BATCH_MS, type Conn } from './connection.ts';
-import type { RoomFrame, ServerFrame } from './protocol.ts';
+import type { FrameKind, OutFrame, RoomFrame, ServerFrame } from './protocol.ts';
 
 const PUBLISH_MS = 10;
 export const HISTORY_LEN = 500;
@@ -34,7 +34,7 @@ export class RoomHub {
   constructor(private readonly cache: Cache, private readonly log: Logger) {}
 
   /** Fan a frame out to the room on every node. Frames with a seq are kept for resume/history. */
-  async publish(roomId: number, frame: Omit<RoomFrame, 'ts' | 'roomId'> & { ts?: number }): Promise<RoomFrame> {
+  async publish(roomId: number, frame: OutFrame & { kind: FrameKind; to?: number[]; seq?: number; ts?: number }): Promise<RoomFrame> {
     const full: RoomFrame = { ts: Date.now(), roomId, ...frame };
     if (full.kind !== 'system' && !full.to && full.seq === undefined) {
       full.seq = await this.cache.incrBy(`rt:room:${roomId}:seq`);
@@ -58,7 +58,7 @@ export class RoomHub {
   }
 
   /** Deliver to this node's viewers only (presence and like totals each node reads from the cache). */
-  deliverLocal(roomId: number, frame: Omit<RoomFrame, 'ts' | 'roomId'>): void {
+  deliverLocal(roomId: number, frame: OutFrame & { kind: FrameKind }): void {
     const room = this.rooms.get(roomId);
     if (room) this.enqueue(room, [{ ts: Date.now(), roomId, ...frame }]);
   }
@@ -159,7 +159,8 @@ export class RoomHub {
 
 /** What goes on the wire: no routing fields. */
 export function wire(f: RoomFrame): ServerFrame {
-  return { type: f.type, data: f.data, ts: f.ts, ...(f.roomId !== undefined ? { roomId: f.roomId } : {}), ...(f.seq !== undefined ? { seq: f.seq } : {}) };
+  const out = { type: f.type, data: f.data, ts: f.ts, ...(f.roomId !== undefined ? { roomId: f.roomId } : {}), ...(f.seq !== undefined ? { seq: f.seq } : {}) };
+  return out as ServerFrame; // the same frame, its type and data taken apart and put back
 }
 
 /**
@@ -172,7 +173,7 @@ export async function readHistory(cache: Cache, roomId: number, resumeFrom: numb
     cache.lRange(historyKey(roomId), 0, -1), cache.sMembers(deletedKey(roomId)),
   ]);
   const gone = new Set(deleted.map(Number));
-  const all = raw.map((s) => JSON.parse(s) as { type: string; seq: number }).reverse();
+  const all = raw.map((s) => JSON.parse(s) as ServerFrame & { seq: number }).reverse();
   if (resumeFrom !== undefined) {
     const frames = all.filter((f) => f.seq > resumeFrom && !gone.has(f.seq));
     const complete = all.length === 0 || all[0]!.seq <= resumeFrom + 1;

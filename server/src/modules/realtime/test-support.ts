@@ -1,6 +1,7 @@
 // Test helper: a real WebSocket viewer.
 import WebSocket from 'ws';
 import type { TestNode } from '../../../test/harness.ts';
+import type { OutFrame, ServerFrameType } from './protocol.ts';
 
 export interface Frame { type: string; data: any; seq?: number; roomId?: number; ts: number }
 
@@ -71,3 +72,6 @@ export class Viewer {
 
   close() { this.ws.close(); }
 }
+
+/** A frame with made-up data: the transport tests look at delivery and order, not at contents. */
+export const probeFrame = (type: ServerFrameType, data: Record<string, unknown>): OutFrame => ({ type, data }) as OutFrame;

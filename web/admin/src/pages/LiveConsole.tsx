@@ -52,9 +52,9 @@ export default function LiveConsole() {
         lastComments++; setComments((c) => c + 1); add();
         setChat((c) => [...c.slice(-99), { id: f.data.id, seq: f.seq!, userId: f.data.userId, nickname: f.data.nickname, text: f.data.text }]);
       }
-      if (f.type === 'analytics.metrics') setMetrics(f.data as LiveMetrics);
+      if (f.type === 'analytics.metrics') setMetrics(f.data);
       if (f.type === 'analytics.alert') {
-        void notification.warning({ message: t('live.alert'), description: String(f.data.message), duration: 0 });
+        void notification.warning({ message: t('live.alert'), description: f.data.message, duration: 0 });
       }
       if (f.type === 'chat.deleted') setChat((c) => c.filter((m) => m.id !== f.data.id));
       if (['product.pinned', 'bag.updated', 'room.live', 'room.ended'].includes(f.type)) void room.refetch();

@@ -7,7 +7,9 @@ import { useParams, useSearchParams } from 'react-router-dom';
 import { $api, errorText, session, useSession, yuan } from '../api.ts';
 import { Async } from '../components/Async.tsx';
 import { Player } from '@livemall/player';
-import { RoomSocket, useLabels, type Frame, type paths } from '@livemall/sdk';
+import {
+  RoomSocket, useLabels, type CouponDrop, type FlashCountdown, type Frame, type LuckyBag, type paths, type ServerFrame,
+} from '@livemall/sdk';
 import { track, useRoomWatch } from '../track.ts';
 
 // The buy sheet (forms, checkout) loads when the shopper first taps buy, keeping the room's first load small.
@@ -16,8 +18,6 @@ const GiftPanel = lazy(() => import('../components/GiftPanel.tsx').then((m) => (
 const LoginSheet = lazy(() => import('../components/LoginForm.tsx').then((m) => ({ default: m.LoginForm })));
 
 interface Chat { seq: number; nickname: string; text: string }
-interface LuckyBag { bagId: number; title: string; prize: { description: string }; winnersCount: number; condition: { kind: string; keyword?: string; minutes?: number }; drawAt: string; status: string; winners: Array<{ nickname: string }> }
-interface Drop { dropId: number; title: string; description: string; remaining: number; endsAt: string }
 type BagProduct = { id: number; title: string; coverUrl: string | null; minPriceFen: number; stock: number; explaining: boolean };
 
 export function Room() {
@@ -44,13 +44,13 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
   const [bagOpen, setBagOpen] = useState(false);
   const [buying, setBuying] = useState<number | null>(null);
   const [hearts, setHearts] = useState<number[]>([]);
-  const [drop, setDrop] = useState<Drop | null>(null);
+  const [drop, setDrop] = useState<CouponDrop | null>(null);
   const [claimed, setClaimed] = useState<Set<number>>(new Set());
   const [loginOpen, setLoginOpen] = useState(false);
   const [lucky, setLucky] = useState<LuckyBag | null>(null);
   const [giftOpen, setGiftOpen] = useState(false);
   const [giftBanner, setGiftBanner] = useState<string | null>(null);
-  const [flash, setFlash] = useState<{ sessionId: number; phase: string; startsAt: string; items: Array<{ title: string; flashPriceFen: number; remaining: number }> } | null>(null);
+  const [flash, setFlash] = useState<FlashCountdown | null>(null);
   const shop = { params: { path: { merchantId: room.merchantId } } };
   const follow = $api.useQuery('get', '/api/merchants/{merchantId}/followers', shop);
   const followOn = $api.useMutation('put', '/api/me/follows/{merchantId}');
@@ -75,7 +75,8 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
       switch (f.type) {
         case 'joined': {
           setOnline(f.data.online);
-          const history = (f.data.history as Frame[]).filter((h) => h.type === 'chat').map((h) => ({ seq: h.seq!, nickname: h.data.nickname, text: h.data.text }));
+          const history = f.data.history.filter((h): h is ServerFrame<'chat'> => h.type === 'chat')
+            .map((h) => ({ seq: h.seq!, nickname: h.data.nickname, text: h.data.text }));
           setChat((c) => (f.data.resumed ? [...c, ...history] : history).slice(-100));
           break;
         }
@@ -86,9 +87,9 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
         case 'product.pinned': setPinned(f.data.product ? { ...f.data.product, explaining: true } : null); setBag((b) => b.map((p) => ({ ...p, explaining: p.id === f.data.product?.id }))); break;
         case 'bag.updated': setBag(f.data.products); break;
         case 'room.live': case 'room.ended': reload(); break;
-        case 'coupon.drop': setDrop(f.data as Drop); break;
+        case 'coupon.drop': setDrop(f.data); break;
         case 'flashsale.countdown': setFlash(f.data); break;
-        case 'luckybag.started': case 'luckybag.drawn': setLucky(f.data as LuckyBag); break;
+        case 'luckybag.started': case 'luckybag.drawn': setLucky(f.data); break;
         case 'luckybag.won':
           Toast.show({ content: t('room.won', { prize: f.data.prize?.description ?? '' }), duration: 4000 });
           break;
@@ -114,7 +115,7 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
       if (code === 'UNKNOWN_TYPE') setChatReady(false); else Toast.show({ content: errorText(e) });
     }
   };
-  const claim = async (d: Drop) => {
+  const claim = async (d: CouponDrop) => {
     if (!session.get()) { setLoginOpen(true); return; }
     try {
       await claimDrop.mutateAsync({ params: { path: { dropId: d.dropId }, query: invite ? { invite } : {} } });

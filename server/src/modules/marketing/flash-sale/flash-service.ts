@@ -247,7 +247,7 @@ export class FlashSaleService {
   private async scheduleCountdown(sessionId: number): Promise<void> {
     const s = await this.session(sessionId, 'shop');
     if (!s.roomId) return;
-    const frame = (phase: string) => this.ctx.services.realtime.publishToRoom(s.roomId!, { type: 'flashsale.countdown', data: { sessionId, phase, startsAt: s.startsAt, endsAt: s.endsAt, items: s.items.map((i) => ({ id: i.id, title: i.title, flashPriceFen: i.flashPriceFen, remaining: i.remaining })) } }, { kind: 'commerce' });
+    const frame = (phase: 'announced' | 'started') => this.ctx.services.realtime.publishToRoom(s.roomId!, { type: 'flashsale.countdown', data: { sessionId, phase, startsAt: s.startsAt, endsAt: s.endsAt, items: s.items.map((i) => ({ id: i.id, title: i.title, flashPriceFen: i.flashPriceFen, remaining: i.remaining })) } }, { kind: 'commerce' });
     await frame('announced');
     const wait = s.startsAt.getTime() - Date.now();
     if (wait > 0 && wait < 3600_000) setTimeout(() => void frame('started').catch(() => undefined), wait).unref();
