@@ -27,20 +27,28 @@ describe('module boundaries', () => {
 
 describe('the scanner', () => {
   const tables = (source: string) =>
-    tablesReferenced(source).map((r) => `${r.line}:${r.table}${r.write ? '!' : ''}`).sort();
+    tablesReferenced(source)
+      .map((r) => `${r.line}:${r.table}${r.write ? '!' : ''}`)
+      .sort();
 
   it('sees Kysely reads, joins and writes with their lines', () => {
-    expect(tables([
-      "db.selectFrom('orders as o').innerJoin('users as u', 'u.id', 'o.user_id')",
-      "  .leftJoin('payments', 'payments.id', 'o.payment_id');",
-      "db.updateTable('live_sessions').set({ replay_ready: true });",
-    ].join('\n'))).toEqual(['1:orders', '1:users', '2:payments', '3:live_sessions!']);
+    expect(
+      tables(
+        [
+          "db.selectFrom('orders as o').innerJoin('users as u', 'u.id', 'o.user_id')",
+          "  .leftJoin('payments', 'payments.id', 'o.payment_id');",
+          "db.updateTable('live_sessions').set({ replay_ready: true });",
+        ].join('\n'),
+      ),
+    ).toEqual(['1:orders', '1:users', '2:payments', '3:live_sessions!']);
   });
 
   it('sees raw SQL tables, aliased or not, in comma lists and after a join', () => {
     expect(tables('sql`select 1 from c join users u on u.id = c.user_id`')).toEqual(['1:c', '1:users']);
-    expect(tables('sql`select * from orders o, payments p\nwhere p.id = o.payment_id`'))
-      .toEqual(['1:orders', '1:payments']);
+    expect(tables('sql`select * from orders o, payments p\nwhere p.id = o.payment_id`')).toEqual([
+      '1:orders',
+      '1:payments',
+    ]);
     expect(tables('sql.raw(`delete from coupons where id = 1`)')).toEqual(['1:coupons!']);
   });
 

@@ -22,11 +22,23 @@ export class IdentityDirectory {
   /** The shops among `ids` that exist, by id. */
   async merchantsByIds(ids: readonly number[], db: Db = this.ctx.db): Promise<Map<number, MerchantBrief>> {
     if (ids.length === 0) return new Map();
-    const rows = await db.selectFrom('merchants').select(['id', 'name', 'logo_url', 'status', 'commission_rate_bp'])
-      .where('id', 'in', [...new Set(ids)]).execute();
-    return new Map(rows.map((m) => [m.id, {
-      id: m.id, name: m.name, logoUrl: m.logo_url, status: m.status, commissionRateBp: m.commission_rate_bp,
-    }]));
+    const rows = await db
+      .selectFrom('merchants')
+      .select(['id', 'name', 'logo_url', 'status', 'commission_rate_bp'])
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return new Map(
+      rows.map((m) => [
+        m.id,
+        {
+          id: m.id,
+          name: m.name,
+          logoUrl: m.logo_url,
+          status: m.status,
+          commissionRateBp: m.commission_rate_bp,
+        },
+      ]),
+    );
   }
 
   /** One shop, or undefined when there is none with that id. */
@@ -50,8 +62,12 @@ export class IdentityDirectory {
 
   /** The user's role on the shop's team, or null when they are not on it. */
   async memberRole(merchantId: number, userId: number, db: Db = this.ctx.db): Promise<MerchantRole | null> {
-    const row = await db.selectFrom('merchant_members').select('role')
-      .where('merchant_id', '=', merchantId).where('user_id', '=', userId).executeTakeFirst();
+    const row = await db
+      .selectFrom('merchant_members')
+      .select('role')
+      .where('merchant_id', '=', merchantId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return row?.role ?? null;
   }
 
@@ -66,7 +82,11 @@ export class IdentityDirectory {
   /** Nicknames by user id (what a room, a group or a bargain shows of other shoppers). */
   async nicknames(userIds: readonly number[], db: Db = this.ctx.db): Promise<Map<number, string>> {
     if (userIds.length === 0) return new Map();
-    const rows = await db.selectFrom('users').select(['id', 'nickname']).where('id', 'in', [...new Set(userIds)]).execute();
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', 'nickname'])
+      .where('id', 'in', [...new Set(userIds)])
+      .execute();
     return new Map(rows.map((u) => [u.id, u.nickname]));
   }
 
@@ -74,8 +94,11 @@ export class IdentityDirectory {
   async contacts(userIds: readonly number[], db: Db = this.ctx.db) {
     const out = new Map<number, { nickname: string; phone: string | null }>();
     for (let i = 0; i < userIds.length; i += 5000) {
-      const rows = await db.selectFrom('users').select(['id', 'nickname', 'phone'])
-        .where('id', 'in', [...new Set(userIds.slice(i, i + 5000))]).execute();
+      const rows = await db
+        .selectFrom('users')
+        .select(['id', 'nickname', 'phone'])
+        .where('id', 'in', [...new Set(userIds.slice(i, i + 5000))])
+        .execute();
       for (const u of rows) out.set(u.id, { nickname: u.nickname, phone: u.phone });
     }
     return out;

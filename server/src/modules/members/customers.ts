@@ -21,7 +21,9 @@ export class MemberService {
     const top = [...all].sort((a, b) => b.paidFen - a.paidFen).slice(0, LIST_LIMIT);
     const ids = top.map((c) => c.userId);
     const [contacts, balances, held] = await Promise.all([
-      directory.contacts(ids), points.balances(ids), coupons.unusedCounts(merchantId, ids),
+      directory.contacts(ids),
+      points.balances(ids),
+      coupons.unusedCounts(merchantId, ids),
     ]);
     const customers = top.flatMap((c) => {
       const who = contacts.get(c.userId);
@@ -29,10 +31,20 @@ export class MemberService {
       const rfm = { r: r.get(c)!, f: f.get(c)!, m: m.get(c)! };
       // Staff see a masked number.
       const phone = who.phone ? `${who.phone.slice(0, 3)}****${who.phone.slice(-4)}` : null;
-      return [{
-        userId: c.userId, nickname: who.nickname, phone, orders: c.orders, paidFen: c.paidFen, lastPaidAt: c.lastPaidAt,
-        points: balances.get(c.userId) ?? 0, coupons: held.get(c.userId) ?? 0, rfm, segment: segmentOf(rfm.r, rfm.f, rfm.m),
-      }];
+      return [
+        {
+          userId: c.userId,
+          nickname: who.nickname,
+          phone,
+          orders: c.orders,
+          paidFen: c.paidFen,
+          lastPaidAt: c.lastPaidAt,
+          points: balances.get(c.userId) ?? 0,
+          coupons: held.get(c.userId) ?? 0,
+          rfm,
+          segment: segmentOf(rfm.r, rfm.f, rfm.m),
+        },
+      ];
     });
     return segment ? customers.filter((c) => c.segment === segment) : customers;
   }

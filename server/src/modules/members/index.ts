@@ -6,11 +6,15 @@ import { MemberService } from './customers.ts';
 import { memberRoutes } from './routes.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { members: MemberService }
+  interface Services {
+    members: MemberService;
+  }
 }
 
 export const membersModule: Module = {
   name: 'members',
-  init(ctx) { ctx.services.members = new MemberService(ctx); },
+  init(ctx) {
+    ctx.services.members = new MemberService(ctx);
+  },
   routes: memberRoutes,
 };
