@@ -115,8 +115,10 @@ export class PointsService {
     events.subscribe({
       name: 'marketing.on_order_cancelled', events: ['order.cancelled'],
       handle: async (e, db) => {
-        const o = await this.ctx.services.orderQueries.pointsBasis(db, e.payload.orderId);
-        if (o && o.pointsUsed > 0) await this.change(db, o.userId, o.pointsUsed, 'returned', `order:${e.payload.orderId}`);
+        // The event carries the points the order used; rows written before it did ask the order.
+        const stored: Partial<typeof e.payload> = e.payload;
+        const used = stored.pointsUsed ?? (await this.ctx.services.orderQueries.pointsBasis(db, e.payload.orderId))?.pointsUsed ?? 0;
+        if (used > 0) await this.change(db, e.payload.userId, used, 'returned', `order:${e.payload.orderId}`);
         await this.ctx.services.coupons.returnForOrder(db, e.payload.orderId);
       },
     });
