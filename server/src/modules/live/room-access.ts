@@ -15,8 +15,15 @@ export interface ViewerCredentials {
   actor?: { userId: number; isPlatformAdmin: boolean } | null | undefined;
   /** An invitation token (the `invite` of a room link). */
   invite?: string | undefined;
-  /** The signed FLV/HLS link's query (`exp`, `sig`, and `inv` when it was issued to an invitee). */
-  playLink?: { exp?: number | undefined; sig?: string | undefined; inv?: number | undefined } | undefined;
+  /**
+   * The signed FLV/HLS link's query: `exp`, `sig`, and `inv` when it was issued to an invitee or `st`
+   * when it was issued to a member of the shop's staff.
+   */
+  playLink?: PlayLinkQuery | undefined;
+}
+
+export interface PlayLinkQuery {
+  exp?: number | undefined; sig?: string | undefined; inv?: number | undefined; st?: number | undefined;
 }
 
 /** What a viewer holds while watching: rechecked when it expires, and whenever the shop changes access. */
@@ -25,6 +32,8 @@ export interface RoomGrant {
   inviteId: number | null;
   /** ms since epoch; null: until access changes (staff, public room). */
   expiresAt: number | null;
+  /** A shop member's grant (not a platform admin's): their play links name them and die when they leave. */
+  staffUserId?: number | undefined;
 }
 
 const PLAY_LINK_TTL_SEC = 6 * 3600;
@@ -46,12 +55,16 @@ export class RoomAccess {
   ): Promise<{ room: RoomContract; grant: RoomGrant }> {
     const room = await this.ctx.services.live.getRoom(roomId);
     if (!room) throw hidden();
-    const grant = (via: AccessVia, inviteId: number | null = null, expiresAt: number | null = null) =>
-      ({ room, grant: { roomId, merchantId: room.merchantId, via, inviteId, expiresAt } satisfies RoomGrant });
+    const grant = (via: AccessVia, inviteId: number | null = null, expiresAt: number | null = null,
+      staffUserId?: number) => {
+      const given: RoomGrant = { roomId, merchantId: room.merchantId, via, inviteId, expiresAt, staffUserId };
+      return { room, grant: given };
+    };
     const { actor } = creds;
     const merchants = this.ctx.services.merchants;
-    const isStaff = actor && (actor.isPlatformAdmin || await merchants.merchantRole(actor.userId, room.merchantId));
-    if (isStaff) return grant('staff');
+    if (actor?.isPlatformAdmin) return grant('staff');
+    const member = actor && await merchants.merchantRole(actor.userId, room.merchantId);
+    if (member) return grant('staff', null, null, actor.userId);
     if (!(await this.ctx.services.merchants.isPublic(room.merchantId))) throw hidden();
     if (!room.isPrivate) return grant('public');
     if (creds.invite !== undefined) {
@@ -59,9 +72,13 @@ export class RoomAccess {
       return grant('invite', inv.inviteId, inv.expiresAt);
     }
     if (creds.playLink) {
-      const { exp, sig, inv } = creds.playLink;
-      if (!this.verifyPlay(roomId, exp, sig, inv)) {
+      const { exp, sig, inv, st } = creds.playLink;
+      if (!this.verifyPlay(roomId, exp, sig, inv, st)) {
         throw new AppError(403, 'PLAY_LINK_INVALID', 'This private show needs a valid, unexpired link');
+      }
+      // A link handed to a staff member dies when they leave the shop.
+      if (st !== undefined && !(await merchants.merchantRole(st, room.merchantId))) {
+        throw new AppError(403, 'PLAY_LINK_INVALID', 'This link was issued to someone no longer on the shop\'s staff');
       }
       // A link handed to an invitee dies with the invitation (checked with a few seconds of caching).
       const invite = inv === undefined ? null : await this.ctx.services.roomInvites.verifyId(inv, roomId, !opts.fresh);
@@ -71,14 +88,15 @@ export class RoomAccess {
   }
 
   // ---- signed play links (FLV, HLS, replays of private rooms) ----
-  signPlay(roomId: number, exp: number, inv?: number): string {
-    const subject = inv === undefined ? `${roomId}:${exp}` : `${roomId}:${exp}:i${inv}`;
+  signPlay(roomId: number, exp: number, inv?: number, st?: number): string {
+    const holder = inv !== undefined ? `:i${inv}` : st !== undefined ? `:s${st}` : '';
+    const subject = `${roomId}:${exp}${holder}`;
     return crypto.createHmac('sha256', this.secret).update(subject).digest('base64url');
   }
 
-  verifyPlay(roomId: number, exp: number | undefined, sig: string | undefined, inv?: number): boolean {
-    if (!exp || !sig || exp * 1000 < Date.now()) return false;
-    const expected = this.signPlay(roomId, exp, inv);
+  verifyPlay(roomId: number, exp: number | undefined, sig: string | undefined, inv?: number, st?: number): boolean {
+    if (!exp || !sig || exp * 1000 < Date.now() || (inv !== undefined && st !== undefined)) return false;
+    const expected = this.signPlay(roomId, exp, inv, st);
     return expected.length === sig.length && crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(sig));
   }
 
@@ -87,8 +105,10 @@ export class RoomAccess {
     if (!room.isPrivate) return { query: '' };
     let exp = Math.floor(Date.now() / 1000) + PLAY_LINK_TTL_SEC;
     const inv = grant?.inviteId ?? undefined;
+    const st = inv === undefined ? grant?.staffUserId : undefined;
     if (grant?.expiresAt) exp = Math.min(exp, Math.floor(grant.expiresAt / 1000));
-    const query = `?exp=${exp}${inv !== undefined ? `&inv=${inv}` : ''}&sig=${this.signPlay(room.id, exp, inv)}`;
+    const holder = inv !== undefined ? `&inv=${inv}` : st !== undefined ? `&st=${st}` : '';
+    const query = `?exp=${exp}${holder}&sig=${this.signPlay(room.id, exp, inv, st)}`;
     return { query, expiresAt: new Date(exp * 1000) };
   }
 }

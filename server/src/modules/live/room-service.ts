@@ -225,6 +225,8 @@ export class RoomService {
     await this.lockOwned(this.ctx.db, merchantId, roomId);
     const sessionId = await this.end(roomId, 'ended by staff');
     await this.ctx.services.media.stopRoom(roomId, sessionId);
+    // The publisher may still be pushing, on whichever node has it: it is asked again and dropped.
+    await this.recheckViewers({ roomId });
   }
 
   private async lockOwned(db: Db, merchantId: number, roomId: number) {

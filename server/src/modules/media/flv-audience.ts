@@ -6,10 +6,10 @@
 // viewer who no longer qualifies has the response ended; HLS is checked on every segment anyway.
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { RoomGrant } from '../live/room-access.ts';
+import type { PlayLinkQuery, RoomGrant } from '../live/room-access.ts';
 import type { RecheckScope } from '../realtime/realtime-service.ts';
 
-export interface PlayLink { exp?: number | undefined; sig?: string | undefined; inv?: number | undefined }
+type PlayLink = PlayLinkQuery;
 
 const RECHECK_EVERY_MS = 30_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -54,6 +54,18 @@ export class FlvAudience {
     return n;
   }
 
+  /** The room's show ended: end its downloads here; returns how many. */
+  endRoom(roomId: number): number {
+    let n = 0;
+    for (const v of this.viewers) {
+      if (v.roomId !== roomId) continue;
+      n++;
+      this.forget(v);
+      v.end();
+    }
+    return n;
+  }
+
   start(): void {
     this.sweep = setInterval(() => {
       const before = Date.now() - RECHECK_EVERY_MS;
@@ -83,12 +95,14 @@ export class FlvAudience {
   private async run(v: Viewer): Promise<void> {
     if (!this.viewers.has(v)) return;
     try {
-      const { grant } = await this.ctx.services.roomAccess.authorize(v.roomId, { playLink: v.playLink }, { fresh: true });
+      const access = this.ctx.services.roomAccess;
+      const { grant } = await access.authorize(v.roomId, { playLink: v.playLink }, { fresh: true });
       v.grant = grant;
       v.checkedAt = Date.now();
       clearTimeout(v.expiry);
       if (grant.expiresAt !== null) {
-        v.expiry = setTimeout(() => void this.check(v), Math.min(MAX_TIMER_MS, Math.max(0, grant.expiresAt - Date.now()) + 100));
+        const inMs = Math.min(MAX_TIMER_MS, Math.max(0, grant.expiresAt - Date.now()) + 100);
+        v.expiry = setTimeout(() => void this.check(v), inMs);
         v.expiry.unref();
       }
     } catch (err) {

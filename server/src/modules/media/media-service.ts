@@ -93,6 +93,7 @@ export class MediaService {
 
   /** Stop packaging a room and publish its recording as a replay. */
   async stopRoom(roomId: number, sessionId: number | null): Promise<void> {
+    this.audience.endRoom(roomId); // the show is over: its FLV downloads end rather than wait for a publisher
     const p = this.packagers.get(roomId);
     this.packagers.delete(roomId);
     if (!p || sessionId === null) return;

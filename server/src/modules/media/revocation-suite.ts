@@ -1,8 +1,9 @@
 // Live video stops where access stops, with real ffmpeg RTMP pushes: an invitee's open HTTP-FLV
 // download ends soon after the invitation is withdrawn (staff keep watching), a public room made
-// private ends the downloads of viewers without a link, and suspending the shop disconnects its
-// publishers, so its shows end and its streams stop. On PostgreSQL + Redis the shop acts on a second
-// node, so the change reaches the node serving the video through the shared pub/sub.
+// private ends the downloads of viewers without a link, a staff member's ends when they leave the
+// shop (the owner's goes on), and suspending the shop disconnects its publishers, so its shows end
+// and its streams stop. On PostgreSQL + Redis the shop acts on a second node, so the change reaches
+// the node serving the video through the shared pub/sub.
 // node-media-server is process-global: each backend runs in its own test file (worker process).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeShop, type ShopFixture } from '../../../test/commerce-fixtures.ts';
@@ -95,7 +96,8 @@ export function liveRevocationSuite(backend: { name: string; db: 'pglite' | 'pos
 
     it('ends an invitee\'s FLV stream soon after the invitation is withdrawn, while staff keep watching', async () => {
       const { roomId } = await liveRoom('私享会', 'private');
-      const invite = (await owner('POST', `/rooms/${roomId}/invite`, { ttlSec: 600 })).body as { inviteId: number; token: string };
+      const invited = await owner('POST', `/rooms/${roomId}/invite`, { ttlSec: 600 });
+      const invite = invited.body as { inviteId: number; token: string };
       const guestLinks = await playUrl(roomId, { invite: invite.token });
       const guest = await watch(guestLinks.flv);
       const staff = await watch((await playUrl(roomId, { token: shop.owner.token })).flv);
@@ -115,6 +117,32 @@ export function liveRevocationSuite(backend: { name: string; db: 'pglite' | 'pos
       expect((await owner('PATCH', `/rooms/${roomId}`, { visibility: 'private' })).status).toBe(200);
       expect(await within(viewer.ended, BOUND_MS)).toBe('ended');
       expect((await fetch(`${node.url}/live/${roomId}.flv`)).status).toBe(403); // a private room needs a signed link
+    }, 120_000);
+
+    it('ends the FLV stream of a staff member who leaves the shop, while the owner keeps watching', async () => {
+      const { roomId } = await liveRoom('员工看私播', 'private');
+      const phone = '13866650002';
+      const member = await node.userToken(phone);
+      expect((await owner('POST', '/staff', { phone, role: 'merchant_staff' })).status).toBe(201);
+      const links = await playUrl(roomId, { token: member.token });
+      const viewer = await watch(links.flv);
+      const ownerView = await watch((await playUrl(roomId, { token: shop.owner.token })).flv);
+
+      expect((await owner('DELETE', `/staff/${member.userId}`)).status).toBeLessThan(300);
+      expect(await within(viewer.ended, BOUND_MS)).toBe('ended');
+      const seen = ownerView.bytes();
+      await until(async () => ownerView.bytes() > seen + 10_000, 10_000);
+      expect((await fetch(local(links.flv))).status).toBe(403);
+      if (links.hls) expect((await fetch(local(links.hls))).status).toBe(403);
+    }, 120_000);
+
+    it('disconnects the publisher and ends the FLV streams when staff end the show', async () => {
+      const { roomId, pusher } = await liveRoom('主动下播', 'public');
+      const viewer = await watch((await playUrl(roomId, {})).flv);
+      expect((await owner('POST', `/rooms/${roomId}/end`)).status).toBe(200);
+      expect(await within(pusher.exited.then(() => 'exited'), BOUND_MS)).toBe('exited');
+      expect(await within(viewer.ended, BOUND_MS)).toBe('ended');
+      expect(await status(roomId)).toBe('ended');
     }, 120_000);
 
     it('disconnects a suspended shop\'s publishers: its shows end and their streams stop', async () => {

@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import type { AppContext, Http } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { errorResponses, IdParam, Strict } from '../../platform/http/schemas.ts';
+import type { PlayLinkQuery } from '../live/room-access.ts';
 import { readCompletePlaylist } from './playlist-file.ts';
 
 const FILE = /^(?:(\d{3,4}p)\/)?(index\.m3u8|master\.m3u8|seg_\d{6}\.ts)$/;
@@ -13,12 +14,13 @@ const MAX_BUFFERED = 8 * 1024 * 1024; // a viewer this far behind is cut off rat
 const PlayQuery = Type.Object({
   exp: Type.Optional(Type.Integer()), sig: Type.Optional(Type.String({ maxLength: 100 })),
   inv: Type.Optional(IdParam), // the invitation a private link was issued under: the link dies with it
+  st: Type.Optional(IdParam), // the staff member it was issued to: the link dies when they leave the shop
 }, { additionalProperties: false });
 
 export function mediaRoutes(app: Http, ctx: AppContext): void {
   const media = ctx.services.media;
 
-  type PlayLink = { exp?: number | undefined; sig?: string | undefined; inv?: number | undefined };
+  type PlayLink = PlayLinkQuery;
   const roomForPlay = async (roomId: number, q: PlayLink) => {
     // The same decision as the room page and the WebSocket (live/room-access.ts); media carries the signed link.
     await ctx.services.roomAccess.authorize(roomId, { playLink: q });
