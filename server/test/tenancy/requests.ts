@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Schema = Record<string, any>;
+export type Schema = Record<string, any>;
 export type Access = string | { merchant: string[]; param?: string };
 
 export interface Operation {
@@ -45,7 +45,7 @@ export function operations(doc: Schema): Operation[] {
   return out;
 }
 
-const resolve = (doc: Schema, s: Schema | undefined): Schema => {
+export const resolve = (doc: Schema, s: Schema | undefined): Schema => {
   let cur = s ?? {};
   for (let i = 0; cur.$ref && i < 5; i++) cur = doc.components?.schemas?.[String(cur.$ref).split('/').pop()!] ?? {};
   return cur;
@@ -118,7 +118,7 @@ const PREFERRED = ['on_shelf', 'active', 'running', 'public', 'refund_only', 'mu
 export interface Fill { (slot: Slot): Json | undefined }
 
 const HEADER_HINTS: Record<string, string> = { 'if-match': '*' };
-const PATH_HINTS: Record<string, string> = { '*': 'index.m3u8', provider: 'sandbox' };
+export const PATH_HINTS: Record<string, string> = { '*': 'index.m3u8', provider: 'sandbox' };
 
 /**
  * A request for `op`: required fields, plus whatever leads to the `focus` slots (optional fields,

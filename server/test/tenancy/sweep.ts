@@ -29,6 +29,17 @@ const PEOPLE = new Set(['userId', 'userIds', 'staff.userId', 'users.userId']);
 const PERSONAL = new Set(['orderId', 'lineId', 'aftersaleId', 'addressId', 'paymentNo', 'couponIds']);
 const BASELINE = 'baseline, own ids';
 
+/**
+ * Writes first, then reads (so what a write let through shows up where it is read back), then
+ * what ends or deletes things. The schema fuzz runs operations in the same order.
+ */
+const ENDING = /\/(end|cancel|status|stream-key|reject|approve|receive|logout)$/;
+export const phase = (op: Operation) => {
+  if (op.method === 'DELETE') return 3;
+  if (ENDING.test(op.path)) return 2;
+  return op.method === 'GET' ? 1 : 0;
+};
+
 export async function sweep(
   node: TestNode, doc: Record<string, any>, A: Tenant, B: Tenant, rows: TenantRows,
 ): Promise<SweepResult> {
@@ -102,14 +113,6 @@ export async function sweep(
     return res;
   };
 
-  // Writes first, then reads (so what a write let through shows up where it is read back), then
-  // what ends or deletes things.
-  const ending = /\/(end|cancel|status|stream-key|reject|approve|receive|logout)$/;
-  const phase = (op: Operation) => {
-    if (op.method === 'DELETE') return 3;
-    if (ending.test(op.path)) return 2;
-    return op.method === 'GET' ? 1 : 0;
-  };
   const plan = ops.map((op) => ({ op, slots: findSlots(doc, op, isIdKind) })).sort((x, y) => phase(x.op) - phase(y.op));
   for (const { op, slots } of plan) {
     const kind = kindOf(op);
