@@ -23,7 +23,8 @@ describe.each(APP_BACKENDS)('analytics writes for a shop that does not exist on 
 
   it('answers a platform admin 404 for an experiment on an unknown shop', async () => {
     const r = await node.api('POST', '/api/merchants/987654/experiments', {
-      token: admin, body: { key: 'cover', name: '封面', goal: 'order', variants: [{ key: 'a', weight: 1 }, { key: 'b', weight: 1 }] },
+      token: admin,
+      body: { key: 'cover', name: '封面', goal: 'order', variants: [{ key: 'a', weight: 1 }, { key: 'b', weight: 1 }] },
     });
     expect([r.status, r.body.error.code]).toEqual([404, 'NOT_FOUND']);
   });
