@@ -24,7 +24,8 @@ describe('the domain event catalogue', () => {
         ctx.events.subscribe({ name: 'typo.on_paid', events: ['order.payed' as 'order.paid'], handle: async () => {} });
       },
     };
-    await expect(start([typo])).rejects.toThrow('Event handler typo.on_paid subscribes to undeclared event(s) order.payed');
+    await expect(start([typo]))
+      .rejects.toThrow('Event handler typo.on_paid subscribes to undeclared event(s) order.payed');
   });
 
   it('refuses to start when two modules declare the same event', async () => {
@@ -60,7 +61,8 @@ describe('the domain event catalogue', () => {
     it('refuses a wrong field, a missing field or an extra field, and writes nothing', async () => {
       await expect(emit('probe.counted', { probeId: '1', label: 'x' })).rejects.toThrow(/\/probeId must be integer/);
       await expect(emit('probe.counted', { probeId: 2 })).rejects.toThrow(/must have required properties label/);
-      await expect(emit('probe.counted', { probeId: 2, label: 'x', extra: true })).rejects.toThrow(/additional properties/);
+      await expect(emit('probe.counted', { probeId: 2, label: 'x', extra: true }))
+        .rejects.toThrow(/additional properties/);
       expect(await stored()).toBe(1);
     });
 

@@ -23,7 +23,8 @@ export interface LuckyBagPrize {
   kind: 'product' | 'coupon' | 'coins' | 'other'; description: string;
   productId?: number | undefined; couponId?: number | undefined; coins?: number | undefined;
 }
-export type LuckyBagCondition = { kind: 'comment'; keyword: string } | { kind: 'follow' } | { kind: 'watch'; minutes: number };
+export type LuckyBagCondition =
+  | { kind: 'comment'; keyword: string } | { kind: 'follow' } | { kind: 'watch'; minutes: number };
 
 /** A lucky bag (福袋); `seed` and `entrantIds` are filled once it is drawn, so anyone can re-check the draw. */
 export interface LuckyBag {

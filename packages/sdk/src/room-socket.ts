@@ -71,8 +71,9 @@ export class RoomSocket {
         if (ref && this.pending.has(ref)) {
           const p = this.pending.get(ref)!;
           this.pending.delete(ref);
-          if (f.type === 'ack') p.resolve(f.data);
-          else p.reject(Object.assign(new Error((f.data as FrameError).message), { code: (f.data as FrameError).code }));
+          if (f.type === 'ack') { p.resolve(f.data); continue; }
+          const { message, code } = f.data as FrameError;
+          p.reject(Object.assign(new Error(message), { code }));
           continue;
         }
         this.emit(f);

@@ -104,7 +104,8 @@ describe.each(APP_BACKENDS)('alert webhooks as jobs on $name', (backend) => {
     await until(() => dispatched(eventId));
     await new Promise((r) => setTimeout(r, 800));
     expect(hits.map((h) => h.body.eventId)).toEqual([eventId]);
-    const jobs = await db.selectFrom('jobs').select('id').where('unique_key', '=', `alert-webhook:${eventId}`).execute();
+    const jobs = await db.selectFrom('jobs').select('id')
+      .where('unique_key', '=', `alert-webhook:${eventId}`).execute();
     expect(jobs).toHaveLength(1);
   });
 

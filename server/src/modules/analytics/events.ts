@@ -8,7 +8,8 @@ export const ANALYTICS_EVENTS = defineEvents({
     payload: Payload({
       id: Id('alert id'), ruleId: Id(), ruleName: Type.String(), merchantId: Id(), roomId: Id(),
       metric: Type.Union([
-        Type.Literal('online_drop_pct'), Type.Literal('online_below'), Type.Literal('conversion_below'), Type.Literal('gpm_below'),
+        Type.Literal('online_drop_pct'), Type.Literal('online_below'),
+        Type.Literal('conversion_below'), Type.Literal('gpm_below'),
       ]),
       value: Type.Number(), threshold: Type.Number(), message: Type.String(), firedAt: IsoTime(),
       webhookUrl: OrNull(Type.String(), 'the rule\'s webhook when it fired'),

@@ -2,7 +2,9 @@
 import { Type } from 'typebox';
 import { defineEvents, Id, OrNull, Payload, type PayloadsOf } from '../../platform/events/catalogue.ts';
 
-const Status = Type.Union([Type.Literal('pending'), Type.Literal('active'), Type.Literal('suspended'), Type.Literal('rejected')]);
+const Status = Type.Union([
+  Type.Literal('pending'), Type.Literal('active'), Type.Literal('suspended'), Type.Literal('rejected'),
+]);
 const StatusChange = Payload({
   merchantId: Id(),
   from: OrNull(Status, 'the status before; null for a shop onboarded directly by an operator'),
@@ -19,8 +21,12 @@ export const IDENTITY_EVENTS = defineEvents({
     doc: 'A user applied to open a shop (status pending).',
     payload: Payload({ merchantId: Id(), ownerId: Id() }),
   },
-  'merchant.activated': { doc: 'A shop became active: approved, reinstated, or onboarded directly.', payload: StatusChange },
-  'merchant.suspended': { doc: 'An operator suspended an active shop: it may start nothing new.', payload: StatusChange },
+  'merchant.activated': {
+    doc: 'A shop became active: approved, reinstated, or onboarded directly.', payload: StatusChange,
+  },
+  'merchant.suspended': {
+    doc: 'An operator suspended an active shop: it may start nothing new.', payload: StatusChange,
+  },
   'merchant.rejected': { doc: 'An operator rejected a shop application (or a shop on appeal).', payload: StatusChange },
   'merchant.staff_added': {
     doc: 'A user joined a shop\'s team.',

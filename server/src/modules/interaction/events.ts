@@ -5,7 +5,9 @@ import { defineEvents, Id, Payload, type PayloadsOf } from '../../platform/event
 export const INTERACTION_EVENTS = defineEvents({
   'lucky_bag.drawn': {
     doc: 'A lucky bag was drawn; winners in rank order (coupon prizes are already granted).',
-    payload: Payload({ bagId: Id(), roomId: Id(), merchantId: Id(), winners: Type.Array(Id(), { description: 'user ids' }) }),
+    payload: Payload({
+      bagId: Id(), roomId: Id(), merchantId: Id(), winners: Type.Array(Id(), { description: 'user ids' }),
+    }),
   },
 });
 

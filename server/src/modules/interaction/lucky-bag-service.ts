@@ -127,15 +127,29 @@ export class LuckyBagService {
 
   register(): void {
     this.ctx.jobs.register<{ bagId: number }>({ type: 'interaction.lucky_bag_draw', run: async (job, db) => { await this.draw(db, job.payload.bagId); } });
-    // After the draw commits: tell the room (seed revealed) and each winner.
+    // After the draw commits: tell the room (seed revealed) and each winner. The pub/sub fan-out is
+    // network work, so the handler books a job for it (one per bag, however often the event comes).
     this.ctx.events.subscribe({
       name: 'interaction.lucky_bag_announce', events: ['lucky_bag.drawn'],
       handle: async (e, db) => {
-        // The handler's own transaction: on PGlite (one connection) the outer handle would wait forever.
-        const view = await this.view(e.payload.bagId, db);
-        await this.ctx.services.realtime.publishToRoom(e.payload.roomId, { type: 'luckybag.drawn', data: view }, { kind: 'commerce' });
-        await this.ctx.services.realtime.publishToUsers(e.payload.roomId, e.payload.winners, { type: 'luckybag.won', data: { bagId: view.bagId, title: view.title, prize: view.prize } });
+        const { bagId, roomId, winners } = e.payload;
+        await this.ctx.jobs.schedule<Announce>(db, {
+          type: ANNOUNCE_JOB, payload: { bagId, roomId, winners }, uniqueKey: `lucky-bag-announce:${bagId}`,
+        });
+      },
+    });
+    this.ctx.jobs.register<Announce>({
+      type: ANNOUNCE_JOB, transactional: false,
+      run: async ({ payload: { bagId, roomId, winners } }) => {
+        const view = await this.view(bagId);
+        const rt = this.ctx.services.realtime;
+        await rt.publishToRoom(roomId, { type: 'luckybag.drawn', data: view }, { kind: 'commerce' });
+        const won = { bagId: view.bagId, title: view.title, prize: view.prize };
+        await rt.publishToUsers(roomId, winners, { type: 'luckybag.won', data: won });
       },
     });
   }
 }
+
+const ANNOUNCE_JOB = 'interaction.announce_lucky_bag';
+interface Announce { bagId: number; roomId: number; winners: number[] }

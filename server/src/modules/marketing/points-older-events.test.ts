@@ -25,10 +25,11 @@ describe.each(APP_BACKENDS)('points and older order.cancelled rows on $name', (b
     const addr = await addressFor(node, buyer.token, '广东省');
     const { skuId } = await simpleProduct(node, shop, `积分商品 ${key}`, 4000, 5);
     const ctx = node.app.ctx;
-    await ctx.db.transaction().execute((trx) => ctx.services.points.adjust(trx, buyer.userId, 5000, `test-grant:${key}`));
-    const placed = (await node.api('POST', '/api/orders', {
-      token: buyer.token, body: { idempotencyKey: key, items: [{ skuId, quantity: 1 }], addressId: addr.id, couponIds: [], usePoints: true },
-    })).body;
+    await ctx.db.transaction().execute((trx) =>
+      ctx.services.points.adjust(trx, buyer.userId, 5000, `test-grant:${key}`));
+    const items = [{ skuId, quantity: 1 }];
+    const body = { idempotencyKey: key, items, addressId: addr.id, couponIds: [], usePoints: true };
+    const placed = (await node.api('POST', '/api/orders', { token: buyer.token, body })).body;
     const orderId: number = placed.orders[0].orderId;
     expect(await balance(buyer.token)).toBe(3000);
     await ctx.db.transaction().execute(async (trx) => {
@@ -40,7 +41,8 @@ describe.each(APP_BACKENDS)('points and older order.cancelled rows on $name', (b
     });
     const stored = await ctx.db.selectFrom('outbox_events').select('payload')
       .where('type', '=', 'order.cancelled').where('aggregate_id', '=', String(orderId)).executeTakeFirstOrThrow();
-    const payload = (typeof stored.payload === 'string' ? JSON.parse(stored.payload) : stored.payload) as Record<string, unknown>;
+    const raw: unknown = stored.payload;
+    const payload = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, unknown>;
     return { buyer, payload };
   }
 

@@ -1,9 +1,12 @@
 // What orders tell the other modules. The order's facts travel with each event (lines, totals,
 // points used), so a subscriber does not read the order tables to learn what the order was.
 import { Type } from 'typebox';
-import { Count, defineEvents, Fen, Id, IsoTime, OrNull, Payload, type PayloadsOf } from '../../platform/events/catalogue.ts';
+import {
+  Count, defineEvents, Fen, Id, IsoTime, OrNull, Payload, type PayloadsOf,
+} from '../../platform/events/catalogue.ts';
 
-const Line = Type.Object({ skuId: Id(), productId: Id(), quantity: Count(), payableFen: Fen() }, { additionalProperties: false });
+const Exact = { additionalProperties: false };
+const Line = Type.Object({ skuId: Id(), productId: Id(), quantity: Count(), payableFen: Fen() }, Exact);
 const Who = { orderId: Id(), merchantId: Id(), userId: Id('the buyer') };
 const Placed = {
   ...Who,
@@ -45,7 +48,7 @@ export const ORDER_EVENTS = defineEvents({
       refundedFen: Fen('refunded so far'),
       goodsPaidFen: Fen('goods paid, all lines'), goodsRefundedFen: Fen('goods refunded so far, all lines'),
       pointsUsed: Count(),
-      items: Type.Array(Type.Object({ lineId: Id(), quantity: Count(), amountFen: Fen() }, { additionalProperties: false })),
+      items: Type.Array(Type.Object({ lineId: Id(), quantity: Count(), amountFen: Fen() }, Exact)),
     }),
   },
 });

@@ -15,6 +15,8 @@ interface Schema {
   description?: string;
 }
 
+/** GitHub's heading anchor: `order.paid` → `orderpaid`. */
+const anchor = (heading: string) => heading.replace(/[^a-z0-9_-]/g, '');
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** A schema as a short TypeScript-like type: `integer`, `'phone' | 'wechat'`, `{ lineId, quantity }[]`. */
@@ -25,7 +27,8 @@ export function typeText(schema: Schema): string {
     case 'array': return `${wrap(typeText(schema.items ?? {}))}[]`;
     case 'object': {
       const req = new Set(schema.required ?? []);
-      const fields = Object.entries(schema.properties ?? {}).map(([k, v]) => `${k}${req.has(k) ? '' : '?'}: ${typeText(v)}`);
+      const fields = Object.entries(schema.properties ?? {})
+        .map(([k, v]) => `${k}${req.has(k) ? '' : '?'}: ${typeText(v)}`);
       return `{ ${fields.join(', ')} }`;
     }
     case 'string': return schema.format ? `string (${schema.format})` : 'string';
@@ -64,14 +67,14 @@ export function renderEventsDoc(modules: readonly Module[]): string {
     '',
     '| type | emitted by | when |',
     '| --- | --- | --- |',
-    ...events.map(([type, module, spec]) => `| [\`${type}\`](#${type.replace(/[^a-z0-9_-]/g, '')}) | ${module} | ${cell(spec.doc)} |`),
+    ...events.map(([type, module, spec]) => `| [\`${type}\`](#${anchor(type)}) | ${module} | ${cell(spec.doc)} |`),
   ];
   for (const [type, module, spec] of events) {
-    out.push('', `## ${type}`, '', `Emitted by **${module}**. ${spec.doc}`, '', '| field | type | notes |', '| --- | --- | --- |',
-      ...fieldRows(spec.payload as Schema));
+    out.push('', `## ${type}`, '', `Emitted by **${module}**. ${spec.doc}`, '',
+      '| field | type | notes |', '| --- | --- | --- |', ...fieldRows(spec.payload as Schema));
   }
   out.push('', 'Realtime pushes are not outbox events: modules publish to a room through',
-    '`ctx.services.realtime.publishToRoom(roomId, frame)` (see `docs/realtime-protocol.md`), which fans out across nodes',
-    'over the cache pub/sub.', '');
+    '`ctx.services.realtime.publishToRoom(roomId, frame)` (frames: `docs/realtime-protocol.md`), which fans out',
+    'across nodes over the cache pub/sub.', '');
   return out.join('\n');
 }

@@ -38,12 +38,10 @@ export interface EventHandler<K extends EventName = EventName> {
   name: string;
   events: readonly K[];
   /**
-   * true (default): handle() runs inside the transaction that records the event as processed;
-   * use `db` for every query. false: for handlers that must run outside it; they must be
-   * idempotent by the event id themselves, and are recorded after they return. Network calls
-   * belong in a job the handler schedules (jobs.ts), not in the handler.
+   * Runs inside the transaction that records the event as processed: use `db` for every query.
+   * It only writes to the database; network work (webhooks, pushes, the cache) goes in a job it
+   * schedules there (jobs.ts), so a slow or failing peer never holds or fails the delivery.
    */
-  transactional?: boolean;
   handle(event: DomainEvent<K>, db: Db): Promise<void>;
 }
 
@@ -51,7 +49,6 @@ export interface EventHandler<K extends EventName = EventName> {
 interface AnyHandler {
   name: string;
   events: readonly string[];
-  transactional?: boolean;
   handle(event: StoredEvent<string, unknown>, db: Db): Promise<void>;
 }
 
@@ -199,15 +196,6 @@ export class EventBus {
   }
 
   private async runHandler(handler: AnyHandler, event: StoredEvent<string, unknown>): Promise<void> {
-    if (handler.transactional === false) {
-      const done = await this.db.selectFrom('processed_events').select('event_id')
-        .where('handler', '=', handler.name).where('event_id', '=', event.id).executeTakeFirst();
-      if (done) return;
-      await handler.handle(event, this.db);
-      await this.db.insertInto('processed_events').values({ handler: handler.name, event_id: event.id })
-        .onConflict((oc) => oc.doNothing()).execute();
-      return;
-    }
     await this.db.transaction().execute(async (trx) => {
       const claimed = await trx.insertInto('processed_events')
         .values({ handler: handler.name, event_id: event.id })

@@ -45,6 +45,8 @@ type FlashItemRow = NonNullable<Awaited<ReturnType<FlashSaleService['itemRow']>>
 
 export interface SessionInput { title: string; startsAt: string; endsAt: string; roomId?: number | null | undefined; items: Array<{ skuId: number; flashPriceFen: number; stock: number; perUserLimit?: number | undefined }> }
 
+const RETURN_JOB = 'marketing.flash_return_order';
+
 export class FlashSaleService {
   /** Deployments plug a captcha check in here (e.g. a slider service); null: no captcha. */
   captcha: ((userId: number, answer: string | undefined) => Promise<boolean>) | null = null;
@@ -231,11 +233,22 @@ export class FlashSaleService {
   register(): void {
     this.attempts.registerJobs();
     this.ctx.reconcile.register(flashUnitsCheck());
+    // The return runs as a job after the delivery commits: the cache (network) hears of it only
+    // once the database has it.
     this.ctx.events.subscribe({
       name: 'marketing.flash_on_cancel', events: ['order.cancelled'],
-      // Not in the delivery's transaction: the cache hears of a return only once the database has it.
-      transactional: false,
-      handle: async (e) => { await this.attempts.returnOrder(e.payload.orderId); },
+      handle: async (e, db) => {
+        const { orderId } = e.payload;
+        // 'returned' too: a return whose cache step did not run yet is told again (the cache ignores repeats).
+        const flash = await db.selectFrom('flash_orders').select('order_id').where('order_id', '=', orderId)
+          .where('status', 'in', ['held', 'returned']).executeTakeFirst();
+        const job = { type: RETURN_JOB, payload: { orderId }, uniqueKey: `flash-return:${orderId}` };
+        if (flash) await this.ctx.jobs.schedule(db, job);
+      },
+    });
+    this.ctx.jobs.register<{ orderId: number }>({
+      type: RETURN_JOB, transactional: false,
+      run: async (job) => { await this.attempts.returnOrder(job.payload.orderId); },
     });
     this.ctx.events.subscribe({
       name: 'marketing.flash_on_paid', events: ['order.paid'],
