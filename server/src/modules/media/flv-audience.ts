@@ -6,7 +6,7 @@
 // viewer who no longer qualifies has the response ended; HLS is checked on every segment anyway.
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { PlayLinkQuery, RoomGrant } from '../live/room-access.ts';
+import type { PlayLinkQuery, RoomAccess, RoomGrant } from '../live/room-access.ts';
 import type { RecheckScope } from '../realtime/realtime-service.ts';
 
 type PlayLink = PlayLinkQuery;
@@ -28,6 +28,11 @@ interface Viewer {
 export class FlvAudience {
   private readonly viewers = new Set<Viewer>();
   private sweep: NodeJS.Timeout | undefined;
+  /**
+   * Decisions being read, by room and link: the viewers of a public room (no link) or of one shared
+   * link are decided by one read, not one each, when a recheck reaches them all at once.
+   */
+  private readonly reading = new Map<string, ReturnType<RoomAccess['authorize']>>();
 
   constructor(private readonly ctx: AppContext) {}
 
@@ -46,6 +51,8 @@ export class FlvAudience {
 
   /** Re-check the viewers of a room, or of a shop's rooms; returns how many. */
   recheck(scope: RecheckScope): number {
+    // Reads begun before this change may have missed it: the checks below read afresh.
+    this.reading.clear();
     let n = 0;
     for (const v of this.viewers) {
       const shop = v.grant === null || v.grant.merchantId === scope.merchantId;
@@ -92,11 +99,24 @@ export class FlvAudience {
     return v.checking;
   }
 
+  private decide(v: Viewer): ReturnType<RoomAccess['authorize']> {
+    const { exp, sig, inv, st } = v.playLink;
+    const key = JSON.stringify([v.roomId, exp, sig, inv, st]);
+    let decision = this.reading.get(key);
+    if (!decision) {
+      decision = this.ctx.services.roomAccess.authorize(v.roomId, { playLink: v.playLink }, { fresh: true });
+      const settled = decision;
+      this.reading.set(key, settled);
+      const done = () => { if (this.reading.get(key) === settled) this.reading.delete(key); };
+      void settled.catch(() => undefined).finally(done);
+    }
+    return decision;
+  }
+
   private async run(v: Viewer): Promise<void> {
     if (!this.viewers.has(v)) return;
     try {
-      const access = this.ctx.services.roomAccess;
-      const { grant } = await access.authorize(v.roomId, { playLink: v.playLink }, { fresh: true });
+      const { grant } = await this.decide(v);
       v.grant = grant;
       v.checkedAt = Date.now();
       clearTimeout(v.expiry);
