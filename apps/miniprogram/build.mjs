@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Build the mini-program into dist/ (what WeChat DevTools opens: project.config.json's miniprogramRoot):
+// every .ts under src/ is compiled on its own to CommonJS (the mini-program's `require`), everything else
+// (.json, .wxml, .wxss, images) is copied. Then the package sizes are printed and checked against WeChat's
+// budget: main package ≤ 2 MB, all packages together ≤ 20 MB (subpackages are the roots in app.json).
+import fs from 'node:fs';
+import path from 'node:path';
+import { transform } from 'esbuild';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const src = path.join(here, 'src');
+const out = path.join(here, 'dist');
+const MAIN_BUDGET = 2 * 1024 * 1024;
+const TOTAL_BUDGET = 20 * 1024 * 1024;
+
+function walk(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? walk(p) : [p];
+  });
+}
+
+fs.rmSync(out, { recursive: true, force: true });
+for (const file of walk(src)) {
+  const rel = path.relative(src, file);
+  if (rel.endsWith('.d.ts')) continue;
+  const target = path.join(out, rel.replace(/\.ts$/, '.js'));
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  if (!rel.endsWith('.ts')) { fs.copyFileSync(file, target); continue; }
+  const r = await transform(fs.readFileSync(file, 'utf8'), {
+    loader: 'ts', format: 'cjs', target: 'es2017', sourcefile: rel, minifySyntax: true,
+  });
+  fs.writeFileSync(target, r.code);
+}
+
+const app = JSON.parse(fs.readFileSync(path.join(out, 'app.json'), 'utf8'));
+const subRoots = (app.subpackages ?? app.subPackages ?? []).map((s) => s.root.replace(/\/?$/, '/'));
+const sizes = { main: 0, total: 0, sub: Object.fromEntries(subRoots.map((r) => [r, 0])) };
+for (const file of walk(out)) {
+  const rel = path.relative(out, file).split(path.sep).join('/');
+  const n = fs.statSync(file).size;
+  sizes.total += n;
+  const root = subRoots.find((r) => rel.startsWith(r));
+  if (root) sizes.sub[root] += n; else sizes.main += n;
+}
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+process.stdout.write(`mini-program built into ${path.relative(process.cwd(), out) || out}\n`);
+process.stdout.write(`  main package: ${kb(sizes.main)} (budget 2 MB)\n`);
+for (const [root, n] of Object.entries(sizes.sub)) process.stdout.write(`  subpackage ${root}: ${kb(n)}\n`);
+process.stdout.write(`  total: ${kb(sizes.total)} (budget 20 MB)\n`);
+fs.writeFileSync(path.join(here, '.sizes.json'), `${JSON.stringify(sizes)}\n`);
+if (sizes.main > MAIN_BUDGET || sizes.total > TOTAL_BUDGET) {
+  process.stderr.write('over WeChat\'s package budget (main 2 MB, total 20 MB)\n');
+  process.exit(1);
+}

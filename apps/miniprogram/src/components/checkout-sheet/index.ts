@@ -1,0 +1,134 @@
+// Checkout sheet: address (or import one with wx.chooseAddress), the server's quote line by line (each line's
+// price and adjustments, each shop's charges, goods, discount, shipping, total), then place the order with that
+// quote's token and pay (wx.requestPayment, or the sandbox's test money). Event `paid` { orderIds }.
+import { yuan } from '../../api/format';
+import { api, errorText } from '../../api/http';
+import { confirmSandbox, requestPayment, startPayment, waitPaid } from '../../api/pay';
+import type { Quote } from '../../api/types';
+
+interface Address { id: number; name: string; phone: string; province: string; city: string; district: string; detail: string; isDefault: boolean }
+interface LineView { lineId: string; title: string; sku: string; quantity: number; unit: string; payable: string; adjustments: string[] }
+interface GroupView { merchantId: number; lines: LineView[]; charges: Array<{ step: string; reason: string; amount: string }> }
+
+const key = () => `mp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+
+function view(q: Quote) {
+  return {
+    groups: q.groups.map((g): GroupView => ({
+      merchantId: g.merchantId,
+      lines: g.lines.map((l) => ({
+        lineId: l.lineId, title: l.productTitle, sku: l.skuName, quantity: l.quantity, unit: yuan(l.unitPriceFen),
+        payable: yuan(l.payableFen), adjustments: l.adjustments.map((a) => `${a.reason} ${yuan(a.amountFen)}`),
+      })),
+      charges: g.charges.map((c) => ({ step: c.step, reason: c.reason, amount: yuan(c.amountFen) })),
+    })),
+    goods: yuan(q.goodsFen), discount: yuan(q.discountFen), shipping: yuan(q.shippingFen), total: yuan(q.totalFen),
+    undeliverable: q.undeliverable.map((u) => u.reason), notes: q.notes,
+  };
+}
+
+const runtime = new WeakMap<object, { quote: Quote | null; key: string; payment: { confirmPath: string; token: string } | null }>();
+
+Component({
+  properties: {
+    items: { type: Array, value: [] },
+    roomId: { type: Number, value: 0 },
+  },
+  data: {
+    addresses: [] as Array<Address & { text: string }>, addressId: 0, loading: true,
+    quote: null as ReturnType<typeof view> | null, placing: false, stage: 'quote' as 'quote' | 'pay' | 'paid',
+    amount: '', testMoney: false, orderIds: [] as number[], error: '',
+  },
+  lifetimes: {
+    attached() { void this.loadAddresses(); },
+  },
+  methods: {
+    rt() {
+      let r = runtime.get(this);
+      if (!r) { r = { quote: null, key: key(), payment: null }; runtime.set(this, r); }
+      return r;
+    },
+    async loadAddresses(prefer?: number) {
+      try {
+        const list = await api<Address[]>('GET', '/api/me/addresses');
+        const addresses = list.map((a) => ({ ...a, text: `${a.name} ${a.phone} ${a.province}${a.city}${a.district}${a.detail}` }));
+        const addressId = prefer ?? list.find((a) => a.isDefault)?.id ?? list[0]?.id ?? 0;
+        this.setData({ addresses, addressId, loading: false });
+        if (addressId) await this.requote();
+      } catch (e) { this.setData({ error: errorText(e), loading: false }); }
+    },
+    /** Import the shopper's WeChat address (wx.chooseAddress) as a saved address. */
+    importAddress() {
+      wx.chooseAddress({
+        success: (a) => {
+          const body = {
+            name: a.userName, phone: a.telNumber, province: a.provinceName, city: a.cityName,
+            district: a.countyName, detail: a.detailInfo, ...(a.postalCode ? { postalCode: a.postalCode } : {}),
+          };
+          void api<Address>('POST', '/api/me/addresses', { body })
+            .then((saved) => this.loadAddresses(saved.id)).catch((e: unknown) => this.setData({ error: errorText(e) }));
+        },
+        fail: (e) => { if (!/cancel/.test(e.errMsg)) this.setData({ error: e.errMsg }); },
+      });
+    },
+    chooseAddress(e: WechatMiniprogram.TouchEvent) {
+      this.setData({ addressId: e.currentTarget.dataset.id as number });
+      void this.requote();
+    },
+    request() {
+      const items = this.data.items as unknown as Array<{ skuId: number; quantity: number }>;
+      return { items, addressId: this.data.addressId, roomId: this.data.roomId || null, usePoints: false };
+    },
+    async requote() {
+      try {
+        const q = await api<Quote>('POST', '/api/checkout/quote', { body: this.request() });
+        const r = this.rt();
+        r.quote = q;
+        r.key = key();
+        this.setData({ quote: view(q), error: '' });
+      } catch (e) { this.setData({ error: errorText(e), quote: null }); }
+    },
+    async place() {
+      const r = this.rt();
+      if (!r.quote || this.data.placing || r.quote.undeliverable.length) return;
+      this.setData({ placing: true, error: '' });
+      try {
+        const placed = await api<{ orders: Array<{ orderId: number }>; payment: { paymentNo: string; amountFen: number } | null }>(
+          'POST', '/api/orders', { body: { ...this.request(), idempotencyKey: r.key, quoteToken: r.quote.quoteToken } });
+        const orderIds = placed.orders.map((o) => o.orderId);
+        this.setData({ orderIds, amount: yuan(placed.payment?.amountFen ?? 0) });
+        if (!placed.payment) { await this.settle(); return; }
+        const mode = await startPayment(placed.payment.paymentNo);
+        if (mode.kind === 'wechat') {
+          this.setData({ stage: 'pay' });
+          if (mode.params && await requestPayment(mode.params)) await this.settle();
+        } else if (mode.kind === 'sandbox') {
+          r.payment = { confirmPath: mode.confirmPath, token: mode.token };
+          this.setData({ stage: 'pay', testMoney: true });
+        } else {
+          this.setData({ error: '暂不支持在小程序内支付' });
+        }
+      } catch (e) {
+        this.setData({ error: errorText(e) });
+        void this.requote();
+      } finally { this.setData({ placing: false }); }
+    },
+    /** Sandbox: confirm the test-money payment. */
+    async confirmTestMoney() {
+      const p = this.rt().payment;
+      if (!p) return;
+      try {
+        await confirmSandbox(p.confirmPath, p.token);
+        await this.settle();
+      } catch (e) { this.setData({ error: errorText(e) }); }
+    },
+    async settle() {
+      if (await waitPaid(this.data.orderIds)) {
+        this.setData({ stage: 'paid' });
+        this.triggerEvent('paid', { orderIds: this.data.orderIds });
+      } else this.setData({ error: '支付结果确认中，请稍后在订单中查看' });
+    },
+    viewOrders() { void wx.navigateTo({ url: '/mall/pages/orders/index' }); },
+    close() { this.triggerEvent('close', {}); },
+  },
+});
