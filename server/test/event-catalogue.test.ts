@@ -2,7 +2,10 @@
 // module declares (a typo would otherwise wait forever for an event that never comes) or with an
 // event declared twice; outside production a payload that does not match its declaration is
 // refused at emit, inside the caller's transaction; and emit/subscribe do not compile with an
-// unknown name or a wrong payload.
+// unknown name or a wrong payload. No handler calls the network itself: that is a job's work.
+import fs from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.ts';
@@ -69,6 +72,42 @@ describe('the domain event catalogue', () => {
     it('refuses an event no module declares', async () => {
       await expect(emit('probe.uncounted', {})).rejects.toThrow('Event probe.uncounted is not declared');
     });
+  });
+});
+
+/** The text of every outbox handler's `handle` in production code, with where it is. */
+function handlerBodies(): Array<{ where: string; body: string }> {
+  const src = path.resolve(import.meta.dirname, '../src');
+  const files = (fs.readdirSync(src, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+  const found: Array<{ where: string; body: string }> = [];
+  for (const f of files) {
+    const text = fs.readFileSync(path.join(src, f), 'utf8');
+    if (!text.includes('.subscribe(')) continue;
+    const file = ts.createSourceFile(f, text, ts.ScriptTarget.Latest, true);
+    const visit = (node: ts.Node): void => {
+      const arg = ts.isCallExpression(node) ? node.arguments[0] : undefined;
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)
+        && node.expression.name.text === 'subscribe' && arg && ts.isObjectLiteralExpression(arg)) {
+        const handle = arg.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'handle');
+        if (handle) {
+          const line = file.getLineAndCharacterOfPosition(handle.getStart()).line + 1;
+          found.push({ where: `${f}:${line}`, body: handle.getText() });
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+  }
+  return found;
+}
+
+describe('outbox handlers', () => {
+  it('leave network work (pub/sub, the cache, webhooks, providers) to the jobs they schedule', () => {
+    const bodies = handlerBodies();
+    expect(bodies.length).toBeGreaterThan(20);
+    const network = /\brealtime\b|publishTo|\.cache\b|deliverWebhook|postTo|\bfetch\(|provider/;
+    expect(bodies.filter((h) => network.test(h.body)).map((h) => h.where)).toEqual([]);
   });
 });
 
