@@ -79,13 +79,14 @@ Component({
       const items = this.data.items as unknown as Array<{ skuId: number; quantity: number }>;
       return { items, addressId: this.data.addressId, roomId: this.data.roomId || null, usePoints: false };
     },
-    async requote() {
+    /** Quote what is on screen again; `keepError` keeps the refusal that made us re-quote on screen. */
+    async requote(keepError = false) {
       try {
         const q = await api<Quote>('POST', '/api/checkout/quote', { body: this.request() });
         const r = this.rt();
         r.quote = q;
         r.key = key();
-        this.setData({ quote: view(q), error: '' });
+        this.setData({ quote: view(q), ...(keepError ? {} : { error: '' }) });
       } catch (e) { this.setData({ error: errorText(e), quote: null }); }
     },
     async place() {
@@ -110,7 +111,8 @@ Component({
         }
       } catch (e) {
         this.setData({ error: errorText(e) });
-        void this.requote();
+        // The price, stock or the shopper's coupons moved: show the new quote to confirm.
+        void this.requote(true);
       } finally { this.setData({ placing: false }); }
     },
     /** Sandbox: confirm the test-money payment. */

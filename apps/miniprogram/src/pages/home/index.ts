@@ -5,7 +5,7 @@ import { signIn } from '../../api/auth';
 import { api, errorText } from '../../api/http';
 import type { RoomCard } from '../../api/types';
 
-type Card = RoomCard & { when: string };
+type Card = RoomCard & { when: string; reminded?: boolean };
 const when = (iso: string | null) => (iso ? iso.slice(5, 16).replace('T', ' ') : '');
 const card = (r: RoomCard): Card => ({ ...r, when: when(r.scheduledAt ?? r.startedAt) });
 
@@ -15,7 +15,11 @@ function subscribe(tmplId: string): Promise<Record<string, string>> {
   return new Promise((resolve) => {
     wx.requestSubscribeMessage({
       tmplIds: [tmplId],
-      success: (r) => resolve(r as unknown as Record<string, string>),
+      // The answer is { [tmplId]: "accept" | …, errMsg }: only the template ids go to the server.
+      success: (r) => {
+        const { errMsg: _msg, ...results } = r as unknown as Record<string, string>;
+        resolve(results);
+      },
       fail: () => resolve({}),
     });
   });

@@ -22,7 +22,7 @@ const bagItem = (p: RoomProduct & { explaining?: boolean }): BagItem => ({ ...p,
 const MAX_CHAT = 50;
 
 // Per page instance, outside setData: the socket, timers and coalesced like taps.
-interface Runtime { socket: RoomSocket | null; timer: number | null; likeTaps: number; likeTimer: number | null }
+interface Runtime { authed: boolean; socket: RoomSocket | null; timer: number | null; likeTaps: number; likeTimer: number | null }
 const runtimes = new WeakMap<object, Runtime>();
 
 Component({
@@ -52,7 +52,7 @@ Component({
     onUnload() { this.teardown(); },
     runtime(): Runtime {
       let r = runtimes.get(this);
-      if (!r) { r = { socket: null, timer: null, likeTaps: 0, likeTimer: null }; runtimes.set(this, r); }
+      if (!r) { r = { authed: false, socket: null, timer: null, likeTaps: 0, likeTimer: null }; runtimes.set(this, r); }
       return r;
     },
     teardown() {
@@ -88,6 +88,7 @@ Component({
       const r = this.runtime();
       const socket = new RoomSocket(this.data.roomId, accessToken, { invite: this.data.invite || undefined });
       r.socket = socket;
+      r.authed = accessToken() !== null; // the socket opens with ?token= when signed in
       socket.on((f) => this.onFrame(f));
     },
     onFrame(f: Frame) {
@@ -172,13 +173,16 @@ Component({
         this.setData({ draft: '', notice: 'held' in r ? '消息审核中' : '' });
       } catch (e) { this.setData({ notice: errorText(e) }); }
     },
-    /** Sign in (wx.login) and tell the socket who we are. */
+    /** Sign in (wx.login) for REST calls. */
+    async ensureSignedIn() { if (!currentUser()) await signIn(); },
+    /** Sign in and tell the socket who we are (chat, gifts). */
     async ensureAuthed() {
-      if (!currentUser()) {
-        await signIn();
-        const token = accessToken();
-        if (token) await this.runtime().socket?.request('auth', { token });
-      }
+      const r = this.runtime();
+      if (currentUser() && r.authed) return;
+      await signIn();
+      const token = accessToken();
+      if (token) await r.socket?.request('auth', { token });
+      r.authed = true;
     },
     like() {
       const r = this.runtime();
@@ -201,7 +205,7 @@ Component({
     },
     async toggleFollow() {
       try {
-        await this.ensureAuthed();
+        await this.ensureSignedIn();
         const on = !this.data.following;
         await api(on ? 'PUT' : 'DELETE', `/api/me/follows/${this.data.merchantId}`);
         this.setData({ following: on, followers: this.data.followers + (on ? 1 : -1) });
@@ -211,7 +215,7 @@ Component({
       const drop = this.data.drop;
       if (!drop || drop.claimed) return;
       try {
-        await this.ensureAuthed();
+        await this.ensureSignedIn();
         const r = await api<{ remaining: number }>('POST', `/api/coupon-drops/${drop.dropId}/claim`);
         this.setData({ 'drop.claimed': true, 'drop.remaining': r.remaining, notice: '领取成功' });
       } catch (e) { this.setData({ notice: errorText(e) }); }
@@ -220,7 +224,7 @@ Component({
       const bag = this.data.lucky;
       if (!bag || bag.entered) return;
       try {
-        await this.ensureAuthed();
+        await this.ensureSignedIn();
         const r = await api<{ entered: boolean }>('POST', `/api/lucky-bags/${bag.bagId}/enter`);
         this.setData({ 'lucky.entered': r.entered, notice: r.entered ? '已参与福袋' : '' });
       } catch (e) { this.setData({ notice: errorText(e) }); }
@@ -251,7 +255,7 @@ Component({
     closeSku() { this.setData({ buyProductId: 0 }); },
     async onPicked(e: WechatMiniprogram.CustomEvent<{ skuId: number; quantity: number }>) {
       try {
-        await this.ensureAuthed();
+        await this.ensureSignedIn();
         this.setData({ buyProductId: 0, checkoutItems: [{ skuId: e.detail.skuId, quantity: e.detail.quantity }], showCheckout: true });
       } catch (err) { this.setData({ notice: errorText(err) }); }
     },
