@@ -20,4 +20,14 @@ describe.each(APP_BACKENDS)('points grants on $name', (backend) => {
     expect((await grant(admin.token, 99_999_999, 500, 'nobody')).status).toBe(404);
     expect((await node.api('GET', '/api/me/points', { token: shopper.token })).body.balance).toBe(500);
   });
+
+  it('applies a grant sent 20 times at once exactly once (the fuzz found a 500 on the ledger key)', async () => {
+    const admin = await node.userToken('13931000000', { admin: true });
+    const shopper = await node.userToken('13931000002');
+    const answers = await Promise.all(Array.from({ length: 20 }, () => node.api('POST',
+      `/api/platform/users/${shopper.userId}/points`, { token: admin.token, body: { delta: 300, ref: 'ticket-race' } })));
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    expect(answers.filter((a) => a.body.applied)).toHaveLength(1);
+    expect((await node.api('GET', '/api/me/points', { token: shopper.token })).body.balance).toBe(300);
+  });
 });

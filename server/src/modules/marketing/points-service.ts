@@ -37,6 +37,9 @@ export class PointsService {
 
   /** Apply a change once: false when this (reason, ref) was already applied. */
   private async change(db: Db, userId: number, delta: number, reason: string, ref: string): Promise<boolean> {
+    // One change per (reason, ref) at a time (the ledger's unique key, across users): without the
+    // lock two at once both find no row, and the second fails on the key with a 500.
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`points:${reason}:${ref}`}, 0))`.execute(db);
     const seen = await db.selectFrom('points_ledger').select('id').where('reason', '=', reason).where('ref', '=', ref).executeTakeFirst();
     if (seen || delta === 0) return false;
     await db.insertInto('points_accounts').values({ user_id: userId }).onConflict((oc) => oc.column('user_id').doNothing()).execute();
