@@ -17,6 +17,8 @@ interface Schema {
 
 /** GitHub's heading anchor: `order.paid` → `orderpaid`. */
 const anchor = (heading: string) => heading.replace(/[^a-z0-9_-]/g, '');
+const handlers = (subscribers: ReadonlyMap<string, string[]>, type: string) =>
+  (subscribers.get(type) ?? []).map((h) => `\`${h}\``).join(', ');
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** A schema as a short TypeScript-like type: `integer`, `'phone' | 'wechat'`, `{ lineId, quantity }[]`. */
@@ -44,7 +46,10 @@ function fieldRows(payload: Schema): string[] {
     `| \`${name}\`${req.has(name) ? '' : ' (optional)'} | \`${cell(typeText(s))}\` | ${cell(s.description ?? '')} |`);
 }
 
-export function renderEventsDoc(modules: readonly Module[]): string {
+/** `subscribers`: event name → the handlers subscribed to it (scripts/events-doc.ts reads them from the code). */
+export function renderEventsDoc(
+  modules: readonly Module[], subscribers: ReadonlyMap<string, string[]> = new Map(),
+): string {
   const events: Array<[string, string, EventSpec]> = [];
   for (const m of modules) for (const [type, spec] of Object.entries(m.events ?? {})) events.push([type, m.name, spec]);
   const out = [
@@ -65,12 +70,14 @@ export function renderEventsDoc(modules: readonly Module[]): string {
     '',
     `${events.length} events:`,
     '',
-    '| type | emitted by | when |',
-    '| --- | --- | --- |',
-    ...events.map(([type, module, spec]) => `| [\`${type}\`](#${anchor(type)}) | ${module} | ${cell(spec.doc)} |`),
+    '| type | emitted by | when | handled by |',
+    '| --- | --- | --- | --- |',
+    ...events.map(([type, module, spec]) =>
+      `| [\`${type}\`](#${anchor(type)}) | ${module} | ${cell(spec.doc)} | ${handlers(subscribers, type)} |`),
   ];
   for (const [type, module, spec] of events) {
-    out.push('', `## ${type}`, '', `Emitted by **${module}**. ${spec.doc}`, '',
+    const by = subscribers.get(type)?.length ? ` Handled by ${handlers(subscribers, type)}.` : ' No handler yet.';
+    out.push('', `## ${type}`, '', `Emitted by **${module}**. ${spec.doc}${by}`, '',
       '| field | type | notes |', '| --- | --- | --- |', ...fieldRows(spec.payload as Schema));
   }
   out.push('', 'Realtime pushes are not outbox events: modules publish to a room through',
