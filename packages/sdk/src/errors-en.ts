@@ -26,6 +26,11 @@ export const enErrors: Record<string, string> = {
   WECHAT_CODE_INVALID: 'WeChat sign-in failed; try again', WECHAT_ERROR: 'WeChat returned an error; try again later',
   WECHAT_NOT_CONFIGURED: 'WeChat sign-in is not available here', WECHAT_RATE_LIMITED: 'WeChat is busy; try again shortly',
   WECHAT_UNAVAILABLE: 'WeChat cannot be reached right now; try again later',
+  WECHAT_PHONE_TAKEN: 'This phone number belongs to another account; sign in with it instead',
+  OPENID_NOT_ACCEPTED: 'WeChat Pay uses the WeChat account you signed in with',
+  WECHAT_TEMPLATE_UNKNOWN: 'This notification is not offered here',
+  WECHAT_SUBSCRIBE_RESULT_INVALID: 'The notification choice was not understood; try again',
+  NICKNAME_RISKY: 'This nickname is not allowed; choose another',
   USER_NOT_FOUND: 'No user with this phone; they need to register first',
   // Shops and teams
   MERCHANT_NOT_FOUND: 'Shop not found', MERCHANT_NAME_TAKEN: 'This shop name is taken',

@@ -19,6 +19,9 @@ export const zhErrors: Record<string, string> = {
   RESET_CODE_INVALID: '验证码不正确，请重新获取', RESET_CODE_EXPIRED: '验证码已过期，请重新获取',
   WECHAT_CODE_INVALID: '微信登录失败，请重试', WECHAT_ERROR: '微信服务出错，请稍后再试', WECHAT_NOT_CONFIGURED: '暂未开通微信登录',
   WECHAT_RATE_LIMITED: '微信服务繁忙，请稍后再试', WECHAT_UNAVAILABLE: '暂时连不上微信，请稍后再试', USER_NOT_FOUND: '找不到该用户，请对方先注册',
+  WECHAT_PHONE_TAKEN: '该手机号已绑定其他账号，请用该手机号登录', OPENID_NOT_ACCEPTED: '微信支付使用你登录的微信账号',
+  WECHAT_TEMPLATE_UNKNOWN: '暂不提供这项消息提醒', WECHAT_SUBSCRIBE_RESULT_INVALID: '订阅结果无法识别，请重试',
+  NICKNAME_RISKY: '该昵称未通过内容安全检测，请换一个',
   // 店铺与团队
   MERCHANT_NOT_FOUND: '找不到这家店铺', MERCHANT_NAME_TAKEN: '店铺名称已被使用', MERCHANT_PENDING_APPROVAL: '店铺正在审核中，通过后才能开播',
   MERCHANT_SUSPENDED: '店铺已被平台暂停营业', MERCHANT_REJECTED: '店铺入驻申请未通过', MERCHANT_STATUS_TRANSITION: '店铺当前状态不能这样变更',

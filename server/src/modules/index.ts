@@ -21,6 +21,7 @@ import { realtimeModule } from './realtime/index.ts';
 import { reconciliationModule } from './reconciliation/index.ts';
 import { shippingModule } from './shipping/index.ts';
 import { socialModule } from './social/index.ts';
+import { wechatModule } from './wechat/index.ts';
 
 export const modules: Module[] = [
   identityModule,
@@ -40,6 +41,8 @@ export const modules: Module[] = [
   marketingModule,
   membersModule,
   analyticsModule,
+  // WeChat platform calls for the mini-program (subscribe messages, msgSecCheck, phone binding).
+  wechatModule,
   // Reconciliation (对账) of every module's books.
   reconciliationModule,
   // The platform operator's views across shops.

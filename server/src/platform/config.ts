@@ -24,6 +24,8 @@ export interface Config {
   wechatAppId: string | undefined;
   wechatAppSecret: string | undefined;
   wechatApiBase: string;
+  /** WeChat platform calls beyond login (README "WeChat"): access token, phone, subscribe messages, msgSecCheck. */
+  wechat: WechatConfig;
   seedDemo: boolean;
   workers: boolean;
   nodeId: string;
@@ -74,6 +76,23 @@ export interface Config {
   paymentsSandbox: boolean;
   /** OPS_TOKEN: bearer token for /metrics and /health details (monitoring); platform admins pass too. */
   opsToken: string | undefined;
+}
+
+export interface WechatConfig {
+  /** WECHAT_SANDBOX: answer WeChat's calls locally (no account); default on outside production without an app secret. */
+  sandbox: boolean;
+  /** stable: cgi-bin/stable_token (default, one token for all callers); classic: cgi-bin/token. */
+  tokenMode: 'stable' | 'classic';
+  /** Subscribe-message template ids (订阅消息), per deployment; null: that message is not sent. */
+  templates: { liveStart: string | null; orderShipped: string | null };
+  /** Template field names for each value, e.g. "thing1=title,time2=time,thing3=shop". */
+  fields: { liveStart: string; orderShipped: string };
+  /** The mini-program pages the messages open. */
+  pages: { liveStart: string; orderShipped: string };
+  /** miniprogram_state of subscribe/send: formal, trial or developer. */
+  miniprogramState: 'formal' | 'trial' | 'developer';
+  /** msgSecCheck for chat and nicknames: off, or for users signed in with WeChat (they have an openid). */
+  msgSecCheck: 'off' | 'wechat';
 }
 
 export class ConfigError extends Error {
@@ -176,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     wechatAppId: r.optional('WECHAT_APP_ID'),
     wechatAppSecret: r.optional('WECHAT_APP_SECRET'),
     wechatApiBase: r.url('WECHAT_API_BASE', ['http:', 'https:']) ?? 'https://api.weixin.qq.com',
+    wechat: wechatConfig(r, nodeEnv),
     seedDemo: r.bool('SEED_DEMO', true),
     workers: r.bool('WORKERS', true),
     nodeId: r.string('NODE_ID', `node-${process.pid}`),
@@ -242,6 +262,31 @@ export function loadConfig(env: Env = process.env): Config {
  * the embedded demo (`npm start`: PGlite, no real provider, not production). Production with a real
  * provider cannot turn it on: shoppers could pay real orders with test money.
  */
+function wechatConfig(r: Reader, env: Config['env']): WechatConfig {
+  const real = Boolean(r.optional('WECHAT_APP_ID') && r.optional('WECHAT_APP_SECRET'));
+  const sandbox = r.bool('WECHAT_SANDBOX', !real && env !== 'production');
+  if (sandbox && real && env === 'production') r.problems.push('WECHAT_SANDBOX=true cannot be used in production with WECHAT_APP_SECRET set');
+  const tmpl = (name: string, fallback: string) => r.optional(name) ?? (sandbox ? fallback : null);
+  return {
+    sandbox,
+    tokenMode: r.oneOf('WECHAT_TOKEN_MODE', 'stable', ['stable', 'classic'] as const),
+    templates: {
+      liveStart: tmpl('WECHAT_TEMPLATE_LIVE_START', 'sandbox-live-start'),
+      orderShipped: tmpl('WECHAT_TEMPLATE_ORDER_SHIPPED', 'sandbox-order-shipped'),
+    },
+    fields: {
+      liveStart: r.string('WECHAT_TEMPLATE_LIVE_START_FIELDS', 'thing1=title,thing2=shop,time3=time'),
+      orderShipped: r.string('WECHAT_TEMPLATE_ORDER_SHIPPED_FIELDS', 'character_string1=orderNo,thing2=carrier,time3=time'),
+    },
+    pages: {
+      liveStart: r.string('WECHAT_PAGE_LIVE_START', 'pages/room/room?id={roomId}'),
+      orderShipped: r.string('WECHAT_PAGE_ORDER_SHIPPED', 'pages/order/detail?id={orderId}'),
+    },
+    miniprogramState: r.oneOf('WECHAT_MINIPROGRAM_STATE', 'formal', ['formal', 'trial', 'developer'] as const),
+    msgSecCheck: r.oneOf('WECHAT_MSG_SEC_CHECK', 'wechat', ['off', 'wechat'] as const),
+  };
+}
+
 function paymentsSandbox(r: Reader, c: Pick<Config, 'env' | 'databaseUrl' | 'wechatPay' | 'alipay'>): boolean {
   const realProvider = Boolean(c.wechatPay.mchId || c.alipay.appId);
   if (r.optional('PAYMENTS_SANDBOX') === undefined) return c.env !== 'production' && !c.databaseUrl && !realProvider;

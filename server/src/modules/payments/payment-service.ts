@@ -70,26 +70,32 @@ export class PaymentService {
   }
 
   /** The shopper chooses how to pay; returns the cashier URL or the JSAPI parameters. */
-  async start(userId: number, paymentNo: string, providerName: ProviderName, opts: { openid?: string | undefined; returnUrl?: string | undefined } = {}) {
+  async start(userId: number, paymentNo: string, providerName: ProviderName, opts: { returnUrl?: string | undefined } = {}) {
     const p = await this.get(paymentNo);
     if (p.user_id !== userId) throw notFound('Payment', 'PAYMENT_NOT_FOUND');
     if (p.status !== 'pending') throw conflict('PAYMENT_NOT_PENDING', `This payment is ${p.status}`);
     if (p.expires_at.getTime() <= Date.now()) throw conflict('PAYMENT_EXPIRED', 'The time to pay has run out');
     const provider = this.providers.get(providerName);
     if (!provider?.configured) throw new AppError(422, 'PROVIDER_UNAVAILABLE', `${providerName} payments are not configured on this platform`);
-    // JSAPI pays as a WeChat user of our app: only the mini-program (or WeChat itself) knows the openid.
-    if (providerName === 'wechat' && !opts.openid) {
+    // JSAPI pays as a WeChat user of our app: the openid the shopper signed in with (wx.login → code2session).
+    const openid = providerName === 'wechat' ? (await this.ctx.services.directory.wechatOpenids([userId])).get(userId) : undefined;
+    if (providerName === 'wechat' && !openid) {
       throw new AppError(422, 'WECHAT_PAY_NEEDS_WECHAT', 'WeChat Pay is paid inside WeChat (the mini-program): it needs the payer openid');
     }
     await this.ctx.db.updateTable('payments').set({ provider: providerName, updated_at: sql`now()` }).where('id', '=', p.id).where('status', '=', 'pending').execute();
     // Network call: no transaction is open here.
     const started = await provider.start({
-      paymentNo, amountFen: p.amount_fen, subject: p.subject, expiresAt: p.expires_at, openid: opts.openid,
+      paymentNo, amountFen: p.amount_fen, subject: p.subject, expiresAt: p.expires_at, openid,
       notifyUrl: `${this.ctx.config.publicUrl}/api/payments/notify/${providerName}`,
       returnUrl: opts.returnUrl ?? `${this.ctx.config.publicUrl}/`,
       sandboxCashierUrl: await this.sandboxCashierUrl(paymentNo),
     });
-    return { paymentNo, provider: providerName, amountFen: p.amount_fen, ...started };
+    // The mini-program cannot open the H5 cashier: its sandbox pay sheet confirms with this token.
+    const sandboxPay = providerName === 'sandbox' ? {
+      testMoney: true as const, confirmPath: `/pay/sandbox/${paymentNo}/confirm`,
+      token: await this.ctx.tokens.signPayload({ p: paymentNo }, 'sandbox-cashier', 24 * 3600),
+    } : undefined;
+    return { paymentNo, provider: providerName, amountFen: p.amount_fen, ...started, ...(sandboxPay ? { sandboxPay } : {}) };
   }
 
   /** Verify and apply a provider notification. Always answers the provider in its own format. */

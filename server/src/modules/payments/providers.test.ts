@@ -36,7 +36,11 @@ describe.each(APP_BACKENDS)('real payment providers against fake gateways on $na
 
   it('WeChat Pay: signed prepay, JSAPI params, verified and decrypted notification, replay ignored, refund', async () => {
     const o = await order('13988880001');
-    const started = await node.api('POST', `/api/payments/${o.payment.paymentNo}/start`, { token: o.buyer.token, body: { provider: 'wechat', openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } });
+    // The payer is the openid the shopper signed in with (code2session), never one from the body.
+    const fromBody = await node.api('POST', `/api/payments/${o.payment.paymentNo}/start`, { token: o.buyer.token, body: { provider: 'wechat', openid: 'oSomeoneElse' } });
+    expect([fromBody.status, fromBody.body.error.code]).toEqual([400, 'OPENID_NOT_ACCEPTED']);
+    await node.app.ctx.db.updateTable('users').set({ wechat_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' }).where('id', '=', o.buyer.userId).execute();
+    const started = await node.api('POST', `/api/payments/${o.payment.paymentNo}/start`, { token: o.buyer.token, body: { provider: 'wechat' } });
     expect(started.status).toBe(200);
     expect(wx.prepays.at(-1)).toMatchObject({ out_trade_no: o.payment.paymentNo, amount: { total: o.payment.amountFen }, payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } });
     const p = started.body.jsapiParams;
@@ -120,7 +124,7 @@ describe.each(APP_BACKENDS)('real payment providers against fake gateways on $na
       const p = await simpleProduct(bare, s, '货', 100, 1);
       const addr = await addressFor(bare, buyer.token, '北京市');
       const placed = await bare.api('POST', '/api/orders', { token: buyer.token, body: { idempotencyKey: 'noprov-01', items: [{ skuId: p.skuId, quantity: 1 }], addressId: addr.id } });
-      const r = await bare.api('POST', `/api/payments/${placed.body.payment.paymentNo}/start`, { token: buyer.token, body: { provider: 'wechat', openid: 'x' } });
+      const r = await bare.api('POST', `/api/payments/${placed.body.payment.paymentNo}/start`, { token: buyer.token, body: { provider: 'wechat' } });
       expect(r.status).toBe(422);
       expect(r.body.error.code).toBe('PROVIDER_UNAVAILABLE');
     } finally { await bare.close(); }

@@ -47,15 +47,30 @@ export async function paymentRoutes(app: Http, ctx: AppContext): Promise<void> {
     config: { access: 'user' },
     schema: {
       tags: ['payments'], summary: 'Pay with a provider: returns the cashier URL (sandbox, Alipay) or wx.requestPayment parameters (WeChat)', security, params: PaymentNoParam,
-      body: Strict({ provider: ProviderT, openid: Type.Optional(Type.String({ maxLength: 128 })), returnUrl: Type.Optional(Type.String({ maxLength: 500 })) }),
-      response: { 200: Type.Object({ paymentNo: Type.String(), provider: Type.String(), amountFen: Type.Integer(), cashierUrl: Type.Optional(Type.String()), jsapiParams: Type.Optional(Type.Record(Type.String(), Type.String())) }), ...errorResponses },
+      body: Strict({
+        provider: ProviderT,
+        openid: Type.Optional(Type.String({ maxLength: 128, description: 'Refused (400 OPENID_NOT_ACCEPTED): the payer is the signed-in WeChat user' })),
+        returnUrl: Type.Optional(Type.String({ maxLength: 500 })),
+      }),
+      response: {
+        200: Type.Object({
+          paymentNo: Type.String(), provider: Type.String(), amountFen: Type.Integer(), cashierUrl: Type.Optional(Type.String()),
+          jsapiParams: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'For wx.requestPayment' })),
+          sandboxPay: Type.Optional(Type.Object({
+            testMoney: Type.Literal(true), confirmPath: Type.String(), token: Type.String(),
+          }, { description: 'Test money: the mini-program\'s sandbox pay sheet posts {t: token, outcome} to confirmPath' })),
+        }),
+        ...errorResponses,
+      },
     },
   }, async (req) => {
     // Providers send the shopper back here after paying: our own site only (no open redirect).
     const given = req.body.returnUrl;
     const returnUrl = given === undefined ? undefined : sameSiteReturnUrl(given, ctx.config.publicUrl);
     if (returnUrl === null) throw badRequest('RETURN_URL_INVALID', 'returnUrl must be a path or URL on this site');
-    const opts = { openid: req.body.openid, returnUrl };
+    // WeChat Pay's payer is the shopper's own WeChat sign-in (code2session), never an id from the client.
+    if (req.body.openid !== undefined) throw badRequest('OPENID_NOT_ACCEPTED', 'The payer is the signed-in WeChat user; send no openid');
+    const opts = { returnUrl };
     return payments.start(req.actor!.userId, req.params.paymentNo, req.body.provider, opts);
   });
 

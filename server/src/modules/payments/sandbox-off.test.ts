@@ -95,8 +95,11 @@ describe.each(APP_BACKENDS)('payments with the sandbox off on $name', (backend) 
     const r = await node.api('POST', `/api/payments/${o.payment.paymentNo}/start`, { token: o.buyer.token, body: { provider: 'wechat' } });
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe('WECHAT_PAY_NEEDS_WECHAT');
+    // Signed in with WeChat (code2session stored the openid): the shopper's own openid pays.
+    await node.app.ctx.db.updateTable('users').set({ wechat_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' })
+      .where('id', '=', o.buyer.userId).execute();
     const inWechat = await node.api('POST', `/api/payments/${o.payment.paymentNo}/start`, {
-      token: o.buyer.token, body: { provider: 'wechat', openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
+      token: o.buyer.token, body: { provider: 'wechat' },
     });
     expect(inWechat.status).toBe(200);
     expect(inWechat.body.jsapiParams.package).toMatch(/^prepay_id=/);
