@@ -80,7 +80,10 @@ export class Conn {
   sendRoomBatch(full: Buffer, essential: () => Buffer | null): void {
     if (this.closed) return;
     const buffered = this.ws.bufferedAmount;
-    if (buffered > HARD_LIMIT_BYTES) return this.close(CloseCode.slowConsumer, 'slow consumer: reconnect and resume');
+    if (buffered > HARD_LIMIT_BYTES) {
+      this.close(CloseCode.slowConsumer, 'slow consumer: reconnect and resume');
+      return;
+    }
     if (buffered > SOFT_LIMIT_BYTES) {
       this.droppedChat++;
       const e = essential();

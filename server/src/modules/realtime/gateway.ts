@@ -168,7 +168,10 @@ export class Gateway {
   private enqueueFrame(conn: Conn, raw: string | null): void {
     if (conn.closed) return;
     if (!conn.takeToken()) {
-      if (conn.overLimit >= FLOOD_CLOSE_AFTER) return conn.close(CloseCode.flood, 'flood');
+      if (conn.overLimit >= FLOOD_CLOSE_AFTER) {
+        conn.close(CloseCode.flood, 'flood');
+        return;
+      }
       if (conn.overLimit === 1 || conn.overLimit % 20 === 0) conn.sendPrivate({ type: 'error', data: { code: 'RATE_LIMITED', message: 'Too many frames; slow down' } });
       return;
     }

@@ -41,7 +41,10 @@ export class RoomHub {
       await this.cache.lPushCapped(historyKey(roomId), JSON.stringify(wire(full)), HISTORY_LEN);
     }
     let batch = this.outgoing.get(roomId);
-    if (!batch) this.outgoing.set(roomId, (batch = []));
+    if (!batch) {
+      batch = [];
+      this.outgoing.set(roomId, batch);
+    }
     batch.push(full);
     this.publishTimer ??= setTimeout(() => this.flushOutgoing(), PUBLISH_MS);
     return full;
@@ -103,7 +106,12 @@ export class RoomHub {
 
   private onMessage(room: LocalRoom, msg: string): void {
     let frames: RoomFrame[];
-    try { frames = JSON.parse(msg) as RoomFrame[]; } catch { return this.log.warn({ roomId: room.roomId }, 'bad room message'); }
+    try {
+      frames = JSON.parse(msg) as RoomFrame[];
+    } catch {
+      this.log.warn({ roomId: room.roomId }, 'bad room message');
+      return;
+    }
     this.enqueue(room, frames);
   }
 
@@ -136,7 +144,12 @@ export class RoomHub {
     if (shared.length) {
       const full = Buffer.from(`[${shared.join(',')}]`);
       let essential: Buffer | null | undefined;
-      const getEssential = () => (essential === undefined ? (essential = essentialParts.length ? Buffer.from(`[${essentialParts.join(',')}]`) : null) : essential);
+      const getEssential = () => {
+        if (essential === undefined) {
+          essential = essentialParts.length ? Buffer.from(`[${essentialParts.join(',')}]`) : null;
+        }
+        return essential;
+      };
       for (const conn of allowed) {
         try { conn.sendRoomBatch(full, getEssential); this.delivered += shared.length; } catch (err) { this.log.warn({ err }, 'send failed'); }
       }

@@ -34,7 +34,10 @@ export async function getLiveRoom(ctx: AppContext, roomId: number): Promise<Live
   const live = liveService(ctx);
   if (!live) return null;
   let perCtx = cache.get(ctx);
-  if (!perCtx) cache.set(ctx, (perCtx = new Map()));
+  if (!perCtx) {
+    perCtx = new Map();
+    cache.set(ctx, perCtx);
+  }
   const hit = perCtx.get(roomId);
   if (hit && Date.now() - hit.at < TTL_MS) return hit.room;
   const room = live.getRoom(roomId).catch((err: unknown) => { perCtx.delete(roomId); throw err; });

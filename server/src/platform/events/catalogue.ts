@@ -17,7 +17,7 @@ export type EventCatalogue = Record<string, EventSpec>;
  * Name → payload of every domain event. Each emitting module adds its own:
  * `declare module '…/platform/events/catalogue.ts' { interface DomainEvents extends PayloadsOf<typeof X_EVENTS> {} }`
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+// biome-ignore lint/suspicious/noEmptyInterface: an interface so that each emitting module can augment it
 export interface DomainEvents {}
 
 export type EventName = keyof DomainEvents & string;

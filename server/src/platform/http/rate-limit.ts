@@ -90,7 +90,8 @@ function limiter(cache: Cache, limit: RouteRateLimit): onRequestHookHandler {
 
 /** The limit goes into the OpenAPI document: a line in the description and a 429 with Retry-After. */
 function document(route: RouteOptions, limit: RouteRateLimit, off: boolean): void {
-  const schema = (route.schema ??= {}) as Record<string, unknown> & { response?: Record<string, unknown> };
+  route.schema ??= {};
+  const schema = route.schema as Record<string, unknown> & { response?: Record<string, unknown> };
   const who = limit.by === 'user' ? 'signed-in user' : 'client address';
   const line = off
     ? `Rate limit \`${limit.bucket}\`: switched off on this deployment.`
