@@ -53,6 +53,9 @@ step('typecheck shop', 'npx', ['tsc', '-p', 'web/shop', '--noEmit']);
 step('typecheck console', 'npx', ['tsc', '-p', 'web/admin', '--noEmit']);
 step('i18n: every key and enum value in Chinese and English', 'npx', ['tsx', 'scripts/i18n-check.ts']);
 step('build shop (with size budget) and console', 'npm', ['run', 'build', '-w', '@livemall/shop', '-w', '@livemall/admin']);
+// The WeChat mini-program: build with the package-size budget, typecheck, page tests in miniprogram-simulate
+// (WeChat's WXML compiler) and the shopper against a real node.
+step('mini-program: build (size budget), typecheck, page and real-node tests', 'npm', ['test', '-w', '@livemall/miniprogram']);
 step('server tests', 'npx', ['vitest', 'run', '--root', 'server']);
 step('browser tests (Playwright, Debian chromium)', 'npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts']);
 

@@ -171,12 +171,14 @@ export function realWx(base: string): WxEnv & { closeAll(): void } {
     connectSocket(o: Any) {
       const ws = new WebSocket(o.url);
       open.push(ws);
+      const record = { url: o.url, sent: [] as FakeSocket['sent'], open: false, push() {}, drop() { ws.terminate(); } };
+      env.sockets.push(record);
       const task = {
         onOpen: (h: Any) => ws.on('open', () => h({})),
         onMessage: (h: Any) => ws.on('message', (d) => h({ data: d.toString() })),
         onClose: (h: Any) => ws.on('close', (code) => h({ code, reason: '' })),
         onError: (h: Any) => ws.on('error', (e) => h({ errMsg: e.message })),
-        send: (s: Any) => ws.send(s.data),
+        send: (s: Any) => { record.sent.push(JSON.parse(s.data)); ws.send(s.data); },
         close: (c: Any) => ws.close(c?.code ?? 1000),
       };
       return task;

@@ -1,0 +1,150 @@
+// The mini-program against a real LiveMall node: `wx.request` is a real HTTP fetch and `wx.connectSocket` a real
+// WebSocket (ws), the pages render in miniprogram-simulate. A shopper signs in with wx.login (code2session
+// against a local fake of WeChat's endpoint), joins a live room, sees the shop pin a product, buys it from the
+// pinned card without leaving the room (SKU picker → checkout sheet with the server's quote → sandbox pay) and
+// sees the order paid. Runs on PGlite + memory, and on PostgreSQL + Redis when they are configured.
+import { Blob as NodeBlob, File as NodeFile } from 'node:buffer';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_BACKENDS } from '../../../server/test/backends.ts';
+import { startNode, type TestNode } from '../../../server/test/harness.ts';
+import { makeShop, simpleProduct, type ShopFixture } from '../../../server/test/commerce-fixtures.ts';
+import { ensureBuilt, mp, realWx, render, tap, text, until } from './wx.ts';
+
+const APP_ID = 'wx00000000000000mp';
+const SECRET = 'mp-test-secret';
+
+/** WeChat's jscode2session, answering like the real one: openid per code (codes are single-use). */
+async function fakeWechat() {
+  const used = new Set<string>();
+  const server = http.createServer((req, res) => {
+    const q = new URL(req.url ?? '/', 'http://x').searchParams;
+    const code = q.get('js_code') ?? '';
+    let body: Record<string, unknown>;
+    if (q.get('appid') !== APP_ID || q.get('secret') !== SECRET) body = { errcode: 40125, errmsg: 'invalid appsecret' };
+    else if (!code.startsWith('code-') || used.has(code)) body = { errcode: 40029, errmsg: 'invalid code' };
+    else { used.add(code); body = { openid: 'oMP_SHOPPER_1', session_key: 'c2Vzc2lvbg==' }; }
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(body));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+describe.each(APP_BACKENDS)('mini-program shopper on a real node ($name)', (backend) => {
+  let node: TestNode;
+  let fake: Awaited<ReturnType<typeof fakeWechat>>;
+  let shop: ShopFixture;
+  let product: { productId: number; skuId: number };
+  let roomId: number;
+  let wxEnv: ReturnType<typeof realWx>;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    // The pages need jsdom; the node's PGlite template loads from a Node Blob (jsdom's Blob and File have no arrayBuffer).
+    globalThis.Blob = NodeBlob as unknown as typeof Blob;
+    globalThis.File = NodeFile as unknown as typeof File;
+    fake = await fakeWechat();
+    node = await startNode({
+      db: backend.db, cache: backend.cache,
+      config: { wechatAppId: APP_ID, wechatAppSecret: SECRET, wechatApiBase: fake.url },
+    });
+    shop = await makeShop(node, '椰林小店', '13900000001');
+    product = await simpleProduct(node, shop, '海南椰子', 1990, 10);
+    const room = await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, {
+      token: shop.owner.token, body: { title: '椰子直播专场', productIds: [product.productId] },
+    });
+    roomId = room.body.id;
+    await node.app.ctx.services.live.goLive(roomId); // what the RTMP publisher's arrival does
+    wxEnv = realWx(node.url);
+    mp<{ config: { apiBase: string } }>('config.js').config.apiBase = node.url;
+  });
+  afterAll(async () => {
+    wxEnv?.closeAll();
+    await node?.close();
+    await new Promise((r) => fake?.server.close(r));
+  });
+
+  it('signs in, joins the live room, gets the pin, buys the pinned product in the room and sees it paid', async () => {
+    const home = render('pages/home/index');
+    home.instance.onLoad({});
+    await until(() => text(home, '.live').includes('椰子直播专场'), 'the live room on the home page');
+
+    const page = render('pages/room/index');
+    await page.instance.onLoad({ roomId: String(roomId) });
+    await until(() => page.instance.data.connected, 'joined over the real socket', 10_000);
+    expect(text(page, '#merchant')).toBe('椰林小店');
+    expect(page.querySelector('#pinned')).toBeUndefined();
+    // The stream is played from this node (FLV in live-player).
+    expect(page.instance.data.flv.startsWith(node.url)).toBe(true);
+
+    // Chat signs the shopper in with wx.login → POST /api/auth/wechat (code2session) and authenticates the socket.
+    page.querySelector('#chat-input').dispatchEvent('input', { detail: { value: '椰子甜吗' } });
+    await tap(page, '#send-chat');
+    await until(() => text(page, '.chats').includes('椰子甜吗'), 'own chat echoed by the room', 10_000);
+    const user = mp<{ currentUser(): { id: number } | null }>('api/auth.js').currentUser();
+    expect(user).not.toBeNull();
+    const me = await node.app.ctx.db.selectFrom('users').select(['id', 'wechat_openid']).where('id', '=', user!.id).executeTakeFirstOrThrow();
+    expect(me.wechat_openid).toBe('oMP_SHOPPER_1');
+
+    // The anchor pins the product: the frame reaches the page over the socket.
+    const pin = await node.api('PUT', `/api/merchants/${shop.merchantId}/rooms/${roomId}/pin`, {
+      token: shop.owner.token, body: { productId: product.productId },
+    });
+    expect(pin.status).toBe(200);
+    await until(() => text(page, '#pinned').includes('海南椰子'), 'pinned card', 10_000);
+    expect(text(page, '#pinned')).toContain('讲解中');
+    expect(text(page, '#pinned')).toContain('¥19.90');
+
+    // Buy from the pinned card: SKU picker, then the checkout sheet.
+    await tap(page, '#pinned');
+    const picker = await until(() => page.querySelector('#sku'), 'sku picker');
+    await until(() => text(picker, '#price') === '¥19.90', 'sku price', 10_000);
+    await tap(picker, '#plus');
+    await tap(picker, '#confirm');
+    const sheet = await until(() => page.querySelector('#checkout'), 'checkout sheet');
+    await until(() => text(sheet, '#no-address'), 'no address yet', 10_000);
+    wxEnv.address = {
+      userName: '李四', telNumber: '13900139000', provinceName: '海南省', cityName: '海口市', countyName: '美兰区',
+      detailInfo: '椰林路 8 号', postalCode: '570100',
+    };
+    await tap(sheet, '#import-address');
+    await until(() => text(sheet, '#total'), 'the server quote', 10_000);
+    expect(text(sheet, '.line')).toContain('海南椰子');
+    expect(text(sheet, '.line')).toContain('×2');
+    expect(text(sheet, '#goods')).toBe('¥39.80');
+    const quoted = text(sheet, '#total');
+
+    await tap(sheet, '#place');
+    await until(() => text(sheet, '#test-money'), 'sandbox cashier', 10_000);
+    expect(text(sheet, '#amount')).toBe(quoted);
+    await tap(sheet, '#confirm-test');
+    await until(() => text(sheet, '#paid'), 'paid', 20_000);
+    expect(text(page, '#notice')).toBe('支付成功');
+
+    // The order is the shopper's, from this room, and paid.
+    const orders = await node.app.ctx.db.selectFrom('orders').selectAll().where('user_id', '=', user!.id).execute();
+    expect(orders).toHaveLength(1);
+    expect(orders[0]).toMatchObject({ status: 'paid', room_id: roomId });
+    expect(`¥${(orders[0]!.total_fen / 100).toFixed(2)}`).toBe(quoted);
+    page.instance.onUnload();
+  });
+
+  it('reconnects after the socket drops and resumes: a pin made meanwhile still arrives', async () => {
+    const page = render('pages/room/index');
+    await page.instance.onLoad({ roomId: String(roomId) });
+    await until(() => page.instance.data.connected, 'joined', 10_000);
+    const sockets = (page.instance as unknown as { runtime(): { socket: { drop(): void; seq: number | undefined } } }).runtime();
+    await node.api('PUT', `/api/merchants/${shop.merchantId}/rooms/${roomId}/pin`, { token: shop.owner.token, body: { productId: null } });
+    await until(() => !page.querySelector('#pinned'), 'unpinned', 10_000);
+    sockets.socket.drop();
+    await until(() => !page.instance.data.connected, 'dropped');
+    await node.api('PUT', `/api/merchants/${shop.merchantId}/rooms/${roomId}/pin`, { token: shop.owner.token, body: { productId: product.productId } });
+    await until(() => page.instance.data.connected, 'reconnected', 10_000);
+    await until(() => text(page, '#pinned').includes('海南椰子'), 'pin replayed on resume', 10_000);
+    const joins = wxEnv.sockets.flatMap((s) => s.sent.filter((f) => f.type === 'join' && f.data.roomId === roomId));
+    expect(joins.at(-1)!.data.resumeFrom).toBeGreaterThan(0);
+    page.instance.onUnload();
+  });
+});
