@@ -10,7 +10,7 @@ interface TrackedEvent { id: string; type: EventType; at: number; roomId?: numbe
 const FLUSH_MS = 5000;
 const FLUSH_AT = 50;
 const HEARTBEAT_SEC = 15;
-let queue: TrackedEvent[] = [];
+const queue: TrackedEvent[] = [];
 let timer: ReturnType<typeof setTimeout> | undefined;
 let counter = 0;
 

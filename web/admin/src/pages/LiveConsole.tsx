@@ -39,6 +39,7 @@ export default function LiveConsole() {
   const reorder = $api.useMutation('patch', '/api/merchants/{merchantId}/rooms/{roomId}');
   const endM = $api.useMutation('post', '/api/merchants/{merchantId}/rooms/{roomId}/end');
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one socket per room and shop; texts and refetch are read live
   useEffect(() => {
     const s = new RoomSocket(roomId, () => session.get()?.accessToken ?? null);
     let lastLikes = 0;
@@ -79,6 +80,7 @@ export default function LiveConsole() {
     online: t('live.online'), likes: t('live.likes'), comments: t('live.comments'), orders: t('live.orders'),
     gmv: t('live.gmvSeries'), gpm: t('live.gpmSeries'),
   };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the series names follow t, which is listed
   const chartOption = useMemo(() => ({
     tooltip: { trigger: 'axis' }, legend: { data: Object.values(series) },
     xAxis: { type: 'time', axisLabel: { hideOverlap: true } },

@@ -51,6 +51,7 @@ function CheckoutSignedIn(props: CheckoutProps) {
     { enabled: request !== null, placeholderData: keepPreviousData });
   // The quote on screen may be the previous request's for a moment: placing waits for this one's.
   const fresh = quote.isSuccess && !quote.isPlaceholderData && !quote.isFetching ? quote.data : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new key for each new basket, the same for retries of one
   const idempotencyKey = useMemo(() => crypto.randomUUID(), [key]);
 
   // Once placed, each order is asked for every second until the cashier's payment has landed.
@@ -59,6 +60,7 @@ function CheckoutSignedIn(props: CheckoutProps) {
       { params: { path: { orderId } } }, { refetchInterval: (q) => (q.state.data?.status === 'paid' ? false : 1000) })),
   });
   const paid = orders.length > 0 && orders.every((o) => o.data?.status === 'paid');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: told once, when the orders become paid
   useEffect(() => { if (paid && placed) props.onPaid?.(placed.orderIds); }, [paid]);
 
   const place = async () => {
@@ -89,7 +91,7 @@ function CheckoutSignedIn(props: CheckoutProps) {
       <Result status="success" title={<span data-testid="paid">{t('checkout.paid')}</span>} description={
         <Space>
           <a href={`${import.meta.env.BASE_URL}orders`}>{t('checkout.viewOrders')}</a>
-          {props.onClose && <a onClick={props.onClose}>{t('checkout.backToShow')}</a>}
+          {props.onClose && <button type="button" className="link-button" onClick={props.onClose}>{t('checkout.backToShow')}</button>}
         </Space>
       } />
     );
@@ -159,14 +161,18 @@ function QuoteView(props: QuoteViewProps) {
             <List.Item key={l.lineId} prefix={l.imageUrl ? <img className="thumb" src={l.imageUrl} alt="" /> : null}
               description={<>
                 {l.skuName} <span data-testid="line-unit">{yuan(l.unitPriceFen)}</span> × {l.quantity}
+                {/* biome-ignore lint/suspicious/noArrayIndexKey: the quote's breakdown, replaced whole with each quote */}
                 {l.adjustments.map((a, i) => <div key={i} className="reason">{labels.server(a.reason)} {yuan(a.amountFen)}</div>)}
               </>}
               extra={<span data-testid="line-payable">{yuan(l.payableFen)}</span>}>{l.productTitle}</List.Item>
           ))}
+          {/* biome-ignore lint/suspicious/noArrayIndexKey: the quote's breakdown, replaced whole with each quote */}
           {g.charges.map((c, i) => <List.Item key={i} extra={yuan(c.amountFen)}>{labels.server(c.reason)}</List.Item>)}
         </List>
       ))}
+      {/* biome-ignore lint/suspicious/noArrayIndexKey: the quote's breakdown, replaced whole with each quote */}
       {q.undeliverable.map((u, i) => <div key={i} className="reason" data-testid="undeliverable">{labels.server(u.reason)}</div>)}
+      {/* biome-ignore lint/suspicious/noArrayIndexKey: the quote's breakdown, replaced whole with each quote */}
       {q.notes.map((n, i) => <div key={i} className="reason">{labels.server(n)}</div>)}
       <CouponPicker quote={q} onChange={props.onCoupons} />
       <List>

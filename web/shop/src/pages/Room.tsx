@@ -67,6 +67,7 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
   useRoomWatch(room.id, room.status !== 'scheduled');
   const replay = room.status === 'ended' ? room.replays[0]?.hls ?? null : null;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one socket per room, viewer and invitation
   useEffect(() => {
     // A private room's link carries an invitation: the socket shows it on every join.
     const s = new RoomSocket(room.id, () => session.get()?.accessToken ?? null, { invite });
@@ -182,13 +183,14 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
         </a>
       )}
       {lucky && (
-        <div className="lucky" data-testid="lucky-bag" onClick={() => lucky.status === 'open' && void enterBag(lucky)}>
+        <button type="button" className="lucky" data-testid="lucky-bag"
+          onClick={() => lucky.status === 'open' && void enterBag(lucky)}>
           🧧 {lucky.title} · {lucky.prize.description} ×{lucky.winnersCount}
           <div className="muted-light">
             {lucky.status === 'drawn' ? t('room.winners', { names: lucky.winners.map((w) => w.nickname).join('、') || '—' })
               : t('room.drawAt', { time: labels.time(lucky.drawAt) })}
           </div>
-        </div>
+        </button>
       )}
       {giftBanner && <div className="gift-banner" data-testid="gift-banner">🎁 {giftBanner}</div>}
       {pinned && (
