@@ -33,6 +33,8 @@ Component({
   properties: {
     items: { type: Array, value: [] },
     roomId: { type: Number, value: 0 },
+    /** A deal to buy on: { groupBuy: { dealId, groupId } } or { bargainId } (the checkout request's fields). */
+    deal: { type: Object, value: {} },
   },
   data: {
     addresses: [] as Array<Address & { text: string }>, addressId: 0, loading: true,
@@ -77,7 +79,8 @@ Component({
     },
     request() {
       const items = this.data.items as unknown as Array<{ skuId: number; quantity: number }>;
-      return { items, addressId: this.data.addressId, roomId: this.data.roomId || null, usePoints: false };
+      const deal = (this.data.deal ?? {}) as Record<string, unknown>;
+      return { items, addressId: this.data.addressId, roomId: this.data.roomId || null, usePoints: false, ...deal };
     },
     /** Quote what is on screen again; `keepError` keeps the refusal that made us re-quote on screen. */
     async requote(keepError = false) {
