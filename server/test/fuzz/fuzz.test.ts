@@ -2,9 +2,10 @@
 // tenancy sweep's walk, test/tenancy/requests.ts) gets FUZZ_RUNS requests generated from its
 // schemas with fast-check (requests.ts, values.ts): schema-valid ones with the fuzz shop's real ids,
 // ones with wrong types, values just past the bounds, NUL, huge numbers, long text, unknown and
-// missing fields, and broken bodies. They are sent anonymously, with a broken token, as a shopper,
-// the owner of a shop with data (products, rooms, deals, orders) and a platform admin, so many get
-// past the guard into the services. No answer may be a 5xx, every refusal is in the one error shape
+// missing fields, and broken bodies, and the tenancy sweep's accepted request for the operation
+// with one field swapped for such a value (it reaches deep into the service). They are sent
+// anonymously, with a broken token, as a shopper, the owner of a shop with data (products, rooms,
+// deals, orders) and a platform admin, so many get past the guard into the services. No answer may be a 5xx, every refusal is in the one error shape
 // ({ error: { code, message } }, src/platform/errors.ts) with a code the server is known to emit,
 // the node still answers /health and it logged no unhandled error. A new route is fuzzed the day it
 // is added. The run prints its seed, the operations covered and the requests sent.
@@ -28,7 +29,7 @@ import { APP_BACKENDS } from '../backends.ts';
 import { DYNAMIC_SITES, scanErrorCodes } from '../error-codes.ts';
 import { makeMerchant, startNode, type TestNode } from '../harness.ts';
 import { isIdKind, valuesOf } from '../tenancy/ids.ts';
-import { operations, PATH_HINTS, slotKey } from '../tenancy/requests.ts';
+import { buildRequest, findSlots, operations, PATH_HINTS, slotKey } from '../tenancy/requests.ts';
 import { phase } from '../tenancy/sweep.ts';
 import { buildTenant, type Tenant } from '../tenancy/world.ts';
 import type { Known } from './requests.ts';
@@ -99,8 +100,10 @@ describe.each(APP_BACKENDS)('schema-driven fuzz on $name', (backend) => {
       for (const [who, p] of Object.entries(people)) tokens[who] = (await node.userToken(p.phone)).token;
     };
     await repair();
+    const doc = (await node.api('GET', '/openapi.json')).body;
     world = {
       known: knownValues(shop, { merchantId: spare.merchantId, userId: spare.owner.userId }),
+      baseline: (op) => buildRequest(doc, op, findSlots(doc, op, isIdKind), (slot) => valuesOf(slot.key, shop)[0]),
       tokens: {
         shopper: async () => tokens.shopper!, owner: async () => tokens.owner!, admin: async () => tokens.admin!,
       },

@@ -1,20 +1,27 @@
 // Requests for one OpenAPI operation, as a fast-check arbitrary: path, query, headers, caller and
-// body made from the operation's schemas. A request is sent in one of three shapes: `valid` (what
+// body made from the operation's schemas. A request is sent in one of four shapes: `valid` (what
 // the schemas allow, with the fuzz shop's real ids where a name matches, so it gets past the guard
-// into the service), `fields` (any field, parameter or header may be wrong) or `transport` (the
+// into the service), `fields` (any field, parameter or header may be wrong), `transport` (the
 // body itself is wrong: empty, malformed or deeply nested JSON, an array or a scalar where an
-// object goes, another content type, a prototype-pollution key, or far too large).
+// object goes, another content type, a prototype-pollution key, or far too large) or `baseline`
+// (the tenancy sweep's accepted request, with one field at most swapped for a wrong or extreme value).
 import fc from 'fast-check';
 import { resolve, type Operation } from '../tenancy/requests.ts';
-import { rawText, unraw, valueOf, type Json, type Schema, type ValueOptions } from './values.ts';
+import { invalidValue, rawText, unraw, valueOf, type Json, type Schema, type ValueOptions } from './values.ts';
 
 export type Caller = 'anonymous' | 'shopper' | 'owner' | 'admin' | 'garbage';
 export type { Operation };
 /** Real values for a name, read with what comes before it (see ValueOptions.known). */
 export type Known = (op: Operation, name: string, parent: string) => Json[] | undefined;
 
+/**
+ * The tenancy sweep's request for an operation with the fuzz shop's own ids (its buildRequest:
+ * required fields with plausible values, so most are accepted), made afresh for each use.
+ */
+export type Baseline = (op: Operation) => { url: string; body?: Json; headers: Record<string, string> };
+
 export interface FuzzRequest {
-  shape: 'valid' | 'fields' | 'transport';
+  shape: 'valid' | 'fields' | 'transport' | 'baseline';
   caller: Caller;
   url: string;
   headers: Record<string, string>;
@@ -72,9 +79,12 @@ const TRANSPORT_BODIES: Array<{ type?: string; body: string }> = [
   { body: '{"a":1}' },
 ];
 
-export function requestArbitrary(doc: Schema, op: Operation, known: Known): fc.Arbitrary<FuzzRequest> {
-  const shape = fc.constantFrom<FuzzRequest['shape']>('valid', 'valid', 'fields', 'fields', 'transport');
+export function requestArbitrary(
+  doc: Schema, op: Operation, known: Known, baseline: Baseline,
+): fc.Arbitrary<FuzzRequest> {
+  const shape = fc.constantFrom<FuzzRequest['shape']>('valid', 'valid', 'fields', 'fields', 'transport', 'baseline');
   return shape.chain((s) => {
+    if (s === 'baseline') return baselineArbitrary(op, baseline);
     const o: ValueOptions = {
       resolve: (schema) => resolve(doc, schema),
       known: (name, parent) => known(op, name, parent),
@@ -150,4 +160,40 @@ function bodyArbitrary(op: Operation, o: ValueOptions, shape: FuzzRequest['shape
   if (shape === 'transport') return fc.constantFrom<Body>(...TRANSPORT_BODIES);
   if (!op.body) return fc.constantFrom<Body>(null, { type: 'application/json', body: '{}' });
   return valueOf(op.body, '', o).map((v) => ({ type: 'application/json', body: unraw(JSON.stringify(v)) }));
+}
+
+/** Where a JSON value has leaves (scalars), as paths of keys and indexes. */
+function leaves(v: Json, at: Array<string | number> = []): Array<Array<string | number>> {
+  if (Array.isArray(v)) return v.flatMap((item, i) => leaves(item, [...at, i]));
+  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, item]) => leaves(item, [...at, k]));
+  return at.length ? [at] : [];
+}
+
+function replaced(v: Json, at: Array<string | number>, value: Json): Json {
+  if (!at.length) return value;
+  const [head, ...rest] = at;
+  if (Array.isArray(v)) return v.map((item, i) => (i === head ? replaced(item, rest, value) : item));
+  const o = v as Record<string, Json>;
+  return { ...o, [head!]: replaced(o[head!]!, rest, value) };
+}
+
+/**
+ * A request the service accepts (the sweep's baseline), as it is or with one field swapped for a
+ * wrong or extreme value: the odd value meets the service's own code, past the checks that a
+ * randomly generated request mostly stops at (an unknown id, a window in the past).
+ */
+function baselineArbitrary(op: Operation, baseline: Baseline): fc.Arbitrary<FuzzRequest> {
+  const odd = fc.oneof(invalidValue({ type: 'integer' }), invalidValue({ type: 'string' }));
+  const swap = fc.option(fc.tuple(fc.nat(), odd), { freq: 4 });
+  return fc.record({ caller: callerFor(op), swap }).map(({ caller, swap: change }) => {
+    const b = baseline(op);
+    let body = b.body;
+    const at = body === undefined ? [] : leaves(body);
+    if (change && body !== undefined && at.length) body = replaced(body, at[change[0] % at.length]!, change[1]);
+    const headers = { ...b.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+    return {
+      shape: 'baseline' as const, caller, url: b.url, headers,
+      ...(body === undefined ? {} : { body: unraw(JSON.stringify(body)) }),
+    };
+  });
 }

@@ -2,7 +2,9 @@
 // shape with a code the server is known to emit (test/error-codes.ts scans them from the source).
 import fc from 'fast-check';
 import type { TestNode } from '../harness.ts';
-import { requestArbitrary, type Caller, type FuzzRequest, type Known, type Operation } from './requests.ts';
+import {
+  requestArbitrary, type Baseline, type Caller, type FuzzRequest, type Known, type Operation,
+} from './requests.ts';
 import type { Schema } from './values.ts';
 
 export interface Finding { op: string; status: number; code?: string; what: string; request: FuzzRequest }
@@ -19,6 +21,7 @@ export interface OperationReport {
 export interface FuzzWorld {
   tokens: Record<Exclude<Caller, 'anonymous' | 'garbage'>, () => Promise<string>>;
   known: Known;
+  baseline: Baseline;
   /** Issue the callers' tokens again (an operation may have signed one out). */
   refresh: () => Promise<void>;
 }
@@ -95,7 +98,7 @@ export async function fuzzOperation(
 ): Promise<OperationReport> {
   const report: OperationReport = { requests: 0, byStatus: {}, byCode: {}, findings: [], reached: false };
   const name = `${op.method} ${op.path}`;
-  const requests = fc.sample(requestArbitrary(doc, op, world.known), { seed: o.seed, numRuns: o.runs });
+  const requests = fc.sample(requestArbitrary(doc, op, world.known, world.baseline), { seed: o.seed, numRuns: o.runs });
   for (let k = 0; k < requests.length; k += o.concurrency) {
     await Promise.all(requests.slice(k, k + o.concurrency).map(async (req, j) => {
       const r = await send(node, op, req, world, k + j);

@@ -28,6 +28,8 @@ const BAD_STRINGS: Json[] = [
 ];
 const BAD_NUMBERS: Json[] = [
   raw('1e400'), raw('-1e400'), raw('1E+999999'), 2 ** 53 + 2, -(2 ** 53), 2 ** 31, -(2 ** 31) - 1, 2 ** 63,
+  // The largest values an int4 column and the validator take: sums and products of them overflow.
+  2 ** 31 - 1, -(2 ** 31), 2 ** 31 - 2, 1_000_000_000,
   -1, 0, 0.5, -0.0001, 1e308, -1e308, 1e-320, Number.MAX_SAFE_INTEGER, 99_999_999_999_999,
 ];
 const WRONG_TYPES: Json[] = [null, true, false, 0, 1, 'x', [], {}, [1, 2], { a: 1 }, [[[[[]]]]], [null]];
@@ -109,7 +111,8 @@ function integer(s: Schema): fc.Arbitrary<Json> {
   // Unbounded in the document is bounded by the validator (int4); the fuzz tries the whole safe range.
   const min = Math.max(s.minimum ?? Number.MIN_SAFE_INTEGER, Number.MIN_SAFE_INTEGER);
   const max = Math.min(s.maximum ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  const edges = [min, max, Math.max(min, Math.min(max, 1)), Math.max(min, Math.min(max, 0))];
+  const clamp = (n: number) => Math.max(min, Math.min(max, n));
+  const edges = [min, max, clamp(1), clamp(0), clamp(2 ** 31 - 1), clamp(-(2 ** 31))];
   return fc.oneof(
     { weight: 3, arbitrary: fc.integer({ min: Math.max(min, -1000), max: Math.max(Math.min(max, 1000), min) }) },
     { weight: 1, arbitrary: fc.constantFrom(...edges) },
