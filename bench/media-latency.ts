@@ -162,7 +162,7 @@ try {
   rows.push([`baseline HLS 6 s segments`, String(baseline.length), baseline.length ? sec(pct(baseline, 50)) : 'n/a', baseline.length ? sec(pct(baseline, 95)) : 'n/a', baseline.length ? sec(pct(baseline, 50) + 2000 * baseHls.target()) : 'n/a']);
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   console.log('\nPush-to-playback latency (goal: FLV < 2 s, HLS < 6 s)');
-  for (const r of rows) console.log('  ' + r.map((c, i) => c.padEnd(w[i]!)).join('  '));
+  for (const r of rows) console.log(`  ${r.map((c, i) => c.padEnd(w[i]!)).join('  ')}`);
 
   // CPU per extra FLV viewer: server process tree CPU over a window, with N readers vs none.
   const pid = node.child.pid!;

@@ -15,5 +15,5 @@ export function neutralizeCell(value: unknown): unknown {
 
 /** Rows as a UTF-8 CSV with a BOM (so Excel reads the Chinese right), every text cell neutralized. */
 export function toCsv(rows: unknown[][]): string {
-  return '\uFEFF' + stringify(rows.map((row) => row.map(neutralizeCell)));
+  return `\uFEFF${stringify(rows.map((row) => row.map(neutralizeCell)))}`;
 }

@@ -115,7 +115,7 @@ const ALWAYS = new Set(['amountFen', 'amountOffFen', 'validDays', 'tiers', 'weig
 /** Of an enum, the value that keeps things running (the first is often "draft" or "ended"). */
 const PREFERRED = ['on_shelf', 'active', 'running', 'public', 'refund_only', 'mute'];
 
-export interface Fill { (slot: Slot): Json | undefined }
+export type Fill = (slot: Slot) => Json | undefined
 
 const HEADER_HINTS: Record<string, string> = { 'if-match': '*' };
 export const PATH_HINTS: Record<string, string> = { '*': 'index.m3u8', provider: 'sandbox' };

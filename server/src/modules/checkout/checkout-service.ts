@@ -80,7 +80,7 @@ export class CheckoutService {
     const fees = new Map<number, number>();
     for (const merchantId of new Set(p.lines.map((l) => l.merchantId))) {
       const r = await feeFor(this.ctx, p, merchantId);
-      fees.set(merchantId, r && r.deliverable ? r.feeFen : 0);
+      fees.set(merchantId, r?.deliverable ? r.feeFen : 0);
     }
     return fees;
   }

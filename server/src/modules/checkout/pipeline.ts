@@ -119,7 +119,7 @@ export interface PricingStep {
 }
 
 /** Take `totalFen` off the given lines in proportion to what each costs now, recording the reason. */
-export function discountLines(ctx: PricingContext, lines: PricingLine[], totalFen: number, adj: Omit<Adjustment, 'amountFen'>): number {
+export function discountLines(_ctx: PricingContext, lines: PricingLine[], totalFen: number, adj: Omit<Adjustment, 'amountFen'>): number {
   const positive = lines.filter((l) => l.amountFen > 0);
   const cap = positive.reduce((s, l) => s + l.amountFen, 0);
   const amount = Math.min(totalFen, cap);

@@ -54,7 +54,7 @@ export class GiftService {
     const ref = typeof data.ref === 'string' ? data.ref.slice(0, 64) : '';
     if (!Number.isSafeInteger(giftId) || giftId <= 0 || !(quantity >= 1 && quantity <= 9999) || !ref) throw badRequest('VALIDATION_FAILED', 'gift needs giftId, quantity 1–9999 and a ref');
     const room = await getLiveRoom(this.ctx, conn.roomId);
-    if (!room || room.status !== 'live') throw conflict('ROOM_NOT_LIVE', 'Gifts go to live shows');
+    if (room?.status !== 'live') throw conflict('ROOM_NOT_LIVE', 'Gifts go to live shows');
     const userId = conn.user.userId;
     const sent = await transact(this.ctx.db, async (trx) => {
       const again = await trx.selectFrom('gift_sends').select(['id', 'coins']).where('sender_id', '=', userId).where('client_ref', '=', ref).executeTakeFirst();

@@ -112,7 +112,7 @@ export class LuckyBagService {
   /** The durable draw job. Idempotent: a drawn bag is left as it is. */
   async draw(db: Db, bagId: number): Promise<void> {
     const b = await db.selectFrom('lucky_bags').selectAll().where('id', '=', bagId).forUpdate().executeTakeFirst();
-    if (!b || b.status !== 'open') return;
+    if (b?.status !== 'open') return;
     const entrants = (await db.selectFrom('lucky_bag_entries').select('user_id').where('bag_id', '=', bagId).execute()).map((e) => e.user_id);
     const winners = drawWinners(b.seed, entrants, b.winners_count);
     for (const [rank, userId] of winners.entries()) {

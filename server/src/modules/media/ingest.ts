@@ -90,7 +90,7 @@ export class RtmpIngest {
   /** Subscribe an HTTP-FLV viewer to a live stream; returns an unsubscribe function or null. */
   playFlv(key: string, write: (chunk: Buffer) => void, close: () => void): (() => void) | null {
     const broadcast = this.context?.broadcasts.get(`/live/${key}`);
-    if (!broadcast || !broadcast.publisher) return null;
+    if (!broadcast?.publisher) return null;
     const BaseSession = require('node-media-server/src/session/base_session.js');
     const session = new BaseSession();
     session.protocol = 'flv';

@@ -24,8 +24,8 @@ export class StreamPackager {
     fs.mkdirSync(this.replayDir, { recursive: true });
     const ladder = opts.ladder.filter((r) => LADDER[r]);
     if (ladder.length) {
-      fs.writeFileSync(path.join(this.liveDir, 'master.m3u8'), ['#EXTM3U', '#EXT-X-STREAM-INF:BANDWIDTH=2500000', 'index.m3u8',
-        ...ladder.flatMap((r) => [`#EXT-X-STREAM-INF:BANDWIDTH=${LADDER[r]!.videoKbps * 1000 + 128000},RESOLUTION=${LADDER[r]!.size}`, `${r}/index.m3u8`])].join('\n') + '\n');
+      fs.writeFileSync(path.join(this.liveDir, 'master.m3u8'), `${['#EXTM3U', '#EXT-X-STREAM-INF:BANDWIDTH=2500000', 'index.m3u8',
+        ...ladder.flatMap((r) => [`#EXT-X-STREAM-INF:BANDWIDTH=${LADDER[r]!.videoKbps * 1000 + 128000},RESOLUTION=${LADDER[r]!.size}`, `${r}/index.m3u8`])].join('\n')}\n`);
       for (const r of ladder) fs.mkdirSync(path.join(this.liveDir, r), { recursive: true });
     }
     this.ffmpeg = new SupervisedFfmpeg(opts.ffmpegPath, () => {

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DateTime, Nullable, Strict } from '../../platform/http/schemas.ts';
+import { DateTime, Nullable } from '../../platform/http/schemas.ts';
 import { AdjustmentT } from '../checkout/schemas.ts';
 
 export const OrderStatusT = Type.Union(['pending_payment', 'paid', 'shipped', 'delivered', 'completed', 'cancelled', 'refunded'].map((s) => Type.Literal(s)));

@@ -184,7 +184,7 @@ export class PaymentService {
     const r = await this.ctx.db.selectFrom('refunds as r').innerJoin('payments as p', 'p.id', 'r.payment_id')
       .select(['r.id', 'r.refund_no', 'r.amount_fen', 'r.reason', 'r.status', 'p.payment_no', 'p.amount_fen as total_fen', 'p.provider', 'p.id as payment_id', 'p.biz_type', 'p.biz_id'])
       .where('r.id', '=', refundId).executeTakeFirst();
-    if (!r || r.status !== 'pending') return;
+    if (r?.status !== 'pending') return;
     const provider = this.providers.get((r.provider ?? 'sandbox') as ProviderName);
     if (!provider) throw new Error(`refund ${refundId}: provider ${r.provider} is not available`);
     try {

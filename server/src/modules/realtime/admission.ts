@@ -9,7 +9,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import type { Conn, ViewerGrant } from './connection.ts';
 import { roomAuthorizer, type LiveRoom } from './rooms.ts';
 
-export interface JoinCheck { (conn: Conn, room: { id: number; merchantId: number }): Promise<void> }
+export type JoinCheck = (conn: Conn, room: { id: number; merchantId: number }) => Promise<void>
 
 export class Admission {
   private readonly inFlight = new WeakMap<Conn, Promise<void>>();

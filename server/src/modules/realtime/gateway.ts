@@ -35,7 +35,7 @@ export type FrameHandler<T extends ClientFrameType = ClientFrameType> =
   (conn: Conn, frame: IncomingFrame) => Promise<Sendable<ClientAnswers[T]>>;
 type AnyHandler = (conn: Conn, frame: IncomingFrame) => Promise<object>;
 export type { JoinCheck };
-export interface JoinListener { (conn: Conn, roomId: number): Promise<void> | void }
+export type JoinListener = (conn: Conn, roomId: number) => Promise<void> | void
 
 export class Gateway {
   private wss: WebSocketServer | undefined;

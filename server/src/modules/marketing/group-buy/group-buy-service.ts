@@ -131,7 +131,7 @@ export class GroupBuyService {
   /** Expiry: succeed (auto-fill, one short) or fail and refund every paid member in full. */
   async expire(db: Db, groupId: number): Promise<void> {
     const g = await db.selectFrom('group_buy_groups as g').innerJoin('group_buy_deals as d', 'd.id', 'g.deal_id').select(['g.status', 'd.group_size', 'd.auto_fill']).where('g.id', '=', groupId).forUpdate().executeTakeFirst();
-    if (!g || g.status !== 'forming') return;
+    if (g?.status !== 'forming') return;
     const members = await db.selectFrom('group_buy_members').selectAll().where('group_id', '=', groupId).execute();
     const paid = members.filter((m) => m.status === 'paid');
     if (g.auto_fill && paid.length >= g.group_size - 1 && paid.length > 0) { await this.close(db, groupId, 'succeeded'); return; }
