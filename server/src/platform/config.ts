@@ -79,7 +79,10 @@ export interface Config {
 }
 
 export interface WechatConfig {
-  /** WECHAT_SANDBOX: answer WeChat's calls locally (no account); default on outside production without an app secret. */
+  /**
+   * WECHAT_SANDBOX: where WECHAT_APP_ID / WECHAT_APP_SECRET are not set, answer WeChat's calls locally
+   * (login, phone, msgSecCheck, subscribe messages) so all of it runs without an account; default on outside production.
+   */
   sandbox: boolean;
   /** stable: cgi-bin/stable_token (default, one token for all callers); classic: cgi-bin/token. */
   tokenMode: 'stable' | 'classic';

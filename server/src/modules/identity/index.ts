@@ -9,7 +9,7 @@ import { PasswordService } from './password-service.ts';
 import { SandboxSms } from './sms.ts';
 import { identityRoutes } from './routes.ts';
 import { seedIdentity } from './seed.ts';
-import { WechatMiniProgramAuth } from './wechat.ts';
+import { SandboxWechatAuth, WechatMiniProgramAuth } from './wechat.ts';
 import { IDENTITY_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
@@ -27,7 +27,10 @@ export const identityModule: Module = {
   events: IDENTITY_EVENTS,
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) {
-    const wechat = new WechatMiniProgramAuth({ appId: ctx.config.wechatAppId, appSecret: ctx.config.wechatAppSecret, apiBase: ctx.config.wechatApiBase });
+    const c = ctx.config;
+    const wechat = !(c.wechatAppId && c.wechatAppSecret) && c.wechat.sandbox
+      ? new SandboxWechatAuth()
+      : new WechatMiniProgramAuth({ appId: c.wechatAppId, appSecret: c.wechatAppSecret, apiBase: c.wechatApiBase });
     ctx.services.auth = new AuthService(ctx, wechat);
     // SMS and captcha are sandboxes until a deployment plugs its providers in (sms.ts, captcha.ts).
     ctx.services.passwords = new PasswordService(ctx, ctx.services.auth, new SandboxSms(ctx.log));

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_BACKENDS } from '../../../test/backends.ts';
 import { startNode, type TestNode } from '../../../test/harness.ts';
+import { testConfig } from '../../platform/config.ts';
 
 const APP_ID = 'wx1234567890abcdef';
 const SECRET = 'fake-secret';
@@ -59,7 +60,8 @@ describe.each(APP_BACKENDS)('WeChat mini-program login on $name', (backend) => {
   });
 
   it('answers 422 when WeChat is not configured, and 502 when WeChat is unreachable', async () => {
-    const unconfigured = await startNode({ db: 'pglite', config: { wechatAppId: undefined } });
+    const noSandbox = { ...testConfig().wechat, sandbox: false };
+    const unconfigured = await startNode({ db: 'pglite', config: { wechatAppId: undefined, wechat: noSandbox } });
     try {
       const r = await unconfigured.api('POST', '/api/auth/wechat', { body: { code: 'code-x-1' } });
       expect(r.status).toBe(422);

@@ -50,3 +50,15 @@ export class WechatMiniProgramAuth implements WechatAuthAdapter {
     return { openid: body.openid, sessionKey: body.session_key, ...(body.unionid ? { unionid: body.unionid } : {}) };
   }
 }
+
+/**
+ * The sandbox (WECHAT_SANDBOX, no app secret): the code `sandbox:<name>` signs in as the openid
+ * `osandbox_<name>`, the same user every time, so the demo and tests sign in without WeChat.
+ */
+export class SandboxWechatAuth implements WechatAuthAdapter {
+  async code2session(code: string): Promise<WechatSession> {
+    const m = /^sandbox:([A-Za-z0-9_-]{1,32})$/.exec(code);
+    if (!m) throw badRequest('WECHAT_CODE_INVALID', 'Sandbox sign-in codes look like sandbox:alice');
+    return { openid: `osandbox_${m[1]}`, sessionKey: 'sandbox' };
+  }
+}

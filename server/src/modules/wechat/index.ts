@@ -35,7 +35,7 @@ const Grant = Type.Object({ kind: Kind, templateId: Type.String(), remaining: Ty
 
 function platformOf(ctx: AppContext): WechatPlatform | null {
   const c = ctx.config;
-  if (c.wechatAppId && c.wechatAppSecret && !c.wechat.sandbox) {
+  if (c.wechatAppId && c.wechatAppSecret) {
     return new RealWechatApi(ctx.cache, {
       appId: c.wechatAppId, appSecret: c.wechatAppSecret, apiBase: c.wechatApiBase, tokenMode: c.wechat.tokenMode,
     });
