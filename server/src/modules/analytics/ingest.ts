@@ -22,12 +22,16 @@ const MAX_PROPS_BYTES = 2048;
 const MAX_AGE_MS = 24 * 3600_000;
 const MAX_SKEW_MS = 5 * 60_000;
 
-export interface BeaconEvent { id?: string | undefined; type: string; at?: number | string | undefined; roomId?: number | undefined; productId?: number | undefined; seconds?: number | undefined; props?: Record<string, unknown> | undefined }
+export interface BeaconEvent {
+  id?: string | undefined; type: string; at?: number | string | undefined; roomId?: number | undefined; productId?: number | undefined;
+  seconds?: number | undefined; props?: Record<string, unknown> | undefined; sharer?: string | undefined;
+}
 export interface BeaconResult { accepted: number; duplicates: number; filtered: boolean; rejected: Array<{ index: number; code: string }> }
 
 type RawEvent = {
   type: string; source: 'client' | 'server'; device_id: string; dedupe_key: string | null; user_id: number | null; merchant_id: number;
   room_id: number | null; product_id: number | null; amount_fen: number; seconds: number; props: string; occurred_at: Date;
+  sharer?: string | null;
 };
 
 export class AnalyticsIngest {
@@ -59,7 +63,7 @@ export class AnalyticsIngest {
         type: e.type, source: 'client', device_id: input.deviceId, dedupe_key: e.id ?? null, user_id: input.userId, merchant_id: this.merchantOf(e)!,
         room_id: e.roomId ?? null, product_id: e.productId ?? null, amount_fen: 0,
         seconds: e.type === 'heartbeat' ? Math.min(Math.max(Math.round(e.seconds ?? 0), 0), MAX_HEARTBEAT_SECONDS) : 0,
-        props: JSON.stringify(e.props ?? {}), occurred_at: this.timeOf(e, now),
+        props: JSON.stringify(e.props ?? {}), occurred_at: this.timeOf(e, now), sharer: e.sharer ?? null,
       });
     });
     if (input.userId !== null) await this.stitch(input.deviceId, input.userId);

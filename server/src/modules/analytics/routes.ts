@@ -21,6 +21,10 @@ const BeaconEvent = Strict({
   roomId: Type.Optional(IdParam), productId: Type.Optional(IdParam),
   seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, description: `heartbeat: seconds watched since the previous one (at most ${MAX_HEARTBEAT_SECONDS} count)` })),
   props: Type.Optional(Type.Record(Type.String({ maxLength: 40 }), Type.Unknown(), { description: 'Free-form details, at most 2 KB' })),
+  sharer: Type.Optional(Type.String({
+    minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$',
+    description: 'Who shared the page this came from: the ?sharer= a shared mini-program page was opened with (user id or share token)',
+  })),
 });
 const Summary = Type.Object({
   views: Type.Integer(), viewers: Type.Integer(), avgWatchSeconds: Type.Integer(), newFollowers: Type.Integer(), comments: Type.Integer(),

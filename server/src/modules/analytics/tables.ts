@@ -10,6 +10,8 @@ declare module '../../platform/db/types.ts' {
       id: Id; type: string; source: 'client' | 'server'; device_id: Generated<string>; dedupe_key: string | null; user_id: number | null;
       merchant_id: number | null; room_id: number | null; product_id: number | null; amount_fen: Generated<number>; seconds: Generated<number>;
       props: JsonWithDefault<Record<string, unknown>>; occurred_at: Timestamp; received_at: CreatedAt;
+      /** The sharer a shared page was opened with (mini-program ?sharer=), for attribution. */
+      sharer: Generated<string | null>;
     };
     analytics_devices: { device_id: string; user_id: number; linked_at: CreatedAt };
     analytics_rollup_state: { source: string; last_id: Generated<number>; updated_at: UpdatedAt };

@@ -307,6 +307,21 @@ describe.each(APP_BACKENDS)('WeChat sandbox (no account) on $name', (backend) =>
     expect(sandbox.sent[0]).toMatchObject({ touser: 'osandbox_hana', template_id: 'sandbox-order-shipped', data: { thing2: { value: '中通' } } });
   });
 
+  it('keeps the sharer a shared page was opened with on the visit beacons (share attribution)', async () => {
+    const roomId = (await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title: '分享直播' } })).body.id as number;
+    const ua = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 MicroMessenger/8.0.47 miniProgram';
+    const beacon = (sharer: unknown) => node.api('POST', '/api/analytics/events', {
+      headers: { 'user-agent': ua },
+      body: { deviceId: 'mp-device-0001', events: [{ id: `enter-${String(sharer)}`, type: 'room_enter', roomId, sharer }] },
+    });
+    const sent = await beacon('12345');
+    expect([sent.status, sent.body.accepted], JSON.stringify(sent.body)).toEqual([202, 1]);
+    expect((await beacon('<script>')).body.error.code).toBe('VALIDATION_FAILED');
+    const rows = await node.app.ctx.db.selectFrom('analytics_events').select(['type', 'room_id', 'sharer'])
+      .where('device_id', '=', 'mp-device-0001').execute();
+    expect(rows).toEqual([{ type: 'room_enter', room_id: roomId, sharer: '12345' }]);
+  });
+
   it('marks the sandbox lexicon risky in chat and nicknames', async () => {
     const token = (await node.api('POST', '/api/auth/wechat', { body: { code: 'sandbox:ivy' } })).body.tokens.accessToken as string;
     expect((await node.api('PATCH', '/api/me', { token, body: { nickname: '毒品' } })).body.error.code).toBe('NICKNAME_RISKY');
