@@ -282,8 +282,8 @@ function wechatConfig(r: Reader, env: Config['env']): WechatConfig {
       orderShipped: r.string('WECHAT_TEMPLATE_ORDER_SHIPPED_FIELDS', 'character_string1=orderNo,thing2=carrier,time3=time'),
     },
     pages: {
-      liveStart: r.string('WECHAT_PAGE_LIVE_START', 'pages/room/room?id={roomId}'),
-      orderShipped: r.string('WECHAT_PAGE_ORDER_SHIPPED', 'pages/order/detail?id={orderId}'),
+      liveStart: r.string('WECHAT_PAGE_LIVE_START', 'pages/room/index?roomId={roomId}'),
+      orderShipped: r.string('WECHAT_PAGE_ORDER_SHIPPED', 'mall/pages/orders/index?orderId={orderId}'),
     },
     miniprogramState: r.oneOf('WECHAT_MINIPROGRAM_STATE', 'formal', ['formal', 'trial', 'developer'] as const),
     msgSecCheck: r.oneOf('WECHAT_MSG_SEC_CHECK', 'wechat', ['off', 'wechat'] as const),

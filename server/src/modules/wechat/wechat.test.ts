@@ -221,7 +221,7 @@ describe.each(APP_BACKENDS)('WeChat platform against the WeChat stand-in on $nam
     await until(async () => wx.sent.some((m) => m.template_id === 'TMPL_LIVE'));
     const live = wx.sent.find((m) => m.template_id === 'TMPL_LIVE')!;
     expect(live).toMatchObject({
-      touser: 'oOPENID_erin', page: `pages/room/room?id=${roomId}`, miniprogram_state: 'formal',
+      touser: 'oOPENID_erin', page: `pages/room/index?roomId=${roomId}`, miniprogram_state: 'formal',
       data: { thing1: { value: '今晚八点上新' }, thing2: { value: '微信测试店' } },
     });
     expect(live.data.time3!.value).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
@@ -239,7 +239,7 @@ describe.each(APP_BACKENDS)('WeChat platform against the WeChat stand-in on $nam
     await until(async () => wx.sent.some((m) => m.template_id === 'TMPL_SHIP'));
     const orderNo = (await node.api('GET', `/api/orders/${o.orderId}`, { token: erin.token })).body.orderNo;
     expect(wx.sent.find((m) => m.template_id === 'TMPL_SHIP')).toMatchObject({
-      touser: 'oOPENID_erin', page: `pages/order/detail?id=${o.orderId}`,
+      touser: 'oOPENID_erin', page: `mall/pages/orders/index?orderId=${o.orderId}`,
       data: { character_string1: { value: orderNo }, thing2: { value: '顺丰' } },
     });
     const rows = await node.app.ctx.db.selectFrom('wechat_messages').select(['kind', 'status']).where('user_id', '=', erin.userId).orderBy('id').execute();
