@@ -26,9 +26,16 @@ for (const file of walk(src)) {
   if (rel.endsWith('.d.ts')) continue;
   const target = path.join(out, rel.replace(/\.ts$/, '.js'));
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  if (!rel.endsWith('.ts')) { fs.copyFileSync(file, target); continue; }
+  if (!rel.endsWith('.ts')) {
+    fs.copyFileSync(file, target);
+    continue;
+  }
   const r = await transform(fs.readFileSync(file, 'utf8'), {
-    loader: 'ts', format: 'cjs', target: 'es2017', sourcefile: rel, minifySyntax: true,
+    loader: 'ts',
+    format: 'cjs',
+    target: 'es2017',
+    sourcefile: rel,
+    minifySyntax: true,
   });
   fs.writeFileSync(target, r.code);
 }
@@ -41,7 +48,8 @@ for (const file of walk(out)) {
   const n = fs.statSync(file).size;
   sizes.total += n;
   const root = subRoots.find((r) => rel.startsWith(r));
-  if (root) sizes.sub[root] += n; else sizes.main += n;
+  if (root) sizes.sub[root] += n;
+  else sizes.main += n;
 }
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 process.stdout.write(`mini-program built into ${path.relative(process.cwd(), out) || out}\n`);
@@ -50,6 +58,6 @@ for (const [root, n] of Object.entries(sizes.sub)) process.stdout.write(`  subpa
 process.stdout.write(`  total: ${kb(sizes.total)} (budget 20 MB)\n`);
 fs.writeFileSync(path.join(here, '.sizes.json'), `${JSON.stringify(sizes)}\n`);
 if (sizes.main > MAIN_BUDGET || sizes.total > TOTAL_BUDGET) {
-  process.stderr.write('over WeChat\'s package budget (main 2 MB, total 20 MB)\n');
+  process.stderr.write("over WeChat's package budget (main 2 MB, total 20 MB)\n");
   process.exit(1);
 }

@@ -7,7 +7,7 @@ import { all, ensureBuilt, render, scriptedWx, tap, text, until, type Call, type
 beforeAll(() => ensureBuilt());
 
 describe('SKU picker', () => {
-  it('picks one value per spec, shows that SKU price and stock, bounds the quantity and hands the SKU over', async () => {
+  it('picks a value per spec, shows that SKU price and stock, bounds the quantity, hands the SKU over', async () => {
     scriptedWx([(c) => (c.path === '/api/products/11' ? { data: productDetail(11) } : undefined)]);
     const picker = render('components/sku-picker/index', { productId: 11 });
     await until(() => text(picker, '#title') === '商品11', 'product');
@@ -36,26 +36,88 @@ describe('SKU picker', () => {
   });
 });
 
-const address = { id: 31, name: '张三', phone: '13800138000', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号', postalCode: null, isDefault: true };
+const address = {
+  id: 31,
+  name: '张三',
+  phone: '13800138000',
+  province: '浙江省',
+  city: '杭州市',
+  district: '西湖区',
+  detail: '文三路 1 号',
+  postalCode: null,
+  isDefault: true,
+};
 
 function checkoutRoutes(o: { methods: string[]; log: Call[]; addresses?: unknown[] }): Route[] {
   let paid = false;
+  const settle = <T>(outcome: boolean, answer: T): T => {
+    paid = outcome;
+    return answer;
+  };
   return [
-    (c) => { o.log.push(c); return undefined; },
+    (c) => {
+      o.log.push(c);
+      return undefined;
+    },
     (c) => (c.path === '/api/me/addresses' && c.method === 'GET' ? { data: o.addresses ?? [address] } : undefined),
-    (c) => (c.path === '/api/checkout/quote' ? { data: quote(c.body.items[0].skuId, c.body.items[0].quantity) } : undefined),
-    (c) => (c.path === '/api/orders' && c.method === 'POST'
-      ? { status: 201, data: { checkoutNo: 'C1', orders: [{ orderId: 500, orderNo: 'O1', merchantId: 1, status: 'pending_payment', totalFen: 4480 }], payment: { paymentNo: 'P1', amountFen: 4480, status: 'pending', expiresAt: '', cashierUrl: null } } }
-      : undefined),
-    (c) => (c.path === '/api/payments/methods' ? { data: { sandbox: o.methods.includes('sandbox'), methods: o.methods.map((p) => ({ provider: p, testMoney: p === 'sandbox' })) } } : undefined),
-    (c) => (c.path === '/api/payments/P1/start' && c.body.provider === 'wechat'
-      ? (paid = true, { data: { paymentNo: 'P1', provider: 'wechat', amountFen: 4480, jsapiParams: { appId: 'wx1', timeStamp: '1700000000', nonceStr: 'n', package: 'prepay_id=wx9', signType: 'RSA', paySign: 'sig' } } })
-      : undefined),
-    (c) => (c.path === '/api/payments/P1/start' && c.body.provider === 'sandbox'
-      ? { data: { paymentNo: 'P1', provider: 'sandbox', amountFen: 4480, cashierUrl: 'https://x/pay/sandbox/P1?t=tok%2B1', sandboxPay: { testMoney: true, confirmPath: '/pay/sandbox/P1/confirm', token: 'tok+1' } } }
-      : undefined),
-    (c) => (c.path === '/pay/sandbox/P1/confirm' ? (paid = c.body.outcome === 'succeeded', { data: { outcome: 'succeeded' } }) : undefined),
-    (c) => (c.path === '/api/orders/500' ? { data: { id: 500, status: paid ? 'paid' : 'pending_payment' } } : undefined),
+    (c) =>
+      c.path === '/api/checkout/quote' ? { data: quote(c.body.items[0].skuId, c.body.items[0].quantity) } : undefined,
+    (c) =>
+      c.path === '/api/orders' && c.method === 'POST'
+        ? {
+            status: 201,
+            data: {
+              checkoutNo: 'C1',
+              orders: [{ orderId: 500, orderNo: 'O1', merchantId: 1, status: 'pending_payment', totalFen: 4480 }],
+              payment: { paymentNo: 'P1', amountFen: 4480, status: 'pending', expiresAt: '', cashierUrl: null },
+            },
+          }
+        : undefined,
+    (c) =>
+      c.path === '/api/payments/methods'
+        ? {
+            data: {
+              sandbox: o.methods.includes('sandbox'),
+              methods: o.methods.map((p) => ({ provider: p, testMoney: p === 'sandbox' })),
+            },
+          }
+        : undefined,
+    (c) =>
+      c.path === '/api/payments/P1/start' && c.body.provider === 'wechat'
+        ? settle(true, {
+            data: {
+              paymentNo: 'P1',
+              provider: 'wechat',
+              amountFen: 4480,
+              jsapiParams: {
+                appId: 'wx1',
+                timeStamp: '1700000000',
+                nonceStr: 'n',
+                package: 'prepay_id=wx9',
+                signType: 'RSA',
+                paySign: 'sig',
+              },
+            },
+          })
+        : undefined,
+    (c) =>
+      c.path === '/api/payments/P1/start' && c.body.provider === 'sandbox'
+        ? {
+            data: {
+              paymentNo: 'P1',
+              provider: 'sandbox',
+              amountFen: 4480,
+              cashierUrl: 'https://x/pay/sandbox/P1?t=tok%2B1',
+              sandboxPay: { testMoney: true, confirmPath: '/pay/sandbox/P1/confirm', token: 'tok+1' },
+            },
+          }
+        : undefined,
+    (c) =>
+      c.path === '/pay/sandbox/P1/confirm'
+        ? settle(c.body.outcome === 'succeeded', { data: { outcome: 'succeeded' } })
+        : undefined,
+    (c) =>
+      c.path === '/api/orders/500' ? { data: { id: 500, status: paid ? 'paid' : 'pending_payment' } } : undefined,
   ];
 }
 
@@ -73,7 +135,12 @@ describe('checkout sheet', () => {
     expect(text(sheet, '#discount')).toBe('-¥3.00');
     expect(text(sheet, '#shipping')).toBe('¥8.00');
     expect(text(sheet, '#total')).toBe('¥44.80');
-    expect(log.find((c) => c.path === '/api/checkout/quote')!.body).toEqual({ items: [{ skuId: 101, quantity: 2 }], addressId: 31, roomId: 9, usePoints: false });
+    expect(log.find((c) => c.path === '/api/checkout/quote')!.body).toEqual({
+      items: [{ skuId: 101, quantity: 2 }],
+      addressId: 31,
+      roomId: 9,
+      usePoints: false,
+    });
 
     const paid: unknown[] = [];
     sheet.addEventListener('paid', (e: { detail: unknown }) => paid.push(e.detail));
@@ -83,7 +150,13 @@ describe('checkout sheet', () => {
     expect(order.body).toMatchObject({ quoteToken: 'qt-1', addressId: 31, roomId: 9 });
     expect(order.body.idempotencyKey).toMatch(/^mp-/);
     expect(env.payments).toHaveLength(1);
-    expect(env.payments[0]).toMatchObject({ timeStamp: '1700000000', nonceStr: 'n', package: 'prepay_id=wx9', signType: 'RSA', paySign: 'sig' });
+    expect(env.payments[0]).toMatchObject({
+      timeStamp: '1700000000',
+      nonceStr: 'n',
+      package: 'prepay_id=wx9',
+      signType: 'RSA',
+      paySign: 'sig',
+    });
     expect(text(sheet, '#paid')).toBe('订单已支付 · ¥44.80');
     expect(paid).toEqual([{ orderIds: [500] }]);
   });
@@ -91,17 +164,40 @@ describe('checkout sheet', () => {
   it('imports a WeChat address when there is none and pays test money in the sandbox', async () => {
     const log: Call[] = [];
     let saved: unknown = null;
+    const keep = <T>(body: unknown, answer: T): T => {
+      saved = body;
+      return answer;
+    };
     const env = scriptedWx([
-      (c) => (c.path === '/api/me/addresses' && c.method === 'POST' ? (saved = c.body, { status: 201, data: address }) : undefined),
+      (c) =>
+        c.path === '/api/me/addresses' && c.method === 'POST'
+          ? keep(c.body, { status: 201, data: address })
+          : undefined,
       (c) => (c.path === '/api/me/addresses' ? { data: saved ? [address] : [] } : undefined),
       ...checkoutRoutes({ methods: ['sandbox'], log }),
     ]);
-    env.address = { userName: '张三', telNumber: '13800138000', provinceName: '浙江省', cityName: '杭州市', countyName: '西湖区', detailInfo: '文三路 1 号', postalCode: '310000' };
+    env.address = {
+      userName: '张三',
+      telNumber: '13800138000',
+      provinceName: '浙江省',
+      cityName: '杭州市',
+      countyName: '西湖区',
+      detailInfo: '文三路 1 号',
+      postalCode: '310000',
+    };
     const sheet = render('components/checkout-sheet/index', { items: [{ skuId: 101, quantity: 1 }], roomId: 0 });
     await until(() => text(sheet, '#no-address'), 'no address');
     await tap(sheet, '#import-address');
     await until(() => text(sheet, '#total'), 'quote after import');
-    expect(saved).toEqual({ name: '张三', phone: '13800138000', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 1 号', postalCode: '310000' });
+    expect(saved).toEqual({
+      name: '张三',
+      phone: '13800138000',
+      province: '浙江省',
+      city: '杭州市',
+      district: '西湖区',
+      detail: '文三路 1 号',
+      postalCode: '310000',
+    });
     await tap(sheet, '#place');
     await until(() => text(sheet, '#test-money'), 'test-money cashier');
     expect(text(sheet, '#amount')).toBe('¥44.80');
@@ -117,7 +213,10 @@ describe('checkout sheet', () => {
   it('shows the refusal and quotes again when the order cannot be placed', async () => {
     const log: Call[] = [];
     scriptedWx([
-      (c) => (c.path === '/api/orders' ? { status: 409, data: { error: { code: 'QUOTE_STALE', message: '价格已变化，请确认新价格' } } } : undefined),
+      (c) =>
+        c.path === '/api/orders'
+          ? { status: 409, data: { error: { code: 'QUOTE_STALE', message: '价格已变化，请确认新价格' } } }
+          : undefined,
       ...checkoutRoutes({ methods: ['sandbox'], log }),
     ]);
     const sheet = render('components/checkout-sheet/index', { items: [{ skuId: 101, quantity: 1 }], roomId: 9 });

@@ -1,11 +1,21 @@
 // Home page: live now, trailers with remind-me, replays, rendered through miniprogram-simulate.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { all, ensureBuilt, render, scriptedWx, tap, text, until, type Call } from './wx.ts';
+import { all, ensureBuilt, render, scriptedWx, tap, text, until, type Call, logged } from './wx.ts';
 
 const room = (id: number, status: string, extra: Record<string, unknown> = {}) => ({
-  id, merchantId: 1, merchantName: '好物小店', title: `场次${id}`, coverUrl: null, status, isPrivate: false,
-  scheduledAt: '2026-12-24T20:00:00.000Z', startedAt: null, endedAt: null, reminders: 3,
-  viewers: { online: 42, cumulative: 100 }, ...extra,
+  id,
+  merchantId: 1,
+  merchantName: '好物小店',
+  title: `场次${id}`,
+  coverUrl: null,
+  status,
+  isPrivate: false,
+  scheduledAt: '2026-12-24T20:00:00.000Z',
+  startedAt: null,
+  endedAt: null,
+  reminders: 3,
+  viewers: { online: 42, cumulative: 100 },
+  ...extra,
 });
 
 beforeAll(() => ensureBuilt());
@@ -17,11 +27,19 @@ describe('home page', () => {
       (c) => (c.path === '/api/rooms?kind=live' ? { data: [room(1, 'live')] } : undefined),
       (c) => (c.path === '/api/rooms?kind=upcoming' ? { data: [room(2, 'scheduled')] } : undefined),
       (c) => (c.path === '/api/rooms?kind=replays' ? { data: [room(3, 'ended')] } : undefined),
-      (c) => (c.path === '/api/auth/wechat'
-        ? { data: { user: { id: 7, nickname: 'w' }, tokens: { accessToken: 'a', refreshToken: 'r' }, created: true } } : undefined),
+      (c) =>
+        c.path === '/api/auth/wechat'
+          ? { data: { user: { id: 7, nickname: 'w' }, tokens: { accessToken: 'a', refreshToken: 'r' }, created: true } }
+          : undefined,
       // This deployment has no subscribe-message template: the room reminder is used.
-      (c) => (c.path === '/api/wechat/config' ? { data: { sandbox: true, templates: { liveStart: null, orderShipped: null } } } : undefined),
-      (c) => (c.method === 'PUT' && c.path === '/api/rooms/2/remind' ? (reminded.push(c), { data: { reminded: true, subscribers: 4 } }) : undefined),
+      (c) =>
+        c.path === '/api/wechat/config'
+          ? { data: { sandbox: true, templates: { liveStart: null, orderShipped: null } } }
+          : undefined,
+      (c) =>
+        c.method === 'PUT' && c.path === '/api/rooms/2/remind'
+          ? logged(reminded, c, { data: { reminded: true, subscribers: 4 } })
+          : undefined,
     ]);
     const page = render('pages/home/index');
     page.instance.onLoad({});
@@ -46,10 +64,16 @@ describe('home page', () => {
     scriptedWx([
       (c) => (c.path.startsWith('/api/rooms?kind=upcoming') ? { data: [room(5, 'scheduled')] } : undefined),
       (c) => (c.path.startsWith('/api/rooms?') ? { data: [] } : undefined),
-      (c) => (c.path === '/api/auth/wechat'
-        ? { data: { user: { id: 7, nickname: 'w' }, tokens: { accessToken: 'a', refreshToken: 'r' }, created: true } } : undefined),
-      (c) => (c.path === '/api/wechat/config' ? { data: { sandbox: true, templates: { liveStart: 'tmpl-live', orderShipped: null } } } : undefined),
-      (c) => (c.path === '/api/wechat/subscriptions' ? (subs.push(c), { data: { grants: [], reminded: true } }) : undefined),
+      (c) =>
+        c.path === '/api/auth/wechat'
+          ? { data: { user: { id: 7, nickname: 'w' }, tokens: { accessToken: 'a', refreshToken: 'r' }, created: true } }
+          : undefined,
+      (c) =>
+        c.path === '/api/wechat/config'
+          ? { data: { sandbox: true, templates: { liveStart: 'tmpl-live', orderShipped: null } } }
+          : undefined,
+      (c) =>
+        c.path === '/api/wechat/subscriptions' ? logged(subs, c, { data: { grants: [], reminded: true } }) : undefined,
     ]);
     const page = render('pages/home/index');
     page.instance.onLoad({});

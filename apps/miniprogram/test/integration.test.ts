@@ -24,7 +24,10 @@ async function fakeWechat() {
     let body: Record<string, unknown>;
     if (q.get('appid') !== APP_ID || q.get('secret') !== SECRET) body = { errcode: 40125, errmsg: 'invalid appsecret' };
     else if (!code.startsWith('code-') || used.has(code)) body = { errcode: 40029, errmsg: 'invalid code' };
-    else { used.add(code); body = { openid: 'oMP_SHOPPER_1', session_key: 'c2Vzc2lvbg==' }; }
+    else {
+      used.add(code);
+      body = { openid: 'oMP_SHOPPER_1', session_key: 'c2Vzc2lvbg==' };
+    }
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(body));
   });
@@ -42,18 +45,21 @@ describe.each(APP_BACKENDS)('mini-program shopper on a real node ($name)', (back
 
   beforeAll(async () => {
     ensureBuilt();
-    // The pages need jsdom; the node's PGlite template loads from a Node Blob (jsdom's Blob and File have no arrayBuffer).
+    // The pages need jsdom; the node's PGlite template loads from a Node Blob (jsdom's Blob and File lack
+    // arrayBuffer).
     globalThis.Blob = NodeBlob as unknown as typeof Blob;
     globalThis.File = NodeFile as unknown as typeof File;
     fake = await fakeWechat();
     node = await startNode({
-      db: backend.db, cache: backend.cache,
+      db: backend.db,
+      cache: backend.cache,
       config: { wechatAppId: APP_ID, wechatAppSecret: SECRET, wechatApiBase: fake.url },
     });
     shop = await makeShop(node, '椰林小店', '13900000001');
     product = await simpleProduct(node, shop, '海南椰子', 1990, 10);
     const room = await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, {
-      token: shop.owner.token, body: { title: '椰子直播专场', productIds: [product.productId] },
+      token: shop.owner.token,
+      body: { title: '椰子直播专场', productIds: [product.productId] },
     });
     roomId = room.body.id;
     await node.app.ctx.services.live.goLive(roomId); // what the RTMP publisher's arrival does
@@ -85,12 +91,17 @@ describe.each(APP_BACKENDS)('mini-program shopper on a real node ($name)', (back
     await until(() => text(page, '.chats').includes('椰子甜吗'), 'own chat echoed by the room', 10_000);
     const user = mp<{ currentUser(): { id: number } | null }>('api/auth.js').currentUser();
     expect(user).not.toBeNull();
-    const me = await node.app.ctx.db.selectFrom('users').select(['id', 'wechat_openid']).where('id', '=', user!.id).executeTakeFirstOrThrow();
+    const me = await node.app.ctx.db
+      .selectFrom('users')
+      .select(['id', 'wechat_openid'])
+      .where('id', '=', user!.id)
+      .executeTakeFirstOrThrow();
     expect(me.wechat_openid).toBe('oMP_SHOPPER_1');
 
     // The anchor pins the product: the frame reaches the page over the socket.
     const pin = await node.api('PUT', `/api/merchants/${shop.merchantId}/rooms/${roomId}/pin`, {
-      token: shop.owner.token, body: { productId: product.productId },
+      token: shop.owner.token,
+      body: { productId: product.productId },
     });
     expect(pin.status).toBe(200);
     await until(() => text(page, '#pinned').includes('海南椰子'), 'pinned card', 10_000);
@@ -106,8 +117,13 @@ describe.each(APP_BACKENDS)('mini-program shopper on a real node ($name)', (back
     const sheet = await until(() => page.querySelector('#checkout'), 'checkout sheet');
     await until(() => text(sheet, '#no-address'), 'no address yet', 10_000);
     wxEnv.address = {
-      userName: '李四', telNumber: '13900139000', provinceName: '海南省', cityName: '海口市', countyName: '美兰区',
-      detailInfo: '椰林路 8 号', postalCode: '570100',
+      userName: '李四',
+      telNumber: '13900139000',
+      provinceName: '海南省',
+      cityName: '海口市',
+      countyName: '美兰区',
+      detailInfo: '椰林路 8 号',
+      postalCode: '570100',
     };
     await tap(sheet, '#import-address');
     await until(() => text(sheet, '#total'), 'the server quote', 10_000);
@@ -135,12 +151,20 @@ describe.each(APP_BACKENDS)('mini-program shopper on a real node ($name)', (back
     const page = render('pages/room/index');
     await page.instance.onLoad({ roomId: String(roomId) });
     await until(() => page.instance.data.connected, 'joined', 10_000);
-    const sockets = (page.instance as unknown as { runtime(): { socket: { drop(): void; seq: number | undefined } } }).runtime();
-    await node.api('PUT', `/api/merchants/${shop.merchantId}/rooms/${roomId}/pin`, { token: shop.owner.token, body: { productId: null } });
+    const sockets = (
+      page.instance as unknown as { runtime(): { socket: { drop(): void; seq: number | undefined } } }
+    ).runtime();
+    await node.api('PUT', `/api/merchants/${shop.merchantId}/rooms/${roomId}/pin`, {
+      token: shop.owner.token,
+      body: { productId: null },
+    });
     await until(() => !page.querySelector('#pinned'), 'unpinned', 10_000);
     sockets.socket.drop();
     await until(() => !page.instance.data.connected, 'dropped');
-    await node.api('PUT', `/api/merchants/${shop.merchantId}/rooms/${roomId}/pin`, { token: shop.owner.token, body: { productId: product.productId } });
+    await node.api('PUT', `/api/merchants/${shop.merchantId}/rooms/${roomId}/pin`, {
+      token: shop.owner.token,
+      body: { productId: product.productId },
+    });
     await until(() => page.instance.data.connected, 'reconnected', 10_000);
     await until(() => text(page, '#pinned').includes('海南椰子'), 'pin replayed on resume', 10_000);
     const joins = wxEnv.sockets.flatMap((s) => s.sent.filter((f) => f.type === 'join' && f.data.roomId === roomId));

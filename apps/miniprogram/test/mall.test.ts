@@ -1,18 +1,39 @@
 // The mall and user-centre subpackages through miniprogram-simulate with a scripted backend.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { productDetail, signedIn } from './fixtures.ts';
-import { all, ensureBuilt, render, scriptedWx, tap, text, until, type Call, type Route } from './wx.ts';
+import { all, ensureBuilt, render, scriptedWx, tap, text, until, type Call, type Route, logged } from './wx.ts';
 
 beforeAll(() => ensureBuilt());
 
 const login: Route = (c) => (c.path === '/api/auth/wechat' ? { data: signedIn } : undefined);
-const summary = (id: number, title: string) => ({ id, merchantId: 1, title, coverUrl: null, minPriceFen: 990, maxPriceFen: 990, originalPriceFen: 1990, onShelf: true, stock: 5, sales: 12 });
+const summary = (id: number, title: string) => ({
+  id,
+  merchantId: 1,
+  title,
+  coverUrl: null,
+  minPriceFen: 990,
+  maxPriceFen: 990,
+  originalPriceFen: 1990,
+  onShelf: true,
+  stock: 5,
+  sales: 12,
+});
 
 describe('mall', () => {
   it('lists products by sales and searches', async () => {
-    const env = scriptedWx([(c) => (c.path.startsWith('/api/products?')
-      ? { data: { items: c.path.includes('q=') ? [summary(2, '椰子')] : [summary(1, '芒果'), summary(2, '椰子')], total: 2, page: 1, pageSize: 20 } }
-      : undefined)]);
+    const env = scriptedWx([
+      (c) =>
+        c.path.startsWith('/api/products?')
+          ? {
+              data: {
+                items: c.path.includes('q=') ? [summary(2, '椰子')] : [summary(1, '芒果'), summary(2, '椰子')],
+                total: 2,
+                page: 1,
+                pageSize: 20,
+              },
+            }
+          : undefined,
+    ]);
     const page = render('mall/pages/index/index');
     await page.instance.onLoad({});
     expect(all(page, '.product')).toHaveLength(2);
@@ -25,12 +46,15 @@ describe('mall', () => {
     expect(env.navigations).toEqual(['/mall/pages/product/index?productId=2']);
   });
 
-  it('product page: adds the picked SKU to the cart, buys now through checkout, shares with the sharer id', async () => {
+  it('product page: adds the picked SKU to the cart, buys now via checkout, shares with the sharer id', async () => {
     const added: Call[] = [];
     const env = scriptedWx([
       login,
       (c) => (c.path === '/api/products/11' ? { data: productDetail(11) } : undefined),
-      (c) => (c.path === '/api/cart/items' ? (added.push(c), { data: { groups: [], selectedTotalFen: 0, count: 1 } }) : undefined),
+      (c) =>
+        c.path === '/api/cart/items'
+          ? logged(added, c, { data: { groups: [], selectedTotalFen: 0, count: 1 } })
+          : undefined,
     ]);
     const page = render('mall/pages/product/index');
     await page.instance.onLoad({ productId: '11', sharer: '55' });
@@ -49,25 +73,59 @@ describe('mall', () => {
     await until(() => text(again, '#price'), 'picker loaded');
     await tap(again, '#confirm');
     await until(() => env.navigations.length === 1, 'to checkout');
-    expect(decodeURIComponent(env.navigations[0]!)).toBe('/mall/pages/checkout/index?items=[{"skuId":101,"quantity":1}]');
+    expect(decodeURIComponent(env.navigations[0]!)).toBe(
+      '/mall/pages/checkout/index?items=[{"skuId":101,"quantity":1}]',
+    );
     expect(page.instance.onShareAppMessage().path).toBe('/mall/pages/product/index?productId=11&sharer=7');
     expect(page.instance.onShareTimeline().query).toBe('productId=11&sharer=7');
   });
 
   it('cart: changes quantities, deselects, removes and checks out the selected lines', async () => {
     let lines = [
-      { skuId: 101, productId: 11, productTitle: '芒果', skuName: '5斤', imageUrl: null, quantity: 1, selected: true, priceFen: 990, priceFenAtAdd: 990, lineTotalFen: 990, available: 5, flags: [] },
-      { skuId: 102, productId: 12, productTitle: '椰子', skuName: '2个', imageUrl: null, quantity: 2, selected: true, priceFen: 500, priceFenAtAdd: 500, lineTotalFen: 1000, available: 5, flags: [] },
+      {
+        skuId: 101,
+        productId: 11,
+        productTitle: '芒果',
+        skuName: '5斤',
+        imageUrl: null,
+        quantity: 1,
+        selected: true,
+        priceFen: 990,
+        priceFenAtAdd: 990,
+        lineTotalFen: 990,
+        available: 5,
+        flags: [],
+      },
+      {
+        skuId: 102,
+        productId: 12,
+        productTitle: '椰子',
+        skuName: '2个',
+        imageUrl: null,
+        quantity: 2,
+        selected: true,
+        priceFen: 500,
+        priceFenAtAdd: 500,
+        lineTotalFen: 1000,
+        available: 5,
+        flags: [],
+      },
     ];
-    const cart = () => ({ groups: [{ merchantId: 1, merchantName: '好物小店', lines, selectedTotalFen: 0 }], count: lines.length,
-      selectedTotalFen: lines.filter((l) => l.selected).reduce((n, l) => n + l.priceFen * l.quantity, 0) });
+    const cart = () => ({
+      groups: [{ merchantId: 1, merchantName: '好物小店', lines, selectedTotalFen: 0 }],
+      count: lines.length,
+      selectedTotalFen: lines.filter((l) => l.selected).reduce((n, l) => n + l.priceFen * l.quantity, 0),
+    });
     const env = scriptedWx([
       login,
       (c) => (c.path === '/api/cart' ? { data: cart() } : undefined),
       (c) => {
         const m = /^\/api\/cart\/items\/(\d+)$/.exec(c.path);
         if (!m) return undefined;
-        if (c.method === 'DELETE') { lines = lines.filter((l) => l.skuId !== Number(m[1])); return { data: cart() }; }
+        if (c.method === 'DELETE') {
+          lines = lines.filter((l) => l.skuId !== Number(m[1]));
+          return { data: cart() };
+        }
         lines = lines.map((l) => (l.skuId === Number(m[1]) ? { ...l, ...c.body } : l));
         return { data: cart() };
       },
@@ -80,7 +138,9 @@ describe('mall', () => {
     page.querySelectorAll('.check')[1].dispatchEvent('tap');
     await until(() => text(page, '#total') === '¥19.80', 'deselected');
     await tap(page, '#checkout');
-    expect(decodeURIComponent(env.navigations[0]!)).toBe('/mall/pages/checkout/index?items=[{"skuId":101,"quantity":2}]');
+    expect(decodeURIComponent(env.navigations[0]!)).toBe(
+      '/mall/pages/checkout/index?items=[{"skuId":101,"quantity":2}]',
+    );
     page.querySelectorAll('.remove')[0].dispatchEvent('tap');
     await until(() => all(page, '.line').length === 1, 'removed');
   });
@@ -88,8 +148,28 @@ describe('mall', () => {
   it('checkout page passes the deal (group-buy) into the quote', async () => {
     const quotes: Call[] = [];
     scriptedWx([
-      (c) => (c.path === '/api/me/addresses' ? { data: [{ id: 3, name: 'a', phone: '1', province: 'p', city: 'c', district: 'd', detail: 'x', postalCode: null, isDefault: true }] } : undefined),
-      (c) => (c.path === '/api/checkout/quote' ? (quotes.push(c), { status: 422, data: { error: { code: 'GROUP_FULL', message: '这个团已满' } } }) : undefined),
+      (c) =>
+        c.path === '/api/me/addresses'
+          ? {
+              data: [
+                {
+                  id: 3,
+                  name: 'a',
+                  phone: '1',
+                  province: 'p',
+                  city: 'c',
+                  district: 'd',
+                  detail: 'x',
+                  postalCode: null,
+                  isDefault: true,
+                },
+              ],
+            }
+          : undefined,
+      (c) =>
+        c.path === '/api/checkout/quote'
+          ? logged(quotes, c, { status: 422, data: { error: { code: 'GROUP_FULL', message: '这个团已满' } } })
+          : undefined,
     ]);
     const page = render('mall/pages/checkout/index');
     page.instance.onLoad({
@@ -99,20 +179,89 @@ describe('mall', () => {
     const sheet = await until(() => page.querySelector('#checkout'), 'sheet');
     await until(() => text(sheet, '#error'), 'quote refused');
     expect(text(sheet, '#error')).toBe('这个团已满');
-    expect(quotes[0]!.body).toEqual({ items: [{ skuId: 5, quantity: 1 }], addressId: 3, roomId: null, usePoints: false, groupBuy: { dealId: 8, groupId: 4 } });
+    expect(quotes[0]!.body).toEqual({
+      items: [{ skuId: 5, quantity: 1 }],
+      addressId: 3,
+      roomId: null,
+      usePoints: false,
+      groupBuy: { dealId: 8, groupId: 4 },
+    });
   });
 
   it('orders and after-sales: lists orders, asks for a refund on chosen lines with a reason', async () => {
     const asked: Call[] = [];
     const env = scriptedWx([
       login,
-      (c) => (c.path.startsWith('/api/orders?') ? { data: { items: [
-        { id: 70, orderNo: 'O70', merchantId: 1, merchantName: '好物小店', userId: 7, status: 'paid', goodsFen: 990, discountFen: 0, shippingFen: 0, totalFen: 990, refundedFen: 0, roomId: 9, createdAt: '', paidAt: '', payDeadline: '', lines: [{ productTitle: '芒果', skuName: '5斤', quantity: 1 }] },
-        { id: 71, orderNo: 'O71', merchantId: 1, merchantName: '好物小店', userId: 7, status: 'pending_payment', goodsFen: 500, discountFen: 0, shippingFen: 0, totalFen: 500, refundedFen: 0, roomId: null, createdAt: '', paidAt: null, payDeadline: '', lines: [{ productTitle: '椰子', skuName: '2个', quantity: 1 }] },
-      ], total: 2, page: 1, pageSize: 20 } } : undefined),
-      (c) => (c.path === '/api/orders/70' ? { data: { lines: [{ id: 700, productTitle: '芒果', skuName: '5斤', quantity: 1, refundedQuantity: 0 }] } } : undefined),
-      (c) => (c.path === '/api/aftersales?orderId=70' ? { data: asked.length ? [{ id: 1, aftersaleNo: 'A1', type: 'refund_only', status: 'requested', reason: '不想要了', amountFen: 990 }] : [] } : undefined),
-      (c) => (c.path === '/api/orders/70/aftersales' ? (asked.push(c), { status: 201, data: {} }) : undefined),
+      (c) =>
+        c.path.startsWith('/api/orders?')
+          ? {
+              data: {
+                items: [
+                  {
+                    id: 70,
+                    orderNo: 'O70',
+                    merchantId: 1,
+                    merchantName: '好物小店',
+                    userId: 7,
+                    status: 'paid',
+                    goodsFen: 990,
+                    discountFen: 0,
+                    shippingFen: 0,
+                    totalFen: 990,
+                    refundedFen: 0,
+                    roomId: 9,
+                    createdAt: '',
+                    paidAt: '',
+                    payDeadline: '',
+                    lines: [{ productTitle: '芒果', skuName: '5斤', quantity: 1 }],
+                  },
+                  {
+                    id: 71,
+                    orderNo: 'O71',
+                    merchantId: 1,
+                    merchantName: '好物小店',
+                    userId: 7,
+                    status: 'pending_payment',
+                    goodsFen: 500,
+                    discountFen: 0,
+                    shippingFen: 0,
+                    totalFen: 500,
+                    refundedFen: 0,
+                    roomId: null,
+                    createdAt: '',
+                    paidAt: null,
+                    payDeadline: '',
+                    lines: [{ productTitle: '椰子', skuName: '2个', quantity: 1 }],
+                  },
+                ],
+                total: 2,
+                page: 1,
+                pageSize: 20,
+              },
+            }
+          : undefined,
+      (c) =>
+        c.path === '/api/orders/70'
+          ? { data: { lines: [{ id: 700, productTitle: '芒果', skuName: '5斤', quantity: 1, refundedQuantity: 0 }] } }
+          : undefined,
+      (c) =>
+        c.path === '/api/aftersales?orderId=70'
+          ? {
+              data: asked.length
+                ? [
+                    {
+                      id: 1,
+                      aftersaleNo: 'A1',
+                      type: 'refund_only',
+                      status: 'requested',
+                      reason: '不想要了',
+                      amountFen: 990,
+                    },
+                  ]
+                : [],
+            }
+          : undefined,
+      (c) => (c.path === '/api/orders/70/aftersales' ? logged(asked, c, { status: 201, data: {} }) : undefined),
     ]);
     const orders = render('mall/pages/orders/index');
     await orders.instance.onLoad();
@@ -140,11 +289,41 @@ describe('mall', () => {
   it('group-buy: joins an open group through checkout and shares the group with the sharer id', async () => {
     const env = scriptedWx([
       login,
-      (c) => (c.path === '/api/group-buys/8' ? { data: {
-        id: 8, merchantId: 1, productId: 11, skuId: 101, title: '芒果拼团', groupPriceFen: 690, groupSize: 3, expireMinutes: 60, autoFill: false,
-        startsAt: '', endsAt: '', status: 'active', results: [],
-        openGroups: [{ id: 4, dealId: 8, title: '芒果拼团', groupPriceFen: 690, status: 'open', expiresAt: new Date(Date.now() + 600_000).toISOString(), size: 3, paid: 1, missing: 2, shareUrl: '', members: [{ userId: 3, nickname: '团长', status: 'paid', leader: true }] }],
-      } } : undefined),
+      (c) =>
+        c.path === '/api/group-buys/8'
+          ? {
+              data: {
+                id: 8,
+                merchantId: 1,
+                productId: 11,
+                skuId: 101,
+                title: '芒果拼团',
+                groupPriceFen: 690,
+                groupSize: 3,
+                expireMinutes: 60,
+                autoFill: false,
+                startsAt: '',
+                endsAt: '',
+                status: 'active',
+                results: [],
+                openGroups: [
+                  {
+                    id: 4,
+                    dealId: 8,
+                    title: '芒果拼团',
+                    groupPriceFen: 690,
+                    status: 'open',
+                    expiresAt: new Date(Date.now() + 600_000).toISOString(),
+                    size: 3,
+                    paid: 1,
+                    missing: 2,
+                    shareUrl: '',
+                    members: [{ userId: 3, nickname: '团长', status: 'paid', leader: true }],
+                  },
+                ],
+              },
+            }
+          : undefined,
     ]);
     env.storage.set('lm.tokens', { accessToken: 'at', refreshToken: 'rt' });
     env.storage.set('lm.user', { id: 7 });
@@ -155,29 +334,56 @@ describe('mall', () => {
     expect(text(page, '.group')).toContain('还差 2 人');
     await tap(page, '.join');
     await until(() => env.navigations.length, 'checkout');
-    expect(decodeURIComponent(env.navigations[0]!)).toBe('/mall/pages/checkout/index?items=[{"skuId":101,"quantity":1}]&deal={"groupBuy":{"dealId":8,"groupId":4}}');
+    expect(decodeURIComponent(env.navigations[0]!)).toBe(
+      '/mall/pages/checkout/index?items=[{"skuId":101,"quantity":1}]&deal={"groupBuy":{"dealId":8,"groupId":4}}',
+    );
     expect(page.instance.onShareAppMessage({ target: { dataset: { id: 4 } } })).toEqual({
-      title: '¥6.90 拼 芒果拼团，就差你了', path: '/mall/pages/groupbuy/index?dealId=8&groupId=4&sharer=7',
+      title: '¥6.90 拼 芒果拼团，就差你了',
+      path: '/mall/pages/groupbuy/index?dealId=8&groupId=4&sharer=7',
     });
   });
 
   it('bargain: the owner shares it and buys at the current price; a friend helps cut', async () => {
     const bargain = (helps: number, price: number) => ({
-      id: 30, campaignId: 2, userId: 7, title: '砍价椰子', skuId: 101, productId: 11, startPriceFen: 2000, currentPriceFen: price, floorPriceFen: 500,
-      helps, helpsNeeded: 5, status: 'open', expiresAt: '', orderId: null, shareUrl: '', cuts: helps ? [{ seq: 1, cutFen: 300, nickname: '好友' }] : [],
+      id: 30,
+      campaignId: 2,
+      userId: 7,
+      title: '砍价椰子',
+      skuId: 101,
+      productId: 11,
+      startPriceFen: 2000,
+      currentPriceFen: price,
+      floorPriceFen: 500,
+      helps,
+      helpsNeeded: 5,
+      status: 'open',
+      expiresAt: '',
+      orderId: null,
+      shareUrl: '',
+      cuts: helps ? [{ seq: 1, cutFen: 300, nickname: '好友' }] : [],
     });
     let helps = 0;
+    const helped = <T>(answer: T): T => {
+      helps = 1;
+      return answer;
+    };
     const env = scriptedWx([
       login,
       (c) => (c.path === '/api/bargains/campaigns/2/start' ? { data: bargain(0, 2000) } : undefined),
-      (c) => (c.path === '/api/bargains/30/help' ? (helps = 1, { data: { cutFen: 300, currentPriceFen: 1700, reached: false } }) : undefined),
+      (c) =>
+        c.path === '/api/bargains/30/help'
+          ? helped({ data: { cutFen: 300, currentPriceFen: 1700, reached: false } })
+          : undefined,
       (c) => (c.path === '/api/bargains/30' ? { data: bargain(helps, helps ? 1700 : 2000) } : undefined),
     ]);
     const mine = render('mall/pages/bargain/index');
     await mine.instance.onLoad({ campaignId: '2' });
     expect(text(mine, '#current')).toBe('¥20.00');
     expect(mine.querySelector('#ask-friends')).toBeTruthy();
-    expect(mine.instance.onShareAppMessage()).toEqual({ title: '帮我砍一刀：砍价椰子', path: '/mall/pages/bargain/index?bargainId=30&sharer=7' });
+    expect(mine.instance.onShareAppMessage()).toEqual({
+      title: '帮我砍一刀：砍价椰子',
+      path: '/mall/pages/bargain/index?bargainId=30&sharer=7',
+    });
     await tap(mine, '#buy');
     expect(decodeURIComponent(env.navigations[0]!)).toContain('&deal={"bargainId":30}');
 
@@ -198,7 +404,10 @@ describe('user centre', () => {
     const bound: Call[] = [];
     const env = scriptedWx([
       login,
-      (c) => (c.path === '/api/wechat/phone' ? (bound.push(c), { data: { user: { ...signedIn.user, phone: '13800138000' } } }) : undefined),
+      (c) =>
+        c.path === '/api/wechat/phone'
+          ? logged(bound, c, { data: { user: { ...signedIn.user, phone: '13800138000' } } })
+          : undefined,
       (c) => (c.path === '/api/auth/logout' ? { data: { ok: true } } : undefined),
     ]);
     const page = render('user/pages/me/index');
@@ -223,9 +432,40 @@ describe('user centre', () => {
   it('coupons by status and points with their ledger', async () => {
     scriptedWx([
       login,
-      (c) => (c.path.startsWith('/api/me/coupons?status=available') ? { data: [{ id: 1, templateId: 1, title: '满50减5', description: '全场', kind: 'amount', funding: 'merchant', merchantId: 1, status: 'available', channel: 'room', validFrom: '', validUntil: '2026-12-31T00:00:00Z', orderId: null }] } : undefined),
+      (c) =>
+        c.path.startsWith('/api/me/coupons?status=available')
+          ? {
+              data: [
+                {
+                  id: 1,
+                  templateId: 1,
+                  title: '满50减5',
+                  description: '全场',
+                  kind: 'amount',
+                  funding: 'merchant',
+                  merchantId: 1,
+                  status: 'available',
+                  channel: 'room',
+                  validFrom: '',
+                  validUntil: '2026-12-31T00:00:00Z',
+                  orderId: null,
+                },
+              ],
+            }
+          : undefined,
       (c) => (c.path.startsWith('/api/me/coupons?') ? { data: [] } : undefined),
-      (c) => (c.path === '/api/me/points' ? { data: { balance: 230, policy: { earnPerYuan: 1, pointsPerYuan: 100, maxShareBp: 5000 }, entries: [{ id: 1, delta: 230, balanceAfter: 230, reason: '下单奖励', ref: 'o1', at: '2026-11-30T00:00:00Z' }] } } : undefined),
+      (c) =>
+        c.path === '/api/me/points'
+          ? {
+              data: {
+                balance: 230,
+                policy: { earnPerYuan: 1, pointsPerYuan: 100, maxShareBp: 5000 },
+                entries: [
+                  { id: 1, delta: 230, balanceAfter: 230, reason: '下单奖励', ref: 'o1', at: '2026-11-30T00:00:00Z' },
+                ],
+              },
+            }
+          : undefined,
     ]);
     const coupons = render('user/pages/coupons/index');
     await coupons.instance.onLoad();

@@ -2,7 +2,7 @@
 // (a scripted socket here; test/integration.test.ts runs it against a real node).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { product, roomDetail, signedIn } from './fixtures.ts';
-import { all, ensureBuilt, render, scriptedWx, tap, text, until, type Call, type Route } from './wx.ts';
+import { all, ensureBuilt, render, scriptedWx, tap, text, until, type Call, type Route, logged } from './wx.ts';
 
 beforeAll(() => ensureBuilt());
 
@@ -38,19 +38,34 @@ describe('live room page', () => {
   });
 
   it('shows a replay in video when the show has ended', async () => {
-    const routes: Route[] = [(c) => (c.path === '/api/rooms/9'
-      ? { data: roomDetail({ status: 'ended', play: { flv: null, hls: null }, replays: [{ sessionId: 1, startedAt: '', endedAt: '', durationSec: 60, hls: '/vod/1.m3u8' }] }) }
-      : undefined)];
+    const routes: Route[] = [
+      (c) =>
+        c.path === '/api/rooms/9'
+          ? {
+              data: roomDetail({
+                status: 'ended',
+                play: { flv: null, hls: null },
+                replays: [{ sessionId: 1, startedAt: '', endedAt: '', durationSec: 60, hls: '/vod/1.m3u8' }],
+              }),
+            }
+          : undefined,
+    ];
     const { page } = await openRoom(routes);
     expect(page.querySelector('#replay')).toBeTruthy();
     expect(page.instance.data.replay).toBe('https://livemall.example.com/vod/1.m3u8');
     expect(page.querySelector('#player')).toBeUndefined();
   });
 
-  it('shows danmaku, likes, the online count, pins, the bag, coupon drops, lucky bags and flash countdowns', async () => {
+  it('shows danmaku, likes, online count, pins, the bag, coupon drops, lucky bags, flash countdowns', async () => {
     const claims: Call[] = [];
     const { page, socket } = await openRoom([
-      (c) => (c.path === '/api/coupon-drops/5/claim' ? (claims.push(c), { status: 201, data: { couponId: 1, templateId: 2, validFrom: '', validUntil: '', remaining: 9 } }) : undefined),
+      (c) =>
+        c.path === '/api/coupon-drops/5/claim'
+          ? logged(claims, c, {
+              status: 201,
+              data: { couponId: 1, templateId: 2, validFrom: '', validUntil: '', remaining: 9 },
+            })
+          : undefined,
       (c) => (c.path === '/api/lucky-bags/3/enter' ? { data: { entered: true } } : undefined),
     ]);
     // The pin from the REST state: the explaining product.
@@ -74,7 +89,20 @@ describe('live room page', () => {
     expect(text(page, '.bag-item')).toContain('讲解中');
     expect(String(items[1].dom.textContent)).not.toContain('讲解中');
 
-    socket.push({ type: 'coupon.drop', seq: 3, data: { dropId: 5, roomId: 9, templateId: 2, title: '满100减20', description: '直播间专享', quantity: 10, remaining: 10, endsAt: new Date(Date.now() + 60_000).toISOString() } });
+    socket.push({
+      type: 'coupon.drop',
+      seq: 3,
+      data: {
+        dropId: 5,
+        roomId: 9,
+        templateId: 2,
+        title: '满100减20',
+        description: '直播间专享',
+        quantity: 10,
+        remaining: 10,
+        endsAt: new Date(Date.now() + 60_000).toISOString(),
+      },
+    });
     await until(() => text(page, '#drop'), 'drop');
     expect(text(page, '#drop')).toContain('剩 10 张');
     await tap(page, '#claim-drop');
@@ -83,30 +111,88 @@ describe('live room page', () => {
     expect(claims).toHaveLength(1);
 
     const drawAt = new Date(Date.now() + 125_000).toISOString();
-    socket.push({ type: 'luckybag.started', seq: 4, data: { bagId: 3, roomId: 9, title: '锦鲤福袋', prize: { kind: 'coins', description: '100 币', coins: 100 }, winnersCount: 1, condition: { kind: 'follow' }, status: 'open', drawAt, seedHash: 'h', seed: null, entrants: 0, entrantIds: [], winners: [], algorithm: 'x' } });
+    socket.push({
+      type: 'luckybag.started',
+      seq: 4,
+      data: {
+        bagId: 3,
+        roomId: 9,
+        title: '锦鲤福袋',
+        prize: { kind: 'coins', description: '100 币', coins: 100 },
+        winnersCount: 1,
+        condition: { kind: 'follow' },
+        status: 'open',
+        drawAt,
+        seedHash: 'h',
+        seed: null,
+        entrants: 0,
+        entrantIds: [],
+        winners: [],
+        algorithm: 'x',
+      },
+    });
     await until(() => text(page, '#lucky'), 'lucky bag');
     expect(text(page, '#lucky')).toMatch(/福袋 02:0[45] 后开奖/);
     await tap(page, '#enter-lucky');
     await until(() => text(page, '#enter-lucky') === '已参与', 'entered');
 
     const startsAt = new Date(Date.now() + 90_000).toISOString();
-    socket.push({ type: 'flashsale.countdown', seq: 5, data: { sessionId: 1, phase: 'announced', startsAt, endsAt: startsAt, items: [{ id: 1, title: '秒杀锅', flashPriceFen: 990, remaining: 5 }] } });
+    socket.push({
+      type: 'flashsale.countdown',
+      seq: 5,
+      data: {
+        sessionId: 1,
+        phase: 'announced',
+        startsAt,
+        endsAt: startsAt,
+        items: [{ id: 1, title: '秒杀锅', flashPriceFen: 990, remaining: 5 }],
+      },
+    });
     await until(() => text(page, '#flash'), 'flash');
     expect(text(page, '#flash')).toMatch(/秒杀 01:(29|30) 后开始 · 秒杀锅 ¥9\.90/);
 
-    socket.push({ type: 'luckybag.drawn', seq: 6, data: { bagId: 3, roomId: 9, title: '锦鲤福袋', prize: { kind: 'coins', description: '100 币' }, winnersCount: 1, condition: { kind: 'follow' }, status: 'drawn', drawAt, seedHash: 'h', seed: 's', entrants: 1, entrantIds: [7], winners: [{ userId: 7, rank: 1, nickname: '微信用户' }], algorithm: 'x' } });
+    socket.push({
+      type: 'luckybag.drawn',
+      seq: 6,
+      data: {
+        bagId: 3,
+        roomId: 9,
+        title: '锦鲤福袋',
+        prize: { kind: 'coins', description: '100 币' },
+        winnersCount: 1,
+        condition: { kind: 'follow' },
+        status: 'drawn',
+        drawAt,
+        seedHash: 'h',
+        seed: 's',
+        entrants: 1,
+        entrantIds: [7],
+        winners: [{ userId: 7, rank: 1, nickname: '微信用户' }],
+        algorithm: 'x',
+      },
+    });
     await until(() => text(page, '#lucky-winners'), 'winners');
     expect(text(page, '#lucky-winners')).toBe('已开奖：微信用户');
   });
 
-  it('signs in with wx.login to chat, coalesces like taps, follows the shop and sends gifts from the wallet', async () => {
+  it('signs in with wx.login to chat, coalesces like taps, follows the shop, sends gifts from the wallet', async () => {
     const follows: Call[] = [];
     const { env, page, socket } = await openRoom([
-      (c) => (c.path === '/api/me/follows/1' ? (follows.push(c), { data: { following: c.method === 'PUT' } }) : undefined),
-      (c) => (c.path === '/api/gifts' ? { data: [{ id: 4, name: '玫瑰', iconUrl: null, priceCoins: 10, effect: 'none' }] } : undefined),
+      (c) =>
+        c.path === '/api/me/follows/1' ? logged(follows, c, { data: { following: c.method === 'PUT' } }) : undefined,
+      (c) =>
+        c.path === '/api/gifts'
+          ? { data: [{ id: 4, name: '玫瑰', iconUrl: null, priceCoins: 10, effect: 'none' }] }
+          : undefined,
       (c) => (c.path === '/api/me/wallet' ? { data: { balance: 50, fenPerCoin: 10, ledger: [] } } : undefined),
     ]);
-    env.frameAnswers.auth = () => ({ protocol: 1, connId: 'c', guestId: 'g', heartbeatMs: 25000, user: { id: 7, nickname: 'w' } });
+    env.frameAnswers.auth = () => ({
+      protocol: 1,
+      connId: 'c',
+      guestId: 'g',
+      heartbeatMs: 25000,
+      user: { id: 7, nickname: 'w' },
+    });
     env.frameAnswers.chat = (d) => ({ id: 1, seq: 1, text: d.text, masked: false });
     env.frameAnswers.like = (d) => ({ total: 100 + d.count });
     env.frameAnswers.gift = () => ({ sendId: 1, coins: 10, balance: 40, replay: false });
@@ -134,7 +220,19 @@ describe('live room page', () => {
     await tap(page, '.gift');
     await until(() => !page.querySelector('#gifts'), 'gift sent');
     expect(socket.sent.find((f) => f.type === 'gift')!.data).toMatchObject({ giftId: 4, quantity: 1 });
-    socket.push({ type: 'gift', data: { sendId: 1, userId: 7, nickname: '微信用户', giftId: 4, name: '玫瑰', iconUrl: null, quantity: 1, effect: 'none' } });
+    socket.push({
+      type: 'gift',
+      data: {
+        sendId: 1,
+        userId: 7,
+        nickname: '微信用户',
+        giftId: 4,
+        name: '玫瑰',
+        iconUrl: null,
+        quantity: 1,
+        effect: 'none',
+      },
+    });
     await until(() => text(page, '#gift-banner'), 'gift banner');
     expect(text(page, '#gift-banner')).toBe('微信用户 送出 玫瑰 ×1');
   });
@@ -143,8 +241,20 @@ describe('live room page', () => {
     const { env, page, socket } = await openRoom();
     socket.push({ type: 'chat', seq: 41, data: { id: 1, userId: 3, nickname: 'a', text: 'one' } });
     await until(() => all(page, '.chat').length === 1, 'first chat');
-    env.joinAnswer = (d) => ({ roomId: 9, title: 'r', status: 'live', online: 5, cumulative: 5, seq: 42, resumed: true, complete: true,
-      history: d.resumeFrom === 41 ? [{ type: 'chat', seq: 42, ts: 1, data: { id: 2, userId: 3, nickname: 'a', text: 'two' } }] : [] });
+    env.joinAnswer = (d) => ({
+      roomId: 9,
+      title: 'r',
+      status: 'live',
+      online: 5,
+      cumulative: 5,
+      seq: 42,
+      resumed: true,
+      complete: true,
+      history:
+        d.resumeFrom === 41
+          ? [{ type: 'chat', seq: 42, ts: 1, data: { id: 2, userId: 3, nickname: 'a', text: 'two' } }]
+          : [],
+    });
     socket.drop(1001);
     await until(() => !page.instance.data.connected, 'disconnected');
     await until(() => env.sockets.length === 2 && page.instance.data.connected, 'reconnected', 3000);
@@ -157,7 +267,10 @@ describe('live room page', () => {
     const { env, page } = await openRoom();
     env.storage.set('lm.tokens', { accessToken: 'at', refreshToken: 'rt' });
     env.storage.set('lm.user', { id: 77 });
-    expect(page.instance.onShareAppMessage()).toMatchObject({ title: '年货节直播', path: '/pages/room/index?roomId=9&sharer=77' });
+    expect(page.instance.onShareAppMessage()).toMatchObject({
+      title: '年货节直播',
+      path: '/pages/room/index?roomId=9&sharer=77',
+    });
     expect(page.instance.onShareTimeline()).toEqual({ title: '年货节直播', query: 'roomId=9&sharer=77' });
   });
 });

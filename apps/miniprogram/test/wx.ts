@@ -24,10 +24,19 @@ type Any = any;
 export const simulate: Any = require('miniprogram-simulate');
 
 /** The built module (CommonJS in dist/), the same instance the pages use. */
-export function mp<T = Any>(rel: string): T { return require(path.join(dist, rel)) as T; }
+export function mp<T = Any>(rel: string): T {
+  return require(path.join(dist, rel)) as T;
+}
 
-export interface Call { method: string; path: string; body: Any; headers: Record<string, string> }
-export type Route = (call: Call) => { status?: number; data: Any } | Promise<{ status?: number; data: Any }> | undefined;
+export interface Call {
+  method: string;
+  path: string;
+  body: Any;
+  headers: Record<string, string>;
+}
+export type Route = (
+  call: Call,
+) => { status?: number; data: Any } | Promise<{ status?: number; data: Any }> | undefined;
 
 export interface FakeSocket {
   url: string;
@@ -57,22 +66,41 @@ export interface WxEnv {
 function memoryStorage(env: WxEnv) {
   return {
     getStorageSync: (k: string) => (env.storage.has(k) ? env.storage.get(k) : ''),
-    setStorageSync: (k: string, v: Any) => { env.storage.set(k, JSON.parse(JSON.stringify(v))); },
-    removeStorageSync: (k: string) => { env.storage.delete(k); },
+    setStorageSync: (k: string, v: Any) => {
+      env.storage.set(k, JSON.parse(JSON.stringify(v)));
+    },
+    removeStorageSync: (k: string) => {
+      env.storage.delete(k);
+    },
   };
 }
 
 function uiApis(env: WxEnv) {
-  const ok = (o: Any, r: Any = { errMsg: 'ok' }) => { setTimeout(() => o?.success?.(r), 0); return Promise.resolve(r); };
+  const ok = (o: Any, r: Any = { errMsg: 'ok' }) => {
+    setTimeout(() => o?.success?.(r), 0);
+    return Promise.resolve(r);
+  };
   return {
-    navigateTo: (o: Any) => { env.navigations.push(o.url); return ok(o); },
-    redirectTo: (o: Any) => { env.navigations.push(o.url); return ok(o); },
-    showToast: (o: Any) => { env.toasts.push(o.title); return ok(o); },
+    navigateTo: (o: Any) => {
+      env.navigations.push(o.url);
+      return ok(o);
+    },
+    redirectTo: (o: Any) => {
+      env.navigations.push(o.url);
+      return ok(o);
+    },
+    showToast: (o: Any) => {
+      env.toasts.push(o.title);
+      return ok(o);
+    },
     setNavigationBarTitle: (o: Any) => ok(o),
     stopPullDownRefresh: () => undefined,
     showShareMenu: (o: Any) => ok(o),
     login: (o: Any) => ok(o, { code: `code-${Math.random().toString(36).slice(2, 10)}`, errMsg: 'login:ok' }),
-    requestPayment: (o: Any) => { env.payments.push(o); return ok(o, { errMsg: 'requestPayment:ok' }); },
+    requestPayment: (o: Any) => {
+      env.payments.push(o);
+      return ok(o, { errMsg: 'requestPayment:ok' });
+    },
     requestSubscribeMessage: (o: Any) => {
       const r = Object.fromEntries((o.tmplIds as string[]).map((t) => [t, 'accept']));
       return ok(o, { ...r, errMsg: 'requestSubscribeMessage:ok' });
@@ -86,32 +114,68 @@ function splitUrl(url: string) {
   return { path: u.pathname + u.search };
 }
 
+/** Record the call in `list` and answer `answer` (for routes whose calls a test checks). */
+export function logged<T>(list: Call[], call: Call, answer: T): T {
+  list.push(call);
+  return answer;
+}
+
 /** A `wx` whose requests the test answers (first route to answer wins; unknown routes are 404). */
 export function scriptedWx(routes: Route[]): WxEnv {
   const env: WxEnv = {
-    calls: [], sockets: [], storage: new Map(), navigations: [], toasts: [], payments: [],
+    calls: [],
+    sockets: [],
+    storage: new Map(),
+    navigations: [],
+    toasts: [],
+    payments: [],
     address: null,
-    joinAnswer: (d) => ({ roomId: d.roomId, title: 'room', status: 'live', online: 1, cumulative: 1, seq: 0, history: [], resumed: false, complete: true }),
+    joinAnswer: (d) => ({
+      roomId: d.roomId,
+      title: 'room',
+      status: 'live',
+      online: 1,
+      cumulative: 1,
+      seq: 0,
+      history: [],
+      resumed: false,
+      complete: true,
+    }),
     frameAnswers: {},
   };
   const wx = {
-    ...memoryStorage(env), ...uiApis(env),
+    ...memoryStorage(env),
+    ...uiApis(env),
     request(o: Any) {
-      const call: Call = { method: o.method ?? 'GET', path: splitUrl(o.url).path, body: o.data, headers: o.header ?? {} };
+      const call: Call = {
+        method: o.method ?? 'GET',
+        path: splitUrl(o.url).path,
+        body: o.data,
+        headers: o.header ?? {},
+      };
       env.calls.push(call);
       void (async () => {
         for (const r of routes) {
           const a = await r(call);
-          if (a) { o.success?.({ statusCode: a.status ?? 200, data: a.data, header: {} }); return; }
+          if (a) {
+            o.success?.({ statusCode: a.status ?? 200, data: a.data, header: {} });
+            return;
+          }
         }
-        o.success?.({ statusCode: 404, data: { error: { code: 'NOT_FOUND', message: `no route ${call.method} ${call.path}` } }, header: {} });
+        o.success?.({
+          statusCode: 404,
+          data: { error: { code: 'NOT_FOUND', message: `no route ${call.method} ${call.path}` } },
+          header: {},
+        });
       })();
       return { abort() {} };
     },
     connectSocket(o: Any) {
       const handlers: Record<string, Array<(x: Any) => void>> = { open: [], message: [], close: [], error: [] };
       const sock: FakeSocket = {
-        url: o.url, sent: [], open: false,
+        url: o.url,
+        sent: [],
+        open: false,
         push(...frames) {
           const data = JSON.stringify(frames.map((f) => ({ ts: Date.now(), ...f })));
           for (const h of handlers.message!) h({ data });
@@ -123,10 +187,15 @@ export function scriptedWx(routes: Route[]): WxEnv {
         },
       };
       env.sockets.push(sock);
-      setTimeout(() => { sock.open = true; for (const h of handlers.open!) h({}); }, 0);
+      setTimeout(() => {
+        sock.open = true;
+        for (const h of handlers.open!) h({});
+      }, 0);
       return {
-        onOpen: (h: Any) => handlers.open!.push(h), onMessage: (h: Any) => handlers.message!.push(h),
-        onClose: (h: Any) => handlers.close!.push(h), onError: (h: Any) => handlers.error!.push(h),
+        onOpen: (h: Any) => handlers.open!.push(h),
+        onMessage: (h: Any) => handlers.message!.push(h),
+        onClose: (h: Any) => handlers.close!.push(h),
+        onError: (h: Any) => handlers.error!.push(h),
         send(s: Any) {
           const f = JSON.parse(s.data);
           sock.sent.push(f);
@@ -134,7 +203,9 @@ export function scriptedWx(routes: Route[]): WxEnv {
           if (!answer || !f.ref) return;
           setTimeout(() => {
             let data: Any;
-            try { data = answer(f.data); } catch (e: Any) {
+            try {
+              data = answer(f.data);
+            } catch (e: any) {
               sock.push({ type: 'error', data: { ref: f.ref, code: e.code ?? 'ERR', message: e.message } });
               return;
             }
@@ -162,7 +233,11 @@ export function realWx(base: string): WxEnv & { closeAll(): void } {
         .then(async (res) => {
           const text = await res.text();
           let data: Any = text;
-          try { data = text ? JSON.parse(text) : ''; } catch { /* not JSON */ }
+          try {
+            data = text ? JSON.parse(text) : '';
+          } catch {
+            /* not JSON */
+          }
           o.success?.({ statusCode: res.status, data, header: Object.fromEntries(res.headers) });
         })
         .catch((e: Error) => o.fail?.({ errMsg: `request:fail ${e.message}` }));
@@ -171,21 +246,34 @@ export function realWx(base: string): WxEnv & { closeAll(): void } {
     connectSocket(o: Any) {
       const ws = new WebSocket(o.url);
       open.push(ws);
-      const record = { url: o.url, sent: [] as FakeSocket['sent'], open: false, push() {}, drop() { ws.terminate(); } };
+      const record = {
+        url: o.url,
+        sent: [] as FakeSocket['sent'],
+        open: false,
+        push() {},
+        drop() {
+          ws.terminate();
+        },
+      };
       env.sockets.push(record);
       const task = {
         onOpen: (h: Any) => ws.on('open', () => h({})),
         onMessage: (h: Any) => ws.on('message', (d) => h({ data: d.toString() })),
         onClose: (h: Any) => ws.on('close', (code) => h({ code, reason: '' })),
         onError: (h: Any) => ws.on('error', (e) => h({ errMsg: e.message })),
-        send: (s: Any) => { record.sent.push(JSON.parse(s.data)); ws.send(s.data); },
+        send: (s: Any) => {
+          record.sent.push(JSON.parse(s.data));
+          ws.send(s.data);
+        },
         close: (c: Any) => ws.close(c?.code ?? 1000),
       };
       return task;
     },
   };
   Object.assign((globalThis as Any).wx, wx);
-  env.closeAll = () => { for (const ws of open) ws.terminate(); };
+  env.closeAll = () => {
+    for (const ws of open) ws.terminate();
+  };
   void base;
   return env;
 }
@@ -203,7 +291,11 @@ export async function until<T>(fn: () => T, what = 'condition', ms = 5000): Prom
   const end = Date.now() + ms;
   for (;;) {
     let v: T | undefined;
-    try { v = fn(); } catch { v = undefined; }
+    try {
+      v = fn();
+    } catch {
+      v = undefined;
+    }
     if (v) return v as NonNullable<T>;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -216,7 +308,9 @@ export function text(comp: Any, selector: string): string {
   return el ? String(el.dom.textContent).replace(/\s+/g, ' ').trim() : '';
 }
 
-export function all(comp: Any, selector: string): Any[] { return comp.querySelectorAll(selector); }
+export function all(comp: Any, selector: string): Any[] {
+  return comp.querySelectorAll(selector);
+}
 
 export async function tap(comp: Any, selector: string): Promise<void> {
   const el = comp.querySelector(selector);

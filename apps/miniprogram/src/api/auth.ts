@@ -13,7 +13,10 @@ export function currentUser(): User | null {
 
 function loginCode(): Promise<string> {
   return new Promise((resolve, reject) => {
-    wx.login({ success: (r) => (r.code ? resolve(r.code) : reject(new Error(r.errMsg))), fail: (e) => reject(new Error(e.errMsg)) });
+    wx.login({
+      success: (r) => (r.code ? resolve(r.code) : reject(new Error(r.errMsg))),
+      fail: (e) => reject(new Error(e.errMsg)),
+    });
   });
 }
 

@@ -8,7 +8,13 @@ const TOKENS = 'lm.tokens';
 
 /** A refused request: the server's stable error code and its message (or NETWORK when nothing answered). */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) { super(message); }
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export function tokens(): Tokens | null {
@@ -16,9 +22,12 @@ export function tokens(): Tokens | null {
   return t || null;
 }
 export function saveTokens(t: Tokens | null): void {
-  if (t) wx.setStorageSync(TOKENS, t); else wx.removeStorageSync(TOKENS);
+  if (t) wx.setStorageSync(TOKENS, t);
+  else wx.removeStorageSync(TOKENS);
 }
-export function accessToken(): string | null { return tokens()?.accessToken ?? null; }
+export function accessToken(): string | null {
+  return tokens()?.accessToken ?? null;
+}
 
 export interface RequestOptions {
   body?: unknown;
@@ -26,11 +35,16 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-interface Raw { status: number; data: unknown }
+interface Raw {
+  status: number;
+  data: unknown;
+}
 
 function send(method: string, path: string, o: RequestOptions, token: string | null): Promise<Raw> {
-  const q = Object.entries(o.query ?? {}).filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
+  const q = Object.entries(o.query ?? {})
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&');
   const header: Record<string, string> = { ...(o.headers ?? {}) };
   if (o.body !== undefined) header['content-type'] ??= 'application/json';
   if (token) header.authorization = `Bearer ${token}`;
@@ -59,17 +73,23 @@ export function refresh(): Promise<boolean> {
     const rt = tokens()?.refreshToken;
     if (!rt) return false;
     const r = await send('POST', '/api/auth/refresh', { body: { refreshToken: rt } }, null).catch(() => null);
-    if (!r || r.status !== 200) { if (r && r.status < 500) saveTokens(null); return false; }
+    if (r?.status !== 200) {
+      // Refused (spent, revoked, expired): sign in again. A network failure or 5xx keeps the pair for later.
+      if (r !== null && r.status < 500) saveTokens(null);
+      return false;
+    }
     saveTokens(r.data as Tokens);
     return true;
-  })().finally(() => { refreshing = null; });
+  })().finally(() => {
+    refreshing = null;
+  });
   return refreshing;
 }
 
 /** Call the API; an expired access token is refreshed once and the call repeated. */
 export async function api<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
   let r = await send(method, path, o, accessToken());
-  if (r.status === 401 && failure(r).code === 'TOKEN_EXPIRED' && await refresh()) {
+  if (r.status === 401 && failure(r).code === 'TOKEN_EXPIRED' && (await refresh())) {
     r = await send(method, path, o, accessToken());
   }
   if (r.status >= 200 && r.status < 300) return r.data as T;

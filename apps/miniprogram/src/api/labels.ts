@@ -1,11 +1,22 @@
 // Chinese labels for the statuses the shopper sees (the server's enum values).
 const ORDER: Record<string, string> = {
-  pending_payment: '待付款', paid: '待发货', shipped: '待收货', delivered: '已签收', completed: '已完成',
-  cancelled: '已取消', refunded: '已退款', partially_refunded: '部分退款',
+  pending_payment: '待付款',
+  paid: '待发货',
+  shipped: '待收货',
+  delivered: '已签收',
+  completed: '已完成',
+  cancelled: '已取消',
+  refunded: '已退款',
+  partially_refunded: '部分退款',
 };
 const AFTERSALE: Record<string, string> = {
-  requested: '待审核', awaiting_return: '待退货', returned: '已退货', refunding: '退款中', refunded: '已退款',
-  rejected: '已拒绝', cancelled: '已撤销',
+  requested: '待审核',
+  awaiting_return: '待退货',
+  returned: '已退货',
+  refunding: '退款中',
+  refunded: '已退款',
+  rejected: '已拒绝',
+  cancelled: '已撤销',
 };
 const COUPON: Record<string, string> = { available: '可用', used: '已使用', expired: '已过期', locked: '使用中' };
 

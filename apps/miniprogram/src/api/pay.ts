@@ -5,9 +5,15 @@
 import { api } from './http';
 
 export type PayMode = { kind: 'wechat' } | { kind: 'sandbox'; confirmPath: string; token: string } | { kind: 'none' };
-interface Methods { sandbox: boolean; methods: Array<{ provider: 'sandbox' | 'wechat' | 'alipay'; testMoney: boolean }> }
+interface Methods {
+  sandbox: boolean;
+  methods: Array<{ provider: 'sandbox' | 'wechat' | 'alipay'; testMoney: boolean }>;
+}
 interface Started {
-  paymentNo: string; provider: string; amountFen: number; cashierUrl?: string;
+  paymentNo: string;
+  provider: string;
+  amountFen: number;
+  cashierUrl?: string;
   jsapiParams?: Record<string, string>;
   sandboxPay?: { testMoney: true; confirmPath: string; token: string };
 }
@@ -36,7 +42,10 @@ export async function startPayment(paymentNo: string): Promise<PayMode & { param
 export function requestPayment(p: Record<string, string>): Promise<boolean> {
   return new Promise((resolve, reject) => {
     wx.requestPayment({
-      timeStamp: p.timeStamp!, nonceStr: p.nonceStr!, package: p.package!, signType: (p.signType ?? 'RSA') as 'RSA',
+      timeStamp: p.timeStamp!,
+      nonceStr: p.nonceStr!,
+      package: p.package!,
+      signType: (p.signType ?? 'RSA') as 'RSA',
       paySign: p.paySign!,
       success: () => resolve(true),
       fail: (e) => (/cancel/.test(e.errMsg) ? resolve(false) : reject(new Error(e.errMsg))),
@@ -45,8 +54,15 @@ export function requestPayment(p: Record<string, string>): Promise<boolean> {
 }
 
 /** The sandbox's test-money confirmation. */
-export async function confirmSandbox(confirmPath: string, token: string, outcome: 'succeeded' | 'failed' = 'succeeded') {
-  return api<{ outcome: string }>('POST', confirmPath, { body: { t: token, outcome }, headers: { accept: 'application/json' } });
+export async function confirmSandbox(
+  confirmPath: string,
+  token: string,
+  outcome: 'succeeded' | 'failed' = 'succeeded',
+) {
+  return api<{ outcome: string }>('POST', confirmPath, {
+    body: { t: token, outcome },
+    headers: { accept: 'application/json' },
+  });
 }
 
 /** Ask for the orders until every one is paid (or the time is up). */

@@ -5,7 +5,9 @@ import { currentUser } from './auth';
 export function sharePath(page: string, query: Record<string, string | number>): string {
   const me = currentUser();
   const q = { ...query, ...(me ? { sharer: me.id } : {}) };
-  return `${page}?${Object.entries(q).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&')}`;
+  return `${page}?${Object.entries(q)
+    .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`)
+    .join('&')}`;
 }
 
 export function shareQuery(query: Record<string, string | number>): string {

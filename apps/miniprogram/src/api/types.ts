@@ -4,11 +4,16 @@ import type { paths, components } from '../../../../packages/sdk/src/schema';
 
 export type { paths };
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
-export type Answer<P extends keyof paths, M extends keyof paths[P]> =
-  paths[P][M] extends { responses: infer R } ? (R extends { 200: infer A } ? Json<A>
-    : R extends { 201: infer A } ? Json<A> : never) : never;
-export type Body<P extends keyof paths, M extends keyof paths[P]> =
-  paths[P][M] extends { requestBody?: infer B } ? Json<NonNullable<B>> : never;
+export type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { responses: infer R }
+  ? R extends { 200: infer A }
+    ? Json<A>
+    : R extends { 201: infer A }
+      ? Json<A>
+      : never
+  : never;
+export type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody?: infer B }
+  ? Json<NonNullable<B>>
+  : never;
 
 export type Quote = components['schemas']['Quote'];
 export type RoomDetail = Answer<'/api/rooms/{roomId}', 'get'>;

@@ -6,28 +6,63 @@ import { api, errorText } from '../../api/http';
 import { confirmSandbox, requestPayment, startPayment, waitPaid } from '../../api/pay';
 import type { Quote } from '../../api/types';
 
-interface Address { id: number; name: string; phone: string; province: string; city: string; district: string; detail: string; isDefault: boolean }
-interface LineView { lineId: string; title: string; sku: string; quantity: number; unit: string; payable: string; adjustments: string[] }
-interface GroupView { merchantId: number; lines: LineView[]; charges: Array<{ step: string; reason: string; amount: string }> }
+interface Address {
+  id: number;
+  name: string;
+  phone: string;
+  province: string;
+  city: string;
+  district: string;
+  detail: string;
+  isDefault: boolean;
+}
+interface LineView {
+  lineId: string;
+  title: string;
+  sku: string;
+  quantity: number;
+  unit: string;
+  payable: string;
+  adjustments: string[];
+}
+interface GroupView {
+  merchantId: number;
+  lines: LineView[];
+  charges: Array<{ step: string; reason: string; amount: string }>;
+}
 
 const key = () => `mp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 
 function view(q: Quote) {
   return {
-    groups: q.groups.map((g): GroupView => ({
-      merchantId: g.merchantId,
-      lines: g.lines.map((l) => ({
-        lineId: l.lineId, title: l.productTitle, sku: l.skuName, quantity: l.quantity, unit: yuan(l.unitPriceFen),
-        payable: yuan(l.payableFen), adjustments: l.adjustments.map((a) => `${a.reason} ${yuan(a.amountFen)}`),
-      })),
-      charges: g.charges.map((c) => ({ step: c.step, reason: c.reason, amount: yuan(c.amountFen) })),
-    })),
-    goods: yuan(q.goodsFen), discount: yuan(q.discountFen), shipping: yuan(q.shippingFen), total: yuan(q.totalFen),
-    undeliverable: q.undeliverable.map((u) => u.reason), notes: q.notes,
+    groups: q.groups.map(
+      (g): GroupView => ({
+        merchantId: g.merchantId,
+        lines: g.lines.map((l) => ({
+          lineId: l.lineId,
+          title: l.productTitle,
+          sku: l.skuName,
+          quantity: l.quantity,
+          unit: yuan(l.unitPriceFen),
+          payable: yuan(l.payableFen),
+          adjustments: l.adjustments.map((a) => `${a.reason} ${yuan(a.amountFen)}`),
+        })),
+        charges: g.charges.map((c) => ({ step: c.step, reason: c.reason, amount: yuan(c.amountFen) })),
+      }),
+    ),
+    goods: yuan(q.goodsFen),
+    discount: yuan(q.discountFen),
+    shipping: yuan(q.shippingFen),
+    total: yuan(q.totalFen),
+    undeliverable: q.undeliverable.map((u) => u.reason),
+    notes: q.notes,
   };
 }
 
-const runtime = new WeakMap<object, { quote: Quote | null; key: string; payment: { confirmPath: string; token: string } | null }>();
+const runtime = new WeakMap<
+  object,
+  { quote: Quote | null; key: string; payment: { confirmPath: string; token: string } | null }
+>();
 
 Component({
   properties: {
@@ -37,40 +72,65 @@ Component({
     deal: { type: Object, value: {} },
   },
   data: {
-    addresses: [] as Array<Address & { text: string }>, addressId: 0, loading: true,
-    quote: null as ReturnType<typeof view> | null, placing: false, stage: 'quote' as 'quote' | 'pay' | 'paid',
-    amount: '', testMoney: false, orderIds: [] as number[], error: '',
+    addresses: [] as Array<Address & { text: string }>,
+    addressId: 0,
+    loading: true,
+    quote: null as ReturnType<typeof view> | null,
+    placing: false,
+    stage: 'quote' as 'quote' | 'pay' | 'paid',
+    amount: '',
+    testMoney: false,
+    orderIds: [] as number[],
+    error: '',
   },
   lifetimes: {
-    attached() { void this.loadAddresses(); },
+    attached() {
+      void this.loadAddresses();
+    },
   },
   methods: {
     rt() {
       let r = runtime.get(this);
-      if (!r) { r = { quote: null, key: key(), payment: null }; runtime.set(this, r); }
+      if (!r) {
+        r = { quote: null, key: key(), payment: null };
+        runtime.set(this, r);
+      }
       return r;
     },
     async loadAddresses(prefer?: number) {
       try {
         const list = await api<Address[]>('GET', '/api/me/addresses');
-        const addresses = list.map((a) => ({ ...a, text: `${a.name} ${a.phone} ${a.province}${a.city}${a.district}${a.detail}` }));
+        const addresses = list.map((a) => ({
+          ...a,
+          text: `${a.name} ${a.phone} ${a.province}${a.city}${a.district}${a.detail}`,
+        }));
         const addressId = prefer ?? list.find((a) => a.isDefault)?.id ?? list[0]?.id ?? 0;
         this.setData({ addresses, addressId, loading: false });
         if (addressId) await this.requote();
-      } catch (e) { this.setData({ error: errorText(e), loading: false }); }
+      } catch (e) {
+        this.setData({ error: errorText(e), loading: false });
+      }
     },
     /** Import the shopper's WeChat address (wx.chooseAddress) as a saved address. */
     importAddress() {
       wx.chooseAddress({
         success: (a) => {
           const body = {
-            name: a.userName, phone: a.telNumber, province: a.provinceName, city: a.cityName,
-            district: a.countyName, detail: a.detailInfo, ...(a.postalCode ? { postalCode: a.postalCode } : {}),
+            name: a.userName,
+            phone: a.telNumber,
+            province: a.provinceName,
+            city: a.cityName,
+            district: a.countyName,
+            detail: a.detailInfo,
+            ...(a.postalCode ? { postalCode: a.postalCode } : {}),
           };
           void api<Address>('POST', '/api/me/addresses', { body })
-            .then((saved) => this.loadAddresses(saved.id)).catch((e: unknown) => this.setData({ error: errorText(e) }));
+            .then((saved) => this.loadAddresses(saved.id))
+            .catch((e: unknown) => this.setData({ error: errorText(e) }));
         },
-        fail: (e) => { if (!/cancel/.test(e.errMsg)) this.setData({ error: e.errMsg }); },
+        fail: (e) => {
+          if (!/cancel/.test(e.errMsg)) this.setData({ error: e.errMsg });
+        },
       });
     },
     chooseAddress(e: WechatMiniprogram.TouchEvent) {
@@ -90,22 +150,31 @@ Component({
         r.quote = q;
         r.key = key();
         this.setData({ quote: view(q), ...(keepError ? {} : { error: '' }) });
-      } catch (e) { this.setData({ error: errorText(e), quote: null }); }
+      } catch (e) {
+        this.setData({ error: errorText(e), quote: null });
+      }
     },
     async place() {
       const r = this.rt();
       if (!r.quote || this.data.placing || r.quote.undeliverable.length) return;
       this.setData({ placing: true, error: '' });
       try {
-        const placed = await api<{ orders: Array<{ orderId: number }>; payment: { paymentNo: string; amountFen: number } | null }>(
-          'POST', '/api/orders', { body: { ...this.request(), idempotencyKey: r.key, quoteToken: r.quote.quoteToken } });
+        const placed = await api<{
+          orders: Array<{ orderId: number }>;
+          payment: { paymentNo: string; amountFen: number } | null;
+        }>('POST', '/api/orders', {
+          body: { ...this.request(), idempotencyKey: r.key, quoteToken: r.quote.quoteToken },
+        });
         const orderIds = placed.orders.map((o) => o.orderId);
         this.setData({ orderIds, amount: yuan(placed.payment?.amountFen ?? 0) });
-        if (!placed.payment) { await this.settle(); return; }
+        if (!placed.payment) {
+          await this.settle();
+          return;
+        }
         const mode = await startPayment(placed.payment.paymentNo);
         if (mode.kind === 'wechat') {
           this.setData({ stage: 'pay' });
-          if (mode.params && await requestPayment(mode.params)) await this.settle();
+          if (mode.params && (await requestPayment(mode.params))) await this.settle();
         } else if (mode.kind === 'sandbox') {
           r.payment = { confirmPath: mode.confirmPath, token: mode.token };
           this.setData({ stage: 'pay', testMoney: true });
@@ -116,7 +185,9 @@ Component({
         this.setData({ error: errorText(e) });
         // The price, stock or the shopper's coupons moved: show the new quote to confirm.
         void this.requote(true);
-      } finally { this.setData({ placing: false }); }
+      } finally {
+        this.setData({ placing: false });
+      }
     },
     /** Sandbox: confirm the test-money payment. */
     async confirmTestMoney() {
@@ -125,7 +196,9 @@ Component({
       try {
         await confirmSandbox(p.confirmPath, p.token);
         await this.settle();
-      } catch (e) { this.setData({ error: errorText(e) }); }
+      } catch (e) {
+        this.setData({ error: errorText(e) });
+      }
     },
     async settle() {
       if (await waitPaid(this.data.orderIds)) {
@@ -133,7 +206,11 @@ Component({
         this.triggerEvent('paid', { orderIds: this.data.orderIds });
       } else this.setData({ error: '支付结果确认中，请稍后在订单中查看' });
     },
-    viewOrders() { void wx.navigateTo({ url: '/mall/pages/orders/index' }); },
-    close() { this.triggerEvent('close', {}); },
+    viewOrders() {
+      void wx.navigateTo({ url: '/mall/pages/orders/index' });
+    },
+    close() {
+      this.triggerEvent('close', {});
+    },
   },
 });

@@ -11,36 +11,76 @@ import { RoomSocket, type Frame } from '../../api/room-socket';
 import { shareQuery, sharePath } from '../../api/share';
 import type { RoomDetail } from '../../api/types';
 import type {
-  ChatMessage, CouponDrop, FlashCountdown, LuckyBag, RoomProduct,
+  ChatMessage,
+  CouponDrop,
+  FlashCountdown,
+  LuckyBag,
+  RoomProduct,
 } from '../../../../../packages/sdk/src/realtime-frames';
 
 type BagItem = RoomProduct & { explaining?: boolean; price: string };
-interface Gift { id: number; name: string; iconUrl: string | null; priceCoins: number; effect: string }
+interface Gift {
+  id: number;
+  name: string;
+  iconUrl: string | null;
+  priceCoins: number;
+  effect: string;
+}
 
 const absolute = (u: string | null | undefined) => (!u ? '' : u.startsWith('/') ? `${config.apiBase}${u}` : u);
 const bagItem = (p: RoomProduct & { explaining?: boolean }): BagItem => ({ ...p, price: yuan(p.minPriceFen) });
 const MAX_CHAT = 50;
 
 // Per page instance, outside setData: the socket, timers and coalesced like taps.
-interface Runtime { authed: boolean; socket: RoomSocket | null; timer: number | null; likeTaps: number; likeTimer: number | null }
+interface Runtime {
+  authed: boolean;
+  socket: RoomSocket | null;
+  timer: number | null;
+  likeTaps: number;
+  likeTimer: number | null;
+}
 const runtimes = new WeakMap<object, Runtime>();
 
 Component({
   data: {
-    roomId: 0, invite: '', title: '', status: '', merchantId: 0, merchantName: '',
-    flv: '', hls: '', useLivePlayer: false, replay: '', coverUrl: '',
-    online: 0, likes: 0, chats: [] as ChatMessage[], draft: '',
-    bag: [] as BagItem[], showBag: false, pinned: null as BagItem | null,
+    roomId: 0,
+    invite: '',
+    title: '',
+    status: '',
+    merchantId: 0,
+    merchantName: '',
+    flv: '',
+    hls: '',
+    useLivePlayer: false,
+    replay: '',
+    coverUrl: '',
+    online: 0,
+    likes: 0,
+    chats: [] as ChatMessage[],
+    draft: '',
+    bag: [] as BagItem[],
+    showBag: false,
+    pinned: null as BagItem | null,
     drop: null as (CouponDrop & { claimed: boolean }) | null,
     lucky: null as (LuckyBag & { entered: boolean; text: string }) | null,
     flash: null as (FlashCountdown & { text: string; items2: string }) | null,
-    following: false, followers: 0,
-    gifts: [] as Gift[], showGifts: false, balance: -1, lastGift: '',
-    buyProductId: 0, checkoutItems: [] as Array<{ skuId: number; quantity: number }>, showCheckout: false,
-    connected: false, error: '', notice: '',
+    following: false,
+    followers: 0,
+    gifts: [] as Gift[],
+    showGifts: false,
+    balance: -1,
+    lastGift: '',
+    buyProductId: 0,
+    checkoutItems: [] as Array<{ skuId: number; quantity: number }>,
+    showCheckout: false,
+    connected: false,
+    error: '',
+    notice: '',
   },
   lifetimes: {
-    detached() { this.teardown(); },
+    detached() {
+      this.teardown();
+    },
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -49,10 +89,15 @@ Component({
       if (query.sharer) wx.setStorageSync('lm.sharer', query.sharer);
       return this.load();
     },
-    onUnload() { this.teardown(); },
+    onUnload() {
+      this.teardown();
+    },
     runtime(): Runtime {
       let r = runtimes.get(this);
-      if (!r) { r = { authed: false, socket: null, timer: null, likeTaps: 0, likeTimer: null }; runtimes.set(this, r); }
+      if (!r) {
+        r = { authed: false, socket: null, timer: null, likeTaps: 0, likeTimer: null };
+        runtimes.set(this, r);
+      }
       return r;
     },
     teardown() {
@@ -72,17 +117,28 @@ Component({
         const pinned = bag.find((p) => p.id === room.pinnedProductId) ?? null;
         const live = room.status === 'live';
         this.setData({
-          title: room.title, status: room.status, merchantId: room.merchantId, merchantName: room.merchantName,
-          coverUrl: absolute(room.coverUrl), flv: live ? absolute(room.play.flv) : '', hls: live ? absolute(room.play.hls) : '',
-          useLivePlayer: live && Boolean(room.play.flv), replay: !live && room.replays[0] ? absolute(room.replays[0].hls) : '',
-          online: room.viewers.online, bag, pinned, error: '',
+          title: room.title,
+          status: room.status,
+          merchantId: room.merchantId,
+          merchantName: room.merchantName,
+          coverUrl: absolute(room.coverUrl),
+          flv: live ? absolute(room.play.flv) : '',
+          hls: live ? absolute(room.play.hls) : '',
+          useLivePlayer: live && Boolean(room.play.flv),
+          replay: !live && room.replays[0] ? absolute(room.replays[0].hls) : '',
+          online: room.viewers.online,
+          bag,
+          pinned,
+          error: '',
         });
         void wx.setNavigationBarTitle({ title: room.title });
         void this.loadFollow();
         if (!this.runtime().socket) this.connect();
         const r = this.runtime();
         if (r.timer === null) r.timer = setInterval(() => this.tick(), 1000) as unknown as number;
-      } catch (e) { this.setData({ error: errorText(e) }); }
+      } catch (e) {
+        this.setData({ error: errorText(e) });
+      }
     },
     connect() {
       const r = this.runtime();
@@ -102,12 +158,24 @@ Component({
           if (!f.data.complete) void this.load();
           break;
         }
-        case 'join.refused': this.setData({ error: f.data.message ?? f.data.code }); break;
-        case 'socket.closed': this.setData({ connected: false }); break;
-        case 'presence': this.setData({ online: f.data.online }); break;
-        case 'likes': this.setData({ likes: f.data.total }); break;
-        case 'chat': this.setData({ chats: [...this.data.chats, f.data].slice(-MAX_CHAT) }); break;
-        case 'chat.deleted': this.setData({ chats: this.data.chats.filter((c) => c.id !== f.data.id) }); break;
+        case 'join.refused':
+          this.setData({ error: f.data.message ?? f.data.code });
+          break;
+        case 'socket.closed':
+          this.setData({ connected: false });
+          break;
+        case 'presence':
+          this.setData({ online: f.data.online });
+          break;
+        case 'likes':
+          this.setData({ likes: f.data.total });
+          break;
+        case 'chat':
+          this.setData({ chats: [...this.data.chats, f.data].slice(-MAX_CHAT) });
+          break;
+        case 'chat.deleted':
+          this.setData({ chats: this.data.chats.filter((c) => c.id !== f.data.id) });
+          break;
         case 'product.pinned': {
           const p = f.data.product;
           const bag = this.data.bag.map((b) => ({ ...b, explaining: p !== null && b.id === p.id }));
@@ -119,34 +187,60 @@ Component({
           this.setData({ bag, pinned: bag.find((b) => b.explaining) ?? this.data.pinned });
           break;
         }
-        case 'coupon.drop': this.setData({ drop: { ...f.data, claimed: false } }); break;
+        case 'coupon.drop':
+          this.setData({ drop: { ...f.data, claimed: false } });
+          break;
         case 'coupon.drop.remaining':
           if (this.data.drop?.dropId === f.data.dropId) this.setData({ 'drop.remaining': f.data.remaining });
           break;
         case 'flashsale.countdown':
-          this.setData({ flash: { ...f.data, text: '', items2: f.data.items.map((i) => `${i.title} ${yuan(i.flashPriceFen)}`).join('，') } });
+          this.setData({
+            flash: {
+              ...f.data,
+              text: '',
+              items2: f.data.items.map((i) => `${i.title} ${yuan(i.flashPriceFen)}`).join('，'),
+            },
+          });
           this.tick();
           break;
-        case 'luckybag.started': case 'luckybag.drawn': {
+        case 'luckybag.started':
+        case 'luckybag.drawn': {
           const entered = this.data.lucky?.bagId === f.data.bagId && this.data.lucky.entered;
           this.setData({ lucky: { ...f.data, entered, text: '' } });
           this.tick();
           break;
         }
-        case 'luckybag.won': this.setData({ notice: `恭喜中奖：${f.data.prize.description}` }); break;
-        case 'gift': this.setData({ lastGift: `${f.data.nickname} 送出 ${f.data.name} ×${f.data.quantity}` }); break;
-        case 'room.live': case 'room.ended': void this.load(); break;
-        case 'you.muted': this.setData({ notice: '你已被禁言' }); break;
-        case 'you.banned': this.setData({ notice: '你已被移出直播间' }); break;
-        case 'error': if (f.data.roomId) this.setData({ error: f.data.message }); break;
-        default: break;
+        case 'luckybag.won':
+          this.setData({ notice: `恭喜中奖：${f.data.prize.description}` });
+          break;
+        case 'gift':
+          this.setData({ lastGift: `${f.data.nickname} 送出 ${f.data.name} ×${f.data.quantity}` });
+          break;
+        case 'room.live':
+        case 'room.ended':
+          void this.load();
+          break;
+        case 'you.muted':
+          this.setData({ notice: '你已被禁言' });
+          break;
+        case 'you.banned':
+          this.setData({ notice: '你已被移出直播间' });
+          break;
+        case 'error':
+          if (f.data.roomId) this.setData({ error: f.data.message });
+          break;
+        default:
+          break;
       }
     },
     /** Once a second: flash-sale and lucky-bag countdowns. */
     tick() {
       const { flash, lucky } = this.data;
       if (flash) {
-        const text = flash.phase === 'started' ? `秒杀中 · 剩 ${countdown(flash.endsAt)}` : `秒杀 ${countdown(flash.startsAt)} 后开始`;
+        const text =
+          flash.phase === 'started'
+            ? `秒杀中 · 剩 ${countdown(flash.endsAt)}`
+            : `秒杀 ${countdown(flash.startsAt)} 后开始`;
         if (text !== flash.text) this.setData({ 'flash.text': text });
       }
       if (lucky && lucky.status === 'open') {
@@ -163,7 +257,9 @@ Component({
       if (e.detail.code === -2301 || e.detail.code === 3001) this.onPlayerError();
     },
     // ---- interaction ----
-    onDraft(e: WechatMiniprogram.Input) { this.setData({ draft: e.detail.value }); },
+    onDraft(e: WechatMiniprogram.Input) {
+      this.setData({ draft: e.detail.value });
+    },
     async sendChat() {
       const text = this.data.draft.trim();
       if (!text) return;
@@ -171,10 +267,14 @@ Component({
         await this.ensureAuthed();
         const r = await this.runtime().socket!.request('chat', { text });
         this.setData({ draft: '', notice: 'held' in r ? '消息审核中' : '' });
-      } catch (e) { this.setData({ notice: errorText(e) }); }
+      } catch (e) {
+        this.setData({ notice: errorText(e) });
+      }
     },
     /** Sign in (wx.login) for REST calls. */
-    async ensureSignedIn() { if (!currentUser()) await signIn(); },
+    async ensureSignedIn() {
+      if (!currentUser()) await signIn();
+    },
     /** Sign in and tell the socket who we are (chat, gifts). */
     async ensureAuthed() {
       const r = this.runtime();
@@ -194,13 +294,18 @@ Component({
         const count = Math.min(50, r.likeTaps);
         r.likeTaps = 0;
         r.likeTimer = null;
-        void r.socket?.request('like', { count }).then((a) => this.setData({ likes: a.total })).catch(() => undefined);
+        void r.socket
+          ?.request('like', { count })
+          .then((a) => this.setData({ likes: a.total }))
+          .catch(() => undefined);
       }, 500) as unknown as number;
     },
     async loadFollow() {
       if (!this.data.merchantId) return;
-      const f = await api<{ followers: number; following: boolean }>('GET', `/api/merchants/${this.data.merchantId}/followers`)
-        .catch(() => null);
+      const f = await api<{ followers: number; following: boolean }>(
+        'GET',
+        `/api/merchants/${this.data.merchantId}/followers`,
+      ).catch(() => null);
       if (f) this.setData({ followers: f.followers, following: f.following });
     },
     async toggleFollow() {
@@ -209,7 +314,9 @@ Component({
         const on = !this.data.following;
         await api(on ? 'PUT' : 'DELETE', `/api/me/follows/${this.data.merchantId}`);
         this.setData({ following: on, followers: this.data.followers + (on ? 1 : -1) });
-      } catch (e) { this.setData({ notice: errorText(e) }); }
+      } catch (e) {
+        this.setData({ notice: errorText(e) });
+      }
     },
     async claimDrop() {
       const drop = this.data.drop;
@@ -218,7 +325,9 @@ Component({
         await this.ensureSignedIn();
         const r = await api<{ remaining: number }>('POST', `/api/coupon-drops/${drop.dropId}/claim`);
         this.setData({ 'drop.claimed': true, 'drop.remaining': r.remaining, notice: '领取成功' });
-      } catch (e) { this.setData({ notice: errorText(e) }); }
+      } catch (e) {
+        this.setData({ notice: errorText(e) });
+      }
     },
     async enterLucky() {
       const bag = this.data.lucky;
@@ -227,43 +336,72 @@ Component({
         await this.ensureSignedIn();
         const r = await api<{ entered: boolean }>('POST', `/api/lucky-bags/${bag.bagId}/enter`);
         this.setData({ 'lucky.entered': r.entered, notice: r.entered ? '已参与福袋' : '' });
-      } catch (e) { this.setData({ notice: errorText(e) }); }
+      } catch (e) {
+        this.setData({ notice: errorText(e) });
+      }
     },
     async openGifts() {
       try {
         await this.ensureAuthed();
         const [gifts, wallet] = await Promise.all([
-          api<Gift[]>('GET', '/api/gifts'), api<{ balance: number }>('GET', '/api/me/wallet'),
+          api<Gift[]>('GET', '/api/gifts'),
+          api<{ balance: number }>('GET', '/api/me/wallet'),
         ]);
         this.setData({ gifts, balance: wallet.balance, showGifts: true });
-      } catch (e) { this.setData({ notice: errorText(e) }); }
+      } catch (e) {
+        this.setData({ notice: errorText(e) });
+      }
     },
-    closeGifts() { this.setData({ showGifts: false }); },
+    closeGifts() {
+      this.setData({ showGifts: false });
+    },
     async sendGift(e: WechatMiniprogram.TouchEvent) {
       const giftId = e.currentTarget.dataset.id as number;
       try {
         const ref = `g${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
         const r = await this.runtime().socket!.request('gift', { giftId, quantity: 1, ref });
         this.setData({ balance: r.balance, showGifts: false });
-      } catch (err) { this.setData({ notice: errorText(err) }); }
+      } catch (err) {
+        this.setData({ notice: errorText(err) });
+      }
     },
     // ---- buying ----
-    toggleBag() { this.setData({ showBag: !this.data.showBag }); },
+    toggleBag() {
+      this.setData({ showBag: !this.data.showBag });
+    },
     buy(e: WechatMiniprogram.TouchEvent) {
       this.setData({ buyProductId: e.currentTarget.dataset.id as number, showBag: false });
     },
-    closeSku() { this.setData({ buyProductId: 0 }); },
+    closeSku() {
+      this.setData({ buyProductId: 0 });
+    },
     async onPicked(e: WechatMiniprogram.CustomEvent<{ skuId: number; quantity: number }>) {
       try {
         await this.ensureSignedIn();
-        this.setData({ buyProductId: 0, checkoutItems: [{ skuId: e.detail.skuId, quantity: e.detail.quantity }], showCheckout: true });
-      } catch (err) { this.setData({ notice: errorText(err) }); }
+        this.setData({
+          buyProductId: 0,
+          checkoutItems: [{ skuId: e.detail.skuId, quantity: e.detail.quantity }],
+          showCheckout: true,
+        });
+      } catch (err) {
+        this.setData({ notice: errorText(err) });
+      }
     },
-    closeCheckout() { this.setData({ showCheckout: false }); },
-    onPaid() { this.setData({ notice: '支付成功' }); },
+    closeCheckout() {
+      this.setData({ showCheckout: false });
+    },
+    onPaid() {
+      this.setData({ notice: '支付成功' });
+    },
     onShareAppMessage() {
-      return { title: this.data.title, path: sharePath('/pages/room/index', { roomId: this.data.roomId }), imageUrl: this.data.coverUrl };
+      return {
+        title: this.data.title,
+        path: sharePath('/pages/room/index', { roomId: this.data.roomId }),
+        imageUrl: this.data.coverUrl,
+      };
     },
-    onShareTimeline() { return { title: this.data.title, query: shareQuery({ roomId: this.data.roomId }) }; },
+    onShareTimeline() {
+      return { title: this.data.title, query: shareQuery({ roomId: this.data.roomId }) };
+    },
   },
 });

@@ -7,11 +7,23 @@ import { sharePath } from '../../../api/share';
 import type { Answer } from '../../../api/types';
 
 type Deal = Answer<'/api/group-buys/{dealId}', 'get'>;
-interface GroupView { id: number; missing: number; leader: string; left: string }
+interface GroupView {
+  id: number;
+  missing: number;
+  leader: string;
+  left: string;
+}
 
 Component({
   data: {
-    dealId: 0, groupId: 0, title: '', price: '', size: 0, skuId: 0, groups: [] as GroupView[], error: '',
+    dealId: 0,
+    groupId: 0,
+    title: '',
+    price: '',
+    size: 0,
+    skuId: 0,
+    groups: [] as GroupView[],
+    error: '',
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -23,12 +35,20 @@ Component({
       try {
         const d = await api<Deal>('GET', `/api/group-buys/${this.data.dealId}`);
         this.setData({
-          title: d.title, price: yuan(d.groupPriceFen), size: d.groupSize, skuId: d.skuId,
+          title: d.title,
+          price: yuan(d.groupPriceFen),
+          size: d.groupSize,
+          skuId: d.skuId,
           groups: d.openGroups.map((g) => ({
-            id: g.id, missing: g.missing, leader: g.members.find((m) => m.leader)?.nickname ?? '', left: countdown(g.expiresAt),
+            id: g.id,
+            missing: g.missing,
+            leader: g.members.find((m) => m.leader)?.nickname ?? '',
+            left: countdown(g.expiresAt),
           })),
         });
-      } catch (e) { this.setData({ error: errorText(e) }); }
+      } catch (e) {
+        this.setData({ error: errorText(e) });
+      }
     },
     async go(groupId: number | null) {
       try {
@@ -36,10 +56,16 @@ Component({
         const items = encodeURIComponent(JSON.stringify([{ skuId: this.data.skuId, quantity: 1 }]));
         const deal = encodeURIComponent(JSON.stringify({ groupBuy: { dealId: this.data.dealId, groupId } }));
         void wx.navigateTo({ url: `/mall/pages/checkout/index?items=${items}&deal=${deal}` });
-      } catch (e) { this.setData({ error: errorText(e) }); }
+      } catch (e) {
+        this.setData({ error: errorText(e) });
+      }
     },
-    open() { return this.go(null); },
-    join(e: WechatMiniprogram.TouchEvent) { return this.go(e.currentTarget.dataset.id as number); },
+    open() {
+      return this.go(null);
+    },
+    join(e: WechatMiniprogram.TouchEvent) {
+      return this.go(e.currentTarget.dataset.id as number);
+    },
     onShareAppMessage(o: { target?: { dataset?: { id?: number } } }) {
       const groupId = o.target?.dataset?.id ?? this.data.groupId;
       return {

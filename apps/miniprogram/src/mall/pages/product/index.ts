@@ -8,8 +8,19 @@ import type { ProductDetail } from '../../../api/types';
 
 Component({
   data: {
-    productId: 0, title: '', subtitle: '', description: '', coverUrl: '', price: '', original: '', sales: 0,
-    merchantName: '', picking: false, mode: 'buy' as 'buy' | 'cart', notice: '', error: '',
+    productId: 0,
+    title: '',
+    subtitle: '',
+    description: '',
+    coverUrl: '',
+    price: '',
+    original: '',
+    sales: 0,
+    merchantName: '',
+    picking: false,
+    mode: 'buy' as 'buy' | 'cart',
+    notice: '',
+    error: '',
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -23,15 +34,29 @@ Component({
         const prices = p.skus.filter((s) => s.enabled).map((s) => s.priceFen);
         const originals = p.skus.map((s) => s.originalPriceFen);
         this.setData({
-          title: p.title, subtitle: p.subtitle, description: p.description, coverUrl: p.coverUrl ?? '',
-          price: prices.length ? yuan(Math.min(...prices)) : '', original: originals.length ? yuan(Math.max(...originals)) : '',
-          sales: p.sales, merchantName: p.merchantName, error: '',
+          title: p.title,
+          subtitle: p.subtitle,
+          description: p.description,
+          coverUrl: p.coverUrl ?? '',
+          price: prices.length ? yuan(Math.min(...prices)) : '',
+          original: originals.length ? yuan(Math.max(...originals)) : '',
+          sales: p.sales,
+          merchantName: p.merchantName,
+          error: '',
         });
-      } catch (e) { this.setData({ error: errorText(e) }); }
+      } catch (e) {
+        this.setData({ error: errorText(e) });
+      }
     },
-    addToCart() { this.setData({ picking: true, mode: 'cart' }); },
-    buyNow() { this.setData({ picking: true, mode: 'buy' }); },
-    closePicker() { this.setData({ picking: false }); },
+    addToCart() {
+      this.setData({ picking: true, mode: 'cart' });
+    },
+    buyNow() {
+      this.setData({ picking: true, mode: 'buy' });
+    },
+    closePicker() {
+      this.setData({ picking: false });
+    },
     async onPicked(e: WechatMiniprogram.CustomEvent<{ skuId: number; quantity: number }>) {
       this.setData({ picking: false });
       try {
@@ -43,11 +68,19 @@ Component({
         }
         const items = encodeURIComponent(JSON.stringify([e.detail]));
         void wx.navigateTo({ url: `/mall/pages/checkout/index?items=${items}` });
-      } catch (err) { this.setData({ notice: errorText(err) }); }
+      } catch (err) {
+        this.setData({ notice: errorText(err) });
+      }
     },
     onShareAppMessage() {
-      return { title: this.data.title, path: sharePath('/mall/pages/product/index', { productId: this.data.productId }), imageUrl: this.data.coverUrl };
+      return {
+        title: this.data.title,
+        path: sharePath('/mall/pages/product/index', { productId: this.data.productId }),
+        imageUrl: this.data.coverUrl,
+      };
     },
-    onShareTimeline() { return { title: this.data.title, query: shareQuery({ productId: this.data.productId }) }; },
+    onShareTimeline() {
+      return { title: this.data.title, query: shareQuery({ productId: this.data.productId }) };
+    },
   },
 });
