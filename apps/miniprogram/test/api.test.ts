@@ -77,6 +77,22 @@ describe('api layer', () => {
     expect(env.storage.get('lm.tokens')).toEqual(signedIn.tokens);
   });
 
+  it('in the sandbox signs in with a stable sandbox:<device> code instead of the wx.login code', async () => {
+    const logins: Call[] = [];
+    scriptedWx([
+      (c) =>
+        c.path === '/api/wechat/config' ? { data: { sandbox: true, templates: {}, msgSecCheck: 'off' } } : undefined,
+      (c) => (c.path === '/api/auth/wechat' ? logged(logins, c, { data: signedIn }) : undefined),
+    ]);
+    const auth = mp<{ signIn(force?: boolean): Promise<unknown>; resetDeployment(): void }>('api/auth.js');
+    auth.resetDeployment();
+    await auth.signIn(true);
+    await auth.signIn(true);
+    auth.resetDeployment();
+    expect(logins[0]!.body.code).toMatch(/^sandbox:[A-Za-z0-9_-]{8,32}$/);
+    expect(logins[1]!.body.code).toBe(logins[0]!.body.code);
+  });
+
   it('app launch keeps the sharer of the shared page', async () => {
     const env = scriptedWx([]);
     let app: { onLaunch(o: unknown): void } | undefined;

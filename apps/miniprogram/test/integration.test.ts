@@ -78,7 +78,8 @@ describe.each(APP_BACKENDS)('mini-program shopper on a real node ($name)', (back
     await until(() => text(home, '.live').includes('椰子直播专场'), 'the live room on the home page');
 
     const page = render('pages/room/index');
-    await page.instance.onLoad({ roomId: String(roomId) });
+    // Opened from a friend's share: the visit is attributed to the sharer.
+    await page.instance.onLoad({ roomId: String(roomId), sharer: '42' });
     await until(() => page.instance.data.connected, 'joined over the real socket', 10_000);
     expect(text(page, '#merchant')).toBe('椰林小店');
     expect(page.querySelector('#pinned')).toBeUndefined();
@@ -144,6 +145,12 @@ describe.each(APP_BACKENDS)('mini-program shopper on a real node ($name)', (back
     expect(orders).toHaveLength(1);
     expect(orders[0]).toMatchObject({ status: 'paid', room_id: roomId });
     expect(`¥${(orders[0]!.total_fen / 100).toFixed(2)}`).toBe(quoted);
+    const visits = await node.app.ctx.db
+      .selectFrom('analytics_events')
+      .select(['type', 'room_id', 'sharer'])
+      .where('type', '=', 'room_enter')
+      .execute();
+    expect(visits).toContainEqual({ type: 'room_enter', room_id: roomId, sharer: '42' });
     page.instance.onUnload();
   });
 

@@ -220,13 +220,18 @@ export function scriptedWx(routes: Route[]): WxEnv {
   return env;
 }
 
+const WECHAT_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) ' +
+  'Mobile/15E148 MicroMessenger/8.0.50(0x18003237) NetType/WIFI Language/zh_CN miniProgram/wx00000000000000mp';
+
 /** A `wx` backed by a real LiveMall node at `base` (HTTP and WebSocket). */
 export function realWx(base: string): WxEnv & { closeAll(): void } {
   const open: WebSocket[] = [];
   const env = scriptedWx([]) as WxEnv & { closeAll(): void };
   const wx = {
     request(o: Any) {
-      const headers: Record<string, string> = { ...(o.header ?? {}) };
+      // WeChat sends its own user agent with every wx.request (a page cannot set it).
+      const headers: Record<string, string> = { 'user-agent': WECHAT_UA, ...(o.header ?? {}) };
       const hasBody = o.data !== undefined && o.method && o.method !== 'GET';
       env.calls.push({ method: o.method ?? 'GET', path: splitUrl(o.url).path, body: o.data, headers });
       void fetch(o.url, { method: o.method ?? 'GET', headers, ...(hasBody ? { body: JSON.stringify(o.data) } : {}) })

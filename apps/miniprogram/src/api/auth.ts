@@ -11,7 +11,26 @@ export function currentUser(): User | null {
   return u && tokens() ? u : null;
 }
 
-function loginCode(): Promise<string> {
+let sandboxed: Promise<boolean> | null = null;
+/** Whether the server answers WeChat's calls itself (GET /api/wechat/config; demo deployments without an AppID). */
+function sandbox(): Promise<boolean> {
+  sandboxed ??= api<{ sandbox: boolean }>('GET', '/api/wechat/config')
+    .then((c) => c.sandbox)
+    .catch(() => false);
+  return sandboxed;
+}
+
+/** This device's stable id: analytics beacons, and the sandbox's `sandbox:<id>` login codes (same demo user). */
+export function deviceId(): string {
+  let d = wx.getStorageSync('lm.device') as string;
+  if (!d) {
+    d = `mp${Date.now().toString(36)}${Math.floor(Math.random() * 1e8).toString(36)}`;
+    wx.setStorageSync('lm.device', d);
+  }
+  return d;
+}
+
+function wxLoginCode(): Promise<string> {
   return new Promise((resolve, reject) => {
     wx.login({
       success: (r) => (r.code ? resolve(r.code) : reject(new Error(r.errMsg))),
@@ -24,7 +43,8 @@ function loginCode(): Promise<string> {
 export async function signIn(force = false): Promise<User> {
   const known = currentUser();
   if (known && !force) return known;
-  const code = await loginCode();
+  // The sandbox cannot exchange a real wx.login code: it takes `sandbox:<name>` instead (docs/miniprogram-api.md).
+  const code = (await sandbox()) ? `sandbox:${deviceId()}` : await wxLoginCode();
   const r = await api<{ user: User; tokens: Tokens; created: boolean }>('POST', '/api/auth/wechat', { body: { code } });
   saveTokens(r.tokens);
   wx.setStorageSync(USER, r.user);
@@ -46,6 +66,11 @@ export async function bindPhone(code: string): Promise<User> {
   const r = await api<{ user: User }>('POST', '/api/wechat/phone', { body: { code } });
   wx.setStorageSync(USER, r.user);
   return r.user;
+}
+
+/** Forget what was learned about the deployment (tests, or after switching servers). */
+export function resetDeployment(): void {
+  sandboxed = null;
 }
 
 export async function signOut(): Promise<void> {

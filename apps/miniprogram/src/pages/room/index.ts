@@ -8,7 +8,7 @@ import { countdown, yuan } from '../../api/format';
 import { config } from '../../config';
 import { accessToken, api, errorText } from '../../api/http';
 import { RoomSocket, type Frame } from '../../api/room-socket';
-import { shareQuery, sharePath } from '../../api/share';
+import { shareQuery, sharePath, track } from '../../api/share';
 import type { RoomDetail } from '../../api/types';
 import type {
   ChatMessage,
@@ -87,6 +87,7 @@ Component({
       const roomId = Number(query.roomId);
       this.setData({ roomId, invite: query.invite ?? '' });
       if (query.sharer) wx.setStorageSync('lm.sharer', query.sharer);
+      track('room_enter', { roomId });
       return this.load();
     },
     onUnload() {
@@ -394,6 +395,7 @@ Component({
       this.setData({ notice: '支付成功' });
     },
     onShareAppMessage() {
+      track('share', { roomId: this.data.roomId });
       return {
         title: this.data.title,
         path: sharePath('/pages/room/index', { roomId: this.data.roomId }),

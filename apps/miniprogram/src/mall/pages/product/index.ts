@@ -3,7 +3,7 @@
 import { signIn } from '../../../api/auth';
 import { yuan } from '../../../api/format';
 import { api, errorText } from '../../../api/http';
-import { shareQuery, sharePath } from '../../../api/share';
+import { shareQuery, sharePath, track } from '../../../api/share';
 import type { ProductDetail } from '../../../api/types';
 
 Component({
@@ -26,6 +26,7 @@ Component({
     onLoad(query: Record<string, string | undefined>) {
       if (query.sharer) wx.setStorageSync('lm.sharer', query.sharer);
       this.setData({ productId: Number(query.productId) });
+      track('page_view', { productId: Number(query.productId) });
       return this.load();
     },
     async load() {
@@ -73,6 +74,7 @@ Component({
       }
     },
     onShareAppMessage() {
+      track('share', { productId: this.data.productId });
       return {
         title: this.data.title,
         path: sharePath('/mall/pages/product/index', { productId: this.data.productId }),
