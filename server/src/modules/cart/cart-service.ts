@@ -41,9 +41,15 @@ export class CartService {
     if (!existing && lines.n >= MAX_CART_LINES) throw badRequest('CART_FULL', `A cart holds at most ${MAX_CART_LINES} items`);
     const total = (existing?.quantity ?? 0) + quantity;
     if (total > 999) throw badRequest('QUANTITY_INVALID', 'At most 999 of one item');
-    await this.ctx.db.insertInto('cart_items').values({ user_id: userId, sku_id: skuId, quantity, price_fen_at_add: sku.priceFen })
-      .onConflict((oc) => oc.columns(['user_id', 'sku_id']).doUpdateSet({ quantity: sql`cart_items.quantity + ${quantity}`, selected: true, updated_at: sql`now()` }))
-      .execute();
+    // The limit is checked again on the quantity the row holds now, not the one read above: two
+    // adds at once would otherwise both pass and break the 999 check constraint (a 500).
+    const row = await this.ctx.db.insertInto('cart_items')
+      .values({ user_id: userId, sku_id: skuId, quantity, price_fen_at_add: sku.priceFen })
+      .onConflict((oc) => oc.columns(['user_id', 'sku_id'])
+        .doUpdateSet({ quantity: sql`cart_items.quantity + ${quantity}`, selected: true, updated_at: sql`now()` })
+        .where(sql<boolean>`cart_items.quantity + ${quantity} <= 999`))
+      .returning('quantity').executeTakeFirst();
+    if (!row) throw badRequest('QUANTITY_INVALID', 'At most 999 of one item');
   }
 
   async update(userId: number, skuId: number, input: { quantity?: number | undefined; selected?: boolean | undefined }): Promise<void> {

@@ -38,4 +38,17 @@ describe.each(APP_BACKENDS)('cart on $name', (backend) => {
     await node.api('DELETE', `/api/cart/items/${y.skuId}`, { token: buyer.token });
     expect((await node.api('GET', '/api/cart', { token: buyer.token })).body.count).toBe(2);
   });
+
+  it('keeps a line at 999 at most when adds arrive at once (the fuzz found a 500 past the limit)', async () => {
+    const buyer = await node.userToken('13999990002');
+    const { skuId } = await simpleProduct(node, a, '甲-抢购', 100, 5_000);
+    const adds = await Promise.all(Array.from({ length: 20 }, () =>
+      node.api('POST', '/api/cart/items', { token: buyer.token, body: { skuId, quantity: 60 } })));
+    const accepted = adds.filter((r) => r.status === 200).length;
+    expect(adds.filter((r) => r.status !== 200).map((r) => `${r.status} ${r.body.error.code}`))
+      .toEqual(Array.from({ length: 20 - accepted }, () => '400 QUANTITY_INVALID'));
+    expect(accepted).toBe(16);
+    const cart = (await node.api('GET', '/api/cart', { token: buyer.token })).body;
+    expect(cart.groups.flatMap((g: any) => g.lines).find((l: any) => l.skuId === skuId).quantity).toBe(960);
+  });
 });
