@@ -13,7 +13,13 @@ export interface WechatApiFake {
   /** phone button code → purePhoneNumber; each code works once. */
   phoneCodes: Map<string, string>;
   secChecks: Array<{ content: string; version: number; scene: number; openid: string }>;
-  sent: Array<{ touser: string; template_id: string; page: string; data: Record<string, { value: string }>; miniprogram_state: string }>;
+  sent: Array<{
+    touser: string;
+    template_id: string;
+    page: string;
+    data: Record<string, { value: string }>;
+    miniprogram_state: string;
+  }>;
   /** Words msg_sec_check marks risky / review. */
   risky: string[];
   review: string[];
@@ -32,8 +38,16 @@ export async function startWechatApiFake(): Promise<WechatApiFake> {
   let latest: string | null = null;
   const usedLogin = new Set<string>();
   const fake = {
-    appId: 'wx1234567890abcdef', secret: 'fake-secret', tokenCalls: [], phoneCodes: new Map(), secChecks: [], sent: [],
-    risky: ['赌博', '毒品'], review: ['加微信'], refusing: new Set<string>(), tokenTtlSec: 7200,
+    appId: 'wx1234567890abcdef',
+    secret: 'fake-secret',
+    tokenCalls: [],
+    phoneCodes: new Map(),
+    secChecks: [],
+    sent: [],
+    risky: ['赌博', '毒品'],
+    review: ['加微信'],
+    refusing: new Set<string>(),
+    tokenTtlSec: 7200,
   } as unknown as WechatApiFake;
   const issue = () => {
     const t = `ACCESS_${crypto.randomBytes(8).toString('hex')}`;
@@ -83,8 +97,14 @@ export async function startWechatApiFake(): Promise<WechatApiFake> {
     if (!phone) return { errcode: 40029, errmsg: 'code 无效' };
     fake.phoneCodes.delete(code);
     return {
-      errcode: 0, errmsg: 'ok',
-      phone_info: { phoneNumber: phone, purePhoneNumber: phone, countryCode: '86', watermark: { timestamp: Math.floor(Date.now() / 1000), appid: fake.appId } },
+      errcode: 0,
+      errmsg: 'ok',
+      phone_info: {
+        phoneNumber: phone,
+        purePhoneNumber: phone,
+        countryCode: '86',
+        watermark: { timestamp: Math.floor(Date.now() / 1000), appid: fake.appId },
+      },
     };
   });
   server.post('/wxa/msg_sec_check', async (req) => {
@@ -95,23 +115,38 @@ export async function startWechatApiFake(): Promise<WechatApiFake> {
       return { errcode: 40003, errmsg: 'invalid args' };
     }
     fake.secChecks.push({ content: b.content, version: b.version, scene: b.scene!, openid: b.openid });
-    const suggest = fake.risky.some((w) => b.content!.includes(w)) ? 'risky' : fake.review.some((w) => b.content!.includes(w)) ? 'review' : 'pass';
+    const suggest = fake.risky.some((w) => b.content!.includes(w))
+      ? 'risky'
+      : fake.review.some((w) => b.content!.includes(w))
+        ? 'review'
+        : 'pass';
     const label = suggest === 'pass' ? 100 : 20001;
-    return { errcode: 0, errmsg: 'ok', result: { suggest, label }, detail: [{ strategy: 'content_model', errcode: 0, suggest, label }], trace_id: 'trace' };
+    return {
+      errcode: 0,
+      errmsg: 'ok',
+      result: { suggest, label },
+      detail: [{ strategy: 'content_model', errcode: 0, suggest, label }],
+      trace_id: 'trace',
+    };
   });
   server.post('/cgi-bin/message/subscribe/send', async (req) => {
     const bad = tokenError(req.query as Record<string, string>);
     if (bad) return bad;
     const b = req.body as WechatApiFake['sent'][number];
-    if (!b.touser || !b.template_id || typeof b.data !== 'object') return { errcode: 47003, errmsg: 'argument invalid' };
+    if (!b.touser || !b.template_id || typeof b.data !== 'object')
+      return { errcode: 47003, errmsg: 'argument invalid' };
     if (fake.refusing.has(b.touser)) return { errcode: 43101, errmsg: 'user refuse to accept the msg' };
     fake.sent.push(b);
     return { errcode: 0, errmsg: 'ok' };
   });
   const url = await server.listen({ host: '127.0.0.1', port: 0 });
   return Object.assign(fake, {
-    url, server,
-    revoke(token: string, as: 40001 | 42001) { const t = tokens.get(token); if (t) t.bad = as; },
+    url,
+    server,
+    revoke(token: string, as: 40001 | 42001) {
+      const t = tokens.get(token);
+      if (t) t.bad = as;
+    },
     current: () => latest,
     close: () => server.close(),
   });

@@ -6,7 +6,10 @@ import crypto from 'node:crypto';
 import type { Cache, CacheScript } from '../../platform/cache/cache.ts';
 import { AppError } from '../../platform/errors.ts';
 
-export interface TokenGrant { token: string; expiresInSec: number }
+export interface TokenGrant {
+  token: string;
+  expiresInSec: number;
+}
 /** Asks WeChat for a token; `force` asks stable_token for a fresh one (force_refresh). */
 export type TokenFetcher = (force: boolean) => Promise<TokenGrant>;
 
@@ -24,7 +27,10 @@ const RELEASE: CacheScript<number> = {
 /** errcodes meaning "this token is no good": invalid credential, token expired. */
 export const TOKEN_ERRCODES = new Set([40001, 42001]);
 
-interface Stored { token: string; expiresAt: number }
+interface Stored {
+  token: string;
+  expiresAt: number;
+}
 
 export class SharedAccessToken {
   /** Refreshes this node made (tests and metrics read it). */
@@ -43,12 +49,18 @@ export class SharedAccessToken {
     this.lockKey = `wechat:token:${appId}:lock`;
   }
 
-  private get earlyMs() { return this.opts.earlyMs ?? 5 * 60_000; }
+  private get earlyMs() {
+    return this.opts.earlyMs ?? 5 * 60_000;
+  }
 
   private async read(): Promise<Stored | null> {
     const raw = await this.cache.get(this.key);
     if (!raw) return null;
-    try { return JSON.parse(raw) as Stored; } catch { return null; }
+    try {
+      return JSON.parse(raw) as Stored;
+    } catch {
+      return null;
+    }
   }
 
   /** A token valid for a while yet; refreshed first when it is near its end. */
@@ -71,7 +83,9 @@ export class SharedAccessToken {
   }
 
   private refresh(stale: Stored | null, force: boolean): Promise<string> {
-    this.inflight ??= this.refreshShared(stale, force).finally(() => { this.inflight = null; });
+    this.inflight ??= this.refreshShared(stale, force).finally(() => {
+      this.inflight = null;
+    });
     return this.inflight;
   }
 
@@ -85,7 +99,9 @@ export class SharedAccessToken {
         if (again && again.token !== stale?.token && again.expiresAt - this.earlyMs > Date.now()) return again.token;
         const grant = await this.fetcher(force);
         const ttlMs = Math.max(1, grant.expiresInSec) * 1000;
-        await this.cache.set(this.key, JSON.stringify({ token: grant.token, expiresAt: Date.now() + ttlMs }), { ttlMs });
+        await this.cache.set(this.key, JSON.stringify({ token: grant.token, expiresAt: Date.now() + ttlMs }), {
+          ttlMs,
+        });
         this.refreshes++;
         return grant.token;
       } finally {

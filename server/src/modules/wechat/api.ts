@@ -25,13 +25,20 @@ export interface WechatPlatform {
   readonly sandbox: boolean;
   /** The purePhoneNumber of a getPhoneNumber button code. */
   phoneNumber(code: string): Promise<string>;
-  msgSecCheck(input: { openid: string; scene: SecScene; content: string }): Promise<{ suggest: Suggest; label: number }>;
+  msgSecCheck(input: {
+    openid: string;
+    scene: SecScene;
+    content: string;
+  }): Promise<{ suggest: Suggest; label: number }>;
   /** Throws WechatApiError on an errcode. */
   sendSubscribe(msg: SubscribeMessage): Promise<void>;
 }
 
 export class WechatApiError extends Error {
-  constructor(readonly errcode: number, readonly errmsg: string) {
+  constructor(
+    readonly errcode: number,
+    readonly errmsg: string,
+  ) {
     super(`WeChat error ${errcode}: ${errmsg}`);
   }
 }
@@ -39,44 +46,71 @@ export class WechatApiError extends Error {
 /** errcodes of subscribe/send that sending again cannot fix: no grant (43101), bad template data, bad openid. */
 export const PERMANENT_SEND_ERRCODES = new Set([43101, 47003, 40003, 40037, 41030]);
 
-interface WxAnswer { errcode?: number; errmsg?: string }
+interface WxAnswer {
+  errcode?: number;
+  errmsg?: string;
+}
 
 export class RealWechatApi implements WechatPlatform {
   readonly sandbox = false;
   readonly token: SharedAccessToken;
 
-  constructor(cache: Cache, private readonly opts: {
-    appId: string; appSecret: string; apiBase: string; tokenMode: 'stable' | 'classic'; timeoutMs?: number;
-  }) {
+  constructor(
+    cache: Cache,
+    private readonly opts: {
+      appId: string;
+      appSecret: string;
+      apiBase: string;
+      tokenMode: 'stable' | 'classic';
+      timeoutMs?: number;
+    },
+  ) {
     this.token = new SharedAccessToken(cache, opts.appId, (force) => this.fetchToken(force));
   }
 
-  private async http<T>(path: string, init: { method: 'GET' | 'POST'; query?: Record<string, string>; body?: unknown }): Promise<T> {
+  private async http<T>(
+    path: string,
+    init: { method: 'GET' | 'POST'; query?: Record<string, string>; body?: unknown },
+  ): Promise<T> {
     const url = new URL(path, this.opts.apiBase);
     if (init.query) url.search = new URLSearchParams(init.query).toString();
     try {
       const res = await fetch(url, {
-        method: init.method, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5000),
-        ...(init.body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) } : {}),
+        method: init.method,
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5000),
+        ...(init.body !== undefined
+          ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) }
+          : {}),
       });
       return (await res.json()) as T;
     } catch (err) {
-      throw new AppError(502, 'WECHAT_UNAVAILABLE', `WeChat did not answer: ${err instanceof Error ? err.message : String(err)}`);
+      throw new AppError(
+        502,
+        'WECHAT_UNAVAILABLE',
+        `WeChat did not answer: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 
   private async fetchToken(force: boolean): Promise<TokenGrant> {
     type T = WxAnswer & { access_token?: string; expires_in?: number };
     const { appId, appSecret } = this.opts;
-    const body = this.opts.tokenMode === 'stable'
-      ? await this.http<T>('/cgi-bin/stable_token', {
-        method: 'POST', body: { grant_type: 'client_credential', appid: appId, secret: appSecret, force_refresh: force },
-      })
-      : await this.http<T>('/cgi-bin/token', {
-        method: 'GET', query: { grant_type: 'client_credential', appid: appId, secret: appSecret },
-      });
+    const body =
+      this.opts.tokenMode === 'stable'
+        ? await this.http<T>('/cgi-bin/stable_token', {
+            method: 'POST',
+            body: { grant_type: 'client_credential', appid: appId, secret: appSecret, force_refresh: force },
+          })
+        : await this.http<T>('/cgi-bin/token', {
+            method: 'GET',
+            query: { grant_type: 'client_credential', appid: appId, secret: appSecret },
+          });
     if (body.errcode || !body.access_token) {
-      throw new AppError(502, 'WECHAT_ERROR', `WeChat refused the access token: ${body.errcode ?? ''} ${body.errmsg ?? ''}`);
+      throw new AppError(
+        502,
+        'WECHAT_ERROR',
+        `WeChat refused the access token: ${body.errcode ?? ''} ${body.errmsg ?? ''}`,
+      );
     }
     return { token: body.access_token, expiresInSec: body.expires_in ?? 7200 };
   }
@@ -86,25 +120,36 @@ export class RealWechatApi implements WechatPlatform {
   }
 
   async phoneNumber(code: string): Promise<string> {
-    type T = WxAnswer & { phone_info?: { purePhoneNumber?: string; countryCode?: string; watermark?: { appid?: string } } };
+    type T = WxAnswer & {
+      phone_info?: { purePhoneNumber?: string; countryCode?: string; watermark?: { appid?: string } };
+    };
     const r = await this.post<T>('/wxa/business/getuserphonenumber', { code });
-    if (r.errcode === 40029 || r.errcode === 40163) throw badRequest('WECHAT_CODE_INVALID', `WeChat rejected the code (${r.errcode})`);
-    if (r.errcode === 45011) throw new AppError(429, 'WECHAT_RATE_LIMITED', 'WeChat rate limit reached; try again shortly');
+    if (r.errcode === 40029 || r.errcode === 40163)
+      throw badRequest('WECHAT_CODE_INVALID', `WeChat rejected the code (${r.errcode})`);
+    if (r.errcode === 45011)
+      throw new AppError(429, 'WECHAT_RATE_LIMITED', 'WeChat rate limit reached; try again shortly');
     if (r.errcode) throw new AppError(502, 'WECHAT_ERROR', `WeChat error ${r.errcode}: ${r.errmsg ?? ''}`);
     const info = r.phone_info;
     if (!info?.purePhoneNumber || info.watermark?.appid !== this.opts.appId) {
       throw new AppError(502, 'WECHAT_ERROR', 'WeChat answered without a phone number for this app');
     }
-    if (info.countryCode && info.countryCode !== '86') throw new AppError(422, 'PHONE_INVALID', 'Only mainland mobile numbers can be bound');
+    if (info.countryCode && info.countryCode !== '86')
+      throw new AppError(422, 'PHONE_INVALID', 'Only mainland mobile numbers can be bound');
     return info.purePhoneNumber;
   }
 
   async msgSecCheck(input: { openid: string; scene: SecScene; content: string }) {
     type T = WxAnswer & { result?: { suggest?: Suggest; label?: number } };
-    const r = await this.post<T>('/wxa/msg_sec_check', { content: input.content, version: 2, scene: input.scene, openid: input.openid });
+    const r = await this.post<T>('/wxa/msg_sec_check', {
+      content: input.content,
+      version: 2,
+      scene: input.scene,
+      openid: input.openid,
+    });
     if (r.errcode) throw new WechatApiError(r.errcode, r.errmsg ?? '');
     const suggest = r.result?.suggest;
-    if (suggest !== 'pass' && suggest !== 'review' && suggest !== 'risky') throw new WechatApiError(-1, 'msg_sec_check without a result');
+    if (suggest !== 'pass' && suggest !== 'review' && suggest !== 'risky')
+      throw new WechatApiError(-1, 'msg_sec_check without a result');
     return { suggest, label: r.result?.label ?? 100 };
   }
 
@@ -134,8 +179,11 @@ export class SandboxWechatApi implements WechatPlatform {
 
   async msgSecCheck(input: { openid: string; scene: SecScene; content: string }) {
     const text = input.content.toLowerCase();
-    const suggest: Suggest = SANDBOX_LEXICON.risky.some((w) => text.includes(w)) ? 'risky'
-      : SANDBOX_LEXICON.review.some((w) => text.includes(w)) ? 'review' : 'pass';
+    const suggest: Suggest = SANDBOX_LEXICON.risky.some((w) => text.includes(w))
+      ? 'risky'
+      : SANDBOX_LEXICON.review.some((w) => text.includes(w))
+        ? 'review'
+        : 'pass';
     this.checked.push({ ...input, suggest });
     return { suggest, label: suggest === 'pass' ? 100 : 20001 };
   }

@@ -16,14 +16,21 @@ const OPENID_TTL_MS = 5 * 60_000;
 export class ContentSecurity {
   private readonly openids = new Map<number, { at: number; openid: string | null }>();
 
-  constructor(private readonly ctx: AppContext, private readonly api: () => WechatPlatform) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly api: () => WechatPlatform,
+  ) {}
 
   private off = false;
 
-  get enabled(): boolean { return !this.off && this.ctx.config.wechat.msgSecCheck !== 'off'; }
+  get enabled(): boolean {
+    return !this.off && this.ctx.config.wechat.msgSecCheck !== 'off';
+  }
 
   /** Neither the real API nor the sandbox is set up: nothing to ask. */
-  disable(): void { this.off = true; }
+  disable(): void {
+    this.off = true;
+  }
 
   private async openidOf(userId: number): Promise<string | null> {
     const hit = this.openids.get(userId);
@@ -44,17 +51,29 @@ export class ContentSecurity {
     if (cached === 'pass' || cached === 'review' || cached === 'risky') return cached;
     const call = this.api().msgSecCheck({ openid, scene, content });
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), budgetMs ?? 5000); });
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), budgetMs ?? 5000);
+    });
     try {
       const r = await Promise.race([call, timeout]);
-      if (!r) { this.ctx.log.warn({ scene }, 'msgSecCheck timed out; allowed'); return null; }
+      if (!r) {
+        this.ctx.log.warn({ scene }, 'msgSecCheck timed out; allowed');
+        return null;
+      }
       await this.ctx.cache.set(key, r.suggest, { ttlMs: VERDICT_TTL_MS });
-      if (r.suggest !== 'pass') this.ctx.log.info({ userId, scene, suggest: r.suggest, label: r.label }, 'msgSecCheck flagged content');
+      if (r.suggest !== 'pass')
+        this.ctx.log.info({ userId, scene, suggest: r.suggest, label: r.label }, 'msgSecCheck flagged content');
       return r.suggest;
     } catch (err) {
-      this.ctx.log.warn({ scene, err: err instanceof Error ? err.message : String(err) }, 'msgSecCheck failed; allowed');
+      this.ctx.log.warn(
+        { scene, err: err instanceof Error ? err.message : String(err) },
+        'msgSecCheck failed; allowed',
+      );
       return null;
-    } finally { clearTimeout(timer); call.catch(() => undefined); }
+    } finally {
+      clearTimeout(timer);
+      call.catch(() => undefined);
+    }
   }
 
   /** For the chat service's external moderation hook: 评论 scene. */
@@ -66,7 +85,7 @@ export class ContentSecurity {
   /** PATCH /api/me: a risky nickname is refused (资料 scene); review keeps it and is logged. */
   async checkNickname(userId: number, nickname: string): Promise<void> {
     if ((await this.check(userId, 1, nickname)) === 'risky') {
-      throw new AppError(422, 'NICKNAME_RISKY', 'This nickname did not pass WeChat\'s content check');
+      throw new AppError(422, 'NICKNAME_RISKY', "This nickname did not pass WeChat's content check");
     }
   }
 }

@@ -17,14 +17,19 @@ export const SEND_JOB = 'wechat.subscribe.send';
 /** WeChat keeps one-time grants without a published cap; we keep at most this many per template. */
 const MAX_GRANTS = 50;
 export const SUBSCRIBE_RESULTS = ['accept', 'reject', 'ban', 'filter'] as const;
-export type SubscribeResult = typeof SUBSCRIBE_RESULTS[number];
+export type SubscribeResult = (typeof SUBSCRIBE_RESULTS)[number];
 
 export class SubscriptionService {
-  constructor(private readonly ctx: AppContext, private readonly api: () => WechatPlatform) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly api: () => WechatPlatform,
+  ) {}
 
   templates(): Array<{ kind: SubscribeKind; templateId: string }> {
     const t = this.ctx.config.wechat.templates;
-    return (['liveStart', 'orderShipped'] as const).flatMap((kind) => (t[kind] ? [{ kind, templateId: t[kind]! }] : []));
+    return (['liveStart', 'orderShipped'] as const).flatMap((kind) =>
+      t[kind] ? [{ kind, templateId: t[kind]! }] : [],
+    );
   }
 
   private kindOf(templateId: string): SubscribeKind | undefined {
@@ -32,8 +37,11 @@ export class SubscriptionService {
   }
 
   async grants(userId: number, db: Db = this.ctx.db) {
-    const rows = await db.selectFrom('wechat_subscriptions').select(['template_id', 'remaining'])
-      .where('user_id', '=', userId).execute();
+    const rows = await db
+      .selectFrom('wechat_subscriptions')
+      .select(['template_id', 'remaining'])
+      .where('user_id', '=', userId)
+      .execute();
     const have = new Map(rows.map((r) => [r.template_id, r.remaining]));
     return this.templates().map((t) => ({ ...t, remaining: have.get(t.templateId) ?? 0 }));
   }
@@ -57,14 +65,21 @@ export class SubscriptionService {
     await transact(this.ctx.db, async (trx) => {
       for (const [templateId, result] of entries) {
         const add = result === 'accept' ? 1 : 0;
-        await trx.insertInto('wechat_subscriptions')
+        await trx
+          .insertInto('wechat_subscriptions')
           .values({ user_id: userId, template_id: templateId, remaining: add, last_result: result })
-          .onConflict((oc) => oc.columns(['user_id', 'template_id']).doUpdateSet({
-            // "ban": the shopper turned this template off in WeChat's settings; nothing is sent until they accept again.
-            remaining: result === 'ban' ? sql<number>`0`
-              : sql<number>`least(wechat_subscriptions.remaining + ${add}, ${MAX_GRANTS})`,
-            last_result: result, updated_at: sql`now()`,
-          })).execute();
+          .onConflict((oc) =>
+            oc.columns(['user_id', 'template_id']).doUpdateSet({
+              // "ban": the shopper turned this template off in WeChat's settings; nothing is sent until they accept again.
+              remaining:
+                result === 'ban'
+                  ? sql<number>`0`
+                  : sql<number>`least(wechat_subscriptions.remaining + ${add}, ${MAX_GRANTS})`,
+              last_result: result,
+              updated_at: sql`now()`,
+            }),
+          )
+          .execute();
       }
     });
     return { grants: await this.grants(userId), reminded };
@@ -74,16 +89,30 @@ export class SubscriptionService {
    * In an outbox delivery's transaction: use one grant of each user who has one and queue their
    * message and its job. Users without a grant get nothing (WeChat would refuse: 43101).
    */
-  async queue(db: Db, kind: SubscribeKind, ref: string, userIds: readonly number[], params: Record<string, string | number>) {
+  async queue(
+    db: Db,
+    kind: SubscribeKind,
+    ref: string,
+    userIds: readonly number[],
+    params: Record<string, string | number>,
+  ) {
     const templateId = this.ctx.config.wechat.templates[kind];
     if (!templateId || userIds.length === 0) return 0;
-    const used = await db.updateTable('wechat_subscriptions').set({ remaining: sql`remaining - 1`, updated_at: sql`now()` })
-      .where('template_id', '=', templateId).where('user_id', 'in', [...new Set(userIds)]).where('remaining', '>', 0)
-      .returning('user_id').execute();
+    const used = await db
+      .updateTable('wechat_subscriptions')
+      .set({ remaining: sql`remaining - 1`, updated_at: sql`now()` })
+      .where('template_id', '=', templateId)
+      .where('user_id', 'in', [...new Set(userIds)])
+      .where('remaining', '>', 0)
+      .returning('user_id')
+      .execute();
     for (const { user_id } of used) {
-      const row = await db.insertInto('wechat_messages')
+      const row = await db
+        .insertInto('wechat_messages')
         .values({ user_id, kind, template_id: templateId, ref, params: JSON.stringify(params) })
-        .onConflict((oc) => oc.columns(['kind', 'ref', 'user_id']).doNothing()).returning('id').executeTakeFirst();
+        .onConflict((oc) => oc.columns(['kind', 'ref', 'user_id']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
       if (row) await this.ctx.jobs.schedule(db, { type: SEND_JOB, payload: { messageId: row.id }, maxAttempts: 8 });
     }
     return used.length;
@@ -93,18 +122,29 @@ export class SubscriptionService {
   async send(messageId: number): Promise<void> {
     const db = this.ctx.db;
     const m = await db.selectFrom('wechat_messages').selectAll().where('id', '=', messageId).executeTakeFirst();
-    if (!m || m.status !== 'queued') return;
+    if (m?.status !== 'queued') return;
     const openid = (await this.ctx.services.directory.wechatOpenids([m.user_id])).get(m.user_id);
-    const finish = (status: 'sent' | 'dropped', errcode: number | null) => db.updateTable('wechat_messages')
-      .set({ status, errcode, sent_at: status === 'sent' ? sql`now()` : null }).where('id', '=', m.id).execute();
-    if (!openid) { await finish('dropped', null); return; }
+    const finish = (status: 'sent' | 'dropped', errcode: number | null) =>
+      db
+        .updateTable('wechat_messages')
+        .set({ status, errcode, sent_at: status === 'sent' ? sql`now()` : null })
+        .where('id', '=', m.id)
+        .execute();
+    if (!openid) {
+      await finish('dropped', null);
+      return;
+    }
     const cfg = this.ctx.config.wechat;
     const values = await this.values(m.kind, m.user_id, m.params);
     const page = cfg.pages[m.kind].replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(String(values[k] ?? '')));
     try {
       await this.api().sendSubscribe({
-        touser: openid, template_id: m.template_id, page, data: templateData(cfg.fields[m.kind], values),
-        miniprogram_state: cfg.miniprogramState, lang: 'zh_CN',
+        touser: openid,
+        template_id: m.template_id,
+        page,
+        data: templateData(cfg.fields[m.kind], values),
+        miniprogram_state: cfg.miniprogramState,
+        lang: 'zh_CN',
       });
       await finish('sent', null);
     } catch (err) {
@@ -133,7 +173,10 @@ export class SubscriptionService {
 }
 
 /** "thing1=title,time2=time" → WeChat's data object, each value cut to its field type's limit. */
-export function templateData(fields: string, values: Record<string, string | number>): Record<string, { value: string }> {
+export function templateData(
+  fields: string,
+  values: Record<string, string | number>,
+): Record<string, { value: string }> {
   const data: Record<string, { value: string }> = {};
   for (const pair of fields.split(',')) {
     const [field, source] = pair.split('=').map((s) => s.trim());
@@ -141,8 +184,15 @@ export function templateData(fields: string, values: Record<string, string | num
     const raw = values[source];
     let value = raw === undefined ? '' : String(raw);
     if (field.startsWith('time') || field.startsWith('date')) value = chinaTime(value);
-    const limit = field.startsWith('thing') ? 20 : field.startsWith('character_string') ? 32
-      : field.startsWith('phrase') ? 5 : field.startsWith('name') ? 10 : 32;
+    const limit = field.startsWith('thing')
+      ? 20
+      : field.startsWith('character_string')
+        ? 32
+        : field.startsWith('phrase')
+          ? 5
+          : field.startsWith('name')
+            ? 10
+            : 32;
     data[field] = { value: [...value].slice(0, limit).join('') };
   }
   return data;
@@ -153,7 +203,13 @@ function chinaTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
   }).formatToParts(d);
   const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
   return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}`;
