@@ -38,6 +38,9 @@ import { fuzzOperation, type Finding, type FuzzWorld } from './run.ts';
 const DEFAULT_RUNS = 100;
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000_000);
 const RUNS = Number(process.env.FUZZ_RUNS ?? DEFAULT_RUNS);
+if (!Number.isSafeInteger(SEED) || !Number.isSafeInteger(RUNS) || RUNS < 1) {
+  throw new Error(`FUZZ_SEED and FUZZ_RUNS are whole numbers (FUZZ_RUNS at least 1): ${SEED}, ${RUNS}`);
+}
 
 /**
  * The shop's real ids by the names the schemas use (the tenancy sweep's kinds, test/tenancy/ids.ts).
