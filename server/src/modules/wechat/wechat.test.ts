@@ -342,6 +342,31 @@ describe.each(APP_BACKENDS)('WeChat platform against the WeChat stand-in on $nam
     ]);
   });
 
+  it('takes its token from cgi-bin/token in classic mode', async () => {
+    const classic = await startNode({
+      db: 'pglite',
+      config: {
+        wechatAppId: wx.appId,
+        wechatAppSecret: wx.secret,
+        wechatApiBase: wx.url,
+        wechat: wechatConfig({ sandbox: false, tokenMode: 'classic' }),
+      },
+    });
+    try {
+      const calls = wx.tokenCalls.length;
+      const r = await classic.api('POST', '/api/auth/wechat', { body: { code: 'code-kim-1' } });
+      wx.phoneCodes.set('pc-classic', '13712340077');
+      const bound = await classic.api('POST', '/api/wechat/phone', {
+        token: r.body.tokens.accessToken,
+        body: { code: 'pc-classic' },
+      });
+      expect(bound.body.user.phone).toBe('13712340077');
+      expect(wx.tokenCalls.slice(calls)).toEqual([{ path: 'token', force: false }]);
+    } finally {
+      await classic.close();
+    }
+  });
+
   it('sends nothing without a grant, and drops a message WeChat refuses (43101)', async () => {
     const fay = await signIn('code-fay-1');
     const roomId = (
