@@ -2,7 +2,7 @@
 // (wx.requestPayment with the server's JSAPI parameters, or the sandbox's test money).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { productDetail, quote } from './fixtures.ts';
-import { all, ensureBuilt, render, scriptedWx, tap, text, until, type Call, type Route } from './wx.ts';
+import { all, ensureBuilt, logged, render, scriptedWx, tap, text, until, type Call, type Route } from './wx.ts';
 
 beforeAll(() => ensureBuilt());
 
@@ -208,6 +208,62 @@ describe('checkout sheet', () => {
     const confirm = log.find((c) => c.path === '/pay/sandbox/P1/confirm')!;
     expect(confirm.body).toEqual({ t: 'tok+1', outcome: 'succeeded' });
     expect(confirm.headers.accept).toBe('application/json');
+  });
+
+  it('applies or drops coupons and points and quotes again each time', async () => {
+    const log: Call[] = [];
+    const withDeals = (body: { couponIds?: number[]; usePoints: boolean }) => ({
+      ...quote(101, 1),
+      appliedCouponIds: body.couponIds ?? [1],
+      coupons: [
+        {
+          couponId: 1,
+          title: '直播间券',
+          description: '',
+          funding: 'merchant',
+          merchantId: 1,
+          applied: (body.couponIds ?? [1]).includes(1),
+          savingFen: 300,
+          reason: null,
+        },
+        {
+          couponId: 2,
+          title: '满100减10',
+          description: '',
+          funding: 'platform',
+          merchantId: null,
+          applied: false,
+          savingFen: 0,
+          reason: '未满 ¥100',
+        },
+      ],
+      points: {
+        balance: 500,
+        usable: 300,
+        used: body.usePoints ? 300 : 0,
+        deductedFen: body.usePoints ? 300 : 0,
+        reason: null,
+      },
+    });
+    scriptedWx([
+      (c) => (c.path === '/api/checkout/quote' ? logged(log, c, { data: withDeals(c.body) }) : undefined),
+      ...checkoutRoutes({ methods: ['sandbox'], log: [] }),
+    ]);
+    const sheet = render('components/checkout-sheet/index', { items: [{ skuId: 101, quantity: 1 }], roomId: 9 });
+    await until(() => text(sheet, '#total'), 'quote');
+    const coupons = all(sheet, '.coupon');
+    expect(coupons.map((c: { dom: HTMLElement }) => c.dom.textContent!.replace(/\s+/g, ' ').trim())).toEqual([
+      '☑ 直播间券-¥3.00',
+      '☐ 满100减10未满 ¥100',
+    ]);
+    expect(text(sheet, '#points')).toBe('☐ 积分抵扣（可用 300）');
+    await tap(sheet, '#points');
+    await until(() => log.length === 2, 'requote with points');
+    expect(log[1]!.body.usePoints).toBe(true);
+    await until(() => text(sheet, '#points') === '☑ 积分抵扣（可用 300）-¥3.00', 'points applied');
+    coupons[0].dispatchEvent('tap');
+    await until(() => log.length === 3, 'requote without the coupon');
+    expect(log[2]!.body).toMatchObject({ couponIds: [], usePoints: true });
   });
 
   it('shows the refusal and quotes again when the order cannot be placed', async () => {

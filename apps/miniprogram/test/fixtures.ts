@@ -133,7 +133,7 @@ export const quote = (skuId: number, quantity: number) => ({
   couponMode: 'auto',
   appliedCouponIds: [],
   coupons: [],
-  points: { available: 0, usable: 0, usedFen: 0 },
+  points: { balance: 0, usable: 0, used: 0, deductedFen: 0, reason: null },
   quoteToken: 'qt-1',
   expiresAt: '2026-12-01T11:00:00.000Z',
 });

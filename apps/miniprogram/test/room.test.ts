@@ -1,7 +1,7 @@
 // The live room page through miniprogram-simulate: REST state, then frames from the room socket
 // (a scripted socket here; test/integration.test.ts runs it against a real node).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { product, roomDetail, signedIn } from './fixtures.ts';
+import { product, quote, roomDetail, signedIn } from './fixtures.ts';
 import { all, ensureBuilt, render, scriptedWx, tap, text, until, type Call, type Route, logged } from './wx.ts';
 
 beforeAll(() => ensureBuilt());
@@ -149,7 +149,7 @@ describe('live room page', () => {
       },
     });
     await until(() => text(page, '#flash'), 'flash');
-    expect(text(page, '#flash')).toMatch(/秒杀 01:(29|30) 后开始 · 秒杀锅 ¥9\.90/);
+    expect(text(page, '#flash')).toMatch(/秒杀 01:(29|30) 后开始 ?秒杀锅 ¥9\.90/);
 
     socket.push({
       type: 'luckybag.drawn',
@@ -235,6 +235,61 @@ describe('live room page', () => {
     });
     await until(() => text(page, '#gift-banner'), 'gift banner');
     expect(text(page, '#gift-banner')).toBe('微信用户 送出 玫瑰 ×1');
+  });
+
+  it('buys a flash-sale item from the countdown with a purchase token, in the room', async () => {
+    const quotes: Call[] = [];
+    const tokens: Call[] = [];
+    const { page, socket } = await openRoom([
+      (c) => (c.path === '/api/flash-sales/1' ? { data: { items: [{ id: 6, skuId: 555 }] } } : undefined),
+      (c) => (c.path === '/api/flash-sales/items/6/token' ? logged(tokens, c, { data: { token: 'ft-1' } }) : undefined),
+      (c) =>
+        c.path === '/api/me/addresses'
+          ? {
+              data: [
+                {
+                  id: 3,
+                  name: 'a',
+                  phone: '1',
+                  province: 'p',
+                  city: 'c',
+                  district: 'd',
+                  detail: 'x',
+                  postalCode: null,
+                  isDefault: true,
+                },
+              ],
+            }
+          : undefined,
+      (c) => (c.path === '/api/checkout/quote' ? logged(quotes, c, { data: quote(555, 1) }) : undefined),
+    ]);
+    const endsAt = new Date(Date.now() + 300_000).toISOString();
+    socket.push({
+      type: 'flashsale.countdown',
+      seq: 1,
+      data: {
+        sessionId: 1,
+        phase: 'started',
+        startsAt: endsAt,
+        endsAt,
+        items: [{ id: 6, title: '秒杀锅', flashPriceFen: 990, remaining: 5 }],
+      },
+    });
+    await until(() => text(page, '.flash-item'), 'flash item');
+    expect(text(page, '#flash')).toMatch(/秒杀中 · 剩 0[45]:\d\d/);
+    expect(text(page, '.flash-item')).toBe('秒杀锅 ¥9.90 抢');
+    await tap(page, '.flash-item');
+    const sheet = await until(() => page.querySelector('#checkout'), 'checkout sheet');
+    await until(() => text(sheet, '#total'), 'quote');
+    expect(tokens).toHaveLength(1);
+    expect(quotes[0]!.body).toEqual({
+      items: [{ skuId: 555, quantity: 1 }],
+      addressId: 3,
+      roomId: 9,
+      usePoints: false,
+      flashSaleItemId: 6,
+      flashToken: 'ft-1',
+    });
   });
 
   it('reconnects after a drop and resumes from the last seq it saw', async () => {

@@ -56,6 +56,16 @@ function view(q: Quote) {
     total: yuan(q.totalFen),
     undeliverable: q.undeliverable.map((u) => u.reason),
     notes: q.notes,
+    coupons: q.coupons.map((c) => ({
+      couponId: c.couponId,
+      title: c.title,
+      applied: c.applied,
+      text: c.applied ? `-${yuan(c.savingFen)}` : (c.reason ?? `可省 ${yuan(c.savingFen)}`),
+    })),
+    points:
+      q.points.usable > 0 || q.points.used > 0
+        ? { usable: q.points.usable, used: q.points.used, deducted: yuan(q.points.deductedFen) }
+        : null,
   };
 }
 
@@ -82,6 +92,9 @@ Component({
     testMoney: false,
     orderIds: [] as number[],
     error: '',
+    /** undefined: the server picks the best stack; else exactly these. */
+    couponIds: undefined as number[] | undefined,
+    usePoints: false,
   },
   lifetimes: {
     attached() {
@@ -140,7 +153,15 @@ Component({
     request() {
       const items = this.data.items as unknown as Array<{ skuId: number; quantity: number }>;
       const deal = (this.data.deal ?? {}) as Record<string, unknown>;
-      return { items, addressId: this.data.addressId, roomId: this.data.roomId || null, usePoints: false, ...deal };
+      const couponIds = this.data.couponIds;
+      return {
+        items,
+        addressId: this.data.addressId,
+        roomId: this.data.roomId || null,
+        usePoints: this.data.usePoints,
+        ...(couponIds ? { couponIds } : {}),
+        ...deal,
+      };
     },
     /** Quote what is on screen again; `keepError` keeps the refusal that made us re-quote on screen. */
     async requote(keepError = false) {
@@ -153,6 +174,18 @@ Component({
       } catch (e) {
         this.setData({ error: errorText(e), quote: null });
       }
+    },
+    /** Apply or drop one coupon: from then on exactly the chosen ones are quoted. */
+    toggleCoupon(e: WechatMiniprogram.TouchEvent) {
+      const id = e.currentTarget.dataset.id as number;
+      const applied = (this.rt().quote?.appliedCouponIds ?? []).slice();
+      const couponIds = applied.includes(id) ? applied.filter((c) => c !== id) : [...applied, id];
+      this.setData({ couponIds });
+      void this.requote();
+    },
+    togglePoints() {
+      this.setData({ usePoints: !this.data.usePoints });
+      void this.requote();
     },
     async place() {
       const r = this.rt();

@@ -63,7 +63,12 @@ Component({
     pinned: null as BagItem | null,
     drop: null as (CouponDrop & { claimed: boolean }) | null,
     lucky: null as (LuckyBag & { entered: boolean; text: string }) | null,
-    flash: null as (FlashCountdown & { text: string; items2: string }) | null,
+    flash: null as
+      | (Omit<FlashCountdown, 'items'> & {
+          text: string;
+          items: Array<FlashCountdown['items'][number] & { price: string }>;
+        })
+      | null,
     following: false,
     followers: 0,
     gifts: [] as Gift[],
@@ -72,6 +77,7 @@ Component({
     lastGift: '',
     buyProductId: 0,
     checkoutItems: [] as Array<{ skuId: number; quantity: number }>,
+    checkoutDeal: {} as Record<string, unknown>,
     showCheckout: false,
     connected: false,
     error: '',
@@ -199,7 +205,7 @@ Component({
             flash: {
               ...f.data,
               text: '',
-              items2: f.data.items.map((i) => `${i.title} ${yuan(i.flashPriceFen)}`).join('，'),
+              items: f.data.items.map((i) => ({ ...i, price: yuan(i.flashPriceFen) })),
             },
           });
           this.tick();
@@ -373,6 +379,29 @@ Component({
     buy(e: WechatMiniprogram.TouchEvent) {
       this.setData({ buyProductId: e.currentTarget.dataset.id as number, showBag: false });
     },
+    /** Flash sale (秒杀): a purchase token for the item, then the checkout sheet at the flash price. */
+    async grabFlash(e: WechatMiniprogram.TouchEvent) {
+      const flash = this.data.flash;
+      const itemId = e.currentTarget.dataset.id as number;
+      if (flash?.phase !== 'started') return;
+      try {
+        await this.ensureSignedIn();
+        const session = await api<{ items: Array<{ id: number; skuId: number }> }>(
+          'GET',
+          `/api/flash-sales/${flash.sessionId}`,
+        );
+        const item = session.items.find((i) => i.id === itemId);
+        if (!item) return;
+        const t = await api<{ token: string }>('POST', `/api/flash-sales/items/${itemId}/token`, { body: {} });
+        this.setData({
+          checkoutItems: [{ skuId: item.skuId, quantity: 1 }],
+          checkoutDeal: { flashSaleItemId: itemId, flashToken: t.token },
+          showCheckout: true,
+        });
+      } catch (err) {
+        this.setData({ notice: errorText(err) });
+      }
+    },
     closeSku() {
       this.setData({ buyProductId: 0 });
     },
@@ -382,6 +411,7 @@ Component({
         this.setData({
           buyProductId: 0,
           checkoutItems: [{ skuId: e.detail.skuId, quantity: e.detail.quantity }],
+          checkoutDeal: {},
           showCheckout: true,
         });
       } catch (err) {
