@@ -179,3 +179,66 @@ describe.each(APP_BACKENDS)('mini-program shopper on a real node ($name)', (back
     page.instance.onUnload();
   });
 });
+
+describe.each(APP_BACKENDS)('mini-program on a node running the WeChat sandbox ($name)', (backend) => {
+  let node: TestNode;
+  let wxEnv: ReturnType<typeof realWx>;
+  let shop: ShopFixture;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    globalThis.Blob = NodeBlob as unknown as typeof Blob;
+    globalThis.File = NodeFile as unknown as typeof File;
+    node = await startNode({ db: backend.db, cache: backend.cache });
+    shop = await makeShop(node, '预告小店', '13900000002');
+    wxEnv = realWx(node.url);
+    mp<{ config: { apiBase: string } }>('config.js').config.apiBase = node.url;
+    mp<{ resetDeployment(): void }>('api/auth.js').resetDeployment();
+  });
+  afterAll(async () => {
+    wxEnv?.closeAll();
+    mp<{ resetDeployment(): void }>('api/auth.js').resetDeployment();
+    await node?.close();
+  });
+
+  it('signs in with a sandbox code, binds a phone, and asks for the 开播提醒 of a trailer', async () => {
+    const cfg = await node.api('GET', '/api/wechat/config');
+    expect(cfg.body.sandbox).toBe(true);
+    const at = new Date(Date.now() + 3600_000).toISOString();
+    const trailer = await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, {
+      token: shop.owner.token,
+      body: { title: '明晚八点上新', scheduledAt: at },
+    });
+    expect(trailer.status).toBe(201);
+
+    const me = render('user/pages/me/index');
+    me.instance.onLoad();
+    await tap(me, '#login');
+    await until(() => text(me, '#nickname'), 'signed in', 10_000);
+    const user = mp<{ currentUser(): { id: number } | null }>('api/auth.js').currentUser()!;
+    const row = await node.app.ctx.db
+      .selectFrom('users')
+      .select(['wechat_openid'])
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    expect(row.wechat_openid).toMatch(/^osandbox_mp[a-z0-9]+$/);
+    me.querySelector('#bind-phone').dispatchEvent('getphonenumber', {
+      detail: { code: 'sandbox:13800138123', errMsg: 'getPhoneNumber:ok' },
+    });
+    await until(() => text(me, '#phone') === '13800138123', 'phone bound', 10_000);
+
+    const home = render('pages/home/index');
+    home.instance.onLoad({});
+    await until(() => text(home, '.trailer').includes('明晚八点上新'), 'trailer', 10_000);
+    await tap(home, '.remind');
+    await until(() => text(home, '.reminded'), 'reminded', 10_000);
+    const room = await node.api('GET', `/api/rooms/${trailer.body.id}`, {
+      token: wxEnv.storage.get('lm.tokens').accessToken,
+    });
+    expect(room.body.reminded).toBe(true);
+    // Through the subscribe message (the sandbox has the template), not the plain room reminder.
+    const sub = wxEnv.calls.find((c) => c.path === '/api/wechat/subscriptions')!;
+    expect(sub.body).toEqual({ results: { [cfg.body.templates.liveStart]: 'accept' }, roomId: trailer.body.id });
+    expect(wxEnv.calls.some((c) => c.path.endsWith('/remind'))).toBe(false);
+  });
+});
