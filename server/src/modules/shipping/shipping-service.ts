@@ -77,7 +77,12 @@ export class ShippingService {
       if (r.firstUnits <= 0 || r.extraUnits < 0 || r.firstFeeFen < 0 || r.extraFeeFen < 0) throw badRequest('TEMPLATE_INVALID', 'Units and fees must be positive');
     }
     const run = async (trx: Db) => {
-      if (input.isDefault) await trx.updateTable('shipping_templates').set({ is_default: false }).where('merchant_id', '=', merchantId).execute();
+      if (input.isDefault) {
+        // One default per shop (a partial unique index): two requests moving it at once would both
+        // clear the old one and the second would fail on the index (a 500). The shop's lock orders them.
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`shipping-templates:${merchantId}`}, 0))`.execute(trx);
+        await trx.updateTable('shipping_templates').set({ is_default: false }).where('merchant_id', '=', merchantId).execute();
+      }
       const values = { name: input.name, charge_by: input.chargeBy, rules: JSON.stringify(input.rules), free_over_fen: input.freeOverFen ?? null, excluded_regions: JSON.stringify(input.excludedRegions ?? []), is_default: input.isDefault ?? false, updated_at: sql<Date>`now()` };
       const row = id
         ? await trx.updateTable('shipping_templates').set(values).where('id', '=', id).where('merchant_id', '=', merchantId).returningAll().executeTakeFirst()
