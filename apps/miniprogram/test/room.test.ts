@@ -292,6 +292,61 @@ describe('live room page', () => {
     });
   });
 
+  it('tops up coins for gifts with test money in the sandbox and shows the new balance', async () => {
+    const confirms: Call[] = [];
+    let balance = 5;
+    const { env, page } = await openRoom([
+      (c) =>
+        c.path === '/api/gifts'
+          ? { data: [{ id: 4, name: '火箭', iconUrl: null, priceCoins: 100, effect: 'big' }] }
+          : undefined,
+      (c) => (c.path === '/api/me/wallet' ? { data: { balance, fenPerCoin: 10, ledger: [] } } : undefined),
+      (c) =>
+        c.path === '/api/me/wallet/topups'
+          ? {
+              status: 201,
+              data: {
+                topupId: 1,
+                coins: c.body.coins,
+                amountFen: c.body.coins * 10,
+                paymentNo: 'PT',
+                cashierUrl: null,
+              },
+            }
+          : undefined,
+      (c) =>
+        c.path === '/api/payments/methods'
+          ? { data: { sandbox: true, methods: [{ provider: 'sandbox', testMoney: true }] } }
+          : undefined,
+      (c) =>
+        c.path === '/api/payments/PT/start'
+          ? {
+              data: {
+                paymentNo: 'PT',
+                provider: 'sandbox',
+                amountFen: 600,
+                sandboxPay: { testMoney: true, confirmPath: '/pay/sandbox/PT/confirm', token: 'tt' },
+              },
+            }
+          : undefined,
+      (c) => {
+        if (c.path !== '/pay/sandbox/PT/confirm') return undefined;
+        balance += 60;
+        return logged(confirms, c, { data: { outcome: 'succeeded' } });
+      },
+    ]);
+    env.frameAnswers.auth = () => ({ protocol: 1, connId: 'c', guestId: 'g', heartbeatMs: 25000, user: { id: 7 } });
+    await tap(page, '#open-gifts');
+    await until(() => text(page, '#balance') === '5', 'wallet');
+    page.querySelectorAll('.topup')[0].dispatchEvent('tap');
+    await until(() => text(page, '#topup-test'), 'test-money top-up');
+    expect(text(page, '#topup-test')).toContain('测试金额 ¥6.00');
+    await tap(page, '#confirm-topup');
+    await until(() => text(page, '#balance') === '65', 'new balance');
+    expect(confirms[0]!.body).toEqual({ t: 'tt', outcome: 'succeeded' });
+    expect(text(page, '#notice')).toBe('充值成功');
+  });
+
   it('reconnects after a drop and resumes from the last seq it saw', async () => {
     const { env, page, socket } = await openRoom();
     socket.push({ type: 'chat', seq: 41, data: { id: 1, userId: 3, nickname: 'a', text: 'one' } });

@@ -5,6 +5,7 @@
 // SKU picker → checkout sheet (the server's quote line by line) → pay.
 import { currentUser, signIn } from '../../api/auth';
 import { countdown, yuan } from '../../api/format';
+import { confirmSandbox, requestPayment, startPayment } from '../../api/pay';
 import { config } from '../../config';
 import { accessToken, api, errorText } from '../../api/http';
 import { RoomSocket, type Frame } from '../../api/room-socket';
@@ -33,6 +34,8 @@ const MAX_CHAT = 50;
 
 // Per page instance, outside setData: the socket, timers and coalesced like taps.
 interface Runtime {
+  /** A sandbox top-up waiting for its test-money confirmation. */
+  topup?: { confirmPath: string; token: string; before: number } | undefined;
   authed: boolean;
   socket: RoomSocket | null;
   timer: number | null;
@@ -78,6 +81,8 @@ Component({
     buyProductId: 0,
     checkoutItems: [] as Array<{ skuId: number; quantity: number }>,
     checkoutDeal: {} as Record<string, unknown>,
+    topupTest: false,
+    topupAmount: '',
     showCheckout: false,
     connected: false,
     error: '',
@@ -357,6 +362,48 @@ Component({
         this.setData({ gifts, balance: wallet.balance, showGifts: true });
       } catch (e) {
         this.setData({ notice: errorText(e) });
+      }
+    },
+    /** Buy coins for gifts: a top-up payment, paid like an order (WeChat Pay, or test money in the sandbox). */
+    async topUp(e: WechatMiniprogram.TouchEvent) {
+      const coins = e.currentTarget.dataset.coins as number;
+      try {
+        const t = await api<{ paymentNo: string; amountFen: number }>('POST', '/api/me/wallet/topups', {
+          body: { coins },
+        });
+        const mode = await startPayment(t.paymentNo);
+        const before = this.data.balance;
+        if (mode.kind === 'wechat') {
+          if (mode.params && (await requestPayment(mode.params))) await this.waitBalance(before);
+        } else if (mode.kind === 'sandbox') {
+          this.runtime().topup = { confirmPath: mode.confirmPath, token: mode.token, before };
+          this.setData({ topupTest: true, topupAmount: yuan(t.amountFen) });
+        }
+      } catch (err) {
+        this.setData({ notice: errorText(err) });
+      }
+    },
+    async confirmTopUp() {
+      const p = this.runtime().topup;
+      if (!p) return;
+      try {
+        await confirmSandbox(p.confirmPath, p.token);
+        this.runtime().topup = undefined;
+        this.setData({ topupTest: false });
+        await this.waitBalance(p.before);
+      } catch (err) {
+        this.setData({ notice: errorText(err) });
+      }
+    },
+    /** The coins land when the payment's notification does: ask the wallet until they have. */
+    async waitBalance(before: number) {
+      for (let i = 0; i < 30; i++) {
+        const w = await api<{ balance: number }>('GET', '/api/me/wallet');
+        if (w.balance > before) {
+          this.setData({ balance: w.balance, notice: '充值成功' });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 300));
       }
     },
     closeGifts() {
