@@ -382,5 +382,7 @@ describe('live room page', () => {
       path: '/pages/room/index?roomId=9&sharer=77',
     });
     expect(page.instance.onShareTimeline()).toEqual({ title: '年货节直播', query: 'roomId=9&sharer=77' });
+    page.setData({ invite: 'inv_1' });
+    expect(page.instance.onShareAppMessage().path).toBe('/pages/room/index?roomId=9&invite=inv_1&sharer=77');
   });
 });

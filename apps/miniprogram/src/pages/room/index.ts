@@ -471,16 +471,20 @@ Component({
     onPaid() {
       this.setData({ notice: '支付成功' });
     },
+    /** A private room's share carries the invitation the room was opened with, or friends cannot watch. */
+    shareIds(): Record<string, string | number> {
+      return { roomId: this.data.roomId, ...(this.data.invite ? { invite: this.data.invite } : {}) };
+    },
     onShareAppMessage() {
       track('share', { roomId: this.data.roomId });
       return {
         title: this.data.title,
-        path: sharePath('/pages/room/index', { roomId: this.data.roomId }),
+        path: sharePath('/pages/room/index', this.shareIds()),
         imageUrl: this.data.coverUrl,
       };
     },
     onShareTimeline() {
-      return { title: this.data.title, query: shareQuery({ roomId: this.data.roomId }) };
+      return { title: this.data.title, query: shareQuery(this.shareIds()) };
     },
   },
 });
