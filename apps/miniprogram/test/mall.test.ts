@@ -399,6 +399,50 @@ describe('mall', () => {
   });
 });
 
+describe('shop page', () => {
+  it('shows the shop live show and trailers, its products, and follows it', async () => {
+    const follows: Call[] = [];
+    const room = (id: number, status: string) => ({
+      id,
+      merchantId: 1,
+      merchantName: '好物小店',
+      title: `场次${id}`,
+      coverUrl: null,
+      status,
+      isPrivate: false,
+      scheduledAt: null,
+      startedAt: null,
+      endedAt: null,
+      reminders: 0,
+      viewers: { online: 1, cumulative: 1 },
+    });
+    const env = scriptedWx([
+      login,
+      (c) => (c.path === '/api/rooms?kind=live&merchantId=1' ? { data: [room(1, 'live')] } : undefined),
+      (c) => (c.path === '/api/rooms?kind=upcoming&merchantId=1' ? { data: [room(2, 'scheduled')] } : undefined),
+      (c) =>
+        c.path.startsWith('/api/products?merchantId=1&')
+          ? { data: { items: [summary(5, '芒果')], total: 1, page: 1, pageSize: 20 } }
+          : undefined,
+      (c) => (c.path === '/api/merchants/1/followers' ? { data: { followers: 9, following: false } } : undefined),
+      (c) => (c.path === '/api/me/follows/1' ? logged(follows, c, { data: { following: true } }) : undefined),
+    ]);
+    const page = render('mall/pages/shop/index');
+    await page.instance.onLoad({ merchantId: '1' });
+    expect(text(page, '#name')).toBe('好物小店');
+    expect(all(page, '.room').map((r: { dom: HTMLElement }) => r.dom.textContent!.replace(/\s+/g, ' ').trim())).toEqual(
+      ['直播中 · 场次1›', '预告 · 场次2›'],
+    );
+    expect(text(page, '.product')).toBe('芒果¥9.90');
+    await tap(page, '#follow');
+    await until(() => text(page, '#followers') === '10 人关注', 'followed');
+    expect(follows[0]!.method).toBe('PUT');
+    await tap(page, '.room');
+    await tap(page, '.product');
+    expect(env.navigations).toEqual(['/pages/room/index?roomId=1', '/mall/pages/product/index?productId=5']);
+  });
+});
+
 describe('user centre', () => {
   it('signs in with WeChat, binds the phone number from the getPhoneNumber button, and signs out', async () => {
     const bound: Call[] = [];

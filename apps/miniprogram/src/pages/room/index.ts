@@ -449,6 +449,9 @@ Component({
         this.setData({ notice: errorText(err) });
       }
     },
+    openShop() {
+      void wx.navigateTo({ url: `/mall/pages/shop/index?merchantId=${this.data.merchantId}` });
+    },
     closeSku() {
       this.setData({ buyProductId: 0 });
     },

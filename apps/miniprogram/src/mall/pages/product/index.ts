@@ -17,6 +17,7 @@ Component({
     original: '',
     sales: 0,
     merchantName: '',
+    merchantId: 0,
     picking: false,
     mode: 'buy' as 'buy' | 'cart',
     notice: '',
@@ -43,11 +44,15 @@ Component({
           original: originals.length ? yuan(Math.max(...originals)) : '',
           sales: p.sales,
           merchantName: p.merchantName,
+          merchantId: p.merchantId,
           error: '',
         });
       } catch (e) {
         this.setData({ error: errorText(e) });
       }
+    },
+    openShop() {
+      void wx.navigateTo({ url: `/mall/pages/shop/index?merchantId=${this.data.merchantId}` });
     },
     addToCart() {
       this.setData({ picking: true, mode: 'cart' });
