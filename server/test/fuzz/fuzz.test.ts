@@ -5,13 +5,15 @@
 // missing fields, and broken bodies, and the tenancy sweep's accepted request for the operation
 // with one field swapped for such a value (it reaches deep into the service). They are sent
 // anonymously, with a broken token, as a shopper, the owner of a shop with data (products, rooms,
-// deals, orders) and a platform admin, so many get past the guard into the services. No answer may be a 5xx, every refusal is in the one error shape
-// ({ error: { code, message } }, src/platform/errors.ts) with a code the server is known to emit,
-// the node still answers /health and it logged no unhandled error. A new route is fuzzed the day it
-// is added. The run prints its seed, the operations covered and the requests sent.
+// deals, orders) and a platform admin, so many get past the guard into the services. No answer
+// may be a 5xx, every refusal is in the one error shape ({ error: { code, message } },
+// src/platform/errors.ts) with a code the server is known to emit, the node still answers /health
+// and it logged no unhandled error. A new route is fuzzed the day it is added. The run prints its
+// seed, the operations covered and the requests sent.
 //
 // FUZZ_SEED replays a run (the seed is printed); FUZZ_RUNS sets the requests per operation
-// (DEFAULT_RUNS: about 20 s per backend on two cores); FUZZ_LOG=file writes one line per operation.
+// (DEFAULT_RUNS); FUZZ_CONCURRENCY how many are in flight at once (4); FUZZ_LOG=file writes one line
+// per operation with its answers by code.
 //
 // Skipped: none. HEAD (Fastify answers it for every GET) is not in the document and not fuzzed.
 // Held to a looser rule: POST /api/payments/notify/{provider} answers in the provider's protocol
@@ -38,8 +40,10 @@ import { fuzzOperation, type Finding, type FuzzWorld } from './run.ts';
 const DEFAULT_RUNS = 100;
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000_000);
 const RUNS = Number(process.env.FUZZ_RUNS ?? DEFAULT_RUNS);
-if (!Number.isSafeInteger(SEED) || !Number.isSafeInteger(RUNS) || RUNS < 1) {
-  throw new Error(`FUZZ_SEED and FUZZ_RUNS are whole numbers (FUZZ_RUNS at least 1): ${SEED}, ${RUNS}`);
+/** Requests of one operation in flight at once: races (two defaults, a limit read then written) show on PostgreSQL. */
+const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 4);
+if (![SEED, RUNS, CONCURRENCY].every(Number.isSafeInteger) || RUNS < 1 || CONCURRENCY < 1) {
+  throw new Error(`FUZZ_SEED, FUZZ_RUNS and FUZZ_CONCURRENCY are whole numbers: ${SEED}, ${RUNS}, ${CONCURRENCY}`);
 }
 
 /**
@@ -129,7 +133,7 @@ describe.each(APP_BACKENDS)('schema-driven fuzz on $name', (backend) => {
       const opStarted = Date.now();
       // One seed per operation, derived from the run's: a finding replays with FUZZ_SEED alone.
       const r = await fuzzOperation(node, doc, op, world, {
-        seed: SEED + i * 7919, runs: RUNS, knownCodes, concurrency: 4,
+        seed: SEED + i * 7919, runs: RUNS, knownCodes, concurrency: CONCURRENCY,
       });
       report.operations++;
       report.requests += r.requests;
