@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Build the mini-program into dist/ (what WeChat DevTools opens: project.config.json's miniprogramRoot):
-// every .ts under src/ is compiled on its own to CommonJS (the mini-program's `require`), everything else
-// (.json, .wxml, .wxss, images) is copied. Then the package sizes are printed and checked against WeChat's
+// every .ts under src/ is compiled on its own to CommonJS (the mini-program's `require`; imports inside src/ stay
+// requires), code it imports from outside src/ (the SDK's Chinese error catalogue) is bundled into that one file,
+// everything else (.json, .wxml, .wxss, images) is copied. Then the package sizes are printed and checked against WeChat's
 // budget: main package ≤ 2 MB, all packages together ≤ 20 MB (subpackages are the roots in app.json).
 import fs from 'node:fs';
 import path from 'node:path';
-import { transform } from 'esbuild';
+import { build } from 'esbuild';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const src = path.join(here, 'src');
@@ -22,6 +23,18 @@ function walk(dir) {
   });
 }
 
+// A relative import that stays inside src/ remains a require of the compiled file next to it; anything else
+// (outside src/) is bundled in.
+const keepSrcImports = {
+  name: 'keep-src-imports',
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, (a) => {
+      const target = path.resolve(a.resolveDir, a.path);
+      return target.startsWith(src + path.sep) ? { path: a.path, external: true } : undefined;
+    });
+  },
+};
+
 fs.rmSync(out, { recursive: true, force: true });
 for (const file of walk(src)) {
   const rel = path.relative(src, file);
@@ -32,14 +45,17 @@ for (const file of walk(src)) {
     fs.copyFileSync(file, target);
     continue;
   }
-  const r = await transform(fs.readFileSync(file, 'utf8'), {
-    loader: 'ts',
+  const r = await build({
+    entryPoints: [file],
+    bundle: true,
+    write: false,
     format: 'cjs',
     target: 'es2017',
-    sourcefile: rel,
     minifySyntax: true,
+    logLevel: 'error',
+    plugins: [keepSrcImports],
   });
-  fs.writeFileSync(target, r.code);
+  fs.writeFileSync(target, r.outputFiles[0].text);
 }
 
 const app = JSON.parse(fs.readFileSync(path.join(out, 'app.json'), 'utf8'));

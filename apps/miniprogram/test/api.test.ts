@@ -9,6 +9,7 @@ beforeAll(() => ensureBuilt());
 type Http = {
   api<T>(method: string, path: string, o?: unknown): Promise<T>;
   ApiError: new (...a: never[]) => Error & { status: number; code: string };
+  errorText(e: unknown): string;
 };
 const http = () => mp<Http>('api/http.js');
 const expired = {
@@ -17,6 +18,35 @@ const expired = {
 };
 
 describe('api layer', () => {
+  it("shows a refused request in the SDK's Chinese text for its code, never the server's message", async () => {
+    scriptedWx([
+      (c) =>
+        c.path === '/api/orders/1/cancel'
+          ? { status: 409, data: { error: { code: 'ORDER_NOT_CANCELLABLE', message: 'Order is not cancellable' } } }
+          : undefined,
+      (c) =>
+        c.path === '/api/x' ? { status: 418, data: { error: { code: 'BRAND_NEW', message: 'English' } } } : undefined,
+      (c) => (c.path === '/api/y' ? { status: 502, data: '<html>bad gateway</html>' } : undefined),
+    ]);
+    const { api, errorText } = http();
+    const refused = (p: string) =>
+      api('POST', p).then(
+        () => 'answered',
+        (e: unknown) => errorText(e),
+      );
+    const zh = (await import('../../../packages/sdk/src/errors-zh.ts')).zhErrors;
+    expect(await refused('/api/orders/1/cancel')).toBe(zh.ORDER_NOT_CANCELLABLE);
+    expect(zh.ORDER_NOT_CANCELLABLE).toMatch(/[\u4e00-\u9fff]/);
+    // Codes the catalogue does not know (a newer server, a proxy's page) get the fallback text.
+    expect(await refused('/api/x')).toBe('操作没有成功，请稍后再试');
+    expect(await refused('/api/y')).toBe('操作没有成功，请稍后再试');
+    expect(
+      errorText(
+        new (http().ApiError as never as new (s: number, c: string, m: string) => Error)(0, 'NETWORK', 'request:fail'),
+      ),
+    ).toBe('网络不太顺畅，请检查网络后重试');
+  });
+
   it('sends the bearer token and, once it has expired, refreshes it in the body and repeats the call', async () => {
     const refreshes: Call[] = [];
     const env = scriptedWx([

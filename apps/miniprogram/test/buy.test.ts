@@ -271,7 +271,7 @@ describe('checkout sheet', () => {
     scriptedWx([
       (c) =>
         c.path === '/api/orders'
-          ? { status: 409, data: { error: { code: 'QUOTE_STALE', message: '价格已变化，请确认新价格' } } }
+          ? { status: 409, data: { error: { code: 'PRICE_CHANGED', message: 'The total changed' } } }
           : undefined,
       ...checkoutRoutes({ methods: ['sandbox'], log }),
     ]);
@@ -279,7 +279,7 @@ describe('checkout sheet', () => {
     await until(() => text(sheet, '#total'), 'quote');
     await tap(sheet, '#place');
     await until(() => text(sheet, '#error'), 'error');
-    expect(text(sheet, '#error')).toBe('价格已变化，请确认新价格');
+    expect(text(sheet, '#error')).toBe('价格有变化，请确认新的价格');
     await until(() => log.filter((c) => c.path === '/api/checkout/quote').length === 2, 'requote');
   });
 });

@@ -83,10 +83,10 @@ describe('home page', () => {
     expect(subs[0]!.body).toEqual({ results: { 'tmpl-live': 'accept' }, roomId: 5 });
   });
 
-  it('says why when the rooms cannot be loaded', async () => {
-    scriptedWx([() => ({ status: 503, data: { error: { code: 'UNAVAILABLE', message: '服务暂不可用' } } })]);
+  it('says why when the rooms cannot be loaded, in Chinese, never the server message', async () => {
+    scriptedWx([() => ({ status: 503, data: { error: { code: 'NO_SUCH_CODE', message: 'Service unavailable' } } })]);
     const page = render('pages/home/index');
     page.instance.onLoad({});
-    expect(await until(() => text(page, '#error'), 'error')).toBe('服务暂不可用');
+    expect(await until(() => text(page, '#error'), 'error')).toBe('操作没有成功，请稍后再试');
   });
 });

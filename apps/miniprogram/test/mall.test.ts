@@ -168,7 +168,7 @@ describe('mall', () => {
           : undefined,
       (c) =>
         c.path === '/api/checkout/quote'
-          ? logged(quotes, c, { status: 422, data: { error: { code: 'GROUP_FULL', message: '这个团已满' } } })
+          ? logged(quotes, c, { status: 422, data: { error: { code: 'GROUP_FULL', message: 'The group is full' } } })
           : undefined,
     ]);
     const page = render('mall/pages/checkout/index');
@@ -178,7 +178,8 @@ describe('mall', () => {
     });
     const sheet = await until(() => page.querySelector('#checkout'), 'sheet');
     await until(() => text(sheet, '#error'), 'quote refused');
-    expect(text(sheet, '#error')).toBe('这个团已满');
+    // The SDK's Chinese text for the code, not the server's (English) message.
+    expect(text(sheet, '#error')).toBe('该团已满');
     expect(quotes[0]!.body).toEqual({
       items: [{ skuId: 5, quantity: 1 }],
       addressId: 3,

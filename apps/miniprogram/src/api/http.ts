@@ -2,6 +2,7 @@
 // has expired. The mini-program has no cookies, so the refresh token travels in the body
 // (POST /api/auth/refresh { refreshToken }) and is kept in wx storage with the access token.
 import { config } from '../config';
+import { errorMessage } from './errors';
 import type { Tokens } from './types';
 
 const TOKENS = 'lm.tokens';
@@ -96,7 +97,8 @@ export async function api<T = unknown>(method: string, path: string, o: RequestO
   throw failure(r);
 }
 
-/** A user-facing text for a failure. */
+/** A user-facing text for a failure: a refused request by its code in Chinese (see ./errors). */
 export function errorText(e: unknown): string {
+  if (e instanceof ApiError) return errorMessage(e.code);
   return e instanceof Error ? e.message : String(e);
 }

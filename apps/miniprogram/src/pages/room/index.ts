@@ -7,6 +7,7 @@ import { currentUser, signIn } from '../../api/auth';
 import { countdown, yuan } from '../../api/format';
 import { confirmSandbox, requestPayment, startPayment } from '../../api/pay';
 import { config } from '../../config';
+import { errorMessage } from '../../api/errors';
 import { accessToken, api, errorText } from '../../api/http';
 import { RoomSocket, type Frame } from '../../api/room-socket';
 import { shareQuery, sharePath, track } from '../../api/share';
@@ -171,7 +172,7 @@ Component({
           break;
         }
         case 'join.refused':
-          this.setData({ error: f.data.message ?? f.data.code });
+          this.setData({ error: errorMessage(f.data.code) });
           break;
         case 'socket.closed':
           this.setData({ connected: false });
@@ -239,7 +240,7 @@ Component({
           this.setData({ notice: '你已被移出直播间' });
           break;
         case 'error':
-          if (f.data.roomId) this.setData({ error: f.data.message });
+          if (f.data.roomId) this.setData({ error: errorMessage(f.data.code) });
           break;
         default:
           break;
