@@ -55,8 +55,12 @@ export interface WxEnv {
   navigations: string[];
   toasts: string[];
   payments: Any[];
-  /** What wx.chooseAddress answers. */
+  /** What wx.chooseAddress answers (null: the shopper cancels). */
   address: Any;
+  /** wx.showModal: what it asked, and whether the shopper confirms (default true). */
+  modals: string[];
+  modalConfirm: boolean;
+  clipboard: string[];
   /** What each join is answered with (scripted sockets). */
   joinAnswer: (data: Any) => Any;
   /** Answers for client frames other than join (scripted sockets): type → ack data or an error. */
@@ -105,7 +109,25 @@ function uiApis(env: WxEnv) {
       const r = Object.fromEntries((o.tmplIds as string[]).map((t) => [t, 'accept']));
       return ok(o, { ...r, errMsg: 'requestSubscribeMessage:ok' });
     },
-    chooseAddress: (o: Any) => ok(o, { ...env.address, errMsg: 'chooseAddress:ok' }),
+    chooseAddress: (o: Any) => {
+      if (env.address === null) {
+        setTimeout(() => o?.fail?.({ errMsg: 'chooseAddress:fail cancel' }), 0);
+        return Promise.reject(new Error('chooseAddress:fail cancel'));
+      }
+      return ok(o, { ...env.address, errMsg: 'chooseAddress:ok' });
+    },
+    showModal: (o: Any) => {
+      env.modals.push(o.content ?? o.title);
+      return ok(o, { confirm: env.modalConfirm, cancel: !env.modalConfirm, errMsg: 'showModal:ok' });
+    },
+    setClipboardData: (o: Any) => {
+      env.clipboard.push(o.data);
+      return ok(o);
+    },
+    navigateBack: (o: Any) => {
+      env.navigations.push('back');
+      return ok(o);
+    },
   };
 }
 
@@ -130,6 +152,9 @@ export function scriptedWx(routes: Route[]): WxEnv {
     toasts: [],
     payments: [],
     address: null,
+    modals: [],
+    modalConfirm: true,
+    clipboard: [],
     joinAnswer: (d) => ({
       roomId: d.roomId,
       title: 'room',

@@ -9,5 +9,7 @@ export const NETWORK_ERROR = '网络不太顺畅，请检查网络后重试';
 /** The Chinese text for a server error code. */
 export function errorMessage(code: string | undefined): string {
   if (code === 'NETWORK') return NETWORK_ERROR;
-  return (code && Object.prototype.hasOwnProperty.call(zhErrors, code) ? zhErrors[code] : undefined) ?? FALLBACK_ERROR;
+  // typeof: a code such as "toString" must not find the object's own methods.
+  const text: unknown = code ? zhErrors[code] : undefined;
+  return typeof text === 'string' ? text : FALLBACK_ERROR;
 }

@@ -18,8 +18,18 @@ const AFTERSALE: Record<string, string> = {
   rejected: '已拒绝',
   cancelled: '已撤销',
 };
+const PAYMENT: Record<string, string> = {
+  pending: '待支付',
+  succeeded: '已支付',
+  failed: '支付失败',
+  closed: '已关闭',
+  expired: '已过期',
+  refunded: '已退款',
+  partially_refunded: '部分退款',
+};
 const COUPON: Record<string, string> = { available: '可用', used: '已使用', expired: '已过期', locked: '使用中' };
 
 export const orderStatus = (s: string) => ORDER[s] ?? s;
 export const aftersaleStatus = (s: string) => AFTERSALE[s] ?? s;
+export const paymentStatus = (s: string) => PAYMENT[s] ?? s;
 export const couponStatus = (s: string) => COUPON[s] ?? s;
