@@ -1,7 +1,7 @@
-// Bad input is the client's mistake, never a 500: NUL characters anywhere, integers and numbers
-// past what a column holds (Infinity and 1e400 included), malformed multipart, over-long path
-// parameters, bad percent-encoding and broken HTTP all get a 4xx in the one error shape, and
-// nothing is written. Error logs never carry the SQL parameters (the user's data).
+// Bad input is the client's mistake, never a 500: NUL characters and half surrogate pairs
+// anywhere, integers and numbers past what a column holds (Infinity and 1e400 included), malformed
+// multipart, over-long path parameters, bad percent-encoding and broken HTTP all get a 4xx in the
+// one error shape, and nothing is written. Error logs never carry the SQL parameters (the user's data).
 import net from 'node:net';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
@@ -46,6 +46,21 @@ describe.each(APP_BACKENDS)('bad input on $name', (backend) => {
     expect4xx(product, 'product title');
     expect4xx(await node.api('GET', '/api/products?q=a%00b'), 'query');
     expect4xx(await node.api('GET', '/api/payments/P%0012345678901', { token: shop.owner.token }), 'path');
+  });
+
+  it('refuses half a surrogate pair (PostgreSQL cannot store it in JSON) and takes a whole one', async () => {
+    const rule = { firstUnits: 1, firstFeeFen: 1, extraUnits: 1, extraFeeFen: 1 };
+    const save = (name: string, region: string) => node.api('POST',
+      `/api/merchants/${shop.merchantId}/shipping-templates`,
+      { token: shop.owner.token, body: { name, chargeBy: 'pieces', rules: [{ regions: [region], ...rule }] } });
+    const lone = await save('半个字符', '\ud800');
+    expect4xx(lone, 'lone high surrogate');
+    expect(lone.body.error.details[0].path).toBe('body/rules/0/regions/0');
+    expect4xx(await save('x\udfffy', '*'), 'lone low surrogate');
+    expect((await save('表情😀', '*')).status).toBe(201);
+    const written = await node.app.ctx.db.selectFrom('shipping_templates').select('name')
+      .where('merchant_id', '=', shop.merchantId).execute();
+    expect(written.map((t) => t.name)).toEqual(['表情😀']);
   });
 
   it('refuses integers and numbers no column can hold, with a 400 instead of a database error', async () => {
