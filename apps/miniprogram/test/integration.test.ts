@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_BACKENDS } from '../../../server/test/backends.ts';
 import { startNode, type TestNode } from '../../../server/test/harness.ts';
 import { makeShop, simpleProduct, type ShopFixture } from '../../../server/test/commerce-fixtures.ts';
-import { ensureBuilt, mp, realWx, render, tap, text, until } from './wx.ts';
+import { all, ensureBuilt, mp, realWx, render, tap, text, until } from './wx.ts';
 
 const APP_ID = 'wx00000000000000mp';
 const SECRET = 'mp-test-secret';
@@ -152,6 +152,53 @@ describe.each(APP_BACKENDS)('mini-program shopper on a real node ($name)', (back
       .execute();
     expect(visits).toContainEqual({ type: 'room_enter', room_id: roomId, sharer: '42' });
     page.instance.onUnload();
+  });
+
+  it('places an order without paying, then pays it from the order detail with sandbox pay and sees it paid', async () => {
+    const sheet = render('components/checkout-sheet/index', { items: [{ skuId: product.skuId, quantity: 1 }] });
+    await until(() => text(sheet, '#total'), 'the server quote (saved address)', 10_000);
+    await tap(sheet, '#place');
+    await until(() => text(sheet, '#test-money'), 'sandbox cashier', 10_000);
+    // The shopper walks away from the cashier: the order waits unpaid.
+    await tap(sheet, '#close');
+    const user = mp<{ currentUser(): { id: number } | null }>('api/auth.js').currentUser()!;
+    const unpaid = await node.app.ctx.db
+      .selectFrom('orders')
+      .select(['id', 'total_fen'])
+      .where('user_id', '=', user.id)
+      .where('status', '=', 'pending_payment')
+      .execute();
+    expect(unpaid).toHaveLength(1);
+    const orderId = unpaid[0]!.id;
+
+    const list = render('mall/pages/orders/index');
+    await list.instance.onLoad({});
+    await until(() => all(list, '.pay').length === 1, 'the unpaid order with 去支付', 10_000);
+    expect(String(all(list, '.order')[0].dom.textContent)).toContain('待付款');
+    await tap(list, '.open');
+    expect(wxEnv.navigations.at(-1)).toBe(`/mall/pages/order/index?orderId=${orderId}`);
+
+    const page = render('mall/pages/order/index');
+    await page.instance.onLoad({ orderId: String(orderId) });
+    await until(() => text(page, '#status'), 'order detail', 10_000);
+    expect(text(page, '#status')).toBe('待付款');
+    expect(text(page, '.ptitle')).toContain('海南椰子');
+    expect(text(page, '#goods')).toBe('¥19.90');
+    expect(text(page, '#total')).toBe(`¥${(unpaid[0]!.total_fen / 100).toFixed(2)}`);
+    expect(text(page, '#address')).toContain('椰林路 8 号');
+    expect(text(page, '#payment')).toBe('待支付');
+    await tap(page, '#pay');
+    await until(() => text(page, '#test-money'), 'sandbox cashier on the detail', 10_000);
+    await tap(page, '#confirm-test');
+    await until(() => text(page, '#notice') === '支付成功', 'paid', 20_000);
+    expect(text(page, '#status')).toBe('待发货');
+    expect(text(page, '#payment')).toMatch(/^已支付/);
+    const row = await node.app.ctx.db
+      .selectFrom('orders')
+      .select(['status'])
+      .where('id', '=', orderId)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('paid');
   });
 
   it('reconnects after the socket drops and resumes: a pin made meanwhile still arrives', async () => {

@@ -126,9 +126,13 @@ Component({
     },
     async settle() {
       const paid = await waitPaid([this.data.orderId]);
-      this.setData({ stage: '', testMoney: false, notice: paid ? '支付成功' : '' });
-      if (!paid) this.setData({ error: '支付结果确认中，请稍后刷新查看' });
       await this.load();
+      this.setData({
+        stage: '',
+        testMoney: false,
+        notice: paid ? '支付成功' : '',
+        error: paid ? '' : '支付结果确认中，请稍后刷新查看',
+      });
     },
     cancelPay() {
       this.setData({ stage: '', testMoney: false });
@@ -140,8 +144,8 @@ Component({
       this.setData({ busy: true, error: '' });
       try {
         await api('POST', `/api/orders/${this.data.orderId}/cancel`);
-        this.setData({ notice: '订单已取消' });
         await this.load();
+        this.setData({ notice: '订单已取消' });
       } catch (e) {
         this.setData({ error: errorText(e) });
       } finally {
