@@ -112,7 +112,7 @@ function uiApis(env: WxEnv) {
     chooseAddress: (o: Any) => {
       if (env.address === null) {
         setTimeout(() => o?.fail?.({ errMsg: 'chooseAddress:fail cancel' }), 0);
-        return Promise.reject(new Error('chooseAddress:fail cancel'));
+        return undefined;
       }
       return ok(o, { ...env.address, errMsg: 'chooseAddress:ok' });
     },

@@ -1,6 +1,7 @@
-// Checkout sheet: address (or import one with wx.chooseAddress), the server's quote line by line (each line's
-// price and adjustments, each shop's charges, goods, discount, shipping, total), then place the order with that
-// quote's token and pay (wx.requestPayment, or the sandbox's test money). Event `paid` { orderIds }.
+// Checkout sheet: address (choose one, import one with wx.chooseAddress, or manage the address book), the server's
+// quote line by line (each line's price and adjustments, each shop's charges, goods, discount, shipping, total), then
+// place the order with that quote's token and pay (wx.requestPayment, or the sandbox's test money). Event `paid`
+// { orderIds }.
 import { yuan } from '../../api/format';
 import { api, errorText } from '../../api/http';
 import { confirmSandbox, requestPayment, startPayment, waitPaid } from '../../api/pay';
@@ -71,7 +72,7 @@ function view(q: Quote) {
 
 const runtime = new WeakMap<
   object,
-  { quote: Quote | null; key: string; payment: { confirmPath: string; token: string } | null }
+  { quote: Quote | null; key: string; payment: { confirmPath: string; token: string } | null; managing?: boolean }
 >();
 
 Component({
@@ -101,6 +102,15 @@ Component({
       void this.loadAddresses();
     },
   },
+  pageLifetimes: {
+    // Back from 管理地址: the address book may have changed; keep the chosen address while it still exists.
+    show() {
+      const r = runtime.get(this);
+      if (!r?.managing) return;
+      r.managing = false;
+      void this.loadAddresses(undefined, this.data.addressId);
+    },
+  },
   methods: {
     rt() {
       let r = runtime.get(this);
@@ -110,14 +120,16 @@ Component({
       }
       return r;
     },
-    async loadAddresses(prefer?: number) {
+    /** `prefer`: choose this one; `keep`: keep this one if it is still there (else the default). */
+    async loadAddresses(prefer?: number, keep?: number) {
       try {
         const list = await api<Address[]>('GET', '/api/me/addresses');
         const addresses = list.map((a) => ({
           ...a,
           text: `${a.name} ${a.phone} ${a.province}${a.city}${a.district}${a.detail}`,
         }));
-        const addressId = prefer ?? list.find((a) => a.isDefault)?.id ?? list[0]?.id ?? 0;
+        const kept = list.find((a) => a.id === keep)?.id;
+        const addressId = prefer ?? kept ?? list.find((a) => a.isDefault)?.id ?? list[0]?.id ?? 0;
         this.setData({ addresses, addressId, loading: false });
         if (addressId) await this.requote();
       } catch (e) {
@@ -145,6 +157,11 @@ Component({
           if (!/cancel/.test(e.errMsg)) this.setData({ error: e.errMsg });
         },
       });
+    },
+    /** The address book (user subpackage); the sheet reloads the addresses when the page shows again. */
+    manageAddresses() {
+      this.rt().managing = true;
+      void wx.navigateTo({ url: '/user/pages/addresses/index' });
     },
     chooseAddress(e: WechatMiniprogram.TouchEvent) {
       this.setData({ addressId: e.currentTarget.dataset.id as number });

@@ -1,5 +1,5 @@
-// Me (user centre subpackage): who I am, phone binding with the getPhoneNumber button, my orders, coupons,
-// points, cart, and signing out.
+// Me (user centre subpackage): who I am, phone binding with the getPhoneNumber button, my orders, addresses,
+// coupons, points, cart, and signing out.
 import { bindPhone, currentUser, signIn, signOut } from '../../../api/auth';
 import { errorText } from '../../../api/http';
 
