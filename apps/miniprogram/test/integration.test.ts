@@ -201,6 +201,50 @@ describe.each(APP_BACKENDS)('mini-program shopper on a real node ($name)', (back
     expect(row.status).toBe('paid');
   });
 
+  it('keeps the address book on the server: adds one, makes it the default, edits and deletes it', async () => {
+    const page = render('user/pages/addresses/index');
+    await page.instance.onLoad();
+    await until(() => all(page, '.address').length === 1, 'the imported address', 10_000);
+    expect(text(page, '.who')).toContain('李四');
+    await tap(page, '#add');
+    for (const [id, v] of [
+      ['#f-name', '王五'],
+      ['#f-phone', '13700137000'],
+      ['#f-province', '广东省'],
+      ['#f-city', '深圳市'],
+      ['#f-district', '南山区'],
+      ['#f-detail', '科技园 3 号'],
+    ] as const)
+      page.querySelector(id).dispatchEvent('input', { detail: { value: v } });
+    await tap(page, '#save');
+    await until(() => all(page, '.address').length === 2, 'added', 10_000);
+    await tap(page, '.set-default');
+    await until(() => text(page, '#notice') === '已设为默认地址', 'default set', 10_000);
+    const user = mp<{ currentUser(): { id: number } | null }>('api/auth.js').currentUser()!;
+    const rows = () =>
+      node.app.ctx.db
+        .selectFrom('addresses')
+        .select(['id', 'name', 'detail', 'is_default'])
+        .where('user_id', '=', user.id)
+        .where('deleted_at', 'is', null) // deleting keeps the row for the orders shipped to it
+        .orderBy('id')
+        .execute();
+    expect((await rows()).map((r) => [r.name, r.is_default])).toEqual([
+      ['李四', false],
+      ['王五', true],
+    ]);
+    // The server lists the default first.
+    expect(text(page, '.who')).toContain('王五');
+    await tap(page, '.edit');
+    page.querySelector('#f-detail').dispatchEvent('input', { detail: { value: '科技园 5 号' } });
+    await tap(page, '#save');
+    await until(() => text(page, '#notice') === '地址已保存', 'edited', 10_000);
+    expect((await rows()).find((r) => r.name === '王五')).toMatchObject({ detail: '科技园 5 号', is_default: true });
+    await tap(page, '.remove');
+    await until(() => all(page, '.address').length === 1, 'deleted', 10_000);
+    expect((await rows()).map((r) => r.name)).toEqual(['李四']);
+  });
+
   it('reconnects after the socket drops and resumes: a pin made meanwhile still arrives', async () => {
     const page = render('pages/room/index');
     await page.instance.onLoad({ roomId: String(roomId) });
