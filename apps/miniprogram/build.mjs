@@ -2,8 +2,8 @@
 // Build the mini-program into dist/ (what WeChat DevTools opens: project.config.json's miniprogramRoot):
 // every .ts under src/ is compiled on its own to CommonJS (the mini-program's `require`; imports inside src/ stay
 // requires), code it imports from outside src/ (the SDK's Chinese error catalogue) is bundled into that one file,
-// everything else (.json, .wxml, .wxss, images) is copied. Then the package sizes are printed and checked against WeChat's
-// budget: main package ≤ 2 MB, all packages together ≤ 20 MB (subpackages are the roots in app.json).
+// everything else (.json, .wxml, .wxss, images) is copied. Then the package sizes are printed and checked against
+// WeChat's budget: main package ≤ 2 MB, all packages together ≤ 20 MB (subpackages are the roots in app.json).
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';

@@ -154,7 +154,7 @@ describe.each(APP_BACKENDS)('mini-program shopper on a real node ($name)', (back
     page.instance.onUnload();
   });
 
-  it('places an order without paying, then pays it from the order detail with sandbox pay and sees it paid', async () => {
+  it('places an order without paying, pays it later from the order detail with sandbox pay, sees it paid', async () => {
     const sheet = render('components/checkout-sheet/index', { items: [{ skuId: product.skuId, quantity: 1 }] });
     await until(() => text(sheet, '#total'), 'the server quote (saved address)', 10_000);
     await tap(sheet, '#place');
