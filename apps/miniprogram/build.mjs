@@ -52,6 +52,7 @@ for (const file of walk(src)) {
     format: 'cjs',
     target: 'es2017',
     minifySyntax: true,
+    charset: 'utf8', // Chinese text as is, not \u escapes (half the bytes)
     logLevel: 'error',
     plugins: [keepSrcImports],
   });

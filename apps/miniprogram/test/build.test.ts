@@ -39,6 +39,15 @@ describe('mini-program build', () => {
     expect(fs.readFileSync(path.join(out, 'pages/room/index.js'), 'utf8')).toContain(
       'require("../../api/room-socket")',
     );
+    // The SDK's Chinese error catalogue is bundled into api/errors.js (nothing outside the package is required),
+    // as UTF-8 text, and once: the pages require api/errors.
+    const errors = fs.readFileSync(path.join(out, 'api/errors.js'), 'utf8');
+    expect(errors).toContain('ORDER_NOT_CANCELLABLE');
+    expect(errors).toContain('该订单不能取消');
+    expect(errors).not.toMatch(/require\(/);
+    const js = files.filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(out, f), 'utf8'));
+    expect(js.filter((t) => t.includes('ORDER_NOT_CANCELLABLE'))).toHaveLength(1);
+    expect(js.some((t) => /require\([^)]*packages\/sdk/.test(t))).toBe(false);
   });
 
   it('fails when the main package or the whole package is over budget', () => {
