@@ -40,6 +40,10 @@ describe('api layer', () => {
     // Codes the catalogue does not know (a newer server, a proxy's page) get the fallback text.
     expect(await refused('/api/x')).toBe('操作没有成功，请稍后再试');
     expect(await refused('/api/y')).toBe('操作没有成功，请稍后再试');
+    // A socket frame's error carries the code too; a wx API's English errMsg gets the fallback.
+    expect(errorText(Object.assign(new Error('Message blocked'), { code: 'CHAT_BLOCKED' }))).toBe(zh.CHAT_BLOCKED);
+    expect(errorText(new Error('requestPayment:fail system error'))).toBe('操作没有成功，请稍后再试');
+    expect(errorText(new Error('timeout'))).toBe('网络不太顺畅，请检查网络后重试');
     expect(
       errorText(
         new (http().ApiError as never as new (s: number, c: string, m: string) => Error)(0, 'NETWORK', 'request:fail'),

@@ -97,8 +97,15 @@ export async function api<T = unknown>(method: string, path: string, o: RequestO
   throw failure(r);
 }
 
-/** A user-facing text for a failure: a refused request by its code in Chinese (see ./errors). */
+/**
+ * A user-facing text for a failure: anything with a server error code (a refused request, a socket frame's
+ * error) by that code in Chinese (see ./errors); our own Chinese texts as they are; a wx API's or the socket's
+ * English errMsg never reaches the shopper.
+ */
 export function errorText(e: unknown): string {
-  if (e instanceof ApiError) return errorMessage(e.code);
-  return e instanceof Error ? e.message : String(e);
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return errorMessage(code);
+  const m = e instanceof Error ? e.message : String(e);
+  if (/[\u4e00-\u9fff]/.test(m)) return m;
+  return errorMessage(/disconnected|not connected|timeout|request:fail/.test(m) ? 'NETWORK' : undefined);
 }

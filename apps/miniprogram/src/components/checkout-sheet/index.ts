@@ -154,7 +154,7 @@ Component({
             .catch((e: unknown) => this.setData({ error: errorText(e) }));
         },
         fail: (e) => {
-          if (!/cancel/.test(e.errMsg)) this.setData({ error: e.errMsg });
+          if (!/cancel/.test(e.errMsg)) this.setData({ error: '没有拿到微信地址，请在“管理地址”中添加' });
         },
       });
     },
