@@ -10,17 +10,32 @@ import { startBare, startLiveMall } from './lib/processes.ts';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 
 async function json(url: string, init: RequestInit & { token?: string } = {}) {
-  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers ?? {}) } });
-  const body = await res.json() as any;
+  const res = await fetch(url, {
+    ...init,
+    headers: {
+      'content-type': 'application/json',
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.headers ?? {}),
+    },
+  });
+  const body = (await res.json()) as any;
   if (!res.ok) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
   return body;
 }
 
-console.log(`LiveMall commerce benchmark (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}${process.env.REDIS_URL ? ' + Redis' : ''}), ${DURATION}s per target`);
+console.log(
+  `LiveMall commerce benchmark (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}${process.env.REDIS_URL ? ' + Redis' : ''}), ${DURATION}s per target`,
+);
 console.log('starting servers...');
 const [node, bare] = await Promise.all([startLiveMall(), startBare()]);
 try {
-  const login = async (phone: string) => (await json(`${node.url}/api/auth/login`, { method: 'POST', body: JSON.stringify({ phone, password: 'demo1234' }) })).tokens.accessToken as string;
+  const login = async (phone: string) =>
+    (
+      await json(`${node.url}/api/auth/login`, {
+        method: 'POST',
+        body: JSON.stringify({ phone, password: 'demo1234' }),
+      })
+    ).tokens.accessToken as string;
   const owner = await login('13800000001');
   const buyer = await login('13900000001');
   const list = await json(`${node.url}/api/products?q=${encodeURIComponent('芒')}`);
@@ -28,22 +43,67 @@ try {
   const detail = await json(`${node.url}/api/products/${productId}`);
   const skuId = detail.skus[0].id as number;
   const me = await json(`${node.url}/api/me`, { token: owner });
-  await json(`${node.url}/api/merchants/${me.merchants[0].id}/stock/adjust`, { method: 'POST', token: owner, body: JSON.stringify({ skuId, quantity: 1_000_000 }) });
-  const address = await json(`${node.url}/api/me/addresses`, { method: 'POST', token: buyer, body: JSON.stringify({ name: '压测', phone: '13900000001', province: '广东省', city: '深圳市', detail: '科技园1号' }) });
+  await json(`${node.url}/api/merchants/${me.merchants[0].id}/stock/adjust`, {
+    method: 'POST',
+    token: owner,
+    body: JSON.stringify({ skuId, quantity: 1_000_000 }),
+  });
+  const address = await json(`${node.url}/api/me/addresses`, {
+    method: 'POST',
+    token: buyer,
+    body: JSON.stringify({
+      name: '压测',
+      phone: '13900000001',
+      province: '广东省',
+      city: '深圳市',
+      detail: '科技园1号',
+    }),
+  });
 
   const results: LoadResult[] = [];
   console.log('product detail (GET):');
-  results.push(await load('bare Fastify GET', { url: `${bare.url}/bare/products/1`, connections: 20, duration: DURATION }));
-  results.push(await load('LiveMall GET /api/products/:id', { url: `${node.url}/api/products/${productId}`, connections: 20, duration: DURATION }));
+  results.push(
+    await load('bare Fastify GET', { url: `${bare.url}/bare/products/1`, connections: 20, duration: DURATION }),
+  );
+  results.push(
+    await load('LiveMall GET /api/products/:id', {
+      url: `${node.url}/api/products/${productId}`,
+      connections: 20,
+      duration: DURATION,
+    }),
+  );
   console.log('place order (POST):');
-  const orderBody = () => JSON.stringify({ idempotencyKey: crypto.randomUUID(), items: [{ skuId, quantity: 1 }], addressId: address.id });
-  results.push(await load('bare Fastify POST', { url: `${bare.url}/bare/orders`, method: 'POST', connections: 10, duration: DURATION, headers: { 'content-type': 'application/json' }, requests: [{ setupRequest: (r) => ({ ...r, body: orderBody() }) }] }));
-  results.push(await load('LiveMall POST /api/orders', { url: `${node.url}/api/orders`, method: 'POST', connections: 10, duration: DURATION, headers: { 'content-type': 'application/json', authorization: `Bearer ${buyer}` }, requests: [{ setupRequest: (r) => ({ ...r, body: orderBody() }) }] }));
+  const orderBody = () =>
+    JSON.stringify({ idempotencyKey: crypto.randomUUID(), items: [{ skuId, quantity: 1 }], addressId: address.id });
+  results.push(
+    await load('bare Fastify POST', {
+      url: `${bare.url}/bare/orders`,
+      method: 'POST',
+      connections: 10,
+      duration: DURATION,
+      headers: { 'content-type': 'application/json' },
+      requests: [{ setupRequest: (r) => ({ ...r, body: orderBody() }) }],
+    }),
+  );
+  results.push(
+    await load('LiveMall POST /api/orders', {
+      url: `${node.url}/api/orders`,
+      method: 'POST',
+      connections: 10,
+      duration: DURATION,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${buyer}` },
+      requests: [{ setupRequest: (r) => ({ ...r, body: orderBody() }) }],
+    }),
+  );
 
   console.log(`\n${table(results)}\n`);
   const [bg, lg, bp, lp] = results as [LoadResult, LoadResult, LoadResult, LoadResult];
-  console.log(`product detail: p99 ${lg.p99} ms (bare ${bg.p99} ms), ${lg.rps} req/s = ${((lg.rps / bg.rps) * 100).toFixed(1)} % of bare`);
-  console.log(`place order:    ${lp.rps} orders/s, p99 ${lp.p99} ms (bare route ${bp.rps} req/s) = ${((lp.rps / bp.rps) * 100).toFixed(1)} % of bare`);
+  console.log(
+    `product detail: p99 ${lg.p99} ms (bare ${bg.p99} ms), ${lg.rps} req/s = ${((lg.rps / bg.rps) * 100).toFixed(1)} % of bare`,
+  );
+  console.log(
+    `place order:    ${lp.rps} orders/s, p99 ${lp.p99} ms (bare route ${bp.rps} req/s) = ${((lp.rps / bp.rps) * 100).toFixed(1)} % of bare`,
+  );
   const placed = await json(`${node.url}/api/orders?pageSize=1`, { token: buyer });
   console.log(`orders actually stored for the buyer: ${placed.total}`);
 } finally {

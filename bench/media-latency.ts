@@ -19,13 +19,19 @@ import { startLiveMall } from './lib/processes.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const VIEWER_STEPS = [50, 200];
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN; };
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function json(url: string, init: RequestInit & { token?: string } = {}) {
-  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) } });
-  const body = await res.json() as any;
+  const res = await fetch(url, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+  });
+  const body = (await res.json()) as any;
   if (!res.ok) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
   return body;
 }
@@ -38,7 +44,11 @@ function readFlv(url: string, onVideo: (tsMs: number, arrived: number) => void):
     res.on('data', (chunk: Buffer) => {
       const now = Date.now();
       buf = Buffer.concat([buf, chunk]);
-      if (!headerDone) { if (buf.length < 13) return; buf = buf.subarray(13); headerDone = true; }
+      if (!headerDone) {
+        if (buf.length < 13) return;
+        buf = buf.subarray(13);
+        headerDone = true;
+      }
       while (buf.length >= 11) {
         const size = buf.readUIntBE(1, 3);
         if (buf.length < 11 + size + 4) break;
@@ -61,14 +71,25 @@ function firstVideoPts(ts: Buffer): number | null {
     if (!(afc & 1)) continue;
     if (ts[p] === 0 && ts[p + 1] === 0 && ts[p + 2] === 1 && (ts[p + 3]! & 0xf0) === 0xe0 && ts[p + 7]! & 0x80) {
       const b = p + 9;
-      return (((ts[b]! >> 1) & 7) * 2 ** 30 + (ts[b + 1]! << 22) + ((ts[b + 2]! >> 1) << 15) + (ts[b + 3]! << 7) + (ts[b + 4]! >> 1)) / 90000;
+      return (
+        (((ts[b]! >> 1) & 7) * 2 ** 30 +
+          (ts[b + 1]! << 22) +
+          ((ts[b + 2]! >> 1) << 15) +
+          (ts[b + 3]! << 7) +
+          (ts[b + 4]! >> 1)) /
+        90000
+      );
     }
   }
   return null;
 }
 
 /** Watch an HLS playlist (URL or folder): availability latency of each new segment's first frame. */
-function watchHls(read: (name: string) => Promise<Buffer | null>, t0: () => number, out: number[]): { stop(): void; target: () => number } {
+function watchHls(
+  read: (name: string) => Promise<Buffer | null>,
+  t0: () => number,
+  out: number[],
+): { stop(): void; target: () => number } {
   const seen = new Set<string>();
   let pts0: number | null = null;
   let target = 0;
@@ -85,14 +106,22 @@ function watchHls(read: (name: string) => Promise<Buffer | null>, t0: () => numb
           const seg = await read(name);
           const pts = seg ? firstVideoPts(seg) : null;
           if (pts === null) continue;
-          if (pts0 === null) { pts0 = pts; continue; } // segment 0 anchors the timeline (frame t = 0)
+          if (pts0 === null) {
+            pts0 = pts;
+            continue;
+          } // segment 0 anchors the timeline (frame t = 0)
           out.push(now - (t0() + (pts - pts0) * 1000));
         }
       }
       await sleep(100);
     }
   })();
-  return { stop: () => { stopped = true; }, target: () => target };
+  return {
+    stop: () => {
+      stopped = true;
+    },
+    target: () => target,
+  };
 }
 
 /** CPU seconds used so far by a process and its descendants (Linux /proc). */
@@ -106,10 +135,16 @@ function treeCpuSeconds(root: number): number {
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       parent.set(Number(d), Number(f[1]));
       cpu.set(Number(d), (Number(f[11]) + Number(f[12])) / 100); // utime + stime in clock ticks (100/s on Linux)
-    } catch { /* exited */ }
+    } catch {
+      /* exited */
+    }
   }
   let total = 0;
-  for (const [pid, c] of cpu) { let p: number | undefined = pid; while (p && p !== root) p = parent.get(p); if (p === root) total += c; }
+  for (const [pid, c] of cpu) {
+    let p: number | undefined = pid;
+    while (p && p !== root) p = parent.get(p);
+    if (p === root) total += c;
+  }
   return total;
 }
 
@@ -119,10 +154,19 @@ const node = await startLiveMall({ LIVE_GRACE_MS: '2000' });
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'livemall-media-bench-'));
 const children: ChildProcess[] = [];
 try {
-  const owner = (await json(`${node.url}/api/auth/login`, { method: 'POST', body: JSON.stringify({ phone: '13800000001', password: 'demo1234' }) })).tokens.accessToken as string;
+  const owner = (
+    await json(`${node.url}/api/auth/login`, {
+      method: 'POST',
+      body: JSON.stringify({ phone: '13800000001', password: 'demo1234' }),
+    })
+  ).tokens.accessToken as string;
   const me = await json(`${node.url}/api/me`, { token: owner });
   const merchantId = me.merchants[0].id as number;
-  const room = (await json(`${node.url}/api/merchants/${merchantId}/rooms`, { method: 'POST', token: owner, body: JSON.stringify({ title: 'bench' }) }));
+  const room = await json(`${node.url}/api/merchants/${merchantId}/rooms`, {
+    method: 'POST',
+    token: owner,
+    body: JSON.stringify({ title: 'bench' }),
+  });
   const { pushUrl } = await json(`${node.url}/api/merchants/${merchantId}/rooms/${room.id}/push`, { token: owner });
 
   // The pusher also writes the baseline HLS (6 s segments, default list) from its own output, so
@@ -130,36 +174,100 @@ try {
   const baselineDir = path.join(work, 'baseline');
   fs.mkdirSync(baselineDir);
   const t0 = Date.now();
-  const pusher = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re',
-    '-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=25:duration=${SECONDS + 40}`, '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=44100:duration=${SECONDS + 40}`,
-    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '25', '-b:v', '700k', '-c:a', 'aac', '-b:a', '64k',
-    '-map', '0:v', '-map', '1:a', '-f', 'tee', `[f=flv:onfail=abort]${pushUrl}|[f=hls:hls_time=6:hls_segment_filename=${baselineDir}/seg_%03d.ts]${baselineDir}/index.m3u8`,
-  ], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const pusher = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-nostdin',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=640x360:rate=25:duration=${SECONDS + 40}`,
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=440:sample_rate=44100:duration=${SECONDS + 40}`,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-tune',
+      'zerolatency',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      '25',
+      '-b:v',
+      '700k',
+      '-c:a',
+      'aac',
+      '-b:a',
+      '64k',
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-f',
+      'tee',
+      `[f=flv:onfail=abort]${pushUrl}|[f=hls:hls_time=6:hls_segment_filename=${baselineDir}/seg_%03d.ts]${baselineDir}/index.m3u8`,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   children.push(pusher);
 
   const flv: number[] = [];
   const ours: number[] = [];
   const baseline: number[] = [];
-  const oursHls = watchHls(async (name) => { const r = await fetch(`${node.url}/live/${room.id}/${name}`); return r.ok ? Buffer.from(await r.arrayBuffer()) : null; }, () => t0, ours);
-  const baseHls = watchHls(async (name) => fs.promises.readFile(path.join(baselineDir, name)).catch(() => null), () => t0, baseline);
+  const oursHls = watchHls(
+    async (name) => {
+      const r = await fetch(`${node.url}/live/${room.id}/${name}`);
+      return r.ok ? Buffer.from(await r.arrayBuffer()) : null;
+    },
+    () => t0,
+    ours,
+  );
+  const baseHls = watchHls(
+    async (name) => fs.promises.readFile(path.join(baselineDir, name)).catch(() => null),
+    () => t0,
+    baseline,
+  );
   let stopFlv = () => {};
   for (let i = 0; i < 100; i++) {
     if ((await json(`${node.url}/api/rooms/${room.id}`)).status === 'live') break;
     await sleep(100);
   }
   await sleep(1500); // past the GOP-cache burst a new FLV viewer gets first
-  stopFlv = readFlv(`${node.url}/live/${room.id}.flv`, (ts, arrived) => { if (arrived - t0 > 4000) flv.push(arrived - (t0 + ts)); });
+  stopFlv = readFlv(`${node.url}/live/${room.id}.flv`, (ts, arrived) => {
+    if (arrived - t0 > 4000) flv.push(arrived - (t0 + ts));
+  });
   const sampling = progress('  sampling latency (seconds)', SECONDS);
   for (let s = 1; s <= SECONDS; s++) {
     await sleep(1000);
     sampling.update(s, `FLV frames ${flv.length}, HLS segments ${ours.length}, baseline segments ${baseline.length}`);
   }
-  stopFlv(); oursHls.stop(); baseHls.stop();
+  stopFlv();
+  oursHls.stop();
+  baseHls.stop();
 
   const rows: string[][] = [['path', 'samples', 'p50', 'p95', 'player estimate (p50 + 2 × target)']];
   rows.push(['HTTP-FLV (ours)', String(flv.length), sec(pct(flv, 50)), sec(pct(flv, 95)), sec(pct(flv, 50))]);
-  rows.push([`HLS 1 s segments (ours)`, String(ours.length), sec(pct(ours, 50)), sec(pct(ours, 95)), sec(pct(ours, 50) + 2000 * oursHls.target())]);
-  rows.push([`baseline HLS 6 s segments`, String(baseline.length), baseline.length ? sec(pct(baseline, 50)) : 'n/a', baseline.length ? sec(pct(baseline, 95)) : 'n/a', baseline.length ? sec(pct(baseline, 50) + 2000 * baseHls.target()) : 'n/a']);
+  rows.push([
+    `HLS 1 s segments (ours)`,
+    String(ours.length),
+    sec(pct(ours, 50)),
+    sec(pct(ours, 95)),
+    sec(pct(ours, 50) + 2000 * oursHls.target()),
+  ]);
+  rows.push([
+    `baseline HLS 6 s segments`,
+    String(baseline.length),
+    baseline.length ? sec(pct(baseline, 50)) : 'n/a',
+    baseline.length ? sec(pct(baseline, 95)) : 'n/a',
+    baseline.length ? sec(pct(baseline, 50) + 2000 * baseHls.target()) : 'n/a',
+  ]);
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   console.log('\nPush-to-playback latency (goal: FLV < 2 s, HLS < 6 s)');
   for (const r of rows) console.log(`  ${r.map((c, i) => c.padEnd(w[i]!)).join('  ')}`);

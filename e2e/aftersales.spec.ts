@@ -28,7 +28,8 @@ async function api<T = any>(token: string | null, method: string, route: string,
 async function payInSandbox(cashierUrl: string) {
   const url = new URL(cashierUrl, base);
   const r = await fetch(`${base}${url.pathname}/confirm`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
     body: new URLSearchParams({ t: url.searchParams.get('t')!, outcome: 'succeeded' }).toString(),
   });
   expect(((await r.json()) as { outcome: string }).outcome).toBe('succeeded');
@@ -38,25 +39,43 @@ async function until(cond: () => Promise<boolean>, ms = 30_000) {
   await expect.poll(cond, { timeout: ms, intervals: [200] }).toBe(true);
 }
 
-interface Aftersale { id: number; status: string; amountFen: number }
+interface Aftersale {
+  id: number;
+  status: string;
+  amountFen: number;
+}
 
-test('a partial refund request, then one for the rest: amounts shown are amounts refunded', async ({ page, baseURL }) => {
+test('a partial refund request, then one for the rest: amounts shown are amounts refunded', async ({
+  page,
+  baseURL,
+}) => {
   base = baseURL!;
   const owner = await apiLogin(base, '13800000001');
   const merchantId = (await api(owner, 'GET', '/api/me')).merchants[0].id as number;
   const title = `售后测试芒果 ${tag}`;
   const p = await api(owner, 'POST', `/api/merchants/${merchantId}/products`, {
-    title, status: 'on_shelf', specs: [], skus: [{ specValues: [], priceFen: 1_999, stock: 50, weightGrams: 500 }],
+    title,
+    status: 'on_shelf',
+    specs: [],
+    skus: [{ specValues: [], priceFen: 1_999, stock: 50, weightGrams: 500 }],
   });
   const phone = `1376${String(tag).padStart(5, '0')}01`;
   const shopper = await api(null, 'POST', '/api/auth/register', { phone, password: PASSWORD });
   const token = shopper.tokens.accessToken as string;
   const address = await api(token, 'POST', '/api/me/addresses', {
-    name: '售后买家', phone: '13912345678', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园1号',
+    name: '售后买家',
+    phone: '13912345678',
+    province: '广东省',
+    city: '深圳市',
+    district: '南山区',
+    detail: '科技园1号',
     isDefault: true,
   });
   const placed = await api(token, 'POST', '/api/orders', {
-    idempotencyKey: `aftersales-e2e-${tag}`, items: [{ skuId: p.skus[0].id, quantity: 3 }], addressId: address.id, couponIds: [],
+    idempotencyKey: `aftersales-e2e-${tag}`,
+    items: [{ skuId: p.skus[0].id, quantity: 3 }],
+    addressId: address.id,
+    couponIds: [],
   });
   await payInSandbox(placed.payment.cashierUrl);
   const orderId = placed.orders[0].orderId as number;
@@ -132,7 +151,10 @@ async function approveLatest(owner: string, merchantId: number, token: string, o
   const requests = await api<Aftersale[]>(token, 'GET', `/api/aftersales?orderId=${orderId}`);
   const open = requests.find((a) => a.status === 'requested')!;
   await api(owner, 'POST', `/api/merchants/${merchantId}/aftersales/${open.id}/approve`);
-  await until(async () => (await api<Aftersale[]>(token, 'GET', `/api/aftersales?orderId=${orderId}`))
-    .some((a) => a.id === open.id && a.status === 'refunded'));
+  await until(async () =>
+    (await api<Aftersale[]>(token, 'GET', `/api/aftersales?orderId=${orderId}`)).some(
+      (a) => a.id === open.id && a.status === 'refunded',
+    ),
+  );
   return open.id;
 }

@@ -14,7 +14,11 @@ const tag = Date.now() % 100_000;
 let base = '';
 async function api<T = any>(token: string | null, method: string, route: string, body?: unknown): Promise<T> {
   const r = await fetch(`${base}${route}`, {
-    method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const json = await r.json().catch(() => null);
@@ -22,7 +26,11 @@ async function api<T = any>(token: string | null, method: string, route: string,
   return json as T;
 }
 
-interface Shopper { phone: string; token: string; userId: number }
+interface Shopper {
+  phone: string;
+  token: string;
+  userId: number;
+}
 let phones = 0;
 /** A new shopper (registered through the API, with an address), or a demo one. */
 async function shopper(phone?: string): Promise<Shopper> {
@@ -32,7 +40,16 @@ async function shopper(phone?: string): Promise<Shopper> {
     : await api(null, 'POST', '/api/auth/register', { phone: p, password: PASSWORD });
   const s = { phone: p, token: signedIn.tokens.accessToken as string, userId: signedIn.user.id as number };
   const addresses = await api<unknown[]>(s.token, 'GET', '/api/me/addresses');
-  if (addresses.length === 0) await api(s.token, 'POST', '/api/me/addresses', { name: '测试买家', phone: '13912345678', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园1号', isDefault: true });
+  if (addresses.length === 0)
+    await api(s.token, 'POST', '/api/me/addresses', {
+      name: '测试买家',
+      phone: '13912345678',
+      province: '广东省',
+      city: '深圳市',
+      district: '南山区',
+      detail: '科技园1号',
+      isDefault: true,
+    });
   return s;
 }
 
@@ -64,7 +81,11 @@ async function payAndCheck(page: Page, s: Shopper, prefix: string): Promise<stri
   await shot(page, `${prefix}-cashier`);
   await cashier.getByTestId('sandbox-pay').click();
   await expect(page.getByTestId('paid')).toBeVisible();
-  const orders = await api<{ total: number; items: Array<{ id: number; status: string; totalFen: number }> }>(s.token, 'GET', '/api/orders');
+  const orders = await api<{ total: number; items: Array<{ id: number; status: string; totalFen: number }> }>(
+    s.token,
+    'GET',
+    '/api/orders',
+  );
   expect(orders.total).toBe(ordersBefore + 1);
   const latest = orders.items.reduce((a, b) => (b.id > a.id ? b : a));
   expect(latest.status).toBe('paid');
@@ -80,7 +101,8 @@ async function buyProduct(page: Page, productId: number) {
   await page.getByTestId('product-buy').click();
   const picker = page.getByTestId('sku-picker');
   await expect(picker).toBeVisible();
-  for (const group of await picker.locator('.spec .adm-selector').all()) await group.locator('.adm-selector-item').first().click();
+  for (const group of await picker.locator('.spec .adm-selector').all())
+    await group.locator('.adm-selector-item').first().click();
   await page.getByTestId('buy-now').click();
 }
 
@@ -90,7 +112,12 @@ let owner = '';
 let admin = '';
 let merchantId = 0;
 const product = async (title: string, priceFen: number) => {
-  const p = await api(owner, 'POST', `/api/merchants/${merchantId}/products`, { title: `${title} ${tag}`, status: 'on_shelf', specs: [], skus: [{ specValues: [], priceFen, stock: 500, weightGrams: 500 }] });
+  const p = await api(owner, 'POST', `/api/merchants/${merchantId}/products`, {
+    title: `${title} ${tag}`,
+    status: 'on_shelf',
+    specs: [],
+    skus: [{ specValues: [], priceFen, stock: 500, weightGrams: 500 }],
+  });
   return { productId: p.id as number, skuId: p.skus[0].id as number, title: `${title} ${tag}` };
 };
 const claim = (s: Shopper, templateId: number) => api(s.token, 'POST', `/api/coupons/${templateId}/claim`);
@@ -101,7 +128,9 @@ test.beforeAll(async ({ baseURL }) => {
   admin = await apiLogin(base, '13800000000');
   merchantId = (await api(owner, 'GET', '/api/me')).merchants[0].id;
 });
-test.afterAll(() => { console.log(`\nCheckout paths, totals asserted:\n  ${totals.join('\n  ')}`); });
+test.afterAll(() => {
+  console.log(`\nCheckout paths, totals asserted:\n  ${totals.join('\n  ')}`);
+});
 
 test('plain: no coupon, no points (the switch says why), pays what the sheet shows', async ({ page }) => {
   const s = await shopper();
@@ -120,9 +149,30 @@ test('plain: no coupon, no points (the switch says why), pays what the sheet sho
 
 test('coupons: the automatic best stack, and a coupon picked by hand', async ({ page, browser }) => {
   const p = await product('礼盒苹果', 10_440); // 104.40元
-  const shop8折 = await api(owner, 'POST', `/api/merchants/${merchantId}/coupons`, { title: `店铺8折 ${tag}`, kind: 'percent', percentOffBp: 2000, capFen: 5000, validDays: 7, totalQuantity: 100 });
-  const shop满50减8 = await api(owner, 'POST', `/api/merchants/${merchantId}/coupons`, { title: `店铺满50减8 ${tag}`, kind: 'threshold', amountFen: 800, thresholdFen: 5000, validDays: 7, totalQuantity: 100 });
-  const platform = await api(admin, 'POST', '/api/platform/coupons', { title: `平台满100减40 ${tag}`, kind: 'threshold', amountFen: 4000, thresholdFen: 10_000, validDays: 7, totalQuantity: 100 });
+  const shop8折 = await api(owner, 'POST', `/api/merchants/${merchantId}/coupons`, {
+    title: `店铺8折 ${tag}`,
+    kind: 'percent',
+    percentOffBp: 2000,
+    capFen: 5000,
+    validDays: 7,
+    totalQuantity: 100,
+  });
+  const shop满50减8 = await api(owner, 'POST', `/api/merchants/${merchantId}/coupons`, {
+    title: `店铺满50减8 ${tag}`,
+    kind: 'threshold',
+    amountFen: 800,
+    thresholdFen: 5000,
+    validDays: 7,
+    totalQuantity: 100,
+  });
+  const platform = await api(admin, 'POST', '/api/platform/coupons', {
+    title: `平台满100减40 ${tag}`,
+    kind: 'threshold',
+    amountFen: 4000,
+    thresholdFen: 10_000,
+    validDays: 7,
+    totalQuantity: 100,
+  });
 
   // Auto: the shop 8折 alone would take 20.88 and drop the basket under 100元; 满100减40 takes 40.
   const auto = await shopper();
@@ -146,7 +196,9 @@ test('coupons: the automatic best stack, and a coupon picked by hand', async ({ 
   const idOf = (templateId: number) => mine.find((c) => c.templateId === templateId)!.id;
   await phone.locator(`[data-coupon-id="${idOf(shop满50减8.id)}"]`).click();
   await expect(phone.getByTestId('coupon-summary')).toHaveText('-¥8.00');
-  await expect(phone.locator(`[data-coupon-id="${idOf(platform.id)}"]`)).toContainText('与所选的券一起用时不满足使用条件');
+  await expect(phone.locator(`[data-coupon-id="${idOf(platform.id)}"]`)).toContainText(
+    '与所选的券一起用时不满足使用条件',
+  );
   await payAndCheck(phone, picker, 'coupon-picked');
   const usedPicked = await api<Array<{ templateId: number }>>(picker.token, 'GET', '/api/me/coupons?status=used');
   expect(usedPicked.map((c) => c.templateId)).toEqual([shop满50减8.id]);
@@ -174,7 +226,12 @@ test('points: the switch takes points off, re-quotes, and the order spends exact
 
 test('flash sale: the sheet shows the flash price and the cashier charges it', async ({ page }) => {
   const p = await product('秒杀荔枝', 3_990);
-  await api(owner, 'POST', `/api/merchants/${merchantId}/flash-sales`, { title: `秒杀 ${tag}`, startsAt: soon(-1000), endsAt: soon(3_600_000), items: [{ skuId: p.skuId, flashPriceFen: 2_990, stock: 10, perUserLimit: 1 }] });
+  await api(owner, 'POST', `/api/merchants/${merchantId}/flash-sales`, {
+    title: `秒杀 ${tag}`,
+    startsAt: soon(-1000),
+    endsAt: soon(3_600_000),
+    items: [{ skuId: p.skuId, flashPriceFen: 2_990, stock: 10, perUserLimit: 1 }],
+  });
   const s = await shopper();
   await signIn(page, s);
   await page.goto('/shop/flash');
@@ -183,9 +240,20 @@ test('flash sale: the sheet shows the flash price and the cashier charges it', a
   await payAndCheck(page, s, 'flash');
 });
 
-test('group-buy: one shopper opens a group, another joins from their own browser, both pay the group price', async ({ page, browser }) => {
+test('group-buy: one shopper opens a group, another joins from their own browser, both pay the group price', async ({
+  page,
+  browser,
+}) => {
   const p = await product('拼团水杯', 3_990);
-  const deal = await api(owner, 'POST', `/api/merchants/${merchantId}/group-buys`, { skuId: p.skuId, title: `两人团 ${tag}`, groupPriceFen: 2_990, groupSize: 2, expireMinutes: 60, startsAt: soon(-1000), endsAt: soon(86_400_000) });
+  const deal = await api(owner, 'POST', `/api/merchants/${merchantId}/group-buys`, {
+    skuId: p.skuId,
+    title: `两人团 ${tag}`,
+    groupPriceFen: 2_990,
+    groupSize: 2,
+    expireMinutes: 60,
+    startsAt: soon(-1000),
+    endsAt: soon(86_400_000),
+  });
   const leader = await shopper();
   await signIn(page, leader);
   await page.goto('/shop/groups');
@@ -207,7 +275,15 @@ test('group-buy: one shopper opens a group, another joins from their own browser
 
 test('bargain: friends cut the price through the API, the shopper buys at the price reached', async ({ page }) => {
   const p = await product('砍价台灯', 9_900);
-  const campaign = await api(owner, 'POST', `/api/merchants/${merchantId}/bargains`, { skuId: p.skuId, title: `砍价 ${tag}`, floorPriceFen: 1_990, helpsNeeded: 3, expireHours: 24, startsAt: soon(-1000), endsAt: soon(86_400_000) });
+  const campaign = await api(owner, 'POST', `/api/merchants/${merchantId}/bargains`, {
+    skuId: p.skuId,
+    title: `砍价 ${tag}`,
+    floorPriceFen: 1_990,
+    helpsNeeded: 3,
+    expireHours: 24,
+    startsAt: soon(-1000),
+    endsAt: soon(86_400_000),
+  });
   const s = await shopper();
   await signIn(page, s);
   await page.goto('/shop/bargains');
@@ -229,10 +305,17 @@ test('bargain: friends cut the price through the API, the shopper buys at the pr
 test('buy in the live room, with points switched on, without leaving the show', async ({ page }) => {
   // The demo room, live from the demo stream (it may take a moment to go live after start-up).
   let roomId: number | undefined;
-  await expect.poll(async () => {
-    roomId = (await api<Array<{ id: number; title: string }>>(null, 'GET', '/api/rooms')).find((r) => r.title.includes('海南芒果'))?.id;
-    return roomId;
-  }, { timeout: 60_000 }).toBeDefined();
+  await expect
+    .poll(
+      async () => {
+        roomId = (await api<Array<{ id: number; title: string }>>(null, 'GET', '/api/rooms')).find((r) =>
+          r.title.includes('海南芒果'),
+        )?.id;
+        return roomId;
+      },
+      { timeout: 60_000 },
+    )
+    .toBeDefined();
   const room = await api(null, 'GET', `/api/rooms/${roomId}`);
   await api(owner, 'PUT', `/api/merchants/${room.merchantId}/rooms/${room.id}/pin`, { productId: room.products[0].id });
   await signIn(page, pointsShopper);
@@ -241,7 +324,8 @@ test('buy in the live room, with points switched on, without leaving the show', 
   await page.getByTestId('buy-pinned').click();
   const picker = page.getByTestId('sku-picker');
   await expect(picker).toBeVisible();
-  for (const group of await picker.locator('.spec .adm-selector').all()) await group.locator('.adm-selector-item').first().click();
+  for (const group of await picker.locator('.spec .adm-selector').all())
+    await group.locator('.adm-selector-item').first().click();
   await page.getByTestId('buy-now').click();
   await expect(page.getByTestId('quote')).toHaveAttribute('data-fresh', 'true');
   await page.getByTestId('use-points').click();

@@ -9,7 +9,9 @@ import { apiLogin, buyPinnedInRoom, consoleLogin, expectPlaying, shot } from './
 test.use({ viewport: { width: 1440, height: 900 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 });
 
 let pusher: ChildProcess | undefined;
-test.afterAll(() => { pusher?.kill('SIGKILL'); });
+test.afterAll(() => {
+  pusher?.kill('SIGKILL');
+});
 
 async function consoleSignIn(page: Page, phone: string) {
   await consoleLogin(page, phone);
@@ -17,7 +19,11 @@ async function consoleSignIn(page: Page, phone: string) {
   await expect(page.getByTestId('test-money-banner')).toBeVisible();
 }
 
-test('a merchant builds a product and a show, goes live, pins, sells, and sees it live', async ({ page, browser, baseURL }) => {
+test('a merchant builds a product and a show, goes live, pins, sells, and sees it live', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(240_000); // a whole merchant day, stock editing included, on a shared two-core machine
   const title = `撞色卫衣 ${Date.now() % 100000}`;
   await consoleSignIn(page, '13800000001');
@@ -27,7 +33,10 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   await page.goto('/admin/products');
   await page.getByTestId('new-product').click();
   await page.getByTestId('product-title').fill(title);
-  for (const [i, name, values] of [[0, '颜色', ['红色', '蓝色']], [1, '尺码', ['S', 'M']]] as const) {
+  for (const [i, name, values] of [
+    [0, '颜色', ['红色', '蓝色']],
+    [1, '尺码', ['S', 'M']],
+  ] as const) {
     await page.getByTestId('add-spec').click();
     await page.getByTestId(`spec-name-${i}`).fill(name);
     const select = page.getByTestId(`spec-values-${i}`);
@@ -51,10 +60,23 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   // 调整库存, and a SKU without a price is refused before it can sell at ¥0.00.
   const holder = await apiLogin(baseURL!, '13900000003');
   const auth = { authorization: `Bearer ${holder}` };
-  const listed = await (await page.request.get(`/api/products?q=${encodeURIComponent(title)}`)).json() as { items: Array<{ id: number }> };
-  const created = await (await page.request.get(`/api/products/${listed.items[0]!.id}`)).json() as { skus: Array<{ id: number }> };
-  const addresses = await (await page.request.get('/api/me/addresses', { headers: auth })).json() as Array<{ id: number }>;
-  const held = await page.request.post('/api/orders', { headers: auth, data: { idempotencyKey: `console-hold-${Date.now()}`, items: [{ skuId: created.skus[0]!.id, quantity: 2 }], addressId: addresses[0]!.id } });
+  const listed = (await (await page.request.get(`/api/products?q=${encodeURIComponent(title)}`)).json()) as {
+    items: Array<{ id: number }>;
+  };
+  const created = (await (await page.request.get(`/api/products/${listed.items[0]!.id}`)).json()) as {
+    skus: Array<{ id: number }>;
+  };
+  const addresses = (await (await page.request.get('/api/me/addresses', { headers: auth })).json()) as Array<{
+    id: number;
+  }>;
+  const held = await page.request.post('/api/orders', {
+    headers: auth,
+    data: {
+      idempotencyKey: `console-hold-${Date.now()}`,
+      items: [{ skuId: created.skus[0]!.id, quantity: 2 }],
+      addressId: addresses[0]!.id,
+    },
+  });
   expect(held.status()).toBe(201);
   await page.getByText(title).click();
   await expect(page.getByTestId('sku-onhand-0')).toHaveText('20');
@@ -96,8 +118,39 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   const pushUrl = (await page.getByTestId('push-url').textContent())!.trim();
   await shot(page, 'c03-obs-guide');
   await page.locator('.ant-modal-close').click();
-  pusher = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=480x854:rate=25:duration=180', '-f', 'lavfi', '-i', 'sine=duration=180',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '25', '-c:a', 'aac', '-f', 'flv', pushUrl], { stdio: 'ignore' });
+  pusher = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=480x854:rate=25:duration=180',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=duration=180',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-tune',
+      'zerolatency',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      '25',
+      '-c:a',
+      'aac',
+      '-f',
+      'flv',
+      pushUrl,
+    ],
+    { stdio: 'ignore' },
+  );
   await expect(page.getByTestId('console-status')).toHaveAttribute('data-status', 'live', { timeout: 30_000 });
   await expectPlaying(page, 'room-video');
   await shot(page, 'c04-console-live');
@@ -107,7 +160,9 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   const shopper = await phone.newPage();
   await shopper.goto(`/shop/room/${roomId}`);
   await expectPlaying(shopper);
-  const product = await (await page.request.get(`/api/rooms/${roomId}`)).json() as { products: Array<{ id: number; title: string }> };
+  const product = (await (await page.request.get(`/api/rooms/${roomId}`)).json()) as {
+    products: Array<{ id: number; title: string }>;
+  };
   await page.getByTestId(`pin-${product.products[0]!.id}`).click();
   await expect(shopper.getByTestId('pinned-product')).toContainText(title);
   await shot(shopper, 'c05-shopper-sees-pin');

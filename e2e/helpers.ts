@@ -4,7 +4,10 @@ import { expect, test, type Page } from '@playwright/test';
 export const shot = (page: Page, name: string) => page.screenshot({ path: test.info().outputPath(`${name}.png`) });
 
 export const videoTime = (page: Page, testId = 'room-video') =>
-  page.locator(`[data-testid=${testId}] video, video[data-testid=${testId}]`).first().evaluate((v: HTMLVideoElement) => v.currentTime);
+  page
+    .locator(`[data-testid=${testId}] video, video[data-testid=${testId}]`)
+    .first()
+    .evaluate((v: HTMLVideoElement) => v.currentTime);
 
 /** The video in `page` is really playing: its clock keeps advancing. */
 export async function expectPlaying(page: Page, testId?: string) {
@@ -14,7 +17,11 @@ export async function expectPlaying(page: Page, testId?: string) {
 }
 
 export async function apiLogin(baseURL: string, phone: string, password = 'demo1234'): Promise<string> {
-  const r = await fetch(`${baseURL}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, password }) });
+  const r = await fetch(`${baseURL}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone, password }),
+  });
   return ((await r.json()) as { tokens: { accessToken: string } }).tokens.accessToken;
 }
 
@@ -23,7 +30,8 @@ export async function buyPinnedInRoom(page: Page, shopperPhone: string, prefix: 
   await page.getByTestId('buy-pinned').click();
   const picker = page.getByTestId('sku-picker');
   await expect(picker).toBeVisible();
-  for (const group of await picker.locator('.spec .adm-selector').all()) await group.locator('.adm-selector-item').first().click();
+  for (const group of await picker.locator('.spec .adm-selector').all())
+    await group.locator('.adm-selector-item').first().click();
   await shot(page, `${prefix}-sku-picker`);
   await page.getByTestId('buy-now').click();
   const phone = page.getByTestId('login-phone');

@@ -10,10 +10,11 @@ const zh = ERROR_CATALOGUE.zh.errors;
 
 const json = async (baseURL: string, method: string, path: string, token: string, body?: unknown) => {
   const r = await fetch(`${baseURL}${path}`, {
-    method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
-  return { status: r.status, body: await r.json() as any };
+  return { status: r.status, body: (await r.json()) as any };
 };
 
 test('an invited shopper watches and chats in a private room until the link is withdrawn', async ({ browser }) => {
@@ -59,8 +60,9 @@ test('an invited shopper watches and chats in a private room until the link is w
 test('the platform suspends a shop from the console, its rooms leave the shop, and reinstates it', async ({ page }) => {
   const baseURL = test.info().project.use.baseURL;
   const admin = await apiLogin(baseURL!, '13800000000');
-  const shops: Array<{ id: number; name: string }> =
-    (await json(baseURL!, 'GET', '/api/platform/merchants?pageSize=100', admin)).body.items;
+  const shops: Array<{ id: number; name: string }> = (
+    await json(baseURL!, 'GET', '/api/platform/merchants?pageSize=100', admin)
+  ).body.items;
   const fashion = shops.find((m) => m.name.includes('潮流'))!;
   await consoleLogin(page, '13800000000');
   await page.goto('/admin/platform');

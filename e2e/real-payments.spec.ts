@@ -12,7 +12,11 @@ const tag = Date.now() % 100_000;
 async function api<T = any>(token: string | null, method: string, route: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = body !== undefined ? { 'content-type': 'application/json' } : {};
   if (token) headers.authorization = `Bearer ${token}`;
-  const r = await fetch(`${realPaymentsURL}${route}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const r = await fetch(`${realPaymentsURL}${route}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   const json = await r.json().catch(() => null);
   if (!r.ok) throw new Error(`${method} ${route}: ${r.status} ${JSON.stringify(json)}`);
   return json as T;
@@ -20,20 +24,35 @@ async function api<T = any>(token: string | null, method: string, route: string,
 
 test.use({ baseURL: realPaymentsURL });
 
-test('with the sandbox off the checkout offers Alipay and WeChat Pay, and Alipay goes to its signed pay page', async ({ page }) => {
-  const methods = await api<{ sandbox: boolean; methods: Array<{ provider: string }> }>(null, 'GET', '/api/payments/methods');
+test('with the sandbox off the checkout offers Alipay and WeChat Pay, and Alipay goes to its signed pay page', async ({
+  page,
+}) => {
+  const methods = await api<{ sandbox: boolean; methods: Array<{ provider: string }> }>(
+    null,
+    'GET',
+    '/api/payments/methods',
+  );
   expect(methods.sandbox).toBe(false);
   expect(methods.methods.map((m) => m.provider).sort()).toEqual(['alipay', 'wechat']);
 
   const owner = await apiLogin(realPaymentsURL, '13800000001');
   const merchantId = (await api(owner, 'GET', '/api/me')).merchants[0].id as number;
   const product = await api(owner, 'POST', `/api/merchants/${merchantId}/products`, {
-    title: `正式收款芒果 ${tag}`, status: 'on_shelf', specs: [], skus: [{ specValues: [], priceFen: 2_990, stock: 50, weightGrams: 500 }],
+    title: `正式收款芒果 ${tag}`,
+    status: 'on_shelf',
+    specs: [],
+    skus: [{ specValues: [], priceFen: 2_990, stock: 50, weightGrams: 500 }],
   });
   const phone = `1376${String(tag).padStart(5, '0')}01`;
   const shopper = await api(null, 'POST', '/api/auth/register', { phone, password: PASSWORD });
   await api(shopper.tokens.accessToken, 'POST', '/api/me/addresses', {
-    name: '测试买家', phone: '13912345678', province: '广东省', city: '深圳市', district: '南山区', detail: '科技园1号', isDefault: true,
+    name: '测试买家',
+    phone: '13912345678',
+    province: '广东省',
+    city: '深圳市',
+    district: '南山区',
+    detail: '科技园1号',
+    isDefault: true,
   });
 
   await page.goto('/shop/login');
@@ -70,7 +89,11 @@ test('with the sandbox off the checkout offers Alipay and WeChat Pay, and Alipay
   await expect(page.getByTestId('alipay-signed')).toBeVisible();
   await expect(page.getByTestId('alipay-amount')).toHaveText(shown.replace('¥', ''));
   const biz = JSON.parse(landed.searchParams.get('biz_content')!) as { out_trade_no: string };
-  const orders = await api<{ items: Array<{ id: number; status: string }> }>(shopper.tokens.accessToken, 'GET', '/api/orders');
+  const orders = await api<{ items: Array<{ id: number; status: string }> }>(
+    shopper.tokens.accessToken,
+    'GET',
+    '/api/orders',
+  );
   expect(orders.items[0]!.status).toBe('pending_payment');
   expect(biz.out_trade_no).toMatch(/^P\d+/);
   expect(new URL(landed.searchParams.get('return_url')!).pathname).toBe('/shop/orders');

@@ -20,7 +20,7 @@ test('a shop and the platform reconcile their books and see a clear "all clean"'
   // Real activity first: a shopper buys and pays.
   const token = await apiLogin(baseURL!, '13900000002');
   const auth = { authorization: `Bearer ${token}` };
-  const json = async <T,>(path: string, headers: Record<string, string> = {}) =>
+  const json = async <T>(path: string, headers: Record<string, string> = {}) =>
     (await (await page.request.get(path, { headers })).json()) as T;
   const products = await json<{ items: Array<{ id: number }> }>('/api/products?pageSize=5');
   const product = await json<{ skus: Array<{ id: number }> }>(`/api/products/${products.items[0]!.id}`);
@@ -29,12 +29,13 @@ test('a shop and the platform reconcile their books and see a clear "all clean"'
   const order = { idempotencyKey: `e2e-reconcile-${Date.now()}`, items, addressId: addresses[0]!.id };
   const placed = await page.request.post('/api/orders', { headers: auth, data: order });
   expect(placed.status()).toBe(201);
-  const cashier = new URL((await placed.json() as { payment: { cashierUrl: string } }).payment.cashierUrl);
+  const cashier = new URL(((await placed.json()) as { payment: { cashierUrl: string } }).payment.cashierUrl);
   const form = { t: cashier.searchParams.get('t')!, outcome: 'succeeded' };
   const paid = await page.request.post(`${cashier.pathname}/confirm`, {
-    headers: { accept: 'application/json' }, form,
+    headers: { accept: 'application/json' },
+    form,
   });
-  expect((await paid.json() as { outcome: string }).outcome).toBe('succeeded');
+  expect(((await paid.json()) as { outcome: string }).outcome).toBe('succeeded');
 
   await consoleLogin(page, '13800000001');
   await page.getByTestId('menu').getByText('对账', { exact: true }).click();

@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), `../test-results/e2e-data-${process.env.PORT ?? 'default'}`);
+const dir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  `../test-results/e2e-data-${process.env.PORT ?? 'default'}`,
+);
 fs.rmSync(dir, { recursive: true, force: true });
 process.env.DATA_DIR = dir;
 // The browser tests run the platform as `npm start` does (embedded PGlite, in-process cache), on a

@@ -4,7 +4,10 @@
 import { expect, test } from '@playwright/test';
 import { apiLogin, buyPinnedInRoom, expectPlaying, shot, videoTime } from './helpers.ts';
 
-test('a shopper watches the live demo room and buys the pinned product without leaving it', async ({ page, baseURL }) => {
+test('a shopper watches the live demo room and buys the pinned product without leaving it', async ({
+  page,
+  baseURL,
+}) => {
   await page.goto('/shop/');
   const card = page.getByTestId('room-card').filter({ hasText: '海南芒果产地直播' }); // the demo room, live from the demo stream
   await expect(card).toBeVisible();
@@ -17,9 +20,16 @@ test('a shopper watches the live demo room and buys the pinned product without l
 
   // The anchor pins a product from the console; it shows up in the room.
   const owner = await apiLogin(baseURL!, '13800000001');
-  const room = await (await fetch(`${baseURL}/api/rooms/${roomId}`)).json() as { merchantId: number; products: Array<{ id: number; title: string }> };
+  const room = (await (await fetch(`${baseURL}/api/rooms/${roomId}`)).json()) as {
+    merchantId: number;
+    products: Array<{ id: number; title: string }>;
+  };
   const product = room.products[0]!;
-  const pin = await fetch(`${baseURL}/api/merchants/${room.merchantId}/rooms/${roomId}/pin`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` }, body: JSON.stringify({ productId: product.id }) });
+  const pin = await fetch(`${baseURL}/api/merchants/${room.merchantId}/rooms/${roomId}/pin`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` },
+    body: JSON.stringify({ productId: product.id }),
+  });
   expect(pin.status).toBe(200);
   await expect(page.getByTestId('pinned-product')).toContainText(product.title);
   await shot(page, '03-pinned');

@@ -16,16 +16,25 @@ const src = path.resolve(import.meta.dirname, '../server/src');
 function subscribers(): Map<string, string[]> {
   const found = new Map<string, string[]>();
   const files = (fs.readdirSync(src, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort();
   for (const f of files) {
     const text = fs.readFileSync(path.join(src, f), 'utf8');
     if (!text.includes('.subscribe(')) continue;
     const visit = (node: ts.Node): void => {
       const arg = ts.isCallExpression(node) ? node.arguments[0] : undefined;
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)
-        && node.expression.name.text === 'subscribe' && arg && ts.isObjectLiteralExpression(arg)) {
-        const prop = (key: string) => arg.properties.find((p): p is ts.PropertyAssignment =>
-          ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === key)?.initializer;
+      if (
+        ts.isCallExpression(node) &&
+        ts.isPropertyAccessExpression(node.expression) &&
+        node.expression.name.text === 'subscribe' &&
+        arg &&
+        ts.isObjectLiteralExpression(arg)
+      ) {
+        const prop = (key: string) =>
+          arg.properties.find(
+            (p): p is ts.PropertyAssignment =>
+              ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === key,
+          )?.initializer;
         const name = prop('name');
         const events = prop('events');
         if (name && ts.isStringLiteral(name) && events && ts.isArrayLiteralExpression(events)) {

@@ -17,7 +17,10 @@ const NPM_CI = ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-o
 function run(label, cmd, args, cwd) {
   const started = Date.now();
   const r = spawnSync(cmd, args, {
-    cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
   });
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (r.status !== 0) {
@@ -31,8 +34,9 @@ function run(label, cmd, args, cwd) {
 let ok = false;
 try {
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
-  ok = run(`git clone of HEAD ${head} into ${dir}`, 'git', ['clone', '--quiet', root, dir], root) !== null
-    && run('npm ci --ignore-scripts', 'npm', NPM_CI, dir) !== null;
+  ok =
+    run(`git clone of HEAD ${head} into ${dir}`, 'git', ['clone', '--quiet', root, dir], root) !== null &&
+    run('npm ci --ignore-scripts', 'npm', NPM_CI, dir) !== null;
   if (ok) {
     const native = spawnSync('node', ['scripts/native-modules.mjs'], { cwd: dir, stdio: 'inherit' });
     ok = native.status === 0;
@@ -41,6 +45,9 @@ try {
   if (keep) process.stdout.write(`clone kept in ${dir}\n`);
   else fs.rmSync(dir, { recursive: true, force: true });
 }
-process.stdout.write(ok ? 'Fresh clone with --ignore-scripts: every native module works\n'
-  : 'Fresh clone with --ignore-scripts: FAILED (see above)\n');
+process.stdout.write(
+  ok
+    ? 'Fresh clone with --ignore-scripts: every native module works\n'
+    : 'Fresh clone with --ignore-scripts: FAILED (see above)\n',
+);
 process.exit(ok ? 0 : 1);

@@ -7,7 +7,9 @@ import { createApp } from '../server/src/app.ts';
 import { testConfig } from '../server/src/platform/config.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'livemall-openapi-'));
-const app = await createApp(testConfig({ dataDir, seedDemo: false, demoStream: false, logLevel: 'error' } as never), { pgliteDir: 'memory://' });
+const app = await createApp(testConfig({ dataDir, seedDemo: false, demoStream: false, logLevel: 'error' } as never), {
+  pgliteDir: 'memory://',
+});
 await app.http.ready();
 process.stdout.write(JSON.stringify(app.http.swagger(), null, 1));
 await app.close();

@@ -1,17 +1,35 @@
 // Bounded load runs with autocannon, summarised the same way for every target.
 import autocannon from 'autocannon';
 
-export interface LoadResult { label: string; requests: number; rps: number; p50: number; p99: number; non2xx: number; errors: number }
+export interface LoadResult {
+  label: string;
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
 
 export async function load(label: string, opts: autocannon.Options): Promise<LoadResult> {
-  process.stdout.write(`  running ${label}: ${opts.amount ? `${opts.amount} requests` : `${opts.duration ?? 8}s`} with ${opts.connections} connections...\n`);
+  process.stdout.write(
+    `  running ${label}: ${opts.amount ? `${opts.amount} requests` : `${opts.duration ?? 8}s`} with ${opts.connections} connections...\n`,
+  );
   const started = performance.now();
   const r = await autocannon({ ...opts, ...(opts.amount ? {} : { duration: opts.duration ?? 8 }) });
   const elapsedSec = (performance.now() - started) / 1000;
   // A fixed number of requests finishes in a few seconds: autocannon's per-second figures are too
   // coarse, so divide by the measured wall time.
   const rps = opts.amount ? Math.round(r.requests.total / elapsedSec) : Math.round(r.requests.average);
-  return { label, requests: r.requests.total, rps, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  return {
+    label,
+    requests: r.requests.total,
+    rps,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
 }
 
 export function table(rows: LoadResult[]): string {

@@ -12,11 +12,22 @@ app.post<{ Body: { userId: number } }>('/naive/buy', async (req, reply) => {
   try {
     await client.query('begin');
     const { rows } = await client.query<{ stock: number }>('select stock from naive_flash where id = 1 for update');
-    const bought = await client.query<{ n: string }>('select count(*) as n from naive_flash_orders where user_id = $1', [req.body.userId]);
-    if (Number(bought.rows[0]!.n) >= 1) { await client.query('rollback'); return reply.status(409).send({ error: { code: 'FLASH_LIMIT_REACHED' } }); }
-    if (rows[0]!.stock <= 0) { await client.query('rollback'); return reply.status(409).send({ error: { code: 'FLASH_SOLD_OUT' } }); }
+    const bought = await client.query<{ n: string }>(
+      'select count(*) as n from naive_flash_orders where user_id = $1',
+      [req.body.userId],
+    );
+    if (Number(bought.rows[0]!.n) >= 1) {
+      await client.query('rollback');
+      return reply.status(409).send({ error: { code: 'FLASH_LIMIT_REACHED' } });
+    }
+    if (rows[0]!.stock <= 0) {
+      await client.query('rollback');
+      return reply.status(409).send({ error: { code: 'FLASH_SOLD_OUT' } });
+    }
     await client.query('update naive_flash set stock = stock - 1 where id = 1');
-    const o = await client.query<{ id: number }>('insert into naive_flash_orders (user_id) values ($1) returning id', [req.body.userId]);
+    const o = await client.query<{ id: number }>('insert into naive_flash_orders (user_id) values ($1) returning id', [
+      req.body.userId,
+    ]);
     await client.query('commit');
     return reply.status(201).send({ orderId: o.rows[0]!.id });
   } catch (err) {

@@ -14,17 +14,28 @@ export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as net.AddressInfo; s.close(() => resolve(port)); });
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
   });
 }
 
-export interface Running { url: string; child: ChildProcess; stop(): Promise<void> }
+export interface Running {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
 
 async function waitFor(url: string, child: ChildProcess, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try { if ((await fetch(url)).ok) return; } catch { /* not yet */ }
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`server at ${url} did not come up`);
@@ -34,9 +45,24 @@ function stopper(child: ChildProcess, cleanup?: () => void) {
   return async () => {
     if (child.exitCode === null) {
       // Each server runs in its own process group: the signal reaches the node process tsx started.
-      const group = (signal: NodeJS.Signals) => { try { process.kill(-child.pid!, signal); } catch { /* gone */ } };
+      const group = (signal: NodeJS.Signals) => {
+        try {
+          process.kill(-child.pid!, signal);
+        } catch {
+          /* gone */
+        }
+      };
       group('SIGTERM');
-      await new Promise((r) => { const t = setTimeout(() => { group('SIGKILL'); r(null); }, 8000); child.once('exit', () => { clearTimeout(t); r(null); }); });
+      await new Promise((r) => {
+        const t = setTimeout(() => {
+          group('SIGKILL');
+          r(null);
+        }, 8000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          r(null);
+        });
+      });
     }
     cleanup?.();
   };
@@ -47,9 +73,21 @@ export async function startLiveMall(env: Record<string, string> = {}): Promise<R
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'livemall-bench-'));
   const child = spawn(tsx, ['server/src/main.ts'], {
-    cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], detached: true,
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
     // RATE_LIMITS=off: a benchmark is one client sending a crowd's load; per-client limits would cap it.
-    env: { ...process.env, PORT: String(port), RTMP_PORT: String(await freePort()), DATA_DIR: dataDir, DEMO_STREAM: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'production', RATE_LIMITS: 'off', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      RTMP_PORT: String(await freePort()),
+      DATA_DIR: dataDir,
+      DEMO_STREAM: 'false',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      RATE_LIMITS: 'off',
+      ...env,
+    },
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/health`, child, 120_000);
@@ -59,7 +97,12 @@ export async function startLiveMall(env: Record<string, string> = {}): Promise<R
 /** The naive flash-sale baseline (row lock per attempt) on the given PostgreSQL database. */
 export async function startNaiveFlash(databaseUrl: string): Promise<Running> {
   const port = await freePort();
-  const child = spawn(tsx, ['bench/lib/naive-flash-server.ts'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], detached: true, env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl } });
+  const child = spawn(tsx, ['bench/lib/naive-flash-server.ts'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl },
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/health`, child, 30_000);
   return { url, child, stop: stopper(child) };
@@ -68,7 +111,12 @@ export async function startNaiveFlash(databaseUrl: string): Promise<Running> {
 /** The socket.io broadcast baseline for bench/fanout.ts. */
 export async function startSocketIo(): Promise<Running> {
   const port = await freePort();
-  const child = spawn(tsx, ['bench/lib/socketio-server.ts'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], detached: true, env: { ...process.env, PORT: String(port) } });
+  const child = spawn(tsx, ['bench/lib/socketio-server.ts'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+    env: { ...process.env, PORT: String(port) },
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/health`, child, 30_000);
   return { url, child, stop: stopper(child) };
@@ -77,7 +125,12 @@ export async function startSocketIo(): Promise<Running> {
 /** The baseline: a bare Fastify server answering the same shapes with no work behind them. */
 export async function startBare(): Promise<Running> {
   const port = await freePort();
-  const child = spawn(tsx, ['bench/lib/bare-server.ts'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], detached: true, env: { ...process.env, PORT: String(port) } });
+  const child = spawn(tsx, ['bench/lib/bare-server.ts'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+    env: { ...process.env, PORT: String(port) },
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/health`, child, 30_000);
   return { url, child, stop: stopper(child) };

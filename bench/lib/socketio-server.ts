@@ -3,10 +3,15 @@
 import http from 'node:http';
 import { Server } from 'socket.io';
 
-const server = http.createServer((req, res) => { res.writeHead(req.url === '/health' ? 200 : 404); res.end('ok'); });
+const server = http.createServer((req, res) => {
+  res.writeHead(req.url === '/health' ? 200 : 404);
+  res.end('ok');
+});
 const io = new Server(server, { transports: ['websocket'], perMessageDeflate: false, serveClient: false });
 io.on('connection', (socket) => {
   socket.on('join', (room: string) => void socket.join(room));
-  socket.on('chat', (msg: { room: string; text: string }) => { io.to(msg.room).emit('chat', { text: msg.text, nickname: 'u' }); });
+  socket.on('chat', (msg: { room: string; text: string }) => {
+    io.to(msg.room).emit('chat', { text: msg.text, nickname: 'u' });
+  });
 });
 server.listen(Number(process.env.PORT), '127.0.0.1');

@@ -87,12 +87,35 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   jobs.onFinished = (j, status) => metrics.jobsFinished.inc({ type: j.type, status });
   registerMaintenance(jobs);
 
-  health.register('db', async () => { await store.ping(); return { status: 'up', backend: store.kind }; }, { critical: true });
-  health.register('cache', async () => { await cache.ping(); return { status: 'up', backend: cache.kind }; }, { critical: true });
+  health.register(
+    'db',
+    async () => {
+      await store.ping();
+      return { status: 'up', backend: store.kind };
+    },
+    { critical: true },
+  );
+  health.register(
+    'cache',
+    async () => {
+      await cache.ping();
+      return { status: 'up', backend: cache.kind };
+    },
+    { critical: true },
+  );
 
   const tokens = new TokenService(await jwtSecret(store.db, config), config.accessTokenTtlSec);
   const ctx: AppContext = {
-    config, log, db: store.db, dbKind: store.kind, cache, events, jobs, metrics, health, tokens,
+    config,
+    log,
+    db: store.db,
+    dbKind: store.kind,
+    cache,
+    events,
+    jobs,
+    metrics,
+    health,
+    tokens,
     reconcile: new ReconcileRegistry(),
     storage: new LocalDiskStorage(path.join(config.dataDir, 'uploads'), '/files'),
     services: {} as AppContext['services'],
@@ -106,7 +129,11 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
   let listening = false;
 
   return {
-    ctx, http, store, modules, routes,
+    ctx,
+    http,
+    store,
+    modules,
+    routes,
     async listen() {
       const address = await http.listen({ host: config.host, port: config.port });
       listening = true;
@@ -125,7 +152,8 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
         await m.stop?.(ctx).catch((err: unknown) => log.error({ err, module: m.name }, 'module stop failed'));
       }
       await Promise.all([events.stop(), jobs.stop()]);
-      if (listening) await http.close(); else await http.close().catch(() => undefined);
+      if (listening) await http.close();
+      else await http.close().catch(() => undefined);
       await cache.close();
       await store.close();
     },
@@ -133,7 +161,10 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
 }
 
 export function migrationDirs(modules: Module[]): string[] {
-  return [path.join(here, 'platform/db/migrations'), ...modules.flatMap((m) => (m.migrationsDir ? [m.migrationsDir] : []))];
+  return [
+    path.join(here, 'platform/db/migrations'),
+    ...modules.flatMap((m) => (m.migrationsDir ? [m.migrationsDir] : [])),
+  ];
 }
 
 /** JWT_SECRET if given; otherwise one generated on first start and kept in the database, shared by all nodes. */
@@ -167,13 +198,16 @@ async function buildHttp(ctx: AppContext, modules: Module[], routes: string[]): 
     trustProxy: config.trustProxy as boolean | string[], // or a hop count: Fastify takes it, its types omit it
     genReqId: newRequestId,
     routerOptions: { ignoreTrailingSlash: true },
-    frameworkErrors, clientErrorHandler: clientErrors, // our error shape for router and HTTP-parser refusals
+    frameworkErrors,
+    clientErrorHandler: clientErrors, // our error shape for router and HTTP-parser refusals
     schemaController: { compilersFactory: { buildValidator: buildValidatorCompiler as never } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Http;
 
   app.addSchema(ErrorResponse);
 
-  app.addHook('onRoute', (r) => { for (const m of [r.method].flat()) routes.push(`${m} ${r.url}`); });
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) routes.push(`${m} ${r.url}`);
+  });
   installErrorHandling(app);
   installRequestIds(app);
   installSecurityHeaders(app);
@@ -188,14 +222,24 @@ async function buildHttp(ctx: AppContext, modules: Module[], routes: string[]): 
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'LiveMall API', version: '1.0.0', description: 'Live commerce platform API. Money is integer fen. Every error is { error: { code, message, details } }.' },
+      info: {
+        title: 'LiveMall API',
+        version: '1.0.0',
+        description:
+          'Live commerce platform API. Money is integer fen. Every error is { error: { code, message, details } }.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
-    refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
   });
   installGuard(app, {
-    tokens: ctx.tokens, cache: ctx.cache, memberships: { merchantRole: (u, m) => ctx.memberships.merchantRole(u, m) },
-    openPrefixes: ['/docs', '/shop/', '/admin/'], opsToken: config.opsToken,
+    tokens: ctx.tokens,
+    cache: ctx.cache,
+    memberships: { merchantRole: (u, m) => ctx.memberships.merchantRole(u, m) },
+    openPrefixes: ['/docs', '/shop/', '/admin/'],
+    opsToken: config.opsToken,
   });
   installRateLimits(app, { cache: ctx.cache, ...config.rateLimits });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -204,7 +248,10 @@ async function buildHttp(ctx: AppContext, modules: Module[], routes: string[]): 
   opsRoutes(app, ctx);
   fileRoutes(app, ctx);
   const webApps = await webRoutes(app);
-  for (const name of webApps) ctx.startupLinks.push(`${name === 'shop' ? 'Shop (H5)' : 'Console'}${' '.repeat(name === 'shop' ? 6 : 8)} ${ctx.config.publicUrl}/${name}/`);
+  for (const name of webApps)
+    ctx.startupLinks.push(
+      `${name === 'shop' ? 'Shop (H5)' : 'Console'}${' '.repeat(name === 'shop' ? 6 : 8)} ${ctx.config.publicUrl}/${name}/`,
+    );
   for (const m of modules) if (m.routes) await app.register(async (scope) => m.routes!(scope as Http, ctx));
   await app.ready();
   return app;

@@ -24,16 +24,20 @@ export const CACHE_BACKENDS: Array<{ name: 'memory' | 'redis'; url?: string }> =
 export const APP_BACKENDS: Array<{ name: string; db: 'pglite' | 'postgres'; cache: 'memory' | 'redis' }> = [
   { name: 'pglite+memory', db: 'pglite', cache: 'memory' },
   ...(process.env.DATABASE_URL || process.env.REDIS_URL
-    ? [{
-        name: `${process.env.DATABASE_URL ? 'postgres' : 'pglite'}+${process.env.REDIS_URL ? 'redis' : 'memory'}`,
-        db: (process.env.DATABASE_URL ? 'postgres' : 'pglite') as 'pglite' | 'postgres',
-        cache: (process.env.REDIS_URL ? 'redis' : 'memory') as 'memory' | 'redis',
-      }]
+    ? [
+        {
+          name: `${process.env.DATABASE_URL ? 'postgres' : 'pglite'}+${process.env.REDIS_URL ? 'redis' : 'memory'}`,
+          db: (process.env.DATABASE_URL ? 'postgres' : 'pglite') as 'pglite' | 'postgres',
+          cache: (process.env.REDIS_URL ? 'redis' : 'memory') as 'memory' | 'redis',
+        },
+      ]
     : []),
 ];
 
 /** A brand-new PostgreSQL database on the DATABASE_URL server; drop() removes it. */
-export async function createPostgresDatabase(baseUrl = process.env.DATABASE_URL!): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createPostgresDatabase(
+  baseUrl = process.env.DATABASE_URL!,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `lm_test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();

@@ -13,8 +13,18 @@ import { APP_BACKENDS } from './backends.ts';
 import { makeShop, simpleProduct, type ShopFixture } from './commerce-fixtures.ts';
 import { startNode, type TestNode } from './harness.ts';
 
-const OPEN_REDIRECTS = ['/\\evil.example/', '//evil.example/', '/\t/evil.example', '/\\/evil.example',
-  'https://evil.example/', 'javascript:alert(1)', ' /x', '/\n/evil.example', 'evil.example', '\\\\evil.example'];
+const OPEN_REDIRECTS = [
+  '/\\evil.example/',
+  '//evil.example/',
+  '/\t/evil.example',
+  '/\\/evil.example',
+  'https://evil.example/',
+  'javascript:alert(1)',
+  ' /x',
+  '/\n/evil.example',
+  'evil.example',
+  '\\\\evil.example',
+];
 
 describe('same-site return paths', () => {
   it('turns every open-redirect spelling into "/" and keeps real paths', () => {
@@ -43,12 +53,19 @@ describe.each(APP_BACKENDS)('browser-facing answers on $name', (backend) => {
     node = await startNode({ db: backend.db, cache: backend.cache });
     shop = await makeShop(node, '安全小店', '13800008801');
   });
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   const pending = async (phone: string) => {
     const buyer = await node.userToken(phone);
     const p = await node.app.ctx.services.payments.createPayment(node.app.ctx.db, {
-      userId: buyer.userId, amountFen: 990, subject: '测试', bizType: 'test', bizId: phone, merchantId: null,
+      userId: buyer.userId,
+      amountFen: 990,
+      subject: '测试',
+      bizType: 'test',
+      bizId: phone,
+      merchantId: null,
     });
     return { buyer, ...p, cashier: new URL(p.cashierUrl!) }; // the sandbox is on in tests
   };
@@ -91,7 +108,8 @@ describe.each(APP_BACKENDS)('browser-facing answers on $name', (backend) => {
       expect(page, JSON.stringify(evil)).toContain('name="returnUrl" value="/"');
     }
     const done = await fetch(`${node.url}${p.cashier.pathname}/confirm`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ t, outcome: 'failed', returnUrl: '/\\evil.example/' }).toString(),
     });
     const html = await done.text();
@@ -104,9 +122,11 @@ describe.each(APP_BACKENDS)('browser-facing answers on $name', (backend) => {
 
   it('refuses a return URL on another site when starting a payment', async () => {
     const p = await pending('13900008802');
-    const start = (returnUrl: string) => node.api('POST', `/api/payments/${p.paymentNo}/start`, {
-      token: p.buyer.token, body: { provider: 'sandbox', returnUrl },
-    });
+    const start = (returnUrl: string) =>
+      node.api('POST', `/api/payments/${p.paymentNo}/start`, {
+        token: p.buyer.token,
+        body: { provider: 'sandbox', returnUrl },
+      });
     const evil = await start('/\\evil.example/');
     expect(evil.status).toBe(400);
     expect(evil.body.error.code).toBe('RETURN_URL_INVALID');
@@ -120,8 +140,12 @@ describe.each(APP_BACKENDS)('browser-facing answers on $name', (backend) => {
     const address = await node.api('POST', '/api/me/addresses', {
       token: buyer.token,
       body: {
-        name: '=HYPERLINK("http://ev.il",A1)', phone: '13912345678',
-        province: '北京市', city: '北京市', district: '朝阳区', detail: '某路1号',
+        name: '=HYPERLINK("http://ev.il",A1)',
+        phone: '13912345678',
+        province: '北京市',
+        city: '北京市',
+        district: '朝阳区',
+        detail: '某路1号',
       },
     });
     expect(address.status).toBe(201);

@@ -5,7 +5,9 @@ import type { TestNode } from './harness.ts';
 
 export async function deadlockCount(node: TestNode): Promise<number> {
   if (node.app.ctx.dbKind !== 'postgres') return 0;
-  const r = await sql<{ n: number }>`select deadlocks::int as n from pg_stat_database where datname = current_database()`.execute(node.app.ctx.db);
+  const r = await sql<{
+    n: number;
+  }>`select deadlocks::int as n from pg_stat_database where datname = current_database()`.execute(node.app.ctx.db);
   return r.rows[0]!.n;
 }
 

@@ -10,22 +10,40 @@ import { DYNAMIC_SITES, scanErrorCodes } from './error-codes.ts';
 /** Codes only machines read, never shown to a person by the shop, the console or the mini-program. */
 const MACHINE_ONLY: Record<string, string> = {
   // Per-event verdicts inside a 202 analytics beacon answer; the tracker does not show them.
-  BAD_TIME: 'beacon', IN_THE_FUTURE: 'beacon', TOO_OLD: 'beacon', UNKNOWN_EVENT_TYPE: 'beacon', ROOM_REQUIRED: 'beacon',
-  PRODUCT_REQUIRED: 'beacon', PROPS_TOO_LARGE: 'beacon', ROOM_OR_PRODUCT_REQUIRED: 'beacon', MERCHANT_MISMATCH: 'beacon',
+  BAD_TIME: 'beacon',
+  IN_THE_FUTURE: 'beacon',
+  TOO_OLD: 'beacon',
+  UNKNOWN_EVENT_TYPE: 'beacon',
+  ROOM_REQUIRED: 'beacon',
+  PRODUCT_REQUIRED: 'beacon',
+  PROPS_TOO_LARGE: 'beacon',
+  ROOM_OR_PRODUCT_REQUIRED: 'beacon',
+  MERCHANT_MISMATCH: 'beacon',
   // Answers to WeChat Pay / Alipay payment notifications.
-  SUCCESS: 'payment provider', FAIL: 'payment provider', NOTIFICATION_REJECTED: 'payment provider',
-  SIGNATURE_MISSING: 'payment provider', SIGNATURE_INVALID: 'payment provider', SIGNATURE_STALE: 'payment provider',
-  APP_MISMATCH: 'payment provider', DECRYPT_FAILED: 'payment provider',
+  SUCCESS: 'payment provider',
+  FAIL: 'payment provider',
+  NOTIFICATION_REJECTED: 'payment provider',
+  SIGNATURE_MISSING: 'payment provider',
+  SIGNATURE_INVALID: 'payment provider',
+  SIGNATURE_STALE: 'payment provider',
+  APP_MISMATCH: 'payment provider',
+  DECRYPT_FAILED: 'payment provider',
 };
 
 describe('error catalogue of the web apps', () => {
   const scan = scanErrorCodes();
   const codes = [...scan.codes.keys()].sort();
 
-  it('finds the server\'s codes, and every code argument it reads is resolved', () => {
+  it("finds the server's codes, and every code argument it reads is resolved", () => {
     expect(scan.unresolved).toEqual([]);
     // The scan is not empty by accident: well-known codes from several modules are in it.
-    for (const c of ['FLASH_SOLD_OUT', 'PASSWORD_COMMON', 'ROOM_NOT_FOUND', 'VALIDATION_FAILED', 'REFRESH_TOKEN_REUSED']) {
+    for (const c of [
+      'FLASH_SOLD_OUT',
+      'PASSWORD_COMMON',
+      'ROOM_NOT_FOUND',
+      'VALIDATION_FAILED',
+      'REFRESH_TOKEN_REUSED',
+    ]) {
       expect(codes).toContain(c);
     }
     expect(codes.length).toBeGreaterThan(150);
@@ -40,9 +58,11 @@ describe('error catalogue of the web apps', () => {
   });
 
   it('has a Chinese and an English text for every code a person can meet', () => {
-    const missing = LANGS.flatMap((lang) => codes
-      .filter((c) => !(c in MACHINE_ONLY) && !ERROR_CATALOGUE[lang].errors[c]?.trim())
-      .map((c) => `${lang}: ${errorKey(c)} (thrown in ${[...scan.codes.get(c)!].join(', ')})`));
+    const missing = LANGS.flatMap((lang) =>
+      codes
+        .filter((c) => !(c in MACHINE_ONLY) && !ERROR_CATALOGUE[lang].errors[c]?.trim())
+        .map((c) => `${lang}: ${errorKey(c)} (thrown in ${[...scan.codes.get(c)!].join(', ')})`),
+    );
     expect(missing, 'add these to packages/sdk/src/errors-zh.ts / errors-en.ts').toEqual([]);
   });
 

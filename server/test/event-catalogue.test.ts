@@ -27,14 +27,16 @@ describe('the domain event catalogue', () => {
         ctx.events.subscribe({ name: 'typo.on_paid', events: ['order.payed' as 'order.paid'], handle: async () => {} });
       },
     };
-    await expect(start([typo]))
-      .rejects.toThrow('Event handler typo.on_paid subscribes to undeclared event(s) order.payed');
+    await expect(start([typo])).rejects.toThrow(
+      'Event handler typo.on_paid subscribes to undeclared event(s) order.payed',
+    );
   });
 
   it('refuses to start when two modules declare the same event', async () => {
     const twice: Module = { name: 'twice', events: PROBE_EVENTS };
-    await expect(start([{ name: 'probe', events: PROBE_EVENTS }, twice]))
-      .rejects.toThrow('Event probe.counted is declared by both probe and twice');
+    await expect(start([{ name: 'probe', events: PROBE_EVENTS }, twice])).rejects.toThrow(
+      'Event probe.counted is declared by both probe and twice',
+    );
   });
 
   it('starts with every module of the product, each subscription matched by a declaration', async () => {
@@ -44,16 +46,24 @@ describe('the domain event catalogue', () => {
       expect(declared.size).toBeGreaterThan(20);
       expect(declared.get('order.paid')?.module).toBe('orders');
       expect(declared.get('merchant.followed')?.module).toBe('social');
-    } finally { await app.close(); }
+    } finally {
+      await app.close();
+    }
   });
 
   describe('at emit, outside production', () => {
     let app: App;
-    beforeAll(async () => { app = await start([{ name: 'probe', events: PROBE_EVENTS }]); });
-    afterAll(async () => { await app?.close(); });
+    beforeAll(async () => {
+      app = await start([{ name: 'probe', events: PROBE_EVENTS }]);
+    });
+    afterAll(async () => {
+      await app?.close();
+    });
     // The probe's event is not in the compiled map, so the test goes around the types on purpose.
-    const emit = (type: string, payload: unknown) => app.ctx.db.transaction().execute((trx) =>
-      app.ctx.events.emit(trx, { type, aggregateType: 'probe', aggregateId: 1, payload } as never));
+    const emit = (type: string, payload: unknown) =>
+      app.ctx.db
+        .transaction()
+        .execute((trx) => app.ctx.events.emit(trx, { type, aggregateType: 'probe', aggregateId: 1, payload } as never));
     const stored = async () => (await app.ctx.db.selectFrom('outbox_events').select('type').execute()).length;
 
     it('writes a payload that matches its declaration', async () => {
@@ -64,8 +74,9 @@ describe('the domain event catalogue', () => {
     it('refuses a wrong field, a missing field or an extra field, and writes nothing', async () => {
       await expect(emit('probe.counted', { probeId: '1', label: 'x' })).rejects.toThrow(/\/probeId must be integer/);
       await expect(emit('probe.counted', { probeId: 2 })).rejects.toThrow(/must have required properties label/);
-      await expect(emit('probe.counted', { probeId: 2, label: 'x', extra: true }))
-        .rejects.toThrow(/additional properties/);
+      await expect(emit('probe.counted', { probeId: 2, label: 'x', extra: true })).rejects.toThrow(
+        /additional properties/,
+      );
       expect(await stored()).toBe(1);
     });
 
@@ -78,8 +89,9 @@ describe('the domain event catalogue', () => {
 /** The text of every outbox handler's `handle` in production code, with where it is. */
 function handlerBodies(): Array<{ where: string; body: string }> {
   const src = path.resolve(import.meta.dirname, '../src');
-  const files = (fs.readdirSync(src, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+  const files = (fs.readdirSync(src, { recursive: true }) as string[]).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
+  );
   const found: Array<{ where: string; body: string }> = [];
   for (const f of files) {
     const text = fs.readFileSync(path.join(src, f), 'utf8');
@@ -87,8 +99,13 @@ function handlerBodies(): Array<{ where: string; body: string }> {
     const file = ts.createSourceFile(f, text, ts.ScriptTarget.Latest, true);
     const visit = (node: ts.Node): void => {
       const arg = ts.isCallExpression(node) ? node.arguments[0] : undefined;
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)
-        && node.expression.name.text === 'subscribe' && arg && ts.isObjectLiteralExpression(arg)) {
+      if (
+        ts.isCallExpression(node) &&
+        ts.isPropertyAccessExpression(node.expression) &&
+        node.expression.name.text === 'subscribe' &&
+        arg &&
+        ts.isObjectLiteralExpression(arg)
+      ) {
         const handle = arg.properties.find((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'handle');
         if (handle) {
           const line = file.getLineAndCharacterOfPosition(handle.getStart()).line + 1;
@@ -116,19 +133,25 @@ describe('outbox handlers', () => {
 export function typedEmitAndSubscribe(ctx: AppContext): void {
   const trx = ctx.db;
   void ctx.events.emit(trx, {
-    type: 'merchant.followed', aggregateType: 'merchant', aggregateId: 1, payload: { merchantId: 1, userId: 2 },
+    type: 'merchant.followed',
+    aggregateType: 'merchant',
+    aggregateId: 1,
+    payload: { merchantId: 1, userId: 2 },
   });
   // @ts-expect-error an event nobody declares
   void ctx.events.emit(trx, { type: 'merchant.unfollowed', aggregateType: 'merchant', aggregateId: 1, payload: {} });
   void ctx.events.emit(trx, {
-    type: 'merchant.followed', aggregateType: 'merchant', aggregateId: 1,
+    type: 'merchant.followed',
+    aggregateType: 'merchant',
+    aggregateId: 1,
     // @ts-expect-error a payload field of the wrong type
     payload: { merchantId: '1', userId: 2 },
   });
   // @ts-expect-error a subscription to an event nobody declares
   ctx.events.subscribe({ name: 'x', events: ['order.payed'], handle: async () => {} });
   ctx.events.subscribe({
-    name: 'y', events: ['order.placed', 'order.paid'],
+    name: 'y',
+    events: ['order.placed', 'order.paid'],
     handle: async (e) => {
       // A handler of two events tells their payloads apart by the event's type.
       if (e.type === 'order.paid') void e.payload.paidAt.length;

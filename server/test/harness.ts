@@ -20,9 +20,16 @@ export interface TestNode {
   url: string;
   config: Config;
   /** fetch JSON against this node; `token` adds a bearer header. */
-  api<T = any>(method: string, route: string, opts?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: T; headers: Headers }>;
+  api<T = any>(
+    method: string,
+    route: string,
+    opts?: { body?: unknown; token?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: T; headers: Headers }>;
   /** Register a user and return tokens, or sign in the one that exists. */
-  userToken(phone: string, opts?: { admin?: boolean; password?: string }): Promise<{ token: string; refreshToken: string; userId: number }>;
+  userToken(
+    phone: string,
+    opts?: { admin?: boolean; password?: string },
+  ): Promise<{ token: string; refreshToken: string; userId: number }>;
   close(): Promise<void>;
 }
 
@@ -51,7 +58,11 @@ let template: Promise<Blob> | undefined;
 function pgliteTemplate(): Promise<Blob> {
   template ??= (async () => {
     const migrations = collectMigrations(migrationDirs(allModules));
-    const key = crypto.createHash('sha256').update(migrations.map((m) => m.id + m.checksum).join('|')).digest('hex').slice(0, 16);
+    const key = crypto
+      .createHash('sha256')
+      .update(migrations.map((m) => m.id + m.checksum).join('|'))
+      .digest('hex')
+      .slice(0, 16);
     const file = path.join(os.tmpdir(), `livemall-pglite-template-${key}.tar`);
     if (fs.existsSync(file)) return new Blob([fs.readFileSync(file)]);
     const store = await openDatabase({ pgliteDir: 'memory://' });
@@ -62,7 +73,8 @@ function pgliteTemplate(): Promise<Blob> {
     fs.writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
     fs.renameSync(tmp, file); // atomic: parallel workers never read a half-written template
     for (const old of fs.readdirSync(os.tmpdir())) {
-      if (old.startsWith('livemall-pglite-template-') && old.endsWith('.tar') && !file.endsWith(old)) fs.rmSync(path.join(os.tmpdir(), old), { force: true });
+      if (old.startsWith('livemall-pglite-template-') && old.endsWith('.tar') && !file.endsWith(old))
+        fs.rmSync(path.join(os.tmpdir(), old), { force: true });
     }
     return blob;
   })();
@@ -102,25 +114,41 @@ export async function startNode(opts: TestNodeOptions = {}): Promise<TestNode> {
     if (o.body !== undefined) headers['content-type'] ??= 'application/json';
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     const res = await fetch(url + route, {
-      method, headers,
+      method,
+      headers,
       ...(o.body !== undefined ? { body: typeof o.body === 'string' ? o.body : JSON.stringify(o.body) } : {}),
     });
     const text = await res.text();
     let body: unknown = text;
-    try { body = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
     return { status: res.status, body: body as any, headers: res.headers };
   };
 
   return {
-    app, url, config, api,
+    app,
+    url,
+    config,
+    api,
     async userToken(phone, o = {}) {
       const db = app.ctx.db;
       let user = await db.selectFrom('users').select('id').where('phone', '=', phone).executeTakeFirst();
       if (!user) {
         // Insert directly with a cached hash: argon2 per test user would dominate test time.
         cachedHash ??= hashPassword(TEST_PASSWORD);
-        user = await db.insertInto('users').values({ phone, nickname: `u${phone.slice(-4)}`, password_hash: o.password ? await hashPassword(o.password) : await cachedHash, is_platform_admin: o.admin ?? false })
-          .returning('id').executeTakeFirstOrThrow();
+        user = await db
+          .insertInto('users')
+          .values({
+            phone,
+            nickname: `u${phone.slice(-4)}`,
+            password_hash: o.password ? await hashPassword(o.password) : await cachedHash,
+            is_platform_admin: o.admin ?? false,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
       }
       if (!o.password) {
         // Skip argon2 verification (≈100 ms each): tests that exercise sign-in use the API directly.
@@ -129,7 +157,11 @@ export async function startNode(opts: TestNodeOptions = {}): Promise<TestNode> {
       }
       const r = await api('POST', '/api/auth/login', { body: { phone, password: o.password, refreshTokenIn: 'body' } });
       if (r.status !== 200) throw new Error(`login failed for ${phone}: ${JSON.stringify(r.body)}`);
-      return { token: r.body.tokens.accessToken as string, refreshToken: r.body.tokens.refreshToken as string, userId: user.id };
+      return {
+        token: r.body.tokens.accessToken as string,
+        refreshToken: r.body.tokens.refreshToken as string,
+        userId: user.id,
+      };
     },
     async close() {
       // Bounded: a teardown that hangs (seen once under heavy CPU contention on PGlite) must not
@@ -137,13 +169,17 @@ export async function startNode(opts: TestNodeOptions = {}): Promise<TestNode> {
       let timer: NodeJS.Timeout | undefined;
       const closed = await Promise.race([
         app.close().then(() => true),
-        new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), 30_000); timer.unref(); }),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), 30_000);
+          timer.unref();
+        }),
       ]);
       clearTimeout(timer);
       if (!closed) process.stderr.write(`warning: test node did not close within 30 s (${opts.db ?? 'pglite'})\n`);
       await dropDb?.();
       // The node that made up the Redis prefix removes its keys (nodes given a prefix share it).
-      if (config.redisUrl && !opts.redisPrefix) await dropRedisKeys(config.redisUrl, config.redisPrefix).catch(() => undefined);
+      if (config.redisUrl && !opts.redisPrefix)
+        await dropRedisKeys(config.redisUrl, config.redisPrefix).catch(() => undefined);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -159,7 +195,9 @@ async function dropRedisKeys(url: string, prefix: string): Promise<void> {
       cursor = next;
       if (keys.length) await redis.del(...keys);
     } while (cursor !== '0');
-  } finally { redis.disconnect(); }
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Make a merchant with an owner (and optional staff) for tenancy tests; returns ids and tokens. */
@@ -172,7 +210,11 @@ export async function makeMerchant(node: TestNode, name: string, ownerPhone: str
 }
 
 /** A node in its own OS process (tsx server/src/main.ts), sharing the given database and Redis. */
-export async function startChildNode(env: { databaseUrl: string; redisPrefix: string; /** More environment, e.g. ORDER_PAYMENT_TIMEOUT_SEC. */ extra?: Record<string, string> }): Promise<{ url: string; api: TestNode['api']; kill(signal?: NodeJS.Signals): Promise<void> }> {
+export async function startChildNode(env: {
+  databaseUrl: string;
+  redisPrefix: string /** More environment, e.g. ORDER_PAYMENT_TIMEOUT_SEC. */;
+  extra?: Record<string, string>;
+}): Promise<{ url: string; api: TestNode['api']; kill(signal?: NodeJS.Signals): Promise<void> }> {
   const { spawn } = await import('node:child_process');
   const { freePort } = await import('./ports.ts');
   const port = await freePort();
@@ -181,29 +223,61 @@ export async function startChildNode(env: { databaseUrl: string; redisPrefix: st
   // Its own process group, so a kill reaches the node process tsx starts, not only tsx itself
   // (a SIGKILLed tsx would leave the server running).
   const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['server/src/main.ts'], {
-    cwd: root, stdio: ['ignore', 'ignore', 'inherit'], detached: true,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', RTMP_PORT: '0', DATA_DIR: dataDir, DATABASE_URL: env.databaseUrl, REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: env.redisPrefix, SEED_DEMO: 'false', DEMO_STREAM: 'false', LOG_LEVEL: 'error', NODE_ENV: 'test', ...env.extra },
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      RTMP_PORT: '0',
+      DATA_DIR: dataDir,
+      DATABASE_URL: env.databaseUrl,
+      REDIS_URL: process.env.REDIS_URL,
+      REDIS_PREFIX: env.redisPrefix,
+      SEED_DEMO: 'false',
+      DEMO_STREAM: 'false',
+      LOG_LEVEL: 'error',
+      NODE_ENV: 'test',
+      ...env.extra,
+    },
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`child node exited with ${child.exitCode}`);
-    try { if ((await fetch(`${url}/health`)).ok) break; } catch { /* starting */ }
-    if (Date.now() > deadline) { process.kill(-child.pid!, 'SIGKILL'); throw new Error('child node did not start'); }
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      /* starting */
+    }
+    if (Date.now() > deadline) {
+      process.kill(-child.pid!, 'SIGKILL');
+      throw new Error('child node did not start');
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   const api: TestNode['api'] = async (method, route, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };
     if (o.body !== undefined) headers['content-type'] ??= 'application/json';
     if (o.token) headers.authorization = `Bearer ${o.token}`;
-    const res = await fetch(url + route, { method, headers, ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}) });
+    const res = await fetch(url + route, {
+      method,
+      headers,
+      ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}),
+    });
     const text = await res.text();
     let body: unknown = text;
-    try { body = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
     return { status: res.status, body: body as any, headers: res.headers };
   };
   return {
-    url, api,
+    url,
+    api,
     async kill(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

@@ -9,8 +9,12 @@ import { startNode, type TestNode } from './harness.ts';
 describe('HTTP contract', () => {
   let node: TestNode;
   const ops = { authorization: `Bearer ${'contract-test-operator-token'.padEnd(40, '0')}` };
-  beforeAll(async () => { node = await startNode({ config: { bodyLimitBytes: 4096, opsToken: ops.authorization.slice(7) } }); });
-  afterAll(async () => { await node?.close(); });
+  beforeAll(async () => {
+    node = await startNode({ config: { bodyLimitBytes: 4096, opsToken: ops.authorization.slice(7) } });
+  });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   it('serves /health with db, cache and media status (to operators)', async () => {
     const r = await node.api('GET', '/health', { headers: ops });
@@ -35,13 +39,21 @@ describe('HTTP contract', () => {
     expect(doc.openapi).toBe('3.1.0');
     const documented = new Set<string>();
     for (const [p, ops] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
-      for (const method of Object.keys(ops)) documented.add(`${method.toUpperCase()} ${p.replace(/\{\*\}/g, '*').replace(/\{(\w+)\}/g, ':$1')}`);
+      for (const method of Object.keys(ops))
+        documented.add(`${method.toUpperCase()} ${p.replace(/\{\*\}/g, '*').replace(/\{(\w+)\}/g, ':$1')}`);
     }
     const routes = node.app.routes;
     expect(routes.length).toBeGreaterThan(15);
     // The built web apps (/shop/, /admin/ and the / redirect) are pages, not API: left out on purpose.
     const isWebApp = (r: string) => /^GET \/(shop|admin)\//.test(r) || r === 'GET /';
-    const undocumented = routes.filter((r) => !documented.has(r) && !r.includes('/docs') && !r.startsWith('HEAD ') && !r.endsWith('/openapi.json') && !isWebApp(r));
+    const undocumented = routes.filter(
+      (r) =>
+        !documented.has(r) &&
+        !r.includes('/docs') &&
+        !r.startsWith('HEAD ') &&
+        !r.endsWith('/openapi.json') &&
+        !isWebApp(r),
+    );
     expect(undocumented).toEqual([]);
     const ui = await fetch(`${node.url}/docs`);
     expect(ui.status).toBe(200);
@@ -50,22 +62,70 @@ describe('HTTP contract', () => {
 
   it('answers bad input with one error shape and stable codes, never a stack trace', async () => {
     const cases: Array<[string, RequestInit, number, string]> = [
-      ['malformed JSON', { method: 'POST', body: '{"phone":', headers: { 'content-type': 'application/json' } }, 400, 'INVALID_JSON'],
-      ['unknown field', { method: 'POST', body: JSON.stringify({ phone: '13800000099', password: 'abc12345', admin: true }), headers: { 'content-type': 'application/json' } }, 400, 'VALIDATION_FAILED'],
-      ['wrong type', { method: 'POST', body: JSON.stringify({ phone: 13800000099, password: 'abc12345' }), headers: { 'content-type': 'application/json' } }, 400, 'VALIDATION_FAILED'],
-      ['missing field', { method: 'POST', body: JSON.stringify({ phone: '13800000099' }), headers: { 'content-type': 'application/json' } }, 400, 'VALIDATION_FAILED'],
-      ['oversized body', { method: 'POST', body: JSON.stringify({ phone: '13800000099', password: 'x'.repeat(10_000) }), headers: { 'content-type': 'application/json' } }, 413, 'PAYLOAD_TOO_LARGE'],
-      ['unsupported media type', { method: 'POST', body: 'phone=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+      [
+        'malformed JSON',
+        { method: 'POST', body: '{"phone":', headers: { 'content-type': 'application/json' } },
+        400,
+        'INVALID_JSON',
+      ],
+      [
+        'unknown field',
+        {
+          method: 'POST',
+          body: JSON.stringify({ phone: '13800000099', password: 'abc12345', admin: true }),
+          headers: { 'content-type': 'application/json' },
+        },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'wrong type',
+        {
+          method: 'POST',
+          body: JSON.stringify({ phone: 13800000099, password: 'abc12345' }),
+          headers: { 'content-type': 'application/json' },
+        },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'missing field',
+        {
+          method: 'POST',
+          body: JSON.stringify({ phone: '13800000099' }),
+          headers: { 'content-type': 'application/json' },
+        },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'oversized body',
+        {
+          method: 'POST',
+          body: JSON.stringify({ phone: '13800000099', password: 'x'.repeat(10_000) }),
+          headers: { 'content-type': 'application/json' },
+        },
+        413,
+        'PAYLOAD_TOO_LARGE',
+      ],
+      [
+        'unsupported media type',
+        { method: 'POST', body: 'phone=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ],
     ];
     for (const [label, init, status, code] of cases) {
       const res = await fetch(`${node.url}/api/auth/register`, init);
-      const body = await res.json() as { error: { code: string; message: string; details?: unknown } };
+      const body = (await res.json()) as { error: { code: string; message: string; details?: unknown } };
       expect(res.status, label).toBe(status);
       expect(body.error.code, label).toBe(code);
       expect(typeof body.error.message, label).toBe('string');
       expect(JSON.stringify(body), label).not.toMatch(/at .*\.ts:\d+/);
     }
-    const unknownField = await node.api('POST', '/api/auth/register', { body: { phone: '13800000099', password: 'abc12345', admin: true } });
+    const unknownField = await node.api('POST', '/api/auth/register', {
+      body: { phone: '13800000099', password: 'abc12345', admin: true },
+    });
     expect(unknownField.body.error.details[0]).toMatchObject({ field: 'admin' });
     // None of the rejected requests created the user.
     const users = await node.app.ctx.db.selectFrom('users').select('id').where('phone', '=', '13800000099').execute();
@@ -101,9 +161,12 @@ describe('startup safety', () => {
   it('refuses to start when a route does not declare who may call it', async () => {
     const leaky: Module = {
       name: 'leaky',
-      routes(app) { app.get('/api/leaky', async () => ({ secret: true })); },
+      routes(app) {
+        app.get('/api/leaky', async () => ({ secret: true }));
+      },
     };
-    await expect(createApp(testConfig({ workers: false }), { pgliteDir: 'memory://', modules: [leaky] }))
-      .rejects.toThrow(/has no config.access/);
+    await expect(
+      createApp(testConfig({ workers: false }), { pgliteDir: 'memory://', modules: [leaky] }),
+    ).rejects.toThrow(/has no config.access/);
   });
 });

@@ -42,20 +42,33 @@ function allowedBy(a: Omit<ForeignAccess, 'allowedBy'>): string | undefined {
 }
 
 const TABLE_CALLS = new Map<string, boolean>([
-  ['selectFrom', false], ['innerJoin', false], ['leftJoin', false], ['rightJoin', false], ['fullJoin', false],
-  ['crossJoin', false], ['innerJoinLateral', false], ['leftJoinLateral', false], ['crossJoinLateral', false],
-  ['from', false], ['using', false],
-  ['updateTable', true], ['insertInto', true], ['deleteFrom', true], ['replaceInto', true], ['mergeInto', true],
+  ['selectFrom', false],
+  ['innerJoin', false],
+  ['leftJoin', false],
+  ['rightJoin', false],
+  ['fullJoin', false],
+  ['crossJoin', false],
+  ['innerJoinLateral', false],
+  ['leftJoinLateral', false],
+  ['crossJoinLateral', false],
+  ['from', false],
+  ['using', false],
+  ['updateTable', true],
+  ['insertInto', true],
+  ['deleteFrom', true],
+  ['replaceInto', true],
+  ['mergeInto', true],
 ]);
 // In raw SQL: the word before a table name, and whether it writes. An alias is any word but a keyword
 // (`from c join users u`: `join` starts the next table, it is not c's alias).
-const KEYWORDS = 'join|inner|left|right|full|cross|natural|lateral|on|where|group|order|limit|offset|union|set|values'
-  + '|returning|using|having|window|for|select|as|and|or|not|into|from|except|intersect|fetch';
+const KEYWORDS =
+  'join|inner|left|right|full|cross|natural|lateral|on|where|group|order|limit|offset|union|set|values' +
+  '|returning|using|having|window|for|select|as|and|or|not|into|from|except|intersect|fetch';
 const ALIAS = String.raw`(?:\s+(?:as\s+)?(?!(?:${KEYWORDS})\b)[a-z_]\w*)?`;
 const NAME = String.raw`"?[a-z_]\w*"?${ALIAS}`;
 const SQL_TABLE = new RegExp(
-  String.raw`\b(delete\s+from|insert\s+into|merge\s+into|update|from|join|using)\s+(?:only\s+)?"?([a-z_]\w*)"?`
-    + String.raw`(${ALIAS}(?:\s*,\s*${NAME})*)`,
+  String.raw`\b(delete\s+from|insert\s+into|merge\s+into|update|from|join|using)\s+(?:only\s+)?"?([a-z_]\w*)"?` +
+    String.raw`(${ALIAS}(?:\s*,\s*${NAME})*)`,
   'gi',
 );
 const SQL_WRITES = /^(delete|insert|merge|update)/i;
@@ -70,8 +83,10 @@ function walk(dir: string): string[] {
 /** table name → owning module ('platform' for the platform's tables). */
 export function tableOwners(srcRoot: string): Map<string, string> {
   const owners = new Map<string, string>();
-  const sqlFiles = [...walk(path.join(srcRoot, 'modules')), ...walk(path.join(srcRoot, 'platform/db/migrations'))]
-    .filter((f) => f.endsWith('.sql'));
+  const sqlFiles = [
+    ...walk(path.join(srcRoot, 'modules')),
+    ...walk(path.join(srcRoot, 'platform/db/migrations')),
+  ].filter((f) => f.endsWith('.sql'));
   for (const f of sqlFiles) {
     const owner = moduleOf(srcRoot, f) ?? 'platform';
     for (const m of fs.readFileSync(f, 'utf8').matchAll(/create\s+table\s+(?:if\s+not\s+exists\s+)?"?(\w+)/gi)) {
@@ -173,7 +188,12 @@ export function foreignAccesses(srcRoot: string): ForeignAccess[] {
       if (seen.has(key)) continue;
       seen.add(key);
       const access = {
-        file: path.relative(srcRoot, file), line: ref.line, module, table: ref.table, owner, write: ref.write,
+        file: path.relative(srcRoot, file),
+        line: ref.line,
+        module,
+        table: ref.table,
+        owner,
+        write: ref.write,
         text: lines[ref.line - 1]!.trim(),
       };
       const rule = allowedBy(access);
@@ -212,10 +232,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const found = foreignAccesses(srcRoot);
   const print = (label: string, list: ForeignAccess[]) => {
     const { modules: m, platform: p } = summarise(list);
-    console.log(`${label}: another module's tables: ${m.lines} lines in ${m.files} files (${m.writes} writing); `
-      + `the platform's tables: ${p.lines} lines in ${p.files} files (${p.writes} writing)`);
+    console.log(
+      `${label}: another module's tables: ${m.lines} lines in ${m.files} files (${m.writes} writing); ` +
+        `the platform's tables: ${p.lines} lines in ${p.files} files (${p.writes} writing)`,
+    );
   };
   print('not allowed', violations(found));
-  print(`allowed (${AUDITOR.name})`, found.filter((f) => f.allowedBy));
+  print(
+    `allowed (${AUDITOR.name})`,
+    found.filter((f) => f.allowedBy),
+  );
   if (process.argv.includes('--list')) for (const f of found) console.log(describeAccess(f));
 }

@@ -23,7 +23,9 @@ describe.each(APP_BACKENDS)('deals, beacons and imports follow shop governance o
     shop = await makeShop(node, '停业促销店', '13866670001');
     buyers = await bulkBuyers(node, 4, '1386668');
   }, 60_000);
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   const get = (path: string, token?: string) => node.api('GET', path, token ? { token } : {});
   const asOwner = (method: string, path: string, body?: unknown) =>
@@ -31,42 +33,67 @@ describe.each(APP_BACKENDS)('deals, beacons and imports follow shop governance o
   const setStatus = (status: string) =>
     node.api('PATCH', `/api/platform/merchants/${shop.merchantId}`, { token: shop.admin.token, body: { status } });
   let n = 0;
-  const order = (b: Buyer, skuId: number, extra: Record<string, unknown> = {}) => node.api('POST', '/api/orders', {
-    token: b.token,
-    body: {
-      idempotencyKey: `governance-${++n}`, items: [{ skuId, quantity: 1 }], addressId: b.addressId, couponIds: [],
-      ...extra,
-    },
-  });
+  const order = (b: Buyer, skuId: number, extra: Record<string, unknown> = {}) =>
+    node.api('POST', '/api/orders', {
+      token: b.token,
+      body: {
+        idempotencyKey: `governance-${++n}`,
+        items: [{ skuId, quantity: 1 }],
+        addressId: b.addressId,
+        couponIds: [],
+        ...extra,
+      },
+    });
   const quote = (b: Buyer, skuId: number, extra: Record<string, unknown> = {}) =>
     node.api('POST', '/api/checkout/quote', {
-      token: b.token, body: { items: [{ skuId, quantity: 1 }], addressId: b.addressId, couponIds: [], ...extra },
+      token: b.token,
+      body: { items: [{ skuId, quantity: 1 }], addressId: b.addressId, couponIds: [], ...extra },
     });
   const flashToken = (b: Buyer, itemId: number) =>
     node.api('POST', `/api/flash-sales/items/${itemId}/token`, { token: b.token, body: {} });
-  const beacon = (deviceId: string, events: unknown[]) => node.api('POST', '/api/analytics/events', {
-    body: { deviceId, events }, headers: { 'user-agent': PHONE_UA },
-  });
+  const beacon = (deviceId: string, events: unknown[]) =>
+    node.api('POST', '/api/analytics/events', {
+      body: { deviceId, events },
+      headers: { 'user-agent': PHONE_UA },
+    });
   const code = (r: { body: { error?: { code: string } } }) => r.body.error?.code;
 
-  it('hides a suspended shop\'s deals, sells none of them on any path, and brings them back', async () => {
+  it("hides a suspended shop's deals, sells none of them on any path, and brings them back", async () => {
     const plain = await simpleProduct(node, shop, '停业普通商品', 3000, 50);
     const flashSku = await simpleProduct(node, shop, '停业秒杀商品', 5000, 50);
     const groupSku = await simpleProduct(node, shop, '停业拼团商品', 6000, 50);
     const bargainSku = await simpleProduct(node, shop, '停业砍价商品', 8000, 50);
-    const flash = (await asOwner('POST', '/flash-sales', {
-      title: '停业秒杀', startsAt: at(-1000), endsAt: at(3600_000),
-      items: [{ skuId: flashSku.skuId, flashPriceFen: 1990, stock: 10, perUserLimit: 1 }],
-    })).body;
+    const flash = (
+      await asOwner('POST', '/flash-sales', {
+        title: '停业秒杀',
+        startsAt: at(-1000),
+        endsAt: at(3600_000),
+        items: [{ skuId: flashSku.skuId, flashPriceFen: 1990, stock: 10, perUserLimit: 1 }],
+      })
+    ).body;
     const itemId = flash.items[0].id as number;
-    const deal = (await asOwner('POST', '/group-buys', {
-      skuId: groupSku.skuId, title: '停业拼团', groupPriceFen: 3990, groupSize: 3, expireMinutes: 60,
-      startsAt: at(-1000), endsAt: at(86400_000),
-    })).body;
-    const campaign = (await asOwner('POST', '/bargains', {
-      skuId: bargainSku.skuId, title: '停业砍价', floorPriceFen: 1000, helpsNeeded: 2, expireHours: 24,
-      startsAt: at(-1000), endsAt: at(86400_000),
-    })).body;
+    const deal = (
+      await asOwner('POST', '/group-buys', {
+        skuId: groupSku.skuId,
+        title: '停业拼团',
+        groupPriceFen: 3990,
+        groupSize: 3,
+        expireMinutes: 60,
+        startsAt: at(-1000),
+        endsAt: at(86400_000),
+      })
+    ).body;
+    const campaign = (
+      await asOwner('POST', '/bargains', {
+        skuId: bargainSku.skuId,
+        title: '停业砍价',
+        floorPriceFen: 1000,
+        helpsNeeded: 2,
+        expireHours: 24,
+        startsAt: at(-1000),
+        endsAt: at(86400_000),
+      })
+    ).body;
     const [leader, joiner, bargainer, friend] = buyers as [Buyer, Buyer, Buyer, Buyer];
     // Before: a group opened and paid, a bargain started, a flash token in hand.
     const opened = (await order(leader, groupSku.skuId, { groupBuy: { dealId: deal.id } })).body;
@@ -88,15 +115,27 @@ describe.each(APP_BACKENDS)('deals, beacons and imports follow shop governance o
       bargain: (await get(`/api/bargains/${bargain.id}`)).status,
     });
     const everywhere = {
-      flashList: true, flashShopList: true, flash: 200, groupList: true, deal: 200, group: 200,
-      bargainList: true, bargain: 200,
+      flashList: true,
+      flashShopList: true,
+      flash: 200,
+      groupList: true,
+      deal: 200,
+      group: 200,
+      bargainList: true,
+      bargain: 200,
     };
     expect(await seen()).toEqual(everywhere);
 
     expect((await setStatus('suspended')).status).toBe(200);
     expect(await seen()).toEqual({
-      flashList: false, flashShopList: false, flash: 404, groupList: false, deal: 404, group: 404,
-      bargainList: false, bargain: 404,
+      flashList: false,
+      flashShopList: false,
+      flash: 404,
+      groupList: false,
+      deal: 404,
+      group: 404,
+      bargainList: false,
+      bargain: 404,
     });
     expect(code(await get(`/api/flash-sales/${flash.id}`))).toBe('FLASH_NOT_FOUND');
     expect(code(await get(`/api/group-buys/${deal.id}`))).toBe('GROUP_BUY_NOT_FOUND');
@@ -108,7 +147,8 @@ describe.each(APP_BACKENDS)('deals, beacons and imports follow shop governance o
     expect(code(help)).toBe('BARGAIN_NOT_FOUND');
     // Every checkout path answers the same stable code, for the quote and the order alike.
     const refusals = [
-      await quote(friend, plain.skuId), await order(friend, plain.skuId),
+      await quote(friend, plain.skuId),
+      await order(friend, plain.skuId),
       await order(joiner, flashSku.skuId, { flashSaleItemId: itemId, flashToken: heldToken }),
       await quote(friend, groupSku.skuId, { groupBuy: { dealId: deal.id } }),
       await order(friend, groupSku.skuId, { groupBuy: { dealId: deal.id } }),
@@ -123,7 +163,9 @@ describe.each(APP_BACKENDS)('deals, beacons and imports follow shop governance o
     expect(ids(await asOwner('GET', '/group-buys'))).toContain(deal.id);
     expect(ids(await asOwner('GET', '/bargains'))).toContain(campaign.id);
     const again = await asOwner('POST', '/flash-sales', {
-      title: '新秒杀', startsAt: at(0), endsAt: at(60_000),
+      title: '新秒杀',
+      startsAt: at(0),
+      endsAt: at(60_000),
       items: [{ skuId: flashSku.skuId, flashPriceFen: 1000, stock: 1 }],
     });
     expect(code(again)).toBe('MERCHANT_SUSPENDED');
@@ -140,9 +182,10 @@ describe.each(APP_BACKENDS)('deals, beacons and imports follow shop governance o
     expect(bought.map((r) => r.status)).toEqual([201, 201, 201, 201]);
   }, 60_000);
 
-  it('takes no analytics for a suspended shop\'s rooms and products, and takes them again once back', async () => {
+  it("takes no analytics for a suspended shop's rooms and products, and takes them again once back", async () => {
     const { productId } = await simpleProduct(node, shop, '停业统计商品', 1000, 5);
-    const room = (await asOwner('POST', '/rooms', { title: '停业统计直播间', scheduledAt: at(3600_000) })).body.id as number;
+    const room = (await asOwner('POST', '/rooms', { title: '停业统计直播间', scheduledAt: at(3600_000) })).body
+      .id as number;
     const events = (tag: string) => [
       { id: `${tag}-1`, type: 'room_enter', roomId: room },
       { id: `${tag}-2`, type: 'product_click', productId, roomId: room },
@@ -153,7 +196,8 @@ describe.each(APP_BACKENDS)('deals, beacons and imports follow shop governance o
     expect((await beacon('gov-device-0001', events('during'))).body).toMatchObject({
       accepted: 0,
       rejected: [
-        { index: 0, code: 'ROOM_NOT_FOUND' }, { index: 1, code: 'ROOM_NOT_FOUND' },
+        { index: 0, code: 'ROOM_NOT_FOUND' },
+        { index: 1, code: 'ROOM_NOT_FOUND' },
         { index: 2, code: 'PRODUCT_NOT_FOUND' },
       ],
     });
@@ -161,22 +205,31 @@ describe.each(APP_BACKENDS)('deals, beacons and imports follow shop governance o
     expect((await beacon('gov-device-0001', events('after'))).body).toMatchObject({ accepted: 3, rejected: [] });
   });
 
-  it('refuses a suspended shop\'s product import, and does not run one queued before the suspension', async () => {
+  it("refuses a suspended shop's product import, and does not run one queued before the suspension", async () => {
     const csv = 'title,price,stock,status\n停业导入商品,9.90,5,上架\n';
     const upload = () => {
       const form = new FormData();
       form.append('file', new Blob([csv], { type: 'text/csv' }), 'products.csv');
       return fetch(`${node.url}/api/merchants/${shop.merchantId}/product-imports`, {
-        method: 'POST', body: form, headers: { authorization: `Bearer ${shop.owner.token}` },
+        method: 'POST',
+        body: form,
+        headers: { authorization: `Bearer ${shop.owner.token}` },
       });
     };
     // Queued while active (written as start() does, without its job, so the suspension lands first).
     const { ctx } = node.app;
     const prefix = `m${shop.merchantId}/imports`;
     const stored = await ctx.storage.put({ prefix, contentType: 'text/csv', body: Buffer.from(csv) });
-    const queued = await ctx.db.insertInto('product_imports').values({
-      merchant_id: shop.merchantId, created_by: shop.owner.userId, file_key: stored.key, filename: 'queued.csv',
-    }).returning('id').executeTakeFirstOrThrow();
+    const queued = await ctx.db
+      .insertInto('product_imports')
+      .values({
+        merchant_id: shop.merchantId,
+        created_by: shop.owner.userId,
+        file_key: stored.key,
+        filename: 'queued.csv',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await setStatus('suspended');
     const refused = await upload();
     expect(refused.status).toBe(403);
@@ -184,8 +237,11 @@ describe.each(APP_BACKENDS)('deals, beacons and imports follow shop governance o
     await ctx.services.productImports.run(queued.id);
     const ran = (await asOwner('GET', `/product-imports/${queued.id}`)).body;
     expect(ran).toMatchObject({ status: 'failed', productsCreated: 0 });
-    const titles = await ctx.db.selectFrom('products').select('title')
-      .where('merchant_id', '=', shop.merchantId).execute();
+    const titles = await ctx.db
+      .selectFrom('products')
+      .select('title')
+      .where('merchant_id', '=', shop.merchantId)
+      .execute();
     expect(titles.map((t) => t.title)).not.toContain('停业导入商品');
     await setStatus('active');
     expect((await upload()).status).toBe(202);

@@ -15,12 +15,24 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'livemall-start-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 // Tables whose rows are runtime traffic rather than seeded data.
-const RUNTIME_TABLES = new Set(['schema_migrations', 'outbox_events', 'processed_events', 'jobs', 'auth_sessions', 'refresh_tokens', 'platform_settings']);
+const RUNTIME_TABLES = new Set([
+  'schema_migrations',
+  'outbox_events',
+  'processed_events',
+  'jobs',
+  'auth_sessions',
+  'refresh_tokens',
+  'platform_settings',
+]);
 
 async function tableCounts(): Promise<Record<string, number>> {
   const store = await openDatabase({ pgliteDir: path.join(dataDir, 'pglite') });
   try {
-    const { rows } = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`.execute(store.db);
+    const { rows } = await sql<{
+      table_name: string;
+    }>`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`.execute(
+      store.db,
+    );
     const counts: Record<string, number> = {};
     for (const { table_name } of rows) {
       // Analytics tables are derived from runtime activity (outbox facts, rollups), not seeded.
@@ -29,7 +41,9 @@ async function tableCounts(): Promise<Record<string, number>> {
       counts[table_name] = r.rows[0]!.n;
     }
     return counts;
-  } finally { await store.close(); }
+  } finally {
+    await store.close();
+  }
 }
 
 const OPS = 'startup-test-operator-token-0123456789';
@@ -37,14 +51,30 @@ const OPS = 'startup-test-operator-token-0123456789';
 describe('npm start on an empty data folder', () => {
   it('seeds, serves and prints the banner; a second seed changes nothing', async () => {
     const port = await freePort();
-    const env = { ...process.env, PORT: String(port), RTMP_PORT: String(await freePort()), DATA_DIR: dataDir, DEMO_STREAM: 'false', LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: '', REDIS_URL: '', OPS_TOKEN: OPS };
+    const env = {
+      ...process.env,
+      PORT: String(port),
+      RTMP_PORT: String(await freePort()),
+      DATA_DIR: dataDir,
+      DEMO_STREAM: 'false',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      OPS_TOKEN: OPS,
+    };
     const child = spawn(tsx, ['src/main.ts'], { cwd: serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     try {
       const deadline = Date.now() + 90_000;
-      while (!out.includes('Demo sign-ins') && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
+      while (!out.includes('Demo sign-ins') && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 200));
       expect(out).toContain('Demo sign-ins');
       expect(out).toContain(`http://127.0.0.1:${port}/docs`);
       expect(out).toContain('13800000000');
@@ -54,7 +84,9 @@ describe('npm start on an empty data folder', () => {
       expect((await fetch(`http://127.0.0.1:${port}/openapi.json`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/docs`)).status).toBe(200);
       const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: '13800000001', password: 'demo1234' }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone: '13800000001', password: 'demo1234' }),
       });
       expect(login.status).toBe(200);
     } finally {
@@ -65,7 +97,12 @@ describe('npm start on an empty data folder', () => {
     const before = await tableCounts();
     expect(before.users).toBeGreaterThanOrEqual(10);
     expect(before.merchants).toBe(2);
-    const seed = spawnSync(tsx, ['src/seed/cli.ts'], { cwd: serverDir, env: { ...env, LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 120_000 });
+    const seed = spawnSync(tsx, ['src/seed/cli.ts'], {
+      cwd: serverDir,
+      env: { ...env, LOG_LEVEL: 'warn' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(seed.status, seed.stderr).toBe(0);
     // Not a terminal: a few plain progress lines (each 10 %), naming the step, ending at 100 %.
     const progress = seed.stdout.split('\n').filter((l) => l.startsWith('seeding demo data:'));

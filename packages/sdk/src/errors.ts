@@ -26,7 +26,9 @@ export function setErrorLanguage(lang: Lang): void {
 export const errorLanguage = (): Lang => current;
 export function onErrorLanguage(f: (lang: Lang) => void): () => void {
   listeners.add(f);
-  return () => { listeners.delete(f); };
+  return () => {
+    listeners.delete(f);
+  };
 }
 
 /** The catalogue's text for a code, or undefined when it has none. */

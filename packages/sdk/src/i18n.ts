@@ -13,7 +13,11 @@ import { serverTextEn, serverTextZh } from './server-text-catalogue.ts';
 import { serverText } from './server-text.ts';
 
 declare module 'i18next' {
-  interface ResourceNamespaceMap { enums: typeof enumsZh; server: typeof serverTextZh; errors: Record<string, string> }
+  interface ResourceNamespaceMap {
+    enums: typeof enumsZh;
+    server: typeof serverTextZh;
+    errors: Record<string, string>;
+  }
 }
 
 export const LANG_KEY = 'lm.lang';
@@ -28,7 +32,11 @@ export const SHARED_CATALOGUE = {
 const asLang = (v: unknown): Lang => (v === 'en' ? 'en' : 'zh');
 
 export function storedLanguage(): Lang {
-  try { return asLang(localStorage.getItem(LANG_KEY)); } catch { return 'zh'; }
+  try {
+    return asLang(localStorage.getItem(LANG_KEY));
+  } catch {
+    return 'zh';
+  }
 }
 
 /** The app's i18next instance, in the stored language, with the shared namespaces loaded. */
@@ -40,13 +48,23 @@ export function createI18n(app: Record<Lang, object>): I18n {
     if (typeof document !== 'undefined') document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
   };
   void i18n.use(initReactI18next).init({
-    resources, lng: storedLanguage(), fallbackLng: 'zh', supportedLngs: [...LANGS], defaultNS: 'translation',
-    ns: ['translation', 'errors', 'enums', 'server'], interpolation: { escapeValue: false }, initAsync: false,
+    resources,
+    lng: storedLanguage(),
+    fallbackLng: 'zh',
+    supportedLngs: [...LANGS],
+    defaultNS: 'translation',
+    ns: ['translation', 'errors', 'enums', 'server'],
+    interpolation: { escapeValue: false },
+    initAsync: false,
   });
   follow(asLang(i18n.language));
   i18n.on('languageChanged', (l) => {
     follow(asLang(l));
-    try { localStorage.setItem(LANG_KEY, asLang(l)); } catch { /* private mode: this tab only */ }
+    try {
+      localStorage.setItem(LANG_KEY, asLang(l));
+    } catch {
+      /* private mode: this tab only */
+    }
   });
   if (typeof window !== 'undefined') {
     window.addEventListener('storage', (e) => {

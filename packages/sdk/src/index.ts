@@ -5,11 +5,20 @@ import type { paths } from './schema.d.ts';
 
 export type { paths, components } from './schema.d.ts';
 
-export interface ApiError { code: string; message: string; details?: unknown }
+export interface ApiError {
+  code: string;
+  message: string;
+  details?: unknown;
+}
 
 /** Thrown by `unwrap` for any non-2xx answer: carries the server's stable error code. */
 export class ApiFailure extends Error {
-  constructor(readonly status: number, readonly error: ApiError) { super(error.message); }
+  constructor(
+    readonly status: number,
+    readonly error: ApiError,
+  ) {
+    super(error.message);
+  }
 }
 
 export function createApi(opts: { baseUrl?: string; token?: () => string | null | Promise<string | null> } = {}) {
@@ -28,7 +37,10 @@ export function createApi(opts: { baseUrl?: string; token?: () => string | null 
 /** `data` of an openapi-fetch result, or an ApiFailure with the server's error code. */
 export function unwrap<T>(r: { data?: T; error?: unknown; response: Response }): T {
   if (r.error !== undefined || !r.response.ok) {
-    const e = (r.error as { error?: ApiError } | undefined)?.error ?? { code: `HTTP_${r.response.status}`, message: r.response.statusText };
+    const e = (r.error as { error?: ApiError } | undefined)?.error ?? {
+      code: `HTTP_${r.response.status}`,
+      message: r.response.statusText,
+    };
     throw new ApiFailure(r.response.status, e);
   }
   return r.data as T;
@@ -38,8 +50,14 @@ export function unwrap<T>(r: { data?: T; error?: unknown; response: Response }):
 export const failLoudly: Middleware = {
   async onResponse({ response }) {
     if (response.ok) return undefined;
-    const body = (await response.clone().json().catch(() => undefined)) as { error?: ApiError } | undefined;
-    throw new ApiFailure(response.status, body?.error ?? { code: `HTTP_${response.status}`, message: response.statusText });
+    const body = (await response
+      .clone()
+      .json()
+      .catch(() => undefined)) as { error?: ApiError } | undefined;
+    throw new ApiFailure(
+      response.status,
+      body?.error ?? { code: `HTTP_${response.status}`, message: response.statusText },
+    );
   },
 };
 
@@ -48,12 +66,29 @@ export { captchaChallenge, createSessionClient, errorText, type CaptchaChallenge
 export { RoomSocket, type Frame, type RoomSocketOptions } from './room-socket.ts';
 export type * from './realtime-frames.ts';
 export {
-  ERROR_CATALOGUE, errorKey, errorLanguage, LANGS, onErrorLanguage, setErrorLanguage, translateCode, translateError,
-  failureCode, failureFallback, type Lang,
+  ERROR_CATALOGUE,
+  errorKey,
+  errorLanguage,
+  LANGS,
+  onErrorLanguage,
+  setErrorLanguage,
+  translateCode,
+  translateError,
+  failureCode,
+  failureFallback,
+  type Lang,
 } from './errors.ts';
 export { enumsZh, type Catalogue, type EnumGroup } from './enums-zh.ts';
 export {
-  createI18n, enumLabel, failureText, LANG_KEY, LANGUAGE_NAMES, SHARED_CATALOGUE, storedLanguage, useLabels, useLanguage,
+  createI18n,
+  enumLabel,
+  failureText,
+  LANG_KEY,
+  LANGUAGE_NAMES,
+  SHARED_CATALOGUE,
+  storedLanguage,
+  useLabels,
+  useLanguage,
   type Labels,
 } from './i18n.ts';
 export { renderServerText, SERVER_PATTERNS, SERVER_PHRASES, serverText } from './server-text.ts';

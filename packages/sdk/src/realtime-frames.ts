@@ -5,69 +5,143 @@
 /** An ISO-8601 time on the wire; the server may hand a Date there (JSON makes it this string). */
 export type IsoTime = string & { readonly __wire?: 'iso-time' };
 
-export interface ChatMessage { id: number; userId: number; nickname: string; text: string }
+export interface ChatMessage {
+  id: number;
+  userId: number;
+  nickname: string;
+  text: string;
+}
 
 /** A product as the room's bag shows it (catalog's product summary). */
 export interface RoomProduct {
-  id: number; merchantId: number; title: string; coverUrl: string | null;
-  minPriceFen: number; maxPriceFen: number; originalPriceFen: number;
-  onShelf: boolean; stock: number; sales: number;
+  id: number;
+  merchantId: number;
+  title: string;
+  coverUrl: string | null;
+  minPriceFen: number;
+  maxPriceFen: number;
+  originalPriceFen: number;
+  onShelf: boolean;
+  stock: number;
+  sales: number;
 }
 
 export interface CouponDrop {
-  dropId: number; roomId: number; templateId: number; title: string; description: string;
-  quantity: number; remaining: number; endsAt: IsoTime;
+  dropId: number;
+  roomId: number;
+  templateId: number;
+  title: string;
+  description: string;
+  quantity: number;
+  remaining: number;
+  endsAt: IsoTime;
 }
 
 export interface LuckyBagPrize {
-  kind: 'product' | 'coupon' | 'coins' | 'other'; description: string;
-  productId?: number | undefined; couponId?: number | undefined; coins?: number | undefined;
+  kind: 'product' | 'coupon' | 'coins' | 'other';
+  description: string;
+  productId?: number | undefined;
+  couponId?: number | undefined;
+  coins?: number | undefined;
 }
 export type LuckyBagCondition =
-  | { kind: 'comment'; keyword: string } | { kind: 'follow' } | { kind: 'watch'; minutes: number };
+  | { kind: 'comment'; keyword: string }
+  | { kind: 'follow' }
+  | { kind: 'watch'; minutes: number };
 
 /** A lucky bag (福袋); `seed` and `entrantIds` are filled once it is drawn, so anyone can re-check the draw. */
 export interface LuckyBag {
-  bagId: number; roomId: number; title: string; prize: LuckyBagPrize; winnersCount: number;
-  condition: LuckyBagCondition; status: 'open' | 'drawn' | 'cancelled'; drawAt: IsoTime;
-  seedHash: string; seed: string | null; entrants: number; entrantIds: number[];
-  winners: Array<{ userId: number; rank: number; nickname: string }>; algorithm: string;
+  bagId: number;
+  roomId: number;
+  title: string;
+  prize: LuckyBagPrize;
+  winnersCount: number;
+  condition: LuckyBagCondition;
+  status: 'open' | 'drawn' | 'cancelled';
+  drawAt: IsoTime;
+  seedHash: string;
+  seed: string | null;
+  entrants: number;
+  entrantIds: number[];
+  winners: Array<{ userId: number; rank: number; nickname: string }>;
+  algorithm: string;
 }
 
 export interface FlashCountdown {
-  sessionId: number; phase: 'announced' | 'started'; startsAt: IsoTime; endsAt: IsoTime;
+  sessionId: number;
+  phase: 'announced' | 'started';
+  startsAt: IsoTime;
+  endsAt: IsoTime;
   items: Array<{ id: number; title: string; flashPriceFen: number; remaining: number }>;
 }
 
 export type FunnelStage = 'exposure' | 'enter' | 'stayed_1min' | 'product_click' | 'order' | 'paid';
 export interface RoomSummary {
-  views: number; viewers: number; avgWatchSeconds: number; newFollowers: number; comments: number;
-  interactionRate: number; productClicks: number; carts: number; orders: number; paidOrders: number; buyers: number;
-  gmvFen: number; gpmFen: number; refundFen: number; conversionRate: number; peakOnline: number;
+  views: number;
+  viewers: number;
+  avgWatchSeconds: number;
+  newFollowers: number;
+  comments: number;
+  interactionRate: number;
+  productClicks: number;
+  carts: number;
+  orders: number;
+  paidOrders: number;
+  buyers: number;
+  gmvFen: number;
+  gpmFen: number;
+  refundFen: number;
+  conversionRate: number;
+  peakOnline: number;
 }
 /** The live numbers pushed to the shop's staff every analytics tick (docs/analytics.md). */
 export interface LiveMetricsFrame {
-  roomId: number; online: number; summary: RoomSummary;
+  roomId: number;
+  online: number;
+  summary: RoomSummary;
   funnel: Array<{ stage: FunnelStage; visitors: number; rateFromPrevious: number | null }>;
   series: Array<{
-    at: IsoTime; online: number; views: number; comments: number; follows: number; clicks: number;
-    orders: number; paidOrders: number; gmvFen: number; watchSeconds: number;
+    at: IsoTime;
+    online: number;
+    views: number;
+    comments: number;
+    follows: number;
+    clicks: number;
+    orders: number;
+    paidOrders: number;
+    gmvFen: number;
+    watchSeconds: number;
   }>;
 }
 
 export interface AlertFrame {
-  id: number; ruleId: number; merchantId: number; roomId: number;
+  id: number;
+  ruleId: number;
+  merchantId: number;
+  roomId: number;
   metric: 'online_drop_pct' | 'online_below' | 'conversion_below' | 'gpm_below';
-  value: number; threshold: number; message: string; firedAt: IsoTime;
+  value: number;
+  threshold: number;
+  message: string;
+  firedAt: IsoTime;
 }
 
 export interface Hello {
-  protocol: number; connId: string; guestId: string; heartbeatMs: number;
+  protocol: number;
+  connId: string;
+  guestId: string;
+  heartbeatMs: number;
   user: { id: number; nickname: string } | null;
 }
 
 /** Why a request failed, or (with roomId and no ref) why this socket was let out of a room. */
-export interface FrameError { code: string; message: string; ref?: string; roomId?: number; details?: unknown }
+export interface FrameError {
+  code: string;
+  message: string;
+  ref?: string;
+  roomId?: number;
+  details?: unknown;
+}
 
 /** Server → client: frame type → data. */
 export interface ServerFrameData {
@@ -88,8 +162,14 @@ export interface ServerFrameData {
   'luckybag.drawn': LuckyBag;
   'luckybag.won': { bagId: number; title: string; prize: LuckyBagPrize };
   gift: {
-    sendId: number; userId: number; nickname: string; giftId: number; name: string; iconUrl: string | null;
-    quantity: number; effect: string;
+    sendId: number;
+    userId: number;
+    nickname: string;
+    giftId: number;
+    name: string;
+    iconUrl: string | null;
+    quantity: number;
+    effect: string;
   };
   'you.muted': { until: IsoTime | null; reason: string };
   'you.banned': { until: IsoTime | null; reason: string };
@@ -104,11 +184,16 @@ export type ServerFrameType = keyof ServerFrameData;
 
 /** One server frame; `seq` on room frames kept for resume, `roomId` on room frames. */
 export type ServerFrame<T extends ServerFrameType = ServerFrameType> = {
-  [K in T]: { type: K; data: ServerFrameData[K]; seq?: number; roomId?: number; ts: number }
+  [K in T]: { type: K; data: ServerFrameData[K]; seq?: number; roomId?: number; ts: number };
 }[T];
 
 export interface JoinAnswer {
-  roomId: number; title: string; status: string; online: number; cumulative: number; seq: number;
+  roomId: number;
+  title: string;
+  status: string;
+  online: number;
+  cumulative: number;
+  seq: number;
   /** On a fresh join the last chat messages; with resumeFrom every kept frame after it. */
   history: ServerFrame[];
   resumed: boolean;
@@ -143,5 +228,5 @@ export interface ClientAnswers {
 }
 
 export type ClientFrame<T extends ClientFrameType = ClientFrameType> = {
-  [K in T]: { type: K; ref?: string; data: ClientFrameData[K] }
+  [K in T]: { type: K; ref?: string; data: ClientFrameData[K] };
 }[T];

@@ -3,7 +3,12 @@
 // invitation the room link carried (`invite`), sent with every join. Frames are typed in realtime-frames.ts,
 // shared with the server.
 import type {
-  ClientAnswers, ClientFrameData, ClientFrameType, FrameError, JoinAnswer, ServerFrame,
+  ClientAnswers,
+  ClientFrameData,
+  ClientFrameType,
+  FrameError,
+  JoinAnswer,
+  ServerFrame,
 } from './realtime-frames.ts';
 
 export interface RoomSocketOptions {
@@ -23,7 +28,10 @@ type Listener = (f: Frame) => void;
 
 const guestId = () => {
   let g = localStorage.getItem('lm.guest');
-  if (!g) { g = `g_${crypto.randomUUID().replace(/-/g, '').slice(0, 20)}`; localStorage.setItem('lm.guest', g); }
+  if (!g) {
+    g = `g_${crypto.randomUUID().replace(/-/g, '').slice(0, 20)}`;
+    localStorage.setItem('lm.guest', g);
+  }
   return g;
 };
 
@@ -40,9 +48,14 @@ export class RoomSocket {
     private readonly roomId: number,
     private readonly token: () => string | null = () => null,
     private readonly opts: RoomSocketOptions = {},
-  ) { this.open(); }
+  ) {
+    this.open();
+  }
 
-  on(fn: Listener): () => void { this.listeners.add(fn); return () => this.listeners.delete(fn); }
+  on(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
 
   private open() {
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -59,7 +72,8 @@ export class RoomSocket {
         ...(this.opts.invite ? { invite: this.opts.invite } : {}),
       };
       // A refused join (INVITE_EXPIRED, INVITE_REVOKED, ROOM_NOT_FOUND) reaches listeners as a `join.refused` frame.
-      void this.request('join', join).then((j) => this.emit({ type: 'joined', data: j, ts: Date.now() }))
+      void this.request('join', join)
+        .then((j) => this.emit({ type: 'joined', data: j, ts: Date.now() }))
         .catch((e: { code?: string; message?: string }) => {
           if (e.code) this.emit({ type: 'join.refused', data: { code: e.code, message: e.message }, ts: Date.now() });
         });
@@ -71,7 +85,10 @@ export class RoomSocket {
         if (ref && this.pending.has(ref)) {
           const p = this.pending.get(ref)!;
           this.pending.delete(ref);
-          if (f.type === 'ack') { p.resolve(f.data); continue; }
+          if (f.type === 'ack') {
+            p.resolve(f.data);
+            continue;
+          }
           const { message, code } = f.data as FrameError;
           p.reject(Object.assign(new Error(message), { code }));
           continue;
@@ -84,11 +101,15 @@ export class RoomSocket {
       this.pending.clear();
       if (this.closed) return;
       const delay = Math.min(10_000, 500 * 2 ** this.attempt++);
-      setTimeout(() => { if (!this.closed) this.open(); }, delay);
+      setTimeout(() => {
+        if (!this.closed) this.open();
+      }, delay);
     };
   }
 
-  private emit(f: Frame) { for (const l of this.listeners) l(f); }
+  private emit(f: Frame) {
+    for (const l of this.listeners) l(f);
+  }
 
   /** Send a client frame and wait for its answer (`ack`), or its `error` as a rejection carrying the code. */
   request<T extends ClientFrameType>(type: T, data: ClientFrameData[T]): Promise<ClientAnswers[T]> {
@@ -98,9 +119,14 @@ export class RoomSocket {
     ws.send(JSON.stringify({ type, data, ref }));
     return new Promise<ClientAnswers[T]>((resolve, reject) => {
       this.pending.set(ref, { resolve: (v) => resolve(v as ClientAnswers[T]), reject });
-      setTimeout(() => { if (this.pending.delete(ref)) reject(new Error('timeout')); }, 10_000);
+      setTimeout(() => {
+        if (this.pending.delete(ref)) reject(new Error('timeout'));
+      }, 10_000);
     });
   }
 
-  close() { this.closed = true; this.ws?.close(); }
+  close() {
+    this.closed = true;
+    this.ws?.close();
+  }
 }

@@ -7,7 +7,11 @@ import type { Middleware } from 'openapi-fetch';
 import { createApi, failLoudly, unwrap, ApiFailure } from './index.ts';
 import { translateError } from './errors.ts';
 
-export interface Session { userId: number; nickname: string; accessToken: string | null }
+export interface Session {
+  userId: number;
+  nickname: string;
+  accessToken: string | null;
+}
 type Stored = Pick<Session, 'userId' | 'nickname'>;
 
 function load(storageKey: string): Session | null {
@@ -15,7 +19,9 @@ function load(storageKey: string): Session | null {
     const s = JSON.parse(localStorage.getItem(storageKey) ?? 'null') as Partial<Session> | null;
     if (!s || typeof s.userId !== 'number') return null;
     return { userId: s.userId, nickname: String(s.nickname ?? ''), accessToken: null };
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 /** Run `fn` while holding a lock every tab of this origin shares (plain call where Web Locks are missing). */
@@ -36,7 +42,12 @@ export function createSessionClient(storageKey: string) {
       else localStorage.removeItem(storageKey);
       for (const f of listeners) f();
     },
-    subscribe(f: () => void) { listeners.add(f); return () => { listeners.delete(f); }; },
+    subscribe(f: () => void) {
+      listeners.add(f);
+      return () => {
+        listeners.delete(f);
+      };
+    },
   };
 
   // Refresh and sign-out go through a client without the token hook (the hook waits for refreshes).
@@ -48,11 +59,18 @@ export function createSessionClient(storageKey: string) {
       const r = await authApi.POST('/api/auth/refresh', { body: {} });
       const s = current;
       if (!s) return false;
-      if (r.data) { session.set({ ...s, accessToken: r.data.accessToken }); return true; }
+      if (r.data) {
+        session.set({ ...s, accessToken: r.data.accessToken });
+        return true;
+      }
       // 401: the cookie is gone, expired or revoked; anything else (429, offline) is not a sign-out.
       if (r.response.status === 401) session.set(null);
       return false;
-    }).catch(() => false).finally(() => { refreshing = null; });
+    })
+      .catch(() => false)
+      .finally(() => {
+        refreshing = null;
+      });
     return refreshing;
   };
 
@@ -64,7 +82,10 @@ export function createSessionClient(storageKey: string) {
   // again (a copy taken before it left, since a sent body cannot be read twice).
   const copies = new Map<string, Request>();
   const retryExpired: Middleware = {
-    onRequest({ request, id }) { if (current) copies.set(id, request.clone()); return undefined; },
+    onRequest({ request, id }) {
+      if (current) copies.set(id, request.clone());
+      return undefined;
+    },
     async onResponse({ response, id }) {
       const copy = copies.get(id);
       copies.delete(id);
@@ -72,7 +93,10 @@ export function createSessionClient(storageKey: string) {
       copy.headers.set('authorization', `Bearer ${current.accessToken ?? ''}`);
       return fetch(copy);
     },
-    onError({ id }) { copies.delete(id); return undefined; },
+    onError({ id }) {
+      copies.delete(id);
+      return undefined;
+    },
   };
   /** Answers as openapi-fetch gives them ({ data, error, response }). */
   const api = createApi({ token });
@@ -98,7 +122,11 @@ export function createSessionClient(storageKey: string) {
 }
 
 /** What the server asks a person to solve after failed sign-ins (CAPTCHA_REQUIRED / CAPTCHA_INVALID). */
-export interface CaptchaChallenge { provider: string; challengeId: string; prompt: string }
+export interface CaptchaChallenge {
+  provider: string;
+  challengeId: string;
+  prompt: string;
+}
 
 export function captchaChallenge(e: unknown): CaptchaChallenge | null {
   if (!(e instanceof ApiFailure) || !['CAPTCHA_REQUIRED', 'CAPTCHA_INVALID'].includes(e.error.code)) return null;

@@ -70,8 +70,22 @@ export interface Config {
     /** Let alert webhooks reach loopback/private addresses (off: a tenant must not probe the host's network). */
     webhookAllowPrivate: boolean;
   };
-  wechatPay: { mchId?: string | undefined; appId?: string | undefined; apiV3Key?: string | undefined; privateKeyPem?: string | undefined; certSerial?: string | undefined; platformPublicKeyPem?: string | undefined; apiBase: string };
-  alipay: { appId?: string | undefined; privateKeyPem?: string | undefined; alipayPublicKeyPem?: string | undefined; sellerId?: string | undefined; gateway: string };
+  wechatPay: {
+    mchId?: string | undefined;
+    appId?: string | undefined;
+    apiV3Key?: string | undefined;
+    privateKeyPem?: string | undefined;
+    certSerial?: string | undefined;
+    platformPublicKeyPem?: string | undefined;
+    apiBase: string;
+  };
+  alipay: {
+    appId?: string | undefined;
+    privateKeyPem?: string | undefined;
+    alipayPublicKeyPem?: string | undefined;
+    sellerId?: string | undefined;
+    gateway: string;
+  };
   /** The built-in test cashier (no real money moves): PAYMENTS_SANDBOX, else on only in the embedded demo. */
   paymentsSandbox: boolean;
   /** OPS_TOKEN: bearer token for /metrics and /health details (monitoring); platform admins pass too. */
@@ -187,10 +201,19 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix: r.string('REDIS_PREFIX', 'livemall:'),
     logLevel: r.oneOf('LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info', [
-      'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent',
+      'fatal',
+      'error',
+      'warn',
+      'info',
+      'debug',
+      'trace',
+      'silent',
     ] as const),
     logPretty: r.bool('LOG_PRETTY', Boolean(process.stdout.isTTY) && nodeEnv !== 'production'),
-    publicUrl: (r.optional('PUBLIC_URL') ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(/\/$/, ''),
+    publicUrl: (r.optional('PUBLIC_URL') ?? `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(
+      /\/$/,
+      '',
+    ),
     jwtSecret,
     accessTokenTtlSec: r.int('ACCESS_TOKEN_TTL_SEC', 15 * 60, 10, 24 * 3600),
     refreshTokenTtlSec: r.int('REFRESH_TOKEN_TTL_SEC', 30 * 24 * 3600, 60, 365 * 24 * 3600),
@@ -207,7 +230,11 @@ export function loadConfig(env: Env = process.env): Config {
     liveGraceMs: r.int('LIVE_GRACE_MS', 30_000, 0, 3_600_000),
     replayRetentionDays: r.int('REPLAY_RETENTION_DAYS', 30, 1, 3650),
     hlsSegmentSec: r.int('HLS_SEGMENT_SEC', 1, 1, 10),
-    transcodeLadder: r.string('TRANSCODE_LADDER', '').split(',').map((s) => s.trim()).filter((s) => /^\d{3,4}p$/.test(s)),
+    transcodeLadder: r
+      .string('TRANSCODE_LADDER', '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => /^\d{3,4}p$/.test(s)),
     orderPaymentTimeoutSec: r.int('ORDER_PAYMENT_TIMEOUT_SEC', 15 * 60, 5, 7 * 24 * 3600),
     orderAutoConfirmDays: r.int('ORDER_AUTO_CONFIRM_DAYS', 10, 1, 60),
     afterSalesWindowDays: r.int('AFTER_SALES_WINDOW_DAYS', 7, 0, 60),
@@ -241,13 +268,20 @@ export function loadConfig(env: Env = process.env): Config {
       webhookAllowPrivate: r.bool('ALERT_WEBHOOK_ALLOW_PRIVATE', false),
     },
     wechatPay: {
-      mchId: r.optional('WECHATPAY_MCH_ID'), appId: r.optional('WECHATPAY_APP_ID') ?? r.optional('WECHAT_APP_ID'),
-      apiV3Key: r.optional('WECHATPAY_API_V3_KEY'), privateKeyPem: pemFrom(r.optional('WECHATPAY_PRIVATE_KEY')), certSerial: r.optional('WECHATPAY_CERT_SERIAL'),
-      platformPublicKeyPem: pemFrom(r.optional('WECHATPAY_PLATFORM_PUBLIC_KEY')), apiBase: r.url('WECHATPAY_API_BASE', ['http:', 'https:']) ?? 'https://api.mch.weixin.qq.com',
+      mchId: r.optional('WECHATPAY_MCH_ID'),
+      appId: r.optional('WECHATPAY_APP_ID') ?? r.optional('WECHAT_APP_ID'),
+      apiV3Key: r.optional('WECHATPAY_API_V3_KEY'),
+      privateKeyPem: pemFrom(r.optional('WECHATPAY_PRIVATE_KEY')),
+      certSerial: r.optional('WECHATPAY_CERT_SERIAL'),
+      platformPublicKeyPem: pemFrom(r.optional('WECHATPAY_PLATFORM_PUBLIC_KEY')),
+      apiBase: r.url('WECHATPAY_API_BASE', ['http:', 'https:']) ?? 'https://api.mch.weixin.qq.com',
     },
     alipay: {
-      appId: r.optional('ALIPAY_APP_ID'), privateKeyPem: pemFrom(r.optional('ALIPAY_PRIVATE_KEY')), alipayPublicKeyPem: pemFrom(r.optional('ALIPAY_PUBLIC_KEY')),
-      sellerId: r.optional('ALIPAY_SELLER_ID'), gateway: r.url('ALIPAY_GATEWAY', ['http:', 'https:']) ?? 'https://openapi.alipay.com/gateway.do',
+      appId: r.optional('ALIPAY_APP_ID'),
+      privateKeyPem: pemFrom(r.optional('ALIPAY_PRIVATE_KEY')),
+      alipayPublicKeyPem: pemFrom(r.optional('ALIPAY_PUBLIC_KEY')),
+      sellerId: r.optional('ALIPAY_SELLER_ID'),
+      gateway: r.url('ALIPAY_GATEWAY', ['http:', 'https:']) ?? 'https://openapi.alipay.com/gateway.do',
     },
     paymentsSandbox: false, // decided below, once the real providers are read
     opsToken: r.optional('OPS_TOKEN'),
@@ -268,7 +302,8 @@ export function loadConfig(env: Env = process.env): Config {
 function wechatConfig(r: Reader, env: Config['env']): WechatConfig {
   const real = Boolean(r.optional('WECHAT_APP_ID') && r.optional('WECHAT_APP_SECRET'));
   const sandbox = r.bool('WECHAT_SANDBOX', !real && env !== 'production');
-  if (sandbox && real && env === 'production') r.problems.push('WECHAT_SANDBOX=true cannot be used in production with WECHAT_APP_SECRET set');
+  if (sandbox && real && env === 'production')
+    r.problems.push('WECHAT_SANDBOX=true cannot be used in production with WECHAT_APP_SECRET set');
   const tmpl = (name: string, fallback: string) => r.optional(name) ?? (sandbox ? fallback : null);
   return {
     sandbox,
@@ -279,7 +314,10 @@ function wechatConfig(r: Reader, env: Config['env']): WechatConfig {
     },
     fields: {
       liveStart: r.string('WECHAT_TEMPLATE_LIVE_START_FIELDS', 'thing1=title,thing2=shop,time3=time'),
-      orderShipped: r.string('WECHAT_TEMPLATE_ORDER_SHIPPED_FIELDS', 'character_string1=orderNo,thing2=carrier,time3=time'),
+      orderShipped: r.string(
+        'WECHAT_TEMPLATE_ORDER_SHIPPED_FIELDS',
+        'character_string1=orderNo,thing2=carrier,time3=time',
+      ),
     },
     pages: {
       liveStart: r.string('WECHAT_PAGE_LIVE_START', 'pages/room/index?roomId={roomId}'),
@@ -295,8 +333,10 @@ function paymentsSandbox(r: Reader, c: Pick<Config, 'env' | 'databaseUrl' | 'wec
   if (r.optional('PAYMENTS_SANDBOX') === undefined) return c.env !== 'production' && !c.databaseUrl && !realProvider;
   const on = r.bool('PAYMENTS_SANDBOX', false);
   if (on && realProvider && c.env === 'production') {
-    r.problems.push('PAYMENTS_SANDBOX=true cannot be used in production with WeChat Pay or Alipay configured '
-      + '(test money would pay real orders)');
+    r.problems.push(
+      'PAYMENTS_SANDBOX=true cannot be used in production with WeChat Pay or Alipay configured ' +
+        '(test money would pay real orders)',
+    );
   }
   return on;
 }
@@ -307,7 +347,10 @@ function trustProxy(r: Reader, name: string): boolean | number | string[] {
   if (/^(false|0|no|off)$/i.test(raw)) return false;
   if (/^(true|yes|on)$/i.test(raw)) return true;
   if (/^\d+$/.test(raw)) return Number(raw);
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** RATE_LIMITS: "off" (every route limit off), or "bucket=max/windowSec,bucket=off", e.g. "auth.login=60/60". */
@@ -315,7 +358,10 @@ function rateLimits(r: Reader, name: string): Config['rateLimits'] {
   const raw = r.string(name, '').trim();
   if (/^off$/i.test(raw)) return { enabled: false, overrides: {} };
   const overrides: RateLimitOverrides = {};
-  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([a-z0-9._-]+)=(?:(off)|(\d+)\/(\d+))$/i.exec(part);
     if (!m || (!m[2] && (Number(m[3]) < 1 || Number(m[4]) < 1))) {
       r.problems.push(`${name} entries look like bucket=max/windowSec or bucket=off (got "${part}")`);
@@ -341,10 +387,17 @@ function timeZone(r: Reader, name: string, fallback: string): string {
 function pemFrom(v: string | undefined): string | undefined {
   if (!v) return undefined;
   if (v.includes('-----BEGIN')) return v.replace(/\\n/g, '\n');
-  try { return fs.readFileSync(v, 'utf8'); } catch { return v; }
+  try {
+    return fs.readFileSync(v, 'utf8');
+  } catch {
+    return v;
+  }
 }
 
 /** A config for tests and tools: defaults, then the given overrides, never process.env's PORT etc. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ NODE_ENV: 'test', PORT: '0', RTMP_PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' }), ...overrides };
+  return {
+    ...loadConfig({ NODE_ENV: 'test', PORT: '0', RTMP_PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' }),
+    ...overrides,
+  };
 }

@@ -44,7 +44,13 @@ export interface AppContext {
   startupLinks: string[];
 }
 
-export type Http = FastifyInstance<Server, import('node:http').IncomingMessage, import('node:http').ServerResponse, import('fastify').FastifyBaseLogger, TypeBoxTypeProvider>;
+export type Http = FastifyInstance<
+  Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  import('fastify').FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 export interface SeedProgress {
   step(label: string, done: number, total: number): void;

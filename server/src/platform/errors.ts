@@ -16,12 +16,15 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (code: string, message: string, details?: unknown) => new AppError(400, code, message, details);
+export const badRequest = (code: string, message: string, details?: unknown) =>
+  new AppError(400, code, message, details);
 export const unauthorized = (code: string, message: string) => new AppError(401, code, message);
-export const forbidden = (message = 'You are not allowed to do this', code = 'FORBIDDEN') => new AppError(403, code, message);
+export const forbidden = (message = 'You are not allowed to do this', code = 'FORBIDDEN') =>
+  new AppError(403, code, message);
 export const notFound = (what: string, code = 'NOT_FOUND') => new AppError(404, code, `${what} not found`);
 export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
-export const unprocessable = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);
+export const unprocessable = (code: string, message: string, details?: unknown) =>
+  new AppError(422, code, message, details);
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -34,34 +37,49 @@ export function errorBody(code: string, message: string, details?: unknown): Err
 // Fastify's own error codes for malformed requests, mapped to ours.
 const FASTIFY_CODES: Record<string, { status: number; code: string; message?: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'INVALID_JSON', message: 'Request body is not valid JSON' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'INVALID_JSON', message: 'Request body is empty but Content-Type is JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    code: 'INVALID_JSON',
+    message: 'Request body is empty but Content-Type is JSON',
+  },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported Content-Type' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'BAD_REQUEST', message: 'Content-Length does not match the body' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: 'Content-Length does not match the body',
+  },
   FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
 };
 
 // @fastify/busboy reports a malformed multipart body with plain Errors (lib/types/multipart.js,
 // deps/dicer/lib/Dicer.js): the client's mistake, not ours.
-const MALFORMED_MULTIPART = new RegExp('^(Multipart: Boundary not found|Unexpected end of multipart data'
-  + '|\\w+ terminated early due to unexpected end of multipart data|Malformed part header)');
+const MALFORMED_MULTIPART = new RegExp(
+  '^(Multipart: Boundary not found|Unexpected end of multipart data' +
+    '|\\w+ terminated early due to unexpected end of multipart data|Malformed part header)',
+);
 
 /** Fastify's router answers (bad percent-encoding, a path parameter over maxParamLength), in our shape. */
 export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
   const long = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
   req.log.info({ code: err.code }, 'bad URL');
-  const body = long ? errorBody('URI_TOO_LONG', 'A part of the path is too long') : errorBody('BAD_URL', 'The URL is not valid');
+  const body = long
+    ? errorBody('URI_TOO_LONG', 'A part of the path is too long')
+    : errorBody('BAD_URL', 'The URL is not valid');
   void reply.status(long ? 414 : 400).send(body);
 }
 
 /** Requests Node's HTTP parser refuses (broken request line, headers too large, timeouts), in our shape. */
 export function clientErrors(err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const [status, code, message] = err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-    ? [408, 'REQUEST_TIMEOUT', 'The request took too long']
-    : err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'HEADERS_TOO_LARGE', 'The request headers are too large']
-    : err.code === 'HPE_URI_TOO_LONG' ? [414, 'URI_TOO_LONG', 'The URL is too long']
-    : [400, 'BAD_REQUEST', 'The request is not valid HTTP'];
+  const [status, code, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'REQUEST_TIMEOUT', 'The request took too long']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'HEADERS_TOO_LARGE', 'The request headers are too large']
+        : err.code === 'HPE_URI_TOO_LONG'
+          ? [414, 'URI_TOO_LONG', 'The URL is too long']
+          : [400, 'BAD_REQUEST', 'The request is not valid HTTP'];
   const body = JSON.stringify(errorBody(code, message));
   if (socket.writable) {
     const head = `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
@@ -84,7 +102,9 @@ export function installErrorHandling(app: FastifyInstance): void {
       const details = fe.validation.map((v) => ({
         path: `${fe.validationContext ?? 'body'}${v.instancePath || ''}`,
         message: v.message ?? 'invalid',
-        ...(v.keyword === 'additionalProperties' ? { field: (v.params as { additionalProperty?: string }).additionalProperty } : {}),
+        ...(v.keyword === 'additionalProperties'
+          ? { field: (v.params as { additionalProperty?: string }).additionalProperty }
+          : {}),
       }));
       req.log.info({ details }, 'validation failed');
       return reply.status(400).send(errorBody('VALIDATION_FAILED', 'The request is not valid', details));

@@ -1,6 +1,9 @@
 // Health is a registry: the platform registers db and cache, the media module registers media.
 export type HealthStatus = 'up' | 'down' | 'degraded' | 'disabled';
-export interface HealthReport { status: HealthStatus; [detail: string]: unknown }
+export interface HealthReport {
+  status: HealthStatus;
+  [detail: string]: unknown;
+}
 export type HealthCheck = () => Promise<HealthReport>;
 
 export class HealthRegistry {
@@ -18,7 +21,11 @@ export class HealthRegistry {
           const r = await withTimeout(check(), 2000);
           return [name, { ...r, latencyMs: Date.now() - started }, critical] as const;
         } catch (err) {
-          return [name, { status: 'down' as const, error: err instanceof Error ? err.message : String(err) }, critical] as const;
+          return [
+            name,
+            { status: 'down' as const, error: err instanceof Error ? err.message : String(err) },
+            critical,
+          ] as const;
         }
       }),
     );
@@ -35,6 +42,15 @@ export class HealthRegistry {
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then((v) => { clearTimeout(t); resolve(v); }, (e) => { clearTimeout(t); reject(e); });
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
   });
 }

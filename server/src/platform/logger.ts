@@ -34,7 +34,8 @@ export function errorSerializer(err: unknown): unknown {
 
 /** The node's logger; `destination` (tests) replaces stdout. */
 export function createLogger(
-  config: Pick<Config, 'logLevel' | 'logPretty' | 'nodeId'>, destination?: pino.DestinationStream,
+  config: Pick<Config, 'logLevel' | 'logPretty' | 'nodeId'>,
+  destination?: pino.DestinationStream,
 ): Logger {
   const options: pino.LoggerOptions = {
     level: config.logLevel,
@@ -42,8 +43,13 @@ export function createLogger(
     serializers: { err: errorSerializer, error: errorSerializer },
     redact: {
       paths: [
-        'req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken', '*.accessToken',
-        '*.params', '*.parameters',
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.password',
+        '*.refreshToken',
+        '*.accessToken',
+        '*.params',
+        '*.parameters',
       ],
       censor: '[redacted]',
     },

@@ -17,9 +17,24 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [this.registry],
     });
-    this.eventsDelivered = new client.Counter({ name: 'livemall_outbox_delivered_total', help: 'Domain events delivered to a handler', labelNames: ['type'], registers: [this.registry] });
-    this.eventsFailed = new client.Counter({ name: 'livemall_outbox_failed_total', help: 'Domain event handler failures', labelNames: ['type'], registers: [this.registry] });
-    this.jobsFinished = new client.Counter({ name: 'livemall_jobs_finished_total', help: 'Delayed jobs finished', labelNames: ['type', 'status'], registers: [this.registry] });
+    this.eventsDelivered = new client.Counter({
+      name: 'livemall_outbox_delivered_total',
+      help: 'Domain events delivered to a handler',
+      labelNames: ['type'],
+      registers: [this.registry],
+    });
+    this.eventsFailed = new client.Counter({
+      name: 'livemall_outbox_failed_total',
+      help: 'Domain event handler failures',
+      labelNames: ['type'],
+      registers: [this.registry],
+    });
+    this.jobsFinished = new client.Counter({
+      name: 'livemall_jobs_finished_total',
+      help: 'Delayed jobs finished',
+      labelNames: ['type', 'status'],
+      registers: [this.registry],
+    });
   }
 
   counter<L extends string>(name: string, help: string, labelNames: L[] = []): client.Counter<L> {

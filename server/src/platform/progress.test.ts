@@ -4,7 +4,15 @@ import { progress, type ProgressStream } from './progress.ts';
 
 function capture(isTTY: boolean): ProgressStream & { text: () => string } {
   const chunks: string[] = [];
-  return { isTTY, columns: 100, write: (c: string) => { chunks.push(c); return true; }, text: () => chunks.join('') };
+  return {
+    isTTY,
+    columns: 100,
+    write: (c: string) => {
+      chunks.push(c);
+      return true;
+    },
+    text: () => chunks.join(''),
+  };
 }
 
 describe('progress', () => {
@@ -28,7 +36,8 @@ describe('progress', () => {
     p.update(118); // still in the 50 % step: no line
     p.finish();
     expect(out.text().split('\n').filter(Boolean)).toEqual([
-      'sending: 55% (110/200 batch 3)', expect.stringMatching(/^sending: 59% \(118\/200 batch 3\) in /),
+      'sending: 55% (110/200 batch 3)',
+      expect.stringMatching(/^sending: 59% \(118\/200 batch 3\) in /),
     ]);
   });
 
@@ -36,7 +45,10 @@ describe('progress', () => {
     const out = capture(true);
     let clock = 0;
     const p = progress('seeding', 1000, { out, now: () => clock, redrawMs: 100 });
-    for (let i = 0; i < 1000; i++) { clock += 1; p.tick(1, `step ${i}`); }
+    for (let i = 0; i < 1000; i++) {
+      clock += 1;
+      p.tick(1, `step ${i}`);
+    }
     const text = out.text();
     expect(text.split('\n')).toHaveLength(2); // one line, closed once
     expect(text.endsWith('\n')).toBe(true);

@@ -44,7 +44,10 @@ export class Progress {
     if (this.finished) return;
     this.done = Math.max(0, Math.min(done, this.total));
     if (detail !== undefined) this.detail = detail;
-    if (this.done >= this.total) { this.finish(); return; }
+    if (this.done >= this.total) {
+      this.finish();
+      return;
+    }
     if (this.tty) {
       if (this.now() - this.lastDraw >= (this.opts.redrawMs ?? 100)) this.draw();
       return;
@@ -56,7 +59,9 @@ export class Progress {
     }
   }
 
-  tick(by = 1, detail?: string): void { this.update(this.done + by, detail); }
+  tick(by = 1, detail?: string): void {
+    this.update(this.done + by, detail);
+  }
 
   /** The closing line (idempotent): 100 % when all are done, else where it stopped. */
   finish(detail?: string): void {
@@ -68,9 +73,15 @@ export class Progress {
     else this.out.write(`${this.plainLine()} in ${secs} s\n`);
   }
 
-  private percent(): number { return this.total > 0 ? Math.floor((this.done / this.total) * 100) : 100; }
-  private counts(): string { return `${Math.floor(this.done)}/${this.total}${this.detail ? ` ${this.detail}` : ''}`; }
-  private plainLine(): string { return `${this.label}: ${this.percent()}% (${this.counts()})`; }
+  private percent(): number {
+    return this.total > 0 ? Math.floor((this.done / this.total) * 100) : 100;
+  }
+  private counts(): string {
+    return `${Math.floor(this.done)}/${this.total}${this.detail ? ` ${this.detail}` : ''}`;
+  }
+  private plainLine(): string {
+    return `${this.label}: ${this.percent()}% (${this.counts()})`;
+  }
 
   private draw(suffix = '', newline = ''): void {
     this.lastDraw = this.now();

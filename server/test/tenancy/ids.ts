@@ -6,9 +6,17 @@ import type { Json } from './requests.ts';
 import type { Tenant } from './world.ts';
 
 type Values = (t: Tenant) => Json[];
-const one = (key: string): Values => (t) => [t.ids[key]!];
-const each = (...keys: string[]): Values => (t) => keys.map((k) => t.ids[k]!);
-const list = (...keys: string[]): Values => (t) => keys.map((k) => [t.ids[k]!]);
+const one =
+  (key: string): Values =>
+  (t) => [t.ids[key]!];
+const each =
+  (...keys: string[]): Values =>
+  (t) =>
+    keys.map((k) => t.ids[k]!);
+const list =
+  (...keys: string[]): Values =>
+  (t) =>
+    keys.map((k) => [t.ids[k]!]);
 
 export const ID_KINDS: Record<string, Values> = {
   merchantId: (t) => [t.merchantId],

@@ -23,7 +23,11 @@ export interface Operation {
 }
 
 /** Where an id can go. `key` names the kind of id (see ids.ts); `path` locates it in the request. */
-export interface Slot { where: 'path' | 'query' | 'body'; path: string[]; key: string }
+export interface Slot {
+  where: 'path' | 'query' | 'body';
+  path: string[];
+  key: string;
+}
 
 export function operations(doc: Schema): Operation[] {
   const out: Operation[] = [];
@@ -32,10 +36,15 @@ export function operations(doc: Schema): Operation[] {
       const content = op.requestBody?.content ?? {};
       const json = content['application/json']?.schema;
       out.push({
-        method: method.toUpperCase(), path, access: op['x-access'] ?? 'public', summary: op.summary ?? '',
-        params: (op.parameters ?? []).filter((p: Schema) => p.in === 'path' || p.in === 'query')
+        method: method.toUpperCase(),
+        path,
+        access: op['x-access'] ?? 'public',
+        summary: op.summary ?? '',
+        params: (op.parameters ?? [])
+          .filter((p: Schema) => p.in === 'path' || p.in === 'query')
           .map((p: Schema) => ({ in: p.in, name: p.name, required: Boolean(p.required), schema: p.schema ?? {} })),
-        headers: (op.parameters ?? []).filter((p: Schema) => p.in === 'header')
+        headers: (op.parameters ?? [])
+          .filter((p: Schema) => p.in === 'header')
           .map((p: Schema) => String(p.name).toLowerCase()),
         ...(json ? { body: json } : {}),
         bodyIsJson: Boolean(json) || Object.keys(content).length === 0,
@@ -66,7 +75,7 @@ export function findSlots(doc: Schema, op: Operation, known: (key: string) => bo
   const slots: Slot[] = [];
   const segments = op.path.split('/');
   for (const p of op.params) {
-    const before = p.in === 'path' ? segments[segments.indexOf(`{${p.name}}`) - 1] ?? '' : 'query';
+    const before = p.in === 'path' ? (segments[segments.indexOf(`{${p.name}}`) - 1] ?? '') : 'query';
     const key = slotKey(before, p.name, known);
     if (key) slots.push({ where: p.in, path: [p.name], key });
   }
@@ -96,18 +105,57 @@ const fresh = (prefix: string) => () => `${prefix}${crypto.randomBytes(4).toStri
 const constant = (v: Json) => () => v;
 /** Plausible values by field name, for what a schema cannot say (prices below list price, dates ahead). */
 const HINTS: Record<string, () => Json> = {
-  startsAt: () => soon(-60_000), endsAt: () => soon(86_400_000), validFrom: () => soon(-60_000),
-  validUntil: () => soon(7 * 86_400_000), claimStartsAt: () => soon(-60_000), claimEndsAt: () => soon(86_400_000),
-  scheduledAt: () => soon(3_600_000), from: () => soon(-86_400_000), to: () => soon(0),
-  ...Object.fromEntries(Object.entries({
-    priceFen: 10_000, flashPriceFen: 1, groupPriceFen: 1, floorPriceFen: 1, amountFen: 100, amountOffFen: 100,
-    thresholdFen: 100_000, capFen: 100, percentOffBp: 1_000, validDays: 7, totalQuantity: 10, perUserLimit: 1,
-    quantity: 1, stock: 1, delta: 1, groupSize: 2, expireMinutes: 60, expireHours: 1, helpsNeeded: 1, winners: 1,
-    minutes: 5, ttlSec: 3600, coins: 1, threshold: 1, page: 1, pageSize: 5,
-    phone: '13999999999', password: 'Sweep-pass-1234!', newPassword: 'Sweep-pass-5678!',
-    currentPassword: 'Sweep-pass-1234!', regions: ['*'], specs: [], specValues: [], type: 'product_click',
-  }).map(([k, v]) => [k, constant(v as Json)])),
-  idempotencyKey: fresh('sweep-'), trackingNo: fresh('SW'), key: fresh('sweep'), deviceId: fresh('sweep-device-'),
+  startsAt: () => soon(-60_000),
+  endsAt: () => soon(86_400_000),
+  validFrom: () => soon(-60_000),
+  validUntil: () => soon(7 * 86_400_000),
+  claimStartsAt: () => soon(-60_000),
+  claimEndsAt: () => soon(86_400_000),
+  scheduledAt: () => soon(3_600_000),
+  from: () => soon(-86_400_000),
+  to: () => soon(0),
+  ...Object.fromEntries(
+    Object.entries({
+      priceFen: 10_000,
+      flashPriceFen: 1,
+      groupPriceFen: 1,
+      floorPriceFen: 1,
+      amountFen: 100,
+      amountOffFen: 100,
+      thresholdFen: 100_000,
+      capFen: 100,
+      percentOffBp: 1_000,
+      validDays: 7,
+      totalQuantity: 10,
+      perUserLimit: 1,
+      quantity: 1,
+      stock: 1,
+      delta: 1,
+      groupSize: 2,
+      expireMinutes: 60,
+      expireHours: 1,
+      helpsNeeded: 1,
+      winners: 1,
+      minutes: 5,
+      ttlSec: 3600,
+      coins: 1,
+      threshold: 1,
+      page: 1,
+      pageSize: 5,
+      phone: '13999999999',
+      password: 'Sweep-pass-1234!',
+      newPassword: 'Sweep-pass-5678!',
+      currentPassword: 'Sweep-pass-1234!',
+      regions: ['*'],
+      specs: [],
+      specValues: [],
+      type: 'product_click',
+    }).map(([k, v]) => [k, constant(v as Json)]),
+  ),
+  idempotencyKey: fresh('sweep-'),
+  trackingNo: fresh('SW'),
+  key: fresh('sweep'),
+  deviceId: fresh('sweep-device-'),
   name: fresh('sweep'),
 };
 /** Optional fields worth sending whenever a schema has them (the request is refused for the wrong reason otherwise). */
@@ -115,7 +163,7 @@ const ALWAYS = new Set(['amountFen', 'amountOffFen', 'validDays', 'tiers', 'weig
 /** Of an enum, the value that keeps things running (the first is often "draft" or "ended"). */
 const PREFERRED = ['on_shelf', 'active', 'running', 'public', 'refund_only', 'mute'];
 
-export type Fill = (slot: Slot) => Json | undefined
+export type Fill = (slot: Slot) => Json | undefined;
 
 const HEADER_HINTS: Record<string, string> = { 'if-match': '*' };
 export const PATH_HINTS: Record<string, string> = { '*': 'index.m3u8', provider: 'sandbox' };
@@ -125,7 +173,11 @@ export const PATH_HINTS: Record<string, string> = { '*': 'index.m3u8', provider:
  * the union variant that holds them). `fill` gives each slot's value: whose id goes where.
  */
 export function buildRequest(
-  doc: Schema, op: Operation, slots: Slot[], fill: Fill, focus: Slot[] = [],
+  doc: Schema,
+  op: Operation,
+  slots: Slot[],
+  fill: Fill,
+  focus: Slot[] = [],
 ): { url: string; body?: Json; headers: Record<string, string> } {
   const headers = Object.fromEntries(op.headers.flatMap((h) => (HEADER_HINTS[h] ? [[h, HEADER_HINTS[h]]] : [])));
   let url = op.path;
@@ -146,11 +198,21 @@ export function buildRequest(
 }
 
 function generate(
-  doc: Schema, raw: Schema, name: string, path: string[], slots: Slot[], fill: Fill, focus: Slot[], depth: number,
+  doc: Schema,
+  raw: Schema,
+  name: string,
+  path: string[],
+  slots: Slot[],
+  fill: Fill,
+  focus: Slot[],
+  depth: number,
 ): Json {
   const s = resolve(doc, raw);
   const slot = slots.find((x) => x.where === 'body' && x.path.join('.') === path.join('.') && path.length > 0);
-  if (slot) { const v = fill(slot); if (v !== undefined) return v; }
+  if (slot) {
+    const v = fill(slot);
+    if (v !== undefined) return v;
+  }
   const vs = variants(s);
   if (vs) {
     const leads = (v: Schema) =>
@@ -187,14 +249,18 @@ function generate(
         return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, typeof v === 'string' ? `${v}${i}` : v]));
       });
     }
-    case 'integer': case 'number': return Math.min(Math.max(s.minimum ?? 1, 1), s.maximum ?? 1);
-    case 'boolean': return false;
+    case 'integer':
+    case 'number':
+      return Math.min(Math.max(s.minimum ?? 1, 1), s.maximum ?? 1);
+    case 'boolean':
+      return false;
     case 'string':
       if (s.format === 'date-time') return soon(0);
       if (s.format === 'date') return soon(0).slice(0, 10);
       if (s.format === 'uri') return 'https://example.com/sweep';
       return 'sweep'.padEnd(Math.max(s.minLength ?? 0, 5), 'x').slice(0, s.maxLength ?? 64);
-    default: return 'sweep';
+    default:
+      return 'sweep';
   }
 }
 

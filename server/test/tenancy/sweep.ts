@@ -10,11 +10,25 @@ import { snapshotDiff, type TenantRows } from './tenant-rows.ts';
 import { drain, type Tenant } from './world.ts';
 
 type Kind = 'public' | 'user' | 'merchant' | 'platform';
-export interface Attempt { op: string; label: string; status: number; code?: string }
-export interface Breach { label: string; status: number; what: string }
+export interface Attempt {
+  op: string;
+  label: string;
+  status: number;
+  code?: string;
+}
+export interface Breach {
+  label: string;
+  status: number;
+  what: string;
+}
 export interface SweepResult {
-  operations: number; attempts: Attempt[]; breaches: Breach[]; errors: Attempt[]; byKind: Record<Kind, number>;
-  baselineAccepted: string[]; baselineRefused: Array<{ op: string; status: number; code?: string | undefined }>;
+  operations: number;
+  attempts: Attempt[];
+  breaches: Breach[];
+  errors: Attempt[];
+  byKind: Record<Kind, number>;
+  baselineAccepted: string[];
+  baselineRefused: Array<{ op: string; status: number; code?: string | undefined }>;
 }
 
 const kindOf = (op: Operation): Kind => {
@@ -22,7 +36,7 @@ const kindOf = (op: Operation): Kind => {
   return op.access === 'public' || op.access === 'user' ? op.access : 'platform';
 };
 const opName = (op: Operation) => `${op.method} ${op.path}`;
-const shopParamOf = (op: Operation) => (typeof op.access === 'object' ? op.access.param ?? 'merchantId' : null);
+const shopParamOf = (op: Operation) => (typeof op.access === 'object' ? (op.access.param ?? 'merchantId') : null);
 /** Ids of people: a shop may name any shopper (a viewer to mute, a customer to reward). */
 const PEOPLE = new Set(['userId', 'userIds', 'staff.userId', 'users.userId']);
 /** What is one shopper's own (a friend's bargain or group is shared by link; a shop's goods are for anyone). */
@@ -41,12 +55,21 @@ export const phase = (op: Operation) => {
 };
 
 export async function sweep(
-  node: TestNode, doc: Record<string, any>, A: Tenant, B: Tenant, rows: TenantRows,
+  node: TestNode,
+  doc: Record<string, any>,
+  A: Tenant,
+  B: Tenant,
+  rows: TenantRows,
 ): Promise<SweepResult> {
   const bUsers = [B.owner.userId, B.staff.userId, B.shopper.userId];
   const ops = operations(doc).filter((op) => op.method !== 'HEAD');
   const result: SweepResult = {
-    operations: ops.length, attempts: [], breaches: [], errors: [], baselineAccepted: [], baselineRefused: [],
+    operations: ops.length,
+    attempts: [],
+    breaches: [],
+    errors: [],
+    baselineAccepted: [],
+    baselineRefused: [],
     byKind: { public: 0, user: 0, merchant: 0, platform: 0 },
   };
   let snapshot = await rows.snapshot(B.merchantId, bUsers);
@@ -95,7 +118,7 @@ export async function sweep(
     for (const secret of [B.priv, ...B.secrets]) {
       if (text.includes(secret)) breach(`the answer carries B's private ${secret === B.priv ? 'text' : 'secret'}`);
     }
-    if (ok && kind !== 'public' && kind !== 'user' && text.includes(B.pub)) breach('a shop answer carries B\'s data');
+    if (ok && kind !== 'public' && kind !== 'user' && text.includes(B.pub)) breach("a shop answer carries B's data");
     if (ok && otherShop) breach('a shop route answered for another shop');
     if (ok && kind === 'platform') breach('a platform route answered a shop owner');
     // A shop route takes only the shop's own things: another shop's room or product is a 4xx, even
@@ -122,7 +145,7 @@ export async function sweep(
     const isShopParam = (s: Slot) => s.where === 'path' && s.path[0] === shopParamOf(op);
     if (kind === 'platform') await call(op, 'as a shop owner', slots, own, []);
     else {
-      if (shopParamOf(op)) await call(op, 'naming B\'s shop', slots, theirs, slots, true);
+      if (shopParamOf(op)) await call(op, "naming B's shop", slots, theirs, slots, true);
       // Each slot on its own with each of B's values (A's ids everywhere else), then all of B's at once.
       for (const slot of slots.filter((s) => !isShopParam(s))) {
         for (const value of valuesOf(slot.key, B)) {
@@ -131,7 +154,7 @@ export async function sweep(
         }
       }
       const idSlots = slots.filter((s) => !isShopParam(s)).length;
-      if (idSlots > 1) await call(op, 'all of B\'s ids:', slots, (s) => (isShopParam(s) ? own(s) : theirs(s)), slots);
+      if (idSlots > 1) await call(op, "all of B's ids:", slots, (s) => (isShopParam(s) ? own(s) : theirs(s)), slots);
       // No id to swap (my cart, my favourites, the shop's order list): read back what the writes before let in.
       if (idSlots === 0) await call(op, 'as A, no ids:', slots, own, []);
     }

@@ -15,15 +15,24 @@ const USER_COLUMNS = ['user_id', 'sender_id', 'reporter_id', 'helper_user_id', '
 const NOT_PARENTS = new Set(['users', 'merchants', 'categories', 'gifts', 'checkouts', 'auth_sessions']);
 /** Cross-module references carry no foreign key (each module owns its tables): named by convention. */
 const REFERENCE_BY_NAME: Record<string, string> = {
-  room_id: 'live_rooms', product_id: 'products', pinned_product_id: 'products', sku_id: 'skus',
-  warehouse_id: 'warehouses', order_id: 'orders', order_line_id: 'order_lines', payment_id: 'payments',
+  room_id: 'live_rooms',
+  product_id: 'products',
+  pinned_product_id: 'products',
+  sku_id: 'skus',
+  warehouse_id: 'warehouses',
+  order_id: 'orders',
+  order_line_id: 'order_lines',
+  payment_id: 'payments',
   'coupon_drops.coupon_id': 'coupon_templates',
 };
 /** Ids inside JSON documents (coupon scopes, promotion terms, lucky-bag prizes…). */
 const JSON_REFERENCES: Array<{ path: string; table: string; only?: string }> = [
-  { path: '$.**.productId', table: 'products' }, { path: '$.**.productIds[*]', table: 'products' },
-  { path: '$.**.skuId', table: 'skus' }, { path: '$.**.skuIds[*]', table: 'skus' },
-  { path: '$.**.roomId', table: 'live_rooms' }, { path: '$.**.warehouseId', table: 'warehouses' },
+  { path: '$.**.productId', table: 'products' },
+  { path: '$.**.productIds[*]', table: 'products' },
+  { path: '$.**.skuId', table: 'skus' },
+  { path: '$.**.skuIds[*]', table: 'skus' },
+  { path: '$.**.roomId', table: 'live_rooms' },
+  { path: '$.**.warehouseId', table: 'warehouses' },
   { path: '$.**.couponId', table: 'coupon_templates', only: 'prize' },
 ];
 /**
@@ -31,11 +40,16 @@ const JSON_REFERENCES: Array<{ path: string; table: string; only?: string }> = [
  * friend's bargain, watching its room): the snapshot leaves them out, everything else must hold.
  */
 export const SHARED_BY_DESIGN: Record<string, string> = {
-  updated_at: 'touched by any write', claimed: 'coupons claimed by other shoppers',
-  sold: 'flash units sold to other shoppers', reserved: 'stock reserved by other shoppers\' orders',
+  updated_at: 'touched by any write',
+  claimed: 'coupons claimed by other shoppers',
+  sold: 'flash units sold to other shoppers',
+  reserved: "stock reserved by other shoppers' orders",
   sales: 'units sold',
-  viewer_peak: 'viewers', 'bargains.current_price_fen': 'friends cut the price', 'bargains.helps': 'friends help',
-  'bargains.status': 'reached by friends\' help', 'stock_levels.low_stock_alerted': 'follows reservations',
+  viewer_peak: 'viewers',
+  'bargains.current_price_fen': 'friends cut the price',
+  'bargains.helps': 'friends help',
+  'bargains.status': "reached by friends' help",
+  'stock_levels.low_stock_alerted': 'follows reservations',
   last_used_at: 'session use',
 };
 /** A shop's own records that may name any user: they change nothing of that user's. */
@@ -45,10 +59,19 @@ const SHOP_RECORDS_OF_ANYONE: Record<string, string> = {
 };
 /** Platform bookkeeping and aggregates the public beacon feeds: no tenant's own data. */
 const SKIP_TABLES = new Set([
-  'outbox_events', 'jobs', 'processed_events', 'schema_migrations', 'platform_settings',
-  'auth_sessions', 'refresh_tokens',
-  'analytics_rollups', 'analytics_rollup_state', 'analytics_daily_visitors', 'analytics_room_visitors',
-  'analytics_online_samples', 'analytics_devices',
+  'outbox_events',
+  'jobs',
+  'processed_events',
+  'schema_migrations',
+  'platform_settings',
+  'auth_sessions',
+  'refresh_tokens',
+  'analytics_rollups',
+  'analytics_rollup_state',
+  'analytics_daily_visitors',
+  'analytics_room_visitors',
+  'analytics_online_samples',
+  'analytics_devices',
 ]);
 
 interface Table {
@@ -59,7 +82,9 @@ interface Table {
 
 export class TenantRows {
   private constructor(
-    private readonly db: Db, private readonly tables: Map<string, Table>, private readonly jit: boolean,
+    private readonly db: Db,
+    private readonly tables: Map<string, Table>,
+    private readonly jit: boolean,
   ) {}
 
   /** On PostgreSQL the checks (big unions) run with JIT off: compiling them took seconds, running them milliseconds. */
@@ -87,7 +112,9 @@ export class TenantRows {
     return new TenantRows(db, tables, kind === 'postgres');
   }
 
-  private has(t: Table, column: string) { return t.columns.some((c) => c.name === column); }
+  private has(t: Table, column: string) {
+    return t.columns.some((c) => c.name === column);
+  }
 
   /** SQL for the shop a row belongs to: its merchant_id, or its parent's (through foreign keys). */
   private merchantOf(table: string, alias: string, depth = 0): { sql: string; parent?: string } | null {
@@ -128,12 +155,14 @@ export class TenantRows {
       if (!targetUser || c.type !== 'bigint') continue;
       const u = `${alias}u`;
       const col = `${alias}.${c.name}`;
-      notAboutOthers.push(`(${col} is null or exists (select 1 from ${ref} ${u} where ${u}.id = ${col}`
-        + ` and (${u}.${targetUser} is null or ${u}.${targetUser} in (${users}))))`);
+      notAboutOthers.push(
+        `(${col} is null or exists (select 1 from ${ref} ${u} where ${u}.id = ${col}` +
+          ` and (${u}.${targetUser} is null or ${u}.${targetUser} in (${users}))))`,
+      );
     }
     const itsPeople = userCols.map((c) => `${alias}.${c} in (${users})`).join(' or ');
-    const ofItsPeople = userCols.length && !SHOP_RECORDS_OF_ANYONE[table]
-      ? `((${itsPeople}) and ${notAboutOthers.join(' and ')})` : null;
+    const ofItsPeople =
+      userCols.length && !SHOP_RECORDS_OF_ANYONE[table] ? `((${itsPeople}) and ${notAboutOthers.join(' and ')})` : null;
     const ofItsShop = m ? `(${[`${m.sql} = ${merchantId}`, ...notAboutOthers].join(' and ')})` : null;
     return [ofItsShop, ofItsPeople].filter(Boolean).join(' or ');
   }
@@ -141,8 +170,10 @@ export class TenantRows {
   /** The table a column points at: its foreign key, or the naming convention for cross-module ids. */
   private referenceOf(t: Table, column: string): string | undefined {
     if (column === 'id' || column === 'merchant_id' || USER_COLUMNS.includes(column)) return undefined;
-    const ref = t.fks.find((f) => f.column === column)?.ref
-      ?? REFERENCE_BY_NAME[`${t.name}.${column}`] ?? REFERENCE_BY_NAME[column];
+    const ref =
+      t.fks.find((f) => f.column === column)?.ref ??
+      REFERENCE_BY_NAME[`${t.name}.${column}`] ??
+      REFERENCE_BY_NAME[column];
     return ref && !NOT_PARENTS.has(ref) && this.tables.has(ref) ? ref : undefined;
   }
 
@@ -156,12 +187,14 @@ export class TenantRows {
     for (const t of this.tables.values()) {
       const where = this.owned(t.name, 'x', merchantId, userIds);
       if (!where) continue;
-      const row = `(row(${this.compared(t).map((c) => `x.${c}`).join(', ')}))::text`;
+      const row = `(row(${this.compared(t)
+        .map((c) => `x.${c}`)
+        .join(', ')}))::text`;
       const rows = `select json_agg(r order by r) from (select ${row} as r from ${t.name} x where ${where}) s`;
       parts.push(`select '${t.name}' as t, coalesce((${rows}), '[]'::json) as rows`);
     }
     const res = await this.query<{ t: string; rows: string[] | string }>(parts);
-    return new Map(res.map((r) => [r.t, typeof r.rows === 'string' ? JSON.parse(r.rows) as string[] : r.rows]));
+    return new Map(res.map((r) => [r.t, typeof r.rows === 'string' ? (JSON.parse(r.rows) as string[]) : r.rows]));
   }
 
   /** Rows whose shop differs from the shop of a room, product, SKU… they point at. */

@@ -8,7 +8,10 @@ import { en } from './locales/en.ts';
 import { zh } from './locales/zh.ts';
 
 declare module 'i18next' {
-  interface CustomTypeOptions { defaultNS: 'translation'; resources: { translation: typeof zh } }
+  interface CustomTypeOptions {
+    defaultNS: 'translation';
+    resources: { translation: typeof zh };
+  }
 }
 
 export const i18n = createI18n({ zh, en });

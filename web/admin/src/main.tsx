@@ -63,31 +63,54 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
   const { t } = useTranslation();
   const labels = useLabels();
   const [merchantId, setMerchantId] = useState<number | null>(
-    () => Number(localStorage.getItem('lm.admin.merchant')) || me.merchants[0]?.id || null);
+    () => Number(localStorage.getItem('lm.admin.merchant')) || me.merchants[0]?.id || null,
+  );
   const merchant = me.merchants.find((m) => m.id === merchantId) ?? me.merchants[0] ?? null;
-  useEffect(() => { if (merchant) localStorage.setItem('lm.admin.merchant', String(merchant.id)); }, [merchant]);
+  useEffect(() => {
+    if (merchant) localStorage.setItem('lm.admin.merchant', String(merchant.id));
+  }, [merchant]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: reload is the same action on every render
   const ws: Workspace = useMemo(() => ({ me, merchant, setMerchant: setMerchantId, reload }), [me, merchant]);
   const nav = useNavigate();
   const loc = useLocation();
-  const items = MENU.filter((m) => (m.roles === 'platform' ? me.user.isPlatformAdmin
-    : !!merchant && (m.roles as readonly string[]).includes(merchant.role)));
+  const items = MENU.filter((m) =>
+    m.roles === 'platform'
+      ? me.user.isPlatformAdmin
+      : !!merchant && (m.roles as readonly string[]).includes(merchant.role),
+  );
   const home = items[0]?.key ?? '/platform';
   return (
     <WorkspaceContext.Provider value={ws}>
       <Layout style={{ minHeight: '100vh' }}>
         <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light">
           <div style={{ padding: 16, fontWeight: 700 }}>{t('nav.brand')}</div>
-          <Menu mode="inline" selectedKeys={[items.find((i) => loc.pathname.startsWith(i.key))?.key ?? '']}
-            items={items.map((i) => ({ key: i.key, label: t(i.label) }))} onClick={(e) => nav(e.key)} data-testid="menu" />
+          <Menu
+            mode="inline"
+            selectedKeys={[items.find((i) => loc.pathname.startsWith(i.key))?.key ?? '']}
+            items={items.map((i) => ({ key: i.key, label: t(i.label) }))}
+            onClick={(e) => nav(e.key)}
+            data-testid="menu"
+          />
         </Layout.Sider>
         <Layout>
-          <Layout.Header style={{ background: '#fff', display: 'flex', alignItems: 'center', justifyContent: 'flex-end', gap: 12 }}>
+          <Layout.Header
+            style={{ background: '#fff', display: 'flex', alignItems: 'center', justifyContent: 'flex-end', gap: 12 }}
+          >
             <Space>
               {me.merchants.length > 0 && (
-                <Select value={merchant?.id} style={{ minWidth: 200 }} onChange={(id) => { setMerchantId(id); void nav(home); }}
+                <Select
+                  value={merchant?.id}
+                  style={{ minWidth: 200 }}
+                  onChange={(id) => {
+                    setMerchantId(id);
+                    void nav(home);
+                  }}
                   data-testid="merchant-switch"
-                  options={me.merchants.map((m) => ({ value: m.id, label: `${m.name} · ${labels.label('role', m.role)}` }))} />
+                  options={me.merchants.map((m) => ({
+                    value: m.id,
+                    label: `${m.name} · ${labels.label('role', m.role)}`,
+                  }))}
+                />
               )}
               <LanguageSwitch />
               <Typography.Text>{me.user.nickname}</Typography.Text>
@@ -126,16 +149,22 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
 function LanguageSwitch() {
   const [lang, setLang] = useLanguage();
   const options = LANGS.map((value) => ({ value, label: LANGUAGE_NAMES[value] }));
-  return <Select value={lang} onChange={setLang} options={options} style={{ width: 100 }} data-testid="language-switch" />;
+  return (
+    <Select value={lang} onChange={setLang} options={options} style={{ width: 100 }} data-testid="language-switch" />
+  );
 }
 
 /** antd's own texts (pagination, pickers, confirm buttons, validation) follow the language. */
 function Localised() {
-  const { i18n: { language } } = useTranslation();
+  const {
+    i18n: { language },
+  } = useTranslation();
   return (
     <ConfigProvider locale={language === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#ff2d55' } }}>
       <AntApp>
-        <BrowserRouter basename={import.meta.env.BASE_URL.replace(/\/$/, '')}><Shell /></BrowserRouter>
+        <BrowserRouter basename={import.meta.env.BASE_URL.replace(/\/$/, '')}>
+          <Shell />
+        </BrowserRouter>
       </AntApp>
     </ConfigProvider>
   );
@@ -144,7 +173,9 @@ function Localised() {
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nextProvider i18n={i18n}>
-      <QueryClientProvider client={queryClient}><Localised /></QueryClientProvider>
+      <QueryClientProvider client={queryClient}>
+        <Localised />
+      </QueryClientProvider>
     </I18nextProvider>
   </StrictMode>,
 );

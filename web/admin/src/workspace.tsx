@@ -3,7 +3,12 @@ import { createContext, useContext } from 'react';
 import type { Me } from './api.ts';
 
 export type Membership = Me['merchants'][number];
-export interface Workspace { me: Me; merchant: Membership | null; setMerchant(id: number): void; reload(): void }
+export interface Workspace {
+  me: Me;
+  merchant: Membership | null;
+  setMerchant(id: number): void;
+  reload(): void;
+}
 export const WorkspaceContext = createContext<Workspace | null>(null);
 export function useWorkspace(): Workspace {
   const w = useContext(WorkspaceContext);
@@ -11,4 +16,6 @@ export function useWorkspace(): Workspace {
   return w;
 }
 /** The current shop's id (pages under the merchant menu are only reachable with one). */
-export function useMerchantId(): number { return useWorkspace().merchant!.id; }
+export function useMerchantId(): number {
+  return useWorkspace().merchant!.id;
+}

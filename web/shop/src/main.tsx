@@ -30,48 +30,59 @@ const Bargain = lazy(() => deals().then((m) => ({ default: m.Bargain })));
 const Points = lazy(() => deals().then((m) => ({ default: m.Points })));
 
 const TABS = [
-  ['/', 'tabs.home', '🏠'], ['/mall', 'tabs.mall', '🔍'], ['/cart', 'tabs.cart', '🛒'], ['/orders', 'tabs.orders', '📦'],
+  ['/', 'tabs.home', '🏠'],
+  ['/mall', 'tabs.mall', '🔍'],
+  ['/cart', 'tabs.cart', '🛒'],
+  ['/orders', 'tabs.orders', '📦'],
   ['/me', 'tabs.me', '👤'],
 ] as const;
 
 function Shell() {
-  const { t, i18n: { language } } = useTranslation();
+  const {
+    t,
+    i18n: { language },
+  } = useTranslation();
   const loc = useLocation();
   const nav = useNavigate();
   const inRoom = loc.pathname.startsWith('/room/');
   return (
     <ConfigProvider locale={language === 'en' ? enUS : zhCN}>
-    <div className={inRoom ? 'shell room-shell' : 'shell'}>
-      <main>
-        <Suspense fallback={<div className="center">…</div>}>
-          <Routes>
-            <Route path="/" element={<Home />} />
-            <Route path="/room/:roomId" element={<Room />} />
-            <Route path="/mall" element={<Mall />} />
-            <Route path="/product/:productId" element={<Product />} />
-            <Route path="/cart" element={<Cart />} />
-            <Route path="/orders" element={<Orders />} />
-            <Route path="/orders/:orderId" element={<OrderDetail />} />
-            <Route path="/me" element={<Me />} />
-            <Route path="/login" element={<Login />} />
-            <Route path="/coupons" element={<Coupons />} />
-            <Route path="/flash" element={<FlashSales />} />
-            <Route path="/groups" element={<GroupBuys />} />
-            <Route path="/group/:groupId" element={<Group />} />
-            <Route path="/bargains" element={<Bargains />} />
-            <Route path="/bargain/:bargainId" element={<Bargain />} />
-            <Route path="/points" element={<Points />} />
-            <Route path="*" element={<Home />} />
-          </Routes>
-        </Suspense>
-      </main>
-      {!inRoom && (
-        <TabBar activeKey={TABS.find(([p]) => p !== '/' && loc.pathname.startsWith(p))?.[0] ?? '/'}
-          onChange={(k) => nav(k)} className="tabbar">
-          {TABS.map(([path, label, icon]) => <TabBar.Item key={path} title={t(label)} icon={<span>{icon}</span>} />)}
-        </TabBar>
-      )}
-    </div>
+      <div className={inRoom ? 'shell room-shell' : 'shell'}>
+        <main>
+          <Suspense fallback={<div className="center">…</div>}>
+            <Routes>
+              <Route path="/" element={<Home />} />
+              <Route path="/room/:roomId" element={<Room />} />
+              <Route path="/mall" element={<Mall />} />
+              <Route path="/product/:productId" element={<Product />} />
+              <Route path="/cart" element={<Cart />} />
+              <Route path="/orders" element={<Orders />} />
+              <Route path="/orders/:orderId" element={<OrderDetail />} />
+              <Route path="/me" element={<Me />} />
+              <Route path="/login" element={<Login />} />
+              <Route path="/coupons" element={<Coupons />} />
+              <Route path="/flash" element={<FlashSales />} />
+              <Route path="/groups" element={<GroupBuys />} />
+              <Route path="/group/:groupId" element={<Group />} />
+              <Route path="/bargains" element={<Bargains />} />
+              <Route path="/bargain/:bargainId" element={<Bargain />} />
+              <Route path="/points" element={<Points />} />
+              <Route path="*" element={<Home />} />
+            </Routes>
+          </Suspense>
+        </main>
+        {!inRoom && (
+          <TabBar
+            activeKey={TABS.find(([p]) => p !== '/' && loc.pathname.startsWith(p))?.[0] ?? '/'}
+            onChange={(k) => nav(k)}
+            className="tabbar"
+          >
+            {TABS.map(([path, label, icon]) => (
+              <TabBar.Item key={path} title={t(label)} icon={<span>{icon}</span>} />
+            ))}
+          </TabBar>
+        )}
+      </div>
     </ConfigProvider>
   );
 }
@@ -80,7 +91,9 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nextProvider i18n={i18n}>
       <QueryClientProvider client={queryClient}>
-        <BrowserRouter basename={import.meta.env.BASE_URL.replace(/\/$/, '')}><Shell /></BrowserRouter>
+        <BrowserRouter basename={import.meta.env.BASE_URL.replace(/\/$/, '')}>
+          <Shell />
+        </BrowserRouter>
       </QueryClientProvider>
     </I18nextProvider>
   </StrictMode>,

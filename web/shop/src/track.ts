@@ -4,8 +4,24 @@
 import { useEffect } from 'react';
 import { session } from './api.ts';
 
-type EventType = 'exposure' | 'page_view' | 'room_enter' | 'room_leave' | 'heartbeat' | 'product_click' | 'add_to_cart' | 'checkout_start' | 'share';
-interface TrackedEvent { id: string; type: EventType; at: number; roomId?: number; productId?: number; seconds?: number }
+type EventType =
+  | 'exposure'
+  | 'page_view'
+  | 'room_enter'
+  | 'room_leave'
+  | 'heartbeat'
+  | 'product_click'
+  | 'add_to_cart'
+  | 'checkout_start'
+  | 'share';
+interface TrackedEvent {
+  id: string;
+  type: EventType;
+  at: number;
+  roomId?: number;
+  productId?: number;
+  seconds?: number;
+}
 
 const FLUSH_MS = 5000;
 const FLUSH_AT = 50;
@@ -24,7 +40,10 @@ export function deviceId(): string {
   return id;
 }
 
-export function track(type: EventType, fields: { roomId?: number | null; productId?: number | null; seconds?: number } = {}): void {
+export function track(
+  type: EventType,
+  fields: { roomId?: number | null; productId?: number | null; seconds?: number } = {},
+): void {
   const e: TrackedEvent = { id: `${Date.now().toString(36)}-${(counter++).toString(36)}`, type, at: Date.now() };
   if (fields.roomId) e.roomId = fields.roomId;
   if (fields.productId) e.productId = fields.productId;
@@ -35,12 +54,16 @@ export function track(type: EventType, fields: { roomId?: number | null; product
 }
 
 export function flush(): void {
-  if (timer) { clearTimeout(timer); timer = undefined; }
+  if (timer) {
+    clearTimeout(timer);
+    timer = undefined;
+  }
   if (queue.length === 0) return;
   const events = queue.splice(0, 100);
   const token = session.get()?.accessToken;
   void fetch('/api/analytics/events', {
-    method: 'POST', keepalive: true,
+    method: 'POST',
+    keepalive: true,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ deviceId: deviceId(), events }),
   }).catch(() => undefined);
@@ -49,7 +72,9 @@ export function flush(): void {
 
 if (typeof window !== 'undefined') {
   addEventListener('pagehide', flush);
-  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush(); });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flush();
+  });
 }
 
 /** room_enter on open, a heartbeat every 15 s while the page is visible, room_leave on the way out. */
@@ -64,6 +89,11 @@ export function useRoomWatch(roomId: number, watching: boolean): void {
       if (document.visibilityState === 'visible' && seconds > 0) track('heartbeat', { roomId, seconds });
     };
     const t = setInterval(beat, HEARTBEAT_SEC * 1000);
-    return () => { clearInterval(t); beat(); track('room_leave', { roomId }); flush(); };
+    return () => {
+      clearInterval(t);
+      beat();
+      track('room_leave', { roomId });
+      flush();
+    };
   }, [roomId, watching]);
 }

@@ -19,21 +19,52 @@ import '../orders/tables.ts';
 
 export { lineRefundAmount } from '../orders/refund-rules.ts';
 
-export type AftersaleStatus = 'requested' | 'awaiting_return' | 'returned' | 'refunding' | 'refunded' | 'rejected' | 'cancelled';
+export type AftersaleStatus =
+  | 'requested'
+  | 'awaiting_return'
+  | 'returned'
+  | 'refunding'
+  | 'refunded'
+  | 'rejected'
+  | 'cancelled';
 export interface AftersalesTable {
-  id: Id; aftersale_no: string; order_id: number; merchant_id: number; user_id: number; type: 'refund_only' | 'return_refund'; status: AftersaleStatus;
-  reason: string; description: Generated<string>; reject_reason: string | null; return_carrier: string | null; return_tracking_no: string | null;
+  id: Id;
+  aftersale_no: string;
+  order_id: number;
+  merchant_id: number;
+  user_id: number;
+  type: 'refund_only' | 'return_refund';
+  status: AftersaleStatus;
+  reason: string;
+  description: Generated<string>;
+  reject_reason: string | null;
+  return_carrier: string | null;
+  return_tracking_no: string | null;
   /** An estimate while the request is open; what is refunded once it is refunding. */
-  amount_fen: number; shipping_fen: Generated<number>; refund_id: number | null; created_at: CreatedAt; updated_at: UpdatedAt;
+  amount_fen: number;
+  shipping_fen: Generated<number>;
+  refund_id: number | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
 }
-export interface AftersaleLinesTable { aftersale_id: number; order_line_id: number; quantity: number; amount_fen: number }
+export interface AftersaleLinesTable {
+  aftersale_id: number;
+  order_line_id: number;
+  quantity: number;
+  amount_fen: number;
+}
 declare module '../../platform/db/types.ts' {
-  interface Database { aftersales: AftersalesTable; aftersale_lines: AftersaleLinesTable }
+  interface Database {
+    aftersales: AftersalesTable;
+    aftersale_lines: AftersaleLinesTable;
+  }
 }
 
 const ledgerRef = (aftersaleId: number) => `aftersale:${aftersaleId}`;
 interface RequestInput {
-  type: 'refund_only' | 'return_refund'; reason: string; description?: string | undefined;
+  type: 'refund_only' | 'return_refund';
+  reason: string;
+  description?: string | undefined;
   lines: Array<{ lineId: number; quantity: number }>;
 }
 
@@ -50,19 +81,41 @@ export class AftersaleService {
       if (this.windowClosed(order)) {
         throw conflict('AFTERSALE_WINDOW_CLOSED', 'The after-sales period of this order is over');
       }
-      if (input.type === 'return_refund' && order.status === 'paid') throw badRequest('NOTHING_TO_RETURN', 'Nothing has shipped yet: ask for a refund only');
+      if (input.type === 'return_refund' && order.status === 'paid')
+        throw badRequest('NOTHING_TO_RETURN', 'Nothing has shipped yet: ask for a refund only');
       if (input.lines.length === 0) throw badRequest('LINES_REQUIRED', 'Choose what to refund');
       const estimate = await this.estimate(trx, order, input.lines);
-      const row = await trx.insertInto('aftersales').values({
-        aftersale_no: `AS${Date.now()}${crypto.randomInt(1000, 9999)}`, order_id: orderId, merchant_id: order.merchantId, user_id: userId,
-        type: input.type, status: 'requested', reason: input.reason, description: input.description ?? '',
-        amount_fen: estimate.amountFen, shipping_fen: estimate.shippingFen,
-      }).returning(['id']).executeTakeFirstOrThrow();
-      await trx.insertInto('aftersale_lines').values(estimate.lines.map((p) => ({
-        aftersale_id: row.id, order_line_id: p.lineId, quantity: p.quantity, amount_fen: p.amountFen,
-      }))).execute();
+      const row = await trx
+        .insertInto('aftersales')
+        .values({
+          aftersale_no: `AS${Date.now()}${crypto.randomInt(1000, 9999)}`,
+          order_id: orderId,
+          merchant_id: order.merchantId,
+          user_id: userId,
+          type: input.type,
+          status: 'requested',
+          reason: input.reason,
+          description: input.description ?? '',
+          amount_fen: estimate.amountFen,
+          shipping_fen: estimate.shippingFen,
+        })
+        .returning(['id'])
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('aftersale_lines')
+        .values(
+          estimate.lines.map((p) => ({
+            aftersale_id: row.id,
+            order_line_id: p.lineId,
+            quantity: p.quantity,
+            amount_fen: p.amountFen,
+          })),
+        )
+        .execute();
       await this.ctx.events.emit(trx, {
-        type: 'aftersale.requested', aggregateType: 'aftersale', aggregateId: row.id,
+        type: 'aftersale.requested',
+        aggregateType: 'aftersale',
+        aggregateId: row.id,
         payload: { aftersaleId: row.id, orderId, merchantId: order.merchantId, userId, amountFen: estimate.amountFen },
       });
       return this.view(trx, row.id);
@@ -96,7 +149,8 @@ export class AftersaleService {
       if (order.userId !== userId) throw notFound('Order', 'ORDER_NOT_FOUND');
       const e = await this.estimate(trx, order, lines);
       return {
-        amountFen: e.amountFen, shippingFen: e.shippingFen,
+        amountFen: e.amountFen,
+        shippingFen: e.shippingFen,
         lines: e.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity, amountFen: l.amountFen })),
       };
     });
@@ -125,8 +179,13 @@ export class AftersaleService {
     return transact(this.ctx.db, async (trx) => {
       const a = await this.lockAftersale(trx, id);
       if (a.merchant_id !== merchantId) throw notFound('After-sales request', 'AFTERSALE_NOT_FOUND');
-      if (a.status !== 'requested' && a.status !== 'returned') throw conflict('AFTERSALE_STATE', `This request is ${a.status}`);
-      await trx.updateTable('aftersales').set({ status: 'rejected', reject_reason: reason, updated_at: sql`now()` }).where('id', '=', id).execute();
+      if (a.status !== 'requested' && a.status !== 'returned')
+        throw conflict('AFTERSALE_STATE', `This request is ${a.status}`);
+      await trx
+        .updateTable('aftersales')
+        .set({ status: 'rejected', reject_reason: reason, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .execute();
       return this.view(trx, id);
     });
   }
@@ -136,7 +195,16 @@ export class AftersaleService {
       const a = await this.lockAftersale(trx, id);
       if (a.user_id !== userId) throw notFound('After-sales request', 'AFTERSALE_NOT_FOUND');
       if (a.status !== 'awaiting_return') throw conflict('AFTERSALE_STATE', `This request is ${a.status}`);
-      await trx.updateTable('aftersales').set({ status: 'returned', return_carrier: input.carrier, return_tracking_no: input.trackingNo, updated_at: sql`now()` }).where('id', '=', id).execute();
+      await trx
+        .updateTable('aftersales')
+        .set({
+          status: 'returned',
+          return_carrier: input.carrier,
+          return_tracking_no: input.trackingNo,
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', id)
+        .execute();
       return this.view(trx, id);
     });
   }
@@ -157,7 +225,8 @@ export class AftersaleService {
     return transact(this.ctx.db, async (trx) => {
       const a = await this.lockAftersale(trx, id);
       if (a.user_id !== userId) throw notFound('After-sales request', 'AFTERSALE_NOT_FOUND');
-      if (a.status !== 'requested' && a.status !== 'awaiting_return') throw conflict('AFTERSALE_STATE', `This request is ${a.status}`);
+      if (a.status !== 'requested' && a.status !== 'awaiting_return')
+        throw conflict('AFTERSALE_STATE', `This request is ${a.status}`);
       await this.setStatus(trx, id, 'cancelled');
       return this.view(trx, id);
     });
@@ -175,24 +244,43 @@ export class AftersaleService {
   private async startRefund(db: Db, a: { id: number; order_id: number }, restock: 'unshipped' | 'all') {
     const asked = await this.askedUnits(db, a.id);
     const started = await this.ctx.services.orderRefunds.start(db, a.order_id, { ref: ledgerRef(a.id), lines: asked });
-    const back = started.lines.map((l) => ({ skuId: l.skuId, quantity: restock === 'all' ? l.quantity : l.unshippedQuantity }))
+    const back = started.lines
+      .map((l) => ({ skuId: l.skuId, quantity: restock === 'all' ? l.quantity : l.unshippedQuantity }))
       .filter((l) => l.quantity > 0);
-    if (back.length > 0) await this.ctx.services.inventory.restock(db, { orderId: a.order_id, refundId: started.orderRefundId, lines: back });
-    await db.updateTable('aftersales').set({ amount_fen: started.amountFen, shipping_fen: started.shippingFen, updated_at: sql`now()` })
-      .where('id', '=', a.id).execute();
+    if (back.length > 0)
+      await this.ctx.services.inventory.restock(db, {
+        orderId: a.order_id,
+        refundId: started.orderRefundId,
+        lines: back,
+      });
+    await db
+      .updateTable('aftersales')
+      .set({ amount_fen: started.amountFen, shipping_fen: started.shippingFen, updated_at: sql`now()` })
+      .where('id', '=', a.id)
+      .execute();
     for (const l of started.lines) {
-      await db.updateTable('aftersale_lines').set({ amount_fen: l.amountFen })
-        .where('aftersale_id', '=', a.id).where('order_line_id', '=', l.lineId).execute();
+      await db
+        .updateTable('aftersale_lines')
+        .set({ amount_fen: l.amountFen })
+        .where('aftersale_id', '=', a.id)
+        .where('order_line_id', '=', l.lineId)
+        .execute();
     }
     if (started.amountFen === 0 || !started.paymentId) {
       await this.completeRefund(db, a.id, null);
       return;
     }
     const refund = await this.ctx.services.payments.refund(db, {
-      paymentId: started.paymentId, amountFen: started.amountFen, reason: `售后退款 ${a.id}`, idempotencyKey: `aftersale:${a.id}`,
+      paymentId: started.paymentId,
+      amountFen: started.amountFen,
+      reason: `售后退款 ${a.id}`,
+      idempotencyKey: `aftersale:${a.id}`,
     });
-    await db.updateTable('aftersales').set({ status: 'refunding', refund_id: refund.refundId, updated_at: sql`now()` })
-      .where('id', '=', a.id).execute();
+    await db
+      .updateTable('aftersales')
+      .set({ status: 'refunding', refund_id: refund.refundId, updated_at: sql`now()` })
+      .where('id', '=', a.id)
+      .execute();
   }
 
   /** Money is back with the buyer: close the request and book it on the order. Idempotent. */
@@ -207,20 +295,34 @@ export class AftersaleService {
     }
     // Decided before the order had a refund ledger: book what was refunded, capped to what is left.
     const lines = await this.askedUnits(db, a.id);
-    await refunds.bookCompleted(db, a.order_id, { ref: ledgerRef(a.id), lines, refundedFen: a.amount_fen, paymentRefundId });
+    await refunds.bookCompleted(db, a.order_id, {
+      ref: ledgerRef(a.id),
+      lines,
+      refundedFen: a.amount_fen,
+      paymentRefundId,
+    });
   }
 
   private async askedUnits(db: Db, aftersaleId: number) {
-    const rows = await db.selectFrom('aftersale_lines').select(['order_line_id', 'quantity'])
-      .where('aftersale_id', '=', aftersaleId).orderBy('order_line_id').execute();
+    const rows = await db
+      .selectFrom('aftersale_lines')
+      .select(['order_line_id', 'quantity'])
+      .where('aftersale_id', '=', aftersaleId)
+      .orderBy('order_line_id')
+      .execute();
     return rows.map((l) => ({ lineId: l.order_line_id, quantity: l.quantity }));
   }
 
   registerHandlers(): void {
     this.ctx.events.subscribe({
-      name: 'aftersales.on_payment_refunded', events: ['payment.refunded'],
+      name: 'aftersales.on_payment_refunded',
+      events: ['payment.refunded'],
       handle: async (e, db) => {
-        const a = await db.selectFrom('aftersales').select('id').where('refund_id', '=', e.payload.refundId).executeTakeFirst();
+        const a = await db
+          .selectFrom('aftersales')
+          .select('id')
+          .where('refund_id', '=', e.payload.refundId)
+          .executeTakeFirst();
         if (a) await this.completeRefund(db, a.id, e.payload.refundId);
       },
     });
@@ -228,18 +330,43 @@ export class AftersaleService {
 
   async view(db: Db, id: number) {
     const a = await db.selectFrom('aftersales').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    const own = await db.selectFrom('aftersale_lines').select(['order_line_id', 'quantity', 'amount_fen'])
-      .where('aftersale_id', '=', id).execute();
-    const names = await this.ctx.services.orderQueries.lineNames(db, own.map((l) => l.order_line_id));
+    const own = await db
+      .selectFrom('aftersale_lines')
+      .select(['order_line_id', 'quantity', 'amount_fen'])
+      .where('aftersale_id', '=', id)
+      .execute();
+    const names = await this.ctx.services.orderQueries.lineNames(
+      db,
+      own.map((l) => l.order_line_id),
+    );
     const lines = own.flatMap((l) => {
       const n = names.get(l.order_line_id);
       return n ? [{ ...l, product_title: n.productTitle, sku_name: n.skuName }] : [];
     });
     return {
-      id: a.id, aftersaleNo: a.aftersale_no, orderId: a.order_id, merchantId: a.merchant_id, userId: a.user_id, type: a.type, status: a.status,
-      reason: a.reason, description: a.description, rejectReason: a.reject_reason, returnCarrier: a.return_carrier, returnTrackingNo: a.return_tracking_no,
-      amountFen: a.amount_fen, shippingFen: a.shipping_fen, createdAt: a.created_at, updatedAt: a.updated_at,
-      lines: lines.map((l) => ({ lineId: l.order_line_id, productTitle: l.product_title, skuName: l.sku_name, quantity: l.quantity, amountFen: l.amount_fen })),
+      id: a.id,
+      aftersaleNo: a.aftersale_no,
+      orderId: a.order_id,
+      merchantId: a.merchant_id,
+      userId: a.user_id,
+      type: a.type,
+      status: a.status,
+      reason: a.reason,
+      description: a.description,
+      rejectReason: a.reject_reason,
+      returnCarrier: a.return_carrier,
+      returnTrackingNo: a.return_tracking_no,
+      amountFen: a.amount_fen,
+      shippingFen: a.shipping_fen,
+      createdAt: a.created_at,
+      updatedAt: a.updated_at,
+      lines: lines.map((l) => ({
+        lineId: l.order_line_id,
+        productTitle: l.product_title,
+        skuName: l.sku_name,
+        quantity: l.quantity,
+        amountFen: l.amount_fen,
+      })),
     };
   }
 

@@ -8,7 +8,9 @@ import { aftersaleRoutes } from './routes.ts';
 import { AFTERSALE_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { aftersales: AftersaleService }
+  interface Services {
+    aftersales: AftersaleService;
+  }
 }
 
 export const aftersalesModule: Module = {

@@ -16,15 +16,40 @@ import { APP_BACKENDS } from '../../../test/backends.ts';
 import type { ShopFixture } from '../../../test/commerce-fixtures.ts';
 import { startNode, type TestNode } from '../../../test/harness.ts';
 import { pointsEarned } from '../marketing/rules/points.ts';
-import { asBuyer, asShop, failures, grantPoints, paidCheckout, product, runJobNow, settle, shopWithShipping, type PaidCheckout } from './test-support.ts';
+import {
+  asBuyer,
+  asShop,
+  failures,
+  grantPoints,
+  paidCheckout,
+  product,
+  runJobNow,
+  settle,
+  shopWithShipping,
+  type PaidCheckout,
+} from './test-support.ts';
 
 const RUNS = Number(process.env.FC_RUNS ?? 15);
 
 const lineArb = fc.record({ priceFen: fc.integer({ min: 1, max: 5000 }), quantity: fc.integer({ min: 1, max: 3 }) });
 const pickArb = fc.record({ order: fc.nat(1), line: fc.nat(2), quantity: fc.constantFrom(1, 1, 1, 2, 3) });
 const opArb = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('request' as const), picks: fc.array(pickArb, { minLength: 1, maxLength: 2 }), returns: fc.constantFrom(false, false, true) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('approve' as const), req: fc.nat(), copies: fc.integer({ min: 1, max: 3 }) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('request' as const),
+      picks: fc.array(pickArb, { minLength: 1, maxLength: 2 }),
+      returns: fc.constantFrom(false, false, true),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('approve' as const),
+      req: fc.nat(),
+      copies: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('approveAll' as const) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('withdraw' as const), req: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reject' as const), req: fc.nat() }) },
@@ -44,10 +69,24 @@ describe.each(APP_BACKENDS)('after-sales refund books, property on $name', (back
   let shops: ShopFixture[];
   let runNo = 0;
   /** What the runs exercised, printed at the end so a weak generator shows. */
-  const seen = { orders: 0, twoShopCheckouts: 0, requests: 0, refunded: 0, fullyRefunded: 0, shippingBack: 0, shipped: 0, completed: 0, pointsOrders: 0, refusedDuplicates: 0 };
+  const seen = {
+    orders: 0,
+    twoShopCheckouts: 0,
+    requests: 0,
+    refunded: 0,
+    fullyRefunded: 0,
+    shippingBack: 0,
+    shipped: 0,
+    completed: 0,
+    pointsOrders: 0,
+    refusedDuplicates: 0,
+  };
   beforeAll(async () => {
     node = await startNode({ db: backend.db, cache: backend.cache, config: { dbPoolMax: 20 } });
-    shops = [await shopWithShipping(node, '性质甲店', '13866650001'), await shopWithShipping(node, '性质乙店', '13866650002')];
+    shops = [
+      await shopWithShipping(node, '性质甲店', '13866650001'),
+      await shopWithShipping(node, '性质乙店', '13866650002'),
+    ];
   });
   afterAll(async () => {
     process.stdout.write(`[${backend.name}] after-sales property exercised: ${JSON.stringify(seen)}\n`);
@@ -60,11 +99,16 @@ describe.each(APP_BACKENDS)('after-sales refund books, property on $name', (back
     if (s.usePoints) await grantPoints(node, buyer.userId, 1_000_000, `prop-grant-${n}`);
     const items = [];
     for (const [i, lines] of s.shops.entries()) {
-      for (const [j, l] of lines.entries()) items.push({ skuId: await product(node, shops[i]!, `性质${n}-${i}-${j}`, l.priceFen, 100), quantity: l.quantity });
+      for (const [j, l] of lines.entries())
+        items.push({
+          skuId: await product(node, shops[i]!, `性质${n}-${i}-${j}`, l.priceFen, 100),
+          quantity: l.quantity,
+        });
     }
     const c = await paidCheckout(node, buyer, `prop-${backend.name}-${n}`, items, { usePoints: s.usePoints });
     const shopper = asBuyer(node, buyer.token);
-    const shopOf = (o: PaidCheckout['orders'][number]) => asShop(node, shops.find((x) => x.merchantId === o.merchantId)!);
+    const shopOf = (o: PaidCheckout['orders'][number]) =>
+      asShop(node, shops.find((x) => x.merchantId === o.merchantId)!);
     const requests: Array<{ id: number; order: PaidCheckout['orders'][number]; type: string }> = [];
     const answers: number[] = [];
     const approve = async (r: (typeof requests)[number], copies: number) => {
@@ -73,13 +117,22 @@ describe.each(APP_BACKENDS)('after-sales refund books, property on $name', (back
       answers.push(...first.map((a) => a.status));
       if (r.type === 'return_refund' && first.some((a) => a.status === 200)) {
         answers.push((await shopper.sendBack(r.id)).status);
-        answers.push(...(await Promise.all(Array.from({ length: copies }, () => shop.receive(r.id)))).map((a) => a.status));
+        answers.push(
+          ...(await Promise.all(Array.from({ length: copies }, () => shop.receive(r.id)))).map((a) => a.status),
+        );
       }
     };
     for (const op of s.ops) {
       if (op.kind === 'request') {
         const order = c.orders[op.picks[0]!.order % c.orders.length]!;
-        const lines = [...new Map(op.picks.map((p) => { const l = order.lines[p.line % order.lines.length]!; return [l.id, { lineId: l.id, quantity: Math.min(p.quantity, l.quantity) }]; })).values()];
+        const lines = [
+          ...new Map(
+            op.picks.map((p) => {
+              const l = order.lines[p.line % order.lines.length]!;
+              return [l.id, { lineId: l.id, quantity: Math.min(p.quantity, l.quantity) }];
+            }),
+          ).values(),
+        ];
         const r = await shopper.request(order.orderId, lines, op.returns ? 'return_refund' : 'refund_only');
         answers.push(r.status);
         if (r.status === 201) requests.push({ id: r.body.id, order, type: r.body.type });
@@ -89,10 +142,14 @@ describe.each(APP_BACKENDS)('after-sales refund books, property on $name', (back
         await Promise.all(requests.map((r) => approve(r, 2)));
       } else if ((op.kind === 'withdraw' || op.kind === 'reject') && requests.length) {
         const r = requests[op.req % requests.length]!;
-        answers.push((op.kind === 'withdraw' ? await shopper.withdraw(r.id) : await shopOf(r.order).reject(r.id)).status);
+        answers.push(
+          (op.kind === 'withdraw' ? await shopper.withdraw(r.id) : await shopOf(r.order).reject(r.id)).status,
+        );
       } else if (op.kind === 'ship') {
         const o = c.orders[op.order % c.orders.length]!;
-        answers.push((await shopOf(o).ship(o.orderId, op.partial ? [{ lineId: o.lines[0]!.id, quantity: 1 }] : undefined)).status);
+        answers.push(
+          (await shopOf(o).ship(o.orderId, op.partial ? [{ lineId: o.lines[0]!.id, quantity: 1 }] : undefined)).status,
+        );
       } else if (op.kind === 'complete') {
         // Ship what is left, let auto-confirm and the after-sales window pass: the order completes.
         const o = c.orders[op.order % c.orders.length]!;
@@ -104,14 +161,22 @@ describe.each(APP_BACKENDS)('after-sales refund books, property on $name', (back
     }
     await settle(node);
     if (s.refundEverythingLeft) await refundEverythingLeft(c, requests, shopper, shopOf);
-    expect(answers.filter((a) => a >= 500), 'no 5xx').toEqual([]);
+    expect(
+      answers.filter((a) => a >= 500),
+      'no 5xx',
+    ).toEqual([]);
     seen.requests += requests.length;
     seen.refusedDuplicates += answers.filter((a) => a === 409).length;
     if (c.orders.length > 1) seen.twoShopCheckouts++;
     await checkBooks(c);
   }
 
-  async function refundEverythingLeft(c: PaidCheckout, requests: Array<{ id: number; order: PaidCheckout['orders'][number] }>, shopper: ReturnType<typeof asBuyer>, shopOf: (o: PaidCheckout['orders'][number]) => ReturnType<typeof asShop>) {
+  async function refundEverythingLeft(
+    c: PaidCheckout,
+    requests: Array<{ id: number; order: PaidCheckout['orders'][number] }>,
+    shopper: ReturnType<typeof asBuyer>,
+    shopOf: (o: PaidCheckout['orders'][number]) => ReturnType<typeof asShop>,
+  ) {
     for (const r of requests) {
       await shopper.withdraw(r.id);
       await shopOf(r.order).reject(r.id);
@@ -119,8 +184,12 @@ describe.each(APP_BACKENDS)('after-sales refund books, property on $name', (back
     for (const o of c.orders) {
       const d = await shopper.order(o.orderId);
       if (!['paid', 'shipped', 'delivered', 'completed'].includes(d.status)) continue;
-      const left = d.lines.filter((l: { quantity: number; refundedQuantity: number }) => l.quantity > l.refundedQuantity)
-        .map((l: { id: number; quantity: number; refundedQuantity: number }) => ({ lineId: l.id, quantity: l.quantity - l.refundedQuantity }));
+      const left = d.lines
+        .filter((l: { quantity: number; refundedQuantity: number }) => l.quantity > l.refundedQuantity)
+        .map((l: { id: number; quantity: number; refundedQuantity: number }) => ({
+          lineId: l.id,
+          quantity: l.quantity - l.refundedQuantity,
+        }));
       const r = await shopper.request(o.orderId, left);
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       expect((await shopOf(o).approve(r.body.id)).status).toBe(200);
@@ -134,7 +203,12 @@ describe.each(APP_BACKENDS)('after-sales refund books, property on $name', (back
     for (const o of c.orders) {
       const order = await db.selectFrom('orders').selectAll().where('id', '=', o.orderId).executeTakeFirstOrThrow();
       const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', o.orderId).execute();
-      const done = await db.selectFrom('aftersales').select(['amount_fen', 'shipping_fen']).where('order_id', '=', o.orderId).where('status', '=', 'refunded').execute();
+      const done = await db
+        .selectFrom('aftersales')
+        .select(['amount_fen', 'shipping_fen'])
+        .where('order_id', '=', o.orderId)
+        .where('status', '=', 'refunded')
+        .execute();
       const label = `order ${o.orderId}`;
       expect(order.refunding_fen, label).toBe(0);
       expect(order.refunded_fen, label).toBeLessThanOrEqual(order.total_fen);
@@ -150,10 +224,14 @@ describe.each(APP_BACKENDS)('after-sales refund books, property on $name', (back
         expect(order.status, label).toBe('refunded');
       }
       const returned = await pointsSum('returned', o.orderId);
-      const expected = goodsRefunded >= goodsPaid ? order.points_used : Math.floor((order.points_used * goodsRefunded) / goodsPaid);
+      const expected =
+        goodsRefunded >= goodsPaid ? order.points_used : Math.floor((order.points_used * goodsRefunded) / goodsPaid);
       expect(returned, `${label} points returned`).toBe(order.points_used > 0 ? expected : 0);
       const earned = await pointsSum('earned', o.orderId);
-      if (earned > 0) expect(earned + (await pointsSum('reversed', o.orderId)), `${label} points kept`).toBe(Math.min(earned, pointsEarned(order.total_fen - order.refunded_fen, node.app.ctx.services.points.policy)));
+      if (earned > 0)
+        expect(earned + (await pointsSum('reversed', o.orderId)), `${label} points kept`).toBe(
+          Math.min(earned, pointsEarned(order.total_fen - order.refunded_fen, node.app.ctx.services.points.policy)),
+        );
       ordersRefunded += order.refunded_fen;
       seen.orders++;
       seen.refunded += done.length;
@@ -163,27 +241,51 @@ describe.each(APP_BACKENDS)('after-sales refund books, property on $name', (back
       if (order.completed_at) seen.completed++;
       if (order.points_used > 0) seen.pointsOrders++;
     }
-    const payment = await db.selectFrom('payments').select('refunded_fen').where('id', '=', c.paymentId).executeTakeFirstOrThrow();
-    const refunds = await db.selectFrom('refunds').select(['amount_fen', 'status']).where('payment_id', '=', c.paymentId).execute();
+    const payment = await db
+      .selectFrom('payments')
+      .select('refunded_fen')
+      .where('id', '=', c.paymentId)
+      .executeTakeFirstOrThrow();
+    const refunds = await db
+      .selectFrom('refunds')
+      .select(['amount_fen', 'status'])
+      .where('payment_id', '=', c.paymentId)
+      .execute();
     expect(refunds.every((r) => r.status === 'succeeded')).toBe(true);
     expect(payment.refunded_fen).toBe(refunds.reduce((s, r) => s + r.amount_fen, 0));
     expect(payment.refunded_fen).toBe(ordersRefunded);
     expect(await failures(node)).toEqual({ events: [], jobs: [] });
-    const scope = { db, cache: node.app.ctx.cache, from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 3_600_000) };
+    const scope = {
+      db,
+      cache: node.app.ctx.cache,
+      from: new Date(Date.now() - 3_600_000),
+      to: new Date(Date.now() + 3_600_000),
+    };
     for (const name of ['payments.books', 'orders.refunds', 'aftersales.refunds', 'marketing.points']) {
       expect(await node.app.ctx.reconcile.checks.find((k) => k.name === name)!.run(scope), name).toEqual([]);
     }
   }
 
   async function pointsSum(reason: string, orderId: number): Promise<number> {
-    const rows = await node.app.ctx.db.selectFrom('points_ledger').select('delta').where('reason', '=', reason)
-      .where((eb) => eb.or([eb('ref', '=', `order:${orderId}`), eb('ref', 'like', `order:${orderId}:%`)])).execute();
+    const rows = await node.app.ctx.db
+      .selectFrom('points_ledger')
+      .select('delta')
+      .where('reason', '=', reason)
+      .where((eb) => eb.or([eb('ref', '=', `order:${orderId}`), eb('ref', 'like', `order:${orderId}:%`)]))
+      .execute();
     return rows.reduce((s, r) => s + r.delta, 0);
   }
 
   it(`keeps the books balanced over random after-sales sequences (${RUNS} runs)`, async () => {
     const seed = Number(process.env.FC_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    process.stdout.write(`[${backend.name}] after-sales property: seed=${seed} runs=${RUNS} (replay with FC_SEED=${seed})\n`);
-    await fc.assert(fc.asyncProperty(scenarioArb, play), { seed, numRuns: RUNS, verbose: 1, endOnFailure: !process.env.FC_SHRINK });
+    process.stdout.write(
+      `[${backend.name}] after-sales property: seed=${seed} runs=${RUNS} (replay with FC_SEED=${seed})\n`,
+    );
+    await fc.assert(fc.asyncProperty(scenarioArb, play), {
+      seed,
+      numRuns: RUNS,
+      verbose: 1,
+      endOnFailure: !process.env.FC_SHRINK,
+    });
   }, 600_000);
 });

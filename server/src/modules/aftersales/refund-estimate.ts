@@ -18,15 +18,22 @@ export const REQUESTABLE = ['paid', 'shipped', 'delivered', 'completed'];
 type Asked = Array<{ lineId: number; quantity: number }>;
 
 async function linesWithOpenRequests(ctx: AppContext, db: Db, orderId: number) {
-  const held = await db.selectFrom('aftersale_lines as al').innerJoin('aftersales as a', 'a.id', 'al.aftersale_id')
+  const held = await db
+    .selectFrom('aftersale_lines as al')
+    .innerJoin('aftersales as a', 'a.id', 'al.aftersale_id')
     .select(['al.order_line_id', sql<number>`sum(al.quantity)`.as('q'), sql<number>`sum(al.amount_fen)`.as('f')])
-    .where('a.order_id', '=', orderId).where('a.status', 'in', HOLDING).groupBy('al.order_line_id').execute();
+    .where('a.order_id', '=', orderId)
+    .where('a.status', 'in', HOLDING)
+    .groupBy('al.order_line_id')
+    .execute();
   const heldOf = (lineId: number) => {
     const h = held.find((x) => x.order_line_id === lineId);
     return { quantity: Number(h?.q ?? 0), fen: Number(h?.f ?? 0) };
   };
   const lines = (await ctx.services.orderRefunds.refundable(db, orderId)).map((l) => ({
-    ...l, heldQuantity: heldOf(l.id).quantity, heldFen: heldOf(l.id).fen,
+    ...l,
+    heldQuantity: heldOf(l.id).quantity,
+    heldFen: heldOf(l.id).fen,
   }));
   return { lines, heldFen: held.reduce((s, h) => s + Number(h.f), 0) };
 }
@@ -35,7 +42,9 @@ async function linesWithOpenRequests(ctx: AppContext, db: Db, orderId: number) {
 export async function estimateRefund(ctx: AppContext, db: Db, order: OrderForRefund, asked: Asked) {
   const { lines, heldFen } = await linesWithOpenRequests(ctx, db, order.id);
   const counted = lines.map((l) => ({
-    ...l, committedQuantity: l.committedQuantity + l.heldQuantity, committedFen: l.committedFen + l.heldFen,
+    ...l,
+    committedQuantity: l.committedQuantity + l.heldQuantity,
+    committedFen: l.committedFen + l.heldFen,
   }));
   for (const want of asked) {
     const line = counted.find((l) => l.id === want.lineId);
@@ -46,25 +55,42 @@ export async function estimateRefund(ctx: AppContext, db: Db, order: OrderForRef
     }
   }
   const committedFen = order.committedFen + heldFen;
-  return decideRefund({
-    totalFen: order.totalFen, shippingFen: order.shippingFen, committedFen, shippingCommitted: order.shippingCommitted,
-  }, counted, asked);
+  return decideRefund(
+    {
+      totalFen: order.totalFen,
+      shippingFen: order.shippingFen,
+      committedFen,
+      shippingCommitted: order.shippingCommitted,
+    },
+    counted,
+    asked,
+  );
 }
 
 /** Where each line stands: refunded, being refunded, asked for by an open request, still refundable. */
 export async function refundStateOf(ctx: AppContext, db: Db, order: OrderForRefund, windowOpen: boolean) {
   const { lines, heldFen } = await linesWithOpenRequests(ctx, db, order.id);
   const view = lines.map((l) => ({
-    lineId: l.id, quantity: l.quantity, shippedQuantity: l.shippedQuantity,
-    refundedQuantity: l.refundedQuantity, refundingQuantity: l.refundingQuantity, requestedQuantity: l.heldQuantity,
+    lineId: l.id,
+    quantity: l.quantity,
+    shippedQuantity: l.shippedQuantity,
+    refundedQuantity: l.refundedQuantity,
+    refundingQuantity: l.refundingQuantity,
+    requestedQuantity: l.heldQuantity,
     refundableQuantity: Math.max(0, l.quantity - l.committedQuantity - l.heldQuantity),
-    refundedFen: l.refundedFen, refundingFen: l.refundingFen, requestedFen: l.heldFen,
+    refundedFen: l.refundedFen,
+    refundingFen: l.refundingFen,
+    requestedFen: l.heldFen,
   }));
   const open = REQUESTABLE.includes(order.status) && windowOpen;
   return {
-    orderId: order.id, status: order.status, totalFen: order.totalFen,
+    orderId: order.id,
+    status: order.status,
+    totalFen: order.totalFen,
     // Order totals include the shipping fee when it went back; the lines carry the goods.
-    refundedFen: order.refundedFen, refundingFen: order.refundingFen, requestedFen: heldFen,
+    refundedFen: order.refundedFen,
+    refundingFen: order.refundingFen,
+    requestedFen: heldFen,
     canRequest: open && view.some((l) => l.refundableQuantity > 0),
     // A return needs something that shipped; before that only a refund can be asked for.
     types: order.status === 'paid' ? ['refund_only'] : ['refund_only', 'return_refund'],

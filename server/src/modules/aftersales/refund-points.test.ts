@@ -4,7 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_BACKENDS } from '../../../test/backends.ts';
 import type { ShopFixture } from '../../../test/commerce-fixtures.ts';
 import { startNode, type TestNode } from '../../../test/harness.ts';
-import { asBuyer, asShop, failures, grantPoints, paidCheckout, pointsBalance, product, settle, shopWithShipping } from './test-support.ts';
+import {
+  asBuyer,
+  asShop,
+  failures,
+  grantPoints,
+  paidCheckout,
+  pointsBalance,
+  product,
+  settle,
+  shopWithShipping,
+} from './test-support.ts';
 
 describe.each(APP_BACKENDS)('points returned on refunds on $name', (backend) => {
   let node: TestNode;
@@ -14,14 +24,28 @@ describe.each(APP_BACKENDS)('points returned on refunds on $name', (backend) => 
     node = await startNode({ db: backend.db, cache: backend.cache });
     shop = await shopWithShipping(node, '积分退款店', '13866620001');
   });
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   async function pointsOrder(priceFen: number, quantity: number) {
     const b = await node.userToken(String(++phone));
     await grantPoints(node, b.userId, 10_000, `grant-${phone}`);
-    const c = await paidCheckout(node, b, `pts-${phone}`, [{ skuId: await product(node, shop, `积分货${phone}`, priceFen), quantity }], { usePoints: true });
+    const c = await paidCheckout(
+      node,
+      b,
+      `pts-${phone}`,
+      [{ skuId: await product(node, shop, `积分货${phone}`, priceFen), quantity }],
+      { usePoints: true },
+    );
     const order = c.orders[0]!;
-    const used = (await node.app.ctx.db.selectFrom('orders').select('points_used').where('id', '=', order.orderId).executeTakeFirstOrThrow()).points_used;
+    const used = (
+      await node.app.ctx.db
+        .selectFrom('orders')
+        .select('points_used')
+        .where('id', '=', order.orderId)
+        .executeTakeFirstOrThrow()
+    ).points_used;
     return { b, order, used, shopper: asBuyer(node, b.token), merchant: asShop(node, shop) };
   }
 
@@ -60,9 +84,29 @@ describe.each(APP_BACKENDS)('points returned on refunds on $name', (backend) => 
     }
     expect(await shopper.order(order.orderId)).toMatchObject({ status: 'refunded', refundedFen: order.totalFen - 700 });
     // Delivered again (a redelivered event) changes nothing.
-    const events = await node.app.ctx.db.selectFrom('outbox_events').select('id').where('type', '=', 'order.refunded').where('aggregate_id', '=', String(order.orderId)).execute();
-    await node.app.ctx.db.deleteFrom('processed_events').where('event_id', 'in', events.map((e) => e.id)).execute();
-    await node.app.ctx.db.updateTable('outbox_events').set({ dispatched_at: null }).where('id', 'in', events.map((e) => e.id)).execute();
+    const events = await node.app.ctx.db
+      .selectFrom('outbox_events')
+      .select('id')
+      .where('type', '=', 'order.refunded')
+      .where('aggregate_id', '=', String(order.orderId))
+      .execute();
+    await node.app.ctx.db
+      .deleteFrom('processed_events')
+      .where(
+        'event_id',
+        'in',
+        events.map((e) => e.id),
+      )
+      .execute();
+    await node.app.ctx.db
+      .updateTable('outbox_events')
+      .set({ dispatched_at: null })
+      .where(
+        'id',
+        'in',
+        events.map((e) => e.id),
+      )
+      .execute();
     await settle(node);
     expect(await pointsBalance(node, b.userId)).toBe(10_000);
     expect(await failures(node)).toEqual({ events: [], jobs: [] });

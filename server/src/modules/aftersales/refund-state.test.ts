@@ -17,7 +17,9 @@ describe.each(APP_BACKENDS)('refund state and estimates for the shopper on $name
     node = await startNode({ db: backend.db, cache: backend.cache });
     shop = await shopWithShipping(node, '退款进度店', '13866620001');
   });
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   const stateOf = (token: string, orderId: number) => node.api('GET', `/api/orders/${orderId}/refundable`, { token });
   const estimate = (token: string, orderId: number, lines: Array<{ lineId: number; quantity: number }>) =>
@@ -32,7 +34,11 @@ describe.each(APP_BACKENDS)('refund state and estimates for the shopper on $name
     expect(order.totalFen).toBe(3003 + 800); // 600 + 2 × 100 shipping
     const before = (await stateOf(token, order.orderId)).body;
     expect(before).toMatchObject({
-      canRequest: true, refundedFen: 0, refundingFen: 0, requestedFen: 0, types: ['refund_only'],
+      canRequest: true,
+      refundedFen: 0,
+      refundingFen: 0,
+      requestedFen: 0,
+      types: ['refund_only'],
     });
     expect(before.lines).toEqual([
       expect.objectContaining({ lineId: line.id, refundableQuantity: 3, requestedQuantity: 0 }),
@@ -41,7 +47,9 @@ describe.each(APP_BACKENDS)('refund state and estimates for the shopper on $name
     // One unit first: its share of the line, no shipping (units are left).
     const firstEstimate = (await estimate(token, order.orderId, [{ lineId: line.id, quantity: 1 }])).body;
     expect(firstEstimate).toEqual({
-      amountFen: 1001, shippingFen: 0, lines: [{ lineId: line.id, quantity: 1, amountFen: 1001 }],
+      amountFen: 1001,
+      shippingFen: 0,
+      lines: [{ lineId: line.id, quantity: 1, amountFen: 1001 }],
     });
     const shopper = asBuyer(node, token);
     const first = await shopper.request(order.orderId, [{ lineId: line.id, quantity: 1 }]);
@@ -71,13 +79,19 @@ describe.each(APP_BACKENDS)('refund state and estimates for the shopper on $name
     expect(done.lines[0]).toMatchObject({ refundedQuantity: 3, refundableQuantity: 0 });
     const listed = await node.api('GET', `/api/aftersales?orderId=${order.orderId}`, { token });
     const mine = listed.body as Array<{ amountFen: number; status: string }>;
-    expect(mine.map((a) => [a.status, a.amountFen])).toEqual([['refunded', 2802], ['refunded', 1001]]);
-    const refunds = await node.app.ctx.db.selectFrom('refunds').select('amount_fen')
-      .where('payment_id', '=', c.paymentId).execute();
+    expect(mine.map((a) => [a.status, a.amountFen])).toEqual([
+      ['refunded', 2802],
+      ['refunded', 1001],
+    ]);
+    const refunds = await node.app.ctx.db
+      .selectFrom('refunds')
+      .select('amount_fen')
+      .where('payment_id', '=', c.paymentId)
+      .execute();
     expect(refunds.map((r) => r.amount_fen).sort((a, b) => a - b)).toEqual([1001, 2802]);
   }, 60_000);
 
-  it('answers another shopper\'s order as not found, and refuses lines of other orders', async () => {
+  it("answers another shopper's order as not found, and refuses lines of other orders", async () => {
     const sku = await product(node, shop, '进度雨伞', 2000);
     const mine = await paidCheckout(node, await buyer(), 'refund-state-2', [{ skuId: sku, quantity: 1 }]);
     const theirs = await paidCheckout(node, await buyer(), 'refund-state-3', [{ skuId: sku, quantity: 1 }]);

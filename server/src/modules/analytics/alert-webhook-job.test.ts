@@ -12,7 +12,10 @@ import { startNode, type TestNode } from '../../../test/harness.ts';
 import { until } from '../../../test/order-fixtures.ts';
 import { ANALYTICS_TEST_CONFIG } from './test-support.ts';
 
-interface Hit { key: string | undefined; body: { eventId: number; alert: { id: number; message: string } } }
+interface Hit {
+  key: string | undefined;
+  body: { eventId: number; alert: { id: number; message: string } };
+}
 
 describe.each(APP_BACKENDS)('alert webhooks as jobs on $name', (backend) => {
   let node: TestNode;
@@ -28,10 +31,17 @@ describe.each(APP_BACKENDS)('alert webhooks as jobs on $name', (backend) => {
     shop = await makeShop(node, '回调小店', '13800009301');
     receiver = http.createServer((req, res) => {
       let body = '';
-      req.on('data', (c) => { body += c; });
+      req.on('data', (c) => {
+        body += c;
+      });
       req.on('end', () => {
         const key = req.headers['idempotency-key'] as string | undefined;
-        if (failuresLeft > 0) { failuresLeft--; refused.push(key); res.writeHead(503).end(); return; }
+        if (failuresLeft > 0) {
+          failuresLeft--;
+          refused.push(key);
+          res.writeHead(503).end();
+          return;
+        }
         hits.push({ key, body: JSON.parse(body) });
         res.writeHead(200).end('ok');
       });
@@ -43,11 +53,16 @@ describe.each(APP_BACKENDS)('alert webhooks as jobs on $name', (backend) => {
     await node?.close();
     await new Promise((r) => receiver?.close(r));
   });
-  beforeEach(() => { hits.length = 0; refused.length = 0; failuresLeft = 0; });
+  beforeEach(() => {
+    hits.length = 0;
+    refused.length = 0;
+    failuresLeft = 0;
+  });
 
   async function saveRule(): Promise<number> {
     const r = await node.api('POST', `/api/merchants/${shop.merchantId}/alert-rules`, {
-      token: shop.owner.token, body: { name: '回调', metric: 'online_below', threshold: 1, webhookUrl },
+      token: shop.owner.token,
+      body: { name: '回调', metric: 'online_below', threshold: 1, webhookUrl },
     });
     expect(r.status).toBe(201);
     return r.body.id;
@@ -55,20 +70,43 @@ describe.each(APP_BACKENDS)('alert webhooks as jobs on $name', (backend) => {
 
   async function fire(ruleId: number, alertId: number): Promise<number> {
     const ctx = node.app.ctx;
-    return ctx.db.transaction().execute((trx) => ctx.events.emit(trx, {
-      type: 'analytics.alert_fired', aggregateType: 'merchant', aggregateId: shop.merchantId,
-      payload: {
-        id: alertId, ruleId, merchantId: shop.merchantId, roomId: 1, metric: 'online_below', value: 0, threshold: 1,
-        message: `alert ${alertId}`, firedAt: new Date().toISOString(), ruleName: '回调', webhookUrl,
-      },
-    }));
+    return ctx.db.transaction().execute((trx) =>
+      ctx.events.emit(trx, {
+        type: 'analytics.alert_fired',
+        aggregateType: 'merchant',
+        aggregateId: shop.merchantId,
+        payload: {
+          id: alertId,
+          ruleId,
+          merchantId: shop.merchantId,
+          roomId: 1,
+          metric: 'online_below',
+          value: 0,
+          threshold: 1,
+          message: `alert ${alertId}`,
+          firedAt: new Date().toISOString(),
+          ruleName: '回调',
+          webhookUrl,
+        },
+      }),
+    );
   }
 
-  const job = (eventId: number) => node.app.ctx.db.selectFrom('jobs')
-    .select(['type', 'status', 'attempts', 'max_attempts', 'last_error'])
-    .where('unique_key', '=', `alert-webhook:${eventId}`).executeTakeFirst();
-  const dispatched = async (eventId: number) => Boolean(await node.app.ctx.db.selectFrom('outbox_events').select('id')
-    .where('id', '=', eventId).where(sql<boolean>`dispatched_at is not null`).executeTakeFirst());
+  const job = (eventId: number) =>
+    node.app.ctx.db
+      .selectFrom('jobs')
+      .select(['type', 'status', 'attempts', 'max_attempts', 'last_error'])
+      .where('unique_key', '=', `alert-webhook:${eventId}`)
+      .executeTakeFirst();
+  const dispatched = async (eventId: number) =>
+    Boolean(
+      await node.app.ctx.db
+        .selectFrom('outbox_events')
+        .select('id')
+        .where('id', '=', eventId)
+        .where(sql<boolean>`dispatched_at is not null`)
+        .executeTakeFirst(),
+    );
 
   it('finishes the event at once and retries the post with backoff until the receiver answers', async () => {
     const ruleId = await saveRule();
@@ -87,8 +125,11 @@ describe.each(APP_BACKENDS)('alert webhooks as jobs on $name', (backend) => {
     await until(async () => (await job(eventId))?.status === 'done');
     expect(await job(eventId)).toMatchObject({ type: 'analytics.post_alert_webhook', attempts: 2, max_attempts: 12 });
     // The outbox was never failed by the receiver: its handler only booked the job.
-    const row = await node.app.ctx.db.selectFrom('outbox_events').select(['attempts', 'last_error'])
-      .where('id', '=', eventId).executeTakeFirstOrThrow();
+    const row = await node.app.ctx.db
+      .selectFrom('outbox_events')
+      .select(['attempts', 'last_error'])
+      .where('id', '=', eventId)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ attempts: 0, last_error: null });
   });
 
@@ -104,23 +145,40 @@ describe.each(APP_BACKENDS)('alert webhooks as jobs on $name', (backend) => {
     await until(() => dispatched(eventId));
     await new Promise((r) => setTimeout(r, 800));
     expect(hits.map((h) => h.body.eventId)).toEqual([eventId]);
-    const jobs = await db.selectFrom('jobs').select('id')
-      .where('unique_key', '=', `alert-webhook:${eventId}`).execute();
+    const jobs = await db
+      .selectFrom('jobs')
+      .select('id')
+      .where('unique_key', '=', `alert-webhook:${eventId}`)
+      .execute();
     expect(jobs).toHaveLength(1);
   });
 
   it('books no job for a rule without a webhook, and posts nothing once the rule is deleted', async () => {
     const noHook = await node.api('POST', `/api/merchants/${shop.merchantId}/alert-rules`, {
-      token: shop.owner.token, body: { name: '无回调', metric: 'online_below', threshold: 1 },
+      token: shop.owner.token,
+      body: { name: '无回调', metric: 'online_below', threshold: 1 },
     });
     const ctx = node.app.ctx;
-    const quiet = await ctx.db.transaction().execute((trx) => ctx.events.emit(trx, {
-      type: 'analytics.alert_fired', aggregateType: 'merchant', aggregateId: shop.merchantId,
-      payload: {
-        id: 103, ruleId: noHook.body.id, merchantId: shop.merchantId, roomId: 1, metric: 'online_below', value: 0,
-        threshold: 1, message: 'quiet', firedAt: new Date().toISOString(), ruleName: '无回调', webhookUrl: null,
-      },
-    }));
+    const quiet = await ctx.db.transaction().execute((trx) =>
+      ctx.events.emit(trx, {
+        type: 'analytics.alert_fired',
+        aggregateType: 'merchant',
+        aggregateId: shop.merchantId,
+        payload: {
+          id: 103,
+          ruleId: noHook.body.id,
+          merchantId: shop.merchantId,
+          roomId: 1,
+          metric: 'online_below',
+          value: 0,
+          threshold: 1,
+          message: 'quiet',
+          firedAt: new Date().toISOString(),
+          ruleName: '无回调',
+          webhookUrl: null,
+        },
+      }),
+    );
     await until(() => dispatched(quiet));
     expect(await job(quiet)).toBeUndefined();
 

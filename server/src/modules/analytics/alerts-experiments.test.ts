@@ -14,13 +14,47 @@ import { hashUnit, pickVariant, twoProportionTest } from './experiments.ts';
 describe('A/B assignment and statistics', () => {
   it('assigns stably and splits by weight within tolerance', () => {
     const units = Array.from({ length: 20_000 }, (_, i) => `d:device-${i}`);
-    const even = units.map((u) => pickVariant([{ key: 'a', weight: 1 }, { key: 'b', weight: 1 }], hashUnit('cover-test', u)));
+    const even = units.map((u) =>
+      pickVariant(
+        [
+          { key: 'a', weight: 1 },
+          { key: 'b', weight: 1 },
+        ],
+        hashUnit('cover-test', u),
+      ),
+    );
     expect(Math.abs(even.filter((v) => v === 'a').length / units.length - 0.5)).toBeLessThan(0.015);
-    const skewed = units.map((u) => pickVariant([{ key: 'a', weight: 9 }, { key: 'b', weight: 1 }], hashUnit('price-test', u)));
+    const skewed = units.map((u) =>
+      pickVariant(
+        [
+          { key: 'a', weight: 9 },
+          { key: 'b', weight: 1 },
+        ],
+        hashUnit('price-test', u),
+      ),
+    );
     expect(Math.abs(skewed.filter((v) => v === 'b').length / units.length - 0.1)).toBeLessThan(0.01);
-    expect(units.slice(0, 100).map((u) => pickVariant([{ key: 'a', weight: 1 }, { key: 'b', weight: 1 }], hashUnit('cover-test', u)))).toEqual(even.slice(0, 100));
+    expect(
+      units.slice(0, 100).map((u) =>
+        pickVariant(
+          [
+            { key: 'a', weight: 1 },
+            { key: 'b', weight: 1 },
+          ],
+          hashUnit('cover-test', u),
+        ),
+      ),
+    ).toEqual(even.slice(0, 100));
     // Different experiments split the same people independently.
-    const other = units.map((u) => pickVariant([{ key: 'a', weight: 1 }, { key: 'b', weight: 1 }], hashUnit('another-test', u)));
+    const other = units.map((u) =>
+      pickVariant(
+        [
+          { key: 'a', weight: 1 },
+          { key: 'b', weight: 1 },
+        ],
+        hashUnit('another-test', u),
+      ),
+    );
     const agree = even.filter((v, i) => v === other[i]).length / units.length;
     expect(Math.abs(agree - 0.5)).toBeLessThan(0.02);
   });
@@ -46,13 +80,24 @@ describe.each(APP_BACKENDS)('alerts and experiments on $name', (backend) => {
   beforeAll(async () => {
     node = await startNode({ db: backend.db, cache: backend.cache, config: ANALYTICS_TEST_CONFIG });
     shop = await makeShop(node, '预警小店', '13800009101');
-    roomId = (await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title: '预警直播间' } })).body.id;
+    roomId = (
+      await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, {
+        token: shop.owner.token,
+        body: { title: '预警直播间' },
+      })
+    ).body.id;
     receiver = http.createServer((req, res) => {
       let body = '';
-      req.on('data', (c) => { body += c; });
+      req.on('data', (c) => {
+        body += c;
+      });
       req.on('end', () => {
         // The first delivery fails, as a flaky receiver would; the outbox must retry it.
-        if (failNext) { failNext = false; res.writeHead(503).end(); return; }
+        if (failNext) {
+          failNext = false;
+          res.writeHead(503).end();
+          return;
+        }
         received.push(JSON.parse(body));
         signatures.push({ header: String(req.headers['x-livemall-signature']), body });
         res.writeHead(200).end('ok');
@@ -68,15 +113,34 @@ describe.each(APP_BACKENDS)('alerts and experiments on $name', (backend) => {
 
   it('fires an online-drop alert once per cool-down, in the console and at the webhook', async () => {
     const rules = `/api/merchants/${shop.merchantId}/alert-rules`;
-    expect((await node.api('POST', rules, { token: shop.owner.token, body: { name: 'x', metric: 'bounce', threshold: 1 } })).status).toBe(400);
-    const badHook = await node.api('POST', rules, { token: shop.owner.token, body: { name: 'x', metric: 'online_below', threshold: 1, webhookUrl: 'ftp://example.com/x' } });
+    expect(
+      (await node.api('POST', rules, { token: shop.owner.token, body: { name: 'x', metric: 'bounce', threshold: 1 } }))
+        .status,
+    ).toBe(400);
+    const badHook = await node.api('POST', rules, {
+      token: shop.owner.token,
+      body: { name: 'x', metric: 'online_below', threshold: 1, webhookUrl: 'ftp://example.com/x' },
+    });
     expect(badHook.body.error.code).toBe('BAD_WEBHOOK_URL');
     // By default a tenant's webhook may not point into the host's own network.
     node.app.ctx.config.analytics.webhookAllowPrivate = false;
-    const internal = await node.api('POST', rules, { token: shop.owner.token, body: { name: 'x', metric: 'online_below', threshold: 1, webhookUrl } });
+    const internal = await node.api('POST', rules, {
+      token: shop.owner.token,
+      body: { name: 'x', metric: 'online_below', threshold: 1, webhookUrl },
+    });
     node.app.ctx.config.analytics.webhookAllowPrivate = true;
     expect(internal.body.error).toMatchObject({ code: 'BAD_WEBHOOK_URL', message: expect.stringContaining('private') });
-    const rule = await node.api('POST', rules, { token: shop.owner.token, body: { name: '掉线预警', metric: 'online_drop_pct', threshold: 10, minVisitors: 5, cooldownSec: 300, webhookUrl } });
+    const rule = await node.api('POST', rules, {
+      token: shop.owner.token,
+      body: {
+        name: '掉线预警',
+        metric: 'online_drop_pct',
+        threshold: 10,
+        minVisitors: 5,
+        cooldownSec: 300,
+        webhookUrl,
+      },
+    });
     expect(rule.status).toBe(201);
     expect(rule.body.webhookSecret).toMatch(/^whsec_/);
     expect((await node.api('GET', rules, { token: shop.owner.token })).body[0]).not.toHaveProperty('webhookSecret');
@@ -110,7 +174,9 @@ describe.each(APP_BACKENDS)('alerts and experiments on $name', (backend) => {
     await until(async () => (await online()) === 6);
     expect((await analytics.tick(at(460))).alerts).toHaveLength(1);
 
-    const list = (await node.api('GET', `/api/merchants/${shop.merchantId}/alerts?roomId=${roomId}`, { token: shop.owner.token })).body;
+    const list = (
+      await node.api('GET', `/api/merchants/${shop.merchantId}/alerts?roomId=${roomId}`, { token: shop.owner.token })
+    ).body;
     expect(list.map((a: any) => a.value)).toEqual([45.5, 45.5]);
     await until(async () => received.length === 2);
     expect(new Set(received.map((r) => r.alert.id))).toEqual(new Set(list.map((a: any) => a.id)));
@@ -124,10 +190,16 @@ describe.each(APP_BACKENDS)('alerts and experiments on $name', (backend) => {
     // The console got the alert and the live numbers; the shopper got neither.
     await console_.waitFor((f) => f.type === 'analytics.alert');
     const metrics = await console_.waitFor((f) => f.type === 'analytics.metrics');
-    expect(metrics.data).toMatchObject({ roomId, online: expect.any(Number), summary: expect.objectContaining({ viewers: expect.any(Number) }) });
+    expect(metrics.data).toMatchObject({
+      roomId,
+      online: expect.any(Number),
+      summary: expect.objectContaining({ viewers: expect.any(Number) }),
+    });
     await shopper.waitFor((f) => f.type === 'presence');
     expect(shopper.frames.some((f) => f.type.startsWith('analytics.'))).toBe(false);
-    const peak = (await node.api('GET', `/api/merchants/${shop.merchantId}/analytics/rooms/${roomId}`, { token: shop.owner.token })).body.summary.peakOnline;
+    const peak = (
+      await node.api('GET', `/api/merchants/${shop.merchantId}/analytics/rooms/${roomId}`, { token: shop.owner.token })
+    ).body.summary.peakOnline;
     expect(peak).toBe(11);
     for (const v of [console_, shopper, ...crowd.slice(5)]) v.close();
   });
@@ -135,13 +207,29 @@ describe.each(APP_BACKENDS)('alerts and experiments on $name', (backend) => {
   it('records exposures and conversions per variant and tests them against the control', async () => {
     const { productId } = await simpleProduct(node, shop, '封面测试款', 3900, 50);
     const base = `/api/merchants/${shop.merchantId}/experiments`;
-    const body = { key: 'room-cover', name: '直播间封面', variants: [{ key: 'old', weight: 1 }, { key: 'new', weight: 1 }], goal: 'add_to_cart' };
-    expect((await node.api('POST', base, { token: shop.owner.token, body: { ...body, variants: [{ key: 'only', weight: 1 }] } })).status).toBe(400);
+    const body = {
+      key: 'room-cover',
+      name: '直播间封面',
+      variants: [
+        { key: 'old', weight: 1 },
+        { key: 'new', weight: 1 },
+      ],
+      goal: 'add_to_cart',
+    };
+    expect(
+      (
+        await node.api('POST', base, {
+          token: shop.owner.token,
+          body: { ...body, variants: [{ key: 'only', weight: 1 }] },
+        })
+      ).status,
+    ).toBe(400);
     const x = await node.api('POST', base, { token: shop.owner.token, body });
     expect(x.status).toBe(201);
     expect((await node.api('POST', base, { token: shop.owner.token, body })).body.error.code).toBe('EXPERIMENT_EXISTS');
 
-    const assign = (deviceId: string) => node.api('POST', `/api/shops/${shop.merchantId}/experiments/room-cover/assignment`, { body: { deviceId } });
+    const assign = (deviceId: string) =>
+      node.api('POST', `/api/shops/${shop.merchantId}/experiments/room-cover/assignment`, { body: { deviceId } });
     const devices = Array.from({ length: 60 }, (_, i) => `dev-ab-${String(i).padStart(4, '0')}`);
     const variants = new Map<string, string>();
     for (const d of devices) variants.set(d, (await assign(d)).body.variant);
@@ -149,14 +237,23 @@ describe.each(APP_BACKENDS)('alerts and experiments on $name', (backend) => {
     // Every "new" device adds to cart; one in three "old" ones does.
     const converting = devices.filter((d, i) => variants.get(d) === 'new' || i % 3 === 0);
     for (const d of converting) {
-      await node.api('POST', '/api/analytics/events', { body: { deviceId: d, events: [{ type: 'add_to_cart', productId }] }, headers: { 'user-agent': PHONE_UA } });
+      await node.api('POST', '/api/analytics/events', {
+        body: { deviceId: d, events: [{ type: 'add_to_cart', productId }] },
+        headers: { 'user-agent': PHONE_UA },
+      });
     }
     await node.app.ctx.services.analytics.tick();
     const res = (await node.api('GET', `${base}/${x.body.id}/results`, { token: shop.owner.token })).body;
     const count = (v: string) => devices.filter((d) => variants.get(d) === v).length;
     const conv = (v: string) => converting.filter((d) => variants.get(d) === v).length;
-    expect(res.variants.map((v: any) => [v.variant, v.exposures, v.conversions])).toEqual([['old', count('old'), conv('old')], ['new', count('new'), conv('new')]]);
-    const expected = twoProportionTest({ n: count('old'), conversions: conv('old') }, { n: count('new'), conversions: conv('new') })!;
+    expect(res.variants.map((v: any) => [v.variant, v.exposures, v.conversions])).toEqual([
+      ['old', count('old'), conv('old')],
+      ['new', count('new'), conv('new')],
+    ]);
+    const expected = twoProportionTest(
+      { n: count('old'), conversions: conv('old') },
+      { n: count('new'), conversions: conv('new') },
+    )!;
     expect(res.variants[1].z).toBeCloseTo(expected.z, 3);
     expect(res.variants[1].significant).toBe(expected.pValue < 0.05);
     expect(res.variants[0].z).toBeNull();

@@ -9,7 +9,9 @@ import './tables.ts';
 import { ANALYTICS_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { analytics: AnalyticsService }
+  interface Services {
+    analytics: AnalyticsService;
+  }
 }
 
 export const analyticsModule: Module = {
@@ -21,8 +23,18 @@ export const analyticsModule: Module = {
     ctx.services.analytics = analytics;
     analytics.ingest.subscribe();
     analytics.alerts.subscribe();
-    ctx.jobs.recurring({ type: 'analytics.tick', everyMs: ctx.config.analytics.tickMs, run: async (_job, db) => { await analytics.tick({ db }); } });
-    ctx.jobs.recurring({ type: 'analytics.retention', everyMs: 3600_000, run: async (_job, db) => analytics.applyRetention(db) });
+    ctx.jobs.recurring({
+      type: 'analytics.tick',
+      everyMs: ctx.config.analytics.tickMs,
+      run: async (_job, db) => {
+        await analytics.tick({ db });
+      },
+    });
+    ctx.jobs.recurring({
+      type: 'analytics.retention',
+      everyMs: 3600_000,
+      run: async (_job, db) => analytics.applyRetention(db),
+    });
   },
   routes: analyticsRoutes,
 };

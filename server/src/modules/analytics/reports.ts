@@ -5,8 +5,20 @@ import type { Db } from '../../platform/db/types.ts';
 
 export type ReportBy = 'time' | 'room' | 'product';
 export interface ReportRow {
-  key: string; label: string; visitors: number | null; pageViews: number; enters: number; watchSeconds: number; clicks: number; carts: number;
-  comments: number; follows: number; orders: number; paidOrders: number; gmvFen: number; refundFen: number;
+  key: string;
+  label: string;
+  visitors: number | null;
+  pageViews: number;
+  enters: number;
+  watchSeconds: number;
+  clicks: number;
+  carts: number;
+  comments: number;
+  follows: number;
+  orders: number;
+  paidOrders: number;
+  gmvFen: number;
+  refundFen: number;
 }
 
 const SUMS = `sum(r.page_views) as page_views, sum(r.enters) as enters, sum(r.watch_seconds) as watch_seconds, sum(r.clicks) as clicks,
@@ -21,15 +33,29 @@ export interface ReportLabels {
 
 export async function report(
   db: Db,
-  q: { merchantId: number; by: ReportBy; grain: 'hour' | 'day'; from: Date; to: Date; roomId?: number | undefined; timeZone: string },
+  q: {
+    merchantId: number;
+    by: ReportBy;
+    grain: 'hour' | 'day';
+    from: Date;
+    to: Date;
+    roomId?: number | undefined;
+    timeZone: string;
+  },
   labels: ReportLabels,
 ): Promise<ReportRow[]> {
   const grain = q.by === 'time' ? q.grain : 'day';
   const room = q.roomId !== undefined ? sql`and r.room_id = ${q.roomId}` : sql``;
   const tz = q.timeZone;
   // Whole buckets: every hour/day the range touches (days are local days).
-  const start = grain === 'day' ? sql`(date_trunc('day', ${q.from}::timestamptz at time zone ${tz}) at time zone ${tz})` : sql`date_trunc('hour', ${q.from}::timestamptz)`;
-  const end = grain === 'day' ? sql`(date_trunc('day', ${q.to}::timestamptz at time zone ${tz}) at time zone ${tz} + interval '1 day')` : sql`(date_trunc('hour', ${q.to}::timestamptz) + interval '1 hour')`;
+  const start =
+    grain === 'day'
+      ? sql`(date_trunc('day', ${q.from}::timestamptz at time zone ${tz}) at time zone ${tz})`
+      : sql`date_trunc('hour', ${q.from}::timestamptz)`;
+  const end =
+    grain === 'day'
+      ? sql`(date_trunc('day', ${q.to}::timestamptz at time zone ${tz}) at time zone ${tz} + interval '1 day')`
+      : sql`(date_trunc('hour', ${q.to}::timestamptz) + interval '1 hour')`;
   if (q.by === 'time') {
     const rows = await sql<Record<string, unknown>>`
       select r.bucket as key, ${sql.raw(SUMS)},
@@ -62,8 +88,19 @@ export async function report(
 function toRow(r: Record<string, unknown>, key: string, label: string): ReportRow {
   const n = (k: string) => Number(r[k] ?? 0);
   return {
-    key, label, visitors: r.visitors === null || r.visitors === undefined ? null : Number(r.visitors), pageViews: n('page_views'), enters: n('enters'),
-    watchSeconds: n('watch_seconds'), clicks: n('clicks'), carts: n('carts'), comments: n('comments'), follows: n('follows'), orders: n('orders'),
-    paidOrders: n('paid_orders'), gmvFen: n('gmv_fen'), refundFen: n('refund_fen'),
+    key,
+    label,
+    visitors: r.visitors === null || r.visitors === undefined ? null : Number(r.visitors),
+    pageViews: n('page_views'),
+    enters: n('enters'),
+    watchSeconds: n('watch_seconds'),
+    clicks: n('clicks'),
+    carts: n('carts'),
+    comments: n('comments'),
+    follows: n('follows'),
+    orders: n('orders'),
+    paidOrders: n('paid_orders'),
+    gmvFen: n('gmv_fen'),
+    refundFen: n('refund_fen'),
   };
 }

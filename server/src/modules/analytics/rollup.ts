@@ -9,12 +9,26 @@ import { MERGE_VISITOR } from './ingest.ts';
 
 /** Additive counter columns, shared by all grains. */
 export const COUNTERS = [
-  'page_views', 'exposures', 'enters', 'watch_seconds', 'clicks', 'carts', 'checkouts', 'comments', 'follows', 'shares',
-  'orders', 'order_fen', 'paid_orders', 'gmv_fen', 'refunds', 'refund_fen',
+  'page_views',
+  'exposures',
+  'enters',
+  'watch_seconds',
+  'clicks',
+  'carts',
+  'checkouts',
+  'comments',
+  'follows',
+  'shares',
+  'orders',
+  'order_fen',
+  'paid_orders',
+  'gmv_fen',
+  'refunds',
+  'refund_fen',
 ] as const;
 
 /** How each counter is computed from a batch of events (`amount` is the line's or order's fen). */
-const COUNTER_SQL: Record<typeof COUNTERS[number], string> = {
+const COUNTER_SQL: Record<(typeof COUNTERS)[number], string> = {
   page_views: `count(*) filter (where type in ('page_view', 'room_enter'))`,
   exposures: `count(*) filter (where type = 'exposure')`,
   enters: `count(*) filter (where type = 'room_enter')`,
@@ -51,13 +65,24 @@ const ADD_ON_CONFLICT = COUNTERS.map((c) => `${c} = r.${c} + excluded.${c}`).joi
 const COLS = COUNTERS.join(', ');
 
 export interface RollupOptions {
-  timeZone: string; lagMs: number; batchSize?: number;
+  timeZone: string;
+  lagMs: number;
+  batchSize?: number;
   /** The chat's visible messages after an id (the interaction module's feed): they become comment events. */
-  chat: (db: Db, afterId: number, opts: { lagMs: number; batchSize?: number | undefined }) => Promise<{
-    upTo: number; messages: Array<{ id: number; userId: number; merchantId: number; roomId: number; createdAt: Date }>;
+  chat: (
+    db: Db,
+    afterId: number,
+    opts: { lagMs: number; batchSize?: number | undefined },
+  ) => Promise<{
+    upTo: number;
+    messages: Array<{ id: number; userId: number; merchantId: number; roomId: number; createdAt: Date }>;
   }>;
 }
-export interface RollupResult { events: number; comments: number; lastId: number }
+export interface RollupResult {
+  events: number;
+  comments: number;
+  lastId: number;
+}
 
 export async function rollup(db: Db, opts: RollupOptions): Promise<RollupResult> {
   return inTransaction(db, async (trx) => {
@@ -68,27 +93,33 @@ export async function rollup(db: Db, opts: RollupOptions): Promise<RollupResult>
     if (to <= from) return { events: 0, comments, lastId: from };
 
     await sql.raw(`drop table if exists analytics_batch, analytics_touched, analytics_touched_days`).execute(trx);
-    await sql.raw(`create temp table analytics_batch on commit drop as
+    await sql
+      .raw(`create temp table analytics_batch on commit drop as
       select e.id, e.type, e.merchant_id, e.room_id, e.product_id, e.amount_fen, e.seconds, e.props, e.occurred_at, e.device_id,
              coalesce(e.user_id, d.user_id) as uid,
              case when coalesce(e.user_id, d.user_id) is not null then 'u:' || coalesce(e.user_id, d.user_id)
                   when e.device_id <> '' then 'd:' || e.device_id end as visitor
       from analytics_events e left join analytics_devices d on d.device_id = e.device_id and e.device_id <> ''
-      where e.id > ${from} and e.id <= ${to} and e.merchant_id is not null`).execute(trx);
+      where e.id > ${from} and e.id <= ${to} and e.merchant_id is not null`)
+      .execute(trx);
 
-    await sql.raw(`
+    await sql
+      .raw(`
       insert into analytics_rollups as r (grain, bucket, merchant_id, room_id, product_id, ${COLS})
       select 'minute', date_trunc('minute', occurred_at), merchant_id, room_id, product_id, ${COUNTER_SELECT}
       from (${EVENT_ROWS_SQL('analytics_batch')}) x group by 2, 3, 4, 5
-      on conflict (grain, merchant_id, room_id, product_id, bucket) do update set ${ADD_ON_CONFLICT}`).execute(trx);
+      on conflict (grain, merchant_id, room_id, product_id, bucket) do update set ${ADD_ON_CONFLICT}`)
+      .execute(trx);
 
-    await sql.raw(`
+    await sql
+      .raw(`
       insert into analytics_room_visitors as v (room_id, visitor, merchant_id, exposed, entered, watch_seconds, clicked, ordered, paid, interacted, first_at, last_at)
       select room_id, visitor, min(merchant_id), bool_or(type = 'exposure'), bool_or(type in ('room_enter', 'heartbeat')),
         coalesce(sum(seconds) filter (where type = 'heartbeat'), 0), bool_or(type = 'product_click'), bool_or(type = 'order'),
         bool_or(type = 'order_paid'), bool_or(type in ('comment', 'follow', 'share')), min(occurred_at), max(occurred_at)
       from analytics_batch where room_id is not null and visitor is not null group by room_id, visitor
-      on conflict (room_id, visitor) do update set ${MERGE_VISITOR}`).execute(trx);
+      on conflict (room_id, visitor) do update set ${MERGE_VISITOR}`)
+      .execute(trx);
 
     // A visit is anything a visitor did but being shown a room card.
     await sql`
@@ -99,7 +130,8 @@ export async function rollup(db: Db, opts: RollupOptions): Promise<RollupResult>
       on conflict do nothing`.execute(trx);
 
     // A/B conversions: the first goal event after exposure, by device or by (stitched) user.
-    await sql.raw(`
+    await sql
+      .raw(`
       update analytics_experiment_units u set converted_at = m.at
       from (
         select un.experiment_id, un.unit, min(b.occurred_at) as at
@@ -109,7 +141,8 @@ export async function rollup(db: Db, opts: RollupOptions): Promise<RollupResult>
           and (un.unit = 'd:' || b.device_id or un.user_id = b.uid)
         group by 1, 2
       ) m
-      where u.experiment_id = m.experiment_id and u.unit = m.unit and u.converted_at is null`).execute(trx);
+      where u.experiment_id = m.experiment_id and u.unit = m.unit and u.converted_at is null`)
+      .execute(trx);
 
     await recomputeCoarser(trx, opts.timeZone);
     await setWatermark(trx, 'events', to);
@@ -120,25 +153,35 @@ export async function rollup(db: Db, opts: RollupOptions): Promise<RollupResult>
 
 /** Hours touched by this batch are rebuilt from their minutes, then the touched days from their hours. */
 async function recomputeCoarser(trx: Db, timeZone: string): Promise<void> {
-  await sql.raw(`create temp table analytics_touched on commit drop as
-    select distinct merchant_id, date_trunc('hour', occurred_at) as bucket from analytics_batch`).execute(trx);
+  await sql
+    .raw(`create temp table analytics_touched on commit drop as
+    select distinct merchant_id, date_trunc('hour', occurred_at) as bucket from analytics_batch`)
+    .execute(trx);
   await rebuild(trx, 'hour', 'minute', 'analytics_touched');
   // Days are local days; hours nest in them for whole-hour offsets (Asia/Shanghai and most zones).
   const zone = timeZone.replace(/'/g, '');
-  await sql.raw(`create temp table analytics_touched_days on commit drop as
-    select distinct merchant_id, (date_trunc('day', bucket at time zone '${zone}') at time zone '${zone}') as bucket from analytics_touched`).execute(trx);
+  await sql
+    .raw(`create temp table analytics_touched_days on commit drop as
+    select distinct merchant_id, (date_trunc('day', bucket at time zone '${zone}') at time zone '${zone}') as bucket from analytics_touched`)
+    .execute(trx);
   await rebuild(trx, 'day', 'hour', 'analytics_touched_days');
 }
 
 /** Replace the `grain` rows of the touched (merchant, bucket) pairs with the sums of their `finer` rows. */
 async function rebuild(trx: Db, grain: 'hour' | 'day', finer: 'minute' | 'hour', touched: string): Promise<void> {
-  await sql.raw(`delete from analytics_rollups r using ${touched} t where r.grain = '${grain}' and r.merchant_id = t.merchant_id and r.bucket = t.bucket`).execute(trx);
-  await sql.raw(`
+  await sql
+    .raw(
+      `delete from analytics_rollups r using ${touched} t where r.grain = '${grain}' and r.merchant_id = t.merchant_id and r.bucket = t.bucket`,
+    )
+    .execute(trx);
+  await sql
+    .raw(`
     insert into analytics_rollups (grain, bucket, merchant_id, room_id, product_id, ${COLS})
     select '${grain}', t.bucket, r.merchant_id, r.room_id, r.product_id, ${SUM_SELECT}
     from ${touched} t join analytics_rollups r on r.grain = '${finer}' and r.merchant_id = t.merchant_id
       and r.bucket >= t.bucket and r.bucket < t.bucket + interval '1 ${grain}'
-    group by 2, 3, 4, 5`).execute(trx);
+    group by 2, 3, 4, 5`)
+    .execute(trx);
 }
 
 /** Chat messages become comment events (chat is a hot path, so it is read here, not through the outbox). */
@@ -148,10 +191,22 @@ async function importComments(trx: Db, opts: RollupOptions): Promise<number> {
   if (upTo <= from) return 0;
   let added = 0;
   for (let i = 0; i < messages.length; i += 2000) {
-    const r = await trx.insertInto('analytics_events').values(messages.slice(i, i + 2000).map((m) => ({
-      type: 'comment', source: 'server' as const, device_id: '', dedupe_key: `chat:${m.id}`, user_id: m.userId,
-      merchant_id: m.merchantId, room_id: m.roomId, occurred_at: m.createdAt,
-    }))).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    const r = await trx
+      .insertInto('analytics_events')
+      .values(
+        messages.slice(i, i + 2000).map((m) => ({
+          type: 'comment',
+          source: 'server' as const,
+          device_id: '',
+          dedupe_key: `chat:${m.id}`,
+          user_id: m.userId,
+          merchant_id: m.merchantId,
+          room_id: m.roomId,
+          occurred_at: m.createdAt,
+        })),
+      )
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
     added += Number(r.numInsertedOrUpdatedRows ?? 0);
   }
   await setWatermark(trx, 'chat', upTo);
@@ -162,11 +217,19 @@ async function importComments(trx: Db, opts: RollupOptions): Promise<number> {
  * The highest id that is safe to read: rows are taken in id order only up to the first row younger
  * than the lag, so a row whose transaction commits a little after a later id is never skipped.
  */
-async function safeUpperId(trx: Db, table: string, timeCol: string, from: number, opts: RollupOptions): Promise<number> {
+async function safeUpperId(
+  trx: Db,
+  table: string,
+  timeCol: string,
+  from: number,
+  opts: RollupOptions,
+): Promise<number> {
   const cutoff = sql.raw(opts.lagMs > 0 ? `now() - interval '${Math.round(opts.lagMs)} milliseconds'` : `now()`);
   const r = await sql<{ max_id: string | null; young_id: string | null }>`
     select (select max(id) from ${sql.table(table)} where id > ${from}) as max_id,
-           (select min(id) from ${sql.table(table)} where id > ${from} and ${sql.ref(timeCol)} > ${cutoff}) as young_id`.execute(trx);
+           (select min(id) from ${sql.table(table)} where id > ${from} and ${sql.ref(timeCol)} > ${cutoff}) as young_id`.execute(
+    trx,
+  );
   const row = r.rows[0]!;
   if (row.max_id === null) return from;
   let to = Number(row.max_id);
@@ -175,11 +238,18 @@ async function safeUpperId(trx: Db, table: string, timeCol: string, from: number
 }
 
 async function watermark(trx: Db, source: string): Promise<number> {
-  const r = await trx.selectFrom('analytics_rollup_state').select('last_id').where('source', '=', source).executeTakeFirst();
+  const r = await trx
+    .selectFrom('analytics_rollup_state')
+    .select('last_id')
+    .where('source', '=', source)
+    .executeTakeFirst();
   return r ? Number(r.last_id) : 0;
 }
 
 async function setWatermark(trx: Db, source: string, lastId: number): Promise<void> {
-  await trx.insertInto('analytics_rollup_state').values({ source, last_id: lastId })
-    .onConflict((oc) => oc.column('source').doUpdateSet({ last_id: lastId, updated_at: sql`now()` })).execute();
+  await trx
+    .insertInto('analytics_rollup_state')
+    .values({ source, last_id: lastId })
+    .onConflict((oc) => oc.column('source').doUpdateSet({ last_id: lastId, updated_at: sql`now()` }))
+    .execute();
 }

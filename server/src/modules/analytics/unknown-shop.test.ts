@@ -12,11 +12,14 @@ describe.each(APP_BACKENDS)('analytics writes for a shop that does not exist on 
     node = await startNode({ db: backend.db, cache: backend.cache });
     admin = (await node.userToken('13700000000', { admin: true })).token;
   });
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   it('answers a platform admin 404 for an alert rule on an unknown shop', async () => {
     const r = await node.api('POST', '/api/merchants/987654/alert-rules', {
-      token: admin, body: { name: '掉线告警', metric: 'online_below', threshold: 1 },
+      token: admin,
+      body: { name: '掉线告警', metric: 'online_below', threshold: 1 },
     });
     expect([r.status, r.body.error.code]).toEqual([404, 'NOT_FOUND']);
   });
@@ -24,7 +27,15 @@ describe.each(APP_BACKENDS)('analytics writes for a shop that does not exist on 
   it('answers a platform admin 404 for an experiment on an unknown shop', async () => {
     const r = await node.api('POST', '/api/merchants/987654/experiments', {
       token: admin,
-      body: { key: 'cover', name: '封面', goal: 'order', variants: [{ key: 'a', weight: 1 }, { key: 'b', weight: 1 }] },
+      body: {
+        key: 'cover',
+        name: '封面',
+        goal: 'order',
+        variants: [
+          { key: 'a', weight: 1 },
+          { key: 'b', weight: 1 },
+        ],
+      },
     });
     expect([r.status, r.body.error.code]).toEqual([404, 'NOT_FOUND']);
   });

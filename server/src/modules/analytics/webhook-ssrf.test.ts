@@ -14,14 +14,45 @@ import { ANALYTICS_TEST_CONFIG } from './test-support.ts';
 
 /** Every way we know to write an address inside the host or its networks; {port} is the listener's. */
 const INTERNAL_HOSTS = [
-  '127.0.0.1', '127.1', '2130706433', '0x7f000001', '0177.0.0.1', 'localhost', '[::1]', '0.0.0.0', '[::]',
-  '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[0:0:0:0:0:ffff:127.0.0.1]', '[0:0:0:0:0:ffff:7f00:1]',
+  '127.0.0.1',
+  '127.1',
+  '2130706433',
+  '0x7f000001',
+  '0177.0.0.1',
+  'localhost',
+  '[::1]',
+  '0.0.0.0',
+  '[::]',
+  '[::ffff:127.0.0.1]',
+  '[::ffff:7f00:1]',
+  '[0:0:0:0:0:ffff:127.0.0.1]',
+  '[0:0:0:0:0:ffff:7f00:1]',
   '[::FFFF:7F00:0001]',
-  '[::ffff:0:127.0.0.1]', '[64:ff9b::127.0.0.1]', '[64:ff9b:1::a00:1]', '[2002:7f00:1::1]', '[::127.0.0.1]',
+  '[::ffff:0:127.0.0.1]',
+  '[64:ff9b::127.0.0.1]',
+  '[64:ff9b:1::a00:1]',
+  '[2002:7f00:1::1]',
+  '[::127.0.0.1]',
   '[2001:0:4136:e378:8000:63bf:80ff:fffe]',
-  '169.254.169.254', '[::ffff:169.254.169.254]', '[::ffff:a9fe:a9fe]', '[fd00:ec2::254]', '[fe80::1]',
-  '10.0.0.1', '172.16.0.1', '192.168.1.1', '100.64.0.1', '192.0.0.1', '198.18.0.1', '224.0.0.1', '240.0.0.1',
-  '255.255.255.255', '[ff02::1]', '[fc00::1]', '[fec0::1]', '[2001:db8::1]', '[100::1]',
+  '169.254.169.254',
+  '[::ffff:169.254.169.254]',
+  '[::ffff:a9fe:a9fe]',
+  '[fd00:ec2::254]',
+  '[fe80::1]',
+  '10.0.0.1',
+  '172.16.0.1',
+  '192.168.1.1',
+  '100.64.0.1',
+  '192.0.0.1',
+  '198.18.0.1',
+  '224.0.0.1',
+  '240.0.0.1',
+  '255.255.255.255',
+  '[ff02::1]',
+  '[fc00::1]',
+  '[fec0::1]',
+  '[2001:db8::1]',
+  '[100::1]',
 ];
 
 // Only ever handed to the code under test as a lookup answer: no test connects to it.
@@ -55,7 +86,9 @@ describe('resolving once and connecting to the address checked', () => {
     });
     await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
   });
-  afterAll(async () => { await new Promise((r) => listener.close(r)); });
+  afterAll(async () => {
+    await new Promise((r) => listener.close(r));
+  });
 
   it('refuses a name whose answer points inside, and never asks DNS a second time', async () => {
     const port = (listener.address() as AddressInfo).port;
@@ -76,7 +109,10 @@ describe('resolving once and connecting to the address checked', () => {
   it('connects to the checked address with the name in the Host header (no second lookup)', async () => {
     const port = (listener.address() as AddressInfo).port;
     let calls = 0;
-    const lookup: Lookup = async () => { calls++; return [{ address: '127.0.0.1', family: 4 }]; };
+    const lookup: Lookup = async () => {
+      calls++;
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
     const url = `http://only-in-this-test.invalid:${port}/pinned`;
     const target = await resolveTarget(url, { allowPrivate: true, lookup });
     if ('problem' in target) throw new Error(target.problem);
@@ -115,22 +151,42 @@ describe.each(APP_BACKENDS)('alert webhook targets on $name', (backend) => {
   });
 
   const rules = () => `/api/merchants/${shop.merchantId}/alert-rules`;
-  const save = (webhookUrl: string) => node.api('POST', rules(), {
-    token: shop.owner.token, body: { name: 'hook', metric: 'online_below', threshold: 1, webhookUrl },
-  });
+  const save = (webhookUrl: string) =>
+    node.api('POST', rules(), {
+      token: shop.owner.token,
+      body: { name: 'hook', metric: 'online_below', threshold: 1, webhookUrl },
+    });
 
   /** Fire an alert for a saved rule through the outbox, and wait until the job posting it has finished. */
   async function deliver(ruleId: number, webhookUrl: string): Promise<void> {
     const ctx = node.app.ctx;
-    const id = await ctx.db.transaction().execute((trx) => ctx.events.emit(trx, {
-      type: 'analytics.alert_fired', aggregateType: 'merchant', aggregateId: shop.merchantId,
-      payload: {
-        id: 1, ruleId, merchantId: shop.merchantId, roomId: 1, metric: 'online_below', value: 0, threshold: 1,
-        message: 'm', firedAt: new Date().toISOString(), ruleName: 'hook', webhookUrl,
-      },
-    }));
-    const finished = () => ctx.db.selectFrom('jobs').select('id').where('unique_key', '=', `alert-webhook:${id}`)
-      .where('status', 'in', ['done', 'failed']).executeTakeFirst();
+    const id = await ctx.db.transaction().execute((trx) =>
+      ctx.events.emit(trx, {
+        type: 'analytics.alert_fired',
+        aggregateType: 'merchant',
+        aggregateId: shop.merchantId,
+        payload: {
+          id: 1,
+          ruleId,
+          merchantId: shop.merchantId,
+          roomId: 1,
+          metric: 'online_below',
+          value: 0,
+          threshold: 1,
+          message: 'm',
+          firedAt: new Date().toISOString(),
+          ruleName: 'hook',
+          webhookUrl,
+        },
+      }),
+    );
+    const finished = () =>
+      ctx.db
+        .selectFrom('jobs')
+        .select('id')
+        .where('unique_key', '=', `alert-webhook:${id}`)
+        .where('status', 'in', ['done', 'failed'])
+        .executeTakeFirst();
     await until(async () => Boolean(await finished()));
   }
 

@@ -5,7 +5,10 @@
 import crypto from 'node:crypto';
 import { postTo, resolveTarget, type Lookup } from '../../platform/http/outbound.ts';
 
-export interface WebhookPolicy { allowPrivate: boolean; lookup?: Lookup | undefined }
+export interface WebhookPolicy {
+  allowPrivate: boolean;
+  lookup?: Lookup | undefined;
+}
 
 /** Why this URL may not be called, or null when it may. */
 export async function webhookProblem(url: string, policy: WebhookPolicy): Promise<string | null> {
@@ -18,7 +21,10 @@ export async function webhookProblem(url: string, policy: WebhookPolicy): Promis
  * saved), connect to exactly that address. Answers 'refused' with the reason, or the status code.
  */
 export async function deliverWebhook(
-  url: string, body: string, headers: Record<string, string>, policy: WebhookPolicy & { timeoutMs: number },
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  policy: WebhookPolicy & { timeoutMs: number },
 ): Promise<{ refused: string } | { status: number }> {
   const target = await resolveTarget(url, policy);
   if ('problem' in target) return { refused: target.problem };

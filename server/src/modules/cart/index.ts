@@ -6,12 +6,16 @@ import { CartService } from './cart-service.ts';
 import { cartRoutes } from './routes.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { cart: CartService }
+  interface Services {
+    cart: CartService;
+  }
 }
 
 export const cartModule: Module = {
   name: 'cart',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  init(ctx) { ctx.services.cart = new CartService(ctx); },
+  init(ctx) {
+    ctx.services.cart = new CartService(ctx);
+  },
   routes: cartRoutes,
 };

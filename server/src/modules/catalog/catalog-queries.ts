@@ -12,16 +12,31 @@ import type { ProductStatus } from './tables.ts';
 import './tables.ts';
 
 export interface SkuForCheckout {
-  skuId: number; productId: number; merchantId: number;
-  productTitle: string; skuName: string; imageUrl: string | null;
-  priceFen: number; originalPriceFen: number; weightGrams: number;
-  categoryIds: number[]; tagIds: number[]; purchasable: boolean;
+  skuId: number;
+  productId: number;
+  merchantId: number;
+  productTitle: string;
+  skuName: string;
+  imageUrl: string | null;
+  priceFen: number;
+  originalPriceFen: number;
+  weightGrams: number;
+  categoryIds: number[];
+  tagIds: number[];
+  purchasable: boolean;
 }
 
 export interface ProductSummary {
-  id: number; merchantId: number; title: string; coverUrl: string | null;
-  minPriceFen: number; maxPriceFen: number; originalPriceFen: number;
-  onShelf: boolean; stock: number; sales: number;
+  id: number;
+  merchantId: number;
+  title: string;
+  coverUrl: string | null;
+  minPriceFen: number;
+  maxPriceFen: number;
+  originalPriceFen: number;
+  onShelf: boolean;
+  stock: number;
+  sales: number;
 }
 
 export type SearchSort = 'relevance' | 'price_asc' | 'price_desc' | 'sales' | 'newest';
@@ -48,27 +63,71 @@ export class CatalogQueries {
   private async categoryPaths(db: Db, ids: number[]): Promise<Map<number, number[]>> {
     const out = new Map<number, number[]>();
     if (ids.length === 0) return out;
-    const rows = await db.selectFrom('categories as c')
+    const rows = await db
+      .selectFrom('categories as c')
       .leftJoin('categories as p', 'p.id', 'c.parent_id')
-      .select(['c.id', 'c.parent_id', 'p.parent_id as grandparent_id']).where('c.id', 'in', ids).execute();
-    for (const r of rows) out.set(r.id, [r.id, r.parent_id, r.grandparent_id].filter((x): x is number => x !== null));
+      .select(['c.id', 'c.parent_id', 'p.parent_id as grandparent_id'])
+      .where('c.id', 'in', ids)
+      .execute();
+    for (const r of rows)
+      out.set(
+        r.id,
+        [r.id, r.parent_id, r.grandparent_id].filter((x): x is number => x !== null),
+      );
     return out;
   }
 
   async getSkusForCheckout(db: Db, skuIds: number[]): Promise<SkuForCheckout[]> {
     if (skuIds.length === 0) return [];
-    const rows = await db.selectFrom('skus as k').innerJoin('products as p', 'p.id', 'k.product_id')
-      .select(['k.id', 'k.product_id', 'k.merchant_id', 'p.title', 'k.name', 'p.cover_url', 'k.price_fen', 'k.original_price_fen', 'k.weight_grams', 'p.category_id',
-        sql<boolean>`k.enabled and p.status = 'on_shelf' and p.deleted_at is null`.as('on_sale')])
-      .where('k.id', 'in', [...new Set(skuIds)]).execute();
+    const rows = await db
+      .selectFrom('skus as k')
+      .innerJoin('products as p', 'p.id', 'k.product_id')
+      .select([
+        'k.id',
+        'k.product_id',
+        'k.merchant_id',
+        'p.title',
+        'k.name',
+        'p.cover_url',
+        'k.price_fen',
+        'k.original_price_fen',
+        'k.weight_grams',
+        'p.category_id',
+        sql<boolean>`k.enabled and p.status = 'on_shelf' and p.deleted_at is null`.as('on_sale'),
+      ])
+      .where('k.id', 'in', [...new Set(skuIds)])
+      .execute();
     // A shop that is not active sells nothing (its status is identity's, read in the same executor).
-    const activeShops = await this.ctx.services.merchants.publicAmong(rows.map((r) => r.merchant_id), db);
-    const paths = await this.categoryPaths(db, rows.flatMap((r) => (r.category_id ? [r.category_id] : [])));
-    const tagRows = rows.length ? await db.selectFrom('product_tags').select(['product_id', 'tag_id']).where('product_id', 'in', rows.map((r) => r.product_id)).execute() : [];
+    const activeShops = await this.ctx.services.merchants.publicAmong(
+      rows.map((r) => r.merchant_id),
+      db,
+    );
+    const paths = await this.categoryPaths(
+      db,
+      rows.flatMap((r) => (r.category_id ? [r.category_id] : [])),
+    );
+    const tagRows = rows.length
+      ? await db
+          .selectFrom('product_tags')
+          .select(['product_id', 'tag_id'])
+          .where(
+            'product_id',
+            'in',
+            rows.map((r) => r.product_id),
+          )
+          .execute()
+      : [];
     return rows.map((r) => ({
-      skuId: r.id, productId: r.product_id, merchantId: r.merchant_id, productTitle: r.title, skuName: r.name, imageUrl: r.cover_url,
-      priceFen: r.price_fen, originalPriceFen: r.original_price_fen, weightGrams: r.weight_grams,
-      categoryIds: r.category_id ? paths.get(r.category_id) ?? [r.category_id] : [],
+      skuId: r.id,
+      productId: r.product_id,
+      merchantId: r.merchant_id,
+      productTitle: r.title,
+      skuName: r.name,
+      imageUrl: r.cover_url,
+      priceFen: r.price_fen,
+      originalPriceFen: r.original_price_fen,
+      weightGrams: r.weight_grams,
+      categoryIds: r.category_id ? (paths.get(r.category_id) ?? [r.category_id]) : [],
       tagIds: tagRows.filter((t) => t.product_id === r.product_id).map((t) => t.tag_id),
       purchasable: r.on_sale && activeShops.has(r.merchant_id),
     }));
@@ -81,81 +140,138 @@ export class CatalogQueries {
   requireOwnSkus(db: Db, merchantId: number, skuIds: readonly number[], refuse?: Refusal): Promise<SkuForCheckout[]> {
     return requireOwnSkus(this, db, merchantId, skuIds, refuse);
   }
-  requireListedProduct(productId: number): Promise<void> { return requireListedProduct(this.ctx, productId); }
+  requireListedProduct(productId: number): Promise<void> {
+    return requireListedProduct(this.ctx, productId);
+  }
 
   // ---- small reads for other modules (lookups.ts) ----
   /** Title and shop of each product among `ids` that exists (deleted ones too: history keeps its names). */
-  productBriefs(ids: readonly number[], db: Db = this.ctx.db) { return productBriefs(db, ids); }
+  productBriefs(ids: readonly number[], db: Db = this.ctx.db) {
+    return productBriefs(db, ids);
+  }
   /** The shop's first on-shelf products by id. */
-  onShelfProducts(merchantId: number, limit: number, db: Db = this.ctx.db) { return onShelfProducts(db, merchantId, limit); }
+  onShelfProducts(merchantId: number, limit: number, db: Db = this.ctx.db) {
+    return onShelfProducts(db, merchantId, limit);
+  }
   /** The shop's SKUs of products not deleted, by product then SKU; with `q`, matching title or code. */
-  shopSkus(merchantId: number, q?: string, db: Db = this.ctx.db): Promise<ShopSku[]> { return shopSkus(db, merchantId, q); }
+  shopSkus(merchantId: number, q?: string, db: Db = this.ctx.db): Promise<ShopSku[]> {
+    return shopSkus(db, merchantId, q);
+  }
   /** The enabled SKUs of each product. */
-  enabledSkusOf(productIds: readonly number[], db: Db = this.ctx.db) { return enabledSkusOf(db, productIds); }
+  enabledSkusOf(productIds: readonly number[], db: Db = this.ctx.db) {
+    return enabledSkusOf(db, productIds);
+  }
 
   async getProductSummaries(ids: number[], db: Db = this.ctx.db): Promise<ProductSummary[]> {
     if (ids.length === 0) return [];
-    const rows = await this.withStock(await this.summaryQuery(db).where('p.id', 'in', [...new Set(ids)]).execute(), db);
+    const rows = await this.withStock(
+      await this.summaryQuery(db)
+        .where('p.id', 'in', [...new Set(ids)])
+        .execute(),
+      db,
+    );
     const byId = new Map(rows.map((r) => [r.id, toSummary(r)]));
     return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
   }
 
   private summaryQuery(db: Db) {
-    return db.selectFrom('products as p')
-      .select(['p.id', 'p.merchant_id', 'p.title', 'p.cover_url', 'p.status', 'p.sales', 'p.created_at',
+    return db
+      .selectFrom('products as p')
+      .select([
+        'p.id',
+        'p.merchant_id',
+        'p.title',
+        'p.cover_url',
+        'p.status',
+        'p.sales',
+        'p.created_at',
         sql<number>`(select min(price_fen) from skus where product_id = p.id and enabled)`.as('min_price'),
         sql<number>`(select max(price_fen) from skus where product_id = p.id and enabled)`.as('max_price'),
-        sql<number>`(select max(original_price_fen) from skus where product_id = p.id and enabled)`.as('original_price')])
+        sql<number>`(select max(original_price_fen) from skus where product_id = p.id and enabled)`.as(
+          'original_price',
+        ),
+      ])
       .where('p.deleted_at', 'is', null);
   }
 
   /** Each product's stock: what its enabled SKUs have available (inventory's figures). */
   private async withStock<R extends { id: number }>(rows: R[], db: Db): Promise<Array<R & { stock: number }>> {
-    const skus = await enabledSkusOf(db, rows.map((r) => r.id));
+    const skus = await enabledSkusOf(
+      db,
+      rows.map((r) => r.id),
+    );
     const available = await this.ctx.services.inventory.available([...skus.values()].flat(), db);
     return rows.map((r) => ({
-      ...r, stock: (skus.get(r.id) ?? []).reduce((sum, skuId) => sum + (available.get(skuId) ?? 0), 0),
+      ...r,
+      stock: (skus.get(r.id) ?? []).reduce((sum, skuId) => sum + (available.get(skuId) ?? 0), 0),
     }));
   }
 
   /** Shopper search: on-shelf products of active merchants. */
   async search(f: SearchFilter) {
     const db = this.ctx.db;
-    let q = db.selectFrom('products as p')
-      .where('p.status', '=', 'on_shelf').where('p.deleted_at', 'is', null)
+    let q = db
+      .selectFrom('products as p')
+      .where('p.status', '=', 'on_shelf')
+      .where('p.deleted_at', 'is', null)
       .where('p.merchant_id', 'in', this.ctx.services.merchants.publicMerchantIds());
     const kw = f.q?.trim();
     if (kw) {
       // ILIKE for substrings (Chinese has no word breaks), trigram similarity for typos in latin text.
-      q = q.where((eb) => eb.or([
-        eb('p.title', 'ilike', `%${escapeLike(kw)}%`),
-        eb('p.subtitle', 'ilike', `%${escapeLike(kw)}%`),
-        sql<SqlBool>`p.title % ${kw}`,
-      ]));
+      q = q.where((eb) =>
+        eb.or([
+          eb('p.title', 'ilike', `%${escapeLike(kw)}%`),
+          eb('p.subtitle', 'ilike', `%${escapeLike(kw)}%`),
+          sql<SqlBool>`p.title % ${kw}`,
+        ]),
+      );
     }
     if (f.merchantId) q = q.where('p.merchant_id', '=', f.merchantId);
     if (f.categoryId) {
       const cid = f.categoryId;
-      q = q.where(sql<SqlBool>`p.category_id in (select id from categories where id = ${cid} or parent_id = ${cid} or parent_id in (select id from categories where parent_id = ${cid}))`);
+      q = q.where(
+        sql<SqlBool>`p.category_id in (select id from categories where id = ${cid} or parent_id = ${cid} or parent_id in (select id from categories where parent_id = ${cid}))`,
+      );
     }
     const minPrice = sql<number>`(select min(price_fen) from skus where product_id = p.id and enabled)`;
     if (f.minPriceFen !== undefined) q = q.where(sql<SqlBool>`${minPrice} >= ${f.minPriceFen}`);
     if (f.maxPriceFen !== undefined) q = q.where(sql<SqlBool>`${minPrice} <= ${f.maxPriceFen}`);
     for (const tagId of f.tagIds ?? []) {
-      q = q.where(sql<SqlBool>`exists (select 1 from product_tags t where t.product_id = p.id and t.tag_id = ${tagId})`);
+      q = q.where(
+        sql<SqlBool>`exists (select 1 from product_tags t where t.product_id = p.id and t.tag_id = ${tagId})`,
+      );
     }
     const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     let ordered = q.select('p.id');
     switch (f.sort ?? (kw ? 'relevance' : 'newest')) {
-      case 'price_asc': ordered = ordered.orderBy(minPrice, 'asc'); break;
-      case 'price_desc': ordered = ordered.orderBy(minPrice, 'desc'); break;
-      case 'sales': ordered = ordered.orderBy('p.sales', 'desc'); break;
-      case 'newest': ordered = ordered.orderBy('p.created_at', 'desc'); break;
+      case 'price_asc':
+        ordered = ordered.orderBy(minPrice, 'asc');
+        break;
+      case 'price_desc':
+        ordered = ordered.orderBy(minPrice, 'desc');
+        break;
+      case 'sales':
+        ordered = ordered.orderBy('p.sales', 'desc');
+        break;
+      case 'newest':
+        ordered = ordered.orderBy('p.created_at', 'desc');
+        break;
       case 'relevance':
-        ordered = kw ? ordered.orderBy(sql`(p.title ilike ${`%${escapeLike(kw)}%`})`, 'desc').orderBy(sql`similarity(p.title, ${kw})`, 'desc').orderBy('p.sales', 'desc') : ordered.orderBy('p.sales', 'desc');
+        ordered = kw
+          ? ordered
+              .orderBy(sql`(p.title ilike ${`%${escapeLike(kw)}%`})`, 'desc')
+              .orderBy(sql`similarity(p.title, ${kw})`, 'desc')
+              .orderBy('p.sales', 'desc')
+          : ordered.orderBy('p.sales', 'desc');
         break;
     }
-    const ids = (await ordered.orderBy('p.id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute()).map((r) => r.id);
+    const ids = (
+      await ordered
+        .orderBy('p.id', 'desc')
+        .limit(f.pageSize)
+        .offset((f.page - 1) * f.pageSize)
+        .execute()
+    ).map((r) => r.id);
     return { items: await this.getProductSummaries(ids), total: total.n, page: f.page, pageSize: f.pageSize };
   }
 
@@ -182,10 +298,29 @@ export class CatalogQueries {
   /** Full product for the detail page. Shoppers only see on-shelf products; members see their own drafts too. */
   async detail(productId: number, viewer?: { actor: Actor; merchantId: number }) {
     const db = this.ctx.db;
-    const row = await db.selectFrom('products as p')
-      .select(['p.id', 'p.merchant_id', 'p.category_id', 'p.title', 'p.subtitle', 'p.description', 'p.cover_url', 'p.media', 'p.specs', 'p.status', 'p.spu_code', 'p.sales', 'p.version', 'p.created_at', 'p.updated_at'])
-      .where('p.id', '=', productId).where('p.deleted_at', 'is', null).executeTakeFirst();
-    const shop = row && await this.ctx.services.directory.merchantBrief(row.merchant_id, db);
+    const row = await db
+      .selectFrom('products as p')
+      .select([
+        'p.id',
+        'p.merchant_id',
+        'p.category_id',
+        'p.title',
+        'p.subtitle',
+        'p.description',
+        'p.cover_url',
+        'p.media',
+        'p.specs',
+        'p.status',
+        'p.spu_code',
+        'p.sales',
+        'p.version',
+        'p.created_at',
+        'p.updated_at',
+      ])
+      .where('p.id', '=', productId)
+      .where('p.deleted_at', 'is', null)
+      .executeTakeFirst();
+    const shop = row && (await this.ctx.services.directory.merchantBrief(row.merchant_id, db));
     if (!row || !shop) throw notFound('Product');
     const p = { ...row, merchant_name: shop.name, merchant_status: shop.status };
     if (viewer) {
@@ -198,18 +333,45 @@ export class CatalogQueries {
     const visible = viewer ? skus : skus.filter((s) => s.enabled);
     // The shop sees on hand and reserved too, so nobody mistakes "available" for what is on the shelf.
     const levels = await this.ctx.services.inventory.levels(visible.map((s) => s.id));
-    const tags = await db.selectFrom('product_tags as pt').innerJoin('tags as t', 't.id', 'pt.tag_id').select(['t.id', 't.name']).where('pt.product_id', '=', productId).orderBy('t.name').execute();
+    const tags = await db
+      .selectFrom('product_tags as pt')
+      .innerJoin('tags as t', 't.id', 'pt.tag_id')
+      .select(['t.id', 't.name'])
+      .where('pt.product_id', '=', productId)
+      .orderBy('t.name')
+      .execute();
     const categoryPath = p.category_id ? await this.categoryPath(p.category_id) : [];
     return {
-      id: p.id, merchantId: p.merchant_id, merchantName: p.merchant_name, title: p.title, subtitle: p.subtitle, description: p.description,
-      coverUrl: p.cover_url, media: p.media, specs: p.specs, status: p.status as ProductStatus, spuCode: p.spu_code, sales: p.sales,
-      version: p.version, categoryId: p.category_id, categoryPath, tags,
+      id: p.id,
+      merchantId: p.merchant_id,
+      merchantName: p.merchant_name,
+      title: p.title,
+      subtitle: p.subtitle,
+      description: p.description,
+      coverUrl: p.cover_url,
+      media: p.media,
+      specs: p.specs,
+      status: p.status as ProductStatus,
+      spuCode: p.spu_code,
+      sales: p.sales,
+      version: p.version,
+      categoryId: p.category_id,
+      categoryPath,
+      tags,
       skus: visible.map((s) => ({
-        id: s.id, specValues: s.spec_values, name: s.name, code: s.code, priceFen: s.price_fen, originalPriceFen: s.original_price_fen,
-        weightGrams: s.weight_grams, enabled: s.enabled, stock: levels.get(s.id)?.available ?? 0,
+        id: s.id,
+        specValues: s.spec_values,
+        name: s.name,
+        code: s.code,
+        priceFen: s.price_fen,
+        originalPriceFen: s.original_price_fen,
+        weightGrams: s.weight_grams,
+        enabled: s.enabled,
+        stock: levels.get(s.id)?.available ?? 0,
         ...(viewer ? { onHand: levels.get(s.id)?.onHand ?? 0, reserved: levels.get(s.id)?.reserved ?? 0 } : {}),
       })),
-      createdAt: p.created_at, updatedAt: p.updated_at,
+      createdAt: p.created_at,
+      updatedAt: p.updated_at,
     };
   }
 
@@ -217,7 +379,11 @@ export class CatalogQueries {
     const out: Array<{ id: number; name: string }> = [];
     let id: number | null = categoryId;
     for (let depth = 0; id !== null && depth < 3; depth++) {
-      const c: { id: number; name: string; parent_id: number | null } | undefined = await this.ctx.db.selectFrom('categories').select(['id', 'name', 'parent_id']).where('id', '=', id).executeTakeFirst();
+      const c: { id: number; name: string; parent_id: number | null } | undefined = await this.ctx.db
+        .selectFrom('categories')
+        .select(['id', 'name', 'parent_id'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (!c) break;
       out.unshift({ id: c.id, name: c.name });
       id = c.parent_id;
@@ -226,32 +392,87 @@ export class CatalogQueries {
   }
 
   /** Merchant product list with filters. */
-  async merchantList(actor: Actor, merchantId: number, f: { q?: string | undefined; status?: ProductStatus | undefined; categoryId?: number | undefined; page: number; pageSize: number }) {
+  async merchantList(
+    actor: Actor,
+    merchantId: number,
+    f: {
+      q?: string | undefined;
+      status?: ProductStatus | undefined;
+      categoryId?: number | undefined;
+      page: number;
+      pageSize: number;
+    },
+  ) {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
     let q = this.summaryQuery(this.ctx.db).where('p.merchant_id', '=', merchantId);
     if (f.status) q = q.where('p.status', '=', f.status);
     if (f.categoryId) q = q.where('p.category_id', '=', f.categoryId);
     if (f.q?.trim()) {
       const kw = `%${escapeLike(f.q.trim())}%`;
-      q = q.where((eb) => eb.or([eb('p.title', 'ilike', kw), eb('p.spu_code', 'ilike', kw), sql<SqlBool>`exists (select 1 from skus k where k.product_id = p.id and k.code ilike ${kw})`]));
+      q = q.where((eb) =>
+        eb.or([
+          eb('p.title', 'ilike', kw),
+          eb('p.spu_code', 'ilike', kw),
+          sql<SqlBool>`exists (select 1 from skus k where k.product_id = p.id and k.code ilike ${kw})`,
+        ]),
+      );
     }
     const [rows, total] = await Promise.all([
-      q.orderBy('p.id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute()
+      q
+        .orderBy('p.id', 'desc')
+        .limit(f.pageSize)
+        .offset((f.page - 1) * f.pageSize)
+        .execute()
         .then((page) => this.withStock(page, this.ctx.db)),
-      this.ctx.db.selectFrom('products as p').where('p.merchant_id', '=', merchantId).where('p.deleted_at', 'is', null)
+      this.ctx.db
+        .selectFrom('products as p')
+        .where('p.merchant_id', '=', merchantId)
+        .where('p.deleted_at', 'is', null)
         .$if(!!f.status, (qb) => qb.where('p.status', '=', f.status!))
         .$if(!!f.categoryId, (qb) => qb.where('p.category_id', '=', f.categoryId!))
-        .$if(!!f.q?.trim(), (qb) => qb.where((eb) => eb.or([eb('p.title', 'ilike', `%${escapeLike(f.q!.trim())}%`), eb('p.spu_code', 'ilike', `%${escapeLike(f.q!.trim())}%`), sql<SqlBool>`exists (select 1 from skus k where k.product_id = p.id and k.code ilike ${`%${escapeLike(f.q!.trim())}%`})`])))
-        .select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        .$if(!!f.q?.trim(), (qb) =>
+          qb.where((eb) =>
+            eb.or([
+              eb('p.title', 'ilike', `%${escapeLike(f.q!.trim())}%`),
+              eb('p.spu_code', 'ilike', `%${escapeLike(f.q!.trim())}%`),
+              sql<SqlBool>`exists (select 1 from skus k where k.product_id = p.id and k.code ilike ${`%${escapeLike(f.q!.trim())}%`})`,
+            ]),
+          ),
+        )
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
     ]);
-    return { items: rows.map((r) => ({ ...toSummary(r), status: r.status as ProductStatus })), total: total.n, page: f.page, pageSize: f.pageSize };
+    return {
+      items: rows.map((r) => ({ ...toSummary(r), status: r.status as ProductStatus })),
+      total: total.n,
+      page: f.page,
+      pageSize: f.pageSize,
+    };
   }
 }
 
-function toSummary(r: { id: number; merchant_id: number; title: string; cover_url: string | null; status: string; sales: number; min_price: number | null; max_price: number | null; original_price: number | null; stock: number }): ProductSummary {
+function toSummary(r: {
+  id: number;
+  merchant_id: number;
+  title: string;
+  cover_url: string | null;
+  status: string;
+  sales: number;
+  min_price: number | null;
+  max_price: number | null;
+  original_price: number | null;
+  stock: number;
+}): ProductSummary {
   return {
-    id: r.id, merchantId: r.merchant_id, title: r.title, coverUrl: r.cover_url,
-    minPriceFen: r.min_price ?? 0, maxPriceFen: r.max_price ?? 0, originalPriceFen: r.original_price ?? 0,
-    onShelf: r.status === 'on_shelf', stock: Math.max(0, r.stock ?? 0), sales: r.sales,
+    id: r.id,
+    merchantId: r.merchant_id,
+    title: r.title,
+    coverUrl: r.cover_url,
+    minPriceFen: r.min_price ?? 0,
+    maxPriceFen: r.max_price ?? 0,
+    originalPriceFen: r.original_price ?? 0,
+    onShelf: r.status === 'on_shelf',
+    stock: Math.max(0, r.stock ?? 0),
+    sales: r.sales,
   };
 }

@@ -32,11 +32,17 @@ export const catalogModule: Module = {
     ctx.services.productImports.registerJobs();
     // Sales counts shown on product cards and used for "best sellers" sorting.
     ctx.events.subscribe({
-      name: 'catalog.count_sales', events: ['order.paid'],
+      name: 'catalog.count_sales',
+      events: ['order.paid'],
       async handle(e, db) {
         const byProduct = new Map<number, number>();
         for (const i of e.payload.items) byProduct.set(i.productId, (byProduct.get(i.productId) ?? 0) + i.quantity);
-        for (const [productId, q] of byProduct) await db.updateTable('products').set((eb) => ({ sales: eb('sales', '+', q) })).where('id', '=', productId).execute();
+        for (const [productId, q] of byProduct)
+          await db
+            .updateTable('products')
+            .set((eb) => ({ sales: eb('sales', '+', q) }))
+            .where('id', '=', productId)
+            .execute();
       },
     });
   },

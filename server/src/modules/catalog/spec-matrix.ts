@@ -14,15 +14,20 @@ export function validateSpecs(specs: SpecDef[]): void {
     names.add(name);
     if (s.values.length === 0) throw badRequest('SPEC_INVALID', `Spec "${name}" needs at least one value`);
     const values = new Set(s.values.map((v) => v.trim()));
-    if (values.size !== s.values.length || values.has('')) throw badRequest('SPEC_INVALID', `Spec "${name}" has empty or repeated values`);
+    if (values.size !== s.values.length || values.has(''))
+      throw badRequest('SPEC_INVALID', `Spec "${name}" has empty or repeated values`);
   }
   const count = specs.reduce((n, s) => n * s.values.length, 1);
-  if (count > MAX_SKUS_PER_PRODUCT) throw badRequest('TOO_MANY_SKUS', `The specs make ${count} SKUs; at most ${MAX_SKUS_PER_PRODUCT}`);
+  if (count > MAX_SKUS_PER_PRODUCT)
+    throw badRequest('TOO_MANY_SKUS', `The specs make ${count} SKUs; at most ${MAX_SKUS_PER_PRODUCT}`);
 }
 
 /** Every combination of spec values, in spec order (first spec varies slowest). */
 export function combinations(specs: SpecDef[]): string[][] {
-  return specs.reduce<string[][]>((acc, spec) => acc.flatMap((prefix) => spec.values.map((v) => [...prefix, v.trim()])), [[]]);
+  return specs.reduce<string[][]>(
+    (acc, spec) => acc.flatMap((prefix) => spec.values.map((v) => [...prefix, v.trim()])),
+    [[]],
+  );
 }
 
 export const skuName = (values: string[]) => values.join(' / ');

@@ -2,9 +2,19 @@ import type { Generated } from 'kysely';
 import type { CreatedAt, Id, JsonWithDefault, NullableTimestamp, UpdatedAt } from '../../platform/db/types.ts';
 
 export type ProductStatus = 'draft' | 'on_shelf' | 'off_shelf';
-export interface SpecDef { name: string; values: string[] }
-export interface MediaItem { type: 'image' | 'video'; url: string }
-export interface ImportError { row: number; column?: string; message: string }
+export interface SpecDef {
+  name: string;
+  values: string[];
+}
+export interface MediaItem {
+  type: 'image' | 'video';
+  url: string;
+}
+export interface ImportError {
+  row: number;
+  column?: string;
+  message: string;
+}
 
 export interface CategoriesTable {
   id: Id;
@@ -51,8 +61,15 @@ export interface SkusTable {
   updated_at: UpdatedAt;
 }
 
-export interface TagsTable { id: Id; merchant_id: number; name: string }
-export interface ProductTagsTable { product_id: number; tag_id: number }
+export interface TagsTable {
+  id: Id;
+  merchant_id: number;
+  name: string;
+}
+export interface ProductTagsTable {
+  product_id: number;
+  tag_id: number;
+}
 
 export interface ProductImportsTable {
   id: Id;

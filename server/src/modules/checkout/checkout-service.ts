@@ -28,32 +28,61 @@ export class CheckoutService {
   /** Build the lines from the catalog (server prices), validate them, and run the pipeline. */
   async price(db: Db, userId: number, items: BasketItem[], input: PricingInput): Promise<PricingContext> {
     if (items.length === 0) throw badRequest('BASKET_EMPTY', 'Nothing to buy');
-    if (items.length > MAX_BASKET_LINES) throw badRequest('BASKET_TOO_LARGE', `At most ${MAX_BASKET_LINES} lines per order`);
+    if (items.length > MAX_BASKET_LINES)
+      throw badRequest('BASKET_TOO_LARGE', `At most ${MAX_BASKET_LINES} lines per order`);
     const merged = new Map<number, number>();
     for (const i of items) {
-      if (!Number.isSafeInteger(i.quantity) || i.quantity <= 0 || i.quantity > 999) throw badRequest('QUANTITY_INVALID', 'Quantity must be between 1 and 999');
+      if (!Number.isSafeInteger(i.quantity) || i.quantity <= 0 || i.quantity > 999)
+        throw badRequest('QUANTITY_INVALID', 'Quantity must be between 1 and 999');
       merged.set(i.skuId, (merged.get(i.skuId) ?? 0) + i.quantity);
     }
     if ([...merged.values()].some((q) => q > 999)) {
       throw badRequest('QUANTITY_INVALID', 'Quantity must be between 1 and 999');
     }
-    const skus = new Map((await this.ctx.services.catalog.getSkusForCheckout(db, [...merged.keys()])).map((s) => [s.skuId, s]));
+    const skus = new Map(
+      (await this.ctx.services.catalog.getSkusForCheckout(db, [...merged.keys()])).map((s) => [s.skuId, s]),
+    );
     const unknown = [...merged.keys()].filter((id) => !skus.has(id));
     if (unknown.length) throw notFound(`SKU ${unknown.join(', ')}`, 'SKU_NOT_FOUND');
     const unavailable = [...skus.values()].filter((s) => !s.purchasable).map((s) => s.skuId);
-    if (unavailable.length) throw badRequest('SKU_NOT_PURCHASABLE', 'Some items are not on sale any more', { skuIds: unavailable });
+    if (unavailable.length)
+      throw badRequest('SKU_NOT_PURCHASABLE', 'Some items are not on sale any more', { skuIds: unavailable });
     const roomMerchantId = input.roomId
-      ? await this.assertRoomSells(db, input.roomId, [...skus.values()].map((s) => s.merchantId))
+      ? await this.assertRoomSells(
+          db,
+          input.roomId,
+          [...skus.values()].map((s) => s.merchantId),
+        )
       : null;
     const ctx: PricingContext = {
-      db, userId, now: new Date(), input, charges: [], notes: [], effects: { roomMerchantId }, undeliverable: [],
+      db,
+      userId,
+      now: new Date(),
+      input,
+      charges: [],
+      notes: [],
+      effects: { roomMerchantId },
+      undeliverable: [],
       report: emptyReport(),
       lines: [...merged].map(([skuId, quantity], i) => {
         const s = skus.get(skuId)!;
         return {
-          lineId: `L${i + 1}`, skuId, productId: s.productId, merchantId: s.merchantId, categoryIds: s.categoryIds, tagIds: s.tagIds,
-          productTitle: s.productTitle, skuName: s.skuName, imageUrl: s.imageUrl, quantity, weightGrams: s.weightGrams,
-          listUnitPriceFen: s.priceFen, originalUnitPriceFen: s.originalPriceFen, unitPriceFen: s.priceFen, amountFen: s.priceFen * quantity, adjustments: [],
+          lineId: `L${i + 1}`,
+          skuId,
+          productId: s.productId,
+          merchantId: s.merchantId,
+          categoryIds: s.categoryIds,
+          tagIds: s.tagIds,
+          productTitle: s.productTitle,
+          skuName: s.skuName,
+          imageUrl: s.imageUrl,
+          quantity,
+          weightGrams: s.weightGrams,
+          listUnitPriceFen: s.priceFen,
+          originalUnitPriceFen: s.originalPriceFen,
+          unitPriceFen: s.priceFen,
+          amountFen: s.priceFen * quantity,
+          adjustments: [],
         };
       }),
     };
@@ -98,7 +127,11 @@ export class CheckoutService {
     const priced = await this.price(this.ctx.db, userId, req.items, pricingInputOf(req, province));
     const view = quoteView(priced);
     const claims: QuoteClaims = {
-      u: userId, h: requestHash(req), t: view.totalFen, c: view.appliedCouponIds, pt: view.points.used,
+      u: userId,
+      h: requestHash(req),
+      t: view.totalFen,
+      c: view.appliedCouponIds,
+      pt: view.points.used,
     };
     const quoteToken = await this.ctx.tokens.signPayload({ ...claims }, 'quote', this.ctx.config.quoteTtlSec);
     return { ...view, quoteToken, expiresAt: new Date(Date.now() + this.ctx.config.quoteTtlSec * 1000) };
@@ -108,12 +141,30 @@ export class CheckoutService {
 export function quoteView(ctx: PricingContext) {
   const groups = summarize(ctx).map((g) => ({
     merchantId: g.merchantId,
-    goodsFen: g.goodsFen, discountFen: g.discountFen, shippingFen: g.shippingFen, totalFen: g.totalFen,
+    goodsFen: g.goodsFen,
+    discountFen: g.discountFen,
+    shippingFen: g.shippingFen,
+    totalFen: g.totalFen,
     charges: g.charges.map((c) => ({ step: c.step, reason: c.reason, amountFen: c.amountFen })),
     lines: g.lines.map((l) => ({
-      lineId: l.lineId, skuId: l.skuId, productId: l.productId, productTitle: l.productTitle, skuName: l.skuName, imageUrl: l.imageUrl,
-      quantity: l.quantity, unitPriceFen: l.unitPriceFen, listUnitPriceFen: l.listUnitPriceFen, originalUnitPriceFen: l.originalUnitPriceFen, payableFen: l.amountFen,
-      adjustments: l.adjustments.map((a) => ({ step: a.step, stage: a.stage, reason: a.reason, amountFen: a.amountFen, ...(a.ref ? { ref: a.ref } : {}) })),
+      lineId: l.lineId,
+      skuId: l.skuId,
+      productId: l.productId,
+      productTitle: l.productTitle,
+      skuName: l.skuName,
+      imageUrl: l.imageUrl,
+      quantity: l.quantity,
+      unitPriceFen: l.unitPriceFen,
+      listUnitPriceFen: l.listUnitPriceFen,
+      originalUnitPriceFen: l.originalUnitPriceFen,
+      payableFen: l.amountFen,
+      adjustments: l.adjustments.map((a) => ({
+        step: a.step,
+        stage: a.stage,
+        reason: a.reason,
+        amountFen: a.amountFen,
+        ...(a.ref ? { ref: a.ref } : {}),
+      })),
     })),
   }));
   const { couponMode, coupons, points } = ctx.report;
@@ -126,7 +177,10 @@ export function quoteView(ctx: PricingContext) {
     notes: [...new Set(ctx.notes)],
     undeliverable: ctx.undeliverable,
     couponMode,
-    appliedCouponIds: coupons.filter((c) => c.applied).map((c) => c.couponId).sort((a, b) => a - b),
+    appliedCouponIds: coupons
+      .filter((c) => c.applied)
+      .map((c) => c.couponId)
+      .sort((a, b) => a - b),
     coupons,
     points,
   };

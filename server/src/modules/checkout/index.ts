@@ -4,11 +4,15 @@ import { CheckoutService } from './checkout-service.ts';
 import { checkoutRoutes } from './routes.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { checkout: CheckoutService }
+  interface Services {
+    checkout: CheckoutService;
+  }
 }
 
 export const checkoutModule: Module = {
   name: 'checkout',
-  init(ctx) { ctx.services.checkout = new CheckoutService(ctx); },
+  init(ctx) {
+    ctx.services.checkout = new CheckoutService(ctx);
+  },
   routes: checkoutRoutes,
 };

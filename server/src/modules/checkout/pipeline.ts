@@ -39,7 +39,13 @@ export interface PricingLine {
   adjustments: Adjustment[];
 }
 
-export interface MerchantCharge { merchantId: number; step: string; stage: PricingStage; reason: string; amountFen: number }
+export interface MerchantCharge {
+  merchantId: number;
+  step: string;
+  stage: PricingStage;
+  reason: string;
+  amountFen: number;
+}
 
 export interface PricingInput {
   couponIds?: number[] | undefined;
@@ -103,28 +109,49 @@ export interface PricingReport {
   points: PointsReport;
 }
 
-export const emptyReport = (): PricingReport => ({ couponMode: 'auto', coupons: [], points: { balance: 0, usable: 0, used: 0, deductedFen: 0, reason: null } });
+export const emptyReport = (): PricingReport => ({
+  couponMode: 'auto',
+  coupons: [],
+  points: { balance: 0, usable: 0, used: 0, deductedFen: 0, reason: null },
+});
 
 export interface PricingStep {
   name: string;
   stage: Exclude<PricingStage, 'base'>;
   apply(ctx: PricingContext): Promise<void>;
   /** At placement, inside the order transaction: make the step's decisions stick (consume coupons…). */
-  commit?(ctx: PricingContext, orders: Array<{ orderId: number; merchantId: number; lineIds: Map<string, number> }>, db: Db): Promise<void>;
+  commit?(
+    ctx: PricingContext,
+    orders: Array<{ orderId: number; merchantId: number; lineIds: Map<string, number> }>,
+    db: Db,
+  ): Promise<void>;
   /**
    * At placement, before the order transaction: take what is decided outside the database (a
    * flash-sale unit in the cache) so losers fail fast. Returns an undo, run if the order is not made.
    */
-  beforePlace?(userId: number, items: Array<{ skuId: number; quantity: number }>, input: PricingInput): Promise<(() => Promise<void>) | void>;
+  beforePlace?(
+    userId: number,
+    items: Array<{ skuId: number; quantity: number }>,
+    input: PricingInput,
+  ): Promise<(() => Promise<void>) | void>;
 }
 
 /** Take `totalFen` off the given lines in proportion to what each costs now, recording the reason. */
-export function discountLines(_ctx: PricingContext, lines: PricingLine[], totalFen: number, adj: Omit<Adjustment, 'amountFen'>): number {
+export function discountLines(
+  _ctx: PricingContext,
+  lines: PricingLine[],
+  totalFen: number,
+  adj: Omit<Adjustment, 'amountFen'>,
+): number {
   const positive = lines.filter((l) => l.amountFen > 0);
   const cap = positive.reduce((s, l) => s + l.amountFen, 0);
   const amount = Math.min(totalFen, cap);
   if (amount <= 0) return 0;
-  const parts = allocate(amount, positive.map((l) => l.amountFen), { capByWeight: true });
+  const parts = allocate(
+    amount,
+    positive.map((l) => l.amountFen),
+    { capByWeight: true },
+  );
   positive.forEach((l, i) => {
     if (parts[i] === 0) return;
     l.amountFen -= parts[i]!;
@@ -134,7 +161,11 @@ export function discountLines(_ctx: PricingContext, lines: PricingLine[], totalF
 }
 
 /** Apply per-line amounts computed by a rule (already exact), recording the reason. */
-export function applyPerLine(ctx: PricingContext, perLine: Array<{ lineId: string; amountFen: number }>, adj: Omit<Adjustment, 'amountFen'>): number {
+export function applyPerLine(
+  ctx: PricingContext,
+  perLine: Array<{ lineId: string; amountFen: number }>,
+  adj: Omit<Adjustment, 'amountFen'>,
+): number {
   let total = 0;
   for (const p of perLine) {
     const line = ctx.lines.find((l) => l.lineId === p.lineId);
@@ -156,22 +187,38 @@ export class PricingPipeline {
     this.steps.sort((a, b) => STAGE_ORDER.indexOf(a.stage) - STAGE_ORDER.indexOf(b.stage));
   }
 
-  get registered(): readonly PricingStep[] { return this.steps; }
+  get registered(): readonly PricingStep[] {
+    return this.steps;
+  }
 
   async run(ctx: PricingContext): Promise<PricingContext> {
     for (const l of ctx.lines) {
-      l.adjustments.unshift({ step: 'base', stage: 'base', reason: `${l.skuName ? `${l.skuName} ` : ''}单价${(l.unitPriceFen / 100).toFixed(2)}元 × ${l.quantity}`, amountFen: l.unitPriceFen * l.quantity });
+      l.adjustments.unshift({
+        step: 'base',
+        stage: 'base',
+        reason: `${l.skuName ? `${l.skuName} ` : ''}单价${(l.unitPriceFen / 100).toFixed(2)}元 × ${l.quantity}`,
+        amountFen: l.unitPriceFen * l.quantity,
+      });
     }
     for (const step of this.steps) await step.apply(ctx);
     return ctx;
   }
 
   /** Run every step's beforePlace; if one refuses, undo those already taken. Returns the undo of all. */
-  async beforePlace(userId: number, items: Array<{ skuId: number; quantity: number }>, input: PricingInput): Promise<() => Promise<void>> {
+  async beforePlace(
+    userId: number,
+    items: Array<{ skuId: number; quantity: number }>,
+    input: PricingInput,
+  ): Promise<() => Promise<void>> {
     const undos: Array<() => Promise<void>> = [];
-    const undoAll = async () => { for (const u of undos.reverse()) await u(); };
+    const undoAll = async () => {
+      for (const u of undos.reverse()) await u();
+    };
     try {
-      for (const step of this.steps) { const u = await step.beforePlace?.(userId, items, input); if (u) undos.push(u); }
+      for (const step of this.steps) {
+        const u = await step.beforePlace?.(userId, items, input);
+        if (u) undos.push(u);
+      }
     } catch (err) {
       await undoAll();
       throw err;
@@ -179,7 +226,11 @@ export class PricingPipeline {
     return undoAll;
   }
 
-  async commit(ctx: PricingContext, orders: Array<{ orderId: number; merchantId: number; lineIds: Map<string, number> }>, db: Db): Promise<void> {
+  async commit(
+    ctx: PricingContext,
+    orders: Array<{ orderId: number; merchantId: number; lineIds: Map<string, number> }>,
+    db: Db,
+  ): Promise<void> {
     for (const step of this.steps) await step.commit?.(ctx, orders, db);
   }
 }
@@ -193,6 +244,14 @@ export function summarize(ctx: PricingContext) {
     const linesFen = lines.reduce((s, l) => s + l.amountFen, 0);
     const charges = ctx.charges.filter((c) => c.merchantId === merchantId);
     const shippingFen = charges.filter((c) => c.stage === 'shipping').reduce((s, c) => s + c.amountFen, 0);
-    return { merchantId, lines, charges, goodsFen, discountFen: goodsFen - linesFen, shippingFen, totalFen: linesFen + shippingFen };
+    return {
+      merchantId,
+      lines,
+      charges,
+      goodsFen,
+      discountFen: goodsFen - linesFen,
+      shippingFen,
+      totalFen: linesFen + shippingFen,
+    };
   });
 }

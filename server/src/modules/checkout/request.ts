@@ -7,7 +7,10 @@ import { IdParam, Strict } from '../../platform/http/schemas.ts';
 import { badRequest } from '../../platform/errors.ts';
 import type { PricingInput } from './pipeline.ts';
 
-export interface BasketItem { skuId: number; quantity: number }
+export interface BasketItem {
+  skuId: number;
+  quantity: number;
+}
 
 export interface CheckoutRequest {
   items: BasketItem[];
@@ -39,13 +42,18 @@ export const CheckoutRequestFields = {
   usePoints: Type.Optional(Type.Union([Type.Boolean(), Type.Integer({ minimum: 0, maximum: 1_000_000_000 })])),
   roomId: Type.Optional(Type.Union([IdParam, Type.Null()])),
   flashSaleItemId: Type.Optional(IdParam),
-  flashToken: Type.Optional(Type.String({
-    maxLength: 1000, description: 'From POST /api/flash-sales/items/:itemId/token, with flashSaleItemId',
-  })),
-  groupBuy: Type.Optional(Strict(
-    { dealId: IdParam, groupId: Type.Optional(Type.Union([IdParam, Type.Null()])) },
-    { description: 'Open a group (no groupId) or join one (its share link)' },
-  )),
+  flashToken: Type.Optional(
+    Type.String({
+      maxLength: 1000,
+      description: 'From POST /api/flash-sales/items/:itemId/token, with flashSaleItemId',
+    }),
+  ),
+  groupBuy: Type.Optional(
+    Strict(
+      { dealId: IdParam, groupId: Type.Optional(Type.Union([IdParam, Type.Null()])) },
+      { description: 'Open a group (no groupId) or join one (its share link)' },
+    ),
+  ),
   bargainId: Type.Optional(IdParam),
 };
 
@@ -58,7 +66,7 @@ export function assertOneDeal(req: CheckoutRequest): void {
 }
 
 const pointsOf = (p: CheckoutRequest['usePoints']): boolean | number =>
-  (p === true ? true : typeof p === 'number' && p > 0 ? p : false);
+  p === true ? true : typeof p === 'number' && p > 0 ? p : false;
 
 /** A stable fingerprint of everything that decides the price (items in any order, ids deduplicated). */
 export function requestHash(req: CheckoutRequest): string {
@@ -95,4 +103,10 @@ export function pricingInputOf(req: CheckoutRequest, province: string | undefine
  * What a quote decided, carried in its token: placing with the token applies exactly these
  * coupons and points, so auto choices cannot shift between the quote and the order.
  */
-export interface QuoteClaims { u: number; h: string; t: number; c: number[]; pt: number }
+export interface QuoteClaims {
+  u: number;
+  h: string;
+  t: number;
+  c: number[];
+  pt: number;
+}

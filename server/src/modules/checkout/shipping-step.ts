@@ -31,7 +31,13 @@ export function shippingStep(ctx: AppContext): PricingStep {
           continue;
         }
         if (freeShipping.has(merchantId)) {
-          p.charges.push({ merchantId, step: 'shipping_fee', stage: 'shipping', reason: '包邮券：免运费', amountFen: 0 });
+          p.charges.push({
+            merchantId,
+            step: 'shipping_fee',
+            stage: 'shipping',
+            reason: '包邮券：免运费',
+            amountFen: 0,
+          });
           continue;
         }
         if (!r) {

@@ -57,5 +57,7 @@ export class SandboxCaptcha implements CaptchaProvider {
     return expected !== null && expected === sha(answer.trim());
   }
 
-  private key(purpose: string, challengeId: string) { return `captcha:${purpose}:${challengeId}`; }
+  private key(purpose: string, challengeId: string) {
+    return `captcha:${purpose}:${challengeId}`;
+  }
 }

@@ -107,8 +107,12 @@ export class IdentityDirectory {
   /** The WeChat openid each user signed in with (code2session), for WeChat Pay and subscribe messages. */
   async wechatOpenids(userIds: readonly number[], db: Db = this.ctx.db): Promise<Map<number, string>> {
     if (userIds.length === 0) return new Map();
-    const rows = await db.selectFrom('users').select(['id', 'wechat_openid'])
-      .where('id', 'in', [...new Set(userIds)]).where('wechat_openid', 'is not', null).execute();
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', 'wechat_openid'])
+      .where('id', 'in', [...new Set(userIds)])
+      .where('wechat_openid', 'is not', null)
+      .execute();
     return new Map(rows.map((u) => [u.id, u.wechat_openid!]));
   }
 }

@@ -3,7 +3,10 @@ import { Type } from 'typebox';
 import { defineEvents, Id, OrNull, Payload, type PayloadsOf } from '../../platform/events/catalogue.ts';
 
 const Status = Type.Union([
-  Type.Literal('pending'), Type.Literal('active'), Type.Literal('suspended'), Type.Literal('rejected'),
+  Type.Literal('pending'),
+  Type.Literal('active'),
+  Type.Literal('suspended'),
+  Type.Literal('rejected'),
 ]);
 const StatusChange = Payload({
   merchantId: Id(),
@@ -22,18 +25,20 @@ export const IDENTITY_EVENTS = defineEvents({
     payload: Payload({ merchantId: Id(), ownerId: Id() }),
   },
   'merchant.activated': {
-    doc: 'A shop became active: approved, reinstated, or onboarded directly.', payload: StatusChange,
+    doc: 'A shop became active: approved, reinstated, or onboarded directly.',
+    payload: StatusChange,
   },
   'merchant.suspended': {
-    doc: 'An operator suspended an active shop: it may start nothing new.', payload: StatusChange,
+    doc: 'An operator suspended an active shop: it may start nothing new.',
+    payload: StatusChange,
   },
   'merchant.rejected': { doc: 'An operator rejected a shop application (or a shop on appeal).', payload: StatusChange },
   'merchant.staff_added': {
-    doc: 'A user joined a shop\'s team.',
+    doc: "A user joined a shop's team.",
     payload: Payload({ merchantId: Id(), userId: Id(), role: Type.String(), by: Id() }),
   },
   'merchant.staff_removed': {
-    doc: 'A user left a shop\'s team (their staff access to its rooms ends).',
+    doc: "A user left a shop's team (their staff access to its rooms ends).",
     payload: Payload({ merchantId: Id(), userId: Id(), by: Id() }),
   },
 });

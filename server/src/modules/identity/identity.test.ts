@@ -4,11 +4,17 @@ import { makeMerchant, startNode, type TestNode } from '../../../test/harness.ts
 
 describe.each(APP_BACKENDS)('identity & access on $name', (backend) => {
   let node: TestNode;
-  beforeAll(async () => { node = await startNode({ db: backend.db, cache: backend.cache }); });
-  afterAll(async () => { await node?.close(); });
+  beforeAll(async () => {
+    node = await startNode({ db: backend.db, cache: backend.cache });
+  });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   it('registers, signs in, reads /api/me, and rejects a duplicate phone', async () => {
-    const reg = await node.api('POST', '/api/auth/register', { body: { phone: '+86 138-1234-5678', password: 'secret123', nickname: '阿花' } });
+    const reg = await node.api('POST', '/api/auth/register', {
+      body: { phone: '+86 138-1234-5678', password: 'secret123', nickname: '阿花' },
+    });
     expect(reg.status).toBe(201);
     expect(reg.body.user).toMatchObject({ phone: '13812345678', nickname: '阿花', isPlatformAdmin: false });
     expect(reg.body.user).not.toHaveProperty('passwordHash');
@@ -48,7 +54,9 @@ describe.each(APP_BACKENDS)('identity & access on $name', (backend) => {
     const out = await node.api('POST', '/api/auth/logout', { body: { refreshToken: s2.refreshToken } });
     expect(out.status).toBe(200);
     expect((await node.api('GET', '/api/me', { token: s2.token })).body.error.code).toBe('SESSION_REVOKED');
-    expect((await node.api('POST', '/api/auth/refresh', { body: { refreshToken: s2.refreshToken } })).body.error.code).toBe('SESSION_REVOKED');
+    expect(
+      (await node.api('POST', '/api/auth/refresh', { body: { refreshToken: s2.refreshToken } })).body.error.code,
+    ).toBe('SESSION_REVOKED');
   });
 
   it('rejects bad and tampered tokens with stable codes', async () => {
@@ -76,28 +84,63 @@ describe.each(APP_BACKENDS)('identity & access on $name', (backend) => {
     // Owner adds a staff member and an anchor.
     const staff = await node.userToken('13811110012');
     await node.userToken('13811110013');
-    expect((await node.api('POST', `/api/merchants/${merchantId}/staff`, { token: owner.token, body: { phone: '13811110012', role: 'merchant_staff' } })).status).toBe(201);
-    expect((await node.api('POST', `/api/merchants/${merchantId}/staff`, { token: owner.token, body: { phone: '13811110013', role: 'anchor' } })).status).toBe(201);
+    expect(
+      (
+        await node.api('POST', `/api/merchants/${merchantId}/staff`, {
+          token: owner.token,
+          body: { phone: '13811110012', role: 'merchant_staff' },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await node.api('POST', `/api/merchants/${merchantId}/staff`, {
+          token: owner.token,
+          body: { phone: '13811110013', role: 'anchor' },
+        })
+      ).status,
+    ).toBe(201);
     // Staff can read the team, but not add to it or edit the shop.
     const team = await node.api('GET', `/api/merchants/${merchantId}/staff`, { token: staff.token });
     expect(team.status).toBe(200);
-    expect(team.body.map((m: { role: string }) => m.role).sort()).toEqual(['anchor', 'merchant_owner', 'merchant_staff']);
-    const add = await node.api('POST', `/api/merchants/${merchantId}/staff`, { token: staff.token, body: { phone: '13811110011', role: 'anchor' } });
+    expect(team.body.map((m: { role: string }) => m.role).sort()).toEqual([
+      'anchor',
+      'merchant_owner',
+      'merchant_staff',
+    ]);
+    const add = await node.api('POST', `/api/merchants/${merchantId}/staff`, {
+      token: staff.token,
+      body: { phone: '13811110011', role: 'anchor' },
+    });
     expect(add.status).toBe(403);
-    expect((await node.api('PATCH', `/api/merchants/${merchantId}`, { token: staff.token, body: { name: 'hijack' } })).status).toBe(403);
+    expect(
+      (await node.api('PATCH', `/api/merchants/${merchantId}`, { token: staff.token, body: { name: 'hijack' } }))
+        .status,
+    ).toBe(403);
     // The last owner cannot be removed or demoted.
-    const demote = await node.api('PATCH', `/api/merchants/${merchantId}/staff/${owner.userId}`, { token: owner.token, body: { role: 'merchant_staff' } });
+    const demote = await node.api('PATCH', `/api/merchants/${merchantId}/staff/${owner.userId}`, {
+      token: owner.token,
+      body: { role: 'merchant_staff' },
+    });
     expect(demote.status).toBe(409);
     expect(demote.body.error.code).toBe('LAST_OWNER');
   });
 
-  it('keeps merchants apart: A cannot read or change B\'s staff, through routes or services', async () => {
+  it("keeps merchants apart: A cannot read or change B's staff, through routes or services", async () => {
     const a = await makeMerchant(node, '店铺A Tenancy', '13811110020');
     const b = await makeMerchant(node, '店铺B Tenancy', '13811110030');
     await node.userToken('13811110031');
-    expect((await node.api('POST', `/api/merchants/${b.merchantId}/staff`, { token: b.owner.token, body: { phone: '13811110031', role: 'merchant_staff' } })).status).toBe(201);
-    const bStaffId = (await node.api('GET', `/api/merchants/${b.merchantId}/staff`, { token: b.owner.token })).body
-      .find((m: { phone: string }) => m.phone === '13811110031').userId;
+    expect(
+      (
+        await node.api('POST', `/api/merchants/${b.merchantId}/staff`, {
+          token: b.owner.token,
+          body: { phone: '13811110031', role: 'merchant_staff' },
+        })
+      ).status,
+    ).toBe(201);
+    const bStaffId = (
+      await node.api('GET', `/api/merchants/${b.merchantId}/staff`, { token: b.owner.token })
+    ).body.find((m: { phone: string }) => m.phone === '13811110031').userId;
 
     for (const [method, route, body] of [
       ['GET', `/api/merchants/${b.merchantId}/staff`, undefined],
@@ -114,7 +157,9 @@ describe.each(APP_BACKENDS)('identity & access on $name', (backend) => {
     const actorA = { userId: a.owner.userId, sessionId: 'x', isPlatformAdmin: false };
     await expect(merchants.listStaff(actorA, b.merchantId)).rejects.toMatchObject({ statusCode: 404 });
     await expect(merchants.removeStaff(actorA, b.merchantId, bStaffId)).rejects.toMatchObject({ statusCode: 404 });
-    await expect(merchants.addStaff(actorA, b.merchantId, { phone: '13811110020', role: 'merchant_owner' })).rejects.toMatchObject({ statusCode: 404 });
+    await expect(
+      merchants.addStaff(actorA, b.merchantId, { phone: '13811110020', role: 'merchant_owner' }),
+    ).rejects.toMatchObject({ statusCode: 404 });
     // Nothing changed in B.
     const bTeam = await node.api('GET', `/api/merchants/${b.merchantId}/staff`, { token: b.owner.token });
     expect(bTeam.body.map((m: { userId: number }) => m.userId).sort()).toEqual([b.owner.userId, bStaffId].sort());
@@ -126,16 +171,26 @@ describe.each(APP_BACKENDS)('identity & access on $name', (backend) => {
     expect(applied.status).toBe(201);
     expect(applied.body.status).toBe('pending');
     const admin = await node.userToken('13700000000', { admin: true });
-    const ok = await node.api('PATCH', `/api/platform/merchants/${applied.body.id}`, { token: admin.token, body: { status: 'active', commissionRateBp: 600 } });
+    const ok = await node.api('PATCH', `/api/platform/merchants/${applied.body.id}`, {
+      token: admin.token,
+      body: { status: 'active', commissionRateBp: 600 },
+    });
     expect(ok.body).toMatchObject({ status: 'active', commissionRateBp: 600 });
-    const events = await node.app.ctx.db.selectFrom('outbox_events').select('type').where('aggregate_id', '=', String(applied.body.id)).execute();
+    const events = await node.app.ctx.db
+      .selectFrom('outbox_events')
+      .select('type')
+      .where('aggregate_id', '=', String(applied.body.id))
+      .execute();
     expect(events.map((e) => e.type)).toEqual(['merchant.applied', 'merchant.activated']);
   });
 
   it('disables an account: its tokens stop working at once', async () => {
     const u = await node.userToken('13811110050');
     const admin = await node.userToken('13700000000', { admin: true });
-    expect((await node.api('PATCH', `/api/platform/users/${u.userId}`, { token: admin.token, body: { status: 'disabled' } })).status).toBe(200);
+    expect(
+      (await node.api('PATCH', `/api/platform/users/${u.userId}`, { token: admin.token, body: { status: 'disabled' } }))
+        .status,
+    ).toBe(200);
     const r = await node.api('GET', '/api/me', { token: u.token });
     expect(r.status).toBe(401);
     const login = await node.api('POST', '/api/auth/login', { body: { phone: '13811110050', password: 'test1234' } });

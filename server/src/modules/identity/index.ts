@@ -28,9 +28,10 @@ export const identityModule: Module = {
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) {
     const c = ctx.config;
-    const wechat = !(c.wechatAppId && c.wechatAppSecret) && c.wechat.sandbox
-      ? new SandboxWechatAuth()
-      : new WechatMiniProgramAuth({ appId: c.wechatAppId, appSecret: c.wechatAppSecret, apiBase: c.wechatApiBase });
+    const wechat =
+      !(c.wechatAppId && c.wechatAppSecret) && c.wechat.sandbox
+        ? new SandboxWechatAuth()
+        : new WechatMiniProgramAuth({ appId: c.wechatAppId, appSecret: c.wechatAppSecret, apiBase: c.wechatApiBase });
     ctx.services.auth = new AuthService(ctx, wechat);
     // SMS and captcha are sandboxes until a deployment plugs its providers in (sms.ts, captcha.ts).
     ctx.services.passwords = new PasswordService(ctx, ctx.services.auth, new SandboxSms(ctx.log));

@@ -7,7 +7,11 @@ import { APP_BACKENDS } from '../../../test/backends.ts';
 import { startNode, type TestNode } from '../../../test/harness.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 
-interface Fixture { note: string; password: string; hash: string }
+interface Fixture {
+  note: string;
+  password: string;
+  hash: string;
+}
 const fixtureFile = new URL('./fixtures/argon2-legacy-hashes.json', import.meta.url);
 const fixtures = (JSON.parse(fs.readFileSync(fixtureFile, 'utf8')) as { hashes: Fixture[] }).hashes;
 
@@ -35,14 +39,20 @@ describe('password hashes made by node-argon2', () => {
 
 describe.each(APP_BACKENDS)('signing in with a password stored by node-argon2 on $name', (backend) => {
   let node: TestNode;
-  beforeAll(async () => { node = await startNode({ db: backend.db, cache: backend.cache }); });
-  afterAll(async () => { await node?.close(); });
+  beforeAll(async () => {
+    node = await startNode({ db: backend.db, cache: backend.cache });
+  });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   it('signs the shopper in with the old hash, and refuses a wrong password', async () => {
     const legacy = fixtures[0]!;
     const phone = '13855550001';
-    await node.app.ctx.db.insertInto('users')
-      .values({ phone, nickname: 'legacy', password_hash: legacy.hash, is_platform_admin: false }).execute();
+    await node.app.ctx.db
+      .insertInto('users')
+      .values({ phone, nickname: 'legacy', password_hash: legacy.hash, is_platform_admin: false })
+      .execute();
     const login = (password: string) =>
       node.api('POST', '/api/auth/login', { body: { phone, password, refreshTokenIn: 'body' } });
     const ok = await login(legacy.password);

@@ -70,15 +70,19 @@ export class LoginGuard {
   async enter(account: string, ip: string | undefined, captchaAnswer: string | undefined): Promise<GuardedAttempt> {
     const keys = [`auth:fail:acct:${account}`, `auth:fail:ip:${clientKey(ip)}`];
     const args = (passed: boolean) => [
-      this.limits.windowSec * 1000, this.limits.accountCaptchaAfter, this.limits.clientCaptchaAfter,
-      this.limits.clientMaxFailures, passed ? '1' : '0',
+      this.limits.windowSec * 1000,
+      this.limits.accountCaptchaAfter,
+      this.limits.clientCaptchaAfter,
+      this.limits.clientMaxFailures,
+      passed ? '1' : '0',
     ];
     let [outcome, retryAfterMs] = await this.cache.run(RESERVE, keys, args(false));
     if (outcome === 'captcha' && captchaAnswer) {
       // The answer is checked (and spent) only when it is needed.
       if (!(await this.captcha.verify('login', captchaAnswer))) {
-        throw new AppError(403, 'CAPTCHA_INVALID', 'The captcha answer is wrong or expired; solve the new one',
-          { captcha: await this.captcha.issue('login') });
+        throw new AppError(403, 'CAPTCHA_INVALID', 'The captcha answer is wrong or expired; solve the new one', {
+          captcha: await this.captcha.issue('login'),
+        });
       }
       [outcome, retryAfterMs] = await this.cache.run(RESERVE, keys, args(true));
     }
@@ -90,7 +94,11 @@ export class LoginGuard {
       const message = 'Several sign-ins failed: solve the captcha and send its answer as `captcha`';
       throw new AppError(403, 'CAPTCHA_REQUIRED', message, { captcha: await this.captcha.issue('login') });
     }
-    return { succeeded: async () => { await this.cache.run(SETTLE, keys, []); } };
+    return {
+      succeeded: async () => {
+        await this.cache.run(SETTLE, keys, []);
+      },
+    };
   }
 
   /** Forget an account's failures (its password was just reset by its owner). */

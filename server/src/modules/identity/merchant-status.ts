@@ -13,7 +13,9 @@ const TRANSITIONS: Readonly<Record<MerchantStatus, readonly MerchantStatus[]>> =
   rejected: ['active'],
 };
 
-export function allowedTransitions(from: MerchantStatus): readonly MerchantStatus[] { return TRANSITIONS[from]; }
+export function allowedTransitions(from: MerchantStatus): readonly MerchantStatus[] {
+  return TRANSITIONS[from];
+}
 
 export function canTransition(from: MerchantStatus, to: MerchantStatus): boolean {
   return from === to || TRANSITIONS[from].includes(to);
@@ -29,11 +31,14 @@ export const isPubliclyVisible = (status: MerchantStatus): boolean => status ===
  */
 export function operatingRefusal(status: MerchantStatus, what: 'build' | 'broadcast'): AppError | null {
   switch (status) {
-    case 'active': return null;
+    case 'active':
+      return null;
     case 'pending':
       if (what === 'build') return null;
       return new AppError(403, 'MERCHANT_PENDING_APPROVAL', 'Your shop is waiting for approval before it can go live');
-    case 'suspended': return new AppError(403, 'MERCHANT_SUSPENDED', 'Your shop is suspended by the platform');
-    case 'rejected': return new AppError(403, 'MERCHANT_REJECTED', 'Your shop application was rejected');
+    case 'suspended':
+      return new AppError(403, 'MERCHANT_SUSPENDED', 'Your shop is suspended by the platform');
+    case 'rejected':
+      return new AppError(403, 'MERCHANT_REJECTED', 'Your shop application was rejected');
   }
 }

@@ -15,7 +15,11 @@ import './tables.ts';
 export class PasswordService {
   readonly codes: ResetCodes;
 
-  constructor(private readonly ctx: AppContext, private readonly auth: AuthService, public sms: SmsSender) {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly auth: AuthService,
+    public sms: SmsSender,
+  ) {
     this.codes = new ResetCodes(ctx.cache, ctx.tokens, ctx.config.smsCode);
   }
 
@@ -26,8 +30,11 @@ export class PasswordService {
     meta: ClientMeta,
   ) {
     assertAcceptablePassword(input.newPassword);
-    const user = await this.ctx.db.selectFrom('users').select(['id', 'password_hash'])
-      .where('id', '=', actor.userId).executeTakeFirst();
+    const user = await this.ctx.db
+      .selectFrom('users')
+      .select(['id', 'password_hash'])
+      .where('id', '=', actor.userId)
+      .executeTakeFirst();
     if (!user) throw notFound('User');
     if (!user.password_hash) {
       throw conflict('PASSWORD_NOT_SET', 'This account signs in with WeChat and has no password to change');
@@ -94,7 +101,10 @@ export class PasswordService {
 
   private async setPassword(userId: number, password: string): Promise<void> {
     const hash = await this.auth.passwords.hash(password);
-    await this.ctx.db.updateTable('users').set({ password_hash: hash, updated_at: sql<Date>`now()` })
-      .where('id', '=', userId).execute();
+    await this.ctx.db
+      .updateTable('users')
+      .set({ password_hash: hash, updated_at: sql<Date>`now()` })
+      .where('id', '=', userId)
+      .execute();
   }
 }

@@ -11,20 +11,25 @@ describe.each(APP_BACKENDS)('passwords on $name', (backend) => {
   let sms: SandboxSms;
   beforeAll(async () => {
     node = await startNode({
-      db: backend.db, cache: backend.cache,
+      db: backend.db,
+      cache: backend.cache,
       config: {
-        trustProxy: ['127.0.0.1'], smsCode: { ttlSec: 2, maxAttempts: 3, resendSec: 1 },
+        trustProxy: ['127.0.0.1'],
+        smsCode: { ttlSec: 2, maxAttempts: 3, resendSec: 1 },
         // The parallel-guess test sends more resets from one address than the route allows in an hour.
         rateLimits: { enabled: true, overrides: { 'auth.password-reset': { max: 100, windowSec: 3600 } } },
       },
     });
     sms = node.app.ctx.services.passwords.sms as SandboxSms;
   });
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   const login = (phone: string, password: string) =>
     node.api('POST', '/api/auth/login', {
-      body: { phone, password, refreshTokenIn: 'body' }, headers: { 'x-forwarded-for': `192.0.2.${phone.slice(-2)}` },
+      body: { phone, password, refreshTokenIn: 'body' },
+      headers: { 'x-forwarded-for': `192.0.2.${phone.slice(-2)}` },
     });
   const requestCode = (phone: string) => node.api('POST', '/api/auth/password-reset/code', { body: { phone } });
   const reset = (phone: string, code: string, newPassword = 'Reset2mine8q') =>

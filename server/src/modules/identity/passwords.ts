@@ -11,7 +11,11 @@ const HASH_OPTIONS: Options = { algorithm: ARGON2ID, memoryCost: 65_536, timeCos
 export const hashPassword = (password: string) => hash(password, HASH_OPTIONS);
 /** False for a wrong password and for a malformed hash (verify throws "Decoding failed" then). */
 export const verifyPassword = async (hashed: string, password: string) => {
-  try { return await verify(hashed, password); } catch { return false; }
+  try {
+    return await verify(hashed, password);
+  } catch {
+    return false;
+  }
 };
 
 /** How the auth service hashes and checks passwords (tests wrap it to count verifications). */
@@ -38,9 +42,28 @@ export function passwordProblem(password: string): string | null {
 // favourites of Chinese users that pass the letters-and-digits rule. Compared case-insensitively.
 const COMMON_LIST_SIZE = 10_000;
 const CHINESE_FAVOURITES = [
-  'woaini1314', 'woaini520', 'woaini123', 'woaini521', 'a5201314', 'qq5201314',
-  'aini1314', 'iloveyou1314', 'a1314520', 'abc5201314', 'asd123456', 'qwe123456', 'zxc123456', 'wang123456',
-  'li123456', 'zhang123456', 'liu123456', 'chen123456', 'yang123456', 'huang123456', 'zhao123456', 'wu123456',
+  'woaini1314',
+  'woaini520',
+  'woaini123',
+  'woaini521',
+  'a5201314',
+  'qq5201314',
+  'aini1314',
+  'iloveyou1314',
+  'a1314520',
+  'abc5201314',
+  'asd123456',
+  'qwe123456',
+  'zxc123456',
+  'wang123456',
+  'li123456',
+  'zhang123456',
+  'liu123456',
+  'chen123456',
+  'yang123456',
+  'huang123456',
+  'zhao123456',
+  'wu123456',
 ];
 let common: Set<string> | undefined;
 

@@ -13,7 +13,9 @@ describe.each(APP_BACKENDS)('refresh token cookie on $name', (backend) => {
     node = await startNode({ db: backend.db, cache: backend.cache, config: { trustProxy: ['127.0.0.1'] } });
     await node.userToken('13833330001', { password: 'Cookie2jar9' });
   });
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   const signIn = () => node.api('POST', '/api/auth/login', { body: { phone: '13833330001', password: 'Cookie2jar9' } });
   const refreshWith = (cookie: string) =>
@@ -82,7 +84,11 @@ describe.each(APP_BACKENDS)('refresh token cookie on $name', (backend) => {
   it('marks the cookie Secure when the app is reached over https', async () => {
     const body = { phone: '13833330001', password: 'Cookie2jar9' };
     const r = await node.api('POST', '/api/auth/login', { body, headers: { 'x-forwarded-proto': 'https' } });
-    expect(refreshCookie(r.headers)!.split(';').map((s) => s.trim())).toContain('Secure');
+    expect(
+      refreshCookie(r.headers)!
+        .split(';')
+        .map((s) => s.trim()),
+    ).toContain('Secure');
   });
 
   it('sends no-store on failed auth answers too', async () => {

@@ -6,7 +6,9 @@ import type { Cache, CacheScript } from '../../platform/cache/cache.ts';
 import type { TokenService } from '../../platform/auth/tokens.ts';
 
 export type CodeCheck =
-  | { outcome: 'ok' } | { outcome: 'wrong'; attemptsLeft: number } | { outcome: 'expired' | 'none' };
+  | { outcome: 'ok' }
+  | { outcome: 'wrong'; attemptsLeft: number }
+  | { outcome: 'expired' | 'none' };
 
 // KEYS: the phone's code. ARGV: code hash, expiry (ms epoch), ttl of the record (ms).
 const STORE: CacheScript<number> = {
@@ -45,9 +47,15 @@ return left`,
   local: (store, keys, args) => {
     const hash = store.hGet(keys[0]!, 'hash');
     if (hash === null) return 'none';
-    if (Number(store.hGet(keys[0]!, 'exp')) <= Number(args[1])) { store.del(keys[0]!); return 'expired'; }
+    if (Number(store.hGet(keys[0]!, 'exp')) <= Number(args[1])) {
+      store.del(keys[0]!);
+      return 'expired';
+    }
     const tries = store.hIncrBy(keys[0]!, 'tries', 1);
-    if (hash === args[0]) { store.del(keys[0]!); return 'ok'; }
+    if (hash === args[0]) {
+      store.del(keys[0]!);
+      return 'ok';
+    }
     const left = Number(args[2]) - tries;
     if (left <= 0) store.del(keys[0]!);
     return left;
@@ -78,6 +86,10 @@ export class ResetCodes {
     return { outcome: 'wrong', attemptsLeft: Math.max(0, Number(r)) };
   }
 
-  private key(phone: string) { return `auth:reset-code:${phone}`; }
-  private hash(phone: string, code: string) { return this.tokens.fingerprint('password-reset', `${phone}:${code}`); }
+  private key(phone: string) {
+    return `auth:reset-code:${phone}`;
+  }
+  private hash(phone: string, code: string) {
+    return this.tokens.fingerprint('password-reset', `${phone}:${code}`);
+  }
 }

@@ -7,10 +7,14 @@ import { startNode, type TestNode } from '../../../test/harness.ts';
 import type { Config } from '../../platform/config.ts';
 
 const LOGIN: Config['login'] = {
-  windowSec: 900, accountCaptchaAfter: 5, clientCaptchaAfter: 10, clientMaxFailures: 15,
+  windowSec: 900,
+  accountCaptchaAfter: 5,
+  clientCaptchaAfter: 10,
+  clientMaxFailures: 15,
 };
 const config: Partial<Config> = {
-  trustProxy: ['127.0.0.1'], login: LOGIN,
+  trustProxy: ['127.0.0.1'],
+  login: LOGIN,
   rateLimits: { enabled: true, overrides: { 'auth.register': { max: 3, windowSec: 3600 } } },
 };
 const from = (ip: string) => ({ 'x-forwarded-for': ip });
@@ -20,7 +24,13 @@ function countVerifications(node: TestNode) {
   const auth = node.app.ctx.services.auth;
   const real = auth.passwords;
   const counter = { n: 0 };
-  auth.passwords = { hash: real.hash, verify: async (h, p) => { counter.n++; return real.verify(h, p); } };
+  auth.passwords = {
+    hash: real.hash,
+    verify: async (h, p) => {
+      counter.n++;
+      return real.verify(h, p);
+    },
+  };
   return counter;
 }
 const codes = (rs: Array<{ status: number; body: any }>) => rs.map((r) => r.body?.error?.code ?? String(r.status));
@@ -28,26 +38,34 @@ const count = (xs: string[], x: string) => xs.filter((y) => y === x).length;
 
 describe.each(APP_BACKENDS)('sign-in throttling on $name', (backend) => {
   let node: TestNode;
-  beforeAll(async () => { node = await startNode({ db: backend.db, cache: backend.cache, config }); });
-  afterAll(async () => { await node?.close(); });
+  beforeAll(async () => {
+    node = await startNode({ db: backend.db, cache: backend.cache, config });
+  });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   const login = (phone: string, password: string, ip: string, captcha?: string) =>
     node.api('POST', '/api/auth/login', {
-      body: { phone, password, ...(captcha ? { captcha } : {}) }, headers: from(ip),
+      body: { phone, password, ...(captcha ? { captcha } : {}) },
+      headers: from(ip),
     });
 
   it('checks at most the bucket size of 30 parallel wrong guesses, then asks for a captcha', async () => {
     await node.userToken('13855550001', { password: 'Owner2pass9x' });
     const verified = countVerifications(node);
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) =>
-      login('13855550001', `wrong-guess-${i}`, '198.51.100.1')));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => login('13855550001', `wrong-guess-${i}`, '198.51.100.1')),
+    );
     const got = codes(results);
     expect(verified.n).toBe(LOGIN.accountCaptchaAfter);
     expect(count(got, 'INVALID_CREDENTIALS')).toBe(LOGIN.accountCaptchaAfter);
     expect(count(got, 'CAPTCHA_REQUIRED')).toBe(30 - LOGIN.accountCaptchaAfter);
     const challenge = results.find((r) => r.body.error?.code === 'CAPTCHA_REQUIRED')!.body.error.details.captcha;
     expect(challenge).toMatchObject({
-      provider: 'sandbox', challengeId: expect.any(String), prompt: expect.any(String),
+      provider: 'sandbox',
+      challengeId: expect.any(String),
+      prompt: expect.any(String),
     });
   });
 
@@ -79,8 +97,11 @@ describe.each(APP_BACKENDS)('sign-in throttling on $name', (backend) => {
 
   it('stops one client spraying a password across 50 phones; another client is unaffected', async () => {
     const verified = countVerifications(node);
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) =>
-      login(`1386666${String(i).padStart(4, '0')}`, 'Spring2024x', '198.51.100.4')));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        login(`1386666${String(i).padStart(4, '0')}`, 'Spring2024x', '198.51.100.4'),
+      ),
+    );
     const got = codes(results);
     expect(verified.n).toBe(LOGIN.clientCaptchaAfter);
     expect(count(got, 'INVALID_CREDENTIALS')).toBe(LOGIN.clientCaptchaAfter);
@@ -99,7 +120,10 @@ describe.each(APP_BACKENDS)('sign-in throttling on $name', (backend) => {
     let last: Awaited<ReturnType<typeof login>> | undefined;
     for (let i = LOGIN.clientCaptchaAfter; i < LOGIN.clientMaxFailures; i++) {
       const asked = await login(phones(i), 'Guess1234x', ip);
-      if (asked.status !== 403) { last = asked; break; }
+      if (asked.status !== 403) {
+        last = asked;
+        break;
+      }
       const c = asked.body.error.details.captcha;
       last = await login(phones(i), 'Guess1234x', ip, `${c.challengeId}:${c.sandboxAnswer}`);
     }
@@ -113,16 +137,21 @@ describe.each(APP_BACKENDS)('sign-in throttling on $name', (backend) => {
   });
 
   it('throttles registration per client, with Retry-After', async () => {
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) =>
-      node.api('POST', '/api/auth/register', {
-        body: { phone: `1388888000${i}`, password: 'Fresh2join7q' }, headers: from('198.51.100.6'),
-      })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        node.api('POST', '/api/auth/register', {
+          body: { phone: `1388888000${i}`, password: 'Fresh2join7q' },
+          headers: from('198.51.100.6'),
+        }),
+      ),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([201, 201, 201, 429, 429, 429]);
     const limited = results.find((r) => r.status === 429)!;
     expect(limited.body.error.code).toBe('RATE_LIMITED');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(3500);
     const elsewhere = await node.api('POST', '/api/auth/register', {
-      body: { phone: '13888880009', password: 'Fresh2join7q' }, headers: from('203.0.113.6'),
+      body: { phone: '13888880009', password: 'Fresh2join7q' },
+      headers: from('203.0.113.6'),
     });
     expect(elsewhere.status).toBe(201);
   });
@@ -136,21 +165,27 @@ describe.runIf(process.env.REDIS_URL)('sign-in throttling across two nodes shari
     a = await startNode({ cache: 'redis', redisPrefix, config });
     b = await startNode({ cache: 'redis', redisPrefix, config });
   });
-  afterAll(async () => { await Promise.all([a?.close(), b?.close()]); });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+  });
 
   it('counts failures for one account on both nodes together', async () => {
-    const guess = (n: TestNode, i: number) => n.api('POST', '/api/auth/login', {
-      body: { phone: '13899990001', password: `guess-${i}` }, headers: from('198.51.100.7'),
-    });
+    const guess = (n: TestNode, i: number) =>
+      n.api('POST', '/api/auth/login', {
+        body: { phone: '13899990001', password: `guess-${i}` },
+        headers: from('198.51.100.7'),
+      });
     const got: string[] = [];
     for (let i = 0; i < LOGIN.accountCaptchaAfter + 1; i++) got.push((await guess(i % 2 ? b : a, i)).body.error.code);
     expect(got).toEqual([...Array(LOGIN.accountCaptchaAfter).fill('INVALID_CREDENTIALS'), 'CAPTCHA_REQUIRED']);
   });
 
   it('shares the registration bucket between the nodes', async () => {
-    const register = (n: TestNode, i: number) => n.api('POST', '/api/auth/register', {
-      body: { phone: `1389999100${i}`, password: 'Fresh2join7q' }, headers: from('198.51.100.8'),
-    });
+    const register = (n: TestNode, i: number) =>
+      n.api('POST', '/api/auth/register', {
+        body: { phone: `1389999100${i}`, password: 'Fresh2join7q' },
+        headers: from('198.51.100.8'),
+      });
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await register(i % 2 ? b : a, i)).status);
     expect(statuses).toEqual([201, 201, 201, 429]);

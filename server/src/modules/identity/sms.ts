@@ -3,7 +3,11 @@
 // and the demo, and logs it, since on the demo there is no phone to receive it.
 import type { Logger } from '../../platform/logger.ts';
 
-export interface SmsMessage { phone: string; template: 'password_reset'; params: { code: string; minutes: number } }
+export interface SmsMessage {
+  phone: string;
+  template: 'password_reset';
+  params: { code: string; minutes: number };
+}
 
 export interface SmsSender {
   readonly name: string;

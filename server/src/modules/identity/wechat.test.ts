@@ -33,16 +33,28 @@ describe.each(APP_BACKENDS)('WeChat mini-program login on $name', (backend) => {
   let fake: Awaited<ReturnType<typeof fakeWechat>>;
   beforeAll(async () => {
     fake = await fakeWechat();
-    node = await startNode({ db: backend.db, cache: backend.cache, config: { wechatAppId: APP_ID, wechatAppSecret: SECRET, wechatApiBase: fake.url } });
+    node = await startNode({
+      db: backend.db,
+      cache: backend.cache,
+      config: { wechatAppId: APP_ID, wechatAppSecret: SECRET, wechatApiBase: fake.url },
+    });
   });
-  afterAll(async () => { await node?.close(); await fake?.server.close(); });
+  afterAll(async () => {
+    await node?.close();
+    await fake?.server.close();
+  });
 
   it('creates a user on first sign-in and finds the same user next time', async () => {
     const first = await node.api('POST', '/api/auth/wechat', { body: { code: 'code-alice-1' } });
     expect(first.status).toBe(200);
     expect(first.body.created).toBe(true);
     expect(first.body.user).toMatchObject({ hasWechat: true, phone: null });
-    expect(fake.calls.at(-1)).toMatchObject({ appid: APP_ID, secret: SECRET, js_code: 'code-alice-1', grant_type: 'authorization_code' });
+    expect(fake.calls.at(-1)).toMatchObject({
+      appid: APP_ID,
+      secret: SECRET,
+      js_code: 'code-alice-1',
+      grant_type: 'authorization_code',
+    });
     const second = await node.api('POST', '/api/auth/wechat', { body: { code: 'code-alice-2' } });
     expect(second.body.created).toBe(false);
     expect(second.body.user.id).toBe(first.body.user.id);
@@ -66,12 +78,19 @@ describe.each(APP_BACKENDS)('WeChat mini-program login on $name', (backend) => {
       const r = await unconfigured.api('POST', '/api/auth/wechat', { body: { code: 'code-x-1' } });
       expect(r.status).toBe(422);
       expect(r.body.error.code).toBe('WECHAT_NOT_CONFIGURED');
-    } finally { await unconfigured.close(); }
-    const unreachable = await startNode({ db: 'pglite', config: { wechatAppId: APP_ID, wechatAppSecret: SECRET, wechatApiBase: 'http://127.0.0.1:1' } });
+    } finally {
+      await unconfigured.close();
+    }
+    const unreachable = await startNode({
+      db: 'pglite',
+      config: { wechatAppId: APP_ID, wechatAppSecret: SECRET, wechatApiBase: 'http://127.0.0.1:1' },
+    });
     try {
       const r = await unreachable.api('POST', '/api/auth/wechat', { body: { code: 'code-x-1' } });
       expect(r.status).toBe(502);
       expect(r.body.error.code).toBe('WECHAT_UNAVAILABLE');
-    } finally { await unreachable.close(); }
+    } finally {
+      await unreachable.close();
+    }
   });
 });

@@ -6,7 +6,10 @@ export const INTERACTION_EVENTS = defineEvents({
   'lucky_bag.drawn': {
     doc: 'A lucky bag was drawn; winners in rank order (coupon prizes are already granted).',
     payload: Payload({
-      bagId: Id(), roomId: Id(), merchantId: Id(), winners: Type.Array(Id(), { description: 'user ids' }),
+      bagId: Id(),
+      roomId: Id(),
+      merchantId: Id(),
+      winners: Type.Array(Id(), { description: 'user ids' }),
     }),
   },
 });

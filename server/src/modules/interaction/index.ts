@@ -12,7 +12,13 @@ import { interactionRoutes } from './routes.ts';
 import { INTERACTION_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { chat: ChatService; likes: LikeService; couponDrops: CouponDropService; luckyBags: LuckyBagService; gifts: GiftService }
+  interface Services {
+    chat: ChatService;
+    likes: LikeService;
+    couponDrops: CouponDropService;
+    luckyBags: LuckyBagService;
+    gifts: GiftService;
+  }
 }
 
 export const interactionModule: Module = {
@@ -36,7 +42,7 @@ export const interactionModule: Module = {
     rt.gateway.joinChecks.push(async (conn, room) => {
       if (!conn.user) return;
       const s = await ctx.services.chat.activeSanction(room.merchantId, room.id, conn.user.userId);
-      if (s?.kind === 'ban') throw new AppError(403, 'BANNED', 'You are banned from this shop\'s rooms');
+      if (s?.kind === 'ban') throw new AppError(403, 'BANNED', "You are banned from this shop's rooms");
     });
     // Joiners get the like total straight away.
     rt.gateway.joinListeners.push(async (conn, roomId) => {
@@ -46,5 +52,8 @@ export const interactionModule: Module = {
     rt.onTick(() => ctx.services.likes.broadcast());
   },
   routes: interactionRoutes,
-  async seed(ctx, progress) { await ctx.services.gifts.seed(); progress.step('gifts', 1, 1); },
+  async seed(ctx, progress) {
+    await ctx.services.gifts.seed();
+    progress.step('gifts', 1, 1);
+  },
 };

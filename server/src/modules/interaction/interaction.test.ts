@@ -16,16 +16,29 @@ describe.each(APP_BACKENDS)('room interaction on $name', (backend) => {
     node = await startNode({ db: backend.db, cache: backend.cache });
     shop = await makeShop(node, '互动测试店', '13899990001');
   }, 60_000);
-  afterAll(async () => { for (const v of viewers) v.close(); await node?.close(); });
+  afterAll(async () => {
+    for (const v of viewers) v.close();
+    await node?.close();
+  });
 
-  const room = async () => (await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title: '互动直播间' } })).body.id as number;
+  const room = async () =>
+    (
+      await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, {
+        token: shop.owner.token,
+        body: { title: '互动直播间' },
+      })
+    ).body.id as number;
   const viewer = async (phone?: string) => {
     const t = phone ? await node.userToken(phone) : undefined;
     const v = await Viewer.connect(node, t ? { token: t.token } : {});
     viewers.push(v);
     return Object.assign(v, { userId: t?.userId ?? 0 });
   };
-  const staff = (method: string, path: string, body?: unknown) => node.api(method, `/api/merchants/${shop.merchantId}${path}`, { token: shop.owner.token, ...(body !== undefined ? { body } : {}) });
+  const staff = (method: string, path: string, body?: unknown) =>
+    node.api(method, `/api/merchants/${shop.merchantId}${path}`, {
+      token: shop.owner.token,
+      ...(body !== undefined ? { body } : {}),
+    });
 
   it('delivers chat in order to every viewer, never as HTML, and refuses guests and bad text', async () => {
     const roomId = await room();
@@ -49,9 +62,33 @@ describe.each(APP_BACKENDS)('room interaction on $name', (backend) => {
 
   it('masks, blocks and holds words from the shop and platform lists; staff approve held messages', async () => {
     const roomId = await room();
-    expect((await staff('POST', '/sensitive-words', { words: [{ word: '加微信', action: 'block' }, { word: '傻瓜', action: 'mask' }, { word: '退款', action: 'review' }] })).status).toBe(200);
-    expect((await node.api('POST', '/api/platform/sensitive-words', { token: shop.admin.token, body: { words: [{ word: 'spam', action: 'mask' }] } })).status).toBe(200);
-    expect((await node.api('POST', '/api/platform/sensitive-words', { token: shop.owner.token, body: { words: [{ word: 'x', action: 'mask' }] } })).status).toBe(403);
+    expect(
+      (
+        await staff('POST', '/sensitive-words', {
+          words: [
+            { word: '加微信', action: 'block' },
+            { word: '傻瓜', action: 'mask' },
+            { word: '退款', action: 'review' },
+          ],
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await node.api('POST', '/api/platform/sensitive-words', {
+          token: shop.admin.token,
+          body: { words: [{ word: 'spam', action: 'mask' }] },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await node.api('POST', '/api/platform/sensitive-words', {
+          token: shop.owner.token,
+          body: { words: [{ word: 'x', action: 'mask' }] },
+        })
+      ).status,
+    ).toBe(403);
     const a = await viewer('13899991002');
     const b = await viewer();
     await a.join(roomId);
@@ -86,14 +123,17 @@ describe.each(APP_BACKENDS)('room interaction on $name', (backend) => {
     expect((await staff('DELETE', `/rooms/${roomId}/chat/${sent.id}`)).status).toBe(200);
     await watcher.next('chat.deleted', (f) => f.data.id === sent.id);
     const late = await viewer();
-    expect((await late.join(roomId)).history.map((h: { data: { text: string } }) => h.data.text)).not.toContain('删掉我');
+    expect((await late.join(roomId)).history.map((h: { data: { text: string } }) => h.data.text)).not.toContain(
+      '删掉我',
+    );
     // Slow mode.
     expect((await staff('PUT', `/rooms/${roomId}/slow-mode`, { seconds: 30 })).status).toBe(200);
     await b.request('chat', { text: 'first' });
     await expect(b.request('chat', { text: 'second' })).rejects.toMatchObject({ code: 'SLOW_MODE' });
     await staff('PUT', `/rooms/${roomId}/slow-mode`, { seconds: 0 });
     // Mute for 10 minutes, then lift.
-    const mute = (await staff('POST', `/rooms/${roomId}/sanctions`, { userId: b.userId, kind: 'mute', minutes: 10 })).body;
+    const mute = (await staff('POST', `/rooms/${roomId}/sanctions`, { userId: b.userId, kind: 'mute', minutes: 10 }))
+      .body;
     await expect(b.request('chat', { text: 'still here?' })).rejects.toMatchObject({ code: 'CHAT_MUTED' });
     expect((await staff('DELETE', `/sanctions/${mute.id}`)).status).toBe(200);
     await b.request('chat', { text: 'back' });
@@ -108,12 +148,24 @@ describe.each(APP_BACKENDS)('room interaction on $name', (backend) => {
     const reporter = await viewer('13899991005');
     await reporter.join(roomId);
     expect(await reporter.request('report', { seq: reported.seq, reason: '广告' })).toMatchObject({ reported: true });
-    expect((await staff('GET', '/chat-reports')).body).toEqual([expect.objectContaining({ seq: reported.seq, reason: '广告', text: 'back' })]);
-    expect((await node.api('GET', '/api/platform/chat-reports', { token: shop.admin.token })).body.map((r: { seq: number }) => r.seq)).toContain(reported.seq);
+    expect((await staff('GET', '/chat-reports')).body).toEqual([
+      expect.objectContaining({ seq: reported.seq, reason: '广告', text: 'back' }),
+    ]);
+    expect(
+      (await node.api('GET', '/api/platform/chat-reports', { token: shop.admin.token })).body.map(
+        (r: { seq: number }) => r.seq,
+      ),
+    ).toContain(reported.seq);
     expect((await node.api('GET', '/api/platform/chat-reports', { token: shop.owner.token })).status).toBe(403);
     // Another shop cannot moderate this room.
     const other = await makeShop(node, '别的店', '13899990002');
-    expect((await node.api('DELETE', `/api/merchants/${other.merchantId}/rooms/${roomId}/chat/${sent.id}`, { token: other.owner.token })).status).toBe(404);
+    expect(
+      (
+        await node.api('DELETE', `/api/merchants/${other.merchantId}/rooms/${roomId}/chat/${sent.id}`, {
+          token: other.owner.token,
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('coalesces taps into like totals at a fixed cadence', async () => {
@@ -130,23 +182,50 @@ describe.each(APP_BACKENDS)('room interaction on $name', (backend) => {
 
   it('drops coupons into the room: one per viewer while they last', async () => {
     const roomId = await room();
-    const t = (await staff('POST', '/coupons', { title: '直播间专享', kind: 'fixed', amountFen: 300, validDays: 3, totalQuantity: 100, perUserLimit: 1, channels: ['room_drop'] })).body;
+    const t = (
+      await staff('POST', '/coupons', {
+        title: '直播间专享',
+        kind: 'fixed',
+        amountFen: 300,
+        validDays: 3,
+        totalQuantity: 100,
+        perUserLimit: 1,
+        channels: ['room_drop'],
+      })
+    ).body;
     const watcher = await viewer();
     await watcher.join(roomId);
-    const drop = (await staff('POST', `/rooms/${roomId}/coupon-drops`, { templateId: t.id, quantity: 2, minutes: 5 })).body;
-    expect((await watcher.next('coupon.drop')).data).toMatchObject({ dropId: drop.dropId, remaining: 2, description: '立减3元' });
+    const drop = (await staff('POST', `/rooms/${roomId}/coupon-drops`, { templateId: t.id, quantity: 2, minutes: 5 }))
+      .body;
+    expect((await watcher.next('coupon.drop')).data).toMatchObject({
+      dropId: drop.dropId,
+      remaining: 2,
+      description: '立减3元',
+    });
     const users = await Promise.all(['13899992001', '13899992002', '13899992003'].map((p) => node.userToken(p)));
-    const claims = await Promise.all(users.map((u) => node.api('POST', `/api/coupon-drops/${drop.dropId}/claim`, { token: u.token })));
+    const claims = await Promise.all(
+      users.map((u) => node.api('POST', `/api/coupon-drops/${drop.dropId}/claim`, { token: u.token })),
+    );
     expect(claims.filter((c) => c.status === 201)).toHaveLength(2);
     expect(claims.find((c) => c.status !== 201)!.body.error.code).toBe('DROP_SOLD_OUT');
     const winner = users[claims.findIndex((c) => c.status === 201)]!;
-    expect((await node.api('POST', `/api/coupon-drops/${drop.dropId}/claim`, { token: winner.token })).body.error.code).toBe('DROP_ALREADY_CLAIMED');
+    expect(
+      (await node.api('POST', `/api/coupon-drops/${drop.dropId}/claim`, { token: winner.token })).body.error.code,
+    ).toBe('DROP_ALREADY_CLAIMED');
     const mine = (await node.api('GET', '/api/me/coupons', { token: winner.token })).body;
     expect(mine).toEqual([expect.objectContaining({ templateId: t.id, channel: 'room_drop' })]);
     await watcher.next('coupon.drop.remaining', (f) => f.data.remaining === 0);
     // A coupon of another shop cannot be dropped here.
     const other = await makeShop(node, '第三家', '13899990003');
-    const foreign = (await node.api('POST', `/api/merchants/${other.merchantId}/coupons`, { token: other.owner.token, body: { title: 'x', kind: 'fixed', amountFen: 100, validDays: 1, totalQuantity: 5 } })).body;
-    expect((await staff('POST', `/rooms/${roomId}/coupon-drops`, { templateId: foreign.id, quantity: 1, minutes: 1 })).body.error.code).toBe('COUPON_NOT_FOUND');
+    const foreign = (
+      await node.api('POST', `/api/merchants/${other.merchantId}/coupons`, {
+        token: other.owner.token,
+        body: { title: 'x', kind: 'fixed', amountFen: 100, validDays: 1, totalQuantity: 5 },
+      })
+    ).body;
+    expect(
+      (await staff('POST', `/rooms/${roomId}/coupon-drops`, { templateId: foreign.id, quantity: 1, minutes: 1 })).body
+        .error.code,
+    ).toBe('COUPON_NOT_FOUND');
   });
 });

@@ -17,4 +17,5 @@ export function drawWinners(seed: string, entrantIds: number[], count: number): 
   return winners;
 }
 
-export const DRAW_ALGORITHM = 'entrants sorted by user id; for round i = 0..k-1: index = int(sha256(seed + ":" + i), 16) mod (entrants left); winner = that entrant, removed from the pool. Check: sha256(seed) = seedHash.';
+export const DRAW_ALGORITHM =
+  'entrants sorted by user id; for round i = 0..k-1: index = int(sha256(seed + ":" + i), 16) mod (entrants left); winner = that entrant, removed from the pool. Check: sha256(seed) = seedHash.';

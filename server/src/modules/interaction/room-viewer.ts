@@ -5,11 +5,17 @@ import type { Actor } from '../../platform/auth/access.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 
-export interface ViewerRequest { actor?: Actor | undefined; invite?: string | undefined }
+export interface ViewerRequest {
+  actor?: Actor | undefined;
+  invite?: string | undefined;
+}
 
 /** Throws `hidden()` where RoomAccess says the room does not exist for this viewer. */
 export async function requireRoomViewer(
-  ctx: AppContext, roomId: number, viewer: ViewerRequest, hidden: () => AppError,
+  ctx: AppContext,
+  roomId: number,
+  viewer: ViewerRequest,
+  hidden: () => AppError,
 ): Promise<void> {
   try {
     await ctx.services.roomAccess.authorize(roomId, { actor: viewer.actor ?? null, invite: viewer.invite });

@@ -4,8 +4,11 @@ import { WordFilter } from './word-filter.ts';
 
 describe('WordFilter (Aho–Corasick)', () => {
   const f = new WordFilter([
-    { word: '傻瓜', action: 'mask' }, { word: 'he', action: 'mask' }, { word: 'she', action: 'mask' },
-    { word: 'hers', action: 'review' }, { word: '加微信', action: 'block' },
+    { word: '傻瓜', action: 'mask' },
+    { word: 'he', action: 'mask' },
+    { word: 'she', action: 'mask' },
+    { word: 'hers', action: 'review' },
+    { word: '加微信', action: 'block' },
   ]);
 
   it('finds overlapping words and masks exactly their characters', () => {
@@ -26,11 +29,15 @@ describe('WordFilter (Aho–Corasick)', () => {
   it('agrees with a naive search on random text', () => {
     const words = ['ab', 'bab', 'abc', 'c'];
     const filter = new WordFilter(words.map((word) => ({ word, action: 'mask' as const })));
-    fc.assert(fc.property(fc.stringMatching(/^[abc]{0,30}$/), (text) => {
-      const expected: string[] = [];
-      for (const w of words) for (let i = text.indexOf(w); i !== -1; i = text.indexOf(w, i + 1)) expected.push(`${w}@${i}`);
-      const got = filter.check(text).matches.map((m) => `${m.word}@${m.start}`);
-      expect(got.sort()).toEqual(expected.sort());
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.stringMatching(/^[abc]{0,30}$/), (text) => {
+        const expected: string[] = [];
+        for (const w of words)
+          for (let i = text.indexOf(w); i !== -1; i = text.indexOf(w, i + 1)) expected.push(`${w}@${i}`);
+        const got = filter.check(text).matches.map((m) => `${m.word}@${m.start}`);
+        expect(got.sort()).toEqual(expected.sort());
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -4,12 +4,23 @@
 // back to the original text so masking replaces exactly the offending characters.
 import type { WordAction } from './tables.ts';
 
-const SEPARATORS = new Set([...' \t\r\n.,·•-_*~|/\\\'"`!！?？。，、:;：；()（）[]【】{}<>《》+=#@$%^&0'].filter((c) => c !== '0'));
+const SEPARATORS = new Set(
+  [...' \t\r\n.,·•-_*~|/\\\'"`!！?？。，、:;：；()（）[]【】{}<>《》+=#@$%^&0'].filter((c) => c !== '0'),
+);
 const SEVERITY: Record<WordAction, number> = { mask: 1, review: 2, block: 3 };
 
-interface Node { next: Map<string, number>; fail: number; out: Array<{ length: number; action: WordAction; word: string }> }
+interface Node {
+  next: Map<string, number>;
+  fail: number;
+  out: Array<{ length: number; action: WordAction; word: string }>;
+}
 
-export interface Match { word: string; action: WordAction; start: number; end: number }
+export interface Match {
+  word: string;
+  action: WordAction;
+  start: number;
+  end: number;
+}
 export interface FilterResult {
   /** The strongest action among the matches, or 'allow'. */
   action: WordAction | 'allow';
@@ -87,6 +98,7 @@ export class WordFilter {
 /** Star out the matched characters (separators inside a match are kept). */
 export function maskMatches(text: string, matches: Array<{ start: number; end: number }>): string {
   const chars = [...text];
-  for (const m of matches) for (let i = m.start; i < m.end; i++) if (!SEPARATORS.has(normaliseChar(chars[i]!))) chars[i] = '*';
+  for (const m of matches)
+    for (let i = m.start; i < m.end; i++) if (!SEPARATORS.has(normaliseChar(chars[i]!))) chars[i] = '*';
   return chars.join('');
 }

@@ -6,8 +6,11 @@ export const INVENTORY_EVENTS = defineEvents({
   'inventory.low_stock': {
     doc: 'Available stock of a SKU in a warehouse fell to its threshold (once per crossing; re-armed by a restock).',
     payload: Payload({
-      merchantId: Id(), skuId: Id(), warehouseId: Id(),
-      available: Type.Integer({ description: 'on hand minus reserved' }), threshold: Count(),
+      merchantId: Id(),
+      skuId: Id(),
+      warehouseId: Id(),
+      available: Type.Integer({ description: 'on hand minus reserved' }),
+      threshold: Count(),
     }),
   },
 });

@@ -44,7 +44,9 @@ export class InventoryService {
   reserve(db: Db, input: { orderId: number; merchantId: number; lines: StockLine[] }): Promise<void> {
     return this.orderStock.reserve(db, input);
   }
-  commit(db: Db, orderId: number): Promise<void> { return this.orderStock.commit(db, orderId); }
+  commit(db: Db, orderId: number): Promise<void> {
+    return this.orderStock.commit(db, orderId);
+  }
   release(db: Db, orderId: number, reason: 'cancelled' | 'payment_timeout' | 'failed'): Promise<void> {
     return this.orderStock.release(db, orderId, reason);
   }
@@ -52,16 +54,22 @@ export class InventoryService {
     return this.orderStock.restock(db, input);
   }
   /** Before settling several orders in one transaction: lock all their stock rows in the global order. */
-  lockForOrders(db: Db, orderIds: number[]): Promise<void> { return this.book.lockForOrders(db, orderIds); }
+  lockForOrders(db: Db, orderIds: number[]): Promise<void> {
+    return this.book.lockForOrders(db, orderIds);
+  }
   /** Before reserving several shops' orders of one basket in one transaction: lock the rows in the global order. */
-  async lockStock(db: Db, skuIds: number[]): Promise<void> { await this.book.lockLevels(db, skuIds); }
+  async lockStock(db: Db, skuIds: number[]): Promise<void> {
+    await this.book.lockLevels(db, skuIds);
+  }
 
   // ---- reads ----
 
   available(skuIds: number[], db: Db = this.ctx.db): Promise<Map<number, number>> {
     return this.views.available(skuIds, db);
   }
-  levels(skuIds: number[], db: Db = this.ctx.db) { return this.views.levels(skuIds, db); }
+  levels(skuIds: number[], db: Db = this.ctx.db) {
+    return this.views.levels(skuIds, db);
+  }
   async listWarehouses(actor: Actor, merchantId: number) {
     await this.requireMerchant(actor, merchantId, false);
     return this.views.warehouses(merchantId);
@@ -82,13 +90,19 @@ export class InventoryService {
   // ---- merchant operations ----
 
   async defaultWarehouse(db: Db, merchantId: number): Promise<number> {
-    const w = await db.selectFrom('warehouses').select('id')
-      .where('merchant_id', '=', merchantId).where('is_default', '=', true).executeTakeFirst();
+    const w = await db
+      .selectFrom('warehouses')
+      .select('id')
+      .where('merchant_id', '=', merchantId)
+      .where('is_default', '=', true)
+      .executeTakeFirst();
     if (w) return w.id;
-    const created = await db.insertInto('warehouses')
+    const created = await db
+      .insertInto('warehouses')
       .values({ merchant_id: merchantId, name: '默认仓 Main warehouse', is_default: true })
       .onConflict((oc) => oc.columns(['merchant_id', 'name']).doUpdateSet({ is_default: true }))
-      .returning('id').executeTakeFirstOrThrow();
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return created.id;
   }
 
@@ -103,8 +117,13 @@ export class InventoryService {
     const { merchantId, skuId } = input;
     const warehouseId = await this.ensureLevel(db, merchantId, skuId, input.warehouseId, input.lowStockThreshold);
     // Locked before reading: the count replaces what is there now, not what was there a moment ago.
-    const current = await db.selectFrom('stock_levels').select(['on_hand', 'reserved'])
-      .where('sku_id', '=', input.skuId).where('warehouse_id', '=', warehouseId).forUpdate().executeTakeFirstOrThrow();
+    const current = await db
+      .selectFrom('stock_levels')
+      .select(['on_hand', 'reserved'])
+      .where('sku_id', '=', input.skuId)
+      .where('warehouse_id', '=', warehouseId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     const delta = input.quantity - current.on_hand;
     if (delta === 0) return { onHand: current.on_hand, reserved: current.reserved };
     const moved = await this.book.move(db, { ...ledgerFields(input), warehouseId, dOnHand: delta, dReserved: 0 });
@@ -123,12 +142,18 @@ export class InventoryService {
       const moved = await this.book.move(db, change);
       if (moved) return moved;
     }
-    const now = await db.selectFrom('stock_levels').select(['on_hand', 'reserved'])
-      .where('sku_id', '=', input.skuId).where('warehouse_id', '=', warehouseId).executeTakeFirstOrThrow();
+    const now = await db
+      .selectFrom('stock_levels')
+      .select(['on_hand', 'reserved'])
+      .where('sku_id', '=', input.skuId)
+      .where('warehouse_id', '=', warehouseId)
+      .executeTakeFirstOrThrow();
     if (input.delta === 0) return { onHand: now.on_hand, reserved: now.reserved };
     if (now.on_hand + input.delta < 0) {
-      throw badRequest('QUANTITY_INVALID',
-        `Stock cannot go below zero (on hand ${now.on_hand}, change ${input.delta})`);
+      throw badRequest(
+        'QUANTITY_INVALID',
+        `Stock cannot go below zero (on hand ${now.on_hand}, change ${input.delta})`,
+      );
     }
     throw belowReserved(now.reserved, now.on_hand, input.delta);
   }
@@ -136,8 +161,12 @@ export class InventoryService {
   /** Set the low-stock threshold of SKUs in every warehouse they are stocked in (not their stock). */
   async setLowStockThreshold(db: Db, merchantId: number, skuIds: number[], threshold: number): Promise<void> {
     if (skuIds.length === 0) return;
-    await db.updateTable('stock_levels').set({ low_stock_threshold: threshold, updated_at: sql`now()` })
-      .where('merchant_id', '=', merchantId).where('sku_id', 'in', skuIds).execute();
+    await db
+      .updateTable('stock_levels')
+      .set({ low_stock_threshold: threshold, updated_at: sql`now()` })
+      .where('merchant_id', '=', merchantId)
+      .where('sku_id', 'in', skuIds)
+      .execute();
   }
 
   /** Console and API: a delta (preferred: safe under concurrency) or an on-hand count from a stocktake. */
@@ -151,26 +180,46 @@ export class InventoryService {
       const { skuId } = input;
       const warehouseId = await this.ensureLevel(trx, merchantId, skuId, input.warehouseId, input.lowStockThreshold);
       const change: StockChange = {
-        merchantId, skuId, warehouseId, reason: 'adjust', actorUserId: actor.userId, note: input.note ?? null,
+        merchantId,
+        skuId,
+        warehouseId,
+        reason: 'adjust',
+        actorUserId: actor.userId,
+        note: input.note ?? null,
       };
-      const r = input.quantity !== undefined
-        ? await this.setStock(trx, { ...change, quantity: input.quantity })
-        : await this.changeStock(trx, { ...change, delta: input.delta ?? 0 });
+      const r =
+        input.quantity !== undefined
+          ? await this.setStock(trx, { ...change, quantity: input.quantity })
+          : await this.changeStock(trx, { ...change, delta: input.delta ?? 0 });
       return { skuId, warehouseId, onHand: r.onHand, reserved: r.reserved, available: r.onHand - r.reserved };
     });
   }
 
   /** The warehouse (this shop's, default if not given) with a stock row for the SKU in it. */
-  private async ensureLevel(db: Db, merchantId: number, skuId: number, warehouseId?: number, lowStockThreshold?: number) {
-    const id = warehouseId ?? await this.defaultWarehouse(db, merchantId);
-    const wh = await db.selectFrom('warehouses').select('id')
-      .where('id', '=', id).where('merchant_id', '=', merchantId).executeTakeFirst();
+  private async ensureLevel(
+    db: Db,
+    merchantId: number,
+    skuId: number,
+    warehouseId?: number,
+    lowStockThreshold?: number,
+  ) {
+    const id = warehouseId ?? (await this.defaultWarehouse(db, merchantId));
+    const wh = await db
+      .selectFrom('warehouses')
+      .select('id')
+      .where('id', '=', id)
+      .where('merchant_id', '=', merchantId)
+      .executeTakeFirst();
     if (!wh) throw notFound('Warehouse');
     const threshold = lowStockThreshold !== undefined ? { low_stock_threshold: lowStockThreshold } : {};
-    await db.insertInto('stock_levels').values({ sku_id: skuId, warehouse_id: id, merchant_id: merchantId, ...threshold })
-      .onConflict((oc) => (lowStockThreshold !== undefined
-        ? oc.columns(['sku_id', 'warehouse_id']).doUpdateSet(threshold)
-        : oc.columns(['sku_id', 'warehouse_id']).doNothing()))
+    await db
+      .insertInto('stock_levels')
+      .values({ sku_id: skuId, warehouse_id: id, merchant_id: merchantId, ...threshold })
+      .onConflict((oc) =>
+        lowStockThreshold !== undefined
+          ? oc.columns(['sku_id', 'warehouse_id']).doUpdateSet(threshold)
+          : oc.columns(['sku_id', 'warehouse_id']).doNothing(),
+      )
       .execute();
     return id;
   }
@@ -192,9 +241,17 @@ export class InventoryService {
         await lockWarehouses(trx, merchantId);
         await trx.updateTable('warehouses').set({ is_default: false }).where('merchant_id', '=', merchantId).execute();
       }
-      const row = await trx.insertInto('warehouses')
-        .values({ merchant_id: merchantId, name: input.name, region: input.region ?? '', is_default: !!input.isDefault })
-        .onConflict((oc) => oc.columns(['merchant_id', 'name']).doNothing()).returningAll().executeTakeFirst();
+      const row = await trx
+        .insertInto('warehouses')
+        .values({
+          merchant_id: merchantId,
+          name: input.name,
+          region: input.region ?? '',
+          is_default: !!input.isDefault,
+        })
+        .onConflict((oc) => oc.columns(['merchant_id', 'name']).doNothing())
+        .returningAll()
+        .executeTakeFirst();
       if (!row) throw conflict('WAREHOUSE_EXISTS', 'A warehouse with this name exists');
       return row;
     });
@@ -220,10 +277,22 @@ async function lockWarehouses(trx: Db, merchantId: number): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`warehouses:${merchantId}`}, 0))`.execute(trx);
 }
 
-interface NewWarehouse { name: string; region?: string | undefined; isDefault?: boolean | undefined }
+interface NewWarehouse {
+  name: string;
+  region?: string | undefined;
+  isDefault?: boolean | undefined;
+}
 
-const ledgerFields = (c: StockChange) =>
-  ({ skuId: c.skuId, reason: c.reason, note: c.note ?? null, actorUserId: c.actorUserId ?? null });
+const ledgerFields = (c: StockChange) => ({
+  skuId: c.skuId,
+  reason: c.reason,
+  note: c.note ?? null,
+  actorUserId: c.actorUserId ?? null,
+});
 
-const belowReserved = (reserved: number, onHand: number, delta: number) => conflict('STOCK_BELOW_RESERVED',
-  `Stock cannot go below the ${reserved} units reserved by open orders`, { onHand, reserved, delta });
+const belowReserved = (reserved: number, onHand: number, delta: number) =>
+  conflict('STOCK_BELOW_RESERVED', `Stock cannot go below the ${reserved} units reserved by open orders`, {
+    onHand,
+    reserved,
+    delta,
+  });

@@ -7,17 +7,32 @@ import { badRequest, conflict } from '../../platform/errors.ts';
 import type { StockBook } from './stock-book.ts';
 import './tables.ts';
 
-export interface StockLine { skuId: number; quantity: number }
+export interface StockLine {
+  skuId: number;
+  quantity: number;
+}
 
-interface Take { skuId: number; warehouseId: number; quantity: number }
-interface Settlement { dOnHand: number; dReserved: number; reason: 'commit' | 'release'; note?: string }
+interface Take {
+  skuId: number;
+  warehouseId: number;
+  quantity: number;
+}
+interface Settlement {
+  dOnHand: number;
+  dReserved: number;
+  reason: 'commit' | 'release';
+  note?: string;
+}
 
 export class OrderStock {
   constructor(private readonly book: StockBook) {}
 
   /** Reserve every line or nothing: throws 409 OUT_OF_STOCK with what is short. Idempotent per order. */
   async reserve(db: Db, input: { orderId: number; merchantId: number; lines: StockLine[] }): Promise<void> {
-    const existing = await db.selectFrom('stock_reservations').select('sku_id').where('order_id', '=', input.orderId)
+    const existing = await db
+      .selectFrom('stock_reservations')
+      .select('sku_id')
+      .where('order_id', '=', input.orderId)
       .executeTakeFirst();
     if (existing) return;
     const wanted = sortedLines(input.lines);
@@ -28,14 +43,23 @@ export class OrderStock {
       }
     }
     // Lock first, then decide from levels nobody else can change until we commit.
-    const levels = await this.book.lockLevels(db, wanted.map(([skuId]) => skuId), input.merchantId);
+    const levels = await this.book.lockLevels(
+      db,
+      wanted.map(([skuId]) => skuId),
+      input.merchantId,
+    );
     const takes: Take[] = [];
     const short: Array<{ skuId: number; requested: number; available: number }> = [];
     for (const [skuId, quantity] of wanted) {
       // Prefer the default warehouse, then the fullest one; the lock order does not depend on it.
-      const candidates = levels.filter((l) => l.skuId === skuId).sort((a, b) =>
-        Number(b.isDefault) - Number(a.isDefault) || (b.onHand - b.reserved) - (a.onHand - a.reserved)
-        || a.warehouseId - b.warehouseId);
+      const candidates = levels
+        .filter((l) => l.skuId === skuId)
+        .sort(
+          (a, b) =>
+            Number(b.isDefault) - Number(a.isDefault) ||
+            b.onHand - b.reserved - (a.onHand - a.reserved) ||
+            a.warehouseId - b.warehouseId,
+        );
       let remaining = quantity;
       for (const level of candidates) {
         const take = Math.min(remaining, level.onHand - level.reserved);
@@ -50,15 +74,28 @@ export class OrderStock {
     takes.sort(byStockRow);
     for (const t of takes) {
       const moved = await this.book.move(db, {
-        skuId: t.skuId, warehouseId: t.warehouseId, dOnHand: 0, dReserved: t.quantity,
-        reason: 'reserve', orderId: input.orderId,
+        skuId: t.skuId,
+        warehouseId: t.warehouseId,
+        dOnHand: 0,
+        dReserved: t.quantity,
+        reason: 'reserve',
+        orderId: input.orderId,
       });
       if (!moved) throw new Error(`stock row sku ${t.skuId} warehouse ${t.warehouseId} changed while locked`);
     }
-    await db.insertInto('stock_reservations').values(takes.map((t) => ({
-      order_id: input.orderId, sku_id: t.skuId, warehouse_id: t.warehouseId, merchant_id: input.merchantId,
-      quantity: t.quantity, status: 'reserved' as const,
-    }))).execute();
+    await db
+      .insertInto('stock_reservations')
+      .values(
+        takes.map((t) => ({
+          order_id: input.orderId,
+          sku_id: t.skuId,
+          warehouse_id: t.warehouseId,
+          merchant_id: input.merchantId,
+          quantity: t.quantity,
+          status: 'reserved' as const,
+        })),
+      )
+      .execute();
   }
 
   /** Payment received: reserved units become sold. Idempotent. */
@@ -72,32 +109,59 @@ export class OrderStock {
   }
 
   private async settle(db: Db, orderId: number, to: 'committed' | 'released', delta: (quantity: number) => Settlement) {
-    const rows = await db.selectFrom('stock_reservations').selectAll()
-      .where('order_id', '=', orderId).where('status', '=', 'reserved')
-      .orderBy('sku_id').orderBy('warehouse_id').forUpdate().execute();
+    const rows = await db
+      .selectFrom('stock_reservations')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .where('status', '=', 'reserved')
+      .orderBy('sku_id')
+      .orderBy('warehouse_id')
+      .forUpdate()
+      .execute();
     if (rows.length === 0) return;
     for (const r of rows) {
       const moved = await this.book.move(db, {
-        skuId: r.sku_id, warehouseId: r.warehouse_id, orderId, ...delta(r.quantity),
+        skuId: r.sku_id,
+        warehouseId: r.warehouse_id,
+        orderId,
+        ...delta(r.quantity),
       });
       if (!moved) throw new Error(`stock for order ${orderId} sku ${r.sku_id} is inconsistent`);
     }
-    await db.updateTable('stock_reservations').set({ status: to, updated_at: sql`now()` })
-      .where('order_id', '=', orderId).where('status', '=', 'reserved').execute();
+    await db
+      .updateTable('stock_reservations')
+      .set({ status: to, updated_at: sql`now()` })
+      .where('order_id', '=', orderId)
+      .where('status', '=', 'reserved')
+      .execute();
   }
 
   /** Returned goods received: units go back to the warehouse they left from. Idempotent per refund. */
   async restock(db: Db, input: { orderId: number; refundId: number; lines: StockLine[] }): Promise<void> {
-    const done = await db.selectFrom('stock_ledger').select('id')
-      .where('order_id', '=', input.orderId).where('refund_id', '=', input.refundId).where('reason', '=', 'return')
+    const done = await db
+      .selectFrom('stock_ledger')
+      .select('id')
+      .where('order_id', '=', input.orderId)
+      .where('refund_id', '=', input.refundId)
+      .where('reason', '=', 'return')
       .executeTakeFirst();
     if (done) return;
     const wanted = sortedLines(input.lines);
     if (wanted.length === 0) return;
-    const rows = await db.selectFrom('stock_reservations').selectAll()
-      .where('order_id', '=', input.orderId).where('sku_id', 'in', wanted.map(([skuId]) => skuId))
+    const rows = await db
+      .selectFrom('stock_reservations')
+      .selectAll()
+      .where('order_id', '=', input.orderId)
+      .where(
+        'sku_id',
+        'in',
+        wanted.map(([skuId]) => skuId),
+      )
       .where('status', '=', 'committed')
-      .orderBy('sku_id').orderBy('warehouse_id').forUpdate().execute();
+      .orderBy('sku_id')
+      .orderBy('warehouse_id')
+      .forUpdate()
+      .execute();
     const backs: Take[] = [];
     for (const [skuId, quantity] of wanted) {
       let remaining = quantity;
@@ -109,18 +173,28 @@ export class OrderStock {
         if (remaining === 0) break;
       }
       if (remaining > 0) {
-        throw conflict('RETURN_EXCEEDS_SOLD',
-          `Cannot return more of SKU ${skuId} than was sold in order ${input.orderId}`);
+        throw conflict(
+          'RETURN_EXCEEDS_SOLD',
+          `Cannot return more of SKU ${skuId} than was sold in order ${input.orderId}`,
+        );
       }
     }
     for (const b of backs) {
       await this.book.move(db, {
-        skuId: b.skuId, warehouseId: b.warehouseId, dOnHand: b.quantity, dReserved: 0, reason: 'return',
-        orderId: input.orderId, refundId: input.refundId,
+        skuId: b.skuId,
+        warehouseId: b.warehouseId,
+        dOnHand: b.quantity,
+        dReserved: 0,
+        reason: 'return',
+        orderId: input.orderId,
+        refundId: input.refundId,
       });
-      await db.updateTable('stock_reservations')
+      await db
+        .updateTable('stock_reservations')
         .set({ returned_quantity: sql`returned_quantity + ${b.quantity}`, updated_at: sql`now()` })
-        .where('order_id', '=', input.orderId).where('sku_id', '=', b.skuId).where('warehouse_id', '=', b.warehouseId)
+        .where('order_id', '=', input.orderId)
+        .where('sku_id', '=', b.skuId)
+        .where('warehouse_id', '=', b.warehouseId)
         .execute();
     }
   }

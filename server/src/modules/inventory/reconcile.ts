@@ -10,10 +10,17 @@ import './tables.ts';
 const CHECK = 'inventory.ledger';
 
 interface Row {
-  sku_id: number; warehouse_id: number; merchant_id: number;
-  on_hand: number | null; reserved: number | null;
-  ledger_on_hand: number; ledger_reserved: number; ledger_rows: number;
-  last_on_hand_after: number | null; last_reserved_after: number | null; held: number;
+  sku_id: number;
+  warehouse_id: number;
+  merchant_id: number;
+  on_hand: number | null;
+  reserved: number | null;
+  ledger_on_hand: number;
+  ledger_reserved: number;
+  ledger_rows: number;
+  last_on_hand_after: number | null;
+  last_reserved_after: number | null;
+  held: number;
 }
 
 export function registerInventoryChecks(ctx: AppContext): void {
@@ -25,9 +32,8 @@ export function registerInventoryChecks(ctx: AppContext): void {
 }
 
 export async function inventoryDiscrepancies(scope: ReconcileScope): Promise<Discrepancy[]> {
-  const shop = (alias: string) => (scope.merchantId === undefined
-    ? sql`true`
-    : sql`${sql.ref(`${alias}.merchant_id`)} = ${scope.merchantId}`);
+  const shop = (alias: string) =>
+    scope.merchantId === undefined ? sql`true` : sql`${sql.ref(`${alias}.merchant_id`)} = ${scope.merchantId}`;
   // Full joins: a ledger or a reservation without a stock row is as wrong as the other way round.
   const { rows } = await sql<Row>`
     with levels as (select sku_id, warehouse_id, merchant_id, on_hand, reserved from stock_levels s where ${shop('s')}),
@@ -55,12 +61,27 @@ export async function inventoryDiscrepancies(scope: ReconcileScope): Promise<Dis
 
 function describe(r: Row): Discrepancy[] {
   const subject = `sku:${r.sku_id} warehouse:${r.warehouse_id}`;
-  const facts = [{
-    skuId: r.sku_id, warehouseId: r.warehouse_id, onHand: r.on_hand, reserved: r.reserved,
-    ledgerOnHand: r.ledger_on_hand, ledgerReserved: r.ledger_reserved, ledgerRows: r.ledger_rows, heldByOpenOrders: r.held,
-  }];
-  const found = (message: string, expected: number | string, actual: number | string): Discrepancy =>
-    ({ check: CHECK, merchantId: r.merchant_id, subject, message, expected, actual, rows: facts });
+  const facts = [
+    {
+      skuId: r.sku_id,
+      warehouseId: r.warehouse_id,
+      onHand: r.on_hand,
+      reserved: r.reserved,
+      ledgerOnHand: r.ledger_on_hand,
+      ledgerReserved: r.ledger_reserved,
+      ledgerRows: r.ledger_rows,
+      heldByOpenOrders: r.held,
+    },
+  ];
+  const found = (message: string, expected: number | string, actual: number | string): Discrepancy => ({
+    check: CHECK,
+    merchantId: r.merchant_id,
+    subject,
+    message,
+    expected,
+    actual,
+    rows: facts,
+  });
   if (r.on_hand === null || r.reserved === null) {
     return [found('Ledger rows or reservations for a SKU and warehouse with no stock level', 'a stock level', 'none')];
   }
@@ -72,7 +93,11 @@ function describe(r: Row): Discrepancy[] {
   check(r.reserved === r.ledger_reserved, 'Reserved differs from the sum of its ledger', r.ledger_reserved, r.reserved);
   check(r.reserved === r.held, 'Reserved differs from the units open orders hold', r.held, r.reserved);
   const last = `${r.last_on_hand_after}/${r.last_reserved_after}`;
-  check(r.last_on_hand_after === null || last === `${r.on_hand}/${r.reserved}`,
-    'The last ledger row does not end at the current level', `${r.on_hand}/${r.reserved}`, last);
+  check(
+    r.last_on_hand_after === null || last === `${r.on_hand}/${r.reserved}`,
+    'The last ledger row does not end at the current level',
+    `${r.on_hand}/${r.reserved}`,
+    last,
+  );
   return out;
 }

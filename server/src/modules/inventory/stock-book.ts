@@ -23,7 +23,10 @@ export interface Move {
   actorUserId?: number | null;
 }
 
-export interface Level { onHand: number; reserved: number }
+export interface Level {
+  onHand: number;
+  reserved: number;
+}
 
 export interface LockedLevel {
   skuId: number;
@@ -34,7 +37,11 @@ export interface LockedLevel {
 }
 
 interface LevelRow {
-  on_hand: number; reserved: number; merchant_id: number; low_stock_threshold: number; low_stock_alerted: boolean;
+  on_hand: number;
+  reserved: number;
+  merchant_id: number;
+  low_stock_threshold: number;
+  low_stock_alerted: boolean;
 }
 
 export class StockBook {
@@ -44,19 +51,32 @@ export class StockBook {
   async move(db: Db, m: Move): Promise<Level | null> {
     const onHand = sql<number>`on_hand + ${m.dOnHand}`;
     const reserved = sql<number>`reserved + ${m.dReserved}`;
-    const row = await db.updateTable('stock_levels')
+    const row = await db
+      .updateTable('stock_levels')
       .set({ on_hand: onHand, reserved, updated_at: sql`now()` })
-      .where('sku_id', '=', m.skuId).where('warehouse_id', '=', m.warehouseId)
+      .where('sku_id', '=', m.skuId)
+      .where('warehouse_id', '=', m.warehouseId)
       .where(sql<boolean>`${reserved} >= 0 and ${onHand} >= ${reserved}`)
       .returning(['on_hand', 'reserved', 'merchant_id', 'low_stock_threshold', 'low_stock_alerted'])
       .executeTakeFirst();
     if (!row) return null;
-    await db.insertInto('stock_ledger').values({
-      merchant_id: row.merchant_id, sku_id: m.skuId, warehouse_id: m.warehouseId,
-      delta_on_hand: m.dOnHand, delta_reserved: m.dReserved, on_hand_after: row.on_hand, reserved_after: row.reserved,
-      reason: m.reason, order_id: m.orderId ?? null, refund_id: m.refundId ?? null, note: m.note ?? null,
-      actor_user_id: m.actorUserId ?? null,
-    }).execute();
+    await db
+      .insertInto('stock_ledger')
+      .values({
+        merchant_id: row.merchant_id,
+        sku_id: m.skuId,
+        warehouse_id: m.warehouseId,
+        delta_on_hand: m.dOnHand,
+        delta_reserved: m.dReserved,
+        on_hand_after: row.on_hand,
+        reserved_after: row.reserved,
+        reason: m.reason,
+        order_id: m.orderId ?? null,
+        refund_id: m.refundId ?? null,
+        note: m.note ?? null,
+        actor_user_id: m.actorUserId ?? null,
+      })
+      .execute();
     await this.checkLowStock(db, m.skuId, m.warehouseId, row);
     return { onHand: row.on_hand, reserved: row.reserved };
   }
@@ -67,25 +87,35 @@ export class StockBook {
    */
   async lockLevels(db: Db, skuIds: number[], merchantId?: number): Promise<LockedLevel[]> {
     if (skuIds.length === 0) return [];
-    const rows = await db.selectFrom('stock_levels as s').innerJoin('warehouses as w', 'w.id', 's.warehouse_id')
+    const rows = await db
+      .selectFrom('stock_levels as s')
+      .innerJoin('warehouses as w', 'w.id', 's.warehouse_id')
       .select(['s.sku_id', 's.warehouse_id', 's.on_hand', 's.reserved', 'w.is_default'])
       .where('s.sku_id', 'in', [...new Set(skuIds)])
       .$if(merchantId !== undefined, (q) => q.where('s.merchant_id', '=', merchantId!))
-      .orderBy('s.sku_id').orderBy('s.warehouse_id')
+      .orderBy('s.sku_id')
+      .orderBy('s.warehouse_id')
       .forUpdate('s')
       .execute();
     return rows.map((r) => ({
-      skuId: r.sku_id, warehouseId: r.warehouse_id, onHand: r.on_hand, reserved: r.reserved, isDefault: r.is_default,
+      skuId: r.sku_id,
+      warehouseId: r.warehouse_id,
+      onHand: r.on_hand,
+      reserved: r.reserved,
+      isDefault: r.is_default,
     }));
   }
 
   /** Lock the stock rows every reservation of these orders points at, in the global order. */
   async lockForOrders(db: Db, orderIds: number[]): Promise<void> {
     if (orderIds.length === 0) return;
-    await db.selectFrom('stock_levels').select(['sku_id', 'warehouse_id'])
+    await db
+      .selectFrom('stock_levels')
+      .select(['sku_id', 'warehouse_id'])
       .where(sql<boolean>`(sku_id, warehouse_id) in (select sku_id, warehouse_id from stock_reservations
         where order_id in (${sql.join(orderIds)}))`)
-      .orderBy('sku_id').orderBy('warehouse_id')
+      .orderBy('sku_id')
+      .orderBy('warehouse_id')
       .forUpdate()
       .execute();
   }
@@ -98,7 +128,9 @@ export class StockBook {
     if (available <= row.low_stock_threshold && !row.low_stock_alerted) {
       await level.set({ low_stock_alerted: true }).execute();
       await this.ctx.events.emit(db, {
-        type: 'inventory.low_stock', aggregateType: 'sku', aggregateId: skuId,
+        type: 'inventory.low_stock',
+        aggregateType: 'sku',
+        aggregateId: skuId,
         payload: { merchantId: row.merchant_id, skuId, warehouseId, available, threshold: row.low_stock_threshold },
       });
     } else if (available > row.low_stock_threshold && row.low_stock_alerted) {

@@ -17,7 +17,10 @@ import { LIVE_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
   interface Services {
-    live: RoomService; liveQueries: RoomQueries; roomAccess: RoomAccess; roomInvites: InviteService;
+    live: RoomService;
+    liveQueries: RoomQueries;
+    roomAccess: RoomAccess;
+    roomInvites: InviteService;
     /** Rooms by id, the live ones, by title: for other modules (they never query live's tables). */
     roomDirectory: RoomDirectory;
     /** A show's replay: published, retired and looked up by the media module. */

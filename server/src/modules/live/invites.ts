@@ -12,9 +12,18 @@ const AUDIENCE = 'room-invite';
 const MEDIA_CACHE_MS = 5000;
 
 export interface InviteView {
-  id: number; roomId: number; note: string; expiresAt: Date; revokedAt: Date | null; createdAt: Date; createdBy: number;
+  id: number;
+  roomId: number;
+  note: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  createdAt: Date;
+  createdBy: number;
 }
-export interface VerifiedInvite { inviteId: number; expiresAt: number }
+export interface VerifiedInvite {
+  inviteId: number;
+  expiresAt: number;
+}
 
 const invalid = () => new AppError(403, 'INVITE_INVALID', 'This invitation is not valid for this room');
 const expired = () => new AppError(403, 'INVITE_EXPIRED', 'This invitation has expired; ask the shop for a new link');
@@ -30,9 +39,11 @@ export class InviteService {
     await this.ctx.services.merchants.requireOperating(actor, merchantId, ROOM_WRITERS, 'broadcast');
     await this.ctx.services.live.requireOwnRoom(this.ctx.db, merchantId, roomId);
     const expiresAt = new Date(Date.now() + ttlSec * 1000);
-    const row = await this.ctx.db.insertInto('live_room_invites')
+    const row = await this.ctx.db
+      .insertInto('live_room_invites')
       .values({ room_id: roomId, merchant_id: merchantId, note, expires_at: expiresAt, created_by: actor.userId })
-      .returning('id').executeTakeFirstOrThrow();
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const token = await this.ctx.tokens.signPayload({ r: roomId, i: row.id }, AUDIENCE, ttlSec);
     const base = this.ctx.config.publicUrl;
     const url = `${base}/api/rooms/${roomId}?invite=${token}`;
@@ -44,22 +55,42 @@ export class InviteService {
   async list(actor: Actor, merchantId: number, roomId: number): Promise<InviteView[]> {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ROOM_WRITERS);
     await this.ctx.services.live.requireOwnRoom(this.ctx.db, merchantId, roomId);
-    const rows = await this.ctx.db.selectFrom('live_room_invites').selectAll().where('room_id', '=', roomId)
-      .where('merchant_id', '=', merchantId).orderBy('id', 'desc').limit(200).execute();
+    const rows = await this.ctx.db
+      .selectFrom('live_room_invites')
+      .selectAll()
+      .where('room_id', '=', roomId)
+      .where('merchant_id', '=', merchantId)
+      .orderBy('id', 'desc')
+      .limit(200)
+      .execute();
     return rows.map((r) => ({
-      id: r.id, roomId: r.room_id, note: r.note, expiresAt: r.expires_at, revokedAt: r.revoked_at,
-      createdAt: r.created_at, createdBy: r.created_by,
+      id: r.id,
+      roomId: r.room_id,
+      note: r.note,
+      expiresAt: r.expires_at,
+      revokedAt: r.revoked_at,
+      createdAt: r.created_at,
+      createdBy: r.created_by,
     }));
   }
 
   /** Withdraw a link (idempotent). Invitees watching now are re-checked on every node and leave. */
   async revoke(actor: Actor, merchantId: number, roomId: number, inviteId: number): Promise<void> {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ROOM_WRITERS);
-    const exists = await this.ctx.db.selectFrom('live_room_invites').select('id').where('id', '=', inviteId)
-      .where('room_id', '=', roomId).where('merchant_id', '=', merchantId).executeTakeFirst();
+    const exists = await this.ctx.db
+      .selectFrom('live_room_invites')
+      .select('id')
+      .where('id', '=', inviteId)
+      .where('room_id', '=', roomId)
+      .where('merchant_id', '=', merchantId)
+      .executeTakeFirst();
     if (!exists) throw notFound('Invitation', 'INVITE_NOT_FOUND');
-    await this.ctx.db.updateTable('live_room_invites').set({ revoked_at: sql`now()` })
-      .where('id', '=', inviteId).where('revoked_at', 'is', null).execute();
+    await this.ctx.db
+      .updateTable('live_room_invites')
+      .set({ revoked_at: sql`now()` })
+      .where('id', '=', inviteId)
+      .where('revoked_at', 'is', null)
+      .execute();
     this.recent.delete(inviteId);
     await this.ctx.services.live.recheckViewers({ roomId });
   }
@@ -86,12 +117,19 @@ export class InviteService {
   private row(inviteId: number, cached: boolean): Promise<InviteRow | undefined> {
     const hit = this.recent.get(inviteId);
     if (cached && hit && Date.now() - hit.at < MEDIA_CACHE_MS) return hit.row;
-    const row = this.ctx.db.selectFrom('live_room_invites').select(['room_id', 'expires_at', 'revoked_at'])
-      .where('id', '=', inviteId).executeTakeFirst();
+    const row = this.ctx.db
+      .selectFrom('live_room_invites')
+      .select(['room_id', 'expires_at', 'revoked_at'])
+      .where('id', '=', inviteId)
+      .executeTakeFirst();
     this.recent.set(inviteId, { at: Date.now(), row: row.catch(() => undefined) });
     if (this.recent.size > 10_000) this.recent.delete(this.recent.keys().next().value!);
     return row;
   }
 }
 
-interface InviteRow { room_id: number; expires_at: Date; revoked_at: Date | null }
+interface InviteRow {
+  room_id: number;
+  expires_at: Date;
+  revoked_at: Date | null;
+}

@@ -23,12 +23,17 @@ export interface ViewerCredentials {
 }
 
 export interface PlayLinkQuery {
-  exp?: number | undefined; sig?: string | undefined; inv?: number | undefined; st?: number | undefined;
+  exp?: number | undefined;
+  sig?: string | undefined;
+  inv?: number | undefined;
+  st?: number | undefined;
 }
 
 /** What a viewer holds while watching: rechecked when it expires, and whenever the shop changes access. */
 export interface RoomGrant {
-  roomId: number; merchantId: number; via: AccessVia;
+  roomId: number;
+  merchantId: number;
+  via: AccessVia;
   inviteId: number | null;
   /** ms since epoch; null: until access changes (staff, public room). */
   expiresAt: number | null;
@@ -42,7 +47,9 @@ const hidden = () => notFound('Room', 'ROOM_NOT_FOUND');
 export class RoomAccess {
   constructor(private readonly ctx: AppContext) {}
 
-  private get secret(): string { return `media:${this.ctx.config.jwtSecret ?? 'embedded'}`; }
+  private get secret(): string {
+    return `media:${this.ctx.config.jwtSecret ?? 'embedded'}`;
+  }
 
   /**
    * Decide, reading the database (never a cache: a revoked invite or a suspended shop takes effect
@@ -51,19 +58,25 @@ export class RoomAccess {
    * `fresh`: a recheck after an access change; the invitation behind a play link is read anew, not cached.
    */
   async authorize(
-    roomId: number, creds: ViewerCredentials, opts: { fresh?: boolean } = {},
+    roomId: number,
+    creds: ViewerCredentials,
+    opts: { fresh?: boolean } = {},
   ): Promise<{ room: RoomContract; grant: RoomGrant }> {
     const room = await this.ctx.services.live.getRoom(roomId);
     if (!room) throw hidden();
-    const grant = (via: AccessVia, inviteId: number | null = null, expiresAt: number | null = null,
-      staffUserId?: number) => {
+    const grant = (
+      via: AccessVia,
+      inviteId: number | null = null,
+      expiresAt: number | null = null,
+      staffUserId?: number,
+    ) => {
       const given: RoomGrant = { roomId, merchantId: room.merchantId, via, inviteId, expiresAt, staffUserId };
       return { room, grant: given };
     };
     const { actor } = creds;
     const merchants = this.ctx.services.merchants;
     if (actor?.isPlatformAdmin) return grant('staff');
-    const member = actor && await merchants.merchantRole(actor.userId, room.merchantId);
+    const member = actor && (await merchants.merchantRole(actor.userId, room.merchantId));
     if (member) return grant('staff', null, null, actor.userId);
     if (!(await this.ctx.services.merchants.isPublic(room.merchantId))) throw hidden();
     if (!room.isPrivate) return grant('public');
@@ -78,7 +91,7 @@ export class RoomAccess {
       }
       // A link handed to a staff member dies when they leave the shop.
       if (st !== undefined && !(await merchants.merchantRole(st, room.merchantId))) {
-        throw new AppError(403, 'PLAY_LINK_INVALID', 'This link was issued to someone no longer on the shop\'s staff');
+        throw new AppError(403, 'PLAY_LINK_INVALID', "This link was issued to someone no longer on the shop's staff");
       }
       // A link handed to an invitee dies with the invitation (checked with a few seconds of caching).
       const invite = inv === undefined ? null : await this.ctx.services.roomInvites.verifyId(inv, roomId, !opts.fresh);

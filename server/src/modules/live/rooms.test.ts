@@ -18,15 +18,24 @@ describe.each(APP_BACKENDS)('live rooms on $name', (backend) => {
     products = [];
     for (const t of ['芒果', '荔枝', '椰子']) products.push((await simpleProduct(node, shop, t, 1990, 10)).productId);
   }, 60_000);
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
-  const create = (body: Record<string, unknown>, s = shop) => node.api('POST', `/api/merchants/${s.merchantId}/rooms`, { token: s.owner.token, body });
+  const create = (body: Record<string, unknown>, s = shop) =>
+    node.api('POST', `/api/merchants/${s.merchantId}/rooms`, { token: s.owner.token, body });
 
   it('schedules a trailer with a product bag and lists it as upcoming, never as live', async () => {
     const at = new Date(Date.now() + 3600_000).toISOString();
     const r = await create({ title: '  晚八点 芒果专场 ', scheduledAt: at, productIds: [products[1], products[0]] });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ title: '晚八点 芒果专场', status: 'scheduled', isPrivate: false, play: { flv: null, hls: null }, replays: [] });
+    expect(r.body).toMatchObject({
+      title: '晚八点 芒果专场',
+      status: 'scheduled',
+      isPrivate: false,
+      play: { flv: null, hls: null },
+      replays: [],
+    });
     expect(r.body.products.map((p: { id: number }) => p.id)).toEqual([products[1], products[0]]);
     const upcoming = await node.api('GET', `/api/rooms?kind=upcoming&merchantId=${shop.merchantId}`);
     expect(upcoming.body.map((x: { id: number }) => x.id)).toContain(r.body.id);
@@ -50,11 +59,33 @@ describe.each(APP_BACKENDS)('live rooms on $name', (backend) => {
     const mine = (await create({ title: 'A 的直播间' })).body;
     const theirs = (await create({ title: 'B 的直播间' }, other)).body;
     // B's staff on A's path: refused by the guard; on B's path with A's room: not found.
-    expect((await node.api('GET', `/api/merchants/${shop.merchantId}/rooms`, { token: other.owner.token })).status).toBe(403);
-    expect((await node.api('GET', `/api/merchants/${other.merchantId}/rooms/${mine.id}/push`, { token: other.owner.token })).status).toBe(404);
-    expect((await node.api('PATCH', `/api/merchants/${other.merchantId}/rooms/${mine.id}`, { token: other.owner.token, body: { title: 'hijack' } })).status).toBe(404);
-    expect((await node.api('POST', `/api/merchants/${other.merchantId}/rooms/${mine.id}/end`, { token: other.owner.token })).status).toBe(404);
-    expect((await node.api('PUT', `/api/merchants/${other.merchantId}/rooms/${mine.id}/pin`, { token: other.owner.token, body: { productId: null } })).status).toBe(404);
+    expect(
+      (await node.api('GET', `/api/merchants/${shop.merchantId}/rooms`, { token: other.owner.token })).status,
+    ).toBe(403);
+    expect(
+      (await node.api('GET', `/api/merchants/${other.merchantId}/rooms/${mine.id}/push`, { token: other.owner.token }))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await node.api('PATCH', `/api/merchants/${other.merchantId}/rooms/${mine.id}`, {
+          token: other.owner.token,
+          body: { title: 'hijack' },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await node.api('POST', `/api/merchants/${other.merchantId}/rooms/${mine.id}/end`, { token: other.owner.token }))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await node.api('PUT', `/api/merchants/${other.merchantId}/rooms/${mine.id}/pin`, {
+          token: other.owner.token,
+          body: { productId: null },
+        })
+      ).status,
+    ).toBe(404);
     const list = await node.api('GET', `/api/merchants/${other.merchantId}/rooms`, { token: other.owner.token });
     expect(list.body.map((x: { id: number }) => x.id)).toEqual([theirs.id]);
   });
@@ -80,15 +111,24 @@ describe.each(APP_BACKENDS)('live rooms on $name', (backend) => {
     const viewer = await Viewer.connect(node);
     await viewer.join(room.id);
     const path = `/api/merchants/${shop.merchantId}/rooms/${room.id}/pin`;
-    expect((await node.api('PUT', path, { token: shop.owner.token, body: { productId: products[1] } })).body.error.code).toBe('PRODUCT_NOT_IN_BAG');
-    expect((await node.api('PUT', path, { token: shop.owner.token, body: { productId: products[2] } })).status).toBe(200);
+    expect(
+      (await node.api('PUT', path, { token: shop.owner.token, body: { productId: products[1] } })).body.error.code,
+    ).toBe('PRODUCT_NOT_IN_BAG');
+    expect((await node.api('PUT', path, { token: shop.owner.token, body: { productId: products[2] } })).status).toBe(
+      200,
+    );
     const frame = await viewer.next('product.pinned');
     expect(frame.data.product).toMatchObject({ id: products[2], title: '椰子', minPriceFen: 1990 });
     const detail = (await node.api('GET', `/api/rooms/${room.id}`)).body;
     expect(detail.pinnedProductId).toBe(products[2]);
-    expect(detail.products.filter((p: { explaining: boolean }) => p.explaining).map((p: { id: number }) => p.id)).toEqual([products[2]]);
+    expect(
+      detail.products.filter((p: { explaining: boolean }) => p.explaining).map((p: { id: number }) => p.id),
+    ).toEqual([products[2]]);
     // Reordering the bag without the pinned product clears the pin and tells viewers.
-    await node.api('PATCH', `/api/merchants/${shop.merchantId}/rooms/${room.id}`, { token: shop.owner.token, body: { productIds: [products[0]] } });
+    await node.api('PATCH', `/api/merchants/${shop.merchantId}/rooms/${room.id}`, {
+      token: shop.owner.token,
+      body: { productIds: [products[0]] },
+    });
     const bag = await viewer.next('bag.updated');
     expect(bag.data.products.map((p: { id: number }) => p.id)).toEqual([products[0]]);
     expect((await node.api('GET', `/api/rooms/${room.id}`)).body.pinnedProductId).toBeNull();
@@ -100,43 +140,80 @@ describe.each(APP_BACKENDS)('live rooms on $name', (backend) => {
     const a = await node.userToken('13810000011');
     const b = await node.userToken('13810000012');
     expect((await node.api('PUT', `/api/rooms/${room.id}/remind`)).status).toBe(401);
-    expect((await node.api('PUT', `/api/rooms/${room.id}/remind`, { token: a.token })).body).toEqual({ reminded: true, subscribers: 1 });
-    expect((await node.api('PUT', `/api/rooms/${room.id}/remind`, { token: a.token })).body).toEqual({ reminded: true, subscribers: 1 });
+    expect((await node.api('PUT', `/api/rooms/${room.id}/remind`, { token: a.token })).body).toEqual({
+      reminded: true,
+      subscribers: 1,
+    });
+    expect((await node.api('PUT', `/api/rooms/${room.id}/remind`, { token: a.token })).body).toEqual({
+      reminded: true,
+      subscribers: 1,
+    });
     expect((await node.api('PUT', `/api/rooms/${room.id}/remind`, { token: b.token })).body.subscribers).toBe(2);
-    expect((await node.api('DELETE', `/api/rooms/${room.id}/remind`, { token: b.token })).body).toEqual({ reminded: false, subscribers: 1 });
+    expect((await node.api('DELETE', `/api/rooms/${room.id}/remind`, { token: b.token })).body).toEqual({
+      reminded: false,
+      subscribers: 1,
+    });
     expect((await node.api('GET', `/api/rooms/${room.id}`, { token: a.token })).body.reminded).toBe(true);
 
     const live = node.app.ctx.services.live;
     const session = await live.goLive(room.id);
     expect(await live.goLive(room.id)).toBe(session); // a reconnecting publisher keeps its session
-    const events = await node.app.ctx.db.selectFrom('outbox_events').select(['type', 'payload']).where('aggregate_id', '=', String(room.id)).where('type', 'like', 'room.%').execute();
+    const events = await node.app.ctx.db
+      .selectFrom('outbox_events')
+      .select(['type', 'payload'])
+      .where('aggregate_id', '=', String(room.id))
+      .where('type', 'like', 'room.%')
+      .execute();
     const due = events.filter((e) => e.type === 'room.reminder_due');
     expect(due).toHaveLength(1);
     expect((due[0]!.payload as { userIds: number[] }).userIds).toEqual([a.userId]);
     expect(events.filter((e) => e.type === 'room.live')).toHaveLength(1);
-    expect((await node.api('PUT', `/api/rooms/${room.id}/remind`, { token: b.token })).body.error.code).toBe('ROOM_NOT_UPCOMING');
+    expect((await node.api('PUT', `/api/rooms/${room.id}/remind`, { token: b.token })).body.error.code).toBe(
+      'ROOM_NOT_UPCOMING',
+    );
     // Staff end the show: it is over for good.
-    expect((await node.api('POST', `/api/merchants/${shop.merchantId}/rooms/${room.id}/end`, { token: shop.owner.token })).status).toBe(200);
+    expect(
+      (await node.api('POST', `/api/merchants/${shop.merchantId}/rooms/${room.id}/end`, { token: shop.owner.token }))
+        .status,
+    ).toBe(200);
     expect((await node.api('GET', `/api/rooms/${room.id}`)).body.status).toBe('ended');
-    expect((await node.api('PATCH', `/api/merchants/${shop.merchantId}/rooms/${room.id}`, { token: shop.owner.token, body: { title: 'again' } })).body.error.code).toBe('ROOM_ENDED');
+    expect(
+      (
+        await node.api('PATCH', `/api/merchants/${shop.merchantId}/rooms/${room.id}`, {
+          token: shop.owner.token,
+          body: { title: 'again' },
+        })
+      ).body.error.code,
+    ).toBe('ROOM_ENDED');
   });
 
   it('hides private rooms from lists and strangers, and opens them with an invite link', async () => {
     const room = (await create({ title: '会员专场', visibility: 'private' })).body;
     expect(room.isPrivate).toBe(true);
     for (const kind of ['live', 'upcoming', 'replays']) {
-      expect((await node.api('GET', `/api/rooms?kind=${kind}`)).body.map((x: { id: number }) => x.id)).not.toContain(room.id);
+      expect((await node.api('GET', `/api/rooms?kind=${kind}`)).body.map((x: { id: number }) => x.id)).not.toContain(
+        room.id,
+      );
     }
     const stranger = await node.userToken('13810000013');
     expect((await node.api('GET', `/api/rooms/${room.id}`, { token: stranger.token })).status).toBe(404);
     expect((await node.api('GET', `/api/rooms/${room.id}`, { token: shop.owner.token })).status).toBe(200);
-    const invite = (await node.api('POST', `/api/merchants/${shop.merchantId}/rooms/${room.id}/invite`, { token: shop.owner.token, body: { ttlSec: 600 } })).body;
+    const invite = (
+      await node.api('POST', `/api/merchants/${shop.merchantId}/rooms/${room.id}/invite`, {
+        token: shop.owner.token,
+        body: { ttlSec: 600 },
+      })
+    ).body;
     expect(invite.url).toContain(`/api/rooms/${room.id}?invite=`);
     const opened = await node.api('GET', `/api/rooms/${room.id}?invite=${invite.token}`, { token: stranger.token });
     expect(opened.status).toBe(200);
     const other2 = (await create({ title: '另一个私密间', visibility: 'private' })).body;
-    expect((await node.api('GET', `/api/rooms/${other2.id}?invite=${invite.token}`)).body.error.code).toBe('INVITE_INVALID');
-    expect((await node.api('GET', `/api/rooms/${room.id}?invite=${invite.token.slice(0, -3)}abc`)).body.error.code).toBe('INVITE_INVALID');
+    expect((await node.api('GET', `/api/rooms/${other2.id}?invite=${invite.token}`)).body.error.code).toBe(
+      'INVITE_INVALID',
+    );
+    expect(
+      (await node.api('GET', `/api/rooms/${room.id}?invite=${invite.token.slice(0, -3)}abc`)).body.error.code,
+    ).toBe('INVITE_INVALID');
     // Private play links are signed and expire; a tampered signature fails verification.
     const live = node.app.ctx.services.live;
     const urls = live.playUrls({ id: room.id, visibility: 'private' }, []);
@@ -146,6 +223,12 @@ describe.each(APP_BACKENDS)('live rooms on $name', (backend) => {
     expect(live.verifyPlay(room.id, exp, sig)).toBe(true);
     expect(live.verifyPlay(room.id + 1, exp, sig)).toBe(false);
     expect(live.verifyPlay(room.id, exp + 1, sig)).toBe(false);
-    expect(live.verifyPlay(room.id, Math.floor(Date.now() / 1000) - 5, live.signPlay(room.id, Math.floor(Date.now() / 1000) - 5))).toBe(false);
+    expect(
+      live.verifyPlay(
+        room.id,
+        Math.floor(Date.now() / 1000) - 5,
+        live.signPlay(room.id, Math.floor(Date.now() / 1000) - 5),
+      ),
+    ).toBe(false);
   });
 });

@@ -21,7 +21,10 @@ export async function seedLive(ctx: AppContext, progress: SeedProgress): Promise
       const [anchor] = await directory.memberIds(r.merchantId, ['anchor']);
       const products = await catalog.onShelfProducts(r.merchantId, 8);
       await ctx.services.live.create({ userId: owner, sessionId: 'seed', isPlatformAdmin: false }, r.merchantId, {
-        title: r.title, scheduledAt: r.scheduledAt, anchorUserId: anchor ?? null, coverUrl: products[0]?.coverUrl ?? null,
+        title: r.title,
+        scheduledAt: r.scheduledAt,
+        anchorUserId: anchor ?? null,
+        coverUrl: products[0]?.coverUrl ?? null,
         productIds: products.map((p) => p.id),
       });
     }

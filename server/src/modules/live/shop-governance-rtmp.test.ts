@@ -42,7 +42,7 @@ describe(`shop governance at the RTMP ingest on ${backend.name}`, () => {
     await node?.close();
   });
 
-  it('refuses a suspended shop\'s push, takes it once reinstated, and ends the show if suspended on air', async () => {
+  it("refuses a suspended shop's push, takes it once reinstated, and ends the show if suspended on air", async () => {
     const room = (await asOwner('POST', '/rooms', { title: '停业推流' })).body.id as number;
     const key = (await asOwner('GET', `/rooms/${room}/push`)).body.streamKey as string;
     await setStatus(shop.merchantId, 'suspended');
@@ -64,9 +64,11 @@ describe(`shop governance at the RTMP ingest on ${backend.name}`, () => {
     // Such a shop cannot create rooms (shop-governance.test.ts); one that exists anyway, say from an
     // import, still cannot stream.
     const key = 'pending0shop0key0000000';
-    const row = await node.app.ctx.db.insertInto('live_rooms')
+    const row = await node.app.ctx.db
+      .insertInto('live_rooms')
       .values({ merchant_id: applied.id, title: '抢跑', stream_key: key })
-      .returning('id').executeTakeFirstOrThrow();
+      .returning('id')
+      .executeTakeFirstOrThrow();
     expect(await refused(push(key))).toBe(true);
     expect(await status(row.id, applicant.token)).toBe('scheduled');
   }, 60_000);

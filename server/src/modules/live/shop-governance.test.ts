@@ -15,14 +15,26 @@ import type { MerchantStatus } from '../identity/tables.ts';
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 const ids = (r: { body: unknown }) =>
   ((Array.isArray(r.body) ? r.body : (r.body as { items: unknown[] }).items) as Array<{ id: number }>).map((x) => x.id);
-const everywhere = (v: boolean) =>
-  ({ search: v, shopProducts: v, home: v, product: v, upcoming: v, shopRooms: v, room: v, online: v });
+const everywhere = (v: boolean) => ({
+  search: v,
+  shopProducts: v,
+  home: v,
+  product: v,
+  upcoming: v,
+  shopRooms: v,
+  room: v,
+  online: v,
+});
 const NO_ROOM = { upcoming: false, shopRooms: false, room: false, online: false };
 
 describe.each(APP_BACKENDS)('shop governance on $name', (backend) => {
   let node: TestNode;
-  beforeAll(async () => { node = await startNode({ db: backend.db, cache: backend.cache }); }, 60_000);
-  afterAll(async () => { await node?.close(); });
+  beforeAll(async () => {
+    node = await startNode({ db: backend.db, cache: backend.cache });
+  }, 60_000);
+  afterAll(async () => {
+    await node?.close();
+  });
 
   const get = (path: string, token?: string) => node.api('GET', path, token ? { token } : {});
   const setStatus = (shop: ShopFixture, status: MerchantStatus) =>
@@ -63,7 +75,7 @@ describe.each(APP_BACKENDS)('shop governance on $name', (backend) => {
     expect((await get(`/api/products/${product.productId}`)).status).toBe(200);
   });
 
-  it('hides a suspended shop\'s products and rooms everywhere, refuses new ones, and brings them back', async () => {
+  it("hides a suspended shop's products and rooms everywhere, refuses new ones, and brings them back", async () => {
     const shop = await makeShop(node, '将被停业的店', '13866660002');
     const title = '停业测试荔枝';
     const { productId } = await simpleProduct(node, shop, title, 1990, 10);
@@ -98,7 +110,7 @@ describe.each(APP_BACKENDS)('shop governance on $name', (backend) => {
     for (const v of [guest, late, staff]) v.close();
   });
 
-  it('ends a suspended shop\'s live show and lets its viewers out', async () => {
+  it("ends a suspended shop's live show and lets its viewers out", async () => {
     const shop = await makeShop(node, '直播中被停业', '13866660003');
     const room = (await createRoom(shop, { scheduledAt: null })).body.id as number;
     await node.app.ctx.services.live.goLive(room);
@@ -123,21 +135,24 @@ describe.each(APP_BACKENDS)('shop governance on $name', (backend) => {
     const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
     console.log(`governance property seed ${seed} (FC_SEED=${seed} to replay)`);
     const sequences = fc.array(fc.constantFrom(...MERCHANT_STATUSES), { minLength: 1, maxLength: 5 });
-    await fc.assert(fc.asyncProperty(sequences, async (targets) => {
-      for (const to of targets) {
-        const r = await setStatus(shop, to);
-        if (canTransition(current, to)) {
-          expect(r.status).toBe(200);
-          expect(r.body.status).toBe(to);
-          current = to;
-        } else {
-          expect(r.status).toBe(409);
-          expect(r.body.error).toMatchObject({ code: 'MERCHANT_STATUS_TRANSITION', details: { from: current, to } });
+    await fc.assert(
+      fc.asyncProperty(sequences, async (targets) => {
+        for (const to of targets) {
+          const r = await setStatus(shop, to);
+          if (canTransition(current, to)) {
+            expect(r.status).toBe(200);
+            expect(r.body.status).toBe(to);
+            current = to;
+          } else {
+            expect(r.status).toBe(409);
+            expect(r.body.error).toMatchObject({ code: 'MERCHANT_STATUS_TRANSITION', details: { from: current, to } });
+          }
+          if (current === 'active') room ??= (await createRoom(shop)).body.id as number;
+          const view = await publicView(shop.merchantId, productId, room ?? 0, title);
+          expect(view).toEqual({ ...everywhere(current === 'active'), ...(room === undefined ? NO_ROOM : {}) });
         }
-        if (current === 'active') room ??= (await createRoom(shop)).body.id as number;
-        const view = await publicView(shop.merchantId, productId, room ?? 0, title);
-        expect(view).toEqual({ ...everywhere(current === 'active'), ...(room === undefined ? NO_ROOM : {}) });
-      }
-    }), { seed, numRuns: 8 });
+      }),
+      { seed, numRuns: 8 },
+    );
   }, 180_000);
 });

@@ -5,25 +5,30 @@
 import type { AppContext } from '../../platform/context.ts';
 import './tables.ts';
 
-interface MerchantEvent { merchantId: number }
+interface MerchantEvent {
+  merchantId: number;
+}
 
 export function registerShopGovernance(ctx: AppContext): void {
   ctx.events.subscribe({
-    name: 'live.shop_closed', events: ['merchant.suspended', 'merchant.rejected'],
+    name: 'live.shop_closed',
+    events: ['merchant.suspended', 'merchant.rejected'],
     handle: async (e, db) => {
       const payload = { merchantId: e.payload.merchantId };
       await ctx.jobs.schedule(db, { type: 'live.close_shop_rooms', payload, uniqueKey: `live-close-shop:${e.id}` });
     },
   });
   ctx.events.subscribe({
-    name: 'live.staff_left', events: ['merchant.staff_removed'],
+    name: 'live.staff_left',
+    events: ['merchant.staff_removed'],
     handle: async (e, db) => {
       const payload = { merchantId: e.payload.merchantId };
       await ctx.jobs.schedule(db, { type: 'live.recheck_viewers', payload, uniqueKey: `live-recheck:${e.id}` });
     },
   });
   ctx.jobs.register<MerchantEvent>({
-    type: 'live.close_shop_rooms', transactional: false,
+    type: 'live.close_shop_rooms',
+    transactional: false,
     run: async (job) => {
       const { merchantId } = job.payload;
       // Reinstated before this ran: nothing to close.
@@ -34,7 +39,10 @@ export function registerShopGovernance(ctx: AppContext): void {
     },
   });
   ctx.jobs.register<MerchantEvent>({
-    type: 'live.recheck_viewers', transactional: false,
-    run: async (job) => { await ctx.services.live.recheckViewers({ merchantId: job.payload.merchantId }); },
+    type: 'live.recheck_viewers',
+    transactional: false,
+    run: async (job) => {
+      await ctx.services.live.recheckViewers({ merchantId: job.payload.merchantId });
+    },
   });
 }

@@ -15,23 +15,31 @@ import './tables.ts';
 type HeldCoupon = CandidateCoupon & { title: string };
 type UsedCoupon = { id: number; merchantId: number | null };
 
-const priced = (lines: PricingLine[]): PricedLine[] => lines.map((l) => ({
-  lineId: l.lineId, skuId: l.skuId, productId: l.productId, merchantId: l.merchantId, categoryIds: l.categoryIds,
-  quantity: l.quantity, amountFen: l.amountFen,
-}));
+const priced = (lines: PricingLine[]): PricedLine[] =>
+  lines.map((l) => ({
+    lineId: l.lineId,
+    skuId: l.skuId,
+    productId: l.productId,
+    merchantId: l.merchantId,
+    categoryIds: l.categoryIds,
+    quantity: l.quantity,
+    amountFen: l.amountFen,
+  }));
 const isMerchant = (c: CandidateCoupon) => c.terms.funding === 'merchant';
 
 export function couponStep(ctx: AppContext): PricingStep {
   return {
-    name: 'coupons', stage: 'coupon',
+    name: 'coupons',
+    stage: 'coupon',
     async apply(p) {
       const chosen = p.input.couponIds;
       const held = await ctx.services.coupons.usable(p.db, p.userId, p.now);
       if (chosen) assertChoosable(chosen, held);
       const shops = [...new Set(p.lines.map((l) => l.merchantId))];
       // The shopper's coupons this basket could use (and any they named, to say why not).
-      const relevant = held.filter((c) => !isMerchant(c) || shops.includes(c.terms.merchantId!)
-        || chosen?.includes(c.id));
+      const relevant = held.filter(
+        (c) => !isMerchant(c) || shops.includes(c.terms.merchantId!) || chosen?.includes(c.id),
+      );
       const before = priced(p.lines);
       const fees: ShippingFees = relevant.some((c) => c.terms.kind === 'free_shipping')
         ? await ctx.services.checkout.shippingPreview(p)
@@ -48,19 +56,27 @@ export function couponStep(ctx: AppContext): PricingStep {
         return evaluateStack(single, before, fees).savingFen;
       };
       p.report.couponMode = chosen ? 'chosen' : 'auto';
-      p.report.coupons = relevant.map((c): CouponOption => {
-        const on = applied.has(c.id);
-        const clash = chosen?.includes(c.id) ? '与所选的券一起用时不满足使用条件' : null;
-        return {
-          couponId: c.id, title: c.title, description: describe(c.terms), funding: c.terms.funding,
-          merchantId: c.terms.merchantId ?? null, applied: on, savingFen: on ? saved.get(c.id)! : alone(c),
-          reason: on ? null : whyNotApplicable(c.terms, before, fees) ?? clash,
-        };
-      }).sort(pickerOrder);
+      p.report.coupons = relevant
+        .map((c): CouponOption => {
+          const on = applied.has(c.id);
+          const clash = chosen?.includes(c.id) ? '与所选的券一起用时不满足使用条件' : null;
+          return {
+            couponId: c.id,
+            title: c.title,
+            description: describe(c.terms),
+            funding: c.terms.funding,
+            merchantId: c.terms.merchantId ?? null,
+            applied: on,
+            savingFen: on ? saved.get(c.id)! : alone(c),
+            reason: on ? null : (whyNotApplicable(c.terms, before, fees) ?? clash),
+          };
+        })
+        .sort(pickerOrder);
       for (const c of picked) if (chosen && !applied.has(c.id)) p.notes.push(`优惠券「${c.title}」未满足使用条件`);
       if (!chosen && applied.size) p.notes.push(`已为你选择最优惠的券组合（${applied.size}张）`);
       if (!chosen && !applied.size && relevant.length) p.notes.push(`你有${relevant.length}张券，本单暂不满足使用条件`);
-      p.effects.couponsUsed = relevant.filter((c) => applied.has(c.id))
+      p.effects.couponsUsed = relevant
+        .filter((c) => applied.has(c.id))
         .map((c): UsedCoupon => ({ id: c.id, merchantId: isMerchant(c) ? c.terms.merchantId! : null }));
       const earlier = (p.effects.freeShippingMerchants as number[] | undefined) ?? [];
       p.effects.freeShippingMerchants = [...new Set([...earlier, ...waived])];
@@ -69,8 +85,12 @@ export function couponStep(ctx: AppContext): PricingStep {
       for (const c of (p.effects.couponsUsed as UsedCoupon[] | undefined) ?? []) {
         // A platform coupon belongs to the first order of the checkout (one payment covers all).
         const order = orders.find((o) => o.merchantId === c.merchantId) ?? orders[0]!;
-        const r = await db.updateTable('coupons').set({ status: 'used', order_id: order.orderId, used_at: sql`now()` })
-          .where('id', '=', c.id).where('status', '=', 'unused').executeTakeFirst();
+        const r = await db
+          .updateTable('coupons')
+          .set({ status: 'used', order_id: order.orderId, used_at: sql`now()` })
+          .where('id', '=', c.id)
+          .where('status', '=', 'unused')
+          .executeTakeFirst();
         if (Number(r.numUpdatedRows) === 0) {
           throw conflict('COUPON_NOT_USABLE', 'A coupon was used by another order meanwhile');
         }
@@ -81,7 +101,12 @@ export function couponStep(ctx: AppContext): PricingStep {
 
 /** Take the applied coupons off the lines: merchant coupons first, then the platform coupon (the receipt's order). */
 function applyStack(
-  p: PricingContext, stack: CouponStack, applied: Set<number>, held: HeldCoupon[], shops: number[], fees: ShippingFees,
+  p: PricingContext,
+  stack: CouponStack,
+  applied: Set<number>,
+  held: HeldCoupon[],
+  shops: number[],
+  fees: ShippingFees,
 ) {
   const saved = new Map<number, number>();
   const waived = new Set<number>();
@@ -91,7 +116,10 @@ function applyStack(
     if (c.terms.kind === 'free_shipping') {
       const fresh = (isMerchant(c) ? [c.terms.merchantId!] : shops).filter((m) => !waived.has(m));
       for (const m of fresh) waived.add(m);
-      saved.set(c.id, fresh.reduce((s, m) => s + (fees.get(m) ?? 0), 0));
+      saved.set(
+        c.id,
+        fresh.reduce((s, m) => s + (fees.get(m) ?? 0), 0),
+      );
       continue;
     }
     const title = held.find((h) => h.id === c.id)!.title;
@@ -105,8 +133,10 @@ function applyStack(
 
 /** Applied first, then usable by saving, then the ones that do nothing here. */
 const pickerOrder = (a: CouponOption, b: CouponOption) =>
-  Number(b.applied) - Number(a.applied) || Number(a.reason !== null) - Number(b.reason !== null)
-  || b.savingFen - a.savingFen || a.couponId - b.couponId;
+  Number(b.applied) - Number(a.applied) ||
+  Number(a.reason !== null) - Number(b.reason !== null) ||
+  b.savingFen - a.savingFen ||
+  a.couponId - b.couponId;
 
 /** A shopper's own choice: coupons they hold now, one per shop and one platform coupon at most. */
 function assertChoosable(chosen: number[], held: HeldCoupon[]): void {

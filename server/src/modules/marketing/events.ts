@@ -6,7 +6,8 @@ const Group = Payload({ groupId: Id() });
 export const MARKETING_EVENTS = defineEvents({
   'group_buy.succeeded': { doc: 'A group-buy group filled up (or was auto-filled at expiry).', payload: Group },
   'group_buy.failed': {
-    doc: 'A group-buy group expired unfilled; every paid member is refunded in full.', payload: Group,
+    doc: 'A group-buy group expired unfilled; every paid member is refunded in full.',
+    payload: Group,
   },
 });
 

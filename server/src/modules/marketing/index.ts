@@ -21,7 +21,14 @@ import { seedMarketing } from './seed.ts';
 import { MARKETING_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { coupons: CouponService; promotions: PromotionService; points: PointsService; flashSales: FlashSaleService; groupBuys: GroupBuyService; bargains: BargainService }
+  interface Services {
+    coupons: CouponService;
+    promotions: PromotionService;
+    points: PointsService;
+    flashSales: FlashSaleService;
+    groupBuys: GroupBuyService;
+    bargains: BargainService;
+  }
 }
 
 export const marketingModule: Module = {
@@ -38,14 +45,32 @@ export const marketingModule: Module = {
     ctx.services.groupBuys.register();
     ctx.services.bargains = new BargainService(ctx);
     ctx.services.bargains.register();
-    for (const step of [flashSaleStep(ctx), groupBuyStep(ctx), bargainStep(ctx), productDealStep(ctx), couponStep(ctx), fullReductionStep(), pointsStep(ctx)]) ctx.services.checkout.registerPricingStep(step);
+    for (const step of [
+      flashSaleStep(ctx),
+      groupBuyStep(ctx),
+      bargainStep(ctx),
+      productDealStep(ctx),
+      couponStep(ctx),
+      fullReductionStep(),
+      pointsStep(ctx),
+    ])
+      ctx.services.checkout.registerPricingStep(step);
     ctx.services.points.subscribe();
     // New-user gift: every active template offered on the 'new_user' channel.
     ctx.events.subscribe({
-      name: 'marketing.new_user_gift', events: ['user.registered'],
+      name: 'marketing.new_user_gift',
+      events: ['user.registered'],
       handle: async (e, db) => {
-        const templates = await db.selectFrom('coupon_templates').select('id').where('status', '=', 'active').where((eb) => eb(eb.ref('channels'), '@>', JSON.stringify(['new_user']) as never)).execute();
-        for (const t of templates) await ctx.services.coupons.claim(db, e.payload.userId, t.id, { channel: 'new_user', ref: 'welcome' }).catch(() => undefined);
+        const templates = await db
+          .selectFrom('coupon_templates')
+          .select('id')
+          .where('status', '=', 'active')
+          .where((eb) => eb(eb.ref('channels'), '@>', JSON.stringify(['new_user']) as never))
+          .execute();
+        for (const t of templates)
+          await ctx.services.coupons
+            .claim(db, e.payload.userId, t.id, { channel: 'new_user', ref: 'welcome' })
+            .catch(() => undefined);
       },
     });
   },

@@ -15,7 +15,9 @@ describe.each(APP_BACKENDS)('points and older order.cancelled rows on $name', (b
     node = await startNode({ db: backend.db, cache: backend.cache });
     shop = await makeShop(node, '旧事件小店', '13866665001');
   }, 60_000);
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   const balance = async (token: string) => (await node.api('GET', '/api/me/points', { token })).body.balance as number;
 
@@ -25,8 +27,9 @@ describe.each(APP_BACKENDS)('points and older order.cancelled rows on $name', (b
     const addr = await addressFor(node, buyer.token, '广东省');
     const { skuId } = await simpleProduct(node, shop, `积分商品 ${key}`, 4000, 5);
     const ctx = node.app.ctx;
-    await ctx.db.transaction().execute((trx) =>
-      ctx.services.points.adjust(trx, buyer.userId, 5000, `test-grant:${key}`));
+    await ctx.db
+      .transaction()
+      .execute((trx) => ctx.services.points.adjust(trx, buyer.userId, 5000, `test-grant:${key}`));
     const items = [{ skuId, quantity: 1 }];
     const body = { idempotencyKey: key, items, addressId: addr.id, couponIds: [], usePoints: true };
     const placed = (await node.api('POST', '/api/orders', { token: buyer.token, body })).body;
@@ -39,8 +42,12 @@ describe.each(APP_BACKENDS)('points and older order.cancelled rows on $name', (b
                    where type = 'order.cancelled' and aggregate_id = ${String(orderId)}`.execute(trx);
       }
     });
-    const stored = await ctx.db.selectFrom('outbox_events').select('payload')
-      .where('type', '=', 'order.cancelled').where('aggregate_id', '=', String(orderId)).executeTakeFirstOrThrow();
+    const stored = await ctx.db
+      .selectFrom('outbox_events')
+      .select('payload')
+      .where('type', '=', 'order.cancelled')
+      .where('aggregate_id', '=', String(orderId))
+      .executeTakeFirstOrThrow();
     const raw: unknown = stored.payload;
     const payload = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, unknown>;
     return { buyer, payload };

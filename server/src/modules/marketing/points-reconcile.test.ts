@@ -7,9 +7,15 @@ import { startNode, type TestNode } from '../../../test/harness.ts';
 describe.each(APP_BACKENDS)('points books reconciliation on $name', (backend) => {
   let node: TestNode;
   let userId: number;
-  const run = () => node.app.ctx.reconcile.checks.find((k) => k.name === 'marketing.points')!.run({
-    db: node.app.ctx.db, cache: node.app.ctx.cache, from: new Date(0), to: new Date(Date.now() + 86_400_000),
-  });
+  const run = () =>
+    node.app.ctx.reconcile.checks
+      .find((k) => k.name === 'marketing.points')!
+      .run({
+        db: node.app.ctx.db,
+        cache: node.app.ctx.cache,
+        from: new Date(0),
+        to: new Date(Date.now() + 86_400_000),
+      });
   beforeAll(async () => {
     node = await startNode({ db: backend.db, cache: backend.cache });
     userId = (await node.userToken('13966640001')).userId;
@@ -20,7 +26,9 @@ describe.each(APP_BACKENDS)('points books reconciliation on $name', (backend) =>
       await points.adjust(trx, userId, 30, 'grant-2');
     });
   });
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   it('finds every balance equal to its ledger', async () => {
     expect(await run()).toEqual([]);
@@ -29,14 +37,31 @@ describe.each(APP_BACKENDS)('points books reconciliation on $name', (backend) =>
   it('names an account whose balance was changed without a ledger row', async () => {
     await sql`update points_accounts set balance = balance + 7 where user_id = ${userId}`.execute(node.app.ctx.db);
     try {
-      expect(await run()).toEqual([expect.objectContaining({ check: 'marketing.points', subject: `user:${userId}`, expected: 410, actual: 417 })]);
-    } finally { await sql`update points_accounts set balance = balance - 7 where user_id = ${userId}`.execute(node.app.ctx.db); }
+      expect(await run()).toEqual([
+        expect.objectContaining({ check: 'marketing.points', subject: `user:${userId}`, expected: 410, actual: 417 }),
+      ]);
+    } finally {
+      await sql`update points_accounts set balance = balance - 7 where user_id = ${userId}`.execute(node.app.ctx.db);
+    }
   });
 
   it('names an account whose ledger row was altered', async () => {
-    await sql`update points_ledger set delta = delta - 1 where user_id = ${userId} and ref = 'grant-2'`.execute(node.app.ctx.db);
+    await sql`update points_ledger set delta = delta - 1 where user_id = ${userId} and ref = 'grant-2'`.execute(
+      node.app.ctx.db,
+    );
     try {
-      expect(await run()).toEqual([expect.objectContaining({ subject: `user:${userId}`, message: 'balance differs from Σ points ledger', expected: 409, actual: 410 })]);
-    } finally { await sql`update points_ledger set delta = delta + 1 where user_id = ${userId} and ref = 'grant-2'`.execute(node.app.ctx.db); }
+      expect(await run()).toEqual([
+        expect.objectContaining({
+          subject: `user:${userId}`,
+          message: 'balance differs from Σ points ledger',
+          expected: 409,
+          actual: 410,
+        }),
+      ]);
+    } finally {
+      await sql`update points_ledger set delta = delta + 1 where user_id = ${userId} and ref = 'grant-2'`.execute(
+        node.app.ctx.db,
+      );
+    }
   });
 });

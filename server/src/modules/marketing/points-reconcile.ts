@@ -8,7 +8,11 @@ import './tables.ts';
 const CHECK = 'marketing.points';
 
 interface AccountRow {
-  user_id: number; balance: number | null; ledger_sum: number | null; last_balance_after: number | null; entries: number;
+  user_id: number;
+  balance: number | null;
+  ledger_sum: number | null;
+  last_balance_after: number | null;
+  entries: number;
 }
 
 export const pointsBooksCheck: ReconcileCheck = {
@@ -32,14 +36,28 @@ export const pointsBooksCheck: ReconcileCheck = {
       const balance = Number(r.balance ?? 0);
       const sum = Number(r.ledger_sum ?? 0);
       const last = r.last_balance_after === null ? null : Number(r.last_balance_after);
-      const rowsInvolved = [{
-        userId: r.user_id, balance: r.balance, ledgerSum: sum, entries: Number(r.entries), lastBalanceAfter: last,
-      }];
+      const rowsInvolved = [
+        {
+          userId: r.user_id,
+          balance: r.balance,
+          ledgerSum: sum,
+          entries: Number(r.entries),
+          lastBalanceAfter: last,
+        },
+      ];
       const add = (message: string, expected: number, actual: number) =>
-        out.push({ check: CHECK, merchantId: null, subject: `user:${r.user_id}`,
-          message, expected, actual, rows: rowsInvolved });
+        out.push({
+          check: CHECK,
+          merchantId: null,
+          subject: `user:${r.user_id}`,
+          message,
+          expected,
+          actual,
+          rows: rowsInvolved,
+        });
       if (balance !== sum) add('balance differs from Σ points ledger', sum, balance);
-      else if (last !== null && last !== balance) add('last ledger balance_after differs from the balance', balance, last);
+      else if (last !== null && last !== balance)
+        add('last ledger balance_after differs from the balance', balance, last);
       if (balance < 0) add('negative points balance', 0, balance);
     }
     return out;

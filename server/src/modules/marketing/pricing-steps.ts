@@ -9,19 +9,37 @@ import { pointsDeduction } from './rules/points.ts';
 import type { PricedLine } from './rules/types.ts';
 import './tables.ts';
 
-const priced = (lines: PricingLine[]): PricedLine[] => lines.map((l) => ({ lineId: l.lineId, skuId: l.skuId, productId: l.productId, merchantId: l.merchantId, categoryIds: l.categoryIds, quantity: l.quantity, amountFen: l.amountFen }));
+const priced = (lines: PricingLine[]): PricedLine[] =>
+  lines.map((l) => ({
+    lineId: l.lineId,
+    skuId: l.skuId,
+    productId: l.productId,
+    merchantId: l.merchantId,
+    categoryIds: l.categoryIds,
+    quantity: l.quantity,
+    amountFen: l.amountFen,
+  }));
 const yuan = (f: number) => `${(f / 100).toFixed(2)}元`;
 
 async function activePromotions(p: PricingContext, kind: 'full_reduction' | 'limited_discount' | 'new_user_price') {
   const merchants = [...new Set(p.lines.map((l) => l.merchantId))];
-  return p.db.selectFrom('promotions').selectAll().where('kind', '=', kind).where('status', '=', 'active').where('merchant_id', 'in', merchants)
-    .where('starts_at', '<=', p.now).where('ends_at', '>', p.now).orderBy('id').execute();
+  return p.db
+    .selectFrom('promotions')
+    .selectAll()
+    .where('kind', '=', kind)
+    .where('status', '=', 'active')
+    .where('merchant_id', 'in', merchants)
+    .where('starts_at', '<=', p.now)
+    .where('ends_at', '>', p.now)
+    .orderBy('id')
+    .execute();
 }
 
 /** 限时折扣 and 新人价: a lower unit price for listed SKUs/products while the promotion runs. */
 export function productDealStep(ctx: AppContext): PricingStep {
   return {
-    name: 'product_deals', stage: 'product_deal',
+    name: 'product_deals',
+    stage: 'product_deal',
     async apply(p) {
       const discounts = await activePromotions(p, 'limited_discount');
       let newUser = await activePromotions(p, 'new_user_price');
@@ -35,20 +53,34 @@ export function productDealStep(ctx: AppContext): PricingStep {
         let best: { price: number; reason: string; ref: string } | null = null;
         for (const promo of [...discounts, ...newUser]) {
           if (promo.merchant_id !== line.merchantId) continue;
-          const terms = promo.terms as { items?: Array<{ skuId?: number; productId?: number; priceFen?: number }>; percentOffBp?: number; productIds?: number[] };
-          const item = terms.items?.find((i) => i.skuId === line.skuId || (i.skuId === undefined && i.productId === line.productId));
+          const terms = promo.terms as {
+            items?: Array<{ skuId?: number; productId?: number; priceFen?: number }>;
+            percentOffBp?: number;
+            productIds?: number[];
+          };
+          const item = terms.items?.find(
+            (i) => i.skuId === line.skuId || (i.skuId === undefined && i.productId === line.productId),
+          );
           let price: number | null = null;
           if (item?.priceFen !== undefined) price = item.priceFen;
-          else if (terms.percentOffBp && (!terms.productIds || terms.productIds.includes(line.productId))) price = line.unitPriceFen - Math.floor((line.unitPriceFen * terms.percentOffBp) / 10_000);
+          else if (terms.percentOffBp && (!terms.productIds || terms.productIds.includes(line.productId)))
+            price = line.unitPriceFen - Math.floor((line.unitPriceFen * terms.percentOffBp) / 10_000);
           if (price === null || price >= line.unitPriceFen || price < 0) continue;
           const label = promo.kind === 'new_user_price' ? '新人价' : '限时折扣';
-          if (!best || price < best.price) best = { price, reason: `${label}「${promo.title}」单价${yuan(price)}`, ref: `promotion:${promo.id}` };
+          if (!best || price < best.price)
+            best = { price, reason: `${label}「${promo.title}」单价${yuan(price)}`, ref: `promotion:${promo.id}` };
         }
         if (!best) continue;
         const off = (line.unitPriceFen - best.price) * line.quantity;
         line.unitPriceFen = best.price;
         line.amountFen -= off;
-        line.adjustments.push({ step: 'product_deals', stage: 'product_deal', reason: best.reason, amountFen: -off, ref: best.ref });
+        line.adjustments.push({
+          step: 'product_deals',
+          stage: 'product_deal',
+          reason: best.reason,
+          amountFen: -off,
+          ref: best.ref,
+        });
       }
       void ctx;
     },
@@ -60,7 +92,8 @@ export { couponStep } from './coupon-step.ts';
 /** 满减 / 满折 tiers per shop. */
 export function fullReductionStep(): PricingStep {
   return {
-    name: 'full_reduction', stage: 'full_reduction',
+    name: 'full_reduction',
+    stage: 'full_reduction',
     async apply(p) {
       for (const promo of await activePromotions(p, 'full_reduction')) {
         const lines = p.lines.filter((l) => l.merchantId === promo.merchant_id);
@@ -68,7 +101,13 @@ export function fullReductionStep(): PricingStep {
         const terms = promo.terms as unknown as FullReductionTerms;
         const label = terms.tiers.some((t) => t.percentOffBp) ? '满折' : '满减';
         const outcome = fullReductionDiscount(terms, priced(lines), label);
-        if (outcome.discountFen > 0) applyPerLine(p, outcome.perLine, { step: 'full_reduction', stage: 'full_reduction', reason: `「${promo.title}」${outcome.reason}`, ref: `promotion:${promo.id}` });
+        if (outcome.discountFen > 0)
+          applyPerLine(p, outcome.perLine, {
+            step: 'full_reduction',
+            stage: 'full_reduction',
+            reason: `「${promo.title}」${outcome.reason}`,
+            ref: `promotion:${promo.id}`,
+          });
         if (outcome.nextTier) p.notes.push(`「${promo.title}」再买${yuan(outcome.nextTier.shortFen)}可享下一档优惠`);
       }
     },
@@ -78,7 +117,8 @@ export function fullReductionStep(): PricingStep {
 /** Points deduction (积分抵扣): up to the policy's share of each shop's order. */
 export function pointsStep(ctx: AppContext): PricingStep {
   return {
-    name: 'points', stage: 'points',
+    name: 'points',
+    stage: 'points',
     async apply(p) {
       const balance = await ctx.services.points.balance(p.db, p.userId);
       const asked = p.input.usePoints;
@@ -88,12 +128,14 @@ export function pointsStep(ctx: AppContext): PricingStep {
       // Shop by shop, each up to its own share cap, until the points run out.
       const plan = (points: number) => {
         let left = points;
-        return [...new Set(p.lines.map((l) => l.merchantId))].map((merchantId) => {
-          const shopLines = priced(p.lines.filter((l) => l.merchantId === merchantId));
-          const outcome = pointsDeduction(left, left, shopLines, ctx.services.points.policy);
-          left -= outcome.pointsUsed;
-          return { merchantId, outcome };
-        }).filter((x) => x.outcome.discountFen > 0);
+        return [...new Set(p.lines.map((l) => l.merchantId))]
+          .map((merchantId) => {
+            const shopLines = priced(p.lines.filter((l) => l.merchantId === merchantId));
+            const outcome = pointsDeduction(left, left, shopLines, ctx.services.points.policy);
+            left -= outcome.pointsUsed;
+            return { merchantId, outcome };
+          })
+          .filter((x) => x.outcome.discountFen > 0);
       };
       const usable = plan(balance).reduce((s, x) => s + x.outcome.pointsUsed, 0);
       const used: Record<number, number> = {};

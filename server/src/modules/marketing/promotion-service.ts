@@ -6,29 +6,53 @@ import { badRequest, notFound } from '../../platform/errors.ts';
 import type { PromotionKind } from './tables.ts';
 import './tables.ts';
 
-export interface PromotionInput { kind: PromotionKind; title: string; terms: Record<string, unknown>; startsAt: string; endsAt: string }
+export interface PromotionInput {
+  kind: PromotionKind;
+  title: string;
+  terms: Record<string, unknown>;
+  startsAt: string;
+  endsAt: string;
+}
 
 export class PromotionService {
   constructor(private readonly ctx: AppContext) {}
 
   private check(input: PromotionInput) {
-    if (new Date(input.endsAt) <= new Date(input.startsAt)) throw badRequest('PROMOTION_INVALID', 'endsAt must be after startsAt');
-    const t = input.terms as { tiers?: Array<{ thresholdFen: number; amountOffFen?: number; percentOffBp?: number }>; items?: Array<{ priceFen?: number }>; percentOffBp?: number };
+    if (new Date(input.endsAt) <= new Date(input.startsAt))
+      throw badRequest('PROMOTION_INVALID', 'endsAt must be after startsAt');
+    const t = input.terms as {
+      tiers?: Array<{ thresholdFen: number; amountOffFen?: number; percentOffBp?: number }>;
+      items?: Array<{ priceFen?: number }>;
+      percentOffBp?: number;
+    };
     if (input.kind === 'full_reduction') {
       if (!t.tiers?.length) throw badRequest('PROMOTION_INVALID', 'Full-reduction needs tiers');
       for (const tier of t.tiers) {
-        if (!(tier.thresholdFen > 0) || (!tier.amountOffFen && !tier.percentOffBp)) throw badRequest('PROMOTION_INVALID', 'Each tier needs thresholdFen and amountOffFen or percentOffBp');
-        if (tier.amountOffFen && tier.amountOffFen >= tier.thresholdFen) throw badRequest('PROMOTION_INVALID', 'The amount off must be below its threshold');
+        if (!(tier.thresholdFen > 0) || (!tier.amountOffFen && !tier.percentOffBp))
+          throw badRequest('PROMOTION_INVALID', 'Each tier needs thresholdFen and amountOffFen or percentOffBp');
+        if (tier.amountOffFen && tier.amountOffFen >= tier.thresholdFen)
+          throw badRequest('PROMOTION_INVALID', 'The amount off must be below its threshold');
       }
-    } else if (!t.items?.length && !t.percentOffBp) throw badRequest('PROMOTION_INVALID', 'Give items with priceFen, or percentOffBp');
+    } else if (!t.items?.length && !t.percentOffBp)
+      throw badRequest('PROMOTION_INVALID', 'Give items with priceFen, or percentOffBp');
   }
 
   async create(actor: Actor, merchantId: number, input: PromotionInput) {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
     this.check(input);
     await this.requireOwnGoods(merchantId, input);
-    const r = await this.ctx.db.insertInto('promotions').values({ merchant_id: merchantId, kind: input.kind, title: input.title, terms: JSON.stringify(input.terms), starts_at: input.startsAt, ends_at: input.endsAt })
-      .returningAll().executeTakeFirstOrThrow();
+    const r = await this.ctx.db
+      .insertInto('promotions')
+      .values({
+        merchant_id: merchantId,
+        kind: input.kind,
+        title: input.title,
+        terms: JSON.stringify(input.terms),
+        starts_at: input.startsAt,
+        ends_at: input.endsAt,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     return this.view(r);
   }
 
@@ -46,10 +70,17 @@ export class PromotionService {
 
   async list(actor: Actor, merchantId: number) {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
-    const rows = await this.ctx.db.selectFrom('promotions').selectAll().where('merchant_id', '=', merchantId).orderBy('id', 'desc').limit(200).execute();
+    const rows = await this.ctx.db
+      .selectFrom('promotions')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .orderBy('id', 'desc')
+      .limit(200)
+      .execute();
     // Results: orders that carried each promotion, and the discount it gave.
     const used = rows.length
-      ? await this.ctx.services.orderQueries.adjustmentTotals(this.ctx.db, merchantId, 'promotion:') : new Map();
+      ? await this.ctx.services.orderQueries.adjustmentTotals(this.ctx.db, merchantId, 'promotion:')
+      : new Map();
     return rows.map((r) => {
       const u = used.get(`promotion:${r.id}`);
       return { ...this.view(r), paidOrders: u?.orders ?? 0, discountFen: u?.discountFen ?? 0 };
@@ -58,18 +89,48 @@ export class PromotionService {
 
   async setStatus(actor: Actor, merchantId: number, id: number, status: 'active' | 'paused' | 'ended') {
     await this.ctx.services.merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
-    const r = await this.ctx.db.updateTable('promotions').set({ status }).where('id', '=', id).where('merchant_id', '=', merchantId).executeTakeFirst();
+    const r = await this.ctx.db
+      .updateTable('promotions')
+      .set({ status })
+      .where('id', '=', id)
+      .where('merchant_id', '=', merchantId)
+      .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw notFound('Promotion', 'PROMOTION_NOT_FOUND');
   }
 
   /** Running promotions of a shop, for product pages and the room ("满199减30"). */
   async running(merchantId: number) {
     const now = new Date();
-    const rows = await this.ctx.db.selectFrom('promotions').selectAll().where('merchant_id', '=', merchantId).where('status', '=', 'active').where('starts_at', '<=', now).where('ends_at', '>', now).execute();
+    const rows = await this.ctx.db
+      .selectFrom('promotions')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('status', '=', 'active')
+      .where('starts_at', '<=', now)
+      .where('ends_at', '>', now)
+      .execute();
     return rows.map((r) => this.view(r));
   }
 
-  private view(r: { id: number; merchant_id: number; kind: PromotionKind; title: string; terms: Record<string, unknown>; starts_at: Date | string; ends_at: Date | string; status: string }) {
-    return { id: r.id, merchantId: r.merchant_id, kind: r.kind, title: r.title, terms: r.terms, startsAt: new Date(r.starts_at), endsAt: new Date(r.ends_at), status: r.status };
+  private view(r: {
+    id: number;
+    merchant_id: number;
+    kind: PromotionKind;
+    title: string;
+    terms: Record<string, unknown>;
+    starts_at: Date | string;
+    ends_at: Date | string;
+    status: string;
+  }) {
+    return {
+      id: r.id,
+      merchantId: r.merchant_id,
+      kind: r.kind,
+      title: r.title,
+      terms: r.terms,
+      startsAt: new Date(r.starts_at),
+      endsAt: new Date(r.ends_at),
+      status: r.status,
+    };
   }
 }

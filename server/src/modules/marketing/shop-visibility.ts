@@ -14,7 +14,11 @@ export type DealAudience = 'shoppers' | 'shop';
 
 /** Throws `hidden()` when shoppers are looking at a deal of a shop they may not see. */
 export async function assertDealVisible(
-  ctx: AppContext, merchantId: number, audience: DealAudience, hidden: () => AppError, db?: Db,
+  ctx: AppContext,
+  merchantId: number,
+  audience: DealAudience,
+  hidden: () => AppError,
+  db?: Db,
 ): Promise<void> {
   if (audience === 'shop') return;
   if (!(await ctx.services.merchants.isPublic(merchantId, db))) throw hidden();

@@ -24,9 +24,15 @@ describe('media with the bundled ffmpeg when the system has none', () => {
 
   beforeAll(async () => {
     process.env.PATH = emptyPath; // the lookup finds no system ffmpeg (this file has its own worker process)
-    node = await startNode({ config: {
-      ffmpegPath: 'auto', rtmpPort: await freePort(), liveGraceMs: 1500, hlsSegmentSec: 1, transcodeLadder: ['360p'],
-    } });
+    node = await startNode({
+      config: {
+        ffmpegPath: 'auto',
+        rtmpPort: await freePort(),
+        liveGraceMs: 1500,
+        hlsSegmentSec: 1,
+        transcodeLadder: ['360p'],
+      },
+    });
     shop = await makeShop(node, 'Bundled Shop', '13830000201');
   }, 60_000);
   afterAll(async () => {
@@ -45,9 +51,12 @@ describe('media with the bundled ffmpeg when the system has none', () => {
   });
 
   it('packages a push into live HLS with the 360p ladder, survives a packager crash, publishes a replay', async () => {
-    const room = (await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, {
-      token: shop.owner.token, body: { title: 'Bundled ffmpeg' },
-    })).body;
+    const room = (
+      await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, {
+        token: shop.owner.token,
+        body: { title: 'Bundled ffmpeg' },
+      })
+    ).body;
     const pushPath = `/api/merchants/${shop.merchantId}/rooms/${room.id}/push`;
     const push = (await node.api('GET', pushPath, { token: shop.owner.token })).body;
     pusher = pushTestPattern(push.pushUrl, 60, bundled!.path);

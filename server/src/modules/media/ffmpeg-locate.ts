@@ -69,7 +69,11 @@ function ensureExecutable(file: string): void {
   try {
     fs.accessSync(file, fs.constants.X_OK);
   } catch {
-    try { fs.chmodSync(file, 0o755); } catch { /* read-only install: run() reports it */ }
+    try {
+      fs.chmodSync(file, 0o755);
+    } catch {
+      /* read-only install: run() reports it */
+    }
   }
 }
 
@@ -80,7 +84,9 @@ function onPath(command: string, pathEnv: string | undefined): string | null {
     try {
       fs.accessSync(candidate, fs.constants.X_OK);
       if (fs.statSync(candidate).isFile()) return candidate;
-    } catch { /* not here */ }
+    } catch {
+      /* not here */
+    }
   }
   return null;
 }

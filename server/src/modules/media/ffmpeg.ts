@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 
 const live = new Set<ChildProcess>();
 // Last resort: if the node process exits, its ffmpeg children go with it.
-process.once('exit', () => { for (const c of live) c.kill('SIGKILL'); });
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
 
 export class SupervisedFfmpeg {
   private child: ChildProcess | undefined;
@@ -21,8 +23,12 @@ export class SupervisedFfmpeg {
     private readonly label: string,
   ) {}
 
-  get pid(): number | undefined { return this.child?.pid; }
-  get running(): boolean { return !!this.child && this.child.exitCode === null; }
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+  get running(): boolean {
+    return !!this.child && this.child.exitCode === null;
+  }
 
   start(): void {
     this.wanted = true;
@@ -31,11 +37,15 @@ export class SupervisedFfmpeg {
 
   private spawn(): void {
     if (!this.wanted) return;
-    const child = spawn(this.bin, ['-hide_banner', '-loglevel', 'error', '-nostdin', ...this.args()], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(this.bin, ['-hide_banner', '-loglevel', 'error', '-nostdin', ...this.args()], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     this.child = child;
     live.add(child);
     let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-2000);
+    });
     const started = Date.now();
     child.once('exit', (code, signal) => {
       live.delete(child);
@@ -44,7 +54,10 @@ export class SupervisedFfmpeg {
       // Ran a while before dying: reset the backoff. Crashed at once: back off up to 10 s.
       if (Date.now() - started > 10_000) this.restarts = 0;
       const delay = Math.min(10_000, 500 * 2 ** this.restarts++);
-      this.log.warn({ label: this.label, code, signal, stderr: stderr.trim().slice(-500), restartInMs: delay }, 'ffmpeg exited; restarting');
+      this.log.warn(
+        { label: this.label, code, signal, stderr: stderr.trim().slice(-500), restartInMs: delay },
+        'ffmpeg exited; restarting',
+      );
       this.timer = setTimeout(() => this.spawn(), delay);
       this.timer.unref();
     });
@@ -57,11 +70,16 @@ export class SupervisedFfmpeg {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
-      child.once('exit', () => { clearTimeout(kill); resolve(); });
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
       child.kill('SIGINT'); // lets ffmpeg finish the playlist (writes #EXT-X-ENDLIST for VOD)
     });
   }
 
   /** Test hook: simulate a crash. */
-  crash(): void { this.child?.kill('SIGKILL'); }
+  crash(): void {
+    this.child?.kill('SIGKILL');
+  }
 }

@@ -15,7 +15,9 @@ const RECHECK_EVERY_MS = 30_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Viewer {
-  roomId: number; playLink: PlayLink; end: () => void;
+  roomId: number;
+  playLink: PlayLink;
+  end: () => void;
   /** Unknown until the first check answers. */
   grant: RoomGrant | null;
   checkedAt: number;
@@ -36,7 +38,9 @@ export class FlvAudience {
 
   constructor(private readonly ctx: AppContext) {}
 
-  get size(): number { return this.viewers.size; }
+  get size(): number {
+    return this.viewers.size;
+  }
 
   /**
    * Follow an open FLV response (`end` closes it). Checked again at once, so a change between the
@@ -56,7 +60,10 @@ export class FlvAudience {
     let n = 0;
     for (const v of this.viewers) {
       const shop = v.grant === null || v.grant.merchantId === scope.merchantId;
-      if (v.roomId === scope.roomId || shop) { n++; void this.check(v); }
+      if (v.roomId === scope.roomId || shop) {
+        n++;
+        void this.check(v);
+      }
     }
     return n;
   }
@@ -92,10 +99,18 @@ export class FlvAudience {
   }
 
   private check(v: Viewer): Promise<void> {
-    if (v.checking) { v.again = true; return v.checking; }
+    if (v.checking) {
+      v.again = true;
+      return v.checking;
+    }
     v.checking = (async () => {
-      do { v.again = false; await this.run(v); } while (v.again && this.viewers.has(v));
-    })().finally(() => { v.checking = undefined; });
+      do {
+        v.again = false;
+        await this.run(v);
+      } while (v.again && this.viewers.has(v));
+    })().finally(() => {
+      v.checking = undefined;
+    });
     return v.checking;
   }
 
@@ -107,7 +122,9 @@ export class FlvAudience {
       decision = this.ctx.services.roomAccess.authorize(v.roomId, { playLink: v.playLink }, { fresh: true });
       const settled = decision;
       this.reading.set(key, settled);
-      const done = () => { if (this.reading.get(key) === settled) this.reading.delete(key); };
+      const done = () => {
+        if (this.reading.get(key) === settled) this.reading.delete(key);
+      };
       void settled.catch(() => undefined).finally(done);
     }
     return decision;

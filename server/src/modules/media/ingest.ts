@@ -26,15 +26,37 @@ export interface IngestHandlers {
 }
 
 export class RtmpIngest {
-  private nms: { run(): Promise<void>; stop(): Promise<void>; on(ev: string, cb: (s: NmsSession) => void): void; rtmpServer?: { tcpServer?: import('node:net').Server } } | undefined;
+  private nms:
+    | {
+        run(): Promise<void>;
+        stop(): Promise<void>;
+        on(ev: string, cb: (s: NmsSession) => void): void;
+        rtmpServer?: { tcpServer?: import('node:net').Server };
+      }
+    | undefined;
   /** Sockets that got as far as publish or play; anything else is cut at the deadline. */
   private readonly streaming = new WeakSet<object>();
   private readonly accepted = new Set<string>();
   /** The accepted publisher of each stream key here. */
   private readonly publishers = new Map<string, NmsSession>();
-  private context: { broadcasts: Map<string, { publishGraceMs: number; publisher: unknown; postPlay(s: unknown): string | null; donePlay(s: unknown): void }> } | undefined;
+  private context:
+    | {
+        broadcasts: Map<
+          string,
+          {
+            publishGraceMs: number;
+            publisher: unknown;
+            postPlay(s: unknown): string | null;
+            donePlay(s: unknown): void;
+          }
+        >;
+      }
+    | undefined;
 
-  constructor(private readonly opts: { host: string; port: number; dataDir: string; graceMs: number; log: Logger }, private readonly handlers: IngestHandlers) {}
+  constructor(
+    private readonly opts: { host: string; port: number; dataDir: string; graceMs: number; log: Logger },
+    private readonly handlers: IngestHandlers,
+  ) {}
 
   async start(): Promise<void> {
     const NodeMediaServer = require('node-media-server');
@@ -51,28 +73,41 @@ export class RtmpIngest {
       // Hook return values are ignored by NMS: refuse by closing, and remember who we let in.
       if (session.socket) this.streaming.add(session.socket);
       const key = session.streamName;
-      if (session.streamApp !== 'live') { session.close(); return; }
-      void this.handlers.authorize(key).then((ok) => {
-        if (!ok) {
-          this.opts.log.info({ key: `${key.slice(0, 4)}…`, ip: session.ip }, 'publish refused');
+      if (session.streamApp !== 'live') {
+        session.close();
+        return;
+      }
+      void this.handlers
+        .authorize(key)
+        .then((ok) => {
+          if (!ok) {
+            this.opts.log.info({ key: `${key.slice(0, 4)}…`, ip: session.ip }, 'publish refused');
+            session.close();
+            return;
+          }
+          this.accepted.add(session.id);
+          this.publishers.set(key, session);
+          // Our grace: a short network drop does not end the show (NMS resumes the same stream).
+          const b = this.context!.broadcasts.get(session.streamPath);
+          if (b) b.publishGraceMs = this.opts.graceMs;
+          void this.handlers.onPublish(key).catch((err: unknown) => this.opts.log.error({ err }, 'onPublish failed'));
+        })
+        .catch((err: unknown) => {
+          this.opts.log.error({ err }, 'publish authorisation failed');
           session.close();
-          return;
-        }
-        this.accepted.add(session.id);
-        this.publishers.set(key, session);
-        // Our grace: a short network drop does not end the show (NMS resumes the same stream).
-        const b = this.context!.broadcasts.get(session.streamPath);
-        if (b) b.publishGraceMs = this.opts.graceMs;
-        void this.handlers.onPublish(key).catch((err: unknown) => this.opts.log.error({ err }, 'onPublish failed'));
-      }).catch((err: unknown) => { this.opts.log.error({ err }, 'publish authorisation failed'); session.close(); });
+        });
     });
     // Fires after NMS's grace (ours) has passed without the publisher coming back.
     this.nms!.on('donePublish', (session) => {
       if (!this.accepted.delete(session.id)) return;
       if (this.publishers.get(session.streamName) === session) this.publishers.delete(session.streamName);
-      void this.handlers.onUnpublish(session.streamName).catch((err: unknown) => this.opts.log.error({ err }, 'onUnpublish failed'));
+      void this.handlers
+        .onUnpublish(session.streamName)
+        .catch((err: unknown) => this.opts.log.error({ err }, 'onUnpublish failed'));
     });
-    this.nms!.on('prePlay', (session) => { if (session.socket) this.streaming.add(session.socket); });
+    this.nms!.on('prePlay', (session) => {
+      if (session.socket) this.streaming.add(session.socket);
+    });
     await this.nms!.run();
     // NMS parses whatever arrives: a client that sends garbage (or nothing) would hold a socket
     // forever. Anyone not publishing or playing by the deadline is disconnected.
@@ -104,7 +139,9 @@ export class RtmpIngest {
   }
 
   /** Stream keys with an accepted publisher on this node. */
-  publishingKeys(): string[] { return [...this.publishers.keys()]; }
+  publishingKeys(): string[] {
+    return [...this.publishers.keys()];
+  }
 
   /**
    * Cut a publisher off (its shop may no longer stream): no grace for a reconnect, so the show ends

@@ -27,10 +27,18 @@ export class MediaService {
     this.audience = new FlvAudience(ctx);
   }
 
-  get ffmpegAvailable(): boolean { return this.ffmpeg.found !== null; }
-  private get ffmpegBin(): string { return this.ffmpeg.found?.path ?? 'ffmpeg'; }
-  get ingestRunning(): boolean { return this.ingest !== undefined; }
-  liveCount(): number { return this.packagers.size; }
+  get ffmpegAvailable(): boolean {
+    return this.ffmpeg.found !== null;
+  }
+  private get ffmpegBin(): string {
+    return this.ffmpeg.found?.path ?? 'ffmpeg';
+  }
+  get ingestRunning(): boolean {
+    return this.ingest !== undefined;
+  }
+  liveCount(): number {
+    return this.packagers.size;
+  }
 
   async start(): Promise<void> {
     const { config, log } = this.ctx;
@@ -44,33 +52,41 @@ export class MediaService {
       void this.recheckPublishers(scope).catch((err: unknown) => log.warn({ err }, 'publisher recheck failed'));
     });
     if (config.rtmpPort === 0) return; // ingest disabled on this node
-    this.ingest = new RtmpIngest({ host: config.host, port: config.rtmpPort, dataDir: config.dataDir, graceMs: config.liveGraceMs, log }, {
-      authorize: async (key) => {
-        const verdict = await this.ctx.services.live.mayPublish(key);
-        if (!verdict.ok) log.info({ reason: verdict.reason }, 'rtmp publish refused');
-        return verdict.ok;
+    this.ingest = new RtmpIngest(
+      { host: config.host, port: config.rtmpPort, dataDir: config.dataDir, graceMs: config.liveGraceMs, log },
+      {
+        authorize: async (key) => {
+          const verdict = await this.ctx.services.live.mayPublish(key);
+          if (!verdict.ok) log.info({ reason: verdict.reason }, 'rtmp publish refused');
+          return verdict.ok;
+        },
+        onPublish: async (key) => {
+          const room = await this.ctx.services.live.roomForKey(key);
+          if (!room) return;
+          const sessionId = await this.ctx.services.live.goLive(room.id);
+          if (this.ffmpegAvailable && !this.packagers.has(room.id)) {
+            const p = new StreamPackager({
+              ffmpegPath: this.ffmpegBin,
+              source: `rtmp://127.0.0.1:${config.rtmpPort}/live/${key}`,
+              mediaDir: this.mediaDir,
+              roomId: room.id,
+              sessionId,
+              segmentSec: config.hlsSegmentSec,
+              ladder: config.transcodeLadder,
+              log,
+            });
+            this.packagers.set(room.id, p);
+            p.start();
+          }
+        },
+        onUnpublish: async (key) => {
+          const room = await this.ctx.services.live.roomForKey(key);
+          if (!room) return;
+          const sessionId = await this.ctx.services.live.end(room.id, 'publisher gone');
+          await this.stopRoom(room.id, sessionId);
+        },
       },
-      onPublish: async (key) => {
-        const room = await this.ctx.services.live.roomForKey(key);
-        if (!room) return;
-        const sessionId = await this.ctx.services.live.goLive(room.id);
-        if (this.ffmpegAvailable && !this.packagers.has(room.id)) {
-          const p = new StreamPackager({
-            ffmpegPath: this.ffmpegBin, source: `rtmp://127.0.0.1:${config.rtmpPort}/live/${key}`,
-            mediaDir: this.mediaDir,
-            roomId: room.id, sessionId, segmentSec: config.hlsSegmentSec, ladder: config.transcodeLadder, log,
-          });
-          this.packagers.set(room.id, p);
-          p.start();
-        }
-      },
-      onUnpublish: async (key) => {
-        const room = await this.ctx.services.live.roomForKey(key);
-        if (!room) return;
-        const sessionId = await this.ctx.services.live.end(room.id, 'publisher gone');
-        await this.stopRoom(room.id, sessionId);
-      },
-    });
+    );
     await this.ingest.start();
     await this.reconcile();
   }
@@ -82,7 +98,8 @@ export class MediaService {
       const t = setTimeout(() => {
         this.timers.delete(t);
         if (this.ingest?.isPublishing(r.streamKey)) return;
-        void this.ctx.services.live.end(r.id, 'no publisher after restart')
+        void this.ctx.services.live
+          .end(r.id, 'no publisher after restart')
           .then((sessionId) => this.stopRoom(r.id, sessionId))
           .catch((err: unknown) => this.ctx.log.error({ err, roomId: r.id }, 'could not end stale room'));
       }, this.ctx.config.liveGraceMs);
@@ -119,18 +136,56 @@ export class MediaService {
     return dropped;
   }
 
-  packagerFor(roomId: number): StreamPackager | undefined { return this.packagers.get(roomId); }
+  packagerFor(roomId: number): StreamPackager | undefined {
+    return this.packagers.get(roomId);
+  }
 
-  playFlv(key: string, write: (b: Buffer) => void, close: () => void) { return this.ingest?.playFlv(key, write, close) ?? null; }
+  playFlv(key: string, write: (b: Buffer) => void, close: () => void) {
+    return this.ingest?.playFlv(key, write, close) ?? null;
+  }
 
   /** The demo room's show: a generated test pattern and tone pushed to our own RTMP. */
   startDemoStream(key: string): void {
     if (!this.ffmpegAvailable || !this.ingest) return;
-    this.demo = new SupervisedFfmpeg(this.ffmpegBin, () => [
-      '-re', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '25', '-keyint_min', '25', '-b:v', '600k',
-      '-c:a', 'aac', '-b:a', '64k', '-ar', '44100', '-f', 'flv', `rtmp://127.0.0.1:${this.ctx.config.rtmpPort}/live/${key}`,
-    ], this.ctx.log, 'demo stream');
+    this.demo = new SupervisedFfmpeg(
+      this.ffmpegBin,
+      () => [
+        '-re',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=640x360:rate=25',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=440:sample_rate=44100',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-tune',
+        'zerolatency',
+        '-pix_fmt',
+        'yuv420p',
+        '-g',
+        '25',
+        '-keyint_min',
+        '25',
+        '-b:v',
+        '600k',
+        '-c:a',
+        'aac',
+        '-b:a',
+        '64k',
+        '-ar',
+        '44100',
+        '-f',
+        'flv',
+        `rtmp://127.0.0.1:${this.ctx.config.rtmpPort}/live/${key}`,
+      ],
+      this.ctx.log,
+      'demo stream',
+    );
     this.demo.start();
   }
 

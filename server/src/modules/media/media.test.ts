@@ -22,11 +22,19 @@ describe(`media pipeline on ${backend.name}`, () => {
   let shop: ShopFixture;
   let rtmpPort: number;
   const pushers: Pusher[] = [];
-  const push = (url: string, seconds = 90) => { const p = pushTestPattern(url, seconds); pushers.push(p); return p; };
+  const push = (url: string, seconds = 90) => {
+    const p = pushTestPattern(url, seconds);
+    pushers.push(p);
+    return p;
+  };
 
   beforeAll(async () => {
     rtmpPort = await freePort();
-    node = await startNode({ db: backend.db, cache: backend.cache, config: { rtmpPort, liveGraceMs: GRACE_MS, hlsSegmentSec: 1, transcodeLadder: ['360p'] } });
+    node = await startNode({
+      db: backend.db,
+      cache: backend.cache,
+      config: { rtmpPort, liveGraceMs: GRACE_MS, hlsSegmentSec: 1, transcodeLadder: ['360p'] },
+    });
     shop = await makeShop(node, 'Media Shop', '13820000001');
   }, 60_000);
   afterAll(async () => {
@@ -35,14 +43,26 @@ describe(`media pipeline on ${backend.name}`, () => {
   });
 
   const createRoom = async (body: Record<string, unknown> = {}) => {
-    const room = (await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title: '测试直播', ...body } })).body;
-    const settings = (await node.api('GET', `/api/merchants/${shop.merchantId}/rooms/${room.id}/push`, { token: shop.owner.token })).body;
+    const room = (
+      await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, {
+        token: shop.owner.token,
+        body: { title: '测试直播', ...body },
+      })
+    ).body;
+    const settings = (
+      await node.api('GET', `/api/merchants/${shop.merchantId}/rooms/${room.id}/push`, { token: shop.owner.token })
+    ).body;
     return { id: room.id as number, pushUrl: settings.pushUrl as string, key: settings.streamKey as string };
   };
-  const detail = async (id: number, token?: string) => (await node.api('GET', `/api/rooms/${id}`, token ? { token } : {})).body;
+  const detail = async (id: number, token?: string) =>
+    (await node.api('GET', `/api/rooms/${id}`, token ? { token } : {})).body;
   const liveDir = (id: number) => node.app.ctx.services.media.packagerFor(id)?.liveDir;
-  const segments = (dir: string | undefined) => (dir && fs.existsSync(`${dir}/index.m3u8`) ? [...fs.readFileSync(`${dir}/index.m3u8`, 'utf8').matchAll(/seg_(\d+)\.ts/g)].map((m) => Number(m[1])) : []);
-  const waitExit = (p: Pusher, ms = 20_000) => Promise.race([p.exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), ms))]);
+  const segments = (dir: string | undefined) =>
+    dir && fs.existsSync(`${dir}/index.m3u8`)
+      ? [...fs.readFileSync(`${dir}/index.m3u8`, 'utf8').matchAll(/seg_(\d+)\.ts/g)].map((m) => Number(m[1]))
+      : [];
+  const waitExit = (p: Pusher, ms = 20_000) =>
+    Promise.race([p.exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), ms))]);
 
   it('refuses a push with an unknown stream key', async () => {
     const p = push(`rtmp://127.0.0.1:${rtmpPort}/live/${crypto.randomBytes(12).toString('hex')}`);
@@ -71,7 +91,10 @@ describe(`media pipeline on ${backend.name}`, () => {
     const hls = await fetch(d.play.hls);
     expect(hls.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
     expect((await fetch(`${node.url}/live/${room.id}/..%2F..%2Fsecret`)).status).toBe(404);
-    expect((await node.api('GET', '/health', { token: shop.admin.token })).body.checks.media).toMatchObject({ status: 'up', liveStreams: 1 });
+    expect((await node.api('GET', '/health', { token: shop.admin.token })).body.checks.media).toMatchObject({
+      status: 'up',
+      liveStreams: 1,
+    });
   }, 90_000);
 
   it('refuses a second publisher on the same key while the first keeps going', async () => {
@@ -88,7 +111,10 @@ describe(`media pipeline on ${backend.name}`, () => {
       sock.on('error', () => undefined);
       sock.resume(); // read what the server sends, so its hang-up is seen
       sock.on('close', () => resolve(true));
-      setTimeout(() => { sock.destroy(); resolve(false); }, 15_000);
+      setTimeout(() => {
+        sock.destroy();
+        resolve(false);
+      }, 15_000);
     });
     expect(closed).toBe(true);
     expect((await detail(room.id)).status).toBe('live');
@@ -111,7 +137,11 @@ describe(`media pipeline on ${backend.name}`, () => {
     main = push(room.pushUrl);
     await new Promise((r) => setTimeout(r, GRACE_MS + 3000));
     expect((await detail(room.id)).status).toBe('live');
-    const sessions = await node.app.ctx.db.selectFrom('live_sessions').select('id').where('room_id', '=', room.id).execute();
+    const sessions = await node.app.ctx.db
+      .selectFrom('live_sessions')
+      .select('id')
+      .where('room_id', '=', room.id)
+      .execute();
     expect(sessions).toHaveLength(1);
     expect(codecs(await probe(`${node.url}/live/${room.id}.flv`))).toEqual(AV);
   }, 60_000);
@@ -156,18 +186,29 @@ describe(`media pipeline on ${backend.name}`, () => {
     tampered.searchParams.set('exp', String(Number(signed.searchParams.get('exp')) + 60));
     expect((await fetch(tampered)).status).toBe(403);
     expect(codecs(await probe(signed.toString()))).toEqual(AV);
-    expect((await node.api('POST', `/api/merchants/${shop.merchantId}/rooms/${priv.id}/end`, { token: shop.owner.token })).status).toBe(200);
+    expect(
+      (await node.api('POST', `/api/merchants/${shop.merchantId}/rooms/${priv.id}/end`, { token: shop.owner.token }))
+        .status,
+    ).toBe(200);
     expect((await detail(priv.id, shop.owner.token)).status).toBe('ended');
     await p.stop();
   }, 90_000);
 
   it('deletes recordings past the retention period', async () => {
-    const sessions = await node.app.ctx.db.selectFrom('live_sessions').select('id').where('room_id', '=', room.id).execute();
+    const sessions = await node.app.ctx.db
+      .selectFrom('live_sessions')
+      .select('id')
+      .where('room_id', '=', room.id)
+      .execute();
     const id = sessions[0]!.id;
     const dir = `${node.app.ctx.services.media.mediaDir}/replays/${id}`;
     expect(fs.existsSync(dir)).toBe(true);
     const days = node.config.replayRetentionDays + 1;
-    await node.app.ctx.db.updateTable('live_sessions').set({ ended_at: new Date(Date.now() - days * 86400_000) }).where('id', '=', id).execute();
+    await node.app.ctx.db
+      .updateTable('live_sessions')
+      .set({ ended_at: new Date(Date.now() - days * 86400_000) })
+      .where('id', '=', id)
+      .execute();
     expect(await node.app.ctx.services.media.pruneReplays()).toBeGreaterThanOrEqual(1);
     expect(fs.existsSync(dir)).toBe(false);
     expect((await node.api('GET', `/replays/${id}/index.m3u8`)).body.error.code).toBe('REPLAY_NOT_FOUND');

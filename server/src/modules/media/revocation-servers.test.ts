@@ -6,4 +6,7 @@ import { liveRevocationSuite } from './revocation-suite.ts';
 
 const servers = APP_BACKENDS.length > 1 ? APP_BACKENDS.at(-1)! : null;
 if (servers) liveRevocationSuite(servers);
-else describe('live video revocation on PostgreSQL and Redis', () => { it.skip('needs DATABASE_URL and REDIS_URL', () => {}); });
+else
+  describe('live video revocation on PostgreSQL and Redis', () => {
+    it.skip('needs DATABASE_URL and REDIS_URL', () => {});
+  });

@@ -15,7 +15,11 @@ import { pushTestPattern, type Pusher } from './test-support.ts';
 /** How long a withdrawn viewer or publisher may keep going (the path runs through the outbox for a suspension). */
 const BOUND_MS = 15_000;
 
-interface FlvReader { bytes(): number; ended: Promise<'ended' | 'failed'>; close(): void }
+interface FlvReader {
+  bytes(): number;
+  ended: Promise<'ended' | 'failed'>;
+  close(): void;
+}
 
 async function openFlv(url: string): Promise<{ status: number; reader: FlvReader }> {
   const ac = new AbortController();
@@ -30,7 +34,9 @@ async function openFlv(url: string): Promise<{ status: number; reader: FlvReader
         if (done) return 'ended' as const;
         bytes += value.length;
       }
-    } catch { return 'failed' as const; }
+    } catch {
+      return 'failed' as const;
+    }
   })();
   return { status: res.status, reader: { bytes: () => bytes, ended, close: () => ac.abort() } };
 }
@@ -81,7 +87,9 @@ export function liveRevocationSuite(backend: { name: string; db: 'pglite' | 'pos
       acting = node;
       if (backend.db === 'postgres' && backend.cache === 'redis') {
         acting = await startNode({
-          databaseUrl: node.config.databaseUrl, cache: 'redis', redisPrefix: node.config.redisPrefix,
+          databaseUrl: node.config.databaseUrl,
+          cache: 'redis',
+          redisPrefix: node.config.redisPrefix,
           config: { rtmpPort: 0 },
         });
       }
@@ -94,7 +102,7 @@ export function liveRevocationSuite(backend: { name: string; db: 'pglite' | 'pos
       await node?.close();
     });
 
-    it('ends an invitee\'s FLV stream soon after the invitation is withdrawn, while staff keep watching', async () => {
+    it("ends an invitee's FLV stream soon after the invitation is withdrawn, while staff keep watching", async () => {
       const { roomId } = await liveRoom('私享会', 'private');
       const invited = await owner('POST', `/rooms/${roomId}/invite`, { ttlSec: 600 });
       const invite = invited.body as { inviteId: number; token: string };
@@ -126,7 +134,9 @@ export function liveRevocationSuite(backend: { name: string; db: 'pglite' | 'pos
       try {
         expect((await owner('PATCH', `/rooms/${roomId}`, { visibility: 'private' })).status).toBe(200);
         for (const viewer of viewers) expect(await within(viewer.ended, BOUND_MS)).toBe('ended');
-      } finally { access.authorize = authorize; }
+      } finally {
+        access.authorize = authorize;
+      }
       expect(reads).toBe(1);
       expect((await fetch(`${node.url}/live/${roomId}.flv`)).status).toBe(403); // a private room needs a signed link
     }, 120_000);
@@ -152,23 +162,40 @@ export function liveRevocationSuite(backend: { name: string; db: 'pglite' | 'pos
       const { roomId, pusher } = await liveRoom('主动下播', 'public');
       const viewer = await watch((await playUrl(roomId, {})).flv);
       expect((await owner('POST', `/rooms/${roomId}/end`)).status).toBe(200);
-      expect(await within(pusher.exited.then(() => 'exited'), BOUND_MS)).toBe('exited');
+      expect(
+        await within(
+          pusher.exited.then(() => 'exited'),
+          BOUND_MS,
+        ),
+      ).toBe('exited');
       expect(await within(viewer.ended, BOUND_MS)).toBe('ended');
       expect(await status(roomId)).toBe('ended');
     }, 120_000);
 
-    it('disconnects a suspended shop\'s publishers: its shows end and their streams stop', async () => {
+    it("disconnects a suspended shop's publishers: its shows end and their streams stop", async () => {
       const { roomId, pusher } = await liveRoom('停业前', 'public');
       const viewer = await watch((await playUrl(roomId, {})).flv);
       const onAir = pushers.filter((p) => p.proc.exitCode === null && p.proc.signalCode === null);
       expect(onAir.length).toBeGreaterThanOrEqual(2); // this show and the private ones before it
 
       const suspended = await acting.api('PATCH', `/api/platform/merchants/${shop.merchantId}`, {
-        token: shop.admin.token, body: { status: 'suspended' },
+        token: shop.admin.token,
+        body: { status: 'suspended' },
       });
       expect(suspended.status).toBe(200);
-      expect(await within(pusher.exited.then(() => 'exited'), BOUND_MS)).toBe('exited');
-      for (const p of onAir) expect(await within(p.exited.then(() => 'exited'), 5_000)).toBe('exited');
+      expect(
+        await within(
+          pusher.exited.then(() => 'exited'),
+          BOUND_MS,
+        ),
+      ).toBe('exited');
+      for (const p of onAir)
+        expect(
+          await within(
+            p.exited.then(() => 'exited'),
+            5_000,
+          ),
+        ).toBe('exited');
       expect(await within(viewer.ended, 5_000)).toBe('ended');
       await until(async () => (await status(roomId)) === 'ended', 10_000);
       expect(node.app.ctx.services.media.liveCount()).toBe(0);

@@ -11,11 +11,15 @@ import { readCompletePlaylist } from './playlist-file.ts';
 
 const FILE = /^(?:(\d{3,4}p)\/)?(index\.m3u8|master\.m3u8|seg_\d{6}\.ts)$/;
 const MAX_BUFFERED = 8 * 1024 * 1024; // a viewer this far behind is cut off rather than buffered forever
-const PlayQuery = Type.Object({
-  exp: Type.Optional(Type.Integer()), sig: Type.Optional(Type.String({ maxLength: 100 })),
-  inv: Type.Optional(IdParam), // the invitation a private link was issued under: the link dies with it
-  st: Type.Optional(IdParam), // the staff member it was issued to: the link dies when they leave the shop
-}, { additionalProperties: false });
+const PlayQuery = Type.Object(
+  {
+    exp: Type.Optional(Type.Integer()),
+    sig: Type.Optional(Type.String({ maxLength: 100 })),
+    inv: Type.Optional(IdParam), // the invitation a private link was issued under: the link dies with it
+    st: Type.Optional(IdParam), // the staff member it was issued to: the link dies when they leave the shop
+  },
+  { additionalProperties: false },
+);
 
 export function mediaRoutes(app: Http, ctx: AppContext): void {
   const media = ctx.services.media;
@@ -29,31 +33,63 @@ export function mediaRoutes(app: Http, ctx: AppContext): void {
     return room;
   };
 
-  app.get('/live/:roomId.flv', {
-    config: { access: 'public' },
-    schema: { tags: ['media'], summary: 'Live stream as HTTP-FLV (lowest latency; mpegts.js in browsers)', params: Strict({ roomId: IdParam }), querystring: PlayQuery, response: { ...errorResponses } },
-  }, async (req, reply) => {
-    const room = await roomForPlay(req.params.roomId, req.query);
-    const res = reply.raw;
-    let unsubscribe: (() => void) | null = null;
-    const end = () => { unsubscribe?.(); unsubscribe = null; if (!res.writableEnded) res.end(); };
-    let started = false;
-    unsubscribe = media.playFlv(room.streamKey, (chunk) => {
-      if (!started) {
-        started = true;
-        res.writeHead(200, { 'content-type': 'video/x-flv', 'cache-control': 'no-cache, no-store', 'access-control-allow-origin': '*', connection: 'close' });
-      }
-      if (res.writableLength > MAX_BUFFERED) { end(); return; }
-      res.write(chunk);
-    }, end);
-    if (!unsubscribe) throw new AppError(404, 'NOT_LIVE', 'This room is not live right now');
-    reply.hijack();
-    if (!started) res.writeHead(200, { 'content-type': 'video/x-flv', 'cache-control': 'no-cache, no-store', 'access-control-allow-origin': '*', connection: 'close' });
-    started = true;
-    req.raw.on('close', end);
-    // Access can be withdrawn while this plays: the audience ends the download then.
-    req.raw.on('close', media.audience.watch(req.params.roomId, req.query, end));
-  });
+  app.get(
+    '/live/:roomId.flv',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['media'],
+        summary: 'Live stream as HTTP-FLV (lowest latency; mpegts.js in browsers)',
+        params: Strict({ roomId: IdParam }),
+        querystring: PlayQuery,
+        response: { ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const room = await roomForPlay(req.params.roomId, req.query);
+      const res = reply.raw;
+      let unsubscribe: (() => void) | null = null;
+      const end = () => {
+        unsubscribe?.();
+        unsubscribe = null;
+        if (!res.writableEnded) res.end();
+      };
+      let started = false;
+      unsubscribe = media.playFlv(
+        room.streamKey,
+        (chunk) => {
+          if (!started) {
+            started = true;
+            res.writeHead(200, {
+              'content-type': 'video/x-flv',
+              'cache-control': 'no-cache, no-store',
+              'access-control-allow-origin': '*',
+              connection: 'close',
+            });
+          }
+          if (res.writableLength > MAX_BUFFERED) {
+            end();
+            return;
+          }
+          res.write(chunk);
+        },
+        end,
+      );
+      if (!unsubscribe) throw new AppError(404, 'NOT_LIVE', 'This room is not live right now');
+      reply.hijack();
+      if (!started)
+        res.writeHead(200, {
+          'content-type': 'video/x-flv',
+          'cache-control': 'no-cache, no-store',
+          'access-control-allow-origin': '*',
+          connection: 'close',
+        });
+      started = true;
+      req.raw.on('close', end);
+      // Access can be withdrawn while this plays: the audience ends the download then.
+      req.raw.on('close', media.audience.watch(req.params.roomId, req.query, end));
+    },
+  );
 
   const serveFile = async (dir: string, file: string, reply: import('fastify').FastifyReply) => {
     const m = FILE.exec(file);
@@ -72,23 +108,43 @@ export function mediaRoutes(app: Http, ctx: AppContext): void {
     return reply.send(playlistBytes ?? fs.createReadStream(full));
   };
 
-  app.get('/live/:roomId/*', {
-    config: { access: 'public' },
-    schema: { tags: ['media'], summary: 'Live stream as HLS: index.m3u8 (1-2 s segments), master.m3u8 with the transcode ladder', params: Type.Object({ roomId: IdParam, '*': Type.String({ maxLength: 60 }) }), querystring: PlayQuery, response: { ...errorResponses } },
-  }, async (req, reply) => {
-    const room = await roomForPlay(req.params.roomId, req.query);
-    const p = media.packagerFor(room.id);
-    if (!p) throw new AppError(404, 'NOT_LIVE', 'This room is not live right now');
-    return serveFile(p.liveDir, req.params['*'], reply);
-  });
+  app.get(
+    '/live/:roomId/*',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['media'],
+        summary: 'Live stream as HLS: index.m3u8 (1-2 s segments), master.m3u8 with the transcode ladder',
+        params: Type.Object({ roomId: IdParam, '*': Type.String({ maxLength: 60 }) }),
+        querystring: PlayQuery,
+        response: { ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const room = await roomForPlay(req.params.roomId, req.query);
+      const p = media.packagerFor(room.id);
+      if (!p) throw new AppError(404, 'NOT_LIVE', 'This room is not live right now');
+      return serveFile(p.liveDir, req.params['*'], reply);
+    },
+  );
 
-  app.get('/replays/:sessionId/*', {
-    config: { access: 'public' },
-    schema: { tags: ['media'], summary: 'A recorded show as HLS VOD', params: Type.Object({ sessionId: IdParam, '*': Type.String({ maxLength: 60 }) }), querystring: PlayQuery, response: { ...errorResponses } },
-  }, async (req, reply) => {
-    const s = await ctx.services.replays.session(req.params.sessionId);
-    if (!s || s.replayDeleted) throw notFound('Replay', 'REPLAY_NOT_FOUND');
-    await roomForPlay(s.roomId, req.query);
-    return serveFile(path.join(media.mediaDir, 'replays', String(req.params.sessionId)), req.params['*'], reply);
-  });
+  app.get(
+    '/replays/:sessionId/*',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['media'],
+        summary: 'A recorded show as HLS VOD',
+        params: Type.Object({ sessionId: IdParam, '*': Type.String({ maxLength: 60 }) }),
+        querystring: PlayQuery,
+        response: { ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const s = await ctx.services.replays.session(req.params.sessionId);
+      if (!s || s.replayDeleted) throw notFound('Replay', 'REPLAY_NOT_FOUND');
+      await roomForPlay(s.roomId, req.query);
+      return serveFile(path.join(media.mediaDir, 'replays', String(req.params.sessionId)), req.params['*'], reply);
+    },
+  );
 }

@@ -31,8 +31,15 @@ describe('media without ffmpeg, and recovery after a crash', () => {
     expect(health.checks.media.ffmpeg.reason).toContain('HTTP-FLV only');
 
     const shop = await makeShop(first, 'FLV Shop', '13830000001');
-    const room = (await first.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title: 'FLV only' } })).body;
-    const { pushUrl } = (await first.api('GET', `/api/merchants/${shop.merchantId}/rooms/${room.id}/push`, { token: shop.owner.token })).body;
+    const room = (
+      await first.api('POST', `/api/merchants/${shop.merchantId}/rooms`, {
+        token: shop.owner.token,
+        body: { title: 'FLV only' },
+      })
+    ).body;
+    const { pushUrl } = (
+      await first.api('GET', `/api/merchants/${shop.merchantId}/rooms/${room.id}/push`, { token: shop.owner.token })
+    ).body;
     const pusher = pushTestPattern(pushUrl, 60);
     try {
       await until(async () => (await first.api('GET', `/api/rooms/${room.id}`)).body.status === 'live', 20_000);
@@ -47,11 +54,19 @@ describe('media without ffmpeg, and recovery after a crash', () => {
     expect((await first.api('GET', `/api/rooms/${room.id}`)).body.replays).toEqual([]);
 
     // A node dies mid-show: the room is still marked live in the database.
-    const stale = (await first.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title: 'stale' } })).body;
+    const stale = (
+      await first.api('POST', `/api/merchants/${shop.merchantId}/rooms`, {
+        token: shop.owner.token,
+        body: { title: 'stale' },
+      })
+    ).body;
     await first.app.ctx.services.live.goLive(stale.id);
     await first.close();
     nodes.pop();
-    const second = await startNode({ pgliteDir: path.join(dir, 'db'), config: { ...config, rtmpPort: await freePort() } });
+    const second = await startNode({
+      pgliteDir: path.join(dir, 'db'),
+      config: { ...config, rtmpPort: await freePort() },
+    });
     nodes.push(second);
     expect((await second.api('GET', `/api/rooms/${stale.id}`)).body.status).toBe('live'); // within the grace period
     await until(async () => (await second.api('GET', `/api/rooms/${stale.id}`)).body.status === 'ended', 20_000);

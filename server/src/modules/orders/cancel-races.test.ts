@@ -22,7 +22,9 @@ describe.each(APP_BACKENDS)('cancel races on $name', (backend) => {
     shopB = await makeShop(node, '竞态乙店', '13866660002');
     deadlocksBefore = await deadlockCount(node);
   });
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   const db = () => node.app.ctx.db;
 
@@ -35,12 +37,25 @@ describe.each(APP_BACKENDS)('cancel races on $name', (backend) => {
     const checkouts = [];
     for (const [i, u] of buyers.entries()) {
       const r = await node.api('POST', '/api/orders', {
-        token: u.token, body: { idempotencyKey: `race-${phonePrefix}-${i}`, items: [{ skuId: a.skuId, quantity: 1 }, { skuId: b.skuId, quantity: 1 }], addressId: u.addressId },
+        token: u.token,
+        body: {
+          idempotencyKey: `race-${phonePrefix}-${i}`,
+          items: [
+            { skuId: a.skuId, quantity: 1 },
+            { skuId: b.skuId, quantity: 1 },
+          ],
+          addressId: u.addressId,
+        },
       });
       expect(r.status).toBe(201);
       const orderIds = (r.body.orders as Array<{ orderId: number }>).map((o) => o.orderId).sort((x, y) => x - y);
       expect(orderIds).toHaveLength(2);
-      checkouts.push({ buyer: u, orderIds, cashierUrl: r.body.payment.cashierUrl as string, amountFen: r.body.payment.amountFen as number });
+      checkouts.push({
+        buyer: u,
+        orderIds,
+        cashierUrl: r.body.payment.cashierUrl as string,
+        amountFen: r.body.payment.amountFen as number,
+      });
     }
     return { skus: [a.skuId, b.skuId], checkouts };
   }
@@ -48,9 +63,24 @@ describe.each(APP_BACKENDS)('cancel races on $name', (backend) => {
   /** Everything settled: no pending order, no undelivered event, no job left to run now. */
   async function settle(orderIds: number[]) {
     await until(async () => {
-      const open = await db().selectFrom('orders').select('id').where('id', 'in', orderIds).where('status', '=', 'pending_payment').execute();
-      const events = await db().selectFrom('outbox_events').select('id').where('dispatched_at', 'is', null).where('dead_at', 'is', null).execute();
-      const jobs = await db().selectFrom('jobs').select('id').where('status', '=', 'pending').where('type', 'like', 'payments.%').execute();
+      const open = await db()
+        .selectFrom('orders')
+        .select('id')
+        .where('id', 'in', orderIds)
+        .where('status', '=', 'pending_payment')
+        .execute();
+      const events = await db()
+        .selectFrom('outbox_events')
+        .select('id')
+        .where('dispatched_at', 'is', null)
+        .where('dead_at', 'is', null)
+        .execute();
+      const jobs = await db()
+        .selectFrom('jobs')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('type', 'like', 'payments.%')
+        .execute();
       return open.length === 0 && events.length === 0 && jobs.length === 0;
     }, 40_000);
   }
@@ -59,28 +89,63 @@ describe.each(APP_BACKENDS)('cancel races on $name', (backend) => {
   async function expectConsistent(skus: number[], checkouts: Array<{ orderIds: number[]; amountFen: number }>) {
     let paid = 0;
     for (const c of checkouts) {
-      const orders = await db().selectFrom('orders').select(['status', 'payment_id']).where('id', 'in', c.orderIds).execute();
+      const orders = await db()
+        .selectFrom('orders')
+        .select(['status', 'payment_id'])
+        .where('id', 'in', c.orderIds)
+        .execute();
       const statuses = [...new Set(orders.map((o) => o.status))];
       expect(statuses).toHaveLength(1);
       const [status] = statuses;
       expect(['paid', 'cancelled']).toContain(status);
-      const reservations = await db().selectFrom('stock_reservations').select('status').where('order_id', 'in', c.orderIds).execute();
-      expect(reservations.map((r) => r.status)).toEqual(status === 'paid' ? ['committed', 'committed'] : ['released', 'released']);
-      const payment = await db().selectFrom('payments').select(['status', 'refunded_fen']).where('id', '=', orders[0]!.payment_id!).executeTakeFirstOrThrow();
-      if (status === 'paid') { paid++; expect(payment).toEqual({ status: 'succeeded', refunded_fen: 0 }); }
+      const reservations = await db()
+        .selectFrom('stock_reservations')
+        .select('status')
+        .where('order_id', 'in', c.orderIds)
+        .execute();
+      expect(reservations.map((r) => r.status)).toEqual(
+        status === 'paid' ? ['committed', 'committed'] : ['released', 'released'],
+      );
+      const payment = await db()
+        .selectFrom('payments')
+        .select(['status', 'refunded_fen'])
+        .where('id', '=', orders[0]!.payment_id!)
+        .executeTakeFirstOrThrow();
+      if (status === 'paid') {
+        paid++;
+        expect(payment).toEqual({ status: 'succeeded', refunded_fen: 0 });
+      }
       // Money that arrived for a cancelled checkout goes back in full, exactly once.
       if (status === 'cancelled' && payment.status === 'succeeded') expect(payment.refunded_fen).toBe(c.amountFen);
     }
     for (const skuId of skus) {
-      const level = await db().selectFrom('stock_levels').select(['on_hand', 'reserved']).where('sku_id', '=', skuId).executeTakeFirstOrThrow();
+      const level = await db()
+        .selectFrom('stock_levels')
+        .select(['on_hand', 'reserved'])
+        .where('sku_id', '=', skuId)
+        .executeTakeFirstOrThrow();
       expect(level).toEqual({ on_hand: 100 - paid, reserved: 0 });
-      const ledger = await db().selectFrom('stock_ledger').select([sql<number>`sum(delta_on_hand)::int`.as('on_hand'), sql<number>`sum(delta_reserved)::int`.as('reserved')])
-        .where('sku_id', '=', skuId).executeTakeFirstOrThrow();
+      const ledger = await db()
+        .selectFrom('stock_ledger')
+        .select([
+          sql<number>`sum(delta_on_hand)::int`.as('on_hand'),
+          sql<number>`sum(delta_reserved)::int`.as('reserved'),
+        ])
+        .where('sku_id', '=', skuId)
+        .executeTakeFirstOrThrow();
       expect(ledger).toEqual(level);
     }
-    const failedJobs = await db().selectFrom('jobs').select(['type', 'last_error']).where('last_error', 'is not', null).execute();
+    const failedJobs = await db()
+      .selectFrom('jobs')
+      .select(['type', 'last_error'])
+      .where('last_error', 'is not', null)
+      .execute();
     expect(failedJobs).toEqual([]);
-    const retried = await db().selectFrom('outbox_events').select(['type', 'last_error']).where('last_error', 'is not', null).execute();
+    const retried = await db()
+      .selectFrom('outbox_events')
+      .select(['type', 'last_error'])
+      .where('last_error', 'is not', null)
+      .execute();
     expect(retried).toEqual([]);
     return paid;
   }
@@ -90,17 +155,20 @@ describe.each(APP_BACKENDS)('cancel races on $name', (backend) => {
    * Hold a lock on an order for a moment in a transaction of its own, so the racers queue behind
    * it in a known order: the first racer gets it first. (On PGlite, one connection: they queue anyway.)
    */
-  const holdOrder = (orderId: number, ms: number) => db().transaction().execute(async (trx) => {
-    await trx.selectFrom('orders').select('id').where('id', '=', orderId).forUpdate().execute();
-    await sleep(ms);
-  });
+  const holdOrder = (orderId: number, ms: number) =>
+    db()
+      .transaction()
+      .execute(async (trx) => {
+        await trx.selectFrom('orders').select('id').where('id', '=', orderId).forUpdate().execute();
+        await sleep(ms);
+      });
 
   it('pays a two-shop checkout whole when the shopper cancels its later order as the payment is applied', async () => {
     const { skus, checkouts } = await placeCheckouts('1397770', 3);
     await node.app.ctx.events.stop(); // this test delivers the payment events itself
     try {
       for (const c of checkouts) {
-        while (await node.app.ctx.events.dispatchOnce() > 0); // nothing else in the queue before the payment event
+        while ((await node.app.ctx.events.dispatchOnce()) > 0); // nothing else in the queue before the payment event
         expect(await payWithSandbox(node, c.cashierUrl, 'succeeded')).toBe('succeeded');
         const [first, second] = c.orderIds as [number, number];
         const held = holdOrder(first, 400);
@@ -112,7 +180,9 @@ describe.each(APP_BACKENDS)('cancel races on $name', (backend) => {
         expect([200, 409]).toContain(r.status);
         if (r.status === 409) expect(r.body.error.code).toBe('ORDER_NOT_CANCELLABLE');
       }
-    } finally { node.app.ctx.events.start(); }
+    } finally {
+      node.app.ctx.events.start();
+    }
     await settle(checkouts.flatMap((c) => c.orderIds));
     await expectConsistent(skus, checkouts);
   });
@@ -123,8 +193,12 @@ describe.each(APP_BACKENDS)('cancel races on $name', (backend) => {
     try {
       for (const c of checkouts) {
         const [first, second] = c.orderIds as [number, number];
-        while (await node.app.ctx.jobs.runDue() > 0); // nothing else due before the timeout job
-        await db().updateTable('jobs').set({ run_at: sql`now()` }).where('unique_key', '=', `order-timeout:${first}`).execute();
+        while ((await node.app.ctx.jobs.runDue()) > 0); // nothing else due before the timeout job
+        await db()
+          .updateTable('jobs')
+          .set({ run_at: sql`now()` })
+          .where('unique_key', '=', `order-timeout:${first}`)
+          .execute();
         const held = holdOrder(first, 400);
         await sleep(50);
         const timedOut = node.app.ctx.jobs.runDue(); // cancels the checkout: queues for the first order
@@ -134,27 +208,40 @@ describe.each(APP_BACKENDS)('cancel races on $name', (backend) => {
         expect(ran).toBeGreaterThanOrEqual(1);
         expect(r.status).toBe(200);
       }
-    } finally { node.app.ctx.jobs.start(); }
+    } finally {
+      node.app.ctx.jobs.start();
+    }
     const allOrders = checkouts.flatMap((c) => c.orderIds);
     await settle(allOrders);
     expect(await expectConsistent(skus, checkouts)).toBe(0);
-    const history = await db().selectFrom('order_status_history').select(['order_id', sql<number>`count(*)::int`.as('n')])
-      .where('order_id', 'in', allOrders).where('to_status', '=', 'cancelled').groupBy('order_id').execute();
+    const history = await db()
+      .selectFrom('order_status_history')
+      .select(['order_id', sql<number>`count(*)::int`.as('n')])
+      .where('order_id', 'in', allOrders)
+      .where('to_status', '=', 'cancelled')
+      .groupBy('order_id')
+      .execute();
     expect(history.map((h) => h.n)).toEqual(allOrders.map(() => 1)); // cancelled exactly once each
   });
 
   it('settles 12 checkouts whole when both their orders are cancelled while the payment lands, all at once', async () => {
     const { skus, checkouts } = await placeCheckouts('1397772', ROUNDS);
-    const results = await Promise.all(checkouts.map(async (c) => {
-      const [cancelFirst, cancelSecond, outcome] = await Promise.all([
-        node.api('POST', `/api/orders/${c.orderIds[0]!}/cancel`, { token: c.buyer.token }),
-        node.api('POST', `/api/orders/${c.orderIds[1]!}/cancel`, { token: c.buyer.token }),
-        payWithSandbox(node, c.cashierUrl, 'succeeded'),
-      ]);
-      return { cancels: [cancelFirst, cancelSecond], outcome };
-    }));
+    const results = await Promise.all(
+      checkouts.map(async (c) => {
+        const [cancelFirst, cancelSecond, outcome] = await Promise.all([
+          node.api('POST', `/api/orders/${c.orderIds[0]!}/cancel`, { token: c.buyer.token }),
+          node.api('POST', `/api/orders/${c.orderIds[1]!}/cancel`, { token: c.buyer.token }),
+          payWithSandbox(node, c.cashierUrl, 'succeeded'),
+        ]);
+        return { cancels: [cancelFirst, cancelSecond], outcome };
+      }),
+    );
     const cancels = results.flatMap((r) => r.cancels.map((x) => `${x.status}:${x.body?.error?.code ?? 'ok'}`));
-    console.log(`[${backend.name}] cancel ×2 vs pay:`, JSON.stringify(countBy(cancels)), JSON.stringify(countBy(results.map((r) => r.outcome))));
+    console.log(
+      `[${backend.name}] cancel ×2 vs pay:`,
+      JSON.stringify(countBy(cancels)),
+      JSON.stringify(countBy(results.map((r) => r.outcome))),
+    );
     for (const c of cancels) expect(['200:ok', '409:ORDER_NOT_CANCELLABLE']).toContain(c);
     for (const r of results) expect(r.outcome).toMatch(/^succeeded/);
     await settle(checkouts.flatMap((c) => c.orderIds));
@@ -162,7 +249,7 @@ describe.each(APP_BACKENDS)('cancel races on $name', (backend) => {
   });
 
   it.runIf(backend.db === 'postgres')('deadlocked no transaction in any of these races', async () => {
-    expect(await settledDeadlockCount(node) - deadlocksBefore).toBe(0);
+    expect((await settledDeadlockCount(node)) - deadlocksBefore).toBe(0);
   });
 });
 

@@ -2,7 +2,14 @@
 // points used), so a subscriber does not read the order tables to learn what the order was.
 import { Type } from 'typebox';
 import {
-  Count, defineEvents, Fen, Id, IsoTime, OrNull, Payload, type PayloadsOf,
+  Count,
+  defineEvents,
+  Fen,
+  Id,
+  IsoTime,
+  OrNull,
+  Payload,
+  type PayloadsOf,
 } from '../../platform/events/catalogue.ts';
 
 const Exact = { additionalProperties: false };
@@ -34,8 +41,9 @@ export const ORDER_EVENTS = defineEvents({
     payload: Payload({ ...Facts, paidFen: Fen('total minus refunded, at completion') }),
   },
   'order.refunded': {
-    doc: 'Money of an order went back to the buyer (one refund of the order refund ledger, orders/refunds.ts). '
-      + 'The cumulative figures are after this refund.',
+    doc:
+      'Money of an order went back to the buyer (one refund of the order refund ledger, orders/refunds.ts). ' +
+      'The cumulative figures are after this refund.',
     payload: Payload({
       ...Who,
       roomId: OrNull(Id()),
@@ -44,9 +52,11 @@ export const ORDER_EVENTS = defineEvents({
       amountFen: Fen('this refund, shipping included'),
       shippingFen: Fen('shipping in this refund'),
       full: Type.Boolean({ description: 'every unit of the order is now refunded' }),
-      paidFen: Fen(), totalFen: Fen(),
+      paidFen: Fen(),
+      totalFen: Fen(),
       refundedFen: Fen('refunded so far'),
-      goodsPaidFen: Fen('goods paid, all lines'), goodsRefundedFen: Fen('goods refunded so far, all lines'),
+      goodsPaidFen: Fen('goods paid, all lines'),
+      goodsRefundedFen: Fen('goods refunded so far, all lines'),
       pointsUsed: Count(),
       items: Type.Array(Type.Object({ lineId: Id(), quantity: Count(), amountFen: Fen() }, Exact)),
     }),

@@ -11,7 +11,12 @@ import { orderRoutes } from './routes.ts';
 import { ORDER_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { orders: OrderService; orderPlacement: OrderPlacement; orderQueries: OrderQueries; orderRefunds: OrderRefunds }
+  interface Services {
+    orders: OrderService;
+    orderPlacement: OrderPlacement;
+    orderQueries: OrderQueries;
+    orderRefunds: OrderRefunds;
+  }
 }
 
 export const ordersModule: Module = {

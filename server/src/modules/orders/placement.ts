@@ -21,7 +21,8 @@ export interface PlaceOrderInput extends CheckoutRequest {
   quoteToken?: string | undefined;
 }
 
-export const newOrderNo = (prefix = '') => `${prefix}${new Date().toISOString().slice(2, 10).replace(/-/g, '')}${crypto.randomInt(10 ** 9, 10 ** 10 - 1)}`;
+export const newOrderNo = (prefix = '') =>
+  `${prefix}${new Date().toISOString().slice(2, 10).replace(/-/g, '')}${crypto.randomInt(10 ** 9, 10 ** 10 - 1)}`;
 
 export class OrderPlacement {
   constructor(private readonly ctx: AppContext) {}
@@ -51,8 +52,10 @@ export class OrderPlacement {
         const q = await this.ctx.tokens.verifyPayload<QuoteClaims>(input.quoteToken, 'quote');
         if (q === 'expired') throw badRequest('QUOTE_EXPIRED', 'The quote has expired; get a new one');
         if (!q || q.u !== userId || q.h !== requestKey) {
-          throw badRequest('QUOTE_INVALID',
-            'The quote was for a different basket, deal, coupons, points, room or address; quote this order again');
+          throw badRequest(
+            'QUOTE_INVALID',
+            'The quote was for a different basket, deal, coupons, points, room or address; quote this order again',
+          );
         }
         // Exactly what the quote applied: an auto choice is not made again on changed ground.
         const usePoints = q.pt > 0 ? q.pt : false;
@@ -60,7 +63,10 @@ export class OrderPlacement {
         quotedTotal = q.t;
       }
       const replay = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestKey);
-      if (replay) { await undo(); return replay; }
+      if (replay) {
+        await undo();
+        return replay;
+      }
       return await this.placeNew(userId, input, address, pricingInput, requestKey, quotedTotal);
     } catch (err) {
       await undo().catch((e: unknown) => this.ctx.log.error({ err: e }, 'undoing pre-placement decisions failed'));
@@ -69,50 +75,131 @@ export class OrderPlacement {
   }
 
   private async placeNew(
-    userId: number, input: PlaceOrderInput, address: Awaited<ReturnType<AppContext['services']['shipping']['getAddress']>>,
-    pricingInput: PricingInput, requestHash: string, quotedTotal: number | undefined,
+    userId: number,
+    input: PlaceOrderInput,
+    address: Awaited<ReturnType<AppContext['services']['shipping']['getAddress']>>,
+    pricingInput: PricingInput,
+    requestHash: string,
+    quotedTotal: number | undefined,
   ) {
     try {
       return await transact(this.ctx.db, async (trx) => {
-        const checkout = await trx.insertInto('checkouts').values({ checkout_no: newOrderNo('C'), user_id: userId, idempotency_key: input.idempotencyKey, request_hash: requestHash })
-          .returning(['id', 'checkout_no']).executeTakeFirstOrThrow();
+        const checkout = await trx
+          .insertInto('checkouts')
+          .values({
+            checkout_no: newOrderNo('C'),
+            user_id: userId,
+            idempotency_key: input.idempotencyKey,
+            request_hash: requestHash,
+          })
+          .returning(['id', 'checkout_no'])
+          .executeTakeFirstOrThrow();
         const priced = await this.ctx.services.checkout.price(trx, userId, input.items, pricingInput);
-        if (priced.undeliverable.length) throw new AppError(422, 'NOT_DELIVERABLE', priced.undeliverable.map((u) => u.reason).join('; '), priced.undeliverable);
+        if (priced.undeliverable.length)
+          throw new AppError(
+            422,
+            'NOT_DELIVERABLE',
+            priced.undeliverable.map((u) => u.reason).join('; '),
+            priced.undeliverable,
+          );
         const groups = summarize(priced);
         const total = groups.reduce((s, g) => s + g.totalFen, 0);
         if (quotedTotal !== undefined && quotedTotal !== total) {
-          throw conflict('PRICE_CHANGED', `The total changed from ${quotedTotal} to ${total} fen since the quote; please confirm the new price`, quoteView(priced));
+          throw conflict(
+            'PRICE_CHANGED',
+            `The total changed from ${quotedTotal} to ${total} fen since the quote; please confirm the new price`,
+            quoteView(priced),
+          );
         }
         const deadline = new Date(Date.now() + this.ctx.config.orderPaymentTimeoutSec * 1000);
-        const snapshot: AddressSnapshot = { name: address.name, phone: address.phone, province: address.province, city: address.city, district: address.district, detail: address.detail, postalCode: address.postalCode };
+        const snapshot: AddressSnapshot = {
+          name: address.name,
+          phone: address.phone,
+          province: address.province,
+          city: address.city,
+          district: address.district,
+          detail: address.detail,
+          postalCode: address.postalCode,
+        };
         const created: Array<{ orderId: number; merchantId: number; lineIds: Map<string, number> }> = [];
         // Every stock row of the basket is locked up front in one global order (sku, warehouse),
         // so two multi-shop baskets with their shops in opposite order cannot deadlock.
-        await this.ctx.services.inventory.lockStock(trx, groups.flatMap((g) => g.lines.map((l) => l.skuId)));
+        await this.ctx.services.inventory.lockStock(
+          trx,
+          groups.flatMap((g) => g.lines.map((l) => l.skuId)),
+        );
         const roomMerchantId = priced.effects.roomMerchantId as number | null | undefined;
         for (const g of groups) {
           // The room is credited only on the order of the shop whose room it is.
           const roomId = input.roomId && roomMerchantId === g.merchantId ? input.roomId : null;
-          const order = await this.insertOrder(trx, { checkoutId: checkout.id, userId, g, deadline, snapshot, roomId, buyerNote: input.buyerNote ?? '', pointsUsed: Number((priced.effects.pointsUsedByMerchant as Record<number, number> | undefined)?.[g.merchantId] ?? 0) });
+          const order = await this.insertOrder(trx, {
+            checkoutId: checkout.id,
+            userId,
+            g,
+            deadline,
+            snapshot,
+            roomId,
+            buyerNote: input.buyerNote ?? '',
+            pointsUsed: Number(
+              (priced.effects.pointsUsedByMerchant as Record<number, number> | undefined)?.[g.merchantId] ?? 0,
+            ),
+          });
           created.push(order);
           // Stock is held now; throws OUT_OF_STOCK (aborting everything) when short.
-          await this.ctx.services.inventory.reserve(trx, { orderId: order.orderId, merchantId: g.merchantId, lines: g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })) });
+          await this.ctx.services.inventory.reserve(trx, {
+            orderId: order.orderId,
+            merchantId: g.merchantId,
+            lines: g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
+          });
         }
         await this.ctx.services.checkout.pipeline.commit(priced, created, trx);
-        const payment = total > 0
-          ? await this.ctx.services.payments.createPayment(trx, {
-            userId, amountFen: total, subject: subjectOf(groups), bizType: 'order', bizId: checkout.checkout_no,
-            merchantId: groups.length === 1 ? groups[0]!.merchantId : null, expiresAt: deadline,
-          })
-          : null;
-        await trx.updateTable('checkouts').set({ payment_id: payment?.paymentId ?? null }).where('id', '=', checkout.id).execute();
+        const payment =
+          total > 0
+            ? await this.ctx.services.payments.createPayment(trx, {
+                userId,
+                amountFen: total,
+                subject: subjectOf(groups),
+                bizType: 'order',
+                bizId: checkout.checkout_no,
+                merchantId: groups.length === 1 ? groups[0]!.merchantId : null,
+                expiresAt: deadline,
+              })
+            : null;
+        await trx
+          .updateTable('checkouts')
+          .set({ payment_id: payment?.paymentId ?? null })
+          .where('id', '=', checkout.id)
+          .execute();
         for (const o of created) {
-          await trx.updateTable('orders').set({ payment_id: payment?.paymentId ?? null }).where('id', '=', o.orderId).execute();
-          await this.ctx.jobs.schedule(trx, { type: 'orders.payment_timeout', payload: { orderId: o.orderId }, runAt: deadline, uniqueKey: `order-timeout:${o.orderId}` });
+          await trx
+            .updateTable('orders')
+            .set({ payment_id: payment?.paymentId ?? null })
+            .where('id', '=', o.orderId)
+            .execute();
+          await this.ctx.jobs.schedule(trx, {
+            type: 'orders.payment_timeout',
+            payload: { orderId: o.orderId },
+            runAt: deadline,
+            uniqueKey: `order-timeout:${o.orderId}`,
+          });
           const g = groups.find((x) => x.merchantId === o.merchantId)!;
           await this.ctx.events.emit(trx, {
-            type: 'order.placed', aggregateType: 'order', aggregateId: o.orderId,
-            payload: { orderId: o.orderId, merchantId: o.merchantId, userId, roomId: input.roomId ?? null, totalFen: g.totalFen, items: g.lines.map((l) => ({ skuId: l.skuId, productId: l.productId, quantity: l.quantity, payableFen: l.amountFen })) },
+            type: 'order.placed',
+            aggregateType: 'order',
+            aggregateId: o.orderId,
+            payload: {
+              orderId: o.orderId,
+              merchantId: o.merchantId,
+              userId,
+              roomId: input.roomId ?? null,
+              totalFen: g.totalFen,
+              items: g.lines.map((l) => ({
+                skuId: l.skuId,
+                productId: l.productId,
+                quantity: l.quantity,
+                payableFen: l.amountFen,
+              })),
+            },
           });
         }
         if (!payment) {
@@ -132,47 +219,122 @@ export class OrderPlacement {
   }
 
   private async findCheckout(db: Db, userId: number, key: string, requestHash: string) {
-    const c = await db.selectFrom('checkouts').select(['id', 'request_hash']).where('user_id', '=', userId).where('idempotency_key', '=', key).executeTakeFirst();
+    const c = await db
+      .selectFrom('checkouts')
+      .select(['id', 'request_hash'])
+      .where('user_id', '=', userId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
     if (!c) return null;
-    if (c.request_hash !== requestHash) throw conflict('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different order');
+    if (c.request_hash !== requestHash)
+      throw conflict('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for a different order');
     return this.result(db, c.id);
   }
 
   private async result(db: Db, checkoutId: number) {
     const c = await db.selectFrom('checkouts').selectAll().where('id', '=', checkoutId).executeTakeFirstOrThrow();
-    const orders = await db.selectFrom('orders').select(['id', 'order_no', 'merchant_id', 'status', 'total_fen']).where('checkout_id', '=', checkoutId).orderBy('id').execute();
+    const orders = await db
+      .selectFrom('orders')
+      .select(['id', 'order_no', 'merchant_id', 'status', 'total_fen'])
+      .where('checkout_id', '=', checkoutId)
+      .orderBy('id')
+      .execute();
     const payment = c.payment_id ? await this.ctx.services.payments.briefOf(db, c.payment_id) : undefined;
     return {
       checkoutNo: c.checkout_no,
-      orders: orders.map((o) => ({ orderId: o.id, orderNo: o.order_no, merchantId: o.merchant_id, status: o.status, totalFen: o.total_fen })),
-      payment: payment ? { paymentNo: payment.payment_no, amountFen: payment.amount_fen, status: payment.status, expiresAt: payment.expires_at, cashierUrl: await this.ctx.services.payments.testCashierUrl(payment.payment_no) } : null,
+      orders: orders.map((o) => ({
+        orderId: o.id,
+        orderNo: o.order_no,
+        merchantId: o.merchant_id,
+        status: o.status,
+        totalFen: o.total_fen,
+      })),
+      payment: payment
+        ? {
+            paymentNo: payment.payment_no,
+            amountFen: payment.amount_fen,
+            status: payment.status,
+            expiresAt: payment.expires_at,
+            cashierUrl: await this.ctx.services.payments.testCashierUrl(payment.payment_no),
+          }
+        : null,
     };
   }
 
-  private async insertOrder(trx: Db, o: { checkoutId: number; userId: number; g: ReturnType<typeof summarize>[number]; deadline: Date; snapshot: AddressSnapshot; roomId: number | null; buyerNote: string; pointsUsed: number }) {
+  private async insertOrder(
+    trx: Db,
+    o: {
+      checkoutId: number;
+      userId: number;
+      g: ReturnType<typeof summarize>[number];
+      deadline: Date;
+      snapshot: AddressSnapshot;
+      roomId: number | null;
+      buyerNote: string;
+      pointsUsed: number;
+    },
+  ) {
     const { g } = o;
-    const order = await trx.insertInto('orders').values({
-      order_no: newOrderNo(), checkout_id: o.checkoutId, user_id: o.userId, merchant_id: g.merchantId, room_id: o.roomId, status: 'pending_payment',
-      goods_fen: g.goodsFen, discount_fen: g.discountFen, shipping_fen: g.shippingFen, total_fen: g.totalFen, points_used: o.pointsUsed,
-      charges: JSON.stringify(g.charges.map((c) => ({ step: c.step, reason: c.reason, amountFen: c.amountFen }))),
-      address: JSON.stringify(o.snapshot), buyer_note: o.buyerNote.slice(0, 200), pay_deadline: o.deadline,
-    }).returning('id').executeTakeFirstOrThrow();
+    const order = await trx
+      .insertInto('orders')
+      .values({
+        order_no: newOrderNo(),
+        checkout_id: o.checkoutId,
+        user_id: o.userId,
+        merchant_id: g.merchantId,
+        room_id: o.roomId,
+        status: 'pending_payment',
+        goods_fen: g.goodsFen,
+        discount_fen: g.discountFen,
+        shipping_fen: g.shippingFen,
+        total_fen: g.totalFen,
+        points_used: o.pointsUsed,
+        charges: JSON.stringify(g.charges.map((c) => ({ step: c.step, reason: c.reason, amountFen: c.amountFen }))),
+        address: JSON.stringify(o.snapshot),
+        buyer_note: o.buyerNote.slice(0, 200),
+        pay_deadline: o.deadline,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const lineIds = new Map<string, number>();
     for (const l of g.lines) {
       const goods = l.listUnitPriceFen * l.quantity;
-      const row = await trx.insertInto('order_lines').values({
-        order_id: order.id, sku_id: l.skuId, product_id: l.productId, product_title: l.productTitle, sku_name: l.skuName, image_url: l.imageUrl,
-        quantity: l.quantity, list_unit_price_fen: l.listUnitPriceFen, unit_price_fen: l.unitPriceFen, goods_fen: goods,
-        discount_fen: goods - l.amountFen, payable_fen: l.amountFen, adjustments: JSON.stringify(l.adjustments),
-      }).returning('id').executeTakeFirstOrThrow();
+      const row = await trx
+        .insertInto('order_lines')
+        .values({
+          order_id: order.id,
+          sku_id: l.skuId,
+          product_id: l.productId,
+          product_title: l.productTitle,
+          sku_name: l.skuName,
+          image_url: l.imageUrl,
+          quantity: l.quantity,
+          list_unit_price_fen: l.listUnitPriceFen,
+          unit_price_fen: l.unitPriceFen,
+          goods_fen: goods,
+          discount_fen: goods - l.amountFen,
+          payable_fen: l.amountFen,
+          adjustments: JSON.stringify(l.adjustments),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       lineIds.set(l.lineId, row.id);
     }
-    await trx.insertInto('order_status_history').values({ order_id: order.id, from_status: null, to_status: 'pending_payment', actor_user_id: o.userId, note: '下单' }).execute();
+    await trx
+      .insertInto('order_status_history')
+      .values({
+        order_id: order.id,
+        from_status: null,
+        to_status: 'pending_payment',
+        actor_user_id: o.userId,
+        note: '下单',
+      })
+      .execute();
     return { orderId: order.id, merchantId: g.merchantId, lineIds };
   }
 }
 
 function subjectOf(groups: Array<{ lines: Array<{ productTitle: string }> }>): string {
   const titles = groups.flatMap((g) => g.lines.map((l) => l.productTitle));
-  return titles.length > 1 ? `${titles[0]} 等${titles.length}件商品` : titles[0] ?? 'LiveMall 订单';
+  return titles.length > 1 ? `${titles[0]} 等${titles.length}件商品` : (titles[0] ?? 'LiveMall 订单');
 }

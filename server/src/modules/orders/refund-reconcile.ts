@@ -13,22 +13,35 @@ const ledgerSum = (status: 'refunded' | 'refunding') => sql<number>`coalesce((
 export function registerOrderRefundChecks(ctx: AppContext): void {
   ctx.reconcile.register({
     name: CHECK,
-    description: 'Each order and line: refunded, refunding = Σ refund ledger; refunded ≤ total; shipping back once at most',
-    run: async (scope) => [...await orderDiscrepancies(scope), ...await lineDiscrepancies(scope)],
+    description:
+      'Each order and line: refunded, refunding = Σ refund ledger; refunded ≤ total; shipping back once at most',
+    run: async (scope) => [...(await orderDiscrepancies(scope)), ...(await lineDiscrepancies(scope))],
   });
 }
 
 async function orderDiscrepancies({ db, merchantId }: ReconcileScope): Promise<Discrepancy[]> {
-  let q = db.selectFrom('orders as o')
-    .select(['o.id', 'o.merchant_id', 'o.total_fen', 'o.refunded_fen', 'o.refunding_fen', 'o.shipping_refund_id',
-      ledgerSum('refunded').as('ledger_refunded'), ledgerSum('refunding').as('ledger_refunding'),
-      sql<number>`(select count(*) from order_refunds r where r.order_id = o.id and r.shipping_fen > 0)`
-        .as('shipping_refunds'),
+  let q = db
+    .selectFrom('orders as o')
+    .select([
+      'o.id',
+      'o.merchant_id',
+      'o.total_fen',
+      'o.refunded_fen',
+      'o.refunding_fen',
+      'o.shipping_refund_id',
+      ledgerSum('refunded').as('ledger_refunded'),
+      ledgerSum('refunding').as('ledger_refunding'),
+      sql<number>`(select count(*) from order_refunds r where r.order_id = o.id and r.shipping_fen > 0)`.as(
+        'shipping_refunds',
+      ),
     ])
-    .where((eb) => eb.or([
-      eb('o.refunded_fen', '>', 0), eb('o.refunding_fen', '>', 0),
-      eb.exists(eb.selectFrom('order_refunds as r').select('r.id').whereRef('r.order_id', '=', 'o.id')),
-    ]));
+    .where((eb) =>
+      eb.or([
+        eb('o.refunded_fen', '>', 0),
+        eb('o.refunding_fen', '>', 0),
+        eb.exists(eb.selectFrom('order_refunds as r').select('r.id').whereRef('r.order_id', '=', 'o.id')),
+      ]),
+    );
   if (merchantId !== undefined) q = q.where('o.merchant_id', '=', merchantId);
   const out: Discrepancy[] = [];
   for (const o of await q.orderBy('o.id').execute()) {
@@ -39,8 +52,10 @@ async function orderDiscrepancies({ db, merchantId }: ReconcileScope): Promise<D
     const refunding = Number(o.ledger_refunding);
     const shippingBack = Number(o.shipping_refunds);
     const committed = o.refunded_fen + o.refunding_fen;
-    if (o.refunded_fen !== refunded) add('refunded_fen differs from Σ refunded ledger entries', refunded, o.refunded_fen);
-    if (o.refunding_fen !== refunding) add('refunding_fen differs from Σ refunds in progress', refunding, o.refunding_fen);
+    if (o.refunded_fen !== refunded)
+      add('refunded_fen differs from Σ refunded ledger entries', refunded, o.refunded_fen);
+    if (o.refunding_fen !== refunding)
+      add('refunding_fen differs from Σ refunds in progress', refunding, o.refunding_fen);
     if (committed > o.total_fen) add('more refunded than the order paid', o.total_fen, committed);
     if (shippingBack > 1) add('shipping fee refunded more than once', 1, shippingBack);
     const marked = o.shipping_refund_id === null ? 0 : 1;
@@ -53,19 +68,32 @@ async function orderDiscrepancies({ db, merchantId }: ReconcileScope): Promise<D
 async function lineDiscrepancies({ db, merchantId }: ReconcileScope): Promise<Discrepancy[]> {
   const fromLedger = (column: 'amount_fen' | 'quantity', status: 'refunded' | 'refunding') =>
     sql<number>`coalesce(sum(rl.${sql.ref(column)}) filter (where r.status = ${status}), 0)`;
-  let q = db.selectFrom('order_lines as l').innerJoin('orders as o', 'o.id', 'l.order_id')
+  let q = db
+    .selectFrom('order_lines as l')
+    .innerJoin('orders as o', 'o.id', 'l.order_id')
     .leftJoin('order_refund_lines as rl', 'rl.order_line_id', 'l.id')
     .leftJoin('order_refunds as r', 'r.id', 'rl.order_refund_id')
-    .select(['l.id', 'l.order_id', 'o.merchant_id', 'l.refunded_fen', 'l.refunded_quantity',
-      'l.refunding_fen', 'l.refunding_quantity',
-      fromLedger('amount_fen', 'refunded').as('ledger_fen'), fromLedger('quantity', 'refunded').as('ledger_qty'),
+    .select([
+      'l.id',
+      'l.order_id',
+      'o.merchant_id',
+      'l.refunded_fen',
+      'l.refunded_quantity',
+      'l.refunding_fen',
+      'l.refunding_quantity',
+      fromLedger('amount_fen', 'refunded').as('ledger_fen'),
+      fromLedger('quantity', 'refunded').as('ledger_qty'),
       fromLedger('amount_fen', 'refunding').as('ledger_refunding_fen'),
       fromLedger('quantity', 'refunding').as('ledger_refunding_qty'),
     ])
     .groupBy(['l.id', 'l.order_id', 'o.merchant_id'])
-    .having((eb) => eb.or([
-      eb('l.refunded_quantity', '>', 0), eb('l.refunding_quantity', '>', 0), eb(sql`count(rl.order_line_id)`, '>', 0),
-    ]));
+    .having((eb) =>
+      eb.or([
+        eb('l.refunded_quantity', '>', 0),
+        eb('l.refunding_quantity', '>', 0),
+        eb(sql`count(rl.order_line_id)`, '>', 0),
+      ]),
+    );
   if (merchantId !== undefined) q = q.where('o.merchant_id', '=', merchantId);
   const out: Discrepancy[] = [];
   for (const l of await q.orderBy('l.id').execute()) {
@@ -78,9 +106,13 @@ async function lineDiscrepancies({ db, merchantId }: ReconcileScope): Promise<Di
     for (const [column, expected, actual] of pairs) {
       if (expected === actual) continue;
       out.push({
-        check: CHECK, merchantId: l.merchant_id, subject: `order:${l.order_id} line:${l.id}`,
+        check: CHECK,
+        merchantId: l.merchant_id,
+        subject: `order:${l.order_id} line:${l.id}`,
         message: `line ${column} differs from its refund ledger`,
-        expected, actual, rows: [{ lineId: l.id, orderId: l.order_id }],
+        expected,
+        actual,
+        rows: [{ lineId: l.id, orderId: l.order_id }],
       });
     }
   }

@@ -9,21 +9,41 @@
 import { badRequest, conflict } from '../../platform/errors.ts';
 
 export interface RefundableLine {
-  id: number; quantity: number; payableFen: number; shippedQuantity: number;
+  id: number;
+  quantity: number;
+  payableFen: number;
+  shippedQuantity: number;
   /** Units and fen refunded or being refunded. */
-  committedQuantity: number; committedFen: number;
+  committedQuantity: number;
+  committedFen: number;
   /** Of the committed units, those that had not shipped (ship() never ships a committed unit). */
   committedUnshipped: number;
 }
 export interface RefundableOrder {
-  totalFen: number; shippingFen: number; committedFen: number; shippingCommitted: boolean;
+  totalFen: number;
+  shippingFen: number;
+  committedFen: number;
+  shippingCommitted: boolean;
 }
-export interface DecidedLine { lineId: number; quantity: number; unshippedQuantity: number; amountFen: number }
-export interface DecidedRefund { lines: DecidedLine[]; shippingFen: number; amountFen: number; endsOrder: boolean }
+export interface DecidedLine {
+  lineId: number;
+  quantity: number;
+  unshippedQuantity: number;
+  amountFen: number;
+}
+export interface DecidedRefund {
+  lines: DecidedLine[];
+  shippingFen: number;
+  amountFen: number;
+  endsOrder: boolean;
+}
 
 /** What refunding `quantity` more units of a line returns, given what was already committed. */
 export function lineRefundAmount(
-  line: { quantity: number; payable_fen: number }, alreadyQty: number, alreadyFen: number, quantity: number,
+  line: { quantity: number; payable_fen: number },
+  alreadyQty: number,
+  alreadyFen: number,
+  quantity: number,
 ): number {
   const after = alreadyQty + quantity;
   if (quantity <= 0 || after > line.quantity) throw badRequest('QUANTITY_INVALID', 'More units than were bought');
@@ -44,7 +64,9 @@ function decideLine(line: RefundableLine, quantity: number): DecidedLine {
 }
 
 export function decideRefund(
-  order: RefundableOrder, lines: RefundableLine[], asked: Array<{ lineId: number; quantity: number }>,
+  order: RefundableOrder,
+  lines: RefundableLine[],
+  asked: Array<{ lineId: number; quantity: number }>,
 ): DecidedRefund {
   if (asked.length === 0) throw badRequest('LINES_REQUIRED', 'Choose what to refund');
   const decided: DecidedLine[] = [];
@@ -64,7 +86,11 @@ export function decideRefund(
   // shipping = total); if it does, the fee gives way first, then the lines from the last one.
   const goodsFen = () => decided.reduce((s, d) => s + d.amountFen, 0);
   let over = goodsFen() + shippingFen - Math.max(0, order.totalFen - order.committedFen);
-  if (over > 0) { const cut = Math.min(over, shippingFen); shippingFen -= cut; over -= cut; }
+  if (over > 0) {
+    const cut = Math.min(over, shippingFen);
+    shippingFen -= cut;
+    over -= cut;
+  }
   for (let i = decided.length - 1; i >= 0 && over > 0; i--) {
     const cut = Math.min(over, decided[i]!.amountFen);
     decided[i]!.amountFen -= cut;

@@ -12,8 +12,13 @@ export const PAYMENT_EVENTS = defineEvents({
   'payment.succeeded': {
     doc: 'The provider confirmed a payment (also when it arrived after the payment was closed: lateAfterClose).',
     payload: Payload({
-      paymentId: Id(), paymentNo: Type.String(), userId: Id(), amountFen: Fen(), ...Business,
-      provider: Type.String(), lateAfterClose: Type.Boolean(),
+      paymentId: Id(),
+      paymentNo: Type.String(),
+      userId: Id(),
+      amountFen: Fen(),
+      ...Business,
+      provider: Type.String(),
+      lateAfterClose: Type.Boolean(),
     }),
   },
   'payment.refunded': {

@@ -13,7 +13,9 @@ import { AlipayProvider } from './providers/alipay.ts';
 import { PAYMENT_EVENTS } from './events.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { payments: PaymentService }
+  interface Services {
+    payments: PaymentService;
+  }
 }
 
 export const paymentsModule: Module = {

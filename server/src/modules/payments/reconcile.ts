@@ -14,17 +14,31 @@ import './tables.ts';
 
 const CHECK = 'payments.books';
 
-interface ProviderDay { provider: string; day: string; money: number; orders: number; rows: unknown[] }
+interface ProviderDay {
+  provider: string;
+  day: string;
+  money: number;
+  orders: number;
+  rows: unknown[];
+}
 interface PaymentRow {
-  id: number; payment_no: string; provider: string | null; merchant_id: number | null; biz_type: string; amount_fen: number;
-  refunded_fen: number; committed_refunds: number; day: string;
+  id: number;
+  payment_no: string;
+  provider: string | null;
+  merchant_id: number | null;
+  biz_type: string;
+  amount_fen: number;
+  refunded_fen: number;
+  committed_refunds: number;
+  day: string;
 }
 
 export function registerPaymentChecks(ctx: AppContext): void {
   ctx.reconcile.register({
     name: CHECK,
-    description: 'Per provider and day: payments received − refunds = orders paid − refunded; '
-      + 'each payment\'s refunded = Σ its refunds',
+    description:
+      'Per provider and day: payments received − refunds = orders paid − refunded; ' +
+      "each payment's refunded = Σ its refunds",
     run: (scope) => paymentBookDiscrepancies(ctx, scope),
   });
 }
@@ -47,16 +61,22 @@ async function paymentBookDiscrepancies(ctx: AppContext, scope: ReconcileScope):
   for (const p of rows) {
     if (p.refunded_fen !== Number(p.committed_refunds)) {
       out.push({
-        check: CHECK, merchantId: p.merchant_id, subject: `payment:${p.id}`,
+        check: CHECK,
+        merchantId: p.merchant_id,
+        subject: `payment:${p.id}`,
         message: 'refunded_fen differs from Σ its succeeded and pending refunds',
-        expected: Number(p.committed_refunds), actual: p.refunded_fen,
+        expected: Number(p.committed_refunds),
+        actual: p.refunded_fen,
         rows: [{ paymentId: p.id, paymentNo: p.payment_no, amountFen: p.amount_fen }],
       });
     }
   }
   // Orders' side, from the orders module's service (no query into its tables from here).
   const orderPayments = rows.filter((p) => p.biz_type === 'order');
-  const books = await ctx.services.orderRefunds.booksByPayment(scope.db, orderPayments.map((p) => p.id));
+  const books = await ctx.services.orderRefunds.booksByPayment(
+    scope.db,
+    orderPayments.map((p) => p.id),
+  );
   const days = new Map<string, ProviderDay>();
   for (const p of orderPayments) {
     const b = books.get(p.id) ?? { paidFen: 0, committedRefundFen: 0, orderIds: [] };
@@ -68,8 +88,13 @@ async function paymentBookDiscrepancies(ctx: AppContext, scope: ReconcileScope):
     d.orders += orders;
     if (money !== orders) {
       d.rows.push({
-        paymentId: p.id, paymentNo: p.payment_no, amountFen: p.amount_fen, refundsFen: Number(p.committed_refunds),
-        ordersPaidFen: b.paidFen, ordersRefundedFen: b.committedRefundFen, orderIds: b.orderIds,
+        paymentId: p.id,
+        paymentNo: p.payment_no,
+        amountFen: p.amount_fen,
+        refundsFen: Number(p.committed_refunds),
+        ordersPaidFen: b.paidFen,
+        ordersRefundedFen: b.committedRefundFen,
+        orderIds: b.orderIds,
       });
     }
     days.set(key, d);
@@ -77,8 +102,12 @@ async function paymentBookDiscrepancies(ctx: AppContext, scope: ReconcileScope):
   for (const d of days.values()) {
     if (d.money === d.orders && d.rows.length === 0) continue;
     out.push({
-      check: CHECK, merchantId: scope.merchantId ?? null, subject: `provider:${d.provider} day:${d.day}`,
-      message: 'payments received − refunds differs from orders paid − refunded', expected: d.orders, actual: d.money,
+      check: CHECK,
+      merchantId: scope.merchantId ?? null,
+      subject: `provider:${d.provider} day:${d.day}`,
+      message: 'payments received − refunds differs from orders paid − refunded',
+      expected: d.orders,
+      actual: d.money,
       rows: d.rows,
     });
   }

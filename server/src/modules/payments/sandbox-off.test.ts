@@ -21,7 +21,11 @@ describe.each(APP_BACKENDS)('payments with the sandbox off on $name', (backend) 
     node = await startNode({ db: backend.db, cache: backend.cache, config });
     shop = await makeShop(node, '正式支付店', '13877760001');
   });
-  afterAll(async () => { await node?.close(); await ali?.close(); await wx?.close(); });
+  afterAll(async () => {
+    await node?.close();
+    await ali?.close();
+    await wx?.close();
+  });
 
   async function placeOrder(phone: string, priceFen = 4321) {
     const buyer = await node.userToken(phone);
@@ -30,7 +34,12 @@ describe.each(APP_BACKENDS)('payments with the sandbox off on $name', (backend) 
     const body = { idempotencyKey: `real-${phone}`, items: [{ skuId: p.skuId, quantity: 1 }], addressId: addr.id };
     const placed = await node.api('POST', '/api/orders', { token: buyer.token, body });
     expect(placed.status).toBe(201);
-    return { buyer, body, placed, payment: placed.body.payment as { paymentNo: string; amountFen: number; cashierUrl: unknown } };
+    return {
+      buyer,
+      body,
+      placed,
+      payment: placed.body.payment as { paymentNo: string; amountFen: number; cashierUrl: unknown },
+    };
   }
 
   it('lists Alipay and WeChat Pay as the ways to pay, and no test money', async () => {
@@ -61,7 +70,10 @@ describe.each(APP_BACKENDS)('payments with the sandbox off on $name', (backend) 
 
   it('refuses to start a sandbox payment with PROVIDER_UNAVAILABLE, and its cashier stays shut', async () => {
     const o = await placeOrder('13977760003');
-    const r = await node.api('POST', `/api/payments/${o.payment.paymentNo}/start`, { token: o.buyer.token, body: { provider: 'sandbox' } });
+    const r = await node.api('POST', `/api/payments/${o.payment.paymentNo}/start`, {
+      token: o.buyer.token,
+      body: { provider: 'sandbox' },
+    });
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe('PROVIDER_UNAVAILABLE');
     // Even a correctly signed cashier link (as the server used to hand out) opens nothing.
@@ -74,7 +86,8 @@ describe.each(APP_BACKENDS)('payments with the sandbox off on $name', (backend) 
   it('starts Alipay with the page-pay URL the adapter signed, for this payment and amount', async () => {
     const o = await placeOrder('13977760004', 12345);
     const r = await node.api('POST', `/api/payments/${o.payment.paymentNo}/start`, {
-      token: o.buyer.token, body: { provider: 'alipay', returnUrl: '/shop/orders' },
+      token: o.buyer.token,
+      body: { provider: 'alipay', returnUrl: '/shop/orders' },
     });
     expect(r.status).toBe(200);
     expect(r.body.provider).toBe('alipay');
@@ -85,21 +98,31 @@ describe.each(APP_BACKENDS)('payments with the sandbox off on $name', (backend) 
     expect(params.app_id).toBe(ali.config.appId);
     expect(ali.verifyOurs(params)).toBe(true);
     expect(ali.verifyOurs({ ...params, total_amount: '0.01' })).toBe(false);
-    expect(JSON.parse(params.biz_content!)).toMatchObject({ out_trade_no: o.payment.paymentNo, total_amount: '123.45' });
+    expect(JSON.parse(params.biz_content!)).toMatchObject({
+      out_trade_no: o.payment.paymentNo,
+      total_amount: '123.45',
+    });
     expect(params.return_url).toBe(`${node.config.publicUrl}/shop/orders`);
     expect(params.notify_url).toBe(`${node.config.publicUrl}/api/payments/notify/alipay`);
   });
 
   it('asks for WeChat (an openid) before starting WeChat Pay, with a code the shop can explain', async () => {
     const o = await placeOrder('13977760005');
-    const r = await node.api('POST', `/api/payments/${o.payment.paymentNo}/start`, { token: o.buyer.token, body: { provider: 'wechat' } });
+    const r = await node.api('POST', `/api/payments/${o.payment.paymentNo}/start`, {
+      token: o.buyer.token,
+      body: { provider: 'wechat' },
+    });
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe('WECHAT_PAY_NEEDS_WECHAT');
     // Signed in with WeChat (code2session stored the openid): the shopper's own openid pays.
-    await node.app.ctx.db.updateTable('users').set({ wechat_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' })
-      .where('id', '=', o.buyer.userId).execute();
+    await node.app.ctx.db
+      .updateTable('users')
+      .set({ wechat_openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' })
+      .where('id', '=', o.buyer.userId)
+      .execute();
     const inWechat = await node.api('POST', `/api/payments/${o.payment.paymentNo}/start`, {
-      token: o.buyer.token, body: { provider: 'wechat' },
+      token: o.buyer.token,
+      body: { provider: 'wechat' },
     });
     expect(inWechat.status).toBe(200);
     expect(inWechat.body.jsapiParams.package).toMatch(/^prepay_id=/);

@@ -30,7 +30,12 @@ describe('when the sandbox is on', () => {
 async function pendingPayment(node: TestNode, phone: string) {
   const buyer = await node.userToken(phone);
   const created = await node.app.ctx.services.payments.createPayment(node.app.ctx.db, {
-    userId: buyer.userId, amountFen: 2590, subject: '测试商品', bizType: 'test', bizId: phone, merchantId: null,
+    userId: buyer.userId,
+    amountFen: 2590,
+    subject: '测试商品',
+    bizType: 'test',
+    bizId: phone,
+    merchantId: null,
   });
   return { buyer, ...created };
 }
@@ -49,7 +54,9 @@ describe.each(APP_BACKENDS)('sandbox payments on $name', (backend) => {
     on = await startNode({ db: backend.db, cache: backend.cache, config: { paymentsSandbox: true } });
     off = await startNode({ db: backend.db, cache: backend.cache, config: { paymentsSandbox: false } });
   });
-  afterAll(async () => { await Promise.all([on?.close(), off?.close()]); });
+  afterAll(async () => {
+    await Promise.all([on?.close(), off?.close()]);
+  });
 
   it('refuses a notice signed with the old key derived from the node id that /health showed', async () => {
     const p = await pendingPayment(on, '13900005501');
@@ -61,8 +68,11 @@ describe.each(APP_BACKENDS)('sandbox payments on $name', (backend) => {
   });
 
   it('signs with a random key of this deployment, kept in the database', async () => {
-    const row = await on.app.ctx.db.selectFrom('platform_settings').select('value')
-      .where('key', '=', 'payments_sandbox_key').executeTakeFirstOrThrow();
+    const row = await on.app.ctx.db
+      .selectFrom('platform_settings')
+      .select('value')
+      .where('key', '=', 'payments_sandbox_key')
+      .executeTakeFirstOrThrow();
     const key = row.value as string;
     expect(key).toMatch(/^[A-Za-z0-9_-]{64}$/);
     expect(key).not.toContain(on.config.nodeId);
@@ -90,7 +100,8 @@ describe.each(APP_BACKENDS)('sandbox payments on $name', (backend) => {
   it('when off: no sandbox payment, no cashier, no notice accepted, whatever the key', async () => {
     const p = await pendingPayment(off, '13900005504');
     const start = await off.api('POST', `/api/payments/${p.paymentNo}/start`, {
-      token: p.buyer.token, body: { provider: 'sandbox' },
+      token: p.buyer.token,
+      body: { provider: 'sandbox' },
     });
     expect(start.status).toBe(422);
     expect(start.body.error.code).toBe('PROVIDER_UNAVAILABLE');
@@ -100,7 +111,8 @@ describe.each(APP_BACKENDS)('sandbox payments on $name', (backend) => {
     expect(page.status).toBe(404);
     expect(((await page.json()) as any).error.code).toBe('SANDBOX_DISABLED');
     const confirm = await fetch(`${off.url}${url.pathname}/confirm`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({ t: url.searchParams.get('t')!, outcome: 'succeeded' }).toString(),
     });
     expect(confirm.status).toBe(404);
@@ -127,8 +139,12 @@ describe.each(APP_BACKENDS)('sandbox payments on $name', (backend) => {
 describe('operator token', () => {
   let node: TestNode;
   const opsToken = crypto.randomBytes(32).toString('hex');
-  beforeAll(async () => { node = await startNode({ config: { opsToken } }); });
-  afterAll(async () => { await node?.close(); });
+  beforeAll(async () => {
+    node = await startNode({ config: { opsToken } });
+  });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   it('opens /health details and /metrics, nothing else', async () => {
     const auth = { authorization: `Bearer ${opsToken}` };

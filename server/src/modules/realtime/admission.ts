@@ -9,7 +9,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import type { Conn, ViewerGrant } from './connection.ts';
 import { roomAuthorizer, type LiveRoom } from './rooms.ts';
 
-export type JoinCheck = (conn: Conn, room: { id: number; merchantId: number }) => Promise<void>
+export type JoinCheck = (conn: Conn, room: { id: number; merchantId: number }) => Promise<void>;
 
 export class Admission {
   private readonly inFlight = new WeakMap<Conn, Promise<void>>();
@@ -44,7 +44,10 @@ export class Admission {
     if (roomId === null || conn.closed) return;
     try {
       const { grant } = await this.admit(conn, roomId, conn.invite);
-      if (conn.roomId === roomId) { conn.grant = grant; conn.grantCheckedAt = Date.now(); }
+      if (conn.roomId === roomId) {
+        conn.grant = grant;
+        conn.grantCheckedAt = Date.now();
+      }
     } catch (err) {
       if (err instanceof AppError) {
         if (conn.roomId === roomId) await this.evict(conn, err);
@@ -59,7 +62,10 @@ export class Admission {
   recheckWhere(conns: Iterable<Conn>, match: (grant: ViewerGrant) => boolean): number {
     let n = 0;
     for (const conn of conns) {
-      if (conn.grant && match(conn.grant)) { n++; void this.recheck(conn); }
+      if (conn.grant && match(conn.grant)) {
+        n++;
+        void this.recheck(conn);
+      }
     }
     return n;
   }

@@ -8,11 +8,19 @@ export const SOFT_LIMIT_BYTES = 512 * 1024;
 export const HARD_LIMIT_BYTES = 4 * 1024 * 1024;
 export const BATCH_MS = 50;
 
-export interface ConnUser { userId: number; nickname: string; isPlatformAdmin: boolean; sessionId: string }
+export interface ConnUser {
+  userId: number;
+  nickname: string;
+  isPlatformAdmin: boolean;
+  sessionId: string;
+}
 
 /** The right to watch one room, as RoomAccess granted it (live/room-access.ts). */
 export interface ViewerGrant {
-  roomId: number; merchantId: number; via: string; inviteId: number | null;
+  roomId: number;
+  merchantId: number;
+  via: string;
+  inviteId: number | null;
   /** ms since epoch; null: until access changes. */
   expiresAt: number | null;
 }
@@ -40,10 +48,16 @@ export class Conn {
   private lastRefill = Date.now();
   overLimit = 0;
 
-  constructor(readonly id: string, readonly ws: WebSocket, readonly guestId: string) {}
+  constructor(
+    readonly id: string,
+    readonly ws: WebSocket,
+    readonly guestId: string,
+  ) {}
 
   /** Stable key for presence: one viewer however many tabs. */
-  get viewerKey(): string { return this.user ? `u:${this.user.userId}` : `g:${this.guestId}`; }
+  get viewerKey(): string {
+    return this.user ? `u:${this.user.userId}` : `g:${this.guestId}`;
+  }
 
   /** May this socket receive (or act in) the room right now? Synchronous: checked for every delivery. */
   mayReceive(roomId: number): boolean {
@@ -56,7 +70,10 @@ export class Conn {
     const now = Date.now();
     this.tokens = Math.min(30, this.tokens + ((now - this.lastRefill) / 1000) * 20);
     this.lastRefill = now;
-    if (this.tokens < 1) { this.overLimit++; return false; }
+    if (this.tokens < 1) {
+      this.overLimit++;
+      return false;
+    }
     this.tokens -= 1;
     this.overLimit = 0;
     return true;
@@ -99,7 +116,11 @@ export class Conn {
     this.flushPrivate(); // the error frame explaining the close goes first
     this.closed = true;
     this.closeCode = code;
-    try { this.ws.close(code, reason); } catch { this.ws.terminate(); }
+    try {
+      this.ws.close(code, reason);
+    } catch {
+      this.ws.terminate();
+    }
     // A peer that never answers the close handshake is cut after a grace period.
     setTimeout(() => this.ws.terminate(), 2000).unref();
   }

@@ -14,9 +14,12 @@ describe.each(APP_BACKENDS)('realtime gateway on $name', (backend) => {
     node = await startNode({ db: backend.db, cache: backend.cache });
     // Real rooms through the live module's API (ids 1 and 2 in this fresh database).
     const shop = await makeShop(node, '网关测试店', '13844440001');
-    for (const title of ['one', 'two']) await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title } });
+    for (const title of ['one', 'two'])
+      await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title } });
   }, 60_000);
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   it('greets guests with a stable guest id and a signed-in user with their identity', async () => {
     const g = await Viewer.connect(node, { guestId: 'g_abcdefghijklmnop' });
@@ -24,7 +27,8 @@ describe.each(APP_BACKENDS)('realtime gateway on $name', (backend) => {
     const u = await node.userToken('13800000101');
     const v = await Viewer.connect(node, { token: u.token });
     expect(v.frames[0]!.data.user).toMatchObject({ id: u.userId });
-    g.close(); v.close();
+    g.close();
+    v.close();
   });
 
   it('rejects a bad token with close code 4001 and an unknown protocol version with 4000', async () => {
@@ -83,9 +87,14 @@ describe.each(APP_BACKENDS)('realtime gateway on $name', (backend) => {
     const back = await Viewer.connect(node, { guestId: g.frames[0]!.data.guestId });
     const resumed = await back.join(2, pinned.seq);
     expect(resumed.resumed).toBe(true);
-    expect(resumed.history.map((f: { type: string; data: any }) => [f.type, f.data])).toEqual([['product.pinned', { productId: 8 }], ['coupon.drop', { dropId: 1 }]]);
+    expect(resumed.history.map((f: { type: string; data: any }) => [f.type, f.data])).toEqual([
+      ['product.pinned', { productId: 8 }],
+      ['coupon.drop', { dropId: 1 }],
+    ]);
     expect((await node.api('GET', '/api/rooms/2/online')).body).toEqual({ online: 2, cumulative: 2 });
-    a.close(); b.close(); back.close();
+    a.close();
+    b.close();
+    back.close();
   });
 
   it('lets a slow viewer lose chat but never commerce frames, and disconnects it past the buffer limit', async () => {
@@ -105,7 +114,8 @@ describe.each(APP_BACKENDS)('realtime gateway on $name', (backend) => {
     let chats = 0;
     let pins = 0;
     const round = async () => {
-      for (let i = 0; i < 20; i++) await rt.publishToRoom(1, probeFrame('chat', { n: chats++, text: pad }), { kind: 'chat' });
+      for (let i = 0; i < 20; i++)
+        await rt.publishToRoom(1, probeFrame('chat', { n: chats++, text: pad }), { kind: 'chat' });
       await rt.publishToRoom(1, probeFrame('product.pinned', { n: pins++ }));
       await new Promise((r) => setTimeout(r, 60)); // one delivery batch
     };
@@ -148,10 +158,18 @@ const shared = process.env.DATABASE_URL && process.env.REDIS_URL;
 describe.runIf(shared)('two server processes sharing PostgreSQL and Redis', () => {
   it('delivers a frame published on one to viewers on the other, and a chat sent on one to viewers on both', async () => {
     const first = await startNode({ db: 'postgres', cache: 'redis' });
-    const second = await startChildNode({ databaseUrl: first.config.databaseUrl!, redisPrefix: first.config.redisPrefix });
+    const second = await startChildNode({
+      databaseUrl: first.config.databaseUrl!,
+      redisPrefix: first.config.redisPrefix,
+    });
     try {
       const shop = await makeShop(first, '双节点店', '13844440002');
-      const room = (await first.api('POST', `/api/merchants/${shop.merchantId}/rooms`, { token: shop.owner.token, body: { title: 'shared' } })).body.id as number;
+      const room = (
+        await first.api('POST', `/api/merchants/${shop.merchantId}/rooms`, {
+          token: shop.owner.token,
+          body: { title: 'shared' },
+        })
+      ).body.id as number;
       const user = await first.userToken('13844440003');
       const onFirst = await Viewer.connect(first);
       const onSecond = await Viewer.connect(second.url);
@@ -166,7 +184,9 @@ describe.runIf(shared)('two server processes sharing PostgreSQL and Redis', () =
       await chatter.request('chat', { text: '隔壁进程的你好' });
       expect((await onFirst.next('chat')).data.text).toBe('隔壁进程的你好');
       expect((await onSecond.next('chat')).data.text).toBe('隔壁进程的你好');
-      onFirst.close(); onSecond.close(); chatter.close();
+      onFirst.close();
+      onSecond.close();
+      chatter.close();
     } finally {
       await second.kill();
       await first.close();

@@ -13,8 +13,17 @@ import { AppError, badRequest } from '../../platform/errors.ts';
 import { disabledUserKey, revokedSessionKey } from '../../platform/auth/guard.ts';
 import { Admission, type JoinCheck } from './admission.ts';
 import { Conn, type ConnUser } from './connection.ts';
-import { CloseCode, GUEST_ID, MAX_CLIENT_FRAME_BYTES, parseClientFrame, PROTOCOL_VERSION,
-  type ClientAnswers, type ClientFrameType, type IncomingFrame, type Sendable } from './protocol.ts';
+import {
+  CloseCode,
+  GUEST_ID,
+  MAX_CLIENT_FRAME_BYTES,
+  parseClientFrame,
+  PROTOCOL_VERSION,
+  type ClientAnswers,
+  type ClientFrameType,
+  type IncomingFrame,
+  type Sendable,
+} from './protocol.ts';
 import { readHistory, type RoomHub } from './room-hub.ts';
 import { presence } from './presence.ts';
 
@@ -31,11 +40,13 @@ const BUILT_IN = new Set(['ping', 'auth', 'join', 'leave']);
  * Answers one client frame type with what its `ack` carries (packages/sdk/src/realtime-frames.ts).
  * The frame's data arrives unchecked: the handler validates it.
  */
-export type FrameHandler<T extends ClientFrameType = ClientFrameType> =
-  (conn: Conn, frame: IncomingFrame) => Promise<Sendable<ClientAnswers[T]>>;
+export type FrameHandler<T extends ClientFrameType = ClientFrameType> = (
+  conn: Conn,
+  frame: IncomingFrame,
+) => Promise<Sendable<ClientAnswers[T]>>;
 type AnyHandler = (conn: Conn, frame: IncomingFrame) => Promise<object>;
 export type { JoinCheck };
-export type JoinListener = (conn: Conn, roomId: number) => Promise<void> | void
+export type JoinListener = (conn: Conn, roomId: number) => Promise<void> | void;
 
 export class Gateway {
   private wss: WebSocketServer | undefined;
@@ -49,14 +60,20 @@ export class Gateway {
   private readonly gauge;
   readonly admission: Admission;
 
-  constructor(private readonly ctx: AppContext, readonly hub: RoomHub) {
+  constructor(
+    private readonly ctx: AppContext,
+    readonly hub: RoomHub,
+  ) {
     this.gauge = ctx.metrics.gauge('livemall_ws_connections', 'Open room WebSocket connections on this node');
     this.admission = new Admission(ctx, this.joinChecks, (conn, err) => this.evict(conn, err));
     hub.onDenied = (conn) => void this.admission.recheck(conn);
     this.on('ping', async () => ({ pong: Date.now() }));
     this.on('auth', async (conn, f) => this.authFrame(conn, f));
     this.on('join', async (conn, f) => this.join(conn, f));
-    this.on('leave', async (conn) => { await this.leave(conn); return {}; });
+    this.on('leave', async (conn) => {
+      await this.leave(conn);
+      return {};
+    });
   }
 
   /** Register a client frame type (interaction: chat, like, gift…). */
@@ -66,10 +83,16 @@ export class Gateway {
   }
 
   /** Every client frame type this node answers (built-in and registered by modules). */
-  frameTypes(): string[] { return [...this.handlers.keys()]; }
+  frameTypes(): string[] {
+    return [...this.handlers.keys()];
+  }
 
-  get connectionCount(): number { return this.conns.size; }
-  *connections(): Iterable<Conn> { yield* this.conns; }
+  get connectionCount(): number {
+    return this.conns.size;
+  }
+  *connections(): Iterable<Conn> {
+    yield* this.conns;
+  }
 
   attach(): void {
     const server = this.ctx.httpServer;
@@ -79,10 +102,16 @@ export class Gateway {
       const url = new URL(req.url ?? '/', 'http://x');
       if (url.pathname !== WS_PATH) return; // other upgrade paths belong to other modules
       socket.on('error', () => socket.destroy());
-      this.wss!.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, url).catch((err: unknown) => {
-        this.ctx.log.error({ err }, 'websocket accept failed');
-        ws.terminate();
-      }));
+      this.wss!.handleUpgrade(
+        req,
+        socket,
+        head,
+        (ws) =>
+          void this.accept(ws, url).catch((err: unknown) => {
+            this.ctx.log.error({ err }, 'websocket accept failed');
+            ws.terminate();
+          }),
+      );
     });
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();
@@ -90,20 +119,30 @@ export class Gateway {
 
   private beat(): void {
     for (const conn of this.conns) {
-      if (!conn.alive) { conn.ws.terminate(); continue; }
+      if (!conn.alive) {
+        conn.ws.terminate();
+        continue;
+      }
       conn.alive = false;
-      try { conn.ws.ping(); } catch { /* closing */ }
+      try {
+        conn.ws.ping();
+      } catch {
+        /* closing */
+      }
     }
   }
 
   private async accept(ws: WebSocket, url: URL): Promise<void> {
     const v = url.searchParams.get('v');
     const guestParam = url.searchParams.get('guestId');
-    const guestId = guestParam && GUEST_ID.test(guestParam) ? guestParam : `g_${crypto.randomBytes(12).toString('base64url')}`;
+    const guestId =
+      guestParam && GUEST_ID.test(guestParam) ? guestParam : `g_${crypto.randomBytes(12).toString('base64url')}`;
     const conn = new Conn(crypto.randomUUID(), ws, guestId);
     this.conns.add(conn);
     this.gauge.inc();
-    ws.on('pong', () => { conn.alive = true; });
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
     ws.on('error', (err) => this.ctx.log.debug({ err: err.message, conn: conn.id }, 'websocket error'));
     ws.on('close', () => void this.closed(conn));
     ws.on('message', (data, isBinary) => {
@@ -111,7 +150,10 @@ export class Gateway {
       this.enqueueFrame(conn, isBinary ? null : data.toString());
     });
     if (v !== null && v !== String(PROTOCOL_VERSION)) {
-      conn.sendPrivate({ type: 'error', data: { code: 'UNSUPPORTED_VERSION', message: `This server speaks protocol ${PROTOCOL_VERSION}` } });
+      conn.sendPrivate({
+        type: 'error',
+        data: { code: 'UNSUPPORTED_VERSION', message: `This server speaks protocol ${PROTOCOL_VERSION}` },
+      });
       return conn.close(CloseCode.unsupportedVersion, 'unsupported protocol version');
     }
     const token = url.searchParams.get('token');
@@ -135,7 +177,10 @@ export class Gateway {
 
   private helloData(conn: Conn) {
     return {
-      protocol: PROTOCOL_VERSION, connId: conn.id, guestId: conn.guestId, heartbeatMs: HEARTBEAT_MS,
+      protocol: PROTOCOL_VERSION,
+      connId: conn.id,
+      guestId: conn.guestId,
+      heartbeatMs: HEARTBEAT_MS,
       user: conn.user ? { id: conn.user.userId, nickname: conn.user.nickname } : null,
     };
   }
@@ -143,11 +188,17 @@ export class Gateway {
   private async authenticate(token: string): Promise<ConnUser> {
     const claims = await this.ctx.tokens.verifyAccess(token);
     const [revoked, disabled] = await Promise.all([
-      this.ctx.cache.get(revokedSessionKey(claims.sessionId)), this.ctx.cache.get(disabledUserKey(claims.userId)),
+      this.ctx.cache.get(revokedSessionKey(claims.sessionId)),
+      this.ctx.cache.get(disabledUserKey(claims.userId)),
     ]);
     if (revoked || disabled) throw new AppError(401, 'SESSION_REVOKED', 'This session has ended; sign in again');
     const user = await this.ctx.services.auth.getUser(claims.userId);
-    return { userId: claims.userId, nickname: user.nickname, isPlatformAdmin: claims.isPlatformAdmin, sessionId: claims.sessionId };
+    return {
+      userId: claims.userId,
+      nickname: user.nickname,
+      isPlatformAdmin: claims.isPlatformAdmin,
+      sessionId: claims.sessionId,
+    };
   }
 
   private async authFrame(conn: Conn, f: IncomingFrame) {
@@ -172,26 +223,42 @@ export class Gateway {
         conn.close(CloseCode.flood, 'flood');
         return;
       }
-      if (conn.overLimit === 1 || conn.overLimit % 20 === 0) conn.sendPrivate({ type: 'error', data: { code: 'RATE_LIMITED', message: 'Too many frames; slow down' } });
+      if (conn.overLimit === 1 || conn.overLimit % 20 === 0)
+        conn.sendPrivate({ type: 'error', data: { code: 'RATE_LIMITED', message: 'Too many frames; slow down' } });
       return;
     }
     const prev = this.queues.get(conn) ?? Promise.resolve();
-    const next = prev.then(() => this.handle(conn, raw)).catch((err: unknown) => this.ctx.log.error({ err }, 'frame handling failed'));
+    const next = prev
+      .then(() => this.handle(conn, raw))
+      .catch((err: unknown) => this.ctx.log.error({ err }, 'frame handling failed'));
     this.queues.set(conn, next);
   }
 
   private async handle(conn: Conn, raw: string | null): Promise<void> {
     if (conn.closed) return;
-    const parsed = raw === null ? { ok: false as const, code: 'MALFORMED_FRAME', message: 'Binary frames are not accepted' } : parseClientFrame(raw);
+    const parsed =
+      raw === null
+        ? { ok: false as const, code: 'MALFORMED_FRAME', message: 'Binary frames are not accepted' }
+        : parseClientFrame(raw);
     if (!parsed.ok) {
-      conn.sendPrivate({ type: 'error', data: { code: parsed.code, message: parsed.message, ...(parsed.ref ? { ref: parsed.ref } : {}) } });
+      conn.sendPrivate({
+        type: 'error',
+        data: { code: parsed.code, message: parsed.message, ...(parsed.ref ? { ref: parsed.ref } : {}) },
+      });
       if (++conn.malformed > MAX_MALFORMED) conn.close(CloseCode.protocolError, 'too many malformed frames');
       return;
     }
     const { frame } = parsed;
     const handler = this.handlers.get(frame.type);
     if (!handler) {
-      conn.sendPrivate({ type: 'error', data: { code: 'UNKNOWN_TYPE', message: `Unknown frame type "${frame.type}"`, ...(frame.ref ? { ref: frame.ref } : {}) } });
+      conn.sendPrivate({
+        type: 'error',
+        data: {
+          code: 'UNKNOWN_TYPE',
+          message: `Unknown frame type "${frame.type}"`,
+          ...(frame.ref ? { ref: frame.ref } : {}),
+        },
+      });
       if (++conn.malformed > MAX_MALFORMED) conn.close(CloseCode.protocolError, 'too many malformed frames');
       return;
     }
@@ -205,12 +272,27 @@ export class Gateway {
       else if (frame.ref !== undefined) conn.sendPrivate({ type: 'ack', data });
     } catch (err) {
       if (err instanceof AppError) {
-        conn.sendPrivate({ type: 'error', data: { code: err.code, message: err.message, ...(frame.ref ? { ref: frame.ref } : {}), ...(err.details !== undefined ? { details: err.details } : {}) } });
+        conn.sendPrivate({
+          type: 'error',
+          data: {
+            code: err.code,
+            message: err.message,
+            ...(frame.ref ? { ref: frame.ref } : {}),
+            ...(err.details !== undefined ? { details: err.details } : {}),
+          },
+        });
         if (err.code === 'BANNED') conn.close(CloseCode.banned, 'banned');
         else if (err.statusCode === 401 && frame.type === 'auth') conn.close(CloseCode.unauthorized, err.code);
       } else {
         this.ctx.log.error({ err, type: frame.type }, 'realtime handler failed');
-        conn.sendPrivate({ type: 'error', data: { code: 'INTERNAL', message: 'Something went wrong on our side', ...(frame.ref ? { ref: frame.ref } : {}) } });
+        conn.sendPrivate({
+          type: 'error',
+          data: {
+            code: 'INTERNAL',
+            message: 'Something went wrong on our side',
+            ...(frame.ref ? { ref: frame.ref } : {}),
+          },
+        });
       }
     }
   }
@@ -228,14 +310,23 @@ export class Gateway {
     conn.invite = invite;
     if (!again) conn.joinedAt = Date.now();
     await this.hub.add(conn, roomId);
-    const p = again ? await presence.read(this.ctx.cache, roomId) : await presence.join(this.ctx.cache, roomId, conn.viewerKey);
-    const resumeFrom = typeof f.data.resumeFrom === 'number' && Number.isSafeInteger(f.data.resumeFrom) ? f.data.resumeFrom : undefined;
+    const p = again
+      ? await presence.read(this.ctx.cache, roomId)
+      : await presence.join(this.ctx.cache, roomId, conn.viewerKey);
+    const resumeFrom =
+      typeof f.data.resumeFrom === 'number' && Number.isSafeInteger(f.data.resumeFrom) ? f.data.resumeFrom : undefined;
     const { frames, complete } = await readHistory(this.ctx.cache, roomId, resumeFrom, HISTORY_ON_JOIN);
     for (const l of this.joinListeners) await l(conn, roomId);
     return {
-      roomId, title: room.title, status: room.status, online: p.online, cumulative: p.cumulative,
+      roomId,
+      title: room.title,
+      status: room.status,
+      online: p.online,
+      cumulative: p.cumulative,
       seq: Number((await this.ctx.cache.get(`rt:room:${roomId}:seq`)) ?? 0),
-      history: frames, resumed: resumeFrom !== undefined, complete,
+      history: frames,
+      resumed: resumeFrom !== undefined,
+      complete,
     };
   }
 
@@ -246,7 +337,10 @@ export class Gateway {
     conn.grant = null;
     conn.invite = undefined;
     this.hub.remove(conn, roomId);
-    for (const l of this.leaveListeners) await Promise.resolve(l(conn, roomId)).catch((err: unknown) => this.ctx.log.warn({ err }, 'leave listener failed'));
+    for (const l of this.leaveListeners)
+      await Promise.resolve(l(conn, roomId)).catch((err: unknown) =>
+        this.ctx.log.warn({ err }, 'leave listener failed'),
+      );
     await presence.leave(this.ctx.cache, roomId, conn.viewerKey);
   }
 

@@ -5,7 +5,9 @@ import type { Module } from '../../platform/context.ts';
 import { RealtimeService } from './realtime-service.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { realtime: RealtimeService }
+  interface Services {
+    realtime: RealtimeService;
+  }
 }
 
 export const realtimeModule: Module = {

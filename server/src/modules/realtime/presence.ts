@@ -45,11 +45,16 @@ const READ: CacheScript<[number, number]> = {
   local: (s, k) => [Number(s.get(k[1]!) ?? 0), s.sCard(k[2]!)],
 };
 
-export interface Presence { online: number; cumulative: number }
+export interface Presence {
+  online: number;
+  cumulative: number;
+}
 const toPresence = ([online, cumulative]: [number, number]): Presence => ({ online: Math.max(0, online), cumulative });
 
 export const presence = {
-  join: async (cache: Cache, roomId: number, viewerKey: string) => toPresence(await cache.run(JOIN, keys(roomId), [viewerKey])),
-  leave: async (cache: Cache, roomId: number, viewerKey: string) => toPresence(await cache.run(LEAVE, keys(roomId), [viewerKey])),
+  join: async (cache: Cache, roomId: number, viewerKey: string) =>
+    toPresence(await cache.run(JOIN, keys(roomId), [viewerKey])),
+  leave: async (cache: Cache, roomId: number, viewerKey: string) =>
+    toPresence(await cache.run(LEAVE, keys(roomId), [viewerKey])),
   read: async (cache: Cache, roomId: number) => toPresence(await cache.run(READ, keys(roomId), [])),
 };

@@ -68,7 +68,10 @@ describe.each(APP_BACKENDS)('private rooms on the WebSocket on $name', (backend)
     await staff.join(room);
     await traffic(0); // history for whoever joins next
   }, 60_000);
-  afterAll(async () => { staff?.close(); await node?.close(); });
+  afterAll(async () => {
+    staff?.close();
+    await node?.close();
+  });
 
   it('refuses a guest by join frame, by ?roomId= and by resume, and sends it nothing of the room', async () => {
     const byFrame = await Viewer.connect(node);
@@ -81,10 +84,13 @@ describe.each(APP_BACKENDS)('private rooms on the WebSocket on $name', (backend)
     await expect(resumeFrame.join(room, 0)).rejects.toMatchObject({ code: 'ROOM_NOT_FOUND' });
     await traffic(1);
     await pause(150); // past a delivery batch
-    for (const v of [byFrame, byQuery, byResume, resumeFrame]) { expectNothingOf(v, room); v.close(); }
+    for (const v of [byFrame, byQuery, byResume, resumeFrame]) {
+      expectNothingOf(v, room);
+      v.close();
+    }
   });
 
-  it('refuses a signed-in outsider, another shop\'s owner and forged invitations, and none of them chats', async () => {
+  it("refuses a signed-in outsider, another shop's owner and forged invitations, and none of them chats", async () => {
     const outsider = await node.userToken('13855550003');
     const otherShop = await makeShop(node, '别家店', '13855550004');
     // The old, unrevocable kind of invitation (no row id): correctly signed, still refused.
@@ -142,8 +148,8 @@ describe.each(APP_BACKENDS)('private rooms on the WebSocket on $name', (backend)
     const again = guest.request('join', { roomId: room, invite: token });
     await expect(again).rejects.toMatchObject({ code: 'INVITE_REVOKED' });
     expect((await node.api('GET', `/api/rooms/${room}?invite=${token}`)).body.error.code).toBe('INVITE_REVOKED');
-    const list: Array<{ id: number; revokedAt: string | null }> =
-      (await owner.call('GET', `/rooms/${room}/invites`)).body;
+    const list: Array<{ id: number; revokedAt: string | null }> = (await owner.call('GET', `/rooms/${room}/invites`))
+      .body;
     expect(list.find((i) => i.id === inviteId)?.revokedAt).not.toBeNull();
     guest.close();
   });
@@ -181,7 +187,7 @@ describe.each(APP_BACKENDS)('private rooms on the WebSocket on $name', (backend)
     expect((await node.api('GET', '/api/rooms/999999/online')).status).toBe(404);
   });
 
-  it('keeps a private room\'s coupon drops and lucky bags to staff and invitees', async () => {
+  it("keeps a private room's coupon drops and lucky bags to staff and invitees", async () => {
     await node.app.ctx.services.live.goLive(room); // lucky bags run during a show
     const coupon = { title: '会员专享', kind: 'fixed', amountFen: 300, validDays: 3, totalQuantity: 100 };
     const templateId = (await owner.call('POST', '/coupons', { ...coupon, channels: ['room_drop'] })).body.id as number;
@@ -220,7 +226,7 @@ describe.each(APP_BACKENDS)('private rooms on the WebSocket on $name', (backend)
     guest.close();
   });
 
-  it('lets a removed staff member out of the shop\'s private room', async () => {
+  it("lets a removed staff member out of the shop's private room", async () => {
     const user = await node.userToken('13855550008');
     await owner.call('POST', '/staff', { phone: '13855550008', role: 'merchant_staff' });
     const v = await Viewer.connect(node, { token: user.token });

@@ -25,18 +25,27 @@ export type FrameKind = 'chat' | 'commerce' | 'system';
 
 /** The frames themselves are typed once, in the SDK the apps use (packages/sdk/src/realtime-frames.ts). */
 export type {
-  ClientAnswers, ClientFrameData, ClientFrameType, ServerFrameData, ServerFrameType,
+  ClientAnswers,
+  ClientFrameData,
+  ClientFrameType,
+  ServerFrameData,
+  ServerFrameType,
 } from '@livemall/sdk/realtime-frames';
 
 /** A value as the server may hand it to JSON: a Date where the wire carries an IsoTime. */
-export type Sendable<T> = T extends string ? ('__wire' extends keyof T ? string | Date : T)
-  : T extends readonly (infer U)[] ? Sendable<U>[]
-  : T extends object ? { [K in keyof T]: Sendable<T[K]> }
-  : T;
+export type Sendable<T> = T extends string
+  ? '__wire' extends keyof T
+    ? string | Date
+    : T
+  : T extends readonly (infer U)[]
+    ? Sendable<U>[]
+    : T extends object
+      ? { [K in keyof T]: Sendable<T[K]> }
+      : T;
 
 /** A frame as the server builds one: a declared type with that type's data. */
 export type OutFrame<T extends ServerFrameType = ServerFrameType> = {
-  [K in T]: { type: K; data: Sendable<ServerFrameData[K]> }
+  [K in T]: { type: K; data: Sendable<ServerFrameData[K]> };
 }[T];
 
 /** A frame the server sends. `seq` is set on room frames kept for resume (chat, commerce, gifts…). */
@@ -57,13 +66,20 @@ export interface IncomingFrame {
   data: Record<string, unknown>;
 }
 
-export type ParseResult = { ok: true; frame: IncomingFrame } | { ok: false; code: string; message: string; ref?: string };
+export type ParseResult =
+  | { ok: true; frame: IncomingFrame }
+  | { ok: false; code: string; message: string; ref?: string };
 
 /** Parse one client message: JSON object with a string `type`, optional `ref` and object `data`. */
 export function parseClientFrame(raw: string): ParseResult {
   let v: unknown;
-  try { v = JSON.parse(raw); } catch { return { ok: false, code: 'MALFORMED_FRAME', message: 'Frame is not valid JSON' }; }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return { ok: false, code: 'MALFORMED_FRAME', message: 'Frame must be a JSON object' };
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return { ok: false, code: 'MALFORMED_FRAME', message: 'Frame is not valid JSON' };
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    return { ok: false, code: 'MALFORMED_FRAME', message: 'Frame must be a JSON object' };
   const o = v as Record<string, unknown>;
   const ref = typeof o.ref === 'string' && o.ref.length <= 64 ? o.ref : undefined;
   if (typeof o.type !== 'string' || o.type.length === 0 || o.type.length > 40) {
@@ -72,7 +88,10 @@ export function parseClientFrame(raw: string): ParseResult {
   if (o.data !== undefined && (o.data === null || typeof o.data !== 'object' || Array.isArray(o.data))) {
     return { ok: false, code: 'MALFORMED_FRAME', message: '"data" must be an object', ...(ref ? { ref } : {}) };
   }
-  return { ok: true, frame: { type: o.type, data: (o.data as Record<string, unknown> | undefined) ?? {}, ...(ref ? { ref } : {}) } };
+  return {
+    ok: true,
+    frame: { type: o.type, data: (o.data as Record<string, unknown> | undefined) ?? {}, ...(ref ? { ref } : {}) },
+  };
 }
 
 export const GUEST_ID = /^g_[A-Za-z0-9_-]{12,32}$/;

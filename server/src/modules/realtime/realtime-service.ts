@@ -18,7 +18,10 @@ const RECHECK_EVERY_MS = 30_000;
 const CONTROL_CHANNEL = 'rt:ctl';
 
 /** Whose access changed: a room's viewers, or every room of a shop. */
-export interface RecheckScope { roomId?: number; merchantId?: number }
+export interface RecheckScope {
+  roomId?: number;
+  merchantId?: number;
+}
 
 export class RealtimeService {
   readonly hub: RoomHub;
@@ -39,8 +42,16 @@ export class RealtimeService {
    * viewer who lags; 'commerce' and 'system' never are. chat/commerce frames get a seq and are
    * kept for resume.
    */
-  async publishToRoom(roomId: number, frame: OutFrame, opts: { kind?: FrameKind; seq?: number } = {}): Promise<RoomFrame> {
-    return this.hub.publish(roomId, { ...frame, kind: opts.kind ?? 'commerce', ...(opts.seq !== undefined ? { seq: opts.seq } : {}) });
+  async publishToRoom(
+    roomId: number,
+    frame: OutFrame,
+    opts: { kind?: FrameKind; seq?: number } = {},
+  ): Promise<RoomFrame> {
+    return this.hub.publish(roomId, {
+      ...frame,
+      kind: opts.kind ?? 'commerce',
+      ...(opts.seq !== undefined ? { seq: opts.seq } : {}),
+    });
   }
 
   /** A frame only these signed-in viewers of the room get (on whichever node they are). */
@@ -60,14 +71,25 @@ export class RealtimeService {
 
   private onControl(raw: string): void {
     let msg: { op?: unknown; roomId?: unknown; merchantId?: unknown };
-    try { msg = JSON.parse(raw) as typeof msg; } catch { return; }
+    try {
+      msg = JSON.parse(raw) as typeof msg;
+    } catch {
+      return;
+    }
     if (msg.op !== 'recheck') return;
     const { roomId, merchantId } = msg;
     const matches = (g: { roomId: number; merchantId: number }) => g.roomId === roomId || g.merchantId === merchantId;
     this.gateway.admission.recheckWhere(this.gateway.connections(), matches);
-    const scope = { ...(typeof roomId === 'number' ? { roomId } : {}), ...(typeof merchantId === 'number' ? { merchantId } : {}) };
+    const scope = {
+      ...(typeof roomId === 'number' ? { roomId } : {}),
+      ...(typeof merchantId === 'number' ? { merchantId } : {}),
+    };
     for (const listener of this.recheckListeners) {
-      try { listener(scope); } catch (err) { this.ctx.log.warn({ err }, 'access recheck listener failed'); }
+      try {
+        listener(scope);
+      } catch (err) {
+        this.ctx.log.warn({ err }, 'access recheck listener failed');
+      }
     }
   }
 
@@ -75,14 +97,18 @@ export class RealtimeService {
    * Run on every node with each recheckViewers (an access change): what else a node delivers to a
    * room's viewers or takes from its publisher (HTTP-FLV downloads, RTMP ingest) is re-checked too.
    */
-  onRecheck(listener: (scope: RecheckScope) => void): void { this.recheckListeners.push(listener); }
+  onRecheck(listener: (scope: RecheckScope) => void): void {
+    this.recheckListeners.push(listener);
+  }
 
   async roomOnline(roomId: number): Promise<Presence> {
     return presence.read(this.ctx.cache, roomId);
   }
 
   /** Work run on each presence tick for rooms with viewers on this node (likes totals…). */
-  onTick(fn: () => Promise<void> | void): void { this.tickers.push(fn); }
+  onTick(fn: () => Promise<void> | void): void {
+    this.tickers.push(fn);
+  }
 
   start(): void {
     this.control = this.ctx.cache.subscribe(CONTROL_CHANNEL, (m) => this.onControl(m));
@@ -104,7 +130,8 @@ export class RealtimeService {
         this.ctx.log.warn({ err, roomId }, 'presence tick failed');
       }
     }
-    for (const t of this.tickers) await Promise.resolve(t()).catch((err: unknown) => this.ctx.log.warn({ err }, 'realtime ticker failed'));
+    for (const t of this.tickers)
+      await Promise.resolve(t()).catch((err: unknown) => this.ctx.log.warn({ err }, 'realtime ticker failed'));
     this.gateway.admission.recheckStale(this.gateway.connections(), RECHECK_EVERY_MS);
   }
 
@@ -116,29 +143,46 @@ export class RealtimeService {
   }
 
   routes(app: Http): void {
-    app.get('/api/rooms/:roomId/online', {
-      config: { access: 'public' },
-      schema: {
-        tags: ['realtime'],
-        summary: 'Viewers online now (once per user) and cumulative viewers of a room; private rooms: staff or an invite',
-        params: Type.Object({ roomId: IdParam }),
-        querystring: Strict({ invite: Type.Optional(Type.String({ maxLength: 1000 })) }),
-        response: { 200: Type.Object({ online: Type.Integer(), cumulative: Type.Integer() }), ...errorResponses },
+    app.get(
+      '/api/rooms/:roomId/online',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['realtime'],
+          summary:
+            'Viewers online now (once per user) and cumulative viewers of a room; private rooms: staff or an invite',
+          params: Type.Object({ roomId: IdParam }),
+          querystring: Strict({ invite: Type.Optional(Type.String({ maxLength: 1000 })) }),
+          response: { 200: Type.Object({ online: Type.Integer(), cumulative: Type.Integer() }), ...errorResponses },
+        },
       },
-    }, async (req) => {
-      const access = roomAuthorizer(this.ctx);
-      if (!access) throw notFound('Room', 'ROOM_NOT_FOUND');
-      await access.authorize(req.params.roomId, { actor: req.actor, invite: req.query.invite });
-      return this.roomOnline(req.params.roomId);
-    });
+      async (req) => {
+        const access = roomAuthorizer(this.ctx);
+        if (!access) throw notFound('Room', 'ROOM_NOT_FOUND');
+        await access.authorize(req.params.roomId, { actor: req.actor, invite: req.query.invite });
+        return this.roomOnline(req.params.roomId);
+      },
+    );
 
-    app.get('/api/platform/realtime', {
-      config: { access: 'platform_admin' },
-      schema: {
-        tags: ['realtime'], summary: "This node's gateway: open connections, rooms with viewers, frames delivered",
-        security: [{ bearer: [] }],
-        response: { 200: Type.Object({ connections: Type.Integer(), rooms: Type.Integer(), framesDelivered: Type.Integer() }), ...errorResponses },
+    app.get(
+      '/api/platform/realtime',
+      {
+        config: { access: 'platform_admin' },
+        schema: {
+          tags: ['realtime'],
+          summary: "This node's gateway: open connections, rooms with viewers, frames delivered",
+          security: [{ bearer: [] }],
+          response: {
+            200: Type.Object({ connections: Type.Integer(), rooms: Type.Integer(), framesDelivered: Type.Integer() }),
+            ...errorResponses,
+          },
+        },
       },
-    }, async () => ({ connections: this.gateway.connectionCount, rooms: this.hub.localRoomIds().length, framesDelivered: this.hub.delivered }));
+      async () => ({
+        connections: this.gateway.connectionCount,
+        rooms: this.hub.localRoomIds().length,
+        framesDelivered: this.hub.delivered,
+      }),
+    );
   }
 }

@@ -31,10 +31,16 @@ export class RoomHub {
   /** Called for a viewer still in a room whose grant no longer covers it (expired, revoked). */
   onDenied: (conn: Conn) => void = () => undefined;
 
-  constructor(private readonly cache: Cache, private readonly log: Logger) {}
+  constructor(
+    private readonly cache: Cache,
+    private readonly log: Logger,
+  ) {}
 
   /** Fan a frame out to the room on every node. Frames with a seq are kept for resume/history. */
-  async publish(roomId: number, frame: OutFrame & { kind: FrameKind; to?: number[]; seq?: number; ts?: number }): Promise<RoomFrame> {
+  async publish(
+    roomId: number,
+    frame: OutFrame & { kind: FrameKind; to?: number[]; seq?: number; ts?: number },
+  ): Promise<RoomFrame> {
     const full: RoomFrame = { ts: Date.now(), roomId, ...frame };
     if (full.kind !== 'system' && !full.to && full.seq === undefined) {
       full.seq = await this.cache.incrBy(`rt:room:${roomId}:seq`);
@@ -55,7 +61,8 @@ export class RoomHub {
     const batches = [...this.outgoing];
     this.outgoing.clear();
     for (const [roomId, frames] of batches) {
-      this.cache.publish(channel(roomId), JSON.stringify(frames))
+      this.cache
+        .publish(channel(roomId), JSON.stringify(frames))
         .catch((err: unknown) => this.log.error({ err, roomId }, 'room publish failed'));
     }
   }
@@ -73,7 +80,10 @@ export class RoomHub {
       room = new LocalRoom(roomId);
       this.rooms.set(roomId, room);
     }
-    if (room.idleTimer) { clearTimeout(room.idleTimer); room.idleTimer = undefined; }
+    if (room.idleTimer) {
+      clearTimeout(room.idleTimer);
+      room.idleTimer = undefined;
+    }
     room.conns.add(conn);
     const r = room;
     r.unsubscribe ??= this.cache.subscribe(channel(roomId), (msg) => this.onMessage(r, msg));
@@ -100,9 +110,17 @@ export class RoomHub {
     if (unsub) await (await unsub)().catch(() => undefined);
   }
 
-  localRoomIds(): number[] { return [...this.rooms.values()].filter((r) => r.conns.size > 0).map((r) => r.roomId); }
-  localConns(roomId: number): Iterable<Conn> { return this.rooms.get(roomId)?.conns ?? []; }
-  get connectionCount(): number { let n = 0; for (const r of this.rooms.values()) n += r.conns.size; return n; }
+  localRoomIds(): number[] {
+    return [...this.rooms.values()].filter((r) => r.conns.size > 0).map((r) => r.roomId);
+  }
+  localConns(roomId: number): Iterable<Conn> {
+    return this.rooms.get(roomId)?.conns ?? [];
+  }
+  get connectionCount(): number {
+    let n = 0;
+    for (const r of this.rooms.values()) n += r.conns.size;
+    return n;
+  }
 
   private onMessage(room: LocalRoom, msg: string): void {
     let frames: RoomFrame[];
@@ -130,13 +148,17 @@ export class RoomHub {
     // The last gate, whichever node published: only sockets whose grant covers this room now.
     const allowed: Conn[] = [];
     for (const conn of room.conns) {
-      if (conn.mayReceive(room.roomId)) allowed.push(conn); else this.onDenied(conn);
+      if (conn.mayReceive(room.roomId)) allowed.push(conn);
+      else this.onDenied(conn);
     }
     const shared: string[] = [];
     const essentialParts: string[] = [];
     const targeted: RoomFrame[] = [];
     for (const f of frames) {
-      if (f.to) { targeted.push(f); continue; }
+      if (f.to) {
+        targeted.push(f);
+        continue;
+      }
       const json = JSON.stringify(wire(f));
       shared.push(json);
       if (f.kind !== 'chat') essentialParts.push(json);
@@ -151,7 +173,12 @@ export class RoomHub {
         return essential;
       };
       for (const conn of allowed) {
-        try { conn.sendRoomBatch(full, getEssential); this.delivered += shared.length; } catch (err) { this.log.warn({ err }, 'send failed'); }
+        try {
+          conn.sendRoomBatch(full, getEssential);
+          this.delivered += shared.length;
+        } catch (err) {
+          this.log.warn({ err }, 'send failed');
+        }
       }
     }
     for (const f of targeted) {
@@ -161,7 +188,10 @@ export class RoomHub {
   }
 
   async close(): Promise<void> {
-    if (this.publishTimer) { clearTimeout(this.publishTimer); this.flushOutgoing(); }
+    if (this.publishTimer) {
+      clearTimeout(this.publishTimer);
+      this.flushOutgoing();
+    }
     for (const room of [...this.rooms.values()]) {
       room.conns.clear();
       if (room.idleTimer) clearTimeout(room.idleTimer);
@@ -172,7 +202,13 @@ export class RoomHub {
 
 /** What goes on the wire: no routing fields. */
 export function wire(f: RoomFrame): ServerFrame {
-  const out = { type: f.type, data: f.data, ts: f.ts, ...(f.roomId !== undefined ? { roomId: f.roomId } : {}), ...(f.seq !== undefined ? { seq: f.seq } : {}) };
+  const out = {
+    type: f.type,
+    data: f.data,
+    ts: f.ts,
+    ...(f.roomId !== undefined ? { roomId: f.roomId } : {}),
+    ...(f.seq !== undefined ? { seq: f.seq } : {}),
+  };
   return out as ServerFrame; // the same frame, its type and data taken apart and put back
 }
 
@@ -183,7 +219,8 @@ export function wire(f: RoomFrame): ServerFrame {
  */
 export async function readHistory(cache: Cache, roomId: number, resumeFrom: number | undefined, lastChats: number) {
   const [raw, deleted] = await Promise.all([
-    cache.lRange(historyKey(roomId), 0, -1), cache.sMembers(deletedKey(roomId)),
+    cache.lRange(historyKey(roomId), 0, -1),
+    cache.sMembers(deletedKey(roomId)),
   ]);
   const gone = new Set(deleted.map(Number));
   const all = raw.map((s) => JSON.parse(s) as ServerFrame & { seq: number }).reverse();

@@ -4,10 +4,18 @@ import type { AppContext } from '../../platform/context.ts';
 import type { ViewerGrant } from './connection.ts';
 
 export interface LiveRoom {
-  id: number; merchantId: number; title: string; status: 'scheduled' | 'live' | 'ended';
-  anchorUserId: number | null; isPrivate: boolean; coverUrl: string | null; scheduledAt: Date | null;
+  id: number;
+  merchantId: number;
+  title: string;
+  status: 'scheduled' | 'live' | 'ended';
+  anchorUserId: number | null;
+  isPrivate: boolean;
+  coverUrl: string | null;
+  scheduledAt: Date | null;
 }
-export interface LiveRoomLookup { getRoom(roomId: number): Promise<LiveRoom | null> }
+export interface LiveRoomLookup {
+  getRoom(roomId: number): Promise<LiveRoom | null>;
+}
 
 export interface ViewerCreds {
   actor?: { userId: number; isPlatformAdmin: boolean } | null | undefined;
@@ -40,7 +48,10 @@ export async function getLiveRoom(ctx: AppContext, roomId: number): Promise<Live
   }
   const hit = perCtx.get(roomId);
   if (hit && Date.now() - hit.at < TTL_MS) return hit.room;
-  const room = live.getRoom(roomId).catch((err: unknown) => { perCtx.delete(roomId); throw err; });
+  const room = live.getRoom(roomId).catch((err: unknown) => {
+    perCtx.delete(roomId);
+    throw err;
+  });
   perCtx.set(roomId, { at: Date.now(), room });
   if (perCtx.size > 10_000) perCtx.delete(perCtx.keys().next().value!);
   return room;

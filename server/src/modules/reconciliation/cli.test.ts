@@ -18,7 +18,9 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function reconcileCli(env: Record<string, string>, args: string[] = []) {
   const r = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['server/src/modules/reconciliation/cli.ts', ...args], {
-    cwd: root, encoding: 'utf8', timeout: 120_000,
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
     env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: '', NODE_ENV: 'test', ...env },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -33,8 +35,11 @@ async function stuckOrder(node: TestNode): Promise<number> {
   const body = { idempotencyKey: 'cli-stuck-1', items, addressId: addr.id, couponIds: [] };
   const placed = await node.api('POST', '/api/orders', { token: buyer.token, body });
   const orderId = placed.body.orders[0].orderId as number;
-  await node.app.ctx.db.updateTable('orders').set({ pay_deadline: new Date(Date.now() - 3600_000) })
-    .where('id', '=', orderId).execute();
+  await node.app.ctx.db
+    .updateTable('orders')
+    .set({ pay_deadline: new Date(Date.now() - 3600_000) })
+    .where('id', '=', orderId)
+    .execute();
   return orderId;
 }
 

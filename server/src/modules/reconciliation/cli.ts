@@ -26,8 +26,12 @@ function args() {
   try {
     return parseArgs({
       options: {
-        day: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, merchant: { type: 'string' },
-        json: { type: 'boolean' }, help: { type: 'boolean' },
+        day: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        merchant: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean' },
       },
       allowPositionals: false,
     }).values;
@@ -47,8 +51,11 @@ function describeTarget(config: Config): string {
 async function open(config: Config): Promise<App> {
   const folder = path.join(config.dataDir, 'pglite');
   if (!config.databaseUrl && !fs.existsSync(path.join(folder, 'PG_VERSION'))) {
-    fail(EXIT.unavailable, `No LiveMall database in ${folder} (DATA_DIR=${config.dataDir}). `
-      + 'Start the platform once, or set DATA_DIR / DATABASE_URL.');
+    fail(
+      EXIT.unavailable,
+      `No LiveMall database in ${folder} (DATA_DIR=${config.dataDir}). ` +
+        'Start the platform once, or set DATA_DIR / DATABASE_URL.',
+    );
   }
   // Logs go to stderr (warnings only unless LOG_LEVEL says otherwise): stdout is the report.
   const level = process.env.LOG_LEVEL ? config.logLevel : 'warn';
@@ -59,8 +66,11 @@ async function open(config: Config): Promise<App> {
     return await createApp({ ...config, workers: false, seedDemo: false }, { log });
   } catch (err) {
     if (err instanceof DataDirLockedError) {
-      fail(EXIT.unavailable, `PGlite is locked: ${err.message}\nTo reconcile while the node runs, use the console `
-        + '(对账 Reconciliation) or POST /api/platform/reconciliation/runs.');
+      fail(
+        EXIT.unavailable,
+        `PGlite is locked: ${err.message}\nTo reconcile while the node runs, use the console ` +
+          '(对账 Reconciliation) or POST /api/platform/reconciliation/runs.',
+      );
     }
     throw err;
   }
@@ -73,7 +83,9 @@ async function main(): Promise<void> {
     return;
   }
   let config: Config;
-  try { config = loadConfig(); } catch (err) {
+  try {
+    config = loadConfig();
+  } catch (err) {
     if (err instanceof ConfigError) fail(EXIT.config, err.message);
     throw err;
   }
@@ -82,22 +94,31 @@ async function main(): Promise<void> {
     fail(EXIT.usage, `--merchant must be a shop id (got "${opts.merchant}")`);
   }
   const rangeInput = { day: opts.day, from: opts.from, to: opts.to };
-  try { parseRange(rangeInput); } catch (err) { fail(EXIT.usage, (err as Error).message); }
+  try {
+    parseRange(rangeInput);
+  } catch (err) {
+    fail(EXIT.usage, (err as Error).message);
+  }
   const tty = Boolean(process.stderr.isTTY);
   say(`Reconciling ${describeTarget(config)}, cache: ${config.redisUrl ? 'Redis' : 'in-process'}…`);
   if (config.databaseUrl && !config.redisUrl) {
-    say('  note: REDIS_URL is not set, so checks that compare the cache with the database see only this '
-      + 'process\'s empty cache.');
+    say(
+      '  note: REDIS_URL is not set, so checks that compare the cache with the database see only this ' +
+        "process's empty cache.",
+    );
   }
   const app = await open(config);
   try {
     const svc = app.ctx.services.reconciliation;
     const range = await svc.range(rangeInput);
     if (merchantId !== null) {
-      if (!(await app.ctx.services.directory.merchantExists(merchantId))) fail(EXIT.usage, `No shop with id ${merchantId}`);
+      if (!(await app.ctx.services.directory.merchantExists(merchantId)))
+        fail(EXIT.usage, `No shop with id ${merchantId}`);
     }
     const runId = await svc.store.runNow({ merchantId, ...range }, 'cli', null, {
-      checkStarted: (c, i, n) => { if (tty) process.stderr.write(`  [${i + 1}/${n}] ${c.name}…\r`); },
+      checkStarted: (c, i, n) => {
+        if (tty) process.stderr.write(`  [${i + 1}/${n}] ${c.name}…\r`);
+      },
       checkFinished: (o, i, n) => {
         const what = o.status === 'clean' ? 'clean' : o.status === 'error' ? 'could not finish' : `${o.count} found`;
         say(`  [${i + 1}/${n}] ${o.name}: ${what} (${o.ms} ms)`);

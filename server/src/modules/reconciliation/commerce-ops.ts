@@ -8,35 +8,55 @@ import type { SandboxProvider } from '../payments/providers/sandbox.ts';
 
 export type Op =
   | {
-    kind: 'place'; lines: Array<{ p: number; q: number }>; coupons: 'auto' | 'none'; points: boolean; flash: boolean;
-    quote: boolean; dup: number;
-  }
+      kind: 'place';
+      lines: Array<{ p: number; q: number }>;
+      coupons: 'auto' | 'none';
+      points: boolean;
+      flash: boolean;
+      quote: boolean;
+      dup: number;
+    }
   | { kind: 'pay'; pick: number; dup: number; outcome: 'succeeded' | 'failed'; redeliver: boolean }
   | { kind: 'cancel'; pick: number }
   | { kind: 'timeout'; pick: number; racePay: boolean }
   | { kind: 'ship'; pick: number }
   | {
-    kind: 'refund'; pick: number; sub: number; whole: boolean; qty: number; dup: number;
-    decision: 'approve' | 'withdraw' | 'reject'; approveDup: number; returnGoods: boolean;
-  }
+      kind: 'refund';
+      pick: number;
+      sub: number;
+      whole: boolean;
+      qty: number;
+      dup: number;
+      decision: 'approve' | 'withdraw' | 'reject';
+      approveDup: number;
+      returnGoods: boolean;
+    }
   | { kind: 'confirm'; pick: number };
 
 const pick = fc.nat({ max: 50 });
 export const placeArb: fc.Arbitrary<Op> = fc.record({
   kind: fc.constant('place' as const),
   lines: fc.uniqueArray(fc.record({ p: fc.integer({ min: 0, max: 2 }), q: fc.integer({ min: 1, max: 3 }) }), {
-    minLength: 1, maxLength: 3, selector: (l) => l.p,
+    minLength: 1,
+    maxLength: 3,
+    selector: (l) => l.p,
   }),
-  coupons: fc.constantFrom('auto' as const, 'none' as const), points: fc.boolean(), flash: fc.boolean(),
-  quote: fc.boolean(), dup: fc.integer({ min: 1, max: 2 }),
+  coupons: fc.constantFrom('auto' as const, 'none' as const),
+  points: fc.boolean(),
+  flash: fc.boolean(),
+  quote: fc.boolean(),
+  dup: fc.integer({ min: 1, max: 2 }),
 });
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: placeArb },
   {
     weight: 5,
     arbitrary: fc.record({
-      kind: fc.constant('pay' as const), pick, dup: fc.integer({ min: 1, max: 3 }),
-      outcome: fc.constantFrom('succeeded' as const, 'succeeded' as const, 'failed' as const), redeliver: fc.boolean(),
+      kind: fc.constant('pay' as const),
+      pick,
+      dup: fc.integer({ min: 1, max: 3 }),
+      outcome: fc.constantFrom('succeeded' as const, 'succeeded' as const, 'failed' as const),
+      redeliver: fc.boolean(),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick }) },
@@ -45,10 +65,15 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 5,
     arbitrary: fc.record({
-      kind: fc.constant('refund' as const), pick, sub: pick, whole: fc.boolean(), qty: fc.integer({ min: 1, max: 3 }),
+      kind: fc.constant('refund' as const),
+      pick,
+      sub: pick,
+      whole: fc.boolean(),
+      qty: fc.integer({ min: 1, max: 3 }),
       dup: fc.integer({ min: 1, max: 3 }),
       decision: fc.constantFrom('approve' as const, 'approve' as const, 'withdraw' as const, 'reject' as const),
-      approveDup: fc.integer({ min: 1, max: 2 }), returnGoods: fc.boolean(),
+      approveDup: fc.integer({ min: 1, max: 2 }),
+      returnGoods: fc.boolean(),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('confirm' as const), pick }) },
@@ -61,7 +86,12 @@ export interface Catalogue {
   flashItemId: number | null;
 }
 
-interface Checkout { checkoutNo: string; paymentNo: string | null; amountFen: number; orderIds: number[] }
+interface Checkout {
+  checkoutNo: string;
+  paymentNo: string | null;
+  amountFen: number;
+  orderIds: number[];
+}
 
 export class Shopper {
   readonly checkouts: Checkout[] = [];
@@ -74,7 +104,9 @@ export class Shopper {
   ) {}
 
   private async call(
-    method: string, path: string, opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+    method: string,
+    path: string,
+    opts: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
   ) {
     const r = await this.node.api(method, path, { token: this.buyer.token, ...opts });
     if (process.env.RECONCILE_TRACE) {
@@ -85,15 +117,22 @@ export class Shopper {
     return r;
   }
 
-  private owner(orderMerchant: number) { return this.cat.owners.get(orderMerchant)!; }
+  private owner(orderMerchant: number) {
+    return this.cat.owners.get(orderMerchant)!;
+  }
 
   /** Orders of this shopper in the given states (random sequences act on something that can take the step). */
   private async ordersIn(statuses: string[]): Promise<Array<{ id: number; checkout: Checkout }>> {
     const ids = this.checkouts.flatMap((c) => c.orderIds);
     if (!ids.length) return [];
-    const rows = await this.node.app.ctx.db.selectFrom('orders').select(['id', 'status']).where('id', 'in', ids)
-      .orderBy('id').execute();
-    return rows.filter((r) => statuses.includes(r.status))
+    const rows = await this.node.app.ctx.db
+      .selectFrom('orders')
+      .select(['id', 'status'])
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .execute();
+    return rows
+      .filter((r) => statuses.includes(r.status))
       .map((r) => ({ id: r.id, checkout: this.checkouts.find((c) => c.orderIds.includes(r.id))! }));
   }
 
@@ -107,17 +146,23 @@ export class Shopper {
   async run(op: Op): Promise<void> {
     if (process.env.RECONCILE_TRACE) process.stdout.write(`${JSON.stringify(op)}\n`);
     switch (op.kind) {
-      case 'place': return this.place(op);
-      case 'pay': return this.pay(op.pick, op.dup, op.outcome, op.redeliver);
+      case 'place':
+        return this.place(op);
+      case 'pay':
+        return this.pay(op.pick, op.dup, op.outcome, op.redeliver);
       case 'cancel': {
         const c = await this.chosen(op.pick);
         if (c) await this.call('POST', `/api/orders/${c.orderIds[0]}/cancel`);
         return;
       }
-      case 'timeout': return this.timeout(op.pick, op.racePay);
-      case 'ship': return this.ship(op.pick);
-      case 'refund': return this.refund(op);
-      case 'confirm': return this.confirm(op.pick);
+      case 'timeout':
+        return this.timeout(op.pick, op.racePay);
+      case 'ship':
+        return this.ship(op.pick);
+      case 'refund':
+        return this.refund(op);
+      case 'confirm':
+        return this.confirm(op.pick);
     }
   }
 
@@ -125,8 +170,10 @@ export class Shopper {
     const items = op.lines.map((l) => ({ skuId: this.cat.products[l.p]!.skuId, quantity: l.q }));
     const flashSku = this.cat.products[2]!.skuId;
     const body: Record<string, unknown> = {
-      items, addressId: this.buyer.addressId,
-      ...(op.coupons === 'none' ? { couponIds: [] } : {}), ...(op.points ? { usePoints: true } : {}),
+      items,
+      addressId: this.buyer.addressId,
+      ...(op.coupons === 'none' ? { couponIds: [] } : {}),
+      ...(op.points ? { usePoints: true } : {}),
     };
     if (op.flash && this.cat.flashItemId && items.some((i) => i.skuId === flashSku)) {
       const t = await this.call('POST', `/api/flash-sales/items/${this.cat.flashItemId}/token`, { body: {} });
@@ -136,7 +183,10 @@ export class Shopper {
     if (op.quote) {
       const { flashToken: _t, ...quoteBody } = body;
       const q = await this.call('POST', '/api/checkout/quote', { body: quoteBody });
-      if (q.status === 200) { body.quoteToken = q.body.quoteToken; quotedTotal = q.body.totalFen; }
+      if (q.status === 200) {
+        body.quoteToken = q.body.quoteToken;
+        quotedTotal = q.body.totalFen;
+      }
     }
     const key = `${this.tag}-${++this.n}`;
     const placeOnce = () => this.call('POST', '/api/orders', { body: { ...body, idempotencyKey: key } });
@@ -162,7 +212,8 @@ export class Shopper {
       throw new Error(`quoted ${quotedTotal} but charged ${total} for ${JSON.stringify(body)}`);
     }
     this.checkouts.push({
-      checkoutNo: first.checkoutNo, paymentNo: first.payment?.paymentNo ?? null,
+      checkoutNo: first.checkoutNo,
+      paymentNo: first.payment?.paymentNo ?? null,
       amountFen: first.payment?.amountFen ?? 0,
       orderIds: first.orders.map((o: { orderId: number }) => o.orderId),
     });
@@ -188,8 +239,15 @@ export class Shopper {
     const c = await this.chosen(i);
     if (!c) return;
     const db = this.node.app.ctx.db;
-    await db.updateTable('jobs').set({ run_at: new Date() })
-      .where('unique_key', 'in', c.orderIds.map((id) => `order-timeout:${id}`)).where('status', '=', 'pending')
+    await db
+      .updateTable('jobs')
+      .set({ run_at: new Date() })
+      .where(
+        'unique_key',
+        'in',
+        c.orderIds.map((id) => `order-timeout:${id}`),
+      )
+      .where('status', '=', 'pending')
       .execute();
     this.node.app.ctx.jobs.wake();
     if (racePay && c.paymentNo) await this.notify(c, 'succeeded');
@@ -217,8 +275,12 @@ export class Shopper {
     const r = await this.call('POST', `/api/orders/${o.id}/confirm-receipt`);
     if (r.status !== 200) return;
     // The after-sales window passes: the order completes (and earns points).
-    await this.node.app.ctx.db.updateTable('jobs').set({ run_at: new Date() })
-      .where('unique_key', '=', `order-complete:${o.id}`).where('status', '=', 'pending').execute();
+    await this.node.app.ctx.db
+      .updateTable('jobs')
+      .set({ run_at: new Date() })
+      .where('unique_key', '=', `order-complete:${o.id}`)
+      .where('status', '=', 'pending')
+      .execute();
     this.node.app.ctx.jobs.wake();
   }
 
@@ -230,7 +292,8 @@ export class Shopper {
     const lines = all.filter((l) => open(l) > 0);
     if (!lines.length) return;
     const one = lines[op.sub % lines.length]!;
-    const chosen = op.whole ? lines.map((l) => ({ lineId: l.id, quantity: open(l) }))
+    const chosen = op.whole
+      ? lines.map((l) => ({ lineId: l.id, quantity: open(l) }))
       : [{ lineId: one.id, quantity: Math.min(op.qty, open(one)) }];
     const sent = ['shipped', 'delivered', 'completed'].includes(o.status);
     const type = op.returnGoods && sent ? 'return_refund' : 'refund_only';
@@ -241,7 +304,10 @@ export class Shopper {
     for (const req of requests.filter((r) => r.status === 201)) {
       const id = req.body.id as number;
       const shopPath = `/api/merchants/${o.merchantId}/aftersales/${id}`;
-      if (op.decision === 'withdraw') { await this.call('POST', `/api/aftersales/${id}/cancel`); continue; }
+      if (op.decision === 'withdraw') {
+        await this.call('POST', `/api/aftersales/${id}/cancel`);
+        continue;
+      }
       if (op.decision === 'reject') {
         await this.call('POST', `${shopPath}/reject`, { token: owner, body: { reason: '不符合' } });
         continue;
@@ -249,7 +315,9 @@ export class Shopper {
       const byShop = (step: string) => () => this.call('POST', `${shopPath}/${step}`, { token: owner });
       const approved = await Promise.all(Array.from({ length: op.approveDup }, byShop('approve')));
       if (type === 'return_refund' && approved.some((a) => a.status === 200)) {
-        await this.call('POST', `/api/aftersales/${id}/return`, { body: { carrier: '中通', trackingNo: `ZT${id}000` } });
+        await this.call('POST', `/api/aftersales/${id}/return`, {
+          body: { carrier: '中通', trackingNo: `ZT${id}000` },
+        });
         await Promise.all(Array.from({ length: op.approveDup }, byShop('receive')));
       }
     }

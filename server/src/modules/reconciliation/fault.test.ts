@@ -19,11 +19,12 @@ const STOCK = 60;
 const CONCURRENCY = 16;
 const KILL_AFTER = 80;
 const TIMEOUT_SEC = 8;
-const seed = Number(process.env.RECONCILE_SEED ?? (Date.now() % 2_147_483_647));
+const seed = Number(process.env.RECONCILE_SEED ?? Date.now() % 2_147_483_647);
 
 /** Small seeded PRNG so a failing burst can be replayed with the same baskets and choices. */
 function random(s: number) {
-  return () => { // mulberry32
+  return () => {
+    // mulberry32
     s = (s + 0x6d2b79f5) | 0;
     let t = Math.imul(s ^ (s >>> 15), 1 | s);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
@@ -37,7 +38,9 @@ const realBackends = Boolean(process.env.DATABASE_URL && process.env.REDIS_URL);
 
 describe.skipIf(!realBackends)('a node SIGKILLed during a checkout burst (PostgreSQL + Redis)', () => {
   const cleanup: Array<() => Promise<void>> = [];
-  afterAll(async () => { for (const c of cleanup.reverse()) await c().catch(() => undefined); });
+  afterAll(async () => {
+    for (const c of cleanup.reverse()) await c().catch(() => undefined);
+  });
 
   it('ends clean: nothing oversold or half-reserved, every paid order committed, ledger = levels', async () => {
     process.stdout.write(`checkout-burst fault test: seed=${seed} (replay: RECONCILE_SEED=${seed})\n`);
@@ -55,7 +58,9 @@ describe.skipIf(!realBackends)('a node SIGKILLed during a checkout burst (Postgr
     const extra = { PAYMENTS_SANDBOX: 'true', ORDER_PAYMENT_TIMEOUT_SEC: String(TIMEOUT_SEC) };
     const child = () => startChildNode({ databaseUrl: db.url, redisPrefix, extra });
     const nodes: Child[] = [await child(), await child()];
-    cleanup.push(async () => { for (const n of nodes) await n.kill('SIGTERM'); });
+    cleanup.push(async () => {
+      for (const n of nodes) await n.kill('SIGTERM');
+    });
     const sandbox = home.app.ctx.services.payments.providers.get('sandbox') as SandboxProvider;
 
     const stats = { placed: 0, refused: {} as Record<string, number>, died: 0, retried: 0, abandoned: 0, paid: 0 };
@@ -70,7 +75,10 @@ describe.skipIf(!realBackends)('a node SIGKILLed during a checkout burst (Postgr
     };
     const shop = async (i: number) => {
       const buyer = buyers[i]!;
-      const skus = s.products.map((p) => p.skuId).sort(() => rnd() - 0.5).slice(0, 1 + Math.floor(rnd() * 2));
+      const skus = s.products
+        .map((p) => p.skuId)
+        .sort(() => rnd() - 0.5)
+        .slice(0, 1 + Math.floor(rnd() * 2));
       const items = skus.map((skuId) => ({ skuId, quantity: 1 + Math.floor(rnd() * 2) }));
       const body = { idempotencyKey: `burst-${seed}-${i}`, items, addressId: buyer.addressId, couponIds: [] };
       const wantsToPay = rnd() < 0.55;
@@ -86,24 +94,35 @@ describe.skipIf(!realBackends)('a node SIGKILLed during a checkout burst (Postgr
             return;
           }
           stats.placed++;
-          if (wantsToPay && r.body.payment) { stats.paid++; await pay(node, r.body.payment); }
+          if (wantsToPay && r.body.payment) {
+            stats.paid++;
+            await pay(node, r.body.payment);
+          }
           return;
         } catch (err) {
           if (!killed) throw err;
           stats.died++; // the node died under this request: did the order commit or not?
-          if (!retries) { stats.abandoned++; return; }
+          if (!retries) {
+            stats.abandoned++;
+            return;
+          }
           stats.retried++;
           node = nodes[1]!; // the survivor: the same key returns the order if it did commit
         }
       }
     };
     const queue = Array.from({ length: SHOPPERS }, (_, i) => i);
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-        if (++dispatched === KILL_AFTER) { killed = true; void nodes[0]!.kill('SIGKILL'); }
-        await shop(i);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+          if (++dispatched === KILL_AFTER) {
+            killed = true;
+            void nodes[0]!.kill('SIGKILL');
+          }
+          await shop(i);
+        }
+      }),
+    );
     process.stdout.write(`burst: ${JSON.stringify(stats)}\n`);
     expect(stats.died).toBeGreaterThan(0); // the kill really landed mid-burst
     nodes[0] = await child();
@@ -112,7 +131,10 @@ describe.skipIf(!realBackends)('a node SIGKILLed during a checkout burst (Postgr
     const q = home.app.ctx.db;
     const unpaid = () => q.selectFrom('orders').select('id').where('status', '=', 'pending_payment').executeTakeFirst();
     await until(async () => !(await unpaid()), 150_000);
-    const drained = async () => { const m = await inFlight(q); return m.events.length === 0 && m.jobs.length === 0; };
+    const drained = async () => {
+      const m = await inFlight(q);
+      return m.events.length === 0 && m.jobs.length === 0;
+    };
     await until(drained, 90_000);
 
     const report = await reconcile(home.app);
@@ -120,15 +142,22 @@ describe.skipIf(!realBackends)('a node SIGKILLed during a checkout burst (Postgr
     expect(report.run.clean).toBe(true);
 
     // The same, checked directly.
-    const levels = await q.selectFrom('stock_levels').select(['sku_id', 'warehouse_id', 'on_hand', 'reserved'])
-      .where('merchant_id', '=', s.shop.merchantId).execute();
+    const levels = await q
+      .selectFrom('stock_levels')
+      .select(['sku_id', 'warehouse_id', 'on_hand', 'reserved'])
+      .where('merchant_id', '=', s.shop.merchantId)
+      .execute();
     const committed = await sql<{ sku_id: number; n: number }>`
       select sku_id, sum(quantity)::int as n from stock_reservations
        where status = 'committed' group by sku_id`.execute(q);
     for (const l of levels) {
       const sold = committed.rows.find((c) => c.sku_id === l.sku_id)?.n ?? 0;
-      expect({ sku: l.sku_id, sold: sold <= STOCK, onHand: l.on_hand, reserved: l.reserved })
-        .toEqual({ sku: l.sku_id, sold: true, onHand: STOCK - sold, reserved: 0 });
+      expect({ sku: l.sku_id, sold: sold <= STOCK, onHand: l.on_hand, reserved: l.reserved }).toEqual({
+        sku: l.sku_id,
+        sold: true,
+        onHand: STOCK - sold,
+        reserved: 0,
+      });
     }
     const ledger = await sql<{ sku_id: number; warehouse_id: number; on_hand: number; reserved: number }>`
       select sku_id, warehouse_id, sum(delta_on_hand)::int as on_hand, sum(delta_reserved)::int as reserved
@@ -143,7 +172,10 @@ describe.skipIf(!realBackends)('a node SIGKILLed during a checkout burst (Postgr
                on r.order_id = o.id and r.sku_id = l.sku_id
        where coalesce(r.q, 0) <> l.quantity`.execute(q);
     expect(halfReserved.rows).toEqual([]);
-    const byStatus = await q.selectFrom('orders').select(['status', q.fn.countAll<number>().as('n')]).groupBy('status')
+    const byStatus = await q
+      .selectFrom('orders')
+      .select(['status', q.fn.countAll<number>().as('n')])
+      .groupBy('status')
       .execute();
     const statuses = JSON.stringify(Object.fromEntries(byStatus.map((r) => [r.status, Number(r.n)])));
     process.stdout.write(`after the drain: ${statuses}, sold ${JSON.stringify(committed.rows)}\n`);

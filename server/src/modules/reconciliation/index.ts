@@ -12,7 +12,9 @@ import { RUN_JOB } from './run-store.ts';
 import { reconciliationRoutes } from './routes.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { reconciliation: ReconciliationService }
+  interface Services {
+    reconciliation: ReconciliationService;
+  }
 }
 
 export const DAILY_JOB = 'reconciliation.daily';
@@ -27,7 +29,8 @@ export const reconciliationModule: Module = {
     for (const check of reconciliationChecks) ctx.reconcile.register(check);
     // Network-free but long: outside a transaction, so the checks each get their own snapshot.
     ctx.jobs.register<{ runId: number }>({
-      type: RUN_JOB, transactional: false,
+      type: RUN_JOB,
+      transactional: false,
       run: async (job) => {
         try {
           await svc.store.execute(job.payload.runId);
@@ -40,7 +43,8 @@ export const reconciliationModule: Module = {
     });
     // Once a day (each UTC midnight, 08:00 in Asia/Shanghai): the whole platform, the previous local day.
     ctx.jobs.recurring({
-      type: DAILY_JOB, everyMs: 24 * 3600_000,
+      type: DAILY_JOB,
+      everyMs: 24 * 3600_000,
       run: async (_job, db) => {
         const tz = ctx.config.analytics.timeZone;
         const { rows } = await sql<{ day: string }>`

@@ -12,8 +12,14 @@ import type { ReconcileScope } from '../../platform/reconcile.ts';
 import { settle, storefront, type Storefront } from './test-support.ts';
 
 interface Books {
-  paid: number; paidPayment: number; unpaid: number; refunded: number; aftersaleId: number; skuId: number;
-  flashItemId: number | null; buyerId: number;
+  paid: number;
+  paidPayment: number;
+  unpaid: number;
+  refunded: number;
+  aftersaleId: number;
+  skuId: number;
+  flashItemId: number | null;
+  buyerId: number;
 }
 interface Plant {
   plant(db: Db, b: Books): Promise<() => Promise<void>>;
@@ -22,7 +28,7 @@ interface Plant {
   perShop?: boolean;
 }
 
-const row = async <T,>(q: Promise<T | undefined>) => {
+const row = async <T>(q: Promise<T | undefined>) => {
   const r = await q;
   if (!r) throw new Error('fixture row missing');
   return r;
@@ -30,32 +36,55 @@ const row = async <T,>(q: Promise<T | undefined>) => {
 
 /** Add `by` to one column of the row whose `key` is `id`; the undo takes it off again. */
 async function bump(db: Db, table: string, column: string, key: string, id: number, by = 1) {
-  const move = (d: number) => sql`
+  const move = (d: number) =>
+    sql`
     update ${sql.table(table)} set ${sql.ref(column)} = ${sql.ref(column)} + ${d}
      where ${sql.ref(key)} = ${id}`.execute(db);
   await move(by);
-  return async () => { await move(-by); };
+  return async () => {
+    await move(-by);
+  };
 }
 
 /** One plant per check: it changes a row and returns how to put it back. */
 const PLANTS: Record<string, Plant> = {
   'platform.outbox': {
     async plant(db, b) {
-      const e = await db.insertInto('outbox_events').values({
-        type: 'test.never_handled', aggregate_type: 'order', aggregate_id: String(b.paid), payload: '{}',
-        attempts: 25, dead_at: new Date(),
-      }).returning('id').executeTakeFirstOrThrow();
-      return async () => { await db.deleteFrom('outbox_events').where('id', '=', e.id).execute(); };
+      const e = await db
+        .insertInto('outbox_events')
+        .values({
+          type: 'test.never_handled',
+          aggregate_type: 'order',
+          aggregate_id: String(b.paid),
+          payload: '{}',
+          attempts: 25,
+          dead_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return async () => {
+        await db.deleteFrom('outbox_events').where('id', '=', e.id).execute();
+      };
     },
     subject: () => 'event:',
   },
   'platform.jobs': {
     async plant(db, b) {
-      const j = await db.insertInto('jobs').values({
-        type: 'test.gave_up', payload: JSON.stringify({ orderId: b.paid }), run_at: new Date(), status: 'failed',
-        attempts: 10, last_error: 'provider down',
-      }).returning('id').executeTakeFirstOrThrow();
-      return async () => { await db.deleteFrom('jobs').where('id', '=', j.id).execute(); };
+      const j = await db
+        .insertInto('jobs')
+        .values({
+          type: 'test.gave_up',
+          payload: JSON.stringify({ orderId: b.paid }),
+          run_at: new Date(),
+          status: 'failed',
+          attempts: 10,
+          last_error: 'provider down',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return async () => {
+        await db.deleteFrom('jobs').where('id', '=', j.id).execute();
+      };
     },
     subject: () => 'job:',
   },
@@ -66,7 +95,9 @@ const PLANTS: Record<string, Plant> = {
   'reconciliation.order_refunds': {
     async plant(db, b) {
       await db.updateTable('orders').set({ status: 'refunded' }).where('id', '=', b.paid).execute();
-      return async () => { await db.updateTable('orders').set({ status: 'paid' }).where('id', '=', b.paid).execute(); };
+      return async () => {
+        await db.updateTable('orders').set({ status: 'paid' }).where('id', '=', b.paid).execute();
+      };
     },
     subject: (b) => `order:${b.paid}`,
   },
@@ -75,7 +106,9 @@ const PLANTS: Record<string, Plant> = {
       const reservations = (status: 'reserved' | 'committed') =>
         db.updateTable('stock_reservations').set({ status }).where('order_id', '=', b.paid).execute();
       await reservations('reserved');
-      return async () => { await reservations('committed'); };
+      return async () => {
+        await reservations('committed');
+      };
     },
     subject: (b) => `order:${b.paid} sku:`,
   },
@@ -144,24 +177,36 @@ describe.each(APP_BACKENDS)('each check reports a planted discrepancy on $name',
     const flash = await node.api('POST', `/api/merchants/${s.shop.merchantId}/flash-sales`, {
       token: s.shop.owner.token,
       body: {
-        title: '对账秒杀', startsAt: at(-1000), endsAt: at(3600_000),
+        title: '对账秒杀',
+        startsAt: at(-1000),
+        endsAt: at(3600_000),
         items: [{ skuId: s.products[0]!.skuId, flashPriceFen: 900, stock: 5, perUserLimit: 1 }],
       },
     });
     await settle(node.app);
     const paidId = paid.orders[0].orderId as number;
     books = {
-      paid: paidId, refunded: refundedId, aftersaleId: req.body.id, unpaid: unpaid.orders[0].orderId,
-      skuId: s.products[0]!.skuId, buyerId: buyer.userId,
-      paidPayment: (await row(node.app.ctx.db.selectFrom('orders').select('payment_id').where('id', '=', paidId)
-        .executeTakeFirst())).payment_id!,
+      paid: paidId,
+      refunded: refundedId,
+      aftersaleId: req.body.id,
+      unpaid: unpaid.orders[0].orderId,
+      skuId: s.products[0]!.skuId,
+      buyerId: buyer.userId,
+      paidPayment: (
+        await row(node.app.ctx.db.selectFrom('orders').select('payment_id').where('id', '=', paidId).executeTakeFirst())
+      ).payment_id!,
       flashItemId: flash.status === 201 ? flash.body.items[0].id : null,
     };
   });
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   const everything = (): ReconcileScope => ({
-    db: node.app.ctx.db, cache: node.app.ctx.cache, from: new Date(0), to: new Date(Date.now() + 60_000),
+    db: node.app.ctx.db,
+    cache: node.app.ctx.cache,
+    from: new Date(0),
+    to: new Date(Date.now() + 60_000),
   });
   const check = (name: string) => node.app.ctx.reconcile.checks.find((c) => c.name === name);
 

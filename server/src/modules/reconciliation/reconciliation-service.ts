@@ -12,7 +12,11 @@ import { RunStore } from './run-store.ts';
 import type { CheckOutcome, RunStatus } from './tables.ts';
 import './tables.ts';
 
-export interface RangeInput { day?: string | undefined; from?: string | undefined; to?: string | undefined }
+export interface RangeInput {
+  day?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
 
 /** Check a range as given (a day, or from/to, or nothing: everything up to now) before any query. */
 export function parseRange(input: RangeInput): { day: string } | { from: Date; to: Date } {
@@ -33,9 +37,18 @@ export function parseRange(input: RangeInput): { day: string } | { from: Date; t
   return { from, to };
 }
 type RunRow = {
-  id: number; merchant_id: number | null; range_from: Date; range_to: Date; trigger: string; status: RunStatus;
-  checks: CheckOutcome[]; discrepancy_count: number; error: string | null;
-  created_at: Date; started_at: Date | null; finished_at: Date | null;
+  id: number;
+  merchant_id: number | null;
+  range_from: Date;
+  range_to: Date;
+  trigger: string;
+  status: RunStatus;
+  checks: CheckOutcome[];
+  discrepancy_count: number;
+  error: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
 };
 /** Whose eyes: the platform (everything), or one shop (its books only). */
 type Viewer = { merchantId: number | null };
@@ -114,13 +127,23 @@ export class ReconciliationService {
     q: { page: number; pageSize: number },
     viewer: Viewer,
   ) {
-    const query = this.ctx.db.selectFrom('reconciliation_runs')
-      .$if(filter.merchantId !== undefined, (qb) => qb.where((eb) => eb.or([
-        eb('merchant_id', '=', filter.merchantId!),
-        ...(filter.withPlatformRuns ? [eb('merchant_id', 'is', null)] : []),
-      ])));
+    const query = this.ctx.db
+      .selectFrom('reconciliation_runs')
+      .$if(filter.merchantId !== undefined, (qb) =>
+        qb.where((eb) =>
+          eb.or([
+            eb('merchant_id', '=', filter.merchantId!),
+            ...(filter.withPlatformRuns ? [eb('merchant_id', 'is', null)] : []),
+          ]),
+        ),
+      );
     const [rows, total] = await Promise.all([
-      query.selectAll().orderBy('id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute(),
+      query
+        .selectAll()
+        .orderBy('id', 'desc')
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize)
+        .execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     const views = await Promise.all(rows.map((r) => this.view(r as RunRow, viewer)));
@@ -143,7 +166,10 @@ export class ReconciliationService {
   }
 
   private async load(runId: number): Promise<RunRow> {
-    const run = await this.ctx.db.selectFrom('reconciliation_runs').selectAll().where('id', '=', runId)
+    const run = await this.ctx.db
+      .selectFrom('reconciliation_runs')
+      .selectAll()
+      .where('id', '=', runId)
       .executeTakeFirst();
     if (!run) throw notFound('Reconciliation run', 'RUN_NOT_FOUND');
     return run as RunRow;
@@ -155,33 +181,55 @@ export class ReconciliationService {
     let count = run.discrepancy_count;
     const narrowed = viewer.merchantId !== null && run.merchant_id === null;
     if (narrowed && FINISHED.includes(run.status)) {
-      const counts = await this.ctx.db.selectFrom('reconciliation_discrepancies')
+      const counts = await this.ctx.db
+        .selectFrom('reconciliation_discrepancies')
         .select(['check_name', sql<number>`count(*)`.as('n')])
-        .where('run_id', '=', run.id).where('merchant_id', '=', viewer.merchantId).groupBy('check_name').execute();
+        .where('run_id', '=', run.id)
+        .where('merchant_id', '=', viewer.merchantId)
+        .groupBy('check_name')
+        .execute();
       const byCheck = new Map(counts.map((c) => [c.check_name, Number(c.n)]));
       // A shop is not told why another part of the platform's books could not be checked.
       checks = run.checks.map((c) => ({
-        ...c, count: byCheck.get(c.name) ?? 0,
+        ...c,
+        count: byCheck.get(c.name) ?? 0,
         status: c.status === 'error' ? 'error' : byCheck.get(c.name) ? 'discrepancies' : 'clean',
         ...(c.error ? { error: 'could not finish' } : {}),
       }));
       count = [...byCheck.values()].reduce((s, n) => s + n, 0);
     }
-    const status: RunStatus = !FINISHED.includes(run.status) ? run.status
-      : checks.some((c) => c.status === 'error') ? 'failed' : count > 0 ? 'discrepancies' : 'clean';
+    const status: RunStatus = !FINISHED.includes(run.status)
+      ? run.status
+      : checks.some((c) => c.status === 'error')
+        ? 'failed'
+        : count > 0
+          ? 'discrepancies'
+          : 'clean';
     const clean = status === 'clean';
-    const summary = !FINISHED.includes(status) ? `Run ${status}…`
-      : clean ? `All clean: ${checks.length} checks found nothing wrong`
+    const summary = !FINISHED.includes(status)
+      ? `Run ${status}…`
+      : clean
+        ? `All clean: ${checks.length} checks found nothing wrong`
         : status === 'failed'
-          ? `${checks.filter((c) => c.status === 'error').length} check(s) could not finish; `
-            + `${count} discrepancies found`
+          ? `${checks.filter((c) => c.status === 'error').length} check(s) could not finish; ` +
+            `${count} discrepancies found`
           : `${count} discrepancies in ${checks.filter((c) => c.count > 0).length} check(s)`;
     return {
       run: {
-        id: run.id, scope: run.merchant_id === null ? 'platform' as const : 'shop' as const,
-        merchantId: run.merchant_id, from: run.range_from, to: run.range_to, trigger: run.trigger,
-        status, clean, summary, discrepancyCount: count, error: narrowed ? null : run.error,
-        createdAt: run.created_at, startedAt: run.started_at, finishedAt: run.finished_at,
+        id: run.id,
+        scope: run.merchant_id === null ? ('platform' as const) : ('shop' as const),
+        merchantId: run.merchant_id,
+        from: run.range_from,
+        to: run.range_to,
+        trigger: run.trigger,
+        status,
+        clean,
+        summary,
+        discrepancyCount: count,
+        error: narrowed ? null : run.error,
+        createdAt: run.created_at,
+        startedAt: run.started_at,
+        finishedAt: run.finished_at,
       },
       checks,
     };
@@ -198,10 +246,17 @@ export class ReconciliationService {
     if (viewer.merchantId !== null) q = q.where('merchant_id', '=', viewer.merchantId);
     const rows = await q.orderBy('id').execute();
     return {
-      run: view, checks,
+      run: view,
+      checks,
       discrepancies: rows.map((d) => ({
-        id: d.id, check: d.check_name, merchantId: d.merchant_id, subject: d.subject, message: d.message,
-        expected: d.expected, actual: d.actual, rows: d.rows,
+        id: d.id,
+        check: d.check_name,
+        merchantId: d.merchant_id,
+        subject: d.subject,
+        message: d.message,
+        expected: d.expected,
+        actual: d.actual,
+        rows: d.rows,
       })),
     };
   }

@@ -26,7 +26,9 @@ describe.each(APP_BACKENDS)('reconciliation runs and reports on $name', (backend
     b = await storefront(node, '对账乙店', '13855500002', [{ title: '乙货', priceFen: 2500, stock: 20 }]);
     admin = a.shop.admin;
   });
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   const get = (path: string, token?: string) => node.api('GET', path, token ? { token } : {});
   const post = (path: string, token: string, body: unknown = {}) => node.api('POST', path, { token, body });
@@ -48,8 +50,11 @@ describe.each(APP_BACKENDS)('reconciliation runs and reports on $name', (backend
     const placed = await post('/api/orders', buyer.token, body);
     expect(placed.status).toBe(201);
     const orderId = placed.body.orders[0].orderId as number;
-    await node.app.ctx.db.updateTable('orders').set({ pay_deadline: new Date(Date.now() - 3600_000) })
-      .where('id', '=', orderId).execute();
+    await node.app.ctx.db
+      .updateTable('orders')
+      .set({ pay_deadline: new Date(Date.now() - 3600_000) })
+      .where('id', '=', orderId)
+      .execute();
     return orderId;
   }
 
@@ -65,10 +70,15 @@ describe.each(APP_BACKENDS)('reconciliation runs and reports on $name', (backend
     const listed = (await get('/api/platform/reconciliation/checks', admin.token)).body as Array<{ name: string }>;
     const names = listed.map((c) => c.name);
     expect(report.checks.map((c: { name: string }) => c.name)).toEqual(names);
-    expect(names).toEqual(expect.arrayContaining([
-      'platform.outbox', 'platform.jobs',
-      'reconciliation.order_payments', 'reconciliation.order_refunds', 'reconciliation.order_stock',
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'platform.outbox',
+        'platform.jobs',
+        'reconciliation.order_payments',
+        'reconciliation.order_refunds',
+        'reconciliation.order_stock',
+      ]),
+    );
     expect(report.checks.every((c: { status: string }) => c.status === 'clean')).toBe(true);
   });
 
@@ -89,17 +99,21 @@ describe.each(APP_BACKENDS)('reconciliation runs and reports on $name', (backend
     expect(report.run.to).toBe('2026-11-30T16:00:00.000Z');
   });
 
-  it('shows each shop its own discrepancies with the rows, and never another shop\'s', async () => {
+  it("shows each shop its own discrepancies with the rows, and never another shop's", async () => {
     const stuckA = await stuckOrder(a, '13955500001');
     const stuckB = await stuckOrder(b, '13955500002');
     const platform = await post(PLATFORM_RUNS, admin.token);
     const full = await finished(`${PLATFORM_RUNS}/${platform.body.run.id}`, admin.token);
     expect(full.run).toMatchObject({ status: 'discrepancies', clean: false });
-    const subjects = (full.discrepancies as Finding[]).filter((d) => d.check === 'reconciliation.order_payments')
+    const subjects = (full.discrepancies as Finding[])
+      .filter((d) => d.check === 'reconciliation.order_payments')
       .map((d) => [d.subject, d.merchantId]);
-    expect(subjects).toEqual(expect.arrayContaining([
-      [`order:${stuckA}`, a.shop.merchantId], [`order:${stuckB}`, b.shop.merchantId],
-    ]));
+    expect(subjects).toEqual(
+      expect.arrayContaining([
+        [`order:${stuckA}`, a.shop.merchantId],
+        [`order:${stuckB}`, b.shop.merchantId],
+      ]),
+    );
     const row = (full.discrepancies as Finding[]).find((d) => d.subject === `order:${stuckA}`)!;
     expect(row.message).toContain('past its deadline');
     expect(row.rows[0]).toMatchObject({ orderId: stuckA, status: 'pending_payment' });
@@ -126,14 +140,17 @@ describe.each(APP_BACKENDS)('reconciliation runs and reports on $name', (backend
     expect(listed.every((r) => r.merchantId === b.shop.merchantId)).toBe(true);
 
     // Put the books right again (the timeout runs) and the next run is clean.
-    await node.app.ctx.db.updateTable('jobs').set({ run_at: new Date() })
-      .where('unique_key', 'in', [`order-timeout:${stuckA}`, `order-timeout:${stuckB}`]).execute();
+    await node.app.ctx.db
+      .updateTable('jobs')
+      .set({ run_at: new Date() })
+      .where('unique_key', 'in', [`order-timeout:${stuckA}`, `order-timeout:${stuckB}`])
+      .execute();
     await settle(node.app);
     const again = await post(PLATFORM_RUNS, admin.token);
     expect((await finished(`${PLATFORM_RUNS}/${again.body.run.id}`, admin.token)).run.clean).toBe(true);
   });
 
-  it('lets only the platform, or the shop\'s owners and staff, see and start runs', async () => {
+  it("lets only the platform, or the shop's owners and staff, see and start runs", async () => {
     const anchor = await node.userToken('13955500003');
     const staff = `/api/merchants/${a.shop.merchantId}/staff`;
     await post(staff, a.shop.owner.token, { phone: '13955500003', role: 'anchor' });
@@ -146,8 +163,8 @@ describe.each(APP_BACKENDS)('reconciliation runs and reports on $name', (backend
   });
 
   it('answers bad input with a clear 4xx and starts nothing', async () => {
-    const runs = () => node.app.ctx.db.selectFrom('reconciliation_runs').select(sql<number>`count(*)`.as('n'))
-      .executeTakeFirstOrThrow();
+    const runs = () =>
+      node.app.ctx.db.selectFrom('reconciliation_runs').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
     const before = await runs();
     const start = (body: unknown) => post(PLATFORM_RUNS, admin.token, body);
     expect((await start({ day: '2026-02-30' })).body.error.code).toBe('VALIDATION_FAILED');
@@ -163,8 +180,12 @@ describe.each(APP_BACKENDS)('reconciliation runs and reports on $name', (backend
   });
 
   it('runs every day on its own: the daily job reconciles yesterday for the whole platform', async () => {
-    const booked = await node.app.ctx.db.selectFrom('jobs').select(['id', 'unique_key'])
-      .where('type', '=', DAILY_JOB).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    const booked = await node.app.ctx.db
+      .selectFrom('jobs')
+      .select(['id', 'unique_key'])
+      .where('type', '=', DAILY_JOB)
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
     expect(booked.unique_key).toMatch(/^recurring:reconciliation\.daily:/);
     await node.app.ctx.db.updateTable('jobs').set({ run_at: new Date() }).where('id', '=', booked.id).execute();
     type Listed = { id: number; trigger: string; status: string; from: string; to: string };
@@ -181,22 +202,29 @@ describe.each(APP_BACKENDS)('reconciliation runs and reports on $name', (backend
 
   it('reports a check that cannot finish, and still runs the others', async () => {
     const registry = new ReconcileRegistry();
-    const found = (merchantId: number, subject: string, message: string) =>
-      [{ check: 'x', merchantId, subject, message, expected: 1, actual: 2 }];
-    const broken = async (): Promise<never> => { throw new Error('books unreadable'); };
+    const found = (merchantId: number, subject: string, message: string) => [
+      { check: 'x', merchantId, subject, message, expected: 1, actual: 2 },
+    ];
+    const broken = async (): Promise<never> => {
+      throw new Error('books unreadable');
+    };
     registry.register({ name: 'test.broken', description: 'always throws', run: broken });
     registry.register({
-      name: 'test.finds', description: 'finds one thing',
+      name: 'test.finds',
+      description: 'finds one thing',
       run: async () => found(a.shop.merchantId, 'thing:1', 'off by one'),
     });
     registry.register({
-      name: 'test.leaks', description: 'ignores the shop it is asked about',
+      name: 'test.leaks',
+      description: 'ignores the shop it is asked about',
       run: async () => found(b.shop.merchantId, 'thing:2', 'another shop'),
     });
     const runner = new ReconciliationRunner({ ...node.app.ctx, reconcile: registry }, { confirmDelayMs: 10 });
     const r = await runner.evaluate({ merchantId: a.shop.merchantId, from: new Date(0), to: new Date() });
     expect(r.outcomes.map((o) => [o.name, o.status, o.count])).toEqual([
-      ['test.broken', 'error', 0], ['test.finds', 'discrepancies', 1], ['test.leaks', 'clean', 0],
+      ['test.broken', 'error', 0],
+      ['test.finds', 'discrepancies', 1],
+      ['test.leaks', 'clean', 0],
     ]);
     expect(r.outcomes[0]!.error).toBe('books unreadable');
     expect(r.discrepancies).toEqual([expect.objectContaining({ check: 'test.finds', subject: 'thing:1' })]);

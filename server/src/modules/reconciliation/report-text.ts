@@ -4,7 +4,11 @@ import type { ReconciliationService } from './reconciliation-service.ts';
 
 export type Report = Awaited<ReturnType<ReconciliationService['report']>>;
 
-const when = (d: Date | string) => new Date(d).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+const when = (d: Date | string) =>
+  new Date(d)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 
 export function reportText(report: Report): string {
   const { run, checks, discrepancies } = report;

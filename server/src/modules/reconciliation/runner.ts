@@ -39,7 +39,10 @@ export interface RunnerOptions {
 const keyOf = (d: Discrepancy) => `${d.merchantId ?? ''}|${d.subject}|${d.message}`;
 
 export class ReconciliationRunner {
-  constructor(private readonly ctx: AppContext, private readonly opts: RunnerOptions = {}) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly opts: RunnerOptions = {},
+  ) {}
 
   get checks(): readonly ReconcileCheck[] {
     return this.ctx.reconcile.checks;
@@ -61,14 +64,19 @@ export class ReconciliationRunner {
           found = (await this.runOnce(check, scope)).filter((d) => first.has(keyOf(d)));
         }
         discrepancies.push(...found);
-        const status = found.length ? 'discrepancies' as const : 'clean' as const;
+        const status = found.length ? ('discrepancies' as const) : ('clean' as const);
         const ms = Date.now() - started;
         outcome = { name: check.name, description: check.description, status, count: found.length, ms };
       } catch (err) {
         this.ctx.log.error({ err, check: check.name }, 'reconciliation check failed');
         const error = (err instanceof Error ? err.message : String(err)).slice(0, 500);
         outcome = {
-          name: check.name, description: check.description, status: 'error', count: 0, error, ms: Date.now() - started,
+          name: check.name,
+          description: check.description,
+          status: 'error',
+          count: 0,
+          error,
+          ms: Date.now() - started,
         };
       }
       outcomes.push(outcome);
@@ -80,13 +88,17 @@ export class ReconciliationRunner {
   private async runOnce(check: ReconcileCheck, scope: RunScope): Promise<Discrepancy[]> {
     const run = (db: Db) => check.run(this.scopeFor(db, scope));
     const timeoutMs = Math.floor(this.opts.statementTimeoutMs ?? 120_000);
-    const found = this.ctx.dbKind === 'postgres'
-      ? await this.ctx.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only')
-        .execute(async (trx) => {
-          await sql.raw(`set local statement_timeout = ${timeoutMs}`).execute(trx);
-          return run(trx);
-        })
-      : await run(this.ctx.db);
+    const found =
+      this.ctx.dbKind === 'postgres'
+        ? await this.ctx.db
+            .transaction()
+            .setIsolationLevel('repeatable read')
+            .setAccessMode('read only')
+            .execute(async (trx) => {
+              await sql.raw(`set local statement_timeout = ${timeoutMs}`).execute(trx);
+              return run(trx);
+            })
+        : await run(this.ctx.db);
     // A shop's run shows that shop's books only, whatever a check returns.
     return found
       .filter((d) => scope.merchantId === null || d.merchantId === scope.merchantId)

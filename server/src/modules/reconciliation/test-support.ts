@@ -9,14 +9,28 @@ import type { RunScope } from './runner.ts';
 
 /** What is still moving: events not yet delivered (failing ones included) and jobs due or retrying. */
 export async function inFlight(db: Db) {
-  const events = await db.selectFrom('outbox_events').select(['id', 'type', 'attempts', 'last_error'])
-    .where('dispatched_at', 'is', null).where('dead_at', 'is', null).orderBy('id').limit(20).execute();
-  const jobs = await db.selectFrom('jobs').select(['id', 'type', 'attempts', 'last_error'])
+  const events = await db
+    .selectFrom('outbox_events')
+    .select(['id', 'type', 'attempts', 'last_error'])
+    .where('dispatched_at', 'is', null)
+    .where('dead_at', 'is', null)
+    .orderBy('id')
+    .limit(20)
+    .execute();
+  const jobs = await db
+    .selectFrom('jobs')
+    .select(['id', 'type', 'attempts', 'last_error'])
     .where('status', '=', 'pending')
-    .where((eb) => eb.or([
-      eb('run_at', '<=', sql<Date>`now()`), eb('last_error', 'is not', null), eb('locked_until', '>', sql<Date>`now()`),
-    ]))
-    .orderBy('id').limit(20).execute();
+    .where((eb) =>
+      eb.or([
+        eb('run_at', '<=', sql<Date>`now()`),
+        eb('last_error', 'is not', null),
+        eb('locked_until', '>', sql<Date>`now()`),
+      ]),
+    )
+    .orderBy('id')
+    .limit(20)
+    .execute();
   return { events, jobs };
 }
 
@@ -55,7 +69,12 @@ export async function reconcile(app: App, scope: RunScope = everything()) {
 export const findings = (report: Awaited<ReturnType<typeof reconcile>>) => [
   ...report.checks.filter((c) => c.status === 'error').map((c) => ({ check: c.name, error: c.error })),
   ...report.discrepancies.map((d) => ({
-    check: d.check, subject: d.subject, message: d.message, expected: d.expected, actual: d.actual, rows: d.rows,
+    check: d.check,
+    subject: d.subject,
+    message: d.message,
+    expected: d.expected,
+    actual: d.actual,
+    rows: d.rows,
   })),
 ];
 
@@ -66,13 +85,18 @@ export interface Storefront {
 
 /** A shop that charges 6 + 1 yuan per extra piece for shipping, with the given one-SKU products. */
 export async function storefront(
-  node: TestNode, name: string, ownerPhone: string, products: Array<{ title: string; priceFen: number; stock: number }>,
+  node: TestNode,
+  name: string,
+  ownerPhone: string,
+  products: Array<{ title: string; priceFen: number; stock: number }>,
 ): Promise<Storefront> {
   const shop = await makeShop(node, name, ownerPhone);
   const tpl = await node.api('POST', `/api/merchants/${shop.merchantId}/shipping-templates`, {
     token: shop.owner.token,
     body: {
-      name: '默认', chargeBy: 'pieces', isDefault: true,
+      name: '默认',
+      chargeBy: 'pieces',
+      isDefault: true,
       rules: [{ regions: ['*'], firstUnits: 1, firstFeeFen: 600, extraUnits: 1, extraFeeFen: 100 }],
     },
   });

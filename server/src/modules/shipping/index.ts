@@ -7,13 +7,17 @@ import { shippingRoutes } from './routes.ts';
 import { seedShipping } from './seed.ts';
 
 declare module '../../platform/context.ts' {
-  interface Services { shipping: ShippingService }
+  interface Services {
+    shipping: ShippingService;
+  }
 }
 
 export const shippingModule: Module = {
   name: 'shipping',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  init(ctx) { ctx.services.shipping = new ShippingService(ctx); },
+  init(ctx) {
+    ctx.services.shipping = new ShippingService(ctx);
+  },
   routes: shippingRoutes,
   seed: seedShipping,
 };

@@ -10,9 +10,35 @@ import type { ShippingRule } from './tables.ts';
 import './tables.ts';
 import { transact } from '../../platform/db/transact.ts';
 
-export interface AddressInput { name: string; phone: string; province: string; city: string; district?: string | undefined; detail: string; postalCode?: string | undefined; isDefault?: boolean | undefined }
-export interface AddressView { id: number; name: string; phone: string; province: string; city: string; district: string; detail: string; postalCode: string | null; isDefault: boolean }
-export interface TemplateInput { name: string; chargeBy: 'weight' | 'pieces'; rules: ShippingRule[]; freeOverFen?: number | null | undefined; excludedRegions?: string[] | undefined; isDefault?: boolean | undefined }
+export interface AddressInput {
+  name: string;
+  phone: string;
+  province: string;
+  city: string;
+  district?: string | undefined;
+  detail: string;
+  postalCode?: string | undefined;
+  isDefault?: boolean | undefined;
+}
+export interface AddressView {
+  id: number;
+  name: string;
+  phone: string;
+  province: string;
+  city: string;
+  district: string;
+  detail: string;
+  postalCode: string | null;
+  isDefault: boolean;
+}
+export interface TemplateInput {
+  name: string;
+  chargeBy: 'weight' | 'pieces';
+  rules: ShippingRule[];
+  freeOverFen?: number | null | undefined;
+  excludedRegions?: string[] | undefined;
+  isDefault?: boolean | undefined;
+}
 
 export const MAX_ADDRESSES = 30;
 
@@ -21,13 +47,25 @@ export class ShippingService {
 
   // ---- addresses ----
   async listAddresses(userId: number): Promise<AddressView[]> {
-    const rows = await this.ctx.db.selectFrom('addresses').selectAll().where('user_id', '=', userId).where('deleted_at', 'is', null)
-      .orderBy('is_default', 'desc').orderBy('id', 'desc').execute();
+    const rows = await this.ctx.db
+      .selectFrom('addresses')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('deleted_at', 'is', null)
+      .orderBy('is_default', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
     return rows.map(toAddress);
   }
 
   async getAddress(db: Db, userId: number, id: number): Promise<AddressView> {
-    const row = await db.selectFrom('addresses').selectAll().where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).executeTakeFirst();
+    const row = await db
+      .selectFrom('addresses')
+      .selectAll()
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     if (!row) throw notFound('Address', 'ADDRESS_NOT_FOUND');
     return toAddress(row);
   }
@@ -36,33 +74,77 @@ export class ShippingService {
     const phone = normalizePhone(input.phone);
     if (!phone) throw badRequest('PHONE_INVALID', 'Phone must be a mainland mobile number');
     return transact(this.ctx.db, async (trx) => {
-      const count = await trx.selectFrom('addresses').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
+      const count = await trx
+        .selectFrom('addresses')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirstOrThrow();
       if (!id && count.n >= MAX_ADDRESSES) throw badRequest('ADDRESS_BOOK_FULL', `At most ${MAX_ADDRESSES} addresses`);
       const makeDefault = input.isDefault ?? count.n === 0;
-      if (makeDefault) await trx.updateTable('addresses').set({ is_default: false }).where('user_id', '=', userId).execute();
-      const values = { name: input.name.trim(), phone, province: input.province.trim(), city: input.city.trim(), district: input.district?.trim() ?? '', detail: input.detail.trim(), postal_code: input.postalCode ?? null, is_default: makeDefault };
+      if (makeDefault)
+        await trx.updateTable('addresses').set({ is_default: false }).where('user_id', '=', userId).execute();
+      const values = {
+        name: input.name.trim(),
+        phone,
+        province: input.province.trim(),
+        city: input.city.trim(),
+        district: input.district?.trim() ?? '',
+        detail: input.detail.trim(),
+        postal_code: input.postalCode ?? null,
+        is_default: makeDefault,
+      };
       const row = id
-        ? await trx.updateTable('addresses').set(values).where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).returningAll().executeTakeFirst()
-        : await trx.insertInto('addresses').values({ ...values, user_id: userId }).returningAll().executeTakeFirst();
+        ? await trx
+            .updateTable('addresses')
+            .set(values)
+            .where('id', '=', id)
+            .where('user_id', '=', userId)
+            .where('deleted_at', 'is', null)
+            .returningAll()
+            .executeTakeFirst()
+        : await trx
+            .insertInto('addresses')
+            .values({ ...values, user_id: userId })
+            .returningAll()
+            .executeTakeFirst();
       if (!row) throw notFound('Address', 'ADDRESS_NOT_FOUND');
       return toAddress(row);
     });
   }
 
   async deleteAddress(userId: number, id: number): Promise<void> {
-    const res = await this.ctx.db.updateTable('addresses').set({ deleted_at: sql`now()`, is_default: false }).where('id', '=', id).where('user_id', '=', userId).where('deleted_at', 'is', null).executeTakeFirst();
+    const res = await this.ctx.db
+      .updateTable('addresses')
+      .set({ deleted_at: sql`now()`, is_default: false })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) throw notFound('Address', 'ADDRESS_NOT_FOUND');
   }
 
   // ---- templates ----
   async templateFor(db: Db, merchantId: number): Promise<FeeTemplate | null> {
-    const t = await db.selectFrom('shipping_templates').selectAll().where('merchant_id', '=', merchantId).where('is_default', '=', true).executeTakeFirst();
-    return t ? { chargeBy: t.charge_by, rules: t.rules, freeOverFen: t.free_over_fen, excludedRegions: t.excluded_regions } : null;
+    const t = await db
+      .selectFrom('shipping_templates')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where('is_default', '=', true)
+      .executeTakeFirst();
+    return t
+      ? { chargeBy: t.charge_by, rules: t.rules, freeOverFen: t.free_over_fen, excludedRegions: t.excluded_regions }
+      : null;
   }
 
   async listTemplates(actor: Actor, merchantId: number) {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
-    const rows = await this.ctx.db.selectFrom('shipping_templates').selectAll().where('merchant_id', '=', merchantId).orderBy('id').execute();
+    const rows = await this.ctx.db
+      .selectFrom('shipping_templates')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .orderBy('id')
+      .execute();
     return rows.map(toTemplate);
   }
 
@@ -72,21 +154,47 @@ export class ShippingService {
   }
 
   async saveTemplateIn(db: Db, merchantId: number, input: TemplateInput, id?: number) {
-    if (!input.rules.some((r) => r.regions.includes('*')) && input.rules.length === 0) throw badRequest('TEMPLATE_INVALID', 'A template needs at least one rule');
+    if (!input.rules.some((r) => r.regions.includes('*')) && input.rules.length === 0)
+      throw badRequest('TEMPLATE_INVALID', 'A template needs at least one rule');
     for (const r of input.rules) {
-      if (r.firstUnits <= 0 || r.extraUnits < 0 || r.firstFeeFen < 0 || r.extraFeeFen < 0) throw badRequest('TEMPLATE_INVALID', 'Units and fees must be positive');
+      if (r.firstUnits <= 0 || r.extraUnits < 0 || r.firstFeeFen < 0 || r.extraFeeFen < 0)
+        throw badRequest('TEMPLATE_INVALID', 'Units and fees must be positive');
     }
     const run = async (trx: Db) => {
       if (input.isDefault) {
         // One default per shop (a partial unique index): two requests moving it at once would both
         // clear the old one and the second would fail on the index (a 500). The shop's lock orders them.
-        await sql`select pg_advisory_xact_lock(hashtextextended(${`shipping-templates:${merchantId}`}, 0))`.execute(trx);
-        await trx.updateTable('shipping_templates').set({ is_default: false }).where('merchant_id', '=', merchantId).execute();
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`shipping-templates:${merchantId}`}, 0))`.execute(
+          trx,
+        );
+        await trx
+          .updateTable('shipping_templates')
+          .set({ is_default: false })
+          .where('merchant_id', '=', merchantId)
+          .execute();
       }
-      const values = { name: input.name, charge_by: input.chargeBy, rules: JSON.stringify(input.rules), free_over_fen: input.freeOverFen ?? null, excluded_regions: JSON.stringify(input.excludedRegions ?? []), is_default: input.isDefault ?? false, updated_at: sql<Date>`now()` };
+      const values = {
+        name: input.name,
+        charge_by: input.chargeBy,
+        rules: JSON.stringify(input.rules),
+        free_over_fen: input.freeOverFen ?? null,
+        excluded_regions: JSON.stringify(input.excludedRegions ?? []),
+        is_default: input.isDefault ?? false,
+        updated_at: sql<Date>`now()`,
+      };
       const row = id
-        ? await trx.updateTable('shipping_templates').set(values).where('id', '=', id).where('merchant_id', '=', merchantId).returningAll().executeTakeFirst()
-        : await trx.insertInto('shipping_templates').values({ ...values, merchant_id: merchantId }).returningAll().executeTakeFirst();
+        ? await trx
+            .updateTable('shipping_templates')
+            .set(values)
+            .where('id', '=', id)
+            .where('merchant_id', '=', merchantId)
+            .returningAll()
+            .executeTakeFirst()
+        : await trx
+            .insertInto('shipping_templates')
+            .values({ ...values, merchant_id: merchantId })
+            .returningAll()
+            .executeTakeFirst();
       if (!row) throw notFound('Shipping template');
       return toTemplate(row);
     };
@@ -94,26 +202,87 @@ export class ShippingService {
   }
 
   // ---- parcels ----
-  async recordShipment(db: Db, input: { orderId: number; merchantId: number; carrier: string; trackingNo: string; items: Array<{ lineId: number; quantity: number }> }) {
+  async recordShipment(
+    db: Db,
+    input: {
+      orderId: number;
+      merchantId: number;
+      carrier: string;
+      trackingNo: string;
+      items: Array<{ lineId: number; quantity: number }>;
+    },
+  ) {
     try {
-      return await db.insertInto('shipments').values({ order_id: input.orderId, merchant_id: input.merchantId, carrier: input.carrier.trim(), tracking_no: input.trackingNo.trim(), items: JSON.stringify(input.items) })
-        .returning(['id', 'shipped_at']).executeTakeFirstOrThrow();
+      return await db
+        .insertInto('shipments')
+        .values({
+          order_id: input.orderId,
+          merchant_id: input.merchantId,
+          carrier: input.carrier.trim(),
+          tracking_no: input.trackingNo.trim(),
+          items: JSON.stringify(input.items),
+        })
+        .returning(['id', 'shipped_at'])
+        .executeTakeFirstOrThrow();
     } catch (err) {
-      if ((err as { code?: string }).code === '23505') throw conflict('TRACKING_NUMBER_USED', 'This tracking number is already used');
+      if ((err as { code?: string }).code === '23505')
+        throw conflict('TRACKING_NUMBER_USED', 'This tracking number is already used');
       throw err;
     }
   }
 
   async shipmentsOf(db: Db, orderId: number) {
     const rows = await db.selectFrom('shipments').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
-    return rows.map((r) => ({ id: r.id, carrier: r.carrier, trackingNo: r.tracking_no, items: r.items, shippedAt: r.shipped_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      carrier: r.carrier,
+      trackingNo: r.tracking_no,
+      items: r.items,
+      shippedAt: r.shipped_at,
+    }));
   }
 }
 
-function toAddress(r: { id: number; name: string; phone: string; province: string; city: string; district: string; detail: string; postal_code: string | null; is_default: boolean }): AddressView {
-  return { id: r.id, name: r.name, phone: r.phone, province: r.province, city: r.city, district: r.district, detail: r.detail, postalCode: r.postal_code, isDefault: r.is_default };
+function toAddress(r: {
+  id: number;
+  name: string;
+  phone: string;
+  province: string;
+  city: string;
+  district: string;
+  detail: string;
+  postal_code: string | null;
+  is_default: boolean;
+}): AddressView {
+  return {
+    id: r.id,
+    name: r.name,
+    phone: r.phone,
+    province: r.province,
+    city: r.city,
+    district: r.district,
+    detail: r.detail,
+    postalCode: r.postal_code,
+    isDefault: r.is_default,
+  };
 }
 
-function toTemplate(r: { id: number; name: string; charge_by: 'weight' | 'pieces'; rules: ShippingRule[]; free_over_fen: number | null; excluded_regions: string[]; is_default: boolean }) {
-  return { id: r.id, name: r.name, chargeBy: r.charge_by, rules: r.rules, freeOverFen: r.free_over_fen, excludedRegions: r.excluded_regions, isDefault: r.is_default };
+function toTemplate(r: {
+  id: number;
+  name: string;
+  charge_by: 'weight' | 'pieces';
+  rules: ShippingRule[];
+  free_over_fen: number | null;
+  excluded_regions: string[];
+  is_default: boolean;
+}) {
+  return {
+    id: r.id,
+    name: r.name,
+    chargeBy: r.charge_by,
+    rules: r.rules,
+    freeOverFen: r.free_over_fen,
+    excludedRegions: r.excluded_regions,
+    isDefault: r.is_default,
+  };
 }

@@ -19,47 +19,95 @@ export class SocialService {
     if (on) {
       // Only what shoppers may see: a draft's or a hidden shop's product would show in the list.
       await this.ctx.services.catalog.requireListedProduct(productId);
-      await this.ctx.db.insertInto('favourites').values({ user_id: userId, product_id: productId }).onConflict((oc) => oc.columns(['user_id', 'product_id']).doNothing()).execute();
-    } else await this.ctx.db.deleteFrom('favourites').where('user_id', '=', userId).where('product_id', '=', productId).execute();
+      await this.ctx.db
+        .insertInto('favourites')
+        .values({ user_id: userId, product_id: productId })
+        .onConflict((oc) => oc.columns(['user_id', 'product_id']).doNothing())
+        .execute();
+    } else
+      await this.ctx.db
+        .deleteFrom('favourites')
+        .where('user_id', '=', userId)
+        .where('product_id', '=', productId)
+        .execute();
     return { favourite: on };
   }
 
   async favourites(userId: number) {
-    const rows = await this.ctx.db.selectFrom('favourites').select('product_id').where('user_id', '=', userId).orderBy('created_at', 'desc').limit(200).execute();
+    const rows = await this.ctx.db
+      .selectFrom('favourites')
+      .select('product_id')
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .limit(200)
+      .execute();
     return this.ctx.services.catalog.getProductSummaries(rows.map((r) => r.product_id));
   }
 
   async isFavourite(userId: number, productId: number) {
-    return !!(await this.ctx.db.selectFrom('favourites').select('product_id').where('user_id', '=', userId).where('product_id', '=', productId).executeTakeFirst());
+    return !!(await this.ctx.db
+      .selectFrom('favourites')
+      .select('product_id')
+      .where('user_id', '=', userId)
+      .where('product_id', '=', productId)
+      .executeTakeFirst());
   }
 
   async follow(userId: number, merchantId: number, on: boolean) {
     await transact(this.ctx.db, async (trx) => {
-      if (!(await this.ctx.services.directory.merchantExists(merchantId, trx))) throw notFound('Shop', 'MERCHANT_NOT_FOUND');
-      if (!on) { await trx.deleteFrom('follows').where('user_id', '=', userId).where('merchant_id', '=', merchantId).execute(); return; }
-      const added = await trx.insertInto('follows').values({ user_id: userId, merchant_id: merchantId }).onConflict((oc) => oc.columns(['user_id', 'merchant_id']).doNothing()).returning('user_id').executeTakeFirst();
-      if (added) await this.ctx.events.emit(trx, { type: 'merchant.followed', aggregateType: 'merchant', aggregateId: merchantId, payload: { merchantId, userId } });
+      if (!(await this.ctx.services.directory.merchantExists(merchantId, trx)))
+        throw notFound('Shop', 'MERCHANT_NOT_FOUND');
+      if (!on) {
+        await trx.deleteFrom('follows').where('user_id', '=', userId).where('merchant_id', '=', merchantId).execute();
+        return;
+      }
+      const added = await trx
+        .insertInto('follows')
+        .values({ user_id: userId, merchant_id: merchantId })
+        .onConflict((oc) => oc.columns(['user_id', 'merchant_id']).doNothing())
+        .returning('user_id')
+        .executeTakeFirst();
+      if (added)
+        await this.ctx.events.emit(trx, {
+          type: 'merchant.followed',
+          aggregateType: 'merchant',
+          aggregateId: merchantId,
+          payload: { merchantId, userId },
+        });
     });
     return { following: on, followers: await this.followers(merchantId) };
   }
 
   async followers(merchantId: number): Promise<number> {
-    const r = await this.ctx.db.selectFrom('follows').select((eb) => eb.fn.countAll<number>().as('n')).where('merchant_id', '=', merchantId).executeTakeFirstOrThrow();
+    const r = await this.ctx.db
+      .selectFrom('follows')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('merchant_id', '=', merchantId)
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
   /** Of these users, those who follow the shop. */
   async followersAmong(merchantId: number, userIds: readonly number[]): Promise<number[]> {
     if (userIds.length === 0) return [];
-    const rows = await this.ctx.db.selectFrom('follows').select('user_id').where('merchant_id', '=', merchantId)
-      .where('user_id', 'in', [...userIds]).execute();
+    const rows = await this.ctx.db
+      .selectFrom('follows')
+      .select('user_id')
+      .where('merchant_id', '=', merchantId)
+      .where('user_id', 'in', [...userIds])
+      .execute();
     return rows.map((r) => r.user_id);
   }
 
   async follows(userId: number) {
     // The 200 latest follows (each one's shop exists: a foreign key).
-    const rows = await this.ctx.db.selectFrom('follows').select(['merchant_id', 'created_at']).where('user_id', '=', userId)
-      .orderBy('created_at', 'desc').limit(200).execute();
+    const rows = await this.ctx.db
+      .selectFrom('follows')
+      .select(['merchant_id', 'created_at'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at', 'desc')
+      .limit(200)
+      .execute();
     const shops = await this.ctx.services.directory.merchantsByIds(rows.map((r) => r.merchant_id));
     return rows.flatMap((r) => {
       const m = shops.get(r.merchant_id);
@@ -68,6 +116,11 @@ export class SocialService {
   }
 
   async isFollowing(userId: number, merchantId: number) {
-    return !!(await this.ctx.db.selectFrom('follows').select('user_id').where('user_id', '=', userId).where('merchant_id', '=', merchantId).executeTakeFirst());
+    return !!(await this.ctx.db
+      .selectFrom('follows')
+      .select('user_id')
+      .where('user_id', '=', userId)
+      .where('merchant_id', '=', merchantId)
+      .executeTakeFirst());
   }
 }

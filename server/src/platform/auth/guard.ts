@@ -24,7 +24,13 @@ export const disabledUserKey = (userId: number) => `auth:disabled-user:${userId}
 
 export function installGuard(
   app: FastifyInstance,
-  deps: { tokens: TokenService; cache: Cache; memberships: MembershipLookup; openPrefixes: string[]; opsToken?: string | undefined },
+  deps: {
+    tokens: TokenService;
+    cache: Cache;
+    memberships: MembershipLookup;
+    openPrefixes: string[];
+    opsToken?: string | undefined;
+  },
 ): void {
   app.decorateRequest('actor', undefined);
   app.decorateRequest('merchantRole', undefined);
@@ -40,7 +46,9 @@ export function installGuard(
       route.config = { ...(route.config ?? {}), access: 'public' };
       return;
     }
-    throw new Error(`Route ${route.method} ${route.url} has no config.access: every route must declare who may call it`);
+    throw new Error(
+      `Route ${route.method} ${route.url} has no config.access: every route must declare who may call it`,
+    );
   });
 
   // Who is calling (401) is settled before validation; membership of the merchant in the path is
@@ -58,7 +66,8 @@ export function installGuard(
     if (access === 'public') return;
     if (!actor) throw unauthorized('UNAUTHENTICATED', 'Sign in first');
     if (access === 'user') return;
-    if ((access === 'platform_admin' || access === 'operator') && !actor.isPlatformAdmin) throw forbidden('Platform operators only');
+    if ((access === 'platform_admin' || access === 'operator') && !actor.isPlatformAdmin)
+      throw forbidden('Platform operators only');
   });
 
   app.addHook('preHandler', async (req) => {
@@ -93,7 +102,8 @@ async function authenticate(
   let token: string | undefined;
   if (header) {
     const [scheme, value] = header.split(' ');
-    if (scheme?.toLowerCase() !== 'bearer' || !value) throw unauthorized('TOKEN_INVALID', 'Authorization must be "Bearer <token>"');
+    if (scheme?.toLowerCase() !== 'bearer' || !value)
+      throw unauthorized('TOKEN_INVALID', 'Authorization must be "Bearer <token>"');
     token = value;
   }
   // No token in query strings here: a URL's token ends up in logs, history and referrers. The one

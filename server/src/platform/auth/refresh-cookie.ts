@@ -21,7 +21,11 @@ export function readRefreshCookie(req: FastifyRequest): string | undefined {
 }
 
 export function setRefreshCookie(
-  req: FastifyRequest, reply: FastifyReply, token: string, maxAgeSec: number, publicUrl: string,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  maxAgeSec: number,
+  publicUrl: string,
 ): void {
   reply.header('set-cookie', serialize(req, token, maxAgeSec, publicUrl));
 }
@@ -33,8 +37,12 @@ export function clearRefreshCookie(req: FastifyRequest, reply: FastifyReply, pub
 function serialize(req: FastifyRequest, value: string, maxAgeSec: number, publicUrl: string): string {
   const secure = req.protocol === 'https' || publicUrl.startsWith('https:');
   return [
-    `${REFRESH_COOKIE}=${value}`, `Path=${REFRESH_COOKIE_PATH}`, `Max-Age=${maxAgeSec}`,
+    `${REFRESH_COOKIE}=${value}`,
+    `Path=${REFRESH_COOKIE_PATH}`,
+    `Max-Age=${maxAgeSec}`,
     ...(maxAgeSec === 0 ? ['Expires=Thu, 01 Jan 1970 00:00:00 GMT'] : []),
-    'HttpOnly', 'SameSite=Strict', ...(secure ? ['Secure'] : []),
+    'HttpOnly',
+    'SameSite=Strict',
+    ...(secure ? ['Secure'] : []),
   ].join('; ');
 }

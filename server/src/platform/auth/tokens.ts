@@ -26,7 +26,10 @@ export class TokenService {
   private readonly signers = new Map<string, Signer>();
   private readonly verifiers = new Map<string, Verifier>();
 
-  constructor(secret: string, readonly accessTtlSec: number) {
+  constructor(
+    secret: string,
+    readonly accessTtlSec: number,
+  ) {
     this.secret = secret;
   }
 
@@ -34,7 +37,13 @@ export class TokenService {
     const key = `${audience}:${ttlSec}`;
     let s = this.signers.get(key);
     if (!s) {
-      s = createSigner({ key: this.secret, algorithm: 'HS256', iss: ISSUER, aud: audience, expiresIn: ttlSec * 1000 }) as Signer;
+      s = createSigner({
+        key: this.secret,
+        algorithm: 'HS256',
+        iss: ISSUER,
+        aud: audience,
+        expiresIn: ttlSec * 1000,
+      }) as Signer;
       this.signers.set(key, s);
     }
     return s;
@@ -43,14 +52,23 @@ export class TokenService {
   private verifier(audience: string): Verifier {
     let v = this.verifiers.get(audience);
     if (!v) {
-      v = createVerifier({ key: this.secret, algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: audience, cache: VERIFY_CACHE }) as Verifier;
+      v = createVerifier({
+        key: this.secret,
+        algorithms: ['HS256'],
+        allowedIss: ISSUER,
+        allowedAud: audience,
+        cache: VERIFY_CACHE,
+      }) as Verifier;
       this.verifiers.set(audience, v);
     }
     return v;
   }
 
   async signAccess(claims: AccessClaims): Promise<string> {
-    return this.signer(AUDIENCE, this.accessTtlSec)({ sub: String(claims.userId), sid: claims.sessionId, adm: claims.isPlatformAdmin });
+    return this.signer(
+      AUDIENCE,
+      this.accessTtlSec,
+    )({ sub: String(claims.userId), sid: claims.sessionId, adm: claims.isPlatformAdmin });
   }
 
   /** A signed, expiring payload for other purposes (quote tokens, cashier links), bound to an audience. */
@@ -80,11 +98,13 @@ export class TokenService {
     try {
       payload = this.verifier(AUDIENCE)(token);
     } catch (err) {
-      if (err instanceof TokenError && err.code === TokenError.codes.expired) throw unauthorized('TOKEN_EXPIRED', 'Access token has expired; refresh it');
+      if (err instanceof TokenError && err.code === TokenError.codes.expired)
+        throw unauthorized('TOKEN_EXPIRED', 'Access token has expired; refresh it');
       throw unauthorized('TOKEN_INVALID', 'Access token is not valid');
     }
     const userId = Number(payload.sub);
-    if (!Number.isSafeInteger(userId) || typeof payload.sid !== 'string') throw unauthorized('TOKEN_INVALID', 'Access token is not valid');
+    if (!Number.isSafeInteger(userId) || typeof payload.sid !== 'string')
+      throw unauthorized('TOKEN_INVALID', 'Access token is not valid');
     return { userId, sessionId: payload.sid, isPlatformAdmin: payload.adm === true };
   }
 }

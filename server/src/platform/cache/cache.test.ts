@@ -106,7 +106,10 @@ describe.each(CACHE_BACKENDS)('cache contract on $name', (backend) => {
     await cache.zIncrBy('z', 'alice', 5);
     await cache.zIncrBy('z', 'bob', 9);
     await cache.zIncrBy('z', 'alice', 6);
-    expect(await cache.zTop('z', 2)).toEqual([{ member: 'alice', score: 11 }, { member: 'bob', score: 9 }]);
+    expect(await cache.zTop('z', 2)).toEqual([
+      { member: 'alice', score: 11 },
+      { member: 'bob', score: 9 },
+    ]);
   });
 
   it('rate-limits in a fixed window', async () => {

@@ -1,10 +1,20 @@
 // In-process Cache: the embedded default for a single node. Scripts run synchronously on the
 // event loop, which makes them atomic exactly as a Lua script is atomic inside Redis.
 import { EventEmitter } from 'node:events';
-import { RATE_LIMIT_SCRIPT, type Cache, type CacheScript, type LocalStore, type RateLimitResult, type Unsubscribe } from './cache.ts';
+import {
+  RATE_LIMIT_SCRIPT,
+  type Cache,
+  type CacheScript,
+  type LocalStore,
+  type RateLimitResult,
+  type Unsubscribe,
+} from './cache.ts';
 
 type Value = string | Map<string, string> | Set<string> | string[] | Map<string, number>;
-interface Entry { value: Value; expiresAt: number | undefined }
+interface Entry {
+  value: Value;
+  expiresAt: number | undefined;
+}
 
 export class MemoryCache implements Cache {
   readonly kind = 'memory' as const;
@@ -44,10 +54,30 @@ export class MemoryCache implements Cache {
     return value;
   }
 
-  private hash(key: string) { return this.typed(key, (v): v is Map<string, string> => v instanceof Map && !isZset(v), () => new Map<string, string>()); }
-  private set_(key: string) { return this.typed(key, (v): v is Set<string> => v instanceof Set, () => new Set<string>()); }
-  private list(key: string) { return this.typed(key, (v): v is string[] => Array.isArray(v), () => [] as string[]); }
-  private zset(key: string) { return this.typed(key, isZset, () => markZset(new Map<string, number>())); }
+  private hash(key: string) {
+    return this.typed(
+      key,
+      (v): v is Map<string, string> => v instanceof Map && !isZset(v),
+      () => new Map<string, string>(),
+    );
+  }
+  private set_(key: string) {
+    return this.typed(
+      key,
+      (v): v is Set<string> => v instanceof Set,
+      () => new Set<string>(),
+    );
+  }
+  private list(key: string) {
+    return this.typed(
+      key,
+      (v): v is string[] => Array.isArray(v),
+      () => [] as string[],
+    );
+  }
+  private zset(key: string) {
+    return this.typed(key, isZset, () => markZset(new Map<string, number>()));
+  }
 
   // ---- synchronous helpers, used by scripts through `local` ----
   async get(key: string): Promise<string | null> {
@@ -59,8 +89,12 @@ export class MemoryCache implements Cache {
     if (typeof e.value !== 'string') throw new Error(`WRONGTYPE key ${key} is not a string`);
     return e.value;
   }
-  hGet(key: string, field: string): string | null { return this.entry(key) ? this.hash(key).get(field) ?? null : null; }
-  sIsMemberSync(key: string, member: string): boolean { return this.entry(key) ? this.set_(key).has(member) : false; }
+  hGet(key: string, field: string): string | null {
+    return this.entry(key) ? (this.hash(key).get(field) ?? null) : null;
+  }
+  sIsMemberSync(key: string, member: string): boolean {
+    return this.entry(key) ? this.set_(key).has(member) : false;
+  }
   pttl(key: string): number {
     const e = this.entry(key);
     if (!e) return -2;
@@ -84,11 +118,12 @@ export class MemoryCache implements Cache {
     hGetAll: (k) => (this.entry(k) ? Object.fromEntries(this.hash(k)) : {}),
     zAdd: (k, score, m) => void this.zset(k).set(m, score),
     zRem: (k, m) => this.dropEmpty(k, this.entry(k) ? this.zset(k).delete(m) : false),
-    zRangeByScore: (k, max, limit) => (this.entry(k) ? [...this.zset(k)] : [])
-      .filter(([, score]) => score <= max)
-      .sort(([a, sa], [b, sb]) => sa - sb || (a < b ? -1 : a > b ? 1 : 0))
-      .slice(0, limit)
-      .map(([m]) => m),
+    zRangeByScore: (k, max, limit) =>
+      (this.entry(k) ? [...this.zset(k)] : [])
+        .filter(([, score]) => score <= max)
+        .sort(([a, sa], [b, sb]) => sa - sb || (a < b ? -1 : a > b ? 1 : 0))
+        .slice(0, limit)
+        .map(([m]) => m),
     zCard: (k) => (this.entry(k) ? this.zset(k).size : 0),
     nowMs: () => Date.now(),
   };
@@ -116,7 +151,11 @@ export class MemoryCache implements Cache {
   private sAddSync(key: string, members: string[]): number {
     const s = this.set_(key);
     let added = 0;
-    for (const m of members) if (!s.has(m)) { s.add(m); added++; }
+    for (const m of members)
+      if (!s.has(m)) {
+        s.add(m);
+        added++;
+      }
     return added;
   }
   private expireSync(key: string, ttlMs: number): void {
@@ -141,9 +180,15 @@ export class MemoryCache implements Cache {
     for (const k of keys) if (this.entry(k) && this.data.delete(k)) n++;
     return n;
   }
-  async incrBy(key: string, by = 1): Promise<number> { return this.incrSync(key, by); }
-  async expire(key: string, ttlMs: number): Promise<void> { this.expireSync(key, ttlMs); }
-  async ttlMs(key: string): Promise<number> { return this.pttl(key); }
+  async incrBy(key: string, by = 1): Promise<number> {
+    return this.incrSync(key, by);
+  }
+  async expire(key: string, ttlMs: number): Promise<void> {
+    this.expireSync(key, ttlMs);
+  }
+  async ttlMs(key: string): Promise<number> {
+    return this.pttl(key);
+  }
 
   async hSet(key: string, values: Record<string, string>): Promise<void> {
     const h = this.hash(key);
@@ -152,9 +197,13 @@ export class MemoryCache implements Cache {
   async hGetAll(key: string): Promise<Record<string, string>> {
     return this.entry(key) ? Object.fromEntries(this.hash(key)) : {};
   }
-  async hIncrBy(key: string, field: string, by: number): Promise<number> { return this.hIncrSync(key, field, by); }
+  async hIncrBy(key: string, field: string, by: number): Promise<number> {
+    return this.hIncrSync(key, field, by);
+  }
 
-  async sAdd(key: string, ...members: string[]): Promise<number> { return this.sAddSync(key, members); }
+  async sAdd(key: string, ...members: string[]): Promise<number> {
+    return this.sAddSync(key, members);
+  }
   async sRem(key: string, ...members: string[]): Promise<number> {
     if (!this.entry(key)) return 0;
     const s = this.set_(key);
@@ -162,9 +211,15 @@ export class MemoryCache implements Cache {
     for (const m of members) if (s.delete(m)) n++;
     return n;
   }
-  async sCard(key: string): Promise<number> { return this.entry(key) ? this.set_(key).size : 0; }
-  async sIsMember(key: string, member: string): Promise<boolean> { return this.sIsMemberSync(key, member); }
-  async sMembers(key: string): Promise<string[]> { return this.entry(key) ? [...this.set_(key)] : []; }
+  async sCard(key: string): Promise<number> {
+    return this.entry(key) ? this.set_(key).size : 0;
+  }
+  async sIsMember(key: string, member: string): Promise<boolean> {
+    return this.sIsMemberSync(key, member);
+  }
+  async sMembers(key: string): Promise<string[]> {
+    return this.entry(key) ? [...this.set_(key)] : [];
+  }
 
   async lPushCapped(key: string, value: string, maxLen: number): Promise<void> {
     const l = this.list(key);
@@ -207,7 +262,11 @@ export class MemoryCache implements Cache {
   }
   async subscribe(channel: string, handler: (message: string) => void): Promise<Unsubscribe> {
     const safe = (message: string) => {
-      try { handler(message); } catch { /* a subscriber's failure must not break delivery to others */ }
+      try {
+        handler(message);
+      } catch {
+        /* a subscriber's failure must not break delivery to others */
+      }
     };
     this.bus.on(channel, safe);
     return async () => void this.bus.off(channel, safe);

@@ -41,12 +41,19 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DataStore
       max: opts.poolMax ?? 10,
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-          oid === INT8 || oid === NUMERIC ? toNumber : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+          oid === INT8 || oid === NUMERIC
+            ? toNumber
+            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
     // An idle connection dropped by the server (restart, failover, database dropped): the pool
     // replaces it. Logged without the client object, which would dump the whole connection state.
-    pool.on('error', (err) => opts.log?.warn({ code: (err as { code?: string }).code, message: err.message }, 'idle PostgreSQL connection closed by the server'));
+    pool.on('error', (err) =>
+      opts.log?.warn(
+        { code: (err as { code?: string }).code, message: err.message },
+        'idle PostgreSQL connection closed by the server',
+      ),
+    );
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
@@ -77,7 +84,13 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DataStore
     db,
     kind: 'pglite',
     ping: async () => void (await sql`select 1`.execute(db)),
-    close: async () => { try { await db.destroy(); } finally { unlock(); } },
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        unlock();
+      }
+    },
     dump: async () => (await pglite.dumpDataDir('none')) as Blob,
   };
 }

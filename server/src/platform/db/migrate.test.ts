@@ -17,7 +17,9 @@ function migrationsDir(files: Record<string, string>): string {
   return dir;
 }
 
-afterAll(async () => { for (const c of cleanups.reverse()) await c(); });
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
 
 async function freshStore(kind: 'pglite' | 'postgres'): Promise<{ store: DataStore; url?: string }> {
   if (kind === 'pglite') {
@@ -27,14 +29,20 @@ async function freshStore(kind: 'pglite' | 'postgres'): Promise<{ store: DataSto
   }
   const created = await createPostgresDatabase();
   const store = await openDatabase({ url: created.url });
-  cleanups.push(async () => { await store.close(); await created.drop(); });
+  cleanups.push(async () => {
+    await store.close();
+    await created.drop();
+  });
   return { store, url: created.url };
 }
 
 describe.each(DB_BACKENDS)('migrations on $name', (backend) => {
   it('applies every module migration once; a second run changes nothing', async () => {
     const { store } = await freshStore(backend.name);
-    const dirs = [path.resolve('src/platform/db/migrations'), ...modules.flatMap((m) => (m.migrationsDir ? [m.migrationsDir] : []))];
+    const dirs = [
+      path.resolve('src/platform/db/migrations'),
+      ...modules.flatMap((m) => (m.migrationsDir ? [m.migrationsDir] : [])),
+    ];
     const all = collectMigrations(dirs);
     expect(all.map((m) => m.id)).toEqual([...all.map((m) => m.id)].sort());
     const first = await migrate(store.db, all);
@@ -51,7 +59,11 @@ describe.each(DB_BACKENDS)('migrations on $name', (backend) => {
       '0002_bad.sql': 'create table t_bad (id int primary key); select * from no_such_table;',
     });
     await expect(migrate(store.db, collectMigrations([dir]))).rejects.toThrow();
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_name in ('t_ok', 't_bad', 'schema_migrations')`.execute(store.db);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from information_schema.tables where table_name in ('t_ok', 't_bad', 'schema_migrations')`.execute(
+      store.db,
+    );
     expect(rows[0]!.n).toBe(0);
   });
 
@@ -64,7 +76,9 @@ describe.each(DB_BACKENDS)('migrations on $name', (backend) => {
   it.runIf(backend.name === 'postgres')('is safe when two nodes migrate at once (advisory lock)', async () => {
     const { url } = await freshStore('postgres');
     const stores = await Promise.all([openDatabase({ url }), openDatabase({ url }), openDatabase({ url })]);
-    cleanups.push(async () => { for (const s of stores) await s.close(); });
+    cleanups.push(async () => {
+      for (const s of stores) await s.close();
+    });
     const dir = migrationsDir({
       '0001_a.sql': 'create table race_a (id int primary key);',
       '0002_b.sql': 'create table race_b (id int primary key); insert into race_b values (1);',

@@ -43,13 +43,16 @@ export async function migrate(db: Db, migrations: MigrationFile[], log?: Logger)
       checksum text not null,
       applied_at timestamptz not null default now()
     )`.execute(trx);
-    const { rows } = await sql<{ id: string; checksum: string }>`select id, checksum from schema_migrations`.execute(trx);
+    const { rows } = await sql<{ id: string; checksum: string }>`select id, checksum from schema_migrations`.execute(
+      trx,
+    );
     const applied = new Map(rows.map((r) => [r.id, r.checksum]));
     const done: string[] = [];
     for (const m of migrations) {
       const previous = applied.get(m.id);
       if (previous !== undefined) {
-        if (previous !== m.checksum) log?.warn({ migration: m.id }, 'applied migration was edited since; write a new one instead');
+        if (previous !== m.checksum)
+          log?.warn({ migration: m.id }, 'applied migration was edited since; write a new one instead');
         continue;
       }
       log?.info({ migration: m.id }, 'applying migration');

@@ -8,12 +8,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 
 export class DataDirLockedError extends Error {
-  constructor(readonly dir: string, readonly holder: { pid: number; host: string; since: string }) {
-    super(`The PGlite database in ${dir} is in use by another process `
-      + `(pid ${holder.pid} on ${holder.host}, since ${holder.since}). `
-      + 'PGlite serves one process at a time: stop that LiveMall node first, '
-      + 'or point DATABASE_URL at PostgreSQL to run several. '
-      + `If no such process runs any more, delete ${dir}.lock.`);
+  constructor(
+    readonly dir: string,
+    readonly holder: { pid: number; host: string; since: string },
+  ) {
+    super(
+      `The PGlite database in ${dir} is in use by another process ` +
+        `(pid ${holder.pid} on ${holder.host}, since ${holder.since}). ` +
+        'PGlite serves one process at a time: stop that LiveMall node first, ' +
+        'or point DATABASE_URL at PostgreSQL to run several. ' +
+        `If no such process runs any more, delete ${dir}.lock.`,
+    );
     this.name = 'DataDirLockedError';
   }
 }
@@ -61,7 +66,10 @@ export function lockDataDir(dir: string): () => void {
     if (released) return;
     released = true;
     const left = (held.get(file) ?? 1) - 1;
-    if (left > 0) { held.set(file, left); return; }
+    if (left > 0) {
+      held.set(file, left);
+      return;
+    }
     held.delete(file);
     if (readHolder(file)?.pid === process.pid) fs.rmSync(file, { force: true });
   };

@@ -73,13 +73,19 @@ export class JobQueue {
 
   private async scheduleSlot(db: Db, job: RecurringJob, at: number): Promise<void> {
     const slot = Math.floor(at / job.everyMs) * job.everyMs;
-    await this.schedule(db, { type: job.type, payload: {}, runAt: new Date(slot), uniqueKey: `recurring:${job.type}:${slot}` });
+    await this.schedule(db, {
+      type: job.type,
+      payload: {},
+      runAt: new Date(slot),
+      uniqueKey: `recurring:${job.type}:${slot}`,
+    });
   }
 
   /** Schedule in the caller's transaction (pass it) so the job exists iff the change commits. */
   async schedule<P>(db: Db, job: ScheduleJob<P>): Promise<number | null> {
     const runAt = job.runAt ?? new Date(Date.now() + (job.delayMs ?? 0));
-    const row = await db.insertInto('jobs')
+    const row = await db
+      .insertInto('jobs')
       .values({
         type: job.type,
         payload: JSON.stringify(job.payload),
@@ -95,8 +101,12 @@ export class JobQueue {
   }
 
   async cancel(db: Db, uniqueKey: string): Promise<boolean> {
-    const res = await db.updateTable('jobs').set({ status: 'cancelled', finished_at: sql<Date>`now()` })
-      .where('unique_key', '=', uniqueKey).where('status', '=', 'pending').executeTakeFirst();
+    const res = await db
+      .updateTable('jobs')
+      .set({ status: 'cancelled', finished_at: sql<Date>`now()` })
+      .where('unique_key', '=', uniqueKey)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
     return Number(res.numUpdatedRows) > 0;
   }
 
@@ -106,12 +116,23 @@ export class JobQueue {
       .catch((err: unknown) => this.log.error({ err }, 'could not book recurring jobs'))
       .finally(() => this.poller.start());
   }
-  stop(): Promise<void> { return this.poller.stop(); }
-  wake(): void { this.poller.wake(); }
+  stop(): Promise<void> {
+    return this.poller.stop();
+  }
+  wake(): void {
+    this.poller.wake();
+  }
 
   async runDue(): Promise<number> {
     const leaseMs = this.opts.leaseMs ?? 60_000;
-    const { rows } = await sql<{ id: number; type: string; payload: unknown; attempts: number; max_attempts: number; run_at: Date }>`
+    const { rows } = await sql<{
+      id: number;
+      type: string;
+      payload: unknown;
+      attempts: number;
+      max_attempts: number;
+      run_at: Date;
+    }>`
       update jobs set locked_by = ${this.opts.nodeId}, locked_until = now() + ${`${leaseMs} milliseconds`}::interval,
                       attempts = attempts + 1
        where id in (
@@ -123,7 +144,10 @@ export class JobQueue {
       returning id, type, payload, attempts, max_attempts, run_at`.execute(this.db);
     for (const r of rows) {
       const job: Job = {
-        id: r.id, type: r.type, attempts: r.attempts, runAt: r.run_at,
+        id: r.id,
+        type: r.type,
+        attempts: r.attempts,
+        runAt: r.run_at,
         payload: (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>,
       };
       await this.execute(job, r.max_attempts);
@@ -133,9 +157,12 @@ export class JobQueue {
 
   private async execute(job: Job, maxAttempts: number): Promise<void> {
     const handler = this.handlers.get(job.type);
-    const markDone = (db: Db) => db.updateTable('jobs')
-      .set({ status: 'done', finished_at: sql<Date>`now()`, locked_by: null, locked_until: null, last_error: null })
-      .where('id', '=', job.id).execute();
+    const markDone = (db: Db) =>
+      db
+        .updateTable('jobs')
+        .set({ status: 'done', finished_at: sql<Date>`now()`, locked_by: null, locked_until: null, last_error: null })
+        .where('id', '=', job.id)
+        .execute();
     try {
       if (!handler) throw new Error(`No handler registered for job type ${job.type}`);
       if (handler.transactional === false) {
@@ -151,16 +178,22 @@ export class JobQueue {
     } catch (err) {
       const failed = job.attempts >= maxAttempts;
       const backoffMs = Math.min(300_000, 1000 * 2 ** Math.min(job.attempts, 10));
-      this.log.warn({ err, jobId: job.id, type: job.type, attempts: job.attempts }, failed ? 'job failed for good' : 'job failed; will retry');
-      await this.db.updateTable('jobs')
+      this.log.warn(
+        { err, jobId: job.id, type: job.type, attempts: job.attempts },
+        failed ? 'job failed for good' : 'job failed; will retry',
+      );
+      await this.db
+        .updateTable('jobs')
         .set({
           status: failed ? 'failed' : 'pending',
           last_error: (err instanceof Error ? err.message : String(err)).slice(0, 2000),
           run_at: sql<Date>`now() + ${`${backoffMs} milliseconds`}::interval`,
-          locked_by: null, locked_until: null,
+          locked_by: null,
+          locked_until: null,
           ...(failed ? { finished_at: sql<Date>`now()` } : {}),
         })
-        .where('id', '=', job.id).execute();
+        .where('id', '=', job.id)
+        .execute();
       this.onFinished?.(job, failed ? 'failed' : 'retry', err);
     }
   }

@@ -13,7 +13,9 @@ export function registerMaintenance(jobs: JobQueue): void {
       await sql`delete from processed_events where event_id in (
         select id from outbox_events where dispatched_at < now() - ${RETENTION}::interval)`.execute(db);
       await sql`delete from outbox_events where dispatched_at < now() - ${RETENTION}::interval`.execute(db);
-      await sql`delete from jobs where status in ('done', 'cancelled') and finished_at < now() - ${RETENTION}::interval`.execute(db);
+      await sql`delete from jobs where status in ('done', 'cancelled') and finished_at < now() - ${RETENTION}::interval`.execute(
+        db,
+      );
     },
   });
 }

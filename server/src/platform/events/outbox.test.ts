@@ -16,7 +16,10 @@ import { defineEvents, Payload, type PayloadsOf } from './catalogue.ts';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(cond: () => Promise<boolean>, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
-  while (Date.now() < end) { if (await cond()) return; await sleep(50); }
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await sleep(50);
+  }
   throw new Error('condition not met in time');
 }
 
@@ -27,7 +30,11 @@ async function persistentDb(kind: 'pglite' | 'postgres') {
     return { open: { databaseUrl: created.url }, pgliteDir: 'memory://', drop: created.drop };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lm-outbox-'));
-  return { open: {}, pgliteDir: path.join(dir, 'pglite'), drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    open: {},
+    pgliteDir: path.join(dir, 'pglite'),
+    drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 // A test module: its own event, a table of side effects, and handlers that can be told to fail.
@@ -43,10 +50,13 @@ const testModule: Module = {
   events: TEST_EVENTS,
   migrationsDir: (() => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lm-outbox-mig-'));
-    fs.writeFileSync(path.join(dir, '9000_outbox_test.sql'), `
+    fs.writeFileSync(
+      path.join(dir, '9000_outbox_test.sql'),
+      `
       create table test_effects (id bigint generated always as identity primary key, handler text not null, event_id bigint not null);
       create table test_job_effects (id bigint generated always as identity primary key, job_id bigint not null, note text);
-      create table test_ticks (slot text primary key, node text not null);`);
+      create table test_ticks (slot text primary key, node text not null);`,
+    );
     return dir;
   })(),
   init(ctx) {
@@ -55,50 +65,74 @@ const testModule: Module = {
     };
     ctx.events.subscribe({ name: 'test.a', events: ['thing.happened'], handle: effect('a') });
     ctx.events.subscribe({
-      name: 'test.b', events: ['thing.happened'],
+      name: 'test.b',
+      events: ['thing.happened'],
       handle: async (e, db) => {
         await effect('b')(e, db);
         // Fail after writing: the write must roll back with the failure.
-        if (behaviour.failB > 0) { behaviour.failB--; throw new Error('simulated crash in handler b'); }
+        if (behaviour.failB > 0) {
+          behaviour.failB--;
+          throw new Error('simulated crash in handler b');
+        }
       },
     });
     ctx.jobs.recurring({
       type: 'test.tick',
       everyMs: 400,
       // The primary key makes a second run of the same slot fail loudly: exactly once per slot.
-      run: async (job, db) => void (await sql`insert into test_ticks (slot, node) values (${String(job.runAt.getTime())}, ${ctx.config.nodeId})`.execute(db)),
+      run: async (job, db) =>
+        void (await sql`insert into test_ticks (slot, node) values (${String(job.runAt.getTime())}, ${ctx.config.nodeId})`.execute(
+          db,
+        )),
     });
     ctx.jobs.register({
       type: 'test.job',
       run: async (job, db) => {
         behaviour.jobRuns++;
-        await sql`insert into test_job_effects (job_id, note) values (${job.id}, ${String(job.payload.note)})`.execute(db);
-        if (behaviour.jobFailuresLeft > 0) { behaviour.jobFailuresLeft--; throw new Error('transient'); }
+        await sql`insert into test_job_effects (job_id, note) values (${job.id}, ${String(job.payload.note)})`.execute(
+          db,
+        );
+        if (behaviour.jobFailuresLeft > 0) {
+          behaviour.jobFailuresLeft--;
+          throw new Error('transient');
+        }
       },
     });
   },
 };
 
 const apps: App[] = [];
-afterAll(async () => { for (const a of apps) await a.close().catch(() => undefined); });
+afterAll(async () => {
+  for (const a of apps) await a.close().catch(() => undefined);
+});
 
 async function node(loc: Awaited<ReturnType<typeof persistentDb>>, workers = true, nodeId = 'n1'): Promise<App> {
-  const app = await createApp(testConfig({ ...loc.open, workers, dataDir: os.tmpdir(), nodeId }), { pgliteDir: loc.pgliteDir, modules: [testModule] });
+  const app = await createApp(testConfig({ ...loc.open, workers, dataDir: os.tmpdir(), nodeId }), {
+    pgliteDir: loc.pgliteDir,
+    modules: [testModule],
+  });
   apps.push(app);
-  if (workers) { app.ctx.events.start(); app.ctx.jobs.start(); }
+  if (workers) {
+    app.ctx.events.start();
+    app.ctx.jobs.start();
+  }
   return app;
 }
 
-const effects = async (db: Db) => (await sql<{ handler: string; event_id: number }>`select handler, event_id from test_effects order by id`.execute(db)).rows;
+const effects = async (db: Db) =>
+  (await sql<{ handler: string; event_id: number }>`select handler, event_id from test_effects order by id`.execute(db))
+    .rows;
 
 describe.each(DB_BACKENDS)('outbox and jobs on $name', (backend) => {
   it('writes an event only if the transaction commits', async () => {
     const loc = await persistentDb(backend.name);
     const app = await node(loc, false);
-    await expect(app.ctx.db.transaction().execute(async (trx) => {
-      await app.ctx.events.emit(trx, { type: 'thing.happened', aggregateType: 't', aggregateId: 1, payload: {} });
-      throw new Error('business rule failed');
-    })).rejects.toThrow('business rule failed');
+    await expect(
+      app.ctx.db.transaction().execute(async (trx) => {
+        await app.ctx.events.emit(trx, { type: 'thing.happened', aggregateType: 't', aggregateId: 1, payload: {} });
+        throw new Error('business rule failed');
+      }),
+    ).rejects.toThrow('business rule failed');
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from outbox_events`.execute(app.ctx.db);
     expect(rows[0]!.n).toBe(0);
     await app.close();
@@ -109,12 +143,19 @@ describe.each(DB_BACKENDS)('outbox and jobs on $name', (backend) => {
     const loc = await persistentDb(backend.name);
     behaviour.failB = 1;
     const first = await node(loc, false);
-    const eventId = await first.ctx.db.transaction().execute((trx) =>
-      first.ctx.events.emit(trx, { type: 'thing.happened', aggregateType: 't', aggregateId: 7, payload: { n: 7 } }));
+    const eventId = await first.ctx.db
+      .transaction()
+      .execute((trx) =>
+        first.ctx.events.emit(trx, { type: 'thing.happened', aggregateType: 't', aggregateId: 7, payload: { n: 7 } }),
+      );
     await first.ctx.events.dispatchOnce();
     // a succeeded and is recorded; b failed and its write rolled back; the event is still pending.
     expect(await effects(first.ctx.db)).toEqual([{ handler: 'a', event_id: eventId }]);
-    const pending = await first.ctx.db.selectFrom('outbox_events').selectAll().where('id', '=', eventId).executeTakeFirstOrThrow();
+    const pending = await first.ctx.db
+      .selectFrom('outbox_events')
+      .selectAll()
+      .where('id', '=', eventId)
+      .executeTakeFirstOrThrow();
     expect(pending.dispatched_at).toBeNull();
     expect(pending.attempts).toBe(1);
     expect(pending.last_error).toContain('simulated crash');
@@ -124,13 +165,24 @@ describe.each(DB_BACKENDS)('outbox and jobs on $name', (backend) => {
     const second = await node(loc, true);
     await sql`update outbox_events set available_at = now()`.execute(second.ctx.db);
     second.ctx.events.wake();
-    await until(async () => !!(await second.ctx.db.selectFrom('outbox_events').select('dispatched_at').where('id', '=', eventId).executeTakeFirst())?.dispatched_at);
+    await until(
+      async () =>
+        !!(
+          await second.ctx.db
+            .selectFrom('outbox_events')
+            .select('dispatched_at')
+            .where('id', '=', eventId)
+            .executeTakeFirst()
+        )?.dispatched_at,
+    );
     const rows = await effects(second.ctx.db);
     expect(rows.filter((r) => r.handler === 'a')).toHaveLength(1);
     expect(rows.filter((r) => r.handler === 'b')).toHaveLength(1);
 
     // Even a forced redelivery of an already-dispatched event changes nothing.
-    await sql`update outbox_events set dispatched_at = null, locked_until = null where id = ${eventId}`.execute(second.ctx.db);
+    await sql`update outbox_events set dispatched_at = null, locked_until = null where id = ${eventId}`.execute(
+      second.ctx.db,
+    );
     await second.ctx.events.stop();
     await second.ctx.events.dispatchOnce();
     expect(await effects(second.ctx.db)).toHaveLength(2);
@@ -141,10 +193,22 @@ describe.each(DB_BACKENDS)('outbox and jobs on $name', (backend) => {
   it('runs a delayed job after a restart, retries failures, and honours unique keys and cancel', async () => {
     const loc = await persistentDb(backend.name);
     const first = await node(loc, false);
-    const id = await first.ctx.jobs.schedule(first.ctx.db, { type: 'test.job', payload: { note: 'later' }, delayMs: 600, uniqueKey: 'job-1' });
+    const id = await first.ctx.jobs.schedule(first.ctx.db, {
+      type: 'test.job',
+      payload: { note: 'later' },
+      delayMs: 600,
+      uniqueKey: 'job-1',
+    });
     expect(id).toBeTypeOf('number');
-    expect(await first.ctx.jobs.schedule(first.ctx.db, { type: 'test.job', payload: { note: 'dup' }, uniqueKey: 'job-1' })).toBeNull();
-    await first.ctx.jobs.schedule(first.ctx.db, { type: 'test.job', payload: { note: 'cancelled' }, delayMs: 500, uniqueKey: 'job-2' });
+    expect(
+      await first.ctx.jobs.schedule(first.ctx.db, { type: 'test.job', payload: { note: 'dup' }, uniqueKey: 'job-1' }),
+    ).toBeNull();
+    await first.ctx.jobs.schedule(first.ctx.db, {
+      type: 'test.job',
+      payload: { note: 'cancelled' },
+      delayMs: 500,
+      uniqueKey: 'job-2',
+    });
     expect(await first.ctx.jobs.cancel(first.ctx.db, 'job-2')).toBe(true);
     // The node goes away before the job is due.
     expect(await first.ctx.jobs.runDue()).toBe(0);
@@ -152,14 +216,26 @@ describe.each(DB_BACKENDS)('outbox and jobs on $name', (backend) => {
 
     behaviour.jobFailuresLeft = 1;
     const second = await node(loc, true);
-    await until(async () => (await second.ctx.db.selectFrom('jobs').select('attempts').where('id', '=', id!).executeTakeFirstOrThrow()).attempts >= 1);
+    await until(
+      async () =>
+        (await second.ctx.db.selectFrom('jobs').select('attempts').where('id', '=', id!).executeTakeFirstOrThrow())
+          .attempts >= 1,
+    );
     // First attempt failed (transient): its effect rolled back, it is pending again with backoff.
     await sql`update jobs set run_at = now() where id = ${id}`.execute(second.ctx.db);
     second.ctx.jobs.wake();
-    await until(async () => (await second.ctx.db.selectFrom('jobs').select('status').where('id', '=', id!).executeTakeFirstOrThrow()).status === 'done');
+    await until(
+      async () =>
+        (await second.ctx.db.selectFrom('jobs').select('status').where('id', '=', id!).executeTakeFirstOrThrow())
+          .status === 'done',
+    );
     const { rows } = await sql<{ note: string }>`select note from test_job_effects`.execute(second.ctx.db);
     expect(rows.map((r) => r.note)).toEqual(['later']);
-    const cancelled = await second.ctx.db.selectFrom('jobs').select('status').where('unique_key', '=', 'job-2').executeTakeFirstOrThrow();
+    const cancelled = await second.ctx.db
+      .selectFrom('jobs')
+      .select('status')
+      .where('unique_key', '=', 'job-2')
+      .executeTakeFirstOrThrow();
     expect(cancelled.status).toBe('cancelled');
     await second.close();
     await loc.drop();
@@ -169,13 +245,24 @@ describe.each(DB_BACKENDS)('outbox and jobs on $name', (backend) => {
     const loc = await persistentDb(backend.name);
     const a = await node(loc, true, 'node-a');
     const b = backend.name === 'postgres' ? await node(loc, true, 'node-b') : undefined;
-    await until(async () => (await sql<{ n: number }>`select count(*)::int as n from test_ticks`.execute(a.ctx.db)).rows[0]!.n >= 4, 15_000);
+    await until(
+      async () =>
+        (await sql<{ n: number }>`select count(*)::int as n from test_ticks`.execute(a.ctx.db)).rows[0]!.n >= 4,
+      15_000,
+    );
     await a.close();
     await b?.close();
     const check = await node(loc, false);
-    const failed = await check.ctx.db.selectFrom('jobs').select(['id', 'last_error']).where('type', '=', 'test.tick').where('last_error', 'is not', null).execute();
+    const failed = await check.ctx.db
+      .selectFrom('jobs')
+      .select(['id', 'last_error'])
+      .where('type', '=', 'test.tick')
+      .where('last_error', 'is not', null)
+      .execute();
     expect(failed).toEqual([]);
-    const nodes = (await sql<{ node: string }>`select distinct node from test_ticks`.execute(check.ctx.db)).rows.map((r) => r.node);
+    const nodes = (await sql<{ node: string }>`select distinct node from test_ticks`.execute(check.ctx.db)).rows.map(
+      (r) => r.node,
+    );
     expect(nodes.length).toBeGreaterThanOrEqual(1);
     await check.close();
     await loc.drop();
@@ -184,12 +271,20 @@ describe.each(DB_BACKENDS)('outbox and jobs on $name', (backend) => {
   it('lets an operator list dead events and retry them', async () => {
     const loc = await persistentDb(backend.name);
     const app = await node(loc, false);
-    const id = await app.ctx.db.transaction().execute((trx) =>
-      app.ctx.events.emit(trx, { type: 'thing.happened', aggregateType: 't', aggregateId: 9, payload: {} }));
-    await sql`update outbox_events set dead_at = now(), attempts = 25, last_error = 'gave up' where id = ${id}`.execute(app.ctx.db);
+    const id = await app.ctx.db
+      .transaction()
+      .execute((trx) =>
+        app.ctx.events.emit(trx, { type: 'thing.happened', aggregateType: 't', aggregateId: 9, payload: {} }),
+      );
+    await sql`update outbox_events set dead_at = now(), attempts = 25, last_error = 'gave up' where id = ${id}`.execute(
+      app.ctx.db,
+    );
     await app.close();
     const { startNode } = await import('../../../test/harness.ts');
-    const live = await startNode({ ...(backend.name === 'postgres' ? { databaseUrl: loc.open.databaseUrl } : { pgliteDir: loc.pgliteDir }), modules: [testModule, ...(await import('../../modules/index.ts')).modules] });
+    const live = await startNode({
+      ...(backend.name === 'postgres' ? { databaseUrl: loc.open.databaseUrl } : { pgliteDir: loc.pgliteDir }),
+      modules: [testModule, ...(await import('../../modules/index.ts')).modules],
+    });
     try {
       const admin = await live.userToken('13700000001', { admin: true });
       const dead = await live.api('GET', '/api/platform/outbox?state=dead', { token: admin.token });
@@ -199,7 +294,16 @@ describe.each(DB_BACKENDS)('outbox and jobs on $name', (backend) => {
       const customer = await live.userToken('13700000002');
       expect((await live.api('GET', '/api/platform/outbox', { token: customer.token })).status).toBe(403);
       expect((await live.api('POST', `/api/platform/outbox/${id}/retry`, { token: admin.token })).status).toBe(200);
-      await until(async () => !!(await live.app.ctx.db.selectFrom('outbox_events').select('dispatched_at').where('id', '=', id).executeTakeFirst())?.dispatched_at);
+      await until(
+        async () =>
+          !!(
+            await live.app.ctx.db
+              .selectFrom('outbox_events')
+              .select('dispatched_at')
+              .where('id', '=', id)
+              .executeTakeFirst()
+          )?.dispatched_at,
+      );
       expect((await effects(live.app.ctx.db)).filter((e) => e.event_id === id)).toHaveLength(2);
     } finally {
       await live.close();

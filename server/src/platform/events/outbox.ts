@@ -30,7 +30,7 @@ interface StoredEvent<T extends string, P> {
 export type DomainEvent<K extends EventName = EventName> = { [T in K]: StoredEvent<T, DomainEvents[T]> }[K];
 
 export type NewEvent<K extends EventName = EventName> = {
-  [T in K]: { type: T; aggregateType: string; aggregateId: string | number; payload: DomainEvents[T] }
+  [T in K]: { type: T; aggregateType: string; aggregateId: string | number; payload: DomainEvents[T] };
 }[K];
 
 export interface EventHandler<K extends EventName = EventName> {
@@ -71,7 +71,11 @@ export class EventBus {
   onDelivered?: (event: { id: number; type: string }, handler: string) => void;
   onFailed?: (event: { id: number; type: string }, handler: string, err: unknown) => void;
 
-  constructor(private readonly db: Db, private readonly log: Logger, opts: EventBusOptions) {
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    opts: EventBusOptions,
+  ) {
     this.opts = { pollMs: 250, batchSize: 50, leaseMs: 30_000, maxAttempts: 25, checkPayloads: false, ...opts };
     this.poller = new Poller('outbox', this.opts.pollMs, () => this.dispatchOnce().then((n) => n > 0), log);
   }
@@ -86,7 +90,9 @@ export class EventBus {
   }
 
   /** Every declared event: name, declaring module, meaning and payload schema (docs/events.md). */
-  catalogue(): ReadonlyMap<string, EventSpec & { module: string }> { return this.declared; }
+  catalogue(): ReadonlyMap<string, EventSpec & { module: string }> {
+    return this.declared;
+  }
 
   /** Refuses (so startup fails) a duplicate handler name or an event no module declares. */
   subscribe<const K extends EventName>(handler: EventHandler<K>): void {
@@ -124,20 +130,32 @@ export class EventBus {
     if (!this.opts.checkPayloads) return;
     const payload: unknown = JSON.parse(json);
     if (Value.Check(spec.payload, payload)) return;
-    const problems = [...Value.Errors(spec.payload, payload)].slice(0, 5)
+    const problems = [...Value.Errors(spec.payload, payload)]
+      .slice(0, 5)
       .map((e) => `${e.instancePath || '/'} ${e.message}`);
     throw new Error(`Event ${type}: the payload does not match its declaration: ${problems.join('; ')}`);
   }
 
-  start(): void { this.poller.start(); }
-  stop(): Promise<void> { return this.poller.stop(); }
-  wake(): void { this.poller.wake(); }
+  start(): void {
+    this.poller.start();
+  }
+  stop(): Promise<void> {
+    return this.poller.stop();
+  }
+  wake(): void {
+    this.poller.wake();
+  }
 
   /** Claim and deliver one batch; returns how many events were claimed. */
   async dispatchOnce(): Promise<number> {
     const { rows } = await sql<{
-      id: number; type: string; aggregate_type: string; aggregate_id: string;
-      payload: unknown; created_at: Date; attempts: number;
+      id: number;
+      type: string;
+      aggregate_type: string;
+      aggregate_id: string;
+      payload: unknown;
+      created_at: Date;
+      attempts: number;
     }>`
       update outbox_events
          set locked_by = ${this.opts.nodeId},
@@ -154,8 +172,13 @@ export class EventBus {
     for (const r of rows) {
       const payload = typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload;
       await this.deliver({
-        id: r.id, type: r.type, aggregateType: r.aggregate_type, aggregateId: r.aggregate_id,
-        payload, createdAt: r.created_at, attempts: r.attempts,
+        id: r.id,
+        type: r.type,
+        aggregateType: r.aggregate_type,
+        aggregateId: r.aggregate_id,
+        payload,
+        createdAt: r.created_at,
+        attempts: r.attempts,
       });
     }
     return rows.length;
@@ -169,21 +192,27 @@ export class EventBus {
         this.onDelivered?.(event, handler.name);
       } catch (err) {
         failures.push(`${handler.name}: ${err instanceof Error ? err.message : String(err)}`);
-        this.log.warn({ err, eventId: event.id, type: event.type, handler: handler.name }, 'event handler failed; will retry');
+        this.log.warn(
+          { err, eventId: event.id, type: event.type, handler: handler.name },
+          'event handler failed; will retry',
+        );
         this.onFailed?.(event, handler.name, err);
       }
     }
     if (failures.length === 0) {
-      await this.db.updateTable('outbox_events')
+      await this.db
+        .updateTable('outbox_events')
         .set({ dispatched_at: sql<Date>`now()`, locked_by: null, locked_until: null })
-        .where('id', '=', event.id).execute();
+        .where('id', '=', event.id)
+        .execute();
       return;
     }
     const attempts = event.attempts + 1;
     const backoffMs = Math.min(60_000, 200 * 2 ** Math.min(attempts, 12));
     const dead = attempts >= this.opts.maxAttempts;
     if (dead) this.log.error({ eventId: event.id, type: event.type, failures }, 'event moved to dead letters');
-    await this.db.updateTable('outbox_events')
+    await this.db
+      .updateTable('outbox_events')
       .set({
         attempts,
         last_error: failures.join('; ').slice(0, 2000),
@@ -192,12 +221,14 @@ export class EventBus {
         locked_until: null,
         ...(dead ? { dead_at: sql<Date>`now()` } : {}),
       })
-      .where('id', '=', event.id).execute();
+      .where('id', '=', event.id)
+      .execute();
   }
 
   private async runHandler(handler: AnyHandler, event: StoredEvent<string, unknown>): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      const claimed = await trx.insertInto('processed_events')
+      const claimed = await trx
+        .insertInto('processed_events')
         .values({ handler: handler.name, event_id: event.id })
         .onConflict((oc) => oc.doNothing())
         .returning('event_id')

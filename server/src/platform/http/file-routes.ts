@@ -15,23 +15,29 @@ export const USER_FILE_HEADERS = {
 } as const;
 
 export function fileRoutes(app: Http, ctx: AppContext): void {
-  app.get('/files/*', {
-    config: { access: 'public' },
-    schema: {
-      tags: ['files'], summary: 'A stored file (images, videos)',
-      params: Type.Object({ '*': Type.String({ maxLength: 300 }) }), response: { ...errorResponses },
+  app.get(
+    '/files/*',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['files'],
+        summary: 'A stored file (images, videos)',
+        params: Type.Object({ '*': Type.String({ maxLength: 300 }) }),
+        response: { ...errorResponses },
+      },
     },
-  }, async (req, reply) => {
-    const key = req.params['*'];
-    const file = await ctx.storage.open(key);
-    if (!file) throw notFound('File');
-    const served = servingOf(key);
-    reply.headers(USER_FILE_HEADERS);
-    reply.header('content-type', served.contentType);
-    reply.header('content-disposition', served.disposition);
-    reply.header('content-length', file.size);
-    reply.header('cache-control', 'public, max-age=31536000, immutable');
-    reply.header('access-control-allow-origin', '*');
-    return reply.send(file.stream);
-  });
+    async (req, reply) => {
+      const key = req.params['*'];
+      const file = await ctx.storage.open(key);
+      if (!file) throw notFound('File');
+      const served = servingOf(key);
+      reply.headers(USER_FILE_HEADERS);
+      reply.header('content-type', served.contentType);
+      reply.header('content-disposition', served.disposition);
+      reply.header('content-length', file.size);
+      reply.header('cache-control', 'public, max-age=31536000, immutable');
+      reply.header('access-control-allow-origin', '*');
+      return reply.send(file.stream);
+    },
+  );
 }

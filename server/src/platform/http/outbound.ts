@@ -10,7 +10,10 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
-export interface ResolvedAddress { address: string; family: 4 | 6 }
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
 export type Lookup = (hostname: string) => Promise<ResolvedAddress[]>;
 
 export interface OutboundPolicy {
@@ -20,7 +23,11 @@ export interface OutboundPolicy {
   lookup?: Lookup;
 }
 
-export interface Target { url: URL; address: string; family: 4 | 6 }
+export interface Target {
+  url: URL;
+  address: string;
+  family: 4 | 6;
+}
 
 const systemLookup: Lookup = async (hostname) => {
   const answers = await dns.lookup(hostname, { all: true, verbatim: true });
@@ -36,7 +43,11 @@ const IPV4_COMPATIBLE = ipaddr.IPv6.parseCIDR('::/96');
 /** The special-purpose range an address is in (so it may not be called), or null for a public unicast address. */
 export function blockedRange(address: string): string | null {
   let ip: ipaddr.IPv4 | ipaddr.IPv6;
-  try { ip = ipaddr.parse(address.replace(/^\[|\]$/g, '')); } catch { return 'not an IP address'; }
+  try {
+    ip = ipaddr.parse(address.replace(/^\[|\]$/g, ''));
+  } catch {
+    return 'not an IP address';
+  }
   if (ip.kind() === 'ipv4') {
     const range = (ip as ipaddr.IPv4).range();
     return range === 'unicast' ? null : range;
@@ -65,7 +76,11 @@ function lastIPv4(v6: ipaddr.IPv6): string {
 /** Resolve and check a URL once; the answer is where to connect, or why not. */
 export async function resolveTarget(raw: string, policy: OutboundPolicy): Promise<Target | { problem: string }> {
   let url: URL;
-  try { url = new URL(raw); } catch { return { problem: 'not a URL' }; }
+  try {
+    url = new URL(raw);
+  } catch {
+    return { problem: 'not a URL' };
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { problem: 'only http(s) URLs' };
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: ResolvedAddress[];
@@ -94,7 +109,10 @@ export async function resolveTarget(raw: string, policy: OutboundPolicy): Promis
  * Host header and TLS SNI/certificate check). Resolves with the status code; never follows redirects.
  */
 export function postTo(
-  target: Target, body: string, headers: Record<string, string>, timeoutMs: number,
+  target: Target,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
 ): Promise<number> {
   // Node asks for every address when it may try several (autoSelectFamily): the answer is the same one.
   const pinned: LookupFunction = (_hostname, options, callback) => {
@@ -105,13 +123,19 @@ export function postTo(
   };
   const client = target.url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = client.request(target.url, {
-      method: 'POST', agent: false, lookup: pinned,
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-    }, (res) => {
-      resolve(res.statusCode ?? 0);
-      res.destroy(); // the answer's body is not needed, and may be endless
-    });
+    const req = client.request(
+      target.url,
+      {
+        method: 'POST',
+        agent: false,
+        lookup: pinned,
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        resolve(res.statusCode ?? 0);
+        res.destroy(); // the answer's body is not needed, and may be endless
+      },
+    );
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     req.on('close', () => clearTimeout(timer));
     req.on('error', reject);

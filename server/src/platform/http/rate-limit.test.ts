@@ -20,25 +20,30 @@ describe.each(APP_BACKENDS)('route rate limits on $name', (backend) => {
   let node: TestNode;
   beforeAll(async () => {
     node = await startNode({
-      db: backend.db, cache: backend.cache,
+      db: backend.db,
+      cache: backend.cache,
       config: {
         trustProxy: ['127.0.0.1'],
         rateLimits: {
           enabled: true,
           overrides: {
-            'analytics.beacon': { max: 2, windowSec: 60 }, 'orders.place': { max: 1, windowSec: 60 },
+            'analytics.beacon': { max: 2, windowSec: 60 },
+            'orders.place': { max: 1, windowSec: 60 },
             'uploads.media': { max: 1, windowSec: 600 },
           },
         },
       },
     });
   });
-  afterAll(async () => { await node?.close(); });
-
-  const beacon = (ip: string) => node.api('POST', '/api/analytics/events', {
-    headers: { 'x-forwarded-for': ip, 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)' },
-    body: { deviceId: 'device-rl-0001', events: [{ id: `e-${Math.random()}`, type: 'page_view' }] },
+  afterAll(async () => {
+    await node?.close();
   });
+
+  const beacon = (ip: string) =>
+    node.api('POST', '/api/analytics/events', {
+      headers: { 'x-forwarded-for': ip, 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)' },
+      body: { deviceId: 'device-rl-0001', events: [{ id: `e-${Math.random()}`, type: 'page_view' }] },
+    });
 
   it('answers the beacon past its limit with 429 RATE_LIMITED and Retry-After, per client', async () => {
     const statuses = [];
@@ -48,7 +53,8 @@ describe.each(APP_BACKENDS)('route rate limits on $name', (backend) => {
     expect(limited.status).toBe(429);
     expect(limited.body).toEqual({
       error: {
-        code: 'RATE_LIMITED', message: expect.any(String),
+        code: 'RATE_LIMITED',
+        message: expect.any(String),
         details: { bucket: 'analytics.beacon', retryAfterSec: expect.any(Number) },
       },
     });
@@ -72,9 +78,12 @@ describe.each(APP_BACKENDS)('route rate limits on $name', (backend) => {
 
   it('limits uploads per user', async () => {
     const { merchantId, owner } = await makeMerchant(node, '限流店铺', '13822220010');
-    const upload = () => node.api('POST', `/api/merchants/${merchantId}/media`, {
-      token: owner.token, body: 'x', headers: { 'content-type': 'text/plain' },
-    });
+    const upload = () =>
+      node.api('POST', `/api/merchants/${merchantId}/media`, {
+        token: owner.token,
+        body: 'x',
+        headers: { 'content-type': 'text/plain' },
+      });
     expect((await upload()).status).not.toBe(429);
     expect((await upload()).status).toBe(429);
   });
@@ -82,8 +91,10 @@ describe.each(APP_BACKENDS)('route rate limits on $name', (backend) => {
   it('shows each limit in the OpenAPI document: a 429 with Retry-After and a line in the description', async () => {
     const doc = (await node.api('GET', '/docs/json')).body;
     const declared = [
-      ['/api/auth/login', 'auth.login'], ['/api/auth/register', 'auth.register'],
-      ['/api/orders', 'orders.place'], ['/api/analytics/events', 'analytics.beacon'],
+      ['/api/auth/login', 'auth.login'],
+      ['/api/auth/register', 'auth.register'],
+      ['/api/orders', 'orders.place'],
+      ['/api/analytics/events', 'analytics.beacon'],
     ] as const;
     for (const [path, bucket] of declared) {
       const op = doc.paths[path].post;

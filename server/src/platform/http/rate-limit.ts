@@ -25,7 +25,10 @@ declare module 'fastify' {
 
 /** A 429 in the standard error shape; the error handler turns `retryAfterSec` into the Retry-After header. */
 export function tooManyRequests(
-  retryAfterSec: number, message: string, details: Record<string, unknown> = {}, code = 'RATE_LIMITED',
+  retryAfterSec: number,
+  message: string,
+  details: Record<string, unknown> = {},
+  code = 'RATE_LIMITED',
 ) {
   const sec = Math.max(1, Math.ceil(retryAfterSec));
   return new AppError(429, code, message, { ...details, retryAfterSec: sec });
@@ -52,7 +55,8 @@ function expandIpv6(ip: string): string[] {
 }
 
 export function installRateLimits(
-  app: FastifyInstance, deps: { cache: Cache; enabled: boolean; overrides: RateLimitOverrides },
+  app: FastifyInstance,
+  deps: { cache: Cache; enabled: boolean; overrides: RateLimitOverrides },
 ): void {
   const declared = new Set<string>();
   app.addHook('onRoute', (route) => {

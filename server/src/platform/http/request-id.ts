@@ -13,5 +13,7 @@ export function installRequestIds(app: FastifyInstance): void {
     const sent = req.headers['x-request-id'];
     if (typeof sent === 'string' && CLIENT_ID.test(sent)) req.log = req.log.child({ clientRequestId: sent });
   });
-  app.addHook('onSend', async (req, reply) => { reply.header('x-request-id', req.id); });
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
 }

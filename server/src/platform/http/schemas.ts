@@ -34,14 +34,20 @@ export const MerchantParams = Type.Object({ merchantId: IdParam }, { additionalP
 
 /** Money is always integer fen (1 yuan = 100 fen). */
 export const Fen = (opts: { minimum?: number; description?: string } = {}) =>
-  Type.Integer({ minimum: opts.minimum ?? 0, maximum: 1_000_000_000_000, description: opts.description ?? 'Amount in fen (分)' });
+  Type.Integer({
+    minimum: opts.minimum ?? 0,
+    maximum: 1_000_000_000_000,
+    description: opts.description ?? 'Amount in fen (分)',
+  });
 
 /** PostgreSQL `integer` columns (positions, quantities, counters): what fits in 32 bits. */
 export const INT32_MIN = -2_147_483_648;
 export const INT32_MAX = 2_147_483_647;
 export const Int32 = (opts: { minimum?: number; maximum?: number; description?: string; default?: number } = {}) =>
   Type.Integer({
-    ...opts, minimum: Math.max(opts.minimum ?? INT32_MIN, INT32_MIN), maximum: Math.min(opts.maximum ?? INT32_MAX, INT32_MAX),
+    ...opts,
+    minimum: Math.max(opts.minimum ?? INT32_MIN, INT32_MIN),
+    maximum: Math.min(opts.maximum ?? INT32_MAX, INT32_MAX),
   });
 /** A sort position in a list. */
 export const Position = Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Sort position (smaller first)' });
@@ -57,8 +63,10 @@ export const Page = <T extends TSchema>(item: T) =>
 export const Ok = Type.Object({ ok: Type.Literal(true) });
 
 /** Strict object: unknown fields are a 400, never silently dropped. */
-export const Strict = <P extends Record<string, TSchema>>(props: P, opts: { description?: string; $id?: string } = {}) =>
-  Type.Object(props, { additionalProperties: false, ...opts });
+export const Strict = <P extends Record<string, TSchema>>(
+  props: P,
+  opts: { description?: string; $id?: string } = {},
+) => Type.Object(props, { additionalProperties: false, ...opts });
 
 /**
  * Request schemas as validated: every integer without its own bounds is held to the 32-bit range

@@ -10,17 +10,31 @@ import type { FastifyInstance } from 'fastify';
  * source and workers, same-origin fetch and WebSocket, the cashier iframe from our origin.
  */
 export const PAGE_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob: https:", "media-src 'self' blob: https:", "font-src 'self' data:",
-  "connect-src 'self'", "worker-src 'self' blob:", "frame-src 'self'",
-  "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob: https:",
+  "media-src 'self' blob: https:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "frame-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 /** A server-rendered page with one nonce'd style block and a same-origin form (the sandbox cashier). */
-export const formPageCsp = (styleNonce: string, frameAncestors: "'none'" | "'self'") => [
-  "default-src 'none'", `style-src 'nonce-${styleNonce}'`, "img-src 'self' data:", "form-action 'self'",
-  "base-uri 'none'", `frame-ancestors ${frameAncestors}`,
-].join('; ');
+export const formPageCsp = (styleNonce: string, frameAncestors: "'none'" | "'self'") =>
+  [
+    "default-src 'none'",
+    `style-src 'nonce-${styleNonce}'`,
+    "img-src 'self' data:",
+    "form-action 'self'",
+    "base-uri 'none'",
+    `frame-ancestors ${frameAncestors}`,
+  ].join('; ');
 
 export function installSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (_req, reply, payload) => {

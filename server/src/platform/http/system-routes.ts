@@ -13,34 +13,48 @@ const HealthT = Type.Object({
 });
 
 export function systemRoutes(app: Http, ctx: AppContext): void {
-  app.get('/health', {
-    config: { access: 'public' },
-    schema: {
-      tags: ['system'],
-      summary: 'Liveness: status for everyone; node, uptime and checks with OPS_TOKEN or as a platform admin',
-      response: { 200: HealthT, 503: HealthT },
+  app.get(
+    '/health',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        summary: 'Liveness: status for everyone; node, uptime and checks with OPS_TOKEN or as a platform admin',
+        response: { 200: HealthT, 503: HealthT },
+      },
     },
-  }, async (req, reply) => {
-    const report = await ctx.health.report();
-    reply.status(report.ok ? 200 : 503).header('cache-control', 'no-store');
-    if (!req.isOperator && !req.actor?.isPlatformAdmin) return reply.send({ status: report.status });
-    const uptimeSec = Math.round(process.uptime());
-    return reply.send({ status: report.status, node: ctx.config.nodeId, uptimeSec, checks: report.checks });
-  });
-
-  app.get('/metrics', {
-    config: { access: 'operator' },
-    schema: {
-      tags: ['system'], summary: 'Prometheus metrics (Authorization: Bearer OPS_TOKEN, or a platform admin)',
-      security: [{ bearer: [] }], response: { ...errorResponses },
+    async (req, reply) => {
+      const report = await ctx.health.report();
+      reply.status(report.ok ? 200 : 503).header('cache-control', 'no-store');
+      if (!req.isOperator && !req.actor?.isPlatformAdmin) return reply.send({ status: report.status });
+      const uptimeSec = Math.round(process.uptime());
+      return reply.send({ status: report.status, node: ctx.config.nodeId, uptimeSec, checks: report.checks });
     },
-  }, async (_req, reply) => {
-    reply.header('content-type', ctx.metrics.registry.contentType);
-    return ctx.metrics.registry.metrics();
-  });
+  );
 
-  app.get('/openapi.json', {
-    config: { access: 'public' },
-    schema: { tags: ['system'], summary: 'This OpenAPI document', hide: true },
-  }, async () => app.swagger());
+  app.get(
+    '/metrics',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['system'],
+        summary: 'Prometheus metrics (Authorization: Bearer OPS_TOKEN, or a platform admin)',
+        security: [{ bearer: [] }],
+        response: { ...errorResponses },
+      },
+    },
+    async (_req, reply) => {
+      reply.header('content-type', ctx.metrics.registry.contentType);
+      return ctx.metrics.registry.metrics();
+    },
+  );
+
+  app.get(
+    '/openapi.json',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['system'], summary: 'This OpenAPI document', hide: true },
+    },
+    async () => app.swagger(),
+  );
 }

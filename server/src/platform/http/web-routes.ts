@@ -20,15 +20,28 @@ export async function webRoutes(app: Http): Promise<string[]> {
     served.push(name);
     await app.register(async (scope) => {
       await scope.register(fastifyStatic, {
-        root, prefix: `/${name}/`, wildcard: false, index: false, decorateReply: false,
-        setHeaders: (reply, file) => reply.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+        root,
+        prefix: `/${name}/`,
+        wildcard: false,
+        index: false,
+        decorateReply: false,
+        setHeaders: (reply, file) =>
+          reply.header(
+            'cache-control',
+            file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          ),
       });
       const html = () => fs.readFileSync(index, 'utf8'); // re-read: a rebuild needs no restart
       for (const url of [`/${name}/`, `/${name}/*`]) {
-        scope.get(url, { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html()));
+        scope.get(url, { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+          reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html()),
+        );
       }
     });
   }
-  if (served.includes('shop')) app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.redirect('/shop/'));
+  if (served.includes('shop'))
+    app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+      reply.redirect('/shop/'),
+    );
   return served;
 }

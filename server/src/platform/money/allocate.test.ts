@@ -12,33 +12,39 @@ describe('allocate', () => {
   });
 
   it('always sums exactly, parts are non-negative integers, and caps hold', () => {
-    fc.assert(fc.property(
-      fc.array(fc.integer({ min: 0, max: 10_000_000 }), { minLength: 1, maxLength: 30 }),
-      fc.double({ min: 0, max: 1, noNaN: true }),
-      (weights, share) => {
-        const sum = weights.reduce((a, b) => a + b, 0);
-        const total = Math.floor(sum * share);
-        const parts = allocate(total, weights, { capByWeight: true });
-        expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
-        parts.forEach((p, i) => {
-          expect(Number.isInteger(p)).toBe(true);
-          expect(p).toBeGreaterThanOrEqual(0);
-          expect(p).toBeLessThanOrEqual(weights[i]!);
-        });
-      },
-    ), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 10_000_000 }), { minLength: 1, maxLength: 30 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (weights, share) => {
+          const sum = weights.reduce((a, b) => a + b, 0);
+          const total = Math.floor(sum * share);
+          const parts = allocate(total, weights, { capByWeight: true });
+          expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
+          parts.forEach((p, i) => {
+            expect(Number.isInteger(p)).toBe(true);
+            expect(p).toBeGreaterThanOrEqual(0);
+            expect(p).toBeLessThanOrEqual(weights[i]!);
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('is proportional within one fen', () => {
-    fc.assert(fc.property(
-      fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 1, maxLength: 20 }),
-      fc.integer({ min: 0, max: 100_000_000 }),
-      (weights, total) => {
-        const sum = weights.reduce((a, b) => a + b, 0);
-        const parts = allocate(total, weights);
-        for (const [i, p] of parts.entries()) expect(Math.abs(p - (total * weights[i]!) / sum)).toBeLessThan(1);
-      },
-    ), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 0, max: 100_000_000 }),
+        (weights, total) => {
+          const sum = weights.reduce((a, b) => a + b, 0);
+          const parts = allocate(total, weights);
+          for (const [i, p] of parts.entries()) expect(Math.abs(p - (total * weights[i]!) / sum)).toBeLessThan(1);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('rejects floats, negatives and over-allocation', () => {

@@ -18,7 +18,10 @@ export function allocate(total: number, weights: number[], opts: { capByWeight?:
   if (opts.capByWeight && total > sum) throw new RangeError(`total ${total} exceeds the sum of weights ${sum}`);
   if (sum === 0) {
     // Nothing to weigh by: spread evenly (only possible when uncapped or total is 0).
-    return allocate(total, weights.map(() => 1));
+    return allocate(
+      total,
+      weights.map(() => 1),
+    );
   }
   // BigInt keeps total * weight exact even for large amounts.
   const parts = weights.map((w) => (BigInt(total) * BigInt(w)) / BigInt(sum));
@@ -35,7 +38,8 @@ export function allocate(total: number, weights: number[], opts: { capByWeight?:
 }
 
 export function assertFen(v: number, name = 'amount'): void {
-  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer number of fen, got ${v}`);
+  if (!Number.isSafeInteger(v) || v < 0)
+    throw new RangeError(`${name} must be a non-negative integer number of fen, got ${v}`);
 }
 
 /** Format fen as yuan text for humans (never for arithmetic). */

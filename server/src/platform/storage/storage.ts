@@ -17,9 +17,14 @@ export interface StoredFile {
 
 /** What the server stores, and the one extension each gets. */
 const EXTENSIONS = {
-  'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif', 'video/mp4': 'mp4',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'video/mp4': 'mp4',
   // Written only by the server itself (seeded covers, imports), never accepted from an upload.
-  'image/svg+xml': 'svg', 'text/csv': 'csv',
+  'image/svg+xml': 'svg',
+  'text/csv': 'csv',
 } as const;
 export type StoredType = keyof typeof EXTENSIONS;
 
@@ -40,19 +45,28 @@ export interface Storage {
 }
 
 export class FileTooLargeError extends Error {
-  constructor(readonly maxBytes: number) { super(`File is larger than ${maxBytes} bytes`); }
+  constructor(readonly maxBytes: number) {
+    super(`File is larger than ${maxBytes} bytes`);
+  }
 }
 
 const SAFE_KEY = /^[a-z0-9][a-z0-9/_-]*\.[a-z0-9]{1,8}$/;
 
 export class LocalDiskStorage implements Storage {
-  constructor(private readonly root: string, private readonly publicBase: string) {
+  constructor(
+    private readonly root: string,
+    private readonly publicBase: string,
+  ) {
     fs.mkdirSync(root, { recursive: true });
   }
 
   async put(input: PutFile): Promise<StoredFile> {
     const ext = EXTENSIONS[input.contentType];
-    const prefix = input.prefix.toLowerCase().replace(/[^a-z0-9/_-]/g, '').replace(/^\/+|\/+$/g, '') || 'files';
+    const prefix =
+      input.prefix
+        .toLowerCase()
+        .replace(/[^a-z0-9/_-]/g, '')
+        .replace(/^\/+|\/+$/g, '') || 'files';
     const key = `${prefix}/${new Date().toISOString().slice(0, 10)}/${crypto.randomUUID()}.${ext}`;
     const file = this.pathFor(key);
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -113,12 +127,17 @@ export class LocalDiskStorage implements Storage {
  * checked kept the client's extension) is a download, so it never runs on our origin.
  */
 const SERVED: Record<string, { type: string; inline: boolean }> = {
-  jpg: { type: 'image/jpeg', inline: true }, jpeg: { type: 'image/jpeg', inline: true },
-  png: { type: 'image/png', inline: true }, gif: { type: 'image/gif', inline: true },
-  webp: { type: 'image/webp', inline: true }, mp4: { type: 'video/mp4', inline: true },
-  mov: { type: 'video/quicktime', inline: true }, webm: { type: 'video/webm', inline: true },
+  jpg: { type: 'image/jpeg', inline: true },
+  jpeg: { type: 'image/jpeg', inline: true },
+  png: { type: 'image/png', inline: true },
+  gif: { type: 'image/gif', inline: true },
+  webp: { type: 'image/webp', inline: true },
+  mp4: { type: 'video/mp4', inline: true },
+  mov: { type: 'video/quicktime', inline: true },
+  webm: { type: 'video/webm', inline: true },
   // An <img> still renders an SVG sent as a download; opened directly it is saved, not run.
-  svg: { type: 'image/svg+xml', inline: false }, csv: { type: 'text/csv; charset=utf-8', inline: false },
+  svg: { type: 'image/svg+xml', inline: false },
+  csv: { type: 'text/csv; charset=utf-8', inline: false },
 };
 
 export function servingOf(key: string): { contentType: string; disposition: string } {

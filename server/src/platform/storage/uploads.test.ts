@@ -16,7 +16,9 @@ describe.each(APP_BACKENDS)('media uploads on $name', (backend) => {
     node = await startNode({ db: backend.db, cache: backend.cache });
     shop = await makeShop(node, '上传小店', '13800007701');
   });
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   const upload = async (bytes: Buffer, declaredType: string, filename: string) => {
     const form = new FormData();
@@ -24,12 +26,16 @@ describe.each(APP_BACKENDS)('media uploads on $name', (backend) => {
     const headers = { authorization: `Bearer ${shop.owner.token}` };
     const url = `${node.url}/api/merchants/${shop.merchantId}/media`;
     const res = await fetch(url, { method: 'POST', body: form, headers });
-    return { status: res.status, body: await res.json() as any };
+    return { status: res.status, body: (await res.json()) as any };
   };
 
   it('refuses an SVG with a script, whatever type or name the client claims', async () => {
-    const claims = [['image/svg+xml', 'cover.svg'], ['image/png', 'cover.svg'], ['image/png', 'cover.png'],
-      ['image/jpeg', 'x.jpg']];
+    const claims = [
+      ['image/svg+xml', 'cover.svg'],
+      ['image/png', 'cover.svg'],
+      ['image/png', 'cover.png'],
+      ['image/jpeg', 'x.jpg'],
+    ];
     for (const [type, name] of claims) {
       const r = await upload(MEDIA_BYTES.svgScript, type!, name!);
       expect(r.status, `${type} ${name}`).toBe(415);
@@ -45,8 +51,10 @@ describe.each(APP_BACKENDS)('media uploads on $name', (backend) => {
 
   it('keeps JPEG, PNG, WebP, GIF and MP4 under the extension of their real type', async () => {
     const cases = [
-      [MEDIA_BYTES.jpeg, 'jpg', 'image/jpeg', 'image'], [MEDIA_BYTES.png, 'png', 'image/png', 'image'],
-      [MEDIA_BYTES.webp, 'webp', 'image/webp', 'image'], [MEDIA_BYTES.gif, 'gif', 'image/gif', 'image'],
+      [MEDIA_BYTES.jpeg, 'jpg', 'image/jpeg', 'image'],
+      [MEDIA_BYTES.png, 'png', 'image/png', 'image'],
+      [MEDIA_BYTES.webp, 'webp', 'image/webp', 'image'],
+      [MEDIA_BYTES.gif, 'gif', 'image/gif', 'image'],
       [MEDIA_BYTES.mp4, 'mp4', 'video/mp4', 'video'],
     ] as const;
     for (const [bytes, ext, type, kind] of cases) {
@@ -80,8 +88,12 @@ describe.each(APP_BACKENDS)('media uploads on $name', (backend) => {
     fs.writeFileSync(path.join(root, 'evil.html'), MEDIA_BYTES.html);
     fs.writeFileSync(path.join(root, 'evil.htm'), MEDIA_BYTES.html);
     fs.writeFileSync(path.join(root, 'evil.xml'), MEDIA_BYTES.svgScript);
-    const served = [['evil.svg', 'image/svg+xml'], ['evil.html', 'application/octet-stream'],
-      ['evil.htm', 'application/octet-stream'], ['evil.xml', 'application/octet-stream']];
+    const served = [
+      ['evil.svg', 'image/svg+xml'],
+      ['evil.html', 'application/octet-stream'],
+      ['evil.htm', 'application/octet-stream'],
+      ['evil.xml', 'application/octet-stream'],
+    ];
     for (const [name, type] of served) {
       const got = await fetch(`${node.url}/files/m1/images/legacy/${name}`);
       expect(got.status, name).toBe(200);

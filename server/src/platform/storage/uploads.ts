@@ -20,7 +20,10 @@ export const ACCEPTED_UPLOADS = 'JPEG, PNG, WebP or GIF images and MP4 videos';
 
 const SAMPLE_BYTES = 4100; // what file-type needs to tell every format apart
 
-export interface UploadLimits { image: number; video: number }
+export interface UploadLimits {
+  image: number;
+  video: number;
+}
 
 /**
  * Detect, check and store one uploaded file. Throws 415 UNSUPPORTED_MEDIA_TYPE for anything but
@@ -35,7 +38,9 @@ export async function storeUpload(
   const detected = head.length > 0 ? await fileTypeFromBuffer(head).catch(() => undefined) : undefined;
   const accepted = detected ? ACCEPTED[detected.mime] : undefined;
   if (!accepted) {
-    for await (const _ of body) { /* read the rest of the part so the request completes */ }
+    for await (const _ of body) {
+      /* read the rest of the part so the request completes */
+    }
     throw unsupported();
   }
   const maxBytes = input.limits[accepted.kind];
@@ -70,7 +75,10 @@ async function peek(source: Readable, bytes: number): Promise<{ head: Buffer; bo
   let done = false;
   while (length < bytes) {
     const next = await it.next();
-    if (next.done) { done = true; break; }
+    if (next.done) {
+      done = true;
+      break;
+    }
     chunks.push(next.value);
     length += next.value.length;
   }

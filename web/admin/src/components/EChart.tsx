@@ -15,8 +15,13 @@ export default function EChart(props: { option: echarts.EChartsCoreOption; heigh
     chart.current = echarts.init(el.current!);
     const resize = () => chart.current?.resize();
     window.addEventListener('resize', resize);
-    return () => { window.removeEventListener('resize', resize); chart.current?.dispose(); };
+    return () => {
+      window.removeEventListener('resize', resize);
+      chart.current?.dispose();
+    };
   }, []);
-  useEffect(() => { chart.current?.setOption(props.option, true); }, [props.option]);
+  useEffect(() => {
+    chart.current?.setOption(props.option, true);
+  }, [props.option]);
   return <div ref={el} style={{ height: props.height ?? 260, width: '100%' }} data-testid={props.testId} />;
 }

@@ -6,13 +6,23 @@ import { useTranslation } from 'react-i18next';
 import { errorText } from '../api.ts';
 
 /** What a TanStack query result offers that these need. */
-export interface QueryState<T> { data: T | undefined; error: unknown; isFetching: boolean; refetch(): unknown }
+export interface QueryState<T> {
+  data: T | undefined;
+  error: unknown;
+  isFetching: boolean;
+  refetch(): unknown;
+}
 
 function Failed(props: { query: QueryState<unknown> }) {
   const { t } = useTranslation();
   return (
-    <Alert type="error" showIcon title={t('common.loadFailed')} description={errorText(props.query.error)}
-      action={<Button onClick={() => void props.query.refetch()}>{t('common.retry')}</Button>} />
+    <Alert
+      type="error"
+      showIcon
+      title={t('common.loadFailed')}
+      description={errorText(props.query.error)}
+      action={<Button onClick={() => void props.query.refetch()}>{t('common.retry')}</Button>}
+    />
   );
 }
 

@@ -11,7 +11,11 @@ export type Report = Schemas['ReconciliationReport'];
 type Discrepancy = Report['discrepancies'][number];
 
 export const RUN_COLOR: Record<Run['status'], string> = {
-  queued: 'blue', running: 'processing', clean: 'green', discrepancies: 'red', failed: 'orange',
+  queued: 'blue',
+  running: 'processing',
+  clean: 'green',
+  discrepancies: 'red',
+  failed: 'orange',
 };
 
 export const range = (t: TFunction, dateTime: (d: string) => string, r: Pick<Run, 'from' | 'to'>) => {
@@ -23,12 +27,18 @@ export const range = (t: TFunction, dateTime: (d: string) => string, r: Pick<Run
 function Rows({ rows }: { rows: unknown[] }) {
   const objects = rows.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null);
   const keys = [...new Set(objects.flatMap((r) => Object.keys(r)))];
-  const cell = (v: unknown) => (v === null || v === undefined ? '—'
-    : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const cell = (v: unknown) =>
+    v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v);
   return (
-    <Table size="small" pagination={false} rowKey={(_, i) => String(i)} dataSource={objects} scroll={{ x: true }}
+    <Table
+      size="small"
+      pagination={false}
+      rowKey={(_, i) => String(i)}
+      dataSource={objects}
+      scroll={{ x: true }}
       data-testid="discrepancy-rows"
-      columns={keys.map((k) => ({ title: k, render: (_: unknown, r: Record<string, unknown>) => cell(r[k]) }))} />
+      columns={keys.map((k) => ({ title: k, render: (_: unknown, r: Record<string, unknown>) => cell(r[k]) }))}
+    />
   );
 }
 
@@ -39,56 +49,97 @@ export function ReconciliationReport(props: { report: Report; shopName?: (mercha
   const { run, checks, discrepancies } = report;
   const when = range(t, labels.dateTime, run);
   if (run.status === 'queued' || run.status === 'running') {
-    return <Spin tip={labels.label('runStatus', run.status)} data-testid="report-running"><div style={{ height: 120 }} /></Spin>;
+    return (
+      <Spin tip={labels.label('runStatus', run.status)} data-testid="report-running">
+        <div style={{ height: 120 }} />
+      </Spin>
+    );
   }
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
       {run.clean ? (
-        <Result status="success" title={labels.label('runStatus', 'clean')} subTitle={`${run.summary} · ${when}`}
-          data-testid="report-clean" />
+        <Result
+          status="success"
+          title={labels.label('runStatus', 'clean')}
+          subTitle={`${run.summary} · ${when}`}
+          data-testid="report-clean"
+        />
       ) : (
-        <Alert type={run.status === 'failed' ? 'warning' : 'error'} showIcon data-testid="report-summary"
+        <Alert
+          type={run.status === 'failed' ? 'warning' : 'error'}
+          showIcon
+          data-testid="report-summary"
           title={run.status === 'failed' ? t('recon.notFinished') : t('recon.found', { n: run.discrepancyCount })}
-          description={`${run.summary} · ${when}${run.error ? ` · ${run.error}` : ''}`} />
+          description={`${run.summary} · ${when}${run.error ? ` · ${run.error}` : ''}`}
+        />
       )}
-      <Table size="small" rowKey="name" pagination={false} dataSource={checks} data-testid="report-checks" columns={[
-        {
-          title: t('recon.check'),
-          render: (_, c) => (
-            <Space direction="vertical" size={0}>
-              <Typography.Text code>{c.name}</Typography.Text>
-              <Typography.Text type="secondary">{c.description}</Typography.Text>
-            </Space>
-          ),
-        },
-        {
-          title: t('recon.result'), width: 200,
-          render: (_, c) => (c.status === 'clean' ? <Tag color="green">{labels.label('checkStatus', 'clean')}</Tag>
-            : c.status === 'error' ? <Tag color="orange" title={c.error}>{labels.label('checkStatus', 'error')}</Tag>
-              : <Tag color="red">{t('recon.count', { n: c.count })}</Tag>),
-        },
-        { title: t('recon.took'), width: 90, render: (_, c) => `${c.ms} ms` },
-      ]} />
+      <Table
+        size="small"
+        rowKey="name"
+        pagination={false}
+        dataSource={checks}
+        data-testid="report-checks"
+        columns={[
+          {
+            title: t('recon.check'),
+            render: (_, c) => (
+              <Space direction="vertical" size={0}>
+                <Typography.Text code>{c.name}</Typography.Text>
+                <Typography.Text type="secondary">{c.description}</Typography.Text>
+              </Space>
+            ),
+          },
+          {
+            title: t('recon.result'),
+            width: 200,
+            render: (_, c) =>
+              c.status === 'clean' ? (
+                <Tag color="green">{labels.label('checkStatus', 'clean')}</Tag>
+              ) : c.status === 'error' ? (
+                <Tag color="orange" title={c.error}>
+                  {labels.label('checkStatus', 'error')}
+                </Tag>
+              ) : (
+                <Tag color="red">{t('recon.count', { n: c.count })}</Tag>
+              ),
+          },
+          { title: t('recon.took'), width: 90, render: (_, c) => `${c.ms} ms` },
+        ]}
+      />
       {discrepancies.length > 0 && (
-        <Table size="small" rowKey="id" dataSource={discrepancies} data-testid="report-discrepancies"
+        <Table
+          size="small"
+          rowKey="id"
+          dataSource={discrepancies}
+          data-testid="report-discrepancies"
           expandable={{
-            expandedRowRender: (d) => <Rows rows={d.rows} />, defaultExpandAllRows: discrepancies.length <= 20,
+            expandedRowRender: (d) => <Rows rows={d.rows} />,
+            defaultExpandAllRows: discrepancies.length <= 20,
           }}
           columns={[
             {
               title: t('recon.check'),
-              render: (_, d) => <Typography.Text code style={{ whiteSpace: 'nowrap' }}>{d.check}</Typography.Text>,
+              render: (_, d) => (
+                <Typography.Text code style={{ whiteSpace: 'nowrap' }}>
+                  {d.check}
+                </Typography.Text>
+              ),
             },
             { title: t('recon.subject'), dataIndex: 'subject' },
-            ...(run.scope === 'platform' ? [{
-              title: t('recon.shop'),
-              render: (_: unknown, d: Discrepancy) => (d.merchantId === null ? t('recon.platform')
-                : shopName?.(d.merchantId) ?? d.merchantId),
-            }] : []),
+            ...(run.scope === 'platform'
+              ? [
+                  {
+                    title: t('recon.shop'),
+                    render: (_: unknown, d: Discrepancy) =>
+                      d.merchantId === null ? t('recon.platform') : (shopName?.(d.merchantId) ?? d.merchantId),
+                  },
+                ]
+              : []),
             { title: t('recon.whatIsWrong'), dataIndex: 'message' },
             { title: t('recon.expected'), dataIndex: 'expected' },
             { title: t('recon.actual'), dataIndex: 'actual' },
-          ]} />
+          ]}
+        />
       )}
     </Space>
   );

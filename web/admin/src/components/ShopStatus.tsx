@@ -25,13 +25,22 @@ export function ShopStatusBanner({ status }: { status: string }) {
 export const canBroadcast = (status: string | undefined) => status === 'active';
 
 /** The operator's actions for a shop in `status`: label and the status it leads to. */
-export const OPERATOR_ACTIONS: Record<ShopStatus, Array<{ label: 'approve' | 'reject' | 'suspend' | 'reinstate'; to: ShopStatus; danger?: boolean }>> = {
-  pending: [{ label: 'approve', to: 'active' }, { label: 'reject', to: 'rejected', danger: true }],
+export const OPERATOR_ACTIONS: Record<
+  ShopStatus,
+  Array<{ label: 'approve' | 'reject' | 'suspend' | 'reinstate'; to: ShopStatus; danger?: boolean }>
+> = {
+  pending: [
+    { label: 'approve', to: 'active' },
+    { label: 'reject', to: 'rejected', danger: true },
+  ],
   active: [{ label: 'suspend', to: 'suspended', danger: true }],
   suspended: [{ label: 'reinstate', to: 'active' }],
   rejected: [{ label: 'approve', to: 'active' }],
 };
 
 export const STATUS_COLOR: Record<ShopStatus, string> = {
-  pending: 'blue', active: 'green', suspended: 'red', rejected: 'default',
+  pending: 'blue',
+  active: 'green',
+  suspended: 'red',
+  rejected: 'default',
 };

@@ -8,10 +8,20 @@ import { $api, errorText } from '../api.ts';
 
 const REASONS = ['goodsIn', 'stocktake', 'damaged', 'returned', 'other'] as const;
 
-export interface AdjustedStock { skuId: number; warehouseId: number; onHand: number; reserved: number; available: number }
+export interface AdjustedStock {
+  skuId: number;
+  warehouseId: number;
+  onHand: number;
+  reserved: number;
+  available: number;
+}
 
 export function StockAdjustModal(props: {
-  merchantId: number; skuId: number; title: string; onClose(): void; onDone(r: AdjustedStock): void;
+  merchantId: number;
+  skuId: number;
+  title: string;
+  onClose(): void;
+  onDone(r: AdjustedStock): void;
 }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -26,14 +36,18 @@ export function StockAdjustModal(props: {
   const [note, setNote] = useState('');
   // biome-ignore lint/correctness/useExhaustiveDependencies: picks a warehouse once the levels first arrive, not per refetch
   useEffect(() => {
-    if (warehouseId === undefined && rows.length) setWarehouseId((rows.find((r) => r.isDefaultWarehouse) ?? rows[0]!).warehouseId);
+    if (warehouseId === undefined && rows.length)
+      setWarehouseId((rows.find((r) => r.isDefaultWarehouse) ?? rows[0]!).warehouseId);
   }, [rows.length]);
   const level = rows.find((r) => r.warehouseId === warehouseId);
   const after = level && delta ? level.onHand + delta : undefined;
   const tooLow = level !== undefined && after !== undefined && after < level.reserved;
   const reasonText = (r: (typeof REASONS)[number]) => t(`stock.reasons.${r}` as const);
   const apply = async () => {
-    if (!delta) { void message.error(t('stock.enterDelta')); return; }
+    if (!delta) {
+      void message.error(t('stock.enterDelta'));
+      return;
+    }
     try {
       // The ledger keeps the reason as the merchant read it, with their note.
       const why = note.trim() ? `${reasonText(reason)} · ${note.trim()}` : reasonText(reason);
@@ -43,33 +57,75 @@ export function StockAdjustModal(props: {
       });
       void message.success(t('stock.applied', { onHand: r.onHand, available: r.available }));
       props.onDone(r);
-    } catch (e) { void message.error(errorText(e)); }
+    } catch (e) {
+      void message.error(errorText(e));
+    }
   };
   return (
-    <Modal open title={t('stock.title', { name: props.title })} okText={t('stock.apply')} onOk={() => void apply()}
-      confirmLoading={adjust.isPending} onCancel={props.onClose} destroyOnHidden
-      okButtonProps={{ disabled: tooLow || !delta, ...({ 'data-testid': 'adjust-apply' } as object) }}>
+    <Modal
+      open
+      title={t('stock.title', { name: props.title })}
+      okText={t('stock.apply')}
+      onOk={() => void apply()}
+      confirmLoading={adjust.isPending}
+      onCancel={props.onClose}
+      destroyOnHidden
+      okButtonProps={{ disabled: tooLow || !delta, ...({ 'data-testid': 'adjust-apply' } as object) }}
+    >
       {rows.length > 1 && (
-        <Select style={{ width: '100%', marginBottom: 12 }} value={warehouseId} onChange={setWarehouseId}
+        <Select
+          style={{ width: '100%', marginBottom: 12 }}
+          value={warehouseId}
+          onChange={setWarehouseId}
           options={rows.map((r) => ({
-            value: r.warehouseId, label: r.isDefaultWarehouse ? t('stock.defaultWarehouse', { name: r.warehouseName }) : r.warehouseName,
-          }))} />
+            value: r.warehouseId,
+            label: r.isDefaultWarehouse ? t('stock.defaultWarehouse', { name: r.warehouseName }) : r.warehouseName,
+          }))}
+        />
       )}
       {level && (
-        <Descriptions size="small" column={3} style={{ marginBottom: 12 }} items={[
-          { key: 'on', label: t('stock.onHand'), children: <span data-testid="adjust-onhand">{level.onHand}</span> },
-          { key: 'res', label: t('stock.reserved'), children: <span data-testid="adjust-reserved">{level.reserved}</span> },
-          { key: 'avail', label: t('stock.available'), children: <span data-testid="adjust-available">{level.available}</span> },
-        ]} />
+        <Descriptions
+          size="small"
+          column={3}
+          style={{ marginBottom: 12 }}
+          items={[
+            { key: 'on', label: t('stock.onHand'), children: <span data-testid="adjust-onhand">{level.onHand}</span> },
+            {
+              key: 'res',
+              label: t('stock.reserved'),
+              children: <span data-testid="adjust-reserved">{level.reserved}</span>,
+            },
+            {
+              key: 'avail',
+              label: t('stock.available'),
+              children: <span data-testid="adjust-available">{level.available}</span>,
+            },
+          ]}
+        />
       )}
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Space wrap>
-          <InputNumber precision={0} placeholder="+10 / -2" value={delta} style={{ width: 140 }} data-testid="adjust-delta"
-            onChange={(v) => setDelta(v === null ? null : Number(v))} />
-          <Select value={reason} onChange={setReason} style={{ width: 180 }}
-            options={REASONS.map((r) => ({ value: r, label: reasonText(r) }))} />
-          <Input placeholder={t('common.note')} value={note} maxLength={120} onChange={(e) => setNote(e.target.value)}
-            style={{ width: 200 }} />
+          <InputNumber
+            precision={0}
+            placeholder="+10 / -2"
+            value={delta}
+            style={{ width: 140 }}
+            data-testid="adjust-delta"
+            onChange={(v) => setDelta(v === null ? null : Number(v))}
+          />
+          <Select
+            value={reason}
+            onChange={setReason}
+            style={{ width: 180 }}
+            options={REASONS.map((r) => ({ value: r, label: reasonText(r) }))}
+          />
+          <Input
+            placeholder={t('common.note')}
+            value={note}
+            maxLength={120}
+            onChange={(e) => setNote(e.target.value)}
+            style={{ width: 200 }}
+          />
         </Space>
         {after !== undefined && level && (
           <span>

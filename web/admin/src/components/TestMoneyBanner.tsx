@@ -8,7 +8,13 @@ export function TestMoneyBanner() {
   const methods = $api.useQuery('get', '/api/payments/methods');
   if (!methods.data?.sandbox) return null;
   return (
-    <Alert type="warning" showIcon banner data-testid="test-money-banner" style={{ marginBottom: 12 }}
-      title={t('banner.testMoney')} />
+    <Alert
+      type="warning"
+      showIcon
+      banner
+      data-testid="test-money-banner"
+      style={{ marginBottom: 12 }}
+      title={t('banner.testMoney')}
+    />
   );
 }

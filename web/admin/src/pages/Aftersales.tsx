@@ -24,32 +24,59 @@ export default function Aftersales() {
         if (!ok) return;
         await reject.mutateAsync({ params, body: { reason: t('aftersales.rejectReason') } });
       }
-    } catch (e) { void message.error(errorText(e)); }
+    } catch (e) {
+      void message.error(errorText(e));
+    }
   };
-  const rows = (d: unknown) => (Array.isArray(d) ? d : (d as { items?: unknown[] } | undefined)?.items ?? []) as Array<{
-    id: number; aftersaleNo: string; type: string; status: string; reason: string; amountFen: number; orderId: number;
-  }>;
+  const rows = (d: unknown) =>
+    (Array.isArray(d) ? d : ((d as { items?: unknown[] } | undefined)?.items ?? [])) as Array<{
+      id: number;
+      aftersaleNo: string;
+      type: string;
+      status: string;
+      reason: string;
+      amountFen: number;
+      orderId: number;
+    }>;
   return (
     <Card title={t('aftersales.title')}>
-      <Table rowKey="id" {...tableState(list, rows)} columns={[
-        { title: t('aftersales.number'), dataIndex: 'aftersaleNo' }, { title: t('aftersales.order'), dataIndex: 'orderId' },
-        { title: t('aftersales.type'), render: (_, r) => labels.label('aftersaleType', r.type) },
-        { title: t('aftersales.reason'), dataIndex: 'reason' }, { title: t('aftersales.amount'), render: (_, r) => yuan(r.amountFen) },
-        { title: t('common.status'), render: (_, r) => <Tag data-status={r.status}>{labels.label('aftersaleStatus', r.status)}</Tag> },
-        { title: t('common.actions'), render: (_, r) => (
-          <Space>
-            {r.status === 'requested' && (
-              <Button size="small" type="primary" onClick={() => void act(r.id, 'approve')}>{t('aftersales.approve')}</Button>
-            )}
-            {r.status === 'requested' && (
-              <Button size="small" danger onClick={() => void act(r.id, 'reject')}>{t('aftersales.reject')}</Button>
-            )}
-            {r.status === 'returned' && (
-              <Button size="small" onClick={() => void act(r.id, 'receive')}>{t('aftersales.receive')}</Button>
-            )}
-          </Space>
-        ) },
-      ]} />
+      <Table
+        rowKey="id"
+        {...tableState(list, rows)}
+        columns={[
+          { title: t('aftersales.number'), dataIndex: 'aftersaleNo' },
+          { title: t('aftersales.order'), dataIndex: 'orderId' },
+          { title: t('aftersales.type'), render: (_, r) => labels.label('aftersaleType', r.type) },
+          { title: t('aftersales.reason'), dataIndex: 'reason' },
+          { title: t('aftersales.amount'), render: (_, r) => yuan(r.amountFen) },
+          {
+            title: t('common.status'),
+            render: (_, r) => <Tag data-status={r.status}>{labels.label('aftersaleStatus', r.status)}</Tag>,
+          },
+          {
+            title: t('common.actions'),
+            render: (_, r) => (
+              <Space>
+                {r.status === 'requested' && (
+                  <Button size="small" type="primary" onClick={() => void act(r.id, 'approve')}>
+                    {t('aftersales.approve')}
+                  </Button>
+                )}
+                {r.status === 'requested' && (
+                  <Button size="small" danger onClick={() => void act(r.id, 'reject')}>
+                    {t('aftersales.reject')}
+                  </Button>
+                )}
+                {r.status === 'returned' && (
+                  <Button size="small" onClick={() => void act(r.id, 'receive')}>
+                    {t('aftersales.receive')}
+                  </Button>
+                )}
+              </Space>
+            ),
+          },
+        ]}
+      />
     </Card>
   );
 }

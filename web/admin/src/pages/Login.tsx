@@ -20,7 +20,9 @@ export function Login() {
     } catch (e) {
       setCaptcha(captchaChallenge(e));
       void message.error(errorText(e));
-    } finally { setBusy(false); }
+    } finally {
+      setBusy(false);
+    }
   };
   return (
     <div style={{ display: 'grid', placeItems: 'center', minHeight: '100vh', background: '#f5f5f7' }}>
@@ -37,7 +39,9 @@ export function Login() {
               <Input data-testid="captcha" />
             </Form.Item>
           )}
-          <Button type="primary" htmlType="submit" block loading={busy} data-testid="login">{t('login.signIn')}</Button>
+          <Button type="primary" htmlType="submit" block loading={busy} data-testid="login">
+            {t('login.signIn')}
+          </Button>
         </Form>
       </Card>
     </div>

@@ -8,7 +8,12 @@ import { tableState } from '../components/Loadable.tsx';
 import { useMerchantId } from '../workspace.tsx';
 
 const SEGMENT_COLOR = {
-  champions: 'gold', loyal: 'green', new: 'blue', at_risk: 'orange', hibernating: 'default', others: 'default',
+  champions: 'gold',
+  loyal: 'green',
+  new: 'blue',
+  at_risk: 'orange',
+  hibernating: 'default',
+  others: 'default',
 } as const;
 type Seg = keyof typeof SEGMENT_COLOR;
 
@@ -19,8 +24,9 @@ export default function Members() {
   const { message } = App.useApp();
   const [segment, setSegment] = useState<Seg | undefined>();
   const [couponId, setCouponId] = useState<number | undefined>();
-  const customers = $api.useQuery('get', '/api/merchants/{merchantId}/customers',
-    { params: { path: { merchantId }, query: segment ? { segment } : {} } });
+  const customers = $api.useQuery('get', '/api/merchants/{merchantId}/customers', {
+    params: { path: { merchantId }, query: segment ? { segment } : {} },
+  });
   const coupons = $api.useQuery('get', '/api/merchants/{merchantId}/coupons', { params: { path: { merchantId } } });
   const issueM = $api.useMutation('post', '/api/merchants/{merchantId}/coupons/{templateId}/issue');
   const issue = async () => {
@@ -29,32 +35,59 @@ export default function Members() {
     try {
       const r = await issueM.mutateAsync({ params: { path: { merchantId, templateId: couponId } }, body: { userIds } });
       void message.success(t('members.issued', { issued: r.issued, skipped: r.skipped.length }));
-    } catch (e) { void message.error(errorText(e)); }
+    } catch (e) {
+      void message.error(errorText(e));
+    }
   };
   const issuable = (coupons.data ?? []).filter((c) => c.channels.includes('staff_issue') && c.status === 'active');
   return (
-    <Card title={t('members.title')} extra={
-      <Space>
-        <Select allowClear placeholder={t('members.segment')} style={{ width: 150 }} value={segment} onChange={setSegment}
-          options={(Object.keys(SEGMENT_COLOR) as Seg[]).map((value) => ({ value, label: labels.label('segment', value) }))} />
-        <Select placeholder={t('members.coupon')} style={{ width: 220 }} value={couponId} onChange={setCouponId}
-          options={issuable.map((c) => ({ value: c.id, label: c.title }))} />
-        <Button type="primary" disabled={!couponId} loading={issueM.isPending} onClick={() => void issue()}>
-          {t('members.issue')}
-        </Button>
-      </Space>
-    }>
-      <Table rowKey="userId" {...tableState(customers, (d) => d)} columns={[
-        { title: t('members.member'), render: (_, c) => `${c.nickname} ${c.phone ?? ''}` },
-        { title: t('members.orders'), dataIndex: 'orders' }, { title: t('members.spent'), render: (_, c) => yuan(c.paidFen) },
-        { title: t('members.points'), dataIndex: 'points' }, { title: t('members.coupons'), dataIndex: 'coupons' },
-        { title: t('members.lastPaid'), render: (_, c) => labels.date(c.lastPaidAt) },
-        { title: 'RFM', render: (_, c) => `${c.rfm.r}-${c.rfm.f}-${c.rfm.m}` },
-        {
-          title: t('members.segment'),
-          render: (_, c) => <Tag color={SEGMENT_COLOR[c.segment as Seg] ?? 'default'}>{labels.label('segment', c.segment)}</Tag>,
-        },
-      ]} />
+    <Card
+      title={t('members.title')}
+      extra={
+        <Space>
+          <Select
+            allowClear
+            placeholder={t('members.segment')}
+            style={{ width: 150 }}
+            value={segment}
+            onChange={setSegment}
+            options={(Object.keys(SEGMENT_COLOR) as Seg[]).map((value) => ({
+              value,
+              label: labels.label('segment', value),
+            }))}
+          />
+          <Select
+            placeholder={t('members.coupon')}
+            style={{ width: 220 }}
+            value={couponId}
+            onChange={setCouponId}
+            options={issuable.map((c) => ({ value: c.id, label: c.title }))}
+          />
+          <Button type="primary" disabled={!couponId} loading={issueM.isPending} onClick={() => void issue()}>
+            {t('members.issue')}
+          </Button>
+        </Space>
+      }
+    >
+      <Table
+        rowKey="userId"
+        {...tableState(customers, (d) => d)}
+        columns={[
+          { title: t('members.member'), render: (_, c) => `${c.nickname} ${c.phone ?? ''}` },
+          { title: t('members.orders'), dataIndex: 'orders' },
+          { title: t('members.spent'), render: (_, c) => yuan(c.paidFen) },
+          { title: t('members.points'), dataIndex: 'points' },
+          { title: t('members.coupons'), dataIndex: 'coupons' },
+          { title: t('members.lastPaid'), render: (_, c) => labels.date(c.lastPaidAt) },
+          { title: 'RFM', render: (_, c) => `${c.rfm.r}-${c.rfm.f}-${c.rfm.m}` },
+          {
+            title: t('members.segment'),
+            render: (_, c) => (
+              <Tag color={SEGMENT_COLOR[c.segment as Seg] ?? 'default'}>{labels.label('segment', c.segment)}</Tag>
+            ),
+          },
+        ]}
+      />
     </Card>
   );
 }

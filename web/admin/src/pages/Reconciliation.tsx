@@ -43,7 +43,7 @@ function loadReport(scope: Scope, runId: number) {
 function loadShops(scope: Scope): Promise<Array<{ value: number; label: string }>> {
   if (scope.kind !== 'platform') return Promise.resolve([]);
   return call(() => api.GET('/api/platform/merchants', { params: { query: {} } })).then((data) => {
-    const raw = Array.isArray(data) ? data : (data as { items?: unknown[] }).items ?? [];
+    const raw = Array.isArray(data) ? data : ((data as { items?: unknown[] }).items ?? []);
     const list = raw as Array<{ id: number; name: string }>;
     return list.map((m) => ({ value: m.id, label: m.name }));
   });
@@ -63,7 +63,8 @@ export function ReconciliationPage({ scope }: { scope: Scope }) {
   // Shop and platform answers differ in path: one query key per scope, so the polling and refetch
   // rules are written once (the scoped paths are chosen in listRuns / loadReport).
   const runs = useQuery({
-    queryKey: ['get', 'reconciliation-runs', key, page, shop], queryFn: () => listRuns(scope, page, shop),
+    queryKey: ['get', 'reconciliation-runs', key, page, shop],
+    queryFn: () => listRuns(scope, page, shop),
     refetchInterval: (q) => (q.state.data?.items.some(active) ? WHILE_BUSY : false),
   });
   const shops = useQuery({ queryKey: ['get', 'reconciliation-shops', key], queryFn: () => loadShops(scope) });
@@ -72,7 +73,9 @@ export function ReconciliationPage({ scope }: { scope: Scope }) {
   const items = runs.data?.items ?? [];
   const shown = chosen ?? items.find((r) => !active(r))?.id ?? items[0]?.id ?? null;
   const report = useQuery({
-    queryKey: ['get', 'reconciliation-report', key, shown], queryFn: () => loadReport(scope, shown!), enabled: shown !== null,
+    queryKey: ['get', 'reconciliation-report', key, shown],
+    queryFn: () => loadReport(scope, shown!),
+    enabled: shown !== null,
     refetchInterval: (q) => (q.state.data && active(q.state.data.run) ? WHILE_BUSY : false),
   });
 
@@ -83,23 +86,47 @@ export function ReconciliationPage({ scope }: { scope: Scope }) {
       setChosen(started.run.id);
       setPage(1);
       void queryClient.invalidateQueries({ queryKey: ['get', 'reconciliation-runs'] });
-    } catch (e) { void message.error(errorText(e)); }
+    } catch (e) {
+      void message.error(errorText(e));
+    }
   };
-  const pickShop = (v?: number) => { setShop(v); setPage(1); setChosen(null); };
+  const pickShop = (v?: number) => {
+    setShop(v);
+    setPage(1);
+    setChosen(null);
+  };
   const title = `${t('recon.title')} · ${scope.kind === 'platform' ? t('recon.allShops') : t('recon.thisShop')}`;
 
   return (
     <Card title={title} data-testid="reconciliation">
       <Space wrap style={{ marginBottom: 12 }}>
         {scope.kind === 'platform' && (
-          <Select allowClear placeholder={t('recon.allShopsPlaceholder')} style={{ width: 200 }} value={shop} onChange={pickShop}
-            options={shopOptions} data-testid="reconcile-shop" />
+          <Select
+            allowClear
+            placeholder={t('recon.allShopsPlaceholder')}
+            style={{ width: 200 }}
+            value={shop}
+            onChange={pickShop}
+            options={shopOptions}
+            data-testid="reconcile-shop"
+          />
         )}
-        <DatePicker placeholder={t('recon.everyDay')} style={{ width: 190 }} value={day} onChange={setDay}
-          data-testid="reconcile-day" />
-        <Button type="primary" onClick={() => void runNow()} data-testid="reconcile-run">{t('recon.runNow')}</Button>
+        <DatePicker
+          placeholder={t('recon.everyDay')}
+          style={{ width: 190 }}
+          value={day}
+          onChange={setDay}
+          data-testid="reconcile-day"
+        />
+        <Button type="primary" onClick={() => void runNow()} data-testid="reconcile-run">
+          {t('recon.runNow')}
+        </Button>
       </Space>
-      <Table size="small" rowKey="id" loading={runs.isFetching && !runs.data} dataSource={items}
+      <Table
+        size="small"
+        rowKey="id"
+        loading={runs.isFetching && !runs.data}
+        dataSource={items}
         data-testid="reconcile-runs"
         pagination={{ current: page, pageSize: PAGE_SIZE, total: runs.data?.total ?? 0, onChange: setPage }}
         onRow={(r) => ({
@@ -110,22 +137,28 @@ export function ReconciliationPage({ scope }: { scope: Scope }) {
           { title: '#', dataIndex: 'id', width: 70 },
           { title: t('recon.range'), render: (_, r) => range(t, labels.dateTime, r) },
           ...(scope.kind === 'platform'
-            ? [{
-              title: t('recon.shop'),
-              render: (_: unknown, r: Run) => (r.merchantId === null ? t('recon.allShops') : shopName(r.merchantId) ?? r.merchantId),
-            }]
+            ? [
+                {
+                  title: t('recon.shop'),
+                  render: (_: unknown, r: Run) =>
+                    r.merchantId === null ? t('recon.allShops') : (shopName(r.merchantId) ?? r.merchantId),
+                },
+              ]
             : []),
           { title: t('recon.trigger'), render: (_, r) => labels.label('runTrigger', r.trigger) },
           {
             title: t('recon.result'),
             render: (_, r) => (
               <Tag color={RUN_COLOR[r.status]} data-status={r.status}>
-                {r.status === 'discrepancies' ? t('recon.count', { n: r.discrepancyCount }) : labels.label('runStatus', r.status)}
+                {r.status === 'discrepancies'
+                  ? t('recon.count', { n: r.discrepancyCount })
+                  : labels.label('runStatus', r.status)}
               </Tag>
             ),
           },
           { title: t('common.time'), render: (_, r) => labels.dateTime(r.createdAt) },
-        ]} />
+        ]}
+      />
       {report.error ? <div style={{ color: '#cf1322' }}>{errorText(report.error)}</div> : null}
       {report.data && (
         <div style={{ marginTop: 16 }} data-testid="reconcile-report">

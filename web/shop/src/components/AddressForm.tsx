@@ -9,14 +9,24 @@ export function AddressForm(props: { onSaved: (id: number) => void }) {
     try {
       const a = await create.mutateAsync({ body: { ...v, isDefault: true } });
       props.onSaved(a.id);
-    } catch (e) { Toast.show({ content: errorText(e) }); }
+    } catch (e) {
+      Toast.show({ content: errorText(e) });
+    }
   };
   const required = { required: true, message: t('form.required') };
   return (
-    <Form layout="horizontal" onFinish={save} footer={
-      <Button block type="submit" color="primary" loading={create.isPending} data-testid="address-save">{t('common.save')}</Button>
-    }>
-      <Form.Item name="name" label={t('address.name')} rules={[required]}><Input data-testid="address-name" /></Form.Item>
+    <Form
+      layout="horizontal"
+      onFinish={save}
+      footer={
+        <Button block type="submit" color="primary" loading={create.isPending} data-testid="address-save">
+          {t('common.save')}
+        </Button>
+      }
+    >
+      <Form.Item name="name" label={t('address.name')} rules={[required]}>
+        <Input data-testid="address-name" />
+      </Form.Item>
       <Form.Item name="phone" label={t('address.phone')} rules={[required]}>
         <Input type="tel" data-testid="address-phone" />
       </Form.Item>

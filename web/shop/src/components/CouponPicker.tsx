@@ -29,27 +29,55 @@ export function CouponPicker(props: { quote: Quote; onChange(couponIds: number[]
   const applied = quote.coupons.filter((c) => c.applied);
   const saving = applied.reduce((s, c) => s + c.savingFen, 0);
   const usable = quote.coupons.filter((c) => c.reason === null).length;
-  const summary = applied.length ? `-${yuan(saving)}` : usable ? t('coupons.usable', { n: usable }) : t('coupons.noneUsable');
+  const summary = applied.length
+    ? `-${yuan(saving)}`
+    : usable
+      ? t('coupons.usable', { n: usable })
+      : t('coupons.noneUsable');
   const none = quote.couponMode === 'chosen' && applied.length === 0;
   return (
     <List>
-      <List.Item arrow onClick={() => setOpen(!open)} data-testid="coupon-row"
-        description={quote.couponMode === 'auto' && applied.length ? t('coupons.bestApplied') : none ? t('coupons.none') : undefined}
-        extra={<span data-testid="coupon-summary">{summary}</span>}>
+      <List.Item
+        arrow
+        onClick={() => setOpen(!open)}
+        data-testid="coupon-row"
+        description={
+          quote.couponMode === 'auto' && applied.length
+            ? t('coupons.bestApplied')
+            : none
+              ? t('coupons.none')
+              : undefined
+        }
+        extra={<span data-testid="coupon-summary">{summary}</span>}
+      >
         {t('coupons.row')}
       </List.Item>
       {open && (
         <div data-testid="coupon-picker">
-          <List.Item onClick={() => props.onChange(undefined)} extra={quote.couponMode === 'auto' ? '✓' : ''} data-testid="coupon-auto">
+          <List.Item
+            onClick={() => props.onChange(undefined)}
+            extra={quote.couponMode === 'auto' ? '✓' : ''}
+            data-testid="coupon-auto"
+          >
             {t('coupons.auto')}
           </List.Item>
           {quote.coupons.map((c) => (
-            <List.Item key={c.couponId} disabled={c.reason !== null}
+            <List.Item
+              key={c.couponId}
+              disabled={c.reason !== null}
               onClick={() => c.reason === null && props.onChange(toggleCoupon(quote, c))}
               prefix={<Checkbox checked={c.applied} disabled={c.reason !== null} />}
-              data-testid="coupon-option" data-coupon-id={c.couponId}
-              description={labels.server(c.reason ?? c.description)} extra={c.savingFen > 0 ? `-${yuan(c.savingFen)}` : ''}>
-              {c.title} {c.funding === 'platform' && <Tag color="primary" fill="outline">{t('coupons.platform')}</Tag>}
+              data-testid="coupon-option"
+              data-coupon-id={c.couponId}
+              description={labels.server(c.reason ?? c.description)}
+              extra={c.savingFen > 0 ? `-${yuan(c.savingFen)}` : ''}
+            >
+              {c.title}{' '}
+              {c.funding === 'platform' && (
+                <Tag color="primary" fill="outline">
+                  {t('coupons.platform')}
+                </Tag>
+              )}
             </List.Item>
           ))}
           <List.Item onClick={() => props.onChange([])} extra={none ? '✓' : ''} data-testid="coupon-none">

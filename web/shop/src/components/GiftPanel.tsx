@@ -21,7 +21,9 @@ export function GiftPanel(props: { socket: RoomSocket }) {
       const r = await props.socket.request('gift', { giftId, quantity: 1, ref: crypto.randomUUID() });
       void walletChanged();
       Toast.show({ content: t('gifts.spent', { n: r.coins }) });
-    } catch (e) { Toast.show({ content: errorText(e) }); }
+    } catch (e) {
+      Toast.show({ content: errorText(e) });
+    }
   };
   const topup = async () => {
     try {
@@ -35,23 +37,42 @@ export function GiftPanel(props: { socket: RoomSocket }) {
     return (
       <div>
         <PayChooser {...topupPayment} returnPath={window.location.pathname} />
-        <Button block onClick={() => { setTopupPayment(null); void walletChanged(); }}>{t('gifts.done')}</Button>
+        <Button
+          block
+          onClick={() => {
+            setTopupPayment(null);
+            void walletChanged();
+          }}
+        >
+          {t('gifts.done')}
+        </Button>
       </div>
     );
   }
   return (
     <div>
       <div className="sheet-title">
-        {t('gifts.balance')} <Async query={wallet}>{(w) => <b data-testid="coins">{w.balance}</b>}</Async> {t('gifts.coins')}
-        {' '}<Button size="mini" onClick={() => void topup()}>{t('gifts.topUp', { n: 100 })}</Button>
+        {t('gifts.balance')} <Async query={wallet}>{(w) => <b data-testid="coins">{w.balance}</b>}</Async>{' '}
+        {t('gifts.coins')}{' '}
+        <Button size="mini" onClick={() => void topup()}>
+          {t('gifts.topUp', { n: 100 })}
+        </Button>
       </div>
-      <Async query={gifts} empty={(g) => g.length === 0}>{(list) => (
-        <div className="gifts">{list.map((g) => (
-          <button type="button" key={g.id} onClick={() => void send(g.id)}>
-            {g.name}<br /><small>{g.priceCoins} {t('gifts.coins')}</small>
-          </button>
-        ))}</div>
-      )}</Async>
+      <Async query={gifts} empty={(g) => g.length === 0}>
+        {(list) => (
+          <div className="gifts">
+            {list.map((g) => (
+              <button type="button" key={g.id} onClick={() => void send(g.id)}>
+                {g.name}
+                <br />
+                <small>
+                  {g.priceCoins} {t('gifts.coins')}
+                </small>
+              </button>
+            ))}
+          </div>
+        )}
+      </Async>
     </div>
   );
 }

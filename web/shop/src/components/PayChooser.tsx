@@ -35,43 +35,62 @@ export function PayChooser(props: PayChooserProps) {
     setFailure(null);
     try {
       const r = await start.mutateAsync({
-        params: { path: { paymentNo: props.paymentNo } }, body: { provider: 'alipay', returnUrl: props.returnPath },
+        params: { path: { paymentNo: props.paymentNo } },
+        body: { provider: 'alipay', returnUrl: props.returnPath },
       });
       if (r.cashierUrl) window.location.assign(r.cashierUrl);
-    } catch (e) { setFailure(errorMessage(e)); }
+    } catch (e) {
+      setFailure(errorMessage(e));
+    }
   };
   const choose = (p: Provider) => {
-    if (p === 'alipay') { void payWithAlipay(); return; }
+    if (p === 'alipay') {
+      void payWithAlipay();
+      return;
+    }
     setFailure(null);
     setChosen(p);
   };
 
   return (
-    <Async query={methods}>{({ methods: list }) => {
-      const sandboxOnly = list.length === 1 && list[0]!.provider === 'sandbox';
-      if ((sandboxOnly || chosen === 'sandbox') && props.cashierUrl) return <TestCashier url={props.cashierUrl} />;
-      if (list.length === 0) return <Result status="info" title={t('pay.none')} data-testid="pay-none" />;
-      return (
-        <div data-testid="pay-methods">
-          <div className="center">{t('pay.choose')}</div>
-          <Space direction="vertical" block>
-            {list.map((m) => (
-              <Button key={m.provider} block data-testid={`pay-${m.provider}`} data-provider={m.provider}
-                color={chosen === m.provider ? 'primary' : 'default'}
-                loading={m.provider === 'alipay' && start.isPending} onClick={() => choose(m.provider)}>
-                {t(`pay.${m.provider}`)}{m.testMoney && <small> · {t('pay.testMoney')}</small>}
-              </Button>
-            ))}
-          </Space>
-          {chosen === 'wechat' && (
-            <div className="center reason" data-testid="pay-wechat-hint">
-              {inWechat() ? t('pay.wechatInWechat') : t('pay.wechatOutside')}
-            </div>
-          )}
-          {failure && <div className="center reason" data-testid="pay-error">{failure}</div>}
-        </div>
-      );
-    }}</Async>
+    <Async query={methods}>
+      {({ methods: list }) => {
+        const sandboxOnly = list.length === 1 && list[0]!.provider === 'sandbox';
+        if ((sandboxOnly || chosen === 'sandbox') && props.cashierUrl) return <TestCashier url={props.cashierUrl} />;
+        if (list.length === 0) return <Result status="info" title={t('pay.none')} data-testid="pay-none" />;
+        return (
+          <div data-testid="pay-methods">
+            <div className="center">{t('pay.choose')}</div>
+            <Space direction="vertical" block>
+              {list.map((m) => (
+                <Button
+                  key={m.provider}
+                  block
+                  data-testid={`pay-${m.provider}`}
+                  data-provider={m.provider}
+                  color={chosen === m.provider ? 'primary' : 'default'}
+                  loading={m.provider === 'alipay' && start.isPending}
+                  onClick={() => choose(m.provider)}
+                >
+                  {t(`pay.${m.provider}`)}
+                  {m.testMoney && <small> · {t('pay.testMoney')}</small>}
+                </Button>
+              ))}
+            </Space>
+            {chosen === 'wechat' && (
+              <div className="center reason" data-testid="pay-wechat-hint">
+                {inWechat() ? t('pay.wechatInWechat') : t('pay.wechatOutside')}
+              </div>
+            )}
+            {failure && (
+              <div className="center reason" data-testid="pay-error">
+                {failure}
+              </div>
+            )}
+          </div>
+        );
+      }}
+    </Async>
   );
 }
 
@@ -80,7 +99,9 @@ function TestCashier(props: { url: string }) {
   const { t } = useTranslation();
   return (
     <div>
-      <div className="center reason" data-testid="pay-test-money">{t('pay.sandbox')} · {t('pay.testMoney')}</div>
+      <div className="center reason" data-testid="pay-test-money">
+        {t('pay.sandbox')} · {t('pay.testMoney')}
+      </div>
       <iframe title="cashier" className="cashier" src={props.url} data-testid="cashier" />
     </div>
   );

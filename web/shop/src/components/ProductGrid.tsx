@@ -2,7 +2,9 @@ import { Link } from 'react-router-dom';
 import { yuan } from '../api.ts';
 
 /** Two-column product cards (home recommendations, search results). */
-export function ProductGrid(props: { items: Array<{ id: number; title: string; coverUrl: string | null; minPriceFen: number }> }) {
+export function ProductGrid(props: {
+  items: Array<{ id: number; title: string; coverUrl: string | null; minPriceFen: number }>;
+}) {
   return (
     <div className="grid">
       {props.items.map((x) => (

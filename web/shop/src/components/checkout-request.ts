@@ -12,15 +12,26 @@ export type Quote = paths['/api/checkout/quote']['post']['responses'][200]['cont
 
 export type DealOptions = Pick<CheckoutRequest, 'flashSaleItemId' | 'flashToken' | 'groupBuy' | 'bargainId'>;
 
-export interface BasketItem { skuId: number; quantity: number }
+export interface BasketItem {
+  skuId: number;
+  quantity: number;
+}
 
 /** The request for what the sheet shows; `couponIds` undefined asks for the best stack. */
 export function checkoutRequest(o: {
-  items: BasketItem[]; addressId: number; roomId?: number | null | undefined; deal?: DealOptions | undefined;
-  couponIds?: number[] | undefined; usePoints: boolean;
+  items: BasketItem[];
+  addressId: number;
+  roomId?: number | null | undefined;
+  deal?: DealOptions | undefined;
+  couponIds?: number[] | undefined;
+  usePoints: boolean;
 }): CheckoutRequest {
   return {
-    items: o.items, addressId: o.addressId, roomId: o.roomId ?? null, usePoints: o.usePoints,
-    ...(o.couponIds ? { couponIds: o.couponIds } : {}), ...(o.deal ?? {}),
+    items: o.items,
+    addressId: o.addressId,
+    roomId: o.roomId ?? null,
+    usePoints: o.usePoints,
+    ...(o.couponIds ? { couponIds: o.couponIds } : {}),
+    ...(o.deal ?? {}),
   };
 }

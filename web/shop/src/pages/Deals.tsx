@@ -13,7 +13,9 @@ type Buy = { skuId: number; deal: DealOptions } | null;
 function CheckoutPopup(props: { buy: Buy; onClose(): void }) {
   return (
     <Popup visible={props.buy !== null} onMaskClick={props.onClose} bodyClassName="sheet" destroyOnClose>
-      {props.buy && <Checkout items={[{ skuId: props.buy.skuId, quantity: 1 }]} deal={props.buy.deal} onClose={props.onClose} />}
+      {props.buy && (
+        <Checkout items={[{ skuId: props.buy.skuId, quantity: 1 }]} deal={props.buy.deal} onClose={props.onClose} />
+      )}
     </Popup>
   );
 }
@@ -41,29 +43,56 @@ export function Coupons() {
     try {
       await claimM.mutateAsync({ params: { path: { templateId: id } } });
       Toast.show({ content: t('room.claimedToast') });
-    } catch (e) { Toast.show({ content: errorText(e) }); }
+    } catch (e) {
+      Toast.show({ content: errorText(e) });
+    }
   };
   return (
     <div className="page">
       <Tabs>
         <Tabs.Tab title={t('home.coupons')} key="centre">
-          <Async query={list} empty={(l) => l.length === 0}>{(l) => (
-            <List>{l.map((c) => (
-              <List.Item key={c.id} description={`${labels.server(c.description)} · ${t('deals.left', { n: c.remaining })}`}
-                extra={<Button size="small" color="danger" disabled={c.canClaim === false} onClick={() => void claim(c.id)}>
-                  {c.canClaim === false ? t('deals.claimed') : t('deals.claim')}
-                </Button>}>
-                {c.title} {c.funding === 'platform' && <Tag color="primary">{t('coupons.platform')}</Tag>}
-              </List.Item>
-            ))}</List>
-          )}</Async>
+          <Async query={list} empty={(l) => l.length === 0}>
+            {(l) => (
+              <List>
+                {l.map((c) => (
+                  <List.Item
+                    key={c.id}
+                    description={`${labels.server(c.description)} · ${t('deals.left', { n: c.remaining })}`}
+                    extra={
+                      <Button
+                        size="small"
+                        color="danger"
+                        disabled={c.canClaim === false}
+                        onClick={() => void claim(c.id)}
+                      >
+                        {c.canClaim === false ? t('deals.claimed') : t('deals.claim')}
+                      </Button>
+                    }
+                  >
+                    {c.title} {c.funding === 'platform' && <Tag color="primary">{t('coupons.platform')}</Tag>}
+                  </List.Item>
+                ))}
+              </List>
+            )}
+          </Async>
         </Tabs.Tab>
         <Tabs.Tab title={t('deals.myCoupons')} key="mine">
-          {user ? <Async query={mine} empty={(l) => l.length === 0}>{(l) => (
-            <List>{l.map((c) => (
-              <List.Item key={c.id} description={`${labels.server(c.description)} · ${labels.date(c.validUntil)}`}>{c.title}</List.Item>
-            ))}</List>
-          )}</Async> : null}
+          {user ? (
+            <Async query={mine} empty={(l) => l.length === 0}>
+              {(l) => (
+                <List>
+                  {l.map((c) => (
+                    <List.Item
+                      key={c.id}
+                      description={`${labels.server(c.description)} · ${labels.date(c.validUntil)}`}
+                    >
+                      {c.title}
+                    </List.Item>
+                  ))}
+                </List>
+              )}
+            </Async>
+          ) : null}
         </Tabs.Tab>
       </Tabs>
     </div>
@@ -82,32 +111,60 @@ export function FlashSales() {
     try {
       const tok = await token.mutateAsync({ params: { path: { itemId } }, body: {} });
       setBuy({ skuId, deal: { flashSaleItemId: itemId, flashToken: tok.token } });
-    } catch (e) { Toast.show({ content: errorText(e) }); }
+    } catch (e) {
+      Toast.show({ content: errorText(e) });
+    }
   };
   return (
     <div className="page">
-      <Async query={sessions} empty={(s) => s.length === 0}>{(list) => <>{list.map((s) => (
-        <Card key={s.id} title={`⚡ ${s.title}`} extra={<Tag color={s.state === 'running' ? 'danger' : 'default'}>
-          {s.state === 'running' ? t('deals.flash')
-            : s.state === 'upcoming' ? t('deals.startsAt', { time: labels.time(s.startsAt) }) : labels.label('flashState', s.state)}
-        </Tag>}>
-          {s.items.map((i) => (
-            <div key={i.id} className="bag-item">
-              {i.coverUrl && <img src={i.coverUrl} alt="" />}
-              <div className="grow">
-                <div className="clamp">{i.title}</div>
-                <span className="price">{yuan(i.flashPriceFen)}</span> <s className="muted">{yuan(i.originalPriceFen)}</s>
-                <ProgressBar percent={Math.round(((i.stock - i.remaining) / i.stock) * 100)} />
-              </div>
-              <Button size="small" color="danger" disabled={s.state !== 'running' || i.remaining <= 0}
-                onClick={() => void grab(i.id, i.skuId)}>
-                {i.remaining <= 0 ? t('deals.allGone') : t('deals.grab')}
-              </Button>
-            </div>
-          ))}
-        </Card>
-      ))}</>}</Async>
-      <CheckoutPopup buy={buy} onClose={() => { setBuy(null); void sessions.refetch(); }} />
+      <Async query={sessions} empty={(s) => s.length === 0}>
+        {(list) => (
+          <>
+            {list.map((s) => (
+              <Card
+                key={s.id}
+                title={`⚡ ${s.title}`}
+                extra={
+                  <Tag color={s.state === 'running' ? 'danger' : 'default'}>
+                    {s.state === 'running'
+                      ? t('deals.flash')
+                      : s.state === 'upcoming'
+                        ? t('deals.startsAt', { time: labels.time(s.startsAt) })
+                        : labels.label('flashState', s.state)}
+                  </Tag>
+                }
+              >
+                {s.items.map((i) => (
+                  <div key={i.id} className="bag-item">
+                    {i.coverUrl && <img src={i.coverUrl} alt="" />}
+                    <div className="grow">
+                      <div className="clamp">{i.title}</div>
+                      <span className="price">{yuan(i.flashPriceFen)}</span>{' '}
+                      <s className="muted">{yuan(i.originalPriceFen)}</s>
+                      <ProgressBar percent={Math.round(((i.stock - i.remaining) / i.stock) * 100)} />
+                    </div>
+                    <Button
+                      size="small"
+                      color="danger"
+                      disabled={s.state !== 'running' || i.remaining <= 0}
+                      onClick={() => void grab(i.id, i.skuId)}
+                    >
+                      {i.remaining <= 0 ? t('deals.allGone') : t('deals.grab')}
+                    </Button>
+                  </div>
+                ))}
+              </Card>
+            ))}
+          </>
+        )}
+      </Async>
+      <CheckoutPopup
+        buy={buy}
+        onClose={() => {
+          setBuy(null);
+          void sessions.refetch();
+        }}
+      />
     </div>
   );
 }
@@ -119,20 +176,41 @@ export function GroupBuys() {
   const nav = useNavigate();
   return (
     <div className="page">
-      <Async query={deals} empty={(d) => d.length === 0}>{(list) => <>{list.map((d) => (
-        <Card key={d.id} title={`👥 ${d.title}`} extra={<span className="price">{yuan(d.groupPriceFen)}</span>}>
-          <div className="muted">{t('deals.groupOf', { n: d.groupSize })}</div>
-          {d.openGroups.map((g) => (
-            <List.Item key={g.id} onClick={() => nav(`/group/${g.id}`)} arrow extra={t('deals.missing', { n: g.missing })}>
-              {g.members[0]?.nickname ?? ''}
-            </List.Item>
-          ))}
-          <Button block color="danger" onClick={() => setBuy({ skuId: d.skuId, deal: { groupBuy: { dealId: d.id } } })}>
-            {t('deals.startGroup')}
-          </Button>
-        </Card>
-      ))}</>}</Async>
-      <CheckoutPopup buy={buy} onClose={() => { setBuy(null); void deals.refetch(); }} />
+      <Async query={deals} empty={(d) => d.length === 0}>
+        {(list) => (
+          <>
+            {list.map((d) => (
+              <Card key={d.id} title={`👥 ${d.title}`} extra={<span className="price">{yuan(d.groupPriceFen)}</span>}>
+                <div className="muted">{t('deals.groupOf', { n: d.groupSize })}</div>
+                {d.openGroups.map((g) => (
+                  <List.Item
+                    key={g.id}
+                    onClick={() => nav(`/group/${g.id}`)}
+                    arrow
+                    extra={t('deals.missing', { n: g.missing })}
+                  >
+                    {g.members[0]?.nickname ?? ''}
+                  </List.Item>
+                ))}
+                <Button
+                  block
+                  color="danger"
+                  onClick={() => setBuy({ skuId: d.skuId, deal: { groupBuy: { dealId: d.id } } })}
+                >
+                  {t('deals.startGroup')}
+                </Button>
+              </Card>
+            ))}
+          </>
+        )}
+      </Async>
+      <CheckoutPopup
+        buy={buy}
+        onClose={() => {
+          setBuy(null);
+          void deals.refetch();
+        }}
+      />
     </div>
   );
 }
@@ -145,26 +223,48 @@ export function Group() {
   const [buy, setBuy] = useState<Buy>(null);
   const join = async (dealId: number, id: number) => {
     try {
-      const deal = await queryClient.fetchQuery($api.queryOptions('get', '/api/group-buys/{dealId}', { params: { path: { dealId } } }));
+      const deal = await queryClient.fetchQuery(
+        $api.queryOptions('get', '/api/group-buys/{dealId}', { params: { path: { dealId } } }),
+      );
       setBuy({ skuId: deal.skuId, deal: { groupBuy: { dealId, groupId: id } } });
-    } catch (e) { Toast.show({ content: errorText(e) }); }
+    } catch (e) {
+      Toast.show({ content: errorText(e) });
+    }
   };
   return (
-    <Async query={group}>{(g) => (
-      <div className="page">
-        <Card title={`👥 ${g.title}`} extra={<span className="price">{yuan(g.groupPriceFen)}</span>}>
-          <div>{g.status === 'forming'
-            ? `${t('deals.missing', { n: g.missing })} · ${labels.time(g.expiresAt)}` : labels.label('groupStatus', g.status)}</div>
-          <div>{g.members.map((m) => (
-            <Tag key={m.userId} color={m.status === 'paid' ? 'success' : 'default'}>{m.leader ? '👑' : ''}{m.nickname}</Tag>
-          ))}</div>
-          {g.status === 'forming' && (
-            <Button block color="danger" onClick={() => void join(g.dealId, g.id)}>{t('deals.join')}</Button>
-          )}
-        </Card>
-        <CheckoutPopup buy={buy} onClose={() => { setBuy(null); void group.refetch(); }} />
-      </div>
-    )}</Async>
+    <Async query={group}>
+      {(g) => (
+        <div className="page">
+          <Card title={`👥 ${g.title}`} extra={<span className="price">{yuan(g.groupPriceFen)}</span>}>
+            <div>
+              {g.status === 'forming'
+                ? `${t('deals.missing', { n: g.missing })} · ${labels.time(g.expiresAt)}`
+                : labels.label('groupStatus', g.status)}
+            </div>
+            <div>
+              {g.members.map((m) => (
+                <Tag key={m.userId} color={m.status === 'paid' ? 'success' : 'default'}>
+                  {m.leader ? '👑' : ''}
+                  {m.nickname}
+                </Tag>
+              ))}
+            </div>
+            {g.status === 'forming' && (
+              <Button block color="danger" onClick={() => void join(g.dealId, g.id)}>
+                {t('deals.join')}
+              </Button>
+            )}
+          </Card>
+          <CheckoutPopup
+            buy={buy}
+            onClose={() => {
+              setBuy(null);
+              void group.refetch();
+            }}
+          />
+        </div>
+      )}
+    </Async>
   );
 }
 
@@ -176,20 +276,33 @@ export function Bargains() {
   const nav = useNavigate();
   const start = async (id: number) => {
     if (!signedIn()) return;
-    try { void nav(`/bargain/${(await startM.mutateAsync({ params: { path: { campaignId: id } } })).id}`); } catch (e) {
+    try {
+      void nav(`/bargain/${(await startM.mutateAsync({ params: { path: { campaignId: id } } })).id}`);
+    } catch (e) {
       Toast.show({ content: errorText(e) });
     }
   };
   return (
     <div className="page">
-      <Async query={campaigns} empty={(c) => c.length === 0}>{(list) => (
-        <List>{list.map((c) => (
-          <List.Item key={c.id} description={t('deals.bargainTo', { price: yuan(c.floorPriceFen) })}
-            extra={<Button size="small" color="danger" onClick={() => void start(c.id)}>{t('deals.startBargain')}</Button>}>
-            {c.title}
-          </List.Item>
-        ))}</List>
-      )}</Async>
+      <Async query={campaigns} empty={(c) => c.length === 0}>
+        {(list) => (
+          <List>
+            {list.map((c) => (
+              <List.Item
+                key={c.id}
+                description={t('deals.bargainTo', { price: yuan(c.floorPriceFen) })}
+                extra={
+                  <Button size="small" color="danger" onClick={() => void start(c.id)}>
+                    {t('deals.startBargain')}
+                  </Button>
+                }
+              >
+                {c.title}
+              </List.Item>
+            ))}
+          </List>
+        )}
+      </Async>
     </div>
   );
 }
@@ -206,31 +319,56 @@ export function Bargain() {
   const [buy, setBuy] = useState<Buy>(null);
   const help = async () => {
     if (!signedIn()) return;
-    try { Toast.show({ content: `-${yuan((await helpM.mutateAsync(path)).cutFen)}` }); } catch (e) {
+    try {
+      Toast.show({ content: `-${yuan((await helpM.mutateAsync(path)).cutFen)}` });
+    } catch (e) {
       Toast.show({ content: errorText(e) });
     }
   };
   return (
-    <Async query={b}>{(x) => (
-      <div className="page">
-        <Card title={`🔪 ${x.title}`}>
-          <div className="price big">{yuan(x.currentPriceFen)}</div>
-          <ProgressBar percent={Math.round(((x.startPriceFen - x.currentPriceFen)
-            / Math.max(1, x.startPriceFen - x.floorPriceFen)) * 100)} />
-          <div className="muted">
-            {x.helps}/{x.helpsNeeded} · {yuan(x.floorPriceFen)} · {labels.dateTime(x.expiresAt)}
-          </div>
-          {x.cuts.map((c) => <div key={c.seq}>{c.nickname} -{yuan(c.cutFen)}</div>)}
-          {user?.userId === x.userId
-            ? <Button block color="danger" disabled={x.status === 'bought' || x.status === 'expired'}
-              onClick={() => setBuy({ skuId: x.skuId, deal: { bargainId: x.id } })}>
-              {t('deals.buyAt', { price: yuan(x.currentPriceFen) })}
-            </Button>
-            : <Button block color="warning" disabled={x.status !== 'active'} onClick={() => void help()}>{t('deals.helpCut')}</Button>}
-        </Card>
-        <CheckoutPopup buy={buy} onClose={() => { setBuy(null); void b.refetch(); }} />
-      </div>
-    )}</Async>
+    <Async query={b}>
+      {(x) => (
+        <div className="page">
+          <Card title={`🔪 ${x.title}`}>
+            <div className="price big">{yuan(x.currentPriceFen)}</div>
+            <ProgressBar
+              percent={Math.round(
+                ((x.startPriceFen - x.currentPriceFen) / Math.max(1, x.startPriceFen - x.floorPriceFen)) * 100,
+              )}
+            />
+            <div className="muted">
+              {x.helps}/{x.helpsNeeded} · {yuan(x.floorPriceFen)} · {labels.dateTime(x.expiresAt)}
+            </div>
+            {x.cuts.map((c) => (
+              <div key={c.seq}>
+                {c.nickname} -{yuan(c.cutFen)}
+              </div>
+            ))}
+            {user?.userId === x.userId ? (
+              <Button
+                block
+                color="danger"
+                disabled={x.status === 'bought' || x.status === 'expired'}
+                onClick={() => setBuy({ skuId: x.skuId, deal: { bargainId: x.id } })}
+              >
+                {t('deals.buyAt', { price: yuan(x.currentPriceFen) })}
+              </Button>
+            ) : (
+              <Button block color="warning" disabled={x.status !== 'active'} onClick={() => void help()}>
+                {t('deals.helpCut')}
+              </Button>
+            )}
+          </Card>
+          <CheckoutPopup
+            buy={buy}
+            onClose={() => {
+              setBuy(null);
+              void b.refetch();
+            }}
+          />
+        </div>
+      )}
+    </Async>
   );
 }
 
@@ -239,17 +377,23 @@ export function Points() {
   const labels = useLabels();
   const p = $api.useQuery('get', '/api/me/points');
   return (
-    <Async query={p}>{(x) => (
-      <div className="page">
-        <Card title={t('deals.pointsBalance', { n: x.balance })}>
-          <div className="muted">{t('deals.pointsPolicy', { points: x.policy.pointsPerYuan, pct: x.policy.maxShareBp / 100 })}</div>
-        </Card>
-        <List>{x.entries.map((e) => (
-          <List.Item key={e.id} extra={e.delta > 0 ? `+${e.delta}` : e.delta} description={labels.dateTime(e.at)}>
-            {labels.label('pointsReason', e.reason)} {e.ref}
-          </List.Item>
-        ))}</List>
-      </div>
-    )}</Async>
+    <Async query={p}>
+      {(x) => (
+        <div className="page">
+          <Card title={t('deals.pointsBalance', { n: x.balance })}>
+            <div className="muted">
+              {t('deals.pointsPolicy', { points: x.policy.pointsPerYuan, pct: x.policy.maxShareBp / 100 })}
+            </div>
+          </Card>
+          <List>
+            {x.entries.map((e) => (
+              <List.Item key={e.id} extra={e.delta > 0 ? `+${e.delta}` : e.delta} description={labels.dateTime(e.at)}>
+                {labels.label('pointsReason', e.reason)} {e.ref}
+              </List.Item>
+            ))}
+          </List>
+        </div>
+      )}
+    </Async>
   );
 }

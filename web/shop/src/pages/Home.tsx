@@ -10,7 +10,9 @@ import { track } from '../track.ts';
 
 type Kind = 'live' | 'upcoming' | 'replays';
 const TILES = [
-  ['/flash', '⚡', 'home.flash'], ['/groups', '👥', 'home.groups'], ['/bargains', '🔪', 'home.bargains'],
+  ['/flash', '⚡', 'home.flash'],
+  ['/groups', '👥', 'home.groups'],
+  ['/bargains', '🔪', 'home.bargains'],
   ['/coupons', '🎟', 'home.coupons'],
 ] as const;
 
@@ -21,49 +23,74 @@ export function Home() {
   const nav = useNavigate();
   const rooms = $api.useQuery('get', '/api/rooms', { params: { query: { kind } } });
   // Room cards shown count as exposures (the top of each room's funnel).
-  useEffect(() => { for (const r of rooms.data ?? []) track('exposure', { roomId: r.id }); }, [rooms.data]);
+  useEffect(() => {
+    for (const r of rooms.data ?? []) track('exposure', { roomId: r.id });
+  }, [rooms.data]);
   const products = $api.useQuery('get', '/api/products', { params: { query: { sort: 'sales', pageSize: 20 } } });
   const remindOn = $api.useMutation('put', '/api/rooms/{roomId}/remind');
   const remind = async (roomId: number) => {
     if (!session.get()) return nav('/login');
-    try { await remindOn.mutateAsync({ params: { path: { roomId } } }); } catch (e) { Toast.show({ content: errorText(e) }); }
+    try {
+      await remindOn.mutateAsync({ params: { path: { roomId } } });
+    } catch (e) {
+      Toast.show({ content: errorText(e) });
+    }
   };
   return (
     <div className="page">
       <SearchBar placeholder={t('common.searchProducts')} onSearch={(q) => nav(`/mall?q=${encodeURIComponent(q)}`)} />
       <div className="tiles">
-        {TILES.map(([to, icon, label]) => <Link key={to} to={to} className="tile"><span>{icon}</span>{t(label)}</Link>)}
+        {TILES.map(([to, icon, label]) => (
+          <Link key={to} to={to} className="tile">
+            <span>{icon}</span>
+            {t(label)}
+          </Link>
+        ))}
       </div>
       <Tabs activeKey={kind} onChange={(k) => setKind(k as Kind)}>
         <Tabs.Tab title={t('home.live')} key="live" />
         <Tabs.Tab title={t('home.upcoming')} key="upcoming" />
         <Tabs.Tab title={t('home.replays')} key="replays" />
       </Tabs>
-      <Async query={rooms} empty={(r) => r.length === 0}>{(list) => (
-        <div className="grid">
-          {list.map((r) => (
-            <Link key={r.id} to={`/room/${r.id}`} className="room-card" data-testid="room-card">
-              <div className="cover" style={r.coverUrl ? { backgroundImage: `url(${r.coverUrl})` } : undefined}>
-                {r.status === 'live' && <Badge content={t('home.liveBadge')} className="live-badge" />}
-                <span className="viewers">
-                  {r.status === 'live' ? t('home.watching', { n: r.viewers.online })
-                    : r.scheduledAt ? labels.dateTime(r.scheduledAt) : ''}
-                </span>
-              </div>
-              <div className="room-title">{r.title}</div>
-              <div className="muted">{r.merchantName}</div>
-              {kind === 'upcoming' && (
-                <Button size="mini" color="primary" fill="outline"
-                  onClick={(e) => { e.preventDefault(); void remind(r.id); }}>
-                  {t('home.remindMe')} · {r.reminders}
-                </Button>
-              )}
-            </Link>
-          ))}
-        </div>
-      )}</Async>
+      <Async query={rooms} empty={(r) => r.length === 0}>
+        {(list) => (
+          <div className="grid">
+            {list.map((r) => (
+              <Link key={r.id} to={`/room/${r.id}`} className="room-card" data-testid="room-card">
+                <div className="cover" style={r.coverUrl ? { backgroundImage: `url(${r.coverUrl})` } : undefined}>
+                  {r.status === 'live' && <Badge content={t('home.liveBadge')} className="live-badge" />}
+                  <span className="viewers">
+                    {r.status === 'live'
+                      ? t('home.watching', { n: r.viewers.online })
+                      : r.scheduledAt
+                        ? labels.dateTime(r.scheduledAt)
+                        : ''}
+                  </span>
+                </div>
+                <div className="room-title">{r.title}</div>
+                <div className="muted">{r.merchantName}</div>
+                {kind === 'upcoming' && (
+                  <Button
+                    size="mini"
+                    color="primary"
+                    fill="outline"
+                    onClick={(e) => {
+                      e.preventDefault();
+                      void remind(r.id);
+                    }}
+                  >
+                    {t('home.remindMe')} · {r.reminders}
+                  </Button>
+                )}
+              </Link>
+            ))}
+          </div>
+        )}
+      </Async>
       <h3 className="section">{t('home.forYou')}</h3>
-      <Async query={products} empty={(p) => p.items.length === 0}>{(p) => <ProductGrid items={p.items} />}</Async>
+      <Async query={products} empty={(p) => p.items.length === 0}>
+        {(p) => <ProductGrid items={p.items} />}
+      </Async>
     </div>
   );
 }

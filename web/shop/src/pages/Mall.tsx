@@ -19,36 +19,67 @@ export function Mall() {
   const [price, setPrice] = useState<{ min?: number; max?: number }>({});
   const categories = $api.useQuery('get', '/api/categories');
   const query = {
-    ...(q ? { q } : {}), ...(categoryId ? { categoryId } : {}),
+    ...(q ? { q } : {}),
+    ...(categoryId ? { categoryId } : {}),
     ...(price.min ? { minPriceFen: Math.round(price.min * 100) } : {}),
-    ...(price.max ? { maxPriceFen: Math.round(price.max * 100) } : {}), sort, pageSize: 40,
+    ...(price.max ? { maxPriceFen: Math.round(price.max * 100) } : {}),
+    sort,
+    pageSize: 40,
   };
   const products = $api.useQuery('get', '/api/products', { params: { query } }, { placeholderData: keepPreviousData });
   const sortLabels: Record<Sort, string> = {
-    relevance: t('mall.sort.relevance'), sales: t('mall.sort.sales'), price_asc: t('mall.sort.priceAsc'),
-    price_desc: t('mall.sort.priceDesc'), newest: t('mall.sort.newest'),
+    relevance: t('mall.sort.relevance'),
+    sales: t('mall.sort.sales'),
+    price_asc: t('mall.sort.priceAsc'),
+    price_desc: t('mall.sort.priceDesc'),
+    newest: t('mall.sort.newest'),
   };
   return (
     <div className="page">
-      <SearchBar placeholder={t('common.searchProducts')} defaultValue={q} onSearch={(v) => setParams(v ? { q: v } : {})} />
+      <SearchBar
+        placeholder={t('common.searchProducts')}
+        defaultValue={q}
+        onSearch={(v) => setParams(v ? { q: v } : {})}
+      />
       <div className="mall">
-        <Async query={categories}>{(tree) => (
-          <SideBar activeKey={categoryId ? String(categoryId) : 'all'}
-            onChange={(k) => setParams(k === 'all' ? {} : { c: k })}>
-            <SideBar.Item key="all" title={t('common.all')} />
-            {tree.map((c) => <SideBar.Item key={String(c.id)} title={c.name} />)}
-          </SideBar>
-        )}</Async>
+        <Async query={categories}>
+          {(tree) => (
+            <SideBar
+              activeKey={categoryId ? String(categoryId) : 'all'}
+              onChange={(k) => setParams(k === 'all' ? {} : { c: k })}
+            >
+              <SideBar.Item key="all" title={t('common.all')} />
+              {tree.map((c) => (
+                <SideBar.Item key={String(c.id)} title={c.name} />
+              ))}
+            </SideBar>
+          )}
+        </Async>
         <div className="grow">
-          <Selector options={SORTS.map((value) => ({ value, label: sortLabels[value] }))} value={[sort]}
-            onChange={(v) => v[0] && setSort(v[0])} />
+          <Selector
+            options={SORTS.map((value) => ({ value, label: sortLabels[value] }))}
+            value={[sort]}
+            onChange={(v) => v[0] && setSort(v[0])}
+          />
           <div className="row price-filter">
-            ¥<Input type="number" placeholder={t('mall.minPrice')} data-testid="min-price"
-              onChange={(v) => setPrice((p) => ({ ...p, min: Number(v) || undefined }))} />
-            —<Input type="number" placeholder={t('mall.maxPrice')} data-testid="max-price"
-              onChange={(v) => setPrice((p) => ({ ...p, max: Number(v) || undefined }))} />
+            ¥
+            <Input
+              type="number"
+              placeholder={t('mall.minPrice')}
+              data-testid="min-price"
+              onChange={(v) => setPrice((p) => ({ ...p, min: Number(v) || undefined }))}
+            />
+            —
+            <Input
+              type="number"
+              placeholder={t('mall.maxPrice')}
+              data-testid="max-price"
+              onChange={(v) => setPrice((p) => ({ ...p, max: Number(v) || undefined }))}
+            />
           </div>
-          <Async query={products} empty={(p) => p.items.length === 0}>{(p) => <ProductGrid items={p.items} />}</Async>
+          <Async query={products} empty={(p) => p.items.length === 0}>
+            {(p) => <ProductGrid items={p.items} />}
+          </Async>
         </div>
       </div>
     </div>

@@ -20,41 +20,96 @@ export function Me() {
     <div className="page">
       {user ? (
         <>
-          <div className="card"><h2 data-testid="me-name">{user.nickname}</h2></div>
+          <div className="card">
+            <h2 data-testid="me-name">{user.nickname}</h2>
+          </div>
           <List>
-            <List.Item onClick={() => nav('/orders')} arrow>{t('tabs.orders')}</List.Item>
-            <List.Item onClick={() => nav('/cart')} arrow>{t('tabs.cart')}</List.Item>
-            <List.Item onClick={() => nav('/coupons')} arrow>{t('deals.myCoupons')}</List.Item>
-            <List.Item onClick={() => nav('/points')} arrow>{t('me.points')}</List.Item>
+            <List.Item onClick={() => nav('/orders')} arrow>
+              {t('tabs.orders')}
+            </List.Item>
+            <List.Item onClick={() => nav('/cart')} arrow>
+              {t('tabs.cart')}
+            </List.Item>
+            <List.Item onClick={() => nav('/coupons')} arrow>
+              {t('deals.myCoupons')}
+            </List.Item>
+            <List.Item onClick={() => nav('/points')} arrow>
+              {t('me.points')}
+            </List.Item>
           </List>
           <List header={t('me.saved')}>
-            <Async query={favs}>{(list) => <>{list.map((p) => (
-              <List.Item key={p.id} onClick={() => nav(`/product/${p.id}`)} arrow>{p.title}</List.Item>
-            ))}</>}</Async>
+            <Async query={favs}>
+              {(list) => (
+                <>
+                  {list.map((p) => (
+                    <List.Item key={p.id} onClick={() => nav(`/product/${p.id}`)} arrow>
+                      {p.title}
+                    </List.Item>
+                  ))}
+                </>
+              )}
+            </Async>
           </List>
           <List header={t('me.following')}>
-            <Async query={follows}>{(list) => <>{list.map((f) => <List.Item key={f.merchantId}>{f.name}</List.Item>)}</>}</Async>
+            <Async query={follows}>
+              {(list) => (
+                <>
+                  {list.map((f) => (
+                    <List.Item key={f.merchantId}>{f.name}</List.Item>
+                  ))}
+                </>
+              )}
+            </Async>
           </List>
           <List header={t('me.addresses')}>
-            <Async query={addresses}>{(list) => <>{list.map((a) => (
-              <List.Item key={a.id} description={`${a.province}${a.city}${a.district}${a.detail}`}>{a.name} {a.phone}</List.Item>
-            ))}</>}</Async>
+            <Async query={addresses}>
+              {(list) => (
+                <>
+                  {list.map((a) => (
+                    <List.Item key={a.id} description={`${a.province}${a.city}${a.district}${a.detail}`}>
+                      {a.name} {a.phone}
+                    </List.Item>
+                  ))}
+                </>
+              )}
+            </Async>
           </List>
-          <List header={t('me.addAddress')}><AddressForm onSaved={() => undefined} /></List>
+          <List header={t('me.addAddress')}>
+            <AddressForm onSaved={() => undefined} />
+          </List>
         </>
-      ) : <LoginForm />}
+      ) : (
+        <LoginForm />
+      )}
       <List header={t('me.language')}>
         <List.Item>
-          <Selector value={[lang]} onChange={(v) => v[0] && setLang(v[0])} data-testid="language"
-            options={LANGS.map((value) => ({ label: LANGUAGE_NAMES[value], value }))} />
+          <Selector
+            value={[lang]}
+            onChange={(v) => v[0] && setLang(v[0])}
+            data-testid="language"
+            options={LANGS.map((value) => ({ label: LANGUAGE_NAMES[value], value }))}
+          />
         </List.Item>
       </List>
-      {user && <Button block onClick={() => { void signOut(); }}>{t('common.signOut')}</Button>}
+      {user && (
+        <Button
+          block
+          onClick={() => {
+            void signOut();
+          }}
+        >
+          {t('common.signOut')}
+        </Button>
+      )}
     </div>
   );
 }
 
 export function Login() {
   const nav = useNavigate();
-  return <div className="page"><LoginForm onDone={() => nav(-1)} /></div>;
+  return (
+    <div className="page">
+      <LoginForm onDone={() => nav(-1)} />
+    </div>
+  );
 }

@@ -14,46 +14,76 @@ export function Product() {
   const product = $api.useQuery('get', '/api/products/{productId}', path);
   const [buying, setBuying] = useState<number | null>(null);
   const user = useSession();
-  useEffect(() => { track('page_view', { productId }); }, [productId]);
+  useEffect(() => {
+    track('page_view', { productId });
+  }, [productId]);
   const fav = $api.useQuery('get', '/api/products/{productId}/favourite', path, { enabled: !!user });
   const save = $api.useMutation('put', '/api/me/favourites/{productId}');
   const unsave = $api.useMutation('delete', '/api/me/favourites/{productId}');
   const favourite = !!user && !!fav.data?.favourite;
   const toggleFav = async () => {
     if (!session.get()) return Toast.show({ content: t('common.signInFirst') });
-    try { await (favourite ? unsave : save).mutateAsync(path); } catch (e) { Toast.show({ content: errorText(e) }); }
+    try {
+      await (favourite ? unsave : save).mutateAsync(path);
+    } catch (e) {
+      Toast.show({ content: errorText(e) });
+    }
   };
   return (
-    <Async query={product}>{(p) => {
-      const images = [p.coverUrl, ...p.media.filter((m) => m.type === 'image').map((m) => m.url)]
-        .filter((x): x is string => !!x);
-      const prices = p.skus.map((s) => s.priceFen);
-      const [low, high] = [Math.min(...prices), Math.max(...prices)];
-      return (
-        <div className="page">
-          {images.length > 0 && (
-            <Swiper>{images.map((src) => <Swiper.Item key={src}><img className="hero" src={src} alt="" /></Swiper.Item>)}</Swiper>
-          )}
-          <div className="card">
-            <div className="price big">{yuan(low)}{high > low ? ` - ${yuan(high)}` : ''}</div>
-            <h2>{p.title}</h2>
-            <div className="muted">{p.subtitle}</div>
-            <div>{p.tags.map((tg) => <Tag key={tg.id} color="primary" fill="outline">{tg.name}</Tag>)}</div>
-            <div className="muted">{p.merchantName} · {t('product.sold', { n: p.sales })}</div>
+    <Async query={product}>
+      {(p) => {
+        const images = [p.coverUrl, ...p.media.filter((m) => m.type === 'image').map((m) => m.url)].filter(
+          (x): x is string => !!x,
+        );
+        const prices = p.skus.map((s) => s.priceFen);
+        const [low, high] = [Math.min(...prices), Math.max(...prices)];
+        return (
+          <div className="page">
+            {images.length > 0 && (
+              <Swiper>
+                {images.map((src) => (
+                  <Swiper.Item key={src}>
+                    <img className="hero" src={src} alt="" />
+                  </Swiper.Item>
+                ))}
+              </Swiper>
+            )}
+            <div className="card">
+              <div className="price big">
+                {yuan(low)}
+                {high > low ? ` - ${yuan(high)}` : ''}
+              </div>
+              <h2>{p.title}</h2>
+              <div className="muted">{p.subtitle}</div>
+              <div>
+                {p.tags.map((tg) => (
+                  <Tag key={tg.id} color="primary" fill="outline">
+                    {tg.name}
+                  </Tag>
+                ))}
+              </div>
+              <div className="muted">
+                {p.merchantName} · {t('product.sold', { n: p.sales })}
+              </div>
+            </div>
+            {p.media
+              .filter((m) => m.type === 'video')
+              .map((m) => (
+                <video key={m.url} className="hero" src={m.url} controls playsInline />
+              ))}
+            <div className="card description">{p.description}</div>
+            <div className="bottom-bar row">
+              <Button onClick={() => void toggleFav()} data-testid="favourite">
+                {favourite ? '♥' : '♡'} {t('product.favourite')}
+              </Button>
+              <Button block color="danger" onClick={() => setBuying(p.id)} data-testid="product-buy">
+                {t('sku.buyNow')}
+              </Button>
+            </div>
+            <BuySheet productId={buying} onClose={() => setBuying(null)} />
           </div>
-          {p.media.filter((m) => m.type === 'video').map((m) => (
-            <video key={m.url} className="hero" src={m.url} controls playsInline />
-          ))}
-          <div className="card description">{p.description}</div>
-          <div className="bottom-bar row">
-            <Button onClick={() => void toggleFav()} data-testid="favourite">
-              {favourite ? '♥' : '♡'} {t('product.favourite')}
-            </Button>
-            <Button block color="danger" onClick={() => setBuying(p.id)} data-testid="product-buy">{t('sku.buyNow')}</Button>
-          </div>
-          <BuySheet productId={buying} onClose={() => setBuying(null)} />
-        </div>
-      );
-    }}</Async>
+        );
+      }}
+    </Async>
   );
 }

@@ -8,7 +8,14 @@ import { $api, errorText, session, useSession, yuan } from '../api.ts';
 import { Async } from '../components/Async.tsx';
 import { Player } from '@livemall/player';
 import {
-  RoomSocket, useLabels, type CouponDrop, type FlashCountdown, type Frame, type LuckyBag, type paths, type ServerFrame,
+  RoomSocket,
+  useLabels,
+  type CouponDrop,
+  type FlashCountdown,
+  type Frame,
+  type LuckyBag,
+  type paths,
+  type ServerFrame,
 } from '@livemall/sdk';
 import { track, useRoomWatch } from '../track.ts';
 
@@ -17,14 +24,27 @@ const BuySheet = lazy(() => import('../components/BuySheet.tsx').then((m) => ({ 
 const GiftPanel = lazy(() => import('../components/GiftPanel.tsx').then((m) => ({ default: m.GiftPanel })));
 const LoginSheet = lazy(() => import('../components/LoginForm.tsx').then((m) => ({ default: m.LoginForm })));
 
-interface Chat { seq: number; nickname: string; text: string }
-type BagProduct = { id: number; title: string; coverUrl: string | null; minPriceFen: number; stock: number; explaining: boolean };
+interface Chat {
+  seq: number;
+  nickname: string;
+  text: string;
+}
+type BagProduct = {
+  id: number;
+  title: string;
+  coverUrl: string | null;
+  minPriceFen: number;
+  stock: number;
+  explaining: boolean;
+};
 
 export function Room() {
   const roomId = Number(useParams().roomId);
   const [params] = useSearchParams();
   const invite = params.get('invite') ?? undefined;
-  const room = $api.useQuery('get', '/api/rooms/{roomId}', { params: { path: { roomId }, query: invite ? { invite } : {} } });
+  const room = $api.useQuery('get', '/api/rooms/{roomId}', {
+    params: { path: { roomId }, query: invite ? { invite } : {} },
+  });
   return <Async query={room}>{(r) => <LiveRoom room={r} reload={() => void room.refetch()} invite={invite} />}</Async>;
 }
 
@@ -58,14 +78,19 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
   const claimDrop = $api.useMutation('post', '/api/coupon-drops/{dropId}/claim');
   const enterLucky = $api.useMutation('post', '/api/lucky-bags/{bagId}/enter');
   const toggleFollow = async () => {
-    if (!session.get()) { setLoginOpen(true); return; }
-    try { await (follow.data?.following ? followOff : followOn).mutateAsync(shop); } catch (e) {
+    if (!session.get()) {
+      setLoginOpen(true);
+      return;
+    }
+    try {
+      await (follow.data?.following ? followOff : followOn).mutateAsync(shop);
+    } catch (e) {
       Toast.show({ content: errorText(e) });
     }
   };
   const socket = useRef<RoomSocket | null>(null);
   useRoomWatch(room.id, room.status !== 'scheduled');
-  const replay = room.status === 'ended' ? room.replays[0]?.hls ?? null : null;
+  const replay = room.status === 'ended' ? (room.replays[0]?.hls ?? null) : null;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: one socket per room, viewer and invitation
   useEffect(() => {
@@ -76,21 +101,45 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
       switch (f.type) {
         case 'joined': {
           setOnline(f.data.online);
-          const history = f.data.history.filter((h): h is ServerFrame<'chat'> => h.type === 'chat')
+          const history = f.data.history
+            .filter((h): h is ServerFrame<'chat'> => h.type === 'chat')
             .map((h) => ({ seq: h.seq!, nickname: h.data.nickname, text: h.data.text }));
           setChat((c) => (f.data.resumed ? [...c, ...history] : history).slice(-100));
           break;
         }
-        case 'presence': setOnline(f.data.online); break;
-        case 'chat': setChat((c) => [...c, { seq: f.seq!, nickname: f.data.nickname, text: f.data.text }].slice(-100)); break;
-        case 'chat.deleted': setChat((c) => c.filter((m) => m.seq !== f.data.seq)); break;
-        case 'likes': setLikes(f.data.total); break;
-        case 'product.pinned': setPinned(f.data.product ? { ...f.data.product, explaining: true } : null); setBag((b) => b.map((p) => ({ ...p, explaining: p.id === f.data.product?.id }))); break;
-        case 'bag.updated': setBag(f.data.products); break;
-        case 'room.live': case 'room.ended': reload(); break;
-        case 'coupon.drop': setDrop(f.data); break;
-        case 'flashsale.countdown': setFlash(f.data); break;
-        case 'luckybag.started': case 'luckybag.drawn': setLucky(f.data); break;
+        case 'presence':
+          setOnline(f.data.online);
+          break;
+        case 'chat':
+          setChat((c) => [...c, { seq: f.seq!, nickname: f.data.nickname, text: f.data.text }].slice(-100));
+          break;
+        case 'chat.deleted':
+          setChat((c) => c.filter((m) => m.seq !== f.data.seq));
+          break;
+        case 'likes':
+          setLikes(f.data.total);
+          break;
+        case 'product.pinned':
+          setPinned(f.data.product ? { ...f.data.product, explaining: true } : null);
+          setBag((b) => b.map((p) => ({ ...p, explaining: p.id === f.data.product?.id })));
+          break;
+        case 'bag.updated':
+          setBag(f.data.products);
+          break;
+        case 'room.live':
+        case 'room.ended':
+          reload();
+          break;
+        case 'coupon.drop':
+          setDrop(f.data);
+          break;
+        case 'flashsale.countdown':
+          setFlash(f.data);
+          break;
+        case 'luckybag.started':
+        case 'luckybag.drawn':
+          setLucky(f.data);
+          break;
         case 'luckybag.won':
           Toast.show({ content: t('room.won', { prize: f.data.prize?.description ?? '' }), duration: 4000 });
           break;
@@ -98,34 +147,62 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
           setGiftBanner(t('room.giftSent', { name: f.data.nickname, gift: f.data.name, n: f.data.quantity }));
           setTimeout(() => setGiftBanner(null), 3000);
           break;
-        case 'coupon.drop.remaining': setDrop((d) => (d && d.dropId === f.data.dropId ? { ...d, remaining: f.data.remaining } : d)); break;
+        case 'coupon.drop.remaining':
+          setDrop((d) => (d && d.dropId === f.data.dropId ? { ...d, remaining: f.data.remaining } : d));
+          break;
         // Refused, or let out (invitation withdrawn or expired, shop closed): say why and reload the page.
-        case 'join.refused': Toast.show({ content: errorText(f.data) }); reload(); break;
-        case 'error': if (f.data.roomId === room.id) { Toast.show({ content: errorText(f.data) }); reload(); } break;
+        case 'join.refused':
+          Toast.show({ content: errorText(f.data) });
+          reload();
+          break;
+        case 'error':
+          if (f.data.roomId === room.id) {
+            Toast.show({ content: errorText(f.data) });
+            reload();
+          }
+          break;
       }
     });
-    return () => { off(); s.close(); };
+    return () => {
+      off();
+      s.close();
+    };
   }, [room.id, user?.accessToken, invite]);
 
   const send = async () => {
     const msg = text.trim();
     if (!msg) return;
-    if (!session.get()) { setLoginOpen(true); return; }
-    try { await socket.current?.request('chat', { text: msg }); setText(''); } catch (e) {
+    if (!session.get()) {
+      setLoginOpen(true);
+      return;
+    }
+    try {
+      await socket.current?.request('chat', { text: msg });
+      setText('');
+    } catch (e) {
       const code = (e as { code?: string }).code;
-      if (code === 'UNKNOWN_TYPE') setChatReady(false); else Toast.show({ content: errorText(e) });
+      if (code === 'UNKNOWN_TYPE') setChatReady(false);
+      else Toast.show({ content: errorText(e) });
     }
   };
   const claim = async (d: CouponDrop) => {
-    if (!session.get()) { setLoginOpen(true); return; }
+    if (!session.get()) {
+      setLoginOpen(true);
+      return;
+    }
     try {
       await claimDrop.mutateAsync({ params: { path: { dropId: d.dropId }, query: invite ? { invite } : {} } });
       setClaimed((c) => new Set(c).add(d.dropId));
       Toast.show({ content: t('room.claimedToast') });
-    } catch (e) { Toast.show({ content: errorText(e) }); }
+    } catch (e) {
+      Toast.show({ content: errorText(e) });
+    }
   };
   const enterBag = async (b: LuckyBag) => {
-    if (!session.get()) { setLoginOpen(true); return; }
+    if (!session.get()) {
+      setLoginOpen(true);
+      return;
+    }
     if (b.condition.kind === 'comment') {
       setText(b.condition.keyword ?? '');
       Toast.show({ content: t('room.sendKeyword', { keyword: b.condition.keyword ?? '' }) });
@@ -133,7 +210,10 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
     }
     // A private room's drops and bags need its invitation.
     const params = { path: { bagId: b.bagId }, query: invite ? { invite } : {} };
-    try { await enterLucky.mutateAsync({ params }); Toast.show({ content: t('room.entered') }); } catch (e) {
+    try {
+      await enterLucky.mutateAsync({ params });
+      Toast.show({ content: t('room.entered') });
+    } catch (e) {
       Toast.show({ content: errorText(e) });
     }
   };
@@ -149,50 +229,94 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
 
   return (
     <div className="room">
-      <Player flv={room.play.flv} hls={room.play.hls} replay={replay} poster={room.coverUrl} unmuteLabel={t('room.tapForSound')} />
+      <Player
+        flv={room.play.flv}
+        hls={room.play.hls}
+        replay={replay}
+        poster={room.coverUrl}
+        unmuteLabel={t('room.tapForSound')}
+      />
       <div className="room-top">
-        <div className="host"><b>{room.merchantName}</b><div className="muted-light">{room.title}</div></div>
-        <Button size="mini" color={follow.data?.following ? 'default' : 'danger'} onClick={() => void toggleFollow()}
-          data-testid="follow">
+        <div className="host">
+          <b>{room.merchantName}</b>
+          <div className="muted-light">{room.title}</div>
+        </div>
+        <Button
+          size="mini"
+          color={follow.data?.following ? 'default' : 'danger'}
+          onClick={() => void toggleFollow()}
+          data-testid="follow"
+        >
           {follow.data?.following ? t('room.following') : `+ ${t('room.follow')}`}
         </Button>
         <span className="pill" data-testid="online">
-          {room.status === 'live' ? t('home.watching', { n: online })
-            : room.status === 'ended' ? t('room.replay') : t('room.notStarted')}
+          {room.status === 'live'
+            ? t('home.watching', { n: online })
+            : room.status === 'ended'
+              ? t('room.replay')
+              : t('room.notStarted')}
         </span>
-        <Button size="mini" fill="none" onClick={share}>↗ {t('common.share')}</Button>
+        <Button size="mini" fill="none" onClick={share}>
+          ↗ {t('common.share')}
+        </Button>
       </div>
       <div className="danmaku" data-testid="chat-list">
-        {chat.slice(-8).map((m) => <div key={m.seq} className="bubble"><b>{m.nickname}</b> {m.text}</div>)}
+        {chat.slice(-8).map((m) => (
+          <div key={m.seq} className="bubble">
+            <b>{m.nickname}</b> {m.text}
+          </div>
+        ))}
       </div>
       {drop && new Date(drop.endsAt).getTime() > Date.now() && (
         <div className="drop" data-testid="coupon-drop">
           <div className="grow">
-            <b>🎁 {drop.title}</b><div>{labels.server(drop.description)} · {t('deals.left', { n: drop.remaining })}</div>
+            <b>🎁 {drop.title}</b>
+            <div>
+              {labels.server(drop.description)} · {t('deals.left', { n: drop.remaining })}
+            </div>
           </div>
-          <Button size="small" color="warning" disabled={claimed.has(drop.dropId) || drop.remaining <= 0}
-            onClick={() => void claim(drop)} data-testid="claim-drop">
-            {claimed.has(drop.dropId) ? t('deals.claimed') : drop.remaining <= 0 ? t('deals.allGone') : t('deals.claim')}
+          <Button
+            size="small"
+            color="warning"
+            disabled={claimed.has(drop.dropId) || drop.remaining <= 0}
+            onClick={() => void claim(drop)}
+            data-testid="claim-drop"
+          >
+            {claimed.has(drop.dropId)
+              ? t('deals.claimed')
+              : drop.remaining <= 0
+                ? t('deals.allGone')
+                : t('deals.claim')}
           </Button>
         </div>
       )}
       {flash && (
         <a className="flash" href={`${import.meta.env.BASE_URL}flash`} data-testid="flash-countdown">
           ⚡ {flash.phase === 'started' ? t('deals.flash') : t('deals.startsAt', { time: labels.time(flash.startsAt) })}
-          {' · '}{flash.items.map((i) => `${i.title} ${yuan(i.flashPriceFen)}`).join('，')}
+          {' · '}
+          {flash.items.map((i) => `${i.title} ${yuan(i.flashPriceFen)}`).join('，')}
         </a>
       )}
       {lucky && (
-        <button type="button" className="lucky" data-testid="lucky-bag"
-          onClick={() => lucky.status === 'open' && void enterBag(lucky)}>
+        <button
+          type="button"
+          className="lucky"
+          data-testid="lucky-bag"
+          onClick={() => lucky.status === 'open' && void enterBag(lucky)}
+        >
           🧧 {lucky.title} · {lucky.prize.description} ×{lucky.winnersCount}
           <div className="muted-light">
-            {lucky.status === 'drawn' ? t('room.winners', { names: lucky.winners.map((w) => w.nickname).join('、') || '—' })
+            {lucky.status === 'drawn'
+              ? t('room.winners', { names: lucky.winners.map((w) => w.nickname).join('、') || '—' })
               : t('room.drawAt', { time: labels.time(lucky.drawAt) })}
           </div>
         </button>
       )}
-      {giftBanner && <div className="gift-banner" data-testid="gift-banner">🎁 {giftBanner}</div>}
+      {giftBanner && (
+        <div className="gift-banner" data-testid="gift-banner">
+          🎁 {giftBanner}
+        </div>
+      )}
       {pinned && (
         <div className="pinned" data-testid="pinned-product">
           {pinned.coverUrl && <img src={pinned.coverUrl} alt="" />}
@@ -200,25 +324,65 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
             <Badge content={t('room.explaining')} /> <div className="clamp">{pinned.title}</div>
             <div className="price">{yuan(pinned.minPriceFen)}</div>
           </div>
-          <Button size="small" color="danger" onClick={() => setBuying(pinned.id)} data-testid="buy-pinned">{t('room.buy')}</Button>
+          <Button size="small" color="danger" onClick={() => setBuying(pinned.id)} data-testid="buy-pinned">
+            {t('room.buy')}
+          </Button>
         </div>
       )}
-      <div className="hearts">{hearts.map((h) => <span key={h} className="heart">❤</span>)}</div>
+      <div className="hearts">
+        {hearts.map((h) => (
+          <span key={h} className="heart">
+            ❤
+          </span>
+        ))}
+      </div>
       <div className="room-bar">
-        <Button shape="rounded" size="small" onClick={() => setBagOpen(true)} data-testid="open-bag">🛍 {bag.length}</Button>
+        <Button shape="rounded" size="small" onClick={() => setBagOpen(true)} data-testid="open-bag">
+          🛍 {bag.length}
+        </Button>
         {chatReady ? (
-          <Input className="chat-input" placeholder={t('room.sayHi')} value={text} onChange={setText} onEnterPress={send}
-            maxLength={200} data-testid="chat-input" />
-        ) : <span className="muted-light grow">{t('room.chatUnavailable')}</span>}
-        {chatReady && <Button size="small" color="primary" onClick={send} data-testid="chat-send">{t('room.send')}</Button>}
-        <Button shape="rounded" size="small" onClick={() => (session.get() ? setGiftOpen(true) : setLoginOpen(true))} data-testid="gift">🎁</Button>
-        <Button shape="rounded" size="small" onClick={like} data-testid="like">❤ {likes || ''}</Button>
+          <Input
+            className="chat-input"
+            placeholder={t('room.sayHi')}
+            value={text}
+            onChange={setText}
+            onEnterPress={send}
+            maxLength={200}
+            data-testid="chat-input"
+          />
+        ) : (
+          <span className="muted-light grow">{t('room.chatUnavailable')}</span>
+        )}
+        {chatReady && (
+          <Button size="small" color="primary" onClick={send} data-testid="chat-send">
+            {t('room.send')}
+          </Button>
+        )}
+        <Button
+          shape="rounded"
+          size="small"
+          onClick={() => (session.get() ? setGiftOpen(true) : setLoginOpen(true))}
+          data-testid="gift"
+        >
+          🎁
+        </Button>
+        <Button shape="rounded" size="small" onClick={like} data-testid="like">
+          ❤ {likes || ''}
+        </Button>
       </div>
       <Popup visible={loginOpen} onMaskClick={() => setLoginOpen(false)} bodyClassName="sheet" destroyOnClose>
-        {loginOpen && <Suspense fallback={null}><LoginSheet onDone={() => setLoginOpen(false)} /></Suspense>}
+        {loginOpen && (
+          <Suspense fallback={null}>
+            <LoginSheet onDone={() => setLoginOpen(false)} />
+          </Suspense>
+        )}
       </Popup>
       <Popup visible={giftOpen} onMaskClick={() => setGiftOpen(false)} bodyClassName="sheet" destroyOnClose>
-        {giftOpen && socket.current && <Suspense fallback={null}><GiftPanel socket={socket.current} /></Suspense>}
+        {giftOpen && socket.current && (
+          <Suspense fallback={null}>
+            <GiftPanel socket={socket.current} />
+          </Suspense>
+        )}
       </Popup>
       <Popup visible={bagOpen} onMaskClick={() => setBagOpen(false)} bodyClassName="sheet">
         <div className="sheet-title">{t('room.products', { n: bag.length })}</div>
@@ -230,13 +394,25 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
               {p.explaining && <Badge content={t('room.explaining')} />} <div className="clamp">{p.title}</div>
               <div className="price">{yuan(p.minPriceFen)}</div>
             </div>
-            <Button size="small" color="danger" disabled={p.stock === 0} onClick={() => { setBagOpen(false); setBuying(p.id); }}>
+            <Button
+              size="small"
+              color="danger"
+              disabled={p.stock === 0}
+              onClick={() => {
+                setBagOpen(false);
+                setBuying(p.id);
+              }}
+            >
               {p.stock === 0 ? t('cart.outOfStock') : t('room.buy')}
             </Button>
           </div>
         ))}
       </Popup>
-      {buying !== null && <Suspense fallback={null}><BuySheet productId={buying} roomId={room.id} onClose={() => setBuying(null)} /></Suspense>}
+      {buying !== null && (
+        <Suspense fallback={null}>
+          <BuySheet productId={buying} roomId={room.id} onClose={() => setBuying(null)} />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -29,7 +29,9 @@ describe.each(APP_BACKENDS)('flash-sale attempts on $name', (backend) => {
     skuId = (await simpleProduct(node, shop, '限量球鞋', 59900, 1000)).skuId;
     buyers = await bulkBuyers(node, 80, '1386667');
   }, 60_000);
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   const flash = () => node.app.ctx.services.flashSales;
   const db = () => node.app.ctx.db;
@@ -39,30 +41,41 @@ describe.each(APP_BACKENDS)('flash-sale attempts on $name', (backend) => {
     const created = await node.api('POST', `/api/merchants/${shop.merchantId}/flash-sales`, {
       token: shop.owner.token,
       body: {
-        title: '租约秒杀', startsAt: at(-1000), endsAt: at(3600_000),
+        title: '租约秒杀',
+        startsAt: at(-1000),
+        endsAt: at(3600_000),
         items: [{ skuId, flashPriceFen: 9900, stock, perUserLimit }],
       },
     });
     expect(created.status).toBe(201);
     const id = created.body.items[0].id as number;
-    const row = await db().selectFrom('flash_items').select(['cache_key', 'session_id'])
-      .where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom('flash_items')
+      .select(['cache_key', 'session_id'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     return { id, sessionId: row.session_id, keys: flashKeys(row.cache_key) };
   }
   const remaining = async (it: { sessionId: number }) =>
     (await node.api('GET', `/api/flash-sales/${it.sessionId}`)).body.items[0].remaining as number;
   const sold = async (itemId: number) =>
     (await db().selectFrom('flash_items').select('sold').where('id', '=', itemId).executeTakeFirstOrThrow()).sold;
-  const check = async () => (await node.app.ctx.reconcile.checks.find((c) => c.name === 'marketing.flash_units')!
-    .run({ db: db(), cache: node.app.ctx.cache, from: new Date(0), to: new Date() }));
+  const check = async () =>
+    await node.app.ctx.reconcile.checks
+      .find((c) => c.name === 'marketing.flash_units')!
+      .run({ db: db(), cache: node.app.ctx.cache, from: new Date(0), to: new Date() });
   const tokenFor = async (b: Buyer, itemId: number) => (await flash().token(b.userId, itemId)).token;
   async function buy(b: Buyer, itemId: number, key: string) {
     const t = await node.api('POST', `/api/flash-sales/items/${itemId}/token`, { token: b.token, body: {} });
     return node.api('POST', '/api/orders', {
       token: b.token,
       body: {
-        idempotencyKey: key, items: [{ skuId, quantity: 1 }], addressId: b.addressId,
-        flashSaleItemId: itemId, flashToken: t.body.token, couponIds: [],
+        idempotencyKey: key,
+        items: [{ skuId, quantity: 1 }],
+        addressId: b.addressId,
+        flashSaleItemId: itemId,
+        flashToken: t.body.token,
+        couponIds: [],
       },
     });
   }
@@ -70,7 +83,7 @@ describe.each(APP_BACKENDS)('flash-sale attempts on $name', (backend) => {
   const settleLate = (b: Buyer, itemId: number, token: string) =>
     transact(db(), (trx) => flash().settle(trx, ++orderIds, b.userId, itemId, 1, token));
 
-  it('gives a dead request\'s unit back when its lease runs out, and its shopper can buy again', async () => {
+  it("gives a dead request's unit back when its lease runs out, and its shopper can buy again", async () => {
     const it1 = await item(2);
     const b = take();
     // The request took its unit, then its node died: no order, no undo.
@@ -91,14 +104,19 @@ describe.each(APP_BACKENDS)('flash-sale attempts on $name', (backend) => {
     await new Promise((r) => setTimeout(r, LEASE_MS + 50));
     await flash().attempts.reconcile();
     expect(await remaining(it1)).toBe(3);
-    await expect(settleLate(b, it1.id, token))
-      .rejects.toMatchObject({ code: 'FLASH_ATTEMPT_EXPIRED', statusCode: 409 });
+    await expect(settleLate(b, it1.id, token)).rejects.toMatchObject({
+      code: 'FLASH_ATTEMPT_EXPIRED',
+      statusCode: 409,
+    });
     await undo();
     await undo();
     expect(await remaining(it1)).toBe(3);
     expect(await sold(it1.id)).toBe(0);
-    const outcome = await db().selectFrom('flash_attempts').select(['outcome', 'order_id'])
-      .where('item_id', '=', it1.id).execute();
+    const outcome = await db()
+      .selectFrom('flash_attempts')
+      .select(['outcome', 'order_id'])
+      .where('item_id', '=', it1.id)
+      .execute();
     expect(outcome).toEqual([{ outcome: 'expired', order_id: null }]);
     expect(await check()).toEqual([]);
   });
@@ -127,10 +145,13 @@ describe.each(APP_BACKENDS)('flash-sale attempts on $name', (backend) => {
     await new Promise((r) => setTimeout(r, LEASE_MS + 50));
     const results = await Promise.allSettled([
       ...racers.map((b, i) => new Promise((r) => setTimeout(r, i * 3)).then(() => settleLate(b, it1.id, tokens[i]!))),
-      flash().attempts.reconcile(), flash().attempts.reconcile(),
+      flash().attempts.reconcile(),
+      flash().attempts.reconcile(),
     ]);
     const settled = results.slice(0, 20).filter((r) => r.status === 'fulfilled').length;
-    const refused = results.slice(0, 20).filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    const refused = results
+      .slice(0, 20)
+      .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
       .map((r) => (r.reason as { code: string }).code);
     expect(new Set(refused)).toEqual(new Set(refused.length ? ['FLASH_ATTEMPT_EXPIRED'] : []));
     await flash().attempts.reconcile();
@@ -172,7 +193,7 @@ describe.each(APP_BACKENDS)('flash-sale attempts on $name', (backend) => {
     expect(await check()).toEqual([]);
   });
 
-  it('reloads counters the reconciler finds missing or older than the database\'s', async () => {
+  it("reloads counters the reconciler finds missing or older than the database's", async () => {
     const it1 = await item(4);
     expect((await buy(take(), it1.id, 'reload-1')).status).toBe(201);
     const cache = node.app.ctx.cache;
@@ -187,7 +208,7 @@ describe.each(APP_BACKENDS)('flash-sale attempts on $name', (backend) => {
     expect(await check()).toEqual([]);
   });
 
-  it('gives a cancelled order\'s unit back once, even told twice', async () => {
+  it("gives a cancelled order's unit back once, even told twice", async () => {
     const it1 = await item(2);
     const b = take();
     const placed = await buy(b, it1.id, 'cancel-me');
@@ -207,11 +228,16 @@ describe.each(APP_BACKENDS)('flash-sale attempts on $name', (backend) => {
     expect(node.app.ctx.reconcile.checks.map((c) => c.name)).toContain('marketing.flash_units');
     await node.app.ctx.cache.incrBy(it1.keys.stock, 2);
     const found = await check();
-    expect(found).toEqual([expect.objectContaining({
-      check: 'marketing.flash_units', merchantId: shop.merchantId, subject: `flash_item:${it1.id}`,
-      expected: 6, actual: 8,
-      rows: [expect.objectContaining({ itemId: it1.id, stock: 6, sold: 1, remaining: 7, liveUnits: 0 })],
-    })]);
+    expect(found).toEqual([
+      expect.objectContaining({
+        check: 'marketing.flash_units',
+        merchantId: shop.merchantId,
+        subject: `flash_item:${it1.id}`,
+        expected: 6,
+        actual: 8,
+        rows: [expect.objectContaining({ itemId: it1.id, stock: 6, sold: 1, remaining: 7, liveUnits: 0 })],
+      }),
+    ]);
     await node.app.ctx.cache.incrBy(it1.keys.stock, -2);
     await db().updateTable('flash_items').set({ sold: 2 }).where('id', '=', it1.id).execute();
     expect((await check()).map((d) => [d.subject, d.expected, d.actual])).toEqual([[`flash_item:${it1.id}`, 1, 2]]);

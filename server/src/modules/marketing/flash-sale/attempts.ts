@@ -9,12 +9,23 @@ import type { AppContext } from '../../../platform/context.ts';
 import { transact } from '../../../platform/db/transact.ts';
 import type { FlashCounters } from './counters.ts';
 import {
-  attemptKeys, EXPIRED_ATTEMPTS, FINALIZE_ATTEMPT, flashKeys, orderReturnKeys, pairs, parseHeld, RETURN_ATTEMPT,
+  attemptKeys,
+  EXPIRED_ATTEMPTS,
+  FINALIZE_ATTEMPT,
+  flashKeys,
+  orderReturnKeys,
+  pairs,
+  parseHeld,
+  RETURN_ATTEMPT,
   RETURN_FLASH_STOCK,
 } from './stock-scripts.ts';
 import '../tables.ts';
 
-export interface Attempt { attemptId: string; userId: number; quantity: number }
+export interface Attempt {
+  attemptId: string;
+  userId: number;
+  quantity: number;
+}
 
 /** Expired attempts handled per item and pass; the next pass takes the rest. */
 const EXPIRED_BATCH = 500;
@@ -22,7 +33,10 @@ const EXPIRED_BATCH = 500;
 const RECENT_SESSIONS = '1 day';
 
 export class FlashAttempts {
-  constructor(private readonly ctx: AppContext, private readonly counters: FlashCounters) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly counters: FlashCounters,
+  ) {}
 
   /**
    * Give back what did not become an order, keep what did: records 'expired' for attempts that
@@ -33,20 +47,34 @@ export class FlashAttempts {
     if (attempts.length === 0) return { returned: 0, finalized: 0 };
     const ids = attempts.map((a) => a.attemptId).sort(); // one lock order
     const outcomes = await transact(this.ctx.db, async (trx) => {
-      await trx.insertInto('flash_attempts')
-        .values(attempts.map((a) => ({
-          attempt_id: a.attemptId, item_id: item.id, user_id: a.userId, quantity: a.quantity,
-          outcome: 'expired' as const,
-        })).sort((a, b) => (a.attempt_id < b.attempt_id ? -1 : 1)))
-        .onConflict((oc) => oc.column('attempt_id').doNothing()).execute();
-      return trx.selectFrom('flash_attempts').select(['attempt_id', 'outcome'])
-        .where('attempt_id', 'in', ids).execute();
+      await trx
+        .insertInto('flash_attempts')
+        .values(
+          attempts
+            .map((a) => ({
+              attempt_id: a.attemptId,
+              item_id: item.id,
+              user_id: a.userId,
+              quantity: a.quantity,
+              outcome: 'expired' as const,
+            }))
+            .sort((a, b) => (a.attempt_id < b.attempt_id ? -1 : 1)),
+        )
+        .onConflict((oc) => oc.column('attempt_id').doNothing())
+        .execute();
+      return trx
+        .selectFrom('flash_attempts')
+        .select(['attempt_id', 'outcome'])
+        .where('attempt_id', 'in', ids)
+        .execute();
     });
     const keys = attemptKeys(flashKeys(item.cacheKey));
-    const done = await Promise.all(outcomes.map(async (o) => {
-      const script = o.outcome === 'settled' ? FINALIZE_ATTEMPT : RETURN_ATTEMPT;
-      return { outcome: o.outcome, changed: (await this.ctx.cache.run(script, keys, [o.attempt_id])) === 1 };
-    }));
+    const done = await Promise.all(
+      outcomes.map(async (o) => {
+        const script = o.outcome === 'settled' ? FINALIZE_ATTEMPT : RETURN_ATTEMPT;
+        return { outcome: o.outcome, changed: (await this.ctx.cache.run(script, keys, [o.attempt_id])) === 1 };
+      }),
+    );
     return {
       returned: done.filter((d) => d.outcome === 'expired' && d.changed).length,
       finalized: done.filter((d) => d.outcome === 'settled' && d.changed).length,
@@ -62,23 +90,41 @@ export class FlashAttempts {
   async returnOrder(orderId: number): Promise<void> {
     const returned = await transact(this.ctx.db, async (trx) => {
       // The conditional update is the guard: of two deliveries at once, one returns.
-      const f = await trx.updateTable('flash_orders').set({ status: 'returned' })
-        .where('order_id', '=', orderId).where('status', '=', 'held')
-        .returning(['item_id', 'quantity']).executeTakeFirst();
+      const f = await trx
+        .updateTable('flash_orders')
+        .set({ status: 'returned' })
+        .where('order_id', '=', orderId)
+        .where('status', '=', 'held')
+        .returning(['item_id', 'quantity'])
+        .executeTakeFirst();
       if (f) {
-        const item = await trx.updateTable('flash_items').set({ sold: sql`sold - ${f.quantity}` })
-          .where('id', '=', f.item_id).returning('cache_gen').executeTakeFirstOrThrow();
-        await trx.updateTable('flash_orders').set({ returned_gen: item.cache_gen })
-          .where('order_id', '=', orderId).execute();
+        const item = await trx
+          .updateTable('flash_items')
+          .set({ sold: sql`sold - ${f.quantity}` })
+          .where('id', '=', f.item_id)
+          .returning('cache_gen')
+          .executeTakeFirstOrThrow();
+        await trx
+          .updateTable('flash_orders')
+          .set({ returned_gen: item.cache_gen })
+          .where('order_id', '=', orderId)
+          .execute();
       }
-      return trx.selectFrom('flash_orders as f').innerJoin('flash_items as i', 'i.id', 'f.item_id')
+      return trx
+        .selectFrom('flash_orders as f')
+        .innerJoin('flash_items as i', 'i.id', 'f.item_id')
         .select(['f.user_id', 'f.quantity', 'f.status', 'f.returned_gen', 'i.cache_key'])
-        .where('f.order_id', '=', orderId).executeTakeFirst();
+        .where('f.order_id', '=', orderId)
+        .executeTakeFirst();
     });
     if (returned?.status !== 'returned' || returned.returned_gen === null) return;
     const { user_id: userId, quantity, returned_gen: gen } = returned;
-    await this.ctx.cache.run(RETURN_FLASH_STOCK, orderReturnKeys(flashKeys(returned.cache_key)),
-      [String(userId), quantity, `order:${orderId}`, String(gen)]);
+    await this.ctx.cache.run(RETURN_FLASH_STOCK, orderReturnKeys(flashKeys(returned.cache_key)), [
+      String(userId),
+      quantity,
+      `order:${orderId}`,
+      String(gen),
+    ]);
   }
 
   /**
@@ -87,10 +133,13 @@ export class FlashAttempts {
    * whose lease ran out.
    */
   async reconcile(): Promise<{ items: number; returned: number; finalized: number; loaded: number }> {
-    const items = await this.ctx.db.selectFrom('flash_items as i')
+    const items = await this.ctx.db
+      .selectFrom('flash_items as i')
       .innerJoin('flash_sessions as s', 's.id', 'i.session_id')
       .select(['i.id', 'i.cache_key', 's.status', 's.ends_at'])
-      .where('s.ends_at', '>', sql<Date>`now() - ${RECENT_SESSIONS}::interval`).orderBy('i.id').execute();
+      .where('s.ends_at', '>', sql<Date>`now() - ${RECENT_SESSIONS}::interval`)
+      .orderBy('i.id')
+      .execute();
     const total = { items: items.length, returned: 0, finalized: 0, loaded: 0 };
     for (const item of items) {
       try {
@@ -118,26 +167,35 @@ export class FlashAttempts {
     for (const [attemptId] of expired.filter(([, held]) => !held)) {
       await this.ctx.cache.run(FINALIZE_ATTEMPT, attemptKeys(k), [attemptId]);
     }
-    return this.resolve(item, expired.filter(([, held]) => held).map(([attemptId, held]): Attempt => {
-      const [userId, quantity] = parseHeld(held);
-      return { attemptId, userId: Number(userId), quantity };
-    }));
+    return this.resolve(
+      item,
+      expired
+        .filter(([, held]) => held)
+        .map(([attemptId, held]): Attempt => {
+          const [userId, quantity] = parseHeld(held);
+          return { attemptId, userId: Number(userId), quantity };
+        }),
+    );
   }
 
   /** The recurring reconciler: a slot job on one node books one pass, which runs outside a transaction. */
   registerJobs(): void {
     this.ctx.jobs.register({
-      type: 'marketing.flash_reconcile_pass', transactional: false,
+      type: 'marketing.flash_reconcile_pass',
+      transactional: false,
       // Never a failed job: the next pass, a few seconds later, is the retry.
       run: async () => {
         await this.reconcile().catch((err: unknown) => this.ctx.log.error({ err }, 'flash-sale reconciliation failed'));
       },
     });
     this.ctx.jobs.recurring({
-      type: 'marketing.flash_reconcile', everyMs: this.ctx.config.flashSale.reconcileEveryMs,
+      type: 'marketing.flash_reconcile',
+      everyMs: this.ctx.config.flashSale.reconcileEveryMs,
       run: async (job, db) => {
         await this.ctx.jobs.schedule(db, {
-          type: 'marketing.flash_reconcile_pass', payload: {}, maxAttempts: 1,
+          type: 'marketing.flash_reconcile_pass',
+          payload: {},
+          maxAttempts: 1,
           uniqueKey: `flash-reconcile-pass:${job.id}`,
         });
       },

@@ -38,8 +38,11 @@ export class FlashCounters {
 
   /** Whether the cache holds the item's counters of the database's generation. */
   async state(itemId: number) {
-    const item = await this.ctx.db.selectFrom('flash_items').select(['cache_key', 'cache_gen'])
-      .where('id', '=', itemId).executeTakeFirstOrThrow();
+    const item = await this.ctx.db
+      .selectFrom('flash_items')
+      .select(['cache_key', 'cache_gen'])
+      .where('id', '=', itemId)
+      .executeTakeFirstOrThrow();
     const k = flashKeys(item.cache_key);
     const [gen, stock] = await Promise.all([this.ctx.cache.get(k.gen), this.ctx.cache.get(k.stock)]);
     const cachedGen = gen === null ? null : Number(gen);
@@ -70,10 +73,19 @@ export class FlashCounters {
     // return also takes: settlements of older generations committed before it (and are counted
     // here) or fail, and returns after it carry the new generation (the load applies them).
     const snapshot = await transact(this.ctx.db, async (trx) => {
-      const item = await trx.updateTable('flash_items').set({ cache_gen: sql`greatest(cache_gen, ${cachedGen}) + 1` })
-        .where('id', '=', itemId).returning(['stock', 'cache_gen', 'cache_key']).executeTakeFirstOrThrow();
-      const held = await trx.selectFrom('flash_orders').select(['user_id', sql<string>`sum(quantity)`.as('n')])
-        .where('item_id', '=', itemId).where('status', '!=', 'returned').groupBy('user_id').execute();
+      const item = await trx
+        .updateTable('flash_items')
+        .set({ cache_gen: sql`greatest(cache_gen, ${cachedGen}) + 1` })
+        .where('id', '=', itemId)
+        .returning(['stock', 'cache_gen', 'cache_key'])
+        .executeTakeFirstOrThrow();
+      const held = await trx
+        .selectFrom('flash_orders')
+        .select(['user_id', sql<string>`sum(quantity)`.as('n')])
+        .where('item_id', '=', itemId)
+        .where('status', '!=', 'returned')
+        .groupBy('user_id')
+        .execute();
       return { item, held };
     });
     const { item, held } = snapshot;

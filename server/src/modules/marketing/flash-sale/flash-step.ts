@@ -8,18 +8,26 @@ import type { PricingStep } from '../../checkout/pipeline.ts';
 export function flashSaleStep(ctx: AppContext): PricingStep {
   const flash = () => ctx.services.flashSales;
   return {
-    name: 'flash_sale', stage: 'product_deal',
+    name: 'flash_sale',
+    stage: 'product_deal',
     async apply(p) {
       const itemId = p.input.flashSaleItemId;
       if (!itemId) return;
       const item = await flash().activeItem(p.db, itemId);
       const line = p.lines.find((l) => l.skuId === item.sku_id);
       if (!line) throw badRequest('FLASH_ITEM_NOT_IN_BASKET', 'Put the flash-sale item in the basket');
-      if (line.quantity > item.per_user_limit) throw conflict('FLASH_LIMIT_REACHED', `At most ${item.per_user_limit} per person`);
+      if (line.quantity > item.per_user_limit)
+        throw conflict('FLASH_LIMIT_REACHED', `At most ${item.per_user_limit} per person`);
       const off = (line.unitPriceFen - item.flash_price_fen) * line.quantity;
       line.unitPriceFen = item.flash_price_fen;
       line.amountFen -= off;
-      line.adjustments.push({ step: 'flash_sale', stage: 'product_deal', reason: `秒杀「${item.title}」单价${(item.flash_price_fen / 100).toFixed(2)}元`, amountFen: -off, ref: `flash:${itemId}` });
+      line.adjustments.push({
+        step: 'flash_sale',
+        stage: 'product_deal',
+        reason: `秒杀「${item.title}」单价${(item.flash_price_fen / 100).toFixed(2)}元`,
+        amountFen: -off,
+        ref: `flash:${itemId}`,
+      });
       p.effects.flash = { itemId, skuId: item.sku_id, quantity: line.quantity };
     },
     async beforePlace(userId, items, input) {

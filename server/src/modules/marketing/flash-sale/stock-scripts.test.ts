@@ -8,13 +8,33 @@ import { CACHE_BACKENDS, uniquePrefix } from '../../../../test/backends.ts';
 import { openCache } from '../../../platform/cache/index.ts';
 import type { Cache } from '../../../platform/cache/cache.ts';
 import {
-  attemptKeys, EXPIRED_ATTEMPTS, FINALIZE_ATTEMPT, flashKeys, LOAD_FLASH_STOCK, loadKeys, NOT_LOADED, orderReturnKeys,
-  OVER_LIMIT, pairs, RETURN_ATTEMPT, RETURN_FLASH_STOCK, RETURN_PENDING, RETURNED, SNAPSHOT_FLASH, snapshotKeys,
-  SOLD_OUT, STALE_TOKEN, TAKE_FLASH_STOCK, takeKeys, TOKEN_USED,
+  attemptKeys,
+  EXPIRED_ATTEMPTS,
+  FINALIZE_ATTEMPT,
+  flashKeys,
+  LOAD_FLASH_STOCK,
+  loadKeys,
+  NOT_LOADED,
+  orderReturnKeys,
+  OVER_LIMIT,
+  pairs,
+  RETURN_ATTEMPT,
+  RETURN_FLASH_STOCK,
+  RETURN_PENDING,
+  RETURNED,
+  SNAPSHOT_FLASH,
+  snapshotKeys,
+  SOLD_OUT,
+  STALE_TOKEN,
+  TAKE_FLASH_STOCK,
+  takeKeys,
+  TOKEN_USED,
 } from './stock-scripts.ts';
 
 const caches: Cache[] = [];
-afterAll(async () => { for (const c of caches) await c.close(); });
+afterAll(async () => {
+  for (const c of caches) await c.close();
+});
 
 /** The scripts as the service calls them, for one item. */
 function counters(cache: Cache, name: string) {
@@ -32,7 +52,9 @@ function counters(cache: Cache, name: string) {
     expired: async () => pairs(await cache.run(EXPIRED_ATTEMPTS, [k.leases, k.attempts], [1000])).map(([id]) => id),
     async snapshot() {
       const [gen, stock, bought, attempts] = await cache.run(SNAPSHOT_FLASH, snapshotKeys(k), []);
-      const nonZero = pairs(bought).filter(([, n]) => Number(n) !== 0).map(([u, n]) => [u, Number(n)] as const);
+      const nonZero = pairs(bought)
+        .filter(([, n]) => Number(n) !== 0)
+        .map(([u, n]) => [u, Number(n)] as const);
       return { gen, stock, bought: Object.fromEntries(nonZero), attempts: Object.fromEntries(pairs(attempts)) };
     },
   };
@@ -53,10 +75,13 @@ describe.each(CACHE_BACKENDS)('flash-sale stock scripts on $name', (backend) => 
     await ca.load(1, 100);
     // 500 users, each tries 4 times, limit 2 per user.
     const attempts = Array.from({ length: 2000 }, (_, i) => ({
-      user: String(i % 500), id: `t${i}`, node: i % 2 ? ca : cb,
+      user: String(i % 500),
+      id: `t${i}`,
+      node: i % 2 ? ca : cb,
     }));
-    const results = await Promise.all(attempts.map(({ user, id, node }) =>
-      node.take(user, 1, 2, 1, id).then((r) => ({ user, id, r }))));
+    const results = await Promise.all(
+      attempts.map(({ user, id, node }) => node.take(user, 1, 2, 1, id).then((r) => ({ user, id, r }))),
+    );
     const wins = results.filter((x) => x.r >= 0);
     expect(wins).toHaveLength(100);
     const perUser = new Map<string, number>();
@@ -138,10 +163,14 @@ describe.each(CACHE_BACKENDS)('flash-sale stock scripts on $name', (backend) => 
     const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
     process.stdout.write(`flash stock-scripts property seed (${backend.name}): ${seed}\n`);
     let run = 0;
-    await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 5, maxLength: 60, size: 'max' }), async (ops) => {
-      const name = `model-${run++}`;
-      await runAgainstModel([counters(a, name), counters(b, name)], ops);
-    }), { seed, numRuns: backend.url ? 60 : 150 }); process.stdout.write(`stale calls ${(globalThis as any).__dbg}\n`);
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 5, maxLength: 60, size: 'max' }), async (ops) => {
+        const name = `model-${run++}`;
+        await runAgainstModel([counters(a, name), counters(b, name)], ops);
+      }),
+      { seed, numRuns: backend.url ? 60 : 150 },
+    );
+    process.stdout.write(`stale calls ${(globalThis as any).__dbg}\n`);
   }, 120_000);
 });
 
@@ -158,8 +187,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 6,
     arbitrary: fc.record({
-      kind: fc.constant('take' as const), user: fc.nat(3), qty: fc.integer({ min: 1, max: 3 }),
-      reuse: oneIn(6), stale: oneIn(10), expired: fc.boolean(), node: fc.nat(1),
+      kind: fc.constant('take' as const),
+      user: fc.nat(3),
+      qty: fc.integer({ min: 1, max: 3 }),
+      reuse: oneIn(6),
+      stale: oneIn(10),
+      expired: fc.boolean(),
+      node: fc.nat(1),
     }),
   },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('settle' as const), pick: fc.nat(20), node: fc.nat(1) }) },
@@ -167,7 +201,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.record({
-      kind: fc.constant('returnOrder' as const), pick: fc.nat(20), crash: oneIn(3), node: fc.nat(1),
+      kind: fc.constant('returnOrder' as const),
+      pick: fc.nat(20),
+      crash: oneIn(3),
+      node: fc.nat(1),
     }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom(...CACHE_EVENTS), node: fc.nat(1) }) },
@@ -207,11 +244,21 @@ async function runAgainstModel(nodes: Array<ReturnType<typeof counters>>, ops: O
   };
   const tellCache = async (node: ReturnType<typeof counters>, key: string) => {
     const o = orders.get(key)!;
-    const expected = cacheGen !== null && cacheGen > o.returnedGen ? 0
-      : cacheGen === null || cacheGen < o.returnedGen ? RETURN_PENDING : returnedKeys.has(key) ? 0 : RETURNED;
+    const expected =
+      cacheGen !== null && cacheGen > o.returnedGen
+        ? 0
+        : cacheGen === null || cacheGen < o.returnedGen
+          ? RETURN_PENDING
+          : returnedKeys.has(key)
+            ? 0
+            : RETURNED;
     expect(await node.returnOrder(o.user, o.qty, key, o.returnedGen)).toBe(expected);
     if (expected === RETURN_PENDING) pending.set(key, o.returnedGen);
-    if (expected === RETURNED) { returnedKeys.add(key); o.counted = false; stock += o.qty; }
+    if (expected === RETURNED) {
+      returnedKeys.add(key);
+      o.counted = false;
+      stock += o.qty;
+    }
   };
   const begin = () => {
     dbGen = Math.max(dbGen, cacheGen ?? 0) + 1;
@@ -225,9 +272,15 @@ async function runAgainstModel(nodes: Array<ReturnType<typeof counters>>, ops: O
     expect(await node.load(r.gen, ALLOTMENT - sumQty(held), perUser)).toBe(loads ? 1 : 0);
     if (!loads) return;
     cacheGen = r.gen;
-    live.clear(); used.clear(); returnedKeys.clear();
+    live.clear();
+    used.clear();
+    returnedKeys.clear();
     for (const [k, o] of orders) o.counted = r.snapshot.has(k);
-    for (const [k, g] of pending) if (g === r.gen) { orders.get(k)!.counted = false; returnedKeys.add(k); }
+    for (const [k, g] of pending)
+      if (g === r.gen) {
+        orders.get(k)!.counted = false;
+        returnedKeys.add(k);
+      }
     pending.clear();
     stock = ALLOTMENT - sumQty([...orders.values()].filter((o) => o.counted));
   };
@@ -239,9 +292,18 @@ async function runAgainstModel(nodes: Array<ReturnType<typeof counters>>, ops: O
       const user = String(op.user);
       const id = op.reuse && used.size ? [...used][op.qty % used.size]! : `a${ids++}`;
       const tokenGen = (cacheGen ?? dbGen) - (op.stale ? 1 : 0);
-      const expected = cacheGen === null ? NOT_LOADED : tokenGen !== cacheGen ? STALE_TOKEN
-        : (bought().get(user) ?? 0) + op.qty > LIMIT ? OVER_LIMIT : used.has(id) ? TOKEN_USED
-          : stock < op.qty ? SOLD_OUT : stock - op.qty;
+      const expected =
+        cacheGen === null
+          ? NOT_LOADED
+          : tokenGen !== cacheGen
+            ? STALE_TOKEN
+            : (bought().get(user) ?? 0) + op.qty > LIMIT
+              ? OVER_LIMIT
+              : used.has(id)
+                ? TOKEN_USED
+                : stock < op.qty
+                  ? SOLD_OUT
+                  : stock - op.qty;
       expect(await node.take(user, op.qty, LIMIT, tokenGen, id, op.expired ? -1 : 60_000)).toBe(expected);
       if (expected >= 0) {
         stock -= op.qty;
@@ -250,7 +312,10 @@ async function runAgainstModel(nodes: Array<ReturnType<typeof counters>>, ops: O
       }
     } else if (op.kind === 'settle') {
       // The order transaction commits only for an attempt of the database's generation.
-      const id = pickFrom([...live].filter(([, a]) => !a.settled && a.gen === dbGen).map(([i]) => i), op.pick);
+      const id = pickFrom(
+        [...live].filter(([, a]) => !a.settled && a.gen === dbGen).map(([i]) => i),
+        op.pick,
+      );
       if (id) {
         const a = live.get(id)!;
         a.settled = true;
@@ -258,16 +323,29 @@ async function runAgainstModel(nodes: Array<ReturnType<typeof counters>>, ops: O
       }
     } else if (op.kind === 'giveBack') {
       // Only asked for attempts the database did not settle (live, already given back, or unknown).
-      const id = pickFrom([...used].filter((i) => !live.get(i)?.settled), op.pick) ?? 'never-taken';
+      const id =
+        pickFrom(
+          [...used].filter((i) => !live.get(i)?.settled),
+          op.pick,
+        ) ?? 'never-taken';
       const a = live.get(id);
       expect(await node.giveBack(id)).toBe(a ? 1 : 0);
-      if (a) { live.delete(id); stock += a.qty; }
+      if (a) {
+        live.delete(id);
+        stock += a.qty;
+      }
     } else if (op.kind === 'finalize') {
       const id = pickFrom([...orders.keys()], op.pick)?.slice('order:'.length);
-      if (id) { expect(await node.finalize(id)).toBe(live.has(id) ? 1 : 0); live.delete(id); }
+      if (id) {
+        expect(await node.finalize(id)).toBe(live.has(id) ? 1 : 0);
+        live.delete(id);
+      }
     } else if (op.kind === 'returnOrder') {
       // The database first (with its generation), then the cache — unless the node dies in between.
-      const key = pickFrom([...orders].filter(([, o]) => !o.returned).map(([k]) => k), op.pick);
+      const key = pickFrom(
+        [...orders].filter(([, o]) => !o.returned).map(([k]) => k),
+        op.pick,
+      );
       if (key) {
         const o = orders.get(key)!;
         o.returned = true;
@@ -275,17 +353,27 @@ async function runAgainstModel(nodes: Array<ReturnType<typeof counters>>, ops: O
         if (!op.crash) await tellCache(node, key);
       }
     } else if (op.kind === 'redeliver') {
-      const key = pickFrom([...orders].filter(([, o]) => o.returned).map(([k]) => k), op.pick);
+      const key = pickFrom(
+        [...orders].filter(([, o]) => o.returned).map(([k]) => k),
+        op.pick,
+      );
       if (key) await tellCache(node, key);
     } else if (op.kind === 'lose') {
       await node.lose();
       cacheGen = null;
       stock = 0;
-      live.clear(); used.clear(); returnedKeys.clear(); pending.clear();
+      live.clear();
+      used.clear();
+      returnedKeys.clear();
+      pending.clear();
     } else if (op.kind === 'reloadBegin') {
       if (!reload) begin();
     } else if (op.kind === 'reloadEnd') {
-      if (reload) { const r: { gen: number; snapshot: Set<string> } = reload; reload = null; await end(node, r); }
+      if (reload) {
+        const r: { gen: number; snapshot: Set<string> } = reload;
+        reload = null;
+        await end(node, r);
+      }
     } else if (!reload) {
       begin();
       const r: { gen: number; snapshot: Set<string> } = reload!;
@@ -295,12 +383,22 @@ async function runAgainstModel(nodes: Array<ReturnType<typeof counters>>, ops: O
 
     const snap = await nodes[0]!.snapshot();
     const b = bought();
-    expect(snap).toEqual(cacheGen === null ? { gen: '', stock: '', bought: {}, attempts: {} } : {
-      gen: String(cacheGen), stock: String(stock),
-      bought: Object.fromEntries([...b].filter(([, n]) => n !== 0)),
-      attempts: Object.fromEntries([...live].map(([id, a]) => [id, `${a.user}:${a.qty}`])),
-    });
-    expect((await node.expired()).sort()).toEqual([...live].filter(([, a]) => a.expired).map(([id]) => id).sort());
+    expect(snap).toEqual(
+      cacheGen === null
+        ? { gen: '', stock: '', bought: {}, attempts: {} }
+        : {
+            gen: String(cacheGen),
+            stock: String(stock),
+            bought: Object.fromEntries([...b].filter(([, n]) => n !== 0)),
+            attempts: Object.fromEntries([...live].map(([id, a]) => [id, `${a.user}:${a.qty}`])),
+          },
+    );
+    expect((await node.expired()).sort()).toEqual(
+      [...live]
+        .filter(([, a]) => a.expired)
+        .map(([id]) => id)
+        .sort(),
+    );
     // The books: every unit is for sale, in an unsettled attempt or in an order the counters hold.
     if (cacheGen !== null) {
       const inAttempts = sumQty([...live.values()].filter((a) => !a.settled));

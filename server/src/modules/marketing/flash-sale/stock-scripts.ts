@@ -144,8 +144,8 @@ for _, id in ipairs(ids) do
   table.insert(out, redis.call('HGET', KEYS[2], id) or '')
 end
 return out`,
-  local: (store, keys, args) => store.zRangeByScore(keys[0]!, store.nowMs(), Number(args[0]))
-    .flatMap((id) => [id, store.hGet(keys[1]!, id) ?? '']),
+  local: (store, keys, args) =>
+    store.zRangeByScore(keys[0]!, store.nowMs(), Number(args[0])).flatMap((id) => [id, store.hGet(keys[1]!, id) ?? '']),
 };
 
 /** KEYS: gen stock bought returned pending. */
@@ -192,8 +192,16 @@ return 1`,
 };
 
 /** KEYS: gen stock bought attempts leases used returned pending. */
-export const loadKeys = (k: FlashKeys) =>
-  [k.gen, k.stock, k.bought, k.attempts, k.leases, k.used, k.returned, k.pending];
+export const loadKeys = (k: FlashKeys) => [
+  k.gen,
+  k.stock,
+  k.bought,
+  k.attempts,
+  k.leases,
+  k.used,
+  k.returned,
+  k.pending,
+];
 
 /**
  * Load an item's counters from the database: ARGV generation, units for sale, then userId, units
@@ -249,8 +257,12 @@ export const SNAPSHOT_FLASH: CacheScript<[string, string, string[], string[]]> =
   lua: `
 return {redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[2]) or '',
   redis.call('HGETALL', KEYS[3]), redis.call('HGETALL', KEYS[4])}`,
-  local: (store, keys) =>
-    [store.get(keys[0]!) ?? '', store.get(keys[1]!) ?? '', flat(store, keys[2]!), flat(store, keys[3]!)],
+  local: (store, keys) => [
+    store.get(keys[0]!) ?? '',
+    store.get(keys[1]!) ?? '',
+    flat(store, keys[2]!),
+    flat(store, keys[3]!),
+  ],
 };
 
 const flat = (store: LocalStore, key: string) => Object.entries(store.hGetAll(key)).flat();

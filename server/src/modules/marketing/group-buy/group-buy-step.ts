@@ -6,17 +6,25 @@ import type { PricingStep } from '../../checkout/pipeline.ts';
 
 export function groupBuyStep(ctx: AppContext): PricingStep {
   return {
-    name: 'group_buy', stage: 'product_deal',
+    name: 'group_buy',
+    stage: 'product_deal',
     async apply(p) {
       const gb = p.input.groupBuy;
       if (!gb) return;
       const deal = await ctx.services.groupBuys.forBasket(p.db, p.userId, gb.dealId, gb.groupId ?? null);
       const line = p.lines[0]!;
-      if (p.lines.length !== 1 || line.skuId !== deal.sku_id || line.quantity !== 1) throw badRequest('GROUP_BUY_BASKET_INVALID', 'A group-buy order is one unit of the deal\'s item');
+      if (p.lines.length !== 1 || line.skuId !== deal.sku_id || line.quantity !== 1)
+        throw badRequest('GROUP_BUY_BASKET_INVALID', "A group-buy order is one unit of the deal's item");
       const off = line.unitPriceFen - deal.group_price_fen;
       line.unitPriceFen = deal.group_price_fen;
       line.amountFen -= off;
-      line.adjustments.push({ step: 'group_buy', stage: 'product_deal', reason: `${deal.group_size}人团「${deal.title}」拼团价${(deal.group_price_fen / 100).toFixed(2)}元`, amountFen: -off, ref: `group_buy:${deal.id}` });
+      line.adjustments.push({
+        step: 'group_buy',
+        stage: 'product_deal',
+        reason: `${deal.group_size}人团「${deal.title}」拼团价${(deal.group_price_fen / 100).toFixed(2)}元`,
+        amountFen: -off,
+        ref: `group_buy:${deal.id}`,
+      });
       p.effects.groupBuy = { dealId: deal.id, groupId: gb.groupId ?? null };
     },
     async commit(p, orders, db) {

@@ -18,15 +18,24 @@ describe.each(APP_BACKENDS)('group-buy seats on $name', (backend) => {
   let dealId: number;
   let groupId: number;
   let n = 0;
-  const order = (b: Buyer, extra: Record<string, unknown> = {}) => node.api('POST', '/api/orders', {
-    token: b.token,
-    body: {
-      idempotencyKey: `group-seat-${++n}`, items: [{ skuId, quantity: 1 }], addressId: b.addressId, couponIds: [],
-      ...extra,
-    },
-  });
-  const seatsOf = (userId: number) => node.app.ctx.db.selectFrom('group_buy_members').select(['status', 'order_id'])
-    .where('group_id', '=', groupId).where('user_id', '=', userId).execute();
+  const order = (b: Buyer, extra: Record<string, unknown> = {}) =>
+    node.api('POST', '/api/orders', {
+      token: b.token,
+      body: {
+        idempotencyKey: `group-seat-${++n}`,
+        items: [{ skuId, quantity: 1 }],
+        addressId: b.addressId,
+        couponIds: [],
+        ...extra,
+      },
+    });
+  const seatsOf = (userId: number) =>
+    node.app.ctx.db
+      .selectFrom('group_buy_members')
+      .select(['status', 'order_id'])
+      .where('group_id', '=', groupId)
+      .where('user_id', '=', userId)
+      .execute();
 
   beforeAll(async () => {
     node = await startNode({ db: backend.db, cache: backend.cache });
@@ -36,17 +45,29 @@ describe.each(APP_BACKENDS)('group-buy seats on $name', (backend) => {
     const deal = await node.api('POST', `/api/merchants/${shop.merchantId}/group-buys`, {
       token: shop.owner.token,
       body: {
-        skuId, title: '十人团', groupPriceFen: 2990, groupSize: 10, expireMinutes: 60,
-        startsAt: at(-1000), endsAt: at(86_400_000),
+        skuId,
+        title: '十人团',
+        groupPriceFen: 2990,
+        groupSize: 10,
+        expireMinutes: 60,
+        startsAt: at(-1000),
+        endsAt: at(86_400_000),
       },
     });
     dealId = deal.body.id;
     const opened = await order(buyers[0]!, { groupBuy: { dealId } });
     expect(opened.status).toBe(201);
-    groupId = (await node.app.ctx.db.selectFrom('group_buy_members').select('group_id')
-      .where('order_id', '=', opened.body.orders[0].orderId).executeTakeFirstOrThrow()).group_id;
+    groupId = (
+      await node.app.ctx.db
+        .selectFrom('group_buy_members')
+        .select('group_id')
+        .where('order_id', '=', opened.body.orders[0].orderId)
+        .executeTakeFirstOrThrow()
+    ).group_id;
   }, 120_000);
-  afterAll(async () => { await node?.close(); });
+  afterAll(async () => {
+    await node?.close();
+  });
 
   it('gives a shopper one seat however many orders for the group they place at once', async () => {
     const buyer = buyers[1]!;
@@ -55,11 +76,15 @@ describe.each(APP_BACKENDS)('group-buy seats on $name', (backend) => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => order(buyer, join)));
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
-    expect(answers.filter((a) => a.status !== 201).map((a) => `${a.status} ${a.body.error?.code}`))
-      .toEqual(Array(19).fill('409 GROUP_ALREADY_JOINED'));
+    expect(answers.filter((a) => a.status !== 201).map((a) => `${a.status} ${a.body.error?.code}`)).toEqual(
+      Array(19).fill('409 GROUP_ALREADY_JOINED'),
+    );
     expect(await seatsOf(buyer.userId)).toHaveLength(1);
     // The refused orders left nothing behind: one order, one unit reserved.
-    const orders = await node.app.ctx.db.selectFrom('orders').select('id').where('user_id', '=', buyer.userId)
+    const orders = await node.app.ctx.db
+      .selectFrom('orders')
+      .select('id')
+      .where('user_id', '=', buyer.userId)
       .execute();
     expect(orders).toHaveLength(1);
     expect((await node.app.ctx.services.inventory.available([skuId])).get(skuId)).toBe(before - 1);

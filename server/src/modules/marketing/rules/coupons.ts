@@ -35,10 +35,16 @@ export function eligibleLines(terms: CouponTerms, lines: PricedLine[]): PricedLi
 
 function inScope(terms: CouponTerms, l: PricedLine): boolean {
   switch (terms.scope.type) {
-    case 'all': return true;
-    case 'merchant': return l.merchantId === terms.scope.merchantId;
-    case 'categories': { const ids = terms.scope.categoryIds; return l.categoryIds.some((c) => ids.includes(c)); }
-    case 'products': return terms.scope.productIds.includes(l.productId);
+    case 'all':
+      return true;
+    case 'merchant':
+      return l.merchantId === terms.scope.merchantId;
+    case 'categories': {
+      const ids = terms.scope.categoryIds;
+      return l.categoryIds.some((c) => ids.includes(c));
+    }
+    case 'products':
+      return terms.scope.productIds.includes(l.productId);
   }
 }
 
@@ -58,7 +64,10 @@ export function discountOnSubtotal(terms: CouponTerms, subtotalFen: number): num
 }
 
 /** The discount a coupon gives on these lines (0 when it does not apply), spread over them. */
-export function couponDiscount(terms: CouponTerms, lines: PricedLine[]): RuleOutcome & { applies: boolean; shortOfThresholdFen: number } {
+export function couponDiscount(
+  terms: CouponTerms,
+  lines: PricedLine[],
+): RuleOutcome & { applies: boolean; shortOfThresholdFen: number } {
   const eligible = eligibleLines(terms, lines).filter((l) => l.amountFen > 0);
   const subtotal = eligible.reduce((s, l) => s + l.amountFen, 0);
   const threshold = terms.thresholdFen ?? 0;
@@ -69,7 +78,11 @@ export function couponDiscount(terms: CouponTerms, lines: PricedLine[]): RuleOut
   }
   const discount = discountOnSubtotal(terms, subtotal);
   if (discount <= 0) return { applies: false, discountFen: 0, perLine: [], reason: '', shortOfThresholdFen };
-  const parts = allocate(discount, eligible.map((l) => l.amountFen), { capByWeight: true });
+  const parts = allocate(
+    discount,
+    eligible.map((l) => l.amountFen),
+    { capByWeight: true },
+  );
   return {
     applies: true,
     discountFen: discount,
@@ -81,10 +94,14 @@ export function couponDiscount(terms: CouponTerms, lines: PricedLine[]): RuleOut
 
 export function describe(terms: CouponTerms): string {
   switch (terms.kind) {
-    case 'fixed': return `立减${yuan(terms.amountFen ?? 0)}`;
-    case 'threshold': return `满${yuan(terms.thresholdFen ?? 0)}减${yuan(terms.amountFen ?? 0)}`;
-    case 'percent': return `${(10 - (terms.percentOffBp ?? 0) / 1000).toFixed(1).replace(/\.0$/, '')}折${terms.capFen !== undefined ? `，最多减${yuan(terms.capFen)}` : ''}`;
-    case 'free_shipping': return '包邮';
+    case 'fixed':
+      return `立减${yuan(terms.amountFen ?? 0)}`;
+    case 'threshold':
+      return `满${yuan(terms.thresholdFen ?? 0)}减${yuan(terms.amountFen ?? 0)}`;
+    case 'percent':
+      return `${(10 - (terms.percentOffBp ?? 0) / 1000).toFixed(1).replace(/\.0$/, '')}折${terms.capFen !== undefined ? `，最多减${yuan(terms.capFen)}` : ''}`;
+    case 'free_shipping':
+      return '包邮';
   }
 }
 
@@ -94,7 +111,8 @@ const feeOf = (fees: ShippingFees | undefined, merchantId: number) => fees?.get(
 
 /** Why a coupon, on its own, does nothing for these lines (null: it saves money). */
 export function whyNotApplicable(terms: CouponTerms, lines: PricedLine[], fees?: ShippingFees): string | null {
-  if (terms.funding === 'merchant' && !lines.some((l) => l.merchantId === terms.merchantId)) return '本单没有该店铺的商品';
+  if (terms.funding === 'merchant' && !lines.some((l) => l.merchantId === terms.merchantId))
+    return '本单没有该店铺的商品';
   const out = couponDiscount(terms, lines);
   if (!eligibleLines(terms, lines).some((l) => l.amountFen > 0)) return '本单商品不在此券的使用范围内';
   if (out.shortOfThresholdFen > 0) return `还差${yuan(out.shortOfThresholdFen)}可用`;
@@ -105,9 +123,15 @@ export function whyNotApplicable(terms: CouponTerms, lines: PricedLine[], fees?:
   return out.applies ? null : '本单可减金额为0';
 }
 
-export interface CandidateCoupon { id: number; terms: CouponTerms }
+export interface CandidateCoupon {
+  id: number;
+  terms: CouponTerms;
+}
 /** A stack: at most one merchant coupon per shop, at most one platform coupon. */
-export interface CouponStack { merchant: CandidateCoupon[]; platform: CandidateCoupon | null }
+export interface CouponStack {
+  merchant: CandidateCoupon[];
+  platform: CandidateCoupon | null;
+}
 export interface StackOutcome {
   /** Goods discount plus the shipping fees waived. */
   savingFen: number;
@@ -148,7 +172,12 @@ export function evaluateStack(stack: CouponStack, lines: PricedLine[], fees?: Sh
 /** Beyond this many non-dominated partial stacks per platform coupon the search keeps the richest. */
 export const MAX_FRONTIER = 4096;
 
-interface Partial { v: number; s: number; n: number; picks: CandidateCoupon[] }
+interface Partial {
+  v: number;
+  s: number;
+  n: number;
+  picks: CandidateCoupon[];
+}
 
 /** Drop partial stacks another one beats on value, platform-eligible subtotal and coupon count. */
 function paretoPrune(points: Partial[], maxCount: number): Partial[] {
@@ -172,7 +201,9 @@ function paretoPrune(points: Partial[], maxCount: number): Partial[] {
  * go to fewer coupons (keep the rest for later). Exact while each frontier stays ≤ MAX_FRONTIER.
  */
 export function bestCouponStack(
-  coupons: CandidateCoupon[], lines: PricedLine[], fees?: ShippingFees,
+  coupons: CandidateCoupon[],
+  lines: PricedLine[],
+  fees?: ShippingFees,
 ): CouponStack & StackOutcome {
   const shops = [...new Set(lines.map((l) => l.merchantId))];
   const perShop = shops.map((merchantId) => {
@@ -201,8 +232,10 @@ export function bestCouponStack(
           // Under a platform free-shipping coupon that applies, a shop's own one is worth nothing more.
           const v = o.discountFen + (o.freeShipping && !platformWaives ? feeOf(fees, shop.merchantId) : 0);
           next.push({
-            v: f.v + v, s: f.s + (p ? eligibleSubtotal(p.terms, o.after) : 0),
-            n: f.n + (o.coupon ? 1 : 0), picks: o.coupon ? [...f.picks, o.coupon] : f.picks,
+            v: f.v + v,
+            s: f.s + (p ? eligibleSubtotal(p.terms, o.after) : 0),
+            n: f.n + (o.coupon ? 1 : 0),
+            picks: o.coupon ? [...f.picks, o.coupon] : f.picks,
           });
         }
       }
@@ -212,7 +245,9 @@ export function bestCouponStack(
       let platformValue = 0;
       if (p) {
         platformValue = platformWaives
-          ? (point.s > 0 && point.s >= (p.terms.thresholdFen ?? 0) ? allFees : 0)
+          ? point.s > 0 && point.s >= (p.terms.thresholdFen ?? 0)
+            ? allFees
+            : 0
           : discountOnSubtotal(p.terms, point.s);
         if (platformValue <= 0) continue; // the same stack without it was already considered
       }
@@ -229,7 +264,10 @@ export function bestCouponStack(
 }
 
 /** Lines after taking an outcome's per-line discounts off. */
-export function applyOutcome(lines: PricedLine[], outcome: { perLine: Array<{ lineId: string; amountFen: number }> }): PricedLine[] {
+export function applyOutcome(
+  lines: PricedLine[],
+  outcome: { perLine: Array<{ lineId: string; amountFen: number }> },
+): PricedLine[] {
   const off = new Map(outcome.perLine.map((p) => [p.lineId, p.amountFen]));
   return lines.map((l) => ({ ...l, amountFen: l.amountFen - (off.get(l.lineId) ?? 0) }));
 }

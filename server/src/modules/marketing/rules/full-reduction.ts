@@ -20,8 +20,14 @@ export interface FullReductionTerms {
   capFen?: number;
 }
 
-export function fullReductionDiscount(terms: FullReductionTerms, lines: PricedLine[], label = '满减'): RuleOutcome & { nextTier: { thresholdFen: number; shortFen: number } | null } {
-  const eligible = lines.filter((l) => l.amountFen > 0 && (!terms.productIds || terms.productIds.includes(l.productId)));
+export function fullReductionDiscount(
+  terms: FullReductionTerms,
+  lines: PricedLine[],
+  label = '满减',
+): RuleOutcome & { nextTier: { thresholdFen: number; shortFen: number } | null } {
+  const eligible = lines.filter(
+    (l) => l.amountFen > 0 && (!terms.productIds || terms.productIds.includes(l.productId)),
+  );
   const subtotal = eligible.reduce((s, l) => s + l.amountFen, 0);
   const tiers = [...terms.tiers].sort((a, b) => a.thresholdFen - b.thresholdFen);
   const reached = tiers.filter((t) => subtotal >= t.thresholdFen).at(-1);
@@ -37,10 +43,20 @@ export function fullReductionDiscount(terms: FullReductionTerms, lines: PricedLi
   }
   if (terms.capFen !== undefined) discount = Math.min(discount, terms.capFen);
   discount = Math.min(discount, subtotal);
-  const parts = allocate(discount, eligible.map((l) => l.amountFen), { capByWeight: true });
+  const parts = allocate(
+    discount,
+    eligible.map((l) => l.amountFen),
+    { capByWeight: true },
+  );
   const yuan = (f: number) => `${f / 100}元`;
-  const reason = reached.amountOffFen !== undefined
-    ? `${label}：${terms.repeat ? '每' : ''}满${yuan(reached.thresholdFen)}减${yuan(reached.amountOffFen)}`
-    : `${label}：满${yuan(reached.thresholdFen)}打${(10 - (reached.percentOffBp ?? 0) / 1000).toFixed(1).replace(/\.0$/, '')}折`;
-  return { discountFen: discount, perLine: eligible.map((l, i) => ({ lineId: l.lineId, amountFen: parts[i]! })).filter((p) => p.amountFen > 0), reason, nextTier };
+  const reason =
+    reached.amountOffFen !== undefined
+      ? `${label}：${terms.repeat ? '每' : ''}满${yuan(reached.thresholdFen)}减${yuan(reached.amountOffFen)}`
+      : `${label}：满${yuan(reached.thresholdFen)}打${(10 - (reached.percentOffBp ?? 0) / 1000).toFixed(1).replace(/\.0$/, '')}折`;
+  return {
+    discountFen: discount,
+    perLine: eligible.map((l, i) => ({ lineId: l.lineId, amountFen: parts[i]! })).filter((p) => p.amountFen > 0),
+    reason,
+    nextTier,
+  };
 }

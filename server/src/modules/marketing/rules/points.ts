@@ -21,7 +21,12 @@ export function pointsEarned(paidFen: number, policy: PointsPolicy): number {
  * How much `requested` points take off these lines: limited by the balance, the max share of
  * the order, and whole fen; returns the points actually used and the per-line split.
  */
-export function pointsDeduction(requested: number, balance: number, lines: PricedLine[], policy: PointsPolicy): RuleOutcome & { pointsUsed: number } {
+export function pointsDeduction(
+  requested: number,
+  balance: number,
+  lines: PricedLine[],
+  policy: PointsPolicy,
+): RuleOutcome & { pointsUsed: number } {
   const subtotal = lines.reduce((s, l) => s + Math.max(0, l.amountFen), 0);
   const maxFenByShare = Math.floor((subtotal * policy.maxShareBp) / 10_000);
   const usable = Math.min(Math.max(0, requested), Math.max(0, balance));
@@ -30,7 +35,11 @@ export function pointsDeduction(requested: number, balance: number, lines: Price
   const discount = Math.min(fenByPoints, maxFenByShare);
   const pointsUsed = Math.ceil((discount * policy.pointsPerYuan) / 100);
   const positive = lines.filter((l) => l.amountFen > 0);
-  const parts = allocate(discount, positive.map((l) => l.amountFen), { capByWeight: true });
+  const parts = allocate(
+    discount,
+    positive.map((l) => l.amountFen),
+    { capByWeight: true },
+  );
   return {
     discountFen: discount,
     pointsUsed,
@@ -44,7 +53,12 @@ export function pointsDeduction(requested: number, balance: number, lines: Price
  * the buyer kept still earns, less what was taken back already. Cumulative, so refunds handled in
  * any order (or twice) end at the same place: exactly "points earned on what was kept".
  */
-export function earnedPointsToReverse(earned: number, alreadyReversed: number, keptFen: number, policy: PointsPolicy): number {
+export function earnedPointsToReverse(
+  earned: number,
+  alreadyReversed: number,
+  keptFen: number,
+  policy: PointsPolicy,
+): number {
   const keeps = Math.min(earned, pointsEarned(Math.max(0, keptFen), policy));
   return Math.max(0, earned - alreadyReversed - keeps);
 }
@@ -54,9 +68,16 @@ export function earnedPointsToReverse(earned: number, alreadyReversed: number, k
  * goods paid (shipping is not goods), cumulatively, all of them once all goods are refunded, so the
  * returns of all refunds of an order add up to exactly the points it used.
  */
-export function pointsUsedToReturn(pointsUsed: number, goodsPaidFen: number, goodsRefundedFen: number, alreadyReturned: number): number {
+export function pointsUsedToReturn(
+  pointsUsed: number,
+  goodsPaidFen: number,
+  goodsRefundedFen: number,
+  alreadyReturned: number,
+): number {
   if (pointsUsed <= 0) return 0;
-  const target = goodsRefundedFen >= goodsPaidFen ? pointsUsed : Math.floor((pointsUsed * Math.max(0, goodsRefundedFen)) / goodsPaidFen);
+  const target =
+    goodsRefundedFen >= goodsPaidFen
+      ? pointsUsed
+      : Math.floor((pointsUsed * Math.max(0, goodsRefundedFen)) / goodsPaidFen);
   return Math.max(0, target - alreadyReturned);
 }
-

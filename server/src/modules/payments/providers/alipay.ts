@@ -1,7 +1,15 @@
 // Alipay (mobile web / wap pay) through the official alipay-sdk: requests are RSA2-signed with
 // the app private key, answers and async notifications are verified with the Alipay public key.
 import { AlipaySdk } from 'alipay-sdk';
-import { NotificationRejected, type IncomingNotification, type NotificationAck, type PaymentNotice, type PaymentProvider, type StartedPayment, type StartPayment } from './provider.ts';
+import {
+  NotificationRejected,
+  type IncomingNotification,
+  type NotificationAck,
+  type PaymentNotice,
+  type PaymentProvider,
+  type StartedPayment,
+  type StartPayment,
+} from './provider.ts';
 
 export interface AlipayConfig {
   appId?: string | undefined;
@@ -25,21 +33,38 @@ export class AlipayProvider implements PaymentProvider {
 
   constructor(private readonly cfg: AlipayConfig) {}
 
-  get configured(): boolean { return Boolean(this.cfg.appId && this.cfg.privateKeyPem && this.cfg.alipayPublicKeyPem); }
-  get merchantAccount(): string { return this.cfg.sellerId ?? this.cfg.appId ?? ''; }
+  get configured(): boolean {
+    return Boolean(this.cfg.appId && this.cfg.privateKeyPem && this.cfg.alipayPublicKeyPem);
+  }
+  get merchantAccount(): string {
+    return this.cfg.sellerId ?? this.cfg.appId ?? '';
+  }
 
   private client(): AlipaySdk {
     this.sdk ??= new AlipaySdk({
-      appId: this.cfg.appId!, privateKey: this.cfg.privateKeyPem!, alipayPublicKey: this.cfg.alipayPublicKeyPem!,
-      gateway: this.cfg.gateway, signType: 'RSA2', keyType: 'PKCS8', camelcase: false, timeout: 10_000,
+      appId: this.cfg.appId!,
+      privateKey: this.cfg.privateKeyPem!,
+      alipayPublicKey: this.cfg.alipayPublicKeyPem!,
+      gateway: this.cfg.gateway,
+      signType: 'RSA2',
+      keyType: 'PKCS8',
+      camelcase: false,
+      timeout: 10_000,
     });
     return this.sdk;
   }
 
   async start(p: StartPayment): Promise<StartedPayment> {
     const url = this.client().pageExecute('alipay.trade.wap.pay', 'GET', {
-      bizContent: { out_trade_no: p.paymentNo, total_amount: yuan(p.amountFen), subject: p.subject.slice(0, 256), product_code: 'QUICK_WAP_WAY', time_expire: alipayTime(p.expiresAt) },
-      returnUrl: p.returnUrl, notifyUrl: p.notifyUrl,
+      bizContent: {
+        out_trade_no: p.paymentNo,
+        total_amount: yuan(p.amountFen),
+        subject: p.subject.slice(0, 256),
+        product_code: 'QUICK_WAP_WAY',
+        time_expire: alipayTime(p.expiresAt),
+      },
+      returnUrl: p.returnUrl,
+      notifyUrl: p.notifyUrl,
     });
     return { cashierUrl: url };
   }
@@ -47,12 +72,18 @@ export class AlipayProvider implements PaymentProvider {
   async parseNotification(n: IncomingNotification): Promise<PaymentNotice> {
     const params = Object.fromEntries(new URLSearchParams(n.rawBody));
     if (!params.sign) throw new NotificationRejected('notification is not signed', 'SIGNATURE_MISSING');
-    if (!this.client().checkNotifySignV2(params)) throw new NotificationRejected('Alipay signature does not verify', 'SIGNATURE_INVALID');
-    if (params.app_id !== this.cfg.appId) throw new NotificationRejected(`notification for another app ${params.app_id}`, 'APP_MISMATCH');
+    if (!this.client().checkNotifySignV2(params))
+      throw new NotificationRejected('Alipay signature does not verify', 'SIGNATURE_INVALID');
+    if (params.app_id !== this.cfg.appId)
+      throw new NotificationRejected(`notification for another app ${params.app_id}`, 'APP_MISMATCH');
     const trade = alipayTradeStatus(params.trade_status);
     return {
-      eventId: params.notify_id ?? `${params.out_trade_no}:${params.trade_status}`, paymentNo: params.out_trade_no ?? '', providerTxnId: params.trade_no ?? '',
-      amountFen: yuanTextToFen(params.total_amount ?? ''), status: trade === 'closed' ? 'failed' : trade, merchantAccount: this.cfg.sellerId ? params.seller_id ?? '' : params.app_id ?? '',
+      eventId: params.notify_id ?? `${params.out_trade_no}:${params.trade_status}`,
+      paymentNo: params.out_trade_no ?? '',
+      providerTxnId: params.trade_no ?? '',
+      amountFen: yuanTextToFen(params.total_amount ?? ''),
+      status: trade === 'closed' ? 'failed' : trade,
+      merchantAccount: this.cfg.sellerId ? (params.seller_id ?? '') : (params.app_id ?? ''),
     };
   }
 
@@ -62,16 +93,36 @@ export class AlipayProvider implements PaymentProvider {
   }
 
   async query(paymentNo: string) {
-    const r = await this.client().exec('alipay.trade.query', { bizContent: { out_trade_no: paymentNo } }, { validateSign: true }) as Record<string, string>;
+    const r = (await this.client().exec(
+      'alipay.trade.query',
+      { bizContent: { out_trade_no: paymentNo } },
+      { validateSign: true },
+    )) as Record<string, string>;
     if (r.code !== '10000') return { status: 'pending' as const };
-    return { status: alipayTradeStatus(r.trade_status), ...(r.trade_no ? { providerTxnId: r.trade_no } : {}), ...(r.total_amount ? { amountFen: yuanTextToFen(r.total_amount) } : {}) };
+    return {
+      status: alipayTradeStatus(r.trade_status),
+      ...(r.trade_no ? { providerTxnId: r.trade_no } : {}),
+      ...(r.total_amount ? { amountFen: yuanTextToFen(r.total_amount) } : {}),
+    };
   }
 
   async refund(r: { paymentNo: string; refundNo: string; amountFen: number; reason: string }) {
-    const res = await this.client().exec('alipay.trade.refund', {
-      bizContent: { out_trade_no: r.paymentNo, refund_amount: yuan(r.amountFen), out_request_no: r.refundNo, refund_reason: r.reason.slice(0, 256) },
-    }, { validateSign: true }) as Record<string, string>;
-    if (res.code !== '10000') throw new Error(`Alipay refund ${r.refundNo} failed: ${res.code} ${res.sub_code ?? ''} ${res.sub_msg ?? res.msg ?? ''}`);
+    const res = (await this.client().exec(
+      'alipay.trade.refund',
+      {
+        bizContent: {
+          out_trade_no: r.paymentNo,
+          refund_amount: yuan(r.amountFen),
+          out_request_no: r.refundNo,
+          refund_reason: r.reason.slice(0, 256),
+        },
+      },
+      { validateSign: true },
+    )) as Record<string, string>;
+    if (res.code !== '10000')
+      throw new Error(
+        `Alipay refund ${r.refundNo} failed: ${res.code} ${res.sub_code ?? ''} ${res.sub_msg ?? res.msg ?? ''}`,
+      );
     return { status: 'succeeded' as const, providerRefundId: `${res.trade_no ?? ''}:${r.refundNo}` };
   }
 }

@@ -40,10 +40,19 @@ export interface IncomingNotification {
   rawBody: string;
 }
 
-export interface NotificationAck { status: number; contentType: string; body: string }
+export interface NotificationAck {
+  status: number;
+  contentType: string;
+  body: string;
+}
 
 export class NotificationRejected extends Error {
-  constructor(message: string, readonly code = 'NOTIFICATION_REJECTED') { super(message); }
+  constructor(
+    message: string,
+    readonly code = 'NOTIFICATION_REJECTED',
+  ) {
+    super(message);
+  }
 }
 
 export interface PaymentProvider {
@@ -55,7 +64,15 @@ export interface PaymentProvider {
   /** Verify signature (and decrypt); throws NotificationRejected on anything suspicious. */
   parseNotification(n: IncomingNotification): Promise<PaymentNotice>;
   ack(ok: boolean, message?: string): NotificationAck;
-  query(paymentNo: string): Promise<{ status: 'succeeded' | 'pending' | 'closed' | 'failed'; providerTxnId?: string; amountFen?: number }>;
-  refund(r: { paymentNo: string; refundNo: string; amountFen: number; totalFen: number; reason: string }): Promise<{ status: 'pending' | 'succeeded'; providerRefundId: string }>;
+  query(
+    paymentNo: string,
+  ): Promise<{ status: 'succeeded' | 'pending' | 'closed' | 'failed'; providerTxnId?: string; amountFen?: number }>;
+  refund(r: {
+    paymentNo: string;
+    refundNo: string;
+    amountFen: number;
+    totalFen: number;
+    reason: string;
+  }): Promise<{ status: 'pending' | 'succeeded'; providerRefundId: string }>;
   close?(paymentNo: string): Promise<void>;
 }

@@ -5,7 +5,12 @@
 // it still refunds payments it took while it was on (no money moved either way).
 import crypto from 'node:crypto';
 import type {
-  IncomingNotification, NotificationAck, PaymentNotice, PaymentProvider, StartedPayment, StartPayment,
+  IncomingNotification,
+  NotificationAck,
+  PaymentNotice,
+  PaymentProvider,
+  StartedPayment,
+  StartPayment,
 } from './provider.ts';
 import { NotificationRejected } from './provider.ts';
 
@@ -13,9 +18,14 @@ export class SandboxProvider implements PaymentProvider {
   readonly name = 'sandbox' as const;
   readonly merchantAccount = 'sandbox';
 
-  constructor(private readonly secret: string, readonly enabled: boolean) {}
+  constructor(
+    private readonly secret: string,
+    readonly enabled: boolean,
+  ) {}
 
-  get configured(): boolean { return this.enabled; }
+  get configured(): boolean {
+    return this.enabled;
+  }
 
   async start(p: StartPayment): Promise<StartedPayment> {
     if (!this.enabled) throw new Error('the payment sandbox is off on this platform');
@@ -31,18 +41,40 @@ export class SandboxProvider implements PaymentProvider {
     if (!this.enabled) throw new NotificationRejected('the payment sandbox is off here', 'SANDBOX_DISABLED');
     const sig = n.headers['x-sandbox-signature'];
     const expected = this.sign(n.rawBody);
-    if (typeof sig !== 'string' || sig.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sig), Buffer.from(expected))) {
+    if (
+      typeof sig !== 'string' ||
+      sig.length !== expected.length ||
+      !crypto.timingSafeEqual(Buffer.from(sig), Buffer.from(expected))
+    ) {
       throw new NotificationRejected('bad sandbox signature', 'SIGNATURE_INVALID');
     }
-    const b = JSON.parse(n.rawBody) as { eventId: string; paymentNo: string; amountFen: number; status: 'succeeded' | 'failed' };
-    return { eventId: b.eventId, paymentNo: b.paymentNo, providerTxnId: `SBX${b.eventId}`, amountFen: b.amountFen, status: b.status, merchantAccount: 'sandbox' };
+    const b = JSON.parse(n.rawBody) as {
+      eventId: string;
+      paymentNo: string;
+      amountFen: number;
+      status: 'succeeded' | 'failed';
+    };
+    return {
+      eventId: b.eventId,
+      paymentNo: b.paymentNo,
+      providerTxnId: `SBX${b.eventId}`,
+      amountFen: b.amountFen,
+      status: b.status,
+      merchantAccount: 'sandbox',
+    };
   }
 
   ack(ok: boolean, message?: string): NotificationAck {
-    return { status: ok ? 200 : 400, contentType: 'application/json', body: JSON.stringify(ok ? { ok: true } : { ok: false, message }) };
+    return {
+      status: ok ? 200 : 400,
+      contentType: 'application/json',
+      body: JSON.stringify(ok ? { ok: true } : { ok: false, message }),
+    };
   }
 
-  async query(): Promise<{ status: 'pending' }> { return { status: 'pending' }; }
+  async query(): Promise<{ status: 'pending' }> {
+    return { status: 'pending' };
+  }
 
   async refund(r: { refundNo: string }): Promise<{ status: 'succeeded'; providerRefundId: string }> {
     return { status: 'succeeded', providerRefundId: `SBXR${r.refundNo}` };

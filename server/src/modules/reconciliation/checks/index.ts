@@ -7,5 +7,9 @@ import { orderRefundsCheck } from './order-refund-check.ts';
 import { orderStockCheck } from './order-stock-check.ts';
 
 export const reconciliationChecks: ReconcileCheck[] = [
-  outboxCheck, jobsCheck, orderPaymentsCheck, orderRefundsCheck, orderStockCheck,
+  outboxCheck,
+  jobsCheck,
+  orderPaymentsCheck,
+  orderRefundsCheck,
+  orderStockCheck,
 ];

@@ -18,17 +18,33 @@ export const PAID_STATUSES = ['paid', 'shipped', 'delivered', 'completed', 'refu
 const GRACE = '5 minutes';
 
 interface OrderRow {
-  id: number; merchant_id: number; checkout_id: number; checkout_no: string; status: string;
-  total_fen: number; refunded_fen: number; order_payment_id: number | null; paid_at: Date | null; overdue: boolean;
-  checkout_payment_id: number | null; checkout_total: number; checkout_shops: number;
-  payment_id: number | null; payment_status: string | null; amount_fen: number | null;
-  biz_type: string | null; biz_id: string | null; payment_merchant_id: number | null; paid_long_ago: boolean;
+  id: number;
+  merchant_id: number;
+  checkout_id: number;
+  checkout_no: string;
+  status: string;
+  total_fen: number;
+  refunded_fen: number;
+  order_payment_id: number | null;
+  paid_at: Date | null;
+  overdue: boolean;
+  checkout_payment_id: number | null;
+  checkout_total: number;
+  checkout_shops: number;
+  payment_id: number | null;
+  payment_status: string | null;
+  amount_fen: number | null;
+  biz_type: string | null;
+  biz_id: string | null;
+  payment_merchant_id: number | null;
+  paid_long_ago: boolean;
 }
 
 export const orderPaymentsCheck: ReconcileCheck = {
   name: 'reconciliation.order_payments',
-  description: 'Every paid order has a succeeded payment of its checkout\'s total; no paid checkout is left unpaid; '
-    + 'refunds match the orders',
+  description:
+    "Every paid order has a succeeded payment of its checkout's total; no paid checkout is left unpaid; " +
+    'refunds match the orders',
   async run(scope: ReconcileScope): Promise<Discrepancy[]> {
     const { rows } = await sql<OrderRow>`
       with scoped as (
@@ -55,12 +71,25 @@ export const orderPaymentsCheck: ReconcileCheck = {
     type Value = number | string;
     const add = (o: OrderRow, merchantId: number | null, message: string, expected: Value, actual: Value, extra = {}) =>
       out.push({
-        check: 'reconciliation.order_payments', merchantId, subject: `order:${o.id}`, message, expected, actual,
-        rows: [{
-          orderId: o.id, checkoutNo: o.checkout_no, status: o.status, totalFen: o.total_fen,
-          refundedFen: o.refunded_fen,
-          paymentId: o.payment_id, paymentStatus: o.payment_status, paymentAmountFen: o.amount_fen, ...extra,
-        }],
+        check: 'reconciliation.order_payments',
+        merchantId,
+        subject: `order:${o.id}`,
+        message,
+        expected,
+        actual,
+        rows: [
+          {
+            orderId: o.id,
+            checkoutNo: o.checkout_no,
+            status: o.status,
+            totalFen: o.total_fen,
+            refundedFen: o.refunded_fen,
+            paymentId: o.payment_id,
+            paymentStatus: o.payment_status,
+            paymentAmountFen: o.amount_fen,
+            ...extra,
+          },
+        ],
       });
     for (const o of rows) {
       // A payment shared by several shops' orders is the platform's to explain.
@@ -70,13 +99,20 @@ export const orderPaymentsCheck: ReconcileCheck = {
           const status = o.payment_status ?? 'missing';
           add(o, o.merchant_id, `Order is ${o.status} but its payment is ${status}`, 'succeeded', status);
         } else if (o.amount_fen !== o.checkout_total) {
-          const message = 'The payment is not the sum of its checkout\'s order totals';
+          const message = "The payment is not the sum of its checkout's order totals";
           add(o, owner, message, o.checkout_total, o.amount_fen ?? 0, { checkoutTotalFen: o.checkout_total });
-        } else if (o.biz_type !== 'order' || o.biz_id !== o.checkout_no
-          || o.order_payment_id !== o.checkout_payment_id) {
-          add(o, owner, 'The order points at a payment of something else',
+        } else if (
+          o.biz_type !== 'order' ||
+          o.biz_id !== o.checkout_no ||
+          o.order_payment_id !== o.checkout_payment_id
+        ) {
+          add(
+            o,
+            owner,
+            'The order points at a payment of something else',
             `order ${o.checkout_no} / payment ${o.checkout_payment_id}`,
-            `${o.biz_type} ${o.biz_id} / payment ${o.order_payment_id}`);
+            `${o.biz_type} ${o.biz_id} / payment ${o.order_payment_id}`,
+          );
         }
       }
       if (o.status === 'pending_payment' && o.payment_status === 'succeeded' && o.paid_long_ago) {
@@ -87,7 +123,7 @@ export const orderPaymentsCheck: ReconcileCheck = {
         add(o, o.merchant_id, message, 'cancelled', o.status);
       }
     }
-    out.push(...await refundsAgainstOrders(scope, rows));
+    out.push(...(await refundsAgainstOrders(scope, rows)));
     return out;
   },
 };
@@ -102,31 +138,45 @@ async function refundsAgainstOrders(scope: ReconcileScope, rows: OrderRow[]): Pr
   if (byPayment.size === 0) return [];
   const ids = [...byPayment.keys()];
   const [refunds, allOrders] = await Promise.all([
-    scope.db.selectFrom('refunds').select(['payment_id', 'status', sql<number>`sum(amount_fen)`.as('fen')])
-      .where('payment_id', 'in', ids).groupBy(['payment_id', 'status']).execute(),
+    scope.db
+      .selectFrom('refunds')
+      .select(['payment_id', 'status', sql<number>`sum(amount_fen)`.as('fen')])
+      .where('payment_id', 'in', ids)
+      .groupBy(['payment_id', 'status'])
+      .execute(),
     // Every order of those checkouts, also the ones outside this shop or range, so sums are whole.
-    scope.db.selectFrom('orders').select(['payment_id', 'id', 'status', 'total_fen', 'refunded_fen'])
-      .where('payment_id', 'in', ids).execute(),
+    scope.db
+      .selectFrom('orders')
+      .select(['payment_id', 'id', 'status', 'total_fen', 'refunded_fen'])
+      .where('payment_id', 'in', ids)
+      .execute(),
   ]);
   const out: Discrepancy[] = [];
   for (const [paymentId, mine] of byPayment) {
     const orders = allOrders.filter((o) => o.payment_id === paymentId);
     const owed = orders.reduce((s, o) => s + (o.status === 'cancelled' ? o.total_fen : o.refunded_fen), 0);
-    const sum = (status: string) => refunds.filter((r) => r.payment_id === paymentId && r.status === status)
-      .reduce((s, r) => s + Number(r.fen), 0);
+    const sum = (status: string) =>
+      refunds.filter((r) => r.payment_id === paymentId && r.status === status).reduce((s, r) => s + Number(r.fen), 0);
     const succeeded = sum('succeeded');
     const pending = sum('pending');
     if (succeeded <= owed && owed <= succeeded + pending) continue;
     const first = mine[0]!;
     out.push({
-      check: 'reconciliation.order_payments', merchantId: first.checkout_shops > 1 ? null : first.merchant_id,
+      check: 'reconciliation.order_payments',
+      merchantId: first.checkout_shops > 1 ? null : first.merchant_id,
       subject: `payment:${paymentId}`,
-      message: succeeded > owed ? 'More was refunded than the orders account for'
-        : 'Money owed back to the buyer was never refunded',
-      expected: owed, actual: succeeded,
+      message:
+        succeeded > owed
+          ? 'More was refunded than the orders account for'
+          : 'Money owed back to the buyer was never refunded',
+      expected: owed,
+      actual: succeeded,
       rows: [
         {
-          paymentId, amountFen: first.amount_fen, refundsSucceededFen: succeeded, refundsPendingFen: pending,
+          paymentId,
+          amountFen: first.amount_fen,
+          refundsSucceededFen: succeeded,
+          refundsPendingFen: pending,
           checkoutNo: first.checkout_no,
         },
         ...orders.map((o) => ({ orderId: o.id, status: o.status, totalFen: o.total_fen, refundedFen: o.refunded_fen })),

@@ -16,15 +16,26 @@ import { sql } from 'kysely';
 import type { Discrepancy, ReconcileCheck, ReconcileScope } from '../../../platform/reconcile.ts';
 
 interface Row {
-  id: number; merchant_id: number; status: string; total_fen: number; refunded_fen: number; shipping_fen: number;
-  lines_refunded_fen: number; lines_payable_fen: number; refunded_units: number; units: number; shipped_units: number;
-  aftersales_refunded_fen: number; aftersales_refunded: number;
+  id: number;
+  merchant_id: number;
+  status: string;
+  total_fen: number;
+  refunded_fen: number;
+  shipping_fen: number;
+  lines_refunded_fen: number;
+  lines_payable_fen: number;
+  refunded_units: number;
+  units: number;
+  shipped_units: number;
+  aftersales_refunded_fen: number;
+  aftersales_refunded: number;
 }
 
 export const orderRefundsCheck: ReconcileCheck = {
   name: 'reconciliation.order_refunds',
-  description: 'Refund outcomes follow the order: shipping at most once, every unit refunded = all its money back, '
-    + 'status, after-sales booked',
+  description:
+    'Refund outcomes follow the order: shipping at most once, every unit refunded = all its money back, ' +
+    'status, after-sales booked',
   async run(scope: ReconcileScope): Promise<Discrepancy[]> {
     const { rows } = await sql<Row>`
       select o.id, o.merchant_id, o.status, o.total_fen, o.refunded_fen, o.shipping_fen,
@@ -43,16 +54,30 @@ export const orderRefundsCheck: ReconcileCheck = {
        order by o.id`.execute(scope.db);
     const out: Discrepancy[] = [];
     for (const o of rows) {
-      const add = (message: string, expected: number | string, actual: number | string) => out.push({
-        check: 'reconciliation.order_refunds', merchantId: o.merchant_id, subject: `order:${o.id}`,
-        message, expected, actual,
-        rows: [{
-          orderId: o.id, status: o.status, totalFen: o.total_fen, refundedFen: o.refunded_fen,
-          shippingFen: o.shipping_fen, linesRefundedFen: o.lines_refunded_fen, linesPayableFen: o.lines_payable_fen,
-          units: o.units, refundedUnits: o.refunded_units,
-          shippedUnits: o.shipped_units, aftersalesRefundedFen: o.aftersales_refunded_fen,
-        }],
-      });
+      const add = (message: string, expected: number | string, actual: number | string) =>
+        out.push({
+          check: 'reconciliation.order_refunds',
+          merchantId: o.merchant_id,
+          subject: `order:${o.id}`,
+          message,
+          expected,
+          actual,
+          rows: [
+            {
+              orderId: o.id,
+              status: o.status,
+              totalFen: o.total_fen,
+              refundedFen: o.refunded_fen,
+              shippingFen: o.shipping_fen,
+              linesRefundedFen: o.lines_refunded_fen,
+              linesPayableFen: o.lines_payable_fen,
+              units: o.units,
+              refundedUnits: o.refunded_units,
+              shippedUnits: o.shipped_units,
+              aftersalesRefundedFen: o.aftersales_refunded_fen,
+            },
+          ],
+        });
       const shippingRefunded = o.refunded_fen - o.lines_refunded_fen;
       if (shippingRefunded < 0) {
         add('The lines booked more refunds than the order', o.lines_refunded_fen, o.refunded_fen);
@@ -64,8 +89,11 @@ export const orderRefundsCheck: ReconcileCheck = {
         add('Every unit was refunded but not all the lines cost went back', o.lines_payable_fen, o.lines_refunded_fen);
       }
       if (allUnits && o.shipped_units === 0 && o.refunded_fen !== o.total_fen) {
-        add('Every unit was refunded before anything shipped, but not all the order cost went back',
-          o.total_fen, o.refunded_fen);
+        add(
+          'Every unit was refunded before anything shipped, but not all the order cost went back',
+          o.total_fen,
+          o.refunded_fen,
+        );
       }
       if (allUnits && o.status !== 'refunded') {
         add('Every unit was refunded but the order is not marked refunded', 'refunded', o.status);

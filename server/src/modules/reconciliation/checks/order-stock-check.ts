@@ -14,23 +14,36 @@ import type { Discrepancy, ReconcileCheck, ReconcileScope } from '../../../platf
 import { PAID_STATUSES } from './order-payment-check.ts';
 
 interface Row {
-  order_id: number; sku_id: number; merchant_id: number; status: string;
-  line_units: number; refunded_units: number; held_units: number; returned_units: number; refunding_units: number;
-  statuses: string[] | null; over_returned: boolean;
+  order_id: number;
+  sku_id: number;
+  merchant_id: number;
+  status: string;
+  line_units: number;
+  refunded_units: number;
+  held_units: number;
+  returned_units: number;
+  refunding_units: number;
+  statuses: string[] | null;
+  over_returned: boolean;
 }
 
 export const expectedReservation = (orderStatus: string): string =>
-  orderStatus === 'pending_payment' ? 'reserved'
-    : orderStatus === 'cancelled' ? 'released'
-      : PAID_STATUSES.includes(orderStatus) ? 'committed' : 'unknown';
+  orderStatus === 'pending_payment'
+    ? 'reserved'
+    : orderStatus === 'cancelled'
+      ? 'released'
+      : PAID_STATUSES.includes(orderStatus)
+        ? 'committed'
+        : 'unknown';
 
 export const orderStockCheck: ReconcileCheck = {
   name: 'reconciliation.order_stock',
-  description: 'The stock each order holds matches its lines: reserved while unpaid, committed once paid, '
-    + 'released when cancelled',
+  description:
+    'The stock each order holds matches its lines: reserved while unpaid, committed once paid, ' +
+    'released when cancelled',
   async run(scope: ReconcileScope): Promise<Discrepancy[]> {
-    const shop = (col: string) => (scope.merchantId === undefined ? sql`true`
-      : sql`${sql.ref(col)} = ${scope.merchantId}`);
+    const shop = (col: string) =>
+      scope.merchantId === undefined ? sql`true` : sql`${sql.ref(col)} = ${scope.merchantId}`;
     const { rows } = await sql<Row>`
       with scoped as (
         select o.id, o.merchant_id, o.status from orders o
@@ -62,18 +75,33 @@ export const orderStockCheck: ReconcileCheck = {
        order by k.order_id, k.sku_id`.execute(scope.db);
     const out: Discrepancy[] = [];
     for (const r of rows) {
-      const add = (message: string, expected: number | string, actual: number | string) => out.push({
-        check: 'reconciliation.order_stock', merchantId: r.merchant_id, subject: `order:${r.order_id} sku:${r.sku_id}`,
-        message, expected, actual,
-        rows: [{
-          orderId: r.order_id, skuId: r.sku_id, orderStatus: r.status, lineUnits: r.line_units, heldUnits: r.held_units,
-          reservationStatuses: r.statuses ?? [], refundedUnits: r.refunded_units, returnedUnits: r.returned_units,
-          refundingUnits: r.refunding_units,
-        }],
-      });
+      const add = (message: string, expected: number | string, actual: number | string) =>
+        out.push({
+          check: 'reconciliation.order_stock',
+          merchantId: r.merchant_id,
+          subject: `order:${r.order_id} sku:${r.sku_id}`,
+          message,
+          expected,
+          actual,
+          rows: [
+            {
+              orderId: r.order_id,
+              skuId: r.sku_id,
+              orderStatus: r.status,
+              lineUnits: r.line_units,
+              heldUnits: r.held_units,
+              reservationStatuses: r.statuses ?? [],
+              refundedUnits: r.refunded_units,
+              returnedUnits: r.returned_units,
+              refundingUnits: r.refunding_units,
+            },
+          ],
+        });
       if (r.held_units !== r.line_units) {
-        const message = r.held_units < r.line_units ? 'Not every unit of the line is held for the order'
-          : 'More units are held than the order bought';
+        const message =
+          r.held_units < r.line_units
+            ? 'Not every unit of the line is held for the order'
+            : 'More units are held than the order bought';
         add(message, r.line_units, r.held_units);
       }
       const want = expectedReservation(r.status);
@@ -87,23 +115,38 @@ export const orderStockCheck: ReconcileCheck = {
         add('Units went back on sale that were never refunded', `≤ ${most}`, r.returned_units);
       }
     }
-    out.push(...await orphanReservations(scope));
+    out.push(...(await orphanReservations(scope)));
     return out;
   },
 };
 
 async function orphanReservations(scope: ReconcileScope): Promise<Discrepancy[]> {
-  const rows = await scope.db.selectFrom('stock_reservations as r').leftJoin('orders as o', 'o.id', 'r.order_id')
+  const rows = await scope.db
+    .selectFrom('stock_reservations as r')
+    .leftJoin('orders as o', 'o.id', 'r.order_id')
     .select(['r.order_id', 'r.sku_id', 'r.warehouse_id', 'r.merchant_id', 'r.quantity', 'r.status'])
-    .where('o.id', 'is', null).where('r.created_at', '>=', scope.from).where('r.created_at', '<', scope.to)
+    .where('o.id', 'is', null)
+    .where('r.created_at', '>=', scope.from)
+    .where('r.created_at', '<', scope.to)
     .$if(scope.merchantId !== undefined, (q) => q.where('r.merchant_id', '=', scope.merchantId!))
-    .orderBy('r.order_id').limit(1000).execute();
+    .orderBy('r.order_id')
+    .limit(1000)
+    .execute();
   return rows.map((r) => ({
-    check: 'reconciliation.order_stock', merchantId: r.merchant_id, subject: `order:${r.order_id} sku:${r.sku_id}`,
+    check: 'reconciliation.order_stock',
+    merchantId: r.merchant_id,
+    subject: `order:${r.order_id} sku:${r.sku_id}`,
     message: 'Stock is held for an order that does not exist',
-    expected: 'no reservation', actual: `${r.quantity} ${r.status}`,
-    rows: [{
-      orderId: r.order_id, skuId: r.sku_id, warehouseId: r.warehouse_id, quantity: r.quantity, status: r.status,
-    }],
+    expected: 'no reservation',
+    actual: `${r.quantity} ${r.status}`,
+    rows: [
+      {
+        orderId: r.order_id,
+        skuId: r.sku_id,
+        warehouseId: r.warehouse_id,
+        quantity: r.quantity,
+        status: r.status,
+      },
+    ],
   }));
 }

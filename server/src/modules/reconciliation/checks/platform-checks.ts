@@ -19,17 +19,24 @@ const idIn = (alias: string, key: string) => {
   return sql<number | null>`case when ${field} ~ '^[0-9]{1,15}$' then ${field}::bigint end`;
 };
 /** Only the shop's rows in a shop's run. */
-const inShop = (scope: ReconcileScope) => (scope.merchantId === undefined ? sql`true`
-  : sql`x.merchant_id = ${scope.merchantId}`);
+const inShop = (scope: ReconcileScope) =>
+  scope.merchantId === undefined ? sql`true` : sql`x.merchant_id = ${scope.merchantId}`;
 
 export const outboxCheck: ReconcileCheck = {
   name: 'platform.outbox',
   description: 'No outbox event dead or failing again and again; none left undelivered for an hour',
   async run(scope: ReconcileScope): Promise<Discrepancy[]> {
     const { rows } = await sql<{
-      id: number; type: string; aggregate_type: string; aggregate_id: string; attempts: number;
+      id: number;
+      type: string;
+      aggregate_type: string;
+      aggregate_id: string;
+      attempts: number;
       last_error: string | null;
-      created_at: Date; dead_at: Date | null; overdue: boolean; merchant_id: number | null;
+      created_at: Date;
+      dead_at: Date | null;
+      overdue: boolean;
+      merchant_id: number | null;
     }>`
       select * from (
       select e.id, e.type, e.aggregate_type, e.aggregate_id, e.attempts, e.last_error, e.created_at, e.dead_at,
@@ -46,15 +53,27 @@ export const outboxCheck: ReconcileCheck = {
        order by x.id
        limit 5000`.execute(scope.db);
     return rows.map((r) => ({
-      check: 'platform.outbox', merchantId: r.merchant_id, subject: `event:${r.id}`,
-      message: r.dead_at ? `Event ${r.type} is dead after ${r.attempts} attempts: its reaction never happened`
-        : r.attempts >= FAILING_EVENT_ATTEMPTS ? `Event ${r.type} keeps failing (${r.attempts} attempts)`
+      check: 'platform.outbox',
+      merchantId: r.merchant_id,
+      subject: `event:${r.id}`,
+      message: r.dead_at
+        ? `Event ${r.type} is dead after ${r.attempts} attempts: its reaction never happened`
+        : r.attempts >= FAILING_EVENT_ATTEMPTS
+          ? `Event ${r.type} keeps failing (${r.attempts} attempts)`
           : `Event ${r.type} has waited over an hour: no worker delivers events`,
-      expected: 'delivered', actual: r.dead_at ? 'dead' : r.attempts >= FAILING_EVENT_ATTEMPTS ? 'failing' : 'overdue',
-      rows: [{
-        eventId: r.id, type: r.type, aggregate: `${r.aggregate_type}:${r.aggregate_id}`, attempts: r.attempts,
-        lastError: r.last_error?.slice(0, 300) ?? null, createdAt: r.created_at, deadAt: r.dead_at,
-      }],
+      expected: 'delivered',
+      actual: r.dead_at ? 'dead' : r.attempts >= FAILING_EVENT_ATTEMPTS ? 'failing' : 'overdue',
+      rows: [
+        {
+          eventId: r.id,
+          type: r.type,
+          aggregate: `${r.aggregate_type}:${r.aggregate_id}`,
+          attempts: r.attempts,
+          lastError: r.last_error?.slice(0, 300) ?? null,
+          createdAt: r.created_at,
+          deadAt: r.dead_at,
+        },
+      ],
     }));
   },
 };
@@ -64,8 +83,15 @@ export const jobsCheck: ReconcileCheck = {
   description: 'No job failed for good; none left waiting an hour past its time',
   async run(scope: ReconcileScope): Promise<Discrepancy[]> {
     const { rows } = await sql<{
-      id: number; type: string; status: string; attempts: number; max_attempts: number; last_error: string | null;
-      run_at: Date; finished_at: Date | null; merchant_id: number | null;
+      id: number;
+      type: string;
+      status: string;
+      attempts: number;
+      max_attempts: number;
+      last_error: string | null;
+      run_at: Date;
+      finished_at: Date | null;
+      merchant_id: number | null;
     }>`
       select * from (
       select j.id, j.type, j.status, j.attempts, j.max_attempts, j.last_error, j.run_at, j.finished_at,
@@ -82,14 +108,27 @@ export const jobsCheck: ReconcileCheck = {
        order by x.id
        limit 5000`.execute(scope.db);
     return rows.map((r) => ({
-      check: 'platform.jobs', merchantId: r.merchant_id, subject: `job:${r.id}`,
-      message: r.status === 'failed' ? `Job ${r.type} failed for good after ${r.attempts} of ${r.max_attempts} attempts`
-        : `Job ${r.type} was due at ${r.run_at.toISOString()} and has not run: no worker takes jobs`,
-      expected: 'done', actual: r.status === 'failed' ? 'failed' : 'overdue',
-      rows: [{
-        jobId: r.id, type: r.type, status: r.status, attempts: r.attempts, maxAttempts: r.max_attempts,
-        lastError: r.last_error?.slice(0, 300) ?? null, runAt: r.run_at, finishedAt: r.finished_at,
-      }],
+      check: 'platform.jobs',
+      merchantId: r.merchant_id,
+      subject: `job:${r.id}`,
+      message:
+        r.status === 'failed'
+          ? `Job ${r.type} failed for good after ${r.attempts} of ${r.max_attempts} attempts`
+          : `Job ${r.type} was due at ${r.run_at.toISOString()} and has not run: no worker takes jobs`,
+      expected: 'done',
+      actual: r.status === 'failed' ? 'failed' : 'overdue',
+      rows: [
+        {
+          jobId: r.id,
+          type: r.type,
+          status: r.status,
+          attempts: r.attempts,
+          maxAttempts: r.max_attempts,
+          lastError: r.last_error?.slice(0, 300) ?? null,
+          runAt: r.run_at,
+          finishedAt: r.finished_at,
+        },
+      ],
     }));
   },
 };
