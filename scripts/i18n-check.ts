@@ -24,8 +24,12 @@ const fail = (what: string) => failures.push(what);
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
 type Tree = { [k: string]: string | Tree };
-const flatten = (t: Tree, prefix = ''): Map<string, string> => new Map(Object.entries(t).flatMap(([k, v]) =>
-  (typeof v === 'string' ? [[`${prefix}${k}`, v] as const] : [...flatten(v, `${prefix}${k}.`)])));
+const flatten = (t: Tree, prefix = ''): Map<string, string> =>
+  new Map(
+    Object.entries(t).flatMap(([k, v]) =>
+      typeof v === 'string' ? [[`${prefix}${k}`, v] as const] : [...flatten(v, `${prefix}${k}.`)],
+    ),
+  );
 
 function files(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
@@ -44,7 +48,10 @@ const apps = [
 ];
 let keysUsed = 0;
 for (const app of apps) {
-  for (const [a, b, la, lb] of [[app.zh, app.en, 'zh', 'en'], [app.en, app.zh, 'en', 'zh']] as const) {
+  for (const [a, b, la, lb] of [
+    [app.zh, app.en, 'zh', 'en'],
+    [app.en, app.zh, 'en', 'zh'],
+  ] as const) {
     for (const k of a.keys()) if (!b.has(k)) fail(`${app.name}: ${k} is in ${la} but not in ${lb}`);
   }
   const groups = new Set([...app.zh.keys()].map((k) => k.split('.')[0]!));
@@ -72,37 +79,48 @@ for (const app of apps) {
     });
   }
   for (const [key, at] of used) {
-    for (const [lang, cat] of [['zh', app.zh], ['en', app.en]] as const) {
+    for (const [lang, cat] of [
+      ['zh', app.zh],
+      ['en', app.en],
+    ] as const) {
       if (!cat.get(key)?.trim()) fail(`${at}: ${app.name} key ${key} has no ${lang} text`);
     }
   }
   const unused = [...app.zh.keys()].filter((k) => !used.has(k) && ![...used.keys()].some((u) => k.startsWith(`${u}.`)));
-  console.log(`${app.name}: ${app.zh.size} keys in each language, ${used.size} used by the code`
-    + (unused.length ? ` (not seen used, possibly built at run time: ${unused.join(', ')})` : ''));
+  console.log(
+    `${app.name}: ${app.zh.size} keys in each language, ${used.size} used by the code` +
+      (unused.length ? ` (not seen used, possibly built at run time: ${unused.join(', ')})` : ''),
+  );
   keysUsed += used.size;
 }
 
 // 2. Every enum value the apps label has a name in both languages.
 const openapi = JSON.parse(fs.readFileSync(path.join(root, 'packages/sdk/openapi.json'), 'utf8'));
 const at = (pointer: string): unknown =>
-  pointer.split('/').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k.replaceAll('~1', '/')], openapi);
+  pointer
+    .split('/')
+    .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k.replaceAll('~1', '/')], openapi);
 const union = (pointer: string): string[] => {
   const s = at(pointer) as { anyOf?: Array<{ enum?: string[] }>; enum?: string[] } | undefined;
   const values = s?.anyOf?.flatMap((x) => x.enum ?? []) ?? s?.enum ?? [];
   if (!values.length) fail(`enums: no union at ${pointer} in packages/sdk/openapi.json (moved?)`);
   return values;
 };
-const body = (p: string, m = 'post') => `paths/${p.replaceAll('/', '~1')}/${m}/requestBody/content/application~1json/schema/properties`;
+const body = (p: string, m = 'post') =>
+  `paths/${p.replaceAll('/', '~1')}/${m}/requestBody/content/application~1json/schema/properties`;
 const ok200 = (p: string) => `paths/${p.replaceAll('/', '~1')}/get/responses/200/content/application~1json/schema`;
 const param = (p: string, name: string) => {
-  const list = at(`paths/${p.replaceAll('/', '~1')}/get/parameters`) as Array<{ name: string; schema: unknown }> | undefined;
+  const list = at(`paths/${p.replaceAll('/', '~1')}/get/parameters`) as
+    | Array<{ name: string; schema: unknown }>
+    | undefined;
   const i = list?.findIndex((x) => x.name === name) ?? -1;
   return `paths/${p.replaceAll('/', '~1')}/get/parameters/${i}/schema`;
 };
 /** A union type the server declares in TypeScript: `name: 'a' | 'b'` or `status: Generated<'a' | 'b'>`. */
 const serverUnion = (file: string, before: RegExp): string[] => {
   const src = fs.readFileSync(path.join(root, 'server/src/modules', file), 'utf8');
-  const m = new RegExp(`${before.source}[^'\\n]*((?:'[a-z_]+'\\s*\\|?\\s*)+)`).exec(src);
+  // The union may be wrapped over lines by the formatter (`=\n  | 'a'\n  | 'b'`).
+  const m = new RegExp(`${before.source}[^';]*?((?:'[a-z_]+'\\s*\\|?\\s*)+)`).exec(src);
   if (!m) fail(`enums: ${before} not found in server/src/modules/${file} (moved?)`);
   return [...(m?.[1] ?? '').matchAll(/'([a-z_]+)'/g)].map((x) => x[1]!);
 };
@@ -123,14 +141,18 @@ const ENUM_SOURCES: Record<keyof typeof enumsZh, () => string[]> = {
   campaignStatus: () => union(`${body(`${merchant}/coupons/{templateId}/status`)}/status`),
   promotionKind: () => union(`${body(`${merchant}/promotions`)}/kind`),
   flashState: () => union(`${ok200('/api/flash-sales')}/items/properties/state`),
-  groupStatus: () => serverUnion('marketing/tables.ts', /group_buy_groups:[^\n]*status: Generated</),
-  bargainStatus: () => serverUnion('marketing/tables.ts', /bargains: \{[^\n]*status: Generated</),
+  groupStatus: () => serverUnion('marketing/tables.ts', /group_buy_groups: \{[^}]*?status: Generated</),
+  bargainStatus: () => serverUnion('marketing/tables.ts', /bargains: \{[^}]*?status: Generated</),
   stockReason: () => serverUnion('inventory/tables.ts', /type LedgerReason =/),
-  pointsReason: () => [...fs.readFileSync(path.join(root, 'server/src/modules/marketing/points-service.ts'), 'utf8')
-    .matchAll(/this\.change\([^;'`]*'([a-z_]+)'/g)].map((m) => m[1]!),
+  pointsReason: () =>
+    [
+      ...fs
+        .readFileSync(path.join(root, 'server/src/modules/marketing/points-service.ts'), 'utf8')
+        .matchAll(/this\.change\([^;'`]*'([a-z_]+)'/g),
+    ].map((m) => m[1]!),
   segment: () => union(param(`${merchant}/customers`, 'segment')),
   wordAction: () => union(`${body(`${merchant}/sensitive-words`)}/words/items/properties/action`),
-  chatReportStatus: () => serverUnion('interaction/tables.ts', /chat_reports:[\s\S]*?status: Generated</),
+  chatReportStatus: () => serverUnion('interaction/tables.ts', /chat_reports: \{[^}]*?status: Generated</),
   runStatus: () => union('components/schemas/ReconciliationRun/properties/status'),
   runTrigger: () => serverUnion('reconciliation/tables.ts', /type RunTrigger =/),
   checkStatus: () => union('components/schemas/ReconciliationReport/properties/checks/items/properties/status'),
@@ -147,27 +169,40 @@ for (const [group, source] of Object.entries(ENUM_SOURCES)) {
   if (!values.length) fail(`enums.${group}: found no values to check`);
   for (const v of values) {
     enumValues++;
-    for (const [lang, cat] of [['zh', enumsZh], ['en', enumsEn]] as const) {
-      if (!(cat as Record<string, Record<string, string>>)[group]?.[v]?.trim()) fail(`enums.${group}.${v} has no ${lang} name`);
+    for (const [lang, cat] of [
+      ['zh', enumsZh],
+      ['en', enumsEn],
+    ] as const) {
+      if (!(cat as Record<string, Record<string, string>>)[group]?.[v]?.trim())
+        fail(`enums.${group}.${v} has no ${lang} name`);
     }
   }
 }
 
 // 3. The server's Chinese texts: each pattern matches its example first, renders it back, leaves no Chinese in English.
-const render = (cat: Record<string, string>) => (text: string) => renderServerText((key, vars) =>
-  (cat[key.replace(/^server:/, '')] ?? `<missing ${key}>`).replace(/\{\{(\w+)\}\}/g, (_, v: string) => vars?.[v] ?? ''), text);
+const render = (cat: Record<string, string>) => (text: string) =>
+  renderServerText(
+    (key, vars) =>
+      (cat[key.replace(/^server:/, '')] ?? `<missing ${key}>`).replace(
+        /\{\{(\w+)\}\}/g,
+        (_, v: string) => vars?.[v] ?? '',
+      ),
+    text,
+  );
 const [asZh, asEn] = [render(serverTextZh), render(serverTextEn as Record<string, string>)];
 const NAMES = ['name', 'sku', 'province'];
 for (const p of SERVER_PATTERNS) {
   const first = SERVER_PATTERNS.find((q) => q.re.test(p.example));
   if (first !== p) fail(`server text ${p.key}: its example "${p.example}" is taken by ${first?.key ?? 'no pattern'}`);
-  if (asZh(p.example) !== p.example) fail(`server text ${p.key}: "${p.example}" renders in Chinese as "${asZh(p.example)}"`);
+  if (asZh(p.example) !== p.example)
+    fail(`server text ${p.key}: "${p.example}" renders in Chinese as "${asZh(p.example)}"`);
   const names = NAMES.flatMap((n) => p.re.exec(p.example)?.groups?.[n] ?? []);
   const english = names.reduce((s, n) => s.replaceAll(n.trim(), ''), asEn(p.example));
   if (CJK.test(english) || english.includes('<missing')) fail(`server text ${p.key}: English "${asEn(p.example)}"`);
 }
 for (const [phrase, key] of Object.entries(SERVER_PHRASES)) {
-  if (serverTextZh[key as keyof typeof serverTextZh] !== phrase) fail(`server phrase ${key}: Chinese is not "${phrase}"`);
+  if (serverTextZh[key as keyof typeof serverTextZh] !== phrase)
+    fail(`server phrase ${key}: Chinese is not "${phrase}"`);
   if (CJK.test(asEn(phrase))) fail(`server phrase ${key}: English "${asEn(phrase)}"`);
 }
 
@@ -176,14 +211,19 @@ let sources = 0;
 for (const app of apps) {
   for (const file of files(path.join(root, app.dir))) {
     sources++;
-    uncommented(fs.readFileSync(file, 'utf8')).split('\n').forEach((line, i) => {
-      if (CJK.test(line)) fail(`${path.relative(root, file)}:${i + 1}: Chinese text outside the catalogue: ${line.trim()}`);
-    });
+    uncommented(fs.readFileSync(file, 'utf8'))
+      .split('\n')
+      .forEach((line, i) => {
+        if (CJK.test(line))
+          fail(`${path.relative(root, file)}:${i + 1}: Chinese text outside the catalogue: ${line.trim()}`);
+      });
   }
 }
 
-console.log(`i18n: ${keysUsed} keys used, ${enumValues} enum values, ${SERVER_PATTERNS.length} server-text patterns and `
-  + `${Object.keys(SERVER_PHRASES).length} phrases, ${sources} source files checked`);
+console.log(
+  `i18n: ${keysUsed} keys used, ${enumValues} enum values, ${SERVER_PATTERNS.length} server-text patterns and ` +
+    `${Object.keys(SERVER_PHRASES).length} phrases, ${sources} source files checked`,
+);
 for (const f of failures) console.error(`  FAIL ${f}`);
 console.log(`${failures.length ? 0 : 1} passed, ${failures.length ? 1 : 0} failed`);
 process.exit(failures.length ? 1 : 0);

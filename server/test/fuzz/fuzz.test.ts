@@ -65,25 +65,38 @@ function knownValues(t: Tenant, spare: { merchantId: number; userId: number }): 
 describe.each(APP_BACKENDS)('schema-driven fuzz on $name', (backend) => {
   let node: TestNode;
   let world: FuzzWorld;
-  const report = { operations: 0, requests: 0, byStatus: {} as Record<string, number>, findings: [] as Finding[],
-    reached: [] as string[] };
+  const report = {
+    operations: 0,
+    requests: 0,
+    byStatus: {} as Record<string, number>,
+    findings: [] as Finding[],
+    reached: [] as string[],
+  };
   const logged: Array<{ level: number; msg?: string; err?: unknown }> = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
       for (const line of String(chunk).split('\n').filter(Boolean)) {
-        try { logged.push(JSON.parse(line)); } catch { logged.push({ level: 60, msg: line }); }
+        try {
+          logged.push(JSON.parse(line));
+        } catch {
+          logged.push({ level: 60, msg: line });
+        }
       }
       done();
     },
   });
   const unhandled: unknown[] = [];
-  const onUnhandled = (err: unknown) => { unhandled.push(err); };
+  const onUnhandled = (err: unknown) => {
+    unhandled.push(err);
+  };
 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
     const log = createLogger({ logLevel: 'warn', logPretty: false, nodeId: 'fuzz' }, sink);
     node = await startNode({
-      db: backend.db, cache: backend.cache, log,
+      db: backend.db,
+      cache: backend.cache,
+      log,
       config: { paymentsSandbox: true, rateLimits: { enabled: false, overrides: {} } },
     });
     const categoryId = await node.app.ctx.services.categories.ensurePath(node.app.ctx.db, ['模糊测试', '类目']);
@@ -94,15 +107,29 @@ describe.each(APP_BACKENDS)('schema-driven fuzz on $name', (backend) => {
     const userIds = [shop.shopper.userId, shop.owner.userId, shop.staff.userId];
     const repair = async () => {
       const db = node.app.ctx.db;
-      const disabled = await db.selectFrom('users').select('id').where('status', '=', 'disabled')
-        .where((w) => w.or([w('id', 'in', userIds), w('is_platform_admin', '=', true)])).execute();
+      const disabled = await db
+        .selectFrom('users')
+        .select('id')
+        .where('status', '=', 'disabled')
+        .where((w) => w.or([w('id', 'in', userIds), w('is_platform_admin', '=', true)]))
+        .execute();
       for (const u of disabled) await node.app.ctx.services.auth.setUserStatus(u.id, 'active');
-      await db.updateTable('merchants').set({ status: 'active' })
-        .where('id', '=', shop.merchantId).where('status', '!=', 'active').execute();
-      const roles = [[shop.owner.userId, 'merchant_owner'], [shop.staff.userId, 'merchant_staff']] as const;
+      await db
+        .updateTable('merchants')
+        .set({ status: 'active' })
+        .where('id', '=', shop.merchantId)
+        .where('status', '!=', 'active')
+        .execute();
+      const roles = [
+        [shop.owner.userId, 'merchant_owner'],
+        [shop.staff.userId, 'merchant_staff'],
+      ] as const;
       for (const [userId, role] of roles) {
-        await db.insertInto('merchant_members').values({ merchant_id: shop.merchantId, user_id: userId, role })
-          .onConflict((oc) => oc.columns(['merchant_id', 'user_id']).doUpdateSet({ role })).execute();
+        await db
+          .insertInto('merchant_members')
+          .values({ merchant_id: shop.merchantId, user_id: userId, role })
+          .onConflict((oc) => oc.columns(['merchant_id', 'user_id']).doUpdateSet({ role }))
+          .execute();
       }
       for (const [who, p] of Object.entries(people)) tokens[who] = (await node.userToken(p.phone)).token;
     };
@@ -112,7 +139,9 @@ describe.each(APP_BACKENDS)('schema-driven fuzz on $name', (backend) => {
       known: knownValues(shop, { merchantId: spare.merchantId, userId: spare.owner.userId }),
       baseline: (op) => buildRequest(doc, op, findSlots(doc, op, isIdKind), (slot) => valuesOf(slot.key, shop)[0]),
       tokens: {
-        shopper: async () => tokens.shopper!, owner: async () => tokens.owner!, admin: async () => tokens.admin!,
+        shopper: async () => tokens.shopper!,
+        owner: async () => tokens.owner!,
+        admin: async () => tokens.admin!,
       },
       refresh: repair,
     };
@@ -127,13 +156,17 @@ describe.each(APP_BACKENDS)('schema-driven fuzz on $name', (backend) => {
     const doc = (await node.api('GET', '/openapi.json')).body;
     const ops = operations(doc).sort((a, b) => phase(a) - phase(b));
     const knownCodes = new Set([
-      ...scanErrorCodes().codes.keys(), ...Object.values(DYNAMIC_SITES).flatMap((s) => s.codes),
+      ...scanErrorCodes().codes.keys(),
+      ...Object.values(DYNAMIC_SITES).flatMap((s) => s.codes),
     ]);
     for (const [i, op] of ops.entries()) {
       const opStarted = Date.now();
       // One seed per operation, derived from the run's: a finding replays with FUZZ_SEED alone.
       const r = await fuzzOperation(node, doc, op, world, {
-        seed: SEED + i * 7919, runs: RUNS, knownCodes, concurrency: CONCURRENCY,
+        seed: SEED + i * 7919,
+        runs: RUNS,
+        knownCodes,
+        concurrency: CONCURRENCY,
       });
       report.operations++;
       report.requests += r.requests;
@@ -142,22 +175,38 @@ describe.each(APP_BACKENDS)('schema-driven fuzz on $name', (backend) => {
       if (r.reached) report.reached.push(`${op.method} ${op.path}`);
       await world.refresh();
       if (process.env.FUZZ_LOG) {
-        const codes = Object.entries(r.byCode).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${n}×${c}`).join(', ');
-        fs.appendFileSync(process.env.FUZZ_LOG, `${backend.name} ${Date.now() - opStarted} ms ${op.method} ${op.path}`
-          + ` ${JSON.stringify(r.byStatus)} ${r.findings.length} findings | ${codes}\n`);
+        const codes = Object.entries(r.byCode)
+          .sort((a, b) => b[1] - a[1])
+          .map(([c, n]) => `${n}×${c}`)
+          .join(', ');
+        fs.appendFileSync(
+          process.env.FUZZ_LOG,
+          `${backend.name} ${Date.now() - opStarted} ms ${op.method} ${op.path}` +
+            ` ${JSON.stringify(r.byStatus)} ${r.findings.length} findings | ${codes}\n`,
+        );
       }
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const statuses = Object.entries(report.byStatus).sort().map(([k, v]) => `${v} ${k}`).join(', ');
-    process.stdout.write([
-      `fuzz (${backend.name}): seed ${SEED} (FUZZ_SEED), ${report.operations} of ${ops.length} operations covered,`
-      + ` ${report.requests} requests (${RUNS} each, FUZZ_RUNS) in ${seconds} s: ${statuses};`
-      + ` ${report.reached.length} operations answered 2xx; ${report.findings.length} findings`,
-      ...report.findings.slice(0, 40).map((f) => `  ${f.status} ${f.code ?? ''} ${f.op} <- ${f.request.caller}`
-        + ` ${f.request.shape} ${f.request.url.slice(0, 160)} ${String(f.request.body ?? '').slice(0, 200)}`
-        + `: ${f.what}`),
-      '',
-    ].join('\n'));
+    const statuses = Object.entries(report.byStatus)
+      .sort()
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ');
+    process.stdout.write(
+      [
+        `fuzz (${backend.name}): seed ${SEED} (FUZZ_SEED), ${report.operations} of ${ops.length} operations covered,` +
+          ` ${report.requests} requests (${RUNS} each, FUZZ_RUNS) in ${seconds} s: ${statuses};` +
+          ` ${report.reached.length} operations answered 2xx; ${report.findings.length} findings`,
+        ...report.findings
+          .slice(0, 40)
+          .map(
+            (f) =>
+              `  ${f.status} ${f.code ?? ''} ${f.op} <- ${f.request.caller}` +
+              ` ${f.request.shape} ${f.request.url.slice(0, 160)} ${String(f.request.body ?? '').slice(0, 200)}` +
+              `: ${f.what}`,
+          ),
+        '',
+      ].join('\n'),
+    );
     expect(report.findings.map((f) => `${f.status} ${f.code ?? ''} ${f.op}: ${f.what}`)).toEqual([]);
   }, 900_000);
 
@@ -169,7 +218,8 @@ describe.each(APP_BACKENDS)('schema-driven fuzz on $name', (backend) => {
   it('is healthy afterwards and logged no unhandled error', async () => {
     const health = await node.api('GET', '/health');
     expect([health.status, health.body?.status]).toEqual([200, 'up']);
-    const errors = logged.filter((l) => l.level >= 50)
+    const errors = logged
+      .filter((l) => l.level >= 50)
       .map((l) => `${l.msg}: ${JSON.stringify(l.err ?? '').slice(0, 300)}`);
     expect(errors).toEqual([]);
     expect(unhandled).toEqual([]);

@@ -7,7 +7,7 @@
 // (the tenancy sweep's accepted request, with one field at most swapped for a wrong or extreme value).
 import fc from 'fast-check';
 import { resolve, type Operation } from '../tenancy/requests.ts';
-import { invalidValue, rawText, unraw, valueOf, type Json, type Schema, type ValueOptions } from './values.ts';
+import { invalidValue, rawText, unraw, fuzzValue, type Json, type Schema, type ValueOptions } from './values.ts';
 
 export type Caller = 'anonymous' | 'shopper' | 'owner' | 'admin' | 'garbage';
 export type { Operation };
@@ -46,11 +46,34 @@ function callerFor(op: Operation): fc.Arbitrary<Caller> {
 
 const LONG_SEGMENT = '9'.repeat(120);
 /** What a path segment can be besides a schema value: too long, bad encoding, traversal, unicode. */
-const BAD_SEGMENTS = [LONG_SEGMENT, 'x'.repeat(300), '%00', '%E0%A4%A', '..%2F..%2Fetc', '%2F', '中文', '-1', '0',
-  '1.5', '1e400', 'Infinity', '99999999999999999999999', ' ', '%20', "'", '%ff%fe'];
+const BAD_SEGMENTS = [
+  LONG_SEGMENT,
+  'x'.repeat(300),
+  '%00',
+  '%E0%A4%A',
+  '..%2F..%2Fetc',
+  '%2F',
+  '中文',
+  '-1',
+  '0',
+  '1.5',
+  '1e400',
+  'Infinity',
+  '99999999999999999999999',
+  ' ',
+  '%20',
+  "'",
+  '%ff%fe',
+];
 
 /** encodeURIComponent refuses lone surrogates: send them as the invalid UTF-8 they would be. */
-const encode = (v: string) => { try { return encodeURIComponent(v); } catch { return '%ED%A0%80'; } };
+const encode = (v: string) => {
+  try {
+    return encodeURIComponent(v);
+  } catch {
+    return '%ED%A0%80';
+  }
+};
 
 const TRANSPORT_BODIES: Array<{ type?: string; body: string }> = [
   { type: 'application/json', body: '' },
@@ -80,7 +103,10 @@ const TRANSPORT_BODIES: Array<{ type?: string; body: string }> = [
 ];
 
 export function requestArbitrary(
-  doc: Schema, op: Operation, known: Known, baseline: Baseline,
+  doc: Schema,
+  op: Operation,
+  known: Known,
+  baseline: Baseline,
 ): fc.Arbitrary<FuzzRequest> {
   const shape = fc.constantFrom<FuzzRequest['shape']>('valid', 'valid', 'fields', 'fields', 'transport', 'baseline');
   return shape.chain((s) => {
@@ -99,7 +125,10 @@ export function requestArbitrary(
       if (r.body?.type) headerMap['content-type'] = r.body.type;
       const qs = r.query ? `?${r.query}` : '';
       return {
-        shape: s, caller: r.caller, url: r.path + qs, headers: headerMap,
+        shape: s,
+        caller: r.caller,
+        url: r.path + qs,
+        headers: headerMap,
         ...(r.body && r.body.body !== undefined ? { body: r.body.body } : {}),
       };
     });
@@ -108,29 +137,38 @@ export function requestArbitrary(
 
 function pathArbitrary(op: Operation, o: ValueOptions, mutate: boolean): fc.Arbitrary<string> {
   const params = op.params.filter((p) => p.in === 'path');
-  const before = (name: string) => { const at = op.path.split('/'); return at[at.indexOf(`{${name}}`) - 1] ?? ''; };
+  const before = (name: string) => {
+    const at = op.path.split('/');
+    return at[at.indexOf(`{${name}}`) - 1] ?? '';
+  };
   const segments = params.map((p) => {
-    const good = valueOf(p.schema, p.name, { ...o, mutate: false }, 0, before(p.name))
-      .map((v) => encode(rawText(String(v))));
+    const good = fuzzValue(p.schema, p.name, { ...o, mutate: false }, 0, before(p.name)).map((v) =>
+      encode(rawText(String(v))),
+    );
     if (!mutate) return good;
     return fc.oneof({ weight: 2, arbitrary: good }, { weight: 1, arbitrary: fc.constantFrom(...BAD_SEGMENTS) });
   });
   return fc.tuple(...segments).map((values) => {
     let url = op.path;
-    params.forEach((p, i) => { url = url.replace(`{${p.name}}`, values[i]!); });
+    params.forEach((p, i) => {
+      url = url.replace(`{${p.name}}`, values[i]!);
+    });
     return url;
   });
 }
 
 function queryArbitrary(op: Operation, o: ValueOptions): fc.Arbitrary<string> {
   const params = op.params.filter((p) => p.in === 'query');
-  const one = (p: Operation['params'][number]) => fc.option(
-    valueOf(p.schema, p.name, o, 0, 'query').map((v) => (Array.isArray(v) ? v : [v])
-      .map((item) => typeof item === 'object' ? JSON.stringify(item) : String(item))
-      .map((item) => `${encode(p.name)}=${encode(rawText(item))}`)
-      .join('&')),
-    { nil: '', freq: p.required ? 10 : 2 },
-  );
+  const one = (p: Operation['params'][number]) =>
+    fc.option(
+      fuzzValue(p.schema, p.name, o, 0, 'query').map((v) =>
+        (Array.isArray(v) ? v : [v])
+          .map((item) => (typeof item === 'object' ? JSON.stringify(item) : String(item)))
+          .map((item) => `${encode(p.name)}=${encode(rawText(item))}`)
+          .join('&'),
+      ),
+      { nil: '', freq: p.required ? 10 : 2 },
+    );
   const extra = o.mutate
     ? fc.constantFrom('', 'unknown=1', 'page=1&page=2', '=', '&&', 'a[b]=c', '%zz=1')
     : fc.constant('');
@@ -141,8 +179,9 @@ type Body = { type?: string; body?: string } | null;
 
 const part = (name: string, filename: string, type: string, content: string) => ({
   type: 'multipart/form-data; boundary=FUZZ',
-  body: `--FUZZ\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\n`
-    + `Content-Type: ${type}\r\n\r\n${content}\r\n--FUZZ--\r\n`,
+  body:
+    `--FUZZ\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\n` +
+    `Content-Type: ${type}\r\n\r\n${content}\r\n--FUZZ--\r\n`,
 });
 /** Well-formed multipart with files of every kind: a fake PNG, an SVG with script, a CSV, nothing. */
 const MULTIPART_BODIES: Body[] = [
@@ -159,7 +198,7 @@ function bodyArbitrary(op: Operation, o: ValueOptions, shape: FuzzRequest['shape
   if (isMultipart(op)) return fc.constantFrom<Body>(...MULTIPART_BODIES, ...TRANSPORT_BODIES);
   if (shape === 'transport') return fc.constantFrom<Body>(...TRANSPORT_BODIES);
   if (!op.body) return fc.constantFrom<Body>(null, { type: 'application/json', body: '{}' });
-  return valueOf(op.body, '', o).map((v) => ({ type: 'application/json', body: unraw(JSON.stringify(v)) }));
+  return fuzzValue(op.body, '', o).map((v) => ({ type: 'application/json', body: unraw(JSON.stringify(v)) }));
 }
 
 /** Where a JSON value has leaves (scalars), as paths of keys and indexes. */
@@ -192,7 +231,10 @@ function baselineArbitrary(op: Operation, baseline: Baseline): fc.Arbitrary<Fuzz
     if (change && body !== undefined && at.length) body = replaced(body, at[change[0] % at.length]!, change[1]);
     const headers = { ...b.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
     return {
-      shape: 'baseline' as const, caller, url: b.url, headers,
+      shape: 'baseline' as const,
+      caller,
+      url: b.url,
+      headers,
       ...(body === undefined ? {} : { body: unraw(JSON.stringify(body)) }),
     };
   });

@@ -3,11 +3,22 @@
 import fc from 'fast-check';
 import type { TestNode } from '../harness.ts';
 import {
-  requestArbitrary, type Baseline, type Caller, type FuzzRequest, type Known, type Operation,
+  requestArbitrary,
+  type Baseline,
+  type Caller,
+  type FuzzRequest,
+  type Known,
+  type Operation,
 } from './requests.ts';
 import type { Schema } from './values.ts';
 
-export interface Finding { op: string; status: number; code?: string; what: string; request: FuzzRequest }
+export interface Finding {
+  op: string;
+  status: number;
+  code?: string;
+  what: string;
+  request: FuzzRequest;
+}
 export interface OperationReport {
   requests: number;
   /** By class (2xx, 4xx…) and, for refusals, by code: what the service answered. */
@@ -27,7 +38,11 @@ export interface FuzzWorld {
 }
 
 const GARBAGE_TOKENS = [
-  'Bearer x', `Bearer ${'a'.repeat(5_000)}`, 'Basic Zm9vOmJhcg==', 'Bearer eyJhbGciOiJub25lIn0.e30.', 'Bearer \u00e9',
+  'Bearer x',
+  `Bearer ${'a'.repeat(5_000)}`,
+  'Basic Zm9vOmJhcg==',
+  'Bearer eyJhbGciOiJub25lIn0.e30.',
+  'Bearer \u00e9',
 ];
 const CODE = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/;
 
@@ -40,7 +55,10 @@ async function send(node: TestNode, op: Operation, req: FuzzRequest, world: Fuzz
   const timer = setTimeout(() => controller.abort(), 15_000);
   try {
     const res = await fetch(node.url + req.url, {
-      method: op.method, headers, signal: controller.signal, redirect: 'manual',
+      method: op.method,
+      headers,
+      signal: controller.signal,
+      redirect: 'manual',
       ...(req.body !== undefined ? { body: req.body } : {}),
     });
     const type = res.headers.get('content-type') ?? '';
@@ -50,7 +68,9 @@ async function send(node: TestNode, op: Operation, req: FuzzRequest, world: Fuzz
   } catch (err) {
     if (controller.signal.aborted) return { status: 0, text: '', timedOut: true };
     return { status: -1, text: String((err as Error).cause ?? err), timedOut: false };
-  } finally { clearTimeout(timer); }
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function readSome(res: Response, controller: AbortController): Promise<string> {
@@ -60,8 +80,12 @@ async function readSome(res: Response, controller: AbortController): Promise<str
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    chunks.push(value); size += value.length;
-    if (size > 2_000_000) { controller.abort(); break; }
+    chunks.push(value);
+    size += value.length;
+    if (size > 2_000_000) {
+      controller.abort();
+      break;
+    }
   }
   return Buffer.concat(chunks).toString('utf8');
 }
@@ -73,15 +97,27 @@ async function readSome(res: Response, controller: AbortController): Promise<str
 const PROVIDER_PROTOCOL = new Set(['POST /api/payments/notify/{provider}']);
 
 export function judge(
-  op: string, req: FuzzRequest, r: { status: number; text: string }, known: Set<string>,
+  op: string,
+  req: FuzzRequest,
+  r: { status: number; text: string },
+  known: Set<string>,
 ): Finding | null {
-  const finding = (what: string, code?: string): Finding =>
-    ({ op, status: r.status, what, request: req, ...(code ? { code } : {}) });
+  const finding = (what: string, code?: string): Finding => ({
+    op,
+    status: r.status,
+    what,
+    request: req,
+    ...(code ? { code } : {}),
+  });
   if (r.status <= 0) return finding(`no answer: ${r.text || 'timed out'}`);
   if (r.status >= 500 && PROVIDER_PROTOCOL.has(op)) return finding(`server error: ${r.text.slice(0, 120)}`);
   if (r.status < 400 || PROVIDER_PROTOCOL.has(op)) return null;
   let body: any;
-  try { body = JSON.parse(r.text); } catch { return finding(`not JSON: ${r.text.slice(0, 120)}`); }
+  try {
+    body = JSON.parse(r.text);
+  } catch {
+    return finding(`not JSON: ${r.text.slice(0, 120)}`);
+  }
   const code = body?.error?.code;
   if (typeof code !== 'string' || typeof body.error.message !== 'string') {
     return finding(`not the error shape: ${r.text.slice(0, 120)}`);
@@ -93,27 +129,36 @@ export function judge(
 
 /** `runs` requests for one operation, from `seed`, sent `concurrency` at a time (so races show too). */
 export async function fuzzOperation(
-  node: TestNode, doc: Schema, op: Operation, world: FuzzWorld,
+  node: TestNode,
+  doc: Schema,
+  op: Operation,
+  world: FuzzWorld,
   o: { seed: number; runs: number; knownCodes: Set<string>; concurrency: number },
 ): Promise<OperationReport> {
   const report: OperationReport = { requests: 0, byStatus: {}, byCode: {}, findings: [], reached: false };
   const name = `${op.method} ${op.path}`;
   const requests = fc.sample(requestArbitrary(doc, op, world.known, world.baseline), { seed: o.seed, numRuns: o.runs });
   for (let k = 0; k < requests.length; k += o.concurrency) {
-    await Promise.all(requests.slice(k, k + o.concurrency).map(async (req, j) => {
-      const r = await send(node, op, req, world, k + j);
-      report.requests++;
-      const bucket = r.status <= 0 ? 'none' : `${Math.floor(r.status / 100)}xx`;
-      report.byStatus[bucket] = (report.byStatus[bucket] ?? 0) + 1;
-      if (r.status >= 200 && r.status < 300) report.reached = true;
-      if (r.status >= 400) {
-        let code = `${r.status}`;
-        try { code = `${r.status} ${JSON.parse(r.text)?.error?.code ?? ''}`; } catch { /* judged below */ }
-        report.byCode[code] = (report.byCode[code] ?? 0) + 1;
-      }
-      const f = judge(name, req, r, o.knownCodes);
-      if (f) report.findings.push(f);
-    }));
+    await Promise.all(
+      requests.slice(k, k + o.concurrency).map(async (req, j) => {
+        const r = await send(node, op, req, world, k + j);
+        report.requests++;
+        const bucket = r.status <= 0 ? 'none' : `${Math.floor(r.status / 100)}xx`;
+        report.byStatus[bucket] = (report.byStatus[bucket] ?? 0) + 1;
+        if (r.status >= 200 && r.status < 300) report.reached = true;
+        if (r.status >= 400) {
+          let code = `${r.status}`;
+          try {
+            code = `${r.status} ${JSON.parse(r.text)?.error?.code ?? ''}`;
+          } catch {
+            /* judged below */
+          }
+          report.byCode[code] = (report.byCode[code] ?? 0) + 1;
+        }
+        const f = judge(name, req, r, o.knownCodes);
+        if (f) report.findings.push(f);
+      }),
+    );
   }
   return report;
 }

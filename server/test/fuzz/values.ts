@@ -14,23 +14,73 @@ export type { Json, Schema };
 export const raw = (text: string) => `\u0001RAW:${text}\u0001`;
 export const unraw = (json: string) => json.replace(/"\\u0001RAW:([^"\\]+)\\u0001"/g, '$1');
 /** In a query string or path a raw number is just its text. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the marker is a control character on purpose
 export const rawText = (v: string) => v.replace(/^\u0001RAW:(.*)\u0001$/s, '$1');
 
 const LONG = 'x'.repeat(10_000);
 const WIDE = '长'.repeat(3_000);
 /** Text that has broken servers: NUL, lone surrogates, direction overrides, look-alike digits, injections. */
 const BAD_STRINGS: Json[] = [
-  '', ' ', 'a\u0000b', '\u0000', LONG, WIDE, '😀'.repeat(500), '\ud800', 'x\udfffy', '\u202e\u200b\ufeff',
-  'Infinity', '-Infinity', 'NaN', '1e999', '-1', '0x10', ' 1', '１２３', '1.5', 'null', 'true', '[]', '{}',
-  '../../etc/passwd', "'; drop table users; --", '<script>alert(1)</script>', '%00', '\r\n\t', '${7*7}',
-  'not-a-date', '2026-13-45T99:99:99Z', '+275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00.000Z',
-  '0000-00-00', '9999-12-31T23:59:59Z',
+  '',
+  ' ',
+  'a\u0000b',
+  '\u0000',
+  LONG,
+  WIDE,
+  '😀'.repeat(500),
+  '\ud800',
+  'x\udfffy',
+  '\u202e\u200b\ufeff',
+  'Infinity',
+  '-Infinity',
+  'NaN',
+  '1e999',
+  '-1',
+  '0x10',
+  ' 1',
+  '１２３',
+  '1.5',
+  'null',
+  'true',
+  '[]',
+  '{}',
+  '../../etc/passwd',
+  "'; drop table users; --",
+  '<script>alert(1)</script>',
+  '%00',
+  '\r\n\t',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as text
+  '${7*7}',
+  'not-a-date',
+  '2026-13-45T99:99:99Z',
+  '+275760-09-13T00:00:00.000Z',
+  '-271821-04-20T00:00:00.000Z',
+  '0000-00-00',
+  '9999-12-31T23:59:59Z',
 ];
 const BAD_NUMBERS: Json[] = [
-  raw('1e400'), raw('-1e400'), raw('1E+999999'), 2 ** 53 + 2, -(2 ** 53), 2 ** 31, -(2 ** 31) - 1, 2 ** 63,
+  raw('1e400'),
+  raw('-1e400'),
+  raw('1E+999999'),
+  2 ** 53 + 2,
+  -(2 ** 53),
+  2 ** 31,
+  -(2 ** 31) - 1,
+  2 ** 63,
   // The largest values an int4 column and the validator take: sums and products of them overflow.
-  2 ** 31 - 1, -(2 ** 31), 2 ** 31 - 2, 1_000_000_000,
-  -1, 0, 0.5, -0.0001, 1e308, -1e308, 1e-320, Number.MAX_SAFE_INTEGER, 99_999_999_999_999,
+  2 ** 31 - 1,
+  -(2 ** 31),
+  2 ** 31 - 2,
+  1_000_000_000,
+  -1,
+  0,
+  0.5,
+  -0.0001,
+  1e308,
+  -1e308,
+  1e-320,
+  Number.MAX_SAFE_INTEGER,
+  99_999_999_999_999,
 ];
 const WRONG_TYPES: Json[] = [null, true, false, 0, 1, 'x', [], {}, [1, 2], { a: 1 }, [[[[[]]]]], [null]];
 
@@ -78,7 +128,7 @@ export interface ValueOptions {
   mutate: boolean;
 }
 
-export function valueOf(raw0: Schema, name: string, o: ValueOptions, depth = 0, parent = ''): fc.Arbitrary<Json> {
+export function fuzzValue(raw0: Schema, name: string, o: ValueOptions, depth = 0, parent = ''): fc.Arbitrary<Json> {
   const good = validValue(raw0, name, o, depth, parent);
   if (!o.mutate) return good;
   return fc.oneof({ weight: 5, arbitrary: good }, { weight: 1, arbitrary: invalidValue(o.resolve(raw0)) });
@@ -87,23 +137,31 @@ export function valueOf(raw0: Schema, name: string, o: ValueOptions, depth = 0, 
 function validValue(raw0: Schema, name: string, o: ValueOptions, depth: number, parent: string): fc.Arbitrary<Json> {
   const s = o.resolve(raw0);
   const variants: Schema[] | undefined = s.anyOf ?? s.oneOf;
-  if (variants?.length) return fc.oneof(...variants.map((v) => valueOf(v, name, o, depth + 1, parent)));
+  if (variants?.length) return fc.oneof(...variants.map((v) => fuzzValue(v, name, o, depth + 1, parent)));
   if (s.const !== undefined) return fc.constant(s.const as Json);
   if (Array.isArray(s.enum) && s.enum.length) return fc.constantFrom(...(s.enum as Json[]));
   const known = name ? o.known(name, parent) : undefined;
   const type = Array.isArray(s.type) ? s.type[0] : s.type;
   // Mostly the shop's real ids (so the request gets past "not found" into the service), now and then any value.
-  const withKnown = (a: fc.Arbitrary<Json>) => (known?.length
-    ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: a }) : a);
+  const withKnown = (a: fc.Arbitrary<Json>) =>
+    known?.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: a }) : a;
   switch (type) {
-    case 'integer': return withKnown(integer(s));
-    case 'number': return withKnown(number(s));
-    case 'boolean': return fc.boolean();
-    case 'string': return withKnown(string(s));
-    case 'array': return withKnown(array(s, name, o, depth, parent));
-    case 'object': return object(s, o, depth, name);
-    case 'null': return fc.constant(null);
-    default: return fc.oneof(fc.constant<Json>('x'), fc.integer({ min: 0, max: 10 }), fc.constant<Json>(null));
+    case 'integer':
+      return withKnown(integer(s));
+    case 'number':
+      return withKnown(number(s));
+    case 'boolean':
+      return fc.boolean();
+    case 'string':
+      return withKnown(string(s));
+    case 'array':
+      return withKnown(array(s, name, o, depth, parent));
+    case 'object':
+      return object(s, o, depth, name);
+    case 'null':
+      return fc.constant(null);
+    default:
+      return fc.oneof(fc.constant<Json>('x'), fc.integer({ min: 0, max: 10 }), fc.constant<Json>(null));
   }
 }
 
@@ -126,10 +184,11 @@ const DAY = 86_400_000;
  * fast-check's own range reaches years ±275760, which the date-time format refuses (they are in
  * BAD_STRINGS for the fuzz's wrong values instead).
  */
-const date = () => fc.oneof(
-  { weight: 3, arbitrary: fc.integer({ min: -30 * DAY, max: 30 * DAY }).map((ms) => new Date(Date.now() + ms)) },
-  { weight: 1, arbitrary: fc.date({ min: new Date(0), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }) },
-);
+const date = () =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.integer({ min: -30 * DAY, max: 30 * DAY }).map((ms) => new Date(Date.now() + ms)) },
+    { weight: 1, arbitrary: fc.date({ min: new Date(0), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }) },
+  );
 
 function number(s: Schema): fc.Arbitrary<Json> {
   const min = s.minimum ?? -1e12;
@@ -147,7 +206,9 @@ function string(s: Schema): fc.Arbitrary<Json> {
     try {
       // Length limits are not filtered for (a filter that rarely passes never ends): the service sees both.
       return fc.stringMatching(new RegExp(s.pattern));
-    } catch { /* a pattern fast-check cannot read: plain strings below */ }
+    } catch {
+      /* a pattern fast-check cannot read: plain strings below */
+    }
   }
   return fc.oneof(
     { weight: 3, arbitrary: fc.string({ minLength, maxLength: Math.min(maxLength, 40) }) },
@@ -160,14 +221,14 @@ function array(s: Schema, name: string, o: ValueOptions, depth: number, parent: 
   const minLength = s.minItems ?? 0;
   const maxLength = Math.max(minLength, Math.min(s.maxItems ?? 4, depth > 2 ? minLength + 1 : 4));
   // An item is named after its list (`items[]`): a list of ids is filled whole from the known values above.
-  return fc.array(valueOf(s.items ?? {}, `${name}[]`, o, depth + 1, parent), { minLength, maxLength });
+  return fc.array(fuzzValue(s.items ?? {}, `${name}[]`, o, depth + 1, parent), { minLength, maxLength });
 }
 
 function object(s: Schema, o: ValueOptions, depth: number, name: string): fc.Arbitrary<Json> {
   const props = Object.entries<Schema>(s.properties ?? {});
   if (depth > 6 || !props.length) return fc.constant({});
   const required = new Set<string>(s.required ?? []);
-  const model = Object.fromEntries(props.map(([k, child]) => [k, valueOf(child, k, o, depth + 1, name)]));
+  const model = Object.fromEntries(props.map(([k, child]) => [k, fuzzValue(child, k, o, depth + 1, name)]));
   const base = fc.record(model, { requiredKeys: props.map(([k]) => k).filter((k) => required.has(k)) });
   if (!o.mutate) return base as fc.Arbitrary<Json>;
   // Mutations at the object level: a required field goes missing, an unknown field comes along.

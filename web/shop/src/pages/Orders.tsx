@@ -17,29 +17,48 @@ export function Orders() {
   const labels = useLabels();
   const user = useSession();
   const [tab, setTab] = useState<(typeof TABS)[number]>('all');
-  const orders = $api.useQuery('get', '/api/orders', { params: { query: tab === 'all' ? {} : { status: tab } } },
-    { enabled: !!user, placeholderData: keepPreviousData });
-  if (!user) return <div className="page"><LoginForm /></div>;
+  const orders = $api.useQuery(
+    'get',
+    '/api/orders',
+    { params: { query: tab === 'all' ? {} : { status: tab } } },
+    { enabled: !!user, placeholderData: keepPreviousData },
+  );
+  if (!user)
+    return (
+      <div className="page">
+        <LoginForm />
+      </div>
+    );
   return (
     <div className="page">
       <Tabs activeKey={tab} onChange={(k) => setTab(k as typeof tab)}>
-        {TABS.map((k) => <Tabs.Tab key={k} title={k === 'all' ? t('common.all') : labels.label('orderStatus', k)} />)}
+        {TABS.map((k) => (
+          <Tabs.Tab key={k} title={k === 'all' ? t('common.all') : labels.label('orderStatus', k)} />
+        ))}
       </Tabs>
-      <Async query={orders} empty={(o) => o.items.length === 0}>{(o) => (
-        <List>
-          {o.items.map((x) => (
-            <Link key={x.id} to={`/orders/${x.id}`} data-testid="order-row">
-              <List.Item description={`${x.orderNo} · ${x.lines.map((l) => `${l.productTitle}×${l.quantity}`).join('，')}`}
-                extra={<div className="right">
-                  <Tag color={statusColor(x.status)} data-testid="order-status">{labels.label('orderStatus', x.status)}</Tag>
-                  <div className="price">{yuan(x.totalFen)}</div>
-                </div>}>
-                {x.merchantName}
-              </List.Item>
-            </Link>
-          ))}
-        </List>
-      )}</Async>
+      <Async query={orders} empty={(o) => o.items.length === 0}>
+        {(o) => (
+          <List>
+            {o.items.map((x) => (
+              <Link key={x.id} to={`/orders/${x.id}`} data-testid="order-row">
+                <List.Item
+                  description={`${x.orderNo} · ${x.lines.map((l) => `${l.productTitle}×${l.quantity}`).join('，')}`}
+                  extra={
+                    <div className="right">
+                      <Tag color={statusColor(x.status)} data-testid="order-status">
+                        {labels.label('orderStatus', x.status)}
+                      </Tag>
+                      <div className="price">{yuan(x.totalFen)}</div>
+                    </div>
+                  }
+                >
+                  {x.merchantName}
+                </List.Item>
+              </Link>
+            ))}
+          </List>
+        )}
+      </Async>
     </div>
   );
 }
@@ -58,56 +77,92 @@ export function OrderDetail() {
   const act = async (what: 'cancel' | 'confirm') => {
     const content = what === 'cancel' ? t('orders.cancel') : t('orders.confirmReceipt');
     if (!(await Dialog.confirm({ content, confirmText: t('common.ok'), cancelText: t('common.cancel') }))) return;
-    try { await (what === 'cancel' ? cancel : confirmReceipt).mutateAsync(path); } catch (e) {
+    try {
+      await (what === 'cancel' ? cancel : confirmReceipt).mutateAsync(path);
+    } catch (e) {
       Toast.show({ content: errorText(e) });
     }
   };
   return (
-    <Async query={order}>{(o) => (
-      <div className="page">
-        <div className="card">
-          <h2 data-testid="order-detail-status">{labels.label('orderStatus', o.status)}</h2>
-          <div className="muted">{o.orderNo} · {o.merchantName}</div>
-        </div>
-        <List header={t('orders.goods')}>
-          {o.lines.map((l) => (
-            <List.Item key={l.skuId} data-testid={`order-line-${l.id}`} extra={yuan(l.payableFen)} description={<>
-              {l.skuName} × {l.quantity}
-              {/* biome-ignore lint/suspicious/noArrayIndexKey: the server's list for one line, never reordered */}
-              {l.adjustments.map((a, i) => <div key={i} className="reason">{labels.server(a.reason)} {yuan(a.amountFen)}</div>)}
-              <LineRefund line={refundState?.lines.find((r) => r.lineId === l.id)} />
-            </>}>{l.productTitle}</List.Item>
-          ))}
-          {/* biome-ignore lint/suspicious/noArrayIndexKey: the order's charges, never reordered */}
-          {o.charges.map((c, i) => <List.Item key={`c${i}`} extra={yuan(c.amountFen)}>{labels.server(c.reason)}</List.Item>)}
-          <List.Item extra={yuan(o.goodsFen)}>{t('checkout.goods')}</List.Item>
-          <List.Item extra={`-${yuan(o.discountFen)}`}>{t('checkout.discount')}</List.Item>
-          <List.Item extra={yuan(o.shippingFen)}>{t('checkout.shipping')}</List.Item>
-          <List.Item extra={<b>{yuan(o.totalFen)}</b>}>{t('checkout.total')}</List.Item>
-        </List>
-        {refundState && refunds.requests.data && (
-          <AfterSaleRecords state={refundState} requests={refunds.requests.data} />
-        )}
-        {o.shipments.length > 0 && (
-          <List header={t('orders.shipments')}>
-            {o.shipments.map((p) => <List.Item key={p.id} description={p.trackingNo}>{p.carrier}</List.Item>)}
+    <Async query={order}>
+      {(o) => (
+        <div className="page">
+          <div className="card">
+            <h2 data-testid="order-detail-status">{labels.label('orderStatus', o.status)}</h2>
+            <div className="muted">
+              {o.orderNo} · {o.merchantName}
+            </div>
+          </div>
+          <List header={t('orders.goods')}>
+            {o.lines.map((l) => (
+              <List.Item
+                key={l.skuId}
+                data-testid={`order-line-${l.id}`}
+                extra={yuan(l.payableFen)}
+                description={
+                  <>
+                    {l.skuName} × {l.quantity}
+                    {l.adjustments.map((a, i) => (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: the server's list for one line, never reordered
+                      <div key={i} className="reason">
+                        {labels.server(a.reason)} {yuan(a.amountFen)}
+                      </div>
+                    ))}
+                    <LineRefund line={refundState?.lines.find((r) => r.lineId === l.id)} />
+                  </>
+                }
+              >
+                {l.productTitle}
+              </List.Item>
+            ))}
+            {o.charges.map((c, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the order's charges, never reordered
+              <List.Item key={`c${i}`} extra={yuan(c.amountFen)}>
+                {labels.server(c.reason)}
+              </List.Item>
+            ))}
+            <List.Item extra={yuan(o.goodsFen)}>{t('checkout.goods')}</List.Item>
+            <List.Item extra={`-${yuan(o.discountFen)}`}>{t('checkout.discount')}</List.Item>
+            <List.Item extra={yuan(o.shippingFen)}>{t('checkout.shipping')}</List.Item>
+            <List.Item extra={<b>{yuan(o.totalFen)}</b>}>{t('checkout.total')}</List.Item>
           </List>
-        )}
-        <div className="bottom-bar row">
-          {o.status === 'pending_payment' && <Button onClick={() => void act('cancel')}>{t('orders.cancel')}</Button>}
-          {(o.status === 'shipped' || o.status === 'delivered') && (
-            <Button color="primary" onClick={() => void act('confirm')}>{t('orders.confirmReceipt')}</Button>
+          {refundState && refunds.requests.data && (
+            <AfterSaleRecords state={refundState} requests={refunds.requests.data} />
           )}
-          {refundState?.canRequest && (
-            <Button onClick={() => setAfterSale(true)} data-testid="request-aftersale">{t('orders.requestAftersale')}</Button>
+          {o.shipments.length > 0 && (
+            <List header={t('orders.shipments')}>
+              {o.shipments.map((p) => (
+                <List.Item key={p.id} description={p.trackingNo}>
+                  {p.carrier}
+                </List.Item>
+              ))}
+            </List>
+          )}
+          <div className="bottom-bar row">
+            {o.status === 'pending_payment' && <Button onClick={() => void act('cancel')}>{t('orders.cancel')}</Button>}
+            {(o.status === 'shipped' || o.status === 'delivered') && (
+              <Button color="primary" onClick={() => void act('confirm')}>
+                {t('orders.confirmReceipt')}
+              </Button>
+            )}
+            {refundState?.canRequest && (
+              <Button onClick={() => setAfterSale(true)} data-testid="request-aftersale">
+                {t('orders.requestAftersale')}
+              </Button>
+            )}
+          </div>
+          {refundState && (
+            <AfterSaleSheet
+              orderId={orderId}
+              state={refundState}
+              visible={afterSale}
+              onClose={() => setAfterSale(false)}
+              titles={new Map(o.lines.map((l) => [l.id, `${l.productTitle} ${l.skuName}`]))}
+              onDone={() => setAfterSale(false)}
+            />
           )}
         </div>
-        {refundState && (
-          <AfterSaleSheet orderId={orderId} state={refundState} visible={afterSale} onClose={() => setAfterSale(false)}
-            titles={new Map(o.lines.map((l) => [l.id, `${l.productTitle} ${l.skuName}`]))}
-            onDone={() => setAfterSale(false)} />
-        )}
-      </div>
-    )}</Async>
+      )}
+    </Async>
   );
 }
