@@ -74,11 +74,16 @@ const detail = (status: string, extra: Record<string, unknown> = {}) => ({
 });
 
 /** The order's backend: its status moves when it is paid (sandbox confirm or WeChat Pay) or cancelled. */
-function orderBackend(o: { methods: string[]; log: Call[] }) {
-  let status = 'pending_payment';
+function orderBackend(o: { methods: string[]; log: Call[]; status?: string }) {
+  let status = o.status ?? 'pending_payment';
   const routes: Route[] = [
     login,
     (c) => (c.path === '/api/orders/80' ? { data: detail(status) } : undefined),
+    (c) => {
+      if (c.path !== '/api/orders/80/confirm-receipt') return undefined;
+      status = 'delivered';
+      return logged(o.log, c, { data: detail(status) });
+    },
     (c) => {
       if (c.path !== '/api/orders/80/cancel') return undefined;
       status = 'cancelled';
@@ -211,6 +216,31 @@ describe('order detail', () => {
     expect(log.map((c) => `${c.method} ${c.path}`)).toEqual(['POST /api/orders/80/cancel']);
     expect(text(page, '#status')).toBe('已取消');
     expect(all(page, '#pay')).toHaveLength(0);
+  });
+
+  it('confirms receipt of a shipped order once the shopper says so', async () => {
+    const log: Call[] = [];
+    const env = scriptedWx(orderBackend({ methods: ['sandbox'], log, status: 'shipped' }));
+    const page = render('mall/pages/order/index');
+    await page.instance.onLoad({ orderId: '80' });
+    expect(all(page, '#pay')).toHaveLength(0);
+    env.modalConfirm = false;
+    await tap(page, '#confirm-receipt');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(log).toEqual([]);
+    env.modalConfirm = true;
+    await tap(page, '#confirm-receipt');
+    await until(() => text(page, '#notice'), 'receipt confirmed');
+    expect(log.map((c) => `${c.method} ${c.path}`)).toEqual(['POST /api/orders/80/confirm-receipt']);
+    expect(text(page, '#status')).toBe('已签收');
+    expect(all(page, '#confirm-receipt')).toHaveLength(0);
+  });
+
+  it('offers no confirm-receipt before the order ships', async () => {
+    scriptedWx(orderBackend({ methods: ['sandbox'], log: [] }));
+    const page = render('mall/pages/order/index');
+    await page.instance.onLoad({ orderId: '80' });
+    expect(all(page, '#confirm-receipt')).toHaveLength(0);
   });
 
   it('shows a refused cancel in Chinese', async () => {

@@ -54,6 +54,8 @@ function view(o: Order) {
     cancelReason: o.cancelReason ?? '',
     createdAt: time(o.createdAt),
     unpaid: o.status === 'pending_payment',
+    // A parcel has arrived: the shopper says so (confirm-receipt), which starts the after-sales window.
+    receivable: o.status === 'shipped',
     canAfterSale: ['paid', 'shipped', 'delivered', 'completed'].includes(o.status),
   };
 }
@@ -146,6 +148,21 @@ Component({
         await api('POST', `/api/orders/${this.data.orderId}/cancel`);
         await this.load();
         this.setData({ notice: '订单已取消' });
+      } catch (e) {
+        this.setData({ error: errorText(e) });
+      } finally {
+        this.setData({ busy: false });
+      }
+    },
+    async confirmReceipt() {
+      if (!this.data.order?.receivable || this.data.busy) return;
+      const { confirm } = await wx.showModal({ title: '确认收货', content: '确认已收到全部商品吗？' });
+      if (!confirm) return;
+      this.setData({ busy: true, error: '' });
+      try {
+        await api('POST', `/api/orders/${this.data.orderId}/confirm-receipt`);
+        await this.load();
+        this.setData({ notice: '已确认收货' });
       } catch (e) {
         this.setData({ error: errorText(e) });
       } finally {
