@@ -2,6 +2,7 @@
 // addresses like the server does (one default): list, import from WeChat, add, edit, set default, delete; and
 // reaching it from 我的 and from the checkout sheet, which picks up the changes when it shows again.
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Address } from '../src/api/types.ts';
 import { quote, signedIn } from './fixtures.ts';
 import { all, ensureBuilt, render, scriptedWx, tap, text, until, type Call, type Route } from './wx.ts';
 
@@ -9,24 +10,12 @@ beforeAll(() => ensureBuilt());
 
 const login: Route = (c) => (c.path === '/api/auth/wechat' ? { data: signedIn } : undefined);
 
-interface Addr {
-  id: number;
-  name: string;
-  phone: string;
-  province: string;
-  city: string;
-  district: string;
-  detail: string;
-  postalCode: string | null;
-  isDefault: boolean;
-}
-
 /** /api/me/addresses kept in memory; writes are logged. */
-function book(initial: Addr[] = []) {
-  const list: Addr[] = initial.map((a) => ({ ...a }));
+function book(initial: Address[] = []) {
+  const list: Address[] = initial.map((a) => ({ ...a }));
   const writes: Call[] = [];
   let next = 40;
-  const keepOneDefault = (a: Addr) => {
+  const keepOneDefault = (a: Address) => {
     if (a.isDefault) for (const x of list) x.isDefault = x.id === a.id;
   };
   const route: Route = (c) => {
@@ -35,7 +24,7 @@ function book(initial: Addr[] = []) {
     if (c.method === 'GET') return { data: list.map((a) => ({ ...a })) };
     writes.push(c);
     if (c.method === 'POST') {
-      const a: Addr = { district: '', postalCode: null, isDefault: false, ...c.body, id: next++ };
+      const a: Address = { district: '', postalCode: null, isDefault: false, ...c.body, id: next++ };
       list.push(a);
       keepOneDefault(a);
       return { status: 201, data: a };

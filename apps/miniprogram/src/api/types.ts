@@ -21,3 +21,6 @@ export type RoomCard = Answer<'/api/rooms', 'get'>[number];
 export type ProductDetail = Answer<'/api/products/{productId}', 'get'>;
 export type User = components['schemas']['User'];
 export type Tokens = components['schemas']['Tokens'];
+/** A saved address of the shopper's address book (GET /api/me/addresses), and what adding one sends. */
+export type Address = Answer<'/api/me/addresses', 'get'>[number];
+export type AddressInput = Body<'/api/me/addresses', 'post'>;

@@ -5,18 +5,8 @@
 import { yuan } from '../../api/format';
 import { api, errorText } from '../../api/http';
 import { confirmSandbox, requestPayment, startPayment, waitPaid } from '../../api/pay';
-import type { Quote } from '../../api/types';
+import type { Address, AddressInput, Quote } from '../../api/types';
 
-interface Address {
-  id: number;
-  name: string;
-  phone: string;
-  province: string;
-  city: string;
-  district: string;
-  detail: string;
-  isDefault: boolean;
-}
 interface LineView {
   lineId: string;
   title: string;
@@ -140,7 +130,7 @@ Component({
     importAddress() {
       wx.chooseAddress({
         success: (a) => {
-          const body = {
+          const body: AddressInput = {
             name: a.userName,
             phone: a.telNumber,
             province: a.provinceName,

@@ -2,22 +2,12 @@
 // set the default, and import one from WeChat (wx.chooseAddress). GET/POST/PUT/DELETE /api/me/addresses.
 import { signIn } from '../../../api/auth';
 import { api, errorText } from '../../../api/http';
+import type { Address, AddressInput } from '../../../api/types';
 
-interface Address {
-  id: number;
-  name: string;
-  phone: string;
-  province: string;
-  city: string;
-  district: string;
-  detail: string;
-  postalCode: string | null;
-  isDefault: boolean;
-}
 type Form = Omit<Address, 'id' | 'postalCode' | 'isDefault'> & { isDefault: boolean };
 
 const EMPTY: Form = { name: '', phone: '', province: '', city: '', district: '', detail: '', isDefault: false };
-const body = (a: Form & { postalCode?: string | null }) => ({
+const body = (a: Form & { postalCode?: string | null }): AddressInput => ({
   name: a.name.trim(),
   phone: a.phone.trim(),
   province: a.province.trim(),
