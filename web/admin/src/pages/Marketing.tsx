@@ -6,7 +6,9 @@ import { useTranslation } from 'react-i18next';
 import { $api, errorText, yuan } from '../api.ts';
 import { tableState } from '../components/Loadable.tsx';
 import { useMerchantId } from '../workspace.tsx';
-import { Bargains, Flash, GroupBuys, SkuDealFields, type Range } from './MarketingDeals.tsx';
+import { SkuDealFields } from '../components/deals/SkuDealForm.tsx';
+import type { Range } from '../components/deals/useCreateDeal.ts';
+import { Bargains, Flash, GroupBuys } from './MarketingDeals.tsx';
 
 export default function Marketing() {
   const { t } = useTranslation();

@@ -1,54 +1,20 @@
 // Flash sales, group-buy and bargain in the marketing page: create each for one SKU and a time
 // range, and see how each campaign is doing.
 import { useLabels } from '@livemall/sdk';
-import { App, Button, DatePicker, Form, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
+import { Form, InputNumber, Select, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { $api, errorText, yuan } from '../api.ts';
+import { $api, yuan } from '../api.ts';
+import { CampaignTable } from '../components/deals/CampaignTable.tsx';
+import { DealPriceField, SkuDealForm } from '../components/deals/SkuDealForm.tsx';
+import { fen, type Range, skuDealBody, useCreateDeal, when } from '../components/deals/useCreateDeal.ts';
 import { tableState } from '../components/Loadable.tsx';
-import { SkuPicker } from '../components/SkuPicker.tsx';
 import { useMerchantId } from '../workspace.tsx';
-
-export type Range = [{ toISOString(): string }, { toISOString(): string }];
-const fen = (yuanAmount: number) => Math.round(yuanAmount * 100);
-const when = (range: Range) => ({ startsAt: range[0].toISOString(), endsAt: range[1].toISOString() });
-
-/** Name, SKU and time range: what every SKU campaign form starts with. */
-export function SkuDealFields() {
-  const { t } = useTranslation();
-  return (
-    <>
-      <Form.Item name="title" rules={[{ required: true }]}>
-        <Input placeholder={t('marketing.name')} />
-      </Form.Item>
-      <Form.Item name="skuId" rules={[{ required: true }]}>
-        <SkuPicker />
-      </Form.Item>
-      <Form.Item name="range" rules={[{ required: true }]}>
-        <DatePicker.RangePicker showTime />
-      </Form.Item>
-    </>
-  );
-}
-
-/** Run a create call; say so when it worked, say why when it did not. */
-function useCreate() {
-  const { t } = useTranslation();
-  const { message } = App.useApp();
-  return async (fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-      void message.success(t('marketing.created'));
-    } catch (e) {
-      void message.error(errorText(e));
-    }
-  };
-}
 
 export function Flash() {
   const { t } = useTranslation();
   const labels = useLabels();
   const merchantId = useMerchantId();
-  const create = useCreate();
+  const create = useCreateDeal();
   const path = { params: { path: { merchantId } } };
   const sessions = $api.useQuery('get', '/api/merchants/{merchantId}/flash-sales', path);
   const createM = $api.useMutation('post', '/api/merchants/{merchantId}/flash-sales');
@@ -66,26 +32,20 @@ export function Flash() {
     );
   return (
     <>
-      <Form
-        layout="inline"
+      <SkuDealForm<New>
         onFinish={submit}
         initialValues={{ stock: 100, limit: 1 }}
-        style={{ marginBottom: 12, rowGap: 8 }}
+        pending={createM.isPending}
+        submitLabel={t('marketing.createFlash')}
       >
-        <SkuDealFields />
-        <Form.Item name="price" rules={[{ required: true }]}>
-          <InputNumber placeholder={t('marketing.flashPrice')} min={0} />
-        </Form.Item>
+        <DealPriceField name="price" placeholder={t('marketing.flashPrice')} />
         <Form.Item name="stock" label={t('marketing.stock')}>
           <InputNumber min={1} />
         </Form.Item>
         <Form.Item name="limit" label={t('marketing.limit')}>
           <InputNumber min={1} />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={createM.isPending}>
-          {t('marketing.createFlash')}
-        </Button>
-      </Form>
+      </SkuDealForm>
       <Table
         rowKey="id"
         {...tableState(sessions, (d) => d)}
@@ -122,7 +82,7 @@ export function Flash() {
 export function GroupBuys() {
   const { t } = useTranslation();
   const merchantId = useMerchantId();
-  const create = useCreate();
+  const create = useCreateDeal();
   const path = { params: { path: { merchantId } } };
   const groups = $api.useQuery('get', '/api/merchants/{merchantId}/group-buys', path);
   const createM = $api.useMutation('post', '/api/merchants/{merchantId}/group-buys');
@@ -139,29 +99,23 @@ export function GroupBuys() {
     create(() =>
       createM.mutateAsync({
         ...path,
-        body: {
-          title: v.title,
-          skuId: v.skuId,
+        body: skuDealBody(v, {
           groupPriceFen: fen(v.price),
           groupSize: v.size,
           expireMinutes: v.minutes,
           autoFill: !!v.autoFill,
-          ...when(v.range),
-        },
+        }),
       }),
     );
   return (
     <>
-      <Form
-        layout="inline"
+      <SkuDealForm<New>
         onFinish={submit}
         initialValues={{ size: 3, minutes: 1440 }}
-        style={{ marginBottom: 12, rowGap: 8 }}
+        pending={createM.isPending}
+        submitLabel={t('marketing.createGroup')}
       >
-        <SkuDealFields />
-        <Form.Item name="price" rules={[{ required: true }]}>
-          <InputNumber placeholder={t('marketing.groupPrice')} min={0} />
-        </Form.Item>
+        <DealPriceField name="price" placeholder={t('marketing.groupPrice')} />
         <Form.Item name="size" label={t('marketing.groupSize')}>
           <InputNumber min={2} max={100} />
         </Form.Item>
@@ -177,27 +131,18 @@ export function GroupBuys() {
             ]}
           />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={createM.isPending}>
-          {t('marketing.createGroup')}
-        </Button>
-      </Form>
-      <Table
-        rowKey="id"
-        {...tableState(groups, (d) => d)}
-        columns={[
-          { title: t('marketing.campaign'), dataIndex: 'title' },
-          { title: t('marketing.groupPrice'), render: (_, d) => yuan(d.groupPriceFen) },
-          { title: t('marketing.groupSize'), dataIndex: 'groupSize' },
-          {
-            title: t('marketing.results'),
-            render: (_, d) =>
-              t('marketing.groupResults', {
-                succeeded: d.results.succeeded ?? 0,
-                forming: d.results.forming ?? 0,
-                failed: d.results.failed ?? 0,
-              }),
-          },
-        ]}
+      </SkuDealForm>
+      <CampaignTable
+        query={groups}
+        price={{ title: t('marketing.groupPrice'), fen: (d) => d.groupPriceFen }}
+        setting={{ title: t('marketing.groupSize'), dataIndex: 'groupSize' }}
+        results={(d) =>
+          t('marketing.groupResults', {
+            succeeded: d.results.succeeded ?? 0,
+            forming: d.results.forming ?? 0,
+            failed: d.results.failed ?? 0,
+          })
+        }
       />
     </>
   );
@@ -206,7 +151,7 @@ export function GroupBuys() {
 export function Bargains() {
   const { t } = useTranslation();
   const merchantId = useMerchantId();
-  const create = useCreate();
+  const create = useCreateDeal();
   const path = { params: { path: { merchantId } } };
   const bargains = $api.useQuery('get', '/api/merchants/{merchantId}/bargains', path);
   const createM = $api.useMutation('post', '/api/merchants/{merchantId}/bargains');
@@ -215,55 +160,36 @@ export function Bargains() {
     create(() =>
       createM.mutateAsync({
         ...path,
-        body: {
-          title: v.title,
-          skuId: v.skuId,
-          floorPriceFen: fen(v.floor),
-          helpsNeeded: v.helps,
-          expireHours: v.hours,
-          ...when(v.range),
-        },
+        body: skuDealBody(v, { floorPriceFen: fen(v.floor), helpsNeeded: v.helps, expireHours: v.hours }),
       }),
     );
   return (
     <>
-      <Form
-        layout="inline"
+      <SkuDealForm<New>
         onFinish={submit}
         initialValues={{ helps: 5, hours: 24 }}
-        style={{ marginBottom: 12, rowGap: 8 }}
+        pending={createM.isPending}
+        submitLabel={t('marketing.createBargain')}
       >
-        <SkuDealFields />
-        <Form.Item name="floor" rules={[{ required: true }]}>
-          <InputNumber placeholder={t('marketing.floorPrice')} min={0} />
-        </Form.Item>
+        <DealPriceField name="floor" placeholder={t('marketing.floorPrice')} />
         <Form.Item name="helps" label={t('marketing.helpsNeeded')}>
           <InputNumber min={1} max={500} />
         </Form.Item>
         <Form.Item name="hours" label={t('marketing.validHours')}>
           <InputNumber min={1} max={720} />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={createM.isPending}>
-          {t('marketing.createBargain')}
-        </Button>
-      </Form>
-      <Table
-        rowKey="id"
-        {...tableState(bargains, (d) => d)}
-        columns={[
-          { title: t('marketing.campaign'), dataIndex: 'title' },
-          { title: t('marketing.floorPrice'), render: (_, c) => yuan(c.floorPriceFen) },
-          { title: t('marketing.helpsNeeded'), dataIndex: 'helpsNeeded' },
-          {
-            title: t('marketing.results'),
-            render: (_, c) =>
-              t('marketing.bargainResults', {
-                active: c.results?.active ?? 0,
-                reached: c.results?.reached ?? 0,
-                bought: c.results?.bought ?? 0,
-              }),
-          },
-        ]}
+      </SkuDealForm>
+      <CampaignTable
+        query={bargains}
+        price={{ title: t('marketing.floorPrice'), fen: (c) => c.floorPriceFen }}
+        setting={{ title: t('marketing.helpsNeeded'), dataIndex: 'helpsNeeded' }}
+        results={(c) =>
+          t('marketing.bargainResults', {
+            active: c.results?.active ?? 0,
+            reached: c.results?.reached ?? 0,
+            bought: c.results?.bought ?? 0,
+          })
+        }
       />
     </>
   );
