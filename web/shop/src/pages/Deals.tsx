@@ -1,34 +1,13 @@
 // Marketing pages: claim centre, flash sales, group-buy (deal and share-link group), bargain.
 import { useLabels } from '@livemall/sdk';
-import { Button, Card, List, Popup, ProgressBar, Tabs, Tag, Toast } from 'antd-mobile';
-import { useState } from 'react';
+import { Button, Card, List, ProgressBar, Tabs, Tag, Toast } from 'antd-mobile';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
-import { $api, errorText, queryClient, session, useSession, yuan } from '../api.ts';
+import { $api, queryClient, useSession, yuan } from '../api.ts';
 import { Async } from '../components/Async.tsx';
-import { Checkout, type DealOptions } from '../components/Checkout.tsx';
-
-type Buy = { skuId: number; deal: DealOptions } | null;
-
-function CheckoutPopup(props: { buy: Buy; onClose(): void }) {
-  return (
-    <Popup visible={props.buy !== null} onMaskClick={props.onClose} bodyClassName="sheet" destroyOnClose>
-      {props.buy && (
-        <Checkout items={[{ skuId: props.buy.skuId, quantity: 1 }]} deal={props.buy.deal} onClose={props.onClose} />
-      )}
-    </Popup>
-  );
-}
-
-/** Tell a guest to sign in first; true when signed in. */
-function useSignedIn() {
-  const { t } = useTranslation();
-  return () => {
-    if (session.get()) return true;
-    Toast.show({ content: t('common.signInFirst') });
-    return false;
-  };
-}
+import { useDealCheckout } from '../components/deals/DealCheckout.tsx';
+import { GroupCard } from '../components/deals/GroupCard.tsx';
+import { toastOnError, useSignedIn } from '../components/deals/toasts.ts';
 
 export function Coupons() {
   const { t } = useTranslation();
@@ -40,12 +19,10 @@ export function Coupons() {
   const claimM = $api.useMutation('post', '/api/coupons/{templateId}/claim');
   const claim = async (id: number) => {
     if (!signedIn()) return;
-    try {
+    await toastOnError(async () => {
       await claimM.mutateAsync({ params: { path: { templateId: id } } });
       Toast.show({ content: t('room.claimedToast') });
-    } catch (e) {
-      Toast.show({ content: errorText(e) });
-    }
+    });
   };
   return (
     <div className="page">
@@ -105,15 +82,13 @@ export function FlashSales() {
   const signedIn = useSignedIn();
   const sessions = $api.useQuery('get', '/api/flash-sales');
   const token = $api.useMutation('post', '/api/flash-sales/items/{itemId}/token');
-  const [buy, setBuy] = useState<Buy>(null);
+  const checkout = useDealCheckout(sessions.refetch);
   const grab = async (itemId: number, skuId: number) => {
     if (!signedIn()) return;
-    try {
+    await toastOnError(async () => {
       const tok = await token.mutateAsync({ params: { path: { itemId } }, body: {} });
-      setBuy({ skuId, deal: { flashSaleItemId: itemId, flashToken: tok.token } });
-    } catch (e) {
-      Toast.show({ content: errorText(e) });
-    }
+      checkout.open(skuId, { flashSaleItemId: itemId, flashToken: tok.token });
+    });
   };
   return (
     <div className="page">
@@ -158,13 +133,7 @@ export function FlashSales() {
           </>
         )}
       </Async>
-      <CheckoutPopup
-        buy={buy}
-        onClose={() => {
-          setBuy(null);
-          void sessions.refetch();
-        }}
-      />
+      {checkout.sheet}
     </div>
   );
 }
@@ -172,7 +141,7 @@ export function FlashSales() {
 export function GroupBuys() {
   const { t } = useTranslation();
   const deals = $api.useQuery('get', '/api/group-buys');
-  const [buy, setBuy] = useState<Buy>(null);
+  const checkout = useDealCheckout(deals.refetch);
   const nav = useNavigate();
   return (
     <div className="page">
@@ -180,7 +149,7 @@ export function GroupBuys() {
         {(list) => (
           <>
             {list.map((d) => (
-              <Card key={d.id} title={`👥 ${d.title}`} extra={<span className="price">{yuan(d.groupPriceFen)}</span>}>
+              <GroupCard key={d.id} title={d.title} groupPriceFen={d.groupPriceFen}>
                 <div className="muted">{t('deals.groupOf', { n: d.groupSize })}</div>
                 {d.openGroups.map((g) => (
                   <List.Item
@@ -192,25 +161,15 @@ export function GroupBuys() {
                     {g.members[0]?.nickname ?? ''}
                   </List.Item>
                 ))}
-                <Button
-                  block
-                  color="danger"
-                  onClick={() => setBuy({ skuId: d.skuId, deal: { groupBuy: { dealId: d.id } } })}
-                >
+                <Button block color="danger" onClick={() => checkout.open(d.skuId, { groupBuy: { dealId: d.id } })}>
                   {t('deals.startGroup')}
                 </Button>
-              </Card>
+              </GroupCard>
             ))}
           </>
         )}
       </Async>
-      <CheckoutPopup
-        buy={buy}
-        onClose={() => {
-          setBuy(null);
-          void deals.refetch();
-        }}
-      />
+      {checkout.sheet}
     </div>
   );
 }
@@ -220,22 +179,19 @@ export function Group() {
   const labels = useLabels();
   const groupId = Number(useParams().groupId);
   const group = $api.useQuery('get', '/api/group-buys/groups/{groupId}', { params: { path: { groupId } } });
-  const [buy, setBuy] = useState<Buy>(null);
-  const join = async (dealId: number, id: number) => {
-    try {
+  const checkout = useDealCheckout(group.refetch);
+  const join = (dealId: number, id: number) =>
+    toastOnError(async () => {
       const deal = await queryClient.fetchQuery(
         $api.queryOptions('get', '/api/group-buys/{dealId}', { params: { path: { dealId } } }),
       );
-      setBuy({ skuId: deal.skuId, deal: { groupBuy: { dealId, groupId: id } } });
-    } catch (e) {
-      Toast.show({ content: errorText(e) });
-    }
-  };
+      checkout.open(deal.skuId, { groupBuy: { dealId, groupId: id } });
+    });
   return (
     <Async query={group}>
       {(g) => (
         <div className="page">
-          <Card title={`👥 ${g.title}`} extra={<span className="price">{yuan(g.groupPriceFen)}</span>}>
+          <GroupCard title={g.title} groupPriceFen={g.groupPriceFen}>
             <div>
               {g.status === 'forming'
                 ? `${t('deals.missing', { n: g.missing })} · ${labels.time(g.expiresAt)}`
@@ -254,14 +210,8 @@ export function Group() {
                 {t('deals.join')}
               </Button>
             )}
-          </Card>
-          <CheckoutPopup
-            buy={buy}
-            onClose={() => {
-              setBuy(null);
-              void group.refetch();
-            }}
-          />
+          </GroupCard>
+          {checkout.sheet}
         </div>
       )}
     </Async>
@@ -276,11 +226,9 @@ export function Bargains() {
   const nav = useNavigate();
   const start = async (id: number) => {
     if (!signedIn()) return;
-    try {
+    await toastOnError(async () => {
       void nav(`/bargain/${(await startM.mutateAsync({ params: { path: { campaignId: id } } })).id}`);
-    } catch (e) {
-      Toast.show({ content: errorText(e) });
-    }
+    });
   };
   return (
     <div className="page">
@@ -316,14 +264,12 @@ export function Bargain() {
   const path = { params: { path: { bargainId } } };
   const b = $api.useQuery('get', '/api/bargains/{bargainId}', path);
   const helpM = $api.useMutation('post', '/api/bargains/{bargainId}/help');
-  const [buy, setBuy] = useState<Buy>(null);
+  const checkout = useDealCheckout(b.refetch);
   const help = async () => {
     if (!signedIn()) return;
-    try {
+    await toastOnError(async () => {
       Toast.show({ content: `-${yuan((await helpM.mutateAsync(path)).cutFen)}` });
-    } catch (e) {
-      Toast.show({ content: errorText(e) });
-    }
+    });
   };
   return (
     <Async query={b}>
@@ -349,7 +295,7 @@ export function Bargain() {
                 block
                 color="danger"
                 disabled={x.status === 'bought' || x.status === 'expired'}
-                onClick={() => setBuy({ skuId: x.skuId, deal: { bargainId: x.id } })}
+                onClick={() => checkout.open(x.skuId, { bargainId: x.id })}
               >
                 {t('deals.buyAt', { price: yuan(x.currentPriceFen) })}
               </Button>
@@ -359,13 +305,7 @@ export function Bargain() {
               </Button>
             )}
           </Card>
-          <CheckoutPopup
-            buy={buy}
-            onClose={() => {
-              setBuy(null);
-              void b.refetch();
-            }}
-          />
+          {checkout.sheet}
         </div>
       )}
     </Async>
