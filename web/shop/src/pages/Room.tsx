@@ -155,6 +155,9 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
           Toast.show({ content: errorText(f.data) });
           reload();
           break;
+        // The connection dropped: the socket reconnects and resumes by itself, and the next `joined` catches up.
+        case 'socket.closed':
+          break;
         case 'error':
           if (f.data.roomId === room.id) {
             Toast.show({ content: errorText(f.data) });
