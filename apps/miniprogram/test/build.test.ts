@@ -39,6 +39,10 @@ describe('mini-program build', () => {
     expect(fs.readFileSync(path.join(out, 'pages/room/index.js'), 'utf8')).toContain(
       'require("../../api/room-socket")',
     );
+    // The SDK's room-socket core (reconnect, resume, requests) is bundled into api/room-socket.js, once.
+    const socket = fs.readFileSync(path.join(out, 'api/room-socket.js'), 'utf8');
+    expect(socket).toContain('RoomSocketCore = class');
+    expect(socket).not.toMatch(/require\((?!"\.\.\/config")/);
     // The SDK's Chinese error catalogue is bundled into api/errors.js (nothing outside the package is required),
     // as UTF-8 text, and once: the pages require api/errors.
     const errors = fs.readFileSync(path.join(out, 'api/errors.js'), 'utf8');
@@ -47,6 +51,7 @@ describe('mini-program build', () => {
     expect(errors).not.toMatch(/require\(/);
     const js = files.filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(out, f), 'utf8'));
     expect(js.filter((t) => t.includes('ORDER_NOT_CANCELLABLE'))).toHaveLength(1);
+    expect(js.filter((t) => t.includes('RoomSocketCore = class'))).toHaveLength(1);
     expect(js.some((t) => /require\([^)]*packages\/sdk/.test(t))).toBe(false);
   });
 

@@ -2,10 +2,11 @@
 // quote line by line (each line's price and adjustments, each shop's charges, goods, discount, shipping, total), then
 // place the order with that quote's token and pay (wx.requestPayment, or the sandbox's test money). Event `paid`
 // { orderIds }.
+import { wechatAddress } from '../../api/address';
 import { yuan } from '../../api/format';
 import { api, errorText } from '../../api/http';
 import { confirmSandbox, requestPayment, startPayment, waitPaid } from '../../api/pay';
-import type { Address, AddressInput, Quote } from '../../api/types';
+import type { Address, Quote } from '../../api/types';
 
 interface LineView {
   lineId: string;
@@ -130,16 +131,7 @@ Component({
     importAddress() {
       wx.chooseAddress({
         success: (a) => {
-          const body: AddressInput = {
-            name: a.userName,
-            phone: a.telNumber,
-            province: a.provinceName,
-            city: a.cityName,
-            district: a.countyName,
-            detail: a.detailInfo,
-            ...(a.postalCode ? { postalCode: a.postalCode } : {}),
-          };
-          void api<Address>('POST', '/api/me/addresses', { body })
+          void api<Address>('POST', '/api/me/addresses', { body: wechatAddress(a) })
             .then((saved) => this.loadAddresses(saved.id))
             .catch((e: unknown) => this.setData({ error: errorText(e) }));
         },

@@ -1,5 +1,6 @@
 // My addresses (user subpackage; from 我的 and from the checkout sheet's 管理地址): list, add, edit, delete,
 // set the default, and import one from WeChat (wx.chooseAddress). GET/POST/PUT/DELETE /api/me/addresses.
+import { wechatAddress } from '../../../api/address';
 import { signIn } from '../../../api/auth';
 import { api, errorText } from '../../../api/http';
 import type { Address, AddressInput } from '../../../api/types';
@@ -115,16 +116,7 @@ Component({
     importAddress() {
       wx.chooseAddress({
         success: (a) => {
-          const b = body({
-            name: a.userName,
-            phone: a.telNumber,
-            province: a.provinceName,
-            city: a.cityName,
-            district: a.countyName,
-            detail: a.detailInfo,
-            postalCode: a.postalCode || null,
-            isDefault: this.data.addresses.length === 0,
-          });
+          const b = body({ ...wechatAddress(a), isDefault: this.data.addresses.length === 0 });
           void api('POST', '/api/me/addresses', { body: b })
             .then(() => this.load())
             .then(() => this.setData({ notice: '已从微信导入地址' }))
