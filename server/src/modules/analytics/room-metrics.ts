@@ -1,6 +1,7 @@
 // What the console shows for a room: cumulative numbers, the funnel and a per-minute series, all
 // read from the rollups and the per-visitor funnel state (never from raw events, so the query
 // stays fast however many events a show produced).
+import type { RoomSummary } from '@livemall/sdk/realtime-frames';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/types.ts';
 
@@ -8,24 +9,9 @@ export const FUNNEL_STAGES = ['exposure', 'enter', 'stayed_1min', 'product_click
 /** Watching at least this long counts as "stayed". */
 export const STAYED_SECONDS = 60;
 
-export interface RoomSummary {
-  views: number;
-  viewers: number;
-  avgWatchSeconds: number;
-  newFollowers: number;
-  comments: number;
-  interactionRate: number;
-  productClicks: number;
-  carts: number;
-  orders: number;
-  paidOrders: number;
-  buyers: number;
-  gmvFen: number;
-  gpmFen: number;
-  refundFen: number;
-  conversionRate: number;
-  peakOnline: number;
-}
+// The summary is what the live-metrics frame carries to the console: one definition, the SDK's.
+export type { RoomSummary } from '@livemall/sdk/realtime-frames';
+
 export interface MinutePoint {
   at: Date;
   online: number;
