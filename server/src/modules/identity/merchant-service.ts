@@ -43,14 +43,9 @@ export class MerchantService implements MembershipLookup {
     return this.ctx.db;
   }
 
-  async merchantRole(userId: number, merchantId: number): Promise<MerchantRole | null> {
-    const row = await this.db
-      .selectFrom('merchant_members')
-      .select('role')
-      .where('merchant_id', '=', merchantId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return row?.role ?? null;
+  /** The user's role on the shop's team, or null (the directory answers it for other modules too). */
+  merchantRole(userId: number, merchantId: number): Promise<MerchantRole | null> {
+    return this.ctx.services.directory.memberRole(merchantId, userId);
   }
 
   /**

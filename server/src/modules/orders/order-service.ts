@@ -7,6 +7,7 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import type { OrderStatus } from './tables.ts';
+import { moveOrder } from './transition.ts';
 import './tables.ts';
 import { transact } from '../../platform/db/transact.ts';
 
@@ -50,15 +51,7 @@ export class OrderService {
     actorUserId: number | null,
     extra: Record<string, unknown> = {},
   ) {
-    await db
-      .updateTable('orders')
-      .set({ status: to, updated_at: sql`now()`, ...extra })
-      .where('id', '=', orderId)
-      .execute();
-    await db
-      .insertInto('order_status_history')
-      .values({ order_id: orderId, from_status: from, to_status: to, actor_user_id: actorUserId, note })
-      .execute();
+    await moveOrder(db, orderId, { from, to, note, actorUserId }, extra);
   }
 
   async eventPayload(db: Db, orderId: number) {

@@ -16,6 +16,7 @@ import {
   type PaymentOrderBooks,
 } from './refund-reads.ts';
 import './tables.ts';
+import { moveOrder } from './transition.ts';
 
 const DAY = 24 * 3600_000;
 
@@ -216,7 +217,12 @@ export class OrderRefunds {
     const toShip = lines.reduce((s, l) => s + l.quantity - l.shippedQuantity - l.committedQuantity - asked(l.id), 0);
     const shipped = lines.reduce((s, l) => s + l.shippedQuantity, 0);
     if (toShip > 0 || shipped === 0) return;
-    await this.transition(db, o.id, 'paid', 'shipped', '其余商品已退款，订单已发货', { shipped_at: sql`now()` });
+    await moveOrder(
+      db,
+      o.id,
+      { from: 'paid', to: 'shipped', note: '其余商品已退款，订单已发货', actorUserId: null },
+      { shipped_at: sql`now()` },
+    );
     await this.ctx.jobs.schedule(db, {
       type: 'orders.auto_confirm',
       payload: { orderId: o.id },
@@ -269,7 +275,7 @@ export class OrderRefunds {
     // Only a full refund ends the order; a partial one leaves auto-confirm and completion running.
     const full = lines.every((l) => l.refunded_quantity === l.quantity);
     if (full && o.status !== 'refunded') {
-      await this.transition(db, o.id, o.status, 'refunded', '全额退款');
+      await moveOrder(db, o.id, { from: o.status, to: 'refunded', note: '全额退款', actorUserId: null });
       await this.ctx.jobs.cancel(db, `order-autoconfirm:${o.id}`);
       await this.ctx.jobs.cancel(db, `order-complete:${o.id}`);
     }
@@ -329,24 +335,5 @@ export class OrderRefunds {
       }
     }
     await this.finish(db, input.ref, input.paymentRefundId);
-  }
-
-  private async transition(
-    db: Db,
-    orderId: number,
-    from: string,
-    to: 'shipped' | 'refunded',
-    note: string,
-    extra: Record<string, unknown> = {},
-  ) {
-    await db
-      .updateTable('orders')
-      .set({ status: to, updated_at: sql`now()`, ...extra })
-      .where('id', '=', orderId)
-      .execute();
-    await db
-      .insertInto('order_status_history')
-      .values({ order_id: orderId, from_status: from, to_status: to, actor_user_id: null, note })
-      .execute();
   }
 }
