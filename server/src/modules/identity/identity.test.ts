@@ -180,6 +180,7 @@ describe.each(APP_BACKENDS)('identity & access on $name', (backend) => {
       .selectFrom('outbox_events')
       .select('type')
       .where('aggregate_id', '=', String(applied.body.id))
+      .orderBy('id') // the order they were emitted in (PostgreSQL returns updated rows in any order)
       .execute();
     expect(events.map((e) => e.type)).toEqual(['merchant.applied', 'merchant.activated']);
   });
