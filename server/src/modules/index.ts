@@ -8,6 +8,8 @@ import { cartModule } from './cart/index.ts';
 import { catalogModule } from './catalog/index.ts';
 import { checkoutModule } from './checkout/index.ts';
 import { identityModule } from './identity/index.ts';
+import { distributionModule } from './distribution/index.ts';
+import { growthModule } from './growth/index.ts';
 import { interactionModule } from './interaction/index.ts';
 import { inventoryModule } from './inventory/index.ts';
 import { liveModule } from './live/index.ts';
@@ -15,12 +17,15 @@ import { marketingModule } from './marketing/index.ts';
 import { mediaModule } from './media/index.ts';
 import { membersModule } from './members/index.ts';
 import { operatorModule } from './operator/index.ts';
+import { notificationsModule } from './notifications/index.ts';
 import { ordersModule } from './orders/index.ts';
 import { paymentsModule } from './payments/index.ts';
+import { postersModule } from './posters/index.ts';
 import { realtimeModule } from './realtime/index.ts';
 import { reconciliationModule } from './reconciliation/index.ts';
 import { shippingModule } from './shipping/index.ts';
 import { socialModule } from './social/index.ts';
+import { supportModule } from './support/index.ts';
 import { wechatModule } from './wechat/index.ts';
 
 export const modules: Module[] = [
@@ -41,6 +46,13 @@ export const modules: Module[] = [
   marketingModule,
   membersModule,
   analyticsModule,
+  // Growth: shares and attribution, invitations, posters, distribution (分销).
+  growthModule,
+  postersModule,
+  distributionModule,
+  // Customer service and the shopper's message centre.
+  notificationsModule,
+  supportModule,
   // WeChat platform calls for the mini-program (subscribe messages, msgSecCheck, phone binding).
   wechatModule,
   // Reconciliation (对账) of every module's books.
