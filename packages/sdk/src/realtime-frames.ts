@@ -143,6 +143,35 @@ export interface FrameError {
   details?: unknown;
 }
 
+/** A customer-service message (客服), as both the shopper and the shop's agents see it. */
+export type SupportCard =
+  | { type: 'image'; imageUrl: string }
+  | { type: 'product'; productId: number; title: string; coverUrl: string | null; minPriceFen: number }
+  | { type: 'order'; orderId: number; orderNo: string; status: string; totalFen: number }
+  | { type: 'system'; event: string };
+export interface SupportMessage {
+  id: number;
+  conversationId: number;
+  seq: number;
+  from: 'shopper' | 'agent' | 'bot' | 'system';
+  senderUserId: number | null;
+  clientId: string | null;
+  kind: 'text' | 'image' | 'product' | 'order' | 'system';
+  text: string;
+  card: SupportCard | null;
+  createdAt: IsoTime;
+}
+/** A conversation changed hands or state (queued, assigned, transferred, closed). */
+export interface SupportConversationUpdate {
+  conversationId: number;
+  merchantId: number;
+  userId: number;
+  status: 'bot' | 'queued' | 'assigned' | 'left_message' | 'closed';
+  priority: 'normal' | 'high';
+  agentUserId: number | null;
+  lastSeq: number;
+}
+
 /** Server → client: frame type → data. */
 export interface ServerFrameData {
   hello: Hello;
@@ -175,6 +204,11 @@ export interface ServerFrameData {
   'you.banned': { until: IsoTime | null; reason: string };
   'analytics.metrics': LiveMetricsFrame;
   'analytics.alert': AlertFrame;
+  /** Customer service: to every open device of the shopper and of the assigned agent, in seq order, once. */
+  'support.message': { conversationId: number; merchantId: number; message: SupportMessage };
+  /** The other side read the conversation up to seq (read receipt). */
+  'support.read': { conversationId: number; reader: 'shopper' | 'agent'; seq: number };
+  'support.conversation': SupportConversationUpdate;
   /** The answer to a client frame that carried a `ref` (see ClientAnswers for each type's fields). */
   ack: { ref?: string } & Record<string, unknown>;
   error: FrameError;
@@ -212,6 +246,18 @@ export interface ClientFrameData {
   report: { seq: number; reason?: string };
   /** `ref` makes a retried gift count once. */
   gift: { giftId: number; quantity?: number; ref: string };
+  /** Start (or, after a reconnect, resume) customer-service delivery on this socket: the last seq seen per conversation. */
+  'support.resume': { cursors?: Array<{ conversationId: number; after: number }> };
+  /** `clientId` makes a retried send store once. One of text, imageKey, productId, orderId. */
+  'support.send': {
+    conversationId: number;
+    clientId: string;
+    text?: string;
+    imageKey?: string;
+    productId?: number;
+    orderId?: number;
+  };
+  'support.read': { conversationId: number; seq: number };
 }
 export type ClientFrameType = keyof ClientFrameData;
 
@@ -225,6 +271,12 @@ export interface ClientAnswers {
   like: { total: number };
   report: { reported: true };
   gift: { sendId: number; coins: number; balance: number; replay: boolean };
+  'support.resume': {
+    userId: number;
+    conversations: Array<{ conversationId: number; lastSeq: number; replayed: number; complete: boolean }>;
+  };
+  'support.send': { messageId: number; seq: number; duplicate: boolean; createdAt: IsoTime };
+  'support.read': { conversationId: number; seq: number; unread: number };
 }
 
 export type ClientFrame<T extends ClientFrameType = ClientFrameType> = {
