@@ -63,7 +63,7 @@ describe('media with the bundled ffmpeg when the system has none', () => {
     await until(async () => (await node.api('GET', `/api/rooms/${room.id}`)).body.status === 'live', 20_000);
     const hls = (await node.api('GET', `/api/rooms/${room.id}`)).body.play.hls as string;
     expect(hls).toBe(`${node.url}/live/${room.id}/index.m3u8`);
-    const segmentsListed = async () => [...(await (await fetch(hls)).text()).matchAll(/seg_\d+\.ts/g)].length;
+    const segmentsListed = async () => [...(await (await fetch(hls)).text()).matchAll(/seg_[\d_]+\.ts/g)].length;
     await until(async () => (await segmentsListed()) >= 3, 30_000);
     const playlist = await fetch(hls);
     expect(playlist.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');

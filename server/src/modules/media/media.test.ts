@@ -59,7 +59,7 @@ describe(`media pipeline on ${backend.name}`, () => {
   const liveDir = (id: number) => node.app.ctx.services.media.packagerFor(id)?.liveDir;
   const segments = (dir: string | undefined) =>
     dir && fs.existsSync(`${dir}/index.m3u8`)
-      ? [...fs.readFileSync(`${dir}/index.m3u8`, 'utf8').matchAll(/seg_(\d+)\.ts/g)].map((m) => Number(m[1]))
+      ? [...fs.readFileSync(`${dir}/index.m3u8`, 'utf8').matchAll(/seg_(?:\d+_)?(\d+)\.ts/g)].map((m) => Number(m[1]))
       : [];
   const waitExit = (p: Pusher, ms = 20_000) =>
     Promise.race([p.exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), ms))]);

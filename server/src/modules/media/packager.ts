@@ -77,7 +77,7 @@ export class StreamPackager {
           '-hls_flags',
           liveFlags,
           '-hls_segment_filename',
-          path.join(this.liveDir, 'seg_%06d.ts'),
+          path.join(this.liveDir, `seg_${opts.sessionId}_%06d.ts`),
           path.join(this.liveDir, 'index.m3u8'),
           '-map',
           '0:v?',
@@ -128,7 +128,7 @@ export class StreamPackager {
             '-hls_flags',
             liveFlags,
             '-hls_segment_filename',
-            path.join(this.liveDir, r, 'seg_%06d.ts'),
+            path.join(this.liveDir, r, `seg_${opts.sessionId}_%06d.ts`),
             path.join(this.liveDir, r, 'index.m3u8'),
           ]),
         ];

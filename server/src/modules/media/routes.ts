@@ -9,7 +9,9 @@ import { errorResponses, IdParam, Strict } from '../../platform/http/schemas.ts'
 import type { PlayLinkQuery } from '../live/room-access.ts';
 import { readCompletePlaylist } from './playlist-file.ts';
 
-const FILE = /^(?:(\d{3,4}p)\/)?(index\.m3u8|master\.m3u8|seg_\d{6}\.ts)$/;
+// Live segments carry the session id (seg_<session>_000001.ts): numbering restarts with every show, and an edge
+// that keeps a segment for a day must never hand last show's segment 1 to this show's viewers.
+const FILE = /^(?:(\d{3,4}p)\/)?(index\.m3u8|master\.m3u8|seg_(?:\d{1,12}_)?\d{6}\.ts)$/;
 const MAX_BUFFERED = 8 * 1024 * 1024; // a viewer this far behind is cut off rather than buffered forever
 const PlayQuery = Type.Object(
   {
@@ -91,7 +93,12 @@ export function mediaRoutes(app: Http, ctx: AppContext): void {
     },
   );
 
-  const serveFile = async (dir: string, file: string, reply: import('fastify').FastifyReply) => {
+  const serveFile = async (
+    dir: string,
+    file: string,
+    reply: import('fastify').FastifyReply,
+    room: { isPrivate: boolean },
+  ) => {
     const m = FILE.exec(file);
     if (!m) throw notFound('File');
     const full = path.join(dir, file);
@@ -102,8 +109,7 @@ export function mediaRoutes(app: Http, ctx: AppContext): void {
     if (size === undefined || (playlist && !playlistBytes)) throw notFound('File');
     reply.header('content-type', playlist ? 'application/vnd.apple.mpegurl' : 'video/mp2t');
     reply.header('access-control-allow-origin', '*');
-    // Playlists change every segment; segments never change once written.
-    reply.header('cache-control', playlist ? 'no-cache' : 'public, max-age=86400, immutable');
+    reply.header('cache-control', hlsCacheControl(playlistBytes, room.isPrivate));
     reply.header('content-length', size);
     return reply.send(playlistBytes ?? fs.createReadStream(full));
   };
@@ -124,7 +130,7 @@ export function mediaRoutes(app: Http, ctx: AppContext): void {
       const room = await roomForPlay(req.params.roomId, req.query);
       const p = media.packagerFor(room.id);
       if (!p) throw new AppError(404, 'NOT_LIVE', 'This room is not live right now');
-      return serveFile(p.liveDir, req.params['*'], reply);
+      return serveFile(p.liveDir, req.params['*'], reply, room);
     },
   );
 
@@ -143,8 +149,21 @@ export function mediaRoutes(app: Http, ctx: AppContext): void {
     async (req, reply) => {
       const s = await ctx.services.replays.session(req.params.sessionId);
       if (!s || s.replayDeleted) throw notFound('Replay', 'REPLAY_NOT_FOUND');
-      await roomForPlay(s.roomId, req.query);
-      return serveFile(path.join(media.mediaDir, 'replays', String(req.params.sessionId)), req.params['*'], reply);
+      const room = await roomForPlay(s.roomId, req.query);
+      const dir = path.join(media.mediaDir, 'replays', String(req.params.sessionId));
+      return serveFile(dir, req.params['*'], reply, room);
     },
   );
+}
+
+/**
+ * How long an edge (CDN, nginx) may keep an HLS file. A live playlist changes every segment: an edge keeps it
+ * for one second, so 10,000 players polling it cost the origin one request a second (with the edge's request
+ * collapsing, e.g. nginx proxy_cache_lock). A finished replay's playlist no longer changes. Segments never
+ * change once written. A private room's files are for the signed-in viewer's browser only, never a shared cache.
+ */
+export function hlsCacheControl(playlist: Buffer | null, isPrivate: boolean): string {
+  if (!playlist) return isPrivate ? 'private, max-age=86400, immutable' : 'public, max-age=86400, immutable';
+  if (isPrivate) return 'private, no-cache';
+  return playlist.includes('#EXT-X-ENDLIST') ? 'public, max-age=300' : 'public, max-age=1';
 }
