@@ -220,4 +220,7 @@ export const enErrors: Record<string, string> = {
   UNIT_REQUIRED: 'No device id; sign in and try again',
   RANGE_INVALID: 'Choose one day, or a from and a to date',
   RUN_NOT_FOUND: 'Reconciliation run not found',
+  // Message centre
+  MESSAGES_READ_EMPTY: 'Choose the messages to mark as read',
+  PREFERENCE_EMPTY: 'Choose which notification to switch on or off',
 };

@@ -220,4 +220,7 @@ export const zhErrors: Record<string, string> = {
   UNIT_REQUIRED: '缺少设备标识，请登录后再试',
   RANGE_INVALID: '请选择某一天，或者一个起止日期',
   RUN_NOT_FOUND: '对账记录不存在',
+  // 消息中心
+  MESSAGES_READ_EMPTY: '请选择要标为已读的消息',
+  PREFERENCE_EMPTY: '请选择要打开或关闭的通知方式',
 };
