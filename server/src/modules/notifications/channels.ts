@@ -20,6 +20,8 @@ export interface StoredNotice {
   topic: string;
   ref: string;
   params: NoticeParams;
+  /** Wait this long before the offline copy, and send none if the shopper read the notice meanwhile. */
+  offlineDelayMs?: number | undefined;
 }
 
 export interface OfflineAdapter {
@@ -68,6 +70,7 @@ export class SmsAdapter implements OfflineAdapter {
       payload: { deliveryId: row.id },
       uniqueKey: `notification-delivery:${row.id}`,
       maxAttempts: 6,
+      ...(notice.offlineDelayMs ? { delayMs: notice.offlineDelayMs } : {}),
     });
     return true;
   }
@@ -78,7 +81,7 @@ export class SmsAdapter implements OfflineAdapter {
     const d = await db
       .selectFrom('notification_deliveries as d')
       .innerJoin('notifications as n', 'n.id', 'd.notification_id')
-      .select(['d.id', 'd.status', 'n.user_id', 'n.topic', 'n.ref', 'n.params'])
+      .select(['d.id', 'd.status', 'n.user_id', 'n.topic', 'n.ref', 'n.params', 'n.read_at'])
       .where('d.id', '=', deliveryId)
       .executeTakeFirst();
     if (d?.status !== 'queued') return; // sent already: a retried job is a no-op
@@ -90,6 +93,10 @@ export class SmsAdapter implements OfflineAdapter {
         .where('id', '=', d.id)
         .where('status', '=', 'queued')
         .execute();
+    if (d.read_at) {
+      await finish('skipped', 'read in the app'); // an open device showed it in the meantime
+      return;
+    }
     if (!phone) {
       await finish('skipped', 'no phone');
       return;

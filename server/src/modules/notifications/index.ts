@@ -9,6 +9,7 @@ import { CAMPAIGN_JOB, FollowerFanout } from './fanout.ts';
 import { ROOM_LIVE_JOB, subscribeHandlers } from './handlers.ts';
 import { NotificationService } from './notification-service.ts';
 import { notificationRoutes } from './routes.ts';
+import { subscribeSupportNotices } from './support-notices.ts';
 import './tables.ts';
 
 export interface NotificationServices {
@@ -41,6 +42,7 @@ export const notificationsModule: Module = {
       smsSandbox: gateway instanceof SandboxSmsGateway ? gateway : null,
     };
     subscribeHandlers(ctx, centre);
+    subscribeSupportNotices(ctx, centre);
     ctx.jobs.register<{ deliveryId: number }>({
       type: DELIVER_JOB,
       transactional: false,

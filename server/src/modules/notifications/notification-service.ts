@@ -19,6 +19,8 @@ export interface NoticeInput {
   dedupeKey: string;
   /** Also send copies through these offline channels, as the shopper's preferences allow. */
   offline?: readonly DeliveryChannel[];
+  /** Hold the offline copies this long; a notice read by then gets none. */
+  offlineDelayMs?: number | undefined;
 }
 
 export interface ListQuery {
