@@ -216,16 +216,9 @@ export class CatalogQueries {
       .where('p.deleted_at', 'is', null)
       .where('p.merchant_id', 'in', this.ctx.services.merchants.publicMerchantIds());
     const kw = f.q?.trim();
-    if (kw) {
-      // ILIKE for substrings (Chinese has no word breaks), trigram similarity for typos in latin text.
-      q = q.where((eb) =>
-        eb.or([
-          eb('p.title', 'ilike', `%${escapeLike(kw)}%`),
-          eb('p.subtitle', 'ilike', `%${escapeLike(kw)}%`),
-          sql<SqlBool>`p.title % ${kw}`,
-        ]),
-      );
-    }
+    // Words (jieba) with synonyms and a typo fallback, ranked on air and in stock first (search/).
+    const ranked = kw ? await this.ctx.services.productSearch.rank(kw, f.merchantId) : undefined;
+    if (ranked) q = ranked.ids.length ? q.where('p.id', 'in', ranked.ids) : q.where(sql<SqlBool>`false`);
     if (f.merchantId) q = q.where('p.merchant_id', '=', f.merchantId);
     if (f.categoryId) {
       const cid = f.categoryId;
@@ -257,12 +250,14 @@ export class CatalogQueries {
         ordered = ordered.orderBy('p.created_at', 'desc');
         break;
       case 'relevance':
-        ordered = kw
-          ? ordered
-              .orderBy(sql`(p.title ilike ${`%${escapeLike(kw)}%`})`, 'desc')
-              .orderBy(sql`similarity(p.title, ${kw})`, 'desc')
-              .orderBy('p.sales', 'desc')
-          : ordered.orderBy('p.sales', 'desc');
+        if (ranked) {
+          // The ranked matches are few (capped): filter them here, keep the search's order.
+          const pos = new Map(ranked.ids.map((id, i) => [id, i]));
+          const all = (await ordered.execute()).map((r) => r.id).sort((a, b) => pos.get(a)! - pos.get(b)!);
+          const pageIds = all.slice((f.page - 1) * f.pageSize, f.page * f.pageSize);
+          return { items: await this.getProductSummaries(pageIds), total: total.n, page: f.page, pageSize: f.pageSize };
+        }
+        ordered = ordered.orderBy('p.sales', 'desc');
         break;
     }
     const ids = (

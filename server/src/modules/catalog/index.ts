@@ -10,6 +10,10 @@ import { catalogRoutes } from './routes.ts';
 import { importRoutes } from './import-routes.ts';
 import { seedCatalog } from './seed.ts';
 import { CATALOG_EVENTS } from './events.ts';
+import { ProductSearch } from './search/product-search.ts';
+import { searchRoutes } from './search/search-routes.ts';
+import { SearchService } from './search/search-service.ts';
+import { SynonymService } from './search/synonyms.ts';
 
 declare module '../../platform/context.ts' {
   interface Services {
@@ -17,6 +21,9 @@ declare module '../../platform/context.ts' {
     products: ProductService;
     categories: CategoryService;
     productImports: ProductImportService;
+    productSearch: ProductSearch;
+    search: SearchService;
+    searchSynonyms: SynonymService;
   }
 }
 
@@ -30,6 +37,14 @@ export const catalogModule: Module = {
     ctx.services.categories = new CategoryService(ctx);
     ctx.services.productImports = new ProductImportService(ctx);
     ctx.services.productImports.registerJobs();
+    ctx.services.productSearch = new ProductSearch(ctx);
+    ctx.services.search = new SearchService(ctx);
+    ctx.services.searchSynonyms = new SynonymService(ctx);
+    ctx.jobs.recurring({
+      type: 'catalog.search_log_retention',
+      everyMs: 24 * 3600_000,
+      run: (_job, db) => ctx.services.search.pruneLog(db),
+    });
     // Sales counts shown on product cards and used for "best sellers" sorting.
     ctx.events.subscribe({
       name: 'catalog.count_sales',
@@ -49,6 +64,7 @@ export const catalogModule: Module = {
   async routes(app, ctx) {
     await catalogRoutes(app, ctx);
     importRoutes(app, ctx);
+    searchRoutes(app, ctx);
   },
   seed: seedCatalog,
 };

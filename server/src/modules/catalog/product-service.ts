@@ -13,6 +13,7 @@ import type { MediaItem, ProductStatus, SpecDef } from './tables.ts';
 import './tables.ts';
 import { productCacheKey } from './catalog-queries.ts';
 import { transact } from '../../platform/db/transact.ts';
+import { indexProducts } from './search/search-index.ts';
 
 export interface SkuInput {
   specValues: string[];
@@ -95,6 +96,7 @@ export class ProductService {
     }
     await this.insertSkus(trx, merchantId, product.id, skus, actorUserId, stockReason, input.lowStockThreshold);
     await this.setTags(trx, merchantId, product.id, input.tags ?? []);
+    await indexProducts(trx, [product.id]);
     return product.id;
   }
 
@@ -238,6 +240,7 @@ export class ProductService {
       input.lowStockThreshold,
     );
     await this.setTags(trx, merchantId, productId, input.tags ?? []);
+    await indexProducts(trx, [productId]);
     return current.version + 1;
   }
 

@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { CreatedAt, Id, JsonWithDefault, NullableTimestamp, UpdatedAt } from '../../platform/db/types.ts';
+import type { CreatedAt, Id, Json, JsonWithDefault, NullableTimestamp, UpdatedAt } from '../../platform/db/types.ts';
 
 export type ProductStatus = 'draft' | 'on_shelf' | 'off_shelf';
 export interface SpecDef {
@@ -41,6 +41,8 @@ export interface ProductsTable {
   sales: Generated<number>;
   /** Bumped by every merchant edit; the ETag of the product (optimistic concurrency). */
   version: Generated<number>;
+  /** Its words for search (" w1 w2 "), written with the product; null until indexed. */
+  search_terms: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: NullableTimestamp;
@@ -89,8 +91,32 @@ export interface ProductImportsTable {
   finished_at: NullableTimestamp;
 }
 
+export interface SearchSynonymsTable {
+  id: Id;
+  merchant_id: number;
+  words: Json<string[]>;
+  created_at: CreatedAt;
+}
+export interface SearchQueriesTable {
+  id: Id;
+  merchant_id: number | null;
+  user_id: number | null;
+  query: string;
+  results: number;
+  created_at: CreatedAt;
+}
+export interface SearchHistoryTable {
+  user_id: number;
+  query: string;
+  /** Moved to now() when the shopper searches the same words again. */
+  searched_at: UpdatedAt;
+}
+
 declare module '../../platform/db/types.ts' {
   interface Database {
+    search_synonyms: SearchSynonymsTable;
+    search_queries: SearchQueriesTable;
+    search_history: SearchHistoryTable;
     categories: CategoriesTable;
     products: ProductsTable;
     skus: SkusTable;

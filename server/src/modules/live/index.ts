@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Module } from '../../platform/context.ts';
 import { InviteService } from './invites.ts';
 import { RoomAccess } from './room-access.ts';
+import { RoomSearch } from './room-search.ts';
 import { RoomDirectory } from './room-directory.ts';
 import { Replays } from './replays.ts';
 import { RoomQueries } from './room-queries.ts';
@@ -23,6 +24,7 @@ declare module '../../platform/context.ts' {
     roomInvites: InviteService;
     /** Rooms by id, the live ones, by title: for other modules (they never query live's tables). */
     roomDirectory: RoomDirectory;
+    roomSearch: RoomSearch;
     /** A show's replay: published, retired and looked up by the media module. */
     replays: Replays;
   }
@@ -38,6 +40,7 @@ export const liveModule: Module = {
     ctx.services.roomAccess = new RoomAccess(ctx);
     ctx.services.roomInvites = new InviteService(ctx);
     ctx.services.roomDirectory = new RoomDirectory(ctx);
+    ctx.services.roomSearch = new RoomSearch(ctx);
     ctx.services.replays = new Replays(ctx);
     registerShopGovernance(ctx);
   },

@@ -9,6 +9,7 @@ import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import type { RoomStatus } from './tables.ts';
 import './tables.ts';
 import { transact } from '../../platform/db/transact.ts';
+import { termsText } from '../../platform/text/segment.ts';
 import type { RoomGrant } from './room-access.ts';
 import type { OutFrame } from '../realtime/protocol.ts';
 
@@ -74,6 +75,7 @@ export class RoomService {
         .values({
           merchant_id: merchantId,
           title: input.title.trim(),
+          search_terms: termsText(input.title),
           cover_url: input.coverUrl ?? null,
           anchor_user_id: input.anchorUserId ?? null,
           scheduled_at: input.scheduledAt ?? null,
@@ -102,7 +104,7 @@ export class RoomService {
       await trx
         .updateTable('live_rooms')
         .set({
-          ...(input.title !== undefined ? { title: input.title.trim() } : {}),
+          ...(input.title !== undefined ? { title: input.title.trim(), search_terms: termsText(input.title) } : {}),
           ...(input.coverUrl !== undefined ? { cover_url: input.coverUrl } : {}),
           ...(input.anchorUserId !== undefined ? { anchor_user_id: input.anchorUserId } : {}),
           ...(input.scheduledAt !== undefined ? { scheduled_at: input.scheduledAt } : {}),

@@ -14,6 +14,8 @@ export interface LiveRoomsTable {
   stream_key: string;
   pinned_product_id: number | null;
   viewer_peak: Generated<number>;
+  /** Its title's words for search (" w1 w2 "); null until indexed. */
+  search_terms: Generated<string | null>;
   started_at: NullableTimestamp;
   ended_at: NullableTimestamp;
   created_at: CreatedAt;
