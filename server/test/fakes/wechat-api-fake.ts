@@ -1,6 +1,7 @@
 // A local stand-in for api.weixin.qq.com answering like WeChat does (HTTP 200, errcode/errmsg on
 // failure): jscode2session, stable_token / token (access tokens that expire or can be revoked:
-// 40001 invalid, 42001 expired), getuserphonenumber, msg_sec_check v2 and subscribe/send.
+// 40001 invalid, 42001 expired), getuserphonenumber, msg_sec_check v2, subscribe/send and
+// getwxacodeunlimit (a PNG for a good request, errcode JSON otherwise).
 import crypto from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 
@@ -20,6 +21,9 @@ export interface WechatApiFake {
     data: Record<string, { value: string }>;
     miniprogram_state: string;
   }>;
+  /** Bodies getwxacodeunlimit was asked with; `pages` are the published pages it knows. */
+  wxaCodes: Array<Record<string, unknown>>;
+  pages: Set<string>;
   /** Words msg_sec_check marks risky / review. */
   risky: string[];
   review: string[];
@@ -44,6 +48,8 @@ export async function startWechatApiFake(): Promise<WechatApiFake> {
     phoneCodes: new Map(),
     secChecks: [],
     sent: [],
+    wxaCodes: [],
+    pages: new Set(['pages/room/index', 'pages/home/index', 'mall/pages/product/index']),
     risky: ['赌博', '毒品'],
     review: ['加微信'],
     refusing: new Set<string>(),
@@ -138,6 +144,21 @@ export async function startWechatApiFake(): Promise<WechatApiFake> {
     if (fake.refusing.has(b.touser)) return { errcode: 43101, errmsg: 'user refuse to accept the msg' };
     fake.sent.push(b);
     return { errcode: 0, errmsg: 'ok' };
+  });
+  server.post('/wxa/getwxacodeunlimit', async (req, reply) => {
+    const bad = tokenError(req.query as Record<string, string>);
+    if (bad) return bad;
+    const b = req.body as Record<string, unknown>;
+    fake.wxaCodes.push(b);
+    const scene = typeof b.scene === 'string' ? b.scene : '';
+    if (!/^[A-Za-z0-9!#$&'()*+,/:;=?@._~-]{1,32}$/.test(scene)) return { errcode: 40129, errmsg: 'invalid scene' };
+    if (b.check_path !== false && !fake.pages.has(String(b.page))) return { errcode: 41030, errmsg: 'invalid page' };
+    // A tiny valid PNG (1×1, white) stands for the code's image.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC',
+      'base64',
+    );
+    return reply.header('content-type', 'image/png').send(png);
   });
   const url = await server.listen({ host: '127.0.0.1', port: 0 });
   return Object.assign(fake, {

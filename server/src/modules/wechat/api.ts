@@ -4,10 +4,20 @@
 //   phone:     POST /wxa/business/getuserphonenumber?access_token=  { code }
 //   security:  POST /wxa/msg_sec_check?access_token=  { content, version: 2, scene, openid }
 //   subscribe: POST /cgi-bin/message/subscribe/send?access_token=  { touser, template_id, page, data, ... }
+//   wxacode:   POST /wxa/getwxacodeunlimit?access_token=  { scene, page, ... } → image bytes (wxacode.ts)
 // WeChat answers HTTP 200 with errcode/errmsg; errcode 0 (or none) is success.
 import type { Cache } from '../../platform/cache/cache.ts';
 import { AppError, badRequest } from '../../platform/errors.ts';
 import { SharedAccessToken, type TokenGrant } from './access-token.ts';
+import {
+  checkWxaCode,
+  readWxaCodeAnswer,
+  sandboxWxaCode,
+  type WxaCodeImage,
+  type WxaCodeRequest,
+  wxaCodeBody,
+  wxaCodeError,
+} from './wxacode.ts';
 
 export type SecScene = 1 | 2 | 3 | 4; // 资料 (profile), 评论 (comment), 论坛 (forum), 社交日志 (social log)
 export type Suggest = 'pass' | 'review' | 'risky';
@@ -32,6 +42,8 @@ export interface WechatPlatform {
   }): Promise<{ suggest: Suggest; label: number }>;
   /** Throws WechatApiError on an errcode. */
   sendSubscribe(msg: SubscribeMessage): Promise<void>;
+  /** A 小程序码 (wxacode.getUnlimited) that opens `page` with `scene`. */
+  wxaCodeUnlimited(req: WxaCodeRequest): Promise<WxaCodeImage>;
 }
 
 export class WechatApiError extends Error {
@@ -157,6 +169,27 @@ export class RealWechatApi implements WechatPlatform {
     const r = await this.post<WxAnswer>('/cgi-bin/message/subscribe/send', msg);
     if (r.errcode) throw new WechatApiError(r.errcode, r.errmsg ?? '');
   }
+
+  async wxaCodeUnlimited(req: WxaCodeRequest): Promise<WxaCodeImage> {
+    checkWxaCode(req);
+    const r = await this.token.withToken(async (t) => {
+      const url = new URL('/wxa/getwxacodeunlimit', this.opts.apiBase);
+      url.search = new URLSearchParams({ access_token: t }).toString();
+      try {
+        const res = await fetch(url, {
+          method: 'POST',
+          signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5000),
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(wxaCodeBody(req)),
+        });
+        return await readWxaCodeAnswer(res);
+      } catch (err) {
+        throw new AppError(502, 'WECHAT_UNAVAILABLE', `WeChat did not answer: ${(err as Error).message}`);
+      }
+    });
+    if (!r.image) throw wxaCodeError(r.errcode ?? -1, r.errmsg ?? '');
+    return r.image;
+  }
 }
 
 /** Words the sandbox's msgSecCheck marks (a stand-in for WeChat's own models). */
@@ -191,5 +224,10 @@ export class SandboxWechatApi implements WechatPlatform {
   async sendSubscribe(msg: SubscribeMessage): Promise<void> {
     if (!msg.touser) throw new WechatApiError(40003, 'invalid openid');
     this.sent.push(msg);
+  }
+
+  async wxaCodeUnlimited(req: WxaCodeRequest): Promise<WxaCodeImage> {
+    checkWxaCode(req);
+    return sandboxWxaCode(req);
   }
 }

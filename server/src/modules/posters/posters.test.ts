@@ -1,0 +1,118 @@
+// Posters through real HTTP on both backends: a PNG of the right size with the cover drawn, cached per
+// content (same bytes and ETag, 304, one render for many concurrent asks), a new render when what is
+// drawn changes, the sandbox's mini-program code, private rooms kept private, bad input refused.
+import { loadImage } from '@napi-rs/canvas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_BACKENDS } from '../../../test/backends.ts';
+import { makeShop, type ShopFixture, simpleProduct } from '../../../test/commerce-fixtures.ts';
+import { startNode, type TestNode } from '../../../test/harness.ts';
+import { POSTER_HEIGHT, POSTER_WIDTH } from './render.ts';
+
+describe.each(APP_BACKENDS)('posters on $name', (backend) => {
+  let node: TestNode;
+  let shop: ShopFixture;
+  let productId: number;
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const r = await fetch(`${node.url}${path}`, { headers });
+    const body = Buffer.from(await r.arrayBuffer());
+    return { status: r.status, headers: r.headers, body };
+  };
+  const pixel = async (png: Buffer, x: number, y: number) => {
+    const { createCanvas } = await import('@napi-rs/canvas');
+    const img = await loadImage(png);
+    const c = createCanvas(img.width, img.height);
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    return Array.from(g.getImageData(x, y, 1, 1).data);
+  };
+
+  beforeAll(async () => {
+    node = await startNode({ db: backend.db, cache: backend.cache });
+    shop = await makeShop(node, '海报测试店', '13866660001');
+    const cover = await node.app.ctx.storage.put({
+      prefix: `m${shop.merchantId}/images`,
+      contentType: 'image/svg+xml',
+      body: Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400">' +
+          '<rect width="400" height="400" fill="#0000ff"/></svg>',
+      ),
+    });
+    ({ productId } = await simpleProduct(node, shop, '真丝连衣裙 春季新款', 19900, 5, { coverUrl: cover.url }));
+  }, 60_000);
+  afterAll(async () => {
+    await node?.close();
+  });
+
+  it('draws a product poster: 750 × 1200 PNG, the cover on top, not blank', async () => {
+    const r = await get(`/api/posters/products/${productId}?share=abcd1234`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('image/png');
+    const img = await loadImage(r.body);
+    expect([img.width, img.height]).toEqual([POSTER_WIDTH, POSTER_HEIGHT]);
+    expect(await pixel(r.body, 375, 375)).toEqual([0, 0, 255, 255]); // the blue cover
+    expect(await pixel(r.body, 5, 1190)).toEqual([255, 255, 255, 255]); // the white card below
+  });
+
+  it('is cached per content: same bytes and ETag, 304 on If-None-Match, one render for 20 at once', async () => {
+    const path = `/api/posters/products/${productId}?share=same5678`;
+    const many = await Promise.all(Array.from({ length: 20 }, () => get(path)));
+    expect(many.every((r) => r.status === 200)).toBe(true);
+    const etag = many[0]!.headers.get('etag');
+    expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
+    expect(many.every((r) => r.headers.get('etag') === etag && r.body.equals(many[0]!.body))).toBe(true);
+    const rows = await node.app.ctx.db
+      .selectFrom('poster_renders')
+      .select('hash')
+      .where('hash', '=', etag!.slice(1, -1))
+      .execute();
+    expect(rows).toHaveLength(1);
+    const again = await get(path, { 'if-none-match': etag! });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+  });
+
+  it('renders anew when what is drawn changes: another share token, the language, the mini-program code', async () => {
+    const a = await get(`/api/posters/products/${productId}?share=first111`);
+    const b = await get(`/api/posters/products/${productId}?share=second22`);
+    expect(a.headers.get('etag')).not.toBe(b.headers.get('etag'));
+    const wxa = await get(`/api/posters/products/${productId}?share=first111&code=wxa`);
+    expect(wxa.status).toBe(200);
+    expect(wxa.headers.get('etag')).not.toBe(a.headers.get('etag'));
+    const en = await get(`/api/posters/products/${productId}?share=first111&lang=en`);
+    expect(en.headers.get('etag')).not.toBe(a.headers.get('etag'));
+    expect(en.body.equals(a.body)).toBe(false);
+  });
+
+  it("draws a room's poster, and keeps a private room's poster from outsiders", async () => {
+    const room = await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, {
+      token: shop.owner.token,
+      body: { title: '春季上新直播', scheduledAt: new Date(Date.now() + 3600_000).toISOString() },
+    });
+    expect(room.status).toBe(201);
+    const r = await get(`/api/posters/rooms/${room.body.id}?lang=en`);
+    expect(r.status).toBe(200);
+    expect((await loadImage(r.body)).width).toBe(POSTER_WIDTH);
+    const hidden = await node.api('POST', `/api/merchants/${shop.merchantId}/rooms`, {
+      token: shop.owner.token,
+      body: { title: '内部直播', visibility: 'private' },
+    });
+    expect((await get(`/api/posters/rooms/${hidden.body.id}`)).status).toBe(404);
+  });
+
+  it("draws the signed-in promoter's poster for a shop; refuses guests and unknown shops", async () => {
+    const me = await node.userToken('13866660002');
+    expect((await get(`/api/posters/promoter/${shop.merchantId}`)).status).toBe(401);
+    const r = await get(`/api/posters/promoter/${shop.merchantId}?share=prom1234`, {
+      authorization: `Bearer ${me.token}`,
+    });
+    expect(r.status).toBe(200);
+    const none = await get('/api/posters/promoter/999999', { authorization: `Bearer ${me.token}` });
+    expect(none.status).toBe(404);
+  });
+
+  it('refuses bad input with 4xx: an unknown product, a malformed share token', async () => {
+    expect((await node.api('GET', '/api/posters/products/999999')).body.error.code).toBe('NOT_FOUND');
+    const bad = await node.api('GET', `/api/posters/products/${productId}?share=${'x'.repeat(40)}`);
+    expect(bad.status).toBe(400);
+  });
+});
