@@ -2,18 +2,16 @@
 // the two demo shops. Idempotent: products are keyed by their SPU code.
 import type { AppContext, SeedProgress } from '../../platform/context.ts';
 import { demoMerchantIds } from '../identity/seed.ts';
-import type { ProductInput } from './product-service.ts';
+import { type DemoProduct, MORE_FASHION, MORE_FRUIT } from './seed-catalogue.ts';
 import { transact } from '../../platform/db/transact.ts';
 
 const CATEGORIES: Array<[string, string, string[]]> = [
-  ['生鲜水果', '热带水果', ['芒果', '菠萝', '榴莲']],
-  ['生鲜水果', '时令水果', ['草莓', '樱桃', '柑橘']],
+  ['生鲜水果', '热带水果', ['芒果', '菠萝', '榴莲', '火龙果']],
+  ['生鲜水果', '时令水果', ['草莓', '樱桃', '柑橘', '柠檬']],
   ['服饰', '女装', ['连衣裙', 'T恤', '外套']],
   ['服饰', '男装', ['T恤', '卫衣', '外套']],
   ['美妆个护', '护肤', ['面膜', '精华']],
 ];
-
-type DemoProduct = ProductInput & { spuCode: string; category: string[]; color: string; emoji: string };
 
 const yuan = (y: number) => Math.round(y * 100);
 
@@ -172,8 +170,8 @@ export async function seedCatalog(ctx: AppContext, progress: SeedProgress): Prom
   }
   const merchants = await demoMerchantIds(ctx);
   const all: Array<[number, DemoProduct]> = [
-    ...FRUIT.map((p) => [merchants.fruit, p] as [number, DemoProduct]),
-    ...FASHION.map((p) => [merchants.fashion, p] as [number, DemoProduct]),
+    ...[...FRUIT, ...MORE_FRUIT].map((p) => [merchants.fruit, p] as [number, DemoProduct]),
+    ...[...FASHION, ...MORE_FASHION].map((p) => [merchants.fashion, p] as [number, DemoProduct]),
   ];
   for (const [i, [merchantId, p]] of all.entries()) {
     const exists = await db
