@@ -118,6 +118,7 @@ export class OrderPlacement {
           province: address.province,
           city: address.city,
           district: address.district,
+          districtCode: address.districtCode,
           detail: address.detail,
           postalCode: address.postalCode,
         };

@@ -75,6 +75,7 @@ const AddressT = Type.Object({
   province: Type.String(),
   city: Type.String(),
   district: Type.String(),
+  districtCode: Type.Optional(Nullable(Type.String({ description: 'GB/T 2260 district code, when known' }))),
   detail: Type.String(),
   postalCode: Nullable(Type.String()),
 });

@@ -16,6 +16,8 @@ export interface AddressSnapshot {
   province: string;
   city: string;
   district: string;
+  /** GB/T 2260 district code when the address had one (orders from before codes have none). */
+  districtCode?: string | null;
   detail: string;
   postalCode: string | null;
 }

@@ -10,6 +10,9 @@ const AddressBody = Strict({
   province: Type.String({ minLength: 2, maxLength: 20 }),
   city: Type.String({ minLength: 1, maxLength: 30 }),
   district: Type.Optional(Type.String({ maxLength: 30 })),
+  districtCode: Type.Optional(
+    Type.String({ pattern: '^[0-9]{6}$', description: 'GB/T 2260 district code; the names must be its names' }),
+  ),
   detail: Type.String({ minLength: 2, maxLength: 200 }),
   postalCode: Type.Optional(Type.String({ maxLength: 10 })),
   isDefault: Type.Optional(Type.Boolean()),
@@ -21,6 +24,9 @@ const AddressT = Type.Object({
   province: Type.String(),
   city: Type.String(),
   district: Type.String(),
+  districtCode: Type.Union([Type.String(), Type.Null()]),
+  provinceCode: Type.Union([Type.String(), Type.Null()]),
+  cityCode: Type.Union([Type.String(), Type.Null()]),
   detail: Type.String(),
   postalCode: Type.Union([Type.String(), Type.Null()]),
   isDefault: Type.Boolean(),
@@ -81,7 +87,8 @@ export function shippingRoutes(app: Http, ctx: AppContext): void {
       config: { access: 'user' },
       schema: {
         tags: ['shipping'],
-        summary: 'Add an address',
+        summary:
+          'Add an address (with districtCode, the names must be its names: ADDRESS_REGION_UNKNOWN, ADDRESS_REGION_MISMATCH)',
         security,
         body: AddressBody,
         response: { 201: AddressT, ...errorResponses },
@@ -95,7 +102,7 @@ export function shippingRoutes(app: Http, ctx: AppContext): void {
       config: { access: 'user' },
       schema: {
         tags: ['shipping'],
-        summary: 'Edit an address',
+        summary: 'Edit an address (districtCode checked as when adding)',
         security,
         params: Strict({ addressId: IdParam }),
         body: AddressBody,

@@ -56,6 +56,7 @@ export async function seedShipping(ctx: AppContext, progress: SeedProgress): Pro
         province: '广东省',
         city: '深圳市',
         district: '南山区',
+        districtCode: '440305',
         detail: '科技园路1号',
         isDefault: true,
       });

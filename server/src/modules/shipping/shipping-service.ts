@@ -9,6 +9,7 @@ import type { FeeTemplate } from './shipping-fee.ts';
 import type { ShippingRule } from './tables.ts';
 import './tables.ts';
 import { transact } from '../../platform/db/transact.ts';
+import { checkRegion } from './regions.ts';
 
 export interface AddressInput {
   name: string;
@@ -16,6 +17,8 @@ export interface AddressInput {
   province: string;
   city: string;
   district?: string | undefined;
+  /** The district's GB/T 2260 code from the picker; the names must be the code's. */
+  districtCode?: string | undefined;
   detail: string;
   postalCode?: string | undefined;
   isDefault?: boolean | undefined;
@@ -27,6 +30,10 @@ export interface AddressView {
   province: string;
   city: string;
   district: string;
+  /** Null on addresses saved before division codes (their names still work). */
+  districtCode: string | null;
+  provinceCode: string | null;
+  cityCode: string | null;
   detail: string;
   postalCode: string | null;
   isDefault: boolean;
@@ -73,6 +80,7 @@ export class ShippingService {
   async saveAddress(userId: number, input: AddressInput, id?: number): Promise<AddressView> {
     const phone = normalizePhone(input.phone);
     if (!phone) throw badRequest('PHONE_INVALID', 'Phone must be a mainland mobile number');
+    if (input.districtCode !== undefined) checkRegion({ ...input, districtCode: input.districtCode });
     return transact(this.ctx.db, async (trx) => {
       const count = await trx
         .selectFrom('addresses')
@@ -90,6 +98,7 @@ export class ShippingService {
         province: input.province.trim(),
         city: input.city.trim(),
         district: input.district?.trim() ?? '',
+        district_code: input.districtCode ?? null,
         detail: input.detail.trim(),
         postal_code: input.postalCode ?? null,
         is_default: makeDefault,
@@ -250,6 +259,7 @@ function toAddress(r: {
   province: string;
   city: string;
   district: string;
+  district_code: string | null;
   detail: string;
   postal_code: string | null;
   is_default: boolean;
@@ -261,6 +271,9 @@ function toAddress(r: {
     province: r.province,
     city: r.city,
     district: r.district,
+    districtCode: r.district_code,
+    provinceCode: r.district_code ? `${r.district_code.slice(0, 2)}0000` : null,
+    cityCode: r.district_code ? `${r.district_code.slice(0, 4)}00` : null,
     detail: r.detail,
     postalCode: r.postal_code,
     isDefault: r.is_default,

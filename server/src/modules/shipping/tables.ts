@@ -17,6 +17,8 @@ export interface AddressesTable {
   province: string;
   city: string;
   district: Generated<string>;
+  /** GB/T 2260 district code (implies province and city); null on addresses from before codes. */
+  district_code: string | null;
   detail: string;
   postal_code: string | null;
   is_default: Generated<boolean>;
