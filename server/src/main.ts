@@ -19,9 +19,18 @@ try {
 }
 
 const log = createLogger(config);
-const app = await createApp(config, { log });
-if (config.seedDemo) await seedDemo(app);
-const url = await app.listen();
+// How long each part of starting took (the startup bench reads this line).
+const phases: Record<string, number> = { loadMs: Math.round(performance.now()) };
+const timed = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+  const t0 = performance.now();
+  const result = await run();
+  phases[`${name}Ms`] = Math.round(performance.now() - t0);
+  return result;
+};
+const app = await timed('createApp', () => createApp(config, { log }));
+if (config.seedDemo) await timed('seed', () => seedDemo(app));
+const url = await timed('listen', () => app.listen());
+log.info({ ...phases, totalMs: Math.round(performance.now()) }, 'started');
 
 closeWithGrace({ delay: 10_000, logger: log }, async ({ signal, err }) => {
   if (err) log.error({ err }, 'shutting down after an error');
