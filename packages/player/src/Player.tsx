@@ -10,23 +10,44 @@ export function Player(props: {
   poster?: string | null;
   unmuteLabel?: string;
   className?: string;
+  /** Force one path (the shop's `?player=` for tests and benches); by default FLV, then native HLS, then hls.js. */
+  prefer?: 'flv' | 'hls' | 'hlsjs' | null;
 }) {
   const ref = useRef<HTMLVideoElement>(null);
   const [muted, setMuted] = useState(true); // browsers only autoplay muted video
+  // A source that is not there yet (the show just started and the first segment is still being cut, or the
+  // stream dropped) is tried again: a viewer who opened the room early starts watching by themself.
+  const [attempt, setAttempt] = useState(0);
+  const failures = useRef(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` restarts the player after a failure
   useEffect(() => {
     const video = ref.current;
     if (!video) return;
     let destroy = () => {};
     let cancelled = false;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
     const play = () => {
       void video.play().catch(() => undefined);
     };
+    const retry = () => {
+      if (cancelled || retryTimer) return;
+      const delay = Math.min(500 * 2 ** failures.current, 4000);
+      failures.current += 1;
+      retryTimer = setTimeout(() => setAttempt((a) => a + 1), delay);
+    };
+    const onPlaying = () => {
+      failures.current = 0;
+    };
+    video.addEventListener('playing', onPlaying);
     void (async () => {
-      if (!props.replay && props.flv && mpegts.getFeatureList().mseLivePlayback) {
+      const flvAllowed = !props.prefer || props.prefer === 'flv';
+      if (!props.replay && props.flv && flvAllowed && mpegts.getFeatureList().mseLivePlayback) {
         const p = mpegts.createPlayer(
           { type: 'flv', isLive: true, url: props.flv },
           { enableStashBuffer: false, liveBufferLatencyChasing: true, liveBufferLatencyMaxLatency: 3, lazyLoad: false },
         );
+        p.on(mpegts.Events.ERROR, retry);
+        p.on(mpegts.Events.LOADING_COMPLETE, retry); // the stream ended: it may come back (a dropped push)
         p.attachMediaElement(video);
         p.load();
         play();
@@ -40,14 +61,23 @@ export function Player(props: {
       }
       const url = props.replay ?? props.hls;
       if (!url) return;
-      if (video.canPlayType('application/vnd.apple.mpegurl')) {
+      if (props.prefer !== 'hlsjs' && video.canPlayType('application/vnd.apple.mpegurl')) {
+        video.addEventListener('error', retry);
         video.src = url;
         play();
+        destroy = () => {
+          video.removeEventListener('error', retry);
+          video.removeAttribute('src');
+          video.load();
+        };
         return;
       }
       const { default: Hls } = await import('hls.js');
       if (cancelled || !Hls.isSupported()) return;
       const h = new Hls({ lowLatencyMode: !props.replay });
+      h.on(Hls.Events.ERROR, (_e, data) => {
+        if (data.fatal) retry();
+      });
       h.loadSource(url);
       h.attachMedia(video);
       play();
@@ -55,9 +85,11 @@ export function Player(props: {
     })();
     return () => {
       cancelled = true;
+      clearTimeout(retryTimer);
+      video.removeEventListener('playing', onPlaying);
       destroy();
     };
-  }, [props.flv, props.hls, props.replay]);
+  }, [props.flv, props.hls, props.replay, props.prefer, attempt]);
 
   return (
     <div className={props.className ?? 'player'}>

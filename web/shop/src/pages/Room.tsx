@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { $api, errorText, session, useSession, yuan } from '../api.ts';
 import { Async } from '../components/Async.tsx';
+import { ContactButton } from '../support/ContactButton.tsx';
 import { Player } from '@livemall/player';
 import {
   RoomSocket,
@@ -17,6 +18,7 @@ import {
   type paths,
   type ServerFrame,
 } from '@livemall/sdk';
+import { ShareButton } from '../share/ShareButton.tsx';
 import { track, useRoomWatch } from '../track.ts';
 
 // The buy sheet (forms, checkout) loads when the shopper first taps buy, keeping the room's first load small.
@@ -47,6 +49,9 @@ export function Room() {
   });
   return <Async query={room}>{(r) => <LiveRoom room={r} reload={() => void room.refetch()} invite={invite} />}</Async>;
 }
+
+/** `?player=flv|hls|hlsjs` forces one video path (the browser tests and the latency bench use it). */
+const playerPath = (p: string | null) => (p === 'flv' || p === 'hls' || p === 'hlsjs' ? p : null);
 
 type RoomDetail = paths['/api/rooms/{roomId}']['get']['responses'][200]['content']['application/json'];
 
@@ -237,6 +242,7 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
         hls={room.play.hls}
         replay={replay}
         poster={room.coverUrl}
+        prefer={playerPath(new URLSearchParams(location.search).get('player'))}
         unmuteLabel={t('room.tapForSound')}
       />
       <div className="room-top">
@@ -252,6 +258,7 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
         >
           {follow.data?.following ? t('room.following') : `+ ${t('room.follow')}`}
         </Button>
+        <ContactButton merchantId={room.merchantId} from={{ kind: 'room', id: room.id }} roomId={room.id} size="mini" />
         <span className="pill" data-testid="online">
           {room.status === 'live'
             ? t('home.watching', { n: online })
@@ -259,9 +266,20 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
               ? t('room.replay')
               : t('room.notStarted')}
         </span>
-        <Button size="mini" fill="none" onClick={share}>
-          ↗ {t('common.share')}
-        </Button>
+        {room.isPrivate ? (
+          // A private room's link carries its invitation; it is not a share the shop counts.
+          <Button size="mini" fill="none" onClick={share}>
+            ↗ {t('common.share')}
+          </Button>
+        ) : (
+          <ShareButton
+            size="mini"
+            fill="none"
+            target={{ targetKind: 'room', targetId: room.id }}
+            title={room.title}
+            poster={{ kind: 'room', id: room.id }}
+          />
+        )}
       </div>
       <div className="danmaku" data-testid="chat-list">
         {chat.slice(-8).map((m) => (
