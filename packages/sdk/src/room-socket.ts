@@ -1,10 +1,11 @@
 // The room WebSocket for browsers: the protocol core (room-socket-core.ts: reconnect, resume, requests) over the
 // browser's WebSocket, at this page's host. Frames are typed in realtime-frames.ts, shared with the server.
 import { type RoomConnection, RoomSocketCore, type RoomSocketOptions, type RoomTransport } from './room-socket-core.ts';
+import { SupportSocketCore } from './support-socket.ts';
 
 export type { Frame, RoomSocketOptions } from './room-socket-core.ts';
 
-const browserTransport: RoomTransport = {
+export const browserTransport: RoomTransport = {
   connect(query, on): RoomConnection {
     const proto = location.protocol === 'https:' ? 'wss' : 'ws';
     const ws = new WebSocket(`${proto}://${location.host}/ws?${query}`);
@@ -26,5 +27,12 @@ const browserTransport: RoomTransport = {
 export class RoomSocket extends RoomSocketCore {
   constructor(roomId: number, token: () => string | null = () => null, opts: RoomSocketOptions = {}) {
     super(browserTransport, roomId, token, opts);
+  }
+}
+
+/** Customer service on the same gateway, in the browser (support-socket.ts). */
+export class SupportSocket extends SupportSocketCore {
+  constructor(token: () => string | null) {
+    super(browserTransport, token);
   }
 }

@@ -8,6 +8,7 @@ import { createRoot } from 'react-dom/client';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { queryClient } from './api.ts';
+import { useUnreadBadge } from './support/badge.ts';
 import { i18n } from './i18n.ts';
 import './styles.css';
 
@@ -28,12 +29,15 @@ const Group = lazy(() => deals().then((m) => ({ default: m.Group })));
 const Bargains = lazy(() => deals().then((m) => ({ default: m.Bargains })));
 const Bargain = lazy(() => deals().then((m) => ({ default: m.Bargain })));
 const Points = lazy(() => deals().then((m) => ({ default: m.Points })));
+const Messages = lazy(() => import('./pages/Messages.tsx').then((m) => ({ default: m.Messages })));
+const Support = lazy(() => import('./pages/Support.tsx').then((m) => ({ default: m.Support })));
 
 const TABS = [
   ['/', 'tabs.home', '🏠'],
   ['/mall', 'tabs.mall', '🔍'],
   ['/cart', 'tabs.cart', '🛒'],
   ['/orders', 'tabs.orders', '📦'],
+  ['/messages', 'tabs.messages', '💬'],
   ['/me', 'tabs.me', '👤'],
 ] as const;
 
@@ -44,7 +48,8 @@ function Shell() {
   } = useTranslation();
   const loc = useLocation();
   const nav = useNavigate();
-  const inRoom = loc.pathname.startsWith('/room/');
+  const inRoom = loc.pathname.startsWith('/room/') || loc.pathname.startsWith('/support/');
+  const unread = useUnreadBadge();
   return (
     <ConfigProvider locale={language === 'en' ? enUS : zhCN}>
       <div className={inRoom ? 'shell room-shell' : 'shell'}>
@@ -67,6 +72,8 @@ function Shell() {
               <Route path="/bargains" element={<Bargains />} />
               <Route path="/bargain/:bargainId" element={<Bargain />} />
               <Route path="/points" element={<Points />} />
+              <Route path="/messages" element={<Messages />} />
+              <Route path="/support/:conversationId" element={<Support />} />
               <Route path="*" element={<Home />} />
             </Routes>
           </Suspense>
@@ -78,7 +85,12 @@ function Shell() {
             className="tabbar"
           >
             {TABS.map(([path, label, icon]) => (
-              <TabBar.Item key={path} title={t(label)} icon={<span>{icon}</span>} />
+              <TabBar.Item
+                key={path}
+                title={t(label)}
+                icon={<span>{icon}</span>}
+                badge={path === '/messages' && unread > 0 ? unread : undefined}
+              />
             ))}
           </TabBar>
         )}

@@ -7,6 +7,7 @@ import { Button, Form, Input, List, Popup, Radio, Stepper, Tag, Toast } from 'an
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, yuan } from '../api.ts';
+import { ContactButton } from '../support/ContactButton.tsx';
 import { errorMessage } from '../i18n.ts';
 
 type Json<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extends {
@@ -39,7 +40,7 @@ export function LineRefund(props: { line?: RefundState['lines'][number] | undefi
 }
 
 /** The order's refund totals and its after-sales requests. */
-export function AfterSaleRecords(props: { state: RefundState; requests: Request[] }) {
+export function AfterSaleRecords(props: { state: RefundState; requests: Request[]; merchantId?: number }) {
   const { state, requests } = props;
   const { t } = useTranslation();
   const labels = useLabels();
@@ -59,7 +60,16 @@ export function AfterSaleRecords(props: { state: RefundState; requests: Request[
           key={r.id}
           data-testid="aftersale-row"
           data-status={r.status}
-          description={r.lines.map((l) => `${l.productTitle} ${l.skuName} × ${l.quantity}`).join('，')}
+          description={
+            <>
+              {r.lines.map((l) => `${l.productTitle} ${l.skuName} × ${l.quantity}`).join('，')}
+              {props.merchantId && (
+                <div>
+                  <ContactButton merchantId={props.merchantId} from={{ kind: 'aftersale', id: r.id }} size="mini" />
+                </div>
+              )}
+            </>
+          }
           extra={
             <div className="right">
               <Tag data-testid="aftersale-status">{labels.label('aftersaleStatus', r.status)}</Tag>

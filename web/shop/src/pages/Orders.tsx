@@ -8,6 +8,7 @@ import { $api, errorText, useSession, yuan } from '../api.ts';
 import { AfterSaleRecords, AfterSaleSheet, LineRefund, useAfterSales } from '../components/AfterSales.tsx';
 import { Async } from '../components/Async.tsx';
 import { LoginForm } from '../components/LoginForm.tsx';
+import { ContactButton } from '../support/ContactButton.tsx';
 
 const TABS = ['all', 'pending_payment', 'paid', 'shipped', 'completed'] as const;
 const statusColor = (s: string) => (s === 'paid' ? 'success' : s === 'pending_payment' ? 'warning' : 'default');
@@ -92,6 +93,7 @@ export function OrderDetail() {
             <div className="muted">
               {o.orderNo} · {o.merchantName}
             </div>
+            <ContactButton merchantId={o.merchantId} from={{ kind: 'order', id: o.id }} />
           </div>
           <List header={t('orders.goods')}>
             {o.lines.map((l) => (
@@ -127,7 +129,7 @@ export function OrderDetail() {
             <List.Item extra={<b>{yuan(o.totalFen)}</b>}>{t('checkout.total')}</List.Item>
           </List>
           {refundState && refunds.requests.data && (
-            <AfterSaleRecords state={refundState} requests={refunds.requests.data} />
+            <AfterSaleRecords state={refundState} requests={refunds.requests.data} merchantId={o.merchantId} />
           )}
           {o.shipments.length > 0 && (
             <List header={t('orders.shipments')}>

@@ -5,6 +5,7 @@ import { useParams } from 'react-router-dom';
 import { $api, errorText, session, useSession, yuan } from '../api.ts';
 import { Async } from '../components/Async.tsx';
 import { BuySheet } from '../components/BuySheet.tsx';
+import { ContactButton } from '../support/ContactButton.tsx';
 import { track } from '../track.ts';
 
 export function Product() {
@@ -73,6 +74,7 @@ export function Product() {
               ))}
             <div className="card description">{p.description}</div>
             <div className="bottom-bar row">
+              <ContactButton merchantId={p.merchantId} from={{ kind: 'product', id: p.id }} size="middle" fill="none" />
               <Button onClick={() => void toggleFav()} data-testid="favourite">
                 {favourite ? '♥' : '♡'} {t('product.favourite')}
               </Button>
