@@ -47,7 +47,9 @@ export interface LuckyBagPrize {
 export type LuckyBagCondition =
   | { kind: 'comment'; keyword: string }
   | { kind: 'follow' }
-  | { kind: 'watch'; minutes: number };
+  | { kind: 'watch'; minutes: number }
+  /** Share the live room (a share of it made since the bag started). */
+  | { kind: 'share_room' };
 
 /** A lucky bag (福袋); `seed` and `entrantIds` are filled once it is drawn, so anyone can re-check the draw. */
 export interface LuckyBag {
@@ -98,6 +100,8 @@ export interface RoomSummary {
 export interface LiveMetricsFrame {
   roomId: number;
   online: number;
+  /** Shares of the room, visits through them and the paid orders attributed to shares in it (growth). */
+  shares?: { shares: number; visits: number; attributedOrders: number; attributedGmvFen: number };
   summary: RoomSummary;
   funnel: Array<{ stage: FunnelStage; visitors: number; rateFromPrevious: number | null }>;
   series: Array<{

@@ -1,5 +1,6 @@
 // ctx.services.analytics: collection, the periodic tick (rollup → online samples → alerts → live
 // numbers pushed to the room's staff over the gateway), dashboards and reports.
+import type { LiveMetricsFrame } from '@livemall/sdk/realtime-frames';
 import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
@@ -18,7 +19,10 @@ export interface TickResult {
 }
 
 /** The live numbers pushed to the console (the analytics.metrics frame, without its roomId). */
-type LiveMetrics = Pick<RoomDashboard, 'summary' | 'funnel' | 'series'> & { online: number };
+type LiveMetrics = Pick<RoomDashboard, 'summary' | 'funnel' | 'series'> & {
+  online: number;
+  shares?: LiveMetricsFrame['shares'];
+};
 
 export class AnalyticsService {
   readonly ingest: AnalyticsIngest;
@@ -56,10 +60,18 @@ export class AnalyticsService {
         now,
       );
       fired.push(...alerts);
+      // The room's shares come from growth's service (its tables are its own).
+      const shares = this.ctx.services.growth ? await this.ctx.services.growth.roomLive(db, room.id) : undefined;
       await this.push(
         db,
         room,
-        { online, summary: dashboard.summary, funnel: dashboard.funnel, series: dashboard.series.slice(-3) },
+        {
+          online,
+          summary: dashboard.summary,
+          funnel: dashboard.funnel,
+          series: dashboard.series.slice(-3),
+          ...(shares ? { shares } : {}),
+        },
         alerts,
       );
     }

@@ -10,10 +10,13 @@ export const TOUCH_KINDS = ['visit', 'signup', 'room_entry'] as const;
 export type TouchKind = (typeof TOUCH_KINDS)[number];
 
 const Exact = { additionalProperties: false };
-const TargetKind = Type.Union(
-  SHARE_TARGET_KINDS.map((k) => Type.Literal(k)),
-  { description: 'promoter: targetId is the promoter user id; invite: targetId is the shop id' },
+const L = Type.Literal;
+export const TargetKindSchema = Type.Union(
+  [L('room'), L('product'), L('group_buy'), L('bargain'), L('poster'), L('promoter'), L('invite')],
+  { description: 'group_buy: targetId is the group; promoter: the promoter user id; invite: the shop id' },
 );
+export const TouchKindSchema = Type.Union([L('visit'), L('signup'), L('room_entry')]);
+const TargetKind = TargetKindSchema;
 const Touch = Type.Object(
   { shareId: Id(), sharerUserId: OrNull(Id(), 'null for an anonymous sharer (a visitor without an account)') },
   Exact,
@@ -30,7 +33,7 @@ export const GROWTH_EVENTS = defineEvents({
       shareId: Id(),
       sharerUserId: OrNull(Id(), 'null for an anonymous sharer'),
       visitorUserId: Id(),
-      touch: Type.Union(TOUCH_KINDS.map((k) => Type.Literal(k))),
+      touch: TouchKindSchema,
       targetKind: TargetKind,
       targetId: Id(),
       occurredAt: IsoTime('when the touch happened (for linked touches: the original time)'),

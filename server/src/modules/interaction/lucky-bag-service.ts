@@ -1,5 +1,5 @@
 // Lucky bags (福袋): staff start one in a live room with a prize, a number of winners, an entry
-// condition (send a keyword comment, follow the shop, or watch N minutes) and a countdown. The draw
+// condition (send a keyword comment, follow the shop, watch N minutes, or share the room) and a countdown. The draw
 // is a durable job at the deadline; it is verifiable (lucky-draw.ts) and records the prizes.
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
@@ -144,6 +144,10 @@ export class LuckyBagService {
       if (!seen || Date.now() - seen < c.minutes * 60_000)
         throw new AppError(409, 'CONDITION_NOT_MET', `Watch for ${c.minutes} minutes to enter`);
     }
+    // Sharing is enough (no visit through it needed): the friend may open it after the countdown.
+    // Growth answers from its own tables; a share made before the bag counts once shared again.
+    if (c.kind === 'share_room' && !(await this.ctx.services.growth.hasSharedRoom(userId, b.room_id, b.created_at)))
+      throw new AppError(409, 'CONDITION_NOT_MET', 'Share the live room to enter');
     if (c.kind === 'comment') {
       const said = await db
         .selectFrom('chat_messages')

@@ -70,6 +70,7 @@ const Condition = Type.Union([
   Strict({ kind: Type.Literal('comment'), keyword: Type.String({ minLength: 1, maxLength: 20 }) }),
   Strict({ kind: Type.Literal('follow') }),
   Strict({ kind: Type.Literal('watch'), minutes: Type.Integer({ minimum: 1, maximum: 180 }) }),
+  Strict({ kind: Type.Literal('share_room') }),
 ]);
 const BagT = Type.Object({
   bagId: Type.Integer(),

@@ -13,7 +13,9 @@ export type ChatStatus = 'visible' | 'held' | 'blocked' | 'deleted' | 'rejected'
 export type LuckyBagCondition =
   | { kind: 'comment'; keyword: string }
   | { kind: 'follow' }
-  | { kind: 'watch'; minutes: number };
+  | { kind: 'watch'; minutes: number }
+  /** Shared the room (growth: a share of it made or made again since the bag started). */
+  | { kind: 'share_room' };
 export interface LuckyBagPrize {
   kind: 'product' | 'coupon' | 'coins' | 'other';
   description: string;

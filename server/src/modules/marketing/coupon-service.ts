@@ -184,7 +184,7 @@ export class CouponService {
   async requireOwnTemplate(db: Db, merchantId: number, templateId: number) {
     const t = await this.templateRow(db, templateId);
     if (!t || t.merchant_id !== merchantId) throw notFound('Coupon', 'COUPON_NOT_FOUND');
-    return { id: t.id, merchantId, title: t.title, kind: t.kind, status: t.status };
+    return { id: t.id, merchantId, title: t.title, kind: t.kind, status: t.status, channels: t.channels };
   }
 
   /** The contract (docs/service-contracts.md) for other modules (room drops, lucky bags). */
@@ -444,6 +444,22 @@ export class CouponService {
       }
     }
     return results;
+  }
+
+  /**
+   * Take back coupons that were given (an invitation reward whose order was refunded): only those
+   * still unused; returns the ids revoked (a used or expired one stays as it is).
+   */
+  async revokeUnused(db: Db, couponIds: readonly number[]): Promise<number[]> {
+    if (couponIds.length === 0) return [];
+    const rows = await db
+      .updateTable('coupons')
+      .set({ status: 'revoked' })
+      .where('id', 'in', [...couponIds])
+      .where('status', '=', 'unused')
+      .returning('id')
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   /** Coupons used by an order that is cancelled before payment come back (if still valid). */

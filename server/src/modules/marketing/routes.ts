@@ -15,7 +15,7 @@ import { transact } from '../../platform/db/transact.ts';
 
 const security = [{ bearer: [] }];
 const Channel = Type.Union(
-  ['claim_centre', 'room_drop', 'new_user', 'staff_issue', 'lucky_bag'].map((c) => Type.Literal(c)),
+  ['claim_centre', 'room_drop', 'new_user', 'staff_issue', 'lucky_bag', 'invite'].map((c) => Type.Literal(c)),
 );
 const Scope = Type.Union([
   Strict({ type: Type.Literal('all') }),

@@ -2,7 +2,7 @@ import type { Generated } from 'kysely';
 import type { CreatedAt, Id, Json, NullableTimestamp, Timestamp, UpdatedAt } from '../../platform/db/types.ts';
 import type { CouponKind, CouponScope } from './rules/coupons.ts';
 
-export type CouponChannel = 'claim_centre' | 'room_drop' | 'new_user' | 'staff_issue' | 'lucky_bag';
+export type CouponChannel = 'claim_centre' | 'room_drop' | 'new_user' | 'staff_issue' | 'lucky_bag' | 'invite';
 export type PromotionKind = 'full_reduction' | 'limited_discount' | 'new_user_price';
 
 declare module '../../platform/db/types.ts' {
