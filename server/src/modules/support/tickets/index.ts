@@ -1,6 +1,42 @@
-// The support module's tickets part: its services and routes, wired in by ../index.ts.
+// The support module's tickets part: tickets with SLA timers, compensation, and the service
+// metrics kept from the conversation events; wired in by ../index.ts.
 import type { AppContext, Http } from '../../../platform/context.ts';
+import { CompensationService } from './compensation-service.ts';
+import { TICKET_EVENTS } from './events.ts';
+import { subscribeFacts } from './facts.ts';
+import { SupportMetrics } from './metrics.ts';
+import { ticketRoutes as routes } from './routes.ts';
+import { registerSla } from './sla.ts';
+import { TicketActions } from './ticket-actions.ts';
+import { TicketService } from './ticket-service.ts';
 
-export function initTickets(_ctx: AppContext): void {}
+export { TICKET_EVENTS } from './events.ts';
 
-export function ticketRoutes(_app: Http, _ctx: AppContext): void {}
+declare module '../../../platform/context.ts' {
+  interface Services {
+    supportTickets: TicketService;
+    supportTicketActions: TicketActions;
+    supportCompensations: CompensationService;
+    supportMetrics: SupportMetrics;
+  }
+}
+
+export function initTickets(ctx: AppContext): void {
+  // The support module's catalogue should list these (support/events.ts); until it does, declare
+  // them here, before anything subscribes or emits.
+  const missing = Object.fromEntries(
+    Object.entries(TICKET_EVENTS).filter(([name]) => !ctx.events.catalogue().has(name)),
+  );
+  if (Object.keys(missing).length) ctx.events.declare('support', missing);
+  ctx.services.supportTickets = new TicketService(ctx);
+  ctx.services.supportTicketActions = new TicketActions(ctx);
+  ctx.services.supportCompensations = new CompensationService(ctx);
+  ctx.services.supportCompensations.register();
+  ctx.services.supportMetrics = new SupportMetrics(ctx);
+  registerSla(ctx);
+  subscribeFacts(ctx);
+}
+
+export function ticketRoutes(app: Http, ctx: AppContext): void {
+  routes(app, ctx);
+}
