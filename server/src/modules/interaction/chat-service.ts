@@ -51,6 +51,22 @@ export class ChatService {
     return filter;
   }
 
+  /**
+   * The shop's and the platform's word lists applied to a text sent elsewhere than a room
+   * (customer-service messages): the strongest action and the text with 'mask' words starred.
+   */
+  async screen(
+    merchantId: number,
+    text: string,
+  ): Promise<{ action: WordAction | 'allow'; masked: string; words: string[] }> {
+    const check = (await this.filterFor(merchantId)).check(text);
+    const masked = maskMatches(
+      text,
+      check.matches.filter((m) => m.action === 'mask'),
+    );
+    return { action: check.action, masked, words: check.matches.map((m) => m.word) };
+  }
+
   async activeSanction(merchantId: number, roomId: number, userId: number) {
     return this.ctx.db
       .selectFrom('room_sanctions')
