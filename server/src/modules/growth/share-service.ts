@@ -4,6 +4,7 @@
 // it. A share carries its parent: the share through which the sharer themself last arrived in the
 // shop, which is what the spread tree is made of.
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
 import type { Actor } from '../../platform/auth/access.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
@@ -97,7 +98,7 @@ export class ShareService {
     const row = await transact(this.ctx.db, async (trx) => {
       const again = await trx
         .updateTable('growth_shares')
-        .set((eb) => ({ times_shared: eb('times_shared', '+', 1), last_shared_at: new Date() }))
+        .set((eb) => ({ times_shared: eb('times_shared', '+', 1), last_shared_at: sql<Date>`now()` }))
         .where('merchant_id', '=', merchantId)
         .where('sharer_key', '=', visitor.key)
         .where('target_kind', '=', input.targetKind)

@@ -76,11 +76,14 @@ export function subtree(shares: readonly SpreadShare[], rootIds: readonly number
   const roots = rootIds.length
     ? rootIds.map((id) => byId.get(id)).filter((s): s is SpreadShare => s !== undefined)
     : shares.filter((s) => s.parentId === null || !byId.has(s.parentId));
+  // Depth-first, pre-order, without recursion (a long chain must not exhaust the stack).
   const out: SpreadShare[] = [];
-  const walk = (s: SpreadShare, depth: number) => {
+  const stack: Array<[SpreadShare, number]> = roots.map((r) => [r, 0] as [SpreadShare, number]).reverse();
+  while (stack.length > 0) {
+    const [s, depth] = stack.pop()!;
     out.push({ ...s, depth });
-    for (const c of children.get(s.id) ?? []) walk(c, depth + 1);
-  };
-  for (const r of roots) walk(r, 0);
+    const below = children.get(s.id) ?? [];
+    for (let i = below.length - 1; i >= 0; i--) stack.push([below[i]!, depth + 1]);
+  }
   return out;
 }
