@@ -30,6 +30,7 @@ const Platform = lazy(() => import('./pages/Platform.tsx'));
 const Marketing = lazy(() => import('./pages/Marketing.tsx'));
 const Members = lazy(() => import('./pages/Members.tsx'));
 const Reconciliation = lazy(() => import('./pages/Reconciliation.tsx'));
+const Service = lazy(() => import('./pages/Service.tsx'));
 
 type Role = 'merchant_owner' | 'merchant_staff' | 'anchor';
 const SHOP: Role[] = ['merchant_owner', 'merchant_staff'];
@@ -39,6 +40,7 @@ const MENU = [
   { key: '/inventory', label: 'nav.inventory', roles: SHOP },
   { key: '/orders', label: 'nav.orders', roles: SHOP },
   { key: '/aftersales', label: 'nav.aftersales', roles: SHOP },
+  { key: '/service', label: 'nav.service', roles: SHOP },
   { key: '/live', label: 'nav.live', roles: [...SHOP, 'anchor'] },
   { key: '/marketing', label: 'nav.marketing', roles: SHOP },
   { key: '/members', label: 'nav.members', roles: SHOP },
@@ -127,6 +129,7 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
                 {merchant && <Route path="/inventory" element={<Inventory />} />}
                 {merchant && <Route path="/orders" element={<Orders />} />}
                 {merchant && <Route path="/aftersales" element={<Aftersales />} />}
+                {merchant && <Route path="/service" element={<Service />} />}
                 {merchant && <Route path="/live" element={<Rooms />} />}
                 {merchant && <Route path="/live/:roomId" element={<LiveConsole />} />}
                 {merchant && <Route path="/marketing" element={<Marketing />} />}

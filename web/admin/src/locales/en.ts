@@ -1,8 +1,10 @@
 // The console's English texts: the same keys as zh.ts (the type makes a missing or extra key an error).
 import type { Catalogue } from '@livemall/sdk';
 import type { zh } from './zh.ts';
+import { serviceEn } from './service-en.ts';
 
 export const en: Catalogue<typeof zh> = {
+  ...serviceEn,
   common: {
     loadFailed: 'Failed to load',
     retry: 'Retry',
@@ -30,6 +32,7 @@ export const en: Catalogue<typeof zh> = {
     members: 'Members',
     data: 'Data',
     reconciliation: 'Reconciliation',
+    service: 'Customer service',
     platform: 'Platform',
     reconcileAll: 'All shops',
     signOut: 'Sign out',
