@@ -10,6 +10,7 @@ import { BrowserRouter, Route, Routes, useLocation, useNavigate } from 'react-ro
 import { queryClient } from './api.ts';
 import { useUnreadBadge } from './support/badge.ts';
 import { i18n } from './i18n.ts';
+import { ShareVisits } from './share/ShareVisits.tsx';
 import './styles.css';
 
 const Home = lazy(() => import('./pages/Home.tsx').then((m) => ({ default: m.Home })));
@@ -29,6 +30,9 @@ const Group = lazy(() => deals().then((m) => ({ default: m.Group })));
 const Bargains = lazy(() => deals().then((m) => ({ default: m.Bargains })));
 const Bargain = lazy(() => deals().then((m) => ({ default: m.Bargain })));
 const Points = lazy(() => deals().then((m) => ({ default: m.Points })));
+const Invite = lazy(() => import('./pages/Invite.tsx').then((m) => ({ default: m.Invite })));
+const PromoterShops = lazy(() => import('./pages/promoter/Shops.tsx').then((m) => ({ default: m.PromoterShops })));
+const PromoterCentre = lazy(() => import('./pages/promoter/Centre.tsx').then((m) => ({ default: m.PromoterCentre })));
 const Messages = lazy(() => import('./pages/Messages.tsx').then((m) => ({ default: m.Messages })));
 const Support = lazy(() => import('./pages/Support.tsx').then((m) => ({ default: m.Support })));
 
@@ -54,6 +58,7 @@ function Shell() {
     <ConfigProvider locale={language === 'en' ? enUS : zhCN}>
       <div className={inRoom ? 'shell room-shell' : 'shell'}>
         <main>
+          <ShareVisits />
           <Suspense fallback={<div className="center">…</div>}>
             <Routes>
               <Route path="/" element={<Home />} />
@@ -72,6 +77,10 @@ function Shell() {
               <Route path="/bargains" element={<Bargains />} />
               <Route path="/bargain/:bargainId" element={<Bargain />} />
               <Route path="/points" element={<Points />} />
+              <Route path="/invite" element={<Invite />} />
+              <Route path="/distribution" element={<PromoterShops />} />
+              <Route path="/distribution/:merchantId" element={<PromoterCentre />} />
+              <Route path="/distribution/:merchantId/join" element={<PromoterCentre />} />
               <Route path="/messages" element={<Messages />} />
               <Route path="/support/:conversationId" element={<Support />} />
               <Route path="*" element={<Home />} />

@@ -1,8 +1,10 @@
 // The shop's English texts: the same keys as zh.ts (the type makes a missing or extra key an error).
 import type { Catalogue } from '@livemall/sdk';
+import { growthEn } from './growth-en.ts';
 import type { zh } from './zh.ts';
 
 export const en: Catalogue<typeof zh> = {
+  ...growthEn,
   common: {
     loading: 'Loading…',
     empty: 'Nothing here yet',

@@ -1,6 +1,9 @@
 // 购物端的中文文案（默认语言）。键是稳定的英文名，不随文案改动；en.ts 必须有同样的键
 // （类型检查保证），scripts/i18n-check.ts 检查代码里用到的每个键两种语言都有。
+import { growthZh } from './growth-zh.ts';
+
 export const zh = {
+  ...growthZh,
   common: {
     loading: '加载中',
     empty: '暂无内容',

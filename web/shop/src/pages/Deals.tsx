@@ -8,6 +8,7 @@ import { Async } from '../components/Async.tsx';
 import { useDealCheckout } from '../components/deals/DealCheckout.tsx';
 import { GroupCard } from '../components/deals/GroupCard.tsx';
 import { toastOnError, useSignedIn } from '../components/deals/toasts.ts';
+import { ShareButton } from '../share/ShareButton.tsx';
 
 export function Coupons() {
   const { t } = useTranslation();
@@ -210,6 +211,9 @@ export function Group() {
                 {t('deals.join')}
               </Button>
             )}
+            {g.status === 'forming' && (
+              <ShareButton className="block-gap" target={{ targetKind: 'group_buy', targetId: g.id }} title={g.title} />
+            )}
           </GroupCard>
           {checkout.sheet}
         </div>
@@ -303,6 +307,9 @@ export function Bargain() {
               <Button block color="warning" disabled={x.status !== 'active'} onClick={() => void help()}>
                 {t('deals.helpCut')}
               </Button>
+            )}
+            {x.status === 'active' && (
+              <ShareButton className="block-gap" target={{ targetKind: 'bargain', targetId: x.id }} title={x.title} />
             )}
           </Card>
           {checkout.sheet}

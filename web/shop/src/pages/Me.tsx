@@ -36,6 +36,12 @@ export function Me() {
             <List.Item onClick={() => nav('/points')} arrow>
               {t('me.points')}
             </List.Item>
+            <List.Item onClick={() => nav('/invite')} arrow data-testid="me-invite">
+              {t('invite.title')}
+            </List.Item>
+            <List.Item onClick={() => nav('/distribution')} arrow data-testid="me-promoter">
+              {t('promoter.centre')}
+            </List.Item>
           </List>
           <List header={t('me.saved')}>
             <Async query={favs}>

@@ -5,6 +5,7 @@ import { useParams } from 'react-router-dom';
 import { $api, errorText, session, useSession, yuan } from '../api.ts';
 import { Async } from '../components/Async.tsx';
 import { BuySheet } from '../components/BuySheet.tsx';
+import { ShareButton } from '../share/ShareButton.tsx';
 import { ContactButton } from '../support/ContactButton.tsx';
 import { track } from '../track.ts';
 
@@ -63,8 +64,15 @@ export function Product() {
                   </Tag>
                 ))}
               </div>
-              <div className="muted">
-                {p.merchantName} · {t('product.sold', { n: p.sales })}
+              <div className="row">
+                <span className="muted grow">
+                  {p.merchantName} · {t('product.sold', { n: p.sales })}
+                </span>
+                <ShareButton
+                  target={{ targetKind: 'product', targetId: p.id }}
+                  title={p.title}
+                  poster={{ kind: 'product', id: p.id }}
+                />
               </div>
             </div>
             {p.media
