@@ -30,6 +30,8 @@ const Platform = lazy(() => import('./pages/Platform.tsx'));
 const Marketing = lazy(() => import('./pages/Marketing.tsx'));
 const Members = lazy(() => import('./pages/Members.tsx'));
 const Reconciliation = lazy(() => import('./pages/Reconciliation.tsx'));
+const Growth = lazy(() => import('./pages/growth/Growth.tsx'));
+const Distribution = lazy(() => import('./pages/distribution/Distribution.tsx'));
 const Service = lazy(() => import('./pages/Service.tsx'));
 
 type Role = 'merchant_owner' | 'merchant_staff' | 'anchor';
@@ -44,6 +46,8 @@ const MENU = [
   { key: '/live', label: 'nav.live', roles: [...SHOP, 'anchor'] },
   { key: '/marketing', label: 'nav.marketing', roles: SHOP },
   { key: '/members', label: 'nav.members', roles: SHOP },
+  { key: '/growth', label: 'growth.nav', roles: SHOP },
+  { key: '/distribution', label: 'distribution.nav', roles: SHOP },
   { key: '/data', label: 'nav.data', roles: SHOP },
   { key: '/reconciliation', label: 'nav.reconciliation', roles: SHOP },
   { key: '/platform', label: 'nav.platform', roles: 'platform' },
@@ -134,6 +138,8 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
                 {merchant && <Route path="/live/:roomId" element={<LiveConsole />} />}
                 {merchant && <Route path="/marketing" element={<Marketing />} />}
                 {merchant && <Route path="/members" element={<Members />} />}
+                {merchant && <Route path="/growth" element={<Growth />} />}
+                {merchant && <Route path="/distribution" element={<Distribution />} />}
                 {merchant && <Route path="/data" element={<Data />} />}
                 {merchant && <Route path="/reconciliation" element={<Reconciliation />} />}
                 {me.user.isPlatformAdmin && <Route path="/reconcile-all" element={<Reconciliation platform />} />}

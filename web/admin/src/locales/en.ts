@@ -1,9 +1,11 @@
 // The console's English texts: the same keys as zh.ts (the type makes a missing or extra key an error).
 import type { Catalogue } from '@livemall/sdk';
+import { growthEn } from './growth-en.ts';
 import type { zh } from './zh.ts';
 import { serviceEn } from './service-en.ts';
 
 export const en: Catalogue<typeof zh> = {
+  ...growthEn,
   ...serviceEn,
   common: {
     loadFailed: 'Failed to load',

@@ -1,7 +1,10 @@
 // 商家后台的中文文案（默认语言）。键是稳定的英文名；en.ts 必须有同样的键（类型检查保证），
 // scripts/i18n-check.ts 检查代码里用到的每个键两种语言都有。服务端的枚举值在 @livemall/sdk 的 enums 里。
 import { serviceZh } from './service-zh.ts';
+import { growthZh } from './growth-zh.ts';
+
 export const zh = {
+  ...growthZh,
   ...serviceZh,
   common: {
     loadFailed: '加载失败',
