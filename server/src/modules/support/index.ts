@@ -42,9 +42,9 @@ export const supportModule: Module = {
     initBot(ctx);
     initTickets(ctx);
   },
-  routes(app, ctx) {
+  async routes(app, ctx) {
     const s = ctx.services;
-    shopperRoutes(app, ctx, s.supportConversations);
+    await shopperRoutes(app, ctx, s.supportConversations);
     workbenchRoutes(app, ctx, {
       conversations: s.supportConversations,
       agents: s.supportAgents,

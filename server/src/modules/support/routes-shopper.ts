@@ -1,4 +1,5 @@
 // The shopper's customer-service routes (/api/me/support/...) and the image upload both sides use.
+import multipart from '@fastify/multipart';
 import { Type } from 'typebox';
 import type { AppContext, Http } from '../../platform/context.ts';
 import { AppError, badRequest, notFound } from '../../platform/errors.ts';
@@ -24,7 +25,9 @@ const security = [{ bearer: [] }];
 const tags = ['support'];
 const MAX_IMAGE = 10 * 1024 * 1024;
 
-export function shopperRoutes(app: Http, ctx: AppContext, conversations: ConversationService): void {
+export async function shopperRoutes(app: Http, ctx: AppContext, conversations: ConversationService): Promise<void> {
+  // Each module's routes are their own plugin scope: the image upload needs the multipart parser here.
+  await app.register(multipart, { limits: { fileSize: MAX_IMAGE, files: 1, fields: 5 } });
   const me = (req: { actor?: { userId: number } | null | undefined }) => req.actor!.userId;
   const shopper = (req: { actor?: { userId: number } | null | undefined }) => ({
     as: 'shopper' as const,
