@@ -183,6 +183,8 @@ export interface ServerFrameData {
   likes: { total: number };
   chat: ChatMessage;
   'chat.deleted': { id: number; seq: number | null };
+  /** A busy room: `count` chat messages since the last such frame were not shown to this viewer. */
+  'chat.folded': { count: number };
   'room.slow_mode': { seconds: number };
   'room.live': { roomId: number; sessionId: number };
   'room.ended': { roomId: number; sessionId: number | null };

@@ -42,6 +42,8 @@ export interface Config {
   quoteTtlSec: number;
   /** Chat messages a user may send per 10 s (all nodes together). */
   chatPer10s: number;
+  /** Chat messages a second each viewer of a busy room is shown (the rest are folded into a count); 0: all. */
+  chatDisplayPerSec: number;
   /** Fastify trustProxy: which proxies' X-Forwarded-For names the client (rate limits count per client). */
   trustProxy: boolean | number | string[];
   /** HTTP route rate limits (platform/http/rate-limit.ts): on/off, and per-bucket overrides. */
@@ -240,6 +242,7 @@ export function loadConfig(env: Env = process.env): Config {
     afterSalesWindowDays: r.int('AFTER_SALES_WINDOW_DAYS', 7, 0, 60),
     quoteTtlSec: r.int('QUOTE_TTL_SEC', 10 * 60, 10, 24 * 3600),
     chatPer10s: r.int('CHAT_RATE_PER_10S', 5, 1, 1000),
+    chatDisplayPerSec: r.int('CHAT_DISPLAY_PER_SEC', 30, 0, 10_000),
     trustProxy: trustProxy(r, 'TRUST_PROXY'),
     rateLimits: rateLimits(r, 'RATE_LIMITS'),
     login: {

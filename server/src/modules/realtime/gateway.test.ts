@@ -11,7 +11,8 @@ import { CloseCode } from './protocol.ts';
 describe.each(APP_BACKENDS)('realtime gateway on $name', (backend) => {
   let node: TestNode;
   beforeAll(async () => {
-    node = await startNode({ db: backend.db, cache: backend.cache });
+    // Every chat message to every viewer: these tests are about delivery (busy-room.test.ts samples).
+    node = await startNode({ db: backend.db, cache: backend.cache, config: { chatDisplayPerSec: 0 } });
     // Real rooms through the live module's API (ids 1 and 2 in this fresh database).
     const shop = await makeShop(node, '网关测试店', '13844440001');
     for (const title of ['one', 'two'])

@@ -33,7 +33,7 @@ export class RealtimeService {
   private readonly recheckListeners: Array<(scope: RecheckScope) => void> = [];
 
   constructor(private readonly ctx: AppContext) {
-    this.hub = new RoomHub(ctx.cache, ctx.log);
+    this.hub = new RoomHub(ctx.cache, ctx.log, ctx.config.chatDisplayPerSec);
     this.gateway = new Gateway(ctx, this.hub);
   }
 

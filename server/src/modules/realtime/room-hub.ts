@@ -4,6 +4,7 @@
 // room and delivered as one shared buffer to every viewer at most every BATCH_MS.
 import type { Cache, Unsubscribe } from '../../platform/cache/cache.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { ChatSampler, FOLD_REPORT_MS } from './chat-sampler.ts';
 import { BATCH_MS, type Conn } from './connection.ts';
 import type { FrameKind, OutFrame, RoomFrame, ServerFrame } from './protocol.ts';
 
@@ -20,7 +21,13 @@ class LocalRoom {
   lastDelivery = 0;
   unsubscribe: Promise<Unsubscribe> | undefined;
   idleTimer: NodeJS.Timeout | undefined;
-  constructor(readonly roomId: number) {}
+  readonly sampler: ChatSampler;
+  constructor(
+    readonly roomId: number,
+    chatDisplayPerSec: number,
+  ) {
+    this.sampler = new ChatSampler(chatDisplayPerSec);
+  }
 }
 
 export class RoomHub {
@@ -34,6 +41,8 @@ export class RoomHub {
   constructor(
     private readonly cache: Cache,
     private readonly log: Logger,
+    /** Chat messages a second each viewer is shown at most (chat-sampler.ts); 0: all of them. */
+    private readonly chatDisplayPerSec = 0,
   ) {}
 
   /** Fan a frame out to the room on every node. Frames with a seq are kept for resume/history. */
@@ -77,7 +86,7 @@ export class RoomHub {
     if (!conn.mayReceive(roomId)) throw new Error(`connection ${conn.id} has no grant for room ${roomId}`);
     let room = this.rooms.get(roomId);
     if (!room) {
-      room = new LocalRoom(roomId);
+      room = new LocalRoom(roomId, this.chatDisplayPerSec);
       this.rooms.set(roomId, room);
     }
     if (room.idleTimer) {
@@ -142,7 +151,8 @@ export class RoomHub {
 
   private deliver(room: LocalRoom): void {
     room.timer = undefined;
-    room.lastDelivery = Date.now();
+    const now = Date.now();
+    room.lastDelivery = now;
     const frames = room.pending;
     room.pending = [];
     // The last gate, whichever node published: only sockets whose grant covers this room now.
@@ -154,14 +164,25 @@ export class RoomHub {
     const shared: string[] = [];
     const essentialParts: string[] = [];
     const targeted: RoomFrame[] = [];
+    const folded: RoomFrame[] = [];
     for (const f of frames) {
       if (f.to) {
         targeted.push(f);
         continue;
       }
+      if (f.type === 'chat' && !room.sampler.admit(now)) {
+        folded.push(f);
+        continue;
+      }
       const json = JSON.stringify(wire(f));
       shared.push(json);
       if (f.kind !== 'chat') essentialParts.push(json);
+    }
+    const foldedCount = room.sampler.takeFoldReport(now);
+    if (foldedCount) shared.push(JSON.stringify({ type: 'chat.folded', data: { count: foldedCount }, ts: now }));
+    if (room.sampler.pendingFolded && !room.timer) {
+      // Tell viewers what was folded even when the room goes quiet.
+      room.timer = setTimeout(() => this.deliver(room), FOLD_REPORT_MS);
     }
     if (shared.length) {
       const full = Buffer.from(`[${shared.join(',')}]`);
@@ -184,6 +205,20 @@ export class RoomHub {
     for (const f of targeted) {
       const to = new Set(f.to);
       for (const conn of allowed) if (conn.user && to.has(conn.user.userId)) conn.sendPrivate(wire(f));
+    }
+    if (folded.length) this.sendOwnMessages(allowed, folded);
+  }
+
+  /** A folded message still reaches its sender's own sockets on this node: they see what they said. */
+  private sendOwnMessages(allowed: Conn[], folded: RoomFrame[]): void {
+    const bySender = new Map<number, RoomFrame[]>();
+    for (const f of folded) {
+      const sender = (f.data as { userId?: number }).userId;
+      if (sender !== undefined) bySender.set(sender, [...(bySender.get(sender) ?? []), f]);
+    }
+    for (const conn of allowed) {
+      const own = conn.user ? bySender.get(conn.user.userId) : undefined;
+      for (const f of own ?? []) conn.sendPrivate(wire(f));
     }
   }
 
