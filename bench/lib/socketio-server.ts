@@ -13,5 +13,9 @@ io.on('connection', (socket) => {
   socket.on('chat', (msg: { room: string; text: string }) => {
     io.to(msg.room).emit('chat', { text: msg.text, nickname: 'u' });
   });
+  // The anchor's "explain now" pin, broadcast the same way.
+  socket.on('pin', (msg: { room: string; productId: number }) => {
+    io.to(msg.room).emit('pin', msg.productId);
+  });
 });
 server.listen(Number(process.env.PORT), '127.0.0.1');
