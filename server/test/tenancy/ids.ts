@@ -62,6 +62,12 @@ export const ID_KINDS: Record<string, Values> = {
   paymentNo: each('paymentNo', 'unpaidPaymentNo'),
   aftersaleId: one('aftersaleId'),
   addressId: one('addressId'),
+  levelId: one('levelId'),
+  promoterId: one('promoterId'),
+  withdrawalId: one('withdrawalId'),
+  conversationId: one('conversationId'),
+  replyId: one('cannedReplyId'),
+  cannedReplyId: one('cannedReplyId'),
 };
 
 export const isIdKind = (key: string) => key in ID_KINDS;

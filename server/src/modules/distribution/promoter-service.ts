@@ -181,12 +181,14 @@ export class PromoterService {
           .executeTakeFirst();
         if (recruits) throw refuseThirdLevel();
       }
+      const changes = {
+        ...(body.levelId !== undefined ? { level_id: body.levelId } : {}),
+        ...(body.parentPromoterId !== undefined ? { parent_id: body.parentPromoterId } : {}),
+      };
+      if (Object.keys(changes).length === 0) return p;
       return trx
         .updateTable('distribution_promoters')
-        .set({
-          ...(body.levelId !== undefined ? { level_id: body.levelId } : {}),
-          ...(body.parentPromoterId !== undefined ? { parent_id: body.parentPromoterId } : {}),
-        })
+        .set(changes)
         .where('id', '=', p.id)
         .returningAll()
         .executeTakeFirstOrThrow();

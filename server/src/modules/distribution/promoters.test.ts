@@ -149,4 +149,14 @@ describe.each(APP_BACKENDS)('distribution promoters on $name', (backend) => {
     expect(saved.body).toMatchObject({ level1Bp: 1200, level2Bp: 0, levels: 1 });
     await node.api('PUT', `${base()}/settings`, { token, body: { rates: [1000, 300], levels: 2 } });
   });
+
+  it('answers an empty change of a level or a promoter with it unchanged (the tenancy sweep found a 500)', async () => {
+    const token = shop.owner.token;
+    const lv = await node.api('POST', `${base()}/levels`, { token, body: { name: '空改', rates: [100, 50] } });
+    const same = await node.api('PATCH', `${base()}/levels/${lv.body.id}`, { token, body: {} });
+    expect([same.status, same.body.rates]).toEqual([200, [100, 50]]);
+    const p = await promoter(node, shop, '13740000009');
+    const unchanged = await node.api('PATCH', `${base()}/promoters/${p.promoterId}`, { token, body: {} });
+    expect([unchanged.status, unchanged.body.id]).toEqual([200, p.promoterId]);
+  });
 });

@@ -152,14 +152,16 @@ export class DistributionSettingsService {
   ) {
     await this.guard(actor, merchantId);
     const rates = body.rates ? ratesFrom(body.rates) : undefined;
+    const changes = {
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(rates ? { level1_bp: rates.level1Bp, level2_bp: rates.level2Bp } : {}),
+      ...(body.position !== undefined ? { position: body.position } : {}),
+    };
     try {
       const row = await this.ctx.db
         .updateTable('distribution_levels')
-        .set({
-          ...(body.name !== undefined ? { name: body.name } : {}),
-          ...(rates ? { level1_bp: rates.level1Bp, level2_bp: rates.level2Bp } : {}),
-          ...(body.position !== undefined ? { position: body.position } : {}),
-        })
+        // An empty patch still answers the level (set id = id keeps the statement valid).
+        .set(Object.keys(changes).length > 0 ? changes : { id: sql`id` })
         .where('id', '=', levelId)
         .where('merchant_id', '=', merchantId)
         .returningAll()
