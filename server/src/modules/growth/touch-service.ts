@@ -9,10 +9,11 @@ import type { Db } from '../../platform/db/types.ts';
 import { transact } from '../../platform/db/transact.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { ShareTargetKind, TouchKind } from './events.ts';
+import { lockUser, registered, signups } from './signups.ts';
 import { deviceVisitor, userVisitor, type Visitor, visitorOf } from './visitors.ts';
 import './tables.ts';
 
-interface ShareFacts {
+export interface ShareFacts {
   id: number;
   merchant_id: number;
   sharer_key: string;
@@ -68,7 +69,8 @@ export class TouchService {
     return visitor.key === share.sharer_key || (visitor.userId !== null && visitor.userId === share.sharer_user_id);
   }
 
-  private async record(
+  /** Record one touch (growth-internal: visits, linking and sign-ups go through here). */
+  async record(
     trx: Db,
     share: ShareFacts,
     visitor: Visitor,
@@ -175,6 +177,8 @@ export class TouchService {
     const device = deviceVisitor(visitorKey);
     const user = userVisitor(userId);
     return transact(this.ctx.db, async (trx) => {
+      // The user first, then the device (always this order): see signups.ts lockUser.
+      await lockUser(trx, userId);
       await sql`select pg_advisory_xact_lock(hashtextextended(${`growth:link:${device.key}`}, 0))`.execute(trx);
       await trx
         .updateTable('growth_shares')
@@ -207,12 +211,12 @@ export class TouchService {
         const share = shares.get(m.share_id)!;
         if (share.sharer_user_id !== userId) await this.tell(trx, share, userId, m.kind, new Date(m.first_at));
       }
-      await this.signups(trx, userId);
+      await signups(trx, this, userId);
       return moved.length;
     });
   }
 
-  private async facts(db: Db, ids: number[]): Promise<Map<number, ShareFacts>> {
+  async facts(db: Db, ids: number[]): Promise<Map<number, ShareFacts>> {
     const rows = await db
       .selectFrom('growth_shares')
       .select(FACTS)
@@ -222,58 +226,7 @@ export class TouchService {
   }
 
   /** identity's user.registered, kept so a sign-up through a share can be told from an old account. */
-  async registered(db: Db, userId: number, at: Date): Promise<void> {
-    await db
-      .insertInto('growth_registrations')
-      .values({ user_id: userId, registered_at: at })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-    await this.signups(db, userId);
-  }
-
-  /**
-   * A user whose touches predate their registration signed up through a share: in each shop, the
-   * latest such share gets the sign-up touch, and the latest invitation among them (from a signed-in
-   * inviter) becomes an invitation. Idempotent; runs from sign-in linking and from user.registered,
-   * whichever comes second finds both facts.
-   */
-  private async signups(db: Db, userId: number): Promise<void> {
-    const reg = await db
-      .selectFrom('growth_registrations')
-      .select('registered_at')
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (!reg) return;
-    const registeredAt = new Date(reg.registered_at);
-    const before = await db
-      .selectFrom('growth_touches')
-      .select(['share_id', 'merchant_id'])
-      .where('visitor_user_id', '=', userId)
-      .where('kind', '!=', 'signup')
-      .where('first_at', '<=', registeredAt)
-      .orderBy('first_at', 'desc')
-      .execute();
-    if (before.length === 0) return;
-    const shares = await this.facts(
-      db,
-      before.map((t) => t.share_id),
-    );
-    const done = new Set<number>();
-    const invited = new Set<number>();
-    for (const t of before) {
-      const share = shares.get(t.share_id)!;
-      if (!done.has(t.merchant_id)) {
-        done.add(t.merchant_id);
-        await this.record(db, share, userVisitor(userId), 'signup', null, registeredAt);
-      }
-      const inviter = share.sharer_user_id;
-      if (share.target_kind !== 'invite' || !inviter || inviter === userId || invited.has(t.merchant_id)) continue;
-      invited.add(t.merchant_id);
-      await db
-        .insertInto('growth_invitations')
-        .values({ merchant_id: t.merchant_id, inviter_user_id: inviter, invitee_user_id: userId, share_id: share.id })
-        .onConflict((oc) => oc.columns(['merchant_id', 'invitee_user_id']).doNothing())
-        .execute();
-    }
+  registered(db: Db, userId: number, at: Date): Promise<void> {
+    return registered(db, this, userId, at);
   }
 }
