@@ -16,4 +16,7 @@ delete process.env.REDIS_URL;
 process.env.SEED_DEMO = 'true';
 process.env.DEMO_STREAM = 'true';
 process.env.LOG_LEVEL ??= 'warn';
+// The after-sales window closes at receipt, so what waits for it (distribution commissions settling on
+// order.completed) happens while a browser test watches (e2e/growth.spec.ts); no spec here needs the days.
+process.env.AFTER_SALES_WINDOW_DAYS ??= '0';
 await import('../server/src/main.ts');
