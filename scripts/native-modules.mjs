@@ -2,7 +2,8 @@
 // Loads every dependency with native code and exercises it once, the way the product uses it:
 // password hashing (through the server's own passwords.ts), esbuild (tsx runs the server on it),
 // rolldown and lightningcss (vite builds the apps with them), PGlite's WASM Postgres, the bundled
-// ffmpeg (through the server's own lookup), then any other .node file found under node_modules.
+// ffmpeg (through the server's own lookup), @napi-rs/canvas (a share poster in the bundled CJK font), then
+// any other .node file found under node_modules.
 // Run it in a tree installed with --ignore-scripts to prove nothing needs an install script.
 // Usage: node scripts/native-modules.mjs            (exit 1 and a FAIL line for each that fails)
 import { spawnSync } from 'node:child_process';
@@ -89,6 +90,29 @@ const checks = [
       } finally {
         await db.close();
       }
+    },
+  ],
+  [
+    '@napi-rs/canvas (share posters, with the bundled CJK font)',
+    /napi-rs[\\/]canvas/,
+    async () => {
+      const { posterFonts } = await server('modules/posters/fonts.ts');
+      const { renderPoster } = await server('modules/posters/render.ts');
+      const fonts = posterFonts();
+      if (!fonts.bundled) throw new Error('the bundled Noto Sans Hans (@embedpdf/fonts-sc) did not register');
+      const png = renderPoster({
+        lang: 'zh',
+        title: '海南贵妃芒',
+        subtitle: null,
+        priceFen: 3990,
+        originalPriceFen: null,
+        shopName: '鲜果时光',
+        badge: 'live',
+        cover: null,
+        code: { kind: 'qr', text: 'http://127.0.0.1/shop/room/1?share=native01' },
+      });
+      if (png.readUInt32BE(16) !== 750 || png.readUInt32BE(20) !== 1200) throw new Error('not a 750 × 1200 PNG');
+      return `draws a poster with ${path.basename(fonts.bundled)}`;
     },
   ],
   [
