@@ -153,31 +153,32 @@ describe.each(APP_BACKENDS)('alerts and experiments on $name', (backend) => {
     const crowd = await Promise.all(Array.from({ length: 9 }, () => Viewer.connect(node)));
     await Promise.all(crowd.map((v) => v.join(roomId)));
     const online = async () => (await node.app.ctx.services.realtime.roomOnline(roomId)).online;
-    await until(async () => (await online()) === 11);
+    // The console is the shop's own: not a viewer (1 shopper + 9).
+    await until(async () => (await online()) === 10);
 
     const analytics = node.app.ctx.services.analytics;
     const t0 = Date.now();
     const at = (s: number) => ({ now: new Date(t0 + s * 1000) });
     expect((await analytics.tick(at(0))).alerts).toHaveLength(0);
     for (const v of crowd.slice(0, 5)) v.close();
-    await until(async () => (await online()) === 6);
+    await until(async () => (await online()) === 5);
     const first = await analytics.tick(at(60));
     expect(first.alerts).toHaveLength(1);
-    expect(first.alerts[0]!.value).toBe(45.5); // 11 → 6
+    expect(first.alerts[0]!.value).toBe(50); // 10 → 5
     expect((await analytics.tick(at(70))).alerts).toHaveLength(0); // still dropped, but cooling down
 
     const back = await Promise.all(Array.from({ length: 5 }, () => Viewer.connect(node)));
     await Promise.all(back.map((v) => v.join(roomId)));
-    await until(async () => (await online()) === 11);
+    await until(async () => (await online()) === 10);
     expect((await analytics.tick(at(400))).alerts).toHaveLength(0);
     for (const v of back) v.close();
-    await until(async () => (await online()) === 6);
+    await until(async () => (await online()) === 5);
     expect((await analytics.tick(at(460))).alerts).toHaveLength(1);
 
     const list = (
       await node.api('GET', `/api/merchants/${shop.merchantId}/alerts?roomId=${roomId}`, { token: shop.owner.token })
     ).body;
-    expect(list.map((a: any) => a.value)).toEqual([45.5, 45.5]);
+    expect(list.map((a: any) => a.value)).toEqual([50, 50]);
     await until(async () => received.length === 2);
     expect(new Set(received.map((r) => r.alert.id))).toEqual(new Set(list.map((a: any) => a.id)));
     expect(received[0]!.alert.message).toContain('预警直播间');
@@ -200,7 +201,7 @@ describe.each(APP_BACKENDS)('alerts and experiments on $name', (backend) => {
     const peak = (
       await node.api('GET', `/api/merchants/${shop.merchantId}/analytics/rooms/${roomId}`, { token: shop.owner.token })
     ).body.summary.peakOnline;
-    expect(peak).toBe(11);
+    expect(peak).toBe(10);
     for (const v of [console_, shopper, ...crowd.slice(5)]) v.close();
   });
 

@@ -99,11 +99,17 @@ export class AnalyticsIngest {
     // not see collects no views, so its rooms and products answer "not found" here as everywhere.
     const owners = input.events.map((e) => this.merchantOf(e)).filter((m): m is number => m !== null);
     const listed = await this.ctx.services.merchants.publicAmong(owners);
+    const staffOf = await this.staffShops(input.userId, owners);
     const rows: RawEvent[] = [];
     input.events.forEach((e, index) => {
       const problem = this.check(e, now, listed);
       if (problem) {
         result.rejected.push({ index, code: problem.code });
+        return;
+      }
+      // The shop's own staff watching or testing their shop are not its audience (UV, funnel, GPM).
+      if (staffOf.has(this.merchantOf(e)!)) {
+        result.filtered = true;
         return;
       }
       rows.push({
@@ -129,6 +135,14 @@ export class AnalyticsIngest {
       result.duplicates = rows.length - inserted;
     }
     return result;
+  }
+
+  /** The shops among `merchantIds` that the signed-in user works for. */
+  private async staffShops(userId: number | null, merchantIds: number[]): Promise<Set<number>> {
+    const out = new Set<number>();
+    if (userId === null) return out;
+    for (const m of new Set(merchantIds)) if (await this.ctx.services.merchants.merchantRole(userId, m)) out.add(m);
+    return out;
   }
 
   /** Server facts, written in the outbox handler's transaction (so a redelivery changes nothing). */

@@ -1,6 +1,8 @@
-// Demo marketing: a claimable shop coupon and a 满减 for each demo shop, a platform new-user gift.
+// Demo marketing: a claimable shop coupon and a 满减 for each demo shop, a platform new-user gift,
+// and one live 秒杀, 拼团 and 砍价 (seed-deals.ts).
 import type { AppContext, SeedProgress } from '../../platform/context.ts';
 import { demoMerchantIds } from '../identity/seed.ts';
+import { seedDeals } from './seed-deals.ts';
 
 export async function seedMarketing(ctx: AppContext, progress: SeedProgress): Promise<void> {
   const { fruit, fashion } = await demoMerchantIds(ctx);
@@ -85,4 +87,6 @@ export async function seedMarketing(ctx: AppContext, progress: SeedProgress): Pr
         .execute();
     progress.step('promotions', i + 1, promos.length);
   }
+  await seedDeals(ctx);
+  progress.step('deals', 1, 1);
 }

@@ -1,41 +1,58 @@
-import { PGlite } from '@electric-sql/pglite';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ntile, segmentOf } from './rfm.ts';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RFM, daysBetween, scoresOf, segmentOf } from './rfm.ts';
 
-describe('RFM scores', () => {
-  let pg: PGlite;
-  beforeAll(async () => {
-    pg = await PGlite.create();
-  });
-  afterAll(async () => {
-    await pg.close();
-  });
+const facts = (recencyDays: number, orders: number, paidFen: number) => ({ recencyDays, orders, paidFen });
 
-  it('splits seven customers 2, 2, 1, 1, 1 from the lowest value up', () => {
-    const values = [70, 10, 60, 20, 50, 30, 40];
-    const scores = ntile(values, 5, (v) => v);
-    expect(values.map((v) => scores.get(v))).toEqual([5, 1, 4, 1, 3, 2, 2]);
+describe('RFM on absolute thresholds', () => {
+  it('reads today’s only buyer as new, never 沉睡', () => {
+    expect(segmentOf(facts(0, 1, 3_990), DEFAULT_RFM)).toBe('new');
+    expect(scoresOf(facts(0, 1, 3_990), DEFAULT_RFM).r).toBe(5);
   });
 
-  it('gives every customer the score PostgreSQL ntile(5) gives them', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 0, max: 1_000_000 }), { maxLength: 40 }), async (values) => {
-        const sql = values.length
-          ? `select v, ntile(5) over (order by v) as n from (values ${values.map((v) => `(${v})`).join(', ')}) t(v)`
-          : 'select 1 as v, 1 as n where false';
-        const expected = new Map((await pg.query<{ v: number; n: number }>(sql)).rows.map((r) => [r.v, r.n]));
-        const scores = ntile(values, 5, (v) => v);
-        expect(new Map(values.map((v) => [v, scores.get(v)]))).toEqual(expected);
-      }),
-      { numRuns: 50 },
+  it('reads recent, frequent big spenders as champions and long-gone one-off buyers as hibernating', () => {
+    expect(segmentOf(facts(3, 5, 80_000), DEFAULT_RFM)).toBe('champions');
+    expect(segmentOf(facts(45, 4, 20_000), DEFAULT_RFM)).toBe('loyal');
+    expect(segmentOf(facts(120, 4, 20_000), DEFAULT_RFM)).toBe('at_risk');
+    expect(segmentOf(facts(120, 1, 60_000), DEFAULT_RFM)).toBe('at_risk'); // one big order, long ago
+    expect(segmentOf(facts(120, 1, 2_000), DEFAULT_RFM)).toBe('hibernating');
+    expect(segmentOf(facts(60, 1, 2_000), DEFAULT_RFM)).toBe('others');
+  });
+
+  it('follows the shop’s own thresholds', () => {
+    const strict = { activeDays: 7, lapsedDays: 30, loyalOrders: 10, bigSpendFen: 1_000_000 };
+    expect(segmentOf(facts(10, 5, 20_000), DEFAULT_RFM)).toBe('loyal');
+    expect(segmentOf(facts(10, 5, 20_000), strict)).toBe('others');
+    expect(segmentOf(facts(31, 5, 20_000), strict)).toBe('hibernating');
+  });
+
+  it('never calls a customer who bought within the recent period hibernating or at risk, whatever the thresholds', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 365 }),
+        fc.integer({ min: 1, max: 365 }),
+        fc.integer({ min: 2, max: 50 }),
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.integer({ min: 0, max: 100_000_000 }),
+        (activeDays, extra, loyalOrders, bigSpendFen, days, orders, paid) => {
+          const t = { activeDays, lapsedDays: activeDays + extra, loyalOrders, bigSpendFen };
+          const seg = segmentOf(facts(days, orders, paid), t);
+          const s = scoresOf(facts(days, orders, paid), t);
+          for (const v of [s.r, s.f, s.m]) expect(v >= 1 && v <= 5).toBe(true);
+          if (days <= activeDays) expect(['champions', 'loyal', 'new']).toContain(seg);
+          if (days >= t.lapsedDays) expect(['at_risk', 'hibernating']).toContain(seg);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
-  it('reads recent, frequent, big spenders as champions and long-gone one-off buyers as hibernating', () => {
-    expect(segmentOf(5, 5, 5)).toBe('champions');
-    expect(segmentOf(1, 1, 1)).toBe('hibernating');
-    expect(segmentOf(5, 1, 3)).toBe('new');
-    expect(segmentOf(2, 4, 2)).toBe('at_risk');
+  it('counts days in the shop’s time zone: 23:30 and 00:30 in Shanghai are a day apart', () => {
+    const late = new Date('2026-12-01T15:30:00Z'); // 23:30 in Shanghai
+    const early = new Date('2026-12-01T16:30:00Z'); // 00:30 the next day there
+    expect(daysBetween(late, early, 'Asia/Shanghai')).toBe(1);
+    expect(daysBetween(late, early, 'UTC')).toBe(0);
   });
 });

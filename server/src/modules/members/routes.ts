@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { OPERATORS } from '../../platform/auth/access.ts';
 import type { AppContext, Http } from '../../platform/context.ts';
-import { DateTime, errorResponses, MerchantParams } from '../../platform/http/schemas.ts';
+import { DateTime, errorResponses, Fen, MerchantParams, Strict } from '../../platform/http/schemas.ts';
 import { SEGMENTS } from './rfm.ts';
 
 const security = [{ bearer: [] }];
@@ -12,6 +12,7 @@ const Customer = Type.Object({
   orders: Type.Integer(),
   paidFen: Type.Integer(),
   lastPaidAt: DateTime,
+  recencyDays: Type.Integer({ description: "Whole days since the last paid order, in the shop's time zone" }),
   points: Type.Integer(),
   coupons: Type.Integer({ description: 'unused coupons of this shop' }),
   rfm: Type.Object({ r: Type.Integer(), f: Type.Integer(), m: Type.Integer() }),
@@ -39,5 +40,43 @@ export function memberRoutes(app: Http, ctx: AppContext): void {
       },
     },
     async (req) => members.customers(req.actor!, req.params.merchantId, req.query.segment as never),
+  );
+
+  const rfm = ctx.services.rfmSettings;
+  const Thresholds = {
+    activeDays: Type.Integer({ minimum: 1, maximum: 3650, description: 'Bought within this many days: recent' }),
+    lapsedDays: Type.Integer({ minimum: 2, maximum: 3650, description: 'Nothing bought for this many days: lapsed' }),
+    loyalOrders: Type.Integer({ minimum: 2, maximum: 1000, description: 'This many paid orders or more: frequent' }),
+    bigSpendFen: Fen({ minimum: 1, description: 'This much paid in all or more: a big spender' }),
+  };
+  const ThresholdsView = Type.Object({ ...Thresholds, timeZone: Type.String() });
+  app.get(
+    '/api/merchants/:merchantId/customers/rfm-settings',
+    {
+      config: { access: OPERATORS },
+      schema: {
+        tags: ['orders'],
+        summary: "The shop's RFM thresholds (defaults: 30 days, 90 days, 3 orders, ¥500) and the time zone of its days",
+        security,
+        params: MerchantParams,
+        response: { 200: ThresholdsView, ...errorResponses },
+      },
+    },
+    async (req) => rfm.get(req.actor!, req.params.merchantId),
+  );
+  app.put(
+    '/api/merchants/:merchantId/customers/rfm-settings',
+    {
+      config: { access: { merchant: ['merchant_owner'] } },
+      schema: {
+        tags: ['orders'],
+        summary: 'Change the RFM thresholds (owner; RFM_LAPSED_BEFORE_ACTIVE when lapsedDays <= activeDays)',
+        security,
+        params: MerchantParams,
+        body: Strict(Thresholds),
+        response: { 200: ThresholdsView, ...errorResponses },
+      },
+    },
+    async (req) => rfm.set(req.actor!, req.params.merchantId, req.body),
   );
 }

@@ -113,7 +113,7 @@ export class OrderQueries {
   }
   /** Per shop with paid orders in the last 7 days: orders and GMV today and over the 7 days. */
   salesByShop(db: Db = this.ctx.db) {
-    return salesByShop(db);
+    return salesByShop(db, this.ctx.config.analytics.timeZone);
   }
   /** Has the shopper ever paid an order? */
   hasPaidOrder(db: Db, userId: number) {
@@ -189,22 +189,44 @@ export class OrderQueries {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
     await this.requireOwnFilter(merchantId, f);
     const unit = f.roomId ? 'minute' : 'day';
-    const span = f.roomId ? `${f.minutes ?? 120} minutes` : `${f.days ?? 7} days`;
+    // Days are the shop's calendar days (the analytics time zone), as the visitors beside them are:
+    // "today" starts at local midnight for every figure on the dashboard.
+    const tz = this.ctx.config.analytics.timeZone;
+    const todayStart = sql<Date>`(date_trunc('day', now() at time zone ${tz}) at time zone ${tz})`;
+    const since = f.roomId
+      ? sql<Date>`now() - make_interval(mins => ${f.minutes ?? 120})`
+      : sql<Date>`${todayStart} - make_interval(days => ${(f.days ?? 7) - 1})`;
+    const bucket = f.roomId
+      ? sql<Date>`date_trunc('minute', paid_at)`
+      : sql<Date>`(date_trunc('day', paid_at at time zone ${tz}) at time zone ${tz})`;
     let q = this.ctx.db
       .selectFrom('orders')
       .select([
-        sql<Date>`date_trunc(${unit}, paid_at)`.as('bucket'),
+        bucket.as('bucket'),
+        sql<string>`to_char(paid_at at time zone ${tz}, 'YYYY-MM-DD')`.as('day'),
         (eb) => eb.fn.countAll<number>().as('orders'),
         sql<number>`coalesce(sum(total_fen), 0)`.as('gmv'),
       ])
       .where('merchant_id', '=', merchantId)
       .where('paid_at', 'is not', null)
-      .where('paid_at', '>=', sql<Date>`now() - ${span}::interval`);
+      .where('paid_at', '>=', since);
     if (f.roomId) q = q.where('room_id', '=', f.roomId);
-    const rows = await q.groupBy(sql`1`).orderBy(sql`1`).execute();
-    const series = rows.map((r) => ({ at: new Date(r.bucket), orders: Number(r.orders), gmvFen: Number(r.gmv) }));
+    const [rows, today] = await Promise.all([
+      q.groupBy([sql`1`, sql`2`]).orderBy(sql`1`).execute(),
+      sql<{ start: Date; day: string }>`select ${todayStart} as start,
+        to_char(now() at time zone ${tz}, 'YYYY-MM-DD') as day`.execute(this.ctx.db),
+    ]);
+    const series = rows.map((r) => ({
+      at: new Date(r.bucket),
+      day: r.day,
+      orders: Number(r.orders),
+      gmvFen: Number(r.gmv),
+    }));
     return {
       unit,
+      timeZone: tz,
+      today: today.rows[0]!.day,
+      todayStart: new Date(today.rows[0]!.start),
       paidOrders: series.reduce((s, r) => s + r.orders, 0),
       gmvFen: series.reduce((s, r) => s + r.gmvFen, 0),
       series,

@@ -79,12 +79,14 @@ export async function customerTotals(db: Db, merchantId: number) {
 }
 
 /** Per shop with paid orders in the last 7 days: paid orders and GMV (net of refunds) today and over the 7 days. */
-export async function salesByShop(db: Db) {
+export async function salesByShop(db: Db, timeZone: string) {
+  // Today is the shop's calendar day (the analytics time zone), as on the shop's own dashboard.
+  const today = sql`(date_trunc('day', now() at time zone ${timeZone}) at time zone ${timeZone})`;
   const rows = (
     await sql<{ merchant_id: number; today_orders: number; today_gmv: number; week_orders: number; week_gmv: number }>`
     select o.merchant_id,
-      count(*) filter (where o.paid_at >= date_trunc('day', now())) as today_orders,
-      coalesce(sum(o.total_fen - o.refunded_fen) filter (where o.paid_at >= date_trunc('day', now())), 0) as today_gmv,
+      count(*) filter (where o.paid_at >= ${today}) as today_orders,
+      coalesce(sum(o.total_fen - o.refunded_fen) filter (where o.paid_at >= ${today}), 0) as today_gmv,
       count(*) as week_orders, coalesce(sum(o.total_fen - o.refunded_fen), 0) as week_gmv
     from orders o where o.paid_at >= now() - interval '7 days'
     group by o.merchant_id`.execute(db)

@@ -115,8 +115,9 @@ describe.each(APP_BACKENDS)('orders and sandbox payments on $name', (backend) =>
         paidFen: 10300,
         points: 0,
         coupons: 0,
-        rfm: { r: 1, f: 1, m: 1 },
-        segment: 'hibernating',
+        recencyDays: 0,
+        rfm: { r: 5, f: 1, m: 2 },
+        segment: 'new', // bought today: never 沉睡 (absolute thresholds, members/rfm.ts)
       }),
     ]);
     expect(customers[0].phone).toMatch(/^\d{3}\*{4}\d{4}$/);

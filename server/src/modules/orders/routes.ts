@@ -173,9 +173,14 @@ export function orderRoutes(app: Http, ctx: AppContext): void {
         response: {
           200: Type.Object({
             unit: Type.String(),
+            timeZone: Type.String({ description: "The shop's time zone: days are its calendar days" }),
+            today: Type.String({ description: "Today's date there, YYYY-MM-DD" }),
+            todayStart: DateTime,
             paidOrders: Type.Integer(),
             gmvFen: Type.Integer(),
-            series: Type.Array(Type.Object({ at: DateTime, orders: Type.Integer(), gmvFen: Type.Integer() })),
+            series: Type.Array(
+              Type.Object({ at: DateTime, day: Type.String(), orders: Type.Integer(), gmvFen: Type.Integer() }),
+            ),
           }),
           ...errorResponses,
         },

@@ -34,6 +34,11 @@ export class Conn {
   grantCheckedAt = 0;
   /** The invitation this viewer joined with, kept to re-check it. */
   invite: string | undefined;
+  /**
+   * The presence key this socket is counted under in its room, or null: the shop's own staff (the
+   * go-live console's preview, an anchor checking the room) and platform operators are not audience.
+   */
+  countedAs: string | null = null;
   /** Frames for this viewer only, flushed at most every BATCH_MS. */
   private privateQueue: string[] = [];
   private flushTimer: NodeJS.Timeout | undefined;

@@ -207,10 +207,11 @@ export class Gateway {
     if (conn.roomId !== null) {
       // Presence counts the signed-in user instead of the guest from now on.
       const roomId = conn.roomId;
-      await presence.leave(this.ctx.cache, roomId, `g:${conn.guestId}`);
-      await presence.join(this.ctx.cache, roomId, conn.viewerKey);
-      // A different person may be behind the socket now: their own access decides.
+      await this.uncount(conn, roomId);
+      // A different person may be behind the socket now: their own access decides, and whether they
+      // are audience (a shop's staff member signing in stops counting).
       await this.admission.recheck(conn);
+      if (conn.roomId === roomId) await this.count(conn, roomId);
     }
     return this.helloData(conn);
   }
@@ -310,9 +311,7 @@ export class Gateway {
     conn.invite = invite;
     if (!again) conn.joinedAt = Date.now();
     await this.hub.add(conn, roomId);
-    const p = again
-      ? await presence.read(this.ctx.cache, roomId)
-      : await presence.join(this.ctx.cache, roomId, conn.viewerKey);
+    const p = again ? await presence.read(this.ctx.cache, roomId) : await this.count(conn, roomId);
     const resumeFrom =
       typeof f.data.resumeFrom === 'number' && Number.isSafeInteger(f.data.resumeFrom) ? f.data.resumeFrom : undefined;
     const { frames, complete } = await readHistory(this.ctx.cache, roomId, resumeFrom, HISTORY_ON_JOIN);
@@ -341,7 +340,21 @@ export class Gateway {
       await Promise.resolve(l(conn, roomId)).catch((err: unknown) =>
         this.ctx.log.warn({ err }, 'leave listener failed'),
       );
-    await presence.leave(this.ctx.cache, roomId, conn.viewerKey);
+    await this.uncount(conn, roomId);
+  }
+
+  /** Count the socket's viewer in the room's audience, unless they are the shop's staff or an operator. */
+  private async count(conn: Conn, roomId: number) {
+    if (conn.grant?.via === 'staff') return presence.read(this.ctx.cache, roomId);
+    conn.countedAs = conn.viewerKey;
+    return presence.join(this.ctx.cache, roomId, conn.countedAs);
+  }
+
+  private async uncount(conn: Conn, roomId: number) {
+    const key = conn.countedAs;
+    if (key === null) return;
+    conn.countedAs = null;
+    await presence.leave(this.ctx.cache, roomId, key);
   }
 
   /** Out of the room, with an error frame saying why (INVITE_REVOKED, ROOM_NOT_FOUND…). The socket stays open. */

@@ -14,13 +14,14 @@ export default function Dashboard() {
   });
   const rooms = $api.useQuery('get', '/api/merchants/{merchantId}/rooms', { params: { path } });
   // Today's visitors (exact UV from analytics: rooms and mall together), for conversion. Anchors
-  // may not read reports: then there are no visitors to show, not an error.
-  const since = new Date(new Date().setHours(0, 0, 0, 0)).toISOString();
+  // may not read reports: then there are no visitors to show, not an error. "Today" is the shop's
+  // calendar day as the server counts it (its time zone), never the browser's.
+  const since = week.data ? new Date(week.data.todayStart).toISOString() : '';
   const traffic = $api.useQuery(
     'get',
     '/api/merchants/{merchantId}/analytics/report',
     { params: { path, query: { by: 'time', grain: 'day', from: since } } },
-    { retry: false },
+    { retry: false, enabled: since !== '' },
   );
   const visitors = traffic.data?.rows.at(-1)?.visitors ?? 0;
   return (
@@ -28,17 +29,17 @@ export default function Dashboard() {
       {(w) => (
         <Loadable query={rooms}>
           {(list) => {
-            const today = new Date().toDateString();
-            const todayRow = w.series.find((s) => new Date(s.at).toDateString() === today);
+            const todayRow = w.series.find((s) => s.day === w.today);
             const live = list.filter((r) => r.status === 'live');
             // Conversion: paid orders per distinct visitor of the shop today.
             const conversion = visitors ? (((todayRow?.orders ?? 0) / visitors) * 100).toFixed(1) : '0.0';
+            // The shop's last seven calendar days, ending today there (YYYY-MM-DD).
             const days = Array.from({ length: 7 }, (_, i) => {
-              const d = new Date();
-              d.setDate(d.getDate() - 6 + i);
-              return d;
+              const d = new Date(`${w.today}T00:00:00Z`);
+              d.setUTCDate(d.getUTCDate() - 6 + i);
+              return d.toISOString().slice(0, 10);
             });
-            const by = (d: Date) => w.series.find((s) => new Date(s.at).toDateString() === d.toDateString());
+            const by = (day: string) => w.series.find((s) => s.day === day);
             const cell = (title: string, value: string | number, testId?: string) => (
               <Col span={6}>
                 <Card>
@@ -70,7 +71,10 @@ export default function Dashboard() {
                     option={{
                       tooltip: { trigger: 'axis' },
                       legend: { data: [gmvSeries, ordersSeries] },
-                      xAxis: { type: 'category', data: days.map((d) => `${d.getMonth() + 1}/${d.getDate()}`) },
+                      xAxis: {
+                        type: 'category',
+                        data: days.map((d) => `${Number(d.slice(5, 7))}/${Number(d.slice(8))}`),
+                      },
                       yAxis: [
                         { type: 'value', name: '¥' },
                         { type: 'value', name: ordersSeries },
