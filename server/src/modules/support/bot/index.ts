@@ -5,6 +5,9 @@ import { BotService } from './bot-service.ts';
 import { FaqService } from './faq-service.ts';
 import { botRoutes as routes } from './routes.ts';
 
+/** The demo shops' FAQ; for the support module's seed (../index.ts). */
+export { seedBot } from './seed.ts';
+
 declare module '../../../platform/context.ts' {
   interface Services {
     supportBot: BotService;
