@@ -8,7 +8,7 @@ import { $api, yuan } from '../api.ts';
 
 type Dashboard =
   paths['/api/merchants/{merchantId}/analytics/rooms/{roomId}']['get']['responses'][200]['content']['application/json'];
-export type LiveMetrics = Pick<Dashboard, 'summary' | 'funnel'> & { online: number };
+export type LiveMetrics = Pick<Dashboard, 'summary' | 'funnel' | 'series'> & { online: number };
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function RoomAnalytics(props: { merchantId: number; roomId: number; live: LiveMetrics | null }) {

@@ -36,13 +36,16 @@ export default function LiveConsole() {
   const [comments, setComments] = useState(0);
   const [showPush, setShowPush] = useState(false);
   const [chat, setChat] = useState<ChatLine[]>([]);
-  const summary = $api.useQuery(
-    'get',
-    '/api/merchants/{merchantId}/orders/summary',
-    { params: { path: { merchantId }, query: { roomId, minutes: 120 } } },
-    { refetchInterval: 3000 },
-  );
-  const sales = summary.data ?? { paidOrders: 0, gmvFen: 0, series: [] };
+  // Orders, GMV, GPM and the funnel all come from one source, the analytics push of each tick (a few
+  // seconds), so the panel never shows a GMV that its funnel or GPM does not know about yet. Until the
+  // first push, the same numbers from the room's analytics dashboard.
+  const initial = $api.useQuery('get', '/api/merchants/{merchantId}/analytics/rooms/{roomId}', {
+    params: { path: { merchantId, roomId } },
+  });
+  const live = metrics ?? initial.data ?? null;
+  const sales = live
+    ? { paidOrders: live.summary.paidOrders, gmvFen: live.summary.gmvFen, series: live.series }
+    : { paidOrders: 0, gmvFen: 0, series: [] };
   const inRoom = { params: { path: { merchantId, roomId } } };
   const pinM = $api.useMutation('put', '/api/merchants/{merchantId}/rooms/{roomId}/pin');
   const reorder = $api.useMutation('patch', '/api/merchants/{merchantId}/rooms/{roomId}');
@@ -54,6 +57,7 @@ export default function LiveConsole() {
     let lastLikes = 0;
     let lastComments = 0;
     let lastOnline = 0;
+    let lastOrders = -1;
     const add = () =>
       setOnline((p) => [
         ...p.slice(-299),
@@ -79,7 +83,14 @@ export default function LiveConsole() {
           { id: f.data.id, seq: f.seq!, userId: f.data.userId, nickname: f.data.nickname, text: f.data.text },
         ]);
       }
-      if (f.type === 'analytics.metrics') setMetrics(f.data);
+      if (f.type === 'analytics.metrics') {
+        setMetrics(f.data);
+        // A sale moved the numbers: the bag's stock moved with it.
+        if (f.data.summary.orders !== lastOrders) {
+          if (lastOrders !== -1) void room.refetch();
+          lastOrders = f.data.summary.orders;
+        }
+      }
       if (f.type === 'analytics.alert') {
         void notification.warning({ message: t('live.alert'), description: f.data.message, duration: 0 });
       }
@@ -117,8 +128,17 @@ export default function LiveConsole() {
     }
   };
 
-  // GPM from analytics (GMV per 1,000 room entries) once it arrives; until then from presence.
-  const gpm = metrics?.summary.gpmFen ?? (cumulative ? Math.round((sales.gmvFen / cumulative) * 1000) : 0);
+  const gpm = live?.summary.gpmFen ?? 0;
+  // GPM over the show so far at each minute: GMV per 1,000 views, both summed up to that minute.
+  const gpmSeries = (() => {
+    let gmv = 0;
+    let views = 0;
+    return sales.series.map((s) => {
+      gmv += s.gmvFen;
+      views += s.views;
+      return [new Date(s.at).getTime(), views ? (gmv / 100 / views) * 1000 : 0];
+    });
+  })();
   const series = {
     online: t('live.online'),
     likes: t('live.likes'),
@@ -145,7 +165,7 @@ export default function LiveConsole() {
           name: series.orders,
           type: 'bar',
           barMaxWidth: 12,
-          data: sales.series.map((s) => [new Date(s.at).getTime(), s.orders]),
+          data: sales.series.map((s) => [new Date(s.at).getTime(), s.paidOrders]),
         },
         {
           name: series.gmv,
@@ -157,13 +177,11 @@ export default function LiveConsole() {
           name: series.gpm,
           type: 'line',
           yAxisIndex: 1,
-          data: cumulative
-            ? sales.series.map((s) => [new Date(s.at).getTime(), (s.gmvFen / 100 / cumulative) * 1000])
-            : [],
+          data: gpmSeries,
         },
       ],
     }),
-    [online, sales, cumulative, t],
+    [online, live, t],
   );
   const stats = [
     ['online', t('live.online'), online.at(-1)?.online ?? 0],
