@@ -25,7 +25,11 @@ export async function seedBot(ctx: AppContext, progress: SeedProgress): Promise<
     [fashion, faqs.clothing ?? []],
   ] as const;
   for (const [i, [merchantId, list]] of shops.entries()) {
-    const has = await ctx.db.selectFrom('support_faqs').select('id').where('merchant_id', '=', merchantId).executeTakeFirst();
+    const has = await ctx.db
+      .selectFrom('support_faqs')
+      .select('id')
+      .where('merchant_id', '=', merchantId)
+      .executeTakeFirst();
     if (!has && list.length)
       await ctx.db
         .insertInto('support_faqs')
