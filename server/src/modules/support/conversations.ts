@@ -6,13 +6,15 @@ import type { Actor } from '../../platform/auth/access.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { transact } from '../../platform/db/transact.ts';
 import type { Tx } from '../../platform/db/types.ts';
-import { AppError, badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import { type BotParts, scheduleBotTurn } from './bot-turn.ts';
+import { openConversation } from './opening.ts';
+import { markRead, rateConversation } from './receipts.ts';
 import { compose, type SendInput } from './compose.ts';
 import type { SupportDelivery } from './delivery.ts';
 import { finishConversation } from './closing.ts';
 import { type Pushes, pushMessage, routeToHuman } from './routing.ts';
-import { appendMessage, type ConversationRow, lockConversation, type MessageRow, participants } from './store.ts';
+import { appendMessage, type ConversationRow, lockConversation, type MessageRow } from './store.ts';
 import type { ConversationSource } from './tables.ts';
 import { conversationView, messageView, updateView } from './views.ts';
 
@@ -35,99 +37,10 @@ export class ConversationService {
     return (this.ctx.services as unknown as Partial<BotParts>).supportBot;
   }
 
-  async open(userId: number, input: OpenInput) {
-    const { merchantId } = input;
-    if (!(await this.ctx.services.merchants.isPublic(merchantId))) throw notFound('Merchant');
-    const source = await this.checkSource(userId, input);
-    const pushes: Pushes = [];
-    const { row, created } = await transact(this.ctx.db, async (trx) => {
-      const inserted = await trx
-        .insertInto('support_conversations')
-        .values({
-          merchant_id: merchantId,
-          user_id: userId,
-          status: 'bot',
-          source: source.kind,
-          source_id: source.id,
-          room_id: source.roomId,
-        })
-        .onConflict((oc) => oc.columns(['merchant_id', 'user_id']).where('status', '<>', 'closed').doNothing())
-        .returningAll()
-        .executeTakeFirst();
-      if (!inserted) return { row: await this.reopenContext(trx, merchantId, userId, source), created: false };
-      await this.ctx.events.emit(trx, {
-        type: 'support.conversation_opened',
-        aggregateType: 'support_conversation',
-        aggregateId: inserted.id,
-        payload: {
-          merchantId,
-          conversationId: inserted.id,
-          userId,
-          source: source.kind,
-          sourceId: source.id,
-          roomId: source.roomId,
-          status: this.bot ? 'bot' : 'queued',
-          openedAt: new Date(inserted.created_at).toISOString(),
-        },
-      });
-      // Without a bot a human is asked for at once (or the shopper is told to leave a message).
-      const row = this.bot ? inserted : await routeToHuman(this.ctx, trx, inserted, 'no_bot', 'normal', pushes);
-      return { row, created: true };
-    });
-    await this.flush(pushes);
-    const names = await this.ctx.services.directory.nicknames([
-      row.user_id,
-      ...(row.agent_user_id ? [row.agent_user_id] : []),
-    ]);
-    return { created, conversation: conversationView(row, 'shopper', names) };
+  open(userId: number, input: OpenInput) {
+    return openConversation(this.ctx, this, userId, input);
   }
 
-  /** The same shopper opens again (from another product or order): the open conversation notes the new context. */
-  private async reopenContext(
-    trx: Tx,
-    merchantId: number,
-    userId: number,
-    s: Awaited<ReturnType<typeof this.checkSource>>,
-  ) {
-    let q = trx
-      .updateTable('support_conversations')
-      .where('merchant_id', '=', merchantId)
-      .where('user_id', '=', userId)
-      .where('status', '<>', 'closed');
-    q =
-      s.kind === 'shop'
-        ? q.set({ updated_at: new Date() })
-        : q.set({ source: s.kind, source_id: s.id, updated_at: new Date() });
-    if (s.roomId !== null) q = q.set({ room_id: s.roomId });
-    return q.returningAll().executeTakeFirstOrThrow();
-  }
-
-  /** The context must be the shopper's own and the shop's (else the same 404/400 as its owner gives). */
-  private async checkSource(userId: number, input: OpenInput) {
-    const { merchantId, from } = input;
-    const s = this.ctx.services;
-    let roomId = input.roomId ?? null;
-    if (roomId !== null) await s.live.requireOwnRoom(this.ctx.db, merchantId, roomId);
-    if (!from) return { kind: 'shop' as ConversationSource, id: null, roomId };
-    if (from.kind === 'product') {
-      const [p] = await s.catalog.getProductSummaries([from.id]);
-      if (!p || p.merchantId !== merchantId)
-        throw badRequest('PRODUCT_NOT_IN_SHOP', 'That product is not from this shop');
-    } else if (from.kind === 'order') {
-      await s.orderQueries.requireOwnOrder(this.ctx.db, { userId }, from.id);
-      await s.orderQueries.requireOwnOrder(this.ctx.db, { merchantId }, from.id);
-    } else if (from.kind === 'aftersale') {
-      const mine = await s.aftersales.listForShopper(userId);
-      if (!mine.some((a) => a.id === from.id && a.merchantId === merchantId))
-        throw notFound('After-sales request', 'AFTERSALE_NOT_FOUND');
-    } else {
-      await s.live.requireOwnRoom(this.ctx.db, merchantId, from.id);
-      roomId = from.id;
-    }
-    return { kind: from.kind as ConversationSource, id: from.id, roomId };
-  }
-
-  /** The conversation as this side may see it: another shopper's or another shop's is not found. */
   async visible(side: Side, conversationId: number, db = this.ctx.db): Promise<ConversationRow> {
     if (side.as === 'agent')
       await this.ctx.services.merchants.requireRole(side.actor, side.merchantId).catch((err: unknown) => {
@@ -269,57 +182,10 @@ export class ConversationService {
     throw conflict('CONVERSATION_NOT_YOURS', 'Pick this conversation (or have it transferred to you) to reply');
   }
 
-  async read(side: Side, conversationId: number, seq: number) {
-    const conv = await this.visible(side, conversationId);
-    const reader = side.as;
-    const userId = side.as === 'shopper' ? side.userId : side.actor.userId;
-    if (reader === 'agent' && conv.agent_user_id !== userId) {
-      // Reading another agent's chat (a supervisor) is no read receipt for the shopper.
-      return { conversationId, seq: conv.agent_read_seq, unread: conv.agent_unread };
-    }
-    const row = await transact(this.ctx.db, async (trx) => {
-      const locked = await lockConversation(trx, conv.id);
-      const upTo = Math.min(Math.max(0, seq), locked.last_seq);
-      const mark = reader === 'shopper' ? locked.shopper_read_seq : locked.agent_read_seq;
-      if (upTo <= mark) return locked;
-      const others = await trx
-        .selectFrom('support_messages')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('conversation_id', '=', conv.id)
-        .where('seq', '>', upTo)
-        .where('sender', reader === 'shopper' ? '<>' : '=', 'shopper')
-        .executeTakeFirstOrThrow();
-      const unread = Number(others.n);
-      const updated = await trx
-        .updateTable('support_conversations')
-        .set(
-          reader === 'shopper'
-            ? { shopper_read_seq: upTo, shopper_unread: unread }
-            : { agent_read_seq: upTo, agent_unread: unread },
-        )
-        .where('id', '=', conv.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await this.ctx.events.emit(trx, {
-        type: 'support.read',
-        aggregateType: 'support_conversation',
-        aggregateId: conv.id,
-        payload: { merchantId: conv.merchant_id, conversationId: conv.id, reader, readerUserId: userId, seq: upTo },
-      });
-      return updated;
-    });
-    const readSeq = reader === 'shopper' ? row.shopper_read_seq : row.agent_read_seq;
-    await this.flush([
-      [participants(row), { type: 'support.read', data: { conversationId: row.id, reader, seq: readSeq } }],
-    ]);
-    return {
-      conversationId: row.id,
-      seq: readSeq,
-      unread: reader === 'shopper' ? row.shopper_unread : row.agent_unread,
-    };
+  read(side: Side, conversationId: number, seq: number) {
+    return markRead(this.ctx, this, side, conversationId, seq);
   }
 
-  /** 转人工: the shopper asks for a person (from the bot, or to leave a message). */
   async askHuman(userId: number, conversationId: number) {
     const conv = await this.visible({ as: 'shopper', userId }, conversationId);
     const pushes: Pushes = [];
@@ -347,39 +213,10 @@ export class ConversationService {
     return updateView(row);
   }
 
-  async rate(userId: number, conversationId: number, input: { stars: number; comment?: string | undefined }) {
-    const conv = await this.visible({ as: 'shopper', userId }, conversationId);
-    if (conv.status !== 'closed') throw conflict('CONVERSATION_OPEN', 'A conversation can be rated once it is closed');
-    const comment = (input.comment ?? '').trim();
-    return transact(this.ctx.db, async (trx) => {
-      const now = new Date();
-      const rated = await trx
-        .updateTable('support_conversations')
-        .set({ rating: input.stars, rating_comment: comment, rated_at: now, updated_at: now })
-        .where('id', '=', conv.id)
-        .where('rating', 'is', null)
-        .returningAll()
-        .executeTakeFirst();
-      if (!rated) throw conflict('ALREADY_RATED', 'This conversation has been rated already');
-      await this.ctx.events.emit(trx, {
-        type: 'support.rated',
-        aggregateType: 'support_conversation',
-        aggregateId: conv.id,
-        payload: {
-          merchantId: conv.merchant_id,
-          conversationId: conv.id,
-          userId,
-          agentUserId: conv.agent_user_id,
-          stars: input.stars,
-          comment,
-          ratedAt: now.toISOString(),
-        },
-      });
-      return { conversationId: conv.id, stars: input.stars, comment };
-    });
+  rate(userId: number, conversationId: number, input: { stars: number; comment?: string | undefined }) {
+    return rateConversation(this.ctx, this, userId, conversationId, input);
   }
 
-  /** Publish what a committed transaction changed (never inside it: the cache is not rolled back). */
   async flush(pushes: Pushes): Promise<void> {
     for (const [userIds, frame] of pushes)
       await this.delivery

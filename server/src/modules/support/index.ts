@@ -14,6 +14,7 @@ import { SupportDelivery } from './delivery.ts';
 import { SUPPORT_EVENTS } from './events.ts';
 import { registerFrames } from './frames.ts';
 import { shopperRoutes } from './routes-shopper.ts';
+import { teamRoutes } from './routes-team.ts';
 import { workbenchRoutes } from './routes-workbench.ts';
 import { initTickets, ticketRoutes } from './tickets/index.ts';
 import { Workbench } from './workbench.ts';
@@ -50,6 +51,7 @@ export const supportModule: Module = {
       agents: s.supportAgents,
       workbench: s.supportWorkbench,
     });
+    teamRoutes(app, { agents: s.supportAgents, workbench: s.supportWorkbench });
     botRoutes(app, ctx);
     ticketRoutes(app, ctx);
   },

@@ -64,34 +64,25 @@ export async function appendMessage(ctx: AppContext, trx: Tx, conv: Conversation
   const fromShopper = m.sender === 'shopper';
   const firstHumanReply = m.sender === 'agent' && conv.first_response_at === null;
   const preview = previewOf(m.kind, m.text);
-  const updated = await trx
+  // The sender has read what they answer (their read mark moves to the new seq); the other side has one more unread.
+  const conversation = await trx
     .updateTable('support_conversations')
     .set((eb) => ({
       last_seq: eb('last_seq', '+', 1),
-      // The sender has read what they answer; the other side has one more unread.
       agent_unread: fromShopper ? eb('agent_unread', '+', 1) : m.sender === 'agent' ? 0 : eb.ref('agent_unread'),
       shopper_unread: fromShopper ? 0 : eb('shopper_unread', '+', 1),
+      ...(fromShopper ? { shopper_read_seq: eb('last_seq', '+', 1) } : {}),
+      ...(m.sender === 'agent' ? { agent_read_seq: eb('last_seq', '+', 1), human_joined: true } : {}),
       last_message_at: now,
       last_preview: preview,
       updated_at: now,
       ...(fromShopper && conv.first_shopper_at === null ? { first_shopper_at: now } : {}),
       ...(firstHumanReply ? { first_response_at: now } : {}),
-      ...(m.sender === 'agent' ? { human_joined: true } : {}),
     }))
     .where('id', '=', conv.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  const seq = updated.last_seq;
-  // Reading up to one's own message: the sender's read mark follows what they send.
-  const readMark = fromShopper ? 'shopper_read_seq' : m.sender === 'agent' ? 'agent_read_seq' : null;
-  const conversation = readMark
-    ? await trx
-        .updateTable('support_conversations')
-        .set({ [readMark]: seq })
-        .where('id', '=', conv.id)
-        .returningAll()
-        .executeTakeFirstOrThrow()
-    : updated;
+  const seq = conversation.last_seq;
   const message = await trx
     .insertInto('support_messages')
     .values({
