@@ -32,7 +32,9 @@ export const SUPPORT_EVENTS = defineEvents({
       source: Source,
       sourceId: OrNull(Id(), 'the product, order or after-sales request the chat was opened from'),
       roomId: OrNull(Id(), 'the live room the shopper came from'),
-      status: Type.String({ description: 'bot | queued | assigned | left_message' }),
+      status: Type.String({
+        description: 'bot (the bot answers first) | queued (no bot: support.queued, maybe support.assigned, follow)',
+      }),
       openedAt: IsoTime(),
     }),
   },
