@@ -54,7 +54,8 @@ export class FollowerFanout {
     if (room?.status !== 'live' || room.isPrivate) return; // over already, or not for the public
     const shop = (await this.ctx.services.directory.merchantBrief(p.merchantId))?.name ?? '';
     const since = new Date(Date.now() - 30 * 60_000);
-    // Those reminded of this start (room.reminder_due) have their notice already.
+    // Those reminded of this start (room.reminder_due) have their notice already, when that handler
+    // ran first; when it runs second it skips those this job reached.
     const reminded = async (ids: number[]) => {
       const rows = await this.ctx.db
         .selectFrom('notifications')

@@ -81,21 +81,39 @@ export function subscribeHandlers(ctx: AppContext, centre: NotificationService):
     events: ['room.reminder_due'],
     handle: async (e, db) => {
       const p = e.payload;
-      await centre.notify(db, p.userIds, {
-        kind: 'live',
-        topic: e.type,
-        merchantId: p.merchantId,
-        ref: `room:${p.roomId}`,
-        params: {
-          roomId: p.roomId,
+      // A follower the room.live job reached first already has this start's notice (it skips the
+      // reminded the same way when it runs second).
+      const since = new Date(Date.now() - 30 * 60_000);
+      const told = p.userIds.length
+        ? await db
+            .selectFrom('notifications')
+            .select('user_id')
+            .where('user_id', 'in', p.userIds)
+            .where('topic', '=', 'room.live')
+            .where('ref', '=', `room:${p.roomId}`)
+            .where('created_at', '>=', since)
+            .execute()
+        : [];
+      const skip = new Set(told.map((r) => r.user_id));
+      await centre.notify(
+        db,
+        p.userIds.filter((id) => !skip.has(id)),
+        {
+          kind: 'live',
+          topic: e.type,
           merchantId: p.merchantId,
-          title: p.title,
-          shop: await shopName(ctx, db, p.merchantId),
+          ref: `room:${p.roomId}`,
+          params: {
+            roomId: p.roomId,
+            merchantId: p.merchantId,
+            title: p.title,
+            shop: await shopName(ctx, db, p.merchantId),
+          },
+          dedupeKey: `${e.type}:${e.id}`,
+          // 开播提醒 over WeChat is the wechat module's own reaction to this event.
+          offline: ['sms'],
         },
-        dedupeKey: `${e.type}:${e.id}`,
-        // 开播提醒 over WeChat is the wechat module's own reaction to this event.
-        offline: ['sms'],
-      });
+      );
     },
   });
 
@@ -112,12 +130,10 @@ export function subscribeHandlers(ctx: AppContext, centre: NotificationService):
         return;
       }
       const p = e.payload;
-      // A moment later, so the reminder notices of the same start (same transaction) are in first.
       await ctx.jobs.schedule(db, {
         type: ROOM_LIVE_JOB,
         payload: { roomId: p.roomId, merchantId: p.merchantId, sessionId: p.sessionId },
         uniqueKey: `${ROOM_LIVE_JOB}:${p.sessionId}`,
-        delayMs: 2000,
       });
     },
   });

@@ -109,6 +109,24 @@ describe.each(APP_BACKENDS)('message centre on $name', (backend) => {
     expect(sent).toEqual([expect.objectContaining({ phone: '13870000104', text: expect.stringContaining('已付款') })]);
   });
 
+  it('keeps every switch when two devices flip different ones at the same time', async () => {
+    const u = await node.userToken('13870000108');
+    const flips = Array.from({ length: 20 }, (_, i) =>
+      node.api('PATCH', '/api/me/message-preferences/live', {
+        token: u.token,
+        body: i % 2 === 0 ? { sms: true } : { wechat: false },
+      }),
+    );
+    expect((await Promise.all(flips)).map((r) => r.status)).toEqual(Array(20).fill(200));
+    const prefs = await node.api('GET', '/api/me/message-preferences', { token: u.token });
+    expect(prefs.body.find((p: { kind: string }) => p.kind === 'live')).toEqual({
+      kind: 'live',
+      enabled: true,
+      sms: true,
+      wechat: false,
+    });
+  });
+
   it('makes a notice delivered twice one notice with one SMS', async () => {
     const buyer = await node.userToken('13870000105');
     const centre = node.app.ctx.services.notifications.centre;
