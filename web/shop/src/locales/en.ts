@@ -53,6 +53,14 @@ export const en: Catalogue<typeof zh> = {
     minPrice: 'Min',
     maxPrice: 'Max',
   },
+  search: {
+    hot: 'Trending searches',
+    history: 'Recent searches',
+    clearHistory: 'Clear',
+    rooms: 'Live rooms',
+    fuzzy: 'Nothing matched exactly; here are close results',
+    roomStatus: { live: 'Live', scheduled: 'Upcoming', ended: 'Replay' },
+  },
   product: { sold: '{{n}} sold', favourite: 'Save' },
   sku: {
     stock: 'Stock {{n}}',
@@ -100,11 +108,9 @@ export const en: Catalogue<typeof zh> = {
   address: {
     name: 'Name',
     phone: 'Phone',
-    province: 'Province',
-    city: 'City',
     detail: 'Address',
-    provinceExample: 'Guangdong',
-    cityExample: 'Shenzhen',
+    region: 'Area',
+    chooseRegion: 'Choose province / city / district',
   },
   login: { phone: 'Phone', password: 'Password', signIn: 'Sign in', register: 'Register' },
   orders: {
@@ -113,6 +119,10 @@ export const en: Catalogue<typeof zh> = {
     confirmReceipt: 'Confirm receipt',
     requestAftersale: 'After-sales',
     shipments: 'Shipping',
+    address: 'Shipping address',
+    shippedWith: 'Shipped with {{carrier}}',
+    awaitingShipment: 'The shop is preparing your parcel',
+    notPaid: 'The shop ships once you pay',
   },
   aftersales: {
     title: 'After-sales',
@@ -182,6 +192,9 @@ export const en: Catalogue<typeof zh> = {
     buyAt: 'Buy now {{price}}',
     pointsBalance: 'Points {{n}}',
     pointsPolicy: '{{points}} points = ¥1 · up to {{pct}}% of an order',
+    bargainProgress: '{{cut}} off so far, {{left}} to go, {{helps}}/{{needed}} helpers',
+    groupProgress: '{{joined}}/{{size}} joined, {{missing}} more needed',
+    endsAt: 'ends {{time}}',
   },
   me: {
     points: 'Points',

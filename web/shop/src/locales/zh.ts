@@ -41,6 +41,14 @@ export const zh = {
     minPrice: '最低价',
     maxPrice: '最高价',
   },
+  search: {
+    hot: '热门搜索',
+    history: '搜索历史',
+    clearHistory: '清空',
+    rooms: '直播间',
+    fuzzy: '没有完全匹配的商品，为你找到相近的结果',
+    roomStatus: { live: '直播中', scheduled: '预告', ended: '回放' },
+  },
   product: { sold: '已售 {{n}}', favourite: '收藏' },
   sku: {
     stock: '库存 {{n}}',
@@ -88,11 +96,9 @@ export const zh = {
   address: {
     name: '姓名',
     phone: '手机号',
-    province: '省份',
-    city: '城市',
     detail: '详细地址',
-    provinceExample: '广东省',
-    cityExample: '深圳市',
+    region: '所在地区',
+    chooseRegion: '请选择省 / 市 / 区',
   },
   login: { phone: '手机号', password: '密码', signIn: '登录', register: '注册' },
   orders: {
@@ -101,6 +107,10 @@ export const zh = {
     confirmReceipt: '确认收货',
     requestAftersale: '申请售后',
     shipments: '物流',
+    address: '收货地址',
+    shippedWith: '已发货 · {{carrier}}',
+    awaitingShipment: '商家备货中，待发货',
+    notPaid: '付款后商家发货',
   },
   aftersales: {
     title: '售后',
@@ -170,6 +180,9 @@ export const zh = {
     buyAt: '立即购买 {{price}}',
     pointsBalance: '积分 {{n}}',
     pointsPolicy: '{{points}} 积分 = ¥1 · 最多抵扣 {{pct}}%',
+    bargainProgress: '已砍 {{cut}}，还差 {{left}}，{{helps}}/{{needed}} 人',
+    groupProgress: '已拼 {{joined}}/{{size}} 人，还差 {{missing}} 人',
+    endsAt: '{{time}} 截止',
   },
   me: {
     points: '积分',

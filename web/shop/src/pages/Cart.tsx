@@ -5,6 +5,7 @@ import { $api, errorText, queryClient, useSession, yuan } from '../api.ts';
 import { Async } from '../components/Async.tsx';
 import { Checkout } from '../components/Checkout.tsx';
 import { LoginForm } from '../components/LoginForm.tsx';
+import { Thumb } from '../components/Thumb.tsx';
 
 export function Cart() {
   const user = useSession();
@@ -48,7 +49,10 @@ function SignedInCart() {
                     >
                       <List.Item
                         prefix={
-                          <Checkbox checked={l.selected} onChange={(v) => void update(l.skuId, { selected: v })} />
+                          <div className="row">
+                            <Checkbox checked={l.selected} onChange={(v) => void update(l.skuId, { selected: v })} />
+                            <Thumb url={l.imageUrl} />
+                          </div>
                         }
                         description={
                           <>

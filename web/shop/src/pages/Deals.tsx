@@ -195,7 +195,11 @@ export function Group() {
           <GroupCard title={g.title} groupPriceFen={g.groupPriceFen}>
             <div>
               {g.status === 'forming'
-                ? `${t('deals.missing', { n: g.missing })} · ${labels.time(g.expiresAt)}`
+                ? `${t('deals.groupProgress', {
+                    joined: g.members.length,
+                    size: g.members.length + g.missing,
+                    missing: g.missing,
+                  })} · ${t('deals.endsAt', { time: labels.time(g.expiresAt) })}`
                 : labels.label('groupStatus', g.status)}
             </div>
             <div>
@@ -286,8 +290,14 @@ export function Bargain() {
                 ((x.startPriceFen - x.currentPriceFen) / Math.max(1, x.startPriceFen - x.floorPriceFen)) * 100,
               )}
             />
-            <div className="muted">
-              {x.helps}/{x.helpsNeeded} · {yuan(x.floorPriceFen)} · {labels.dateTime(x.expiresAt)}
+            <div className="muted" data-testid="bargain-progress">
+              {t('deals.bargainProgress', {
+                cut: yuan(x.startPriceFen - x.currentPriceFen),
+                left: yuan(x.currentPriceFen - x.floorPriceFen),
+                helps: x.helps,
+                needed: x.helpsNeeded,
+              })}{' '}
+              · {t('deals.endsAt', { time: labels.dateTime(x.expiresAt) })}
             </div>
             {x.cuts.map((c) => (
               <div key={c.seq}>

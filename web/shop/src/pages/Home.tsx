@@ -27,6 +27,16 @@ export function Home() {
     for (const r of rooms.data ?? []) track('exposure', { roomId: r.id });
   }, [rooms.data]);
   const products = $api.useQuery('get', '/api/products', { params: { query: { sort: 'sales', pageSize: 20 } } });
+  // The deals tiles show only the kinds running now (or about to): an empty 秒杀 page is no deal.
+  const flash = $api.useQuery('get', '/api/flash-sales');
+  const groups = $api.useQuery('get', '/api/group-buys');
+  const bargains = $api.useQuery('get', '/api/bargains/campaigns');
+  const running = {
+    '/flash': (flash.data?.length ?? 0) > 0,
+    '/groups': (groups.data?.length ?? 0) > 0,
+    '/bargains': (bargains.data?.length ?? 0) > 0,
+    '/coupons': true,
+  };
   const remindOn = $api.useMutation('put', '/api/rooms/{roomId}/remind');
   const remind = async (roomId: number) => {
     if (!session.get()) return nav('/login');
@@ -39,9 +49,9 @@ export function Home() {
   return (
     <div className="page">
       <SearchBar placeholder={t('common.searchProducts')} onSearch={(q) => nav(`/mall?q=${encodeURIComponent(q)}`)} />
-      <div className="tiles">
-        {TILES.map(([to, icon, label]) => (
-          <Link key={to} to={to} className="tile">
+      <div className="tiles" data-testid="deal-tiles">
+        {TILES.filter(([to]) => running[to]).map(([to, icon, label]) => (
+          <Link key={to} to={to} className="tile" data-testid={`deal-tile-${to.slice(1)}`}>
             <span>{icon}</span>
             {t(label)}
           </Link>

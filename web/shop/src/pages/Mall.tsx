@@ -6,6 +6,7 @@ import { useSearchParams } from 'react-router-dom';
 import { $api } from '../api.ts';
 import { Async } from '../components/Async.tsx';
 import { ProductGrid } from '../components/ProductGrid.tsx';
+import { SearchRooms, SearchSuggestions } from '../components/SearchPanel.tsx';
 
 const SORTS = ['relevance', 'sales', 'price_asc', 'price_desc', 'newest'] as const;
 type Sort = (typeof SORTS)[number];
@@ -37,10 +38,14 @@ export function Mall() {
   return (
     <div className="page">
       <SearchBar
+        key={q}
         placeholder={t('common.searchProducts')}
         defaultValue={q}
-        onSearch={(v) => setParams(v ? { q: v } : {})}
+        onSearch={(v) => setParams(v.trim() ? { q: v.trim() } : {})}
+        onClear={() => setParams({})}
+        data-testid="search-box"
       />
+      {q ? <SearchRooms q={q} /> : !categoryId && <SearchSuggestions onPick={(w) => setParams({ q: w })} />}
       <div className="mall">
         <Async query={categories}>
           {(tree) => (

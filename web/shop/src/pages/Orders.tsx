@@ -8,6 +8,7 @@ import { $api, errorText, useSession, yuan } from '../api.ts';
 import { AfterSaleRecords, AfterSaleSheet, LineRefund, useAfterSales } from '../components/AfterSales.tsx';
 import { Async } from '../components/Async.tsx';
 import { LoginForm } from '../components/LoginForm.tsx';
+import { Thumb } from '../components/Thumb.tsx';
 import { ContactButton } from '../support/ContactButton.tsx';
 
 const TABS = ['all', 'pending_payment', 'paid', 'shipped', 'completed'] as const;
@@ -43,6 +44,7 @@ export function Orders() {
             {o.items.map((x) => (
               <Link key={x.id} to={`/orders/${x.id}`} data-testid="order-row">
                 <List.Item
+                  prefix={<Thumb url={x.lines[0]?.imageUrl ?? null} />}
                   description={`${x.orderNo} · ${x.lines.map((l) => `${l.productTitle}×${l.quantity}`).join('，')}`}
                   extra={
                     <div className="right">
@@ -99,6 +101,7 @@ export function OrderDetail() {
             {o.lines.map((l) => (
               <List.Item
                 key={l.skuId}
+                prefix={<Thumb url={l.imageUrl} />}
                 data-testid={`order-line-${l.id}`}
                 extra={yuan(l.payableFen)}
                 description={
@@ -131,15 +134,27 @@ export function OrderDetail() {
           {refundState && refunds.requests.data && (
             <AfterSaleRecords state={refundState} requests={refunds.requests.data} merchantId={o.merchantId} />
           )}
-          {o.shipments.length > 0 && (
-            <List header={t('orders.shipments')}>
-              {o.shipments.map((p) => (
-                <List.Item key={p.id} description={p.trackingNo}>
-                  {p.carrier}
-                </List.Item>
-              ))}
+          {o.address && (
+            <List header={t('orders.address')}>
+              <List.Item
+                data-testid="order-address"
+                description={`${o.address.province} ${o.address.city} ${o.address.district} ${o.address.detail}`}
+              >
+                {o.address.name} {o.address.phone}
+              </List.Item>
             </List>
           )}
+          <List header={t('orders.shipments')} data-testid="order-shipping">
+            {o.shipments.length > 0 ? (
+              o.shipments.map((p) => (
+                <List.Item key={p.id} description={`${p.trackingNo} · ${labels.dateTime(p.shippedAt)}`}>
+                  {t('orders.shippedWith', { carrier: p.carrier })}
+                </List.Item>
+              ))
+            ) : (
+              <List.Item>{t(o.status === 'pending_payment' ? 'orders.notPaid' : 'orders.awaitingShipment')}</List.Item>
+            )}
+          </List>
           <div className="bottom-bar row">
             {o.status === 'pending_payment' && <Button onClick={() => void act('cancel')}>{t('orders.cancel')}</Button>}
             {(o.status === 'shipped' || o.status === 'delivered') && (
