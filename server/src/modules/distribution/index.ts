@@ -16,6 +16,7 @@ import { PromoterService } from './promoter-service.ts';
 import { distributionBooksCheck } from './reconcile.ts';
 import { meRoutes } from './routes-me.ts';
 import { shopRoutes } from './routes-shop.ts';
+import { seedDistribution } from './seed.ts';
 import { DistributionSettingsService } from './settings-service.ts';
 import { PAYOUT_JOB, WithdrawalService } from './withdrawal-service.ts';
 
@@ -86,4 +87,5 @@ export const distributionModule: Module = {
     meRoutes(app, ctx);
     shopRoutes(app, ctx);
   },
+  seed: seedDistribution,
 };
