@@ -29,6 +29,7 @@ const LiveConsole = lazy(() => import('./pages/LiveConsole.tsx'));
 const Platform = lazy(() => import('./pages/Platform.tsx'));
 const Marketing = lazy(() => import('./pages/Marketing.tsx'));
 const Members = lazy(() => import('./pages/Members.tsx'));
+const SearchWords = lazy(() => import('./pages/SearchWords.tsx'));
 const Reconciliation = lazy(() => import('./pages/Reconciliation.tsx'));
 const Growth = lazy(() => import('./pages/growth/Growth.tsx'));
 const Distribution = lazy(() => import('./pages/distribution/Distribution.tsx'));
@@ -46,6 +47,7 @@ const MENU = [
   { key: '/live', label: 'nav.live', roles: [...SHOP, 'anchor'] },
   { key: '/marketing', label: 'nav.marketing', roles: SHOP },
   { key: '/members', label: 'nav.members', roles: SHOP },
+  { key: '/search-words', label: 'searchWords.nav', roles: SHOP },
   { key: '/growth', label: 'growth.nav', roles: SHOP },
   { key: '/distribution', label: 'distribution.nav', roles: SHOP },
   { key: '/data', label: 'nav.data', roles: SHOP },
@@ -138,6 +140,7 @@ function Console({ me, reload }: { me: Me; reload(): void }) {
                 {merchant && <Route path="/live/:roomId" element={<LiveConsole />} />}
                 {merchant && <Route path="/marketing" element={<Marketing />} />}
                 {merchant && <Route path="/members" element={<Members />} />}
+                {merchant && <Route path="/search-words" element={<SearchWords />} />}
                 {merchant && <Route path="/growth" element={<Growth />} />}
                 {merchant && <Route path="/distribution" element={<Distribution />} />}
                 {merchant && <Route path="/data" element={<Data />} />}

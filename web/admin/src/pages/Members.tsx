@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, errorText, yuan } from '../api.ts';
 import { tableState } from '../components/Loadable.tsx';
+import { RfmThresholds } from '../components/RfmThresholds.tsx';
 import { useMerchantId } from '../workspace.tsx';
 
 const SEGMENT_COLOR = {
@@ -79,6 +80,7 @@ export default function Members() {
           { title: t('members.points'), dataIndex: 'points' },
           { title: t('members.coupons'), dataIndex: 'coupons' },
           { title: t('members.lastPaid'), render: (_, c) => labels.date(c.lastPaidAt) },
+          { title: t('members.recency'), render: (_, c) => t('members.daysAgo', { n: c.recencyDays }) },
           { title: 'RFM', render: (_, c) => `${c.rfm.r}-${c.rfm.f}-${c.rfm.m}` },
           {
             title: t('members.segment'),
@@ -88,6 +90,7 @@ export default function Members() {
           },
         ]}
       />
+      <RfmThresholds merchantId={merchantId} />
     </Card>
   );
 }

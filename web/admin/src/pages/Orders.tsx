@@ -107,7 +107,10 @@ function OrderDetail(props: { orderId: number }) {
           <OrderStatus status={o.status} />
         </Descriptions.Item>
         <Descriptions.Item label={t('orders.shipTo')}>
-          {a ? `${a.name} ${a.phone} ${a.province}${a.city}${a.detail}` : '-'}
+          <span data-testid="order-ship-to">
+            {a ? `${a.name} ${a.phone} ${a.province}${a.city}${a.district}${a.detail}` : '-'}
+          </span>
+          {a?.districtCode && <span style={{ color: '#999' }}> ({a.districtCode})</span>}
         </Descriptions.Item>
       </Descriptions>
       <Table
