@@ -217,5 +217,12 @@ describe.each(APP_BACKENDS)('support metrics ($name)', (backend) => {
       token: shop.owner.token,
     });
     expect(impossible.status).toBe(400);
+    // Found by the fuzz: an impossible `to` alone was a 500 (the default `from` was computed from it).
+    for (const q of ['to=9530-31-20', 'from=2026-02-30', 'from=2026-01-01&to=2026-12-31']) {
+      const r = await node.api('GET', `/api/merchants/${shop.merchantId}/support/metrics?${q}`, {
+        token: shop.owner.token,
+      });
+      expect(r.status, q).toBe(400);
+    }
   });
 });

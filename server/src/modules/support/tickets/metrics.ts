@@ -52,13 +52,13 @@ export class SupportMetrics {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const to = range.to ?? today;
-    const from = range.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 6 * DAY_MS).toISOString().slice(0, 10);
-    const start = new Date(`${from}T00:00:00+08:00`);
-    const end = new Date(Date.parse(`${to}T00:00:00+08:00`) + DAY_MS);
-    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end <= start)
-      throw badRequest('METRICS_RANGE_INVALID', 'from must be a day on or before to');
-    if (end.getTime() - start.getTime() > MAX_DAYS * DAY_MS)
+    const end = dayStart(to);
+    const start = range.from ? dayStart(range.from) : end === null ? null : new Date(end.getTime() - 6 * DAY_MS);
+    if (!start || !end || end < start) throw badRequest('METRICS_RANGE_INVALID', 'from must be a day on or before to');
+    if (end.getTime() - start.getTime() >= MAX_DAYS * DAY_MS)
       throw badRequest('METRICS_RANGE_INVALID', `At most ${MAX_DAYS} days at once`);
+    const from = range.from ?? new Date(start.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const until = new Date(end.getTime() + DAY_MS);
 
     const day = sql<string>`to_char(opened_at at time zone ${sql.lit(TZ)}, 'YYYY-MM-DD')`;
     const waitStart = sql`coalesce(queued_at, first_shopper_at, opened_at)`;
@@ -66,7 +66,7 @@ export class SupportMetrics {
       .selectFrom('support_conversation_facts')
       .where('merchant_id', '=', merchantId)
       .where('opened_at', '>=', start)
-      .where('opened_at', '<', end);
+      .where('opened_at', '<', until);
     const columns = [
       sql<number>`count(*)`.as('conversations'),
       sql<number>`count(closed_at)`.as('closed'),
@@ -94,7 +94,7 @@ export class SupportMetrics {
         .orderBy('agent_id')
         .execute(),
       base.select([sql<string>`''`.as('day'), ...columns]).executeTakeFirstOrThrow(),
-      this.breaches(merchantId, start, end),
+      this.breaches(merchantId, start, until),
     ]);
     return {
       from,
@@ -144,6 +144,14 @@ export class SupportMetrics {
     }
     return { byDay, byAgentDay, totals: all.get('') ?? noTickets() };
   }
+}
+
+/** The start (Shanghai midnight) of a YYYY-MM-DD day that exists (2026-02-30 does not), else null. */
+function dayStart(day: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return null;
+  const d = new Date(`${day}T00:00:00+08:00`);
+  if (Number.isNaN(d.getTime())) return null;
+  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10) === day ? d : null;
 }
 
 const noTickets = () => ({ ticketsOpened: 0, ticketsResolved: 0, slaBreaches: 0 });
