@@ -7,7 +7,8 @@ import { transact } from '../../platform/db/transact.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
 import type { ConversationService } from './conversations.ts';
-import { emitAssigned, type Pushes, pushMessage, releaseSlot, takeAgent, takeSlot, WAITING } from './routing.ts';
+import { transferConversation } from './transfer.ts';
+import { emitAssigned, type Pushes, pushMessage, takeAgent, takeSlot, WAITING } from './routing.ts';
 import { appendMessage, lockConversation, participants } from './store.ts';
 import type { AgentStatus, ConversationStatus } from './tables.ts';
 import { conversationView, updateView } from './views.ts';
@@ -222,73 +223,12 @@ export class SupportAgents {
     return updateView(row);
   }
 
-  /** Hand a conversation to a colleague who is not offline and has room. */
-  async transfer(
+  transfer(
     actor: Actor,
     merchantId: number,
     conversationId: number,
     input: { toUserId: number; note?: string | undefined },
   ) {
-    await this.requireStaff(actor, merchantId);
-    const conv = await this.conversations.visible({ as: 'agent', actor, merchantId }, conversationId);
-    const role = await this.ctx.services.directory.memberRole(merchantId, input.toUserId);
-    if (role !== 'merchant_owner' && role !== 'merchant_staff') throw notFound('Agent', 'AGENT_NOT_FOUND');
-    const note = (input.note ?? '').trim();
-    const pushes: Pushes = [];
-    const row = await transact(this.ctx.db, async (trx) => {
-      const locked = await lockConversation(trx, conv.id);
-      if (locked.status !== 'assigned' || locked.agent_user_id === null)
-        throw conflict(
-          'CONVERSATION_NOT_ASSIGNED',
-          'Only a conversation an agent has can be transferred; pick it instead',
-        );
-      const from = locked.agent_user_id;
-      const mayMove =
-        from === actor.userId || (await this.requireStaff(actor, merchantId, undefined, trx)) !== 'merchant_staff';
-      if (!mayMove) throw conflict('CONVERSATION_NOT_YOURS', 'Only its agent or the shop owner can transfer it');
-      if (input.toUserId === from) throw conflict('TRANSFER_TO_SELF', 'This agent has the conversation already');
-      if (!(await takeSlot(trx, merchantId, input.toUserId, false)))
-        throw conflict('AGENT_AT_CAPACITY', 'That colleague is offline or at capacity');
-      await releaseSlot(trx, merchantId, from);
-      const now = new Date();
-      const moved = await trx
-        .updateTable('support_conversations')
-        .set({ agent_user_id: input.toUserId, assigned_at: now, updated_at: now })
-        .where('id', '=', conv.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await this.ctx.events.emit(trx, {
-        type: 'support.transferred',
-        aggregateType: 'support_conversation',
-        aggregateId: conv.id,
-        payload: {
-          merchantId,
-          conversationId: conv.id,
-          userId: conv.user_id,
-          fromAgentUserId: from,
-          toAgentUserId: input.toUserId,
-          byUserId: actor.userId,
-          note,
-          transferredAt: now.toISOString(),
-        },
-      });
-      const said = await appendMessage(this.ctx, trx, moved, {
-        sender: 'system',
-        senderUserId: null,
-        clientId: null,
-        kind: 'system',
-        text: '已为您转接其他客服',
-        payload: { event: 'transferred' },
-      });
-      pushMessage(pushes, said.conversation, said.message);
-      pushes.push([
-        [...participants(said.conversation), from],
-        { type: 'support.conversation', data: updateView(said.conversation) },
-      ]);
-      return said.conversation;
-    });
-    await this.conversations.flush(pushes);
-    await this.drain(merchantId);
-    return updateView(row);
+    return transferConversation(this.ctx, this, this.conversations, actor, merchantId, conversationId, input);
   }
 }

@@ -147,6 +147,7 @@ describe.each(APP_BACKENDS)('customer-service conversations on $name', (backend)
   });
 
   it('transfers a conversation to a colleague, who then receives it and may reply while the first may not', async () => {
+    await online(shop, 1, 10);
     await online(shop, 2, 10);
     const shopper = await node.userToken('13910001104');
     const c = await openWithHuman(node, shopper, shop.merchantId);
