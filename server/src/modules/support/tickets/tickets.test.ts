@@ -166,6 +166,40 @@ describe.each(APP_BACKENDS)('support tickets ($name)', (backend) => {
     expect(assign.body.error.code).toBe('ASSIGNEE_NOT_STAFF');
   });
 
+  it('finds none of the shop’s tickets, compensations or FAQ from another shop', async () => {
+    const opened = await node.api('POST', url('/tickets'), {
+      token: shop.owner.token,
+      body: { userId: a.userId, category: 'other', priority: 'low', reason: '租户检查' },
+    });
+    const comp = await node.api('POST', url(`/tickets/${opened.body.id}/compensations`), {
+      token: shop.owner.token,
+      body: { amountFen: 100, reason: '租户检查' },
+    });
+    const faq = await node.api('POST', url('/faqs'), {
+      token: shop.owner.token,
+      body: { question: '问', answer: '答' },
+    });
+    const theirs = (p: string) => url(p, other.merchantId);
+    const attempts: Array<[string, string, unknown?]> = [
+      ['GET', theirs(`/tickets/${opened.body.id}`)],
+      ['PATCH', theirs(`/tickets/${opened.body.id}`), { priority: 'urgent' }],
+      ['POST', theirs(`/tickets/${opened.body.id}/respond`), { note: 'x' }],
+      ['POST', theirs(`/tickets/${opened.body.id}/resolve`), { note: 'x' }],
+      ['POST', theirs(`/tickets/${opened.body.id}/compensations`), { amountFen: 100, reason: 'x' }],
+      ['POST', theirs(`/compensations/${comp.body.id}/approve`)],
+      ['POST', theirs(`/compensations/${comp.body.id}/reject`)],
+      ['PUT', theirs(`/faqs/${faq.body.id}`), { question: '改', answer: '改' }],
+      ['DELETE', theirs(`/faqs/${faq.body.id}`)],
+      ['POST', theirs('/tickets'), { conversationId: 1, category: 'other', priority: 'low', reason: 'x' }],
+    ];
+    for (const [method, path, body] of attempts) {
+      const r = await node.api(method, path, { token: other.owner.token, ...(body ? { body } : {}) });
+      expect(r.status, `${method} ${path}`).toBe(404);
+    }
+    expect((await ticket(opened.body.id)).status).toBe('open');
+    expect((await ticket(opened.body.id)).compensations[0].status).toBe('proposed');
+  });
+
   it('pays an approved compensation once, as a coupon of the amount in the shopper’s wallet', async () => {
     const opened = await node.api('POST', url('/tickets'), {
       token: shop.owner.token,
