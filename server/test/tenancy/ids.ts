@@ -65,6 +65,9 @@ export const ID_KINDS: Record<string, Values> = {
   levelId: one('levelId'),
   promoterId: one('promoterId'),
   withdrawalId: one('withdrawalId'),
+  conversationId: one('conversationId'),
+  replyId: one('cannedReplyId'),
+  cannedReplyId: one('cannedReplyId'),
 };
 
 export const isIdKind = (key: string) => key in ID_KINDS;

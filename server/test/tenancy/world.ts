@@ -7,6 +7,7 @@ import type { Actor } from '../../src/platform/auth/access.ts';
 import { makeMerchant, type TestNode } from '../harness.ts';
 import { payWithSandbox } from '../order-fixtures.ts';
 import { distributionWorld } from './world-distribution.ts';
+import { supportWorld } from './world-support.ts';
 
 export interface Person {
   token: string;
@@ -88,6 +89,7 @@ export async function buildTenant(
   await inRooms(node, t, call);
   await shopper(node, t, call);
   await distributionWorld(node, t, call);
+  await supportWorld(t, call);
   await drain(node);
   const missing = Object.entries(t.ids)
     .filter(([, v]) => v === undefined || v === null)
