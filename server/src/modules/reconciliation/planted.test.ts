@@ -138,6 +138,26 @@ const PLANTS: Record<string, Plant> = {
     plant: (db, b) => bump(db, 'flash_items', 'sold', 'id', b.flashItemId!),
     subject: (b) => `flash_item:${b.flashItemId}`,
   },
+  'distribution.books': {
+    // A promoter balance that no ledger entry explains.
+    async plant(db, b) {
+      const shop = await row(db.selectFrom('orders').select('merchant_id').where('id', '=', b.paid).executeTakeFirst());
+      const promoter = await db
+        .insertInto('distribution_promoters')
+        .values({ merchant_id: shop.merchant_id, user_id: b.buyerId, status: 'approved', source: 'applied' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('distribution_accounts')
+        .values({ promoter_id: promoter.id, merchant_id: shop.merchant_id, balance_fen: 7 })
+        .execute();
+      return async () => {
+        await db.deleteFrom('distribution_accounts').where('promoter_id', '=', promoter.id).execute();
+        await db.deleteFrom('distribution_promoters').where('id', '=', promoter.id).execute();
+      };
+    },
+    subject: () => 'promoter:',
+  },
 };
 
 describe.each(APP_BACKENDS)('each check reports a planted discrepancy on $name', (backend) => {
