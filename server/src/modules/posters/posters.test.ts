@@ -17,6 +17,12 @@ describe.each(APP_BACKENDS)('posters on $name', (backend) => {
     const body = Buffer.from(await r.arrayBuffer());
     return { status: r.status, headers: r.headers, body };
   };
+  /** A guest's share of a target (each visitor key is another sharer, so another token). */
+  const share = async (targetKind: string, targetId: number, visitor = 'visitor-one') => {
+    const r = await node.api('POST', '/api/shares', { body: { targetKind, targetId, visitorKey: visitor } });
+    if (r.status !== 201) throw new Error(`share failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body.token as string;
+  };
   const pixel = async (png: Buffer, x: number, y: number) => {
     const { createCanvas } = await import('@napi-rs/canvas');
     const img = await loadImage(png);
@@ -38,13 +44,13 @@ describe.each(APP_BACKENDS)('posters on $name', (backend) => {
       ),
     });
     ({ productId } = await simpleProduct(node, shop, '真丝连衣裙 春季新款', 19900, 5, { coverUrl: cover.url }));
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await node?.close();
   });
 
   it('draws a product poster: 750 × 1200 PNG, the cover on top, not blank', async () => {
-    const r = await get(`/api/posters/products/${productId}?share=abcd1234`);
+    const r = await get(`/api/posters/products/${productId}?share=${await share('product', productId)}`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('image/png');
     const img = await loadImage(r.body);
@@ -54,7 +60,7 @@ describe.each(APP_BACKENDS)('posters on $name', (backend) => {
   });
 
   it('is cached per content: same bytes and ETag, 304 on If-None-Match, one render for 20 at once', async () => {
-    const path = `/api/posters/products/${productId}?share=same5678`;
+    const path = `/api/posters/products/${productId}?share=${await share('product', productId, 'visitor-two')}`;
     const many = await Promise.all(Array.from({ length: 20 }, () => get(path)));
     expect(many.every((r) => r.status === 200)).toBe(true);
     const etag = many[0]!.headers.get('etag');
@@ -72,13 +78,17 @@ describe.each(APP_BACKENDS)('posters on $name', (backend) => {
   });
 
   it('renders anew when what is drawn changes: another share token, the language, the mini-program code', async () => {
-    const a = await get(`/api/posters/products/${productId}?share=first111`);
-    const b = await get(`/api/posters/products/${productId}?share=second22`);
+    const [first, second] = [
+      await share('product', productId, 'visitor-3'),
+      await share('product', productId, 'visitor-4'),
+    ];
+    const a = await get(`/api/posters/products/${productId}?share=${first}`);
+    const b = await get(`/api/posters/products/${productId}?share=${second}`);
     expect(a.headers.get('etag')).not.toBe(b.headers.get('etag'));
-    const wxa = await get(`/api/posters/products/${productId}?share=first111&code=wxa`);
+    const wxa = await get(`/api/posters/products/${productId}?share=${first}&code=wxa`);
     expect(wxa.status).toBe(200);
     expect(wxa.headers.get('etag')).not.toBe(a.headers.get('etag'));
-    const en = await get(`/api/posters/products/${productId}?share=first111&lang=en`);
+    const en = await get(`/api/posters/products/${productId}?share=${first}&lang=en`);
     expect(en.headers.get('etag')).not.toBe(a.headers.get('etag'));
     expect(en.body.equals(a.body)).toBe(false);
   });
@@ -99,20 +109,46 @@ describe.each(APP_BACKENDS)('posters on $name', (backend) => {
     expect((await get(`/api/posters/rooms/${hidden.body.id}`)).status).toBe(404);
   });
 
-  it("draws the signed-in promoter's poster for a shop; refuses guests and unknown shops", async () => {
+  it("draws an approved promoter's poster with their own link token; refuses others", async () => {
     const me = await node.userToken('13866660002');
-    expect((await get(`/api/posters/promoter/${shop.merchantId}`)).status).toBe(401);
-    const r = await get(`/api/posters/promoter/${shop.merchantId}?share=prom1234`, {
-      authorization: `Bearer ${me.token}`,
+    const auth = { authorization: `Bearer ${me.token}` };
+    const path = `/api/posters/promoter/${shop.merchantId}`;
+    expect((await get(path)).status).toBe(401);
+    expect((await node.api('GET', path, { token: me.token })).body.error.code).toBe('PROMOTER_NOT_FOUND');
+    const settings = await node.api('PUT', `/api/merchants/${shop.merchantId}/distribution/settings`, {
+      token: shop.owner.token,
+      body: { enabled: true, autoApprove: true },
     });
+    expect(settings.status).toBe(200);
+    const applied = await node.api('POST', `/api/me/distribution/merchants/${shop.merchantId}/apply`, {
+      token: me.token,
+      body: {},
+    });
+    expect(applied.body.status).toBe('approved');
+    const r = await get(path, auth);
     expect(r.status).toBe(200);
-    const none = await get('/api/posters/promoter/999999', { authorization: `Bearer ${me.token}` });
-    expect(none.status).toBe(404);
+    expect((await loadImage(r.body)).height).toBe(POSTER_HEIGHT);
+    // The poster made (or reused) the promoter's link share: asking with that token draws the same poster.
+    const mine = await node.api('GET', `/api/me/shares?merchantId=${shop.merchantId}`, { token: me.token });
+    const link = mine.body.find((s: { targetKind: string }) => s.targetKind === 'promoter');
+    const again = await get(`${path}?share=${link.token}`, auth);
+    expect(again.headers.get('etag')).toBe(r.headers.get('etag'));
+    // Someone else's token is not the promoter's to print.
+    const other = await get(`${path}?share=${await share('product', productId, 'visitor-5')}`, auth);
+    expect(other.status).toBe(400);
+    expect((await get('/api/posters/promoter/999999', auth)).status).toBe(404);
   });
 
-  it('refuses bad input with 4xx: an unknown product, a malformed share token', async () => {
+  it("refuses bad input with 4xx: an unknown product, a malformed, unknown or another shop's token", async () => {
     expect((await node.api('GET', '/api/posters/products/999999')).body.error.code).toBe('NOT_FOUND');
-    const bad = await node.api('GET', `/api/posters/products/${productId}?share=${'x'.repeat(40)}`);
+    const bad = await node.api('GET', `/api/posters/products/${productId}?share=${'x'.repeat(65)}`);
     expect(bad.status).toBe(400);
+    const unknown = await node.api('GET', `/api/posters/products/${productId}?share=nosuchtoken1`);
+    expect(unknown.body.error.code).toBe('SHARE_NOT_FOUND');
+    const elsewhere = await makeShop(node, '别家店', '13866660003');
+    const theirs = await simpleProduct(node, elsewhere, '别家的货', 100, 1);
+    const token = await share('product', theirs.productId);
+    const wrong = await node.api('GET', `/api/posters/products/${productId}?share=${token}`);
+    expect([wrong.status, wrong.body.error.code]).toEqual([400, 'SHARE_TARGET_INVALID']);
   });
 });

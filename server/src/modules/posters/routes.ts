@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import type { AppContext, Http } from '../../platform/context.ts';
 import { errorResponses, IdParam } from '../../platform/http/schemas.ts';
 import type { PosterFile, PosterRequest } from './poster-service.ts';
-import { productContent, promoterContent, roomContent } from './sources.ts';
+import { checkedShare, productContent, promoterContent, promoterShare, roomContent } from './sources.ts';
 
 const tags = ['posters'];
 const PosterQuery = {
@@ -16,8 +16,8 @@ const PosterQuery = {
   ),
   share: Type.Optional(
     Type.String({
-      pattern: '^[A-Za-z0-9_-]{4,24}$',
-      description: 'The share token (POST /api/shares) the code carries',
+      pattern: '^[A-Za-z0-9_-]{8,64}$',
+      description: 'The share token (POST /api/shares) the code carries; of this shop (SHARE_TARGET_INVALID)',
     }),
   ),
   lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')], { description: 'Poster language (zh)' })),
@@ -59,7 +59,8 @@ export function posterRoutes(app: Http, ctx: AppContext): void {
     async (req, reply) => {
       const q = request(req.query as Query);
       const content = await productContent(ctx, req.params.productId);
-      return send(req, reply, () => posters.poster(content, q));
+      const share = await checkedShare(ctx, q.share, content.merchantId);
+      return send(req, reply, () => posters.poster(content, { ...q, share }));
     },
   );
 
@@ -79,7 +80,8 @@ export function posterRoutes(app: Http, ctx: AppContext): void {
     async (req, reply) => {
       const q = request(req.query as Query);
       const content = await roomContent(ctx, req.params.roomId, req.actor, q.lang);
-      return send(req, reply, () => posters.poster(content, q));
+      const share = await checkedShare(ctx, q.share, content.merchantId);
+      return send(req, reply, () => posters.poster(content, { ...q, share }));
     },
   );
 
@@ -90,7 +92,9 @@ export function posterRoutes(app: Http, ctx: AppContext): void {
       schema: {
         tags,
         security: [{ bearer: [] }],
-        summary: 'My promoter poster for a shop: my name, the shop, and a code with my share token',
+        summary:
+          "My promoter poster for a shop: my name, the shop, and a code with my promoter link's share token " +
+          '(made when not given; PROMOTER_NOT_FOUND, PROMOTER_STATE when not approved)',
         params: Type.Object({ merchantId: IdParam }),
         querystring: Type.Object(PosterQuery),
         response: { 200: png, ...errorResponses },
@@ -99,7 +103,8 @@ export function posterRoutes(app: Http, ctx: AppContext): void {
     async (req, reply) => {
       const q = request(req.query as Query);
       const content = await promoterContent(ctx, req.params.merchantId, req.actor!.userId, q.lang);
-      return send(req, reply, () => posters.poster(content, q));
+      const share = await promoterShare(ctx, req.actor!, req.params.merchantId, q.share);
+      return send(req, reply, () => posters.poster(content, { ...q, share }));
     },
   );
 }

@@ -2,7 +2,7 @@
 // a product or room the viewer may see, or a shop a promoter shares. Nothing here reads their tables.
 import type { Actor } from '../../platform/auth/access.ts';
 import type { AppContext } from '../../platform/context.ts';
-import { notFound } from '../../platform/errors.ts';
+import { AppError, badRequest, notFound } from '../../platform/errors.ts';
 import type { PosterBadge, PosterLang } from './render.ts';
 
 export type PosterKind = 'product' | 'room' | 'promoter';
@@ -81,6 +81,33 @@ export async function roomContent(
     wxaPage: 'pages/room/index',
     scenePrefix: `r${r.id}`,
   };
+}
+
+/**
+ * The share token a poster's code carries, checked with growth: a token of another shop is refused
+ * (SHARE_TARGET_INVALID), an unknown one is SHARE_NOT_FOUND; `mine` also wants the caller's own share.
+ */
+export async function checkedShare(
+  ctx: AppContext,
+  token: string | null,
+  merchantId: number,
+  mine?: number,
+): Promise<string | null> {
+  if (!token) return null;
+  const s = await ctx.services.growth.shareByToken(token);
+  if (s.merchantId !== merchantId || (mine !== undefined && s.sharerUserId !== mine))
+    throw badRequest('SHARE_TARGET_INVALID', 'The share is not of this shop (or not yours)');
+  return s.token;
+}
+
+/** An approved promoter's own link token for the shop: the one asked for when it is theirs, else made now. */
+export async function promoterShare(ctx: AppContext, actor: Actor, merchantId: number, token: string | null) {
+  const p = await ctx.services.promoters.requireMine(ctx.db, merchantId, actor.userId);
+  if (p.status !== 'approved') throw new AppError(409, 'PROMOTER_STATE', 'Only an approved promoter has a poster');
+  const given = await checkedShare(ctx, token, merchantId, actor.userId);
+  if (given) return given;
+  return (await ctx.services.growth.createShare(actor, { targetKind: 'promoter', targetId: actor.userId, merchantId }))
+    .token;
 }
 
 /** A promoter's poster for the shop they promote: their name, the shop's logo and name. */

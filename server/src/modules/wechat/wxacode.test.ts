@@ -100,7 +100,7 @@ describe.each(APP_BACKENDS)('a poster with a real mini-program code on $name', (
         wechat: { ...testConfig().wechat, sandbox: false },
       },
     });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await node?.close();
     await wx?.close();
@@ -109,10 +109,16 @@ describe.each(APP_BACKENDS)('a poster with a real mini-program code on $name', (
   it("asks WeChat once for the code of a product's share and draws it into the poster", async () => {
     const shop = await makeShop(node, '小程序码店', '13877770001');
     const { productId } = await simpleProduct(node, shop, '小程序码商品', 990, 3);
-    const path = `${node.url}/api/posters/products/${productId}?code=wxa&share=tok12345`;
+    const shared = await node.api('POST', '/api/shares', {
+      body: { targetKind: 'product', targetId: productId, visitorKey: 'visitor-wxa' },
+    });
+    const path = `${node.url}/api/posters/products/${productId}?code=wxa&share=${shared.body.token}`;
     const first = await fetch(path);
     expect(first.status).toBe(200);
-    expect(wx.wxaCodes.at(-1)).toMatchObject({ scene: `p${productId}.tok12345`, page: 'mall/pages/product/index' });
+    expect(wx.wxaCodes.at(-1)).toMatchObject({
+      scene: `p${productId}.${shared.body.token}`,
+      page: 'mall/pages/product/index',
+    });
     const asked = wx.wxaCodes.length;
     expect((await fetch(path)).status).toBe(200);
     expect(wx.wxaCodes.length).toBe(asked); // the stored render: WeChat is not asked again
