@@ -63,7 +63,8 @@ export class LiveAnswers {
     const parcels = o.shipments;
     if (parcels.length) {
       const last = parcels[parcels.length - 1]!;
-      text += `${parcels.length > 1 ? `共${parcels.length}个包裹，最近一个` : '包裹'}由${last.carrier}配送，运单号 ${last.trackingNo}，${when(last.shippedAt)} 发出`;
+      const which = parcels.length > 1 ? `共${parcels.length}个包裹，最近一个` : '包裹';
+      text += `${which}由${last.carrier}配送，运单号 ${last.trackingNo}，${when(last.shippedAt)} 发出`;
       text += o.deliveredAt ? `，${when(o.deliveredAt)} 已签收。` : '，可以在订单详情里查看物流轨迹。';
     } else if (o.status === 'paid') {
       text += '发货后会第一时间通知您，急用的话我帮您催一下仓库。';

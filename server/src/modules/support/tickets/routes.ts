@@ -210,7 +210,8 @@ export function ticketRoutes(app: Http, ctx: AppContext): void {
         tags,
         security,
         summary:
-          'Service metrics by day and agent: first response, resolution, bot resolution, 30 s pickup, satisfaction, SLA breaches (METRICS_RANGE_INVALID)',
+          'Service metrics by day and agent: first response, resolution, bot resolution, 30 s pickup, ' +
+          'satisfaction, SLA breaches (METRICS_RANGE_INVALID)',
         params: MerchantParams,
         querystring: MetricsQuery,
         response: { 200: MetricsT, ...errorResponses },
