@@ -35,6 +35,7 @@ export const enumsEn: Catalogue<typeof enumsZh> = {
     new_user: 'New-customer gift',
     staff_issue: 'Issued by staff',
     lucky_bag: 'Lucky bag',
+    invite: 'Invitation reward',
   },
   couponFunding: { platform: 'Platform coupon', merchant: 'Shop coupon' },
   campaignStatus: { active: 'Active', paused: 'Paused', ended: 'Ended' },

@@ -34,6 +34,7 @@ export const enumsZh = {
     new_user: '新人礼',
     staff_issue: '定向发放',
     lucky_bag: '福袋',
+    invite: '邀请有礼',
   },
   couponFunding: { platform: '平台券', merchant: '店铺券' },
   campaignStatus: { active: '进行中', paused: '已暂停', ended: '已结束' },

@@ -28,7 +28,7 @@ export default function Marketing() {
 }
 
 const KINDS = ['threshold', 'fixed', 'percent', 'free_shipping'] as const;
-const CHANNELS = ['claim_centre', 'room_drop', 'new_user', 'staff_issue'] as const;
+const CHANNELS = ['claim_centre', 'room_drop', 'new_user', 'staff_issue', 'invite'] as const;
 const STATUSES = ['active', 'paused', 'ended'] as const;
 type Status = (typeof STATUSES)[number];
 interface NewCoupon {
