@@ -175,5 +175,15 @@ test('a shared room link brings a buyer; the promoter sees the order and a commi
   await expect(promoter.getByTestId('earnings-settled')).not.toContainText('¥0.00');
   await expect(promoter.getByTestId('earnings-balance')).not.toContainText('¥0.00');
   await shot(promoter, 'g06-commission-settled');
+
+  // The shop's share analytics: the promoter as a sharer, with the visit and the attributed order.
+  await admin.goto('/admin/growth');
+  await expect(admin.getByTestId('growth-totals')).toBeVisible();
+  await admin.getByTestId('growth-by').click();
+  await admin.getByTitle('按分享人').click();
+  const sharer = admin.getByTestId('growth-table').locator('tr', { hasText: `推广员${tag}` });
+  await expect(sharer).toBeVisible();
+  await expect(sharer.locator('td').nth(7)).toHaveText('1'); // orders
+  await shot(admin, 'g07-console-share-analytics');
   await Promise.all([promoterCtx.close(), buyerCtx.close(), consoleCtx.close()]);
 });

@@ -54,7 +54,8 @@ function Stats() {
   });
   const rows = report.data?.rows ?? [];
   const totals = report.data?.totals;
-  const label = (r: (typeof rows)[number]) => r.label || (r.id ? `#${r.id}` : t('growth.anonymous'));
+  const label = (r: (typeof rows)[number]) =>
+    r.label || (by === 'share' && r.token ? `${r.token} (#${r.id})` : r.id ? `#${r.id}` : t('growth.anonymous'));
   const top = rows.slice(0, 15);
   const [shares, visits, orders] = [t('growth.shares'), t('growth.visits'), t('growth.orders')];
   return (
