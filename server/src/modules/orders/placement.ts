@@ -83,7 +83,7 @@ export class OrderPlacement {
     quotedTotal: number | undefined,
   ) {
     try {
-      return await transact(this.ctx.db, async (trx) => {
+      const checkoutId = await transact(this.ctx.db, async (trx) => {
         const checkout = await trx
           .insertInto('checkouts')
           .values({
@@ -111,6 +111,7 @@ export class OrderPlacement {
             quoteView(priced),
           );
         }
+        await this.refuseWhenSoldOut(trx, groups);
         const deadline = new Date(Date.now() + this.ctx.config.orderPaymentTimeoutSec * 1000);
         const snapshot: AddressSnapshot = {
           name: address.name,
@@ -123,12 +124,6 @@ export class OrderPlacement {
           postalCode: address.postalCode,
         };
         const created: Array<{ orderId: number; merchantId: number; lineIds: Map<string, number> }> = [];
-        // Every stock row of the basket is locked up front in one global order (sku, warehouse),
-        // so two multi-shop baskets with their shops in opposite order cannot deadlock.
-        await this.ctx.services.inventory.lockStock(
-          trx,
-          groups.flatMap((g) => g.lines.map((l) => l.skuId)),
-        );
         const roomMerchantId = priced.effects.roomMerchantId as number | null | undefined;
         for (const g of groups) {
           // The room is credited only on the order of the shop whose room it is.
@@ -146,14 +141,7 @@ export class OrderPlacement {
             ),
           });
           created.push(order);
-          // Stock is held now; throws OUT_OF_STOCK (aborting everything) when short.
-          await this.ctx.services.inventory.reserve(trx, {
-            orderId: order.orderId,
-            merchantId: g.merchantId,
-            lines: g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
-          });
         }
-        await this.ctx.services.checkout.pipeline.commit(priced, created, trx);
         const payment =
           total > 0
             ? await this.ctx.services.payments.createPayment(trx, {
@@ -203,12 +191,33 @@ export class OrderPlacement {
             },
           });
         }
+        // Stock comes last. Everything above touches only this shopper's new rows; the stock rows of a SKU
+        // everyone is buying ("上链接") are locked here, for the last few statements before the commit, so a
+        // burst queues on a short lock rather than on the whole placement. Every stock row of the basket is
+        // locked in one global order (sku, warehouse): two multi-shop baskets cannot deadlock.
+        await this.ctx.services.inventory.lockStock(
+          trx,
+          groups.flatMap((g) => g.lines.map((l) => l.skuId)),
+        );
+        for (const o of created) {
+          const g = groups.find((x) => x.merchantId === o.merchantId)!;
+          // Throws OUT_OF_STOCK (aborting everything above) when short.
+          await this.ctx.services.inventory.reserve(trx, {
+            orderId: o.orderId,
+            merchantId: g.merchantId,
+            lines: g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
+          });
+        }
+        // Deals after stock, as every other path that holds both locks them.
+        await this.ctx.services.checkout.pipeline.commit(priced, created, trx);
         if (!payment) {
           // Fully discounted: nothing to pay, the orders are paid at once.
           for (const o of created) await this.ctx.services.orders.markPaid(trx, o.orderId, null);
         }
-        return this.result(trx, checkout.id);
+        return checkout.id;
       });
+      // Read back after the commit: the stock lock is not held for it.
+      return await this.result(this.ctx.db, checkoutId);
     } catch (err) {
       // Two identical requests at once: the loser of the unique race returns the winner's orders.
       if ((err as { code?: string }).code === '23505' && String((err as Error).message).includes('checkouts')) {
@@ -217,6 +226,20 @@ export class OrderPlacement {
       }
       throw err;
     }
+  }
+
+  /**
+   * Most of the shoppers who lose a sold-out burst stop here, on a plain read, without queueing for the stock
+   * lock. Only a shortcut: the locked reservation below still decides for everyone who gets past it.
+   */
+  private async refuseWhenSoldOut(trx: Db, groups: Array<{ lines: Array<{ skuId: number; quantity: number }> }>) {
+    const wanted = new Map<number, number>();
+    for (const l of groups.flatMap((g) => g.lines)) wanted.set(l.skuId, (wanted.get(l.skuId) ?? 0) + l.quantity);
+    const available = await this.ctx.services.inventory.available([...wanted.keys()], trx);
+    const short = [...wanted]
+      .filter(([skuId, requested]) => (available.get(skuId) ?? 0) < requested)
+      .map(([skuId, requested]) => ({ skuId, requested, available: Math.max(0, available.get(skuId) ?? 0) }));
+    if (short.length) throw conflict('OUT_OF_STOCK', 'Not enough stock for some items', short);
   }
 
   private async findCheckout(db: Db, userId: number, key: string, requestHash: string) {
