@@ -280,7 +280,6 @@ export const enErrors: Record<string, string> = {
   // Support bot and tickets
   FAQ_LIMIT_REACHED: 'A shop can keep at most 500 FAQs; delete some first',
   FAQ_NOT_FOUND: 'This FAQ does not exist or was deleted',
-  BOT_TEXT_EMPTY: 'Type a question first',
   TICKET_NOT_FOUND: 'Ticket not found',
   TICKET_CLOSED: 'This ticket is already resolved',
   TICKET_USER_MISMATCH: 'This customer is not the one in the conversation',

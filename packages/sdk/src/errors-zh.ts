@@ -280,7 +280,6 @@ export const zhErrors: Record<string, string> = {
   // 智能客服与工单（support bot / tickets）
   FAQ_LIMIT_REACHED: '常见问题最多 500 条，请先删除不用的',
   FAQ_NOT_FOUND: '这条常见问题不存在或已删除',
-  BOT_TEXT_EMPTY: '请输入要问的问题',
   TICKET_NOT_FOUND: '工单不存在',
   TICKET_CLOSED: '这个工单已经处理完结',
   TICKET_USER_MISMATCH: '这位顾客不是该会话的顾客',

@@ -3,7 +3,6 @@
 // intent with the shopper's own figures, and say what to do next — answer, hand over, escalate.
 import type { Actor } from '../../../platform/auth/access.ts';
 import type { AppContext } from '../../../platform/context.ts';
-import { badRequest } from '../../../platform/errors.ts';
 import { recordEmotion } from '../tickets/facts.ts';
 import { confidenceOf, decide, RULE_CONFIDENCE } from './decide.ts';
 import { faqKeyString } from './faq-service.ts';
@@ -20,12 +19,13 @@ export interface BotReply {
   action: 'answer' | 'handover' | 'escalate';
   text?: string;
   confidence: number;
-  /** faq:<id>, faq:platform:<key>, parcel, return, coupons, complaint, asked_human, low_confidence. */
+  /** faq:<id>, faq:platform:<key>, parcel, return, coupons, complaint, asked_human, low_confidence, no_text. */
   intent?: string;
   urgent: boolean;
 }
 
 const MAX_TEXT = 2000;
+const NO_TEXT = '收到啦，我帮您转接人工客服来看看，请稍等～';
 const HANDOVER_TEXT = '这个问题我先帮您转接人工客服，请稍等，马上就来～';
 const ASKED_TEXT = '好的，正在为您转接人工客服，请稍候～';
 const ESCALATE_TEXT = '非常抱歉给您带来不好的体验！已经为您优先转接人工客服，并登记了投诉工单，我们会尽快给您答复。';
@@ -39,7 +39,8 @@ export class BotService {
 
   async reply(input: BotReplyInput): Promise<BotReply> {
     const text = input.text.trim();
-    if (!text) throw badRequest('BOT_TEXT_EMPTY', 'Nothing to answer');
+    // A picture or a card without words: the bot cannot read it, a person can.
+    if (!text) return { action: 'handover', text: NO_TEXT, confidence: 0, intent: 'no_text', urgent: false };
     const asked = text.slice(0, MAX_TEXT);
     const { index, settings } = await this.ctx.services.supportFaqs.indexFor(input.merchantId);
     const d = decide(asked, index, settings.threshold);

@@ -89,6 +89,8 @@ describe.each(APP_BACKENDS)('support bot ($name)', (backend) => {
     });
     expect((await ask(a.userId, '芒果收到是硬的怎么办')).action).toBe('answer');
     expect(await ask(a.userId, '转人工')).toMatchObject({ action: 'handover', intent: 'asked_human' });
+    // A picture or a card carries no words for the bot.
+    expect(await ask(a.userId, '  ')).toMatchObject({ action: 'handover', intent: 'no_text' });
     const staff = await node.api('PUT', `/api/merchants/${shop.merchantId}/support/bot-settings`, {
       token: shop.owner.token,
       body: { threshold: 1.5, usePlatformFaqs: true },
