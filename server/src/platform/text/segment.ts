@@ -16,9 +16,10 @@ const segmenter = (): Jieba => {
 /** Stop words and symbols that would match everything. */
 const NOISE = new Set(['的', '了', '和', '与', '及', '装', '款', '新', '·', '-', '/', '|', '+']);
 
-/** Normalise one word: lower case, full-width ASCII folded to half-width. */
+/** Normalise one word: lower case, full-width ASCII folded to half-width, control characters dropped. */
 export function normaliseWord(w: string): string {
   return w
+    .replace(/\p{Cc}/gu, '') // NUL and friends: PostgreSQL text cannot hold them
     .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .toLowerCase()
     .trim();

@@ -4,7 +4,14 @@
 import { sql, type SqlBool } from 'kysely';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Db } from '../../../platform/db/types.ts';
-import { groupMatches, groupsMatched, hanChars, words, type TermGroup } from '../../../platform/text/segment.ts';
+import {
+  groupMatches,
+  groupsMatched,
+  hanChars,
+  normaliseWord,
+  words,
+  type TermGroup,
+} from '../../../platform/text/segment.ts';
 import { escapeLike } from '../../inventory/inventory-service.ts';
 import { indexUnindexed } from './search-index.ts';
 import '../tables.ts';
@@ -73,7 +80,7 @@ export class ProductSearch {
   ): Promise<Candidate[]> {
     const terms = sql.ref('p.search_terms');
     const shop = sql.ref('p.merchant_id');
-    const text = q.trim().slice(0, 60);
+    const text = normaliseWord(q).slice(0, 60);
     const inTitle = sql<number>`(case when p.title ilike ${`%${escapeLike(text)}%`} then 1 else 0 end)`;
     const matched = groupsMatched(terms, shop, groups);
     const chars = hanChars(text);

@@ -136,6 +136,20 @@ describe.each(APP_BACKENDS)('search on $name', (backend) => {
     expect(row.t).toContain(' 车厘子 ');
   });
 
+  it('answers control characters in a query or a synonym with results or a 4xx, never a 500', async () => {
+    const nul = encodeURIComponent('芒\u0000果');
+    expect((await node.api('GET', `/api/search?q=${nul}`)).status).toBeLessThan(500);
+    expect((await node.api('GET', `/api/products?q=${nul}`)).status).toBeLessThan(500);
+    // The service strips them too (a caller other than HTTP).
+    const ranked = await node.app.ctx.services.productSearch.rank('芒\u0000果');
+    expect(ranked.ids).toContain(mango);
+    const r = await node.api('POST', `/api/merchants/${shop.merchantId}/search/synonyms`, {
+      token: shop.owner.token,
+      body: { words: ['\u0000', '\u0000\u0001'] },
+    });
+    expect(r.status).toBe(400);
+  });
+
   it('keeps a shop under its synonym cap when 30 additions race', async () => {
     const db = node.app.ctx.db;
     const { MAX_GROUPS_PER_SHOP } = await import('./synonyms.ts');
