@@ -62,6 +62,7 @@ export const ID_KINDS: Record<string, Values> = {
   paymentNo: each('paymentNo', 'unpaidPaymentNo'),
   aftersaleId: one('aftersaleId'),
   addressId: one('addressId'),
+  synonymId: one('synonymId'),
   levelId: one('levelId'),
   promoterId: one('promoterId'),
   withdrawalId: one('withdrawalId'),
