@@ -94,6 +94,9 @@ export const serviceEn: Catalogue<typeof serviceZh> = {
     confidence: 'Confidence',
     cannedTitle: 'Title',
     cannedText: 'Text ({nickname} {orderNo} {shopName} {agentName} are filled in)',
+    toTicket: 'Open a ticket',
+    ticketOpened: 'Ticket #{{id}} opened',
+    uploadImage: 'Image',
     add: 'Add',
   },
 };

@@ -91,6 +91,9 @@ export const serviceZh = {
     confidence: '置信度',
     cannedTitle: '标题',
     cannedText: '内容（可用 {nickname} {orderNo} {shopName} {agentName}）',
+    toTicket: '转工单',
+    ticketOpened: '已创建工单 #{{id}}',
+    uploadImage: '图片',
     add: '添加',
   },
 };

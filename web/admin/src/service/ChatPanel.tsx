@@ -5,6 +5,7 @@ import { App, Button, Card, Empty, Input, Modal, Select, Space, Tag, Typography 
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, errorText, yuan } from '../api.ts';
+import { TicketButton } from './TicketButton.tsx';
 import { useAgentChat } from './useAgentChat.ts';
 
 export type ConversationRow = {
@@ -63,6 +64,7 @@ export function ChatPanel(props: { merchantId: number; conv: ConversationRow; me
     '/api/merchants/{merchantId}/support/conversations/{conversationId}/transfer',
   );
   const bottom = useRef<HTMLDivElement>(null);
+  const file = useRef<HTMLInputElement>(null);
   const count = chat.messages.length;
   useEffect(() => {
     if (count > 0) bottom.current?.scrollIntoView?.({ block: 'end' });
@@ -104,6 +106,9 @@ export function ChatPanel(props: { merchantId: number; conv: ConversationRow; me
             >
               {t('service.pick')}
             </Button>
+          )}
+          {conv.status !== 'closed' && (
+            <TicketButton merchantId={merchantId} conversationId={conv.id} urgent={conv.priority === 'high'} />
           )}
           {mine && (
             <Button size="small" onClick={() => setTransferOpen(true)}>
@@ -154,11 +159,25 @@ export function ChatPanel(props: { merchantId: number; conv: ConversationRow; me
             maxLength={1000}
             data-testid="agent-input"
           />
+          <Button disabled={!mine} onClick={() => file.current?.click()}>
+            {t('service.uploadImage')}
+          </Button>
           <Button type="primary" disabled={!mine || !text.trim()} onClick={() => void reply()} data-testid="agent-send">
             {t('service.send')}
           </Button>
         </Space.Compact>
       )}
+      <input
+        ref={file}
+        type="file"
+        accept="image/jpeg,image/png,image/webp,image/gif"
+        hidden
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (f) void run(() => chat.sendImage(f));
+        }}
+      />
       <Modal
         open={transferOpen}
         title={t('service.transfer')}

@@ -1,8 +1,8 @@
 // One conversation in the workbench: the latest page over HTTP, then the socket's frames (kept by seq,
 // so a message that comes both ways shows once), caught up over HTTP after every reconnect.
-import { type SupportEvent, type SupportMessage, unwrap } from '@livemall/sdk';
+import { ApiFailure, type SupportEvent, type SupportMessage, unwrap } from '@livemall/sdk';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from '../api.ts';
+import { api, session } from '../api.ts';
 import { agentSocket, refreshLists } from './socket.ts';
 
 export function useAgentChat(merchantId: number, conversationId: number) {
@@ -73,7 +73,13 @@ export function useAgentChat(merchantId: number, conversationId: number) {
   }, [newest, merchantId, conversationId]);
 
   const send = useCallback(
-    async (body: { text?: string; cannedReplyId?: number; productId?: number; orderId?: number }) => {
+    async (body: {
+      text?: string;
+      imageKey?: string;
+      cannedReplyId?: number;
+      productId?: number;
+      orderId?: number;
+    }) => {
       const clientId = `a${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
       const r = unwrap(
         await api.POST('/api/merchants/{merchantId}/support/conversations/{conversationId}/messages', {
@@ -88,5 +94,23 @@ export function useAgentChat(merchantId: number, conversationId: number) {
     [merchantId, conversationId, merge],
   );
 
-  return { messages, peerReadSeq, send };
+  /** Upload an image for this conversation (both sides use the same route), then send it. */
+  const sendImage = useCallback(
+    async (file: File) => {
+      const form = new FormData();
+      form.append('file', file);
+      const token = session.get()?.accessToken;
+      const r = await fetch(`/api/support/conversations/${conversationId}/images`, {
+        method: 'POST',
+        body: form,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+      const body = (await r.json()) as { key?: string; error?: { code: string; message: string } };
+      if (!r.ok || !body.key) throw new ApiFailure(r.status, body.error ?? { code: `HTTP_${r.status}`, message: '' });
+      return send({ imageKey: body.key });
+    },
+    [conversationId, send],
+  );
+
+  return { messages, peerReadSeq, send, sendImage };
 }

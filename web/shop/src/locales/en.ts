@@ -221,6 +221,9 @@ export const en: Catalogue<typeof zh> = {
     offerOrder: 'Send this order?',
     sendCard: 'Send',
     queued: 'Connecting you to an agent, please wait',
+    rateAsk: 'How did we do?',
+    submitRating: 'Submit',
+    thanks: 'Thanks for your rating',
     leftMessage: 'Nobody is online right now; leave a message and an agent will reply',
     status: {
       bot: 'Assistant',

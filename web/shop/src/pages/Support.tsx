@@ -7,6 +7,7 @@ import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { $api, errorText, useSession } from '../api.ts';
 import { LoginForm } from '../components/LoginForm.tsx';
 import { MessageBubble } from '../support/MessageBubble.tsx';
+import { RateChat } from '../support/RateChat.tsx';
 import { useChat } from '../support/useChat.ts';
 import '../support/support.css';
 
@@ -90,6 +91,7 @@ function Chat() {
         {chat.loaded && chat.messages.length === 0 && <div className="muted center">{t('service.hello')}</div>}
         <div ref={bottom} />
       </div>
+      {status === 'closed' && <RateChat conversationId={conversationId} rated={conv?.rating ?? null} />}
       {card && (
         <div className="support-offer">
           <span>{card[1] === 'product' ? t('service.offerProduct') : t('service.offerOrder')}</span>
