@@ -16,6 +16,7 @@ import { PromoterService } from './promoter-service.ts';
 import { distributionBooksCheck } from './reconcile.ts';
 import { meRoutes } from './routes-me.ts';
 import { shopRoutes } from './routes-shop.ts';
+import { shopConfigRoutes } from './routes-shop-config.ts';
 import { seedDistribution } from './seed.ts';
 import { DistributionSettingsService } from './settings-service.ts';
 import { PAYOUT_JOB, WithdrawalService } from './withdrawal-service.ts';
@@ -85,6 +86,7 @@ export const distributionModule: Module = {
   },
   routes(app, ctx) {
     meRoutes(app, ctx);
+    shopConfigRoutes(app, ctx);
     shopRoutes(app, ctx);
   },
   seed: seedDistribution,

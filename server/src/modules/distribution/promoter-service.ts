@@ -66,9 +66,23 @@ export class PromoterService {
     return p;
   }
 
+  /** Lock a promoter row: a recruit joining and the recruiter getting a parent at once would make three levels. */
+  private lock(db: Db, ...promoterIds: number[]) {
+    // In id order, so two changes locking the same pair cannot deadlock.
+    return db
+      .selectFrom('distribution_promoters')
+      .select('id')
+      .where('id', 'in', promoterIds)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+  }
+
   /** A recruiter for a new promoter: approved in the shop and not a recruit themselves (two levels). */
   private async recruiter(db: Db, merchantId: number, recruiterUserId: number): Promise<PromoterRow> {
-    const r = await this.promoterOf(db, merchantId, recruiterUserId);
+    const found = await this.promoterOf(db, merchantId, recruiterUserId);
+    if (found) await this.lock(db, found.id);
+    const r = found && (await this.byId(db, found.id));
     if (r?.status !== 'approved') throw badRequest('RECRUITER_NOT_PROMOTER', 'The recruiter is not a promoter here');
     if (r.parent_id !== null) throw refuseThirdLevel();
     return r;
@@ -167,6 +181,7 @@ export class PromoterService {
   ) {
     await this.ctx.services.merchants.requireRole(actor, merchantId, [...OPERATORS]);
     return transact(this.ctx.db, async (trx) => {
+      await this.lock(trx, promoterId, ...(body.parentPromoterId ? [body.parentPromoterId] : []));
       const p = await this.requireOwn(trx, merchantId, promoterId);
       if (body.levelId) await this.ctx.services.distributionSettings.requireOwnLevel(trx, merchantId, body.levelId);
       if (body.parentPromoterId) {
