@@ -176,11 +176,13 @@ try {
   const room = await json(`${shop}/rooms`, { title: 'support bench baseline' }, owner);
   const roomLatencies: number[] = [];
   let roomDelivered = 0;
+  const roomErrors = new Map<string, number>();
   const viewers = await inBatches(
     ROOM_VIEWERS,
     100,
     async (i) => {
       const s = await socket(`${wsUrl(shoppers[i % CONVERSATIONS]!.token)}&roomId=${room.id}`, (f) => {
+        if (f.type === 'error' && i < ROOM_SENDERS) roomErrors.set(f.data.code, (roomErrors.get(f.data.code) ?? 0) + 1);
         if (f.type !== 'chat') return;
         roomDelivered++;
         if (i < 200) roomLatencies.push(Date.now() - Number(String(f.data.text).split('|')[1]));
@@ -204,6 +206,7 @@ try {
   const roomSeconds = (Date.now() - roomStarted) / 1000;
   await sleep(2000);
   for (const s of viewers) s.ws.terminate();
+  if (roomErrors.size) console.log('room chat refusals:', Object.fromEntries(roomErrors));
 
   console.log('\n| path | sent | delivered | msgs/s | p50 / p99 send → delivery | exactly once |');
   console.log('| --- | --- | --- | --- | --- | --- |');
