@@ -69,6 +69,9 @@ export const ID_KINDS: Record<string, Values> = {
   conversationId: one('conversationId'),
   replyId: one('cannedReplyId'),
   cannedReplyId: one('cannedReplyId'),
+  faqId: one('faqId'),
+  ticketId: one('ticketId'),
+  compensationId: one('compensationId'),
 };
 
 export const isIdKind = (key: string) => key in ID_KINDS;

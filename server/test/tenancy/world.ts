@@ -8,6 +8,7 @@ import { makeMerchant, type TestNode } from '../harness.ts';
 import { payWithSandbox } from '../order-fixtures.ts';
 import { distributionWorld } from './world-distribution.ts';
 import { supportWorld } from './world-support.ts';
+import { supportTicketsWorld } from './world-support-tickets.ts';
 
 export interface Person {
   token: string;
@@ -90,6 +91,7 @@ export async function buildTenant(
   await shopper(node, t, call);
   await distributionWorld(node, t, call);
   await supportWorld(t, call);
+  await supportTicketsWorld(t, call);
   await drain(node);
   const missing = Object.entries(t.ids)
     .filter(([, v]) => v === undefined || v === null)
