@@ -169,7 +169,8 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
 
   // The shopper buys; the order shows on the console's live numbers and in Orders.
   await buyPinnedInRoom(shopper, '13900000002', 'c06');
-  await expect(page.getByTestId('stat-paidOrders')).toContainText('1', { timeout: 20_000 });
+  // Paid orders come from the analytics push now, as the funnel below does: the same wait.
+  await expect(page.getByTestId('stat-paidOrders')).toContainText('1', { timeout: 40_000 });
   await shot(page, 'c07-console-order-on-chart');
   // The shopper's beacons (a guest until signing in to buy, then stitched) reach the console's
   // funnel through the rollup and the pushed live numbers: one viewer who entered and paid.
