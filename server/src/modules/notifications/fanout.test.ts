@@ -14,7 +14,7 @@ describe.each(APP_BACKENDS)('live, marketing and customer-service notices on $na
     node = await startNode({ db: backend.db, cache: backend.cache });
     shop = await makeShop(node, '开播小店', '13871000001');
     other = await makeShop(node, '别家小店', '13871000002');
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => node?.close());
 
   const topics = async (token: string, kind: string) =>

@@ -21,7 +21,7 @@ describe.each(APP_BACKENDS)('message centre on $name', (backend) => {
     node = await startNode({ db: backend.db, cache: backend.cache });
     shop = await shopWithShipping(node, '消息小店', '13870000001');
     skuId = await product(node, shop, '消息测试商品', 2990);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => node?.close());
 
   const messages = async (token: string, query = '') =>

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, errorText } from '../api.ts';
 import { useMerchantId } from '../workspace.tsx';
+import { TicketDetail } from './TicketDetail.tsx';
 
 const STATUSES = ['open', 'responded', 'resolved', 'closed'] as const;
 
@@ -90,6 +91,15 @@ export function Tickets() {
         size="small"
         loading={list.isLoading}
         dataSource={list.data?.items ?? []}
+        expandable={{
+          expandedRowRender: (r) => (
+            <TicketDetail
+              merchantId={merchantId}
+              ticketId={r.id}
+              open={r.status === 'open' || r.status === 'responded'}
+            />
+          ),
+        }}
         columns={[
           { title: '#', dataIndex: 'id' },
           {
