@@ -66,6 +66,8 @@ export const ID_KINDS: Record<string, Values> = {
   levelId: one('levelId'),
   promoterId: one('promoterId'),
   withdrawalId: one('withdrawalId'),
+  rootShareId: one('shareId'),
+  couponTemplateIds: list('couponTemplateId'),
   conversationId: one('conversationId'),
   replyId: one('cannedReplyId'),
   cannedReplyId: one('cannedReplyId'),

@@ -156,6 +156,7 @@ const HINTS: Record<string, () => Json> = {
   trackingNo: fresh('SW'),
   key: fresh('sweep'),
   deviceId: fresh('sweep-device-'),
+  visitorKey: fresh('sweepvisitor'),
   name: fresh('sweep'),
 };
 /** Optional fields worth sending whenever a schema has them (the request is refused for the wrong reason otherwise). */
@@ -166,7 +167,9 @@ const PREFERRED = ['on_shelf', 'active', 'running', 'public', 'refund_only', 'mu
 export type Fill = (slot: Slot) => Json | undefined;
 
 const HEADER_HINTS: Record<string, string> = { 'if-match': '*' };
-export const PATH_HINTS: Record<string, string> = { '*': 'index.m3u8', provider: 'sandbox' };
+// A share token is not a tenant's id: anyone may open anyone's share link (that is what it is for), so
+// the sweep sends a well-formed token that names no share.
+export const PATH_HINTS: Record<string, string> = { '*': 'index.m3u8', provider: 'sandbox', token: 'sweepNoSuchShare' };
 
 /**
  * A request for `op`: required fields, plus whatever leads to the `focus` slots (optional fields,

@@ -7,6 +7,7 @@ import type { Actor } from '../../src/platform/auth/access.ts';
 import { makeMerchant, type TestNode } from '../harness.ts';
 import { payWithSandbox } from '../order-fixtures.ts';
 import { distributionWorld } from './world-distribution.ts';
+import { growthWorld } from './world-growth.ts';
 import { supportWorld } from './world-support.ts';
 import { supportTicketsWorld } from './world-support-tickets.ts';
 
@@ -90,6 +91,7 @@ export async function buildTenant(
   await inRooms(node, t, call);
   await shopper(node, t, call);
   await distributionWorld(node, t, call);
+  await growthWorld(t, call);
   await supportWorld(t, call);
   await supportTicketsWorld(t, call);
   await drain(node);
