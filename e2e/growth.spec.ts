@@ -130,13 +130,25 @@ test('a shared room link brings a buyer; the promoter sees the order and a commi
   await api(owner, 'PUT', `/api/merchants/${merchantId}/rooms/${room.id}/pin`, {
     productId: (await api<{ products: Array<{ id: number }> }>(null, 'GET', `/api/rooms/${room.id}`)).products[0]!.id,
   });
-  const buyerCtx = await browser.newContext({ ...phone });
+  // This phone has no system share sheet: sharing copies the link (clipboard) and says so.
+  const buyerCtx = await browser.newContext({ ...phone, permissions: ['clipboard-read', 'clipboard-write'] });
+  await buyerCtx.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'share', { value: undefined, configurable: true });
+  });
   const buyer = await buyerCtx.newPage();
   const visited = buyer.waitForResponse((r) => /\/api\/shares\/[^/]+\/visits$/.test(r.url()) && r.ok());
   await buyer.goto(link.replace(/^https?:\/\/[^/]+/, base));
   await visited;
   await expect(buyer.getByTestId('pinned-product')).toBeVisible();
   await buyPinnedInRoom(buyer, BUYER, 'g04');
+  // The buyer passes the room on in turn (a second level of the spread): the link is copied.
+  await buyer.mouse.click(10, 10); // close the paid sheet
+  await buyer.getByTestId('share').click();
+  await buyer.getByText('分享链接').click();
+  await expect(buyer.getByText('链接已复制')).toBeVisible();
+  const copied = await buyer.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toMatch(/\?share=[A-Za-z0-9_-]{8,}$/);
+  expect(copied).not.toBe(link);
   const orders = await api<{ items: Array<{ id: number; orderNo: string; status: string }> }>(
     buyerToken,
     'GET',
