@@ -2,6 +2,7 @@
 // native HLS on iOS Safari, hls.js (loaded only when needed) elsewhere. Replays are HLS VOD.
 import mpegts from 'mpegts.js';
 import { useEffect, useRef, useState } from 'react';
+import { flvConfig, hlsJsConfig, type LatencyMode } from './latency.ts';
 
 export function Player(props: {
   flv?: string | null;
@@ -12,7 +13,10 @@ export function Player(props: {
   className?: string;
   /** Force one path (the shop's `?player=` for tests and benches); by default FLV, then native HLS, then hls.js. */
   prefer?: 'flv' | 'hls' | 'hlsjs' | null;
+  /** How close to the live edge (latency.ts); 'low' unless a bench asks for the earlier settings. */
+  latency?: LatencyMode;
 }) {
+  const latency = props.latency ?? 'low';
   const ref = useRef<HTMLVideoElement>(null);
   const [muted, setMuted] = useState(true); // browsers only autoplay muted video
   // A source that is not there yet (the show just started and the first segment is still being cut, or the
@@ -42,10 +46,7 @@ export function Player(props: {
     void (async () => {
       const flvAllowed = !props.prefer || props.prefer === 'flv';
       if (!props.replay && props.flv && flvAllowed && mpegts.getFeatureList().mseLivePlayback) {
-        const p = mpegts.createPlayer(
-          { type: 'flv', isLive: true, url: props.flv },
-          { enableStashBuffer: false, liveBufferLatencyChasing: true, liveBufferLatencyMaxLatency: 3, lazyLoad: false },
-        );
+        const p = mpegts.createPlayer({ type: 'flv', isLive: true, url: props.flv }, flvConfig(latency));
         p.on(mpegts.Events.ERROR, retry);
         p.on(mpegts.Events.LOADING_COMPLETE, retry); // the stream ended: it may come back (a dropped push)
         p.attachMediaElement(video);
@@ -74,7 +75,7 @@ export function Player(props: {
       }
       const { default: Hls } = await import('hls.js');
       if (cancelled || !Hls.isSupported()) return;
-      const h = new Hls({ lowLatencyMode: !props.replay });
+      const h = new Hls(hlsJsConfig(latency, Boolean(props.replay)));
       h.on(Hls.Events.ERROR, (_e, data) => {
         if (data.fatal) retry();
       });
@@ -89,7 +90,7 @@ export function Player(props: {
       video.removeEventListener('playing', onPlaying);
       destroy();
     };
-  }, [props.flv, props.hls, props.replay, props.prefer, attempt]);
+  }, [props.flv, props.hls, props.replay, props.prefer, latency, attempt]);
 
   return (
     <div className={props.className ?? 'player'}>

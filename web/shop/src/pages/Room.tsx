@@ -50,7 +50,7 @@ export function Room() {
   return <Async query={room}>{(r) => <LiveRoom room={r} reload={() => void room.refetch()} invite={invite} />}</Async>;
 }
 
-/** `?player=flv|hls|hlsjs` forces one video path (the browser tests and the latency bench use it). */
+/** `?player=flv|hls|hlsjs` forces one video path, `?latency=previous` the earlier tuning (tests, benches). */
 const playerPath = (p: string | null) => (p === 'flv' || p === 'hls' || p === 'hlsjs' ? p : null);
 
 type RoomDetail = paths['/api/rooms/{roomId}']['get']['responses'][200]['content']['application/json'];
@@ -243,6 +243,7 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
         replay={replay}
         poster={room.coverUrl}
         prefer={playerPath(new URLSearchParams(location.search).get('player'))}
+        latency={new URLSearchParams(location.search).get('latency') === 'previous' ? 'previous' : 'low'}
         unmuteLabel={t('room.tapForSound')}
       />
       <div className="room-top">
