@@ -137,5 +137,21 @@ test('a shopper asks from the live room, the bot answers the parcel question, an
   await shot(page, 'support-06-reply');
   // The agent sees it read.
   await expect(agent.locator('[data-testid=agent-message][data-from=agent]').last()).toContainText('已读');
+
+  // What the chat cannot settle becomes a ticket, with its SLA timers; then the metrics and the FAQ.
+  await agent.getByTestId('agent-ticket').click();
+  await agent.locator('.ant-modal textarea').fill('顾客说包裹外箱破损，要求先行赔付');
+  await agent.locator('.ant-modal-footer .ant-btn-primary').click();
+  await expect(agent.locator('.ant-message')).toContainText('#');
+  await agent.getByRole('tab', { name: '工单' }).click();
+  await expect(agent.getByTestId('sla-timer').first()).toBeVisible();
+  await shot(agent, 'support-07-tickets');
+  await agent.getByRole('tab', { name: '服务数据' }).click();
+  await expect(agent.getByTestId('service-metrics-chart')).toBeVisible();
+  await agent.getByRole('tab', { name: '智能客服 FAQ' }).click();
+  await agent.getByPlaceholder('输入顾客可能问的话').fill('怎么退货');
+  await agent.getByRole('button', { name: '试一试' }).click();
+  await expect(agent.getByTestId('faq-preview')).toBeVisible();
+  await shot(agent, 'support-08-faq');
   await consoleCtx.close();
 });
