@@ -220,9 +220,31 @@ for (const app of apps) {
   }
 }
 
+// 5. No emoji in the apps' interface (code, catalogues, the player): without a colour-emoji font they render as
+//    empty boxes, so the apps draw icons from an icon set (antd-mobile-icons, @ant-design/icons) instead.
+const EMOJI = /[\u{1F000}-\u{1FAFF}\u{2600}-\u{27BF}\u{2B00}-\u{2BFF}]|\u{FE0F}/u;
+const uiFiles = (dir: string): string[] =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const p = path.join(dir, d.name);
+    if (d.isDirectory()) return uiFiles(p);
+    return /\.tsx?$/.test(d.name) && !/\.test\.tsx?$/.test(d.name) ? [p] : [];
+  });
+let emojiChecked = 0;
+for (const dir of [...apps.map((a) => a.dir), 'packages/player/src']) {
+  for (const file of uiFiles(path.join(root, dir))) {
+    emojiChecked++;
+    uncommented(fs.readFileSync(file, 'utf8'))
+      .split('\n')
+      .forEach((line, i) => {
+        const m = EMOJI.exec(line);
+        if (m) fail(`${path.relative(root, file)}:${i + 1}: emoji "${m[0]}" in the interface: use an icon`);
+      });
+  }
+}
+
 console.log(
   `i18n: ${keysUsed} keys used, ${enumValues} enum values, ${SERVER_PATTERNS.length} server-text patterns and ` +
-    `${Object.keys(SERVER_PHRASES).length} phrases, ${sources} source files checked`,
+    `${Object.keys(SERVER_PHRASES).length} phrases, ${sources} source files checked, ${emojiChecked} for emoji`,
 );
 for (const f of failures) console.error(`  FAIL ${f}`);
 console.log(`${failures.length ? 0 : 1} passed, ${failures.length ? 1 : 0} failed`);

@@ -101,13 +101,25 @@ export function Player(props: {
         playsInline
         autoPlay
         loop={false}
+        // A replay is a recording: the shopper seeks through it with the browser's own bar.
+        controls={Boolean(props.replay)}
         poster={props.poster ?? undefined}
       />
       {muted && (
         <button type="button" className="unmute" onClick={() => setMuted(false)}>
-          🔇 {props.unmuteLabel ?? 'Tap for sound'}
+          <MutedIcon /> {props.unmuteLabel ?? 'Tap for sound'}
         </button>
       )}
     </div>
+  );
+}
+
+/** A muted-speaker glyph drawn inline: an emoji shows as an empty box where no colour-emoji font is installed. */
+function MutedIcon() {
+  return (
+    <svg width="1em" height="1em" viewBox="0 0 24 24" aria-hidden="true" style={{ verticalAlign: '-0.125em' }}>
+      <path fill="currentColor" d="M3 9v6h4l5 5V4L7 9H3z" />
+      <path stroke="currentColor" strokeWidth="2" strokeLinecap="round" d="M16 9l5 6M21 9l-5 6" />
+    </svg>
   );
 }

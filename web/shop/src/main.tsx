@@ -2,6 +2,14 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { ConfigProvider, TabBar } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
+import {
+  AppOutline,
+  MessageOutline,
+  SearchOutline,
+  ShopbagOutline,
+  UnorderedListOutline,
+  UserOutline,
+} from 'antd-mobile-icons';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -36,13 +44,14 @@ const PromoterCentre = lazy(() => import('./pages/promoter/Centre.tsx').then((m)
 const Messages = lazy(() => import('./pages/Messages.tsx').then((m) => ({ default: m.Messages })));
 const Support = lazy(() => import('./pages/Support.tsx').then((m) => ({ default: m.Support })));
 
+// An icon set, not emoji: emoji render as empty boxes where no colour-emoji font is installed.
 const TABS = [
-  ['/', 'tabs.home', '🏠'],
-  ['/mall', 'tabs.mall', '🔍'],
-  ['/cart', 'tabs.cart', '🛒'],
-  ['/orders', 'tabs.orders', '📦'],
-  ['/messages', 'tabs.messages', '💬'],
-  ['/me', 'tabs.me', '👤'],
+  ['/', 'tabs.home', <AppOutline key="i" />],
+  ['/mall', 'tabs.mall', <SearchOutline key="i" />],
+  ['/cart', 'tabs.cart', <ShopbagOutline key="i" />],
+  ['/orders', 'tabs.orders', <UnorderedListOutline key="i" />],
+  ['/messages', 'tabs.messages', <MessageOutline key="i" />],
+  ['/me', 'tabs.me', <UserOutline key="i" />],
 ] as const;
 
 function Shell() {
@@ -97,7 +106,7 @@ function Shell() {
               <TabBar.Item
                 key={path}
                 title={t(label)}
-                icon={<span>{icon}</span>}
+                icon={icon}
                 badge={path === '/messages' && unread > 0 ? unread : undefined}
               />
             ))}

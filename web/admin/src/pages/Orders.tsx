@@ -1,5 +1,6 @@
 import { useLabels } from '@livemall/sdk';
 import { App, Button, Card, Descriptions, Drawer, Form, Input, Select, Space, Table, Tag } from 'antd';
+import { CarOutlined } from '@ant-design/icons';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, download, errorText, yuan } from '../api.ts';
@@ -150,7 +151,7 @@ function OrderDetail(props: { orderId: number }) {
       </p>
       {o.shipments.map((s) => (
         <div key={s.id}>
-          📦 {s.carrier} {s.trackingNo}
+          <CarOutlined /> {s.carrier} {s.trackingNo}
         </div>
       ))}
       {o.status === 'paid' && (

@@ -3,6 +3,7 @@
 // hand / reserved / available and changes through "调整库存" (inventory's adjust, with a reason).
 // Saves carry the version the editor loaded (If-Match), so a concurrent edit is never overwritten.
 import { Alert, App, Button, Card, Form, Input, Select, Space, Tag, Upload } from 'antd';
+import { CloseOutlined, VideoCameraOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiFailure, useLabels, type paths } from '@livemall/sdk';
@@ -261,14 +262,14 @@ export function ProductEditor(props: { productId: number | null; onSaved(): void
               {m.type === 'image' ? (
                 <img src={m.url} alt="" width={56} height={56} style={{ objectFit: 'cover' }} />
               ) : (
-                <Tag>🎬 {t('editor.video')}</Tag>
+                <Tag icon={<VideoCameraOutlined />}>{t('editor.video')}</Tag>
               )}
               <LinkButton
                 aria-label={t('common.delete')}
                 onClick={() => setMedia(media.filter((x) => x.url !== m.url))}
                 style={{ position: 'absolute', top: -6, right: -4 }}
               >
-                ✕
+                <CloseOutlined />
               </LinkButton>
             </span>
           ))}
@@ -321,9 +322,13 @@ export function ProductEditor(props: { productId: number | null; onSaved(): void
               tokenSeparators={[',', '，']}
               onChange={(values: string[]) => updateSpecs(specs.map((x, j) => (j === i ? { ...x, values } : x)))}
             />
-            <Button danger size="small" onClick={() => updateSpecs(specs.filter((_, j) => j !== i))}>
-              ✕
-            </Button>
+            <Button
+              danger
+              size="small"
+              aria-label={t('common.delete')}
+              icon={<CloseOutlined />}
+              onClick={() => updateSpecs(specs.filter((_, j) => j !== i))}
+            />
           </Space>
         ))}
       </Card>

@@ -2,6 +2,7 @@
 // read them), a reply box, canned replies, transfer to a colleague and closing (both ask first).
 import type { SupportMessage } from '@livemall/sdk';
 import { App, Button, Card, Empty, Input, Modal, Select, Space, Tag, Typography } from 'antd';
+import { FileTextOutlined, ShoppingOutlined } from '@ant-design/icons';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, errorText, yuan } from '../api.ts';
@@ -26,11 +27,11 @@ function Bubble({ m, read }: { m: SupportMessage; read: boolean }) {
       <img src={card.imageUrl} alt="" style={{ maxWidth: 200 }} />
     ) : card?.type === 'product' ? (
       <span>
-        🛍 {card.title} {yuan(card.minPriceFen)}
+        <ShoppingOutlined /> {card.title} {yuan(card.minPriceFen)}
       </span>
     ) : card?.type === 'order' ? (
       <span>
-        📦 {card.orderNo} {yuan(card.totalFen)}
+        <FileTextOutlined /> {card.orderNo} {yuan(card.totalFen)}
       </span>
     ) : (
       <span style={{ whiteSpace: 'pre-wrap' }}>{m.text}</span>

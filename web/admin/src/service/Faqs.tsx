@@ -1,6 +1,7 @@
 // FAQ editor: the questions the shop's bot answers (with other ways shoppers ask them), and a preview
 // of what the bot would answer to a question, with its confidence against the threshold.
 import { App, Button, Card, Form, Input, Modal, Space, Switch, Table, Tag, Typography } from 'antd';
+import { CheckOutlined } from '@ant-design/icons';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, errorText } from '../api.ts';
@@ -84,7 +85,10 @@ export function Faqs() {
           { title: t('service.question'), dataIndex: 'question' },
           { title: t('service.answer'), dataIndex: 'answer', ellipsis: true },
           { title: t('service.phrasings'), render: (_, r) => r.phrasings.length },
-          { title: t('service.enabled'), render: (_, r) => (r.enabled ? '✓' : '—') },
+          {
+            title: t('service.enabled'),
+            render: (_, r) => (r.enabled ? <CheckOutlined aria-label={t('service.enabled')} /> : '—'),
+          },
           {
             title: t('common.actions'),
             render: (_, r) => (

@@ -9,7 +9,14 @@ import { track } from '../track.ts';
 
 export function BuySheet(props: { productId: number | null; roomId?: number | null; onClose(): void }) {
   return (
-    <Popup visible={props.productId !== null} onMaskClick={props.onClose} bodyClassName="sheet" destroyOnClose>
+    // In a live room the sheet stops at about half the screen over a light mask: the show stays visible.
+    <Popup
+      visible={props.productId !== null}
+      onMaskClick={props.onClose}
+      bodyClassName={props.roomId ? 'sheet room-sheet' : 'sheet'}
+      maskStyle={props.roomId ? { background: 'rgba(0, 0, 0, 0.15)' } : undefined}
+      destroyOnClose
+    >
       {props.productId !== null && (
         <SkuAndCheckout productId={props.productId} roomId={props.roomId ?? null} onClose={props.onClose} />
       )}

@@ -2,6 +2,7 @@
 // open the list, pick coupons (one per shop, one platform coupon), go back to the automatic
 // choice, or use none. A coupon that does nothing for this basket says why and cannot be picked.
 import { Checkbox, List, Tag } from 'antd-mobile';
+import { CheckOutline } from 'antd-mobile-icons';
 import { useLabels } from '@livemall/sdk';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -56,7 +57,7 @@ export function CouponPicker(props: { quote: Quote; onChange(couponIds: number[]
         <div data-testid="coupon-picker">
           <List.Item
             onClick={() => props.onChange(undefined)}
-            extra={quote.couponMode === 'auto' ? '✓' : ''}
+            extra={quote.couponMode === 'auto' ? <CheckOutline /> : ''}
             data-testid="coupon-auto"
           >
             {t('coupons.auto')}
@@ -80,7 +81,7 @@ export function CouponPicker(props: { quote: Quote; onChange(couponIds: number[]
               )}
             </List.Item>
           ))}
-          <List.Item onClick={() => props.onChange([])} extra={none ? '✓' : ''} data-testid="coupon-none">
+          <List.Item onClick={() => props.onChange([])} extra={none ? <CheckOutline /> : ''} data-testid="coupon-none">
             {t('coupons.none')}
           </List.Item>
         </div>

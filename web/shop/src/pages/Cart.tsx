@@ -1,4 +1,5 @@
 import { Button, Checkbox, List, Popup, Stepper, SwipeAction, Tag, Toast } from 'antd-mobile';
+import { DeleteOutline } from 'antd-mobile-icons';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, errorText, queryClient, useSession, yuan } from '../api.ts';
@@ -45,7 +46,14 @@ function SignedInCart() {
                   {g.lines.map((l) => (
                     <SwipeAction
                       key={l.skuId}
-                      rightActions={[{ key: 'del', text: '✕', color: 'danger', onClick: () => void remove(l.skuId) }]}
+                      rightActions={[
+                        {
+                          key: 'del',
+                          text: <DeleteOutline aria-label={t('common.delete')} />,
+                          color: 'danger',
+                          onClick: () => void remove(l.skuId),
+                        },
+                      ]}
                     >
                       <List.Item
                         prefix={

@@ -1,6 +1,7 @@
 // Marketing pages: claim centre, flash sales, group-buy (deal and share-link group), bargain.
 import { useLabels } from '@livemall/sdk';
 import { Button, Card, List, ProgressBar, Tabs, Tag, Toast } from 'antd-mobile';
+import { FireFill, StarFill, TagOutline } from 'antd-mobile-icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import { $api, queryClient, useSession, yuan } from '../api.ts';
@@ -99,7 +100,11 @@ export function FlashSales() {
             {list.map((s) => (
               <Card
                 key={s.id}
-                title={`⚡ ${s.title}`}
+                title={
+                  <>
+                    <FireFill /> {s.title}
+                  </>
+                }
                 extra={
                   <Tag color={s.state === 'running' ? 'danger' : 'default'}>
                     {s.state === 'running'
@@ -205,7 +210,7 @@ export function Group() {
             <div>
               {g.members.map((m) => (
                 <Tag key={m.userId} color={m.status === 'paid' ? 'success' : 'default'}>
-                  {m.leader ? '👑' : ''}
+                  {m.leader ? <StarFill aria-label={t('deals.leader')} /> : ''}
                   {m.nickname}
                 </Tag>
               ))}
@@ -283,7 +288,13 @@ export function Bargain() {
     <Async query={b}>
       {(x) => (
         <div className="page">
-          <Card title={`🔪 ${x.title}`}>
+          <Card
+            title={
+              <>
+                <TagOutline /> {x.title}
+              </>
+            }
+          >
             <div className="price big">{yuan(x.currentPriceFen)}</div>
             <ProgressBar
               percent={Math.round(

@@ -1,4 +1,5 @@
 import { Badge, Button, SearchBar, Tabs, Toast } from 'antd-mobile';
+import { CouponOutline, FireFill, TagOutline, TeamOutline } from 'antd-mobile-icons';
 import { useLabels } from '@livemall/sdk';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -10,10 +11,10 @@ import { track } from '../track.ts';
 
 type Kind = 'live' | 'upcoming' | 'replays';
 const TILES = [
-  ['/flash', '⚡', 'home.flash'],
-  ['/groups', '👥', 'home.groups'],
-  ['/bargains', '🔪', 'home.bargains'],
-  ['/coupons', '🎟', 'home.coupons'],
+  ['/flash', <FireFill key="i" />, 'home.flash'],
+  ['/groups', <TeamOutline key="i" />, 'home.groups'],
+  ['/bargains', <TagOutline key="i" />, 'home.bargains'],
+  ['/coupons', <CouponOutline key="i" />, 'home.coupons'],
 ] as const;
 
 export function Home() {
@@ -52,7 +53,7 @@ export function Home() {
       <div className="tiles" data-testid="deal-tiles">
         {TILES.filter(([to]) => running[to]).map(([to, icon, label]) => (
           <Link key={to} to={to} className="tile" data-testid={`deal-tile-${to.slice(1)}`}>
-            <span>{icon}</span>
+            <span aria-hidden="true">{icon}</span>
             {t(label)}
           </Link>
         ))}

@@ -1,4 +1,5 @@
 import { Button, Swiper, Tag, Toast } from 'antd-mobile';
+import { HeartFill, HeartOutline } from 'antd-mobile-icons';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
@@ -84,7 +85,7 @@ export function Product() {
             <div className="bottom-bar row">
               <ContactButton merchantId={p.merchantId} from={{ kind: 'product', id: p.id }} size="middle" fill="none" />
               <Button onClick={() => void toggleFav()} data-testid="favourite">
-                {favourite ? '♥' : '♡'} {t('product.favourite')}
+                {favourite ? <HeartFill /> : <HeartOutline />} {t('product.favourite')}
               </Button>
               <Button block color="danger" onClick={() => setBuying(p.id)} data-testid="product-buy">
                 {t('sku.buyNow')}

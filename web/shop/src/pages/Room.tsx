@@ -1,11 +1,13 @@
 // The live room: video with danmaku over it, chat, likes, the product bag with the "explaining"
 // badge, and buy-without-leaving (SKU picker → checkout → cashier in a sheet while the show plays).
 import { Badge, Button, Input, Popup, Toast } from 'antd-mobile';
+import { CouponOutline, FireFill, GiftOutline, HeartFill, HeartOutline, ShopbagOutline } from 'antd-mobile-icons';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { $api, errorText, session, useSession, yuan } from '../api.ts';
 import { Async } from '../components/Async.tsx';
+import { ScheduledCover } from '../components/room/ScheduledCover.tsx';
 import { ContactButton } from '../support/ContactButton.tsx';
 import { Player } from '@livemall/player';
 import {
@@ -95,7 +97,9 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
   };
   const socket = useRef<RoomSocket | null>(null);
   useRoomWatch(room.id, room.status !== 'scheduled');
-  const replay = room.status === 'ended' ? (room.replays[0]?.hls ?? null) : null;
+  // An ended show is a recording: its live widgets (explaining card, coupons, lucky bag, chat input) go away.
+  const ended = room.status === 'ended';
+  const replay = ended ? (room.replays[0]?.hls ?? null) : null;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: one socket per room, viewer and invitation
   useEffect(() => {
@@ -146,7 +150,11 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
           setLucky(f.data);
           break;
         case 'luckybag.won':
-          Toast.show({ content: t('room.won', { prize: f.data.prize?.description ?? '' }), duration: 4000 });
+          Toast.show({
+            icon: <GiftOutline />,
+            content: t('room.won', { prize: f.data.prize?.description ?? '' }),
+            duration: 4000,
+          });
           break;
         case 'gift':
           setGiftBanner(t('room.giftSent', { name: f.data.nickname, gift: f.data.name, n: f.data.quantity }));
@@ -236,16 +244,27 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
   };
 
   return (
-    <div className="room">
-      <Player
-        flv={room.play.flv}
-        hls={room.play.hls}
-        replay={replay}
-        poster={room.coverUrl}
-        prefer={playerPath(new URLSearchParams(location.search).get('player'))}
-        latency={new URLSearchParams(location.search).get('latency') === 'previous' ? 'previous' : 'low'}
-        unmuteLabel={t('room.tapForSound')}
-      />
+    <div className={`room${ended ? ' room-ended' : ''}${buying !== null ? ' room-buying' : ''}`}>
+      {room.status === 'scheduled' ? (
+        <ScheduledCover
+          roomId={room.id}
+          coverUrl={room.coverUrl}
+          scheduledAt={room.scheduledAt}
+          reminded={room.reminded}
+          reminders={room.reminders}
+          onSignIn={() => setLoginOpen(true)}
+        />
+      ) : (
+        <Player
+          flv={room.play.flv}
+          hls={room.play.hls}
+          replay={replay}
+          poster={room.coverUrl}
+          prefer={playerPath(new URLSearchParams(location.search).get('player'))}
+          latency={new URLSearchParams(location.search).get('latency') === 'previous' ? 'previous' : 'low'}
+          unmuteLabel={t('room.tapForSound')}
+        />
+      )}
       <div className="room-top">
         <div className="host">
           <b>{room.merchantName}</b>
@@ -289,10 +308,12 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
           </div>
         ))}
       </div>
-      {drop && new Date(drop.endsAt).getTime() > Date.now() && (
+      {!ended && drop && new Date(drop.endsAt).getTime() > Date.now() && (
         <div className="drop" data-testid="coupon-drop">
           <div className="grow">
-            <b>🎁 {drop.title}</b>
+            <b>
+              <CouponOutline /> {drop.title}
+            </b>
             <div>
               {labels.server(drop.description)} · {t('deals.left', { n: drop.remaining })}
             </div>
@@ -312,21 +333,22 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
           </Button>
         </div>
       )}
-      {flash && (
+      {!ended && flash && (
         <a className="flash" href={`${import.meta.env.BASE_URL}flash`} data-testid="flash-countdown">
-          ⚡ {flash.phase === 'started' ? t('deals.flash') : t('deals.startsAt', { time: labels.time(flash.startsAt) })}
+          <FireFill />{' '}
+          {flash.phase === 'started' ? t('deals.flash') : t('deals.startsAt', { time: labels.time(flash.startsAt) })}
           {' · '}
           {flash.items.map((i) => `${i.title} ${yuan(i.flashPriceFen)}`).join('，')}
         </a>
       )}
-      {lucky && (
+      {!ended && lucky && (
         <button
           type="button"
           className="lucky"
           data-testid="lucky-bag"
           onClick={() => lucky.status === 'open' && void enterBag(lucky)}
         >
-          🧧 {lucky.title} · {lucky.prize.description} ×{lucky.winnersCount}
+          <GiftOutline /> {lucky.title} · {lucky.prize.description} ×{lucky.winnersCount}
           <div className="muted-light">
             {lucky.status === 'drawn'
               ? t('room.winners', { names: lucky.winners.map((w) => w.nickname).join('、') || '—' })
@@ -336,10 +358,10 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
       )}
       {giftBanner && (
         <div className="gift-banner" data-testid="gift-banner">
-          🎁 {giftBanner}
+          <GiftOutline /> {giftBanner}
         </div>
       )}
-      {pinned && (
+      {!ended && pinned && (
         <div className="pinned" data-testid="pinned-product">
           {pinned.coverUrl && <img src={pinned.coverUrl} alt="" />}
           <div className="grow">
@@ -354,15 +376,23 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
       <div className="hearts">
         {hearts.map((h) => (
           <span key={h} className="heart">
-            ❤
+            <HeartFill />
           </span>
         ))}
       </div>
       <div className="room-bar">
-        <Button shape="rounded" size="small" onClick={() => setBagOpen(true)} data-testid="open-bag">
-          🛍 {bag.length}
+        <Button
+          shape="rounded"
+          size="small"
+          onClick={() => setBagOpen(true)}
+          data-testid="open-bag"
+          aria-label={t('room.products', { n: bag.length })}
+        >
+          <ShopbagOutline /> {bag.length}
         </Button>
-        {chatReady ? (
+        {ended ? (
+          <span className="muted-light grow">{replay ? t('room.replay') : t('room.endedNoReplay')}</span>
+        ) : chatReady ? (
           <Input
             className="chat-input"
             placeholder={t('room.sayHi')}
@@ -375,7 +405,7 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
         ) : (
           <span className="muted-light grow">{t('room.chatUnavailable')}</span>
         )}
-        {chatReady && (
+        {!ended && chatReady && (
           <Button size="small" color="primary" onClick={send} data-testid="chat-send">
             {t('room.send')}
           </Button>
@@ -385,11 +415,12 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
           size="small"
           onClick={() => (session.get() ? setGiftOpen(true) : setLoginOpen(true))}
           data-testid="gift"
+          aria-label={t('room.gift')}
         >
-          🎁
+          <GiftOutline />
         </Button>
-        <Button shape="rounded" size="small" onClick={like} data-testid="like">
-          ❤ {likes || ''}
+        <Button shape="rounded" size="small" onClick={like} data-testid="like" aria-label={t('room.like')}>
+          <HeartOutline /> {likes || ''}
         </Button>
       </div>
       <Popup visible={loginOpen} onMaskClick={() => setLoginOpen(false)} bodyClassName="sheet" destroyOnClose>
