@@ -19,6 +19,7 @@ import { queryClient } from './api.ts';
 import { useUnreadBadge } from './support/badge.ts';
 import { i18n } from './i18n.ts';
 import { ShareVisits } from './share/ShareVisits.tsx';
+import { PageHeader } from './components/PageHeader.tsx';
 import './styles.css';
 
 const Home = lazy(() => import('./pages/Home.tsx').then((m) => ({ default: m.Home })));
@@ -68,6 +69,7 @@ function Shell() {
       <div className={inRoom ? 'shell room-shell' : 'shell'}>
         <main>
           <ShareVisits />
+          <PageHeader />
           <Suspense fallback={<div className="center">…</div>}>
             <Routes>
               <Route path="/" element={<Home />} />

@@ -29,6 +29,17 @@ export const en: Catalogue<typeof zh> = {
     phone: 'Enter an 11-digit mobile number',
     passwordShort: 'At least 6 characters',
   },
+  nav: {
+    product: 'Product',
+    order: 'Order',
+    login: 'Sign in',
+    group: 'Group buy',
+    bargain: 'Bargain',
+    points: 'Points',
+    invite: 'Invite friends',
+    distribution: 'Promoter centre',
+    back: 'Back',
+  },
   tabs: { home: 'Home', mall: 'Browse', cart: 'Cart', orders: 'Orders', messages: 'Messages', me: 'Me' },
   home: {
     live: 'Live',

@@ -23,6 +23,17 @@ export const zh = {
     signOut: '退出登录',
   },
   form: { required: '请填写此项', tooShort: '内容太短了', phone: '请输入11位手机号', passwordShort: '密码至少6位' },
+  nav: {
+    product: '商品详情',
+    order: '订单详情',
+    login: '登录',
+    group: '拼团详情',
+    bargain: '砍价详情',
+    points: '积分',
+    invite: '邀请好友',
+    distribution: '分销中心',
+    back: '返回',
+  },
   tabs: { home: '首页', mall: '分类', cart: '购物车', orders: '订单', messages: '消息', me: '我的' },
   home: {
     live: '直播',
