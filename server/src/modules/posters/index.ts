@@ -15,7 +15,15 @@ export const postersModule: Module = {
   name: 'posters',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) {
-    ctx.services.posters = new PosterService(ctx);
+    const posters = new PosterService(ctx);
+    ctx.services.posters = posters;
+    ctx.jobs.recurring({
+      type: 'posters.prune',
+      everyMs: 24 * 3600_000,
+      run: async () => {
+        await posters.prune();
+      },
+    });
   },
   routes(app, ctx) {
     posterRoutes(app, ctx);

@@ -14,6 +14,8 @@ import './tables.ts';
 /** Bump when the drawing changes: old renders are then simply not found by hash. */
 const RENDER_VERSION = 1;
 const MAX_COVER_BYTES = 8 * 1024 * 1024;
+/** Renders kept this long, then drawn again on the next ask (each sharer's token makes its own render). */
+export const KEEP_RENDERS_MS = 30 * 24 * 3600_000;
 /** The query parameter of a shop link that carries a share token. */
 export const SHARE_PARAM = 'share';
 
@@ -72,6 +74,33 @@ export class PosterService {
     const made = await this.open(hash);
     if (!made) throw new AppError(503, 'POSTER_UNAVAILABLE', 'The poster could not be stored; try again');
     return made;
+  }
+
+  /** Forgets renders older than `keepMs` and deletes their files, a batch at a time; returns how many. */
+  async prune(keepMs = KEEP_RENDERS_MS, batch = 500): Promise<number> {
+    const cutoff = new Date(Date.now() - keepMs);
+    let total = 0;
+    for (;;) {
+      const old = await this.ctx.db
+        .selectFrom('poster_renders')
+        .select(['hash', 'storage_key'])
+        .where('created_at', '<', cutoff)
+        .limit(batch)
+        .execute();
+      if (old.length === 0) return total;
+      await this.ctx.db
+        .deleteFrom('poster_renders')
+        .where(
+          'hash',
+          'in',
+          old.map((r) => r.hash),
+        )
+        .execute();
+      // A file removed under a concurrent ask is fine: open() finds it missing and draws it again.
+      for (const r of old) await this.ctx.storage.remove(r.storage_key);
+      total += old.length;
+      if (old.length < batch) return total;
+    }
   }
 
   private async open(hash: string): Promise<PosterFile | null> {

@@ -2,6 +2,7 @@
 // content (same bytes and ETag, 304, one render for many concurrent asks), a new render when what is
 // drawn changes, the sandbox's mini-program code, private rooms kept private, bad input refused.
 import { loadImage } from '@napi-rs/canvas';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_BACKENDS } from '../../../test/backends.ts';
 import { makeShop, type ShopFixture, simpleProduct } from '../../../test/commerce-fixtures.ts';
@@ -137,6 +138,23 @@ describe.each(APP_BACKENDS)('posters on $name', (backend) => {
     const other = await get(`${path}?share=${await share('product', productId, 'visitor-5')}`, auth);
     expect(other.status).toBe(400);
     expect((await get('/api/posters/promoter/999999', auth)).status).toBe(404);
+  });
+
+  it('forgets renders past their keep time and deletes their files; a later ask draws it again', async () => {
+    const path = `/api/posters/products/${productId}?lang=en`;
+    const first = await get(path);
+    const hash = first.headers.get('etag')!.slice(1, -1);
+    const db = node.app.ctx.db;
+    const row = await db.selectFrom('poster_renders').selectAll().where('hash', '=', hash).executeTakeFirstOrThrow();
+    // Made 40 days ago (created_at is not updatable through the typed builder on purpose).
+    await sql`update poster_renders set created_at = now() - interval '40 days' where hash = ${hash}`.execute(db);
+    expect(await node.app.ctx.services.posters.prune()).toBeGreaterThanOrEqual(1);
+    expect(await db.selectFrom('poster_renders').select('hash').where('hash', '=', hash).execute()).toEqual([]);
+    expect(await node.app.ctx.storage.open(row.storage_key)).toBeNull();
+    expect(await db.selectFrom('poster_renders').select('hash').execute()).not.toEqual([]); // fresh ones stay
+    const again = await get(path);
+    expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(again.body.equals(first.body)).toBe(true);
   });
 
   it("refuses bad input with 4xx: an unknown product, a malformed, unknown or another shop's token", async () => {
