@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_BACKENDS } from '../../../test/backends.ts';
 import { makeShop, type ShopFixture } from '../../../test/commerce-fixtures.ts';
 import { startNode, type TestNode } from '../../../test/harness.ts';
+import { until } from '../../../test/order-fixtures.ts';
 import { Viewer } from '../realtime/test-support.ts';
 import { ANALYTICS_TEST_CONFIG, PHONE_UA } from './test-support.ts';
 
@@ -39,7 +40,8 @@ describe.each(APP_BACKENDS)('audience figures on $name', (backend) => {
     console_.close();
     await phone.closed();
     await console_.closed();
-    expect((await online()).online).toBe(0);
+    // The server notices the close a moment after the client does.
+    await until(async () => (await online()).online === 0);
   });
 
   it('a guest who signs in as the shop’s staff stops counting', async () => {
@@ -47,7 +49,7 @@ describe.each(APP_BACKENDS)('audience figures on $name', (backend) => {
     await v.join(roomId);
     expect((await online()).online).toBe(1);
     await v.request('auth', { token: shop.owner.token });
-    expect((await online()).online).toBe(0);
+    await until(async () => (await online()).online === 0);
     v.close();
     await v.closed();
   });
