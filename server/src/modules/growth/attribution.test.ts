@@ -23,7 +23,7 @@ describe.each(APP_BACKENDS)('share attribution on $name', (backend) => {
         body: { title: '分享直播间' },
       })
     ).body.id;
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await node?.close();
   });

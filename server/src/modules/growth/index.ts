@@ -5,6 +5,7 @@ import type { Module } from '../../platform/context.ts';
 import { GROWTH_EVENTS } from './events.ts';
 import { GrowthService } from './growth-service.ts';
 import { growthRoutes } from './routes.ts';
+import { seedGrowth } from './seed.ts';
 
 declare module '../../platform/context.ts' {
   interface Services {
@@ -54,4 +55,5 @@ export const growthModule: Module = {
     });
   },
   routes: growthRoutes,
+  seed: seedGrowth,
 };

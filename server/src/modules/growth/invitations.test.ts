@@ -50,7 +50,7 @@ describe.each(APP_BACKENDS)('invitations on $name', (backend) => {
       },
     });
     expect(configured.status).toBe(200);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await node?.close();
   });

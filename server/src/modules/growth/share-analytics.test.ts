@@ -7,6 +7,7 @@ import { makeShop, simpleProduct, type ShopFixture } from '../../../test/commerc
 import { startNode, type TestNode } from '../../../test/harness.ts';
 import { transact } from '../../platform/db/transact.ts';
 import { paidCheckout, pointsBalance, settle } from '../aftersales/test-support.ts';
+import { Viewer } from '../realtime/test-support.ts';
 import { newDevice, share, signUp, visit } from './test-support.ts';
 
 describe.each(APP_BACKENDS)('share analytics on $name', (backend) => {
@@ -26,7 +27,7 @@ describe.each(APP_BACKENDS)('share analytics on $name', (backend) => {
       node.api('POST', `/api/merchants/${s.merchantId}/rooms`, { token: s.owner.token, body: { title } });
     roomId = (await room(shop, '统计直播间')).body.id;
     otherRoomId = (await room(other, '别人的直播间')).body.id;
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await node?.close();
   });
@@ -116,6 +117,21 @@ describe.each(APP_BACKENDS)('share analytics on $name', (backend) => {
     expect((await enter()).body.error.code).toBe('CONDITION_NOT_MET');
     await share(node, { token: fan.token }, 'room', roomId);
     expect((await enter()).body).toEqual({ entered: true });
+  });
+
+  it("carries the room's share numbers in its live-metrics frame to the shop's staff", async () => {
+    await node.app.ctx.services.live.goLive(roomId);
+    const staff = await Viewer.connect(node, { token: shop.owner.token });
+    try {
+      await staff.join(roomId);
+      await node.app.ctx.services.analytics.tick();
+      const frame = await staff.waitFor((f) => f.type === 'analytics.metrics' && f.data.roomId === roomId, 15_000);
+      const live = (await get(`/api/merchants/${shop.merchantId}/growth/rooms/${roomId}/live`)).body;
+      expect(frame.data.shares).toEqual(live);
+      expect(live.shares).toBeGreaterThanOrEqual(2);
+    } finally {
+      staff.close();
+    }
   });
 
   it("answers 404 for another shop's ids and 4xx with a stable code for bad input", async () => {
