@@ -105,6 +105,9 @@ try {
       ],
     });
   };
+  // One unmeasured round of each first: the first seconds of load pay for JIT and cold caches.
+  await target('warm-up (no shares)', plain);
+  await target('warm-up (with shares)', shared);
   const without: LoadResult[] = [];
   const withAttr: LoadResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
