@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Module } from '../../platform/context.ts';
 import { SupportAgents } from './agents.ts';
-import { botRoutes, initBot } from './bot/index.ts';
+import { botRoutes, initBot, seedBot } from './bot/index.ts';
 import { registerBotTurn } from './bot-turn.ts';
 import { ConversationService } from './conversations.ts';
 import { SupportDelivery } from './delivery.ts';
@@ -16,7 +16,7 @@ import { registerFrames } from './frames.ts';
 import { shopperRoutes } from './routes-shopper.ts';
 import { teamRoutes } from './routes-team.ts';
 import { workbenchRoutes } from './routes-workbench.ts';
-import { initTickets, ticketRoutes } from './tickets/index.ts';
+import { initTickets, TICKET_EVENTS, ticketRoutes } from './tickets/index.ts';
 import { Workbench } from './workbench.ts';
 
 declare module '../../platform/context.ts' {
@@ -29,7 +29,7 @@ declare module '../../platform/context.ts' {
 
 export const supportModule: Module = {
   name: 'support',
-  events: SUPPORT_EVENTS,
+  events: { ...SUPPORT_EVENTS, ...TICKET_EVENTS },
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) {
     let conversations: ConversationService | undefined;
@@ -55,4 +55,6 @@ export const supportModule: Module = {
     botRoutes(app, ctx);
     ticketRoutes(app, ctx);
   },
+  // The demo shops' FAQ, the one the bot's evaluation set is written against.
+  seed: (ctx, progress) => seedBot(ctx, progress),
 };

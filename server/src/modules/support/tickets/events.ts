@@ -1,6 +1,6 @@
 // What the tickets part tells the others (the console's notifications, C3's workbench): a ticket
 // opened, an SLA timer ran out (escalated), a ticket resolved, a compensation paid. Declared by the
-// support module (support/index.ts spreads them into its catalogue, else initTickets declares them).
+// support module (support/index.ts spreads them into its catalogue).
 import { Type } from 'typebox';
 import {
   Count,

@@ -2,7 +2,6 @@
 // metrics kept from the conversation events; wired in by ../index.ts.
 import type { AppContext, Http } from '../../../platform/context.ts';
 import { CompensationService } from './compensation-service.ts';
-import { TICKET_EVENTS } from './events.ts';
 import { subscribeFacts } from './facts.ts';
 import { SupportMetrics } from './metrics.ts';
 import { ticketRoutes as routes } from './routes.ts';
@@ -22,12 +21,6 @@ declare module '../../../platform/context.ts' {
 }
 
 export function initTickets(ctx: AppContext): void {
-  // The support module's catalogue should list these (support/events.ts); until it does, declare
-  // them here, before anything subscribes or emits.
-  const missing = Object.fromEntries(
-    Object.entries(TICKET_EVENTS).filter(([name]) => !ctx.events.catalogue().has(name)),
-  );
-  if (Object.keys(missing).length) ctx.events.declare('support', missing);
   ctx.services.supportTickets = new TicketService(ctx);
   ctx.services.supportTicketActions = new TicketActions(ctx);
   ctx.services.supportCompensations = new CompensationService(ctx);
