@@ -224,6 +224,11 @@ function LiveRoom({ room, reload, invite }: { room: RoomDetail; reload(): void; 
       Toast.show({ content: t('room.sendKeyword', { keyword: b.condition.keyword ?? '' }) });
       return;
     }
+    // 分享直播间 to enter: the share is made (and sent) first; the server checks it was made since the bag.
+    if (b.condition.kind === 'share_room') {
+      const { shareTarget } = await import('../share/share.ts');
+      if (!(await shareTarget({ targetKind: 'room', targetId: room.id }, room.title))) return;
+    }
     // A private room's drops and bags need its invitation.
     const params = { path: { bagId: b.bagId }, query: invite ? { invite } : {} };
     try {
