@@ -146,13 +146,13 @@ async function catalog(node: TestNode, t: Tenant, call: Call, categoryId: number
     filename: `${t.priv}.csv`,
     body: Buffer.from(`not,a,valid,import\n${t.priv}\n`),
   });
+  // A search synonym group (the console's search words page).
+  const synonyms = { words: [`同义${t.pub}`, `近义${t.pub}`] };
+  t.ids.synonymId = (await call('POST', `/api/merchants/${t.merchantId}/search/synonyms`, t.owner, synonyms)).id;
 }
 
 async function rooms(node: TestNode, t: Tenant, call: Call) {
   const base = `/api/merchants/${t.merchantId}`;
-  // A search synonym group (the console's search words page).
-  const synonyms = { words: [`同义${t.pub}`, `近义${t.pub}`] };
-  t.ids.synonymId = (await call('POST', `/api/merchants/${t.merchantId}/search/synonyms`, t.owner, synonyms)).id;
   const bag = [t.ids.productId];
   t.ids.roomId = (await call('POST', `${base}/rooms`, t.owner, { title: `直播${t.pub}`, productIds: bag })).id;
   const hidden = { title: `私密${t.priv}`, visibility: 'private', productIds: bag };
