@@ -1,0 +1,173 @@
+// The shop as a shopper on a small phone meets it (issue 19, UI): icons from an icon set (no emoji anywhere
+// on the page), labels on one line at 360 px, a header with a back button on every page but the tab roots,
+// a scheduled room with its cover, countdown and "remind me", the room's checkout sheet leaving the show
+// and the pinned product in view, and an ended show without its live widgets but with a seek bar.
+// Any console error on any page fails the test.
+import { devices, expect, test, type Browser, type Page } from '@playwright/test';
+import { apiLogin, shot } from './helpers.ts';
+
+const SHOPPER = '13900000002';
+const OWNER = '13800000001';
+// The smallest common Android width: where "加入购物车" used to break into "加入购 / 物车".
+const narrowPhone = { ...devices['Pixel 7'], viewport: { width: 360, height: 740 } };
+const EMOJI = /[\u{1F000}-\u{1FAFF}\u{2600}-\u{27BF}\u{2B00}-\u{2BFF}]/u;
+
+async function json<T = any>(page: Page, method: string, route: string, token?: string, body?: unknown): Promise<T> {
+  const r = await page.request.fetch(route, {
+    method,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    ...(body !== undefined ? { data: body } : {}),
+  });
+  expect(r.ok(), `${method} ${route}: ${r.status()} ${await r.text()}`).toBe(true);
+  return (await r.json()) as T;
+}
+
+/** A phone page that records every console error and uncaught exception. */
+async function phonePage(browser: Browser) {
+  const context = await browser.newContext(narrowPhone);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(`${page.url()}: ${m.text()} ${m.location().url}`));
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  return { context, page, errors };
+}
+
+async function shopSignIn(page: Page, phoneNo: string) {
+  await page.goto('/shop/login');
+  await expect(page.getByTestId('page-header')).toBeVisible();
+  await page.getByTestId('login-phone').locator('input').fill(phoneNo);
+  await page.getByTestId('login-password').locator('input').fill('demo1234');
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('login-submit')).toHaveCount(0);
+}
+
+/** No emoji in the page's text, and every visible button and tab label sits on a single line. */
+async function expectTidy(page: Page, scope = 'body') {
+  const text = await page.locator(scope).innerText();
+  expect(text.match(EMOJI)?.[0], 'emoji on the page').toBeUndefined();
+  const wrapped = await page.evaluate((sel) => {
+    const out: string[] = [];
+    const root = document.querySelector(sel) ?? document.body;
+    for (const el of root.querySelectorAll<HTMLElement>('.adm-button, .adm-tabs-tab, .adm-tab-bar-item-title')) {
+      if (el.getBoundingClientRect().width === 0 || !el.innerText.trim()) continue;
+      // The label's text boxes: more than one distinct line top means it wrapped.
+      const tops: number[] = [];
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!n.textContent?.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        for (const r of range.getClientRects())
+          if (r.width > 0 && !tops.some((t) => Math.abs(t - r.top) < 4)) tops.push(r.top);
+      }
+      if (tops.length > 1 || el.scrollWidth > el.clientWidth + 1) out.push(el.innerText.trim());
+    }
+    return out;
+  }, scope);
+  expect(wrapped, 'labels that wrap or overflow').toEqual([]);
+}
+
+test('home, product and deals pages: icons, one-line labels, headers with a back button', async ({ browser }) => {
+  const { context, page, errors } = await phonePage(browser);
+  await page.goto('/shop/');
+  await expect(page.locator('.tabbar')).toBeVisible();
+  // The tab bar draws icons (SVG), and the tab-bar roots have no back header.
+  expect(await page.locator('.tabbar .adm-tab-bar-item-icon svg').count()).toBeGreaterThanOrEqual(5);
+  await expect(page.getByTestId('page-header')).toHaveCount(0);
+  await expectTidy(page);
+  await shot(page, 'u01-home');
+
+  const found = await json(page, 'GET', `/api/search?q=${encodeURIComponent('草莓')}`);
+  await page.goto(`/shop/product/${found.products.items[0].id}`);
+  const header = page.getByTestId('page-header');
+  await expect(header).toBeVisible();
+  await expect(header).toContainText(/商品详情|Product/);
+  await expect(page.getByTestId('product-buy')).toBeVisible();
+  await expectTidy(page, '.bottom-bar');
+  await expectTidy(page);
+  await shot(page, 'u02-product-action-bar');
+  // Back from a page opened directly goes home rather than out of the shop.
+  await header.locator('.adm-nav-bar-back').click();
+  await expect(page).toHaveURL(/\/shop\/?$/);
+
+  for (const path of ['/shop/coupons', '/shop/flash', '/shop/groups', '/shop/bargains']) {
+    await page.goto(path);
+    await expect(page.getByTestId('page-header')).toBeVisible();
+    await expectTidy(page);
+  }
+  await shot(page, 'u03-deals-header');
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+test('a scheduled room shows its cover, a countdown and remind me', async ({ browser }) => {
+  const { context, page, errors } = await phonePage(browser);
+  await shopSignIn(page, SHOPPER);
+  const [upcoming] = await json<any[]>(page, 'GET', '/api/rooms?kind=upcoming');
+  expect(upcoming, 'the demo data has a scheduled room').toBeTruthy();
+  await page.goto(`/shop/room/${upcoming.id}`);
+  await expect(page.getByTestId('scheduled-cover')).toBeVisible();
+  await expect(page.getByTestId('room-video')).toHaveCount(0);
+  const countdown = page.getByTestId('countdown');
+  await expect(countdown).toContainText(/距开播|Starts in/);
+  const first = await countdown.innerText();
+  await expect.poll(() => countdown.innerText(), { timeout: 5000 }).not.toBe(first);
+  const remind = page.getByTestId('remind');
+  if (/已预约|Reminder set/.test(await remind.innerText())) await remind.click(); // a rerun starts from "not set"
+  await expect(remind).toContainText(/开播提醒我|Remind me/);
+  await remind.click();
+  await expect(remind).toContainText(/已预约|Reminder set/);
+  await expectTidy(page, '.room');
+  await shot(page, 'u04-scheduled-room');
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+test('the room checkout sheet leaves the show and the pinned product in view', async ({ browser }) => {
+  const { context, page, errors } = await phonePage(browser);
+  await shopSignIn(page, SHOPPER);
+  const [live] = await json<any[]>(page, 'GET', '/api/rooms?kind=live');
+  // The anchor presents a product ("讲解中"), as in a show.
+  const owner = await apiLogin(test.info().project.use.baseURL!, OWNER);
+  const detail = await json(page, 'GET', `/api/rooms/${live.id}`);
+  const pin = `/api/merchants/${live.merchantId}/rooms/${live.id}/pin`;
+  await json(page, 'PUT', pin, owner, { productId: detail.products[0].id });
+  await page.goto(`/shop/room/${live.id}`);
+  await expect(page.getByTestId('pinned-product')).toBeVisible();
+  await expectTidy(page, '.room-bar');
+  await expectTidy(page, '.pinned');
+  await shot(page, 'u05-room-buy-bar');
+  await page.getByTestId('buy-pinned').click();
+  await expect(page.getByTestId('sku-picker')).toBeVisible();
+  const viewport = page.viewportSize()!;
+  const sheet = (await page.locator('.room-sheet').boundingBox())!;
+  expect(sheet.height).toBeLessThanOrEqual(viewport.height * 0.55);
+  const pinned = (await page.getByTestId('pinned-product').boundingBox())!;
+  expect(pinned.y + pinned.height).toBeLessThanOrEqual(sheet.y);
+  await expectTidy(page, '.room-sheet');
+  await shot(page, 'u06-room-checkout-sheet');
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+test('an ended show drops its live widgets and its replay has a seek bar', async ({ browser }) => {
+  const { context, page, errors } = await phonePage(browser);
+  const [live] = await json<any[]>(page, 'GET', '/api/rooms?kind=live');
+  await page.goto(`/shop/room/${live.id}`);
+  const owner = await apiLogin(test.info().project.use.baseURL!, OWNER);
+  await expect(page.getByTestId('chat-input')).toBeVisible();
+  await json(page, 'POST', `/api/merchants/${live.merchantId}/rooms/${live.id}/end`, owner);
+  await expect(page.getByTestId('online')).toContainText(/回放|Replay/, { timeout: 20_000 });
+  for (const id of ['chat-input', 'chat-send', 'pinned-product', 'coupon-drop', 'lucky-bag', 'flash-countdown'])
+    await expect(page.getByTestId(id)).toHaveCount(0);
+  // The recording becomes a replay once the last segment is cut; the page then plays it with native controls.
+  await expect
+    .poll(async () => (await json(page, 'GET', `/api/rooms/${live.id}`)).replays.length, { timeout: 30_000 })
+    .toBeGreaterThan(0);
+  await page.reload();
+  await expect(page.getByTestId('room-video')).toHaveAttribute('controls', '');
+  await expectTidy(page, '.room');
+  await shot(page, 'u07-ended-replay');
+  expect(errors).toEqual([]);
+  await context.close();
+});
