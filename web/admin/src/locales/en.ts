@@ -376,7 +376,7 @@ export const en: Catalogue<typeof zh> = {
   },
   rfm: {
     title: 'Segment rules',
-    explain: "Customers are grouped by what they actually bought here (days counted in {{tz}}):",
+    explain: 'Customers are grouped by what they actually bought here (days counted in {{tz}}):',
     activeDays: 'Recent: bought within (days)',
     lapsedDays: 'Lapsed: nothing for (days)',
     loyalOrders: 'Frequent: at least (orders)',
