@@ -45,7 +45,8 @@ export const growthEn: Catalogue<typeof growthZh> = {
     coupons: 'Coupon templates (channel "invite")',
     points: 'Points',
     inviteRule:
-      'A new shopper who signs up through an invitation and pays a first order earns both sides the reward; a refund of that order within the after-sales window takes it back.',
+      'A new shopper who signs up through an invitation and pays a first order earns both sides the reward; ' +
+      'a refund of that order within the after-sales window takes it back.',
     invitations: 'Invitations',
     inviterName: 'Inviter',
     inviteeName: 'New shopper',

@@ -16,7 +16,9 @@ export const growthEn: Catalogue<typeof growthZh> = {
     pickShop: 'Pick the shop to invite your friend to',
     noShops: 'Follow a shop first, then invite your friends to it',
     send: 'Invite a friend',
-    rule: 'When a friend signs up through your link and pays a first order, you both get the shop’s reward; a refund of that order takes it back',
+    rule:
+      'When a friend signs up through your link and pays a first order, you both get the shop’s reward; ' +
+      'a refund of that order takes it back',
     sent: 'Friends I invited',
     received: 'Who invited me',
     none: 'No invitations yet',
