@@ -1,6 +1,7 @@
 // The share entry of a room, product, group or bargain page: 分享链接 and, where there is a poster,
 // 分享海报 (the server draws it with a code of this share's link; long-press to save it in WeChat).
 import { ActionSheet, Button } from 'antd-mobile';
+import { SendOutline } from 'antd-mobile-icons';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PosterSheet, type PosterOf } from './PosterSheet.tsx';
@@ -28,7 +29,7 @@ export function ShareButton(props: {
         onClick={open}
         data-testid="share"
       >
-        ↗ {t('common.share')}
+        <SendOutline /> {t('common.share')}
       </Button>
       {props.poster && (
         <>
