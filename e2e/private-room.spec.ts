@@ -73,6 +73,8 @@ test('the platform suspends a shop from the console, its rooms leave the shop, a
   expect((await upcoming()).some((r) => r.merchantId === fashion.id)).toBe(true); // its seeded trailer
   try {
     await row.getByTestId('merchant-suspended').click();
+    // Suspending a shop asks first (it takes the shop's rooms and goods off the floor).
+    await page.locator('.ant-modal-confirm').getByRole('button', { name: /OK|确/ }).click();
     await expect(row).toContainText('已暂停');
     await expect(row.getByTestId('merchant-active')).toBeVisible(); // only "reinstate" is offered now
     await expect(row.getByTestId('merchant-suspended')).toHaveCount(0);

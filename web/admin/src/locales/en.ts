@@ -5,8 +5,8 @@ import type { zh } from './zh.ts';
 import { serviceEn } from './service-en.ts';
 
 export const en: Catalogue<typeof zh> = {
-  ...growthEn,
   ...serviceEn,
+  ...growthEn,
   common: {
     loadFailed: 'Failed to load',
     retry: 'Retry',
@@ -167,6 +167,13 @@ export const en: Catalogue<typeof zh> = {
     rejectTitle: 'Reject this request?',
     rejectHint: 'The buyer will see why',
     rejectReason: 'Does not meet the after-sales conditions',
+    approveTitle: 'Approve this request?',
+    approveHint: 'A refund-only request refunds {{amount}} now; a return is refunded once the goods are back',
+    receiveTitle: 'Goods received?',
+    receiveHint: 'This refunds {{amount}} to the buyer and cannot be undone',
+    approved: 'Request approved',
+    refunded: 'Goods received, refund of {{amount}} started',
+    rejected: 'Request rejected',
   },
   rooms: {
     title: 'Live rooms',
@@ -209,6 +216,7 @@ export const en: Catalogue<typeof zh> = {
     ended: 'The show has ended',
     waiting: 'Waiting for the stream…',
     endConfirm: 'End the show?',
+    endedToast: 'The show has ended; the recording becomes its replay',
     end: 'End',
     online: 'Online',
     viewers: 'Viewers',
@@ -293,6 +301,10 @@ export const en: Catalogue<typeof zh> = {
     name: 'Name',
     commission: 'Commission',
     actions: { approve: 'Approve', reject: 'Reject', suspend: 'Suspend', reinstate: 'Reinstate' },
+    confirmTitle: '{{action}} "{{name}}"?',
+    confirmHint: "The shop's shows and goods go off the shop floor until it is reinstated",
+    statusChanged: '{{action}}: "{{name}}" done',
+    saved: 'Saved',
   },
   marketing: {
     title: 'Marketing',

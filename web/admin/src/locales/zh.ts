@@ -1,11 +1,11 @@
 // 商家后台的中文文案（默认语言）。键是稳定的英文名；en.ts 必须有同样的键（类型检查保证），
 // scripts/i18n-check.ts 检查代码里用到的每个键两种语言都有。服务端的枚举值在 @livemall/sdk 的 enums 里。
-import { serviceZh } from './service-zh.ts';
 import { growthZh } from './growth-zh.ts';
+import { serviceZh } from './service-zh.ts';
 
 export const zh = {
-  ...growthZh,
   ...serviceZh,
+  ...growthZh,
   common: {
     loadFailed: '加载失败',
     retry: '重试',
@@ -166,6 +166,13 @@ export const zh = {
     rejectTitle: '拒绝售后？',
     rejectHint: '买家将看到拒绝原因',
     rejectReason: '不符合售后条件',
+    approveTitle: '同意这笔售后？',
+    approveHint: '仅退款将立即退回 {{amount}}；退货退款在收到买家寄回的商品后退款',
+    receiveTitle: '确认已收到退货？',
+    receiveHint: '确认后将退款 {{amount}} 给买家，无法撤回',
+    approved: '已同意售后',
+    refunded: '已确认收货，退款 {{amount}} 已发起',
+    rejected: '已拒绝售后',
   },
   rooms: {
     title: '直播',
@@ -208,6 +215,7 @@ export const zh = {
     ended: '直播已结束',
     waiting: '等待推流…',
     endConfirm: '确认下播？',
+    endedToast: '已下播，录像将生成回放',
     end: '下播',
     online: '在线',
     viewers: '累计观看',
@@ -287,6 +295,10 @@ export const zh = {
     name: '名称',
     commission: '佣金',
     actions: { approve: '通过', reject: '驳回', suspend: '暂停', reinstate: '恢复' },
+    confirmTitle: '{{action}}「{{name}}」？',
+    confirmHint: '店铺的直播和商品将对买家下架，直到恢复营业',
+    statusChanged: '已{{action}}「{{name}}」',
+    saved: '已保存',
   },
   marketing: {
     title: '营销',

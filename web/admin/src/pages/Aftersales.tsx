@@ -14,16 +14,29 @@ export default function Aftersales() {
   const approve = $api.useMutation('post', '/api/merchants/{merchantId}/aftersales/{aftersaleId}/approve');
   const receive = $api.useMutation('post', '/api/merchants/{merchantId}/aftersales/{aftersaleId}/receive');
   const reject = $api.useMutation('post', '/api/merchants/{merchantId}/aftersales/{aftersaleId}/reject');
-  const act = async (id: number, what: 'approve' | 'reject' | 'receive') => {
+  // Every action moves money or closes the buyer's request: ask first (with the amount), then say what happened.
+  const act = async (id: number, amountFen: number, what: 'approve' | 'reject' | 'receive') => {
+    const amount = yuan(amountFen);
+    const ask = {
+      approve: { title: t('aftersales.approveTitle'), content: t('aftersales.approveHint', { amount }) },
+      receive: { title: t('aftersales.receiveTitle'), content: t('aftersales.receiveHint', { amount }) },
+      reject: { title: t('aftersales.rejectTitle'), content: t('aftersales.rejectHint') },
+    }[what];
+    const ok = await modal.confirm({ ...ask, okButtonProps: { danger: what === 'reject' } });
+    if (!ok) return;
     try {
       const params = { path: { merchantId, aftersaleId: id } };
       if (what === 'approve') await approve.mutateAsync({ params });
       if (what === 'receive') await receive.mutateAsync({ params });
-      if (what === 'reject') {
-        const ok = await modal.confirm({ title: t('aftersales.rejectTitle'), content: t('aftersales.rejectHint') });
-        if (!ok) return;
-        await reject.mutateAsync({ params, body: { reason: t('aftersales.rejectReason') } });
-      }
+      if (what === 'reject') await reject.mutateAsync({ params, body: { reason: t('aftersales.rejectReason') } });
+      void message.success(
+        {
+          approve: t('aftersales.approved'),
+          receive: t('aftersales.refunded', { amount }),
+          reject: t('aftersales.rejected'),
+        }[what],
+      );
+      void list.refetch();
     } catch (e) {
       void message.error(errorText(e));
     }
@@ -58,17 +71,17 @@ export default function Aftersales() {
             render: (_, r) => (
               <Space>
                 {r.status === 'requested' && (
-                  <Button size="small" type="primary" onClick={() => void act(r.id, 'approve')}>
+                  <Button size="small" type="primary" onClick={() => void act(r.id, r.amountFen, 'approve')}>
                     {t('aftersales.approve')}
                   </Button>
                 )}
                 {r.status === 'requested' && (
-                  <Button size="small" danger onClick={() => void act(r.id, 'reject')}>
+                  <Button size="small" danger onClick={() => void act(r.id, r.amountFen, 'reject')}>
                     {t('aftersales.reject')}
                   </Button>
                 )}
                 {r.status === 'returned' && (
-                  <Button size="small" onClick={() => void act(r.id, 'receive')}>
+                  <Button size="small" onClick={() => void act(r.id, r.amountFen, 'receive')}>
                     {t('aftersales.receive')}
                   </Button>
                 )}

@@ -123,6 +123,7 @@ export default function LiveConsole() {
   const end = async () => {
     try {
       await endM.mutateAsync(inRoom);
+      void message.success(t('live.endedToast'));
     } catch (e) {
       void message.error(errorText(e));
     }

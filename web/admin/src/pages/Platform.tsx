@@ -135,7 +135,7 @@ type MerchantRow = { id: number; name: string; status: string; commissionRateBp:
 function Merchants() {
   const { t } = useTranslation();
   const labels = useLabels();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const merchants = $api.useQuery('get', '/api/platform/merchants', { params: { query: {} } });
   const onboardM = $api.useMutation('post', '/api/platform/merchants');
   const updateM = $api.useMutation('patch', '/api/platform/merchants/{merchantId}');
@@ -149,6 +149,25 @@ function Merchants() {
   const update = async (merchantId: number, body: { status?: ShopStatus; commissionRateBp?: number }) => {
     try {
       await updateM.mutateAsync({ params: { path: { merchantId } }, body: body as never });
+      void message.success(t('platform.saved'));
+    } catch (e) {
+      void message.error(errorText(e));
+    }
+  };
+  // Suspending or rejecting a shop takes it off the shop floor (its rooms, its goods): ask first, then say so.
+  const changeStatus = async (m: MerchantRow, a: { label: string; to: ShopStatus; danger?: boolean }) => {
+    const action = t(`platform.actions.${a.label as 'approve' | 'reject' | 'suspend' | 'reinstate'}` as const);
+    if (a.danger) {
+      const ok = await modal.confirm({
+        title: t('platform.confirmTitle', { action, name: m.name }),
+        content: t('platform.confirmHint'),
+        okButtonProps: { danger: true },
+      });
+      if (!ok) return;
+    }
+    try {
+      await updateM.mutateAsync({ params: { path: { merchantId: m.id } }, body: { status: a.to } as never });
+      void message.success(t('platform.statusChanged', { action, name: m.name }));
     } catch (e) {
       void message.error(errorText(e));
     }
@@ -157,11 +176,11 @@ function Merchants() {
   return (
     <Card title={t('platform.merchants')}>
       <Form layout="inline" onFinish={onboard} style={{ marginBottom: 12 }}>
-        <Form.Item name="name" rules={[{ required: true }]}>
-          <Input placeholder={t('platform.merchantName')} />
+        <Form.Item name="name" label={t('platform.merchantName')} rules={[{ required: true }]}>
+          <Input />
         </Form.Item>
-        <Form.Item name="ownerPhone" rules={[{ required: true }]}>
-          <Input placeholder={t('platform.ownerPhone')} />
+        <Form.Item name="ownerPhone" label={t('platform.ownerPhone')} rules={[{ required: true }]}>
+          <Input />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={onboardM.isPending}>
           {t('platform.onboard')}
@@ -190,7 +209,7 @@ function Merchants() {
                     size="small"
                     danger={a.danger}
                     data-testid={`merchant-${a.to}`}
-                    onClick={() => void update(m.id, { status: a.to })}
+                    onClick={() => void changeStatus(m, a)}
                   >
                     {t(`platform.actions.${a.label}` as const)}
                   </Button>
