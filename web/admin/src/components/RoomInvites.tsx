@@ -50,8 +50,8 @@ export function RoomInvites(props: { merchantId: number; roomId: number | null; 
         <Form.Item name="days" initialValue={7} label={t('invites.days')}>
           <InputNumber min={0.05} max={30} step={1} />
         </Form.Item>
-        <Form.Item name="note">
-          <Input placeholder={t('invites.forWhom')} maxLength={100} />
+        <Form.Item label={t('invites.forWhom')} name="note">
+          <Input maxLength={100} />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="issue-invite">
           {t('invites.issue')}

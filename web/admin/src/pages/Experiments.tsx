@@ -65,11 +65,11 @@ export function Experiments() {
         initialValues={{ variants: 'control,new', goal: 'add_to_cart' }}
         style={{ marginBottom: 12 }}
       >
-        <Form.Item name="key" rules={[{ required: true, pattern: /^[A-Za-z0-9_.-]+$/ }]}>
+        <Form.Item label="key" name="key" rules={[{ required: true, pattern: /^[A-Za-z0-9_.-]+$/ }]}>
           <Input placeholder={t('experiments.keyExample')} />
         </Form.Item>
-        <Form.Item name="name" rules={[{ required: true }]}>
-          <Input placeholder={t('experiments.name')} />
+        <Form.Item label={t('experiments.name')} name="name" rules={[{ required: true }]}>
+          <Input />
         </Form.Item>
         <Form.Item name="variants" label={t('experiments.variants')}>
           <Input style={{ width: 160 }} />

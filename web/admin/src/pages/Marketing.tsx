@@ -109,8 +109,8 @@ function Coupons() {
           channels: ['claim_centre', 'room_drop'],
         }}
       >
-        <Form.Item name="title" rules={[{ required: true }]}>
-          <Input placeholder={t('marketing.name')} />
+        <Form.Item label={t('marketing.name')} name="title" rules={[{ required: true }]}>
+          <Input />
         </Form.Item>
         <Form.Item name="kind">
           <Select
@@ -118,14 +118,14 @@ function Coupons() {
             options={KINDS.map((value) => ({ value, label: labels.label('couponKind', value) }))}
           />
         </Form.Item>
-        <Form.Item name="threshold">
-          <InputNumber placeholder={t('marketing.threshold')} min={0} />
+        <Form.Item label={t('marketing.threshold')} name="threshold">
+          <InputNumber min={0} />
         </Form.Item>
-        <Form.Item name="amount">
-          <InputNumber placeholder={t('marketing.amountOff')} min={0} />
+        <Form.Item label={t('marketing.amountOff')} name="amount">
+          <InputNumber min={0} />
         </Form.Item>
-        <Form.Item name="percentOff">
-          <InputNumber placeholder={t('marketing.percentOff')} min={1} max={99} />
+        <Form.Item label={t('marketing.percentOff')} name="percentOff">
+          <InputNumber min={1} max={99} />
         </Form.Item>
         <Form.Item name="totalQuantity" label={t('marketing.total')}>
           <InputNumber min={1} />
@@ -228,14 +228,14 @@ function Promotions() {
   return (
     <>
       <Form layout="inline" onFinish={createTiers} style={{ marginBottom: 12 }}>
-        <Form.Item name="title" rules={[{ required: true }]}>
+        <Form.Item label={t('marketing.name')} name="title" rules={[{ required: true }]}>
           <Input placeholder={t('marketing.tiersExample')} />
         </Form.Item>
-        <Form.Item name="threshold" rules={[{ required: true }]}>
-          <InputNumber placeholder={t('marketing.threshold')} min={1} />
+        <Form.Item label={t('marketing.threshold')} name="threshold" rules={[{ required: true }]}>
+          <InputNumber min={1} />
         </Form.Item>
-        <Form.Item name="off" rules={[{ required: true }]}>
-          <InputNumber placeholder={t('marketing.amountOff')} min={1} />
+        <Form.Item label={t('marketing.amountOff')} name="off" rules={[{ required: true }]}>
+          <InputNumber min={1} />
         </Form.Item>
         <Form.Item name="range" rules={[{ required: true }]}>
           <DatePicker.RangePicker showTime />
@@ -260,8 +260,8 @@ function Promotions() {
           />
         </Form.Item>
         <SkuDealFields />
-        <Form.Item name="price" rules={[{ required: true }]}>
-          <InputNumber placeholder={t('marketing.dealPrice')} min={0} />
+        <Form.Item label={t('marketing.dealPrice')} name="price" rules={[{ required: true }]}>
+          <InputNumber min={0} />
         </Form.Item>
         <Button type="primary" htmlType="submit">
           {t('marketing.createDiscount')}

@@ -156,11 +156,11 @@ function OrderDetail(props: { orderId: number }) {
       ))}
       {o.status === 'paid' && (
         <Form layout="inline" onFinish={ship} style={{ marginTop: 12 }}>
-          <Form.Item name="carrier" rules={[{ required: true }]}>
-            <Input placeholder={t('orders.carrier')} />
+          <Form.Item label={t('orders.carrier')} name="carrier" rules={[{ required: true }]}>
+            <Input />
           </Form.Item>
-          <Form.Item name="trackingNo" rules={[{ required: true, min: 4 }]}>
-            <Input placeholder={t('orders.trackingNo')} />
+          <Form.Item label={t('orders.trackingNo')} name="trackingNo" rules={[{ required: true, min: 4 }]}>
+            <Input />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={shipM.isPending}>
             {t('orders.ship')}

@@ -101,8 +101,8 @@ export function Words(props: { merchantId?: number }) {
   return (
     <Card title={mid !== undefined ? t('words.shopTitle') : t('words.platformTitle')}>
       <Form layout="inline" onFinish={add} initialValues={{ action: 'mask' }} style={{ marginBottom: 12 }}>
-        <Form.Item name="word" rules={[{ required: true }]}>
-          <Input placeholder={t('words.word')} />
+        <Form.Item label={t('words.word')} name="word" rules={[{ required: true }]}>
+          <Input />
         </Form.Item>
         <Form.Item name="action">
           <Select

@@ -87,11 +87,11 @@ export function TicketDetail(props: { merchantId: number; ticketId: number; open
             }
           }}
         >
-          <Form.Item name="yuan" rules={[{ required: true }]}>
-            <InputNumber min={0.01} max={100000} step={1} precision={2} prefix="¥" placeholder={t('service.amount')} />
+          <Form.Item label={t('service.amount')} name="yuan" rules={[{ required: true }]}>
+            <InputNumber min={0.01} max={100000} step={1} precision={2} prefix="¥" />
           </Form.Item>
-          <Form.Item name="reason" rules={[{ required: true, max: 500, whitespace: true }]}>
-            <Input placeholder={t('service.reason')} style={{ width: 260 }} />
+          <Form.Item label={t('service.reason')} name="reason" rules={[{ required: true, max: 500, whitespace: true }]}>
+            <Input style={{ width: 260 }} />
           </Form.Item>
           <Button htmlType="submit">{t('service.propose')}</Button>
         </Form>

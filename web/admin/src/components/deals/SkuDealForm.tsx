@@ -10,8 +10,8 @@ export function SkuDealFields() {
   const { t } = useTranslation();
   return (
     <>
-      <Form.Item name="title" rules={[{ required: true }]}>
-        <Input placeholder={t('marketing.name')} />
+      <Form.Item label={t('marketing.name')} name="title" rules={[{ required: true }]}>
+        <Input />
       </Form.Item>
       <Form.Item name="skuId" rules={[{ required: true }]}>
         <SkuPicker />
@@ -26,8 +26,8 @@ export function SkuDealFields() {
 /** A required price in yuan, named by its placeholder. */
 export function DealPriceField(props: { name: string; placeholder: string }) {
   return (
-    <Form.Item name={props.name} rules={[{ required: true }]}>
-      <InputNumber placeholder={props.placeholder} min={0} />
+    <Form.Item label={props.placeholder} name={props.name} rules={[{ required: true }]}>
+      <InputNumber min={0} />
     </Form.Item>
   );
 }
