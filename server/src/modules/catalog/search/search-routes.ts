@@ -42,7 +42,7 @@ export function searchRoutes(app: Http, ctx: AppContext): void {
         tags: ['catalog'],
         summary:
           'Search products and rooms: Chinese words (jieba) with synonyms, a typo-tolerant fallback, goods on air ' +
-          'and in stock first; logged for hot words and, when signed in, the shopper history',
+          'and in stock first; logged for hot words and, when signed in, the shopper history (MERCHANT_NOT_FOUND)',
         querystring: Type.Object(
           {
             ...Pagination.properties,

@@ -2,6 +2,7 @@
 // shoppers searched, per shop and platform-wide) and the shopper's own recent searches.
 import { sql } from 'kysely';
 import type { AppContext } from '../../../platform/context.ts';
+import { notFound } from '../../../platform/errors.ts';
 import { normaliseWord } from '../../../platform/text/segment.ts';
 import '../tables.ts';
 
@@ -26,6 +27,9 @@ export class SearchService {
   constructor(private readonly ctx: AppContext) {}
 
   async search(req: SearchRequest) {
+    // Searching inside a shop that shoppers cannot see (or that does not exist) finds no shop.
+    if (req.merchantId && !(await this.ctx.services.merchants.isPublic(req.merchantId)))
+      throw notFound('Shop', 'MERCHANT_NOT_FOUND');
     const q = normaliseQuery(req.q);
     const ranked = await this.ctx.services.productSearch.rank(q, req.merchantId);
     const pageIds = ranked.ids.slice((req.page - 1) * req.pageSize, req.page * req.pageSize);

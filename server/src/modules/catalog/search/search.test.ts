@@ -150,6 +150,12 @@ describe.each(APP_BACKENDS)('search on $name', (backend) => {
     expect(r.status).toBe(400);
   });
 
+  it('answers a search inside a shop that does not exist with MERCHANT_NOT_FOUND', async () => {
+    const r = await node.api('GET', `/api/search?q=${encodeURIComponent('芒果')}&merchantId=999999`);
+    expect(r.status).toBe(404);
+    expect(r.body.error.code).toBe('MERCHANT_NOT_FOUND');
+  });
+
   it('keeps a shop under its synonym cap when 30 additions race', async () => {
     const db = node.app.ctx.db;
     const { MAX_GROUPS_PER_SHOP } = await import('./synonyms.ts');
