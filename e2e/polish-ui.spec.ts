@@ -4,7 +4,7 @@
 // and the pinned product in view, and an ended show without its live widgets but with a seek bar.
 // Any console error on any page fails the test.
 import { devices, expect, test, type Browser, type Page } from '@playwright/test';
-import { apiLogin, shot } from './helpers.ts';
+import { apiLogin, consoleLogin, shot } from './helpers.ts';
 
 const SHOPPER = '13900000002';
 const OWNER = '13800000001';
@@ -168,6 +168,43 @@ test('an ended show drops its live widgets and its replay has a seek bar', async
   await expect(page.getByTestId('room-video')).toHaveAttribute('controls', '');
   await expectTidy(page, '.room');
   await shot(page, 'u07-ended-replay');
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+test('console (desktop): suspending a shop asks first and says what happened; forms have labels', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    isMobile: false,
+    hasTouch: false,
+    deviceScaleFactor: 1,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(`${page.url()}: ${m.text()} ${m.location().url}`));
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  await consoleLogin(page, '13800000000');
+  await page.goto('/admin/platform');
+  await page.getByRole('tab', { name: '商家', exact: true }).click();
+  const panel = page.getByRole('tabpanel');
+  await expect(panel.getByLabel('商家名称')).toBeVisible();
+  await expect(panel.getByLabel('店主手机号')).toBeVisible();
+  const row = panel.locator('tr').filter({ hasText: '潮流衣橱' });
+  await row.getByTestId('merchant-suspended').click();
+  const confirm = page.locator('.ant-modal-confirm');
+  await expect(confirm).toContainText('潮流衣橱');
+  await shot(page, 'u08-console-confirm-suspend');
+  await confirm.getByRole('button', { name: /取\s*消|Cancel/ }).click();
+  await expect(row).toContainText('营业中'); // cancelled: nothing changed
+  await row.getByTestId('merchant-suspended').click();
+  await confirm.getByRole('button', { name: /OK|确/ }).click();
+  await expect(page.locator('.ant-message')).toContainText('潮流衣橱');
+  await expect(row).toContainText('已暂停');
+  await shot(page, 'u09-console-suspended-message');
+  await row.getByTestId('merchant-active').click();
+  await expect(row).toContainText('营业中');
   expect(errors).toEqual([]);
   await context.close();
 });
