@@ -339,6 +339,7 @@ export class AftersaleService {
       db,
       own.map((l) => l.order_line_id),
     );
+    const orderNo = (await this.ctx.services.orderQueries.orderNos(db, [a.order_id])).get(a.order_id) ?? '';
     const lines = own.flatMap((l) => {
       const n = names.get(l.order_line_id);
       return n ? [{ ...l, product_title: n.productTitle, sku_name: n.skuName }] : [];
@@ -347,6 +348,7 @@ export class AftersaleService {
       id: a.id,
       aftersaleNo: a.aftersale_no,
       orderId: a.order_id,
+      orderNo,
       merchantId: a.merchant_id,
       userId: a.user_id,
       type: a.type,

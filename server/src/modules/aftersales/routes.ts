@@ -14,6 +14,7 @@ const AftersaleT = Type.Object(
     id: Type.Integer(),
     aftersaleNo: Type.String(),
     orderId: Type.Integer(),
+    orderNo: Type.String({ description: 'The order number people read (orderId stays for API calls)' }),
     merchantId: Type.Integer(),
     userId: Type.Integer(),
     type: Type.String(),

@@ -12,6 +12,7 @@ import {
   hasPaidOrder,
   lineNames,
   linesOf,
+  orderNos,
   pointsBasis,
   salesByShop,
 } from './order-reads.ts';
@@ -98,6 +99,10 @@ export class OrderQueries {
   /** Title and SKU name of each order line by id (an after-sale's lines). */
   lineNames(db: Db, lineIds: readonly number[]) {
     return lineNames(db, lineIds);
+  }
+  /** The order number of each order by id. */
+  orderNos(db: Db, orderIds: readonly number[]) {
+    return orderNos(db, orderIds);
   }
   /** Every line of the order: id, SKU, quantity. */
   linesOf(db: Db, orderId: number) {

@@ -19,6 +19,19 @@ export async function lineNames(db: Db, lineIds: readonly number[]) {
   return out;
 }
 
+/** The order number of each order by id (what people read; ids stay internal). */
+export async function orderNos(db: Db, orderIds: readonly number[]) {
+  const out = new Map<number, string>();
+  if (orderIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('orders')
+    .select(['id', 'order_no'])
+    .where('id', 'in', [...new Set(orderIds)])
+    .execute();
+  for (const o of rows) out.set(o.id, o.order_no);
+  return out;
+}
+
 /** Every line of the order: its id, SKU and quantity. */
 export async function linesOf(db: Db, orderId: number) {
   const rows = await db

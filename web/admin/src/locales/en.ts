@@ -38,6 +38,8 @@ export const en: Catalogue<typeof zh> = {
     platform: 'Platform',
     reconcileAll: 'All shops',
     signOut: 'Sign out',
+    currentShop: 'Current shop',
+    language: 'Language',
   },
   banner: { testMoney: 'Payment sandbox on: orders paid in the sandbox cashier are test money, nothing is charged' },
   shopStatus: {

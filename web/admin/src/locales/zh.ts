@@ -37,6 +37,8 @@ export const zh = {
     platform: '平台',
     reconcileAll: '平台对账',
     signOut: '退出登录',
+    currentShop: '当前店铺',
+    language: '语言',
   },
   banner: { testMoney: '测试支付已开启：沙箱收银台支付的订单是测试金额，不会产生真实扣款' },
   shopStatus: {

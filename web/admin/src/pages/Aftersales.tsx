@@ -50,6 +50,7 @@ export default function Aftersales() {
       reason: string;
       amountFen: number;
       orderId: number;
+      orderNo: string;
     }>;
   return (
     <Card title={t('aftersales.title')}>
@@ -58,7 +59,7 @@ export default function Aftersales() {
         {...tableState(list, rows)}
         columns={[
           { title: t('aftersales.number'), dataIndex: 'aftersaleNo' },
-          { title: t('aftersales.order'), dataIndex: 'orderId' },
+          { title: t('aftersales.order'), dataIndex: 'orderNo' },
           { title: t('aftersales.type'), render: (_, r) => labels.label('aftersaleType', r.type) },
           { title: t('aftersales.reason'), dataIndex: 'reason' },
           { title: t('aftersales.amount'), render: (_, r) => yuan(r.amountFen) },

@@ -38,12 +38,14 @@ export default function Orders() {
       <Space style={{ marginBottom: 12 }}>
         <Input.Search
           placeholder={t('orders.search')}
+          aria-label={t('orders.search')}
           allowClear
           onSearch={(q) => setFilters({ ...filters, q: q || undefined })}
         />
         <Select
           allowClear
           placeholder={t('common.status')}
+          aria-label={t('common.status')}
           style={{ width: 140 }}
           onChange={(status?: Status) => setFilters({ ...filters, status })}
           options={STATUSES.map((value) => ({ value, label: labels.label('orderStatus', value) }))}

@@ -1,6 +1,7 @@
 // Every page but the tab-bar roots, the live room and the service chat (they draw their own top bars)
 // gets a header with a back button and the page's title.
 import { NavBar } from 'antd-mobile';
+import { LeftOutline } from 'antd-mobile-icons';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router-dom';
 
@@ -20,6 +21,16 @@ const TITLES = [
   [/^\/distribution(\/|$)/, 'nav.distribution'],
 ] as const;
 
+/** antd-mobile hides the back text from screen readers, leaving its button nameless: the arrow says it. */
+export function BackIcon() {
+  const { t } = useTranslation();
+  return (
+    <span role="img" aria-label={t('nav.back')}>
+      <LeftOutline />
+    </span>
+  );
+}
+
 export function PageHeader() {
   const { t } = useTranslation();
   const { pathname, key } = useLocation();
@@ -29,7 +40,13 @@ export function PageHeader() {
   // A page opened from a shared link has no history here: back goes home instead of leaving the shop.
   const back = () => (key === 'default' ? nav('/') : nav(-1));
   return (
-    <NavBar className="page-header" onBack={back} back={t('nav.back')} data-testid="page-header">
+    <NavBar
+      className="page-header"
+      onBack={back}
+      back={t('nav.back')}
+      backIcon={<BackIcon />}
+      data-testid="page-header"
+    >
       {t(title)}
     </NavBar>
   );

@@ -10,6 +10,7 @@ import { MessageBubble } from '../support/MessageBubble.tsx';
 import { RateChat } from '../support/RateChat.tsx';
 import { useChat } from '../support/useChat.ts';
 import '../support/support.css';
+import { BackIcon } from '../components/PageHeader.tsx';
 
 export function Support() {
   const user = useSession();
@@ -73,6 +74,7 @@ function Chat() {
     <div className="page support-page">
       <NavBar
         onBack={() => nav(-1)}
+        backIcon={<BackIcon />}
         right={
           status && <Tag data-testid="support-status">{t(`service.status.${status}` as 'service.status.bot')}</Tag>
         }
