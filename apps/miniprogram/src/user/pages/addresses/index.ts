@@ -5,10 +5,11 @@ import { signIn } from '../../../api/auth';
 import { api, errorText } from '../../../api/http';
 import type { Address, AddressInput } from '../../../api/types';
 
-type Form = Omit<Address, 'id' | 'postalCode' | 'isDefault'> & { isDefault: boolean };
+// What this page edits: the text fields (no region picker here yet, so no division codes).
+type Form = Pick<Address, 'name' | 'phone' | 'province' | 'city' | 'district' | 'detail'> & { isDefault: boolean };
 
 const EMPTY: Form = { name: '', phone: '', province: '', city: '', district: '', detail: '', isDefault: false };
-const body = (a: Form & { postalCode?: string | null }): AddressInput => ({
+const body = (a: Form & { postalCode?: string | null | undefined }): AddressInput => ({
   name: a.name.trim(),
   phone: a.phone.trim(),
   province: a.province.trim(),
