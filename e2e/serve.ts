@@ -19,4 +19,6 @@ process.env.LOG_LEVEL ??= 'warn';
 // The after-sales window closes at receipt, so what waits for it (distribution commissions settling on
 // order.completed) happens while a browser test watches (e2e/growth.spec.ts); no spec here needs the days.
 process.env.AFTER_SALES_WINDOW_DAYS ??= '0';
+// The whole browser suite signs up far more shoppers from 127.0.0.1 than one real client would (10 an hour).
+process.env.RATE_LIMITS ??= 'auth.register=200/3600';
 await import('../server/src/main.ts');
