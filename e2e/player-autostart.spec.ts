@@ -1,9 +1,9 @@
-// A viewer who opens a room before the show starts is watching as soon as it starts, by themself, on
-// every video path of the shop's player: HTTP-FLV (mpegts.js), Chromium's native HLS and hls.js. The HLS
-// paths used to stay black forever: the playlist is not there for the first second of a show.
+// A viewer who opens a room before the show starts sees its cover, then is watching as soon as it starts, by
+// themself, on every video path of the shop's player: HTTP-FLV (mpegts.js), Chromium's native HLS and hls.js.
+// The HLS paths used to stay black forever: the playlist is not there for the first second of a show.
 import { spawn } from 'node:child_process';
 import { devices, expect, test } from '@playwright/test';
-import { apiLogin, expectPlaying, shot, videoTime } from './helpers.ts';
+import { apiLogin, expectPlaying, shot } from './helpers.ts';
 
 const json = async (baseURL: string, method: string, path: string, token: string, body?: unknown) => {
   const r = await fetch(`${baseURL}${path}`, {
@@ -32,8 +32,11 @@ test('a room opened before the show starts plays by itself on FLV, native HLS an
       return page;
     }),
   );
-  await pages[0]!.waitForTimeout(1500);
-  for (const page of pages) expect(await videoTime(page)).toBe(0); // nothing to play yet
+  // Nothing to play yet: the room shows its cover and countdown, no player.
+  for (const page of pages) {
+    await expect(page.getByTestId('scheduled-cover')).toBeVisible();
+    await expect(page.getByTestId('room-video')).toHaveCount(0);
+  }
 
   const pusher = spawn(
     'ffmpeg',

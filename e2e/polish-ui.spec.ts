@@ -4,7 +4,22 @@
 // and the pinned product in view, and an ended show without its live widgets but with a seek bar.
 // Any console error on any page fails the test.
 import { devices, expect, test, type Browser, type Page } from '@playwright/test';
+import { spawn } from 'node:child_process';
 import { apiLogin, consoleLogin, shot } from './helpers.ts';
+
+/** ffmpeg pushing a test pattern with a tone to `url` (at most a minute). */
+const pushTestPattern = (url: string) =>
+  spawn(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-f', 'lavfi', '-i'],
+      'testsrc2=size=320x240:rate=25:duration=60',
+      ...['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100:duration=60'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '25'],
+      ...['-c:a', 'aac', '-f', 'flv', url],
+    ],
+    { stdio: 'ignore' },
+  );
 
 const SHOPPER = '13900000002';
 const OWNER = '13800000001';
@@ -152,11 +167,21 @@ test('the room checkout sheet leaves the show and the pinned product in view', a
 
 test('an ended show drops its live widgets and its replay has a seek bar', async ({ browser }) => {
   const { context, page, errors } = await phonePage(browser);
-  const [live] = await json<any[]>(page, 'GET', '/api/rooms?kind=live');
-  await page.goto(`/shop/room/${live.id}`);
+  // A show of its own (the demo room stays live for the specs after this one), pushed like OBS would.
   const owner = await apiLogin(test.info().project.use.baseURL!, OWNER);
+  const merchantId = (await json(page, 'GET', '/api/me', owner)).merchants[0].id as number;
+  const shop = `/api/merchants/${merchantId}`;
+  const room = await json(page, 'POST', `${shop}/rooms`, owner, { title: `收播测试 ${Date.now() % 100000}` });
+  const pusher = pushTestPattern((await json(page, 'GET', `${shop}/rooms/${room.id}/push`, owner)).pushUrl);
+  const live = { id: room.id as number, merchantId };
+  await expect
+    .poll(async () => (await json(page, 'GET', `/api/rooms/${live.id}`)).status, { timeout: 30_000 })
+    .toBe('live');
+  await page.goto(`/shop/room/${live.id}`);
   await expect(page.getByTestId('chat-input')).toBeVisible();
-  await json(page, 'POST', `/api/merchants/${live.merchantId}/rooms/${live.id}/end`, owner);
+  await new Promise((r) => setTimeout(r, 3000)); // a few seconds of show to record
+  await json(page, 'POST', `${shop}/rooms/${live.id}/end`, owner);
+  pusher.kill('SIGKILL');
   await expect(page.getByTestId('online')).toContainText(/回放|Replay/, { timeout: 20_000 });
   for (const id of ['chat-input', 'chat-send', 'pinned-product', 'coupon-drop', 'lucky-bag', 'flash-countdown'])
     await expect(page.getByTestId(id)).toHaveCount(0);
