@@ -63,7 +63,13 @@ export const failLoudly: Middleware = {
 
 export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 export { captchaChallenge, createSessionClient, errorText, type CaptchaChallenge, type Session } from './session.ts';
-export { RoomSocket, SupportSocket, type Frame, type RoomSocketOptions } from './room-socket.ts';
+export {
+  RoomSocket,
+  SupportSocket,
+  sharedSupportSocket,
+  type Frame,
+  type RoomSocketOptions,
+} from './room-socket.ts';
 export { SupportSocketCore, type SupportEvent, type SupportFrame } from './support-socket.ts';
 export type * from './realtime-frames.ts';
 export {

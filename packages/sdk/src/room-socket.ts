@@ -36,3 +36,27 @@ export class SupportSocket extends SupportSocketCore {
     super(browserTransport, token);
   }
 }
+
+/**
+ * One customer-service socket per signed-in session, shared by every page that asks for it: opened on first
+ * use, reopened when the token changes (a new sign-in), closed at sign-out (null then). `onChange` runs on each
+ * message or conversation change, for the app to refresh what it lists.
+ */
+export function sharedSupportSocket(token: () => string | null, onChange: () => void): () => SupportSocket | null {
+  let current: { token: string; socket: SupportSocket } | null = null;
+  return () => {
+    const now = token();
+    if (current && current.token !== now) {
+      current.socket.close();
+      current = null;
+    }
+    if (!now) return null;
+    if (current) return current.socket;
+    const socket = new SupportSocket(token);
+    socket.on((e) => {
+      if (e.type === 'support.message' || e.type === 'support.conversation') onChange();
+    });
+    current = { token: now, socket };
+    return socket;
+  };
+}

@@ -1,9 +1,7 @@
 // The agent's customer-service socket (one per signed-in console): messages of the conversations
 // assigned to this agent, and queue changes while they wait, arrive here; pages refresh on them.
-import { SupportSocket } from '@livemall/sdk';
+import { sharedSupportSocket } from '@livemall/sdk';
 import { queryClient, session } from '../api.ts';
-
-let current: { token: string; socket: SupportSocket } | null = null;
 
 const LISTS = [
   '/api/merchants/{merchantId}/support/conversations',
@@ -15,19 +13,5 @@ export function refreshLists(): void {
   for (const path of LISTS) void queryClient.invalidateQueries({ queryKey: ['get', path] });
 }
 
-export function agentSocket(): SupportSocket | null {
-  const token = session.get()?.accessToken ?? null;
-  if (!token) {
-    current?.socket.close();
-    current = null;
-    return null;
-  }
-  if (current?.token === token) return current.socket;
-  current?.socket.close();
-  const socket = new SupportSocket(() => session.get()?.accessToken ?? null);
-  socket.on((e) => {
-    if (e.type === 'support.message' || e.type === 'support.conversation') refreshLists();
-  });
-  current = { token, socket };
-  return socket;
-}
+/** The agent's socket, opened on first use; null when signed out. A new sign-in opens a new one. */
+export const agentSocket = sharedSupportSocket(() => session.get()?.accessToken ?? null, refreshLists);
