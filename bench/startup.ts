@@ -31,8 +31,11 @@ async function coldStart(label: string, command: string[], dataDir: string) {
       .split('\n')
       .find((l) => l.includes('"msg":"started"'));
     if (line) {
-      const { loadMs, createAppMs, seedMs, listenMs } = JSON.parse(line);
-      phases = `load ${loadMs} ms, db+migrations+modules ${createAppMs} ms, seed ${seedMs} ms, listen ${listenMs} ms`;
+      const p = JSON.parse(line);
+      const inApp = ['dbOpen', 'migrate', 'init', 'http'].map((k) => `${k} ${p[`${k}Ms`]}`).join(', ');
+      phases =
+        `load ${p.loadMs} ms, createApp ${p.createAppMs} ms (${inApp}), seed ${p.seedMs} ms, ` +
+        `listen ${p.listenMs} ms`;
     }
   });
   child.stderr!.resume();

@@ -1,12 +1,13 @@
 // Builds one LiveMall node: data store, migrations, cache, event bus, jobs, the HTTP server with
 // OpenAPI, error shape, guard and metrics, then every module in modules/index.ts.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { sql } from 'kysely';
 import type { Config } from './platform/config.ts';
@@ -60,11 +61,19 @@ export interface CreateAppOptions {
   /** A dumped PGlite data directory to start from (see test/harness.ts). */
   pgliteTemplate?: Blob;
   modules?: Module[];
+  /** Filled with how long each step took, in ms (main.ts logs them at start). */
+  phases?: Record<string, number>;
 }
 
 export async function createApp(config: Config, opts: CreateAppOptions = {}): Promise<App> {
   const log = opts.log ?? createLogger(config);
   const modules = opts.modules ?? defaultModules;
+  let t0 = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    if (opts.phases) opts.phases[`${name}Ms`] = Math.round(now - t0);
+    t0 = now;
+  };
   const store = await openDatabase({
     url: config.databaseUrl,
     pgliteDir: opts.pgliteDir ?? path.join(config.dataDir, 'pglite'),
@@ -72,8 +81,10 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     log,
     ...(opts.pgliteTemplate ? { pgliteTemplate: opts.pgliteTemplate } : {}),
   });
+  lap('dbOpen');
   const migrations = collectMigrations(migrationDirs(modules));
   const applied = await migrate(store.db, migrations, log);
+  lap('migrate');
   if (applied.length) log.info({ count: applied.length, backend: store.kind }, 'migrations applied');
 
   const cache = openCache({ redisUrl: config.redisUrl, prefix: config.redisPrefix, log });
@@ -123,9 +134,13 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     startupLinks: [],
   };
   for (const m of modules) await m.init?.(ctx);
+  lap('init');
 
   const routes: string[] = [];
-  const http = await buildHttp(ctx, modules, routes);
+  const pendingValidators = new Set<() => void>();
+  const http = await buildHttp(ctx, modules, routes, pendingValidators);
+  let stopWarming: () => void = () => undefined;
+  lap('http');
   let listening = false;
 
   return {
@@ -135,8 +150,11 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     modules,
     routes,
     async listen() {
-      const address = await http.listen({ host: config.host, port: config.port });
+      // A deep accept queue: when a pinned product makes thousands of viewers tap at once, connections
+      // wait to be accepted instead of being reset at Node's default of 511 (the kernel caps it at somaxconn).
+      const address = await http.listen({ host: config.host, port: config.port, backlog: 4096 });
       listening = true;
+      stopWarming = warmValidators(pendingValidators, log);
       // PORT=0 (tests, benches): links handed out must carry the port actually bound.
       if (new URL(config.publicUrl).port === '0') config.publicUrl = address.replace('[::1]', '127.0.0.1');
       ctx.httpServer = http.server;
@@ -148,6 +166,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
       return address.replace('[::1]', '127.0.0.1');
     },
     async close() {
+      stopWarming();
       for (const m of [...modules].reverse()) {
         await m.stop?.(ctx).catch((err: unknown) => log.error({ err, module: m.name }, 'module stop failed'));
       }
@@ -177,19 +196,103 @@ async function jwtSecret(db: Db, config: Config): Promise<string> {
  * strings are coerced to the declared types because they only ever arrive as text. Integers and
  * numbers without bounds get the column-safe defaults of withNumberBounds. Set through the schema
  * controller so every encapsulated plugin (each with its own shared schemas) uses it.
+ *
+ * Compiling every route's validators at start was most of the start-up time, so each one compiles on
+ * its first use; listen() then compiles the rest in the background (warmValidators), one per turn of
+ * the event loop, so early requests neither wait for nor pay for it.
  */
-function buildValidatorCompiler(externalSchemas: unknown) {
-  const ajvOptions = { useDefaults: true, removeAdditional: false, strict: false, allErrors: false } as const;
-  const strictAjv = addFormats(new Ajv({ ...ajvOptions, coerceTypes: false }));
-  const coercingAjv = addFormats(new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
-  for (const a of [strictAjv, coercingAjv]) {
-    for (const s of Object.values((externalSchemas ?? {}) as Record<string, object>)) a.addSchema(withNumberBounds(s));
-  }
-  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
-    (httpPart === 'body' ? strictAjv : coercingAjv).compile(withNumberBounds(schema));
+function buildValidatorCompiler(externalSchemas: unknown, pending: Set<() => void>) {
+  let instances: { strict: Ajv; coercing: Ajv } | undefined;
+  const ajvs = () => {
+    if (instances) return instances;
+    const ajvOptions = { useDefaults: true, removeAdditional: false, strict: false, allErrors: false } as const;
+    instances = {
+      strict: addFormats(new Ajv({ ...ajvOptions, coerceTypes: false })),
+      coercing: addFormats(new Ajv({ ...ajvOptions, coerceTypes: 'array' })),
+    };
+    for (const a of [instances.strict, instances.coercing]) {
+      for (const s of Object.values((externalSchemas ?? {}) as Record<string, object>)) {
+        a.addSchema(withNumberBounds(s));
+      }
+    }
+    return instances;
+  };
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => {
+    let compiled: ValidateFunction | undefined;
+    const compile = () => {
+      if (compiled) return compiled;
+      pending.delete(compile);
+      const { strict, coercing } = ajvs();
+      compiled = (httpPart === 'body' ? strict : coercing).compile(withNumberBounds(schema));
+      return compiled;
+    };
+    pending.add(compile);
+    // Fastify hands an Ajv function (one with schemaEnv) the request as parent data, which coercion and
+    // defaults of a root value need: the marker keeps that, and the call passes it on.
+    const validate = Object.assign(
+      (data: unknown, dataCxt?: Parameters<ValidateFunction>[1]) => {
+        const fn = compile();
+        const ok = dataCxt ? fn(data, dataCxt) : fn(data);
+        validate.errors = fn.errors;
+        return ok;
+      },
+      { schemaEnv: true, errors: null as ValidateFunction['errors'] },
+    );
+    return validate;
+  };
 }
 
-async function buildHttp(ctx: AppContext, modules: Module[], routes: string[]): Promise<Http> {
+// Fastify's own default serializer compiler (fast-json-stringify), from Fastify's dependencies.
+type SerializerFactory = (
+  externalSchemas: unknown,
+  opts: unknown,
+) => (routeSchema: { schema: object }) => (data: unknown) => string;
+const defaultSerializers = createRequire(createRequire(import.meta.url).resolve('fastify'))(
+  '@fastify/fast-json-stringify-compiler',
+) as () => SerializerFactory;
+
+/** Response serializers, like the validators, are built on their first use or by warmValidators. */
+function buildSerializerCompiler(externalSchemas: unknown, opts: unknown, pending: Set<() => void>) {
+  const build = defaultSerializers()(externalSchemas, opts);
+  return (routeSchema: { schema: object }) => {
+    let compiled: ((data: unknown) => string) | undefined;
+    const compile = () => {
+      if (compiled) return compiled;
+      pending.delete(compile);
+      compiled = build(routeSchema);
+      return compiled;
+    };
+    pending.add(compile);
+    return (data: unknown) => compile()(data);
+  };
+}
+
+/** Compiles the validators and serializers no request has needed yet, one per macrotask, until none is left or stop(). */
+function warmValidators(pending: Set<() => void>, log: Logger) {
+  let stopped = false;
+  const next = () => {
+    const compile = pending.values().next().value;
+    if (stopped || !compile) return;
+    try {
+      compile();
+    } catch (err) {
+      pending.delete(compile);
+      log.error({ err }, 'a route schema does not compile (its requests fail with 500)');
+    }
+    setImmediate(next);
+  };
+  setImmediate(next);
+  return () => {
+    stopped = true;
+  };
+}
+
+async function buildHttp(
+  ctx: AppContext,
+  modules: Module[],
+  routes: string[],
+  pendingValidators: Set<() => void>,
+): Promise<Http> {
   const { config, log } = ctx;
   const app = Fastify({
     loggerInstance: log,
@@ -200,7 +303,13 @@ async function buildHttp(ctx: AppContext, modules: Module[], routes: string[]): 
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors,
     clientErrorHandler: clientErrors, // our error shape for router and HTTP-parser refusals
-    schemaController: { compilersFactory: { buildValidator: buildValidatorCompiler as never } },
+    schemaController: {
+      compilersFactory: {
+        buildValidator: ((ext: unknown) => buildValidatorCompiler(ext, pendingValidators)) as never,
+        buildSerializer: ((ext: unknown, opts: unknown) =>
+          buildSerializerCompiler(ext, opts, pendingValidators)) as never,
+      },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as Http;
 
   app.addSchema(ErrorResponse);

@@ -27,7 +27,7 @@ const timed = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
   phases[`${name}Ms`] = Math.round(performance.now() - t0);
   return result;
 };
-const app = await timed('createApp', () => createApp(config, { log }));
+const app = await timed('createApp', () => createApp(config, { log, phases }));
 if (config.seedDemo) await timed('seed', () => seedDemo(app));
 const url = await timed('listen', () => app.listen());
 log.info({ ...phases, totalMs: Math.round(performance.now()) }, 'started');

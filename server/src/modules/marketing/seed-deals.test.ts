@@ -22,7 +22,9 @@ describe('demo deals', () => {
   });
 
   it('does not add them twice when the seed runs again', async () => {
-    await seedDemo(node.app, { write: () => true });
+    // Forced: every module's seed runs again (a plain second call skips the seeded data).
+    expect(await seedDemo(node.app, { write: () => true })).toBe('already');
+    expect(await seedDemo(node.app, { write: () => true }, { force: true })).toBe('seeded');
     const n = await node.app.ctx.db
       .selectFrom('flash_sessions')
       .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
+import type { Logger } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, DB_BACKENDS } from '../../../test/backends.ts';
 import { openDatabase, type DataStore } from './database.ts';
@@ -65,6 +66,24 @@ describe.each(DB_BACKENDS)('migrations on $name', (backend) => {
       store.db,
     );
     expect(rows[0]!.n).toBe(0);
+  });
+
+  it('on a restart reads what is applied once; a new migration still runs, an edited one is only warned', async () => {
+    const { store } = await freshStore(backend.name);
+    const dir = migrationsDir({ '0001_a.sql': 'create table restart_a (id int primary key);' });
+    expect(await migrate(store.db, collectMigrations([dir]))).toEqual(['0001_a']);
+    const warnings: unknown[] = [];
+    const log = { info: () => undefined, warn: (o: unknown) => warnings.push(o) } as unknown as Logger;
+    expect(await migrate(store.db, collectMigrations([dir]), log)).toEqual([]);
+    expect(warnings).toEqual([]);
+    fs.writeFileSync(path.join(dir, '0001_a.sql'), 'create table restart_a (id int primary key); -- edited');
+    expect(await migrate(store.db, collectMigrations([dir]), log)).toEqual([]);
+    expect(warnings).toEqual([{ migration: '0001_a' }]);
+    fs.writeFileSync(path.join(dir, '0002_b.sql'), 'create table restart_b (id int primary key);');
+    expect(await migrate(store.db, collectMigrations([dir]), log)).toEqual(['0002_b']);
+    expect(warnings).toEqual([{ migration: '0001_a' }, { migration: '0001_a' }]);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from schema_migrations`.execute(store.db);
+    expect(rows[0]!.n).toBe(2);
   });
 
   it('refuses two migrations with the same id', () => {

@@ -35,7 +35,30 @@ export function collectMigrations(dirs: string[]): MigrationFile[] {
   return files.sort((a, b) => a.id.localeCompare(b.id));
 }
 
+const warnIfEdited = (m: MigrationFile, checksum: string, log?: Logger) => {
+  if (checksum !== m.checksum)
+    log?.warn({ migration: m.id }, 'applied migration was edited since; write a new one instead');
+};
+
+/** What schema_migrations holds, or null when the table is not there yet. */
+async function appliedMigrations(db: Db): Promise<Map<string, string> | null> {
+  try {
+    const { rows } = await sql<{ id: string; checksum: string }>`select id, checksum from schema_migrations`.execute(
+      db,
+    );
+    return new Map(rows.map((r) => [r.id, r.checksum]));
+  } catch {
+    return null;
+  }
+}
+
 export async function migrate(db: Db, migrations: MigrationFile[], log?: Logger): Promise<string[]> {
+  // A restart: every migration is applied already, which one read shows without the lock and the transaction.
+  const known = await appliedMigrations(db);
+  if (known && migrations.every((m) => known.has(m.id))) {
+    for (const m of migrations) warnIfEdited(m, known.get(m.id)!, log);
+    return [];
+  }
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
     await sql`create table if not exists schema_migrations (
@@ -51,8 +74,7 @@ export async function migrate(db: Db, migrations: MigrationFile[], log?: Logger)
     for (const m of migrations) {
       const previous = applied.get(m.id);
       if (previous !== undefined) {
-        if (previous !== m.checksum)
-          log?.warn({ migration: m.id }, 'applied migration was edited since; write a new one instead');
+        warnIfEdited(m, previous, log);
         continue;
       }
       log?.info({ migration: m.id }, 'applying migration');
