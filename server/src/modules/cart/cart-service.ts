@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { Generated } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
-import type { CreatedAt, UpdatedAt } from '../../platform/db/types.ts';
+import type { CreatedAt, Db, UpdatedAt } from '../../platform/db/types.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
 
 export interface CartItemsTable {
@@ -104,6 +104,12 @@ export class CartService {
   async remove(userId: number, skuIds: number[]): Promise<void> {
     if (skuIds.length)
       await this.ctx.db.deleteFrom('cart_items').where('user_id', '=', userId).where('sku_id', 'in', skuIds).execute();
+  }
+
+  /** An order placed from the cart takes its SKUs out of it, in the outbox handler's transaction. */
+  async removeOrdered(db: Db, userId: number, skuIds: number[]): Promise<void> {
+    if (skuIds.length)
+      await db.deleteFrom('cart_items').where('user_id', '=', userId).where('sku_id', 'in', skuIds).execute();
   }
 
   /** Lines grouped by shop, with flags and totals of the selected, buyable lines. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_BACKENDS } from '../../../test/backends.ts';
 import { makeShop, simpleProduct, type ShopFixture } from '../../../test/commerce-fixtures.ts';
 import { startNode, type TestNode } from '../../../test/harness.ts';
+import { addressFor, until } from '../../../test/order-fixtures.ts';
 
 describe.each(APP_BACKENDS)('cart on $name', (backend) => {
   let node: TestNode;
@@ -80,5 +81,31 @@ describe.each(APP_BACKENDS)('cart on $name', (backend) => {
     expect(accepted).toBe(16);
     const cart = (await node.api('GET', '/api/cart', { token: buyer.token })).body;
     expect(cart.groups.flatMap((g: any) => g.lines).find((l: any) => l.skuId === skuId).quantity).toBe(960);
+  });
+
+  it('an order placed from the cart takes its SKUs out; a buy-now order of the same SKU leaves the cart alone', async () => {
+    const buyer = await node.userToken('13999990003');
+    const address = await addressFor(node, buyer.token, '浙江省');
+    const x = await simpleProduct(node, a, '甲-结算', 1500, 50);
+    const y = await simpleProduct(node, a, '甲-留着', 900, 50);
+    for (const skuId of [x.skuId, y.skuId])
+      await node.api('POST', '/api/cart/items', { token: buyer.token, body: { skuId, quantity: 2 } });
+    const skusInCart = async () =>
+      (await node.api('GET', '/api/cart', { token: buyer.token })).body.groups
+        .flatMap((g: any) => g.lines)
+        .map((l: any) => l.skuId)
+        .sort();
+    const place = (fromCart: boolean | undefined, key: string) =>
+      node.api('POST', '/api/orders', {
+        token: buyer.token,
+        body: { items: [{ skuId: x.skuId, quantity: 1 }], addressId: address.id, idempotencyKey: key, fromCart },
+      });
+    expect((await place(undefined, `buy-now-${x.skuId}`)).status).toBe(201);
+    // The buy-now order's event is handled too; the cart still holds both lines after it.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await skusInCart()).toEqual([x.skuId, y.skuId].sort());
+    expect((await place(true, `from-cart-${x.skuId}`)).status).toBe(201);
+    await until(async () => (await skusInCart()).length === 1);
+    expect(await skusInCart()).toEqual([y.skuId]);
   });
 });

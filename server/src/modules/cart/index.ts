@@ -15,7 +15,21 @@ export const cartModule: Module = {
   name: 'cart',
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   init(ctx) {
-    ctx.services.cart = new CartService(ctx);
+    const cart = new CartService(ctx);
+    ctx.services.cart = cart;
+    ctx.events.subscribe({
+      name: 'cart.ordered',
+      events: ['order.placed'],
+      handle: async (e, db) => {
+        const p = e.payload;
+        if (p.fromCart)
+          await cart.removeOrdered(
+            db,
+            p.userId,
+            p.items.map((i) => i.skuId),
+          );
+      },
+    });
   },
   routes: cartRoutes,
 };

@@ -18,6 +18,7 @@ const Who = { orderId: Id(), merchantId: Id(), userId: Id('the buyer') };
 const Placed = {
   ...Who,
   roomId: OrNull(Id(), 'the live room it was bought in'),
+  fromCart: Type.Optional(Type.Boolean({ description: 'checked out from the cart (its lines leave the cart)' })),
   totalFen: Fen('what the buyer pays, shipping included'),
   items: Type.Array(Line),
 };

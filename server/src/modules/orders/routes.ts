@@ -45,6 +45,9 @@ export function orderRoutes(app: Http, ctx: AppContext): void {
           addressId: IdParam,
           idempotencyKey: Type.String({ minLength: 8, maxLength: 80 }),
           buyerNote: Type.Optional(Type.String({ maxLength: 200 })),
+          fromCart: Type.Optional(
+            Type.Boolean({ description: 'Checked out from the cart: the ordered SKUs leave it' }),
+          ),
           quoteToken: Type.Optional(
             Type.String({
               maxLength: 2000,

@@ -24,6 +24,8 @@ interface CheckoutProps {
   deal?: DealOptions;
   onPaid?: (orderIds: number[]) => void;
   onClose?: () => void;
+  /** Opened from the cart: the ordered lines leave it once the order is placed. */
+  fromCart?: boolean;
 }
 interface Placed {
   orderIds: number[];
@@ -94,7 +96,7 @@ function CheckoutSignedIn(props: CheckoutProps) {
     if (!request || !fresh || placing) return;
     setPlacing(true);
     try {
-      const body = { ...request, idempotencyKey, quoteToken: fresh.quoteToken };
+      const body = { ...request, idempotencyKey, quoteToken: fresh.quoteToken, fromCart: props.fromCart };
       const r = await placeOrder.mutateAsync({ body });
       const { payment } = r;
       setPlaced({

@@ -107,6 +107,7 @@ function SignedInCart() {
         {checkout && (
           <Checkout
             items={checkout}
+            fromCart
             onClose={() => setCheckout(null)}
             onPaid={() => void queryClient.invalidateQueries({ queryKey: ['get', '/api/cart'] })}
           />
