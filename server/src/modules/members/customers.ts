@@ -12,7 +12,7 @@ const LIST_LIMIT = 1000;
 export class MemberService {
   constructor(private readonly ctx: AppContext) {}
 
-  async customers(actor: Actor, merchantId: number, segment?: Segment) {
+  async customers(actor: Actor, merchantId: number, segment?: Segment, find?: string) {
     const { merchants, orderQueries, points, coupons, directory } = this.ctx.services;
     await merchants.requireRole(actor, merchantId, ['merchant_owner', 'merchant_staff']);
     const [all, thresholds] = await Promise.all([
@@ -30,7 +30,7 @@ export class MemberService {
     ]);
     const customers = top.flatMap((c) => {
       const who = contacts.get(c.userId);
-      if (!who) return [];
+      if (!who || (find && !matches(who, find))) return [];
       const facts = { recencyDays: daysBetween(c.lastPaidAt, now, timeZone), orders: c.orders, paidFen: c.paidFen };
       const rfm = scoresOf(facts, thresholds);
       // Staff see a masked number.
@@ -54,3 +54,7 @@ export class MemberService {
     return segment ? customers.filter((c) => c.segment === segment) : customers;
   }
 }
+
+/** A nickname containing `find`, or the member's whole phone number (staff never see it unmasked). */
+const matches = (who: { nickname: string; phone: string | null }, find: string) =>
+  who.nickname.includes(find) || (who.phone !== null && who.phone === find.replace(/\s|-/g, ''));

@@ -33,13 +33,18 @@ export function memberRoutes(app: Http, ctx: AppContext): void {
         security,
         params: MerchantParams,
         querystring: Type.Object(
-          { segment: Type.Optional(Type.Union(SEGMENTS.map((x) => Type.Literal(x)))) },
+          {
+            segment: Type.Optional(Type.Union(SEGMENTS.map((x) => Type.Literal(x)))),
+            find: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 40, description: 'Part of a nickname, or a whole phone number' }),
+            ),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Array(Customer), ...errorResponses },
       },
     },
-    async (req) => members.customers(req.actor!, req.params.merchantId, req.query.segment as never),
+    async (req) => members.customers(req.actor!, req.params.merchantId, req.query.segment as never, req.query.find),
   );
 
   const rfm = ctx.services.rfmSettings;

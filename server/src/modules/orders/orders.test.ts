@@ -121,6 +121,16 @@ describe.each(APP_BACKENDS)('orders and sandbox payments on $name', (backend) =>
       }),
     ]);
     expect(customers[0].phone).toMatch(/^\d{3}\*{4}\d{4}$/);
+    // Staff find a member by part of the nickname or by the whole number a customer gives them.
+    const find = async (q: string) =>
+      (
+        await node.api('GET', `/api/merchants/${shop.merchantId}/customers?find=${encodeURIComponent(q)}`, {
+          token: shop.owner.token,
+        })
+      ).body.map((c: { userId: number }) => c.userId);
+    expect(await find(customers[0].nickname.slice(0, 2))).toEqual([buyer.userId]);
+    expect(await find('13955550001')).toEqual([buyer.userId]);
+    expect(await find('1395555')).toEqual([]); // part of a number is not enough
     expect(
       (await node.api('GET', `/api/merchants/${shop2.merchantId}/customers`, { token: shop2.owner.token })).body,
     ).toEqual([]);

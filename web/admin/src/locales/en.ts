@@ -360,10 +360,11 @@ export const en: Catalogue<typeof zh> = {
     bargainResults: 'bargaining {{active}} · at the floor {{reached}} · bought {{bought}}',
   },
   members: {
+    find: 'Nickname or whole phone number',
     title: 'Members',
     segment: 'Segment',
     coupon: 'Coupon',
-    issue: 'Issue to this segment',
+    issue: 'Issue to the members listed',
     issued: 'Issued {{issued}}, skipped {{skipped}}',
     member: 'Member',
     orders: 'Orders',

@@ -354,10 +354,11 @@ export const zh = {
     bargainResults: '进行中 {{active}} · 已砍到底 {{reached}} · 已购买 {{bought}}',
   },
   members: {
+    find: '昵称或完整手机号',
     title: '会员',
     segment: '人群',
     coupon: '优惠券',
-    issue: '向当前人群发券',
+    issue: '向列表中的会员发券',
     issued: '已发放 {{issued}} 张，跳过 {{skipped}}',
     member: '会员',
     orders: '订单',

@@ -1,6 +1,6 @@
 // Members: the shop's customers with spend and RFM segments; issue a coupon to a whole segment.
 import { useLabels } from '@livemall/sdk';
-import { App, Button, Card, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Card, Input, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { $api, errorText, yuan } from '../api.ts';
@@ -25,8 +25,10 @@ export default function Members() {
   const { message } = App.useApp();
   const [segment, setSegment] = useState<Seg | undefined>();
   const [couponId, setCouponId] = useState<number | undefined>();
+  // Find one member by nickname or whole phone number; the coupon goes to the members listed.
+  const [find, setFind] = useState('');
   const customers = $api.useQuery('get', '/api/merchants/{merchantId}/customers', {
-    params: { path: { merchantId }, query: segment ? { segment } : {} },
+    params: { path: { merchantId }, query: { ...(segment ? { segment } : {}), ...(find ? { find } : {}) } },
   });
   const coupons = $api.useQuery('get', '/api/merchants/{merchantId}/coupons', { params: { path: { merchantId } } });
   const issueM = $api.useMutation('post', '/api/merchants/{merchantId}/coupons/{templateId}/issue');
@@ -46,6 +48,15 @@ export default function Members() {
       title={t('members.title')}
       extra={
         <Space>
+          <Input.Search
+            allowClear
+            aria-label={t('members.find')}
+            placeholder={t('members.find')}
+            style={{ width: 200 }}
+            onSearch={(v) => setFind(v.trim())}
+            onChange={(e) => !e.target.value && setFind('')}
+            data-testid="members-find"
+          />
           <Select
             allowClear
             placeholder={t('members.segment')}
