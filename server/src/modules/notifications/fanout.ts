@@ -2,7 +2,9 @@
 // The audience is our follow log (merchant.followed) filtered through social.followersAmong, which
 // drops those who unfollowed since. Jobs, not outbox handlers: the social service reads on its own
 // connection. Each chunk commits on its own, and dedupe keys make a retried job skip what it wrote.
+import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
+import type { Db } from '../../platform/db/types.ts';
 import { transact } from '../../platform/db/transact.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/auth/access.ts';
@@ -39,12 +41,25 @@ export class FollowerFanout {
     }
   }
 
-  private async send(merchantId: number, input: NoticeInput, skip?: (ids: number[]) => Promise<Set<number>>) {
+  private async send(
+    merchantId: number,
+    input: NoticeInput,
+    skip?: { lock: (db: Db) => Promise<void>; told: (db: Db, ids: number[]) => Promise<Set<number>> },
+  ) {
     let sent = 0;
     for await (const chunk of this.followers(merchantId)) {
-      const skipped = skip ? await skip(chunk) : new Set<number>();
-      const ids = chunk.filter((id) => !skipped.has(id));
-      sent += (await transact(this.ctx.db, (trx) => this.centre.notify(trx, ids, input))).length;
+      const notified = await transact(this.ctx.db, async (trx) => {
+        // Who to skip is decided under the lock the other sender takes too, so of two at once, the
+        // second sees what the first wrote.
+        await skip?.lock(trx);
+        const skipped = skip ? await skip.told(trx, chunk) : new Set<number>();
+        return this.centre.notify(
+          trx,
+          chunk.filter((id) => !skipped.has(id)),
+          input,
+        );
+      });
+      sent += notified.length;
     }
     return sent;
   }
@@ -56,8 +71,8 @@ export class FollowerFanout {
     const since = new Date(Date.now() - 30 * 60_000);
     // Those reminded of this start (room.reminder_due) have their notice already, when that handler
     // ran first; when it runs second it skips those this job reached.
-    const reminded = async (ids: number[]) => {
-      const rows = await this.ctx.db
+    const reminded = async (db: Db, ids: number[]) => {
+      const rows = await db
         .selectFrom('notifications')
         .select('user_id')
         .where('user_id', 'in', ids)
@@ -78,7 +93,7 @@ export class FollowerFanout {
         dedupeKey: `room.live:${p.sessionId}`,
         offline: ['wechat', 'sms'],
       },
-      reminded,
+      { lock: (db) => lockLiveStartNotices(db, p.roomId), told: reminded },
     );
   }
 
@@ -180,4 +195,12 @@ function campaignOut(r: {
     recipients: r.recipients,
     createdAt: r.created_at,
   };
+}
+
+/**
+ * The room.live fan-out and a room.reminder_due each skip whom the other told. Both take this lock
+ * before looking, so when they run at the same moment one waits for the other's notices.
+ */
+export async function lockLiveStartNotices(db: Db, roomId: number): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`notifications:live-start:${roomId}`}, 0))`.execute(db);
 }

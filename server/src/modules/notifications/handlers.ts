@@ -4,6 +4,7 @@
 // audience another module must compute (a shop's followers) go in a job.
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
+import { lockLiveStartNotices } from './fanout.ts';
 import type { NoticeInput, NotificationService } from './notification-service.ts';
 import type { NoticeKind, NoticeParams } from './tables.ts';
 
@@ -84,6 +85,7 @@ export function subscribeHandlers(ctx: AppContext, centre: NotificationService):
       // A follower the room.live job reached first already has this start's notice (it skips the
       // reminded the same way when it runs second).
       const since = new Date(Date.now() - 30 * 60_000);
+      await lockLiveStartNotices(db, p.roomId);
       const told = p.userIds.length
         ? await db
             .selectFrom('notifications')
