@@ -3,26 +3,14 @@
 // the refund in progress and the server's estimate before sending; the merchant approves through
 // the API. The amounts the page showed are the amounts refunded, and they add up to the order.
 import { expect, test, type Page } from '@playwright/test';
-import { apiLogin, shot } from './helpers.ts';
+import { apiLogin, shot, jsonApi } from './helpers.ts';
 
 const PASSWORD = 'demo1234';
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 const tag = Date.now() % 100_000;
 
 let base = '';
-async function api<T = any>(token: string | null, method: string, route: string, body?: unknown): Promise<T> {
-  const r = await fetch(`${base}${route}`, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const json = await r.json().catch(() => null);
-  if (!r.ok) throw new Error(`${method} ${route}: ${r.status} ${JSON.stringify(json)}`);
-  return json as T;
-}
+const api = jsonApi(() => base);
 
 /** Press the sandbox cashier's pay button, as the shopper's browser would. */
 async function payInSandbox(cashierUrl: string) {

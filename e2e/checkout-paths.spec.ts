@@ -4,7 +4,7 @@
 // shown in the checkout sheet is the amount on the sandbox cashier and the paid order's total.
 // The deals and coupons are made through the merchant and operator APIs first, not found by luck.
 import { devices, expect, test, type Browser, type Page } from '@playwright/test';
-import { apiLogin, shot, videoTime } from './helpers.ts';
+import { apiLogin, shot, videoTime, jsonApi } from './helpers.ts';
 
 const PASSWORD = 'demo1234';
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
@@ -12,19 +12,7 @@ const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
 const tag = Date.now() % 100_000;
 
 let base = '';
-async function api<T = any>(token: string | null, method: string, route: string, body?: unknown): Promise<T> {
-  const r = await fetch(`${base}${route}`, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const json = await r.json().catch(() => null);
-  if (!r.ok) throw new Error(`${method} ${route}: ${r.status} ${JSON.stringify(json)}`);
-  return json as T;
-}
+const api = jsonApi(() => base);
 
 interface Shopper {
   phone: string;

@@ -4,7 +4,7 @@
 // attributed order with a pending commission, which settles once the order's after-sales window
 // closes (the e2e server runs with AFTER_SALES_WINDOW_DAYS=0: completion follows receipt at once).
 import { type BrowserContext, devices, expect, type Page, test } from '@playwright/test';
-import { apiLogin, buyPinnedInRoom, consoleLogin, shot } from './helpers.ts';
+import { apiLogin, buyPinnedInRoom, consoleLogin, shot, jsonApi } from './helpers.ts';
 
 const OWNER = '13800000001';
 const PASSWORD = 'demo1234';
@@ -13,19 +13,7 @@ const PROMOTER = `1370001${tag}`;
 const BUYER = `1370002${tag}`;
 
 let base = '';
-async function api<T = any>(token: string | null, method: string, route: string, body?: unknown): Promise<T> {
-  const r = await fetch(`${base}${route}`, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const json = await r.json().catch(() => null);
-  if (!r.ok) throw new Error(`${method} ${route}: ${r.status} ${JSON.stringify(json)}`);
-  return json as T;
-}
+const api = jsonApi(() => base);
 
 /** A new shopper with an address (registered through the API, as the shop's sign-up form does). */
 async function newShopper(phone: string, nickname: string): Promise<string> {

@@ -40,6 +40,11 @@ export async function buyPinnedInRoom(page: Page, shopperPhone: string, prefix: 
     await page.getByTestId('login-password').locator('input').fill('demo1234');
     await page.getByTestId('login-submit').click();
   }
+  await payInSandbox(page, prefix);
+}
+
+/** In an open checkout sheet: place the order and pay it in the sandbox cashier. */
+export async function payInSandbox(page: Page, prefix: string) {
   await expect(page.getByTestId('quote-total')).toBeVisible();
   await shot(page, `${prefix}-checkout`);
   await page.getByTestId('place-order').click();
@@ -59,4 +64,21 @@ export async function consoleLogin(page: Page, phone: string) {
   await page.getByTestId('password').fill('demo1234');
   await page.getByTestId('login').click();
   await expect(page.getByTestId('menu')).toBeVisible();
+}
+
+/** A JSON API caller against the base URL `base()` gives (set once the test knows it); throws on any non-2xx. */
+export function jsonApi(base: () => string) {
+  return async <T = any>(token: string | null, method: string, route: string, body?: unknown): Promise<T> => {
+    const r = await fetch(`${base()}${route}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = await r.json().catch(() => null);
+    if (!r.ok) throw new Error(`${method} ${route}: ${r.status} ${JSON.stringify(json)}`);
+    return json as T;
+  };
 }

@@ -16,7 +16,7 @@ import { createRoot } from 'react-dom/client';
 import { I18nextProvider, useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { queryClient } from './api.ts';
-import { useUnreadBadge } from './support/badge.ts';
+import { useTabBadges } from './support/tab-badges.ts';
 import { i18n } from './i18n.ts';
 import { ShareVisits } from './share/ShareVisits.tsx';
 import { PageHeader } from './components/PageHeader.tsx';
@@ -63,7 +63,7 @@ function Shell() {
   const loc = useLocation();
   const nav = useNavigate();
   const inRoom = loc.pathname.startsWith('/room/') || loc.pathname.startsWith('/support/');
-  const unread = useUnreadBadge();
+  const badges = useTabBadges();
   return (
     <ConfigProvider locale={language === 'en' ? enUS : zhCN}>
       <div className={inRoom ? 'shell room-shell' : 'shell'}>
@@ -109,7 +109,7 @@ function Shell() {
                 key={path}
                 title={t(label)}
                 icon={icon}
-                badge={path === '/messages' && unread > 0 ? unread : undefined}
+                badge={badgeText(badges[path as keyof typeof badges])}
               />
             ))}
           </TabBar>
@@ -130,3 +130,6 @@ createRoot(document.getElementById('root')!).render(
     </I18nextProvider>
   </StrictMode>,
 );
+
+// antd-mobile shows any string; past 99 a count reads as 99+ like the big apps.
+const badgeText = (n?: number) => (n && n > 0 ? (n > 99 ? '99+' : n) : undefined);

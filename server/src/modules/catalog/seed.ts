@@ -4,6 +4,7 @@ import type { AppContext, SeedProgress } from '../../platform/context.ts';
 import { demoMerchantIds } from '../identity/seed.ts';
 import { type DemoProduct, MORE_FASHION, MORE_FRUIT } from './seed-catalogue.ts';
 import { transact } from '../../platform/db/transact.ts';
+import { coverSvg } from './seed-covers.ts';
 
 const CATEGORIES: Array<[string, string, string[]]> = [
   ['生鲜水果', '热带水果', ['芒果', '菠萝', '榴莲', '火龙果']],
@@ -22,7 +23,7 @@ const FRUIT: DemoProduct[] = [
     subtitle: '香甜多汁 产地直发',
     category: ['生鲜水果', '热带水果', '芒果'],
     color: '#f5b700',
-    emoji: '🥭',
+    icon: 'mango',
     specs: [{ name: '规格', values: ['2.5kg 中果', '5kg 大果'] }],
     skus: [
       { specValues: ['2.5kg 中果'], priceFen: yuan(39.9), originalPriceFen: yuan(59.9), stock: 300, weightGrams: 2600 },
@@ -38,7 +39,7 @@ const FRUIT: DemoProduct[] = [
     subtitle: '颗颗饱满 冷链到家',
     category: ['生鲜水果', '时令水果', '草莓'],
     color: '#e63946',
-    emoji: '🍓',
+    icon: 'berry',
     specs: [{ name: '规格', values: ['1斤装', '3斤装'] }],
     skus: [
       { specValues: ['1斤装'], priceFen: yuan(49.9), originalPriceFen: yuan(69), stock: 150, weightGrams: 700 },
@@ -54,7 +55,7 @@ const FRUIT: DemoProduct[] = [
     subtitle: '无需泡盐水',
     category: ['生鲜水果', '热带水果', '菠萝'],
     color: '#f4a261',
-    emoji: '🍍',
+    icon: 'pineapple',
     specs: [],
     skus: [{ specValues: [], priceFen: yuan(29.9), originalPriceFen: yuan(39.9), stock: 500, weightGrams: 2500 }],
     tags: ['产地直发'],
@@ -66,7 +67,7 @@ const FRUIT: DemoProduct[] = [
     subtitle: '甜度15+',
     category: ['生鲜水果', '时令水果', '柑橘'],
     color: '#fb8500',
-    emoji: '🍊',
+    icon: 'citrus',
     specs: [{ name: '果径', values: ['70-75mm', '75-80mm'] }],
     skus: [
       { specValues: ['70-75mm'], priceFen: yuan(45.8), originalPriceFen: yuan(59.8), stock: 400, weightGrams: 5200 },
@@ -85,7 +86,7 @@ const FASHION: DemoProduct[] = [
     subtitle: '260g 不透不变形',
     category: ['服饰', '男装', 'T恤'],
     color: '#264653',
-    emoji: '👕',
+    icon: 'tee',
     specs: [
       { name: '颜色', values: ['白色', '黑色', '雾霾蓝'] },
       { name: '尺码', values: sizes },
@@ -110,7 +111,7 @@ const FASHION: DemoProduct[] = [
     subtitle: '收腰显瘦',
     category: ['服饰', '女装', '连衣裙'],
     color: '#e76f51',
-    emoji: '👗',
+    icon: 'dress',
     specs: [
       { name: '颜色', values: ['碎花红', '碎花蓝'] },
       { name: '尺码', values: ['S', 'M', 'L'] },
@@ -134,7 +135,7 @@ const FASHION: DemoProduct[] = [
     subtitle: '宽松版型',
     category: ['服饰', '男装', '卫衣'],
     color: '#6d597a',
-    emoji: '🧥',
+    icon: 'coat',
     specs: [
       { name: '颜色', values: ['燕麦', '深灰'] },
       { name: '尺码', values: ['M', 'L', 'XL'] },
@@ -153,14 +154,6 @@ const FASHION: DemoProduct[] = [
     status: 'on_shelf',
   },
 ];
-
-function coverSvg(p: DemoProduct): Buffer {
-  const title = p.title.slice(0, 10).replace(/[<&>]/g, '');
-  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="600" height="600" viewBox="0 0 600 600">
-<rect width="600" height="600" fill="${p.color}"/><circle cx="300" cy="260" r="170" fill="#ffffff" opacity="0.18"/>
-<text x="300" y="330" font-size="180" text-anchor="middle">${p.emoji}</text>
-<text x="300" y="520" font-size="40" fill="#ffffff" text-anchor="middle" font-family="sans-serif">${title}</text></svg>`);
-}
 
 export async function seedCatalog(ctx: AppContext, progress: SeedProgress): Promise<void> {
   const { db } = ctx;
@@ -187,7 +180,7 @@ export async function seedCatalog(ctx: AppContext, progress: SeedProgress): Prom
         body: coverSvg(p),
       });
       const categoryId = await ctx.services.categories.ensurePath(db, p.category);
-      const { category: _c, color: _k, emoji: _e, ...input } = p;
+      const { category: _c, color: _k, icon: _i, ...input } = p;
       await transact(db, (trx) =>
         ctx.services.products.createIn(
           trx,

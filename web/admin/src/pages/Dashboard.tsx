@@ -53,7 +53,7 @@ export default function Dashboard() {
               <>
                 <Row gutter={16}>
                   {cell(t('dashboard.todayGmv'), yuan(todayRow?.gmvFen ?? 0), 'today-gmv')}
-                  {cell(t('dashboard.paidOrders'), todayRow?.orders ?? 0)}
+                  {cell(t('dashboard.paidOrders'), todayRow?.orders ?? 0, 'today-orders')}
                   {cell(t('dashboard.liveNow'), live.length)}
                   {cell(
                     t('dashboard.watching'),

@@ -266,7 +266,10 @@ export default function LiveConsole() {
                     ),
                   },
                   { title: t('products.price'), render: (_, p) => yuan(p.minPriceFen) },
-                  { title: t('live.stock'), dataIndex: 'stock' },
+                  {
+                    title: t('live.stock'),
+                    render: (_, p) => <span data-testid={`bag-stock-${p.id}`}>{p.stock}</span>,
+                  },
                   {
                     title: '',
                     render: (_, p, i) => (

@@ -198,7 +198,7 @@ export function Group() {
       {(g) => (
         <div className="page">
           <GroupCard title={g.title} groupPriceFen={g.groupPriceFen}>
-            <div>
+            <div data-testid="group-progress">
               {g.status === 'forming'
                 ? `${t('deals.groupProgress', {
                     joined: g.members.length,
