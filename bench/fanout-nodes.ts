@@ -165,6 +165,12 @@ try {
     `server CPU: ${cpu.map((c) => `${((c / seconds) * 100).toFixed(0)} %`).join(', ')} of a core per node; ` +
       `${(cpuPer1k * 100).toFixed(1)} % of a core per 1,000 viewers`,
   );
+  const clientCpu = got.reduce((a, g) => a + g.cpuSeconds, 0);
+  const closed = got.reduce((a, g) => a + g.closedByServer, 0);
+  console.log(
+    `viewer clients: ${clientCpu.toFixed(0)} CPU seconds in all (${SWARMS} processes, joining included); ` +
+      `${closed} sockets closed by a server before the end`,
+  );
   console.log(
     `Redis traffic: ${(redis / seconds / 1024).toFixed(0)} KiB/s, ${(redis / (sent + pins.length)).toFixed(0)} bytes per message`,
   );

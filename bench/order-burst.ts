@@ -5,6 +5,9 @@
 // same server in the same run as the baseline.
 //   npx tsx bench/order-burst.ts                                      (embedded PGlite)
 //   DATABASE_URL=postgres://… REDIS_URL=redis://… npx tsx bench/order-burst.ts
+//   BENCH_KILL=1 (PostgreSQL): a second node takes every other tap and is killed (SIGKILL) while its taps
+//   are in flight (BURST_MS/2 after the first); the oversold check and the reconciliation then cover what
+//   its cut-off transactions left.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { createPostgresDatabase } from '../server/test/backends.ts';
@@ -16,6 +19,7 @@ const ORDERS = Number(process.env.BENCH_ORDERS ?? 3000);
 const BUYERS = Number(process.env.BENCH_BUYERS ?? ORDERS); // one tap each, like viewers
 const BURST_MS = Number(process.env.BENCH_BURST_MS ?? 2000);
 const pg = process.env.DATABASE_URL;
+const KILL = process.env.BENCH_KILL === '1' && Boolean(pg);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -23,11 +27,17 @@ const pct = (xs: number[], p: number) => {
 };
 
 async function call(url: string, init: RequestInit & { token?: string } = {}) {
-  const res = await fetch(url, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
-  });
-  return { status: res.status, body: (await res.json()) as any };
+  try {
+    const res = await fetch(url, {
+      ...init,
+      headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  } catch (e) {
+    // A refused or reset connection is an answer too (the tap failed): counted, not a crash of the bench.
+    const code = (e as { cause?: { code?: string } }).cause?.code ?? 'FETCH_FAILED';
+    return { status: 599, body: { error: { code: `connection ${code}` } } };
+  }
 }
 async function json(url: string, init: RequestInit & { token?: string } = {}) {
   const r = await call(url, init);
@@ -54,10 +64,13 @@ if (scratch) {
   baselineTps = pgbenchTps(scratch.url);
   console.log(`  pgbench: ${baselineTps.toFixed(0)} TPS`);
 }
-const node = await startLiveMall({
+const shared = {
   ...(db ? { DATABASE_URL: db.url, DB_POOL_MAX: '20' } : {}),
   REDIS_PREFIX: `lmburst:${crypto.randomBytes(4).toString('hex')}:`,
-});
+  JWT_SECRET: crypto.randomBytes(32).toString('hex'), // a token from one node is good on the other
+};
+const node = await startLiveMall(shared);
+const victim = KILL ? await startLiveMall({ ...shared, SEED_DEMO: 'false' }) : null;
 try {
   const login = async (phone: string) =>
     (
@@ -127,7 +140,8 @@ try {
     const b = buyers[n % buyers.length]!;
     const tapAt = Date.now();
     const body = { items: [{ skuId, quantity: 1 }], addressId: b.addressId, roomId: room.id };
-    const quote = await call(`${node.url}/api/checkout/quote`, {
+    const at = victim && n % 2 === 1 ? victim.url : node.url;
+    const quote = await call(`${at}/api/checkout/quote`, {
       method: 'POST',
       token: b.token,
       body: JSON.stringify(body),
@@ -135,7 +149,7 @@ try {
     let code = quote.status >= 300 ? `quote ${quote.body.error?.code ?? quote.status}` : '';
     if (!code) {
       const placeAt = Date.now();
-      const order = await call(`${node.url}/api/orders`, {
+      const order = await call(`${at}/api/orders`, {
         method: 'POST',
         token: b.token,
         body: JSON.stringify({ ...body, idempotencyKey: crypto.randomUUID(), quoteToken: quote.body.quoteToken }),
@@ -152,7 +166,13 @@ try {
     answers.set(code, (answers.get(code) ?? 0) + 1);
     tapping.update(++answered);
   };
-  await Promise.all(Array.from({ length: ORDERS }, (_, n) => tap(n)));
+  const killing = victim
+    ? sleep(BURST_MS / 2).then(() => {
+        process.kill(-victim.child.pid!, 'SIGKILL'); // its whole process group, mid-transaction
+        console.log(`\n  second node killed at ${Date.now() - started} ms`);
+      })
+    : Promise.resolve();
+  await Promise.all([killing, ...Array.from({ length: ORDERS }, (_, n) => tap(n))]);
   tapping.finish();
   const seconds = (lastPlacedAt - started) / 1000;
   const after = level(await stockOf());
@@ -184,6 +204,7 @@ try {
       `oversold: ${oversold ? 'YES' : '0'}; reconciliation: ${verdict.status}, ${verdict.clean ? 'clean' : verdict.summary}`,
   );
 } finally {
+  await victim?.stop();
   await node.stop();
   await db?.drop();
   await scratch?.drop();

@@ -1,8 +1,10 @@
 // Baseline server for benchmarks: plain Fastify, JSON schema validation, canned answers.
+import fs from 'node:fs';
 import Fastify from 'fastify';
 
 const app = Fastify();
-const product = {
+// BARE_PRODUCT_FILE: answer this JSON instead (a real product page's body, so both sides send the same bytes).
+const canned = {
   id: 1,
   merchantId: 1,
   merchantName: '鲜果时光',
@@ -19,6 +21,8 @@ const product = {
     { id: 2, name: '5kg', priceFen: 6990, originalPriceFen: 9900, stock: 100 },
   ],
 };
+const fixture = process.env.BARE_PRODUCT_FILE;
+const product: unknown = fixture ? JSON.parse(fs.readFileSync(fixture, 'utf8')) : canned;
 app.get('/health', async () => ({ ok: true }));
 app.get('/bare/products/:id', async () => product);
 app.post(

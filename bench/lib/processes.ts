@@ -72,9 +72,16 @@ function stopper(child: ChildProcess, cleanup?: () => void) {
 export async function startLiveMall(env: Record<string, string> = {}): Promise<Running> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'livemall-bench-'));
-  const child = spawn(tsx, ['server/src/main.ts'], {
+  // BENCH_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops (for chrome://inspect).
+  const profile = process.env.BENCH_PROFILE;
+  const [cmd, args] = profile
+    ? [process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profile}`, '--import', 'tsx', 'server/src/main.ts']]
+    : [tsx, ['server/src/main.ts']];
+  // BENCH_SERVER_LOG=<file>: the server's log lines go there (otherwise they are dropped).
+  const logTo = process.env.BENCH_SERVER_LOG ? fs.openSync(process.env.BENCH_SERVER_LOG, 'a') : 'ignore';
+  const child = spawn(cmd, args, {
     cwd: repoRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', logTo, 'inherit'],
     detached: true,
     // RATE_LIMITS=off: a benchmark is one client sending a crowd's load; per-client limits would cap it.
     env: {
@@ -123,13 +130,13 @@ export async function startSocketIo(): Promise<Running> {
 }
 
 /** The baseline: a bare Fastify server answering the same shapes with no work behind them. */
-export async function startBare(): Promise<Running> {
+export async function startBare(env: Record<string, string> = {}): Promise<Running> {
   const port = await freePort();
   const child = spawn(tsx, ['bench/lib/bare-server.ts'], {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
-    env: { ...process.env, PORT: String(port) },
+    env: { ...process.env, PORT: String(port), ...env },
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/health`, child, 30_000);

@@ -120,6 +120,7 @@ describe.each(APP_BACKENDS)('schema-driven fuzz on $name', (backend) => {
         .where('id', '=', shop.merchantId)
         .where('status', '!=', 'active')
         .execute();
+      node.app.ctx.services.merchants.forgetShownStatus(db, [shop.merchantId]);
       const roles = [
         [shop.owner.userId, 'merchant_owner'],
         [shop.staff.userId, 'merchant_staff'],

@@ -2,6 +2,7 @@
 // contracts other modules use (getSkusForCheckout, getProductSummaries).
 import { sql, type SqlBool } from 'kysely';
 import type { Actor } from '../../platform/auth/access.ts';
+import { NearCache } from '../../platform/cache/near-cache.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -54,10 +55,27 @@ export interface SearchFilter {
 }
 
 const PRODUCT_CACHE_TTL_MS = 30_000;
+/** A node's own copy of a page is re-read from the shared one this often (a missed invalidation lasts no longer). */
+const PAGE_COPY_TTL_MS = 5_000;
 export const productCacheKey = (productId: number) => `catalog:product:${productId}`;
 
+type ProductPage = Awaited<ReturnType<CatalogQueries['detail']>>;
+
 export class CatalogQueries {
-  constructor(private readonly ctx: AppContext) {}
+  /** This node's product pages (see publicDetail). */
+  private readonly pages: NearCache<number, ProductPage>;
+
+  constructor(private readonly ctx: AppContext) {
+    this.pages = new NearCache({
+      name: 'catalog:product-page',
+      cache: ctx.cache,
+      ttlMs: PAGE_COPY_TTL_MS,
+      max: 5_000,
+      onError: (err) => ctx.log.warn({ err }, 'product page copies: invalidation not sent or not read'),
+    });
+  }
+  start = () => this.pages.start();
+  stop = () => this.pages.stop();
 
   /** Ancestors + self for each category id (three levels at most). */
   private async categoryPaths(db: Db, ids: number[]): Promise<Map<number, number[]>> {
@@ -271,23 +289,31 @@ export class CatalogQueries {
   }
 
   /**
-   * The shopper's product page is the hottest read: everything but stock is cached for a short
-   * time (and dropped when the shop edits the product); stock is always read fresh.
+   * The shopper's product page is the hottest read, and when warm it runs no query: the page (all but
+   * stock) is kept on this node and shared between nodes for a while (dropped when the shop edits the
+   * product), and the shop's status and the stock shown come from their modules' copies, which are
+   * dropped when they change. Placement decides on the rows themselves.
    */
   async publicDetail(productId: number) {
+    const detail = (await this.pages.get(productId, () => this.sharedDetail(productId)))!;
+    if (!(await this.ctx.services.merchants.isShownPublic(detail.merchantId))) throw notFound('Product');
+    const stock = await this.ctx.services.inventory.shownAvailable(detail.skus.map((s) => s.id));
+    return { ...detail, skus: detail.skus.map((s) => ({ ...s, stock: stock.get(s.id) ?? 0 })) };
+  }
+
+  /** Drop these products' pages on every node (after the change has committed). */
+  forgetPages(productIds: number[]): void {
+    this.pages.invalidate(productIds);
+  }
+
+  /** The page from the copy every node shares, else from the database (then shared). */
+  private async sharedDetail(productId: number): Promise<ProductPage> {
     const key = productCacheKey(productId);
     const hit = await this.ctx.cache.get(key);
-    let detail: Awaited<ReturnType<CatalogQueries['detail']>>;
-    if (hit) {
-      detail = JSON.parse(hit);
-      // The cached copy may predate the shop's suspension: the shop's status is always read fresh.
-      if (!(await this.ctx.services.merchants.isPublic(detail.merchantId))) throw notFound('Product');
-    } else {
-      detail = await this.detail(productId);
-      await this.ctx.cache.set(key, JSON.stringify(detail), { ttlMs: PRODUCT_CACHE_TTL_MS });
-    }
-    const stock = await this.ctx.services.inventory.available(detail.skus.map((s) => s.id));
-    return { ...detail, skus: detail.skus.map((s) => ({ ...s, stock: stock.get(s.id) ?? 0 })) };
+    if (hit) return JSON.parse(hit);
+    const detail = await this.detail(productId);
+    await this.ctx.cache.set(key, JSON.stringify(detail), { ttlMs: PRODUCT_CACHE_TTL_MS });
+    return detail;
   }
 
   /** Full product for the detail page. Shoppers only see on-shelf products; members see their own drafts too. */

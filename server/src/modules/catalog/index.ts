@@ -31,6 +31,8 @@ export const catalogModule: Module = {
   name: 'catalog',
   events: CATALOG_EVENTS,
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  start: (ctx) => ctx.services.catalog.start(),
+  stop: (ctx) => ctx.services.catalog.stop(),
   init(ctx) {
     ctx.services.catalog = new CatalogQueries(ctx);
     ctx.services.products = new ProductService(ctx);

@@ -119,9 +119,11 @@ export class ProductService {
     return version;
   }
 
-  /** Drop cached product pages after a change has committed. */
+  /** Drop cached product pages after a change has committed: the shared copies first, so no node re-reads one. */
   async forget(productIds: number[]): Promise<void> {
-    if (productIds.length) await this.ctx.cache.del(...productIds.map(productCacheKey));
+    if (!productIds.length) return;
+    await this.ctx.cache.del(...productIds.map(productCacheKey));
+    this.ctx.services.catalog.forgetPages(productIds);
   }
 
   async updateIn(

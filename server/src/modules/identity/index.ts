@@ -46,4 +46,6 @@ export const identityModule: Module = {
     identityRoutes(app, ctx, ctx.services.auth, ctx.services.merchants);
   },
   seed: seedIdentity,
+  start: (ctx) => ctx.services.merchants.start(),
+  stop: (ctx) => ctx.services.merchants.stop(),
 };

@@ -9,7 +9,8 @@ import { normalizePhone } from './passwords.ts';
 import { canTransition, isPubliclyVisible, operatingRefusal } from './merchant-status.ts';
 import type { MerchantStatus } from './tables.ts';
 import './tables.ts';
-import { transact } from '../../platform/db/transact.ts';
+import { afterCommit, transact } from '../../platform/db/transact.ts';
+import { NearCache } from '../../platform/cache/near-cache.ts';
 
 const STATUS_EVENTS = {
   active: 'merchant.activated',
@@ -37,8 +38,24 @@ export interface StaffView {
 
 export const ALL_MERCHANT_ROLES: MerchantRole[] = ['merchant_owner', 'merchant_staff', 'anchor'];
 
+/** A shop's status copy per node lives at most this long if its change was not heard (a Redis reconnect). */
+const SHOWN_STATUS_TTL_MS = 5_000;
+
 export class MerchantService implements MembershipLookup {
-  constructor(private readonly ctx: AppContext) {}
+  /** Whether shoppers may see a shop, kept per node for the hottest pages; dropped when its status changes. */
+  private readonly shownStatus: NearCache<number, boolean>;
+
+  constructor(private readonly ctx: AppContext) {
+    this.shownStatus = new NearCache({
+      name: 'identity:shop-public',
+      cache: ctx.cache,
+      ttlMs: SHOWN_STATUS_TTL_MS,
+      max: 50_000,
+      onError: (err) => ctx.log.warn({ err }, 'shop status copies: invalidation not sent or not read'),
+    });
+  }
+  start = () => this.shownStatus.start();
+  stop = () => this.shownStatus.stop();
   private get db(): Db {
     return this.ctx.db;
   }
@@ -111,6 +128,23 @@ export class MerchantService implements MembershipLookup {
   async isPublic(merchantId: number, db: Db = this.db): Promise<boolean> {
     const m = await db.selectFrom('merchants').select('status').where('id', '=', merchantId).executeTakeFirst();
     return !!m && isPubliclyVisible(m.status);
+  }
+
+  /**
+   * isPublic from this node's copy (one query per shop and status change): for shopper pages read
+   * thousands of times a second. Decisions that must be exact (placing an order) use isPublic.
+   */
+  async isShownPublic(merchantId: number): Promise<boolean> {
+    const load = async () => {
+      const m = await this.db.selectFrom('merchants').select('status').where('id', '=', merchantId).executeTakeFirst();
+      return m && isPubliclyVisible(m.status); // an unknown shop is not kept: it may be created any moment
+    };
+    return (await this.shownStatus.get(merchantId, load)) ?? false;
+  }
+
+  /** Drop the status copies of these shops, on every node, once the change made through `db` commits. */
+  forgetShownStatus(db: Db, merchantIds: number[]): void {
+    afterCommit(db, () => this.shownStatus.invalidate(merchantIds));
   }
 
   /** Of these shops, the ones shoppers may see (one query for a batch, e.g. an analytics beacon). */
@@ -376,6 +410,7 @@ export class MerchantService implements MembershipLookup {
         .where('id', '=', merchantId)
         .returningAll()
         .executeTakeFirstOrThrow();
+      this.forgetShownStatus(trx, [merchantId]);
       // No transition leads back to pending, so a change always has one of these events.
       if (input.status && input.status !== before.status && input.status !== 'pending') {
         const type = STATUS_EVENTS[input.status];

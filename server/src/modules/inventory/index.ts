@@ -22,4 +22,6 @@ export const inventoryModule: Module = {
     registerInventoryChecks(ctx);
   },
   routes: inventoryRoutes,
+  start: (ctx) => ctx.services.inventory.start(),
+  stop: (ctx) => ctx.services.inventory.stop(),
 };

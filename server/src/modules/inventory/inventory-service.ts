@@ -9,6 +9,7 @@ import { transact } from '../../platform/db/transact.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { OrderStock, type StockLine } from './order-stock.ts';
 import { StockBook, type Level } from './stock-book.ts';
+import { ShownStock } from './shown-stock.ts';
 import { StockViews } from './stock-views.ts';
 import type { LedgerReason } from './tables.ts';
 import './tables.ts';
@@ -32,12 +33,18 @@ export class InventoryService {
   private readonly book: StockBook;
   private readonly orderStock: OrderStock;
   private readonly views: StockViews;
+  private readonly shown: ShownStock;
 
   constructor(private readonly ctx: AppContext) {
-    this.book = new StockBook(ctx);
-    this.orderStock = new OrderStock(this.book);
     this.views = new StockViews(ctx);
+    this.shown = new ShownStock(ctx, (skuIds) => this.views.available(skuIds));
+    this.book = new StockBook(ctx, this.shown);
+    this.orderStock = new OrderStock(this.book);
   }
+
+  /** Hear the other nodes' stock movements (the shown-stock copies). */
+  start = () => this.shown.start();
+  stop = () => this.shown.stop();
 
   // ---- order lifecycle (called by orders and after-sales, inside their transactions) ----
 
@@ -66,6 +73,10 @@ export class InventoryService {
 
   available(skuIds: number[], db: Db = this.ctx.db): Promise<Map<number, number>> {
     return this.views.available(skuIds, db);
+  }
+  /** What shoppers are shown (this node's copy, dropped on every movement): for pages, never to decide a sale. */
+  shownAvailable(skuIds: number[]): Promise<Map<number, number>> {
+    return this.shown.available(skuIds);
   }
   levels(skuIds: number[], db: Db = this.ctx.db) {
     return this.views.levels(skuIds, db);

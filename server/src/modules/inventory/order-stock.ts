@@ -29,6 +29,11 @@ export class OrderStock {
 
   /** Reserve every line or nothing: throws 409 OUT_OF_STOCK with what is short. Idempotent per order. */
   async reserve(db: Db, input: { orderId: number; merchantId: number; lines: StockLine[] }): Promise<void> {
+    const [only, ...more] = input.lines;
+    if (only && more.length === 0 && Number.isSafeInteger(only.quantity) && only.quantity > 0) {
+      const done = await this.book.reserveFromOnlyRow(db, { ...input, skuId: only.skuId, quantity: only.quantity });
+      if (done) return;
+    }
     const existing = await db
       .selectFrom('stock_reservations')
       .select('sku_id')

@@ -8,6 +8,7 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
+import type { ShownStock } from './shown-stock.ts';
 import type { LedgerReason } from './tables.ts';
 import './tables.ts';
 
@@ -45,7 +46,10 @@ interface LevelRow {
 }
 
 export class StockBook {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly shown: ShownStock,
+  ) {}
 
   /** Apply one movement if it keeps on_hand ≥ reserved ≥ 0; null (nothing written) when it would not. */
   async move(db: Db, m: Move): Promise<Level | null> {
@@ -60,6 +64,7 @@ export class StockBook {
       .returning(['on_hand', 'reserved', 'merchant_id', 'low_stock_threshold', 'low_stock_alerted'])
       .executeTakeFirst();
     if (!row) return null;
+    if (m.dOnHand !== m.dReserved) this.shown.moved(db, [m.skuId]);
     await db
       .insertInto('stock_ledger')
       .values({
@@ -79,6 +84,39 @@ export class StockBook {
       .execute();
     await this.checkLowStock(db, m.skuId, m.warehouseId, row);
     return { onHand: row.on_hand, reserved: row.reserved };
+  }
+
+  /**
+   * The hot path of a burst ("上链接": one SKU everyone buys at once) in one statement: take `quantity` from the
+   * SKU's only stock row if it has that many free, write the ledger row and the reservation. The row lock is
+   * taken by the UPDATE itself (PostgreSQL re-checks the WHERE on the row it waited for), so the lock is held
+   * for this statement and the commit, not for a lock-then-decide round trip. False, with nothing written,
+   * when the SKU is short, has several warehouses, or the order already holds stock: the caller then takes
+   * the general path, which decides those cases under an explicit lock.
+   */
+  async reserveFromOnlyRow(db: Db, r: { orderId: number; merchantId: number; skuId: number; quantity: number }) {
+    const q = r.quantity;
+    const moved = await sql<LevelRow & { warehouse_id: number }>`
+      with moved as (
+        update stock_levels s set reserved = s.reserved + ${q}, updated_at = now()
+        where s.sku_id = ${r.skuId} and s.merchant_id = ${r.merchantId} and s.on_hand - s.reserved >= ${q}
+          and (select count(*) from stock_levels x where x.sku_id = ${r.skuId}) = 1
+          and not exists (select 1 from stock_reservations h where h.order_id = ${r.orderId})
+        returning s.warehouse_id, s.merchant_id, s.on_hand, s.reserved, s.low_stock_threshold, s.low_stock_alerted
+      ), ledger as (
+        insert into stock_ledger (merchant_id, sku_id, warehouse_id, delta_on_hand, delta_reserved,
+          on_hand_after, reserved_after, reason, order_id)
+        select merchant_id, ${r.skuId}, warehouse_id, 0, ${q}, on_hand, reserved, 'reserve', ${r.orderId} from moved
+      ), held as (
+        insert into stock_reservations (order_id, sku_id, warehouse_id, merchant_id, quantity, status)
+        select ${r.orderId}, ${r.skuId}, warehouse_id, merchant_id, ${q}, 'reserved' from moved
+      )
+      select * from moved`.execute(db);
+    const row = moved.rows[0];
+    if (!row) return false;
+    this.shown.moved(db, [r.skuId]);
+    await this.checkLowStock(db, r.skuId, row.warehouse_id, row);
+    return true;
   }
 
   /**

@@ -2,6 +2,7 @@
 // payment, all in one transaction — a failure anywhere leaves nothing behind (no order, no
 // reserved unit). The idempotency key makes a retried request return the same orders.
 import crypto from 'node:crypto';
+import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { AppError, badRequest, conflict } from '../../platform/errors.ts';
@@ -19,6 +20,17 @@ export interface PlaceOrderInput extends CheckoutRequest {
   buyerNote?: string | undefined;
   /** From the quote the shopper saw; if the price moved since, we refuse rather than charge more. */
   quoteToken?: string | undefined;
+  /** Checked out from the cart: the ordered SKUs leave it (the cart module reacts to order.placed). */
+  fromCart?: boolean | undefined;
+}
+
+/** An order as the placement answers it. */
+interface PlacedOrder {
+  orderId: number;
+  orderNo: string;
+  merchantId: number;
+  status: 'pending_payment' | 'paid';
+  totalFen: number;
 }
 
 export const newOrderNo = (prefix = '') =>
@@ -83,17 +95,7 @@ export class OrderPlacement {
     quotedTotal: number | undefined,
   ) {
     try {
-      const checkoutId = await transact(this.ctx.db, async (trx) => {
-        const checkout = await trx
-          .insertInto('checkouts')
-          .values({
-            checkout_no: newOrderNo('C'),
-            user_id: userId,
-            idempotency_key: input.idempotencyKey,
-            request_hash: requestHash,
-          })
-          .returning(['id', 'checkout_no'])
-          .executeTakeFirstOrThrow();
+      return await transact(this.ctx.db, async (trx) => {
         const priced = await this.ctx.services.checkout.price(trx, userId, input.items, pricingInput);
         if (priced.undeliverable.length)
           throw new AppError(
@@ -123,13 +125,40 @@ export class OrderPlacement {
           detail: address.detail,
           postalCode: address.postalCode,
         };
-        const created: Array<{ orderId: number; merchantId: number; lineIds: Map<string, number> }> = [];
+        // The payment first, so the checkout and its orders are written with its id (no update after).
+        const checkoutNo = newOrderNo('C');
+        const payment =
+          total > 0
+            ? await this.ctx.services.payments.createPayment(trx, {
+                userId,
+                amountFen: total,
+                subject: subjectOf(groups),
+                bizType: 'order',
+                bizId: checkoutNo,
+                merchantId: groups.length === 1 ? groups[0]!.merchantId : null,
+                expiresAt: deadline,
+              })
+            : null;
+        // The idempotency key's unique row: of two identical requests at once, the loser fails here.
+        const checkout = await trx
+          .insertInto('checkouts')
+          .values({
+            checkout_no: checkoutNo,
+            user_id: userId,
+            idempotency_key: input.idempotencyKey,
+            request_hash: requestHash,
+            payment_id: payment?.paymentId ?? null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const created: Array<PlacedOrder & { lineIds: Map<string, number> }> = [];
         const roomMerchantId = priced.effects.roomMerchantId as number | null | undefined;
         for (const g of groups) {
           // The room is credited only on the order of the shop whose room it is.
           const roomId = input.roomId && roomMerchantId === g.merchantId ? input.roomId : null;
           const order = await this.insertOrder(trx, {
             checkoutId: checkout.id,
+            paymentId: payment?.paymentId ?? null,
             userId,
             g,
             deadline,
@@ -142,29 +171,7 @@ export class OrderPlacement {
           });
           created.push(order);
         }
-        const payment =
-          total > 0
-            ? await this.ctx.services.payments.createPayment(trx, {
-                userId,
-                amountFen: total,
-                subject: subjectOf(groups),
-                bizType: 'order',
-                bizId: checkout.checkout_no,
-                merchantId: groups.length === 1 ? groups[0]!.merchantId : null,
-                expiresAt: deadline,
-              })
-            : null;
-        await trx
-          .updateTable('checkouts')
-          .set({ payment_id: payment?.paymentId ?? null })
-          .where('id', '=', checkout.id)
-          .execute();
         for (const o of created) {
-          await trx
-            .updateTable('orders')
-            .set({ payment_id: payment?.paymentId ?? null })
-            .where('id', '=', o.orderId)
-            .execute();
           await this.ctx.jobs.schedule(trx, {
             type: 'orders.payment_timeout',
             payload: { orderId: o.orderId },
@@ -181,6 +188,7 @@ export class OrderPlacement {
               merchantId: o.merchantId,
               userId,
               roomId: input.roomId ?? null,
+              fromCart: input.fromCart === true,
               totalFen: g.totalFen,
               items: g.lines.map((l) => ({
                 skuId: l.skuId,
@@ -195,10 +203,9 @@ export class OrderPlacement {
         // everyone is buying ("上链接") are locked here, for the last few statements before the commit, so a
         // burst queues on a short lock rather than on the whole placement. Every stock row of the basket is
         // locked in one global order (sku, warehouse): two multi-shop baskets cannot deadlock.
-        await this.ctx.services.inventory.lockStock(
-          trx,
-          groups.flatMap((g) => g.lines.map((l) => l.skuId)),
-        );
+        // A basket of one SKU needs no lock up front: its reservation locks its one row (inventory's hot path).
+        const skuIds = [...new Set(groups.flatMap((g) => g.lines.map((l) => l.skuId)))];
+        if (skuIds.length > 1) await this.ctx.services.inventory.lockStock(trx, skuIds);
         for (const o of created) {
           const g = groups.find((x) => x.merchantId === o.merchantId)!;
           // Throws OUT_OF_STOCK (aborting everything above) when short.
@@ -213,11 +220,23 @@ export class OrderPlacement {
         if (!payment) {
           // Fully discounted: nothing to pay, the orders are paid at once.
           for (const o of created) await this.ctx.services.orders.markPaid(trx, o.orderId, null);
+          for (const o of created) o.status = 'paid';
         }
-        return checkout.id;
+        // The answer is what this transaction wrote: no read-back after the commit.
+        return {
+          checkoutNo,
+          orders: created.map(({ lineIds: _, ...o }) => o),
+          payment: payment
+            ? {
+                paymentNo: payment.paymentNo,
+                amountFen: payment.amountFen,
+                status: payment.status,
+                expiresAt: payment.expiresAt,
+                cashierUrl: payment.cashierUrl,
+              }
+            : null,
+        };
       });
-      // Read back after the commit: the stock lock is not held for it.
-      return await this.result(this.ctx.db, checkoutId);
     } catch (err) {
       // Two identical requests at once: the loser of the unique race returns the winner's orders.
       if ((err as { code?: string }).code === '23505' && String((err as Error).message).includes('checkouts')) {
@@ -289,6 +308,7 @@ export class OrderPlacement {
     trx: Db,
     o: {
       checkoutId: number;
+      paymentId: number | null;
       userId: number;
       g: ReturnType<typeof summarize>[number];
       deadline: Date;
@@ -297,28 +317,48 @@ export class OrderPlacement {
       buyerNote: string;
       pointsUsed: number;
     },
-  ) {
+  ): Promise<PlacedOrder & { lineIds: Map<string, number> }> {
     const { g } = o;
+    const orderNo = newOrderNo();
+    // The order and its first history row in one statement.
     const order = await trx
-      .insertInto('orders')
-      .values({
-        order_no: newOrderNo(),
-        checkout_id: o.checkoutId,
-        user_id: o.userId,
-        merchant_id: g.merchantId,
-        room_id: o.roomId,
-        status: 'pending_payment',
-        goods_fen: g.goodsFen,
-        discount_fen: g.discountFen,
-        shipping_fen: g.shippingFen,
-        total_fen: g.totalFen,
-        points_used: o.pointsUsed,
-        charges: JSON.stringify(g.charges.map((c) => ({ step: c.step, reason: c.reason, amountFen: c.amountFen }))),
-        address: JSON.stringify(o.snapshot),
-        buyer_note: o.buyerNote.slice(0, 200),
-        pay_deadline: o.deadline,
-      })
-      .returning('id')
+      .with('placed', (db) =>
+        db
+          .insertInto('orders')
+          .values({
+            order_no: orderNo,
+            checkout_id: o.checkoutId,
+            payment_id: o.paymentId,
+            user_id: o.userId,
+            merchant_id: g.merchantId,
+            room_id: o.roomId,
+            status: 'pending_payment',
+            goods_fen: g.goodsFen,
+            discount_fen: g.discountFen,
+            shipping_fen: g.shippingFen,
+            total_fen: g.totalFen,
+            points_used: o.pointsUsed,
+            charges: JSON.stringify(g.charges.map((c) => ({ step: c.step, reason: c.reason, amountFen: c.amountFen }))),
+            address: JSON.stringify(o.snapshot),
+            buyer_note: o.buyerNote.slice(0, 200),
+            pay_deadline: o.deadline,
+          })
+          .returning('id'),
+      )
+      .insertInto('order_status_history')
+      .columns(['order_id', 'from_status', 'to_status', 'actor_user_id', 'note'])
+      .expression((eb) =>
+        eb
+          .selectFrom('placed')
+          .select([
+            'placed.id',
+            sql<null>`null::text`.as('from_status'),
+            sql<string>`'pending_payment'::text`.as('to_status'),
+            sql<number>`${o.userId}::bigint`.as('actor_user_id'),
+            sql<string>`${'下单'}::text`.as('note'),
+          ]),
+      )
+      .returning('order_id as id')
       .executeTakeFirstOrThrow();
     const lineIds = new Map<string, number>();
     for (const l of g.lines) {
@@ -344,17 +384,8 @@ export class OrderPlacement {
         .executeTakeFirstOrThrow();
       lineIds.set(l.lineId, row.id);
     }
-    await trx
-      .insertInto('order_status_history')
-      .values({
-        order_id: order.id,
-        from_status: null,
-        to_status: 'pending_payment',
-        actor_user_id: o.userId,
-        note: '下单',
-      })
-      .execute();
-    return { orderId: order.id, merchantId: g.merchantId, lineIds };
+    const status: PlacedOrder['status'] = 'pending_payment';
+    return { orderId: order.id, orderNo, merchantId: g.merchantId, status, totalFen: g.totalFen, lineIds };
   }
 }
 

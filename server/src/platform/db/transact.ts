@@ -26,7 +26,7 @@ export async function transact<T>(db: Db, fn: (trx: Tx) => Promise<T>, opts: Tra
   const attempts = opts.attempts ?? 6;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute(fn);
+      return await inTransaction(db, fn);
     } catch (err) {
       if (!isRetryableTxError(err) || attempt >= attempts) throw err;
       // 5, 10, 20, 40 … ms, each with up to as much again at random, so the losers spread out.
@@ -34,4 +34,35 @@ export async function transact<T>(db: Db, fn: (trx: Tx) => Promise<T>, opts: Tra
       await new Promise((resolve) => setTimeout(resolve, base + Math.random() * base));
     }
   }
+}
+
+const commitHooks = new WeakMap<object, Array<() => void>>();
+
+/**
+ * One transaction, no retry, whose afterCommit() callbacks run once it has committed (a rolled-back
+ * attempt's are dropped). The outbox and the job runner open theirs with it; transact() does too.
+ */
+export async function inTransaction<T>(db: Db, fn: (trx: Tx) => Promise<T>): Promise<T> {
+  const hooks: Array<() => void> = [];
+  const out = await db.transaction().execute((trx) => {
+    commitHooks.set(trx, hooks);
+    return fn(trx);
+  });
+  for (const hook of hooks) hook();
+  return out;
+}
+
+/**
+ * Run `fn` once the work done through `db` has committed: at once outside a transaction. False, with
+ * `fn` not kept, inside a transaction opened some other way, whose commit cannot be seen from here.
+ * `fn` must not throw: the commit has happened whatever it does.
+ */
+export function afterCommit(db: Db, fn: () => void): boolean {
+  if (!db.isTransaction) {
+    fn();
+    return true;
+  }
+  const hooks = commitHooks.get(db);
+  hooks?.push(fn);
+  return hooks !== undefined;
 }

@@ -2,6 +2,7 @@
 // claims them first (lease-based, so a crashed node's job is picked up after the lease expires).
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import { inTransaction } from '../db/transact.ts';
 import type { Db } from '../db/types.ts';
 import '../db/platform-tables.ts';
 import { Poller } from './poller.ts';
@@ -169,7 +170,7 @@ export class JobQueue {
         await handler.run(job, this.db);
         await markDone(this.db);
       } else {
-        await this.db.transaction().execute(async (trx) => {
+        await inTransaction(this.db, async (trx) => {
           await handler.run(job, trx);
           await markDone(trx);
         });

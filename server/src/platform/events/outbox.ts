@@ -11,6 +11,7 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { Value } from 'typebox/value';
+import { inTransaction } from '../db/transact.ts';
 import type { Db } from '../db/types.ts';
 import '../db/platform-tables.ts';
 import type { DomainEvents, EventCatalogue, EventName, EventSpec } from './catalogue.ts';
@@ -226,7 +227,7 @@ export class EventBus {
   }
 
   private async runHandler(handler: AnyHandler, event: StoredEvent<string, unknown>): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       const claimed = await trx
         .insertInto('processed_events')
         .values({ handler: handler.name, event_id: event.id })
