@@ -1,7 +1,8 @@
 // Fan-out. publish() batches a node's outgoing room frames per room and sends one pub/sub message
 // per room every PUBLISH_MS; every node (this one included) receives them on the room's channel,
 // which it subscribes to only while it has viewers there. Received frames are serialised once per
-// room and delivered as one shared buffer to every viewer at most every BATCH_MS.
+// room and delivered as one shared buffer to every viewer at most every BATCH_MS (a big room's chat
+// alone: every BIG_ROOM_CHAT_MS).
 import type { Cache, Unsubscribe } from '../../platform/cache/cache.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { ChatSampler, FOLD_REPORT_MS } from './chat-sampler.ts';
@@ -9,6 +10,13 @@ import { BATCH_MS, type Conn } from './connection.ts';
 import type { FrameKind, OutFrame, RoomFrame, ServerFrame } from './protocol.ts';
 
 const PUBLISH_MS = 10;
+/**
+ * From this many viewers on a node, a room's chat goes out every BIG_ROOM_CHAT_MS instead of every
+ * BATCH_MS: each delivery is one socket write per viewer, and at 5,000 viewers 20 writes a second
+ * each saturate a core, which delays the frames that matter. Those still go out within BATCH_MS.
+ */
+export const BIG_ROOM_VIEWERS = 1000;
+export const BIG_ROOM_CHAT_MS = 250;
 export const HISTORY_LEN = 500;
 export const historyKey = (roomId: number) => `rt:room:${roomId}:log`;
 export const deletedKey = (roomId: number) => `rt:room:${roomId}:deleted`;
@@ -18,6 +26,9 @@ class LocalRoom {
   readonly conns = new Set<Conn>();
   pending: RoomFrame[] = [];
   timer: NodeJS.Timeout | undefined;
+  /** When the pending timer fires, and whether what waits holds a frame that matters (not only chat). */
+  timerDue = 0;
+  urgent = false;
   lastDelivery = 0;
   unsubscribe: Promise<Unsubscribe> | undefined;
   idleTimer: NodeJS.Timeout | undefined;
@@ -43,6 +54,8 @@ export class RoomHub {
     private readonly log: Logger,
     /** Chat messages a second each viewer is shown at most (chat-sampler.ts); 0: all of them. */
     private readonly chatDisplayPerSec = 0,
+    /** Viewers on this node from which a room's chat goes out at the big-room cadence. */
+    private readonly bigRoomViewers = BIG_ROOM_VIEWERS,
   ) {}
 
   /** Fan a frame out to the room on every node. Frames with a seq are kept for resume/history. */
@@ -144,13 +157,19 @@ export class RoomHub {
 
   private enqueue(room: LocalRoom, frames: RoomFrame[]): void {
     room.pending.push(...frames);
-    if (room.timer) return;
-    const wait = Math.max(0, room.lastDelivery + BATCH_MS - Date.now());
-    room.timer = setTimeout(() => this.deliver(room), wait);
+    if (frames.some((f) => f.kind !== 'chat')) room.urgent = true;
+    // A big room's chat alone waits for the slower cadence; a frame that matters is sent within BATCH_MS.
+    const interval = room.urgent || room.conns.size < this.bigRoomViewers ? BATCH_MS : BIG_ROOM_CHAT_MS;
+    const due = Math.max(Date.now(), room.lastDelivery + interval);
+    if (room.timer && room.timerDue <= due) return;
+    if (room.timer) clearTimeout(room.timer);
+    room.timerDue = due;
+    room.timer = setTimeout(() => this.deliver(room), due - Date.now());
   }
 
   private deliver(room: LocalRoom): void {
     room.timer = undefined;
+    room.urgent = false;
     const now = Date.now();
     room.lastDelivery = now;
     const frames = room.pending;
@@ -182,6 +201,7 @@ export class RoomHub {
     if (foldedCount) shared.push(JSON.stringify({ type: 'chat.folded', data: { count: foldedCount }, ts: now }));
     if (room.sampler.pendingFolded && !room.timer) {
       // Tell viewers what was folded even when the room goes quiet.
+      room.timerDue = now + FOLD_REPORT_MS;
       room.timer = setTimeout(() => this.deliver(room), FOLD_REPORT_MS);
     }
     if (shared.length) {
