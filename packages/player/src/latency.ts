@@ -5,15 +5,19 @@
 // start over (measured), so native HLS plays where the browser puts it.
 export type LatencyMode = 'low' | 'previous';
 
-/** mpegts.js: drop what piles up in the video element's buffer beyond `max` seconds, keeping `minRemain`. */
+/**
+ * mpegts.js: drop what piles up in the video element's buffer beyond `max` seconds, keeping `minRemain`.
+ * 1.5 / 0.5: chasing at 0.8 / 0.2 seeked so often on a quiet machine that it played later (p95 0.42-0.49 s
+ * against 0.33-0.35 s, bench/glass-to-glass.ts), while a 3 s limit lets a pile-up under load stay.
+ */
 export const flvConfig = (mode: LatencyMode) =>
   mode === 'previous'
     ? { enableStashBuffer: false, liveBufferLatencyChasing: true, liveBufferLatencyMaxLatency: 3, lazyLoad: false }
     : {
         enableStashBuffer: false,
         liveBufferLatencyChasing: true,
-        liveBufferLatencyMaxLatency: 0.8,
-        liveBufferLatencyMinRemain: 0.2,
+        liveBufferLatencyMaxLatency: 1.5,
+        liveBufferLatencyMinRemain: 0.5,
         lazyLoad: false,
       };
 
