@@ -101,13 +101,8 @@ export class CartService {
     if (Number(res.numUpdatedRows) === 0) throw notFound('Cart item');
   }
 
-  async remove(userId: number, skuIds: number[]): Promise<void> {
-    if (skuIds.length)
-      await this.ctx.db.deleteFrom('cart_items').where('user_id', '=', userId).where('sku_id', 'in', skuIds).execute();
-  }
-
-  /** An order placed from the cart takes its SKUs out of it, in the outbox handler's transaction. */
-  async removeOrdered(db: Db, userId: number, skuIds: number[]): Promise<void> {
+  /** `db`: the caller's transaction (an order placed from the cart: the outbox handler's). */
+  async remove(userId: number, skuIds: number[], db: Db = this.ctx.db): Promise<void> {
     if (skuIds.length)
       await db.deleteFrom('cart_items').where('user_id', '=', userId).where('sku_id', 'in', skuIds).execute();
   }

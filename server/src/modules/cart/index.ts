@@ -23,10 +23,10 @@ export const cartModule: Module = {
       handle: async (e, db) => {
         const p = e.payload;
         if (p.fromCart)
-          await cart.removeOrdered(
-            db,
+          await cart.remove(
             p.userId,
             p.items.map((i) => i.skuId),
+            db,
           );
       },
     });
