@@ -2,7 +2,7 @@
 // contracts other modules use (getSkusForCheckout, getProductSummaries).
 import { sql, type SqlBool } from 'kysely';
 import type { Actor } from '../../platform/auth/access.ts';
-import { NearCache } from '../../platform/cache/near-cache.ts';
+import { type NearCache, nodeNearCache } from '../../platform/cache/near-cache.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { notFound } from '../../platform/errors.ts';
@@ -66,12 +66,11 @@ export class CatalogQueries {
   private readonly pages: NearCache<number, ProductPage>;
 
   constructor(private readonly ctx: AppContext) {
-    this.pages = new NearCache({
+    this.pages = nodeNearCache(ctx, {
       name: 'catalog:product-page',
-      cache: ctx.cache,
       ttlMs: PAGE_COPY_TTL_MS,
       max: 5_000,
-      onError: (err) => ctx.log.warn({ err }, 'product page copies: invalidation not sent or not read'),
+      what: 'product page copies',
     });
   }
   start = () => this.pages.start();

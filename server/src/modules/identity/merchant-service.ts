@@ -10,7 +10,7 @@ import { canTransition, isPubliclyVisible, operatingRefusal } from './merchant-s
 import type { MerchantStatus } from './tables.ts';
 import './tables.ts';
 import { afterCommit, transact } from '../../platform/db/transact.ts';
-import { NearCache } from '../../platform/cache/near-cache.ts';
+import { type NearCache, nodeNearCache } from '../../platform/cache/near-cache.ts';
 
 const STATUS_EVENTS = {
   active: 'merchant.activated',
@@ -46,12 +46,11 @@ export class MerchantService implements MembershipLookup {
   private readonly shownStatus: NearCache<number, boolean>;
 
   constructor(private readonly ctx: AppContext) {
-    this.shownStatus = new NearCache({
+    this.shownStatus = nodeNearCache(ctx, {
       name: 'identity:shop-public',
-      cache: ctx.cache,
       ttlMs: SHOWN_STATUS_TTL_MS,
       max: 50_000,
-      onError: (err) => ctx.log.warn({ err }, 'shop status copies: invalidation not sent or not read'),
+      what: 'shop status copies',
     });
   }
   start = () => this.shownStatus.start();

@@ -3,7 +3,7 @@
 // transaction has committed, here at once and on the other nodes over pub/sub. Placement still
 // decides on the row itself: a copy only ever shows stock, it never sells it.
 import type { AppContext } from '../../platform/context.ts';
-import { NearCache } from '../../platform/cache/near-cache.ts';
+import { type NearCache, nodeNearCache } from '../../platform/cache/near-cache.ts';
 import { afterCommit } from '../../platform/db/transact.ts';
 import type { Db } from '../../platform/db/types.ts';
 
@@ -19,13 +19,7 @@ export class ShownStock {
     ctx: AppContext,
     private readonly read: (skuIds: number[]) => Promise<Map<number, number>>,
   ) {
-    this.near = new NearCache({
-      name: 'inventory:available',
-      cache: ctx.cache,
-      ttlMs: TTL_MS,
-      max: 100_000,
-      onError: (err) => ctx.log.warn({ err }, 'shown stock: invalidation not sent or not read'),
-    });
+    this.near = nodeNearCache(ctx, { name: 'inventory:available', ttlMs: TTL_MS, max: 100_000, what: 'shown stock' });
   }
 
   start = () => this.near.start();

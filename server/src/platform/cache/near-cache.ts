@@ -8,6 +8,7 @@
 // keys are read fresh, and nothing is stored for them, until it lapses. The TTL bounds what a lost
 // pub/sub message (a Redis reconnect) can leave stale.
 import { LRUCache } from 'lru-cache';
+import type { Logger } from '../logger.ts';
 import type { Cache, Unsubscribe } from './cache.ts';
 
 type Key = string | number;
@@ -161,4 +162,17 @@ export class NearCache<K extends Key, V extends NonNullable<unknown>> {
     slot.value = value;
     slot.storedAt = Date.now();
   }
+}
+
+/** A NearCache on the node's cache; an invalidation lost on the way is logged as a warning about `what`. */
+export function nodeNearCache<K extends Key, V extends NonNullable<unknown>>(
+  node: { cache: Cache; log: Logger },
+  opts: Omit<NearCacheOptions, 'cache' | 'onError'> & { what: string },
+): NearCache<K, V> {
+  const { what, ...rest } = opts;
+  return new NearCache<K, V>({
+    ...rest,
+    cache: node.cache,
+    onError: (err) => node.log.warn({ err }, `${what}: invalidation not sent or not read`),
+  });
 }
