@@ -76,29 +76,19 @@ export class CatalogQueries {
   start = () => this.pages.start();
   stop = () => this.pages.stop();
 
-  /** Ancestors + self for each category id (three levels at most). */
-  private async categoryPaths(db: Db, ids: number[]): Promise<Map<number, number[]>> {
-    const out = new Map<number, number[]>();
-    if (ids.length === 0) return out;
-    const rows = await db
-      .selectFrom('categories as c')
-      .leftJoin('categories as p', 'p.id', 'c.parent_id')
-      .select(['c.id', 'c.parent_id', 'p.parent_id as grandparent_id'])
-      .where('c.id', 'in', ids)
-      .execute();
-    for (const r of rows)
-      out.set(
-        r.id,
-        [r.id, r.parent_id, r.grandparent_id].filter((x): x is number => x !== null),
-      );
-    return out;
-  }
-
+  /**
+   * What checkout needs of each SKU, in one statement (quote and placement both run it): the product, the
+   * category's path (up to three levels), the tags, and whether it is on sale in a shop that is active
+   * (the shops shoppers may see are identity's, as a subquery).
+   */
   async getSkusForCheckout(db: Db, skuIds: number[]): Promise<SkuForCheckout[]> {
     if (skuIds.length === 0) return [];
+    const activeShops = this.ctx.services.merchants.publicMerchantIds();
     const rows = await db
       .selectFrom('skus as k')
       .innerJoin('products as p', 'p.id', 'k.product_id')
+      .leftJoin('categories as c', 'c.id', 'p.category_id')
+      .leftJoin('categories as cp', 'cp.id', 'c.parent_id')
       .select([
         'k.id',
         'k.product_id',
@@ -110,30 +100,15 @@ export class CatalogQueries {
         'k.original_price_fen',
         'k.weight_grams',
         'p.category_id',
-        sql<boolean>`k.enabled and p.status = 'on_shelf' and p.deleted_at is null`.as('on_sale'),
+        'c.parent_id as category_parent_id',
+        'cp.parent_id as category_grandparent_id',
+        sql<number[]>`(select coalesce(json_agg(t.tag_id order by t.tag_id), '[]'::json)
+          from product_tags t where t.product_id = p.id)`.as('tag_ids'),
+        sql<boolean>`k.enabled and p.status = 'on_shelf' and p.deleted_at is null
+          and k.merchant_id in (${activeShops})`.as('on_sale'),
       ])
       .where('k.id', 'in', [...new Set(skuIds)])
       .execute();
-    // A shop that is not active sells nothing (its status is identity's, read in the same executor).
-    const activeShops = await this.ctx.services.merchants.publicAmong(
-      rows.map((r) => r.merchant_id),
-      db,
-    );
-    const paths = await this.categoryPaths(
-      db,
-      rows.flatMap((r) => (r.category_id ? [r.category_id] : [])),
-    );
-    const tagRows = rows.length
-      ? await db
-          .selectFrom('product_tags')
-          .select(['product_id', 'tag_id'])
-          .where(
-            'product_id',
-            'in',
-            rows.map((r) => r.product_id),
-          )
-          .execute()
-      : [];
     return rows.map((r) => ({
       skuId: r.id,
       productId: r.product_id,
@@ -144,9 +119,11 @@ export class CatalogQueries {
       priceFen: r.price_fen,
       originalPriceFen: r.original_price_fen,
       weightGrams: r.weight_grams,
-      categoryIds: r.category_id ? (paths.get(r.category_id) ?? [r.category_id]) : [],
-      tagIds: tagRows.filter((t) => t.product_id === r.product_id).map((t) => t.tag_id),
-      purchasable: r.on_sale && activeShops.has(r.merchant_id),
+      categoryIds: [r.category_id, r.category_parent_id, r.category_grandparent_id].filter(
+        (x): x is number => x !== null,
+      ),
+      tagIds: (typeof r.tag_ids === 'string' ? (JSON.parse(r.tag_ids) as number[]) : r.tag_ids).map(Number),
+      purchasable: r.on_sale,
     }));
   }
 

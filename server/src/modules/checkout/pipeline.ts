@@ -77,6 +77,23 @@ export interface PricingContext {
   undeliverable: Array<{ merchantId: number; reason: string }>;
   /** What the shopper can choose from, for the checkout sheet (filled by the coupon and points steps). */
   report: PricingReport;
+  /** Reads this run has made, by key (see readOnce). */
+  reads?: Map<string, Promise<unknown>>;
+}
+
+/**
+ * A read several steps of one pricing run need (a shop's shipping template, the running promotions): made
+ * once per run, in the run's executor, and shared. Quote and placement each run their own, so nothing is
+ * carried from one request to the next.
+ */
+export function readOnce<T>(p: PricingContext, key: string, load: () => Promise<T>): Promise<T> {
+  p.reads ??= new Map();
+  let read = p.reads.get(key) as Promise<T> | undefined;
+  if (!read) {
+    read = load();
+    p.reads.set(key, read);
+  }
+  return read;
 }
 
 /** One of the shopper's coupons as this basket sees it. */

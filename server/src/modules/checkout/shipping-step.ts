@@ -3,13 +3,13 @@
 // comes first: a free-shipping coupon waives the fee, it never makes an excluded region reachable.
 import type { AppContext } from '../../platform/context.ts';
 import { shippingFee, type FeeResult } from '../shipping/shipping-fee.ts';
-import type { PricingContext, PricingStep } from './pipeline.ts';
+import { readOnce, type PricingContext, type PricingStep } from './pipeline.ts';
 
 /** The fee the shop's template asks for these lines now (null: no address chosen yet). */
 export async function feeFor(ctx: AppContext, p: PricingContext, merchantId: number): Promise<FeeResult | null> {
   if (!p.input.province) return null;
   const lines = p.lines.filter((l) => l.merchantId === merchantId);
-  const template = await ctx.services.shipping.templateFor(p.db, merchantId);
+  const template = await templateOf(ctx, p, merchantId);
   return shippingFee(template, {
     province: p.input.province,
     weightGrams: lines.reduce((s, l) => s + l.weightGrams * l.quantity, 0),
@@ -17,6 +17,9 @@ export async function feeFor(ctx: AppContext, p: PricingContext, merchantId: num
     subtotalFen: lines.reduce((s, l) => s + l.amountFen, 0),
   });
 }
+
+const templateOf = (ctx: AppContext, p: PricingContext, merchantId: number) =>
+  readOnce(p, `shipping-template:${merchantId}`, () => ctx.services.shipping.templateFor(p.db, merchantId));
 
 export function shippingStep(ctx: AppContext): PricingStep {
   return {
@@ -46,7 +49,7 @@ export function shippingStep(ctx: AppContext): PricingStep {
           continue;
         }
         p.charges.push({ merchantId, step: 'shipping_fee', stage: 'shipping', reason: r.reason, amountFen: r.feeFen });
-        const template = await ctx.services.shipping.templateFor(p.db, merchantId);
+        const template = await templateOf(ctx, p, merchantId);
         if (template?.freeOverFen && r.feeFen > 0) {
           const subtotal = p.lines.filter((l) => l.merchantId === merchantId).reduce((s, l) => s + l.amountFen, 0);
           const short = template.freeOverFen - subtotal;

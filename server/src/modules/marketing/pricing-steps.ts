@@ -3,11 +3,17 @@
 // points. Each records a reason per line.
 import type { AppContext } from '../../platform/context.ts';
 import { conflict } from '../../platform/errors.ts';
-import { applyPerLine, type PricingContext, type PricingLine, type PricingStep } from '../checkout/pipeline.ts';
+import {
+  applyPerLine,
+  readOnce,
+  type PricingContext,
+  type PricingLine,
+  type PricingStep,
+} from '../checkout/pipeline.ts';
 import { fullReductionDiscount, type FullReductionTerms } from './rules/full-reduction.ts';
 import { pointsDeduction } from './rules/points.ts';
 import type { PricedLine } from './rules/types.ts';
-import './tables.ts';
+import type { PromotionKind } from './tables.ts';
 
 const priced = (lines: PricingLine[]): PricedLine[] =>
   lines.map((l) => ({
@@ -21,18 +27,21 @@ const priced = (lines: PricingLine[]): PricedLine[] =>
   }));
 const yuan = (f: number) => `${(f / 100).toFixed(2)}元`;
 
-async function activePromotions(p: PricingContext, kind: 'full_reduction' | 'limited_discount' | 'new_user_price') {
+/** The basket's shops' running promotions of a kind; the steps share one read of every kind per run. */
+async function activePromotions(p: PricingContext, kind: PromotionKind) {
   const merchants = [...new Set(p.lines.map((l) => l.merchantId))];
-  return p.db
-    .selectFrom('promotions')
-    .selectAll()
-    .where('kind', '=', kind)
-    .where('status', '=', 'active')
-    .where('merchant_id', 'in', merchants)
-    .where('starts_at', '<=', p.now)
-    .where('ends_at', '>', p.now)
-    .orderBy('id')
-    .execute();
+  const all = await readOnce(p, 'promotions', () =>
+    p.db
+      .selectFrom('promotions')
+      .selectAll()
+      .where('status', '=', 'active')
+      .where('merchant_id', 'in', merchants)
+      .where('starts_at', '<=', p.now)
+      .where('ends_at', '>', p.now)
+      .orderBy('id')
+      .execute(),
+  );
+  return all.filter((promo) => promo.kind === kind);
 }
 
 /** 限时折扣 and 新人价: a lower unit price for listed SKUs/products while the promotion runs. */

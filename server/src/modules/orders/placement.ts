@@ -74,12 +74,16 @@ export class OrderPlacement {
         pricingInput = { ...pricingInput, couponIds: q.c ?? pricingInput.couponIds, usePoints };
         quotedTotal = q.t;
       }
-      const replay = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestKey);
-      if (replay) {
+      try {
+        return await this.placeNew(userId, input, address, pricingInput, requestKey, quotedTotal);
+      } catch (err) {
+        // A retry of a request that went through fails in there (its checkout row exists, its coupon is used)
+        // and gets its orders back. Looked up only on failure, so a new order pays no lookup.
+        const replay = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestKey);
+        if (!replay) throw err;
         await undo();
         return replay;
       }
-      return await this.placeNew(userId, input, address, pricingInput, requestKey, quotedTotal);
     } catch (err) {
       await undo().catch((e: unknown) => this.ctx.log.error({ err: e }, 'undoing pre-placement decisions failed'));
       throw err;
@@ -94,157 +98,149 @@ export class OrderPlacement {
     requestHash: string,
     quotedTotal: number | undefined,
   ) {
-    try {
-      return await transact(this.ctx.db, async (trx) => {
-        const priced = await this.ctx.services.checkout.price(trx, userId, input.items, pricingInput);
-        if (priced.undeliverable.length)
-          throw new AppError(
-            422,
-            'NOT_DELIVERABLE',
-            priced.undeliverable.map((u) => u.reason).join('; '),
-            priced.undeliverable,
-          );
-        const groups = summarize(priced);
-        const total = groups.reduce((s, g) => s + g.totalFen, 0);
-        if (quotedTotal !== undefined && quotedTotal !== total) {
-          throw conflict(
-            'PRICE_CHANGED',
-            `The total changed from ${quotedTotal} to ${total} fen since the quote; please confirm the new price`,
-            quoteView(priced),
-          );
-        }
-        await this.refuseWhenSoldOut(trx, groups);
-        const deadline = new Date(Date.now() + this.ctx.config.orderPaymentTimeoutSec * 1000);
-        const snapshot: AddressSnapshot = {
-          name: address.name,
-          phone: address.phone,
-          province: address.province,
-          city: address.city,
-          district: address.district,
-          districtCode: address.districtCode,
-          detail: address.detail,
-          postalCode: address.postalCode,
-        };
-        // The payment first, so the checkout and its orders are written with its id (no update after).
-        const checkoutNo = newOrderNo('C');
-        const payment =
-          total > 0
-            ? await this.ctx.services.payments.createPayment(trx, {
-                userId,
-                amountFen: total,
-                subject: subjectOf(groups),
-                bizType: 'order',
-                bizId: checkoutNo,
-                merchantId: groups.length === 1 ? groups[0]!.merchantId : null,
-                expiresAt: deadline,
-              })
-            : null;
-        // The idempotency key's unique row: of two identical requests at once, the loser fails here.
-        const checkout = await trx
-          .insertInto('checkouts')
-          .values({
-            checkout_no: checkoutNo,
-            user_id: userId,
-            idempotency_key: input.idempotencyKey,
-            request_hash: requestHash,
-            payment_id: payment?.paymentId ?? null,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        const created: Array<PlacedOrder & { lineIds: Map<string, number> }> = [];
-        const roomMerchantId = priced.effects.roomMerchantId as number | null | undefined;
-        for (const g of groups) {
-          // The room is credited only on the order of the shop whose room it is.
-          const roomId = input.roomId && roomMerchantId === g.merchantId ? input.roomId : null;
-          const order = await this.insertOrder(trx, {
-            checkoutId: checkout.id,
-            paymentId: payment?.paymentId ?? null,
-            userId,
-            g,
-            deadline,
-            snapshot,
-            roomId,
-            buyerNote: input.buyerNote ?? '',
-            pointsUsed: Number(
-              (priced.effects.pointsUsedByMerchant as Record<number, number> | undefined)?.[g.merchantId] ?? 0,
-            ),
-          });
-          created.push(order);
-        }
-        for (const o of created) {
-          await this.ctx.jobs.schedule(trx, {
-            type: 'orders.payment_timeout',
-            payload: { orderId: o.orderId },
-            runAt: deadline,
-            uniqueKey: `order-timeout:${o.orderId}`,
-          });
-          const g = groups.find((x) => x.merchantId === o.merchantId)!;
-          await this.ctx.events.emit(trx, {
-            type: 'order.placed',
-            aggregateType: 'order',
-            aggregateId: o.orderId,
-            payload: {
-              orderId: o.orderId,
-              merchantId: o.merchantId,
-              userId,
-              roomId: input.roomId ?? null,
-              fromCart: input.fromCart === true,
-              totalFen: g.totalFen,
-              items: g.lines.map((l) => ({
-                skuId: l.skuId,
-                productId: l.productId,
-                quantity: l.quantity,
-                payableFen: l.amountFen,
-              })),
-            },
-          });
-        }
-        // Stock comes last. Everything above touches only this shopper's new rows; the stock rows of a SKU
-        // everyone is buying ("上链接") are locked here, for the last few statements before the commit, so a
-        // burst queues on a short lock rather than on the whole placement. Every stock row of the basket is
-        // locked in one global order (sku, warehouse): two multi-shop baskets cannot deadlock.
-        // A basket of one SKU needs no lock up front: its reservation locks its one row (inventory's hot path).
-        const skuIds = [...new Set(groups.flatMap((g) => g.lines.map((l) => l.skuId)))];
-        if (skuIds.length > 1) await this.ctx.services.inventory.lockStock(trx, skuIds);
-        for (const o of created) {
-          const g = groups.find((x) => x.merchantId === o.merchantId)!;
-          // Throws OUT_OF_STOCK (aborting everything above) when short.
-          await this.ctx.services.inventory.reserve(trx, {
-            orderId: o.orderId,
-            merchantId: g.merchantId,
-            lines: g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
-          });
-        }
-        // Deals after stock, as every other path that holds both locks them.
-        await this.ctx.services.checkout.pipeline.commit(priced, created, trx);
-        if (!payment) {
-          // Fully discounted: nothing to pay, the orders are paid at once.
-          for (const o of created) await this.ctx.services.orders.markPaid(trx, o.orderId, null);
-          for (const o of created) o.status = 'paid';
-        }
-        // The answer is what this transaction wrote: no read-back after the commit.
-        return {
-          checkoutNo,
-          orders: created.map(({ lineIds: _, ...o }) => o),
-          payment: payment
-            ? {
-                paymentNo: payment.paymentNo,
-                amountFen: payment.amountFen,
-                status: payment.status,
-                expiresAt: payment.expiresAt,
-                cashierUrl: payment.cashierUrl,
-              }
-            : null,
-        };
-      });
-    } catch (err) {
-      // Two identical requests at once: the loser of the unique race returns the winner's orders.
-      if ((err as { code?: string }).code === '23505' && String((err as Error).message).includes('checkouts')) {
-        const again = await this.findCheckout(this.ctx.db, userId, input.idempotencyKey, requestHash);
-        if (again) return again;
+    return transact(this.ctx.db, async (trx) => {
+      const priced = await this.ctx.services.checkout.price(trx, userId, input.items, pricingInput);
+      if (priced.undeliverable.length)
+        throw new AppError(
+          422,
+          'NOT_DELIVERABLE',
+          priced.undeliverable.map((u) => u.reason).join('; '),
+          priced.undeliverable,
+        );
+      const groups = summarize(priced);
+      const total = groups.reduce((s, g) => s + g.totalFen, 0);
+      if (quotedTotal !== undefined && quotedTotal !== total) {
+        throw conflict(
+          'PRICE_CHANGED',
+          `The total changed from ${quotedTotal} to ${total} fen since the quote; please confirm the new price`,
+          quoteView(priced),
+        );
       }
-      throw err;
-    }
+      await this.refuseWhenSoldOut(trx, groups);
+      const deadline = new Date(Date.now() + this.ctx.config.orderPaymentTimeoutSec * 1000);
+      const snapshot: AddressSnapshot = {
+        name: address.name,
+        phone: address.phone,
+        province: address.province,
+        city: address.city,
+        district: address.district,
+        districtCode: address.districtCode,
+        detail: address.detail,
+        postalCode: address.postalCode,
+      };
+      // The payment first, so the checkout and its orders are written with its id (no update after).
+      const checkoutNo = newOrderNo('C');
+      const payment =
+        total > 0
+          ? await this.ctx.services.payments.createPayment(trx, {
+              userId,
+              amountFen: total,
+              subject: subjectOf(groups),
+              bizType: 'order',
+              bizId: checkoutNo,
+              merchantId: groups.length === 1 ? groups[0]!.merchantId : null,
+              expiresAt: deadline,
+            })
+          : null;
+      // The idempotency key's unique row: of two identical requests at once, the loser fails here (and place()
+      // answers it with the winner's orders).
+      const checkout = await trx
+        .insertInto('checkouts')
+        .values({
+          checkout_no: checkoutNo,
+          user_id: userId,
+          idempotency_key: input.idempotencyKey,
+          request_hash: requestHash,
+          payment_id: payment?.paymentId ?? null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const created: Array<PlacedOrder & { lineIds: Map<string, number> }> = [];
+      const roomMerchantId = priced.effects.roomMerchantId as number | null | undefined;
+      for (const g of groups) {
+        // The room is credited only on the order of the shop whose room it is.
+        const roomId = input.roomId && roomMerchantId === g.merchantId ? input.roomId : null;
+        const order = await this.insertOrder(trx, {
+          checkoutId: checkout.id,
+          paymentId: payment?.paymentId ?? null,
+          userId,
+          g,
+          deadline,
+          snapshot,
+          roomId,
+          buyerNote: input.buyerNote ?? '',
+          pointsUsed: Number(
+            (priced.effects.pointsUsedByMerchant as Record<number, number> | undefined)?.[g.merchantId] ?? 0,
+          ),
+        });
+        created.push(order);
+      }
+      for (const o of created) {
+        await this.ctx.jobs.schedule(trx, {
+          type: 'orders.payment_timeout',
+          payload: { orderId: o.orderId },
+          runAt: deadline,
+          uniqueKey: `order-timeout:${o.orderId}`,
+        });
+        const g = groups.find((x) => x.merchantId === o.merchantId)!;
+        await this.ctx.events.emit(trx, {
+          type: 'order.placed',
+          aggregateType: 'order',
+          aggregateId: o.orderId,
+          payload: {
+            orderId: o.orderId,
+            merchantId: o.merchantId,
+            userId,
+            roomId: input.roomId ?? null,
+            fromCart: input.fromCart === true,
+            totalFen: g.totalFen,
+            items: g.lines.map((l) => ({
+              skuId: l.skuId,
+              productId: l.productId,
+              quantity: l.quantity,
+              payableFen: l.amountFen,
+            })),
+          },
+        });
+      }
+      // Stock comes last. Everything above touches only this shopper's new rows; the stock rows of a SKU
+      // everyone is buying ("上链接") are locked here, for the last few statements before the commit, so a
+      // burst queues on a short lock rather than on the whole placement. Every stock row of the basket is
+      // locked in one global order (sku, warehouse): two multi-shop baskets cannot deadlock.
+      // A basket of one SKU needs no lock up front: its reservation locks its one row (inventory's hot path).
+      const skuIds = [...new Set(groups.flatMap((g) => g.lines.map((l) => l.skuId)))];
+      if (skuIds.length > 1) await this.ctx.services.inventory.lockStock(trx, skuIds);
+      for (const o of created) {
+        const g = groups.find((x) => x.merchantId === o.merchantId)!;
+        // Throws OUT_OF_STOCK (aborting everything above) when short.
+        await this.ctx.services.inventory.reserve(trx, {
+          orderId: o.orderId,
+          merchantId: g.merchantId,
+          lines: g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
+        });
+      }
+      // Deals after stock, as every other path that holds both locks them.
+      await this.ctx.services.checkout.pipeline.commit(priced, created, trx);
+      if (!payment) {
+        // Fully discounted: nothing to pay, the orders are paid at once.
+        for (const o of created) await this.ctx.services.orders.markPaid(trx, o.orderId, null);
+        for (const o of created) o.status = 'paid';
+      }
+      // The answer is what this transaction wrote: no read-back after the commit.
+      return {
+        checkoutNo,
+        orders: created.map(({ lineIds: _, ...o }) => o),
+        payment: payment
+          ? {
+              paymentNo: payment.paymentNo,
+              amountFen: payment.amountFen,
+              status: payment.status,
+              expiresAt: payment.expiresAt,
+              cashierUrl: payment.cashierUrl,
+            }
+          : null,
+      };
+    });
   }
 
   /**

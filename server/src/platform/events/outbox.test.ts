@@ -44,7 +44,7 @@ const TEST_EVENTS = defineEvents({
 declare module './catalogue.ts' {
   interface DomainEvents extends PayloadsOf<typeof TEST_EVENTS> {}
 }
-const behaviour = { failB: 0, jobRuns: 0, jobFailuresLeft: 0 };
+const behaviour = { failB: 0, poisonB: null as number | null, jobRuns: 0, jobFailuresLeft: 0 };
 const testModule: Module = {
   name: 'outbox-test',
   events: TEST_EVENTS,
@@ -69,6 +69,7 @@ const testModule: Module = {
       events: ['thing.happened'],
       handle: async (e, db) => {
         await effect('b')(e, db);
+        if (behaviour.poisonB !== null && e.payload.n === behaviour.poisonB) throw new Error('poison event for b');
         // Fail after writing: the write must roll back with the failure.
         if (behaviour.failB > 0) {
           behaviour.failB--;
@@ -187,6 +188,52 @@ describe.each(DB_BACKENDS)('outbox and jobs on $name', (backend) => {
     await second.ctx.events.dispatchOnce();
     expect(await effects(second.ctx.db)).toHaveLength(2);
     await second.close();
+    await loc.drop();
+  });
+
+  it('delivers a batch to each handler in one go, and one bad event holds back only itself', async () => {
+    const loc = await persistentDb(backend.name);
+    const app = await node(loc, false);
+    behaviour.poisonB = 3;
+    const ids: number[] = [];
+    for (let n = 1; n <= 6; n++) {
+      ids.push(
+        await app.ctx.db
+          .transaction()
+          .execute((trx) =>
+            app.ctx.events.emit(trx, { type: 'thing.happened', aggregateType: 't', aggregateId: n, payload: { n } }),
+          ),
+      );
+    }
+    expect(await app.ctx.events.dispatchOnce()).toBe(6);
+    const rows = await effects(app.ctx.db);
+    // a took all six, in order; b's batch failed on the third and was redone one by one, without it.
+    expect(rows.filter((r) => r.handler === 'a').map((r) => r.event_id)).toEqual(ids);
+    expect(rows.filter((r) => r.handler === 'b').map((r) => r.event_id)).toEqual(ids.filter((_, i) => i !== 2));
+    const state = await app.ctx.db
+      .selectFrom('outbox_events')
+      .select(['id', 'dispatched_at', 'attempts', 'last_error'])
+      .orderBy('id')
+      .execute();
+    expect(state.filter((e) => e.dispatched_at === null).map((e) => e.id)).toEqual([ids[2]]);
+    expect(state.find((e) => e.id === ids[2])).toMatchObject({
+      attempts: 1,
+      last_error: expect.stringContaining('poison'),
+    });
+
+    // Once b can take it, the redelivery gives b the third and nobody anything twice.
+    behaviour.poisonB = null;
+    await sql`update outbox_events set available_at = now()`.execute(app.ctx.db);
+    expect(await app.ctx.events.dispatchOnce()).toBe(1);
+    const after = await effects(app.ctx.db);
+    expect(after.filter((r) => r.handler === 'a')).toHaveLength(6);
+    expect(
+      after
+        .filter((r) => r.handler === 'b')
+        .map((r) => r.event_id)
+        .sort((x, y) => x - y),
+    ).toEqual(ids);
+    await app.close();
     await loc.drop();
   });
 

@@ -170,44 +170,70 @@ export class EventBus {
           for update skip locked)
       returning id, type, aggregate_type, aggregate_id, payload, created_at, attempts`.execute(this.db);
     rows.sort((a, b) => a.id - b.id);
-    for (const r of rows) {
-      const payload = typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload;
-      await this.deliver({
-        id: r.id,
-        type: r.type,
-        aggregateType: r.aggregate_type,
-        aggregateId: r.aggregate_id,
-        payload,
-        createdAt: r.created_at,
-        attempts: r.attempts,
-      });
-    }
+    const events = rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      aggregateType: r.aggregate_type,
+      aggregateId: r.aggregate_id,
+      payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+      createdAt: r.created_at,
+      attempts: r.attempts,
+    }));
+    await this.deliver(events);
     return rows.length;
   }
 
-  private async deliver(event: StoredEvent<string, unknown>): Promise<void> {
-    const failures: string[] = [];
-    for (const handler of this.handlers.filter((h) => h.events.includes(event.type))) {
-      try {
-        await this.runHandler(handler, event);
-        this.onDelivered?.(event, handler.name);
-      } catch (err) {
-        failures.push(`${handler.name}: ${err instanceof Error ? err.message : String(err)}`);
-        this.log.warn(
-          { err, eventId: event.id, type: event.type, handler: handler.name },
-          'event handler failed; will retry',
-        );
-        this.onFailed?.(event, handler.name, err);
+  /**
+   * Each handler takes the batch's events it subscribes to, in id order, in one transaction (a burst of
+   * orders costs each handler one transaction, not one per order). If that fails, it takes them again one
+   * per transaction, so one bad event holds back only itself. An event is marked dispatched once every
+   * handler has it; a failed one is left for redelivery with backoff.
+   */
+  private async deliver(events: Array<StoredEvent<string, unknown>>): Promise<void> {
+    const failures = new Map<number, string[]>();
+    for (const handler of this.handlers) {
+      const mine = events.filter((e) => handler.events.includes(e.type));
+      if (mine.length === 0) continue;
+      if (mine.length > 1) {
+        try {
+          await this.runHandler(handler, mine);
+          for (const e of mine) this.onDelivered?.(e, handler.name);
+          continue;
+        } catch {
+          // One of them failed (or the batch deadlocked): find which, one event at a time.
+        }
+      }
+      for (const event of mine) {
+        try {
+          await this.runHandler(handler, [event]);
+          this.onDelivered?.(event, handler.name);
+        } catch (err) {
+          const list = failures.get(event.id) ?? [];
+          list.push(`${handler.name}: ${err instanceof Error ? err.message : String(err)}`);
+          failures.set(event.id, list);
+          this.log.warn(
+            { err, eventId: event.id, type: event.type, handler: handler.name },
+            'event handler failed; will retry',
+          );
+          this.onFailed?.(event, handler.name, err);
+        }
       }
     }
-    if (failures.length === 0) {
+    const done = events.filter((e) => !failures.has(e.id)).map((e) => e.id);
+    if (done.length) {
       await this.db
         .updateTable('outbox_events')
         .set({ dispatched_at: sql<Date>`now()`, locked_by: null, locked_until: null })
-        .where('id', '=', event.id)
+        .where('id', 'in', done)
         .execute();
-      return;
     }
+    for (const event of events) {
+      const failed = failures.get(event.id);
+      if (failed) await this.retryLater(event, failed);
+    }
+  }
+
+  private async retryLater(event: StoredEvent<string, unknown>, failures: string[]): Promise<void> {
     const attempts = event.attempts + 1;
     const backoffMs = Math.min(60_000, 200 * 2 ** Math.min(attempts, 12));
     const dead = attempts >= this.opts.maxAttempts;
@@ -226,16 +252,18 @@ export class EventBus {
       .execute();
   }
 
-  private async runHandler(handler: AnyHandler, event: StoredEvent<string, unknown>): Promise<void> {
+  /** The events this handler has not processed yet, processed and recorded in one transaction. */
+  private async runHandler(handler: AnyHandler, events: Array<StoredEvent<string, unknown>>): Promise<void> {
     await inTransaction(this.db, async (trx) => {
       const claimed = await trx
         .insertInto('processed_events')
-        .values({ handler: handler.name, event_id: event.id })
+        .values(events.map((e) => ({ handler: handler.name, event_id: e.id })))
         .onConflict((oc) => oc.doNothing())
         .returning('event_id')
-        .executeTakeFirst();
-      if (!claimed) return; // already processed by an earlier delivery
-      await handler.handle(event, trx);
+        .execute();
+      const fresh = new Set(claimed.map((c) => Number(c.event_id)));
+      // Those already recorded were processed by an earlier delivery.
+      for (const event of events) if (fresh.has(event.id)) await handler.handle(event, trx);
     });
   }
 }
