@@ -85,6 +85,7 @@ export const enErrors: Record<string, string> = {
   CATEGORY_INVALID: 'A category path has one to three levels',
   CATEGORY_TOO_DEEP: 'Categories have at most three levels',
   OUT_OF_STOCK: 'Not enough stock',
+  STOCK_HOLD_LAPSED: 'The units held for you were released; please order again',
   STOCK_BELOW_RESERVED: 'Stock cannot go below what unpaid orders hold',
   ADJUST_AMBIGUOUS: 'Give either the count on hand or the change, not both',
   WAREHOUSE_EXISTS: 'A warehouse with this name exists',

@@ -85,6 +85,7 @@ export const zhErrors: Record<string, string> = {
   CATEGORY_INVALID: '类目层级为一到三级',
   CATEGORY_TOO_DEEP: '类目最多三级',
   OUT_OF_STOCK: '库存不足',
+  STOCK_HOLD_LAPSED: '为您保留的库存已释放，请重新下单',
   STOCK_BELOW_RESERVED: '库存不能少于待付款订单占用的数量',
   ADJUST_AMBIGUOUS: '请只填写盘点数量或调整数量中的一个',
   WAREHOUSE_EXISTS: '已有同名仓库',

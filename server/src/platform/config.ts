@@ -37,6 +37,8 @@ export interface Config {
   hlsSegmentSec: number;
   transcodeLadder: string[];
   orderPaymentTimeoutSec: number;
+  /** A stock hold whose order is not written this long after goes back on sale (its node died placing it). */
+  stockHoldLapseSec: number;
   orderAutoConfirmDays: number;
   afterSalesWindowDays: number;
   quoteTtlSec: number;
@@ -238,6 +240,7 @@ export function loadConfig(env: Env = process.env): Config {
       .map((s) => s.trim())
       .filter((s) => /^\d{3,4}p$/.test(s)),
     orderPaymentTimeoutSec: r.int('ORDER_PAYMENT_TIMEOUT_SEC', 15 * 60, 5, 7 * 24 * 3600),
+    stockHoldLapseSec: r.int('STOCK_HOLD_LAPSE_SEC', 120, 2, 300),
     orderAutoConfirmDays: r.int('ORDER_AUTO_CONFIRM_DAYS', 10, 1, 60),
     afterSalesWindowDays: r.int('AFTER_SALES_WINDOW_DAYS', 7, 0, 60),
     quoteTtlSec: r.int('QUOTE_TTL_SEC', 10 * 60, 10, 24 * 3600),

@@ -26,7 +26,13 @@ export class CheckoutService {
   }
 
   /** Build the lines from the catalog (server prices), validate them, and run the pipeline. */
-  async price(db: Db, userId: number, items: BasketItem[], input: PricingInput): Promise<PricingContext> {
+  async price(
+    db: Db,
+    userId: number,
+    items: BasketItem[],
+    input: PricingInput,
+    purpose: PricingContext['purpose'] = 'quote',
+  ): Promise<PricingContext> {
     if (items.length === 0) throw badRequest('BASKET_EMPTY', 'Nothing to buy');
     if (items.length > MAX_BASKET_LINES)
       throw badRequest('BASKET_TOO_LARGE', `At most ${MAX_BASKET_LINES} lines per order`);
@@ -58,6 +64,7 @@ export class CheckoutService {
       db,
       userId,
       now: new Date(),
+      purpose,
       input,
       charges: [],
       notes: [],
@@ -96,12 +103,12 @@ export class CheckoutService {
   private async assertRoomSells(db: Db, roomId: number, merchantIds: number[]): Promise<number | null> {
     const live = (this.ctx.services as Partial<AppContext['services']>).live;
     if (!live) return null; // a deployment without live rooms has nothing to attribute to
-    const room = await live.getRoom(roomId, db);
-    if (!room) throw notFound('Room', 'ROOM_NOT_FOUND');
-    if (!merchantIds.includes(room.merchantId)) {
+    const roomMerchantId = await live.roomMerchantId(roomId, db);
+    if (roomMerchantId === null) throw notFound('Room', 'ROOM_NOT_FOUND');
+    if (!merchantIds.includes(roomMerchantId)) {
       throw badRequest('ROOM_NOT_FOR_BASKET', 'This room does not sell these items');
     }
-    return room.merchantId;
+    return roomMerchantId;
   }
 
   /** Each shop's fee for its lines as they cost now (0 without an address): values free-shipping coupons. */

@@ -66,6 +66,8 @@ export interface PricingContext {
   db: Db;
   userId: number;
   now: Date;
+  /** A quote also reports what the shopper could choose (coupons, points); placement needs only the price. */
+  purpose?: 'quote' | 'place';
   input: PricingInput;
   lines: PricingLine[];
   /** Order-level charges (shipping) per merchant. */
@@ -136,6 +138,13 @@ export interface PricingStep {
   name: string;
   stage: Exclude<PricingStage, 'base'>;
   apply(ctx: PricingContext): Promise<void>;
+  /**
+   * The step's commit touches only the shopper's own rows (their coupons, their points), so placement may
+   * run it before reserving stock: the stock row everyone is buying ("上链接") is then locked for the
+   * reservation and the transaction's commit alone. Deals (shared rows) commit after the stock, as every
+   * path that holds both locks them.
+   */
+  commitsOwnRowsOnly?: boolean;
   /** At placement, inside the order transaction: make the step's decisions stick (consume coupons…). */
   commit?(
     ctx: PricingContext,
@@ -243,12 +252,16 @@ export class PricingPipeline {
     return undoAll;
   }
 
+  /** The steps whose commit touches only the shopper's own rows ('own'), or all the others ('shared'). */
   async commit(
     ctx: PricingContext,
     orders: Array<{ orderId: number; merchantId: number; lineIds: Map<string, number> }>,
     db: Db,
+    which: 'own' | 'shared',
   ): Promise<void> {
-    for (const step of this.steps) await step.commit?.(ctx, orders, db);
+    for (const step of this.steps) {
+      if (Boolean(step.commitsOwnRowsOnly) === (which === 'own')) await step.commit?.(ctx, orders, db);
+    }
   }
 }
 

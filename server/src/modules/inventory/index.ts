@@ -20,6 +20,12 @@ export const inventoryModule: Module = {
   init(ctx) {
     ctx.services.inventory = new InventoryService(ctx);
     registerInventoryChecks(ctx);
+    // Units held for an order whose node died before writing it go back on sale (order-stock.ts, hold).
+    ctx.jobs.recurring({
+      type: 'inventory.release_lapsed_holds',
+      everyMs: Math.min(30_000, ctx.config.stockHoldLapseSec * 500),
+      run: async (_job, db) => void (await ctx.services.inventory.releaseLapsedHolds(db)),
+    });
   },
   routes: inventoryRoutes,
   start: (ctx) => ctx.services.inventory.start(),

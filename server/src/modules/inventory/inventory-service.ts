@@ -1,7 +1,7 @@
 // Inventory's service: stock per SKU per warehouse. Orders hold stock through reserve → commit or
 // release (order-stock.ts); merchants change it by a delta (one conditional UPDATE, never a
 // read-then-write) or set an on-hand count (row locked first). Every change writes the ledger.
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Actor } from '../../platform/auth/access.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
@@ -37,7 +37,7 @@ export class InventoryService {
 
   constructor(private readonly ctx: AppContext) {
     this.views = new StockViews(ctx);
-    this.shown = new ShownStock(ctx, (skuIds) => this.views.available(skuIds));
+    this.shown = new ShownStock(ctx, (skuIds, db) => this.views.available(skuIds, db));
     this.book = new StockBook(ctx, this.shown);
     this.orderStock = new OrderStock(this.book);
   }
@@ -50,6 +50,21 @@ export class InventoryService {
 
   reserve(db: Db, input: { orderId: number; merchantId: number; lines: StockLine[] }): Promise<void> {
     return this.orderStock.reserve(db, input);
+  }
+  /** Before the order's transaction, on its own: see OrderStock.hold. */
+  hold(input: { orderId: number | RawBuilder<number>; skuId: number; quantity: number }) {
+    return this.orderStock.hold(this.ctx.db, input);
+  }
+  confirmHold(db: Db, input: { orderId: number; merchantId: number; skuId: number; quantity: number }) {
+    return this.orderStock.confirmHold(db, input);
+  }
+  /** Give back the hold of an order that was not made (its transaction failed). */
+  releaseHold(orderId: number): Promise<boolean> {
+    return this.orderStock.releaseHold(this.ctx.db, orderId);
+  }
+  /** Give back holds whose node died before their order was written (a recurring job, in its transaction). */
+  releaseLapsedHolds(db: Db = this.ctx.db): Promise<number> {
+    return this.orderStock.releaseLapsedHolds(db, this.ctx.config.stockHoldLapseSec * 1000);
   }
   commit(db: Db, orderId: number): Promise<void> {
     return this.orderStock.commit(db, orderId);
@@ -74,9 +89,12 @@ export class InventoryService {
   available(skuIds: number[], db: Db = this.ctx.db): Promise<Map<number, number>> {
     return this.views.available(skuIds, db);
   }
-  /** What shoppers are shown (this node's copy, dropped on every movement): for pages, never to decide a sale. */
-  shownAvailable(skuIds: number[]): Promise<Map<number, number>> {
-    return this.shown.available(skuIds);
+  /**
+   * What shoppers are shown (this node's copy, dropped on every movement): for pages and for refusing early,
+   * never to sell. `db`: read through it when this node has no copy (inside a transaction, pass it).
+   */
+  shownAvailable(skuIds: number[], db?: Db): Promise<Map<number, number>> {
+    return this.shown.available(skuIds, db);
   }
   levels(skuIds: number[], db: Db = this.ctx.db) {
     return this.views.levels(skuIds, db);

@@ -1,7 +1,8 @@
 // Stock held for orders: reserve at placement (all lines or none), commit when paid, release when
 // cancelled or unpaid in time, restock returned goods. Called inside the orders' and after-sales'
 // transactions; every method locks stock rows in the global (sku_id, warehouse_id) order.
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
+import { retryingDeadlocks } from '../../platform/db/transact.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { badRequest, conflict } from '../../platform/errors.ts';
 import type { StockBook } from './stock-book.ts';
@@ -32,7 +33,7 @@ export class OrderStock {
     const [only, ...more] = input.lines;
     if (only && more.length === 0 && Number.isSafeInteger(only.quantity) && only.quantity > 0) {
       const done = await this.book.reserveFromOnlyRow(db, { ...input, skuId: only.skuId, quantity: only.quantity });
-      if (done) return;
+      if (done && 'orderId' in done) return;
     }
     const existing = await db
       .selectFrom('stock_reservations')
@@ -101,6 +102,67 @@ export class OrderStock {
         })),
       )
       .execute();
+  }
+
+  /**
+   * The burst's way in ("上链接"): hold the units for an order that is not written yet, in a statement of its
+   * own, before the order's transaction — so the stock row everyone is buying is locked for that statement
+   * and its commit, never while a busy node gets round to its next statement. The hold is a reservation under
+   * the order's id (`orderId` may be an expression: the next value of the orders' sequence), unconfirmed, and
+   * counts as reserved at once, so the books balance throughout. The order's transaction then confirms it
+   * (confirmHold); if the order fails, whoever placed it gives it back (releaseHold); if its node died in
+   * between, the sweep gives it back once it has lapsed (releaseLapsedHolds). `{ short }`: the SKU's only
+   * row has fewer units free than asked (the order can be refused without a lock); null: the one-statement
+   * path does not apply (several warehouses), and the order reserves in its transaction as usual.
+   */
+  hold(db: Db, input: { orderId: number | RawBuilder<number>; skuId: number; quantity: number }) {
+    if (db.isTransaction) throw new Error('a hold is taken outside any transaction');
+    if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0) return Promise.resolve(null);
+    // A statement of its own can still be picked as a deadlock's victim (by the lock queue of the row other
+    // transactions lock with more rows): nothing was written, so it runs again, as a transaction would.
+    return retryingDeadlocks(() => this.book.reserveFromOnlyRow(db, { ...input, confirmed: false }));
+  }
+
+  /**
+   * In the order's transaction: the hold is still there, is this shop's, and is now confirmed. Its row stays
+   * locked to the commit, so a give-back waits and then finds it confirmed (or, on a rollback, unconfirmed).
+   */
+  async confirmHold(db: Db, h: { orderId: number; merchantId: number; skuId: number; quantity: number }) {
+    const r = await db
+      .updateTable('stock_reservations')
+      .set({ confirmed: true, updated_at: sql`now()` })
+      .where('order_id', '=', h.orderId)
+      .where('sku_id', '=', h.skuId)
+      .where('merchant_id', '=', h.merchantId)
+      .where('quantity', '=', h.quantity)
+      .where('status', '=', 'reserved')
+      .where('confirmed', '=', false)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) {
+      throw conflict('STOCK_HOLD_LAPSED', 'The units held for this order were given back; please try again');
+    }
+  }
+
+  /** The order a hold was for was not made: its units go back on sale (one statement, no lock held after). */
+  releaseHold(db: Db, orderId: number): Promise<boolean> {
+    return retryingDeadlocks(() => this.book.releaseUnconfirmed(db, orderId));
+  }
+
+  /** Holds unconfirmed for longer than `ms` (their node died placing the order) go back on sale. */
+  async releaseLapsedHolds(db: Db, ms: number, limit = 100): Promise<number> {
+    const lapsed = await db
+      .selectFrom('stock_reservations')
+      .select('order_id')
+      .distinct()
+      .where('confirmed', '=', false)
+      .where('status', '=', 'reserved')
+      .where('created_at', '<', sql<Date>`now() - ${`${ms} milliseconds`}::interval`)
+      .orderBy('order_id')
+      .limit(limit)
+      .execute();
+    let released = 0;
+    for (const { order_id } of lapsed) if (await this.releaseHold(db, Number(order_id))) released++;
+    return released;
   }
 
   /** Payment received: reserved units become sold. Idempotent. */

@@ -17,7 +17,7 @@ export class ShownStock {
 
   constructor(
     ctx: AppContext,
-    private readonly read: (skuIds: number[]) => Promise<Map<number, number>>,
+    private readonly read: (skuIds: number[], db?: Db) => Promise<Map<number, number>>,
   ) {
     this.near = nodeNearCache(ctx, { name: 'inventory:available', ttlMs: TTL_MS, max: 100_000, what: 'shown stock' });
   }
@@ -25,8 +25,9 @@ export class ShownStock {
   start = () => this.near.start();
   stop = () => this.near.stop();
 
-  available(skuIds: number[]): Promise<Map<number, number>> {
-    return this.near.getMany(skuIds, this.read);
+  /** `db`: what to read through when this node has no copy; a transaction must not have moved these SKUs yet. */
+  available(skuIds: number[], db?: Db): Promise<Map<number, number>> {
+    return this.near.getMany(skuIds, (missing) => this.read(missing, db));
   }
 
   /** Called for every stock movement, with the mover's `db` (its transaction, if any). */

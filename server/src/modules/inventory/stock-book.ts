@@ -5,8 +5,9 @@
 // orders module), then stock_levels rows by ascending (sku_id, warehouse_id). A transaction that
 // will move more than one row locks them all up front with lockLevels / lockForOrders, so two
 // transactions can never hold one row each while waiting for the other's.
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
+import { transact } from '../../platform/db/transact.ts';
 import type { Db } from '../../platform/db/types.ts';
 import type { ShownStock } from './shown-stock.ts';
 import type { LedgerReason } from './tables.ts';
@@ -90,33 +91,86 @@ export class StockBook {
    * The hot path of a burst ("上链接": one SKU everyone buys at once) in one statement: take `quantity` from the
    * SKU's only stock row if it has that many free, write the ledger row and the reservation. The row lock is
    * taken by the UPDATE itself (PostgreSQL re-checks the WHERE on the row it waited for), so the lock is held
-   * for this statement and the commit, not for a lock-then-decide round trip. False, with nothing written,
-   * when the SKU is short, has several warehouses, or the order already holds stock: the caller then takes
-   * the general path, which decides those cases under an explicit lock.
+   * for this statement and the commit, not for a lock-then-decide round trip. Nothing is written when the SKU
+   * is short, has several warehouses, or the order already holds stock: the caller then takes the general
+   * path, which decides those cases under an explicit lock — or, told `short`, refuses without a lock.
+   * `orderId` may be an expression (the next value of the orders' sequence, evaluated once); without
+   * `merchantId` the reservation is the SKU's own shop's; `confirmed: false` makes it a hold (order-stock.ts).
    */
-  async reserveFromOnlyRow(db: Db, r: { orderId: number; merchantId: number; skuId: number; quantity: number }) {
+  async reserveFromOnlyRow(
+    db: Db,
+    r: {
+      orderId: number | RawBuilder<number>;
+      merchantId?: number;
+      skuId: number;
+      quantity: number;
+      confirmed?: boolean;
+    },
+  ): Promise<{ orderId: number } | { short: number } | null> {
     const q = r.quantity;
-    const moved = await sql<LevelRow & { warehouse_id: number }>`
-      with moved as (
+    const shop = r.merchantId === undefined ? sql`true` : sql`s.merchant_id = ${r.merchantId}`;
+    const { rows } = await sql<
+      Partial<LevelRow> & { warehouse_id: number | null; order_id: number; n: number; free: number }
+    >`
+      with oid as materialized (select ${r.orderId}::bigint as id), moved as (
         update stock_levels s set reserved = s.reserved + ${q}, updated_at = now()
-        where s.sku_id = ${r.skuId} and s.merchant_id = ${r.merchantId} and s.on_hand - s.reserved >= ${q}
+        where s.sku_id = ${r.skuId} and ${shop} and s.on_hand - s.reserved >= ${q}
           and (select count(*) from stock_levels x where x.sku_id = ${r.skuId}) = 1
-          and not exists (select 1 from stock_reservations h where h.order_id = ${r.orderId})
+          and not exists (select 1 from stock_reservations h where h.order_id = (select id from oid))
         returning s.warehouse_id, s.merchant_id, s.on_hand, s.reserved, s.low_stock_threshold, s.low_stock_alerted
       ), ledger as (
         insert into stock_ledger (merchant_id, sku_id, warehouse_id, delta_on_hand, delta_reserved,
           on_hand_after, reserved_after, reason, order_id)
-        select merchant_id, ${r.skuId}, warehouse_id, 0, ${q}, on_hand, reserved, 'reserve', ${r.orderId} from moved
+        select merchant_id, ${r.skuId}, warehouse_id, 0, ${q}, on_hand, reserved, 'reserve', (select id from oid)
+        from moved
       ), held as (
-        insert into stock_reservations (order_id, sku_id, warehouse_id, merchant_id, quantity, status)
-        select ${r.orderId}, ${r.skuId}, warehouse_id, merchant_id, ${q}, 'reserved' from moved
+        insert into stock_reservations (order_id, sku_id, warehouse_id, merchant_id, quantity, status, confirmed)
+        select (select id from oid), ${r.skuId}, warehouse_id, merchant_id, ${q}, 'reserved', ${r.confirmed ?? true}
+        from moved
       )
-      select * from moved`.execute(db);
-    const row = moved.rows[0];
-    if (!row) return false;
+      select m.*, (select id from oid) as order_id,
+        (select count(*) from stock_levels x where x.sku_id = ${r.skuId})::int as n,
+        (select coalesce(sum(x.on_hand - x.reserved), 0) from stock_levels x where x.sku_id = ${r.skuId})::int as free
+      from (select 1) as one left join moved m on true`.execute(db);
+    const row = rows[0]!;
+    if (row.warehouse_id === null) return row.n === 1 && row.free < q ? { short: Math.max(0, row.free) } : null;
+    const level = row as LevelRow & { warehouse_id: number };
     this.shown.moved(db, [r.skuId]);
-    await this.checkLowStock(db, r.skuId, row.warehouse_id, row);
-    return true;
+    if (lowStockChanges(level)) {
+      // Outside a transaction (a hold), the flag and its event still go together.
+      await transact(db, (trx) => this.checkLowStock(trx, r.skuId, level.warehouse_id, level));
+    }
+    return { orderId: Number(row.order_id) };
+  }
+
+  /**
+   * Give back an unconfirmed hold in one statement: drop the reservation, return its units to the level, write
+   * the ledger row. A hold its order's transaction is confirming stays locked until that commits (and is then
+   * confirmed, so this leaves it) or rolls back (and this gives it back). True when something was given back.
+   */
+  async releaseUnconfirmed(db: Db, orderId: number): Promise<boolean> {
+    const { rows } = await sql<{ sku_id: number }>`
+      with gone as (
+        delete from stock_reservations r
+        where r.order_id = ${orderId} and r.status = 'reserved' and not r.confirmed
+        returning r.sku_id, r.warehouse_id, r.quantity
+      ), moved as (
+        update stock_levels s set reserved = s.reserved - g.quantity, updated_at = now()
+        from gone g where s.sku_id = g.sku_id and s.warehouse_id = g.warehouse_id
+        returning s.sku_id, s.warehouse_id, s.merchant_id, s.on_hand, s.reserved, g.quantity
+      ), ledger as (
+        insert into stock_ledger (merchant_id, sku_id, warehouse_id, delta_on_hand, delta_reserved,
+          on_hand_after, reserved_after, reason, order_id, note)
+        select merchant_id, sku_id, warehouse_id, 0, -quantity, on_hand, reserved, 'release', ${orderId}, 'failed'
+        from moved
+      )
+      select sku_id from moved`.execute(db);
+    if (rows.length)
+      this.shown.moved(
+        db,
+        rows.map((r) => Number(r.sku_id)),
+      );
+    return rows.length > 0;
   }
 
   /**
@@ -160,11 +214,13 @@ export class StockBook {
 
   /** Emits inventory.low_stock once when available drops to the threshold; re-arms when restocked. */
   private async checkLowStock(db: Db, skuId: number, warehouseId: number, row: LevelRow): Promise<void> {
-    if (row.low_stock_threshold <= 0) return;
+    if (!lowStockChanges(row)) return;
     const available = row.on_hand - row.reserved;
     const level = db.updateTable('stock_levels').where('sku_id', '=', skuId).where('warehouse_id', '=', warehouseId);
     if (available <= row.low_stock_threshold && !row.low_stock_alerted) {
-      await level.set({ low_stock_alerted: true }).execute();
+      // Conditional: of two holds that cross the threshold at once (each in its own transaction), one alerts.
+      const flagged = await level.set({ low_stock_alerted: true }).where('low_stock_alerted', '=', false).execute();
+      if (Number(flagged[0]?.numUpdatedRows ?? 0) === 0) return;
       await this.ctx.events.emit(db, {
         type: 'inventory.low_stock',
         aggregateType: 'sku',
@@ -175,4 +231,10 @@ export class StockBook {
       await level.set({ low_stock_alerted: false }).execute();
     }
   }
+}
+
+/** Whether this level crosses its low-stock threshold one way or the other (the flag and an alert change). */
+function lowStockChanges(row: LevelRow): boolean {
+  if (row.low_stock_threshold <= 0) return false;
+  return row.on_hand - row.reserved <= row.low_stock_threshold ? !row.low_stock_alerted : row.low_stock_alerted;
 }

@@ -31,6 +31,8 @@ export interface StockReservationsTable {
   quantity: number;
   returned_quantity: Generated<number>;
   status: 'reserved' | 'committed' | 'released';
+  /** False for a hold its order's transaction has not confirmed yet (order-stock.ts, hold). */
+  confirmed: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -2,6 +2,7 @@
 // and the live/ended lifecycle driven by the media ingest. Play URLs come from here too.
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Actor } from '../../platform/auth/access.ts';
 import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
@@ -37,7 +38,19 @@ const newKey = () => crypto.randomBytes(12).toString('hex');
 export const ROOM_WRITERS: ['merchant_owner', 'merchant_staff'] = ['merchant_owner', 'merchant_staff'];
 
 export class RoomService {
+  /** Room → its shop. A room never changes shop and is never deleted, so a node keeps what it has read. */
+  private readonly shopOfRoom = new LRUCache<number, number>({ max: 50_000 });
+
   constructor(private readonly ctx: AppContext) {}
+
+  /** The shop whose room this is (null: no such room); checkout asks on every quote and order. */
+  async roomMerchantId(roomId: number, db: Db = this.ctx.db): Promise<number | null> {
+    const known = this.shopOfRoom.get(roomId);
+    if (known !== undefined) return known;
+    const row = await db.selectFrom('live_rooms').select('merchant_id').where('id', '=', roomId).executeTakeFirst();
+    if (row) this.shopOfRoom.set(roomId, row.merchant_id);
+    return row?.merchant_id ?? null;
+  }
 
   /** The contract other modules use (realtime, analytics, marketing). */
   async getRoom(roomId: number, db: Db = this.ctx.db): Promise<RoomContract | null> {

@@ -81,6 +81,7 @@ export function couponStep(ctx: AppContext): PricingStep {
       const earlier = (p.effects.freeShippingMerchants as number[] | undefined) ?? [];
       p.effects.freeShippingMerchants = [...new Set([...earlier, ...waived])];
     },
+    commitsOwnRowsOnly: true,
     async commit(p, orders, db) {
       for (const c of (p.effects.couponsUsed as UsedCoupon[] | undefined) ?? []) {
         // A platform coupon belongs to the first order of the checkout (one payment covers all).

@@ -129,8 +129,13 @@ export function pointsStep(ctx: AppContext): PricingStep {
     name: 'points',
     stage: 'points',
     async apply(p) {
-      const balance = await ctx.services.points.balance(p.db, p.userId);
       const asked = p.input.usePoints;
+      // An order that uses no points needs no balance (only the quote shows it).
+      if (!asked && p.purpose === 'place') {
+        p.effects.pointsUsedByMerchant = {};
+        return;
+      }
+      const balance = await ctx.services.points.balance(p.db, p.userId);
       if (typeof asked === 'number' && asked > balance) {
         throw conflict('POINTS_INSUFFICIENT', `You have ${balance} points, not ${asked}`, { balance });
       }
@@ -161,6 +166,7 @@ export function pointsStep(ctx: AppContext): PricingStep {
       p.report.points = { balance, usable, used: usedTotal, deductedFen, reason };
       p.effects.pointsUsedByMerchant = used;
     },
+    commitsOwnRowsOnly: true,
     async commit(p, orders, db) {
       const used = (p.effects.pointsUsedByMerchant as Record<number, number> | undefined) ?? {};
       for (const o of orders) {

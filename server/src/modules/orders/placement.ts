@@ -33,6 +33,24 @@ interface PlacedOrder {
   totalFen: number;
 }
 
+/** What placing a new order starts from, once the request, the address and the quote have been checked. */
+interface Placing {
+  userId: number;
+  input: PlaceOrderInput;
+  address: Awaited<ReturnType<AppContext['services']['shipping']['getAddress']>>;
+  pricingInput: PricingInput;
+  requestHash: string;
+  quotedTotal: number | undefined;
+}
+
+/** What holding a one-SKU basket's units came to (null: not tried, or the basket reserves as usual). */
+type StockOutcome =
+  | { orderId: number; skuId: number; quantity: number }
+  | { short: { skuId: number; requested: number; available: number } }
+  | null;
+
+/** The next order id, drawn in SQL (a hold draws it before the order is written). */
+const NEXT_ORDER_ID = sql<number>`nextval(pg_get_serial_sequence('orders', 'id'))`;
 export const newOrderNo = (prefix = '') =>
   `${prefix}${new Date().toISOString().slice(2, 10).replace(/-/g, '')}${crypto.randomInt(10 ** 9, 10 ** 10 - 1)}`;
 
@@ -75,7 +93,7 @@ export class OrderPlacement {
         quotedTotal = q.t;
       }
       try {
-        return await this.placeNew(userId, input, address, pricingInput, requestKey, quotedTotal);
+        return await this.placeNew({ userId, input, address, pricingInput, requestHash: requestKey, quotedTotal });
       } catch (err) {
         // A retry of a request that went through fails in there (its checkout row exists, its coupon is used)
         // and gets its orders back. Looked up only on failure, so a new order pays no lookup.
@@ -90,16 +108,47 @@ export class OrderPlacement {
     }
   }
 
-  private async placeNew(
-    userId: number,
-    input: PlaceOrderInput,
-    address: Awaited<ReturnType<AppContext['services']['shipping']['getAddress']>>,
-    pricingInput: PricingInput,
-    requestHash: string,
-    quotedTotal: number | undefined,
-  ) {
+  private async placeNew(p: Placing) {
+    const stock = await this.holdStock(p.input.items);
+    const held = stock && 'orderId' in stock ? stock : null;
+    try {
+      return await this.placeInTransaction(p, stock);
+    } catch (err) {
+      if (held) await this.giveBack(held.orderId);
+      throw err;
+    }
+  }
+
+  /**
+   * A basket of one SKU holds its units first, in a statement of its own (inventory's hold), with the id its
+   * order will have: under a burst the stock row is then never locked across a round trip to this node. Or it
+   * learns the SKU is short, and is refused (after pricing, whose refusals come first) without a lock.
+   */
+  private async holdStock(items: PlaceOrderInput['items']): Promise<StockOutcome> {
+    const skuIds = new Set(items.map((i) => i.skuId));
+    if (skuIds.size !== 1) return null;
+    const quantity = items.reduce((s, i) => s + i.quantity, 0);
+    if (!Number.isSafeInteger(quantity) || quantity <= 0 || quantity > 999) return null;
+    const skuId = items[0]!.skuId;
+    const outcome = await this.ctx.services.inventory.hold({ orderId: NEXT_ORDER_ID, skuId, quantity });
+    if (!outcome) return null;
+    return 'orderId' in outcome
+      ? { orderId: outcome.orderId, skuId, quantity }
+      : { short: { skuId, requested: quantity, available: outcome.short } };
+  }
+
+  /** The hold of an order that was not made goes back (if this fails, the sweep gives it back later). */
+  private async giveBack(orderId: number): Promise<void> {
+    await this.ctx.services.inventory
+      .releaseHold(orderId)
+      .catch((err: unknown) => this.ctx.log.error({ err, orderId }, 'giving back a stock hold failed'));
+  }
+
+  private async placeInTransaction(p: Placing, stock: StockOutcome) {
+    const { userId, input, address, pricingInput, requestHash, quotedTotal } = p;
+    const held = stock && 'orderId' in stock ? stock : null;
     return transact(this.ctx.db, async (trx) => {
-      const priced = await this.ctx.services.checkout.price(trx, userId, input.items, pricingInput);
+      const priced = await this.ctx.services.checkout.price(trx, userId, input.items, pricingInput, 'place');
       if (priced.undeliverable.length)
         throw new AppError(
           422,
@@ -116,7 +165,8 @@ export class OrderPlacement {
           quoteView(priced),
         );
       }
-      await this.refuseWhenSoldOut(trx, groups);
+      if (stock && 'short' in stock) throw conflict('OUT_OF_STOCK', 'Not enough stock for some items', [stock.short]);
+      if (!held) await this.refuseWhenSoldOut(trx, groups);
       const deadline = new Date(Date.now() + this.ctx.config.orderPaymentTimeoutSec * 1000);
       const snapshot: AddressSnapshot = {
         name: address.name,
@@ -161,6 +211,7 @@ export class OrderPlacement {
         // The room is credited only on the order of the shop whose room it is.
         const roomId = input.roomId && roomMerchantId === g.merchantId ? input.roomId : null;
         const order = await this.insertOrder(trx, {
+          id: held?.orderId,
           checkoutId: checkout.id,
           paymentId: payment?.paymentId ?? null,
           userId,
@@ -203,14 +254,20 @@ export class OrderPlacement {
           },
         });
       }
+      // The shopper's own coupons and points before the stock (see commitsOwnRowsOnly).
+      await this.ctx.services.checkout.pipeline.commit(priced, created, trx, 'own');
       // Stock comes last. Everything above touches only this shopper's new rows; the stock rows of a SKU
       // everyone is buying ("上链接") are locked here, for the last few statements before the commit, so a
       // burst queues on a short lock rather than on the whole placement. Every stock row of the basket is
       // locked in one global order (sku, warehouse): two multi-shop baskets cannot deadlock.
       // A basket of one SKU needs no lock up front: its reservation locks its one row (inventory's hot path).
+      // A held basket only confirms its hold.
       const skuIds = [...new Set(groups.flatMap((g) => g.lines.map((l) => l.skuId)))];
-      if (skuIds.length > 1) await this.ctx.services.inventory.lockStock(trx, skuIds);
-      for (const o of created) {
+      if (held) {
+        const { merchantId, orderId } = created[0]!;
+        await this.ctx.services.inventory.confirmHold(trx, { ...held, orderId, merchantId });
+      } else if (skuIds.length > 1) await this.ctx.services.inventory.lockStock(trx, skuIds);
+      for (const o of held ? [] : created) {
         const g = groups.find((x) => x.merchantId === o.merchantId)!;
         // Throws OUT_OF_STOCK (aborting everything above) when short.
         await this.ctx.services.inventory.reserve(trx, {
@@ -220,7 +277,7 @@ export class OrderPlacement {
         });
       }
       // Deals after stock, as every other path that holds both locks them.
-      await this.ctx.services.checkout.pipeline.commit(priced, created, trx);
+      await this.ctx.services.checkout.pipeline.commit(priced, created, trx, 'shared');
       if (!payment) {
         // Fully discounted: nothing to pay, the orders are paid at once.
         for (const o of created) await this.ctx.services.orders.markPaid(trx, o.orderId, null);
@@ -244,13 +301,14 @@ export class OrderPlacement {
   }
 
   /**
-   * Most of the shoppers who lose a sold-out burst stop here, on a plain read, without queueing for the stock
-   * lock. Only a shortcut: the locked reservation below still decides for everyone who gets past it.
+   * Most of the shoppers who lose a sold-out burst stop here, without queueing for the stock lock, on the
+   * stock every node keeps to show (dropped as soon as a movement commits; read through `trx` when this node
+   * has no copy). Only a shortcut: the locked reservation still decides for everyone who gets past it.
    */
   private async refuseWhenSoldOut(trx: Db, groups: Array<{ lines: Array<{ skuId: number; quantity: number }> }>) {
     const wanted = new Map<number, number>();
     for (const l of groups.flatMap((g) => g.lines)) wanted.set(l.skuId, (wanted.get(l.skuId) ?? 0) + l.quantity);
-    const available = await this.ctx.services.inventory.available([...wanted.keys()], trx);
+    const available = await this.ctx.services.inventory.shownAvailable([...wanted.keys()], trx);
     const short = [...wanted]
       .filter(([skuId, requested]) => (available.get(skuId) ?? 0) < requested)
       .map(([skuId, requested]) => ({ skuId, requested, available: Math.max(0, available.get(skuId) ?? 0) }));
@@ -303,6 +361,8 @@ export class OrderPlacement {
   private async insertOrder(
     trx: Db,
     o: {
+      /** The id the order was held under (see holdStock); otherwise the sequence gives one. */
+      id?: number | undefined;
       checkoutId: number;
       paymentId: number | null;
       userId: number;
@@ -316,72 +376,52 @@ export class OrderPlacement {
   ): Promise<PlacedOrder & { lineIds: Map<string, number> }> {
     const { g } = o;
     const orderNo = newOrderNo();
-    // The order and its first history row in one statement.
-    const order = await trx
-      .with('placed', (db) =>
-        db
-          .insertInto('orders')
-          .values({
-            order_no: orderNo,
-            checkout_id: o.checkoutId,
-            payment_id: o.paymentId,
-            user_id: o.userId,
-            merchant_id: g.merchantId,
-            room_id: o.roomId,
-            status: 'pending_payment',
-            goods_fen: g.goodsFen,
-            discount_fen: g.discountFen,
-            shipping_fen: g.shippingFen,
-            total_fen: g.totalFen,
-            points_used: o.pointsUsed,
-            charges: JSON.stringify(g.charges.map((c) => ({ step: c.step, reason: c.reason, amountFen: c.amountFen }))),
-            address: JSON.stringify(o.snapshot),
-            buyer_note: o.buyerNote.slice(0, 200),
-            pay_deadline: o.deadline,
-          })
-          .returning('id'),
-      )
-      .insertInto('order_status_history')
-      .columns(['order_id', 'from_status', 'to_status', 'actor_user_id', 'note'])
-      .expression((eb) =>
-        eb
-          .selectFrom('placed')
-          .select([
-            'placed.id',
-            sql<null>`null::text`.as('from_status'),
-            sql<string>`'pending_payment'::text`.as('to_status'),
-            sql<number>`${o.userId}::bigint`.as('actor_user_id'),
-            sql<string>`${'下单'}::text`.as('note'),
-          ]),
-      )
-      .returning('order_id as id')
-      .executeTakeFirstOrThrow();
-    const lineIds = new Map<string, number>();
-    for (const l of g.lines) {
+    const lines = g.lines.map((l) => {
       const goods = l.listUnitPriceFen * l.quantity;
-      const row = await trx
-        .insertInto('order_lines')
-        .values({
-          order_id: order.id,
-          sku_id: l.skuId,
-          product_id: l.productId,
-          product_title: l.productTitle,
-          sku_name: l.skuName,
-          image_url: l.imageUrl,
-          quantity: l.quantity,
-          list_unit_price_fen: l.listUnitPriceFen,
-          unit_price_fen: l.unitPriceFen,
-          goods_fen: goods,
-          discount_fen: goods - l.amountFen,
-          payable_fen: l.amountFen,
-          adjustments: JSON.stringify(l.adjustments),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      lineIds.set(l.lineId, row.id);
-    }
+      return {
+        sku_id: l.skuId,
+        product_id: l.productId,
+        product_title: l.productTitle,
+        sku_name: l.skuName,
+        image_url: l.imageUrl,
+        quantity: l.quantity,
+        list_unit_price_fen: l.listUnitPriceFen,
+        unit_price_fen: l.unitPriceFen,
+        goods_fen: goods,
+        discount_fen: goods - l.amountFen,
+        payable_fen: l.amountFen,
+        adjustments: l.adjustments,
+      };
+    });
+    const charges = g.charges.map((c) => ({ step: c.step, reason: c.reason, amountFen: c.amountFen }));
+    // The order, its first history row and its lines in one statement (a basket has one line per SKU).
+    const { rows } = await sql<{ order_id: number; id: number; sku_id: number }>`
+      with placed as (
+        insert into orders (id, order_no, checkout_id, payment_id, user_id, merchant_id, room_id, status, goods_fen,
+          discount_fen, shipping_fen, total_fen, points_used, charges, address, buyer_note, pay_deadline)
+        overriding system value
+        values (${o.id ?? NEXT_ORDER_ID}, ${orderNo}, ${o.checkoutId}, ${o.paymentId}, ${o.userId}, ${g.merchantId},
+          ${o.roomId}, 'pending_payment', ${g.goodsFen}, ${g.discountFen}, ${g.shippingFen}, ${g.totalFen},
+          ${o.pointsUsed}, ${JSON.stringify(charges)}::jsonb, ${JSON.stringify(o.snapshot)}::jsonb,
+          ${o.buyerNote.slice(0, 200)}, ${o.deadline})
+        returning id
+      ), history as (
+        insert into order_status_history (order_id, from_status, to_status, actor_user_id, note)
+        select id, null, 'pending_payment', ${o.userId}, ${'下单'} from placed
+      )
+      insert into order_lines (order_id, sku_id, product_id, product_title, sku_name, image_url, quantity,
+        list_unit_price_fen, unit_price_fen, goods_fen, discount_fen, payable_fen, adjustments)
+      select placed.id, l.sku_id, l.product_id, l.product_title, l.sku_name, l.image_url, l.quantity,
+        l.list_unit_price_fen, l.unit_price_fen, l.goods_fen, l.discount_fen, l.payable_fen, l.adjustments
+      from placed, jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) as l(sku_id bigint, product_id bigint,
+        product_title text, sku_name text, image_url text, quantity integer, list_unit_price_fen bigint,
+        unit_price_fen bigint, goods_fen bigint, discount_fen bigint, payable_fen bigint, adjustments jsonb)
+      returning order_id, id, sku_id`.execute(trx);
+    const lineIdOfSku = new Map(rows.map((r) => [Number(r.sku_id), Number(r.id)]));
+    const lineIds = new Map(g.lines.map((l) => [l.lineId, lineIdOfSku.get(l.skuId)!]));
+    const orderId = Number(rows[0]!.order_id);
     const status: PlacedOrder['status'] = 'pending_payment';
-    return { orderId: order.id, orderNo, merchantId: g.merchantId, status, totalFen: g.totalFen, lineIds };
+    return { orderId, orderNo, merchantId: g.merchantId, status, totalFen: g.totalFen, lineIds };
   }
 }
 

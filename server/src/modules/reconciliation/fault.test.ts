@@ -55,7 +55,12 @@ describe.skipIf(!realBackends)('a node SIGKILLed during a checkout burst (Postgr
     const products = [0, 1, 2].map((i) => ({ title: `爆款${i}`, priceFen: 990 + i * 100, stock: STOCK }));
     const s = await storefront(home, '压测店', '13888800001', products);
     const buyers = await bulkBuyers(home, SHOPPERS, '1399');
-    const extra = { PAYMENTS_SANDBOX: 'true', ORDER_PAYMENT_TIMEOUT_SEC: String(TIMEOUT_SEC) };
+    // Units the killed node held for orders it never wrote go back 3 s on (the sweep runs every 1.5 s).
+    const extra = {
+      PAYMENTS_SANDBOX: 'true',
+      ORDER_PAYMENT_TIMEOUT_SEC: String(TIMEOUT_SEC),
+      STOCK_HOLD_LAPSE_SEC: '3',
+    };
     const child = () => startChildNode({ databaseUrl: db.url, redisPrefix, extra });
     const nodes: Child[] = [await child(), await child()];
     cleanup.push(async () => {
@@ -131,9 +136,16 @@ describe.skipIf(!realBackends)('a node SIGKILLed during a checkout burst (Postgr
     const q = home.app.ctx.db;
     const unpaid = () => q.selectFrom('orders').select('id').where('status', '=', 'pending_payment').executeTakeFirst();
     await until(async () => !(await unpaid()), 150_000);
+    const heldWithoutOrder = () =>
+      q
+        .selectFrom('stock_reservations as r')
+        .leftJoin('orders as o', 'o.id', 'r.order_id')
+        .select('r.order_id')
+        .where('o.id', 'is', null)
+        .executeTakeFirst();
     const drained = async () => {
       const m = await inFlight(q);
-      return m.events.length === 0 && m.jobs.length === 0;
+      return m.events.length === 0 && m.jobs.length === 0 && !(await heldWithoutOrder());
     };
     await until(drained, 90_000);
 

@@ -23,13 +23,20 @@ export interface TransactOptions {
  */
 export async function transact<T>(db: Db, fn: (trx: Tx) => Promise<T>, opts: TransactOptions = {}): Promise<T> {
   if (db.isTransaction) return fn(db as Tx);
+  return retryingDeadlocks(() => inTransaction(db, fn), opts);
+}
+
+/**
+ * Run `fn` (a transaction, or one statement on its own) again on deadlock and serialization failures,
+ * with jittered backoff: 5, 10, 20, 40 … ms, each with up to as much again at random, so the losers spread out.
+ */
+export async function retryingDeadlocks<T>(fn: () => Promise<T>, opts: TransactOptions = {}): Promise<T> {
   const attempts = opts.attempts ?? 6;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inTransaction(db, fn);
+      return await fn();
     } catch (err) {
       if (!isRetryableTxError(err) || attempt >= attempts) throw err;
-      // 5, 10, 20, 40 … ms, each with up to as much again at random, so the losers spread out.
       const base = 5 * 2 ** (attempt - 1);
       await new Promise((resolve) => setTimeout(resolve, base + Math.random() * base));
     }
