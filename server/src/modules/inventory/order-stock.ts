@@ -120,7 +120,7 @@ export class OrderStock {
     if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0) return Promise.resolve(null);
     // A statement of its own can still be picked as a deadlock's victim (by the lock queue of the row other
     // transactions lock with more rows): nothing was written, so it runs again, as a transaction would.
-    return retryingDeadlocks(() => this.book.reserveFromOnlyRow(db, { ...input, confirmed: false }));
+    return retryingDeadlocks(db, () => this.book.reserveFromOnlyRow(db, { ...input, confirmed: false }));
   }
 
   /**
@@ -145,7 +145,7 @@ export class OrderStock {
 
   /** The order a hold was for was not made: its units go back on sale (one statement, no lock held after). */
   releaseHold(db: Db, orderId: number): Promise<boolean> {
-    return retryingDeadlocks(() => this.book.releaseUnconfirmed(db, orderId));
+    return retryingDeadlocks(db, () => this.book.releaseUnconfirmed(db, orderId));
   }
 
   /** Holds unconfirmed for longer than `ms` (their node died placing the order) go back on sale. */

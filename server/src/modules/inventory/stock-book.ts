@@ -128,10 +128,10 @@ export class StockBook {
         select (select id from oid), ${r.skuId}, warehouse_id, merchant_id, ${q}, 'reserved', ${r.confirmed ?? true}
         from moved
       )
-      select m.*, (select id from oid) as order_id,
-        (select count(*) from stock_levels x where x.sku_id = ${r.skuId})::int as n,
-        (select coalesce(sum(x.on_hand - x.reserved), 0) from stock_levels x where x.sku_id = ${r.skuId})::int as free
-      from (select 1) as one left join moved m on true`.execute(db);
+      select m.*, (select id from oid) as order_id, sku.n, sku.free
+      from (select count(*)::int as n, coalesce(sum(x.on_hand - x.reserved), 0)::int as free
+              from stock_levels x where x.sku_id = ${r.skuId}) as sku
+      left join moved m on true`.execute(db);
     const row = rows[0]!;
     if (row.warehouse_id === null) return row.n === 1 && row.free < q ? { short: Math.max(0, row.free) } : null;
     const level = row as LevelRow & { warehouse_id: number };

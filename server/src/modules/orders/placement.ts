@@ -110,11 +110,10 @@ export class OrderPlacement {
 
   private async placeNew(p: Placing) {
     const stock = await this.holdStock(p.input.items);
-    const held = stock && 'orderId' in stock ? stock : null;
     try {
       return await this.placeInTransaction(p, stock);
     } catch (err) {
-      if (held) await this.giveBack(held.orderId);
+      if (stock && 'orderId' in stock) await this.giveBack(stock.orderId);
       throw err;
     }
   }
@@ -261,20 +260,21 @@ export class OrderPlacement {
       // burst queues on a short lock rather than on the whole placement. Every stock row of the basket is
       // locked in one global order (sku, warehouse): two multi-shop baskets cannot deadlock.
       // A basket of one SKU needs no lock up front: its reservation locks its one row (inventory's hot path).
-      // A held basket only confirms its hold.
-      const skuIds = [...new Set(groups.flatMap((g) => g.lines.map((l) => l.skuId)))];
       if (held) {
-        const { merchantId, orderId } = created[0]!;
-        await this.ctx.services.inventory.confirmHold(trx, { ...held, orderId, merchantId });
-      } else if (skuIds.length > 1) await this.ctx.services.inventory.lockStock(trx, skuIds);
-      for (const o of held ? [] : created) {
-        const g = groups.find((x) => x.merchantId === o.merchantId)!;
-        // Throws OUT_OF_STOCK (aborting everything above) when short.
-        await this.ctx.services.inventory.reserve(trx, {
-          orderId: o.orderId,
-          merchantId: g.merchantId,
-          lines: g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
-        });
+        // A held basket (one SKU, so one order under the held id) only confirms its hold.
+        await this.ctx.services.inventory.confirmHold(trx, { ...held, merchantId: created[0]!.merchantId });
+      } else {
+        const skuIds = [...new Set(groups.flatMap((g) => g.lines.map((l) => l.skuId)))];
+        if (skuIds.length > 1) await this.ctx.services.inventory.lockStock(trx, skuIds);
+        for (const o of created) {
+          const g = groups.find((x) => x.merchantId === o.merchantId)!;
+          // Throws OUT_OF_STOCK (aborting everything above) when short.
+          await this.ctx.services.inventory.reserve(trx, {
+            orderId: o.orderId,
+            merchantId: g.merchantId,
+            lines: g.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
+          });
+        }
       }
       // Deals after stock, as every other path that holds both locks them.
       await this.ctx.services.checkout.pipeline.commit(priced, created, trx, 'shared');

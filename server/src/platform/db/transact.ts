@@ -23,14 +23,16 @@ export interface TransactOptions {
  */
 export async function transact<T>(db: Db, fn: (trx: Tx) => Promise<T>, opts: TransactOptions = {}): Promise<T> {
   if (db.isTransaction) return fn(db as Tx);
-  return retryingDeadlocks(() => inTransaction(db, fn), opts);
+  return retryingDeadlocks(db, () => inTransaction(db, fn), opts);
 }
 
 /**
- * Run `fn` (a transaction, or one statement on its own) again on deadlock and serialization failures,
- * with jittered backoff: 5, 10, 20, 40 … ms, each with up to as much again at random, so the losers spread out.
+ * Run `fn` (a transaction, or one statement on its own through `db`) again on deadlock and serialization
+ * failures, with jittered backoff: 5, 10, 20, 40 … ms, each with up to as much again at random, so the losers
+ * spread out. Inside an open transaction it runs once: that transaction is aborted, only its owner can retry.
  */
-export async function retryingDeadlocks<T>(fn: () => Promise<T>, opts: TransactOptions = {}): Promise<T> {
+export async function retryingDeadlocks<T>(db: Db, fn: () => Promise<T>, opts: TransactOptions = {}): Promise<T> {
+  if (db.isTransaction) return fn();
   const attempts = opts.attempts ?? 6;
   for (let attempt = 1; ; attempt++) {
     try {
