@@ -128,7 +128,7 @@ const checks = [
       } catch {
         executable = false;
       }
-      const r = locateFfmpeg('bundled');
+      const r = await locateFfmpeg('bundled');
       if (!r.found) throw new Error(r.reason);
       const how = executable ? 'executable as installed' : 'installed without its x bit; the lookup set it';
       return `${r.found.package} runs -version: ${r.found.version}, ${how} (${path.relative(root, r.found.path)})`;

@@ -14,6 +14,7 @@ import type { Config } from './platform/config.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { openDatabase, type DataStore } from './platform/db/database.ts';
 import { collectMigrations, migrate } from './platform/db/migrate.ts';
+import { keepSchemaFolder, schemaFolderFor } from './platform/db/schema-template.ts';
 import { openCache } from './platform/cache/index.ts';
 import { EventBus } from './platform/events/outbox.ts';
 import { JobQueue } from './platform/events/jobs.ts';
@@ -60,6 +61,8 @@ export interface CreateAppOptions {
   pgliteDir?: string;
   /** A dumped PGlite data directory to start from (see test/harness.ts). */
   pgliteTemplate?: Blob;
+  /** Where a new PGlite folder finds (or leaves) a copy of the migrated schema (schema-template.ts). */
+  schemaCacheDir?: string;
   modules?: Module[];
   /** Filled with how long each step took, in ms (main.ts logs them at start). */
   phases?: Record<string, number>;
@@ -74,18 +77,22 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     if (opts.phases) opts.phases[`${name}Ms`] = Math.round(now - t0);
     t0 = now;
   };
+  const migrations = collectMigrations(migrationDirs(modules));
+  const pgliteDir = opts.pgliteDir ?? path.join(config.dataDir, 'pglite');
+  const schema = config.databaseUrl ? null : schemaFolderFor(opts.schemaCacheDir, pgliteDir, migrations);
   const store = await openDatabase({
     url: config.databaseUrl,
-    pgliteDir: opts.pgliteDir ?? path.join(config.dataDir, 'pglite'),
+    pgliteDir,
     poolMax: config.dbPoolMax,
     log,
     ...(opts.pgliteTemplate ? { pgliteTemplate: opts.pgliteTemplate } : {}),
+    pgliteStartFrom: schema?.cached ? schema.folder : undefined,
   });
   lap('dbOpen');
-  const migrations = collectMigrations(migrationDirs(modules));
   const applied = await migrate(store.db, migrations, log);
-  lap('migrate');
   if (applied.length) log.info({ count: applied.length, backend: store.kind }, 'migrations applied');
+  if (schema && !schema.cached) await keepSchemaFolder(store, pgliteDir, schema, log);
+  lap('migrate');
 
   const cache = openCache({ redisUrl: config.redisUrl, prefix: config.redisPrefix, log });
   const metrics = new Metrics();
@@ -152,6 +159,7 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     async listen() {
       // A deep accept queue: when a pinned product makes thousands of viewers tap at once, connections
       // wait to be accepted instead of being reset at Node's default of 511 (the kernel caps it at somaxconn).
+      for (const m of modules) await m.ready?.(ctx);
       const address = await http.listen({ host: config.host, port: config.port, backlog: 4096 });
       listening = true;
       stopWarming = warmValidators(pendingValidators, log);

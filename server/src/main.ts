@@ -4,6 +4,7 @@ import closeWithGrace from 'close-with-grace';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
 import { createLogger } from './platform/logger.ts';
+import { defaultSchemaCacheDir } from './platform/db/schema-template.ts';
 import { seedDemo } from './seed/seed.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './modules/identity/seed.ts';
 
@@ -27,7 +28,7 @@ const timed = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
   phases[`${name}Ms`] = Math.round(performance.now() - t0);
   return result;
 };
-const app = await timed('createApp', () => createApp(config, { log, phases }));
+const app = await timed('createApp', () => createApp(config, { log, phases, schemaCacheDir: defaultSchemaCacheDir() }));
 if (config.seedDemo) await timed('seed', () => seedDemo(app));
 const url = await timed('listen', () => app.listen());
 log.info({ ...phases, totalMs: Math.round(performance.now()) }, 'started');

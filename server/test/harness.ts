@@ -3,11 +3,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import crypto from 'node:crypto';
 import { createApp, migrationDirs, type App } from '../src/app.ts';
 import { modules as allModules } from '../src/modules/index.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { collectMigrations, migrate } from '../src/platform/db/migrate.ts';
+import { readSchemaTemplate, schemaKey, writeSchemaTemplate } from '../src/platform/db/schema-template.ts';
 import { testConfig, type Config } from '../src/platform/config.ts';
 import type { Module } from '../src/platform/context.ts';
 import type { Logger } from '../src/platform/logger.ts';
@@ -49,33 +49,24 @@ export interface TestNodeOptions {
 
 let cachedHash: Promise<string> | undefined;
 let template: Promise<Blob> | undefined;
+const TEMPLATE_DIR = path.join(os.tmpdir(), 'livemall-schema');
 
 /**
  * A PGlite data directory with every migration applied, dumped once and shared by all test
- * workers through a file keyed by the migrations' checksums: loading it takes ~1 s where a fresh
- * initdb plus migrations takes 4-6 s.
+ * workers through a file keyed by the migrations (schema-template.ts): loading it takes ~1 s where a
+ * fresh initdb plus migrations takes 4-6 s.
  */
 function pgliteTemplate(): Promise<Blob> {
   template ??= (async () => {
     const migrations = collectMigrations(migrationDirs(allModules));
-    const key = crypto
-      .createHash('sha256')
-      .update(migrations.map((m) => m.id + m.checksum).join('|'))
-      .digest('hex')
-      .slice(0, 16);
-    const file = path.join(os.tmpdir(), `livemall-pglite-template-${key}.tar`);
-    if (fs.existsSync(file)) return new Blob([fs.readFileSync(file)]);
+    const key = schemaKey(migrations);
+    const cached = readSchemaTemplate(TEMPLATE_DIR, key);
+    if (cached) return cached;
     const store = await openDatabase({ pgliteDir: 'memory://' });
     await migrate(store.db, migrations);
     const blob = await store.dump!();
     await store.close();
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
-    fs.renameSync(tmp, file); // atomic: parallel workers never read a half-written template
-    for (const old of fs.readdirSync(os.tmpdir())) {
-      if (old.startsWith('livemall-pglite-template-') && old.endsWith('.tar') && !file.endsWith(old))
-        fs.rmSync(path.join(os.tmpdir(), old), { force: true });
-    }
+    await writeSchemaTemplate(TEMPLATE_DIR, key, blob);
     return blob;
   })();
   return template;

@@ -67,6 +67,8 @@ export interface Module {
   init?(ctx: AppContext): void | Promise<void>;
   /** Register HTTP routes. */
   routes?(app: Http, ctx: AppContext): void | Promise<void>;
+  /** Before the HTTP server listens: finish what init began in the background (the ffmpeg probe). */
+  ready?(ctx: AppContext): Promise<void>;
   /** After the HTTP server listens: start background parts (media server, gateway...). */
   start?(ctx: AppContext): Promise<void>;
   stop?(ctx: AppContext): Promise<void>;

@@ -100,6 +100,49 @@ describe.each(APP_BACKENDS)('product edits on $name', (backend) => {
     expect(await level(red)).toEqual({ on_hand: 10, reserved: 3 });
   });
 
+  it('opens each SKU of a new product with its own stock, ledger line and low-stock alert', async () => {
+    const colours = ['红', '黄', '蓝', '绿', '紫'];
+    const stock = [8, 0, 2, 3, 4];
+    const p = await createProduct(node, shop, {
+      title: '开仓测试款',
+      specs: [{ name: '颜色', values: colours }],
+      // Listed in another order than the spec's, so ids cannot line up by position by luck.
+      skus: [4, 2, 0, 3, 1].map((i) => ({ specValues: [colours[i]!], priceFen: 1990, stock: stock[i]! })),
+      lowStockThreshold: 3,
+    });
+    const { db } = node.app.ctx;
+    const ids = colours.map((c) => p.skus.find((s: any) => s.specValues[0] === c).id as number);
+    for (const [i, id] of ids.entries()) {
+      expect(await level(id)).toEqual({ on_hand: stock[i], reserved: 0 });
+      expect(await ledgerRows(id)).toEqual(stock[i] ? [{ reason: 'initial', delta_on_hand: stock[i] }] : []);
+    }
+    const after = await db
+      .selectFrom('stock_ledger')
+      .select(['sku_id', 'on_hand_after'])
+      .where('sku_id', 'in', ids)
+      .execute();
+    expect(after.every((r) => r.on_hand_after === stock[ids.indexOf(r.sku_id)])).toBe(true);
+    // At or under the threshold with stock: alerted once (a SKU opened at 0 has nothing to run low on).
+    const alerted = await db
+      .selectFrom('outbox_events')
+      .select(sql<number>`(payload->>'skuId')::bigint`.as('sku'))
+      .where('type', '=', 'inventory.low_stock')
+      .where(sql<number>`(payload->>'skuId')::bigint`, 'in', ids)
+      .execute();
+    expect(alerted.map((r) => Number(r.sku)).sort()).toEqual([ids[2], ids[3]].sort());
+    const flags = await db
+      .selectFrom('stock_levels')
+      .select(['sku_id', 'low_stock_alerted'])
+      .where('sku_id', 'in', ids)
+      .execute();
+    expect(
+      flags
+        .filter((f) => f.low_stock_alerted)
+        .map((f) => f.sku_id)
+        .sort(),
+    ).toEqual([ids[2], ids[3]].sort());
+  });
+
   it('gives a SKU added by an edit its initial stock through the ledger', async () => {
     const p = await createProduct(node, shop, {
       title: '加规格款',

@@ -320,12 +320,13 @@ export class ProductService {
     reason: 'initial' | 'import',
     lowStockThreshold?: number,
   ): Promise<void> {
-    for (const s of skus) {
-      let row: { id: number };
-      try {
-        row = await trx
-          .insertInto('skus')
-          .values({
+    if (!skus.length) return;
+    let rows: Array<{ id: number; spec_values: unknown }>;
+    try {
+      rows = await trx
+        .insertInto('skus')
+        .values(
+          skus.map((s) => ({
             product_id: productId,
             merchant_id: merchantId,
             spec_values: JSON.stringify(s.specValues.map((v) => v.trim())),
@@ -335,21 +336,24 @@ export class ProductService {
             original_price_fen: s.originalPriceFen ?? s.priceFen,
             weight_grams: s.weightGrams ?? 0,
             enabled: s.enabled ?? true,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-      } catch (err) {
-        throw mapUnique(err);
-      }
-      await this.ctx.services.inventory.setStock(trx, {
-        merchantId,
-        skuId: row.id,
-        quantity: s.stock ?? 0,
-        reason,
-        ...(actorUserId ? { actorUserId } : {}),
-        ...(lowStockThreshold !== undefined ? { lowStockThreshold } : {}),
-      });
+          })),
+        )
+        .returning(['id', 'spec_values'])
+        .execute();
+    } catch (err) {
+      throw mapUnique(err);
     }
+    // Matched by combination (unique within a product), not by RETURNING's order, which SQL does not promise.
+    const idOf = new Map(rows.map((r) => [JSON.stringify(r.spec_values), r.id]));
+    const items = skus.map((s) => ({
+      skuId: idOf.get(JSON.stringify(s.specValues.map((v) => v.trim())))!,
+      quantity: s.stock ?? 0,
+    }));
+    await this.ctx.services.inventory.stockNewSkus(trx, merchantId, items, {
+      reason,
+      actorUserId,
+      ...(lowStockThreshold !== undefined ? { lowStockThreshold } : {}),
+    });
   }
 
   private async setTags(trx: Db, merchantId: number, productId: number, names: string[]): Promise<void> {

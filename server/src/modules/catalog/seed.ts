@@ -157,8 +157,16 @@ const FASHION: DemoProduct[] = [
 
 export async function seedCatalog(ctx: AppContext, progress: SeedProgress): Promise<void> {
   const { db } = ctx;
+  // Each path is looked up once per seed, not once per product (a level is one query).
+  const categoryIds = new Map<string, number>();
+  const ensurePath = async (names: string[]) => {
+    const key = names.join('/');
+    const id = categoryIds.get(key) ?? (await ctx.services.categories.ensurePath(db, names));
+    categoryIds.set(key, id);
+    return id;
+  };
   for (const [i, [l1, l2, l3s]] of CATEGORIES.entries()) {
-    for (const l3 of l3s) await ctx.services.categories.ensurePath(db, [l1, l2, l3]);
+    for (const l3 of l3s) await ensurePath([l1, l2, l3]);
     progress.step('categories', i + 1, CATEGORIES.length);
   }
   const merchants = await demoMerchantIds(ctx);
@@ -179,7 +187,7 @@ export async function seedCatalog(ctx: AppContext, progress: SeedProgress): Prom
         contentType: 'image/svg+xml',
         body: coverSvg(p),
       });
-      const categoryId = await ctx.services.categories.ensurePath(db, p.category);
+      const categoryId = await ensurePath(p.category);
       const { category: _c, color: _k, icon: _i, ...input } = p;
       await transact(db, (trx) =>
         ctx.services.products.createIn(

@@ -160,6 +160,27 @@ export class InventoryService {
     return moved;
   }
 
+  /**
+   * Stock for SKUs the caller's transaction has just created (a new product, an import), in the shop's
+   * default warehouse: one statement for the rows, one for their opening ledger lines.
+   */
+  async stockNewSkus(
+    db: Db,
+    merchantId: number,
+    items: Array<{ skuId: number; quantity: number }>,
+    opts: { reason: 'initial' | 'import'; actorUserId?: number | null; lowStockThreshold?: number },
+  ): Promise<void> {
+    for (const i of items) {
+      if (!Number.isSafeInteger(i.quantity) || i.quantity < 0) {
+        throw badRequest('QUANTITY_INVALID', 'Stock must be a non-negative integer');
+      }
+    }
+    if (!items.length) return;
+    const warehouseId = await this.defaultWarehouse(db, merchantId);
+    const line = { reason: opts.reason, actorUserId: opts.actorUserId ?? null };
+    await this.book.open(db, merchantId, warehouseId, items, line, opts.lowStockThreshold);
+  }
+
   /** Change on-hand by `delta` in one conditional UPDATE: concurrent changes all count. */
   async changeStock(db: Db, input: StockChange & { delta: number }): Promise<Level> {
     if (!Number.isSafeInteger(input.delta)) {

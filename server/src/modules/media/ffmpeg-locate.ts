@@ -1,8 +1,9 @@
 // Which ffmpeg this node runs. FFMPEG_PATH "auto" (the default): the system's ffmpeg on PATH, else
 // the static build shipped inside the npm package @ffmpeg-installer/ffmpeg, so a machine with only
 // Node and npm still gets HLS, replays and the demo stream. "bundled" forces the shipped build,
-// "none" turns ffmpeg off (HTTP-FLV only), anything else is a path or command used as given.
-import { spawnSync } from 'node:child_process';
+// "none" turns ffmpeg off (HTTP-FLV only), anything else is a path or command used as given. Asynchronous:
+// `ffmpeg -version` takes a quarter of a second to link its libraries, which start-up does meanwhile.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -25,7 +26,7 @@ export interface LocateOptions {
   bundled?: () => { path: string; package: string } | null;
 }
 
-export function locateFfmpeg(setting: string, opts: LocateOptions = {}): FfmpegLookup {
+export async function locateFfmpeg(setting: string, opts: LocateOptions = {}): Promise<FfmpegLookup> {
   const pathEnv = 'pathEnv' in opts ? opts.pathEnv : process.env.PATH;
   const bundled = opts.bundled ?? bundledFfmpeg;
   const value = setting.trim();
@@ -34,20 +35,20 @@ export function locateFfmpeg(setting: string, opts: LocateOptions = {}): FfmpegL
   if (value !== '' && value !== 'auto') {
     const bin = value.includes('/') ? path.resolve(value) : onPath(value, pathEnv);
     if (!bin || !fs.existsSync(bin)) return { found: null, reason: `FFMPEG_PATH=${value} not found` };
-    return run(bin, 'system') ?? { found: null, reason: `FFMPEG_PATH=${value} does not run` };
+    return (await run(bin, 'system')) ?? { found: null, reason: `FFMPEG_PATH=${value} does not run` };
   }
   const system = onPath('ffmpeg', pathEnv);
-  const fromSystem = system ? run(system, 'system') : null;
+  const fromSystem = system ? await run(system, 'system') : null;
   if (fromSystem) return fromSystem;
-  const b = fromBundled(bundled());
+  const b = await fromBundled(bundled());
   if (b.found) return b;
   return { found: null, reason: `no ffmpeg on PATH${system ? ` that runs (${system})` : ''} and ${b.reason}` };
 }
 
-function fromBundled(b: { path: string; package: string } | null): FfmpegLookup {
+async function fromBundled(b: { path: string; package: string } | null): Promise<FfmpegLookup> {
   if (!b) return { found: null, reason: 'no bundled ffmpeg (@ffmpeg-installer/ffmpeg has no build for this platform)' };
   ensureExecutable(b.path);
-  const r = run(b.path, 'bundled');
+  const r = await run(b.path, 'bundled');
   if (!r) return { found: null, reason: `the bundled ffmpeg does not run (${b.path})` };
   return { found: { ...r.found, package: b.package } };
 }
@@ -91,13 +92,16 @@ function onPath(command: string, pathEnv: string | undefined): string | null {
   return null;
 }
 
-function run(bin: string, source: FfmpegSource): { found: FfmpegBinary } | null {
-  try {
-    const r = spawnSync(bin, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 10_000 });
-    if (r.status !== 0) return null;
-    const version = /^ffmpeg version (\S+)/.exec(r.stdout)?.[1] ?? 'unknown';
-    return { found: { path: bin, version, source } };
-  } catch {
-    return null;
-  }
+function run(bin: string, source: FfmpegSource): Promise<{ found: FfmpegBinary } | null> {
+  return new Promise((resolve) => {
+    try {
+      execFile(bin, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 10_000 }, (err, stdout) => {
+        if (err) return resolve(null);
+        const version = /^ffmpeg version (\S+)/.exec(stdout)?.[1] ?? 'unknown';
+        resolve({ found: { path: bin, version, source } });
+      });
+    } catch {
+      resolve(null); // not executable at all (EACCES is thrown, not passed to the callback)
+    }
+  });
 }

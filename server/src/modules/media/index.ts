@@ -36,6 +36,9 @@ export const mediaModule: Module = {
     });
   },
   routes: mediaRoutes,
+  async ready(ctx) {
+    await ctx.services.media.located;
+  },
   async start(ctx) {
     await ctx.services.media.start();
     if (ctx.config.demoStream && ctx.config.seedDemo) {

@@ -12,8 +12,10 @@ import type { RecheckScope } from '../realtime/realtime-service.ts';
 
 export class MediaService {
   readonly mediaDir: string;
-  /** The ffmpeg this node runs (system or bundled), or why there is none. */
-  readonly ffmpeg: FfmpegLookup;
+  /** The ffmpeg this node runs (system or bundled), or why there is none; known once `located` settles. */
+  ffmpeg: FfmpegLookup = { found: null, reason: 'still looking for ffmpeg' };
+  /** The probe, begun at construction so that the rest of start-up runs meanwhile (awaited before listening). */
+  readonly located: Promise<void>;
   private ingest: RtmpIngest | undefined;
   private readonly packagers = new Map<number, StreamPackager>(); // by room
   private demo: SupervisedFfmpeg | undefined;
@@ -23,7 +25,9 @@ export class MediaService {
 
   constructor(private readonly ctx: AppContext) {
     this.mediaDir = path.join(ctx.config.dataDir, 'media');
-    this.ffmpeg = locateFfmpeg(ctx.config.ffmpegPath);
+    this.located = locateFfmpeg(ctx.config.ffmpegPath).then((lookup) => {
+      this.ffmpeg = lookup;
+    });
     this.audience = new FlvAudience(ctx);
   }
 
@@ -42,6 +46,7 @@ export class MediaService {
 
   async start(): Promise<void> {
     const { config, log } = this.ctx;
+    await this.located;
     if (this.ffmpeg.found) log.info({ ffmpeg: this.ffmpeg.found }, `using the ${this.ffmpeg.found.source} ffmpeg`);
     else log.warn({ reason: this.ffmpeg.reason }, 'ffmpeg not found: serving HTTP-FLV only (no HLS, no replays)');
     // One access change, one recheck on every node: its sockets (realtime), and here its FLV

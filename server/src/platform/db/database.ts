@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { lockDataDir } from './pglite-lock.ts';
+import { copyIntoNewFolder } from './schema-template.ts';
 import type { Database, Db } from './types.ts';
 
 export interface DataStore {
@@ -28,6 +29,8 @@ export interface OpenDatabaseOptions {
   log?: Logger;
   /** Start PGlite from a dumped data directory (tests: a pre-migrated template, ~3x faster than initdb). */
   pgliteTemplate?: Blob;
+  /** A new data folder starts as a copy of this one, made once the folder is locked (schema-template.ts). */
+  pgliteStartFrom?: string | undefined;
 }
 
 const INT8 = 20;
@@ -70,6 +73,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DataStore
   const unlock = dir.startsWith('memory://') ? () => undefined : lockDataDir(path.resolve(dir));
   let pglite: InstanceType<typeof PGlite>;
   try {
+    if (opts.pgliteStartFrom) copyIntoNewFolder(opts.pgliteStartFrom, dir);
     pglite = await PGlite.create(dir, {
       ...(opts.pgliteTemplate ? { loadDataDir: opts.pgliteTemplate } : {}),
       parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },

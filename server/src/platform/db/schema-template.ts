@@ -1,0 +1,123 @@
+// A new PGlite data folder starts as a copy of a freshly migrated one. PGlite's initdb and the migrations
+// are seconds of WASM work whose result is the same for every new folder of a checkout (and for every
+// test), so it is done once per set of migrations and PGlite version and kept where a build cache
+// belongs: a folder in node_modules/.cache for the node (copied natively, then a plain PGlite start: a
+// third of the time PGlite's own tar loading takes), a dumped tar in the temporary folder for the tests'
+// in-memory databases.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { DataStore } from './database.ts';
+import type { MigrationFile } from './migrate.ts';
+
+const PREFIX = 'pglite-schema-';
+const FOLDER_PREFIX = 'pglite-folder-';
+const pgliteEntry = () => createRequire(import.meta.url).resolve('@electric-sql/pglite');
+
+/** `<node_modules>/.cache/livemall`, next to the PGlite package the node loads. */
+export function defaultSchemaCacheDir(): string {
+  const nodeModules = path.resolve(path.dirname(pgliteEntry()), '..', '..', '..');
+  return path.join(nodeModules, '.cache', 'livemall');
+}
+
+function pgliteVersion(): string {
+  const manifest = path.resolve(path.dirname(pgliteEntry()), '..', 'package.json');
+  return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+/** Names the schema: a dump is used only by the same migrations on the same PGlite. */
+export function schemaKey(migrations: MigrationFile[]): string {
+  return crypto
+    .createHash('sha256')
+    .update(pgliteVersion())
+    .update(migrations.map((m) => `|${m.id}:${m.checksum}`).join(''))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+const fileFor = (dir: string, key: string) => path.join(dir, `${PREFIX}${key}.tar`);
+
+export function readSchemaTemplate(dir: string, key: string): Blob | null {
+  const file = fileFor(dir, key);
+  return fs.existsSync(file) ? new Blob([fs.readFileSync(file)]) : null;
+}
+
+/** Writes atomically (parallel writers never leave a half-written dump) and drops the other keys' dumps. */
+export async function writeSchemaTemplate(dir: string, key: string, dump: Blob): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = fileFor(dir, key);
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+  fs.renameSync(tmp, file);
+  for (const old of fs.readdirSync(dir)) {
+    if (old.startsWith(PREFIX) && old.endsWith('.tar') && path.join(dir, old) !== file)
+      fs.rmSync(path.join(dir, old), { force: true });
+  }
+}
+
+/** A PGlite folder that initdb has not run in (PGlite itself looks for PG_VERSION). */
+const isNewPgliteFolder = (dir: string) => !dir.startsWith('memory://') && !fs.existsSync(path.join(dir, 'PG_VERSION'));
+
+export interface SchemaFolder {
+  cacheDir: string;
+  key: string;
+  /** The cached copy of the migrated schema for these migrations. */
+  folder: string;
+  /** Whether the cache holds it; false: this start makes it (keepSchemaFolder, after migrating). */
+  cached: boolean;
+}
+
+/** For a new PGlite folder when the node has a cache folder; null when the data folder is not new. */
+export function schemaFolderFor(
+  cacheDir: string | undefined,
+  pgliteDir: string,
+  migrations: MigrationFile[],
+): SchemaFolder | null {
+  if (!cacheDir || !isNewPgliteFolder(pgliteDir)) return null;
+  const key = schemaKey(migrations);
+  const folder = path.join(cacheDir, `${FOLDER_PREFIX}${key}`);
+  return { cacheDir, key, folder, cached: fs.existsSync(path.join(folder, 'PG_VERSION')) };
+}
+
+/** Called by whoever holds the data folder's lock: another process may have started in it meanwhile. */
+export function copyIntoNewFolder(from: string, to: string): void {
+  if (!isNewPgliteFolder(to)) return;
+  fs.rmSync(to, { recursive: true, force: true });
+  fs.cpSync(from, to, { recursive: true, mode: fs.constants.COPYFILE_FICLONE });
+}
+
+/**
+ * Copies the just-migrated folder into the cache for the next new one. Nothing else runs on the database
+ * yet, so after a checkpoint its files are what a dump would hold. The WAL segments PostgreSQL made ahead
+ * of the one it writes are left out (it makes them again when it needs them): 16 MB each. A failure only
+ * costs the next new folder its speed.
+ */
+export async function keepSchemaFolder(store: DataStore, pgliteDir: string, t: SchemaFolder, log: Logger) {
+  const target = t.folder;
+  const tmp = `${target}.${process.pid}.tmp`;
+  try {
+    await sql`checkpoint`.execute(store.db);
+    const { rows } = await sql<{ segment: string }>`select pg_walfile_name(pg_current_wal_lsn()) as segment`.execute(
+      store.db,
+    );
+    const current = rows[0]!.segment;
+    const walDir = path.join(pgliteDir, 'pg_wal');
+    const ahead = (file: string) =>
+      path.dirname(file) === walDir && /^[0-9A-F]{24}$/.test(path.basename(file)) && path.basename(file) > current;
+    fs.mkdirSync(t.cacheDir, { recursive: true });
+    fs.cpSync(pgliteDir, tmp, { recursive: true, filter: (file) => !ahead(file) });
+    fs.renameSync(tmp, target); // atomic; a node that kept the same key first wins
+    for (const old of fs.readdirSync(t.cacheDir)) {
+      if (old.startsWith(FOLDER_PREFIX) && path.join(t.cacheDir, old) !== target)
+        fs.rmSync(path.join(t.cacheDir, old), { recursive: true, force: true });
+    }
+    log.info({ key: t.key }, 'kept the migrated schema for new data folders');
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    if (!fs.existsSync(path.join(target, 'PG_VERSION')))
+      log.warn({ err: (err as Error).message }, 'could not keep the migrated schema');
+  }
+}
