@@ -5,11 +5,15 @@
 // the video) against the clock. Each path runs twice in the same run: with the player's earlier settings
 // (?latency=previous, the baseline) and with today's. Prints p50/p95 per path.
 //   npx tsx bench/glass-to-glass.ts          (needs ffmpeg and chromium: apt-get install ffmpeg chromium)
+//   BENCH_PATHS=hls BENCH_SAMPLES=20 npx tsx bench/glass-to-glass.ts   (one path, fewer samples)
 import { spawn } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import { startLiveMall } from './lib/processes.ts';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 40);
+// BENCH_PATHS=hls,hlsjs: only those paths (default all three).
+const ALL_PATHS = ['flv', 'hls', 'hlsjs'] as const;
+const PATHS = ALL_PATHS.filter((p) => (process.env.BENCH_PATHS ?? ALL_PATHS.join(',')).split(',').includes(p));
 const W = 640;
 const H = 360;
 const BITS = 32;
@@ -118,7 +122,7 @@ try {
   await sleep(4000); // a few segments in the playlist
 
   const rows: string[] = [];
-  for (const path of ['flv', 'hls', 'hlsjs'] as const) {
+  for (const path of PATHS) {
     for (const latency of ['previous', 'low'] as const) {
       const page = await (await browser.newContext({ viewport: { width: 412, height: 915 } })).newPage();
       await page.goto(`${node.url}/shop/room/${room.id}?player=${path}&latency=${latency}`);
