@@ -1,5 +1,8 @@
-// Live video: HTTP-FLV through mpegts.js where Media Source Extensions exist (lowest latency),
-// native HLS on iOS Safari, hls.js (loaded only when needed) elsewhere. Replays are HLS VOD.
+// Live video: HTTP-FLV through mpegts.js where Media Source Extensions exist (lowest latency); without FLV,
+// live HLS through hls.js where they exist too, native HLS on iOS Safari (no window.MediaSource) and where
+// hls.js cannot run. Chromium plays HLS natively now, but starts three target durations behind the edge
+// (about 3.5 s glass to glass, bench/README) where hls.js plays about 1.5 s behind. Replays are HLS VOD,
+// native first.
 import mpegts from 'mpegts.js';
 import { useEffect, useRef, useState } from 'react';
 import { flvConfig, hlsJsConfig, type LatencyMode } from './latency.ts';
@@ -11,7 +14,7 @@ export function Player(props: {
   poster?: string | null;
   unmuteLabel?: string;
   className?: string;
-  /** Force one path (the shop's `?player=` for tests and benches); by default FLV, then native HLS, then hls.js. */
+  /** Force one path (the shop's `?player=` for tests and benches); by default as the top of this file says. */
   prefer?: 'flv' | 'hls' | 'hlsjs' | null;
   /** How close to the live edge (latency.ts); 'low' unless a bench asks for the earlier settings. */
   latency?: LatencyMode;
@@ -62,7 +65,7 @@ export function Player(props: {
       }
       const url = props.replay ?? props.hls;
       if (!url) return;
-      if (props.prefer !== 'hlsjs' && video.canPlayType('application/vnd.apple.mpegurl')) {
+      const playNative = () => {
         video.addEventListener('error', retry);
         video.src = url;
         play();
@@ -71,10 +74,13 @@ export function Player(props: {
           video.removeAttribute('src');
           video.load();
         };
-        return;
-      }
+      };
+      const nativeHls = video.canPlayType('application/vnd.apple.mpegurl') !== '';
+      const liveOnMse = !props.replay && !props.prefer && typeof window.MediaSource === 'function';
+      if (nativeHls && (props.prefer === 'hls' || (props.prefer !== 'hlsjs' && !liveOnMse))) return playNative();
       const { default: Hls } = await import('hls.js');
-      if (cancelled || !Hls.isSupported()) return;
+      if (cancelled) return;
+      if (!Hls.isSupported()) return nativeHls ? playNative() : undefined;
       const h = new Hls(hlsJsConfig(latency, Boolean(props.replay)));
       h.on(Hls.Events.ERROR, (_e, data) => {
         if (data.fatal) retry();
