@@ -73,7 +73,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DataStore
   const unlock = dir.startsWith('memory://') ? () => undefined : lockDataDir(path.resolve(dir));
   let pglite: InstanceType<typeof PGlite>;
   try {
-    if (opts.pgliteStartFrom) copyIntoNewFolder(opts.pgliteStartFrom, dir);
+    if (opts.pgliteStartFrom) await copyIntoNewFolder(opts.pgliteStartFrom, dir);
     pglite = await PGlite.create(dir, {
       ...(opts.pgliteTemplate ? { loadDataDir: opts.pgliteTemplate } : {}),
       parsers: { [INT8]: toNumber, [NUMERIC]: toNumber },

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import type { DataStore } from './database.ts';
+import { type DataStore, openDatabase } from './database.ts';
 import type { MigrationFile } from './migrate.ts';
 
 const PREFIX = 'pglite-schema-';
@@ -82,33 +82,62 @@ export function schemaFolderFor(
   return { cacheDir, key, folder, cached: fs.existsSync(path.join(folder, 'PG_VERSION')) };
 }
 
-/** Called by whoever holds the data folder's lock: another process may have started in it meanwhile. */
-export function copyIntoNewFolder(from: string, to: string): void {
+/**
+ * Called by whoever holds the data folder's lock: another process may have started in it meanwhile. The
+ * ~1,700 files are copied several at a time on libuv's thread pool: one after another, as fs.cpSync does,
+ * took 0.7-1.6 s on this VM's disk, eight at a time 0.2-0.25 s.
+ */
+export async function copyIntoNewFolder(from: string, to: string): Promise<void> {
   if (!isNewPgliteFolder(to)) return;
   fs.rmSync(to, { recursive: true, force: true });
-  fs.cpSync(from, to, { recursive: true, mode: fs.constants.COPYFILE_FICLONE });
+  const files: string[] = [];
+  const walk = (rel: string) => {
+    fs.mkdirSync(path.join(to, rel), { recursive: true });
+    for (const e of fs.readdirSync(path.join(from, rel), { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(rel, e.name));
+      else files.push(path.join(rel, e.name));
+    }
+  };
+  walk('.');
+  let next = 0;
+  const copier = async () => {
+    while (next < files.length) {
+      const f = files[next++]!;
+      await fs.promises.copyFile(path.join(from, f), path.join(to, f), fs.constants.COPYFILE_FICLONE);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, copier));
 }
 
 /**
  * Copies the just-migrated folder into the cache for the next new one. Nothing else runs on the database
- * yet, so after a checkpoint its files are what a dump would hold. The WAL segments PostgreSQL made ahead
- * of the one it writes are left out (it makes them again when it needs them): 16 MB each. A failure only
- * costs the next new folder its speed.
+ * yet, so after a checkpoint its files are what a dump would hold. A failure only costs the next new folder
+ * its speed.
  */
 export async function keepSchemaFolder(store: DataStore, pgliteDir: string, t: SchemaFolder, log: Logger) {
   const target = t.folder;
   const tmp = `${target}.${process.pid}.tmp`;
   try {
     await sql`checkpoint`.execute(store.db);
-    const { rows } = await sql<{ segment: string }>`select pg_walfile_name(pg_current_wal_lsn()) as segment`.execute(
-      store.db,
-    );
-    const current = rows[0]!.segment;
-    const walDir = path.join(pgliteDir, 'pg_wal');
-    const ahead = (file: string) =>
-      path.dirname(file) === walDir && /^[0-9A-F]{24}$/.test(path.basename(file)) && path.basename(file) > current;
     fs.mkdirSync(t.cacheDir, { recursive: true });
-    fs.cpSync(pgliteDir, tmp, { recursive: true, filter: (file) => !ahead(file) });
+    fs.cpSync(pgliteDir, tmp, { recursive: true });
+    // Opened once and shut down cleanly: a copy of a folder taken from a running PostgreSQL starts with crash
+    // recovery (and the checkpoint that ends it) every time; a copy of a shut-down one starts as a restart does.
+    const copy = await openDatabase({ pgliteDir: tmp });
+    const { rows } = await sql<{ segment: string; room: number }>`
+      select pg_walfile_name(pg_current_wal_insert_lsn()) as segment,
+        pg_size_bytes(current_setting('wal_segment_size'))
+          - (pg_current_wal_insert_lsn() - '0/0'::pg_lsn) % pg_size_bytes(current_setting('wal_segment_size'))
+          as room`.execute(copy.db);
+    await copy.close();
+    // The WAL segments PostgreSQL made ahead of the one it writes are left out (16 MB each; it makes them
+    // again when it needs them), unless the shutdown's checkpoint record may have gone into the next one.
+    const { segment, room } = rows[0]!;
+    if (room > 1 << 20) {
+      const walDir = path.join(tmp, 'pg_wal');
+      for (const f of fs.readdirSync(walDir))
+        if (/^[0-9A-F]{24}$/.test(f) && f > segment) fs.rmSync(path.join(walDir, f), { force: true });
+    }
     fs.renameSync(tmp, target); // atomic; a node that kept the same key first wins
     for (const old of fs.readdirSync(t.cacheDir)) {
       if (old.startsWith(FOLDER_PREFIX) && path.join(t.cacheDir, old) !== target)
