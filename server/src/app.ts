@@ -157,9 +157,9 @@ export async function createApp(config: Config, opts: CreateAppOptions = {}): Pr
     modules,
     routes,
     async listen() {
+      for (const m of modules) await m.ready?.(ctx);
       // A deep accept queue: when a pinned product makes thousands of viewers tap at once, connections
       // wait to be accepted instead of being reset at Node's default of 511 (the kernel caps it at somaxconn).
-      for (const m of modules) await m.ready?.(ctx);
       const address = await http.listen({ host: config.host, port: config.port, backlog: 4096 });
       listening = true;
       stopWarming = warmValidators(pendingValidators, log);
