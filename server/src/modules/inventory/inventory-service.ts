@@ -140,9 +140,7 @@ export class InventoryService {
    * the difference is one ledger row. Refused below what open orders reserve.
    */
   async setStock(db: Db, input: StockChange & { quantity: number; lowStockThreshold?: number }): Promise<Level> {
-    if (!Number.isSafeInteger(input.quantity) || input.quantity < 0) {
-      throw badRequest('QUANTITY_INVALID', 'Stock must be a non-negative integer');
-    }
+    assertStockCount(input.quantity);
     const { merchantId, skuId } = input;
     const warehouseId = await this.ensureLevel(db, merchantId, skuId, input.warehouseId, input.lowStockThreshold);
     // Locked before reading: the count replaces what is there now, not what was there a moment ago.
@@ -170,11 +168,7 @@ export class InventoryService {
     items: Array<{ skuId: number; quantity: number }>,
     opts: { reason: 'initial' | 'import'; actorUserId?: number | null; lowStockThreshold?: number },
   ): Promise<void> {
-    for (const i of items) {
-      if (!Number.isSafeInteger(i.quantity) || i.quantity < 0) {
-        throw badRequest('QUANTITY_INVALID', 'Stock must be a non-negative integer');
-      }
-    }
+    for (const i of items) assertStockCount(i.quantity);
     if (!items.length) return;
     const warehouseId = await this.defaultWarehouse(db, merchantId);
     const line = { reason: opts.reason, actorUserId: opts.actorUserId ?? null };
@@ -339,6 +333,13 @@ const ledgerFields = (c: StockChange) => ({
   note: c.note ?? null,
   actorUserId: c.actorUserId ?? null,
 });
+
+/** A count of units on hand (a stocktake, a new SKU's opening stock). */
+function assertStockCount(quantity: number): void {
+  if (!Number.isSafeInteger(quantity) || quantity < 0) {
+    throw badRequest('QUANTITY_INVALID', 'Stock must be a non-negative integer');
+  }
+}
 
 const belowReserved = (reserved: number, onHand: number, delta: number) =>
   conflict('STOCK_BELOW_RESERVED', `Stock cannot go below the ${reserved} units reserved by open orders`, {

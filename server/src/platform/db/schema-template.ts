@@ -52,9 +52,15 @@ export async function writeSchemaTemplate(dir: string, key: string, dump: Blob):
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
   fs.renameSync(tmp, file);
-  for (const old of fs.readdirSync(dir)) {
-    if (old.startsWith(PREFIX) && old.endsWith('.tar') && path.join(dir, old) !== file)
-      fs.rmSync(path.join(dir, old), { force: true });
+  dropOthers(dir, PREFIX, '.tar', file);
+}
+
+/** Removes the cache's other entries of one kind: the dumps (.tar) or folders of other keys. */
+function dropOthers(dir: string, prefix: string, suffix: string, keep: string): void {
+  for (const entry of fs.readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    if (entry.startsWith(prefix) && entry.endsWith(suffix) && full !== keep)
+      fs.rmSync(full, { recursive: true, force: true });
   }
 }
 
@@ -82,14 +88,18 @@ export function schemaFolderFor(
   return { cacheDir, key, folder, cached: fs.existsSync(path.join(folder, 'PG_VERSION')) };
 }
 
-/**
- * Called by whoever holds the data folder's lock: another process may have started in it meanwhile. The
- * ~1,700 files are copied several at a time on libuv's thread pool: one after another, as fs.cpSync does,
- * took 0.7-1.6 s on this VM's disk, eight at a time 0.2-0.25 s.
- */
+/** Called by whoever holds the data folder's lock: another process may have started in it meanwhile. */
 export async function copyIntoNewFolder(from: string, to: string): Promise<void> {
   if (!isNewPgliteFolder(to)) return;
   fs.rmSync(to, { recursive: true, force: true });
+  await copyFolder(from, to);
+}
+
+/**
+ * The ~1,700 files several at a time on libuv's thread pool: one after another, as fs.cpSync does, took
+ * 0.7-1.6 s on this VM's disk, eight at a time 0.2-0.25 s.
+ */
+async function copyFolder(from: string, to: string): Promise<void> {
   const files: string[] = [];
   const walk = (rel: string) => {
     fs.mkdirSync(path.join(to, rel), { recursive: true });
@@ -120,7 +130,7 @@ export async function keepSchemaFolder(store: DataStore, pgliteDir: string, t: S
   try {
     await sql`checkpoint`.execute(store.db);
     fs.mkdirSync(t.cacheDir, { recursive: true });
-    fs.cpSync(pgliteDir, tmp, { recursive: true });
+    await copyFolder(pgliteDir, tmp);
     // Opened once and shut down cleanly: a copy of a folder taken from a running PostgreSQL starts with crash
     // recovery (and the checkpoint that ends it) every time; a copy of a shut-down one starts as a restart does.
     const copy = await openDatabase({ pgliteDir: tmp });
@@ -139,10 +149,7 @@ export async function keepSchemaFolder(store: DataStore, pgliteDir: string, t: S
         if (/^[0-9A-F]{24}$/.test(f) && f > segment) fs.rmSync(path.join(walDir, f), { force: true });
     }
     fs.renameSync(tmp, target); // atomic; a node that kept the same key first wins
-    for (const old of fs.readdirSync(t.cacheDir)) {
-      if (old.startsWith(FOLDER_PREFIX) && path.join(t.cacheDir, old) !== target)
-        fs.rmSync(path.join(t.cacheDir, old), { recursive: true, force: true });
-    }
+    dropOthers(t.cacheDir, FOLDER_PREFIX, '', target);
     log.info({ key: t.key }, 'kept the migrated schema for new data folders');
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
