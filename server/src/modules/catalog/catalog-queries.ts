@@ -9,6 +9,7 @@ import { notFound } from '../../platform/errors.ts';
 import { escapeLike } from '../inventory/inventory-service.ts';
 import { enabledSkusOf, onShelfProducts, productBriefs, shopSkus, type ShopSku } from './lookups.ts';
 import { requireListedProduct, requireOwnProducts, requireOwnSkus, type Refusal } from './ownership.ts';
+import { ShownSkus } from './shown-skus.ts';
 import type { ProductStatus } from './tables.ts';
 import './tables.ts';
 
@@ -59,11 +60,12 @@ const PRODUCT_CACHE_TTL_MS = 30_000;
 const PAGE_COPY_TTL_MS = 5_000;
 export const productCacheKey = (productId: number) => `catalog:product:${productId}`;
 
-type ProductPage = Awaited<ReturnType<CatalogQueries['detail']>>;
+export type ProductPage = Awaited<ReturnType<CatalogQueries['detail']>>;
 
 export class CatalogQueries {
   /** This node's product pages (see publicDetail). */
   private readonly pages: NearCache<number, ProductPage>;
+  private readonly shownSkus: ShownSkus;
 
   constructor(private readonly ctx: AppContext) {
     this.pages = nodeNearCache(ctx, {
@@ -72,6 +74,9 @@ export class CatalogQueries {
       max: 5_000,
       what: 'product page copies',
     });
+    const page = (productId: number) =>
+      this.pages.get(productId, () => this.sharedDetail(productId)).catch(() => undefined);
+    this.shownSkus = new ShownSkus(ctx, page, (db, skuIds) => this.getSkusForCheckout(db, skuIds));
   }
   start = () => this.pages.start();
   stop = () => this.pages.stop();
@@ -125,6 +130,11 @@ export class CatalogQueries {
       tagIds: (typeof r.tag_ids === 'string' ? (JSON.parse(r.tag_ids) as number[]) : r.tag_ids).map(Number),
       purchasable: r.on_sale,
     }));
+  }
+
+  /** What a quote shows of these SKUs: from this node's product pages when it has them (shown-skus.ts). */
+  shownSkusForCheckout(skuIds: number[]): Promise<SkuForCheckout[]> {
+    return this.shownSkus.of(skuIds);
   }
 
   // ---- tenancy: the ids a request carries must be the shop's own (ownership.ts) ----

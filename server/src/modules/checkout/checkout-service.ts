@@ -45,9 +45,12 @@ export class CheckoutService {
     if ([...merged.values()].some((q) => q > 999)) {
       throw badRequest('QUANTITY_INVALID', 'Quantity must be between 1 and 999');
     }
-    const skus = new Map(
-      (await this.ctx.services.catalog.getSkusForCheckout(db, [...merged.keys()])).map((s) => [s.skuId, s]),
-    );
+    // A quote shows the SKUs as this node's product pages have them; placement reads the rows (see shown-skus.ts).
+    const { catalog } = this.ctx.services;
+    const skuIds = [...merged.keys()];
+    const rows =
+      purpose === 'place' ? await catalog.getSkusForCheckout(db, skuIds) : await catalog.shownSkusForCheckout(skuIds);
+    const skus = new Map(rows.map((s) => [s.skuId, s]));
     const unknown = [...merged.keys()].filter((id) => !skus.has(id));
     if (unknown.length) throw notFound(`SKU ${unknown.join(', ')}`, 'SKU_NOT_FOUND');
     const unavailable = [...skus.values()].filter((s) => !s.purchasable).map((s) => s.skuId);

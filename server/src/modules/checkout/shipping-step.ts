@@ -18,8 +18,13 @@ export async function feeFor(ctx: AppContext, p: PricingContext, merchantId: num
   });
 }
 
+/** A quote reads this node's copy of the template; placement reads the row in its transaction. */
 const templateOf = (ctx: AppContext, p: PricingContext, merchantId: number) =>
-  readOnce(p, `shipping-template:${merchantId}`, () => ctx.services.shipping.templateFor(p.db, merchantId));
+  readOnce(p, `shipping-template:${merchantId}`, () =>
+    p.purpose !== 'place'
+      ? ctx.services.shipping.shownTemplateFor(merchantId)
+      : ctx.services.shipping.templateFor(p.db, merchantId),
+  );
 
 export function shippingStep(ctx: AppContext): PricingStep {
   return {

@@ -51,7 +51,7 @@ export const marketingModule: Module = {
       bargainStep(ctx),
       productDealStep(ctx),
       couponStep(ctx),
-      fullReductionStep(),
+      fullReductionStep(ctx),
       pointsStep(ctx),
     ])
       ctx.services.checkout.registerPricingStep(step);
@@ -80,5 +80,7 @@ export const marketingModule: Module = {
     groupBuyRoutes(app, ctx);
     bargainRoutes(app, ctx);
   },
+  start: (ctx) => ctx.services.promotions.start(),
+  stop: (ctx) => ctx.services.promotions.stop(),
   seed: seedMarketing,
 };

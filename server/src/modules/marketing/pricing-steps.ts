@@ -27,19 +27,25 @@ const priced = (lines: PricingLine[]): PricedLine[] =>
   }));
 const yuan = (f: number) => `${(f / 100).toFixed(2)}元`;
 
-/** The basket's shops' running promotions of a kind; the steps share one read of every kind per run. */
-async function activePromotions(p: PricingContext, kind: PromotionKind) {
+/**
+ * The basket's shops' running promotions of a kind; the steps share one read of every kind per run. A quote
+ * reads this node's copy; placement reads the rows in its transaction (a quote a change made stale is refused
+ * there with PRICE_CHANGED, so the price charged is never one nobody was shown).
+ */
+async function activePromotions(ctx: AppContext, p: PricingContext, kind: PromotionKind) {
   const merchants = [...new Set(p.lines.map((l) => l.merchantId))];
   const all = await readOnce(p, 'promotions', () =>
-    p.db
-      .selectFrom('promotions')
-      .selectAll()
-      .where('status', '=', 'active')
-      .where('merchant_id', 'in', merchants)
-      .where('starts_at', '<=', p.now)
-      .where('ends_at', '>', p.now)
-      .orderBy('id')
-      .execute(),
+    p.purpose !== 'place'
+      ? ctx.services.promotions.shownActive(merchants, p.now)
+      : p.db
+          .selectFrom('promotions')
+          .selectAll()
+          .where('status', '=', 'active')
+          .where('merchant_id', 'in', merchants)
+          .where('starts_at', '<=', p.now)
+          .where('ends_at', '>', p.now)
+          .orderBy('id')
+          .execute(),
   );
   return all.filter((promo) => promo.kind === kind);
 }
@@ -50,8 +56,8 @@ export function productDealStep(ctx: AppContext): PricingStep {
     name: 'product_deals',
     stage: 'product_deal',
     async apply(p) {
-      const discounts = await activePromotions(p, 'limited_discount');
-      let newUser = await activePromotions(p, 'new_user_price');
+      const discounts = await activePromotions(ctx, p, 'limited_discount');
+      let newUser = await activePromotions(ctx, p, 'new_user_price');
       if (newUser.length) {
         // New-user prices are for shoppers who have never paid an order.
         if (await ctx.services.orderQueries.hasPaidOrder(p.db, p.userId)) newUser = [];
@@ -99,12 +105,12 @@ export function productDealStep(ctx: AppContext): PricingStep {
 export { couponStep } from './coupon-step.ts';
 
 /** 满减 / 满折 tiers per shop. */
-export function fullReductionStep(): PricingStep {
+export function fullReductionStep(ctx: AppContext): PricingStep {
   return {
     name: 'full_reduction',
     stage: 'full_reduction',
     async apply(p) {
-      for (const promo of await activePromotions(p, 'full_reduction')) {
+      for (const promo of await activePromotions(ctx, p, 'full_reduction')) {
         const lines = p.lines.filter((l) => l.merchantId === promo.merchant_id);
         if (!lines.length) continue;
         const terms = promo.terms as unknown as FullReductionTerms;

@@ -1,10 +1,18 @@
 // Order promotions a shop runs for a time: full-reduction / full-discount tiers (满减/满折),
 // limited-time discounts (限时折扣) and new-user prices (新人价). Pricing is in pricing-steps.ts.
 import type { Actor } from '../../platform/auth/access.ts';
+import type { Selectable } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
+import { type NearCache, nodeNearCache } from '../../platform/cache/near-cache.ts';
+import type { Database } from '../../platform/db/types.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
 import type { PromotionKind } from './tables.ts';
 import './tables.ts';
+
+export type PromotionRow = Selectable<Database['promotions']>;
+
+/** A copy missed by a lost pub/sub message (a Redis reconnect) lives at most this long. */
+const SHOWN_TTL_MS = 5_000;
 
 export interface PromotionInput {
   kind: PromotionKind;
@@ -15,7 +23,41 @@ export interface PromotionInput {
 }
 
 export class PromotionService {
-  constructor(private readonly ctx: AppContext) {}
+  /** Each shop's active promotions that have not ended, as this node keeps them for quotes (see shownActive). */
+  private readonly shown: NearCache<number, PromotionRow[]>;
+
+  constructor(private readonly ctx: AppContext) {
+    this.shown = nodeNearCache(ctx, {
+      name: 'marketing:promotions',
+      ttlMs: SHOWN_TTL_MS,
+      max: 10_000,
+      what: 'promotions',
+    });
+  }
+  start = () => this.shown.start();
+  stop = () => this.shown.stop();
+
+  /**
+   * The promotions running at `now` in these shops, as a quote shows them: from this node's copy (no query when
+   * warm; dropped on every node when the shop creates one or changes its status). Placement reads the rows.
+   */
+  async shownActive(merchantIds: number[], now: Date): Promise<PromotionRow[]> {
+    const byShop = await this.shown.getMany(merchantIds, async (missing) => {
+      const rows = await this.ctx.db
+        .selectFrom('promotions')
+        .selectAll()
+        .where('status', '=', 'active')
+        .where('merchant_id', 'in', missing)
+        .where('ends_at', '>', new Date())
+        .execute();
+      return new Map(missing.map((m) => [m, rows.filter((r) => r.merchant_id === m)]));
+    });
+    const at = now.getTime();
+    return [...byShop.values()]
+      .flat()
+      .filter((r) => new Date(r.starts_at).getTime() <= at && new Date(r.ends_at).getTime() > at)
+      .sort((a, b) => a.id - b.id);
+  }
 
   private check(input: PromotionInput) {
     if (new Date(input.endsAt) <= new Date(input.startsAt))
@@ -53,6 +95,7 @@ export class PromotionService {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    this.shown.invalidate([merchantId]);
     return this.view(r);
   }
 
@@ -96,6 +139,7 @@ export class PromotionService {
       .where('merchant_id', '=', merchantId)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw notFound('Promotion', 'PROMOTION_NOT_FOUND');
+    this.shown.invalidate([merchantId]);
   }
 
   /** Running promotions of a shop, for product pages and the room ("满199减30"). */

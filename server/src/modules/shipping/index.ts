@@ -18,6 +18,8 @@ export const shippingModule: Module = {
   init(ctx) {
     ctx.services.shipping = new ShippingService(ctx);
   },
+  start: (ctx) => ctx.services.shipping.start(),
+  stop: (ctx) => ctx.services.shipping.stop(),
   routes: shippingRoutes,
   seed: seedShipping,
 };

@@ -8,7 +8,8 @@ import { normalizePhone } from '../identity/passwords.ts';
 import type { FeeTemplate } from './shipping-fee.ts';
 import type { ShippingRule } from './tables.ts';
 import './tables.ts';
-import { transact } from '../../platform/db/transact.ts';
+import { afterCommit, transact } from '../../platform/db/transact.ts';
+import { type NearCache, nodeNearCache } from '../../platform/cache/near-cache.ts';
 import { checkRegion } from './regions.ts';
 
 export interface AddressInput {
@@ -49,8 +50,25 @@ export interface TemplateInput {
 
 export const MAX_ADDRESSES = 30;
 
+/** A copy missed by a lost pub/sub message (a Redis reconnect) lives at most this long. */
+const SHOWN_TEMPLATE_TTL_MS = 5_000;
+/** A template saved in a transaction whose commit we cannot see: read fresh this long. */
+const SHOWN_TEMPLATE_HOLD_MS = 5_000;
+
 export class ShippingService {
-  constructor(private readonly ctx: AppContext) {}
+  /** Each shop's default template as this node keeps it for quotes (see shownTemplateFor). */
+  private readonly shownTemplates: NearCache<number, { template: FeeTemplate | null }>;
+
+  constructor(private readonly ctx: AppContext) {
+    this.shownTemplates = nodeNearCache(ctx, {
+      name: 'shipping:default-template',
+      ttlMs: SHOWN_TEMPLATE_TTL_MS,
+      max: 10_000,
+      what: 'shipping template copies',
+    });
+  }
+  start = () => this.shownTemplates.start();
+  stop = () => this.shownTemplates.stop();
 
   // ---- addresses ----
   async listAddresses(userId: number): Promise<AddressView[]> {
@@ -146,6 +164,15 @@ export class ShippingService {
       : null;
   }
 
+  /**
+   * The default template a quote shows, from this node's copy (no query when warm; dropped on every node when
+   * the shop saves a template). Placement reads the row itself (templateFor in its transaction).
+   */
+  async shownTemplateFor(merchantId: number): Promise<FeeTemplate | null> {
+    const load = async () => ({ template: await this.templateFor(this.ctx.db, merchantId) });
+    return (await this.shownTemplates.get(merchantId, load))?.template ?? null;
+  }
+
   async listTemplates(actor: Actor, merchantId: number) {
     await this.ctx.services.merchants.requireRole(actor, merchantId);
     const rows = await this.ctx.db
@@ -207,7 +234,10 @@ export class ShippingService {
       if (!row) throw notFound('Shipping template');
       return toTemplate(row);
     };
-    return transact(db, run);
+    const saved = await transact(db, run);
+    const forget = () => this.shownTemplates.invalidate([merchantId]);
+    if (!afterCommit(db, forget)) this.shownTemplates.hold([merchantId], SHOWN_TEMPLATE_HOLD_MS);
+    return saved;
   }
 
   // ---- parcels ----

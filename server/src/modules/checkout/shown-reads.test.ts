@@ -1,0 +1,114 @@
+// A quote reads the SKU, the shop's promotions and its shipping template from this node's copies (the buy
+// sheet of a pinned product is opened thousands of times at once); placement reads the rows. So a change made
+// through the shop's own API shows in the very next quote, and a change the copies never heard of (written
+// behind the API's back) can make a quote stale but never makes anyone pay a price they were not shown.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_BACKENDS } from '../../../test/backends.ts';
+import { makeShop, simpleProduct, type ShopFixture } from '../../../test/commerce-fixtures.ts';
+import { startNode, type TestNode } from '../../../test/harness.ts';
+import { bulkBuyers } from '../../../test/order-fixtures.ts';
+
+describe.each(APP_BACKENDS)('what a quote shows on $name', (backend) => {
+  let node: TestNode;
+  let shop: ShopFixture;
+  beforeAll(async () => {
+    node = await startNode({ db: backend.db, cache: backend.cache });
+    shop = await makeShop(node, '报价店', '13856660001');
+  });
+  afterAll(async () => {
+    await node?.close();
+  });
+
+  const shopApi = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+    node.api(method, `/api/merchants/${shop.merchantId}${path}`, {
+      token: shop.owner.token,
+      ...(body === undefined ? {} : { body }),
+      ...(headers ? { headers } : {}),
+    });
+  const flatFee = (name: string, feeFen: number) => ({
+    name,
+    chargeBy: 'pieces',
+    isDefault: true,
+    rules: [{ regions: ['*'], firstUnits: 1, firstFeeFen: feeFen, extraUnits: 1, extraFeeFen: 0 }],
+  });
+
+  it('shows the shop API changes at once, and placement refuses a quote a hidden change made stale', async () => {
+    expect((await shopApi('POST', '/shipping-templates', flatFee('八元', 800))).status).toBe(201);
+    const { productId, skuId } = await simpleProduct(node, shop, '报价款', 5000, 20);
+    const [buyer] = await bulkBuyers(node, 1, '1385666');
+    const body = { items: [{ skuId, quantity: 1 }], addressId: buyer!.addressId };
+    const quote = async () => {
+      const q = await node.api('POST', '/api/checkout/quote', { token: buyer!.token, body });
+      expect(q.status).toBe(200);
+      return q.body as { totalFen: number; quoteToken: string };
+    };
+    expect((await quote()).totalFen).toBe(5800);
+
+    // Behind the API's back: the copies keep showing the old price; placement reads the row and refuses.
+    await node.app.ctx.db.updateTable('skus').set({ price_fen: 4000 }).where('id', '=', skuId).execute();
+    const stale = await quote();
+    expect(stale.totalFen).toBe(5800);
+    const refused = await node.api('POST', '/api/orders', {
+      token: buyer!.token,
+      body: { ...body, idempotencyKey: 'shown-stale', quoteToken: stale.quoteToken },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('PRICE_CHANGED');
+    expect(refused.body.error.details.totalFen).toBe(4800);
+
+    // Through the API: the product's new price, a new default template, a promotion and its pause.
+    const loaded = await shopApi('GET', `/products/${productId}`);
+    const edited = {
+      title: loaded.body.title,
+      categoryId: loaded.body.categoryId,
+      status: loaded.body.status,
+      specs: loaded.body.specs,
+      skus: loaded.body.skus.map((s: any) => ({ specValues: s.specValues, priceFen: 4500, stock: s.stock })),
+    };
+    const saved = await shopApi('PUT', `/products/${productId}`, edited, { 'if-match': loaded.headers.get('etag')! });
+    expect(saved.status).toBe(200);
+    expect((await quote()).totalFen).toBe(5300);
+    expect((await shopApi('POST', '/shipping-templates', flatFee('十二元', 1200))).status).toBe(201);
+    expect((await quote()).totalFen).toBe(5700);
+    const promo = await shopApi('POST', '/promotions', {
+      kind: 'full_reduction',
+      title: '满45减5',
+      terms: { tiers: [{ thresholdFen: 4500, amountOffFen: 500 }] },
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    expect(promo.status).toBe(201);
+    expect((await quote()).totalFen).toBe(5200);
+    expect((await shopApi('POST', `/promotions/${promo.body.id}/status`, { status: 'paused' })).status).toBe(200);
+    const last = await quote();
+    expect(last.totalFen).toBe(5700);
+
+    // And what that quote showed is what placing with it charges.
+    const placed = await node.api('POST', '/api/orders', {
+      token: buyer!.token,
+      body: { ...body, idempotencyKey: 'shown-fresh', quoteToken: last.quoteToken },
+    });
+    expect(placed.status).toBe(201);
+    expect(placed.body.payment.amountFen).toBe(5700);
+  });
+
+  it('answers a SKU its pages cannot show from the rows: off shelf, disabled, unknown', async () => {
+    const { productId, skuId } = await simpleProduct(node, shop, '下架款', 3000, 5);
+    const [buyer] = await bulkBuyers(node, 1, '1385667');
+    const quote = (id: number) =>
+      node.api('POST', '/api/checkout/quote', {
+        token: buyer!.token,
+        body: { items: [{ skuId: id, quantity: 1 }], addressId: buyer!.addressId },
+      });
+    expect((await quote(skuId)).status).toBe(200);
+    expect((await shopApi('POST', '/products/status', { productIds: [productId], status: 'off_shelf' })).status).toBe(
+      200,
+    );
+    const off = await quote(skuId);
+    expect(off.status).toBe(400);
+    expect(off.body.error.code).toBe('SKU_NOT_PURCHASABLE');
+    const unknown = await quote(skuId + 100_000);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('SKU_NOT_FOUND');
+  });
+});
