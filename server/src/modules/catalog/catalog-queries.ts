@@ -9,6 +9,7 @@ import { notFound } from '../../platform/errors.ts';
 import { escapeLike } from '../inventory/inventory-service.ts';
 import { enabledSkusOf, onShelfProducts, productBriefs, shopSkus, type ShopSku } from './lookups.ts';
 import { requireListedProduct, requireOwnProducts, requireOwnSkus, type Refusal } from './ownership.ts';
+import { SharedPages } from './shared-pages.ts';
 import { ShownSkus } from './shown-skus.ts';
 import type { ProductStatus } from './tables.ts';
 import './tables.ts';
@@ -55,10 +56,9 @@ export interface SearchFilter {
   pageSize: number;
 }
 
-const PRODUCT_CACHE_TTL_MS = 30_000;
 /** A node's own copy of a page is re-read from the shared one this often (a missed invalidation lasts no longer). */
 const PAGE_COPY_TTL_MS = 5_000;
-export const productCacheKey = (productId: number) => `catalog:product:${productId}`;
+export { productCacheKey } from './shared-pages.ts';
 
 export type ProductPage = Awaited<ReturnType<CatalogQueries['detail']>>;
 
@@ -66,8 +66,10 @@ export class CatalogQueries {
   /** This node's product pages (see publicDetail). */
   private readonly pages: NearCache<number, ProductPage>;
   private readonly shownSkus: ShownSkus;
+  private readonly sharedPages: SharedPages;
 
   constructor(private readonly ctx: AppContext) {
+    this.sharedPages = new SharedPages(ctx.cache);
     this.pages = nodeNearCache(ctx, {
       name: 'catalog:product-page',
       ttlMs: PAGE_COPY_TTL_MS,
@@ -287,19 +289,16 @@ export class CatalogQueries {
     return { ...detail, skus: detail.skus.map((s) => ({ ...s, stock: stock.get(s.id) ?? 0 })) };
   }
 
-  /** Drop these products' pages on every node (after the change has committed). */
-  forgetPages(productIds: number[]): void {
+  /** Drop these products' pages on every node (after the change has committed): the shared copies first. */
+  async forgetPages(productIds: number[]): Promise<void> {
+    if (!productIds.length) return;
+    await this.sharedPages.forget(productIds);
     this.pages.invalidate(productIds);
   }
 
   /** The page from the copy every node shares, else from the database (then shared). */
-  private async sharedDetail(productId: number): Promise<ProductPage> {
-    const key = productCacheKey(productId);
-    const hit = await this.ctx.cache.get(key);
-    if (hit) return JSON.parse(hit);
-    const detail = await this.detail(productId);
-    await this.ctx.cache.set(key, JSON.stringify(detail), { ttlMs: PRODUCT_CACHE_TTL_MS });
-    return detail;
+  private sharedDetail(productId: number): Promise<ProductPage> {
+    return this.sharedPages.get(productId, () => this.detail(productId));
   }
 
   /** Full product for the detail page. Shoppers only see on-shelf products; members see their own drafts too. */

@@ -75,6 +75,32 @@ describe.each(APP_BACKENDS)('product detail cache on $name', (backend) => {
     expect(checkout.map((c) => c.priceFen).sort()).toEqual(after.skus.map((s: any) => s.priceFen).sort());
   });
 
+  it('keeps a read that started before a price edit from sharing the old page after it', async () => {
+    const id = await twoSkus('慢读芒果');
+    const catalog = node.app.ctx.services.catalog;
+    const read = catalog.detail.bind(catalog);
+    let edits = 0;
+    // The first shopper's read of the database ends, then the edit commits, then the read would share.
+    catalog.detail = async (productId, viewer) => {
+      const page = await read(productId, viewer);
+      if (productId === id && !viewer && edits++ === 0) {
+        const e = await edited(id, (s) => ({ priceFen: s.priceFen + 5, originalPriceFen: s.priceFen + 5 }));
+        expect((await asOwner('PUT', `/products/${id}`, e.body, { 'if-match': e.version })).status).toBe(200);
+      }
+      return page;
+    };
+    try {
+      // That shopper sees what was true when the read began...
+      expect((await show(id)).body.skus.map((s: any) => s.priceFen)).toEqual([1000, 2000]);
+      // ...but nobody after them does, on this node or from the copy the nodes share.
+      expect(await node.app.ctx.cache.get(productCacheKey(id))).toBeNull();
+      expect((await show(id)).body.skus.map((s: any) => s.priceFen)).toEqual([1005, 2005]);
+      expect((await warm(id)).skus.map((s: any) => s.priceFen)).toEqual([1005, 2005]);
+    } finally {
+      catalog.detail = read;
+    }
+  });
+
   it('drops a SKU the shop disabled and shows one it added', async () => {
     const id = await twoSkus('改规格');
     expect((await warm(id)).skus).toHaveLength(2);

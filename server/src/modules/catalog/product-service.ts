@@ -11,7 +11,6 @@ import { comboKey, skuName, validateSpecs } from './spec-matrix.ts';
 import { assertPricedForSale, mapUnique, matchSkus, versionConflict } from './product-rules.ts';
 import type { MediaItem, ProductStatus, SpecDef } from './tables.ts';
 import './tables.ts';
-import { productCacheKey } from './catalog-queries.ts';
 import { transact } from '../../platform/db/transact.ts';
 import { indexProducts } from './search/search-index.ts';
 
@@ -121,9 +120,7 @@ export class ProductService {
 
   /** Drop cached product pages after a change has committed: the shared copies first, so no node re-reads one. */
   async forget(productIds: number[]): Promise<void> {
-    if (!productIds.length) return;
-    await this.ctx.cache.del(...productIds.map(productCacheKey));
-    this.ctx.services.catalog.forgetPages(productIds);
+    await this.ctx.services.catalog.forgetPages(productIds);
   }
 
   async updateIn(

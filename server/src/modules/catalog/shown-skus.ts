@@ -7,9 +7,16 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import type { ProductPage, SkuForCheckout } from './catalog-queries.ts';
 
+const MAX_PAGES_PER_QUOTE = 8;
+
 export class ShownSkus {
   /** A SKU never moves to another product, so this map needs no invalidation. */
   private readonly productOf = new LRUCache<number, number>({ max: 100_000 });
+  /**
+   * Products without a page for shoppers: quoted from the rows, which refuse them or (relisted meanwhile) are
+   * as right as a page, so a repeated quote of them does not try the page each time.
+   */
+  private readonly notShown = new LRUCache<number, true>({ max: 10_000, ttl: 5_000 });
 
   constructor(
     private readonly ctx: AppContext,
@@ -22,18 +29,32 @@ export class ShownSkus {
   async of(skuIds: number[]): Promise<SkuForCheckout[]> {
     const ids = [...new Set(skuIds)];
     await this.learnProducts(ids);
+    const productIds = [...new Set(ids.map((id) => this.productOf.get(id)))].filter(
+      (id): id is number => id !== undefined && !this.notShown.has(id),
+    );
+    // A buy sheet holds one product or a few; a big basket costs one statement on the rows, not a page each.
+    const pages = productIds.length <= MAX_PAGES_PER_QUOTE ? await this.pagesOf(productIds) : new Map();
     const shown = new Map<number, SkuForCheckout>();
-    const pages = new Map<number, Promise<ProductPage | undefined>>();
     for (const skuId of ids) {
-      const productId = this.productOf.get(skuId);
-      if (productId === undefined) continue;
-      if (!pages.has(productId)) pages.set(productId, this.page(productId));
-      const sku = await this.fromPage(await pages.get(productId)!, skuId);
+      const page = pages.get(this.productOf.get(skuId)!);
+      const sku = page && (await this.fromPage(page, skuId));
       if (sku) shown.set(skuId, sku);
     }
     const rest = ids.filter((id) => !shown.has(id));
     const read = rest.length ? await this.rows(this.ctx.db, rest) : [];
     return [...[...shown.values()], ...read];
+  }
+
+  /** The pages, read at once; a product with none (off the shelf, say) goes to the rows for a while. */
+  private async pagesOf(productIds: number[]): Promise<Map<number, ProductPage>> {
+    const pages = await Promise.all(productIds.map((id) => this.page(id)));
+    const found = new Map<number, ProductPage>();
+    productIds.forEach((id, i) => {
+      const page = pages[i];
+      if (page) found.set(id, page);
+      else this.notShown.set(id, true);
+    });
+    return found;
   }
 
   private async learnProducts(skuIds: number[]): Promise<void> {

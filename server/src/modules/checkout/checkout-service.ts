@@ -6,7 +6,7 @@ import type { Db } from '../../platform/db/types.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
 import { emptyReport, PricingPipeline, summarize } from './pipeline.ts';
 import type { PricingContext, PricingInput, PricingStep } from './pipeline.ts';
-import { assertOneDeal, pricingInputOf, requestHash } from './request.ts';
+import { amountsDigest, assertOneDeal, pricingInputOf, requestHash } from './request.ts';
 import type { BasketItem, CheckoutRequest, QuoteClaims } from './request.ts';
 import { feeFor, shippingStep } from './shipping-step.ts';
 
@@ -142,6 +142,7 @@ export class CheckoutService {
       t: view.totalFen,
       c: view.appliedCouponIds,
       pt: view.points.used,
+      a: amountsDigest(summarize(priced)),
     };
     const quoteToken = await this.ctx.tokens.signPayload({ ...claims }, 'quote', this.ctx.config.quoteTtlSec);
     return { ...view, quoteToken, expiresAt: new Date(Date.now() + this.ctx.config.quoteTtlSec * 1000) };

@@ -109,4 +109,34 @@ export interface QuoteClaims {
   t: number;
   c: number[];
   pt: number;
+  /** The split of the total (amountsDigest): absent from tokens signed before it was added. */
+  a?: string;
+}
+
+interface PricedGroup {
+  merchantId: number;
+  goodsFen: number;
+  discountFen: number;
+  shippingFen: number;
+  totalFen: number;
+  lines: Array<{ skuId: number; quantity: number; amountFen: number }>;
+}
+
+/**
+ * How a total splits over shops and lines (summarize's groups), fingerprinted: an equal total whose lines or
+ * shops' orders moved (a discount gone where a price rose as much) is not the order the shopper was shown,
+ * and each order's amounts are what a refund later works from.
+ */
+export function amountsDigest(groups: PricedGroup[]): string {
+  const split = [...groups]
+    .sort((a, b) => a.merchantId - b.merchantId)
+    .map((g) => [
+      g.merchantId,
+      g.goodsFen,
+      g.discountFen,
+      g.shippingFen,
+      g.totalFen,
+      g.lines.map((l) => [l.skuId, l.quantity, l.amountFen]).sort((x, y) => x[0]! - y[0]!),
+    ]);
+  return crypto.createHash('sha256').update(JSON.stringify(split)).digest('base64url').slice(0, 16);
 }

@@ -92,6 +92,39 @@ describe.each(APP_BACKENDS)('what a quote shows on $name', (backend) => {
     expect(placed.body.payment.amountFen).toBe(5700);
   });
 
+  it('refuses a quote whose lines moved though its total did not', async () => {
+    const a = await simpleProduct(node, shop, '对调甲', 3000, 5);
+    const b = await simpleProduct(node, shop, '对调乙', 2000, 5);
+    const [buyer] = await bulkBuyers(node, 1, '1385668');
+    const body = {
+      items: [
+        { skuId: a.skuId, quantity: 1 },
+        { skuId: b.skuId, quantity: 1 },
+      ],
+      addressId: buyer!.addressId,
+    };
+    const quoted = await node.api('POST', '/api/checkout/quote', { token: buyer!.token, body });
+    expect(quoted.status).toBe(200);
+    // Behind the API's back, 500 fen moves from one line to the other: the same total, other lines.
+    const { db } = node.app.ctx;
+    await db.updateTable('skus').set({ price_fen: 3500 }).where('id', '=', a.skuId).execute();
+    await db.updateTable('skus').set({ price_fen: 1500 }).where('id', '=', b.skuId).execute();
+    const placed = await node.api('POST', '/api/orders', {
+      token: buyer!.token,
+      body: { ...body, idempotencyKey: 'shown-moved-lines', quoteToken: quoted.body.quoteToken },
+    });
+    expect(placed.status).toBe(409);
+    expect(placed.body.error.code).toBe('PRICE_CHANGED');
+    expect(placed.body.error.details.totalFen).toBe(quoted.body.totalFen);
+    const lines = placed.body.error.details.groups.flatMap((g: any) => g.lines);
+    expect(lines.map((l: any) => [l.skuId, l.payableFen]).sort()).toEqual(
+      [
+        [a.skuId, 3500],
+        [b.skuId, 1500],
+      ].sort(),
+    );
+  });
+
   it('answers a SKU its pages cannot show from the rows: off shelf, disabled, unknown', async () => {
     const { productId, skuId } = await simpleProduct(node, shop, '下架款', 3000, 5);
     const [buyer] = await bulkBuyers(node, 1, '1385667');

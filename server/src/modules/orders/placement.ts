@@ -7,7 +7,13 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/types.ts';
 import { AppError, badRequest, conflict } from '../../platform/errors.ts';
 import { quoteView } from '../checkout/checkout-service.ts';
-import { pricingInputOf, requestHash, type CheckoutRequest, type QuoteClaims } from '../checkout/request.ts';
+import {
+  amountsDigest,
+  pricingInputOf,
+  requestHash,
+  type CheckoutRequest,
+  type QuoteClaims,
+} from '../checkout/request.ts';
 import { summarize, type PricingInput } from '../checkout/pipeline.ts';
 import type { AddressSnapshot } from './tables.ts';
 import './tables.ts';
@@ -41,6 +47,8 @@ interface Placing {
   pricingInput: PricingInput;
   requestHash: string;
   quotedTotal: number | undefined;
+  /** How the quoted total split over shops and lines (absent from older tokens). */
+  quotedAmounts: string | undefined;
 }
 
 /** What holding a one-SKU basket's units came to (null: not tried, or the basket reserves as usual). */
@@ -78,6 +86,7 @@ export class OrderPlacement {
       const address = await this.ctx.services.shipping.getAddress(this.ctx.db, userId, input.addressId);
       let pricingInput = pricingInputOf(input, address.province);
       let quotedTotal: number | undefined;
+      let quotedAmounts: string | undefined;
       if (input.quoteToken) {
         const q = await this.ctx.tokens.verifyPayload<QuoteClaims>(input.quoteToken, 'quote');
         if (q === 'expired') throw badRequest('QUOTE_EXPIRED', 'The quote has expired; get a new one');
@@ -91,9 +100,18 @@ export class OrderPlacement {
         const usePoints = q.pt > 0 ? q.pt : false;
         pricingInput = { ...pricingInput, couponIds: q.c ?? pricingInput.couponIds, usePoints };
         quotedTotal = q.t;
+        quotedAmounts = q.a;
       }
       try {
-        return await this.placeNew({ userId, input, address, pricingInput, requestHash: requestKey, quotedTotal });
+        return await this.placeNew({
+          userId,
+          input,
+          address,
+          pricingInput,
+          requestHash: requestKey,
+          quotedTotal,
+          quotedAmounts,
+        });
       } catch (err) {
         // A retry of a request that went through fails in there (its checkout row exists, its coupon is used)
         // and gets its orders back. Looked up only on failure, so a new order pays no lookup.
@@ -144,7 +162,7 @@ export class OrderPlacement {
   }
 
   private async placeInTransaction(p: Placing, stock: StockOutcome) {
-    const { userId, input, address, pricingInput, requestHash, quotedTotal } = p;
+    const { userId, input, address, pricingInput, requestHash, quotedTotal, quotedAmounts } = p;
     const held = stock && 'orderId' in stock ? stock : null;
     return transact(this.ctx.db, async (trx) => {
       const priced = await this.ctx.services.checkout.price(trx, userId, input.items, pricingInput, 'place');
@@ -161,6 +179,13 @@ export class OrderPlacement {
         throw conflict(
           'PRICE_CHANGED',
           `The total changed from ${quotedTotal} to ${total} fen since the quote; please confirm the new price`,
+          quoteView(priced),
+        );
+      }
+      if (quotedAmounts !== undefined && quotedAmounts !== amountsDigest(groups)) {
+        throw conflict(
+          'PRICE_CHANGED',
+          'The prices or discounts of some items changed since the quote; please confirm the new amounts',
           quoteView(priced),
         );
       }
