@@ -1,11 +1,12 @@
 // The copy of a product page every node shares (in the cache, for a while). A read that started before an
 // edit must not store what it read once the edit has dropped the copy: every node would then show the old
-// page, and quote the old price, until the copy expired. So each edit bumps the product's epoch, and a read
+// page, and quote the old price, until the copy expired. So each edit gives the product a new epoch, and a read
 // stores its page only if the epoch is still the one it saw before it read the database.
+import crypto from 'node:crypto';
 import type { Cache, CacheScript } from '../../platform/cache/cache.ts';
 
 const PAGE_TTL_MS = 30_000;
-/** Far longer than any read of a page takes, so an epoch cannot expire and come back equal under a read. */
+/** Far longer than any read of a page takes: a read that began before an edit finds the edit's epoch. */
 const EPOCH_TTL_MS = 24 * 3600_000;
 
 export const productCacheKey = (productId: number) => `catalog:product:${productId}`;
@@ -26,17 +27,16 @@ return 1`,
   },
 };
 
-// KEYS: page, epoch. ARGV: the epoch's TTL.
+// KEYS: page, epoch. ARGV: the epoch's TTL, a new epoch (random: an epoch evicted and written again is never
+// the one a read saw before).
 const FORGET: CacheScript<number> = {
   name: 'catalog_page_forget',
   lua: `
-redis.call('INCR', KEYS[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[1])
 redis.call('DEL', KEYS[1])
 return 1`,
   local: (store, keys, args) => {
-    store.incrBy(keys[1]!, 1);
-    store.expire(keys[1]!, Number(args[0]));
+    store.set(keys[1]!, args[1]!, Number(args[0]));
     store.del(keys[0]!);
     return 1;
   },
@@ -58,8 +58,8 @@ export class SharedPages {
 
   /** After an edit has committed: drop the shared pages, and refuse the reads already under way. */
   async forget(productIds: number[]): Promise<void> {
-    await Promise.all(
-      productIds.map((id) => this.cache.run(FORGET, [productCacheKey(id), epochKey(id)], [EPOCH_TTL_MS])),
-    );
+    const forget = (id: number) =>
+      this.cache.run(FORGET, [productCacheKey(id), epochKey(id)], [EPOCH_TTL_MS, crypto.randomUUID()]);
+    await Promise.all(productIds.map(forget));
   }
 }

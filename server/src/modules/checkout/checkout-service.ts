@@ -74,7 +74,7 @@ export class CheckoutService {
       effects: { roomMerchantId },
       undeliverable: [],
       report: emptyReport(),
-      lines: [...merged].map(([skuId, quantity], i) => {
+      lines: [...merged].map(([skuId, quantity], i): PricingContext['lines'][number] => {
         const s = skus.get(skuId)!;
         return {
           lineId: `L${i + 1}`,
@@ -96,7 +96,14 @@ export class CheckoutService {
         };
       }),
     };
-    return this.pipeline.run(ctx);
+    // Priced in one order however the request lists its items (an even split's odd fen goes to the first line,
+    // points serve the first shop first): the same basket costs the same, line by line, at quote and placement.
+    // Shown back in the order the shopper listed them.
+    const listed = new Map(ctx.lines.map((l, i) => [l.lineId, i]));
+    ctx.lines.sort((a, b) => a.skuId - b.skuId);
+    const priced = await this.pipeline.run(ctx);
+    priced.lines.sort((a, b) => (listed.get(a.lineId) ?? listed.size) - (listed.get(b.lineId) ?? listed.size));
+    return priced;
   }
 
   /**

@@ -144,4 +144,42 @@ describe.each(APP_BACKENDS)('what a quote shows on $name', (backend) => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('SKU_NOT_FOUND');
   });
+  it('prices a basket the same whatever order it lists its items in', async () => {
+    const a = await simpleProduct(node, shop, '顺序甲', 1000, 5);
+    const b = await simpleProduct(node, shop, '顺序乙', 1000, 5);
+    const [buyer] = await bulkBuyers(node, 1, '1385669');
+    // 301 fen off two equal lines: one of them takes the odd fen.
+    const promo = await shopApi('POST', '/promotions', {
+      kind: 'full_reduction',
+      title: '满20减3.01',
+      terms: { tiers: [{ thresholdFen: 2000, amountOffFen: 301 }] },
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    expect(promo.status).toBe(201);
+    try {
+      const item = (skuId: number) => ({ skuId, quantity: 1 });
+      const listed = { items: [item(a.skuId), item(b.skuId)], addressId: buyer!.addressId };
+      const q = await node.api('POST', '/api/checkout/quote', { token: buyer!.token, body: listed });
+      expect(q.status).toBe(200);
+      const quotedLines: Array<[number, number]> = q.body.groups[0].lines.map((l: any) => [l.skuId, l.payableFen]);
+      expect(quotedLines.map(([skuId]) => skuId)).toEqual([a.skuId, b.skuId]); // as listed
+      expect(quotedLines.reduce((sum, [, fen]) => sum + fen, 0)).toBe(2000 - 301);
+      // Placed with the items the other way round (what another client might send).
+      const placed = await node.api('POST', '/api/orders', {
+        token: buyer!.token,
+        body: {
+          ...listed,
+          items: [item(b.skuId), item(a.skuId)],
+          idempotencyKey: 'listed-order',
+          quoteToken: q.body.quoteToken,
+        },
+      });
+      expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+      const order = await node.api('GET', `/api/orders/${placed.body.orders[0].orderId}`, { token: buyer!.token });
+      expect(order.body.lines.map((l: any) => [l.skuId, l.payableFen]).sort()).toEqual([...quotedLines].sort());
+    } finally {
+      await shopApi('POST', `/promotions/${promo.body.id}/status`, { status: 'paused' });
+    }
+  });
 });
