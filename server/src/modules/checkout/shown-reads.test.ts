@@ -25,6 +25,15 @@ describe.each(APP_BACKENDS)('what a quote shows on $name', (backend) => {
       ...(body === undefined ? {} : { body }),
       ...(headers ? { headers } : {}),
     });
+  /** A shop-wide 满减 running for the next hour. */
+  const fullReduction = (title: string, thresholdFen: number, amountOffFen: number) =>
+    shopApi('POST', '/promotions', {
+      kind: 'full_reduction',
+      title,
+      terms: { tiers: [{ thresholdFen, amountOffFen }] },
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
   const flatFee = (name: string, feeFen: number) => ({
     name,
     chargeBy: 'pieces',
@@ -70,13 +79,7 @@ describe.each(APP_BACKENDS)('what a quote shows on $name', (backend) => {
     expect((await quote()).totalFen).toBe(5300);
     expect((await shopApi('POST', '/shipping-templates', flatFee('十二元', 1200))).status).toBe(201);
     expect((await quote()).totalFen).toBe(5700);
-    const promo = await shopApi('POST', '/promotions', {
-      kind: 'full_reduction',
-      title: '满45减5',
-      terms: { tiers: [{ thresholdFen: 4500, amountOffFen: 500 }] },
-      startsAt: new Date(Date.now() - 60_000).toISOString(),
-      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-    });
+    const promo = await fullReduction('满45减5', 4500, 500);
     expect(promo.status).toBe(201);
     expect((await quote()).totalFen).toBe(5200);
     expect((await shopApi('POST', `/promotions/${promo.body.id}/status`, { status: 'paused' })).status).toBe(200);
@@ -149,13 +152,7 @@ describe.each(APP_BACKENDS)('what a quote shows on $name', (backend) => {
     const b = await simpleProduct(node, shop, '顺序乙', 1000, 5);
     const [buyer] = await bulkBuyers(node, 1, '1385669');
     // 301 fen off two equal lines: one of them takes the odd fen.
-    const promo = await shopApi('POST', '/promotions', {
-      kind: 'full_reduction',
-      title: '满20减3.01',
-      terms: { tiers: [{ thresholdFen: 2000, amountOffFen: 301 }] },
-      startsAt: new Date(Date.now() - 60_000).toISOString(),
-      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-    });
+    const promo = await fullReduction('满20减3.01', 2000, 301);
     expect(promo.status).toBe(201);
     try {
       const item = (skuId: number) => ({ skuId, quantity: 1 });
