@@ -58,7 +58,6 @@ export interface SearchFilter {
 
 /** A node's own copy of a page is re-read from the shared one this often (a missed invalidation lasts no longer). */
 const PAGE_COPY_TTL_MS = 5_000;
-export { productCacheKey } from './shared-pages.ts';
 
 export type ProductPage = Awaited<ReturnType<CatalogQueries['detail']>>;
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_BACKENDS } from '../../../test/backends.ts';
 import { createProduct, makeShop, type ShopFixture } from '../../../test/commerce-fixtures.ts';
 import { startChildNode, startNode, type TestNode } from '../../../test/harness.ts';
-import { productCacheKey } from './catalog-queries.ts';
+import { productCacheKey } from './shared-pages.ts';
 
 describe.each(APP_BACKENDS)('product detail cache on $name', (backend) => {
   let node: TestNode;

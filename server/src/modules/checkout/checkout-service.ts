@@ -74,7 +74,7 @@ export class CheckoutService {
       effects: { roomMerchantId },
       undeliverable: [],
       report: emptyReport(),
-      lines: [...merged].map(([skuId, quantity], i): PricingContext['lines'][number] => {
+      lines: [...merged].map(([skuId, quantity], i) => {
         const s = skus.get(skuId)!;
         return {
           lineId: `L${i + 1}`,
