@@ -83,6 +83,8 @@ test('a merchant builds a product and a show, goes live, pins, sells, and sees i
   await page.getByText(title).click();
   await expect(page.getByTestId('sku-onhand-0')).toHaveText('20');
   await expect(page.getByTestId('sku-reserved-0')).toContainText('2');
+  // The first save's 已保存 may still be on screen: this save must show its own.
+  await expect(page.getByText('已保存')).toHaveCount(0);
   await page.getByTestId('save-product').click();
   await expect(page.getByText('已保存')).toBeVisible();
   await page.getByText(title).click();
